@@ -1,0 +1,60 @@
+//! Display formats shared by every screen, letter and report.
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// `$1,850.00`, `-$75.50`: dollars with thousands separators and cents.
+pub fn money(amount: Decimal) -> String {
+    let rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    let negative = rounded.is_sign_negative() && !rounded.is_zero();
+    let text = format!("{:.2}", rounded.abs());
+    let (whole, cents) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{}${grouped}.{cents}", if negative { "-" } else { "" })
+}
+
+/// `Mar 15, 2026`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%b %-d, %Y").to_string()
+}
+
+/// A date or an em dash when there is none.
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn money_groups_thousands_and_keeps_cents() {
+        let cases = [
+            (dec!(0), "$0.00"),
+            (dec!(5), "$5.00"),
+            (dec!(950.5), "$950.50"),
+            (dec!(1850), "$1,850.00"),
+            (dec!(1234567.891), "$1,234,567.89"),
+            (dec!(-75.5), "-$75.50"),
+            (dec!(0.005), "$0.01"),
+            (dec!(-0.001), "$0.00"),
+        ];
+        for (amount, text) in cases {
+            assert_eq!(money(amount), text, "{amount}");
+        }
+    }
+
+    #[test]
+    fn dates_read_naturally() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 5).unwrap();
+        assert_eq!(date(d), "Mar 5, 2026");
+        assert_eq!(opt_date(None), "—");
+    }
+}

@@ -1,0 +1,79 @@
+//! The SQL migrations, embedded at build time and applied in order.
+//!
+//! Both sets are append-only: a landed file is never edited; change comes as a new file with
+//! the next number. `core` only carries the SQL text for PostgreSQL; the server applies it.
+
+/// One numbered migration file.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+macro_rules! migrations {
+    ($dir:literal: $($version:literal => $file:literal),+ $(,)?) => {
+        &[$(Migration {
+            version: $version,
+            name: $file,
+            sql: include_str!(concat!("../../migrations/", $dir, "/", $file)),
+        }),+]
+    };
+}
+
+/// Migrations for device replicas (SQLite).
+pub const SQLITE: &[Migration] = migrations!("sqlite":
+    1 => "0001_base.sql",
+);
+
+/// Migrations for the central store (PostgreSQL).
+pub const POSTGRES: &[Migration] = migrations!("postgres":
+    1 => "0001_base.sql",
+);
+
+/// The table that records which migrations a database has had.
+pub const VERSION_TABLE: &str = "schema_migrations";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_contiguous_and_both_sets_match() {
+        for set in [SQLITE, POSTGRES] {
+            for (i, m) in set.iter().enumerate() {
+                assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+                assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+            }
+        }
+        let names = |set: &[Migration]| set.iter().map(|m| m.name).collect::<Vec<_>>();
+        assert_eq!(names(SQLITE), names(POSTGRES), "every change lands in both stores");
+    }
+
+    /// The same tables and columns exist on both sides (types differ by design).
+    #[test]
+    fn both_sets_create_the_same_tables_and_columns() {
+        fn columns(sql: &str) -> Vec<(String, Vec<String>)> {
+            let mut out = Vec::new();
+            for chunk in sql.split("CREATE TABLE ").skip(1) {
+                let name = chunk.split_whitespace().next().unwrap().to_string();
+                let body = &chunk[chunk.find('(').unwrap() + 1..chunk.find(");").unwrap()];
+                let cols = body
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| {
+                        !l.is_empty() && !l.starts_with("UNIQUE") && !l.starts_with("CHECK") && !l.starts_with("--")
+                    })
+                    .filter_map(|l| l.split_whitespace().next())
+                    .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                    .map(str::to_string)
+                    .collect();
+                out.push((name, cols));
+            }
+            out
+        }
+        for (s, p) in SQLITE.iter().zip(POSTGRES) {
+            assert_eq!(columns(s.sql), columns(p.sql), "{}", s.name);
+        }
+    }
+}

@@ -1,0 +1,494 @@
+//! Typed inserts and queries for the base entities other than leases.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Row, Transaction};
+use uuid::Uuid;
+
+use super::{found, get_dec, get_opt_uuid, get_uuid, opt_uuid, optional, Result, Store};
+use crate::model::{
+    Building, Equipment, Invoice, InvoiceLineItem, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder,
+};
+
+const PROPERTY_COLS: &str =
+    "id, name, address, city, state, zip_code, property_type, total_units, year_built, created_at, updated_at";
+const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
+const UNIT_COLS: &str = "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
+    market_rent, current_rent, status, created_at, updated_at";
+const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at";
+const LEDGER_COLS: &str = "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
+    amount, trans_date, due_date, created_at";
+const VENDOR_COLS: &str = "id, name, trade, contact_name, email, phone, license_number, insurance_expiry, \
+    hourly_rate, is_active, created_at";
+const WORK_ORDER_COLS: &str = "id, unit_id, property_id, tenant_id, title, description, category, priority, \
+    status, requested_date, completed_date, cost, assigned_vendor_id, created_at";
+const EQUIPMENT_COLS: &str = "id, property_ref_id, unit_id, name, equipment_type, manufacturer, model_number, \
+    install_date, age_years, expected_lifespan_years, warranty_expiry, created_at";
+const INVOICE_COLS: &str = "id, vendor_id, property_id, unit_id, work_order_id, invoice_number, invoice_date, \
+    due_date, subtotal, tax, total_amount, status, confidence_score, created_at";
+
+fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
+    Ok(Property {
+        id: get_uuid(r, 0)?,
+        name: r.get(1)?,
+        address: r.get(2)?,
+        city: r.get(3)?,
+        state: r.get(4)?,
+        zip_code: r.get(5)?,
+        property_type: r.get(6)?,
+        total_units: r.get(7)?,
+        year_built: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+fn building_from_row(r: &Row<'_>) -> rusqlite::Result<Building> {
+    Ok(Building {
+        id: get_uuid(r, 0)?,
+        property_id: get_uuid(r, 1)?,
+        name: r.get(2)?,
+        floors: r.get(3)?,
+        created_at: r.get(4)?,
+    })
+}
+
+fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
+    Ok(Unit {
+        id: get_uuid(r, 0)?,
+        property_id: get_uuid(r, 1)?,
+        building_id: get_opt_uuid(r, 2)?,
+        unit_number: r.get(3)?,
+        floor: r.get(4)?,
+        bedrooms: r.get(5)?,
+        bathrooms: get_dec(r, 6)?,
+        square_feet: r.get(7)?,
+        market_rent: get_dec(r, 8)?,
+        current_rent: get_dec(r, 9)?,
+        status: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
+    Ok(Tenant {
+        id: get_uuid(r, 0)?,
+        first_name: r.get(1)?,
+        last_name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        date_of_birth: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+fn ledger_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+    Ok(LedgerEntry {
+        id: get_uuid(r, 0)?,
+        tenant_id: get_uuid(r, 1)?,
+        lease_id: get_opt_uuid(r, 2)?,
+        unit_id: get_opt_uuid(r, 3)?,
+        property_id: get_opt_uuid(r, 4)?,
+        trans_type: r.get(5)?,
+        category: r.get(6)?,
+        description: r.get(7)?,
+        amount: get_dec(r, 8)?,
+        trans_date: r.get(9)?,
+        due_date: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
+fn vendor_from_row(r: &Row<'_>) -> rusqlite::Result<Vendor> {
+    Ok(Vendor {
+        id: get_uuid(r, 0)?,
+        name: r.get(1)?,
+        trade: r.get(2)?,
+        contact_name: r.get(3)?,
+        email: r.get(4)?,
+        phone: r.get(5)?,
+        license_number: r.get(6)?,
+        insurance_expiry: r.get(7)?,
+        hourly_rate: get_dec(r, 8)?,
+        is_active: r.get(9)?,
+        created_at: r.get(10)?,
+    })
+}
+
+fn work_order_from_row(r: &Row<'_>) -> rusqlite::Result<WorkOrder> {
+    Ok(WorkOrder {
+        id: get_uuid(r, 0)?,
+        unit_id: get_uuid(r, 1)?,
+        property_id: get_uuid(r, 2)?,
+        tenant_id: get_opt_uuid(r, 3)?,
+        title: r.get(4)?,
+        description: r.get(5)?,
+        category: r.get(6)?,
+        priority: r.get(7)?,
+        status: r.get(8)?,
+        requested_date: r.get(9)?,
+        completed_date: r.get(10)?,
+        cost: get_dec(r, 11)?,
+        assigned_vendor_id: get_opt_uuid(r, 12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
+    Ok(Equipment {
+        id: get_uuid(r, 0)?,
+        property_ref_id: get_uuid(r, 1)?,
+        unit_id: get_opt_uuid(r, 2)?,
+        name: r.get(3)?,
+        equipment_type: r.get(4)?,
+        manufacturer: r.get(5)?,
+        model_number: r.get(6)?,
+        install_date: r.get(7)?,
+        age_years: r.get(8)?,
+        expected_lifespan_years: r.get(9)?,
+        warranty_expiry: r.get(10)?,
+        created_at: r.get(11)?,
+    })
+}
+
+fn invoice_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
+    Ok(Invoice {
+        id: get_uuid(r, 0)?,
+        vendor_id: get_opt_uuid(r, 1)?,
+        property_id: get_opt_uuid(r, 2)?,
+        unit_id: get_opt_uuid(r, 3)?,
+        work_order_id: get_opt_uuid(r, 4)?,
+        invoice_number: r.get(5)?,
+        invoice_date: r.get(6)?,
+        due_date: r.get(7)?,
+        subtotal: get_dec(r, 8)?,
+        tax: get_dec(r, 9)?,
+        total_amount: get_dec(r, 10)?,
+        status: r.get(11)?,
+        confidence_score: r.get(12)?,
+        created_at: r.get(13)?,
+        line_items: Vec::new(),
+    })
+}
+
+// --- inserts (used inside one transaction by the demo generator and by sync) -----------
+
+pub fn insert_property(tx: &Transaction<'_>, p: &Property) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO properties ({PROPERTY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+    ))?
+    .execute(params![
+        p.id.to_string(),
+        p.name,
+        p.address,
+        p.city,
+        p.state,
+        p.zip_code,
+        p.property_type,
+        p.total_units,
+        p.year_built,
+        p.created_at,
+        p.updated_at
+    ])?;
+    Ok(())
+}
+
+pub fn insert_building(tx: &Transaction<'_>, b: &Building) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO buildings ({BUILDING_COLS}) VALUES (?1,?2,?3,?4,?5)"))?
+        .execute(params![b.id.to_string(), b.property_id.to_string(), b.name, b.floors, b.created_at])?;
+    Ok(())
+}
+
+pub fn insert_unit(tx: &Transaction<'_>, u: &Unit) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO units_unit ({UNIT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
+    ))?
+    .execute(params![
+        u.id.to_string(),
+        u.property_id.to_string(),
+        opt_uuid(u.building_id),
+        u.unit_number,
+        u.floor,
+        u.bedrooms,
+        u.bathrooms.to_string(),
+        u.square_feet,
+        u.market_rent.to_string(),
+        u.current_rent.to_string(),
+        u.status,
+        u.created_at,
+        u.updated_at
+    ])?;
+    Ok(())
+}
+
+pub fn insert_tenant(tx: &Transaction<'_>, t: &Tenant) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO tenants ({TENANT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7)"))?.execute(
+        params![t.id.to_string(), t.first_name, t.last_name, t.email, t.phone, t.date_of_birth, t.created_at],
+    )?;
+    Ok(())
+}
+
+pub fn insert_ledger_entry(tx: &Transaction<'_>, e: &LedgerEntry) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO tenant_ledger_entry ({LEDGER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+    ))?
+    .execute(params![
+        e.id.to_string(),
+        e.tenant_id.to_string(),
+        opt_uuid(e.lease_id),
+        opt_uuid(e.unit_id),
+        opt_uuid(e.property_id),
+        e.trans_type,
+        e.category,
+        e.description,
+        e.amount.to_string(),
+        e.trans_date,
+        e.due_date,
+        e.created_at
+    ])?;
+    Ok(())
+}
+
+pub fn insert_vendor(tx: &Transaction<'_>, v: &Vendor) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!("INSERT INTO vendors ({VENDOR_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"))?
+        .execute(params![
+            v.id.to_string(),
+            v.name,
+            v.trade,
+            v.contact_name,
+            v.email,
+            v.phone,
+            v.license_number,
+            v.insurance_expiry,
+            v.hourly_rate.to_string(),
+            v.is_active,
+            v.created_at
+        ])?;
+    Ok(())
+}
+
+pub fn insert_work_order(tx: &Transaction<'_>, w: &WorkOrder) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO units_maintenance ({WORK_ORDER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+    ))?
+    .execute(params![
+        w.id.to_string(),
+        w.unit_id.to_string(),
+        w.property_id.to_string(),
+        opt_uuid(w.tenant_id),
+        w.title,
+        w.description,
+        w.category,
+        w.priority,
+        w.status,
+        w.requested_date,
+        w.completed_date,
+        w.cost.to_string(),
+        opt_uuid(w.assigned_vendor_id),
+        w.created_at
+    ])?;
+    Ok(())
+}
+
+pub fn insert_equipment(tx: &Transaction<'_>, e: &Equipment) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO equipment ({EQUIPMENT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
+    ))?
+    .execute(params![
+        e.id.to_string(),
+        e.property_ref_id.to_string(),
+        opt_uuid(e.unit_id),
+        e.name,
+        e.equipment_type,
+        e.manufacturer,
+        e.model_number,
+        e.install_date,
+        e.age_years,
+        e.expected_lifespan_years,
+        e.warranty_expiry,
+        e.created_at
+    ])?;
+    Ok(())
+}
+
+pub fn insert_invoice(tx: &Transaction<'_>, i: &Invoice) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO invoices ({INVOICE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+    ))?
+    .execute(params![
+        i.id.to_string(),
+        opt_uuid(i.vendor_id),
+        opt_uuid(i.property_id),
+        opt_uuid(i.unit_id),
+        opt_uuid(i.work_order_id),
+        i.invoice_number,
+        i.invoice_date,
+        i.due_date,
+        i.subtotal.to_string(),
+        i.tax.to_string(),
+        i.total_amount.to_string(),
+        i.status,
+        i.confidence_score,
+        i.created_at
+    ])?;
+    for li in &i.line_items {
+        tx.prepare_cached(
+            "INSERT INTO invoice_line_items (id, invoice_id, description, quantity, unit_price, total, gl_code)
+             VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        )?
+        .execute(params![
+            li.id.to_string(),
+            li.invoice_id.to_string(),
+            li.description,
+            li.quantity.to_string(),
+            li.unit_price.to_string(),
+            li.total.to_string(),
+            li.gl_code
+        ])?;
+    }
+    Ok(())
+}
+
+/// Runs a query that maps rows with `f` and collects them.
+fn collect<T>(
+    store: &Store,
+    sql: &str,
+    args: impl rusqlite::Params,
+    f: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = store.conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(args, f)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    pub fn properties(&self) -> Result<Vec<Property>> {
+        collect(self, &format!("SELECT {PROPERTY_COLS} FROM properties ORDER BY name"), [], property_from_row)
+    }
+
+    pub fn property(&self, id: Uuid) -> Result<Property> {
+        let r = self.conn.query_row(
+            &format!("SELECT {PROPERTY_COLS} FROM properties WHERE id = ?1"),
+            [id.to_string()],
+            property_from_row,
+        );
+        found(optional(r)?, "Property", id)
+    }
+
+    /// Finds a property by id or by (case-insensitive) name prefix.
+    pub fn find_property(&self, key: &str) -> Result<Property> {
+        if let Ok(id) = Uuid::parse_str(key.trim()) {
+            return self.property(id);
+        }
+        let r = self.conn.query_row(
+            &format!("SELECT {PROPERTY_COLS} FROM properties WHERE name LIKE ?1 ORDER BY name LIMIT 1"),
+            [format!("{}%", key.trim())],
+            property_from_row,
+        );
+        found(optional(r)?, "Property", key)
+    }
+
+    pub fn buildings(&self, property_id: Uuid) -> Result<Vec<Building>> {
+        collect(
+            self,
+            &format!("SELECT {BUILDING_COLS} FROM buildings WHERE property_id = ?1 ORDER BY name"),
+            [property_id.to_string()],
+            building_from_row,
+        )
+    }
+
+    pub fn units(&self, property_id: Uuid) -> Result<Vec<Unit>> {
+        collect(
+            self,
+            &format!(
+                "SELECT {UNIT_COLS} FROM units_unit WHERE property_id = ?1 ORDER BY building_id, floor, unit_number"
+            ),
+            [property_id.to_string()],
+            unit_from_row,
+        )
+    }
+
+    pub fn unit(&self, id: Uuid) -> Result<Unit> {
+        let r = self.conn.query_row(
+            &format!("SELECT {UNIT_COLS} FROM units_unit WHERE id = ?1"),
+            [id.to_string()],
+            unit_from_row,
+        );
+        found(optional(r)?, "Unit", id)
+    }
+
+    pub fn tenant(&self, id: Uuid) -> Result<Tenant> {
+        let r = self.conn.query_row(
+            &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),
+            [id.to_string()],
+            tenant_from_row,
+        );
+        found(optional(r)?, "Tenant", id)
+    }
+
+    /// A tenant's ledger from `since` (inclusive), oldest first.
+    pub fn ledger(&self, tenant_id: Uuid, since: Option<NaiveDate>) -> Result<Vec<LedgerEntry>> {
+        collect(
+            self,
+            &format!(
+                "SELECT {LEDGER_COLS} FROM tenant_ledger_entry WHERE tenant_id = ?1 AND trans_date >= ?2
+                 ORDER BY trans_date, trans_type, rowid"
+            ),
+            params![tenant_id.to_string(), since.unwrap_or(NaiveDate::MIN)],
+            ledger_from_row,
+        )
+    }
+
+    /// Work orders of a unit, newest first.
+    pub fn work_orders(&self, unit_id: Uuid) -> Result<Vec<WorkOrder>> {
+        collect(
+            self,
+            &format!("SELECT {WORK_ORDER_COLS} FROM units_maintenance WHERE unit_id = ?1 ORDER BY requested_date DESC"),
+            [unit_id.to_string()],
+            work_order_from_row,
+        )
+    }
+
+    pub fn vendors(&self) -> Result<Vec<Vendor>> {
+        collect(self, &format!("SELECT {VENDOR_COLS} FROM vendors ORDER BY name"), [], vendor_from_row)
+    }
+
+    pub fn equipment(&self, property_id: Uuid) -> Result<Vec<Equipment>> {
+        collect(
+            self,
+            &format!("SELECT {EQUIPMENT_COLS} FROM equipment WHERE property_ref_id = ?1 ORDER BY install_date"),
+            [property_id.to_string()],
+            equipment_from_row,
+        )
+    }
+
+    /// Invoices for a work order, with their line items.
+    pub fn invoices_for_work_order(&self, work_order_id: Uuid) -> Result<Vec<Invoice>> {
+        let mut invoices = collect(
+            self,
+            &format!("SELECT {INVOICE_COLS} FROM invoices WHERE work_order_id = ?1 ORDER BY invoice_date"),
+            [work_order_id.to_string()],
+            invoice_from_row,
+        )?;
+        for inv in &mut invoices {
+            inv.line_items = collect(
+                self,
+                "SELECT id, invoice_id, description, quantity, unit_price, total, gl_code
+                 FROM invoice_line_items WHERE invoice_id = ?1 ORDER BY rowid",
+                [inv.id.to_string()],
+                |r| {
+                    Ok(InvoiceLineItem {
+                        id: get_uuid(r, 0)?,
+                        invoice_id: get_uuid(r, 1)?,
+                        description: r.get(2)?,
+                        quantity: get_dec(r, 3)?,
+                        unit_price: get_dec(r, 4)?,
+                        total: get_dec(r, 5)?,
+                        gl_code: r.get(6)?,
+                    })
+                },
+            )?;
+        }
+        Ok(invoices)
+    }
+}

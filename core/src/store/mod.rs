@@ -1,0 +1,278 @@
+//! The SQLite replica: one file per device, WAL, foreign keys on, migrations applied on open.
+//!
+//! Typed queries live in submodules by domain (`leases`, `entities`, `job_runs`). Money is kept
+//! as decimal text so nothing is ever rounded through a float.
+
+mod entities;
+mod job_runs;
+mod leases;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+pub use entities::{
+    insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
+    insert_unit, insert_vendor, insert_work_order,
+};
+pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
+
+use crate::lifecycle::LifecycleError;
+use crate::migrations::{self, VERSION_TABLE};
+
+/// Everything that can go wrong with a replica, each with a message a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no database at {0} (run `unitcycle demo` to create the demo replica, or pass --db)")]
+    Missing(PathBuf),
+    #[error("{path} is not a UnitCycle database ({detail})")]
+    NotADatabase { path: PathBuf, detail: String },
+    #[error(
+        "{path} was written by a newer UnitCycle (schema version {found}, this build knows {known}); upgrade UnitCycle"
+    )]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("{what} not found: {id}")]
+    NotFound { what: &'static str, id: String },
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
+    #[error("the lease changed while this action was being applied (it is now {now}); reload and try again")]
+    Conflict { now: String },
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// Errors from SQLite that mean the file is not a usable database.
+    fn from_open(path: &Path, err: rusqlite::Error) -> StoreError {
+        let detail = err.to_string();
+        if detail.contains("not a database") || detail.contains("malformed") || detail.contains("file is encrypted") {
+            StoreError::NotADatabase { path: path.to_path_buf(), detail }
+        } else {
+            StoreError::Sqlite(err)
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A connection to one replica.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens an existing replica; a missing file is an error, never silently created.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(|e| StoreError::from_open(path, e))?;
+        Store::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// Creates a new replica at `path` (the parent directory is created too).
+    pub fn create(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::NotADatabase {
+                    path: path.to_path_buf(),
+                    detail: format!("cannot create {}: {e}", parent.display()),
+                })?;
+            }
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::from_open(path, e))?;
+        Store::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory replica, for tests and benchmarks.
+    pub fn in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        let label = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+        let setup = || -> rusqlite::Result<()> {
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            Ok(())
+        };
+        setup().map_err(|e| StoreError::from_open(&label, e))?;
+        let mut store = Store { conn, path };
+        store.migrate().map_err(|e| match e {
+            StoreError::Sqlite(inner) => StoreError::from_open(&label, inner),
+            other => other,
+        })?;
+        Ok(store)
+    }
+
+    /// Path of the replica file (None for in-memory stores).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version the replica is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row(&format!("SELECT COALESCE(MAX(version), 0) FROM {VERSION_TABLE}"), [], |r| r.get(0))?)
+    }
+
+    /// Applies every migration the replica has not had, each in its own transaction.
+    fn migrate(&mut self) -> Result<()> {
+        self.conn.execute_batch(&format!(
+            "CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (
+                version INTEGER PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+            )"
+        ))?;
+        let current = self.schema_version()?;
+        let known = migrations::SQLITE.last().map_or(0, |m| m.version);
+        if current > known {
+            return Err(StoreError::TooNew { path: self.path.clone().unwrap_or_default(), found: current, known });
+        }
+        for m in migrations::SQLITE.iter().filter(|m| m.version > current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(m.sql)?;
+            tx.execute(
+                &format!("INSERT INTO {VERSION_TABLE} (version, name) VALUES (?1, ?2)"),
+                rusqlite::params![m.version, m.name],
+            )?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` inside one transaction: all of it is written, or none of it.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Raw connection, for the jobs and bulk loaders in this crate.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Row counts of the main tables, for `unitcycle demo` and `sync verify`.
+    pub fn table_counts(&self) -> Result<Vec<(&'static str, i64)>> {
+        const TABLES: &[&str] = &[
+            "properties",
+            "buildings",
+            "units_unit",
+            "tenants",
+            "tenant_lease",
+            "lease_status_log",
+            "tenant_ledger_entry",
+            "vendors",
+            "units_maintenance",
+            "invoices",
+            "invoice_line_items",
+            "equipment",
+        ];
+        TABLES
+            .iter()
+            .map(|t| {
+                let n = self.conn.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))?;
+                Ok((*t, n))
+            })
+            .collect()
+    }
+}
+
+// --- column helpers ---------------------------------------------------------------------
+
+pub(crate) fn get_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {
+    let text: String = row.get(idx)?;
+    Uuid::parse_str(&text).map_err(|e| conversion(idx, e))
+}
+
+pub(crate) fn get_opt_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
+    let text: Option<String> = row.get(idx)?;
+    text.map(|t| Uuid::parse_str(&t).map_err(|e| conversion(idx, e))).transpose()
+}
+
+pub(crate) fn get_dec(row: &Row<'_>, idx: usize) -> rusqlite::Result<Decimal> {
+    let text: String = row.get(idx)?;
+    Decimal::from_str(&text).map_err(|e| conversion(idx, e))
+}
+
+pub(crate) fn get_json(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
+    let text: String = row.get(idx)?;
+    serde_json::from_str(&text).map_err(|e| conversion(idx, e))
+}
+
+fn conversion(idx: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+pub(crate) fn opt_uuid(id: Option<Uuid>) -> Option<String> {
+    id.map(|u| u.to_string())
+}
+
+/// Turns "no row" into a typed not-found error.
+pub(crate) fn found<T>(value: Option<T>, what: &'static str, id: impl ToString) -> Result<T> {
+    value.ok_or_else(|| StoreError::NotFound { what, id: id.to_string() })
+}
+
+pub(crate) fn optional<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
+    Ok(r.optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_a_clear_error_and_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope.db");
+        let err = Store::open(&path).err().unwrap();
+        assert!(err.to_string().starts_with("no database at"), "{err}");
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_corrupt_file_is_reported_as_not_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        std::fs::write(&path, b"this is not sqlite, just some bytes that pretend to be one").unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
+        assert!(err.to_string().contains("is not a UnitCycle database"), "{err}");
+    }
+
+    #[test]
+    fn migrations_apply_once_and_reopen_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let known = migrations::SQLITE.last().unwrap().version;
+        assert_eq!(Store::create(&path).unwrap().schema_version().unwrap(), known);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), known);
+        let journal: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(journal, "wal");
+        let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn a_replica_from_a_newer_build_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let store = Store::create(&path).unwrap();
+        store.conn.execute("INSERT INTO schema_migrations (version, name) VALUES (999, 'future')", []).unwrap();
+        drop(store);
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, StoreError::TooNew { found: 999, .. }), "{err:?}");
+    }
+}

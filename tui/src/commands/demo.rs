@@ -1,0 +1,66 @@
+//! `unitcycle demo` and the no-argument default.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::store::{LeaseFilter, Store};
+
+use super::{lifecycle, today};
+use crate::cli::DemoArgs;
+
+/// Removes a replica and its WAL side files.
+fn remove_replica(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let p = std::path::PathBuf::from(p);
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the demo replica at `db`, replacing any file there.
+pub fn create(db: &Path, cfg: &DemoConfig) -> Result<()> {
+    remove_replica(db)?;
+    let started = Instant::now();
+    let mut store = Store::create(db).with_context(|| format!("cannot create replica {}", db.display()))?;
+    let s = demo::generate(&mut store, cfg)?;
+    eprintln!(
+        "Demo replica {} ({} properties, {} buildings, {} units, {} leases, {} ledger entries, {} work orders, {} vendors) in {:.1}s",
+        db.display(),
+        s.properties,
+        s.buildings,
+        s.units,
+        s.leases,
+        s.ledger_entries,
+        s.work_orders,
+        s.vendors,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn run(db: &Path, args: &DemoArgs) -> Result<()> {
+    if args.units == 0 {
+        anyhow::bail!("--units must be at least 1");
+    }
+    let cfg = DemoConfig { units: args.units, seed: args.seed, today: today(args.today) };
+    create(db, &cfg)
+}
+
+/// `unitcycle` with no arguments: make sure a replica exists, then show the portfolio.
+pub fn open_default(db: &Path) -> Result<()> {
+    if !db.exists() {
+        create(db, &DemoConfig::new(today(None)))?;
+    }
+    let store = super::open(db)?;
+    let t = today(None);
+    let stats = store.lifecycle_stats(&LeaseFilter::default(), t)?;
+    println!("{}", lifecycle::render_stats("Portfolio", &stats));
+    println!("Try: unitcycle lifecycle list --status notice   ·   unitcycle --help");
+    Ok(())
+}

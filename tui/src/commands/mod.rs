@@ -1,0 +1,51 @@
+//! One module per subcommand; each is a thin layer over `unitcycle_core`.
+
+mod bench;
+mod demo;
+mod jobs;
+mod lifecycle;
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{NaiveDate, Utc};
+use unitcycle_core::store::Store;
+
+use crate::cli::{Cli, Command};
+use crate::paths;
+
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let db = cli.db.clone().unwrap_or_else(paths::default_db);
+    match cli.command {
+        None => demo::open_default(&db),
+        Some(Command::Demo(args)) => demo::run(&db, &args),
+        Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
+        Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
+        Some(Command::Bench(cmd)) => bench::run(cmd),
+    }
+}
+
+/// Opens an existing replica with a message that says which file failed.
+pub fn open(db: &Path) -> Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open replica {}", db.display()))
+}
+
+/// The day to compute for: `--today` or the clock (binaries may read it; `core` never does).
+pub fn today(arg: Option<NaiveDate>) -> NaiveDate {
+    arg.unwrap_or_else(|| Utc::now().date_naive())
+}
+
+/// `now` on the given day: the clock's time of day, so log rows stay ordered.
+pub fn now_on(day: NaiveDate) -> chrono::DateTime<Utc> {
+    let now = Utc::now();
+    if now.date_naive() == day {
+        now
+    } else {
+        day.and_time(now.time()).and_utc()
+    }
+}
+
+pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

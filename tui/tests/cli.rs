@@ -1,0 +1,150 @@
+//! The `unitcycle` command end to end: real binary, real replica file, exit codes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn unitcycle(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_unitcycle"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("UNITCYCLE_DB")
+        .output()
+        .expect("run unitcycle")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A failure is one line on stderr, no panic, non-zero exit.
+fn assert_one_line_error(o: &Output, contains: &str) {
+    assert!(!o.status.success(), "expected failure, got success: {}", stdout(o));
+    let err = stderr(o);
+    assert!(err.contains(contains), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+fn demo(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("replica.db");
+    let o = unitcycle(&db, &["demo", "--units", "300", "--today", "2026-11-25"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    db
+}
+
+#[test]
+fn demo_then_jobs_then_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let run = |args: &[&str]| {
+        let o = unitcycle(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let first = run(&["jobs", "run", "lifecycle-classify", "--today", "2026-11-25"]);
+    assert!(first.contains("Transitioned "), "{first}");
+    let again = run(&["jobs", "run", "tenants.classify_lease_statuses", "--today", "2026-11-25"]);
+    assert!(again.contains("Transitioned 0 to MTM, 0 to vacant."), "{again}");
+
+    let stats: serde_json::Value =
+        serde_json::from_str(&run(&["lifecycle", "stats", "--json", "--today", "2026-11-25"])).unwrap();
+    let total = stats["total_leases"].as_u64().unwrap();
+    let parts: u64 = ["active", "month_to_month", "notice", "vacant"].iter().map(|k| stats[k].as_u64().unwrap()).sum();
+    assert_eq!(total, 300);
+    assert_eq!(parts, total);
+
+    let list = run(&["lifecycle", "list", "--status", "notice", "--limit", "3"]);
+    assert!(list.contains("Notice Given"), "{list}");
+    let runs = run(&["jobs", "runs"]);
+    assert!(runs.contains("lifecycle-classify"), "{runs}");
+}
+
+#[test]
+fn give_notice_then_refused_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let list: serde_json::Value = serde_json::from_str(&stdout(&unitcycle(
+        &db,
+        &["lifecycle", "list", "--status", "active", "--json", "--limit", "500", "--today", "2026-11-25"],
+    )))
+    .unwrap();
+    let lease = list["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lease_end_date"].as_str().unwrap() > "2026-12-31")
+        .unwrap()["lease_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = unitcycle(
+        &db,
+        &[
+            "lifecycle",
+            "give-notice",
+            &lease,
+            "--notice-date",
+            "2026-11-20",
+            "--move-out",
+            "2026-12-31",
+            "--reason",
+            "Relocating",
+            "--today",
+            "2026-11-25",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(shown["lease_status"], "notice");
+    assert_eq!(shown["days_until_move_out"], 36);
+    assert_eq!(shown["status_history"][0]["reason"], "Relocating");
+
+    let o = unitcycle(&db, &["lifecycle", "convert-mtm", &lease]);
+    assert_one_line_error(&o, "error: Cannot convert a lease with notice given to month-to-month.");
+}
+
+#[test]
+fn bad_input_gives_one_line_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.db");
+    assert_one_line_error(&unitcycle(&missing, &["lifecycle", "stats"]), "no database at");
+    assert!(!missing.exists(), "a missing replica is not silently created");
+
+    let corrupt = dir.path().join("corrupt.db");
+    std::fs::write(&corrupt, vec![0x42u8; 4096]).unwrap();
+    assert_one_line_error(&unitcycle(&corrupt, &["lifecycle", "list"]), "is not a UnitCycle database");
+
+    let db = demo(dir.path());
+    assert_one_line_error(&unitcycle(&db, &["lifecycle", "show", "L-999999"]), "Lease not found: L-999999");
+    assert_one_line_error(
+        &unitcycle(&db, &["lifecycle", "show", "00000000-0000-0000-0000-000000000000"]),
+        "Lease not found",
+    );
+    assert_one_line_error(&unitcycle(&db, &["jobs", "run", "make-coffee"]), "unknown job 'make-coffee'");
+    assert_one_line_error(
+        &unitcycle(
+            &db,
+            &[
+                "lifecycle",
+                "give-notice",
+                "L-000001",
+                "--notice-date",
+                "2026-11-20",
+                "--move-out",
+                "2026-11-01",
+                "--today",
+                "2026-11-25",
+            ],
+        ),
+        "must be on or after notice_date",
+    );
+    let o = unitcycle(&db, &["lifecycle", "stats", "--today", "yesterday"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("invalid date 'yesterday': expected YYYY-MM-DD"), "{}", stderr(&o));
+}
