@@ -39,12 +39,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn versions_are_contiguous_and_both_sets_match() {
+    fn versions_increase_and_both_sets_match() {
         for set in [SQLITE, POSTGRES] {
-            for (i, m) in set.iter().enumerate() {
-                assert_eq!(m.version, i as i64 + 1, "{}", m.name);
-                assert!(m.name.starts_with(&format!("{:04}_", m.version)));
+            for m in set.iter() {
+                assert!(m.name.starts_with(&format!("{:04}_", m.version)), "{}", m.name);
             }
+            assert!(set.windows(2).all(|w| w[0].version < w[1].version), "versions only increase");
         }
         let names = |set: &[Migration]| set.iter().map(|m| m.name).collect::<Vec<_>>();
         assert_eq!(names(SQLITE), names(POSTGRES), "every change lands in both stores");
