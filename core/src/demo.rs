@@ -268,7 +268,9 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
     let units_total = cfg.units.max(1);
     let n_props = (units_total / 200).clamp(1, 1_000);
 
-    store.transaction(|tx| {
+    // A fresh portfolio is one big write: skip the journal while loading, then return to WAL.
+    store.set_bulk_load(true)?;
+    let loaded = store.transaction(|tx| {
         // Vendors: a core set plus more for large portfolios.
         let n_vendors = VENDORS.len() + (n_props as usize / 10);
         let mut vendors: Vec<Vendor> = Vec::with_capacity(n_vendors);
@@ -669,7 +671,9 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
             }
         }
         Ok(())
-    })?;
+    });
+    store.set_bulk_load(false)?;
+    loaded?;
     Ok(s)
 }
 

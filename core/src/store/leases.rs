@@ -132,6 +132,15 @@ pub struct LeaseListRow {
 }
 
 impl LeaseFilter {
+    /// Counting and stats only need the joins when searching by name or unit.
+    fn count_from(&self) -> &'static str {
+        if self.search.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            LIST_FROM
+        } else {
+            "FROM tenant_lease l"
+        }
+    }
+
     fn where_clause(&self) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
@@ -240,7 +249,7 @@ impl Store {
     /// How many leases match `filter` (for `count` in paginated lists).
     pub fn count_leases(&self, filter: &LeaseFilter) -> Result<u64> {
         let (clause, args) = filter.where_clause();
-        let sql = format!("SELECT COUNT(*) {LIST_FROM} {clause}");
+        let sql = format!("SELECT COUNT(*) {} {clause}", filter.count_from());
         Ok(self.conn.query_row(&sql, rusqlite::params_from_iter(args.iter()), |r| r.get::<_, i64>(0))? as u64)
     }
 
@@ -256,7 +265,7 @@ impl Store {
     /// Lifecycle stats over the leases matching `filter`, computed by `core::lifecycle`.
     pub fn lifecycle_stats(&self, filter: &LeaseFilter, today: NaiveDate) -> Result<LifecycleStats> {
         let (clause, args) = filter.where_clause();
-        let sql = format!("SELECT l.lease_status, l.lease_end_date {LIST_FROM} {clause}");
+        let sql = format!("SELECT l.lease_status, l.lease_end_date {} {clause}", filter.count_from());
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut stats = LifecycleStats::default();

@@ -114,6 +114,20 @@ impl Store {
         Ok(store)
     }
 
+    /// Bulk-load mode for generating a fresh replica: no rollback journal and no fsync while
+    /// on, a large page cache; off returns to WAL with normal durability. Only for files that can
+    /// be regenerated (a crash mid-load leaves a file to delete, never a half-synced replica).
+    pub fn set_bulk_load(&self, on: bool) -> Result<()> {
+        if self.path.is_none() {
+            return Ok(());
+        }
+        let (journal, sync, cache) = if on { ("OFF", "OFF", -262_144) } else { ("WAL", "NORMAL", -16_384) };
+        self.conn.pragma_update(None, "journal_mode", journal)?;
+        self.conn.pragma_update(None, "synchronous", sync)?;
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        Ok(())
+    }
+
     /// Path of the replica file (None for in-memory stores).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
