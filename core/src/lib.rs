@@ -6,7 +6,9 @@
 pub mod demo;
 pub mod format;
 pub mod jobs;
+pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
+pub mod renewals;
 pub mod store;

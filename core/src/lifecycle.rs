@@ -582,17 +582,17 @@ pub fn day_counts(lease: &Lease, now: DateTime<Utc>) -> LeaseDayCounts {
     }
 }
 
+/// Shared test fixtures for modules that build on leases.
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests_support {
     use super::*;
-    use crate::model::LeaseStatus::*;
     use rust_decimal_macros::dec;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn lease(status: LeaseStatus, begin: &str, end: Option<&str>) -> Lease {
+    pub fn lease(status: LeaseStatus, begin: &str, end: Option<&str>) -> Lease {
         let at = d("2025-01-01").and_hms_opt(0, 0, 0).unwrap().and_utc();
         Lease {
             id: Uuid::from_u128(1),
@@ -618,6 +618,20 @@ mod tests {
             created_at: at,
             updated_at: at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::LeaseStatus::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn lease(status: LeaseStatus, begin: &str, end: Option<&str>) -> Lease {
+        tests_support::lease(status, begin, end)
     }
 
     fn with_notice(mut l: Lease, notice: &str, move_out: &str) -> Lease {
