@@ -3,6 +3,7 @@
 //!
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
+pub mod collections;
 pub mod demo;
 pub mod format;
 pub mod jobs;

@@ -1,0 +1,511 @@
+//! Smart collections (spec 1.3): risk profile, tone, the five-step escalation schedule,
+//! payment plans, payments and late fees. Pure functions; money in Decimal.
+
+use chrono::{Duration, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+use crate::model::string_enum;
+
+string_enum! {
+    /// `collection_case.tenant_risk_profile`.
+    RiskProfile {
+        GoodHistory => "good_history", "Good History";
+        Standard => "standard", "Standard";
+        RepeatOffender => "repeat_offender", "Repeat Offender";
+        Chronic => "chronic", "Chronic";
+    }
+}
+
+string_enum! {
+    /// `collection_case.tone` and `collection_action.tone_used`.
+    Tone {
+        Friendly => "friendly", "Friendly";
+        Firm => "firm", "Firm";
+        Formal => "formal", "Formal";
+        Legal => "legal", "Legal";
+    }
+}
+
+string_enum! {
+    /// `collection_case.status`.
+    CaseStatus {
+        Open => "open", "Open";
+        PaymentPlan => "payment_plan", "Payment Plan";
+        Paid => "paid", "Paid";
+        Escalated => "escalated", "Escalated to Legal";
+        WrittenOff => "written_off", "Written Off";
+    }
+}
+
+string_enum! {
+    /// `collection_action.action_type`.
+    ActionType {
+        Sms => "sms", "SMS Reminder";
+        Email => "email", "Email Notice";
+        FormalLetter => "formal_letter", "Formal Letter";
+        PaymentPlan => "payment_plan", "Payment Plan Offer";
+        Escalation => "escalation", "Legal Escalation";
+        Call => "call", "Phone Call";
+        PaymentReceived => "payment_received", "Payment Received";
+        Note => "note", "Manual Note";
+    }
+}
+
+string_enum! {
+    /// `collection_action.channel`.
+    Channel {
+        Sms => "sms", "SMS";
+        Email => "email", "Email";
+        Letter => "letter", "Letter";
+        Phone => "phone", "Phone";
+        System => "system", "System";
+    }
+}
+
+string_enum! {
+    /// `collection_payment_plan.status`.
+    PlanStatus {
+        Proposed => "proposed", "Proposed";
+        Accepted => "accepted", "Accepted";
+        Active => "active", "Active";
+        Completed => "completed", "Completed";
+        Defaulted => "defaulted", "Defaulted";
+    }
+}
+
+string_enum! {
+    /// `collection_plan_installment.status`.
+    InstallmentStatus {
+        Pending => "pending", "Pending";
+        Paid => "paid", "Paid";
+        Overdue => "overdue", "Overdue";
+        Partial => "partial", "Partial";
+    }
+}
+
+/// Risk profile from late payments in the last 12 months: chronic 6+, repeat offender 3+,
+/// good history for at most one (a first-time late payer), standard otherwise.
+pub fn risk_profile(late_12mo: usize) -> RiskProfile {
+    match late_12mo {
+        0 | 1 => RiskProfile::GoodHistory,
+        2 => RiskProfile::Standard,
+        3..=5 => RiskProfile::RepeatOffender,
+        _ => RiskProfile::Chronic,
+    }
+}
+
+/// `select_tone`, exactly as the spec's tone map. `escalation_level` is the case's level
+/// before the step (0 = new), so step N uses index N−1.
+pub fn select_tone(profile: RiskProfile, escalation_level: u8) -> Tone {
+    use Tone::*;
+    let map: [Tone; 5] = match profile {
+        RiskProfile::GoodHistory => [Friendly, Friendly, Firm, Firm, Formal],
+        RiskProfile::Standard => [Friendly, Firm, Firm, Formal, Formal],
+        RiskProfile::RepeatOffender => [Firm, Firm, Formal, Formal, Legal],
+        RiskProfile::Chronic => [Firm, Formal, Formal, Legal, Legal],
+    };
+    map[(escalation_level as usize).min(4)]
+}
+
+/// One step of the five-step escalation schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EscalationStep {
+    pub level: u8,
+    /// Days overdue at which the step is due.
+    pub day: i64,
+    pub action_type: ActionType,
+    pub channels: &'static [Channel],
+    pub description: &'static str,
+}
+
+/// Day 1 SMS friendly reminder, day 3 email notice, day 5 formal notice by email + letter,
+/// day 8 payment-plan offer, day 12 legal escalation warning by certified letter.
+pub const SCHEDULE: [EscalationStep; 5] = [
+    EscalationStep {
+        level: 1,
+        day: 1,
+        action_type: ActionType::Sms,
+        channels: &[Channel::Sms],
+        description: "Friendly reminder",
+    },
+    EscalationStep {
+        level: 2,
+        day: 3,
+        action_type: ActionType::Email,
+        channels: &[Channel::Email],
+        description: "Detailed notice",
+    },
+    EscalationStep {
+        level: 3,
+        day: 5,
+        action_type: ActionType::FormalLetter,
+        channels: &[Channel::Email, Channel::Letter],
+        description: "Formal notice",
+    },
+    EscalationStep {
+        level: 4,
+        day: 8,
+        action_type: ActionType::PaymentPlan,
+        channels: &[Channel::Email],
+        description: "Payment plan offer",
+    },
+    EscalationStep {
+        level: 5,
+        day: 12,
+        action_type: ActionType::Escalation,
+        channels: &[Channel::Letter],
+        description: "Legal escalation warning (certified letter)",
+    },
+];
+
+/// The step a case's days overdue call for (None before day 1).
+pub fn step_for_days(days_overdue: i64) -> Option<&'static EscalationStep> {
+    SCHEDULE.iter().rev().find(|s| days_overdue >= s.day)
+}
+
+/// The step by level (1–5).
+pub fn step(level: u8) -> Option<&'static EscalationStep> {
+    SCHEDULE.iter().find(|s| s.level == level)
+}
+
+/// What the escalation engine does for one case now: the step its days overdue call for,
+/// if the case has not reached it yet. A case catching up jumps straight to that step (one
+/// message, not a burst). Paused while a payment plan is being kept.
+pub fn due_step(
+    status: CaseStatus,
+    escalation_level: u8,
+    days_overdue: i64,
+    plan_in_good_standing: bool,
+) -> Option<&'static EscalationStep> {
+    match status {
+        CaseStatus::Open => {}
+        CaseStatus::PaymentPlan if !plan_in_good_standing => {}
+        _ => return None,
+    }
+    step_for_days(days_overdue).filter(|s| s.level > escalation_level)
+}
+
+/// The manual "send next step" (`send-reminder`): the next level whatever the days.
+pub fn manual_next_step(status: CaseStatus, escalation_level: u8) -> Result<&'static EscalationStep, CollectionsError> {
+    match status {
+        CaseStatus::Open | CaseStatus::PaymentPlan => {}
+        other => return Err(CollectionsError::Closed(other)),
+    }
+    step(escalation_level + 1).ok_or(CollectionsError::AlreadyEscalated)
+}
+
+/// Why a collections action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CollectionsError {
+    #[error("Case is closed ({}).", .0.label())]
+    Closed(CaseStatus),
+    #[error("Case is already at the final escalation step.")]
+    AlreadyEscalated,
+    #[error("Installments must be between 2 and 12 (got {0}).")]
+    Installments(u32),
+    #[error("Nothing is owed on this case.")]
+    NothingOwed,
+    #[error("Payment amount must be greater than zero.")]
+    NonPositivePayment,
+    #[error("Plan start date ({start}) cannot be in the past (today is {today}).")]
+    PlanStartsInPast { start: NaiveDate, today: NaiveDate },
+    #[error("A payment plan is already in place for this case.")]
+    PlanExists,
+}
+
+fn cents(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// One installment of a proposed plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallmentPlan {
+    pub installment_number: u32,
+    pub amount: Decimal,
+    pub due_date: NaiveDate,
+}
+
+/// Splits the balance into monthly installments from `start_date` that sum exactly to it:
+/// equal amounts rounded down to the cent, the last one taking the remainder.
+pub fn plan_installments(
+    balance: Decimal,
+    installments: u32,
+    start_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<InstallmentPlan>, CollectionsError> {
+    if !(2..=12).contains(&installments) {
+        return Err(CollectionsError::Installments(installments));
+    }
+    if balance <= Decimal::ZERO {
+        return Err(CollectionsError::NothingOwed);
+    }
+    if start_date < today {
+        return Err(CollectionsError::PlanStartsInPast { start: start_date, today });
+    }
+    let balance = cents(balance);
+    let base = (balance / Decimal::from(installments)).round_dp_with_strategy(2, RoundingStrategy::ToZero);
+    Ok((0..installments)
+        .map(|k| InstallmentPlan {
+            installment_number: k + 1,
+            amount: if k + 1 == installments { balance - base * Decimal::from(installments - 1) } else { base },
+            due_date: start_date.checked_add_months(Months::new(k)).unwrap_or(start_date),
+        })
+        .collect())
+}
+
+/// The state of each installment given what was paid toward the plan (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanProgress {
+    pub statuses: Vec<(InstallmentStatus, Decimal)>,
+    /// An installment is past due and not fully paid: escalation resumes.
+    pub missed: bool,
+    pub completed: bool,
+}
+
+/// Applies `paid_toward_plan` to the installments in order and rates each on `today`.
+pub fn plan_progress(installments: &[InstallmentPlan], paid_toward_plan: Decimal, today: NaiveDate) -> PlanProgress {
+    let mut left = paid_toward_plan.max(Decimal::ZERO);
+    let mut statuses = Vec::with_capacity(installments.len());
+    let mut missed = false;
+    for i in installments {
+        let applied = left.min(i.amount);
+        left -= applied;
+        let status = if applied == i.amount {
+            InstallmentStatus::Paid
+        } else if i.due_date < today {
+            missed = true;
+            InstallmentStatus::Overdue
+        } else if applied > Decimal::ZERO {
+            InstallmentStatus::Partial
+        } else {
+            InstallmentStatus::Pending
+        };
+        statuses.push((status, applied));
+    }
+    let completed = statuses.iter().all(|(s, _)| *s == InstallmentStatus::Paid);
+    PlanProgress { statuses, missed, completed }
+}
+
+/// What recording a payment does to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentOutcome {
+    pub new_balance: Decimal,
+    /// Paid beyond the balance (kept as a credit on the ledger).
+    pub overpayment: Decimal,
+    pub paid_in_full: bool,
+}
+
+pub fn apply_payment(balance: Decimal, amount: Decimal) -> Result<PaymentOutcome, CollectionsError> {
+    if amount <= Decimal::ZERO {
+        return Err(CollectionsError::NonPositivePayment);
+    }
+    let amount = cents(amount);
+    let new_balance = (balance - amount).max(Decimal::ZERO);
+    Ok(PaymentOutcome {
+        new_balance,
+        overpayment: (amount - balance).max(Decimal::ZERO),
+        paid_in_full: new_balance.is_zero(),
+    })
+}
+
+/// The day a late fee is charged for a charge due `due_date`: the day after the grace period.
+pub fn late_fee_date(due_date: NaiveDate, grace_period_days: i32) -> NaiveDate {
+    due_date + Duration::days(grace_period_days.max(0) as i64 + 1)
+}
+
+/// The lease's late fee, if one is due today for a charge still open (and not charged yet).
+pub fn late_fee_due(
+    due_date: NaiveDate,
+    grace_period_days: i32,
+    late_fee_amount: Decimal,
+    still_open: bool,
+    already_charged: bool,
+    today: NaiveDate,
+) -> Option<Decimal> {
+    (still_open
+        && !already_charged
+        && late_fee_amount > Decimal::ZERO
+        && today >= late_fee_date(due_date, grace_period_days))
+    .then_some(late_fee_amount)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn risk_profile_thresholds() {
+        use RiskProfile::*;
+        for (late, profile) in [
+            (0, GoodHistory),
+            (1, GoodHistory),
+            (2, Standard),
+            (3, RepeatOffender),
+            (5, RepeatOffender),
+            (6, Chronic),
+            (12, Chronic),
+        ] {
+            assert_eq!(risk_profile(late), profile, "{late}");
+        }
+    }
+
+    #[test]
+    fn every_cell_of_the_tone_map() {
+        use RiskProfile::*;
+        use Tone::*;
+        let table = [
+            (GoodHistory, [Friendly, Friendly, Firm, Firm, Formal]),
+            (Standard, [Friendly, Firm, Firm, Formal, Formal]),
+            (RepeatOffender, [Firm, Firm, Formal, Formal, Legal]),
+            (Chronic, [Firm, Formal, Formal, Legal, Legal]),
+        ];
+        for (profile, tones) in table {
+            for (level, tone) in tones.iter().enumerate() {
+                assert_eq!(select_tone(profile, level as u8), *tone, "{profile} level {level}");
+            }
+            // idx = min(level, 4)
+            assert_eq!(select_tone(profile, 9), tones[4]);
+        }
+    }
+
+    #[test]
+    fn tone_for_each_step_matches_the_escalation_table() {
+        // Good history: friendly, friendly, firm, firm, formal; repeat offender: firm … legal.
+        let good: Vec<Tone> = SCHEDULE.iter().map(|s| select_tone(RiskProfile::GoodHistory, s.level - 1)).collect();
+        assert_eq!(good, [Tone::Friendly, Tone::Friendly, Tone::Firm, Tone::Firm, Tone::Formal]);
+        let repeat: Vec<Tone> =
+            SCHEDULE.iter().map(|s| select_tone(RiskProfile::RepeatOffender, s.level - 1)).collect();
+        assert_eq!(repeat, [Tone::Firm, Tone::Firm, Tone::Formal, Tone::Formal, Tone::Legal]);
+    }
+
+    #[test]
+    fn every_escalation_day_boundary() {
+        let level_at = |days: i64| step_for_days(days).map(|s| s.level);
+        let cases = [
+            (-3, None),
+            (0, None),
+            (1, Some(1)),
+            (2, Some(1)),
+            (3, Some(2)),
+            (4, Some(2)),
+            (5, Some(3)),
+            (7, Some(3)),
+            (8, Some(4)),
+            (11, Some(4)),
+            (12, Some(5)),
+            (90, Some(5)),
+        ];
+        for (days, level) in cases {
+            assert_eq!(level_at(days), level, "day {days}");
+        }
+        assert_eq!(step(1).unwrap().channels, &[Channel::Sms]);
+        assert_eq!(step(3).unwrap().channels, &[Channel::Email, Channel::Letter]);
+        assert_eq!(step(5).unwrap().channels, &[Channel::Letter]);
+    }
+
+    #[test]
+    fn the_engine_advances_once_per_step() {
+        assert_eq!(due_step(CaseStatus::Open, 0, 1, false).map(|s| s.level), Some(1));
+        // Already sent today's step: nothing new.
+        assert_eq!(due_step(CaseStatus::Open, 1, 2, false), None);
+        // Catching up jumps to the step the days call for.
+        assert_eq!(due_step(CaseStatus::Open, 0, 6, false).map(|s| s.level), Some(3));
+        assert_eq!(due_step(CaseStatus::Open, 5, 40, false), None);
+        // A kept plan pauses; a missed installment resumes.
+        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, 20, true), None);
+        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, 20, false).map(|s| s.level), Some(5));
+        for closed in [CaseStatus::Paid, CaseStatus::Escalated, CaseStatus::WrittenOff] {
+            assert_eq!(due_step(closed, 0, 30, false), None);
+        }
+    }
+
+    #[test]
+    fn manual_next_step_and_its_refusals() {
+        assert_eq!(manual_next_step(CaseStatus::Open, 2).unwrap().level, 3);
+        assert_eq!(manual_next_step(CaseStatus::Open, 5).unwrap_err(), CollectionsError::AlreadyEscalated);
+        assert_eq!(manual_next_step(CaseStatus::Paid, 1).unwrap_err().to_string(), "Case is closed (Paid).");
+    }
+
+    #[test]
+    fn installments_sum_exactly_to_the_balance() {
+        let plan = plan_installments(dec!(2450.00), 3, d("2026-12-01"), d("2026-11-25")).unwrap();
+        assert_eq!(plan.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![dec!(816.66), dec!(816.66), dec!(816.68)]);
+        assert_eq!(
+            plan.iter().map(|i| i.due_date).collect::<Vec<_>>(),
+            vec![d("2026-12-01"), d("2027-01-01"), d("2027-02-01")]
+        );
+        for (balance, n) in [(dec!(100), 3), (dec!(0.05), 2), (dec!(9999.99), 12), (dec!(1000.005), 7)] {
+            let plan = plan_installments(balance, n, d("2026-12-01"), d("2026-11-25")).unwrap();
+            let total: Decimal = plan.iter().map(|i| i.amount).sum();
+            assert_eq!(total, cents(balance), "{balance} / {n}");
+            assert!(plan.iter().all(|i| i.amount >= Decimal::ZERO));
+        }
+    }
+
+    #[test]
+    fn plan_refusals() {
+        let today = d("2026-11-25");
+        assert_eq!(
+            plan_installments(dec!(100), 1, today, today).unwrap_err().to_string(),
+            "Installments must be between 2 and 12 (got 1)."
+        );
+        assert_eq!(plan_installments(dec!(100), 13, today, today).unwrap_err(), CollectionsError::Installments(13));
+        assert_eq!(plan_installments(dec!(0), 3, today, today).unwrap_err(), CollectionsError::NothingOwed);
+        assert!(matches!(
+            plan_installments(dec!(100), 3, d("2026-11-24"), today),
+            Err(CollectionsError::PlanStartsInPast { .. })
+        ));
+    }
+
+    #[test]
+    fn plan_progress_pauses_until_an_installment_is_missed() {
+        let plan = plan_installments(dec!(900), 3, d("2026-12-01"), d("2026-11-25")).unwrap();
+        let p = plan_progress(&plan, dec!(300), d("2026-12-15"));
+        assert_eq!(p.statuses[0].0, InstallmentStatus::Paid);
+        assert_eq!(p.statuses[1].0, InstallmentStatus::Pending);
+        assert!(!p.missed && !p.completed);
+        let p = plan_progress(&plan, dec!(450), d("2027-01-02"));
+        assert_eq!(p.statuses[1], (InstallmentStatus::Overdue, dec!(150)));
+        assert!(p.missed);
+        let p = plan_progress(&plan, dec!(450), d("2026-12-20"));
+        assert_eq!(p.statuses[1].0, InstallmentStatus::Partial);
+        let p = plan_progress(&plan, dec!(900), d("2027-05-01"));
+        assert!(p.completed && !p.missed);
+    }
+
+    #[test]
+    fn partial_full_and_over_payments() {
+        assert_eq!(
+            apply_payment(dec!(2450), dec!(1000)).unwrap(),
+            PaymentOutcome { new_balance: dec!(1450), overpayment: dec!(0), paid_in_full: false }
+        );
+        assert_eq!(
+            apply_payment(dec!(2450), dec!(2450)).unwrap(),
+            PaymentOutcome { new_balance: dec!(0), overpayment: dec!(0), paid_in_full: true }
+        );
+        assert_eq!(
+            apply_payment(dec!(2450), dec!(2500.004)).unwrap(),
+            PaymentOutcome { new_balance: dec!(0), overpayment: dec!(50.00), paid_in_full: true }
+        );
+        assert_eq!(apply_payment(dec!(100), dec!(0)).unwrap_err(), CollectionsError::NonPositivePayment);
+        assert_eq!(apply_payment(dec!(100), dec!(-5)).unwrap_err(), CollectionsError::NonPositivePayment);
+    }
+
+    #[test]
+    fn late_fee_after_the_grace_period_once() {
+        let due = d("2026-11-01");
+        let fee = dec!(75);
+        assert_eq!(late_fee_date(due, 5), d("2026-11-07"));
+        assert_eq!(late_fee_due(due, 5, fee, true, false, d("2026-11-06")), None);
+        assert_eq!(late_fee_due(due, 5, fee, true, false, d("2026-11-07")), Some(fee));
+        assert_eq!(late_fee_due(due, 5, fee, true, true, d("2026-11-20")), None);
+        assert_eq!(late_fee_due(due, 5, fee, false, false, d("2026-11-20")), None);
+        assert_eq!(late_fee_due(due, 0, dec!(0), true, false, d("2026-11-20")), None);
+    }
+}
