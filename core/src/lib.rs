@@ -11,5 +11,6 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
+pub mod outbox;
 pub mod renewals;
 pub mod store;

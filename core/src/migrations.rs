@@ -24,11 +24,17 @@ macro_rules! migrations {
 /// Migrations for device replicas (SQLite).
 pub const SQLITE: &[Migration] = migrations!("sqlite":
     1 => "0001_base.sql",
+    5 => "0005_outbox.sql",
+    6 => "0006_renewals.sql",
+    7 => "0007_collections.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 => "0001_base.sql",
+    5 => "0005_outbox.sql",
+    6 => "0006_renewals.sql",
+    7 => "0007_collections.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -147,12 +147,18 @@ impl Store {
                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
             )"
         ))?;
-        let current = self.schema_version()?;
+        // Apply by set membership, not "greater than the latest": branches number their files
+        // up front, so a lower number can land after a higher one.
+        let applied: Vec<i64> = {
+            let mut stmt = self.conn.prepare(&format!("SELECT version FROM {VERSION_TABLE}"))?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
         let known = migrations::SQLITE.last().map_or(0, |m| m.version);
-        if current > known {
-            return Err(StoreError::TooNew { path: self.path.clone().unwrap_or_default(), found: current, known });
+        if let Some(&unknown) = applied.iter().find(|v| !migrations::SQLITE.iter().any(|m| m.version == **v)) {
+            return Err(StoreError::TooNew { path: self.path.clone().unwrap_or_default(), found: unknown, known });
         }
-        for m in migrations::SQLITE.iter().filter(|m| m.version > current) {
+        for m in migrations::SQLITE.iter().filter(|m| !applied.contains(&m.version)) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(m.sql)?;
             tx.execute(
@@ -205,22 +211,22 @@ impl Store {
 
 // --- column helpers ---------------------------------------------------------------------
 
-pub(crate) fn get_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {
+pub fn get_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(idx)?;
     Uuid::parse_str(&text).map_err(|e| conversion(idx, e))
 }
 
-pub(crate) fn get_opt_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
+pub fn get_opt_uuid(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<Uuid>> {
     let text: Option<String> = row.get(idx)?;
     text.map(|t| Uuid::parse_str(&t).map_err(|e| conversion(idx, e))).transpose()
 }
 
-pub(crate) fn get_dec(row: &Row<'_>, idx: usize) -> rusqlite::Result<Decimal> {
+pub fn get_dec(row: &Row<'_>, idx: usize) -> rusqlite::Result<Decimal> {
     let text: String = row.get(idx)?;
     Decimal::from_str(&text).map_err(|e| conversion(idx, e))
 }
 
-pub(crate) fn get_json(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
+pub fn get_json(row: &Row<'_>, idx: usize) -> rusqlite::Result<serde_json::Value> {
     let text: String = row.get(idx)?;
     serde_json::from_str(&text).map_err(|e| conversion(idx, e))
 }
