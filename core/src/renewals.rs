@@ -534,3 +534,331 @@ mod tests {
         assert!(p.rent_reasoning.contains("$150.00 below market ($1,250.00)"), "{}", p.rent_reasoning);
     }
 }
+
+crate::model::string_enum! {
+    /// `renewal_recommendation.status`.
+    RenewalStatus {
+        Pending => "pending", "Pending Review";
+        Approved => "approved", "Approved";
+        Sent => "sent", "Sent to Tenant";
+        Accepted => "accepted", "Accepted by Tenant";
+        Declined => "declined", "Declined by Tenant";
+        Expired => "expired", "Expired";
+    }
+}
+
+impl RenewalStatus {
+    /// Pending, approved and sent recommendations block a new one for the same lease.
+    pub fn is_open(self) -> bool {
+        matches!(self, RenewalStatus::Pending | RenewalStatus::Approved | RenewalStatus::Sent)
+    }
+}
+
+/// `renewal_recommendation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalRecommendation {
+    pub id: uuid::Uuid,
+    pub lease_id: uuid::Uuid,
+    pub tenant_id: uuid::Uuid,
+    pub unit_id: uuid::Uuid,
+    pub property_id: uuid::Uuid,
+    #[serde(flatten)]
+    pub plan: RenewalPlan,
+    pub renewal_letter_text: String,
+    pub renewal_letter_generated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Which AI provider drafted the letter ("offline", "claude").
+    pub letter_provider: String,
+    pub status: RenewalStatus,
+    pub reviewed_by: String,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A step of the review workflow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum RenewalAction {
+    /// Approve, optionally at a different rent.
+    Approve {
+        recommended_rent: Option<Decimal>,
+    },
+    Send,
+    Accept,
+    Decline,
+    Expire,
+}
+
+/// Why a workflow step was refused (the API's `detail`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenewalError {
+    #[error("Only a pending recommendation can be approved (this one is {}).", .0.label())]
+    ApproveNotPending(RenewalStatus),
+    #[error("Approve the recommendation before sending it (it is {}).", .0.label())]
+    SendNotApproved(RenewalStatus),
+    #[error("Only a sent offer can be accepted or declined (this one is {}).", .0.label())]
+    AnswerNotSent(RenewalStatus),
+    #[error("Only an open recommendation can expire (this one is {}).", .0.label())]
+    ExpireClosed(RenewalStatus),
+    #[error("Recommended rent must be greater than zero.")]
+    RentNotPositive,
+    #[error("Recommended rent {rent} is more than 25% above the current rent {current}; check the figure.")]
+    RentTooHigh { rent: String, current: String },
+    #[error("The renewal letter is empty; generate or write it before sending.")]
+    EmptyLetter,
+}
+
+/// Where a workflow step leads, with the rent to store when approval changed it.
+pub fn plan_step(
+    rec: &RenewalRecommendation,
+    action: &RenewalAction,
+) -> Result<(RenewalStatus, Option<Decimal>), RenewalError> {
+    use RenewalStatus::*;
+    match action {
+        RenewalAction::Approve { recommended_rent } => {
+            if rec.status != Pending {
+                return Err(RenewalError::ApproveNotPending(rec.status));
+            }
+            if let Some(rent) = recommended_rent {
+                validate_rent(*rent, rec.plan.current_rent)?;
+            }
+            Ok((Approved, recommended_rent.map(cents)))
+        }
+        RenewalAction::Send => {
+            if rec.status != Approved {
+                return Err(RenewalError::SendNotApproved(rec.status));
+            }
+            if rec.renewal_letter_text.trim().is_empty() {
+                return Err(RenewalError::EmptyLetter);
+            }
+            Ok((Sent, None))
+        }
+        RenewalAction::Accept | RenewalAction::Decline => {
+            if rec.status != Sent {
+                return Err(RenewalError::AnswerNotSent(rec.status));
+            }
+            Ok((if *action == RenewalAction::Accept { Accepted } else { Declined }, None))
+        }
+        RenewalAction::Expire => {
+            if !rec.status.is_open() {
+                return Err(RenewalError::ExpireClosed(rec.status));
+            }
+            Ok((Expired, None))
+        }
+    }
+}
+
+/// A manager's rent must be positive and within 25% above the current rent.
+pub fn validate_rent(rent: Decimal, current_rent: Decimal) -> Result<(), RenewalError> {
+    if rent <= Decimal::ZERO {
+        return Err(RenewalError::RentNotPositive);
+    }
+    if rent > current_rent * Decimal::new(125, 2) {
+        return Err(RenewalError::RentTooHigh {
+            rent: crate::format::money(rent),
+            current: crate::format::money(current_rent),
+        });
+    }
+    Ok(())
+}
+
+/// Open offers lapse once the proposed lease start has passed without an answer.
+pub fn is_expired(rec: &RenewalRecommendation, today: NaiveDate) -> bool {
+    rec.status.is_open() && rec.plan.recommended_lease_start < today
+}
+
+/// `GET /api/v1/renewals/dashboard-stats/` (spec JSON).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RenewalDashboardStats {
+    pub total_pending: u64,
+    pub total_approved: u64,
+    pub total_sent: u64,
+    pub total_accepted: u64,
+    pub total_declined: u64,
+    /// accepted / (accepted + declined); 0 when nobody has answered.
+    pub acceptance_rate: f64,
+    pub avg_churn_score: f64,
+    /// Sum over open and accepted offers of (recommended − current) × 12.
+    pub projected_annual_revenue_increase: Decimal,
+    pub avg_rent_increase_pct: f64,
+    pub by_risk_level: std::collections::BTreeMap<String, u64>,
+}
+
+pub fn dashboard_stats<'a>(recs: impl IntoIterator<Item = &'a RenewalRecommendation>) -> RenewalDashboardStats {
+    let mut s = RenewalDashboardStats::default();
+    for level in ChurnRiskLevel::ALL {
+        s.by_risk_level.insert(level.as_str().into(), 0);
+    }
+    let (mut n, mut churn_sum, mut pct_sum) = (0u64, 0.0, 0.0);
+    for r in recs {
+        match r.status {
+            RenewalStatus::Pending => s.total_pending += 1,
+            RenewalStatus::Approved => s.total_approved += 1,
+            RenewalStatus::Sent => s.total_sent += 1,
+            RenewalStatus::Accepted => s.total_accepted += 1,
+            RenewalStatus::Declined => s.total_declined += 1,
+            RenewalStatus::Expired => {}
+        }
+        if r.status.is_open() || r.status == RenewalStatus::Accepted {
+            s.projected_annual_revenue_increase += (r.plan.recommended_rent - r.plan.current_rent) * Decimal::from(12);
+            *s.by_risk_level.entry(r.plan.churn_risk_level.as_str().into()).or_default() += 1;
+            n += 1;
+            churn_sum += r.plan.churn_score;
+            pct_sum += r.plan.rent_increase_pct;
+        }
+    }
+    let answered = s.total_accepted + s.total_declined;
+    s.acceptance_rate = if answered > 0 { round2(s.total_accepted as f64 / answered as f64) } else { 0.0 };
+    if n > 0 {
+        s.avg_churn_score = round2(churn_sum / n as f64);
+        s.avg_rent_increase_pct = round2(pct_sum / n as f64);
+    }
+    s.projected_annual_revenue_increase = cents(s.projected_annual_revenue_increase);
+    s
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod workflow_tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    pub(crate) fn rec(
+        status: RenewalStatus,
+        score: f64,
+        current: Decimal,
+        recommended: Decimal,
+    ) -> RenewalRecommendation {
+        let at = d("2026-11-25").and_hms_opt(3, 0, 0).unwrap().and_utc();
+        RenewalRecommendation {
+            id: uuid::Uuid::new_v4(),
+            lease_id: uuid::Uuid::nil(),
+            tenant_id: uuid::Uuid::nil(),
+            unit_id: uuid::Uuid::nil(),
+            property_id: uuid::Uuid::nil(),
+            plan: RenewalPlan {
+                churn_score: score,
+                churn_risk_level: ChurnRiskLevel::from_score(score),
+                churn_factors: WEIGHTS,
+                current_rent: current,
+                market_rent: current,
+                recommended_rent: recommended,
+                rent_increase_pct: rent_increase_pct(current, recommended),
+                rent_strategy: RentStrategy::MarketRate,
+                rent_reasoning: String::new(),
+                recommended_term_months: 12,
+                recommended_lease_start: d("2027-01-01"),
+                recommended_lease_end: d("2027-12-31"),
+            },
+            renewal_letter_text: "Dear tenant".into(),
+            renewal_letter_generated_at: Some(at),
+            letter_provider: "offline".into(),
+            status,
+            reviewed_by: String::new(),
+            reviewed_at: None,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_workflow_runs_pending_approved_sent_answered() {
+        use RenewalStatus::*;
+        let r = rec(Pending, 0.4, dec!(1000), dec!(1050));
+        assert_eq!(plan_step(&r, &RenewalAction::Approve { recommended_rent: None }), Ok((Approved, None)));
+        assert_eq!(
+            plan_step(&r, &RenewalAction::Approve { recommended_rent: Some(dec!(1040.004)) }),
+            Ok((Approved, Some(dec!(1040.00))))
+        );
+        assert_eq!(plan_step(&rec(Approved, 0.4, dec!(1000), dec!(1050)), &RenewalAction::Send), Ok((Sent, None)));
+        assert_eq!(plan_step(&rec(Sent, 0.4, dec!(1000), dec!(1050)), &RenewalAction::Accept), Ok((Accepted, None)));
+        assert_eq!(plan_step(&rec(Sent, 0.4, dec!(1000), dec!(1050)), &RenewalAction::Decline), Ok((Declined, None)));
+        assert_eq!(plan_step(&rec(Sent, 0.4, dec!(1000), dec!(1050)), &RenewalAction::Expire), Ok((Expired, None)));
+    }
+
+    #[test]
+    fn refused_steps_say_why() {
+        use RenewalStatus::*;
+        let check = |status: RenewalStatus, action: RenewalAction, message: &str| {
+            let err = plan_step(&rec(status, 0.4, dec!(1000), dec!(1050)), &action).unwrap_err();
+            assert_eq!(err.to_string(), message, "{status} {action:?}");
+        };
+        check(
+            Sent,
+            RenewalAction::Approve { recommended_rent: None },
+            "Only a pending recommendation can be approved (this one is Sent to Tenant).",
+        );
+        check(Pending, RenewalAction::Send, "Approve the recommendation before sending it (it is Pending Review).");
+        check(Approved, RenewalAction::Accept, "Only a sent offer can be accepted or declined (this one is Approved).");
+        check(
+            Accepted,
+            RenewalAction::Expire,
+            "Only an open recommendation can expire (this one is Accepted by Tenant).",
+        );
+        check(
+            Pending,
+            RenewalAction::Approve { recommended_rent: Some(dec!(0)) },
+            "Recommended rent must be greater than zero.",
+        );
+        check(
+            Pending,
+            RenewalAction::Approve { recommended_rent: Some(dec!(1250.01)) },
+            "Recommended rent $1,250.01 is more than 25% above the current rent $1,000.00; check the figure.",
+        );
+        let mut blank = rec(Approved, 0.4, dec!(1000), dec!(1050));
+        blank.renewal_letter_text = "  ".into();
+        assert_eq!(plan_step(&blank, &RenewalAction::Send), Err(RenewalError::EmptyLetter));
+    }
+
+    #[test]
+    fn offers_expire_after_the_proposed_start() {
+        let r = rec(RenewalStatus::Sent, 0.4, dec!(1000), dec!(1050));
+        assert!(!is_expired(&r, d("2027-01-01")));
+        assert!(is_expired(&r, d("2027-01-02")));
+        assert!(!is_expired(&rec(RenewalStatus::Accepted, 0.4, dec!(1000), dec!(1050)), d("2027-06-01")));
+    }
+
+    #[test]
+    fn dashboard_stats_match_the_spec_shape() {
+        use RenewalStatus::*;
+        let recs = [
+            rec(Pending, 0.2, dec!(1000), dec!(1080)),
+            rec(Approved, 0.4, dec!(1000), dec!(1050)),
+            rec(Sent, 0.6, dec!(1000), dec!(1020)),
+            rec(Accepted, 0.8, dec!(1000), dec!(1000)),
+            rec(Accepted, 0.2, dec!(2000), dec!(2100)),
+            rec(Declined, 0.9, dec!(1000), dec!(1000)),
+            rec(Expired, 0.5, dec!(1000), dec!(1050)),
+        ];
+        let s = dashboard_stats(&recs);
+        assert_eq!(
+            (s.total_pending, s.total_approved, s.total_sent, s.total_accepted, s.total_declined),
+            (1, 1, 1, 2, 1)
+        );
+        assert_eq!(s.acceptance_rate, 0.67);
+        // (80 + 50 + 20 + 0 + 100) × 12
+        assert_eq!(s.projected_annual_revenue_increase, dec!(3000.00));
+        assert_eq!(s.avg_churn_score, 0.44);
+        assert_eq!(s.avg_rent_increase_pct, 4.0);
+        assert_eq!(s.by_risk_level["low"], 2);
+        assert_eq!(s.by_risk_level["critical"], 1);
+        let json = serde_json::to_value(&s).unwrap();
+        for key in [
+            "total_pending",
+            "acceptance_rate",
+            "projected_annual_revenue_increase",
+            "avg_rent_increase_pct",
+            "by_risk_level",
+        ] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
+        assert_eq!(dashboard_stats(&[]).acceptance_rate, 0.0);
+    }
+}
