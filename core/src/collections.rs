@@ -509,3 +509,258 @@ mod tests {
         assert_eq!(late_fee_due(due, 0, dec!(0), true, false, d("2026-11-20")), None);
     }
 }
+
+/// `collection_case`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionCase {
+    pub id: uuid::Uuid,
+    pub tenant_id: uuid::Uuid,
+    pub lease_id: uuid::Uuid,
+    pub unit_id: uuid::Uuid,
+    pub property_id: uuid::Uuid,
+    pub original_amount_due: Decimal,
+    pub current_balance: Decimal,
+    pub late_fee_total: Decimal,
+    pub days_overdue: i64,
+    pub due_date: NaiveDate,
+    pub escalation_level: u8,
+    pub tenant_risk_profile: RiskProfile,
+    pub tone: Tone,
+    pub status: CaseStatus,
+    pub resolved_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub assigned_to: String,
+    pub notes: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl CollectionCase {
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, CaseStatus::Open | CaseStatus::PaymentPlan)
+    }
+}
+
+/// `collection_action`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionAction {
+    pub id: uuid::Uuid,
+    pub case_id: uuid::Uuid,
+    pub action_type: ActionType,
+    pub escalation_level: u8,
+    pub channel: Channel,
+    pub message_text: String,
+    pub tone_used: String,
+    pub ai_generated: bool,
+    /// Which AI provider drafted it ("offline", "claude"; empty for manual entries).
+    pub ai_provider: String,
+    pub sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub delivered: bool,
+    pub opened: bool,
+    pub response_received: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `collection_payment_plan` with its installments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentPlan {
+    pub id: uuid::Uuid,
+    pub case_id: uuid::Uuid,
+    pub total_amount: Decimal,
+    pub num_installments: u32,
+    pub installment_amount: Decimal,
+    pub start_date: NaiveDate,
+    pub status: PlanStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub installments: Vec<Installment>,
+}
+
+/// `collection_plan_installment`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Installment {
+    pub id: uuid::Uuid,
+    pub plan_id: uuid::Uuid,
+    pub installment_number: u32,
+    pub amount: Decimal,
+    pub due_date: NaiveDate,
+    pub paid_date: Option<NaiveDate>,
+    pub status: InstallmentStatus,
+}
+
+/// What the daily scan decides for one lease's ledger.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ScanDecision {
+    /// Open a case for this overdue balance.
+    Open {
+        amount: Decimal,
+        due_date: NaiveDate,
+        days_overdue: i64,
+        profile: RiskProfile,
+    },
+    /// Refresh an open case's balance and days overdue.
+    Update {
+        balance: Decimal,
+        days_overdue: i64,
+    },
+    /// The balance is paid: close the case.
+    Close,
+    Nothing,
+}
+
+/// The scan's rule for one lease: `overdue` is what is open and past due today (see
+/// `ledger::Allocation::overdue`), `late_12mo` the late-payment count for the risk profile.
+pub fn scan_decision(
+    open_case: Option<&CollectionCase>,
+    overdue_amount: Decimal,
+    oldest_due: Option<NaiveDate>,
+    late_12mo: usize,
+    today: NaiveDate,
+) -> ScanDecision {
+    let days = oldest_due.map(|d| (today - d).num_days().max(0)).unwrap_or(0);
+    match open_case {
+        None if overdue_amount > Decimal::ZERO => ScanDecision::Open {
+            amount: overdue_amount,
+            due_date: oldest_due.unwrap_or(today),
+            days_overdue: days,
+            profile: risk_profile(late_12mo),
+        },
+        None => ScanDecision::Nothing,
+        Some(_) if overdue_amount <= Decimal::ZERO => ScanDecision::Close,
+        Some(c) if c.current_balance != overdue_amount || c.days_overdue != days => {
+            ScanDecision::Update { balance: overdue_amount, days_overdue: days }
+        }
+        Some(_) => ScanDecision::Nothing,
+    }
+}
+
+/// `GET /api/v1/collections/dashboard-stats/`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CollectionsDashboardStats {
+    pub open_cases: u64,
+    pub total_outstanding: Decimal,
+    pub on_payment_plan: u64,
+    pub escalated: u64,
+    pub paid_last_30_days: u64,
+    pub collected_last_30_days: Decimal,
+    pub avg_days_overdue: f64,
+    /// Open cases per escalation level "0".."5".
+    pub by_escalation_level: std::collections::BTreeMap<String, u64>,
+    pub by_risk_profile: std::collections::BTreeMap<String, u64>,
+}
+
+/// Aggregates cases; `collected` is the payments recorded against cases in the last 30 days.
+pub fn dashboard_stats<'a>(
+    cases: impl IntoIterator<Item = &'a CollectionCase>,
+    collected_last_30_days: Decimal,
+    today: NaiveDate,
+) -> CollectionsDashboardStats {
+    let mut s = CollectionsDashboardStats { collected_last_30_days, ..Default::default() };
+    for level in 0..=5 {
+        s.by_escalation_level.insert(level.to_string(), 0);
+    }
+    for p in RiskProfile::ALL {
+        s.by_risk_profile.insert(p.as_str().into(), 0);
+    }
+    let mut days_sum = 0i64;
+    for c in cases {
+        match c.status {
+            CaseStatus::Open | CaseStatus::PaymentPlan => {
+                s.open_cases += 1;
+                s.total_outstanding += c.current_balance;
+                days_sum += c.days_overdue;
+                *s.by_escalation_level.entry(c.escalation_level.to_string()).or_default() += 1;
+                *s.by_risk_profile.entry(c.tenant_risk_profile.as_str().into()).or_default() += 1;
+                if c.status == CaseStatus::PaymentPlan {
+                    s.on_payment_plan += 1;
+                }
+            }
+            CaseStatus::Escalated => s.escalated += 1,
+            CaseStatus::Paid => {
+                if c.resolved_at.is_some_and(|r| (today - r.date_naive()).num_days() <= 30) {
+                    s.paid_last_30_days += 1;
+                }
+            }
+            CaseStatus::WrittenOff => {}
+        }
+    }
+    if s.open_cases > 0 {
+        s.avg_days_overdue = (days_sum as f64 / s.open_cases as f64 * 10.0).round() / 10.0;
+    }
+    s
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn case(balance: Decimal, days: i64, status: CaseStatus) -> CollectionCase {
+        let at = d("2026-11-01").and_hms_opt(8, 0, 0).unwrap().and_utc();
+        CollectionCase {
+            id: uuid::Uuid::new_v4(),
+            tenant_id: uuid::Uuid::nil(),
+            lease_id: uuid::Uuid::nil(),
+            unit_id: uuid::Uuid::nil(),
+            property_id: uuid::Uuid::nil(),
+            original_amount_due: balance,
+            current_balance: balance,
+            late_fee_total: dec!(0),
+            days_overdue: days,
+            due_date: d("2026-11-01"),
+            escalation_level: 0,
+            tenant_risk_profile: RiskProfile::Standard,
+            tone: Tone::Friendly,
+            status,
+            resolved_at: None,
+            assigned_to: String::new(),
+            notes: String::new(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn the_scan_opens_updates_and_closes_cases() {
+        let today = d("2026-11-09");
+        assert_eq!(
+            scan_decision(None, dec!(1450), Some(d("2026-11-01")), 4, today),
+            ScanDecision::Open {
+                amount: dec!(1450),
+                due_date: d("2026-11-01"),
+                days_overdue: 8,
+                profile: RiskProfile::RepeatOffender
+            }
+        );
+        assert_eq!(scan_decision(None, dec!(0), None, 0, today), ScanDecision::Nothing);
+        let open = case(dec!(1450), 7, CaseStatus::Open);
+        assert_eq!(
+            scan_decision(Some(&open), dec!(1450), Some(d("2026-11-01")), 4, today),
+            ScanDecision::Update { balance: dec!(1450), days_overdue: 8 }
+        );
+        let current = case(dec!(1450), 8, CaseStatus::Open);
+        assert_eq!(scan_decision(Some(&current), dec!(1450), Some(d("2026-11-01")), 4, today), ScanDecision::Nothing);
+        assert_eq!(scan_decision(Some(&current), dec!(0), None, 4, today), ScanDecision::Close);
+    }
+
+    #[test]
+    fn dashboard_counts_open_cases_by_level_and_profile() {
+        let today = d("2026-11-25");
+        let mut paid = case(dec!(0), 0, CaseStatus::Paid);
+        paid.resolved_at = Some(d("2026-11-20").and_hms_opt(9, 0, 0).unwrap().and_utc());
+        let mut plan = case(dec!(900), 20, CaseStatus::PaymentPlan);
+        plan.escalation_level = 4;
+        let cases = [case(dec!(1450.50), 4, CaseStatus::Open), plan, case(dec!(3000), 45, CaseStatus::Escalated), paid];
+        let s = dashboard_stats(&cases, dec!(2100), today);
+        assert_eq!((s.open_cases, s.on_payment_plan, s.escalated, s.paid_last_30_days), (2, 1, 1, 1));
+        assert_eq!(s.total_outstanding, dec!(2350.50));
+        assert_eq!(s.avg_days_overdue, 12.0);
+        assert_eq!(s.by_escalation_level["4"], 1);
+        assert_eq!(s.by_escalation_level["0"], 1);
+        assert_eq!(s.by_risk_profile["standard"], 2);
+        assert_eq!(s.collected_last_30_days, dec!(2100));
+    }
+}

@@ -15,16 +15,19 @@ pub enum Job {
     ClassifyLeaseStatuses,
     /// `tenants.initial_lease_reclassification`, one-time.
     InitialReclassification,
+    /// `collections.daily_collections_scan`, daily at 08:00 UTC.
+    CollectionsScan,
 }
 
 impl Job {
-    pub const ALL: &'static [Job] = &[Job::ClassifyLeaseStatuses, Job::InitialReclassification];
+    pub const ALL: &'static [Job] = &[Job::ClassifyLeaseStatuses, Job::InitialReclassification, Job::CollectionsScan];
 
     /// The name used by `unitcycle jobs run <name>` and in `job_run.job_name`.
     pub fn name(self) -> &'static str {
         match self {
             Job::ClassifyLeaseStatuses => "lifecycle-classify",
             Job::InitialReclassification => "initial-reclassification",
+            Job::CollectionsScan => "collections-scan",
         }
     }
 
@@ -33,6 +36,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => "tenants.classify_lease_statuses",
             Job::InitialReclassification => "tenants.initial_lease_reclassification",
+            Job::CollectionsScan => "collections.daily_collections_scan",
         }
     }
 
@@ -41,6 +45,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => Some("daily 02:00"),
             Job::InitialReclassification => None,
+            Job::CollectionsScan => Some("daily 08:00"),
         }
     }
 
@@ -50,6 +55,9 @@ impl Job {
                 "Move expired active leases to month-to-month and past-move-out notices to vacant"
             }
             Job::InitialReclassification => "One-time: reclassify expired leases still marked active",
+            Job::CollectionsScan => {
+                "Charge late fees, open collection cases for overdue balances, refresh and close cases"
+            }
         }
     }
 
@@ -79,6 +87,7 @@ pub fn run(store: &mut Store, job: Job, today: NaiveDate, now: DateTime<Utc>) ->
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify_lease_statuses(store, today, now),
         Job::InitialReclassification => initial_reclassification(store, today, now),
+        Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
     };
     match &outcome {
         Ok(report) => store.finish_job_run(run_id, true, &report.summary, &report.counts, now)?,

@@ -4,6 +4,7 @@
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
 pub mod collections;
+pub mod collections_jobs;
 pub mod demo;
 pub mod format;
 pub mod jobs;

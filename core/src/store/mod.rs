@@ -3,6 +3,7 @@
 //! Typed queries live in submodules by domain (`leases`, `entities`, `job_runs`). Money is kept
 //! as decimal text so nothing is ever rounded through a float.
 
+mod collections;
 mod entities;
 mod job_runs;
 mod leases;
@@ -15,6 +16,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+pub use collections::{insert_action, insert_case, insert_plan, update_case, update_plan, CaseFilter};
 pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,

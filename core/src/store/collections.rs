@@ -1,0 +1,309 @@
+//! Collection cases, their actions and payment plans.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, Row, Transaction};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{found, get_dec, get_uuid, optional, Result, Store};
+use crate::collections::{
+    CaseStatus, CollectionAction, CollectionCase, Installment, InstallmentStatus, PaymentPlan, PlanStatus,
+};
+
+const CASE_COLS: &str = "id, tenant_id, lease_id, unit_id, property_id, original_amount_due, current_balance, \
+    late_fee_total, days_overdue, due_date, escalation_level, tenant_risk_profile, tone, status, resolved_at, \
+    assigned_to, notes, created_at, updated_at";
+const ACTION_COLS: &str = "id, case_id, action_type, escalation_level, channel, message_text, tone_used, \
+    ai_generated, ai_provider, sent_at, delivered, opened, response_received, created_at";
+const PLAN_COLS: &str =
+    "id, case_id, total_amount, num_installments, installment_amount, start_date, status, created_at, updated_at";
+
+fn case_from_row(r: &Row<'_>) -> rusqlite::Result<CollectionCase> {
+    Ok(CollectionCase {
+        id: get_uuid(r, 0)?,
+        tenant_id: get_uuid(r, 1)?,
+        lease_id: get_uuid(r, 2)?,
+        unit_id: get_uuid(r, 3)?,
+        property_id: get_uuid(r, 4)?,
+        original_amount_due: get_dec(r, 5)?,
+        current_balance: get_dec(r, 6)?,
+        late_fee_total: get_dec(r, 7)?,
+        days_overdue: r.get(8)?,
+        due_date: r.get(9)?,
+        escalation_level: r.get(10)?,
+        tenant_risk_profile: r.get(11)?,
+        tone: r.get(12)?,
+        status: r.get(13)?,
+        resolved_at: r.get(14)?,
+        assigned_to: r.get(15)?,
+        notes: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+    })
+}
+
+fn action_from_row(r: &Row<'_>) -> rusqlite::Result<CollectionAction> {
+    Ok(CollectionAction {
+        id: get_uuid(r, 0)?,
+        case_id: get_uuid(r, 1)?,
+        action_type: r.get(2)?,
+        escalation_level: r.get(3)?,
+        channel: r.get(4)?,
+        message_text: r.get(5)?,
+        tone_used: r.get(6)?,
+        ai_generated: r.get(7)?,
+        ai_provider: r.get(8)?,
+        sent_at: r.get(9)?,
+        delivered: r.get(10)?,
+        opened: r.get(11)?,
+        response_received: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+pub fn insert_case(tx: &Transaction<'_>, c: &CollectionCase) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO collection_case ({CASE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)"
+    ))?
+    .execute(params![
+        c.id.to_string(),
+        c.tenant_id.to_string(),
+        c.lease_id.to_string(),
+        c.unit_id.to_string(),
+        c.property_id.to_string(),
+        c.original_amount_due.to_string(),
+        c.current_balance.to_string(),
+        c.late_fee_total.to_string(),
+        c.days_overdue,
+        c.due_date,
+        c.escalation_level,
+        c.tenant_risk_profile,
+        c.tone,
+        c.status,
+        c.resolved_at,
+        c.assigned_to,
+        c.notes,
+        c.created_at,
+        c.updated_at,
+    ])?;
+    Ok(())
+}
+
+/// Writes the mutable fields of a case (balance, days, level, tone, status, notes).
+pub fn update_case(tx: &Transaction<'_>, c: &CollectionCase) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE collection_case SET current_balance = ?2, late_fee_total = ?3, days_overdue = ?4,
+         escalation_level = ?5, tone = ?6, status = ?7, resolved_at = ?8, notes = ?9, assigned_to = ?10,
+         tenant_risk_profile = ?11, updated_at = ?12 WHERE id = ?1",
+    )?
+    .execute(params![
+        c.id.to_string(),
+        c.current_balance.to_string(),
+        c.late_fee_total.to_string(),
+        c.days_overdue,
+        c.escalation_level,
+        c.tone,
+        c.status,
+        c.resolved_at,
+        c.notes,
+        c.assigned_to,
+        c.tenant_risk_profile,
+        c.updated_at,
+    ])?;
+    Ok(())
+}
+
+/// Records an action; returns false when that step's message was already recorded
+/// (the unique index on case, level and type makes each step happen once).
+pub fn insert_action(tx: &Transaction<'_>, a: &CollectionAction) -> Result<bool> {
+    let n = tx
+        .prepare_cached(&format!(
+            "INSERT INTO collection_action ({ACTION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)
+             ON CONFLICT DO NOTHING"
+        ))?
+        .execute(params![
+            a.id.to_string(),
+            a.case_id.to_string(),
+            a.action_type,
+            a.escalation_level,
+            a.channel,
+            a.message_text,
+            a.tone_used,
+            a.ai_generated,
+            a.ai_provider,
+            a.sent_at,
+            a.delivered,
+            a.opened,
+            a.response_received,
+            a.created_at,
+        ])?;
+    Ok(n == 1)
+}
+
+pub fn insert_plan(tx: &Transaction<'_>, p: &PaymentPlan) -> Result<()> {
+    tx.prepare_cached(&format!(
+        "INSERT INTO collection_payment_plan ({PLAN_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+    ))?
+    .execute(params![
+        p.id.to_string(),
+        p.case_id.to_string(),
+        p.total_amount.to_string(),
+        p.num_installments,
+        p.installment_amount.to_string(),
+        p.start_date,
+        p.status,
+        p.created_at,
+        p.updated_at,
+    ])?;
+    for i in &p.installments {
+        tx.prepare_cached(
+            "INSERT INTO collection_plan_installment (id, plan_id, installment_number, amount, due_date, paid_date, status)
+             VALUES (?1,?2,?3,?4,?5,?6,?7)",
+        )?
+        .execute(params![
+            i.id.to_string(),
+            i.plan_id.to_string(),
+            i.installment_number,
+            i.amount.to_string(),
+            i.due_date,
+            i.paid_date,
+            i.status,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Updates a plan's status and each installment's status and paid date.
+pub fn update_plan(tx: &Transaction<'_>, p: &PaymentPlan, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached("UPDATE collection_payment_plan SET status = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![p.id.to_string(), p.status, now])?;
+    for i in &p.installments {
+        tx.prepare_cached("UPDATE collection_plan_installment SET status = ?2, paid_date = ?3 WHERE id = ?1")?
+            .execute(params![i.id.to_string(), i.status, i.paid_date])?;
+    }
+    Ok(())
+}
+
+/// Filters of `GET /api/v1/collections/`.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CaseFilter {
+    pub status: Vec<CaseStatus>,
+    pub property: Option<Uuid>,
+    pub tenant: Option<Uuid>,
+    pub escalation_level: Option<u8>,
+    #[serde(rename = "days_overdue__gte")]
+    pub days_overdue_gte: Option<i64>,
+}
+
+impl Store {
+    pub fn collection_case(&self, id: Uuid) -> Result<CollectionCase> {
+        let r = self.conn().query_row(
+            &format!("SELECT {CASE_COLS} FROM collection_case WHERE id = ?1"),
+            [id.to_string()],
+            case_from_row,
+        );
+        found(optional(r)?, "Collection case", id)
+    }
+
+    /// Cases matching `filter`, most overdue first.
+    pub fn collection_cases(&self, filter: &CaseFilter) -> Result<Vec<CollectionCase>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if !filter.status.is_empty() {
+            clauses.push(format!("status IN ({})", vec!["?"; filter.status.len()].join(",")));
+            args.extend(filter.status.iter().map(|s| Box::new(*s) as Box<dyn rusqlite::ToSql>));
+        }
+        if let Some(p) = filter.property {
+            clauses.push("property_id = ?".into());
+            args.push(Box::new(p.to_string()));
+        }
+        if let Some(t) = filter.tenant {
+            clauses.push("tenant_id = ?".into());
+            args.push(Box::new(t.to_string()));
+        }
+        if let Some(l) = filter.escalation_level {
+            clauses.push("escalation_level = ?".into());
+            args.push(Box::new(l));
+        }
+        if let Some(d) = filter.days_overdue_gte {
+            clauses.push("days_overdue >= ?".into());
+            args.push(Box::new(d));
+        }
+        let clause = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {CASE_COLS} FROM collection_case {clause} ORDER BY days_overdue DESC, created_at"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), case_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The open case for a lease, if any.
+    pub fn open_case_for_lease(&self, lease_id: Uuid) -> Result<Option<CollectionCase>> {
+        optional(self.conn().query_row(
+            &format!(
+                "SELECT {CASE_COLS} FROM collection_case WHERE lease_id = ?1 AND status IN ('open', 'payment_plan')
+                 ORDER BY created_at DESC LIMIT 1"
+            ),
+            [lease_id.to_string()],
+            case_from_row,
+        ))
+    }
+
+    /// A case's actions, oldest first (the timeline).
+    pub fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ACTION_COLS} FROM collection_action WHERE case_id = ?1 ORDER BY created_at, rowid"
+        ))?;
+        let rows = stmt.query_map([case_id.to_string()], action_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>> {
+        let plan = optional(self.conn().query_row(
+            &format!("SELECT {PLAN_COLS} FROM collection_payment_plan WHERE case_id = ?1"),
+            [case_id.to_string()],
+            |r| {
+                Ok(PaymentPlan {
+                    id: get_uuid(r, 0)?,
+                    case_id: get_uuid(r, 1)?,
+                    total_amount: get_dec(r, 2)?,
+                    num_installments: r.get(3)?,
+                    installment_amount: get_dec(r, 4)?,
+                    start_date: r.get(5)?,
+                    status: r.get::<_, PlanStatus>(6)?,
+                    created_at: r.get(7)?,
+                    updated_at: r.get(8)?,
+                    installments: Vec::new(),
+                })
+            },
+        ))?;
+        let Some(mut plan) = plan else { return Ok(None) };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, plan_id, installment_number, amount, due_date, paid_date, status
+             FROM collection_plan_installment WHERE plan_id = ?1 ORDER BY installment_number",
+        )?;
+        let rows = stmt.query_map([plan.id.to_string()], |r| {
+            Ok(Installment {
+                id: get_uuid(r, 0)?,
+                plan_id: get_uuid(r, 1)?,
+                installment_number: r.get(2)?,
+                amount: get_dec(r, 3)?,
+                due_date: r.get(4)?,
+                paid_date: r.get(5)?,
+                status: r.get::<_, InstallmentStatus>(6)?,
+            })
+        })?;
+        plan.installments = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(Some(plan))
+    }
+
+    /// Payments recorded against cases from `since` (for the dashboard's collected figure).
+    pub fn collected_since(&self, since: NaiveDate) -> Result<Decimal> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT amount FROM tenant_ledger_entry WHERE trans_type = 'Payment' AND category = 'collections_payment'
+             AND trans_date >= ?1",
+        )?;
+        let rows = stmt.query_map([since], |r| get_dec(r, 0))?;
+        rows.sum::<rusqlite::Result<Decimal>>().map_err(Into::into)
+    }
+}
