@@ -15,18 +15,22 @@ pub enum Job {
     ClassifyLeaseStatuses,
     /// `tenants.initial_lease_reclassification`, one-time.
     InitialReclassification,
+    /// `renewals.nightly_renewal_scan`, daily at 03:00 UTC.
+    RenewalScan,
     /// `collections.daily_collections_scan`, daily at 08:00 UTC.
     CollectionsScan,
 }
 
 impl Job {
-    pub const ALL: &'static [Job] = &[Job::ClassifyLeaseStatuses, Job::InitialReclassification, Job::CollectionsScan];
+    pub const ALL: &'static [Job] =
+        &[Job::ClassifyLeaseStatuses, Job::InitialReclassification, Job::RenewalScan, Job::CollectionsScan];
 
     /// The name used by `unitcycle jobs run <name>` and in `job_run.job_name`.
     pub fn name(self) -> &'static str {
         match self {
             Job::ClassifyLeaseStatuses => "lifecycle-classify",
             Job::InitialReclassification => "initial-reclassification",
+            Job::RenewalScan => "renewal-scan",
             Job::CollectionsScan => "collections-scan",
         }
     }
@@ -36,6 +40,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => "tenants.classify_lease_statuses",
             Job::InitialReclassification => "tenants.initial_lease_reclassification",
+            Job::RenewalScan => "renewals.nightly_renewal_scan",
             Job::CollectionsScan => "collections.daily_collections_scan",
         }
     }
@@ -45,6 +50,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => Some("daily 02:00"),
             Job::InitialReclassification => None,
+            Job::RenewalScan => Some("daily 03:00"),
             Job::CollectionsScan => Some("daily 08:00"),
         }
     }
@@ -55,6 +61,9 @@ impl Job {
                 "Move expired active leases to month-to-month and past-move-out notices to vacant"
             }
             Job::InitialReclassification => "One-time: reclassify expired leases still marked active",
+            Job::RenewalScan => {
+                "Score churn and recommend renewal rent and letters for leases ending in 30-120 days or MTM"
+            }
             Job::CollectionsScan => {
                 "Charge late fees, open collection cases for overdue balances, refresh and close cases"
             }
@@ -81,12 +90,24 @@ pub struct JobReport {
     pub skipped: bool,
 }
 
-/// Runs a job against a replica for `today`, recording the run in `job_run`.
+/// Runs a job with the default drafting (the AI gateway as configured).
 pub fn run(store: &mut Store, job: Job, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
+    run_with(store, job, today, now, &crate::renewals_jobs::default_drafter())
+}
+
+/// Runs a job against a replica for `today`, recording the run in `job_run`.
+pub fn run_with(
+    store: &mut Store,
+    job: Job,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    drafter: &dyn crate::renewals_jobs::RenewalDrafter,
+) -> Result<JobReport> {
     let run_id = store.start_job_run(job.name(), today, now)?;
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify_lease_statuses(store, today, now),
         Job::InitialReclassification => initial_reclassification(store, today, now),
+        Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, drafter, today, now),
         Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
     };
     match &outcome {

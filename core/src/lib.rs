@@ -14,4 +14,5 @@ pub mod migrations;
 pub mod model;
 pub mod outbox;
 pub mod renewals;
+pub mod renewals_jobs;
 pub mod store;

@@ -44,6 +44,9 @@ pub enum StoreError {
     Lifecycle(#[from] LifecycleError),
     #[error("the lease changed while this action was being applied (it is now {now}); reload and try again")]
     Conflict { now: String },
+    /// A domain rule refused the change; the message is the API's `detail`.
+    #[error("{0}")]
+    Rejected(String),
     #[error("stored data is unreadable: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

@@ -1,0 +1,261 @@
+//! The renewal jobs: the nightly scan and the workflow steps that write several tables.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::jobs::{Job, JobReport};
+use crate::ledger;
+use crate::lifecycle::{self, LifecycleAction};
+use crate::model::{Lease, LeaseStatus, UnitStatus};
+use crate::renewals::{self, ChurnInput, RenewalAction, RenewalRecommendation, RenewalStatus};
+use crate::store::{self, Result, Store, StoreError};
+
+/// What a renewal letter is drafted from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LetterContext {
+    pub lease: Lease,
+    pub tenant_first_name: String,
+    pub tenant_last_name: String,
+    pub unit_number: String,
+    pub property_name: String,
+    pub property_address: String,
+    pub plan: renewals::RenewalPlan,
+    pub today: NaiveDate,
+}
+
+/// A drafted letter and the provider that drafted it ("offline", "claude").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftedLetter {
+    pub text: String,
+    pub provider: String,
+}
+
+/// Drafts renewal letters (the AI gateway implements it).
+pub trait RenewalDrafter {
+    fn renewal_letter(&self, ctx: &LetterContext) -> DraftedLetter;
+}
+
+/// The drafter jobs use unless told otherwise.
+pub fn default_drafter() -> impl RenewalDrafter {
+    TemplateDrafter
+}
+
+/// Drafts the letter from a fixed template filled with the lease's real figures.
+pub struct TemplateDrafter;
+
+impl RenewalDrafter for TemplateDrafter {
+    fn renewal_letter(&self, c: &LetterContext) -> DraftedLetter {
+        use crate::format::{date, money};
+        let p = &c.plan;
+        let text = format!(
+            "{}\n\nDear {},\n\nThank you for making {} unit {} your home. We would like to offer you a renewal \
+             of {} months from {} to {} at {} per month (currently {}).\n\nPlease let us know by {} whether you \
+             would like to renew.\n\nSincerely,\nThe {} team",
+            date(c.today),
+            c.tenant_first_name,
+            c.property_name,
+            c.unit_number,
+            p.recommended_term_months,
+            date(p.recommended_lease_start),
+            date(p.recommended_lease_end),
+            money(p.recommended_rent),
+            money(p.current_rent),
+            date(c.today + Duration::days(21)),
+            c.property_name
+        );
+        DraftedLetter { text, provider: "template".into() }
+    }
+}
+
+/// Reads what `compute_churn_score` needs for a lease from the replica.
+pub fn churn_input(
+    store: &Store,
+    lease: &Lease,
+    vacancy: &HashMap<Uuid, (u32, u32)>,
+    today: NaiveDate,
+) -> Result<ChurnInput> {
+    let year_ago = today.checked_sub_months(Months::new(12)).unwrap_or(today);
+    let entries = store.ledger(lease.tenant_id, Some(year_ago - Duration::days(62)))?;
+    let alloc = ledger::allocate(&entries);
+    let work_orders = store.work_orders(lease.unit_id)?.iter().filter(|w| w.requested_date >= year_ago).count();
+    let unit = store.unit(lease.unit_id)?;
+    let (total, vacant) = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
+    Ok(ChurnInput {
+        charges_12mo: alloc.charge_count(year_ago) as u32,
+        late_12mo: alloc.late_count(year_ago, today) as u32,
+        work_orders_12mo: work_orders as u32,
+        current_rent: lease.monthly_rent_amount,
+        market_rent: Some(unit.market_rent),
+        lease_begin_date: lease.lease_begin_date,
+        property_total_units: total,
+        property_vacant_units: vacant,
+    })
+}
+
+/// (total units, vacant units) per property.
+pub fn property_vacancy(store: &Store) -> Result<HashMap<Uuid, (u32, u32)>> {
+    let mut out = HashMap::new();
+    let mut stmt = store.conn().prepare(
+        "SELECT property_id, COUNT(*), SUM(CASE WHEN status = 'vacant' THEN 1 ELSE 0 END) FROM units_unit GROUP BY property_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.insert(store::get_uuid(r, 0)?, (r.get::<_, u32>(1)?, r.get::<_, u32>(2)?));
+    }
+    Ok(out)
+}
+
+fn letter_context(
+    store: &Store,
+    lease: &Lease,
+    plan: &renewals::RenewalPlan,
+    today: NaiveDate,
+) -> Result<LetterContext> {
+    let tenant = store.tenant(lease.tenant_id)?;
+    let unit = store.unit(lease.unit_id)?;
+    let property = store.property(lease.property_id)?;
+    Ok(LetterContext {
+        lease: lease.clone(),
+        tenant_first_name: tenant.first_name,
+        tenant_last_name: tenant.last_name,
+        unit_number: unit.unit_number,
+        property_address: format!("{}, {}, {} {}", property.address, property.city, property.state, property.zip_code),
+        property_name: property.name,
+        plan: plan.clone(),
+        today,
+    })
+}
+
+/// The nightly 03:00 scan: active leases ending in 30–120 days and month-to-month leases without
+/// an open recommendation get one, with churn, rent, term and a drafted letter. Idempotent:
+/// a second run finds every candidate already covered.
+pub fn renewal_scan(
+    store: &mut Store,
+    drafter: &dyn RenewalDrafter,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<JobReport> {
+    let covered = store.leases_with_open_renewal()?;
+    let vacancy = property_vacancy(store)?;
+    let mut recs = Vec::new();
+    for lease in store.leases_in(&[LeaseStatus::Active, LeaseStatus::MonthToMonth])? {
+        if covered.contains(&lease.id) || !renewals::is_scan_candidate(&lease, today) {
+            continue;
+        }
+        let input = churn_input(store, &lease, &vacancy, today)?;
+        let plan = renewals::plan_renewal(&lease, &input, today);
+        let letter = drafter.renewal_letter(&letter_context(store, &lease, &plan, today)?);
+        recs.push(RenewalRecommendation {
+            id: Uuid::new_v4(),
+            lease_id: lease.id,
+            tenant_id: lease.tenant_id,
+            unit_id: lease.unit_id,
+            property_id: lease.property_id,
+            plan,
+            renewal_letter_text: letter.text,
+            renewal_letter_generated_at: Some(now),
+            letter_provider: letter.provider,
+            status: RenewalStatus::Pending,
+            reviewed_by: String::new(),
+            reviewed_at: None,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    // Offers nobody answered before the proposed start lapse.
+    let lapsed: Vec<RenewalRecommendation> = store
+        .renewals(&store::RenewalFilter {
+            status: vec![RenewalStatus::Pending, RenewalStatus::Approved, RenewalStatus::Sent],
+            ..Default::default()
+        })?
+        .into_iter()
+        .filter(|r| renewals::is_expired(r, today))
+        .collect();
+    let created = recs.len();
+    store.transaction(|tx| {
+        for r in &recs {
+            store::insert_renewal(tx, r)?;
+        }
+        for r in &lapsed {
+            store::update_renewal_status(tx, r, RenewalStatus::Expired, None, "system:renewal_scan", now)?;
+        }
+        Ok(())
+    })?;
+    Ok(JobReport {
+        job: Job::RenewalScan.name(),
+        run_date: today,
+        summary: format!("Created {created} renewal recommendations; {} offers expired.", lapsed.len()),
+        counts: serde_json::json!({"created": created, "expired": lapsed.len()}),
+        skipped: false,
+    })
+}
+
+/// Applies a workflow step. Accepting renews the lease in place: its term and rent become the
+/// offer's, a month-to-month lease returns to active through the lifecycle engine (logged), and
+/// the unit's current rent follows. `on_send` queues the letter in the same transaction.
+pub fn apply_renewal_action(
+    store: &mut Store,
+    id: Uuid,
+    action: &RenewalAction,
+    actor: &str,
+    now: DateTime<Utc>,
+    on_send: &dyn Fn(&rusqlite::Transaction<'_>, &RenewalRecommendation) -> Result<()>,
+) -> Result<RenewalRecommendation> {
+    let rec = store.renewal(id)?;
+    let (to, rent) = renewals::plan_step(&rec, action).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    let rent_and_pct = rent.map(|r| (r, renewals::rent_increase_pct(rec.plan.current_rent, r)));
+    let lease = store.lease(rec.lease_id)?;
+    let renewal = if to == RenewalStatus::Accepted {
+        let renew = LifecycleAction::Renew {
+            lease_begin_date: rec.plan.recommended_lease_start,
+            lease_end_date: rec.plan.recommended_lease_end,
+        };
+        match lease.lease_status {
+            LeaseStatus::MonthToMonth => Some(lifecycle::plan_action(&lease, &renew, actor, now.date_naive())?),
+            LeaseStatus::Active => None,
+            other => {
+                return Err(StoreError::Rejected(format!(
+                    "The lease is {} now; a renewal can no longer be accepted.",
+                    other.label()
+                )))
+            }
+        }
+    } else {
+        None
+    };
+    store.transaction(|tx| {
+        store::update_renewal_status(tx, &rec, to, rent_and_pct, actor, now)?;
+        if to == RenewalStatus::Sent {
+            on_send(tx, &rec)?;
+        }
+        if to == RenewalStatus::Accepted {
+            if let Some(t) = &renewal {
+                store::apply_transition(tx, t, now)?;
+            }
+            tx.execute(
+                "UPDATE tenant_lease SET monthly_rent_amount = ?2, lease_begin_date = ?3, lease_end_date = ?4,
+                 updated_at = ?5 WHERE id = ?1",
+                rusqlite::params![
+                    lease.id.to_string(),
+                    rec.plan.recommended_rent.to_string(),
+                    rec.plan.recommended_lease_start,
+                    rec.plan.recommended_lease_end,
+                    now
+                ],
+            )?;
+            tx.execute(
+                "UPDATE units_unit SET current_rent = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
+                rusqlite::params![
+                    lease.unit_id.to_string(),
+                    rec.plan.recommended_rent.to_string(),
+                    UnitStatus::Occupied,
+                    now
+                ],
+            )?;
+        }
+        Ok(())
+    })?;
+    store.renewal(id)
+}

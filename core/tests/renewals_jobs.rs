@@ -1,0 +1,88 @@
+//! The renewal scan and workflow against a demo replica.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::jobs::{self, Job};
+use unitcycle_core::model::LeaseStatus;
+use unitcycle_core::renewals::{RenewalAction, RenewalStatus};
+use unitcycle_core::renewals_jobs::apply_renewal_action;
+use unitcycle_core::store::{RenewalFilter, Store};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn at(s: &str, hour: u32) -> DateTime<Utc> {
+    d(s).and_hms_opt(hour, 0, 0).unwrap().and_utc()
+}
+
+fn demo_store() -> Store {
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 400, seed: 3, today: d("2026-11-25") }).unwrap();
+    jobs::run(&mut store, Job::ClassifyLeaseStatuses, d("2026-11-25"), at("2026-11-25", 2)).unwrap();
+    store
+}
+
+#[test]
+fn the_scan_covers_each_candidate_once() {
+    let mut store = demo_store();
+    let first = jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3)).unwrap();
+    let recs = store.renewals(&RenewalFilter::default()).unwrap();
+    assert!(recs.len() > 50, "{}", first.summary);
+    for r in &recs {
+        let lease = store.lease(r.lease_id).unwrap();
+        assert!(matches!(lease.lease_status, LeaseStatus::Active | LeaseStatus::MonthToMonth));
+        assert!(r.plan.recommended_rent >= r.plan.current_rent);
+        assert!(!r.renewal_letter_text.is_empty());
+        assert_eq!(r.status, RenewalStatus::Pending);
+    }
+    assert!(recs.windows(2).all(|w| w[0].plan.churn_score >= w[1].plan.churn_score));
+    let second = jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 4)).unwrap();
+    assert_eq!(second.summary, "Created 0 renewal recommendations; 0 offers expired.");
+}
+
+#[test]
+fn accepting_a_month_to_month_renewal_returns_the_lease_to_active() {
+    let mut store = demo_store();
+    jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3)).unwrap();
+    let rec = store
+        .renewals(&RenewalFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|r| store.lease(r.lease_id).unwrap().lease_status == LeaseStatus::MonthToMonth)
+        .unwrap();
+    let now = at("2026-11-25", 10);
+    let sent = std::cell::Cell::new(0);
+    let on_send = |_: &rusqlite::Transaction<'_>, _: &_| {
+        sent.set(sent.get() + 1);
+        Ok(())
+    };
+    let refused = apply_renewal_action(&mut store, rec.id, &RenewalAction::Send, "user:pm", now, &on_send).unwrap_err();
+    assert_eq!(refused.to_string(), "Approve the recommendation before sending it (it is Pending Review).");
+    let approved_rent = rec.plan.current_rent + rust_decimal::Decimal::from(10);
+    let r = apply_renewal_action(
+        &mut store,
+        rec.id,
+        &RenewalAction::Approve { recommended_rent: Some(approved_rent) },
+        "user:pm",
+        now,
+        &on_send,
+    )
+    .unwrap();
+    assert_eq!(
+        (r.status, r.plan.recommended_rent, r.reviewed_by.as_str()),
+        (RenewalStatus::Approved, approved_rent, "user:pm")
+    );
+    apply_renewal_action(&mut store, rec.id, &RenewalAction::Send, "user:pm", now, &on_send).unwrap();
+    assert_eq!(sent.get(), 1);
+    let r = apply_renewal_action(&mut store, rec.id, &RenewalAction::Accept, "user:pm", now, &on_send).unwrap();
+    assert_eq!(r.status, RenewalStatus::Accepted);
+    let lease = store.lease(rec.lease_id).unwrap();
+    assert_eq!(lease.lease_status, LeaseStatus::Active);
+    assert_eq!(lease.monthly_rent_amount, approved_rent);
+    assert_eq!(lease.lease_end_date, Some(r.plan.recommended_lease_end));
+    assert_eq!(lease.holdover_start_date, None);
+    let log = store.status_log(lease.id).unwrap();
+    assert_eq!((log[0].previous_status, log[0].new_status), (LeaseStatus::MonthToMonth, LeaseStatus::Active));
+    assert_eq!(store.unit(lease.unit_id).unwrap().current_rent, approved_rent);
+}
