@@ -19,11 +19,18 @@ pub enum Job {
     RenewalScan,
     /// `collections.daily_collections_scan`, daily at 08:00 UTC.
     CollectionsScan,
+    /// `collections.escalation_engine`, every 4 hours at :30.
+    EscalationEngine,
 }
 
 impl Job {
-    pub const ALL: &'static [Job] =
-        &[Job::ClassifyLeaseStatuses, Job::InitialReclassification, Job::RenewalScan, Job::CollectionsScan];
+    pub const ALL: &'static [Job] = &[
+        Job::ClassifyLeaseStatuses,
+        Job::InitialReclassification,
+        Job::RenewalScan,
+        Job::CollectionsScan,
+        Job::EscalationEngine,
+    ];
 
     /// The name used by `unitcycle jobs run <name>` and in `job_run.job_name`.
     pub fn name(self) -> &'static str {
@@ -32,6 +39,7 @@ impl Job {
             Job::InitialReclassification => "initial-reclassification",
             Job::RenewalScan => "renewal-scan",
             Job::CollectionsScan => "collections-scan",
+            Job::EscalationEngine => "collections-escalation",
         }
     }
 
@@ -42,6 +50,7 @@ impl Job {
             Job::InitialReclassification => "tenants.initial_lease_reclassification",
             Job::RenewalScan => "renewals.nightly_renewal_scan",
             Job::CollectionsScan => "collections.daily_collections_scan",
+            Job::EscalationEngine => "collections.escalation_engine",
         }
     }
 
@@ -52,6 +61,7 @@ impl Job {
             Job::InitialReclassification => None,
             Job::RenewalScan => Some("daily 03:00"),
             Job::CollectionsScan => Some("daily 08:00"),
+            Job::EscalationEngine => Some("every 4 hours at :30"),
         }
     }
 
@@ -67,6 +77,7 @@ impl Job {
             Job::CollectionsScan => {
                 "Charge late fees, open collection cases for overdue balances, refresh and close cases"
             }
+            Job::EscalationEngine => "Advance open collection cases to the step their days overdue call for",
         }
     }
 
@@ -109,6 +120,12 @@ pub fn run_with(
         Job::InitialReclassification => initial_reclassification(store, today, now),
         Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, drafter, today, now),
         Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
+        Job::EscalationEngine => crate::collections_jobs::escalation_engine(
+            store,
+            &crate::collections_jobs::default_collections_drafter(),
+            today,
+            now,
+        ),
     };
     match &outcome {
         Ok(report) => store.finish_job_run(run_id, true, &report.summary, &report.counts, now)?,

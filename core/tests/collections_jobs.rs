@@ -45,3 +45,127 @@ fn the_scan_opens_cases_once_and_charges_each_late_fee_once() {
     let third = jobs::run(&mut store, Job::CollectionsScan, d("2026-11-26"), at("2026-11-26", 8)).unwrap();
     assert!(third.counts["updated"].as_u64().unwrap() as usize >= cases.len() - 1, "{}", third.summary);
 }
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use unitcycle_core::collections::{CollectionCase, PlanStatus};
+use unitcycle_core::collections_jobs::{self as cj, TemplateCollectionsDrafter};
+
+/// A demo replica with one fresh case due on `due`, balance `balance`, level 0.
+fn one_case(due: &str, balance: Decimal) -> (Store, CollectionCase) {
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 200, seed: 9, today: d("2026-11-25") }).unwrap();
+    jobs::run(&mut store, Job::CollectionsScan, d("2026-11-25"), at("2026-11-25", 8)).unwrap();
+    let mut case = store.collection_cases(&CaseFilter::default()).unwrap().remove(0);
+    case.due_date = d(due);
+    case.current_balance = balance;
+    case.escalation_level = 0;
+    store.transaction(|tx| unitcycle_core::store::update_case(tx, &case)).unwrap();
+    store.conn().execute("UPDATE collection_case SET due_date = ?2 WHERE id = ?1", (case.id.to_string(), d(due))).unwrap();
+    (store, case)
+}
+
+fn outbox_rows(store: &Store) -> i64 {
+    count(store, "SELECT COUNT(*) FROM outbox_message")
+}
+
+#[test]
+fn the_engine_walks_the_five_steps_on_their_days_and_sends_each_once() {
+    let (mut store, case) = one_case("2026-12-01", dec!(1450));
+    let drafter = TemplateCollectionsDrafter;
+    let mut expected = Vec::new();
+    for (day, level, channels) in [
+        ("2026-12-01", 0u8, 0i64),
+        ("2026-12-02", 1, 1),
+        ("2026-12-03", 1, 0),
+        ("2026-12-04", 2, 1),
+        ("2026-12-06", 3, 2),
+        ("2026-12-08", 3, 0),
+        ("2026-12-09", 4, 1),
+        ("2026-12-13", 5, 1),
+        ("2026-12-30", 5, 0),
+    ] {
+        let before = outbox_rows(&store);
+        for hour in [0, 4, 8] {
+            cj::escalation_engine(&mut store, &drafter, d(day), at(day, hour)).unwrap();
+        }
+        let c = store.collection_case(case.id).unwrap();
+        assert_eq!(c.escalation_level, level, "{day}");
+        let mine = count(&store, &format!("SELECT COUNT(*) FROM outbox_message WHERE related_id = '{}'", case.id));
+        expected.push(mine);
+        assert!(outbox_rows(&store) - before >= channels, "{day}");
+    }
+    let actions = store.collection_actions(case.id).unwrap();
+    let levels: Vec<u8> = actions.iter().map(|a| a.escalation_level).collect();
+    assert_eq!(levels, [1, 2, 3, 4, 5]);
+    assert_eq!(actions[0].channel.as_str(), "sms");
+    assert!(actions[0].message_text.len() <= 160, "{}", actions[0].message_text);
+    // SMS, email, email + letter, email, certified letter = 6 messages for this case.
+    assert_eq!(*expected.last().unwrap(), 6);
+}
+
+#[test]
+fn payments_reduce_close_and_credit() {
+    let (mut store, case) = one_case("2026-11-20", dec!(1000));
+    let now = at("2026-11-25", 12);
+    let (c, o) = cj::record_payment(&mut store, case.id, dec!(400), d("2026-11-25"), "user:pm", now).unwrap();
+    assert_eq!((c.current_balance, o.paid_in_full), (dec!(600), false));
+    let err = cj::record_payment(&mut store, case.id, dec!(0), d("2026-11-25"), "user:pm", now).unwrap_err();
+    assert_eq!(err.to_string(), "Payment amount must be greater than zero.");
+    let err = cj::record_payment(&mut store, case.id, dec!(10), d("2026-11-26"), "user:pm", now).unwrap_err();
+    assert_eq!(err.to_string(), "Payment date 2026-11-26 is in the future.");
+    let (c, o) = cj::record_payment(&mut store, case.id, dec!(650), d("2026-11-25"), "user:pm", now).unwrap();
+    assert_eq!((c.current_balance, c.status, o.overpayment), (dec!(0), CaseStatus::Paid, dec!(50)));
+    // Paid: the sequence stops and further payments on the case are refused.
+    cj::escalation_engine(&mut store, &TemplateCollectionsDrafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 0);
+    assert!(cj::record_payment(&mut store, case.id, dec!(1), d("2026-11-25"), "user:pm", now).is_err());
+    let timeline = store.collection_actions(case.id).unwrap();
+    assert!(timeline[1].message_text.contains("$50.00 credited"), "{}", timeline[1].message_text);
+}
+
+#[test]
+fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
+    let (mut store, case) = one_case("2026-11-20", dec!(900));
+    let drafter = TemplateCollectionsDrafter;
+    let (c, plan) =
+        cj::offer_plan(&mut store, &drafter, case.id, 3, d("2026-12-01"), d("2026-11-25"), at("2026-11-25", 9))
+            .unwrap();
+    assert_eq!(c.status, CaseStatus::PaymentPlan);
+    assert_eq!(plan.installments.iter().map(|i| i.amount).sum::<Decimal>(), dec!(900));
+    let again = cj::offer_plan(&mut store, &drafter, case.id, 3, d("2026-12-01"), d("2026-11-25"), at("2026-11-25", 9));
+    assert_eq!(again.unwrap_err().to_string(), "A payment plan is already in place for this case.");
+    // First installment paid on time: nothing sent on Dec 20 although 30 days overdue.
+    cj::record_payment(&mut store, case.id, dec!(300), d("2026-12-01"), "user:pm", at("2026-12-01", 10)).unwrap();
+    cj::escalation_engine(&mut store, &drafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 4);
+    // The second installment (Jan 1) is missed: escalation resumes with the legal step.
+    cj::escalation_engine(&mut store, &drafter, d("2027-01-02"), at("2027-01-02", 0)).unwrap();
+    assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 5);
+    let p = store.payment_plan(case.id).unwrap().unwrap();
+    assert_eq!(p.status, PlanStatus::Active);
+    assert_eq!(p.installments[0].paid_date, Some(d("2026-12-01")));
+}
+
+#[test]
+fn escalate_and_notes() {
+    let (mut store, case) = one_case("2026-11-20", dec!(900));
+    let c =
+        cj::add_note(&mut store, case.id, "Called, tenant promised Friday", "user:pm", at("2026-11-25", 9)).unwrap();
+    assert!(c.notes.ends_with("user:pm: Called, tenant promised Friday"), "{}", c.notes);
+    assert!(cj::add_note(&mut store, case.id, "  ", "user:pm", at("2026-11-25", 9)).is_err());
+    let c = cj::escalate(
+        &mut store,
+        &TemplateCollectionsDrafter,
+        case.id,
+        "user:pm",
+        d("2026-11-25"),
+        at("2026-11-25", 10),
+    )
+    .unwrap();
+    assert_eq!((c.status, c.escalation_level), (CaseStatus::Escalated, 5));
+    let err =
+        cj::send_next_step(&mut store, &TemplateCollectionsDrafter, case.id, d("2026-11-25"), at("2026-11-25", 11))
+            .unwrap_err();
+    assert_eq!(err.to_string(), "Case is closed (Escalated to Legal).");
+}
