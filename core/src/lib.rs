@@ -5,6 +5,7 @@
 
 pub mod collections;
 pub mod collections_jobs;
+pub mod command_center;
 pub mod demo;
 pub mod format;
 pub mod jobs;

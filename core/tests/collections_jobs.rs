@@ -61,7 +61,10 @@ fn one_case(due: &str, balance: Decimal) -> (Store, CollectionCase) {
     case.current_balance = balance;
     case.escalation_level = 0;
     store.transaction(|tx| unitcycle_core::store::update_case(tx, &case)).unwrap();
-    store.conn().execute("UPDATE collection_case SET due_date = ?2 WHERE id = ?1", (case.id.to_string(), d(due))).unwrap();
+    store
+        .conn()
+        .execute("UPDATE collection_case SET due_date = ?2 WHERE id = ?1", (case.id.to_string(), d(due)))
+        .unwrap();
     (store, case)
 }
 
