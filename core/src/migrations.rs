@@ -27,6 +27,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     5 => "0005_outbox.sql",
     6 => "0006_renewals.sql",
     7 => "0007_collections.sql",
+    8 => "0008_command_center.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -35,6 +36,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     5 => "0005_outbox.sql",
     6 => "0006_renewals.sql",
     7 => "0007_collections.sql",
+    8 => "0008_command_center.sql",
 );
 
 /// The table that records which migrations a database has had.
