@@ -553,12 +553,27 @@ pub fn progress(lease: &Lease, today: NaiveDate) -> LeaseProgress {
 /// Days to the lease's next event (ARCHITECTURE.md): active → days to lease end;
 /// notice → days to move-out; vacant → days vacant; month-to-month → none.
 pub fn days_to_event(lease: &Lease, today: NaiveDate) -> Option<i64> {
-    match lease.lease_status {
-        LeaseStatus::Active => lease.lease_end_date.map(|e| (e - today).num_days()),
-        LeaseStatus::Notice => lease.notice_move_out_date.map(|d| (d - today).num_days()),
-        LeaseStatus::Vacant => {
-            lease.actual_move_out_date.or(lease.notice_move_out_date).map(|d| (today - d).num_days())
-        }
+    days_to_event_from(
+        lease.lease_status,
+        lease.lease_end_date,
+        lease.notice_move_out_date,
+        lease.actual_move_out_date,
+        today,
+    )
+}
+
+/// `days_to_event` from the lease's date columns alone (for list queries that skip the full row).
+pub fn days_to_event_from(
+    status: LeaseStatus,
+    lease_end_date: Option<NaiveDate>,
+    notice_move_out_date: Option<NaiveDate>,
+    actual_move_out_date: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<i64> {
+    match status {
+        LeaseStatus::Active => lease_end_date.map(|e| (e - today).num_days()),
+        LeaseStatus::Notice => notice_move_out_date.map(|d| (d - today).num_days()),
+        LeaseStatus::Vacant => actual_move_out_date.or(notice_move_out_date).map(|d| (today - d).num_days()),
         LeaseStatus::MonthToMonth => None,
     }
 }

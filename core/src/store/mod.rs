@@ -4,6 +4,7 @@
 //! as decimal text so nothing is ever rounded through a float.
 
 mod collections;
+mod command_center;
 mod entities;
 mod job_runs;
 mod leases;
@@ -17,6 +18,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 pub use collections::{insert_action, insert_case, insert_plan, update_case, update_plan, CaseFilter};
+pub use command_center::{mark_executed, supersede, upsert_queue_item, QueueItem, Worded};
 pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,
