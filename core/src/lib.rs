@@ -3,6 +3,7 @@
 //!
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
+pub mod ai;
 pub mod demo;
 pub mod format;
 pub mod jobs;
