@@ -145,80 +145,44 @@ pub fn collections_scan(store: &mut Store, today: NaiveDate, now: DateTime<Utc>)
     })
 }
 
-/// What a collections message is drafted from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageContext {
-    pub case: CollectionCase,
-    pub tenant_first_name: String,
-    pub tenant_last_name: String,
-    pub unit_number: String,
-    pub property_name: String,
-    pub property_address: String,
-    pub step: &'static collections::EscalationStep,
-    pub tone: collections::Tone,
-    pub channel: DeliveryChannel,
-    /// The plan offered with the message (level 4), if any.
-    pub plan: Option<Vec<collections::InstallmentPlan>>,
-    pub today: NaiveDate,
+/// Drafts one collections message through the AI gateway in the case's tone and channel.
+#[allow(clippy::too_many_arguments)]
+fn draft_message(
+    store: &Store,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    recipient: &Recipient,
+    tone: collections::Tone,
+    channel: DeliveryChannel,
+    plan: Option<&[collections::InstallmentPlan]>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<DraftedLetter> {
+    let input = CollectionsInput {
+        recipient: recipient.clone(),
+        balance: case.current_balance,
+        late_fees: case.late_fee_total,
+        due_date: case.due_date,
+        days_overdue: case.days_overdue,
+        pay_by: today + chrono::Duration::days(if tone == collections::Tone::Legal { 5 } else { 3 }),
+        tone: letters::Tone::parse(tone.as_str()).map_err(StoreError::Rejected)?,
+        channel: letters::Channel::parse(channel.as_str()).map_err(StoreError::Rejected)?,
+        plan: plan.and_then(|p| {
+            Some(PlanOffer {
+                installments: p.len() as u32,
+                installment_amount: p.first()?.amount,
+                first_due: p.first()?.due_date,
+            })
+        }),
+        today,
+    };
+    let out = gateway.run::<CollectionsMessage>(&input, store, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
 
-/// Drafts collections messages (the AI gateway implements it).
-pub trait CollectionsDrafter {
-    fn message(&self, ctx: &MessageContext) -> DraftedLetter;
-}
-
-/// Fixed templates per tone, filled with the case's real figures.
-pub struct TemplateCollectionsDrafter;
-
-impl CollectionsDrafter for TemplateCollectionsDrafter {
-    fn message(&self, c: &MessageContext) -> DraftedLetter {
-        use crate::format::{date, money};
-        use collections::Tone;
-        let balance = money(c.case.current_balance);
-        let opening = match c.tone {
-            Tone::Friendly => format!("Hi {}, a friendly reminder", c.tenant_first_name),
-            Tone::Firm => format!("{}, this is a reminder", c.tenant_first_name),
-            Tone::Formal => format!("Dear {} {}, this notice confirms", c.tenant_first_name, c.tenant_last_name),
-            Tone::Legal => format!("Dear {} {}, FINAL NOTICE:", c.tenant_first_name, c.tenant_last_name),
-        };
-        let text = match c.channel {
-            DeliveryChannel::Sms => format!(
-                "{opening}: {balance} for {} {} is {} days past due. Please pay today.",
-                c.property_name, c.unit_number, c.case.days_overdue
-            ),
-            _ => {
-                let plan = c
-                    .plan
-                    .as_ref()
-                    .map(|p| {
-                        let lines: Vec<String> = p
-                            .iter()
-                            .map(|i| {
-                                format!("  {}. {} due {}", i.installment_number, money(i.amount), date(i.due_date))
-                            })
-                            .collect();
-                        format!("\n\nWe can offer this payment plan:\n{}", lines.join("\n"))
-                    })
-                    .unwrap_or_default();
-                format!(
-                    "{opening} that {balance} for unit {} at {} has been unpaid since {} ({} days).{plan}\n\nPlease pay by {} or contact the office.\n\n{}",
-                    c.unit_number,
-                    c.property_name,
-                    date(c.case.due_date),
-                    c.case.days_overdue,
-                    date(c.today + chrono::Duration::days(3)),
-                    c.property_name
-                )
-            }
-        };
-        DraftedLetter { text, provider: "template".into() }
-    }
-}
-
-pub fn default_collections_drafter() -> impl CollectionsDrafter {
-    TemplateCollectionsDrafter
-}
-
+use crate::ai::letters::{self, CollectionsInput, PlanOffer, Recipient};
+use crate::ai::prompts::CollectionsMessage;
+use crate::ai::Gateway;
 use crate::outbox::{self, DeliveryChannel, NewMessage};
 use crate::renewals_jobs::DraftedLetter;
 
@@ -235,7 +199,7 @@ fn delivery(channel: collections::Channel) -> Option<DeliveryChannel> {
 /// message per channel, in one transaction. Returns false when the step was already sent.
 fn send_step(
     store: &mut Store,
-    drafter: &dyn CollectionsDrafter,
+    gateway: &Gateway,
     mut case: CollectionCase,
     step: &'static collections::EscalationStep,
     today: NaiveDate,
@@ -244,6 +208,8 @@ fn send_step(
     let tenant = store.tenant(case.tenant_id)?;
     let unit = store.unit(case.unit_id)?;
     let property = store.property(case.property_id)?;
+    let lease = store.lease(case.lease_id)?;
+    let to = crate::renewals_jobs::recipient(store, &lease)?;
     case.days_overdue = (today - case.due_date).num_days().max(0);
     let tone = collections::select_tone(case.tenant_risk_profile, step.level - 1);
     let plan = (step.action_type == collections::ActionType::PaymentPlan)
@@ -256,20 +222,8 @@ fn send_step(
     let mut drafts = Vec::new();
     for ch in step.channels {
         let Some(channel) = delivery(*ch) else { continue };
-        let ctx = MessageContext {
-            case: case.clone(),
-            tenant_first_name: tenant.first_name.clone(),
-            tenant_last_name: tenant.last_name.clone(),
-            unit_number: unit.unit_number.clone(),
-            property_name: property.name.clone(),
-            property_address: address.clone(),
-            step,
-            tone,
-            channel,
-            plan: plan.clone(),
-            today,
-        };
-        drafts.push((*ch, channel, drafter.message(&ctx)));
+        let draft = draft_message(store, gateway, &case, &to, tone, channel, plan.as_deref(), today, now)?;
+        drafts.push((*ch, channel, draft));
     }
     let recipient = |channel: DeliveryChannel| match channel {
         DeliveryChannel::Email => tenant.email.clone(),
@@ -351,7 +305,7 @@ fn plan_in_good_standing(store: &Store, case: &CollectionCase, today: NaiveDate)
 /// call for, each step's message sent exactly once.
 pub fn escalation_engine(
     store: &mut Store,
-    drafter: &dyn CollectionsDrafter,
+    gateway: &Gateway,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<JobReport> {
@@ -367,7 +321,7 @@ pub fn escalation_engine(
             paused += 1;
         }
         let Some(step) = collections::due_step(case.status, case.escalation_level, days, good) else { continue };
-        if send_step(store, drafter, case, step, today, now)? {
+        if send_step(store, gateway, case, step, today, now)? {
             sent += 1;
         }
     }
@@ -383,7 +337,7 @@ pub fn escalation_engine(
 /// `send-reminder`: the next step now, whatever the days overdue.
 pub fn send_next_step(
     store: &mut Store,
-    drafter: &dyn CollectionsDrafter,
+    gateway: &Gateway,
     case_id: Uuid,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -391,14 +345,14 @@ pub fn send_next_step(
     let case = store.collection_case(case_id)?;
     let step = collections::manual_next_step(case.status, case.escalation_level)
         .map_err(|e| StoreError::Rejected(e.to_string()))?;
-    send_step(store, drafter, case, step, today, now)?;
+    send_step(store, gateway, case, step, today, now)?;
     store.collection_case(case_id)
 }
 
 /// `escalate`: send the legal escalation warning if it has not gone, and mark the case escalated.
 pub fn escalate(
     store: &mut Store,
-    drafter: &dyn CollectionsDrafter,
+    gateway: &Gateway,
     case_id: Uuid,
     actor: &str,
     today: NaiveDate,
@@ -410,7 +364,7 @@ pub fn escalate(
     }
     if case.escalation_level < 5 {
         let step = collections::step(5).ok_or_else(|| StoreError::Rejected("no legal step".into()))?;
-        send_step(store, drafter, case, step, today, now)?;
+        send_step(store, gateway, case, step, today, now)?;
     }
     let mut case = store.collection_case(case_id)?;
     case.status = CaseStatus::Escalated;
@@ -434,7 +388,7 @@ fn append_note(notes: &str, text: &str, now: DateTime<Utc>) -> String {
 /// escalation pauses while the installments are kept.
 pub fn offer_plan(
     store: &mut Store,
-    drafter: &dyn CollectionsDrafter,
+    gateway: &Gateway,
     case_id: Uuid,
     installments: u32,
     start_date: NaiveDate,
@@ -478,21 +432,9 @@ pub fn offer_plan(
     let tenant = store.tenant(case.tenant_id)?;
     let unit = store.unit(case.unit_id)?;
     let property = store.property(case.property_id)?;
-    let step = collections::step(4).ok_or_else(|| StoreError::Rejected("no plan step".into()))?;
     let tone = collections::select_tone(case.tenant_risk_profile, case.escalation_level.min(4));
-    let draft = drafter.message(&MessageContext {
-        case: case.clone(),
-        tenant_first_name: tenant.first_name.clone(),
-        tenant_last_name: tenant.last_name.clone(),
-        unit_number: unit.unit_number.clone(),
-        property_name: property.name.clone(),
-        property_address: property.address.clone(),
-        step,
-        tone,
-        channel: DeliveryChannel::Email,
-        plan: Some(schedule),
-        today,
-    });
+    let to = crate::renewals_jobs::recipient(store, &store.lease(case.lease_id)?)?;
+    let draft = draft_message(store, gateway, &case, &to, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
     let mut updated = case.clone();
     updated.status = CaseStatus::PaymentPlan;
     updated.escalation_level = updated.escalation_level.max(4);

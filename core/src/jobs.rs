@@ -101,9 +101,10 @@ pub struct JobReport {
     pub skipped: bool,
 }
 
-/// Runs a job with the default drafting (the AI gateway as configured).
+/// Runs a job with the AI gateway configured from the environment (Claude when
+/// `ANTHROPIC_API_KEY` is set, the offline provider otherwise).
 pub fn run(store: &mut Store, job: Job, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
-    run_with(store, job, today, now, &crate::renewals_jobs::default_drafter())
+    run_with(store, job, today, now, &crate::ai::Gateway::from_env())
 }
 
 /// Runs a job against a replica for `today`, recording the run in `job_run`.
@@ -112,20 +113,15 @@ pub fn run_with(
     job: Job,
     today: NaiveDate,
     now: DateTime<Utc>,
-    drafter: &dyn crate::renewals_jobs::RenewalDrafter,
+    gateway: &crate::ai::Gateway,
 ) -> Result<JobReport> {
     let run_id = store.start_job_run(job.name(), today, now)?;
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify_lease_statuses(store, today, now),
         Job::InitialReclassification => initial_reclassification(store, today, now),
-        Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, drafter, today, now),
+        Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, gateway, today, now),
         Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
-        Job::EscalationEngine => crate::collections_jobs::escalation_engine(
-            store,
-            &crate::collections_jobs::default_collections_drafter(),
-            today,
-            now,
-        ),
+        Job::EscalationEngine => crate::collections_jobs::escalation_engine(store, gateway, today, now),
     };
     match &outcome {
         Ok(report) => store.finish_job_run(run_id, true, &report.summary, &report.counts, now)?,

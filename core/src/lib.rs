@@ -3,6 +3,7 @@
 //!
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
+pub mod ai;
 pub mod collections;
 pub mod collections_jobs;
 pub mod command_center;

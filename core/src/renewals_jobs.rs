@@ -5,25 +5,15 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::ai::letters::{Channel, Recipient, RenewalLetterInput};
+use crate::ai::prompts::RenewalLetter;
+use crate::ai::Gateway;
 use crate::jobs::{Job, JobReport};
 use crate::ledger;
 use crate::lifecycle::{self, LifecycleAction};
 use crate::model::{Lease, LeaseStatus, UnitStatus};
 use crate::renewals::{self, ChurnInput, RenewalAction, RenewalRecommendation, RenewalStatus};
 use crate::store::{self, Result, Store, StoreError};
-
-/// What a renewal letter is drafted from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LetterContext {
-    pub lease: Lease,
-    pub tenant_first_name: String,
-    pub tenant_last_name: String,
-    pub unit_number: String,
-    pub property_name: String,
-    pub property_address: String,
-    pub plan: renewals::RenewalPlan,
-    pub today: NaiveDate,
-}
 
 /// A drafted letter and the provider that drafted it ("offline", "claude").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,41 +22,43 @@ pub struct DraftedLetter {
     pub provider: String,
 }
 
-/// Drafts renewal letters (the AI gateway implements it).
-pub trait RenewalDrafter {
-    fn renewal_letter(&self, ctx: &LetterContext) -> DraftedLetter;
+/// Who a letter is for, read from the replica.
+pub fn recipient(store: &Store, lease: &Lease) -> Result<Recipient> {
+    let tenant = store.tenant(lease.tenant_id)?;
+    let unit = store.unit(lease.unit_id)?;
+    let property = store.property(lease.property_id)?;
+    Ok(Recipient {
+        first_name: tenant.first_name,
+        last_name: tenant.last_name,
+        unit_number: unit.unit_number,
+        property_address: format!("{}, {}, {} {}", property.address, property.city, property.state, property.zip_code),
+        property_name: property.name,
+    })
 }
 
-/// The drafter jobs use unless told otherwise.
-pub fn default_drafter() -> impl RenewalDrafter {
-    TemplateDrafter
-}
-
-/// Drafts the letter from a fixed template filled with the lease's real figures.
-pub struct TemplateDrafter;
-
-impl RenewalDrafter for TemplateDrafter {
-    fn renewal_letter(&self, c: &LetterContext) -> DraftedLetter {
-        use crate::format::{date, money};
-        let p = &c.plan;
-        let text = format!(
-            "{}\n\nDear {},\n\nThank you for making {} unit {} your home. We would like to offer you a renewal \
-             of {} months from {} to {} at {} per month (currently {}).\n\nPlease let us know by {} whether you \
-             would like to renew.\n\nSincerely,\nThe {} team",
-            date(c.today),
-            c.tenant_first_name,
-            c.property_name,
-            c.unit_number,
-            p.recommended_term_months,
-            date(p.recommended_lease_start),
-            date(p.recommended_lease_end),
-            money(p.recommended_rent),
-            money(p.current_rent),
-            date(c.today + Duration::days(21)),
-            c.property_name
-        );
-        DraftedLetter { text, provider: "template".into() }
-    }
+/// Drafts the renewal letter for a plan through the AI gateway (every call logged in `ai_run`).
+/// The offline templates answer when Claude is not configured or fails.
+pub fn draft_renewal_letter(
+    store: &Store,
+    gateway: &Gateway,
+    lease: &Lease,
+    plan: &renewals::RenewalPlan,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<DraftedLetter> {
+    let input = RenewalLetterInput {
+        recipient: recipient(store, lease)?,
+        current_rent: plan.current_rent,
+        offer_rent: plan.recommended_rent,
+        market_rent: Some(plan.market_rent),
+        term_months: plan.recommended_term_months,
+        lease_end_date: lease.lease_end_date,
+        respond_by: (today + Duration::days(21)).min(plan.recommended_lease_start),
+        today,
+        channel: Channel::Letter,
+    };
+    let out = gateway.run::<RenewalLetter>(&input, store, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
 
 /// Reads what `compute_churn_score` needs for a lease from the replica.
@@ -107,36 +99,10 @@ pub fn property_vacancy(store: &Store) -> Result<HashMap<Uuid, (u32, u32)>> {
     Ok(out)
 }
 
-fn letter_context(
-    store: &Store,
-    lease: &Lease,
-    plan: &renewals::RenewalPlan,
-    today: NaiveDate,
-) -> Result<LetterContext> {
-    let tenant = store.tenant(lease.tenant_id)?;
-    let unit = store.unit(lease.unit_id)?;
-    let property = store.property(lease.property_id)?;
-    Ok(LetterContext {
-        lease: lease.clone(),
-        tenant_first_name: tenant.first_name,
-        tenant_last_name: tenant.last_name,
-        unit_number: unit.unit_number,
-        property_address: format!("{}, {}, {} {}", property.address, property.city, property.state, property.zip_code),
-        property_name: property.name,
-        plan: plan.clone(),
-        today,
-    })
-}
-
 /// The nightly 03:00 scan: active leases ending in 30–120 days and month-to-month leases without
 /// an open recommendation get one, with churn, rent, term and a drafted letter. Idempotent:
 /// a second run finds every candidate already covered.
-pub fn renewal_scan(
-    store: &mut Store,
-    drafter: &dyn RenewalDrafter,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<JobReport> {
+pub fn renewal_scan(store: &mut Store, gateway: &Gateway, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
     let covered = store.leases_with_open_renewal()?;
     let vacancy = property_vacancy(store)?;
     let mut recs = Vec::new();
@@ -146,7 +112,7 @@ pub fn renewal_scan(
         }
         let input = churn_input(store, &lease, &vacancy, today)?;
         let plan = renewals::plan_renewal(&lease, &input, today);
-        let letter = drafter.renewal_letter(&letter_context(store, &lease, &plan, today)?);
+        let letter = draft_renewal_letter(store, gateway, &lease, &plan, today, now)?;
         recs.push(RenewalRecommendation {
             id: Uuid::new_v4(),
             lease_id: lease.id,

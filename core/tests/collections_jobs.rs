@@ -48,8 +48,13 @@ fn the_scan_opens_cases_once_and_charges_each_late_fee_once() {
 
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
+use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::{CollectionCase, PlanStatus};
-use unitcycle_core::collections_jobs::{self as cj, TemplateCollectionsDrafter};
+use unitcycle_core::collections_jobs as cj;
+
+fn offline() -> Gateway {
+    Gateway::offline("tests use the offline provider".into())
+}
 
 /// A demo replica with one fresh case due on `due`, balance `balance`, level 0.
 fn one_case(due: &str, balance: Decimal) -> (Store, CollectionCase) {
@@ -75,7 +80,7 @@ fn outbox_rows(store: &Store) -> i64 {
 #[test]
 fn the_engine_walks_the_five_steps_on_their_days_and_sends_each_once() {
     let (mut store, case) = one_case("2026-12-01", dec!(1450));
-    let drafter = TemplateCollectionsDrafter;
+    let drafter = offline();
     let mut expected = Vec::new();
     for (day, level, channels) in [
         ("2026-12-01", 0u8, 0i64),
@@ -120,7 +125,7 @@ fn payments_reduce_close_and_credit() {
     let (c, o) = cj::record_payment(&mut store, case.id, dec!(650), d("2026-11-25"), "user:pm", now).unwrap();
     assert_eq!((c.current_balance, c.status, o.overpayment), (dec!(0), CaseStatus::Paid, dec!(50)));
     // Paid: the sequence stops and further payments on the case are refused.
-    cj::escalation_engine(&mut store, &TemplateCollectionsDrafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    cj::escalation_engine(&mut store, &offline(), d("2026-12-20"), at("2026-12-20", 0)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 0);
     assert!(cj::record_payment(&mut store, case.id, dec!(1), d("2026-11-25"), "user:pm", now).is_err());
     let timeline = store.collection_actions(case.id).unwrap();
@@ -130,7 +135,7 @@ fn payments_reduce_close_and_credit() {
 #[test]
 fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     let (mut store, case) = one_case("2026-11-20", dec!(900));
-    let drafter = TemplateCollectionsDrafter;
+    let drafter = offline();
     let (c, plan) =
         cj::offer_plan(&mut store, &drafter, case.id, 3, d("2026-12-01"), d("2026-11-25"), at("2026-11-25", 9))
             .unwrap();
@@ -157,18 +162,8 @@ fn escalate_and_notes() {
         cj::add_note(&mut store, case.id, "Called, tenant promised Friday", "user:pm", at("2026-11-25", 9)).unwrap();
     assert!(c.notes.ends_with("user:pm: Called, tenant promised Friday"), "{}", c.notes);
     assert!(cj::add_note(&mut store, case.id, "  ", "user:pm", at("2026-11-25", 9)).is_err());
-    let c = cj::escalate(
-        &mut store,
-        &TemplateCollectionsDrafter,
-        case.id,
-        "user:pm",
-        d("2026-11-25"),
-        at("2026-11-25", 10),
-    )
-    .unwrap();
+    let c = cj::escalate(&mut store, &offline(), case.id, "user:pm", d("2026-11-25"), at("2026-11-25", 10)).unwrap();
     assert_eq!((c.status, c.escalation_level), (CaseStatus::Escalated, 5));
-    let err =
-        cj::send_next_step(&mut store, &TemplateCollectionsDrafter, case.id, d("2026-11-25"), at("2026-11-25", 11))
-            .unwrap_err();
+    let err = cj::send_next_step(&mut store, &offline(), case.id, d("2026-11-25"), at("2026-11-25", 11)).unwrap_err();
     assert_eq!(err.to_string(), "Case is closed (Escalated to Legal).");
 }
