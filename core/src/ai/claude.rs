@@ -195,18 +195,15 @@ impl ClaudeProvider {
     }
 }
 
+/// The innermost cause ("Connection refused (os error 111)"), which is the part a person can act on.
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
+    let mut innermost = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
+        innermost = s.to_string();
         source = s.source();
     }
-    text
+    innermost
 }
 
 /// `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}` → (kind, message).
