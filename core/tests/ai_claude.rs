@@ -453,6 +453,24 @@ fn closed_port_is_unreachable_not_a_panic() {
 }
 
 #[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hold = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        drop(stream);
+    });
+    let mut config = ClaudeConfig::new("sk-ant-test-key");
+    config.base_url = url;
+    config.timeout = Duration::from_millis(300);
+    let err = complete_json::<Draft>(&ClaudeProvider::new(config).unwrap(), &letter_request()).unwrap_err();
+    assert_eq!(err, AiError::Timeout { after_ms: 300 });
+    assert_eq!(err.to_string(), "Claude API did not answer within 0.3s");
+    hold.join().unwrap();
+}
+
+#[test]
 fn configuration_comes_from_the_environment_names() {
     let env = |pairs: &'static [(&'static str, &'static str)]| {
         move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
