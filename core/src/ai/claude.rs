@@ -110,13 +110,13 @@ impl ClaudeProvider {
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)));
-        let host = config.base_url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
-        if matches!(host, "127.0.0.1" | "localhost" | "[") {
+        let url = reqwest::Url::parse(&config.endpoint())
+            .map_err(|e| AiError::Config(format!("invalid Claude base URL '{}': {e}", config.base_url)))?;
+        if matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")) {
             // A local endpoint (a test server, a local gateway) is never reached through a proxy.
             builder = builder.no_proxy();
         }
-        let client =
-            builder.build().map_err(|e| AiError::Unreachable { url: config.endpoint(), detail: e.to_string() })?;
+        let client = builder.build().map_err(|e| AiError::Config(format!("cannot start the HTTP client: {e}")))?;
         Ok(ClaudeProvider { config, client })
     }
 

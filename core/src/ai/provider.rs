@@ -218,6 +218,8 @@ pub struct ChatReply {
 /// Everything an AI call can fail with, each message saying what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AiError {
+    #[error("{0}")]
+    Config(String),
     #[error("cannot reach the Claude API at {url}: {detail}")]
     Unreachable { url: String, detail: String },
     #[error("Claude API did not answer within {:.1}s", *.after_ms as f64 / 1000.0)]
