@@ -453,6 +453,24 @@ fn closed_port_is_unreachable_not_a_panic() {
 }
 
 #[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hold = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        drop(stream);
+    });
+    let mut config = ClaudeConfig::new("sk-ant-test-key");
+    config.base_url = url;
+    config.timeout = Duration::from_millis(300);
+    let err = complete_json::<Draft>(&ClaudeProvider::new(config).unwrap(), &letter_request()).unwrap_err();
+    assert_eq!(err, AiError::Timeout { after_ms: 300 });
+    assert_eq!(err.to_string(), "Claude API did not answer within 0.3s");
+    hold.join().unwrap();
+}
+
+#[test]
 fn configuration_comes_from_the_environment_names() {
     let env = |pairs: &'static [(&'static str, &'static str)]| {
         move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
@@ -476,4 +494,80 @@ fn configuration_comes_from_the_environment_names() {
         ("claude-opus-4-1", 2048, "http://127.0.0.1:9/v1/messages")
     );
     assert!(!format!("{c:?}").contains("sk-ant-x"), "the key never appears in debug output");
+}
+
+fn renewal_input(channel: Channel) -> unitcycle_core::ai::letters::RenewalLetterInput {
+    use chrono::NaiveDate;
+    use rust_decimal_macros::dec;
+    unitcycle_core::ai::letters::RenewalLetterInput {
+        recipient: unitcycle_core::ai::letters::Recipient {
+            first_name: "Maria".into(),
+            last_name: "Santos".into(),
+            unit_number: "1624B".into(),
+            property_name: "Cedar Court".into(),
+            property_address: "120 Cedar St, Austin, TX 78701".into(),
+        },
+        current_rent: dec!(1100),
+        offer_rent: dec!(1150),
+        market_rent: Some(dec!(1175)),
+        term_months: 12,
+        lease_end_date: NaiveDate::from_ymd_opt(2026, 3, 31),
+        respond_by: NaiveDate::from_ymd_opt(2026, 2, 14).unwrap(),
+        today: NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+        channel,
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, 1, 15, 9, 30, 0).unwrap()
+}
+
+#[test]
+fn the_gateway_records_claude_tokens_and_labels_the_result() {
+    use unitcycle_core::ai::prompts::RenewalLetter;
+    use unitcycle_core::ai::{Gateway, MemoryLog, RunOutcome};
+    let mut fake = Fake::start(vec![json_reply("200 OK", "renewal_letter_message.json")]);
+    let gateway = Gateway::with_provider(Box::new(fake.provider()), "test".into());
+    let log = MemoryLog::default();
+    let out = gateway.run::<RenewalLetter>(&renewal_input(Channel::Sms), &log, now()).unwrap();
+    assert_eq!(out.source_label(), "Claude (claude-sonnet-4-20250514)");
+    assert!(out.value.body.contains("$1,150.00/mo"));
+    let runs = log.runs();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].provider, runs[0].outcome), (ProviderKind::Claude, RunOutcome::Succeeded));
+    assert_eq!((runs[0].input_tokens, runs[0].output_tokens), (412, 71));
+    let sent = fake.received();
+    let system = sent[0].body["system"].as_str().unwrap();
+    assert!(system.contains("Respond with one JSON object"), "{system}");
+    let prompt = sent[0].body["messages"][0]["content"][0]["text"].as_str().unwrap();
+    assert!(prompt.contains("Channel: sms. One SMS segment: the body must be at most 160 characters"), "{prompt}");
+}
+
+#[test]
+fn an_answer_that_breaks_the_task_rules_is_repaired_then_falls_back_offline() {
+    use unitcycle_core::ai::prompts::RenewalLetter;
+    use unitcycle_core::ai::{Gateway, MemoryLog, RunOutcome};
+    // The fixture is an SMS draft; asking for an email makes it fail the task's check twice.
+    let mut fake = Fake::start(vec![
+        json_reply("200 OK", "renewal_letter_message.json"),
+        json_reply("200 OK", "renewal_letter_message.json"),
+    ]);
+    let gateway = Gateway::with_provider(Box::new(fake.provider()), "test".into());
+    let log = MemoryLog::default();
+    let out = gateway.run::<RenewalLetter>(&renewal_input(Channel::Email), &log, now()).unwrap();
+    assert_eq!(out.provider, ProviderKind::Offline);
+    assert_eq!(
+        out.fallback_reason.as_deref(),
+        Some("Claude failed: the renewal_letter answer was not valid JSON for its schema, even after one repair request: channel must be email")
+    );
+    assert_eq!(out.value.channel, Channel::Email);
+    let runs = log.runs();
+    assert_eq!(
+        runs.iter().map(|r| (r.provider, r.outcome)).collect::<Vec<_>>(),
+        [(ProviderKind::Claude, RunOutcome::Failed), (ProviderKind::Offline, RunOutcome::Fallback)]
+    );
+    let sent = fake.received();
+    let ask = sent[1].body["messages"][2]["content"][0]["text"].as_str().unwrap();
+    assert!(ask.starts_with("Your reply could not be used: channel must be email."), "{ask}");
 }

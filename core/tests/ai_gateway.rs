@@ -118,6 +118,19 @@ fn offline_vision_says_it_cannot_rather_than_inventing() {
 }
 
 #[test]
+fn a_bad_base_url_is_reported_and_offline_is_used() {
+    let mut config = ClaudeConfig::new("sk-ant-test-key");
+    config.base_url = "not a url".into();
+    let gateway = Gateway::new(Some(config));
+    let status = gateway.status();
+    assert_eq!(status.provider, ProviderKind::Offline);
+    assert_eq!(
+        status.note,
+        "Claude client unavailable (invalid Claude base URL 'not a url': relative URL without a base): using the offline provider"
+    );
+}
+
+#[test]
 fn a_log_that_cannot_record_is_an_error() {
     struct Broken;
     impl AiRunLog for Broken {

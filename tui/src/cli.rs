@@ -30,6 +30,9 @@ pub enum Command {
     /// Print benchmark figures
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// AI gateway: the active provider, the ai_run log, letter and message previews
+    #[command(subcommand)]
+    Ai(AiCommand),
 }
 
 #[derive(Debug, Args)]
@@ -148,6 +151,70 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         units: u32,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AiCommand {
+    /// Which provider is active and why, the prompt tasks, and the latest AI runs
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List recent AI runs (task, provider, model, tokens, latency, outcome)
+    Runs {
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draft a letter or message for a lease through the gateway (recorded in ai_run)
+    Preview(AiPreviewArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PreviewKind {
+    RenewalLetter,
+    RentIncrease,
+    Collections,
+    MoveOutInspection,
+    Action,
+}
+
+#[derive(Debug, Args)]
+pub struct AiPreviewArgs {
+    /// What to draft
+    #[arg(value_enum)]
+    pub kind: PreviewKind,
+    /// Lease id or lease number, e.g. L-000001
+    #[arg(long)]
+    pub lease: String,
+    /// sms, email or letter
+    #[arg(long, default_value = "letter")]
+    pub channel: String,
+    /// Collections tone: friendly, firm, formal or legal
+    #[arg(long, default_value = "friendly")]
+    pub tone: String,
+    /// Offer or new rent [default: the unit's market rent, never below the current rent]
+    #[arg(long)]
+    pub rent: Option<rust_decimal::Decimal>,
+    /// Renewal term in months
+    #[arg(long, default_value_t = 12)]
+    pub term: u32,
+    /// Collections: days the balance is overdue
+    #[arg(long, default_value_t = 5)]
+    pub days_overdue: u32,
+    /// Collections: balance owed [default: one month's rent, plus the late fee once past the grace period]
+    #[arg(long)]
+    pub balance: Option<rust_decimal::Decimal>,
+    /// Collections: offer a payment plan in this many monthly installments
+    #[arg(long)]
+    pub plan: Option<u32>,
+    /// Action: renewal_offer, early_renewal_nudge, rent_increase_notice, move_out_inspection,
+    /// listing_prep or eviction_prep [default: from the lease's state]
+    #[arg(long)]
+    pub action: Option<String>,
+    #[command(flatten)]
+    pub opts: Today,
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {

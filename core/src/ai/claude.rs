@@ -110,13 +110,13 @@ impl ClaudeProvider {
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)));
-        let host = config.base_url.split("://").nth(1).unwrap_or("").split(['/', ':']).next().unwrap_or("");
-        if matches!(host, "127.0.0.1" | "localhost" | "[") {
+        let url = reqwest::Url::parse(&config.endpoint())
+            .map_err(|e| AiError::Config(format!("invalid Claude base URL '{}': {e}", config.base_url)))?;
+        if matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")) {
             // A local endpoint (a test server, a local gateway) is never reached through a proxy.
             builder = builder.no_proxy();
         }
-        let client =
-            builder.build().map_err(|e| AiError::Unreachable { url: config.endpoint(), detail: e.to_string() })?;
+        let client = builder.build().map_err(|e| AiError::Config(format!("cannot start the HTTP client: {e}")))?;
         Ok(ClaudeProvider { config, client })
     }
 
@@ -141,7 +141,9 @@ impl ClaudeProvider {
                 .send();
             let response = match sent {
                 Ok(r) => r,
-                Err(e) if e.is_timeout() => return Err(AiError::Timeout { seconds: self.config.timeout.as_secs() }),
+                Err(e) if e.is_timeout() => {
+                    return Err(AiError::Timeout { after_ms: self.config.timeout.as_millis() as u64 })
+                }
                 Err(e) => return Err(AiError::Unreachable { url, detail: error_chain(&e) }),
             };
             let status = response.status().as_u16();
@@ -170,7 +172,13 @@ impl ClaudeProvider {
     /// One non-streaming call: the reply's text and usage.
     fn create(&self, body: &Value) -> Result<(String, Usage), AiError> {
         let response = self.post(body)?;
-        let text = response.text().map_err(|e| AiError::Protocol(format!("reading the response: {e}")))?;
+        let text = response.text().map_err(|e| {
+            if e.is_timeout() {
+                AiError::Timeout { after_ms: self.config.timeout.as_millis() as u64 }
+            } else {
+                AiError::Protocol(format!("reading the response: {e}"))
+            }
+        })?;
         let v: Value = serde_json::from_str(&text)
             .map_err(|e| AiError::Protocol(format!("response is not JSON ({e}): {}", snippet(&text))))?;
         let content = v
@@ -195,18 +203,15 @@ impl ClaudeProvider {
     }
 }
 
+/// The innermost cause ("Connection refused (os error 111)"), which is the part a person can act on.
 fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
+    let mut innermost = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.contains(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
+        innermost = s.to_string();
         source = s.source();
     }
-    text
+    innermost
 }
 
 /// `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}` → (kind, message).
@@ -559,5 +564,55 @@ impl Assembler {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_found_in_the_shapes_models_reply_with() {
+        let cases: [(&str, Result<Value, &str>); 6] = [
+            (r#"{"a": 1}"#, Ok(json!({"a": 1}))),
+            ("```json\n{\"a\": 1}\n```", Ok(json!({"a": 1}))),
+            ("```\n{\"a\": 1}\n```\n", Ok(json!({"a": 1}))),
+            ("Here is the JSON:\n{\"a\": {\"b\": 2}}\nLet me know!", Ok(json!({"a": {"b": 2}}))),
+            ("Dear Maria, thank you", Err("not JSON")),
+            (r#"{"a": 1"#, Err("not JSON")),
+        ];
+        for (text, expected) in cases {
+            match (extract_json(text), expected) {
+                (Ok(v), Ok(e)) => assert_eq!(v, e, "{text}"),
+                (Err(msg), Err(prefix)) => assert!(msg.starts_with(prefix), "{text}: {msg}"),
+                (got, want) => panic!("{text}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn sse_with_crlf_line_endings_and_unknown_events() {
+        let stream = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":7,\"output_tokens\":1}}}\r\n\r\n\
+event: content_block_start\r\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\r\n\r\n\
+event: some_future_event\r\ndata: {\"type\":\"some_future_event\"}\r\n\r\n\
+event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}\r\n\r\n\
+event: content_block_stop\r\ndata: {\"type\":\"content_block_stop\",\"index\":0}\r\n\r\n\
+event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":3}}\r\n\r\n\
+event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
+        let mut seen = String::new();
+        let s = read_stream(stream.as_bytes(), &mut |t| seen.push_str(t)).unwrap();
+        assert_eq!(s.content, vec![Block::Text("Hi".into())]);
+        assert_eq!((s.stop_reason.as_str(), s.usage), ("end_turn", Usage { input_tokens: 7, output_tokens: 3 }));
+        assert_eq!(seen, "Hi");
+    }
+
+    #[test]
+    fn a_stream_cut_short_is_an_error() {
+        let stream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n";
+        let err = read_stream(stream.as_bytes(), &mut |_| {}).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Claude API sent a response this client cannot read: the event stream ended before message_stop"
+        );
     }
 }

@@ -212,6 +212,14 @@ impl ActionType {
             ActionType::EvictionPrep => "eviction_prep",
         }
     }
+
+    pub fn parse(text: &str) -> Result<ActionType, String> {
+        let key = text.trim().to_ascii_lowercase().replace('-', "_");
+        ActionType::ALL.into_iter().find(|a| a.as_str() == key).ok_or_else(|| {
+            let names: Vec<&str> = ActionType::ALL.iter().map(|a| a.as_str()).collect();
+            format!("unknown action '{text}': expected one of {}", names.join(", "))
+        })
+    }
 }
 
 /// The facts behind one command-center recommendation.

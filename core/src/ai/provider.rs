@@ -218,10 +218,12 @@ pub struct ChatReply {
 /// Everything an AI call can fail with, each message saying what to do about it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AiError {
+    #[error("{0}")]
+    Config(String),
     #[error("cannot reach the Claude API at {url}: {detail}")]
     Unreachable { url: String, detail: String },
-    #[error("Claude API timed out after {seconds}s")]
-    Timeout { seconds: u64 },
+    #[error("Claude API did not answer within {:.1}s", *.after_ms as f64 / 1000.0)]
+    Timeout { after_ms: u64 },
     #[error("Claude API still answering HTTP {status} ({message}) after {attempts} attempts; try again later")]
     Exhausted { status: u16, attempts: u32, message: String },
     #[error("Claude API rejected the request (HTTP {status}, {kind}): {message}")]

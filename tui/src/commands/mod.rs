@@ -1,5 +1,6 @@
 //! One module per subcommand; each is a thin layer over `unitcycle_core`.
 
+mod ai;
 mod bench;
 mod demo;
 mod jobs;
@@ -22,6 +23,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
+        Some(Command::Ai(cmd)) => ai::run(&db, cmd),
     }
 }
 
