@@ -165,8 +165,8 @@ fn draft_message(
         due_date: case.due_date,
         days_overdue: case.days_overdue,
         pay_by: today + chrono::Duration::days(if tone == collections::Tone::Legal { 5 } else { 3 }),
-        tone: letters::Tone::parse(tone.as_str()).map_err(StoreError::Rejected)?,
-        channel: letters::Channel::parse(channel.as_str()).map_err(StoreError::Rejected)?,
+        tone,
+        channel,
         plan: plan.and_then(|p| {
             Some(PlanOffer {
                 installments: p.len() as u32,
@@ -180,7 +180,7 @@ fn draft_message(
     Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
 
-use crate::ai::letters::{self, CollectionsInput, PlanOffer, Recipient};
+use crate::ai::letters::{CollectionsInput, PlanOffer, Recipient};
 use crate::ai::prompts::CollectionsMessage;
 use crate::ai::Gateway;
 use crate::outbox::{self, DeliveryChannel, NewMessage};

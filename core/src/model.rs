@@ -47,7 +47,7 @@ macro_rules! string_enum {
             fn from_str(text: &str) -> Result<Self, String> {
                 Self::parse(text).ok_or_else(|| {
                     let allowed: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    format!("unknown {} '{}' (expected one of: {})", stringify!($name), text, allowed.join(", "))
+                    format!("unknown {} '{}' (expected one of: {})", $crate::model::words(stringify!($name)), text, allowed.join(", "))
                 })
             }
         }
@@ -70,6 +70,18 @@ macro_rules! string_enum {
 }
 #[allow(unused_imports)]
 pub(crate) use string_enum;
+
+/// `LeaseStatus` → `lease status`, for messages.
+pub fn words(type_name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in type_name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(ch.to_lowercase());
+    }
+    out
+}
 
 string_enum! {
     /// The lifecycle state of a lease (spec 1.1, `tenant_lease.lease_status`).

@@ -18,8 +18,8 @@ use crate::store::{get_opt_uuid, get_uuid, Result, Store};
 string_enum! {
     /// How a message reaches the tenant.
     DeliveryChannel {
-        Email => "email", "Email";
         Sms => "sms", "SMS";
+        Email => "email", "Email";
         Letter => "letter", "Letter";
     }
 }

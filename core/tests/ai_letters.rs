@@ -93,7 +93,7 @@ fn check_limits(draft: &Draft, r: &Recipient) {
 fn renewal_letters() {
     for c in cases() {
         let mut out = String::new();
-        for channel in Channel::ALL {
+        for channel in Channel::ALL.iter().copied() {
             let input = RenewalLetterInput {
                 recipient: c.recipient.clone(),
                 current_rent: c.current_rent,
@@ -119,7 +119,7 @@ fn renewal_letters() {
 fn rent_increase_notices() {
     for c in cases() {
         let mut out = String::new();
-        for channel in Channel::ALL {
+        for channel in Channel::ALL.iter().copied() {
             let input = RentIncreaseInput {
                 recipient: c.recipient.clone(),
                 current_rent: c.current_rent,
@@ -142,9 +142,9 @@ fn rent_increase_notices() {
 fn collections_messages_in_every_tone_and_channel() {
     for c in cases() {
         let mut out = String::new();
-        for (level, tone) in Tone::ALL.into_iter().enumerate() {
+        for (level, tone) in Tone::ALL.iter().copied().enumerate() {
             let mut bodies = Vec::new();
-            for channel in Channel::ALL {
+            for channel in Channel::ALL.iter().copied() {
                 let input = CollectionsInput {
                     recipient: c.recipient.clone(),
                     balance: c.balance,
@@ -178,7 +178,8 @@ fn collections_messages_in_every_tone_and_channel() {
 fn tones_read_differently() {
     let c = &cases()[0];
     let texts: Vec<String> = Tone::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|tone| {
             collections_message(&CollectionsInput {
                 recipient: c.recipient.clone(),
@@ -205,7 +206,7 @@ fn tones_read_differently() {
 fn move_out_inspection_notices() {
     for c in cases() {
         let mut out = String::new();
-        for channel in Channel::ALL {
+        for channel in Channel::ALL.iter().copied() {
             let input = MoveOutInspectionInput {
                 recipient: c.recipient.clone(),
                 move_out_date: Some(d(2026, 1, 31)),
@@ -227,7 +228,7 @@ fn move_out_inspection_notices() {
 fn command_center_action_descriptions() {
     for c in cases() {
         let mut out = String::new();
-        for action in ActionType::ALL {
+        for action in ActionType::ALL.iter().copied() {
             let (state, days_to_event, days_in_state, event_date) = match action {
                 ActionType::RenewalOffer | ActionType::RentIncreaseNotice => ("month_to_month", None, Some(90), None),
                 ActionType::EarlyRenewalNudge => ("active", Some(75), None, Some(d(2026, 3, 31))),

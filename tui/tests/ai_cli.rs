@@ -71,7 +71,7 @@ fn offline_previews_and_the_run_log() {
     let bad = unitcycle(&db, &[], &["ai", "preview", "collections", "--lease", "L-000001", "--tone", "angry"]);
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(err.trim_end(), "error: unknown tone 'angry': expected friendly, firm, formal or legal");
+    assert_eq!(err.trim_end(), "error: unknown tone 'angry' (expected one of: friendly, firm, formal, legal)");
 }
 
 #[test]

@@ -18,63 +18,12 @@ pub const SMS_MAX_CHARS: usize = 160;
 /// "Keep under 300 words" (spec 1.4, renewal offer prompt).
 pub const RENEWAL_MAX_WORDS: usize = 300;
 
-/// How a message reaches the tenant (`collection_action.channel`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Sms,
-    Email,
-    Letter,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Sms, Channel::Email, Channel::Letter];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-            Channel::Letter => "letter",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Channel, String> {
-        Channel::ALL
-            .into_iter()
-            .find(|c| c.as_str() == text.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown channel '{text}': expected sms, email or letter"))
-    }
-}
-
-/// Collections tone (`collection_case.tone`), chosen by the collections engine's `select_tone`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Tone {
-    Friendly,
-    Firm,
-    Formal,
-    Legal,
-}
-
-impl Tone {
-    pub const ALL: [Tone; 4] = [Tone::Friendly, Tone::Firm, Tone::Formal, Tone::Legal];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tone::Friendly => "friendly",
-            Tone::Firm => "firm",
-            Tone::Formal => "formal",
-            Tone::Legal => "legal",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Tone, String> {
-        Tone::ALL
-            .into_iter()
-            .find(|t| t.as_str() == text.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown tone '{text}': expected friendly, firm, formal or legal"))
-    }
-}
+/// Collections tone, chosen by the collections engine's `select_tone`.
+pub use crate::collections::Tone;
+/// `ai_action_queue.action_type`.
+pub use crate::command_center::ActionType;
+/// How a message reaches the tenant: the outbox's channels.
+pub use crate::outbox::DeliveryChannel as Channel;
 
 /// A finished message: what the preview shows and the outbox sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,48 +127,6 @@ pub struct MoveOutInspectionInput {
     pub inspection_time: Option<NaiveTime>,
     pub today: NaiveDate,
     pub channel: Channel,
-}
-
-/// `ai_action_queue.action_type` values the Phase 1 command center generates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ActionType {
-    RenewalOffer,
-    EarlyRenewalNudge,
-    RentIncreaseNotice,
-    MoveOutInspection,
-    ListingPrep,
-    EvictionPrep,
-}
-
-impl ActionType {
-    pub const ALL: [ActionType; 6] = [
-        ActionType::RenewalOffer,
-        ActionType::EarlyRenewalNudge,
-        ActionType::RentIncreaseNotice,
-        ActionType::MoveOutInspection,
-        ActionType::ListingPrep,
-        ActionType::EvictionPrep,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionType::RenewalOffer => "renewal_offer",
-            ActionType::EarlyRenewalNudge => "early_renewal_nudge",
-            ActionType::RentIncreaseNotice => "rent_increase_notice",
-            ActionType::MoveOutInspection => "move_out_inspection",
-            ActionType::ListingPrep => "listing_prep",
-            ActionType::EvictionPrep => "eviction_prep",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<ActionType, String> {
-        let key = text.trim().to_ascii_lowercase().replace('-', "_");
-        ActionType::ALL.into_iter().find(|a| a.as_str() == key).ok_or_else(|| {
-            let names: Vec<&str> = ActionType::ALL.iter().map(|a| a.as_str()).collect();
-            format!("unknown action '{text}': expected one of {}", names.join(", "))
-        })
-    }
 }
 
 /// The facts behind one command-center recommendation.

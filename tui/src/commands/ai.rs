@@ -140,7 +140,7 @@ fn preview(db: &Path, args: &AiPreviewArgs) -> Result<()> {
     let f = facts(&store, &args.lease)?;
     let day = today(args.opts.today);
     let now = now_on(day);
-    let channel = Channel::parse(&args.channel).map_err(|e| anyhow!(e))?;
+    let channel = parse_choice::<Channel>(&args.channel)?;
     let gateway = Gateway::from_env();
     let current = f.lease.monthly_rent_amount;
     let rent = args.rent.unwrap_or(f.market_rent.max(current));
@@ -173,7 +173,7 @@ fn preview(db: &Path, args: &AiPreviewArgs) -> Result<()> {
             show(gateway.run::<RentIncreaseNotice>(&input, &store, now)?, args.opts.json)
         }
         PreviewKind::Collections => {
-            let tone = Tone::parse(&args.tone).map_err(|e| anyhow!(e))?;
+            let tone = parse_choice::<Tone>(&args.tone)?;
             let past_grace = i64::from(args.days_overdue) > i64::from(f.lease.grace_period_days);
             let late_fees = if past_grace { f.lease.late_fee_amount } else { Decimal::ZERO };
             let balance = args.balance.unwrap_or(current + late_fees);
@@ -210,7 +210,7 @@ fn preview(db: &Path, args: &AiPreviewArgs) -> Result<()> {
         }
         PreviewKind::Action => {
             let action = match &args.action {
-                Some(a) => ActionType::parse(a).map_err(|e| anyhow!(e))?,
+                Some(a) => parse_choice::<ActionType>(a)?,
                 None => match f.lease.lease_status {
                     LeaseStatus::MonthToMonth if f.market_rent - current > Decimal::from(50) => {
                         ActionType::RentIncreaseNotice
@@ -265,4 +265,9 @@ fn show(out: AiOutput<Draft>, json: bool) -> Result<()> {
     println!();
     println!("{}", out.value.render());
     Ok(())
+}
+
+/// Parses a choice typed on the command line: case-insensitive, `-` for `_`.
+fn parse_choice<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T> {
+    text.trim().to_ascii_lowercase().replace('-', "_").parse::<T>().map_err(|e| anyhow!(e))
 }
