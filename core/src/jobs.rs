@@ -15,6 +15,8 @@ pub enum Job {
     ClassifyLeaseStatuses,
     /// `tenants.initial_lease_reclassification`, one-time.
     InitialReclassification,
+    /// `portfolio.generate_ai_action_queue`, daily at 02:00 UTC after the classification.
+    AiActionQueue,
     /// `renewals.nightly_renewal_scan`, daily at 03:00 UTC.
     RenewalScan,
     /// `collections.daily_collections_scan`, daily at 08:00 UTC.
@@ -27,6 +29,7 @@ impl Job {
     pub const ALL: &'static [Job] = &[
         Job::ClassifyLeaseStatuses,
         Job::InitialReclassification,
+        Job::AiActionQueue,
         Job::RenewalScan,
         Job::CollectionsScan,
         Job::EscalationEngine,
@@ -37,6 +40,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => "lifecycle-classify",
             Job::InitialReclassification => "initial-reclassification",
+            Job::AiActionQueue => "ai-action-queue",
             Job::RenewalScan => "renewal-scan",
             Job::CollectionsScan => "collections-scan",
             Job::EscalationEngine => "collections-escalation",
@@ -48,6 +52,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => "tenants.classify_lease_statuses",
             Job::InitialReclassification => "tenants.initial_lease_reclassification",
+            Job::AiActionQueue => "portfolio.generate_ai_action_queue",
             Job::RenewalScan => "renewals.nightly_renewal_scan",
             Job::CollectionsScan => "collections.daily_collections_scan",
             Job::EscalationEngine => "collections.escalation_engine",
@@ -59,6 +64,7 @@ impl Job {
         match self {
             Job::ClassifyLeaseStatuses => Some("daily 02:00"),
             Job::InitialReclassification => None,
+            Job::AiActionQueue => Some("daily 02:00, after lifecycle-classify"),
             Job::RenewalScan => Some("daily 03:00"),
             Job::CollectionsScan => Some("daily 08:00"),
             Job::EscalationEngine => Some("every 4 hours at :30"),
@@ -71,6 +77,7 @@ impl Job {
                 "Move expired active leases to month-to-month and past-move-out notices to vacant"
             }
             Job::InitialReclassification => "One-time: reclassify expired leases still marked active",
+            Job::AiActionQueue => "Generate the command center's AI action recommendations per unit",
             Job::RenewalScan => {
                 "Score churn and recommend renewal rent and letters for leases ending in 30-120 days or MTM"
             }
@@ -119,6 +126,7 @@ pub fn run_with(
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify_lease_statuses(store, today, now),
         Job::InitialReclassification => initial_reclassification(store, today, now),
+        Job::AiActionQueue => crate::command_center_jobs::ai_action_queue(store, gateway, today, now),
         Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, gateway, today, now),
         Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
         Job::EscalationEngine => crate::collections_jobs::escalation_engine(store, gateway, today, now),

@@ -32,3 +32,96 @@ fn one_row_per_unit_and_rules_fire_on_the_demo() {
     let candidates: usize = snaps.iter().map(|s| command_center::generate(s, d("2026-11-25")).len()).sum();
     assert!(candidates > 30, "{candidates}");
 }
+
+use chrono::{DateTime, Utc};
+use unitcycle_core::ai::Gateway;
+use unitcycle_core::command_center::ActionType;
+use unitcycle_core::command_center_jobs::{self as ccj, BulkRequest, Method};
+use unitcycle_core::jobs::{self, Job};
+use unitcycle_core::renewals::RenewalStatus;
+use unitcycle_core::store::RenewalFilter;
+
+fn at(s: &str, hour: u32) -> DateTime<Utc> {
+    d(s).and_hms_opt(hour, 0, 0).unwrap().and_utc()
+}
+
+fn offline() -> Gateway {
+    Gateway::offline("tests use the offline provider".into())
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn queued_store() -> Store {
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 300, seed: 4, today: d("2026-11-25") }).unwrap();
+    jobs::run_with(&mut store, Job::ClassifyLeaseStatuses, d("2026-11-25"), at("2026-11-25", 2), &offline()).unwrap();
+    jobs::run_with(&mut store, Job::AiActionQueue, d("2026-11-25"), at("2026-11-25", 2), &offline()).unwrap();
+    store
+}
+
+#[test]
+fn the_queue_is_idempotent_and_supersedes_yesterday() {
+    let mut store = queued_store();
+    let first = count(&store, "SELECT COUNT(*) FROM ai_action_queue WHERE status = 'pending'");
+    assert!(first > 30, "{first}");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM ai_action_queue WHERE CAST(confidence_score AS REAL) < 0.60"), 0);
+    let again =
+        jobs::run_with(&mut store, Job::AiActionQueue, d("2026-11-25"), at("2026-11-25", 3), &offline()).unwrap();
+    assert_eq!(again.counts["superseded"], 0);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM ai_action_queue"), first);
+    // Tomorrow: yesterday's pending items are superseded by fresh ones.
+    let next =
+        jobs::run_with(&mut store, Job::AiActionQueue, d("2026-11-26"), at("2026-11-26", 2), &offline()).unwrap();
+    assert_eq!(next.counts["superseded"].as_i64().unwrap(), first);
+    assert_eq!(
+        count(&store, "SELECT COUNT(*) FROM ai_action_queue WHERE status = 'pending' AND generated_on = '2026-11-25'"),
+        0
+    );
+    // The command center shows each unit's top pending action.
+    let rows = store.command_center_rows(d("2026-11-26")).unwrap();
+    assert!(rows.iter().filter(|r| r.ai_action.is_some()).count() > 20);
+}
+
+#[test]
+fn a_retried_bulk_request_sends_nothing_twice() {
+    let mut store = queued_store();
+    let units: Vec<_> =
+        store.ai_queue(None, Some(ActionType::RenewalOffer)).unwrap().into_iter().map(|q| q.unit_id).take(5).collect();
+    assert_eq!(units.len(), 5);
+    let req = BulkRequest {
+        request_id: "req-7f3a".into(),
+        action_type: ActionType::RenewalOffer,
+        unit_ids: units.clone(),
+        method: Method::Both,
+        scheduled_for: None,
+        suggested_payload: serde_json::json!({}),
+    };
+    let now = at("2026-11-25", 10);
+    let first = ccj::execute_bulk(&mut store, &offline(), &req, "user:pm", now).unwrap();
+    assert_eq!((first.executed, first.messages_queued), (5, 10));
+    let outbox = count(&store, "SELECT COUNT(*) FROM outbox_message");
+    let retry = ccj::execute_bulk(&mut store, &offline(), &req, "user:pm", now).unwrap();
+    assert_eq!((retry.executed, retry.already_done, retry.messages_queued), (0, 5, 0));
+    assert_eq!(retry.batch_id, first.batch_id);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM outbox_message"), outbox);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM bulk_action_batch"), 1);
+    // The offers exist as sent renewal recommendations and the queue items are executed.
+    let sent = store.renewals(&RenewalFilter { status: vec![RenewalStatus::Sent], ..Default::default() }).unwrap();
+    assert_eq!(sent.len(), 5);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM ai_action_queue WHERE status = 'executed'"), 5);
+    // A new request for the same units is refused per unit: the offers are already open.
+    let other = ccj::execute_bulk(
+        &mut store,
+        &offline(),
+        &BulkRequest { request_id: "req-2".into(), ..req.clone() },
+        "user:pm",
+        now,
+    )
+    .unwrap();
+    assert_eq!(other.executed, 0);
+    assert_eq!(other.skipped.len(), 5);
+    assert!(ccj::execute_bulk(&mut store, &offline(), &BulkRequest { request_id: " ".into(), ..req }, "user:pm", now)
+        .is_err());
+}
