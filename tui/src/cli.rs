@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use rust_decimal::Decimal;
 use unitcycle_core::model::LeaseStatus;
+use unitcycle_core::renewals::{ChurnRiskLevel, RenewalStatus};
 
 #[derive(Debug, Parser)]
 #[command(name = "unitcycle", version, about = "UnitCycle: local-first property management in the terminal")]
@@ -27,6 +29,15 @@ pub enum Command {
     /// Lease lifecycle: stats, lists and transitions (spec 1.1)
     #[command(subcommand)]
     Lifecycle(LifecycleCommand),
+    /// Renewal recommendations: review, approve, send (spec 1.2)
+    #[command(subcommand)]
+    Renewals(RenewalsCommand),
+    /// Collections cases: queue, timeline, reminders, plans, payments (spec 1.3)
+    #[command(subcommand)]
+    Collections(CollectionsCommand),
+    /// Messages queued for tenants, and sending them
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Print benchmark figures
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -142,6 +153,135 @@ pub enum LifecycleCommand {
         #[command(flatten)]
         opts: Today,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RenewalsCommand {
+    /// The review queue, highest churn first
+    List {
+        /// Only these statuses (repeatable): pending, approved, sent, accepted, declined, expired
+        #[arg(long, value_parser = parse_choice::<RenewalStatus>)]
+        status: Vec<RenewalStatus>,
+        /// Only these risk levels (repeatable): low, medium, high, critical
+        #[arg(long, value_parser = parse_choice::<ChurnRiskLevel>)]
+        risk: Vec<ChurnRiskLevel>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dashboard figures: counts, acceptance rate, revenue impact
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One recommendation: churn factors, rent reasoning, letter
+    Show {
+        /// Recommendation id (or its first characters) or lease number
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// approve [--rent AMOUNT] | send | accept | decline
+    Act {
+        id: String,
+        action: String,
+        /// Approve at this rent instead of the recommendation
+        #[arg(long, value_parser = parse_money)]
+        rent: Option<Decimal>,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Regenerate the letter through the AI gateway
+    Letter {
+        id: String,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CollectionsCommand {
+    /// Open cases, most overdue first
+    List {
+        /// Include closed cases
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A case with its timeline of messages and its payment plan
+    Show {
+        /// Case id (or its first characters) or lease number
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send the next escalation step now
+    Remind {
+        case: String,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Offer a payment plan
+    OfferPlan {
+        case: String,
+        #[arg(long, default_value_t = 3)]
+        installments: u32,
+        /// First installment date [default: today]
+        #[arg(long, value_parser = parse_date)]
+        start: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Record a payment against the case
+    Pay {
+        case: String,
+        #[arg(value_parser = parse_money)]
+        amount: Decimal,
+        /// Date paid [default: today]
+        #[arg(long, value_parser = parse_date)]
+        on: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Escalate to legal
+    Escalate {
+        case: String,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Add a note to the case timeline
+    Note { case: String, text: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Recent messages
+    List {
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send due messages with the local file provider (files beside the replica)
+    Deliver {
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+}
+
+/// A dollar amount: `1850`, `1,850.00` or `$1850.5`.
+pub fn parse_money(text: &str) -> Result<Decimal, String> {
+    let clean: String = text.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
+    clean
+        .parse::<Decimal>()
+        .ok()
+        .filter(|d| d.scale() <= 2)
+        .ok_or_else(|| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))
+}
+
+/// A choice typed on the command line: case-insensitive, `-` for `_`.
+pub fn parse_choice<T: std::str::FromStr<Err = String>>(text: &str) -> Result<T, String> {
+    text.trim().to_ascii_lowercase().replace('-', "_").parse::<T>()
 }
 
 #[derive(Debug, Subcommand)]

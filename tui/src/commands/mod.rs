@@ -2,9 +2,12 @@
 
 mod ai;
 mod bench;
+mod collections;
 mod demo;
 mod jobs;
 mod lifecycle;
+mod outbox;
+mod renewals;
 
 use std::path::Path;
 
@@ -22,6 +25,9 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => demo::run(&db, &args),
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
+        Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
+        Some(Command::Collections(cmd)) => collections::run(&db, cmd),
+        Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         Some(Command::Ai(cmd)) => ai::run(&db, cmd),
     }

@@ -1,0 +1,162 @@
+//! `unitcycle collections ...`: the collections queue from the command line (spec 1.3).
+
+use std::path::Path;
+
+use anyhow::{anyhow, Result};
+use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::{self, CaseStatus, CollectionCase};
+use unitcycle_core::collections_jobs as cj;
+use unitcycle_core::format::money;
+use unitcycle_core::store::{CaseFilter, Store};
+use uuid::Uuid;
+
+use super::{now_on, open, print_json, today};
+use crate::cli::CollectionsCommand;
+use crate::paths;
+use crate::table::{Align, Table};
+
+fn find(store: &Store, key: &str) -> Result<CollectionCase> {
+    if let Ok(id) = Uuid::parse_str(key.trim()) {
+        return Ok(store.collection_case(id)?);
+    }
+    let cases = store.collection_cases(&CaseFilter::default())?;
+    if let Some(c) = cases.iter().find(|c| c.id.simple().to_string().starts_with(&key.trim().to_lowercase())) {
+        return Ok(c.clone());
+    }
+    let lease = store.find_lease(key)?;
+    store.open_case_for_lease(lease.id)?.ok_or_else(|| anyhow!("no open collections case for lease {key}"))
+}
+
+fn dots(level: u8) -> String {
+    (1..=5).map(|i| if i <= level { '●' } else { '○' }).collect()
+}
+
+pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
+    let mut store = open(db)?;
+    let gateway = Gateway::from_env();
+    match cmd {
+        CollectionsCommand::List { all, json } => {
+            let filter = CaseFilter {
+                status: if all { vec![] } else { vec![CaseStatus::Open, CaseStatus::PaymentPlan] },
+                ..Default::default()
+            };
+            let cases = store.collection_cases(&filter)?;
+            if json {
+                return print_json(&cases);
+            }
+            let mut t = Table::new(&[
+                ("Case", Align::Left),
+                ("Unit", Align::Left),
+                ("Tenant", Align::Left),
+                ("Balance", Align::Right),
+                ("Days", Align::Right),
+                ("Level", Align::Left),
+                ("Tone", Align::Left),
+                ("Profile", Align::Left),
+                ("Status", Align::Left),
+            ]);
+            for c in &cases {
+                t.row(vec![
+                    c.id.simple().to_string()[..8].to_string(),
+                    store.unit(c.unit_id)?.unit_number,
+                    store.tenant(c.tenant_id)?.full_name(),
+                    money(c.current_balance),
+                    c.days_overdue.to_string(),
+                    dots(c.escalation_level),
+                    c.tone.label().into(),
+                    c.tenant_risk_profile.label().into(),
+                    c.status.label().into(),
+                ]);
+            }
+            print!("{}", t.render());
+            let stats = collections::dashboard_stats(
+                &cases,
+                store.collected_since(today(None) - chrono::Duration::days(30))?,
+                today(None),
+            );
+            println!("{} open cases, {} outstanding", stats.open_cases, money(stats.total_outstanding));
+            Ok(())
+        }
+        CollectionsCommand::Show { case, json } => {
+            let c = find(&store, &case)?;
+            let actions = store.collection_actions(c.id)?;
+            let plan = store.payment_plan(c.id)?;
+            if json {
+                return print_json(&serde_json::json!({"case": c, "actions": actions, "payment_plan": plan}));
+            }
+            println!(
+                "Case {}  ·  {}  ·  {} owed, {} days overdue (due {})  ·  step {} {}  ·  {} tone  ·  {}",
+                &c.id.simple().to_string()[..8],
+                c.status.label(),
+                money(c.current_balance),
+                c.days_overdue,
+                c.due_date,
+                c.escalation_level,
+                dots(c.escalation_level),
+                c.tone.label(),
+                c.tenant_risk_profile.label()
+            );
+            for a in &actions {
+                println!(
+                    "\n{}  {} · {} · {}{}",
+                    a.created_at.format("%Y-%m-%d %H:%M"),
+                    a.action_type.label(),
+                    a.channel.label(),
+                    a.tone_used,
+                    if a.ai_provider.is_empty() { String::new() } else { format!(" · drafted by {}", a.ai_provider) }
+                );
+                println!("{}", a.message_text);
+            }
+            if let Some(p) = plan {
+                println!("\nPayment plan ({}):", p.status.label());
+                for i in &p.installments {
+                    println!(
+                        "  {}. {} due {}  {}",
+                        i.installment_number,
+                        money(i.amount),
+                        i.due_date,
+                        i.status.label()
+                    );
+                }
+            }
+            Ok(())
+        }
+        CollectionsCommand::Remind { case, today: day } => {
+            let day = today(day);
+            let c = find(&store, &case)?;
+            let c = cj::send_next_step(&mut store, &gateway, c.id, day, now_on(day))?;
+            println!("Step {} sent ({} tone).", c.escalation_level, c.tone.label());
+            Ok(())
+        }
+        CollectionsCommand::OfferPlan { case, installments, start, today: day } => {
+            let day = today(day);
+            let c = find(&store, &case)?;
+            let (_, plan) =
+                cj::offer_plan(&mut store, &gateway, c.id, installments, start.unwrap_or(day), day, now_on(day))?;
+            for i in &plan.installments {
+                println!("  {}. {} due {}", i.installment_number, money(i.amount), i.due_date);
+            }
+            Ok(())
+        }
+        CollectionsCommand::Pay { case, amount, on, today: day } => {
+            let day = today(day);
+            let c = find(&store, &case)?;
+            let (c, o) = cj::record_payment(&mut store, c.id, amount, on.unwrap_or(day), &paths::actor(), now_on(day))?;
+            println!("Recorded {}; balance {}; case {}.", money(amount), money(o.new_balance), c.status.label());
+            Ok(())
+        }
+        CollectionsCommand::Escalate { case, today: day } => {
+            let day = today(day);
+            let c = find(&store, &case)?;
+            let c = cj::escalate(&mut store, &gateway, c.id, &paths::actor(), day, now_on(day))?;
+            println!("Case {} is now {}.", &c.id.simple().to_string()[..8], c.status.label());
+            Ok(())
+        }
+        CollectionsCommand::Note { case, text } => {
+            let c = find(&store, &case)?;
+            cj::add_note(&mut store, c.id, &text, &paths::actor(), now_on(today(None)))?;
+            println!("Note added.");
+            Ok(())
+        }
+    }
+}
