@@ -4,6 +4,7 @@ mod bench;
 mod demo;
 mod jobs;
 mod lifecycle;
+mod sync;
 
 use std::path::Path;
 
@@ -22,6 +23,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
+        Some(Command::Login(args)) => sync::login(&db, &args),
+        Some(Command::Sync(args)) => sync::run(&db, &args),
     }
 }
 
