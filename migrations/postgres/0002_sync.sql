@@ -36,7 +36,6 @@ CREATE TABLE sync_row_version (
     change_seq BIGSERIAL NOT NULL UNIQUE,
     PRIMARY KEY (entity, row_id)
 );
-CREATE INDEX sync_row_version_property_idx ON sync_row_version(property_id, change_seq);
 
 -- Client mutations the server has seen, so a retried push is answered, never applied twice.
 CREATE TABLE sync_mutation (
