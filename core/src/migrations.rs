@@ -24,6 +24,7 @@ macro_rules! migrations {
 /// Migrations for device replicas (SQLite).
 pub const SQLITE: &[Migration] = migrations!("sqlite":
     1 => "0001_base.sql",
+    2 => "0002_sync.sql",
     3 => "0003_ai_run.sql",
     5 => "0005_outbox.sql",
     6 => "0006_renewals.sql",
@@ -34,6 +35,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
 /// Migrations for the central store (PostgreSQL).
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 => "0001_base.sql",
+    2 => "0002_sync.sql",
     3 => "0003_ai_run.sql",
     5 => "0005_outbox.sql",
     6 => "0006_renewals.sql",

@@ -44,6 +44,36 @@ pub enum Command {
     /// AI gateway: the active provider, the ai_run log, letter and message previews
     #[command(subcommand)]
     Ai(AiCommand),
+    /// Sign in to the central server (password from UNITCYCLE_PASSWORD or a prompt)
+    Login(LoginArgs),
+    /// Push local changes and pull the server's (or: status, verify)
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The central server, e.g. http://127.0.0.1:8080
+    #[arg(long)]
+    pub server: String,
+    #[arg(long)]
+    pub email: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The server [default: the one this replica logged in to]
+    #[arg(long, global = true)]
+    pub server: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<SyncCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Show the server, cursor and pending local changes
+    Status,
+    /// Compare the replica's row counts with the server's
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -76,9 +76,10 @@ pub fn run(db: &Path, cmd: LifecycleCommand) -> Result<()> {
 fn transition(store: &mut Store, key: &str, action: LifecycleAction, day: Option<NaiveDate>, json: bool) -> Result<()> {
     let day = today(day);
     let id = store.find_lease(key)?.id;
-    let (_, t) = store.apply_lifecycle_action(id, &action, &paths::actor(), now_on(day))?;
+    let (from, to, reason, queued) = super::sync::apply_action(store, id, &action, &paths::actor(), now_on(day))?;
     if !json {
-        println!("{}: {} → {} ({})", key, t.from.label(), t.to.label(), t.reason);
+        let note = if queued { " — queued for `unitcycle sync`" } else { "" };
+        println!("{}: {} → {} ({reason}){note}", key, from.label(), to.label());
     }
     show(store, id, day, json)
 }

@@ -8,6 +8,7 @@ mod jobs;
 mod lifecycle;
 mod outbox;
 mod renewals;
+mod sync;
 
 use std::path::Path;
 
@@ -30,6 +31,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         Some(Command::Ai(cmd)) => ai::run(&db, cmd),
+        Some(Command::Login(args)) => sync::login(&db, &args),
+        Some(Command::Sync(args)) => sync::run(&db, &args),
     }
 }
 

@@ -1,0 +1,12 @@
+//! UnitCycle sync: the central API server (axum + PostgreSQL) and the client that keeps a
+//! SQLite replica in step with it. Only this crate knows the HTTP wire format (`wire`).
+
+pub mod auth;
+pub mod bench;
+pub mod client;
+pub mod openapi;
+pub mod pg;
+pub mod scheduler;
+pub mod server;
+pub mod tables;
+pub mod wire;

@@ -1,0 +1,162 @@
+//! `unitcycle-server`: the central API over PostgreSQL.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::store::Store;
+use unitcycle_sync::auth::{self, Role};
+use unitcycle_sync::server::{self, AppState, Clock};
+use unitcycle_sync::{bench, pg, scheduler};
+
+const DEFAULT_DB: &str = "host=127.0.0.1 port=5432 user=postgres dbname=unitcycle";
+
+#[derive(Debug, Parser)]
+#[command(name = "unitcycle-server", version, about = "UnitCycle central API server (PostgreSQL)")]
+struct Cli {
+    /// PostgreSQL connection (libpq key=value or postgres:// URL)
+    #[arg(long, global = true, env = "DATABASE_URL", default_value = DEFAULT_DB)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations and serve the API (and the 02:00 UTC schedule)
+    Serve {
+        #[arg(long, env = "UNITCYCLE_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Seed an empty database with the demo portfolio and a demo user
+        #[arg(long)]
+        demo: bool,
+        #[arg(long, default_value_t = DemoConfig::DEFAULT_UNITS)]
+        demo_units: u32,
+        /// Do not run scheduled jobs in this process
+        #[arg(long)]
+        no_scheduler: bool,
+    },
+    /// Apply migrations and exit
+    Migrate,
+    /// Create a user, or reset its password and role, and grant it properties
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// manager, staff or read_only
+        #[arg(long, default_value = "manager")]
+        role: String,
+        #[arg(long, env = "UNITCYCLE_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Grant every property
+        #[arg(long)]
+        all_properties: bool,
+        /// Grant this property (repeatable)
+        #[arg(long = "property")]
+        properties: Vec<uuid::Uuid>,
+    },
+    /// Benchmark: initial sync of a generated portfolio, then 100 incremental changes
+    BenchSync {
+        #[arg(long, default_value_t = 100_000)]
+        units: u32,
+        /// Where to create the throw-away benchmark database
+        #[arg(long, default_value = "host=127.0.0.1 port=5432 user=postgres dbname=postgres")]
+        admin_url: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::BenchSync { units, admin_url } => {
+            let report = bench::bench_sync(&admin_url, units, &mut |line| eprintln!("{line}")).await?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Command::Migrate => {
+            let pool = pg::pool(&cli.database_url, 2)?;
+            let applied = pg::migrate(&pool).await.context("cannot migrate")?;
+            println!("applied {} migration(s): {}", applied.len(), applied.join(", "));
+            Ok(())
+        }
+        Command::CreateUser { email, role, password, all_properties, properties } => {
+            let role =
+                Role::parse(&role).with_context(|| format!("unknown role '{role}' (manager, staff, read_only)"))?;
+            let pool = pg::pool(&cli.database_url, 2)?;
+            pg::migrate(&pool).await?;
+            let client = pool.get().await?;
+            let user = auth::upsert_user(&**client, &email, &password, role, Utc::now()).await?;
+            let grants = if all_properties { pg::property_ids(&**client).await? } else { properties };
+            auth::grant(&**client, user, &grants).await?;
+            println!("user {email} ({}) may see {} properties", role.as_str(), grants.len());
+            Ok(())
+        }
+        Command::Serve { bind, demo, demo_units, no_scheduler } => {
+            let pool = pg::pool(&cli.database_url, 16)?;
+            let applied = pg::migrate(&pool).await.with_context(|| format!("cannot prepare {}", cli.database_url))?;
+            tracing::info!(applied = applied.len(), "migrations up to date");
+            if demo {
+                seed_demo(&pool, demo_units).await?;
+            }
+            let clock = Clock::system();
+            if !no_scheduler {
+                tokio::spawn(scheduler::run_forever(pool.clone(), clock.clone()));
+            }
+            let listener =
+                tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+            tracing::info!(%bind, "serving the UnitCycle API");
+            axum::serve(listener, server::router(AppState { pool, clock })).with_graceful_shutdown(shutdown()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
+}
+
+async fn seed_demo(pool: &deadpool_postgres::Pool, units: u32) -> Result<()> {
+    let client = pool.get().await?;
+    let existing: i64 = client.query_one("SELECT COUNT(*) FROM properties", &[]).await?.get(0);
+    if existing == 0 {
+        let mut store = Store::in_memory()?;
+        let cfg = DemoConfig { units, seed: DemoConfig::DEFAULT_SEED, today: Utc::now().date_naive() };
+        let summary = demo::generate(&mut store, &cfg)?;
+        let rows = pg::seed_from_replica(pool, store.conn(), 5000).await?;
+        tracing::info!(units = summary.units, rows, "seeded the demo portfolio");
+    }
+    let user = auth::upsert_user(&**client, "demo@unitcycle.example", "demo", Role::Manager, Utc::now()).await?;
+    auth::grant(&**client, user, &pg::property_ids(&**client).await?).await?;
+    tracing::info!("demo user: demo@unitcycle.example / demo (manager, every property)");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

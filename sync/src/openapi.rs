@@ -1,0 +1,211 @@
+//! The OpenAPI 3.1 document of the central API (`GET /api/v1/openapi.json`), built by hand
+//! from the same route list the router serves (a test checks they agree).
+
+use serde_json::{json, Map, Value};
+
+/// (method, path, summary, needs a token, request body schema, response schema)
+pub type RouteDoc = (&'static str, &'static str, &'static str, bool, Option<&'static str>, &'static str);
+
+pub const ROUTES: &[RouteDoc] = &[
+    ("get", "/healthz", "Liveness: the server and its database answer", false, None, "Health"),
+    (
+        "post",
+        "/api/v1/auth/login/",
+        "Exchange email and password for a bearer token",
+        false,
+        Some("LoginRequest"),
+        "LoginResponse",
+    ),
+    ("post", "/api/v1/auth/logout/", "Revoke the presented token", true, None, "Error"),
+    ("get", "/api/v1/properties/", "Properties granted to the caller (paginated)", true, None, "Page"),
+    ("get", "/api/v1/properties/{id}/", "One property", true, None, "Row"),
+    ("get", "/api/v1/units/", "Units; filters property, building, status", true, None, "Page"),
+    ("get", "/api/v1/units/{id}/", "One unit", true, None, "Row"),
+    ("get", "/api/v1/tenants/", "Tenants with a lease in the caller's properties", true, None, "Page"),
+    ("get", "/api/v1/tenants/{id}/", "One tenant", true, None, "Row"),
+    (
+        "get",
+        "/api/v1/tenants/ledger/",
+        "Ledger entries; filters tenant, lease, property, trans_type",
+        true,
+        None,
+        "Page",
+    ),
+    ("get", "/api/v1/tenants/ledger/{id}/", "One ledger entry", true, None, "Row"),
+    (
+        "get",
+        "/api/v1/maintenance/work-orders/",
+        "Work orders; filters property, unit, status, priority",
+        true,
+        None,
+        "Page",
+    ),
+    ("get", "/api/v1/maintenance/work-orders/{id}/", "One work order", true, None, "Row"),
+    ("get", "/api/v1/vendors/", "Vendors; filter trade", true, None, "Page"),
+    ("get", "/api/v1/vendors/{id}/", "One vendor", true, None, "Row"),
+    (
+        "get",
+        "/api/v1/tenants/leases/",
+        "Leases; filters lease_status, property, lease_end_date__lte, lease_end_date__gte",
+        true,
+        None,
+        "LeasePage",
+    ),
+    (
+        "get",
+        "/api/v1/tenants/leases/lifecycle-stats/",
+        "Aggregate counts per lifecycle status",
+        true,
+        None,
+        "LifecycleStats",
+    ),
+    ("get", "/api/v1/tenants/leases/{id}/", "One lease with all lifecycle fields", true, None, "Lease"),
+    (
+        "get",
+        "/api/v1/tenants/leases/{id}/status-history/",
+        "Status transition log, newest first",
+        true,
+        None,
+        "StatusLogList",
+    ),
+    (
+        "post",
+        "/api/v1/tenants/leases/{id}/convert-mtm/",
+        "Convert an active lease to month-to-month",
+        true,
+        None,
+        "Lease",
+    ),
+    (
+        "post",
+        "/api/v1/tenants/leases/{id}/give-notice/",
+        "Record the tenant's notice",
+        true,
+        Some("GiveNotice"),
+        "Lease",
+    ),
+    (
+        "post",
+        "/api/v1/tenants/leases/{id}/mark-vacant/",
+        "Mark a lease with notice as vacant",
+        true,
+        Some("MarkVacant"),
+        "Lease",
+    ),
+    ("get", "/api/v1/sync/changes", "Changed rows after `since` (query since, limit)", true, None, "ChangesPage"),
+    (
+        "post",
+        "/api/v1/sync/push",
+        "Apply client mutations, idempotent on client_id",
+        true,
+        Some("PushRequest"),
+        "PushResponse",
+    ),
+    ("get", "/api/v1/sync/counts", "Row counts per table in the caller's scope", true, None, "Counts"),
+    ("put", "/api/v1/blobs/{sha256}", "Upload a content-addressed blob", true, Some("Binary"), "BlobStored"),
+    ("get", "/api/v1/blobs/{sha256}", "Download a blob", true, None, "Binary"),
+    ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
+];
+
+fn schemas() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    let date_opt = json!({"type": ["string", "null"], "format": "date"});
+    let int_opt = json!({"type": ["integer", "null"]});
+    json!({
+        "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
+        "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
+        "Row": {"type": "object", "description": "A row of the table, keyed by column name (money as decimal strings)."},
+        "Page": {"type": "object", "required": ["count", "next", "previous", "results"], "properties": {
+            "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}}}},
+        "LeasePage": {"type": "object", "required": ["count", "next", "previous", "results"], "properties": {
+            "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Lease"}}}},
+        "LoginRequest": {"type": "object", "required": ["email", "password"], "properties": {
+            "email": {"type": "string"}, "password": {"type": "string"}}},
+        "LoginResponse": {"type": "object", "properties": {"token": {"type": "string"}, "email": {"type": "string"},
+            "role": {"enum": ["manager", "staff", "read_only"]}, "expires_at": {"type": "string", "format": "date-time"}}},
+        "Lease": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "lease_number": {"type": "string"},
+            "tenant": {"type": "string", "format": "uuid"}, "tenant_name": {"type": "string"},
+            "unit": {"type": "string", "format": "uuid"}, "unit_number": {"type": "string"},
+            "property": {"type": "string", "format": "uuid"}, "property_name": {"type": "string"},
+            "lease_begin_date": date, "lease_end_date": date_opt, "monthly_rent_amount": {"type": "string"},
+            "status": {"type": "string"}, "lease_status": {"enum": ["active", "month_to_month", "notice", "vacant"]},
+            "lease_status_changed_at": {"type": ["string", "null"], "format": "date-time"},
+            "lease_status_changed_by": {"type": "string"},
+            "holdover_start_date": date_opt, "notice_date": date_opt, "notice_move_out_date": date_opt,
+            "actual_move_out_date": date_opt, "days_until_expiry": int_opt, "days_in_current_status": int_opt,
+            "holdover_days": int_opt, "days_until_move_out": int_opt}},
+        "LifecycleStats": {"type": "object", "properties": {
+            "total_leases": {"type": "integer"}, "active": {"type": "integer"}, "month_to_month": {"type": "integer"},
+            "notice": {"type": "integer"}, "vacant": {"type": "integer"}, "expiring_30_days": {"type": "integer"},
+            "expiring_60_days": {"type": "integer"}, "expiring_90_days": {"type": "integer"}}},
+        "StatusLogList": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "lease": {"type": "string"}, "previous_status": {"type": "string"},
+            "new_status": {"type": "string"}, "reason": {"type": "string"}, "changed_by": {"type": "string"},
+            "metadata": {"type": "object"}, "created_at": {"type": "string", "format": "date-time"}}}},
+        "GiveNotice": {"type": "object", "required": ["notice_date", "notice_move_out_date"], "properties": {
+            "notice_date": date, "notice_move_out_date": date, "reason": {"type": "string", "maxLength": 200}}},
+        "MarkVacant": {"type": "object", "properties": {"actual_move_out_date": date_opt}},
+        "ChangesPage": {"type": "object", "properties": {
+            "changes": {"type": "array", "items": {"type": "object", "properties": {
+                "seq": {"type": "integer"}, "entity": {"type": "string"}, "id": {"type": "string"},
+                "row": {"$ref": "#/components/schemas/Row"}}}},
+            "next_since": {"type": "integer"}, "has_more": {"type": "boolean"}}},
+        "PushRequest": {"type": "object", "properties": {"mutations": {"type": "array", "items": {"type": "object",
+            "required": ["client_id", "lease_id", "log_id", "action"], "properties": {
+                "client_id": {"type": "string", "format": "uuid"}, "lease_id": {"type": "string", "format": "uuid"},
+                "log_id": {"type": "string", "format": "uuid"},
+                "action": {"enum": ["convert_mtm", "give_notice", "mark_vacant"]}}}}}},
+        "PushResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object",
+            "properties": {"client_id": {"type": "string"}, "outcome": {"enum": ["applied", "rejected"]},
+                "detail": {"type": "string"}, "duplicate": {"type": "boolean"}, "rows": {"type": "array"}}}}}},
+        "Counts": {"type": "object", "properties": {"counts": {"type": "array"}}},
+        "BlobStored": {"type": "object", "properties": {"sha256": {"type": "string"}, "size_bytes": {"type": "integer"},
+            "created": {"type": "boolean"}}},
+        "Binary": {"type": "string", "format": "binary"}
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    for &(method, path, summary, secured, request, response) in ROUTES {
+        let mut op = json!({
+            "summary": summary,
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{response}")}}}},
+                "400": {"description": "Bad input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "401": {"description": "No, invalid, expired or revoked token"},
+                "404": {"description": "Not found or not granted"}
+            }
+        });
+        if !secured {
+            op["security"] = json!([]);
+        }
+        if let Some(schema) = request {
+            op["requestBody"] = json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+        }
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        let entry = paths.entry(path.to_string()).or_insert_with(|| json!({}));
+        entry[method] = op;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "UnitCycle central API", "version": env!("CARGO_PKG_VERSION")},
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas()
+        }
+    })
+}

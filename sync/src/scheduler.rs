@@ -1,0 +1,167 @@
+//! The server's schedule (spec `CELERY_BEAT_SCHEDULE`): the 02:00 UTC lifecycle
+//! classification. Any number of servers may share one database; each scheduled run happens
+//! exactly once per day: the first server to take the job's advisory lock runs it and records
+//! the run in `job_run` (a partial unique index on (job_name, run_date) backs this up); the
+//! others see the recorded run and skip.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use deadpool_postgres::Pool;
+use serde_json::json;
+use unitcycle_core::jobs::Job;
+use unitcycle_core::lifecycle;
+use uuid::Uuid;
+
+use crate::pg::{self, ApplyError, PgError, Result};
+use crate::server::Clock;
+use crate::tables;
+
+/// What one call to `run_daily_classification` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// This process ran the job.
+    Ran { to_month_to_month: usize, to_vacant: usize, summary: String },
+    /// Another process holds the job or already ran it for this day.
+    Skipped,
+}
+
+/// The next 02:00 UTC strictly after `now`.
+pub fn next_run_after(now: DateTime<Utc>) -> DateTime<Utc> {
+    let two = NaiveTime::from_hms_opt(2, 0, 0).unwrap_or_default();
+    let today = now.date_naive().and_time(two).and_utc();
+    if today > now {
+        today
+    } else {
+        today + Duration::days(1)
+    }
+}
+
+fn lock_id(job: &str) -> i64 {
+    // A stable 63-bit id per job name (FNV-1a).
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in job.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 1) as i64
+}
+
+/// Runs the lifecycle classification for `today` unless another process is running it or
+/// has already run it for that day. The classification itself is `unitcycle_core::lifecycle::classify`.
+pub async fn run_daily_classification(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<RunOutcome> {
+    let job = Job::ClassifyLeaseStatuses.name();
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let locked: bool = tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&lock_id(job)]).await?.get(0);
+    if !locked {
+        return Ok(RunOutcome::Skipped);
+    }
+    let done = tx
+        .query_opt(
+            "SELECT 1 FROM job_run WHERE job_name = $1 AND run_date = $2 AND outcome = 'succeeded'",
+            &[&job, &today],
+        )
+        .await?;
+    if done.is_some() {
+        return Ok(RunOutcome::Skipped);
+    }
+    let run_id = Uuid::new_v4();
+    let t = tables::table("tenant_lease").ok_or_else(|| PgError::Setup("tenant_lease not described".into()))?;
+    let sql = format!(
+        "SELECT {} FROM tenant_lease r
+         WHERE (r.lease_status = 'active' AND r.lease_end_date < $1)
+            OR (r.lease_status = 'notice' AND r.notice_move_out_date < $1 AND r.actual_move_out_date IS NULL)
+         ORDER BY r.id FOR UPDATE",
+        tables::pg_json_expr(t)
+    );
+    let mut transitions = Vec::new();
+    for row in tx.query(&sql, &[&today]).await? {
+        let lease = pg::lease_from_json(row.get(0))?;
+        if let Some(t) = lifecycle::classify(&lease, today) {
+            transitions.push(t);
+        }
+    }
+    match pg::apply_transitions(&tx, &transitions, now).await {
+        Ok(()) => {}
+        Err(ApplyError::Pg(e)) => return Err(e),
+        Err(ApplyError::Conflict(s)) => {
+            return Err(PgError::Setup(format!("lease changed during classification ({s})")))
+        }
+    }
+    let summary = lifecycle::classify_summary(&transitions);
+    let to_mtm = transitions.iter().filter(|t| t.to == unitcycle_core::model::LeaseStatus::MonthToMonth).count();
+    let to_vacant = transitions.len() - to_mtm;
+    tx.execute(
+        "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary, counts)
+         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7)",
+        &[
+            &run_id,
+            &job,
+            &today,
+            &now,
+            &Utc::now().max(now),
+            &summary,
+            &json!({"to_month_to_month": to_mtm, "to_vacant": to_vacant}),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(RunOutcome::Ran { to_month_to_month: to_mtm, to_vacant, summary })
+}
+
+/// Records a failed run (the transaction of the run itself was rolled back).
+async fn record_failure(pool: &Pool, today: NaiveDate, now: DateTime<Utc>, error: &str) -> Result<()> {
+    pool.get()
+        .await?
+        .execute(
+            "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary)
+             VALUES ($1, $2, $3, $4, $4, 'failed', $5)",
+            &[&Uuid::new_v4(), &Job::ClassifyLeaseStatuses.name(), &today, &now, &error],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The scheduler loop: sleeps until 02:00 UTC, runs the day's jobs, repeats. Also runs at
+/// start-up if today's run is missing and 02:00 has passed (a server that was down catches up).
+pub async fn run_forever(pool: Pool, clock: Clock) {
+    let mut due = clock.now();
+    loop {
+        let wait = (due - clock.now()).to_std().unwrap_or_default();
+        tokio::time::sleep(wait).await;
+        let now = clock.now();
+        let today = now.date_naive();
+        if now >= next_run_after(now) - Duration::days(1) {
+            match run_daily_classification(&pool, today, now).await {
+                Ok(RunOutcome::Ran { summary, .. }) => tracing::info!(%today, %summary, "lifecycle classification ran"),
+                Ok(RunOutcome::Skipped) => tracing::debug!(%today, "lifecycle classification already handled"),
+                Err(e) => {
+                    tracing::error!(%today, error = %e, "lifecycle classification failed");
+                    if let Err(e) = record_failure(&pool, today, now, &e.to_string()).await {
+                        tracing::error!(error = %e, "cannot record the failed run");
+                    }
+                }
+            }
+        }
+        due = next_run_after(clock.now());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_next_run_is_the_coming_two_oclock_utc() {
+        for (now, next) in [
+            ("2026-03-28T01:59:59Z", "2026-03-28T02:00:00Z"),
+            ("2026-03-28T02:00:00Z", "2026-03-29T02:00:00Z"),
+            ("2026-03-28T23:00:00Z", "2026-03-29T02:00:00Z"),
+        ] {
+            assert_eq!(next_run_after(at(now)), at(next), "{now}");
+        }
+    }
+}

@@ -1,0 +1,880 @@
+//! The central HTTP API (axum). Handlers are thin: they parse the request, check the caller,
+//! call `unitcycle_core` (state machine, stats) and the `pg` store, and answer in the wire
+//! format. Every error is `{"detail": "..."}`; bad input is a 4xx, never a 5xx.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, NaiveDate, Utc};
+use deadpool_postgres::Pool;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use unitcycle_core::lifecycle::{self, LifecycleAction, LifecycleStats};
+use unitcycle_core::model::LeaseStatus;
+use uuid::Uuid;
+
+use crate::auth::{self, Principal};
+use crate::pg::{self, ApplyError, PgError};
+use crate::tables;
+use crate::wire::{
+    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire, LoginRequest,
+    LoginResponse, MarkVacantRequest, MutationResult, Outcome, Page, PushRequest, PushResponse, StatusLogWire,
+};
+
+/// Largest JSON body accepted.
+pub const MAX_JSON_BYTES: usize = 1024 * 1024;
+/// Largest blob accepted.
+pub const MAX_BLOB_BYTES: usize = 32 * 1024 * 1024;
+pub const DEFAULT_PAGE_SIZE: i64 = 50;
+pub const MAX_PAGE_SIZE: i64 = 1000;
+pub const MAX_CHANGES: i64 = 5000;
+pub const MAX_PUSH: usize = 1000;
+
+/// The server's clock, fixed in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    pub fn fixed(at: DateTime<Utc>) -> Clock {
+        Clock(Arc::new(move || at))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub clock: Clock,
+}
+
+/// An error answer: a status and `{"detail": ...}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub detail: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> ApiError {
+        ApiError { status, detail: detail.into() }
+    }
+
+    fn bad(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, detail)
+    }
+
+    fn not_found(what: &str) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found."))
+    }
+
+    fn forbidden() -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "You do not have permission to perform this action.")
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(ErrorBody { detail: self.detail })).into_response()
+    }
+}
+
+impl From<PgError> for ApiError {
+    fn from(e: PgError) -> Self {
+        tracing::error!(error = %e, "database failure");
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly.")
+    }
+}
+
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        PgError::from(e).into()
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for ApiError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        PgError::from(e).into()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+/// The raw body, with size-limit and read failures answered as `{"detail"}` (413 etc.).
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Bytes::from_request(req, state).await {
+            Ok(b) => Ok(Body(b)),
+            Err(rej) => {
+                let status = rej.status();
+                let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                    "Request body is too large.".to_string()
+                } else {
+                    format!("Cannot read the request body: {}", rej.body_text())
+                };
+                Err(ApiError::new(status, detail))
+            }
+        }
+    }
+}
+
+impl Body {
+    /// Parses a required JSON body.
+    fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+        serde_json::from_slice(&self.0).map_err(|e| ApiError::bad(format!("Malformed JSON: {e}")))
+    }
+
+    /// Parses an optional JSON body (empty means the defaults).
+    fn json_or_default<T: DeserializeOwned + Default>(&self) -> ApiResult<T> {
+        if self.0.iter().all(u8::is_ascii_whitespace) {
+            Ok(T::default())
+        } else {
+            self.json()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let unauthorized = |d: &str| ApiError::new(StatusCode::UNAUTHORIZED, d);
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Err(unauthorized("Authentication credentials were not provided."));
+        };
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("Token ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| unauthorized("Authorization header must be 'Bearer <token>'."))?;
+        auth::authenticate(&state.pool, token, state.clock.now())
+            .await?
+            .ok_or_else(|| unauthorized("Invalid, expired or revoked token."))
+    }
+}
+
+/// Query parameters as a map; malformed query strings are a 400.
+fn query(uri: &Uri) -> ApiResult<HashMap<String, String>> {
+    axum::extract::Query::<HashMap<String, String>>::try_from_uri(uri)
+        .map(|q| q.0)
+        .map_err(|e| ApiError::bad(format!("Malformed query string: {e}")))
+}
+
+fn parse_uuid(name: &str, text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a valid UUID.")))
+}
+
+fn parse_date(name: &str, text: &str) -> ApiResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a date (YYYY-MM-DD).")))
+}
+
+fn parse_int(q: &HashMap<String, String>, name: &str, default: i64, min: i64, max: i64) -> ApiResult<i64> {
+    match q.get(name) {
+        None => Ok(default),
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad(format!("{name}: '{text}' must be a whole number from {min} to {max}."))),
+        },
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let leases = "/api/v1/tenants/leases";
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/auth/login/", post(login))
+        .route("/api/v1/auth/logout/", post(logout))
+        .route("/api/v1/properties/", get(list_entity))
+        .route("/api/v1/properties/{id}/", get(entity_detail))
+        .route("/api/v1/units/", get(list_entity))
+        .route("/api/v1/units/{id}/", get(entity_detail))
+        .route("/api/v1/tenants/", get(list_entity))
+        .route("/api/v1/tenants/{id}/", get(entity_detail))
+        .route("/api/v1/tenants/ledger/", get(list_entity))
+        .route("/api/v1/tenants/ledger/{id}/", get(entity_detail))
+        .route("/api/v1/maintenance/work-orders/", get(list_entity))
+        .route("/api/v1/maintenance/work-orders/{id}/", get(entity_detail))
+        .route("/api/v1/vendors/", get(list_entity))
+        .route("/api/v1/vendors/{id}/", get(entity_detail))
+        .route(&format!("{leases}/"), get(list_leases))
+        .route(&format!("{leases}/lifecycle-stats/"), get(lifecycle_stats))
+        .route(&format!("{leases}/{{id}}/"), get(lease_detail))
+        .route(&format!("{leases}/{{id}}/status-history/"), get(status_history))
+        .route(&format!("{leases}/{{id}}/convert-mtm/"), post(convert_mtm))
+        .route(&format!("{leases}/{{id}}/give-notice/"), post(give_notice))
+        .route(&format!("{leases}/{{id}}/mark-vacant/"), post(mark_vacant))
+        .route("/api/v1/sync/changes", get(sync_changes))
+        .route("/api/v1/sync/push", post(sync_push))
+        .route("/api/v1/sync/counts", get(sync_counts))
+        .route("/api/v1/blobs/{sha256}", get(get_blob).put(put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
+        .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .with_state(state)
+}
+
+async fn healthz(State(st): State<AppState>) -> ApiResult<Json<Value>> {
+    st.pool.get().await?.query_one("SELECT 1", &[]).await?;
+    Ok(Json(json!({"status": "ok"})))
+}
+
+async fn login(State(st): State<AppState>, body: Body) -> ApiResult<Json<LoginResponse>> {
+    let req: LoginRequest = body.json()?;
+    let now = st.clock.now();
+    match auth::login(&st.pool, &req.email, &req.password, now).await? {
+        Some((token, p)) => Ok(Json(LoginResponse {
+            token,
+            email: p.email,
+            role: p.role.as_str().into(),
+            expires_at: Some(now + chrono::Duration::days(auth::TOKEN_TTL_DAYS)),
+        })),
+        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "Unable to log in with provided credentials.")),
+    }
+}
+
+async fn logout(State(st): State<AppState>, p: Principal) -> ApiResult<Json<ErrorBody>> {
+    auth::revoke(&st.pool, p.token_id, st.clock.now()).await?;
+    Ok(Json(ErrorBody { detail: "Logged out.".into() }))
+}
+
+// --- base entities ----------------------------------------------------------------------
+
+/// A read-only entity endpoint: its table, the name in errors, the scope and its filters.
+struct Entity {
+    table: &'static str,
+    what: &'static str,
+    /// SQL over alias `r` with `$1` = the caller's property ids.
+    scope: &'static str,
+    /// (query parameter, column, is a UUID)
+    filters: &'static [(&'static str, &'static str, bool)],
+    order: &'static str,
+}
+
+fn entity_for(path: &str) -> Option<&'static Entity> {
+    const ENTITIES: &[(&str, Entity)] = &[
+        (
+            "/api/v1/properties/",
+            Entity {
+                table: "properties",
+                what: "Property",
+                scope: "r.id = ANY($1)",
+                filters: &[],
+                order: "r.name, r.id",
+            },
+        ),
+        (
+            "/api/v1/units/",
+            Entity {
+                table: "units_unit",
+                what: "Unit",
+                scope: "r.property_id = ANY($1)",
+                filters: &[
+                    ("property", "property_id", true),
+                    ("building", "building_id", true),
+                    ("status", "status", false),
+                ],
+                order: "r.property_id, r.unit_number, r.id",
+            },
+        ),
+        (
+            "/api/v1/tenants/ledger/",
+            Entity {
+                table: "tenant_ledger_entry",
+                what: "Ledger entry",
+                scope: "r.property_id = ANY($1)",
+                filters: &[
+                    ("tenant", "tenant_id", true),
+                    ("lease", "lease_id", true),
+                    ("property", "property_id", true),
+                    ("trans_type", "trans_type", false),
+                ],
+                order: "r.trans_date DESC, r.id",
+            },
+        ),
+        (
+            "/api/v1/tenants/",
+            Entity {
+                table: "tenants",
+                what: "Tenant",
+                scope: "EXISTS (SELECT 1 FROM tenant_lease l WHERE l.tenant_id = r.id AND l.property_id = ANY($1))",
+                filters: &[],
+                order: "r.last_name, r.first_name, r.id",
+            },
+        ),
+        (
+            "/api/v1/maintenance/work-orders/",
+            Entity {
+                table: "units_maintenance",
+                what: "Work order",
+                scope: "r.property_id = ANY($1)",
+                filters: &[
+                    ("property", "property_id", true),
+                    ("unit", "unit_id", true),
+                    ("status", "status", false),
+                    ("priority", "priority", false),
+                ],
+                order: "r.requested_date DESC, r.id",
+            },
+        ),
+        (
+            "/api/v1/vendors/",
+            Entity {
+                table: "vendors",
+                what: "Vendor",
+                scope: "$1::uuid[] IS NOT NULL",
+                filters: &[("trade", "trade", false)],
+                order: "r.name, r.id",
+            },
+        ),
+    ];
+    ENTITIES.iter().filter(|(prefix, _)| path.starts_with(prefix)).max_by_key(|(p, _)| p.len()).map(|(_, e)| e)
+}
+
+/// `count/next/previous` links for page `page` of `count` rows.
+fn page_links(
+    headers: &HeaderMap,
+    uri: &Uri,
+    q: &HashMap<String, String>,
+    page: i64,
+    size: i64,
+    count: i64,
+) -> (Option<String>, Option<String>) {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let link = |n: i64| {
+        let mut pairs: Vec<(String, String)> =
+            q.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.clone(), v.clone())).collect();
+        pairs.sort();
+        pairs.push(("page".into(), n.to_string()));
+        let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        format!("http://{host}{}?{}", uri.path(), qs.join("&"))
+    };
+    let next = (page * size < count).then(|| link(page + 1));
+    let previous = (page > 1).then(|| link(page - 1));
+    (next, previous)
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+struct PageMeta {
+    count: u64,
+    next: Option<String>,
+    previous: Option<String>,
+}
+
+/// Runs a paginated query: `from_where` is `FROM ... WHERE ...` over alias `r`.
+async fn paged(
+    st: &AppState,
+    headers: &HeaderMap,
+    uri: &Uri,
+    q: &HashMap<String, String>,
+    (select, from_where, order): (&str, &str, &str),
+    args: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+) -> ApiResult<(PageMeta, Vec<tokio_postgres::Row>)> {
+    let page = parse_int(q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
+    let size = parse_int(q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
+    let client = st.pool.get().await?;
+    let count: i64 = client.query_one(&format!("SELECT COUNT(*) {from_where}"), args).await?.get(0);
+    if page > 1 && (page - 1) * size >= count {
+        return Err(ApiError::not_found("Page"));
+    }
+    let rows = client
+        .query(
+            &format!("SELECT {select} {from_where} ORDER BY {order} LIMIT {size} OFFSET {}", (page - 1) * size),
+            args,
+        )
+        .await?;
+    let (next, previous) = page_links(headers, uri, q, page, size, count);
+    Ok((PageMeta { count: count as u64, next, previous }, rows))
+}
+
+async fn list_entity(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Json<Page<Value>>> {
+    let e = entity_for(uri.path()).ok_or_else(|| ApiError::not_found("Endpoint"))?;
+    let t = tables::table(e.table).ok_or_else(|| ApiError::not_found("Endpoint"))?;
+    let q = query(&uri)?;
+    let mut clauses = vec![e.scope.to_string()];
+    let mut values: Vec<String> = Vec::new();
+    for &(param, column, is_uuid) in e.filters {
+        if let Some(v) = q.get(param) {
+            if is_uuid {
+                parse_uuid(param, v)?;
+                clauses.push(format!("r.{column} = ${}::text::uuid", values.len() + 2));
+            } else {
+                clauses.push(format!("r.{column}::text = ${}::text", values.len() + 2));
+            }
+            values.push(v.trim().to_string());
+        }
+    }
+    let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
+    args.extend(values.iter().map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync)));
+    let from_where = format!("FROM {} r WHERE {}", t.name, clauses.join(" AND "));
+    let (page, rows) = paged(&st, &headers, &uri, &q, (&tables::pg_json_expr(t), &from_where, e.order), &args).await?;
+    let results = rows
+        .iter()
+        .map(|r| tables::canonicalize(t, r.get::<_, Value>(0)).map_err(PgError::from))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
+}
+
+async fn entity_detail(
+    State(st): State<AppState>,
+    p: Principal,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let e = entity_for(uri.path()).ok_or_else(|| ApiError::not_found("Endpoint"))?;
+    let t = tables::table(e.table).ok_or_else(|| ApiError::not_found("Endpoint"))?;
+    let Ok(id) = Uuid::parse_str(&id) else { return Err(ApiError::not_found(e.what)) };
+    let sql = format!("SELECT {} FROM {} r WHERE r.id = $2 AND {}", tables::pg_json_expr(t), t.name, e.scope);
+    let row = st.pool.get().await?.query_opt(&sql, &[&p.properties, &id]).await?;
+    let row = row.ok_or_else(|| ApiError::not_found(e.what))?;
+    Ok(Json(tables::canonicalize(t, row.get::<_, Value>(0)).map_err(PgError::from)?))
+}
+
+// --- leases (spec 1.1) ------------------------------------------------------------------
+
+type SqlArg = Box<dyn tokio_postgres::types::ToSql + Sync + Send>;
+
+/// Filters of `GET /api/v1/tenants/leases/` as SQL over alias `r` (`$1` = granted properties).
+fn lease_filters(q: &HashMap<String, String>) -> ApiResult<(Vec<String>, Vec<SqlArg>)> {
+    let mut clauses = vec!["r.property_id = ANY($1)".to_string()];
+    let mut args: Vec<SqlArg> = Vec::new();
+    let mut push =
+        |clause: &str, arg: Box<dyn tokio_postgres::types::ToSql + Sync + Send>, clauses: &mut Vec<String>| {
+            args.push(arg);
+            clauses.push(clause.replace('?', &format!("${}", args.len() + 1)));
+        };
+    if let Some(v) = q.get("lease_status").filter(|v| !v.trim().is_empty()) {
+        let states = v
+            .split(',')
+            .map(|s| s.trim().parse::<LeaseStatus>().map(|s| s.as_str().to_string()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ApiError::bad(format!("lease_status: {e}")))?;
+        push("r.lease_status = ANY(?::text[])", Box::new(states), &mut clauses);
+    }
+    for (param, column) in [("property", "property_id"), ("unit", "unit_id"), ("tenant", "tenant_id")] {
+        if let Some(v) = q.get(param) {
+            push(&format!("r.{column} = ?"), Box::new(parse_uuid(param, v)?), &mut clauses);
+        }
+    }
+    if let Some(v) = q.get("lease_end_date__lte") {
+        push("r.lease_end_date <= ?", Box::new(parse_date("lease_end_date__lte", v)?), &mut clauses);
+    }
+    if let Some(v) = q.get("lease_end_date__gte") {
+        push("r.lease_end_date >= ?", Box::new(parse_date("lease_end_date__gte", v)?), &mut clauses);
+    }
+    Ok((clauses, args))
+}
+
+async fn list_leases(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Json<Page<LeaseWire>>> {
+    let q = query(&uri)?;
+    let (clauses, boxed) = lease_filters(&q)?;
+    let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
+    args.extend(boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)));
+    let from_where = format!(
+        "FROM tenant_lease r JOIN tenants t ON t.id = r.tenant_id JOIN units_unit u ON u.id = r.unit_id
+         JOIN properties p ON p.id = r.property_id WHERE {}",
+        clauses.join(" AND ")
+    );
+    let select = format!(
+        "{}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text",
+        tables::pg_json_expr(tables::table("tenant_lease").ok_or_else(|| ApiError::not_found("Endpoint"))?)
+    );
+    let (page, rows) =
+        paged(&st, &headers, &uri, &q, (&select, &from_where, "r.lease_end_date NULLS LAST, r.id"), &args).await?;
+    let now = st.clock.now();
+    let mut results = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let lease = pg::lease_from_json(r.get(0))?;
+        results.push(LeaseWire::from_lease(&lease, r.get(1), r.get(2), r.get(3), now));
+    }
+    Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
+}
+
+async fn lifecycle_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<LifecycleStats>> {
+    let q = query(&uri)?;
+    let (clauses, boxed) = lease_filters(&q)?;
+    let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
+    args.extend(boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)));
+    let sql = format!(
+        "SELECT r.lease_status::text, r.lease_end_date, COUNT(*) FROM tenant_lease r WHERE {}
+         GROUP BY r.lease_status, r.lease_end_date",
+        clauses.join(" AND ")
+    );
+    let today = st.clock.now().date_naive();
+    let mut stats = LifecycleStats::default();
+    for r in st.pool.get().await?.query(&sql, &args).await? {
+        let Some(status) = LeaseStatus::parse(r.get::<_, &str>(0)) else { continue };
+        let end: Option<NaiveDate> = r.get(1);
+        for _ in 0..r.get::<_, i64>(2) {
+            stats.add(status, end, today);
+        }
+    }
+    Ok(Json(stats))
+}
+
+fn lease_id(text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| ApiError::not_found("Lease"))
+}
+
+async fn lease_detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<LeaseWire>> {
+    let id = lease_id(&id)?;
+    let client = st.pool.get().await?;
+    let v = pg::lease_view(&**client, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Lease"))?;
+    Ok(Json(LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, st.clock.now())))
+}
+
+async fn status_history(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<StatusLogWire>>> {
+    let id = lease_id(&id)?;
+    let client = st.pool.get().await?;
+    pg::lease_view(&**client, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Lease"))?;
+    let log = pg::status_log(&**client, id).await?;
+    Ok(Json(log.iter().map(StatusLogWire::from).collect()))
+}
+
+/// The result of applying one lifecycle action on the server.
+enum Applied {
+    Done(Box<LeaseWire>),
+    Refused(String),
+    NotFound,
+}
+
+/// Loads the lease (locked), plans the action with `unitcycle_core::lifecycle::plan_action`,
+/// writes it and commits. Refusals carry the core's message.
+async fn apply_action(
+    st: &AppState,
+    tx: &tokio_postgres::Transaction<'_>,
+    p: &Principal,
+    id: Uuid,
+    action: &LifecycleAction,
+    log_id: Uuid,
+) -> ApiResult<Applied> {
+    let now = st.clock.now();
+    let Some(v) = pg::lease_view(tx, id, &p.properties, true).await? else { return Ok(Applied::NotFound) };
+    let t = match lifecycle::plan_action(&v.lease, action, &p.actor(), now.date_naive()) {
+        Ok(t) => t,
+        Err(e) => return Ok(Applied::Refused(e.to_string())),
+    };
+    match pg::apply_transition(tx, &t, log_id, now).await {
+        Ok(()) => {}
+        Err(ApplyError::Conflict(s)) => return Ok(Applied::Refused(ApplyError::Conflict(s).to_string())),
+        Err(ApplyError::Pg(e)) => return Err(e.into()),
+    }
+    let mut lease = v.lease;
+    t.apply_to(&mut lease, now);
+    Ok(Applied::Done(Box::new(LeaseWire::from_lease(&lease, v.tenant_name, v.unit_number, v.property_name, now))))
+}
+
+async fn lease_action(st: AppState, p: Principal, id: String, action: LifecycleAction) -> ApiResult<Json<LeaseWire>> {
+    let id = lease_id(&id)?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    match apply_action(&st, &tx, &p, id, &action, Uuid::new_v4()).await? {
+        Applied::Done(wire) => {
+            tx.commit().await?;
+            Ok(Json(*wire))
+        }
+        Applied::Refused(detail) => Err(ApiError::bad(detail)),
+        Applied::NotFound => Err(ApiError::not_found("Lease")),
+    }
+}
+
+async fn convert_mtm(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<LeaseWire>> {
+    body.json_or_default::<Value>()?;
+    lease_action(st, p, id, LifecycleAction::ConvertMtm).await
+}
+
+async fn give_notice(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<LeaseWire>> {
+    let req: GiveNoticeRequest = body.json()?;
+    let action = LifecycleAction::GiveNotice {
+        notice_date: req.notice_date,
+        notice_move_out_date: req.notice_move_out_date,
+        reason: req.reason,
+    };
+    lease_action(st, p, id, action).await
+}
+
+async fn mark_vacant(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<LeaseWire>> {
+    let req: MarkVacantRequest = body.json_or_default()?;
+    lease_action(st, p, id, LifecycleAction::MarkVacant { actual_move_out_date: req.actual_move_out_date }).await
+}
+
+// --- sync --------------------------------------------------------------------------------
+
+/// Changes after `since` in the caller's properties (plus shared rows such as vendors).
+pub async fn changes_since(
+    c: &impl tokio_postgres::GenericClient,
+    properties: &[Uuid],
+    since: i64,
+    limit: i64,
+) -> Result<ChangesPage, PgError> {
+    let versions = c
+        .query(
+            "SELECT entity::text, row_id, change_seq FROM sync_row_version
+             WHERE change_seq > $1 AND (property_id = ANY($2) OR property_id IS NULL)
+             ORDER BY change_seq LIMIT $3",
+            &[&since, &properties, &(limit + 1)],
+        )
+        .await?;
+    let has_more = versions.len() as i64 > limit;
+    let versions = &versions[..versions.len().min(limit as usize)];
+    let mut by_entity: HashMap<String, Vec<Uuid>> = HashMap::new();
+    for v in versions {
+        by_entity.entry(v.get(0)).or_default().push(v.get(1));
+    }
+    let mut rows: HashMap<(String, Uuid), Value> = HashMap::new();
+    for (entity, ids) in by_entity {
+        let Some(t) = tables::table(&entity) else { continue };
+        for row in pg::rows_by_id(c, t, &ids).await? {
+            let id = row["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).unwrap_or_default();
+            rows.insert((entity.clone(), id), row);
+        }
+    }
+    let changes: Vec<Change> = versions
+        .iter()
+        .filter_map(|v| {
+            let entity: String = v.get(0);
+            let id: Uuid = v.get(1);
+            let row = rows.remove(&(entity.clone(), id))?;
+            Some(Change { seq: v.get(2), entity, id, row })
+        })
+        .collect();
+    let next_since = versions.last().map_or(since, |v| v.get(2));
+    Ok(ChangesPage { changes, next_since, has_more })
+}
+
+async fn sync_changes(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<ChangesPage>> {
+    let q = query(&uri)?;
+    let since = parse_int(&q, "since", 0, 0, i64::MAX)?;
+    let limit = parse_int(&q, "limit", 1000, 1, MAX_CHANGES)?;
+    let client = st.pool.get().await?;
+    Ok(Json(changes_since(&**client, &p.properties, since, limit).await?))
+}
+
+/// The server's current rows for a lease and its unit (sent back with a rejection).
+async fn lease_rows(c: &impl tokio_postgres::GenericClient, lease: Uuid) -> Result<Vec<Change>, PgError> {
+    let mut out = Vec::new();
+    let Some(t) = tables::table("tenant_lease") else { return Ok(out) };
+    for row in pg::rows_by_id(c, t, &[lease]).await? {
+        let unit = row["unit_id"].as_str().and_then(|s| Uuid::parse_str(s).ok());
+        out.push(Change { seq: 0, entity: t.name.into(), id: lease, row });
+        if let (Some(unit), Some(ut)) = (unit, tables::table("units_unit")) {
+            for row in pg::rows_by_id(c, ut, &[unit]).await? {
+                out.push(Change { seq: 0, entity: ut.name.into(), id: unit, row });
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Json<PushResponse>> {
+    let req: PushRequest = body.json()?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    if req.mutations.len() > MAX_PUSH {
+        return Err(ApiError::bad(format!(
+            "A push holds at most {MAX_PUSH} mutations; send the rest in another batch."
+        )));
+    }
+    let mut results = Vec::with_capacity(req.mutations.len());
+    let mut client = st.pool.get().await?;
+    for m in &req.mutations {
+        let tx = client.transaction().await?;
+        let now = st.clock.now();
+        let fresh = tx
+            .execute(
+                "INSERT INTO sync_mutation (client_id, user_id, kind, outcome, created_at)
+                 VALUES ($1, $2, $3, 'applied', $4) ON CONFLICT (client_id) DO NOTHING",
+                &[&m.client_id, &p.user_id, &action_kind(&m.action), &now],
+            )
+            .await?
+            == 1;
+        let (outcome, detail) = if fresh {
+            let applied = apply_action(&st, &tx, &p, m.lease_id, &m.action.to_action(), m.log_id).await?;
+            let (outcome, detail) = match applied {
+                Applied::Done(_) => (Outcome::Applied, String::new()),
+                Applied::Refused(d) => (Outcome::Rejected, d),
+                Applied::NotFound => (Outcome::Rejected, "Lease not found.".to_string()),
+            };
+            if outcome == Outcome::Rejected {
+                tx.execute(
+                    "UPDATE sync_mutation SET outcome = 'rejected', detail = $2 WHERE client_id = $1",
+                    &[&m.client_id, &detail],
+                )
+                .await?;
+            }
+            (outcome, detail)
+        } else {
+            let row = tx
+                .query_one("SELECT outcome::text, detail FROM sync_mutation WHERE client_id = $1", &[&m.client_id])
+                .await?;
+            let outcome = if row.get::<_, &str>(0) == "applied" { Outcome::Applied } else { Outcome::Rejected };
+            (outcome, row.get(1))
+        };
+        tx.commit().await?;
+        let rows = if outcome == Outcome::Rejected {
+            let visible = pg::lease_view(&**client, m.lease_id, &p.properties, false).await?.is_some();
+            if visible {
+                lease_rows(&**client, m.lease_id).await?
+            } else {
+                Vec::new()
+            }
+        } else {
+            Vec::new()
+        };
+        results.push(MutationResult { client_id: m.client_id, outcome, detail, duplicate: !fresh, rows });
+    }
+    Ok(Json(PushResponse { results }))
+}
+
+fn action_kind(a: &ActionWire) -> &'static str {
+    match a {
+        ActionWire::ConvertMtm => "convert_mtm",
+        ActionWire::GiveNotice { .. } => "give_notice",
+        ActionWire::MarkVacant { .. } => "mark_vacant",
+    }
+}
+
+/// Row counts per synced table in the caller's scope: what a complete replica holds.
+async fn sync_counts(State(st): State<AppState>, p: Principal) -> ApiResult<Json<CountsResponse>> {
+    let rows = st
+        .pool
+        .get()
+        .await?
+        .query(
+            "SELECT entity::text, COUNT(*) FROM sync_row_version
+             WHERE property_id = ANY($1) OR property_id IS NULL GROUP BY entity",
+            &[&p.properties],
+        )
+        .await?;
+    let found: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let counts = tables::TABLES.iter().map(|t| (t.name.to_string(), found.get(t.name).copied().unwrap_or(0))).collect();
+    Ok(Json(CountsResponse { counts }))
+}
+
+// --- blobs -------------------------------------------------------------------------------
+
+fn blob_key(text: &str) -> ApiResult<String> {
+    let key = text.trim().to_ascii_lowercase();
+    if key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(key)
+    } else {
+        Err(ApiError::bad("A blob is addressed by the 64 hex digits of its sha256."))
+    }
+}
+
+async fn put_blob(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(key): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<Response> {
+    let key = blob_key(&key)?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let actual = hex::encode(Sha256::digest(&body.0));
+    if actual != key {
+        return Err(ApiError::bad(format!("The body's sha256 is {actual}, not the {key} in the path.")));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let size = body.0.len() as i64;
+    let created = st
+        .pool
+        .get()
+        .await?
+        .execute(
+            "INSERT INTO blob (sha256, content_type, size_bytes, data, created_at) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (sha256) DO NOTHING",
+            &[&key, &content_type, &size, &body.0.as_ref(), &st.clock.now()],
+        )
+        .await?
+        == 1;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(BlobStored { sha256: key, size_bytes: size, created })).into_response())
+}
+
+async fn get_blob(State(st): State<AppState>, _p: Principal, Path(key): Path<String>) -> ApiResult<Response> {
+    let key = blob_key(&key)?;
+    let row = st
+        .pool
+        .get()
+        .await?
+        .query_opt("SELECT content_type::text, data FROM blob WHERE sha256 = $1", &[&key])
+        .await?
+        .ok_or_else(|| ApiError::not_found("Blob"))?;
+    let content_type: String = row.get(0);
+    let data: Vec<u8> = row.get(1);
+    Ok(([(header::CONTENT_TYPE, content_type)], data).into_response())
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}

@@ -1,0 +1,470 @@
+//! The synced tables, described once: their columns and how each column is carried.
+//!
+//! A row travels as its *canonical JSON*: an object keyed by column name in the domain
+//! structs' serde form (UUIDs, dates and money as strings, instants as RFC 3339, booleans,
+//! JSON objects). The same object is read from and written to SQLite (replicas) and
+//! PostgreSQL (the server) by the helpers here, so neither side hand-writes a query per table.
+
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use serde_json::{Map, Value};
+
+/// How a column is carried in canonical JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text, UUID, date or decimal money: a JSON string.
+    Str,
+    Int,
+    Real,
+    Bool,
+    /// An instant: RFC 3339 string.
+    Time,
+    /// A JSON document (`metadata`, `counts`).
+    Json,
+}
+
+use Kind::*;
+
+/// One synced table.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [(&'static str, Kind)],
+    /// SQL (PostgreSQL, row alias `r`) giving the property a row belongs to, or NULL for rows
+    /// every user may see (vendors).
+    pub property_sql: &'static str,
+}
+
+impl Table {
+    pub fn column_list(&self) -> String {
+        self.columns.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Every synced table, parents before children (a replica applying rows in this order never
+/// sees a child before its parent).
+pub const TABLES: &[Table] = &[
+    Table {
+        name: "properties",
+        columns: &[
+            ("id", Str),
+            ("name", Str),
+            ("address", Str),
+            ("city", Str),
+            ("state", Str),
+            ("zip_code", Str),
+            ("property_type", Str),
+            ("total_units", Int),
+            ("year_built", Int),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.id",
+    },
+    Table {
+        name: "buildings",
+        columns: &[("id", Str), ("property_id", Str), ("name", Str), ("floors", Int), ("created_at", Time)],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "units_unit",
+        columns: &[
+            ("id", Str),
+            ("property_id", Str),
+            ("building_id", Str),
+            ("unit_number", Str),
+            ("floor", Int),
+            ("bedrooms", Int),
+            ("bathrooms", Str),
+            ("square_feet", Int),
+            ("market_rent", Str),
+            ("current_rent", Str),
+            ("status", Str),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "tenants",
+        columns: &[
+            ("id", Str),
+            ("first_name", Str),
+            ("last_name", Str),
+            ("email", Str),
+            ("phone", Str),
+            ("date_of_birth", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "(SELECT l.property_id FROM tenant_lease l WHERE l.tenant_id = r.id \
+                       ORDER BY l.lease_begin_date DESC LIMIT 1)",
+    },
+    Table {
+        name: "vendors",
+        columns: &[
+            ("id", Str),
+            ("name", Str),
+            ("trade", Str),
+            ("contact_name", Str),
+            ("email", Str),
+            ("phone", Str),
+            ("license_number", Str),
+            ("insurance_expiry", Str),
+            ("hourly_rate", Str),
+            ("is_active", Bool),
+            ("created_at", Time),
+        ],
+        property_sql: "NULL::uuid",
+    },
+    Table {
+        name: "tenant_lease",
+        columns: &[
+            ("id", Str),
+            ("lease_number", Str),
+            ("tenant_id", Str),
+            ("unit_id", Str),
+            ("property_id", Str),
+            ("lease_begin_date", Str),
+            ("lease_end_date", Str),
+            ("monthly_rent_amount", Str),
+            ("security_deposit", Str),
+            ("rent_due_day", Int),
+            ("late_fee_amount", Str),
+            ("grace_period_days", Int),
+            ("status", Str),
+            ("lease_status", Str),
+            ("lease_status_changed_at", Time),
+            ("lease_status_changed_by", Str),
+            ("holdover_start_date", Str),
+            ("notice_date", Str),
+            ("notice_move_out_date", Str),
+            ("actual_move_out_date", Str),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "lease_status_log",
+        columns: &[
+            ("id", Str),
+            ("lease_id", Str),
+            ("previous_status", Str),
+            ("new_status", Str),
+            ("reason", Str),
+            ("changed_by", Str),
+            ("metadata", Json),
+            ("created_at", Time),
+        ],
+        property_sql: "(SELECT l.property_id FROM tenant_lease l WHERE l.id = r.lease_id)",
+    },
+    Table {
+        name: "tenant_ledger_entry",
+        columns: &[
+            ("id", Str),
+            ("tenant_id", Str),
+            ("lease_id", Str),
+            ("unit_id", Str),
+            ("property_id", Str),
+            ("trans_type", Str),
+            ("category", Str),
+            ("description", Str),
+            ("amount", Str),
+            ("trans_date", Str),
+            ("due_date", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "units_maintenance",
+        columns: &[
+            ("id", Str),
+            ("unit_id", Str),
+            ("property_id", Str),
+            ("tenant_id", Str),
+            ("title", Str),
+            ("description", Str),
+            ("category", Str),
+            ("priority", Str),
+            ("status", Str),
+            ("requested_date", Str),
+            ("completed_date", Str),
+            ("cost", Str),
+            ("assigned_vendor_id", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "invoices",
+        columns: &[
+            ("id", Str),
+            ("vendor_id", Str),
+            ("property_id", Str),
+            ("unit_id", Str),
+            ("work_order_id", Str),
+            ("invoice_number", Str),
+            ("invoice_date", Str),
+            ("due_date", Str),
+            ("subtotal", Str),
+            ("tax", Str),
+            ("total_amount", Str),
+            ("status", Str),
+            ("confidence_score", Real),
+            ("created_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "invoice_line_items",
+        columns: &[
+            ("id", Str),
+            ("invoice_id", Str),
+            ("description", Str),
+            ("quantity", Str),
+            ("unit_price", Str),
+            ("total", Str),
+            ("gl_code", Str),
+        ],
+        property_sql: "(SELECT i.property_id FROM invoices i WHERE i.id = r.invoice_id)",
+    },
+    Table {
+        name: "equipment",
+        columns: &[
+            ("id", Str),
+            ("property_ref_id", Str),
+            ("unit_id", Str),
+            ("name", Str),
+            ("equipment_type", Str),
+            ("manufacturer", Str),
+            ("model_number", Str),
+            ("install_date", Str),
+            ("age_years", Real),
+            ("expected_lifespan_years", Real),
+            ("warranty_expiry", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "r.property_ref_id",
+    },
+];
+
+/// The table called `name`, if it is synced.
+pub fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// Why a row could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum RowError {
+    #[error("unknown table '{0}'")]
+    UnknownTable(String),
+    #[error("{table}.{column}: {detail}")]
+    Column { table: &'static str, column: &'static str, detail: String },
+    #[error("{table}: a row must be a JSON object with an \"id\"")]
+    NotARow { table: &'static str },
+}
+
+fn col_err(t: &Table, c: &'static str, detail: impl ToString) -> RowError {
+    RowError::Column { table: t.name, column: c, detail: detail.to_string() }
+}
+
+/// Checks a canonical row column by column (types, instants) and normalises instants to
+/// chrono's RFC 3339 form, so rows read from either store compare equal.
+pub fn canonicalize(t: &Table, row: Value) -> Result<Value, RowError> {
+    let Value::Object(mut map) = row else { return Err(RowError::NotARow { table: t.name }) };
+    if !map.get("id").is_some_and(Value::is_string) {
+        return Err(RowError::NotARow { table: t.name });
+    }
+    let mut out = Map::with_capacity(t.columns.len());
+    for &(c, kind) in t.columns {
+        let v = map.remove(c).unwrap_or(Value::Null);
+        let v = match (kind, v) {
+            (_, Value::Null) => Value::Null,
+            (Str, Value::String(s)) => Value::String(s),
+            (Int, Value::Number(n)) if n.is_i64() => Value::Number(n),
+            (Real, Value::Number(n)) => Value::Number(n),
+            (Bool, Value::Bool(b)) => Value::Bool(b),
+            (Time, Value::String(s)) => {
+                let at = DateTime::parse_from_rfc3339(&s)
+                    .or_else(|_| DateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S%.f%:z"))
+                    .map_err(|e| col_err(t, c, format!("'{s}' is not an instant ({e})")))?;
+                serde_json::to_value(at.with_timezone(&Utc)).map_err(|e| col_err(t, c, e))?
+            }
+            (Json, v) => v,
+            (kind, v) => return Err(col_err(t, c, format!("expected {kind:?}, got {v}"))),
+        };
+        out.insert(c.to_string(), v);
+    }
+    Ok(Value::Object(out))
+}
+
+// --- SQLite (replicas) ------------------------------------------------------------------
+
+/// Reads every row of `t` from a replica as canonical JSON, ordered by id.
+pub fn sqlite_all(conn: &rusqlite::Connection, t: &Table) -> Result<Vec<Value>, RowError> {
+    sqlite_rows(conn, t, "ORDER BY id", &[])
+}
+
+/// Calls `f` with the rows of `t` in chunks of `chunk`, ordered by id (keyset paging, so a
+/// large table is never held in memory at once).
+pub fn sqlite_chunks<E: From<RowError>>(
+    conn: &rusqlite::Connection,
+    t: &Table,
+    chunk: usize,
+    mut f: impl FnMut(Vec<Value>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut after = String::new();
+    loop {
+        let rows = sqlite_rows(conn, t, &format!("WHERE id > ?1 ORDER BY id LIMIT {chunk}"), &[&after])?;
+        let Some(last) = rows.last() else { return Ok(()) };
+        after = last["id"].as_str().unwrap_or_default().to_string();
+        let full = rows.len() == chunk;
+        f(rows)?;
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads rows of `t` from a replica as canonical JSON; `tail_sql` is the WHERE/ORDER/LIMIT.
+pub fn sqlite_rows(
+    conn: &rusqlite::Connection,
+    t: &Table,
+    tail_sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<Value>, RowError> {
+    let sql = format!("SELECT {} FROM {} {tail_sql}", t.column_list(), t.name);
+    let sqlerr = |e: rusqlite::Error| col_err(t, "*", e);
+    let mut stmt = conn.prepare_cached(&sql).map_err(sqlerr)?;
+    let mut rows = stmt.query(params).map_err(sqlerr)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().map_err(sqlerr)? {
+        let mut map = Map::with_capacity(t.columns.len());
+        for (i, &(c, kind)) in t.columns.iter().enumerate() {
+            let raw: SqlValue = r.get(i).map_err(sqlerr)?;
+            let v = match (kind, raw) {
+                (_, SqlValue::Null) => Value::Null,
+                (Bool, SqlValue::Integer(n)) => Value::Bool(n != 0),
+                (Int, SqlValue::Integer(n)) => Value::from(n),
+                (Real, SqlValue::Real(x)) => Value::from(x),
+                (Real, SqlValue::Integer(n)) => Value::from(n as f64),
+                (Json, SqlValue::Text(s)) => serde_json::from_str(&s).map_err(|e| col_err(t, c, e))?,
+                (Str | Time, SqlValue::Text(s)) => Value::String(s),
+                (_, other) => return Err(col_err(t, c, format!("unexpected stored value {other:?}"))),
+            };
+            map.insert(c.to_string(), v);
+        }
+        out.push(canonicalize(t, Value::Object(map))?);
+    }
+    Ok(out)
+}
+
+/// Inserts or updates canonical rows of `t` in a replica (by `id`), binding each column the
+/// way `core`'s own inserts do (money as text, instants through chrono).
+pub fn sqlite_upsert(tx: &rusqlite::Transaction<'_>, t: &Table, rows: &[Value]) -> Result<(), RowError> {
+    let cols = t.column_list();
+    let marks: Vec<String> = (1..=t.columns.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = t.columns.iter().skip(1).map(|(c, _)| format!("{c} = excluded.{c}")).collect::<Vec<_>>();
+    let sql = format!(
+        "INSERT INTO {} ({cols}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+        t.name,
+        marks.join(", "),
+        updates.join(", ")
+    );
+    let sqlerr = |e: rusqlite::Error| col_err(t, "*", e);
+    let mut stmt = tx.prepare_cached(&sql).map_err(sqlerr)?;
+    for row in rows {
+        let Value::Object(map) = row else { return Err(RowError::NotARow { table: t.name }) };
+        let mut values: Vec<SqlValue> = Vec::with_capacity(t.columns.len());
+        for &(c, kind) in t.columns {
+            let v = map.get(c).unwrap_or(&Value::Null);
+            values.push(match (kind, v) {
+                (_, Value::Null) => SqlValue::Null,
+                (Str, Value::String(s)) => SqlValue::Text(s.clone()),
+                (Int, Value::Number(n)) => {
+                    SqlValue::Integer(n.as_i64().ok_or_else(|| col_err(t, c, "not an integer"))?)
+                }
+                (Real, Value::Number(n)) => SqlValue::Real(n.as_f64().unwrap_or_default()),
+                (Bool, Value::Bool(b)) => SqlValue::Integer(i64::from(*b)),
+                (Time, Value::String(s)) => {
+                    let at: DateTime<Utc> = s.parse().map_err(|e| col_err(t, c, format!("'{s}': {e}")))?;
+                    match rusqlite::types::ToSql::to_sql(&at).map_err(sqlerr)? {
+                        rusqlite::types::ToSqlOutput::Owned(v) => v,
+                        rusqlite::types::ToSqlOutput::Borrowed(v) => v.into(),
+                        _ => SqlValue::Text(s.clone()),
+                    }
+                }
+                (Json, v) => SqlValue::Text(v.to_string()),
+                (kind, v) => return Err(col_err(t, c, format!("expected {kind:?}, got {v}"))),
+            });
+        }
+        stmt.execute(rusqlite::params_from_iter(values)).map_err(sqlerr)?;
+    }
+    Ok(())
+}
+
+// --- PostgreSQL (the server) ----------------------------------------------------------
+
+/// A `jsonb_build_object(...)` expression giving the canonical row of alias `r`
+/// (money and dates as text, so nothing passes through a float).
+pub fn pg_json_expr(t: &Table) -> String {
+    let parts: Vec<String> = t
+        .columns
+        .iter()
+        .map(|&(c, kind)| match kind {
+            Str => format!("'{c}', r.{c}::text"),
+            _ => format!("'{c}', r.{c}"),
+        })
+        .collect();
+    format!("jsonb_build_object({})", parts.join(", "))
+}
+
+/// `INSERT ... SELECT FROM jsonb_populate_recordset($1) ON CONFLICT (id) DO UPDATE`: writes a
+/// JSON array of canonical rows in one statement. Returns the SQL; bind the array as `$1`.
+pub fn pg_upsert_sql(t: &Table) -> String {
+    let cols = t.column_list();
+    let updates: Vec<String> = t.columns.iter().skip(1).map(|(c, _)| format!("{c} = EXCLUDED.{c}")).collect();
+    format!(
+        "INSERT INTO {name} ({cols}) SELECT {cols} FROM jsonb_populate_recordset(NULL::{name}, $1::jsonb) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        updates.join(", "),
+        name = t.name
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_of_the_base_migration_is_described() {
+        let sql = unitcycle_core::migrations::SQLITE[0].sql;
+        for t in TABLES {
+            let chunk = sql.split(&format!("CREATE TABLE {} (", t.name)).nth(1).unwrap();
+            let body = &chunk[..chunk.find(");").unwrap()];
+            let cols: Vec<&str> = body
+                .lines()
+                .map(str::trim)
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .collect();
+            let ours: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
+            assert_eq!(cols, ours, "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn canonical_rows_check_types_and_normalise_instants() {
+        let t = table("buildings").unwrap();
+        let row = serde_json::json!({
+            "id": "b", "property_id": "p", "name": "A", "floors": 3,
+            "created_at": "2026-03-28T12:00:00.5+00:00", "extra": 1
+        });
+        let out = canonicalize(t, row).unwrap();
+        assert_eq!(out["created_at"], "2026-03-28T12:00:00.500Z");
+        assert!(out.get("extra").is_none());
+        let bad = serde_json::json!({"id": "b", "floors": "three"});
+        assert_eq!(canonicalize(t, bad).unwrap_err().to_string(), "buildings.floors: expected Int, got \"three\"");
+    }
+}

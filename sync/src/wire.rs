@@ -1,0 +1,285 @@
+//! The HTTP wire format. Only this crate knows it: domain structs from `unitcycle_core` are
+//! converted explicitly at the boundary (`LeaseWire::from_lease`, `Mutation::action`), so the
+//! domain can change without breaking old clients.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use unitcycle_core::lifecycle::{self, LifecycleAction};
+use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
+use uuid::Uuid;
+
+/// Every error body: `{"detail": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub detail: String,
+}
+
+/// A paginated list (`count`, `next`, `previous`, `results`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub count: u64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub results: Vec<T>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub email: String,
+    pub role: String,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// `LeaseLifecycleSerializer` (spec 1.1) plus the fields the action responses show
+/// (`lease_status_changed_by`, `days_until_move_out`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaseWire {
+    pub id: Uuid,
+    pub lease_number: String,
+    pub tenant: Uuid,
+    pub tenant_name: String,
+    pub unit: Uuid,
+    pub unit_number: String,
+    pub property: Uuid,
+    pub property_name: String,
+    pub lease_begin_date: NaiveDate,
+    pub lease_end_date: Option<NaiveDate>,
+    pub monthly_rent_amount: String,
+    pub status: String,
+    pub lease_status: LeaseStatus,
+    pub lease_status_changed_at: Option<DateTime<Utc>>,
+    pub lease_status_changed_by: String,
+    pub holdover_start_date: Option<NaiveDate>,
+    pub notice_date: Option<NaiveDate>,
+    pub notice_move_out_date: Option<NaiveDate>,
+    pub actual_move_out_date: Option<NaiveDate>,
+    pub days_until_expiry: Option<i64>,
+    pub days_in_current_status: Option<i64>,
+    pub holdover_days: Option<i64>,
+    pub days_until_move_out: Option<i64>,
+}
+
+impl LeaseWire {
+    pub fn from_lease(
+        lease: &Lease,
+        tenant_name: String,
+        unit_number: String,
+        property_name: String,
+        now: DateTime<Utc>,
+    ) -> LeaseWire {
+        let counts = lifecycle::day_counts(lease, now);
+        LeaseWire {
+            id: lease.id,
+            lease_number: lease.lease_number.clone(),
+            tenant: lease.tenant_id,
+            tenant_name,
+            unit: lease.unit_id,
+            unit_number,
+            property: lease.property_id,
+            property_name,
+            lease_begin_date: lease.lease_begin_date,
+            lease_end_date: lease.lease_end_date,
+            monthly_rent_amount: lease.monthly_rent_amount.to_string(),
+            status: lease.status.clone(),
+            lease_status: lease.lease_status,
+            lease_status_changed_at: lease.lease_status_changed_at,
+            lease_status_changed_by: lease.lease_status_changed_by.clone(),
+            holdover_start_date: lease.holdover_start_date,
+            notice_date: lease.notice_date,
+            notice_move_out_date: lease.notice_move_out_date,
+            actual_move_out_date: lease.actual_move_out_date,
+            days_until_expiry: counts.days_until_expiry,
+            days_in_current_status: counts.days_in_current_status,
+            holdover_days: counts.holdover_days,
+            days_until_move_out: counts.days_until_move_out,
+        }
+    }
+}
+
+/// `LeaseStatusLogSerializer` (`fields = '__all__'`: `lease` is the lease id).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusLogWire {
+    pub id: Uuid,
+    pub lease: Uuid,
+    pub previous_status: String,
+    pub new_status: String,
+    pub reason: String,
+    pub changed_by: String,
+    pub metadata: Value,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&LeaseStatusLog> for StatusLogWire {
+    fn from(l: &LeaseStatusLog) -> Self {
+        StatusLogWire {
+            id: l.id,
+            lease: l.lease_id,
+            previous_status: l.previous_status.as_str().into(),
+            new_status: l.new_status.as_str().into(),
+            reason: l.reason.clone(),
+            changed_by: l.changed_by.clone(),
+            metadata: l.metadata.clone(),
+            created_at: l.created_at,
+        }
+    }
+}
+
+/// Body of `POST /give-notice/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GiveNoticeRequest {
+    pub notice_date: NaiveDate,
+    pub notice_move_out_date: NaiveDate,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Body of `POST /mark-vacant/` (optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MarkVacantRequest {
+    #[serde(default)]
+    pub actual_move_out_date: Option<NaiveDate>,
+}
+
+// --- sync --------------------------------------------------------------------------------
+
+/// One changed row: its table, id, server sequence and canonical JSON (see `tables`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: i64,
+    pub entity: String,
+    pub id: Uuid,
+    pub row: Value,
+}
+
+/// `GET /api/v1/sync/changes?since=&limit=`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Pass this as `since` for the next page.
+    pub next_since: i64,
+    pub has_more: bool,
+}
+
+/// A lifecycle action as sent by a replica.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ActionWire {
+    ConvertMtm,
+    GiveNotice {
+        notice_date: NaiveDate,
+        notice_move_out_date: NaiveDate,
+        #[serde(default)]
+        reason: String,
+    },
+    MarkVacant {
+        #[serde(default)]
+        actual_move_out_date: Option<NaiveDate>,
+    },
+}
+
+impl ActionWire {
+    pub fn to_action(&self) -> LifecycleAction {
+        match self.clone() {
+            ActionWire::ConvertMtm => LifecycleAction::ConvertMtm,
+            ActionWire::GiveNotice { notice_date, notice_move_out_date, reason } => {
+                LifecycleAction::GiveNotice { notice_date, notice_move_out_date, reason }
+            }
+            ActionWire::MarkVacant { actual_move_out_date } => LifecycleAction::MarkVacant { actual_move_out_date },
+        }
+    }
+
+    /// The wire form of a domain action; renewals are not sent by replicas (feature 1.2).
+    pub fn from_action(action: &LifecycleAction) -> Option<ActionWire> {
+        Some(match action.clone() {
+            LifecycleAction::ConvertMtm => ActionWire::ConvertMtm,
+            LifecycleAction::GiveNotice { notice_date, notice_move_out_date, reason } => {
+                ActionWire::GiveNotice { notice_date, notice_move_out_date, reason }
+            }
+            LifecycleAction::MarkVacant { actual_move_out_date } => ActionWire::MarkVacant { actual_move_out_date },
+            LifecycleAction::Renew { .. } => return None,
+        })
+    }
+}
+
+/// One client mutation: a lifecycle action on a lease, identified by the client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    pub client_id: Uuid,
+    pub lease_id: Uuid,
+    /// The id of the status-log row the replica wrote; the server uses it for its own row so
+    /// both sides hold the same record.
+    pub log_id: Uuid,
+    #[serde(flatten)]
+    pub action: ActionWire,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub mutations: Vec<Mutation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Applied,
+    Rejected,
+}
+
+/// What happened to one mutation. `duplicate` is true when the server had already seen the
+/// client id (the first answer is repeated, nothing is applied again). Rejections carry the
+/// server's current rows so the replica can roll back to them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MutationResult {
+    pub client_id: Uuid,
+    pub outcome: Outcome,
+    pub detail: String,
+    pub duplicate: bool,
+    #[serde(default)]
+    pub rows: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<MutationResult>,
+}
+
+/// `PUT /api/v1/blobs/{sha256}` answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BlobStored {
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub created: bool,
+}
+
+/// Row counts per table, for `unitcycle sync verify`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CountsResponse {
+    pub counts: Vec<(String, i64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mutation_flattens_its_action() {
+        let m = Mutation {
+            client_id: Uuid::nil(),
+            lease_id: Uuid::nil(),
+            log_id: Uuid::nil(),
+            action: ActionWire::MarkVacant { actual_move_out_date: None },
+        };
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["action"], "mark_vacant");
+        let back: Mutation = serde_json::from_value(json).unwrap();
+        assert_eq!(back, m);
+    }
+}

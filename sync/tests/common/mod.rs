@@ -1,0 +1,91 @@
+//! Shared set-up for the PostgreSQL integration tests: a fresh database per test on the
+//! server at 127.0.0.1:5432 (trust auth), seeded with a small demo portfolio and three users.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::Router;
+use chrono::{DateTime, NaiveDate, Utc};
+use deadpool_postgres::Pool;
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::store::Store;
+use unitcycle_sync::auth::{self, Role};
+use unitcycle_sync::pg;
+use unitcycle_sync::server::{self, AppState, Clock};
+use uuid::Uuid;
+
+pub fn admin_url() -> String {
+    std::env::var("UNITCYCLE_TEST_PG").unwrap_or_else(|_| "host=127.0.0.1 port=5432 user=postgres dbname=test".into())
+}
+
+/// The fixed day the portfolio is generated for and the server's clock reads.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
+}
+
+pub fn now() -> DateTime<Utc> {
+    today().and_hms_opt(12, 0, 0).unwrap().and_utc()
+}
+
+pub const PASSWORD: &str = "s3cret-pass";
+pub const MANAGER_A: &str = "a@example.com";
+pub const MANAGER_B: &str = "b@example.com";
+pub const READER: &str = "reader@example.com";
+
+pub struct TestDb {
+    pub name: String,
+    pub pool: Pool,
+    /// Property ids in name order; manager A has the first, B the second.
+    pub properties: Vec<Uuid>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    /// A fresh database with the demo portfolio (`units` units) and users A, B and a reader.
+    pub async fn new(tag: &str, units: u32) -> TestDb {
+        let name = format!("uc_sync_{tag}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let cfg = pg::create_database(&admin_url(), &name)
+            .await
+            .expect("PostgreSQL on 127.0.0.1:5432 (start it with .ci/run or pg_ctlcluster)");
+        let pool = pg::pool_from_config(cfg, 8).unwrap();
+        pg::migrate(&pool).await.unwrap();
+        let mut store = Store::in_memory().unwrap();
+        demo::generate(&mut store, &DemoConfig { units, seed: 7, today: today() }).unwrap();
+        pg::seed_from_replica(&pool, store.conn(), 1000).await.unwrap();
+        let client = pool.get().await.unwrap();
+        let properties = pg::property_ids(&**client).await.unwrap();
+        assert!(properties.len() >= 2, "the tests need two properties");
+        for (email, role, props) in [
+            (MANAGER_A, Role::Manager, vec![properties[0]]),
+            (MANAGER_B, Role::Manager, vec![properties[1]]),
+            (READER, Role::ReadOnly, vec![properties[0]]),
+        ] {
+            let id = auth::upsert_user(&**client, email, PASSWORD, role, now()).await.unwrap();
+            auth::grant(&**client, id, &props).await.unwrap();
+        }
+        TestDb { name, pool, properties }
+    }
+
+    pub fn router(&self) -> Router {
+        server::router(AppState { pool: self.pool.clone(), clock: Clock::fixed(now()) })
+    }
+
+    /// Serves the API on a free port; returns its base URL.
+    pub async fn serve(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let app = self.router();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}")
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        auth::login(&self.pool, email, PASSWORD, now()).await.unwrap().unwrap().0
+    }
+
+    pub async fn finish(self) {
+        self.pool.close();
+        pg::drop_database(&admin_url(), &self.name).await.unwrap();
+    }
+}
