@@ -6,6 +6,7 @@
 mod entities;
 mod job_runs;
 mod leases;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -19,6 +20,7 @@ pub use entities::{
     insert_unit, insert_vendor, insert_work_order,
 };
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
+pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
 
 use crate::lifecycle::LifecycleError;
 use crate::migrations::{self, VERSION_TABLE};

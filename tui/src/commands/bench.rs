@@ -13,6 +13,7 @@ use crate::cli::BenchCommand;
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Lifecycle { units } => lifecycle(units),
+        BenchCommand::Tui { units, leases } => crate::app::bench::run(units, leases),
     }
 }
 
