@@ -30,7 +30,9 @@ const SORTS: [(LeaseSort, &str); 5] = [
     (LeaseSort::Status, "state"),
 ];
 const EXPIRY: [Option<i64>; 4] = [None, Some(30), Some(60), Some(90)];
-const EXPIRING_LIST_FROM_WIDTH: u16 = 110;
+/// The expiring-leases list sits under the table when there is room for both.
+const EXPIRING_LIST_FROM_HEIGHT: u16 = 24;
+const EXPIRING_LIST_HEIGHT: u16 = 8;
 
 pub struct Lifecycle {
     state: Option<LeaseStatus>,
@@ -221,7 +223,7 @@ impl Lifecycle {
         f.render_stateful_widget(table, area, &mut state);
     }
 
-    fn draw_expiring(&self, f: &mut Frame, area: Rect) {
+    fn draw_expiring(&self, f: &mut Frame, area: Rect, env: &Env) {
         let height = usize::from(area.height.saturating_sub(2));
         let lines: Vec<Line> = if self.expiring.is_empty() {
             vec![Line::styled("No active lease ends in the next 30 days", theme::dim())]
@@ -230,19 +232,26 @@ impl Lifecycle {
                 .iter()
                 .take(height)
                 .map(|r| {
+                    let p = lifecycle::progress(&r.lease, env.today);
                     Line::from(vec![
                         Span::styled(
-                            r.lease.lease_end_date.map_or(String::new(), |d| d.format("%b %d ").to_string()),
+                            r.lease.lease_end_date.map_or(String::new(), |d| d.format("%b %d  ").to_string()),
                             theme::bold(),
                         ),
-                        Span::raw(format!("{:<7}", widgets::fit(&r.unit_number, 6))),
-                        Span::styled(widgets::fit(&r.tenant_name, 18), theme::dim()),
+                        Span::styled(format!("{:<15}", p.label), Style::new().fg(theme::tone(p.tone))),
+                        Span::raw(format!("{}  Unit {:<6} ", r.lease.lease_number, widgets::fit(&r.unit_number, 6))),
+                        Span::raw(format!("{:<20} ", widgets::fit(&r.tenant_name, 20))),
+                        Span::styled(widgets::fit(&r.property_name, 24), theme::dim()),
                     ])
                 })
                 .collect()
         };
         f.render_widget(
-            Paragraph::new(lines).block(Block::bordered().title(" Expiring in 30 days ").border_style(theme::dim())),
+            Paragraph::new(lines).block(
+                Block::bordered()
+                    .title(format!(" Expiring in 30 days · {} ", self.expiring.len()))
+                    .border_style(theme::dim()),
+            ),
             area,
         );
     }
@@ -343,10 +352,11 @@ impl Screen for Lifecycle {
             f.render_widget(Paragraph::new(Line::styled("Loading…", theme::dim())), body);
             return;
         }
-        if area.width >= EXPIRING_LIST_FROM_WIDTH {
-            let [table, side] = Layout::horizontal([Constraint::Min(0), Constraint::Length(34)]).areas(body);
+        if body.height >= EXPIRING_LIST_FROM_HEIGHT {
+            let [table, list] =
+                Layout::vertical([Constraint::Min(0), Constraint::Length(EXPIRING_LIST_HEIGHT)]).areas(body);
             self.draw_table(f, table, env);
-            self.draw_expiring(f, side);
+            self.draw_expiring(f, list, env);
         } else {
             self.draw_table(f, body, env);
         }
