@@ -160,6 +160,9 @@ pub enum BenchCommand {
         /// Leases in the lease lifecycle table
         #[arg(long, default_value_t = 100_000)]
         leases: u32,
+        /// Keep the generated lease replica here and reuse it on later runs
+        #[arg(long, value_name = "PATH")]
+        replica: Option<std::path::PathBuf>,
     },
 }
 

@@ -41,7 +41,7 @@ fn report(name: &str, times: &mut [Duration]) {
     );
 }
 
-pub fn run(units: u32, leases: u32) -> Result<()> {
+pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result<()> {
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
     println!("tui benchmark: {FRAMES} frames each at 120×40 (TestBackend), today {today}");
 
@@ -90,11 +90,29 @@ pub fn run(units: u32, leases: u32) -> Result<()> {
 
     // The lease table over a real replica of `leases` units (one current lease each, plus history).
     let dir = tempfile::tempdir()?;
-    let path = dir.path().join("bench.db");
-    let mut store = Store::create(&path)?;
-    let t = Instant::now();
-    let s = demo::generate(&mut store, &DemoConfig { units: leases, seed: 42, today })?;
-    println!("  generate {} leases                          {:>9.2} s", s.leases, t.elapsed().as_secs_f64());
+    let path = replica.map_or_else(|| dir.path().join("bench.db"), |p| p.to_path_buf());
+    let store = if path.exists() {
+        Store::open(&path)?
+    } else {
+        let mut store = Store::create(&path)?;
+        let t = Instant::now();
+        let s = demo::generate(&mut store, &DemoConfig { units: leases, seed: 42, today })?;
+        println!("  generate {} leases                          {:>9.2} s", s.leases, t.elapsed().as_secs_f64());
+        store
+    };
+    let all = store.count_leases(&Default::default())? as usize;
+    for offset in [0, all / 2, all.saturating_sub(400)] {
+        let t = Instant::now();
+        store.lease_rows(&Default::default(), Default::default(), offset, Some(400))?;
+        let rows = t.elapsed();
+        let t = Instant::now();
+        store.lease_page(&Default::default(), Default::default(), offset, 400)?;
+        println!(
+            "  page of 400 at offset {offset:>6} of {all}: lease_rows {:>7.1} ms, lease_page {:>7.1} ms",
+            rows.as_secs_f64() * 1e3,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let mut app = App::new(env, store);
     let t = Instant::now();
     app.goto(Nav::Lifecycle);

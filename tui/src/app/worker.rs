@@ -206,7 +206,7 @@ fn answer(store: &mut Store, req: Request) -> Result<Data, StoreError> {
                 Some(today) => Some((store.count_leases(&filter)?, store.lifecycle_stats(&filter, today)?)),
                 None => None,
             };
-            let rows = store.lease_rows(&filter, sort, offset, Some(limit))?;
+            let rows = store.lease_page(&filter, sort, offset, limit)?;
             Data::LeasePage { seq, offset, rows, totals }
         }
         Request::Expiring { today, days, limit } => Data::Expiring(store.expiring_leases(today, days, limit)?),

@@ -30,6 +30,8 @@ const SORTS: [(LeaseSort, &str); 5] = [
     (LeaseSort::Status, "state"),
 ];
 const EXPIRY: [Option<i64>; 4] = [None, Some(30), Some(60), Some(90)];
+/// Rows fetched per page: one sort of the matching leases serves several screens of scrolling.
+const FETCH: usize = 400;
 /// The expiring-leases list sits under the table when there is room for both.
 const EXPIRING_LIST_FROM_HEIGHT: u16 = 24;
 const EXPIRING_LIST_HEIGHT: u16 = 8;
@@ -101,20 +103,16 @@ impl Lifecycle {
         self.request_page(cx, true);
     }
 
-    fn page_size(&self) -> usize {
-        self.cursor.height.get().max(20)
-    }
-
+    /// Asks for a page of `FETCH` rows centred on the cursor (only the visible ones are drawn).
     fn request_page(&mut self, cx: &mut Cx, totals: bool) {
         self.seq += 1;
-        let size = self.page_size();
-        let offset = self.cursor.selected.saturating_sub(size);
+        let offset = self.cursor.selected.saturating_sub(FETCH / 2);
         cx.request(Request::LeasePage {
             seq: self.seq,
             filter: self.filter(cx.today),
             sort: SORTS[self.sort].0,
             offset,
-            limit: size * 3,
+            limit: FETCH,
             totals: totals.then_some(cx.today),
         });
     }
