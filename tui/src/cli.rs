@@ -15,6 +15,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Run the terminal app as if today were this day (for demos and scripted tests)
+    #[arg(long, hide = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -320,6 +324,18 @@ pub enum BenchCommand {
     Lifecycle {
         #[arg(long, default_value_t = 100_000)]
         units: u32,
+    },
+    /// Time drawing frames of the terminal app: the property grid and the lease table
+    Tui {
+        /// Units in the property whose hex grid is drawn
+        #[arg(long, default_value_t = 5_000)]
+        units: u32,
+        /// Leases in the lease lifecycle table
+        #[arg(long, default_value_t = 100_000)]
+        leases: u32,
+        /// Keep the generated lease replica here and reuse it on later runs
+        #[arg(long, value_name = "PATH")]
+        replica: Option<std::path::PathBuf>,
     },
 }
 

@@ -1,5 +1,6 @@
 //! `unitcycle`: the terminal app and the command-line tools over a SQLite replica.
 
+mod app;
 mod cli;
 mod commands;
 mod paths;

@@ -107,7 +107,7 @@ pub enum LeaseSort {
 }
 
 impl LeaseSort {
-    fn sql(self) -> &'static str {
+    pub(crate) fn sql(self) -> &'static str {
         match self {
             LeaseSort::LeaseEndDate => "l.lease_end_date IS NULL, l.lease_end_date, u.unit_number",
             LeaseSort::UnitNumber => "p.name, u.unit_number",
@@ -141,7 +141,7 @@ impl LeaseFilter {
         }
     }
 
-    fn where_clause(&self) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    pub(crate) fn where_clause(&self) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
         let mut clauses: Vec<String> = Vec::new();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if !self.lease_status.is_empty() {
@@ -179,7 +179,7 @@ impl LeaseFilter {
     }
 }
 
-const LIST_FROM: &str = "FROM tenant_lease l
+pub(crate) const LIST_FROM: &str = "FROM tenant_lease l
     JOIN tenants t ON t.id = l.tenant_id
     JOIN units_unit u ON u.id = l.unit_id
     JOIN properties p ON p.id = l.property_id";

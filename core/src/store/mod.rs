@@ -9,6 +9,7 @@ mod entities;
 mod job_runs;
 mod leases;
 mod renewals;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -25,6 +26,7 @@ pub use entities::{
 };
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 pub use renewals::{insert_renewal, update_renewal_status, RenewalFilter};
+pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
 
 use crate::lifecycle::LifecycleError;
 use crate::migrations::{self, VERSION_TABLE};

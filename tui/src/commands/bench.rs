@@ -13,6 +13,7 @@ use crate::cli::BenchCommand;
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Lifecycle { units } => lifecycle(units),
+        BenchCommand::Tui { units, leases, replica } => crate::app::bench::run(units, leases, replica.as_deref()),
     }
 }
 

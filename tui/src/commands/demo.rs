@@ -5,9 +5,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use unitcycle_core::demo::{self, DemoConfig};
-use unitcycle_core::store::{LeaseFilter, Store};
+use unitcycle_core::store::Store;
 
-use super::{lifecycle, today};
+use super::today;
 use crate::cli::DemoArgs;
 
 /// Removes a replica and its WAL side files.
@@ -52,15 +52,10 @@ pub fn run(db: &Path, args: &DemoArgs) -> Result<()> {
     create(db, &cfg)
 }
 
-/// `unitcycle` with no arguments: make sure a replica exists, then show the portfolio.
-pub fn open_default(db: &Path) -> Result<()> {
+/// `unitcycle` with no arguments: make sure a replica exists, then open the terminal app on it.
+pub fn open_default(db: &Path, today_arg: Option<chrono::NaiveDate>) -> Result<()> {
     if !db.exists() {
-        create(db, &DemoConfig::new(today(None)))?;
+        create(db, &DemoConfig::new(today(today_arg)))?;
     }
-    let store = super::open(db)?;
-    let t = today(None);
-    let stats = store.lifecycle_stats(&LeaseFilter::default(), t)?;
-    println!("{}", lifecycle::render_stats("Portfolio", &stats));
-    println!("Try: unitcycle lifecycle list --status notice   ·   unitcycle --help");
-    Ok(())
+    crate::app::run(db, today_arg)
 }

@@ -22,7 +22,7 @@ use crate::paths;
 pub fn dispatch(cli: Cli) -> Result<()> {
     let db = cli.db.clone().unwrap_or_else(paths::default_db);
     match cli.command {
-        None => demo::open_default(&db),
+        None => demo::open_default(&db, cli.today),
         Some(Command::Demo(args)) => demo::run(&db, &args),
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),

@@ -1,0 +1,152 @@
+//! `unitcycle bench tui`: time frames of the property grid (5,000 units) and the lease table
+//! (100,000 leases) drawn into a 120×40 `TestBackend`.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::store::Store;
+use uuid::Uuid;
+
+use super::screens::property::PropertyView;
+use super::screens::Screen;
+use super::worker::{Data, PropertyData};
+use super::{App, Cx, Env, Nav};
+
+const FRAMES: u32 = 200;
+
+fn env(today: NaiveDate) -> Env {
+    let now = today.and_hms_opt(9, 0, 0).expect("valid time").and_utc();
+    Env { today, actor: "user:bench@tui".into(), db_label: "bench.db".into(), now: Box::new(move || now) }
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn report(name: &str, times: &mut [Duration]) {
+    times.sort();
+    let sum: Duration = times.iter().sum();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "  {name:<44} mean {:>6.2} ms   p50 {:>6.2} ms   p99 {:>6.2} ms   max {:>6.2} ms",
+        ms(sum / times.len() as u32),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 99 / 100]),
+        ms(times[times.len() - 1])
+    );
+}
+
+pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result<()> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
+    println!("tui benchmark: {FRAMES} frames each at 120×40 (TestBackend), today {today}");
+
+    // The property grid: one property's real rows, repeated to `units` units over 4 buildings.
+    let mut store = Store::in_memory()?;
+    demo::generate(&mut store, &DemoConfig { units: 200, seed: 42, today })?;
+    let property = store.properties()?.remove(0);
+    let mut grid = store.property_grid(property.id)?;
+    let stats = store.lifecycle_stats(&Default::default(), today)?;
+    let sample = grid.units.clone();
+    grid.units.clear();
+    let per_building = units.div_ceil(4).max(1) as usize;
+    for i in 0..units as usize {
+        let mut row = sample[i % sample.len()].clone();
+        row.unit.id = Uuid::from_u128(i as u128 + 1);
+        row.unit.building_id = Some(Uuid::from_u128((i / per_building) as u128 + 1_000_000));
+        row.building_name = format!("Building {}", (b'A' + (i / per_building) as u8) as char);
+        row.unit.floor = ((i % per_building) / 50) as i32 + 1;
+        row.unit.unit_number = format!("{}{:03}", row.unit.floor, i % 50 + 1);
+        grid.units.push(row);
+    }
+    let env = env(today);
+    let mut view = PropertyView::new(property.id.to_string());
+    let mut cx = Cx {
+        today,
+        actor: env.actor.clone(),
+        now: (env.now)(),
+        id: 1,
+        requests: Vec::new(),
+        push: Vec::new(),
+        message: None,
+    };
+    let t = Instant::now();
+    view.on_data(Data::Property(Box::new(PropertyData { property, stats, grid })), &mut cx);
+    println!("  property grid layout ({units} units)              {:>6.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    let mut times = Vec::new();
+    for i in 0..FRAMES {
+        let action = if i % 10 == 9 { super::keys::Action::PageDown } else { super::keys::Action::Down };
+        let t = Instant::now();
+        view.on_action(action, &mut cx);
+        terminal.draw(|f| view.draw(f, f.area(), &env))?;
+        times.push(t.elapsed());
+    }
+    report(&format!("property grid, {units} units: move + draw"), &mut times);
+
+    // The lease table over a real replica of `leases` units (one current lease each, plus history).
+    let dir = tempfile::tempdir()?;
+    let path = replica.map_or_else(|| dir.path().join("bench.db"), |p| p.to_path_buf());
+    let store = if path.exists() {
+        Store::open(&path)?
+    } else {
+        let mut store = Store::create(&path)?;
+        let t = Instant::now();
+        let s = demo::generate(&mut store, &DemoConfig { units: leases, seed: 42, today })?;
+        println!("  generate {} leases                          {:>9.2} s", s.leases, t.elapsed().as_secs_f64());
+        store
+    };
+    let all = store.count_leases(&Default::default())? as usize;
+    for offset in [0, all / 2, all.saturating_sub(400)] {
+        let t = Instant::now();
+        store.lease_rows(&Default::default(), Default::default(), offset, Some(400))?;
+        let rows = t.elapsed();
+        let t = Instant::now();
+        store.lease_page(&Default::default(), Default::default(), offset, 400)?;
+        println!(
+            "  page of 400 at offset {offset:>6} of {all}: lease_rows {:>7.1} ms, lease_page {:>7.1} ms",
+            rows.as_secs_f64() * 1e3,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    let mut app = App::new(env, store);
+    let t = Instant::now();
+    app.goto(Nav::Lifecycle);
+    app.settle();
+    println!("  open lease table (count + stats + first page) {:>6.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    terminal.draw(|f| app.draw(f))?;
+
+    let mut times = Vec::new();
+    for _ in 0..FRAMES {
+        let t = Instant::now();
+        terminal.draw(|f| app.draw(f))?;
+        times.push(t.elapsed());
+    }
+    report("lease table: draw only", &mut times);
+
+    let mut times = Vec::new();
+    for _ in 0..FRAMES {
+        let t = Instant::now();
+        app.handle_key(key(KeyCode::Down));
+        app.settle();
+        terminal.draw(|f| app.draw(f))?;
+        times.push(t.elapsed());
+    }
+    report("lease table: ↓ + page fetch when needed + draw", &mut times);
+
+    let mut times = Vec::new();
+    for i in 0..FRAMES / 4 {
+        let t = Instant::now();
+        app.handle_key(key(if i % 2 == 0 { KeyCode::End } else { KeyCode::Home }));
+        app.settle();
+        terminal.draw(|f| app.draw(f))?;
+        times.push(t.elapsed());
+    }
+    report("lease table: End/Home jump + fetch + draw", &mut times);
+    Ok(())
+}

@@ -1,0 +1,185 @@
+//! Key bindings as data: one closed [`Action`] enum and a table per screen. The event loop,
+//! the `?` help overlay and the hint line are all generated from these tables.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Help,
+    CommandLine,
+    Search,
+    Back,
+    Refresh,
+    GoDashboard,
+    GoProperties,
+    GoLifecycle,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    NextTab,
+    PrevTab,
+    OpenLease,
+    CycleState,
+    CycleProperty,
+    CycleExpiry,
+    CycleSort,
+    ClearFilters,
+    ConvertMtm,
+    GiveNotice,
+    MarkVacant,
+}
+
+/// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: false }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+/// One row of a binding table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in help, e.g. "↑/k".
+    pub label: &'static str,
+    pub help: &'static str,
+    pub action: Action,
+    /// Shown in the one-line hint bar at the bottom.
+    pub hint: bool,
+}
+
+const fn b(keys: &'static [Key], label: &'static str, help: &'static str, action: Action, hint: bool) -> Binding {
+    Binding { keys, label, help, action, hint }
+}
+
+impl Key {
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let ev_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let ev_code = match ev.code {
+            KeyCode::Char(c) if ev_ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        ev_code == self.code && ev_ctrl == self.ctrl
+    }
+}
+
+/// The first action bound to `ev` in `tables`, searched in order.
+pub fn lookup(tables: &[&[Binding]], ev: &KeyEvent) -> Option<Action> {
+    tables.iter().flat_map(|t| t.iter()).find(|b| b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action)
+}
+
+/// Keys that work on every screen.
+pub const GLOBAL: &[Binding] = &[
+    b(&[k('?')], "?", "Show this help", Action::Help, true),
+    b(&[k(':')], ":", "Command line (:lease L-000001, :property NAME, :quit)", Action::CommandLine, true),
+    b(&[k('/')], "/", "Search leases (tenant, unit or lease number)", Action::Search, true),
+    b(&[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", "Back to the previous screen", Action::Back, true),
+    b(&[k('1')], "1", "Dashboard", Action::GoDashboard, false),
+    b(&[k('2')], "2", "Properties", Action::GoProperties, false),
+    b(&[k('3')], "3", "Lease lifecycle", Action::GoLifecycle, false),
+    b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
+    b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
+];
+
+const MOVE: &[Key] = &[code(KeyCode::Up), k('k')];
+const MOVE_DOWN: &[Key] = &[code(KeyCode::Down), k('j')];
+
+pub const LIST: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First row", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the selected property", Action::Open, true),
+];
+
+pub const LIFECYCLE: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First lease", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last lease", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the lease", Action::Open, true),
+    b(&[k('f')], "f", "Filter by state (all, active, month-to-month, notice, vacant)", Action::CycleState, true),
+    b(&[k('p')], "p", "Filter by property", Action::CycleProperty, true),
+    b(&[k('e')], "e", "Expiry window: any, 30, 60, 90 days (active leases)", Action::CycleExpiry, true),
+    b(&[k('s')], "s", "Sort: end date, unit, tenant, rent, state", Action::CycleSort, true),
+    b(&[k('x')], "x", "Clear filters and search", Action::ClearFilters, false),
+];
+
+pub const PROPERTY: &[Binding] = &[
+    b(&[code(KeyCode::Up), k('k')], "↑", "Hex above", Action::Up, false),
+    b(&[code(KeyCode::Down), k('j')], "↓", "Hex below", Action::Down, false),
+    b(&[code(KeyCode::Left), k('h')], "←", "Previous hex", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l')], "→", "Next hex", Action::Right, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Previous building", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Next building", Action::PageDown, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the unit", Action::Open, true),
+];
+
+pub const UNIT: &[Binding] = &[
+    b(&[code(KeyCode::Tab), code(KeyCode::Right)], "Tab/→", "Next tab", Action::NextTab, true),
+    b(&[code(KeyCode::BackTab), code(KeyCode::Left)], "S-Tab/←", "Previous tab", Action::PrevTab, false),
+    b(MOVE, "↑/k", "Scroll up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Scroll down", Action::Down, false),
+    b(&[k('L'), code(KeyCode::Enter)], "L/Enter", "Open the current lease", Action::OpenLease, true),
+];
+
+pub const LEASE: &[Binding] = &[
+    b(&[k('m')], "m", "Convert to month-to-month", Action::ConvertMtm, true),
+    b(&[k('n')], "n", "Give notice (notice date, move-out date, reason)", Action::GiveNotice, true),
+    b(&[k('v')], "v", "Mark vacant (tenant moved out)", Action::MarkVacant, true),
+    b(MOVE, "↑/k", "Scroll the timeline up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn screen_keys_win_over_global_ones_and_ctrl_is_exact() {
+        let tables: &[&[Binding]] = &[LIFECYCLE, GLOBAL];
+        assert_eq!(lookup(tables, &ev(KeyCode::Char('f'), KeyModifiers::NONE)), Some(Action::CycleState));
+        assert_eq!(lookup(tables, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(lookup(tables, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
+        assert_eq!(lookup(tables, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(lookup(tables, &ev(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE] {
+            let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
+            for (i, a) in all.iter().enumerate() {
+                assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");
+            }
+        }
+    }
+}

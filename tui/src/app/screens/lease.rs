@@ -1,0 +1,411 @@
+//! Lease detail: the status timeline from `lease_status_log` and the lifecycle actions
+//! (convert to month-to-month, give notice with a validated form, mark vacant). Every action
+//! goes through one confirm step that says exactly what will happen, then through
+//! `Store::apply_lifecycle_action` on the worker; refusals are shown inline.
+
+use chrono::Duration;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use unitcycle_core::format;
+use unitcycle_core::lifecycle::{self, LifecycleAction, Transition};
+use unitcycle_core::model::LeaseStatus;
+
+use super::{placeholder, Screen};
+use crate::app::keys::{self, Action, Binding};
+use crate::app::widgets;
+use crate::app::worker::{Data, LeaseData, Request};
+use crate::app::{theme, Cx, Env, Nav};
+use crate::cli::parse_date;
+
+pub const FIELDS: [&str; 3] = ["Notice date", "Move-out date", "Reason"];
+
+/// The give-notice form: three text fields with an error under each.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeForm {
+    pub fields: [String; 3],
+    pub focus: usize,
+    pub errors: [Option<String>; 3],
+    /// A refusal from the lifecycle rules (e.g. "notice_date … cannot be in the future").
+    pub error: Option<String>,
+}
+
+impl NoticeForm {
+    fn new(today: chrono::NaiveDate) -> NoticeForm {
+        NoticeForm {
+            fields: [today.to_string(), (today + Duration::days(30)).to_string(), String::new()],
+            ..Default::default()
+        }
+    }
+
+    /// Parses the fields; on failure each bad field carries its message.
+    fn action(&mut self) -> Option<LifecycleAction> {
+        let notice = parse_date(&self.fields[0]);
+        let move_out = parse_date(&self.fields[1]);
+        self.errors = [notice.clone().err(), move_out.clone().err(), None];
+        if self.fields[0].trim().is_empty() {
+            self.errors[0] = Some("required: the day the tenant gave notice (YYYY-MM-DD)".into());
+        }
+        if self.fields[1].trim().is_empty() {
+            self.errors[1] = Some("required: the planned move-out day (YYYY-MM-DD)".into());
+        }
+        let len = self.fields[2].trim().chars().count();
+        if len > lifecycle::MAX_REASON_CHARS {
+            self.errors[2] = Some(format!("{len} characters; at most {}", lifecycle::MAX_REASON_CHARS));
+        }
+        if self.errors.iter().any(Option::is_some) {
+            return None;
+        }
+        Some(LifecycleAction::GiveNotice {
+            notice_date: notice.ok()?,
+            notice_move_out_date: move_out.ok()?,
+            reason: self.fields[2].trim().to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Mode {
+    View,
+    Form(NoticeForm),
+    Confirm { action: LifecycleAction, text: String },
+    Applying,
+}
+
+pub struct LeaseDetail {
+    key: String,
+    data: Option<Box<LeaseData>>,
+    mode: Mode,
+    scroll: usize,
+    /// The last refusal or failure, shown under the actions.
+    action_error: Option<String>,
+    error: Option<String>,
+}
+
+/// Exactly what a transition will do, in words, for the confirm step.
+pub fn describe(t: &Transition, d: &LeaseData) -> String {
+    let who = format!(
+        "lease {} ({}, unit {} at {})",
+        d.row.lease.lease_number, d.row.tenant_name, d.row.unit_number, d.row.property_name
+    );
+    let head = format!("{who}: {} → {}.", t.from.label(), t.to.label());
+    let c = &t.changes;
+    let detail = match t.to {
+        LeaseStatus::MonthToMonth => format!(
+            "Holdover starts {}; rent stays {} a month.",
+            format::opt_date(c.holdover_start_date),
+            format::money(d.row.lease.monthly_rent_amount)
+        ),
+        LeaseStatus::Notice => format!(
+            "Notice date {}, planned move-out {}, reason \"{}\". The unit stays occupied until it is marked vacant.",
+            format::opt_date(c.notice_date),
+            format::opt_date(c.notice_move_out_date),
+            t.reason
+        ),
+        LeaseStatus::Vacant => format!(
+            "Actual move-out {}; unit {} becomes vacant.",
+            format::opt_date(c.actual_move_out_date),
+            d.row.unit_number
+        ),
+        LeaseStatus::Active => "The lease becomes active again.".to_string(),
+    };
+    let verb = match t.to {
+        LeaseStatus::MonthToMonth => "Convert",
+        LeaseStatus::Notice => "Give notice on",
+        LeaseStatus::Vacant => "Mark vacant",
+        LeaseStatus::Active => "Renew",
+    };
+    format!("{verb} {head} {detail} A line is added to the status history.")
+}
+
+impl LeaseDetail {
+    /// `key`: a lease id or lease number.
+    pub fn new(key: String) -> LeaseDetail {
+        LeaseDetail { key, data: None, mode: Mode::View, scroll: 0, action_error: None, error: None }
+    }
+
+    /// Plans `action` with the lifecycle rules; a refusal is shown inline, a plan goes to confirm.
+    fn propose(&mut self, action: LifecycleAction, cx: &Cx) -> Result<(), String> {
+        let Some(d) = &self.data else { return Ok(()) };
+        match lifecycle::plan_action(&d.row.lease, &action, &cx.actor, cx.today) {
+            Ok(t) => {
+                self.mode = Mode::Confirm { text: describe(&t, d), action };
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn form_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        match key.code {
+            KeyCode::Esc => self.mode = Mode::View,
+            KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % FIELDS.len(),
+            KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + FIELDS.len() - 1) % FIELDS.len(),
+            KeyCode::Backspace => {
+                form.fields[form.focus].pop();
+            }
+            KeyCode::Char(c) => form.fields[form.focus].push(c),
+            KeyCode::Enter => {
+                let Some(action) = form.action() else { return };
+                if let Err(e) = self.propose(action, cx) {
+                    if let Mode::Form(form) = &mut self.mode {
+                        form.error = Some(e);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn draw_facts(&self, f: &mut Frame, area: Rect, d: &LeaseData, env: &Env) {
+        let l = &d.row.lease;
+        let counts = lifecycle::day_counts(l, (env.now)());
+        let mut lines = vec![
+            widgets::kv("Begins", format::date(l.lease_begin_date)),
+            widgets::kv("Ends", l.lease_end_date.map_or("—".into(), format::date)),
+            widgets::kv("Rent", format::money(l.monthly_rent_amount)),
+            widgets::kv("Deposit", format::money(l.security_deposit)),
+            widgets::kv("Balance", format::money(d.balance)),
+        ];
+        if let Some(h) = l.holdover_start_date {
+            lines.push(widgets::kv("Holdover since", format::date(h)));
+        }
+        if let Some(n) = l.notice_date {
+            lines.push(widgets::kv("Notice given", format::date(n)));
+        }
+        if let Some(m) = l.notice_move_out_date {
+            lines.push(widgets::kv("Move-out (plan)", format::date(m)));
+        }
+        if let Some(m) = l.actual_move_out_date {
+            lines.push(widgets::kv("Moved out", format::date(m)));
+        }
+        if let Some(days) = counts.days_in_current_status {
+            lines.push(widgets::kv("In this state", format!("{days} days")));
+        }
+        f.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(" Lease ").border_style(theme::dim())),
+            area,
+        );
+    }
+
+    fn draw_timeline(&self, f: &mut Frame, area: Rect, d: &LeaseData) {
+        let mut lines = Vec::new();
+        for e in d.log.iter().skip(self.scroll) {
+            lines.push(Line::from(vec![
+                Span::styled(e.created_at.format("%Y-%m-%d %H:%M ").to_string(), theme::dim()),
+                Span::styled(e.previous_status.label(), Style::new().fg(theme::status(e.previous_status))),
+                Span::raw(" → "),
+                Span::styled(e.new_status.label(), Style::new().fg(theme::status(e.new_status))),
+            ]));
+            lines.push(Line::styled(format!("  {} · {}", e.reason, e.changed_by), theme::dim()));
+        }
+        if lines.is_empty() {
+            lines.push(Line::styled("No status changes recorded yet", theme::dim()));
+        }
+        let title = format!(" Status history · {} ", d.log.len());
+        f.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(title).border_style(theme::dim())),
+            area,
+        );
+    }
+
+    fn draw_actions(&self, f: &mut Frame, area: Rect, d: &LeaseData) {
+        let from = d.row.lease.lease_status;
+        let mut spans = Vec::new();
+        for (key, label, to) in [
+            ("m", "Convert to month-to-month", LeaseStatus::MonthToMonth),
+            ("n", "Give notice", LeaseStatus::Notice),
+            ("v", "Mark vacant", LeaseStatus::Vacant),
+        ] {
+            let style = if lifecycle::is_allowed(from, to) { theme::bold() } else { theme::dim() };
+            spans.push(Span::styled(format!(" {key} "), style));
+            spans.push(Span::styled(
+                format!("{label}  "),
+                if lifecycle::is_allowed(from, to) { Style::new() } else { theme::dim() },
+            ));
+        }
+        let mut lines = vec![Line::from(spans)];
+        if let Some(e) = &self.action_error {
+            lines.push(Line::styled(e.clone(), theme::error()));
+        }
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    }
+
+    fn draw_popup(&self, f: &mut Frame, area: Rect) {
+        let (title, lines, height): (&str, Vec<Line>, u16) = match &self.mode {
+            Mode::View => return,
+            Mode::Form(form) => {
+                let mut lines = Vec::new();
+                for (i, name) in FIELDS.iter().enumerate() {
+                    let focus = i == form.focus;
+                    lines.push(Line::from(vec![
+                        Span::styled(if focus { "▸ " } else { "  " }, Style::new().fg(theme::accent())),
+                        Span::styled(format!("{name:<14}"), theme::bold()),
+                        Span::styled(form.fields[i].clone(), if focus { theme::selected() } else { Style::new() }),
+                        Span::styled(if focus { "█" } else { "" }, theme::dim()),
+                    ]));
+                    lines.push(match &form.errors[i] {
+                        Some(e) => Line::styled(format!("  {e}"), theme::error()),
+                        None => Line::raw(""),
+                    });
+                }
+                if let Some(e) = &form.error {
+                    lines.push(Line::styled(e.clone(), theme::error()));
+                }
+                lines.push(Line::styled("Tab next field · Enter review · Esc cancel", theme::dim()));
+                (" Give notice ", lines, 12)
+            }
+            Mode::Confirm { text, .. } => (
+                " Confirm ",
+                vec![
+                    Line::raw(text.clone()),
+                    Line::raw(""),
+                    Line::styled("y / Enter: apply    n / Esc: cancel", theme::bold()),
+                ],
+                10,
+            ),
+            Mode::Applying => (" Applying ", vec![Line::styled("Applying…", theme::dim())], 3),
+        };
+        let w = area.width.min(72);
+        let h = height.min(area.height);
+        let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), r);
+    }
+}
+
+impl Screen for LeaseDetail {
+    fn title(&self) -> String {
+        self.data
+            .as_ref()
+            .map_or_else(|| format!("Lease {}", self.key), |d| format!("Lease {}", d.row.lease.lease_number))
+    }
+    fn nav(&self) -> Nav {
+        Nav::Lifecycle
+    }
+    fn bindings(&self) -> &'static [Binding] {
+        keys::LEASE
+    }
+    fn reload(&mut self, cx: &mut Cx) {
+        cx.request(Request::Lease { key: self.key.clone() });
+    }
+    fn capturing(&self) -> bool {
+        !matches!(self.mode, Mode::View)
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        match &self.mode {
+            Mode::Form(_) => self.form_key(key, cx),
+            Mode::Confirm { action, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    if let Some(d) = &self.data {
+                        cx.request(Request::Apply {
+                            lease_id: d.row.lease.id,
+                            action: action.clone(),
+                            actor: cx.actor.clone(),
+                            now: cx.now,
+                        });
+                        self.mode = Mode::Applying;
+                    }
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.mode = Mode::View;
+                    cx.message("Cancelled: nothing was changed");
+                }
+                _ => {}
+            },
+            Mode::Applying | Mode::View => {}
+        }
+    }
+    fn on_action(&mut self, action: Action, cx: &mut Cx) {
+        self.action_error = None;
+        let result = match action {
+            Action::ConvertMtm => self.propose(LifecycleAction::ConvertMtm, cx),
+            Action::MarkVacant => self.propose(LifecycleAction::MarkVacant { actual_move_out_date: None }, cx),
+            Action::GiveNotice => {
+                let Some(d) = &self.data else { return };
+                // Refuse at once when no notice can be given, before asking for dates.
+                if lifecycle::is_allowed(d.row.lease.lease_status, LeaseStatus::Notice) {
+                    self.mode = Mode::Form(NoticeForm::new(cx.today));
+                    Ok(())
+                } else {
+                    self.propose(
+                        LifecycleAction::GiveNotice {
+                            notice_date: cx.today,
+                            notice_move_out_date: cx.today,
+                            reason: String::new(),
+                        },
+                        cx,
+                    )
+                }
+            }
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Ok(())
+            }
+            Action::Down => {
+                let max = self.data.as_ref().map_or(0, |d| d.log.len().saturating_sub(1));
+                self.scroll = (self.scroll + 1).min(max);
+                Ok(())
+            }
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            self.action_error = Some(e);
+        }
+    }
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match data {
+            Data::Lease(d) => {
+                self.key = d.row.lease.id.to_string();
+                self.data = Some(d);
+                self.error = None;
+            }
+            Data::Applied { transition, .. } => {
+                self.mode = Mode::View;
+                self.scroll = 0;
+                cx.message(format!("Saved: {} → {}", transition.from.label(), transition.to.label()));
+                self.reload(cx);
+            }
+            Data::Error(e) => {
+                if matches!(self.mode, Mode::Applying) || self.data.is_some() {
+                    self.mode = Mode::View;
+                    self.action_error = Some(e);
+                } else {
+                    self.error = Some(e);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, env: &Env) {
+        let Some(d) = &self.data else { return placeholder(f, area, &self.error) };
+        let l = &d.row.lease;
+        let p = lifecycle::progress(l, env.today);
+        let [head, body, actions] =
+            Layout::vertical([Constraint::Length(3), Constraint::Min(0), Constraint::Length(2)]).areas(area);
+        let head_lines = vec![
+            Line::from(vec![
+                Span::styled(format!(" Lease {} ", l.lease_number), theme::bold()),
+                widgets::badge(l.lease_status),
+                Span::styled(
+                    format!("  Unit {} · {} · {}", d.row.unit_number, d.row.property_name, d.row.tenant_name),
+                    theme::dim(),
+                ),
+            ]),
+            widgets::progress(&p, 24),
+            Line::raw(format!(" {}", p.dates)),
+        ];
+        f.render_widget(Paragraph::new(head_lines), head);
+        let [facts, timeline] = Layout::horizontal([Constraint::Length(38), Constraint::Min(0)]).areas(body);
+        self.draw_facts(f, facts, d, env);
+        self.draw_timeline(f, timeline, d);
+        self.draw_actions(f, actions, d);
+        self.draw_popup(f, area);
+    }
+}

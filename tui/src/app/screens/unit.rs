@@ -1,0 +1,328 @@
+//! Unit detail: header with the unit number and the lifecycle badge (from the lease's
+//! `lease_status`, not the unit status); stat row with rent, tenant, lease progress and balance;
+//! tabs Overview, Tenant, Financials, Maintenance and Compliance.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Tabs};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+use unitcycle_core::format;
+use unitcycle_core::lifecycle;
+use unitcycle_core::model::{LeaseStatus, TransType};
+use uuid::Uuid;
+
+use super::{lease::LeaseDetail, placeholder, Screen};
+use crate::app::keys::{self, Action, Binding};
+use crate::app::widgets;
+use crate::app::worker::{Data, Request, UnitData};
+use crate::app::{theme, Cx, Env, Nav};
+
+pub const TABS: [&str; 5] = ["Overview", "Tenant", "Financials", "Maintenance", "Compliance"];
+
+pub struct UnitDetail {
+    unit_id: Uuid,
+    data: Option<Box<UnitData>>,
+    tab: usize,
+    scroll: usize,
+    error: Option<String>,
+}
+
+impl UnitDetail {
+    pub fn new(unit_id: Uuid) -> UnitDetail {
+        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None }
+    }
+
+    fn status(&self) -> LeaseStatus {
+        self.data.as_ref().and_then(|d| d.lease.as_ref()).map_or(LeaseStatus::Vacant, |l| l.lease_status)
+    }
+
+    fn overview(d: &UnitData, env: &Env) -> Vec<Line<'static>> {
+        let u = &d.unit;
+        let mut lines = vec![
+            widgets::kv("Property", d.property_name.clone()),
+            widgets::kv("Building", format!("{} · floor {}", d.building_name, u.floor)),
+            widgets::kv(
+                "Layout",
+                format!("{} bd · {} ba · {} sq ft", u.bedrooms, u.bathrooms.normalize(), u.square_feet),
+            ),
+            widgets::kv("Market rent", format::money(u.market_rent)),
+            widgets::kv("Unit status", u.status.label()),
+        ];
+        if let Some(l) = &d.lease {
+            let p = lifecycle::progress(l, env.today);
+            lines.push(widgets::kv("Lease", format!("{} · {}", l.lease_number, l.lease_status.label())));
+            lines.push(widgets::kv("Term", p.dates));
+            lines.push(widgets::kv(
+                "Rent due",
+                format!(
+                    "day {} · late fee {} after {} days",
+                    l.rent_due_day,
+                    format::money(l.late_fee_amount),
+                    l.grace_period_days
+                ),
+            ));
+        }
+        lines
+    }
+
+    fn tenant(d: &UnitData) -> Vec<Line<'static>> {
+        let Some(t) = &d.tenant else {
+            return vec![Line::styled("No tenant: the unit has no lease on record", theme::dim())];
+        };
+        vec![
+            widgets::kv("Name", t.full_name()),
+            widgets::kv("Email", t.email.clone()),
+            widgets::kv("Phone", t.phone.clone()),
+            widgets::kv("Date of birth", format::opt_date(t.date_of_birth)),
+            widgets::kv("Tenant since", t.created_at.date_naive().to_string()),
+        ]
+    }
+
+    fn compliance(d: &UnitData, env: &Env) -> Vec<Line<'static>> {
+        let Some(l) = &d.lease else { return vec![Line::styled("No lease on record", theme::dim())] };
+        let deposits: Decimal = d
+            .ledger
+            .iter()
+            .filter(|e| e.category == "deposit" && e.trans_type == TransType::Charge)
+            .map(|e| e.amount)
+            .sum();
+        let mut lines = vec![
+            Line::styled("Lease", theme::bold()),
+            widgets::kv("Lease number", l.lease_number.clone()),
+            widgets::kv("Term", format!("{} – {}", l.lease_begin_date, format::opt_date(l.lease_end_date))),
+            widgets::kv(
+                "Lifecycle",
+                format!(
+                    "{} since {}",
+                    l.lease_status.label(),
+                    l.lease_status_changed_at.map_or("—".into(), |t| t.date_naive().to_string())
+                ),
+            ),
+            Line::styled("Security deposit", theme::bold()),
+            widgets::kv("On the lease", format::money(l.security_deposit)),
+            widgets::kv("Charged", format::money(deposits)),
+            Line::styled("Notice", theme::bold()),
+        ];
+        match l.notice_date {
+            Some(n) => {
+                lines.push(widgets::kv("Notice given", n.to_string()));
+                lines.push(widgets::kv("Move-out", format::opt_date(l.notice_move_out_date)));
+            }
+            None => lines.push(widgets::kv("Notice given", "no")),
+        }
+        if let Some(h) = l.holdover_start_date {
+            lines.push(widgets::kv("Holdover since", h.to_string()));
+        }
+        lines.push(Line::styled("Vendor insurance", theme::bold()));
+        if d.vendors.is_empty() {
+            lines.push(Line::styled("No vendors on this unit's work orders", theme::dim()));
+        }
+        for v in &d.vendors {
+            let state = match v.insurance_expiry {
+                Some(x) if x < env.today => format!("EXPIRED {x}"),
+                Some(x) => format!("valid to {x}"),
+                None => "no certificate".into(),
+            };
+            lines.push(widgets::kv(&widgets::fit(&v.name, 15), state));
+        }
+        lines
+    }
+}
+
+impl Screen for UnitDetail {
+    fn title(&self) -> String {
+        self.data.as_ref().map_or_else(|| "Unit".into(), |d| format!("Unit {}", d.unit.unit_number))
+    }
+    fn nav(&self) -> Nav {
+        Nav::Properties
+    }
+    fn bindings(&self) -> &'static [Binding] {
+        keys::UNIT
+    }
+    fn reload(&mut self, cx: &mut Cx) {
+        cx.request(Request::Unit { unit_id: self.unit_id });
+    }
+    fn on_action(&mut self, action: Action, cx: &mut Cx) {
+        match action {
+            Action::NextTab => {
+                self.tab = (self.tab + 1) % TABS.len();
+                self.scroll = 0;
+            }
+            Action::PrevTab => {
+                self.tab = (self.tab + TABS.len() - 1) % TABS.len();
+                self.scroll = 0;
+            }
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll += 1,
+            Action::OpenLease => {
+                if let Some(l) = self.data.as_ref().and_then(|d| d.lease.as_ref()) {
+                    cx.push(Box::new(LeaseDetail::new(l.id.to_string())));
+                }
+            }
+            _ => {}
+        }
+    }
+    fn on_data(&mut self, data: Data, _cx: &mut Cx) {
+        match data {
+            Data::Unit(d) => {
+                self.data = Some(d);
+                self.error = None;
+            }
+            Data::Error(e) => self.error = Some(e),
+            _ => {}
+        }
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, env: &Env) {
+        let Some(d) = &self.data else { return placeholder(f, area, &self.error) };
+        let [head, stats, tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(4), Constraint::Length(1), Constraint::Min(0)])
+                .areas(area);
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" Unit {} ", d.unit.unit_number), theme::bold()),
+                widgets::badge(self.status()),
+                Span::styled(format!("  {} · {}", d.property_name, d.building_name), theme::dim()),
+            ])),
+            head,
+        );
+        let cells = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(stats);
+        let stat = |title: &str, lines: Vec<Line<'static>>| {
+            Paragraph::new(lines).block(Block::bordered().title(format!(" {title} ")).border_style(theme::dim()))
+        };
+        let lease = d.lease.as_ref();
+        let rent = lease.map_or(d.unit.current_rent, |l| l.monthly_rent_amount);
+        f.render_widget(
+            stat(
+                "Rent",
+                vec![Line::styled(format::money(rent), theme::bold()), Line::styled("per month", theme::dim())],
+            ),
+            cells[0],
+        );
+        let tenant = d.tenant.as_ref().map_or("—".into(), |t| t.full_name());
+        f.render_widget(
+            stat(
+                "Tenant",
+                vec![
+                    Line::styled(widgets::fit(&tenant, 18), theme::bold()),
+                    Line::styled(lease.map_or(String::new(), |l| l.lease_number.clone()), theme::dim()),
+                ],
+            ),
+            cells[1],
+        );
+        let progress = match lease {
+            Some(l) => {
+                let p = lifecycle::progress(l, env.today);
+                vec![widgets::progress(&p, 6), Line::styled(widgets::fit(&p.dates, 20), theme::dim())]
+            }
+            None => vec![Line::styled("No lease", theme::dim())],
+        };
+        f.render_widget(stat("Lease progress", progress), cells[2]);
+        let owed = if d.balance > Decimal::ZERO { theme::error() } else { theme::bold() };
+        f.render_widget(
+            stat(
+                "Balance",
+                vec![
+                    Line::styled(format::money(d.balance), owed),
+                    Line::styled(if d.balance > Decimal::ZERO { "owed" } else { "paid up" }, theme::dim()),
+                ],
+            ),
+            cells[3],
+        );
+        f.render_widget(
+            Tabs::new(TABS.to_vec())
+                .select(self.tab)
+                .highlight_style(theme::selected().fg(theme::accent()))
+                .divider("│"),
+            tabs,
+        );
+        let block = Block::bordered().border_style(theme::dim());
+        match self.tab {
+            0 => f.render_widget(Paragraph::new(Self::overview(d, env)).block(block), body),
+            1 => f.render_widget(Paragraph::new(Self::tenant(d)).block(block), body),
+            2 => {
+                // Running balance, oldest first; only the visible window becomes rows.
+                let mut running = Decimal::ZERO;
+                let balances: Vec<Decimal> = d
+                    .ledger
+                    .iter()
+                    .map(|e| {
+                        match e.trans_type {
+                            TransType::Charge => running += e.amount,
+                            TransType::Payment => running -= e.amount,
+                        }
+                        running
+                    })
+                    .collect();
+                let height = usize::from(body.height.saturating_sub(3));
+                let first = self.scroll.min(d.ledger.len().saturating_sub(height));
+                let rows: Vec<Row> = d.ledger[first..]
+                    .iter()
+                    .zip(&balances[first..])
+                    .take(height)
+                    .map(|(e, bal)| {
+                        let (charge, payment) = match e.trans_type {
+                            TransType::Charge => (format::money(e.amount), String::new()),
+                            TransType::Payment => (String::new(), format::money(e.amount)),
+                        };
+                        Row::new(vec![
+                            e.trans_date.to_string(),
+                            widgets::fit(&e.description, 28),
+                            charge,
+                            payment,
+                            format::money(*bal),
+                        ])
+                    })
+                    .collect();
+                let t = Table::new(
+                    rows,
+                    [
+                        Constraint::Length(10),
+                        Constraint::Min(12),
+                        Constraint::Length(11),
+                        Constraint::Length(11),
+                        Constraint::Length(11),
+                    ],
+                )
+                .header(Row::new(["Date", "Description", "Charge", "Payment", "Balance"]).style(theme::bold()))
+                .block(block.title(format!(" Ledger · {} entries ", d.ledger.len())));
+                f.render_widget(t, body);
+            }
+            3 => {
+                let height = usize::from(body.height.saturating_sub(3));
+                let first = self.scroll.min(d.work_orders.len().saturating_sub(height));
+                let rows: Vec<Row> = d.work_orders[first..]
+                    .iter()
+                    .take(height)
+                    .map(|w| {
+                        Row::new(vec![
+                            w.requested_date.to_string(),
+                            widgets::fit(&w.title, 30),
+                            w.priority.label().to_string(),
+                            w.status.label().to_string(),
+                            format::money(w.cost),
+                        ])
+                    })
+                    .collect();
+                let t = Table::new(
+                    rows,
+                    [
+                        Constraint::Length(10),
+                        Constraint::Min(12),
+                        Constraint::Length(9),
+                        Constraint::Length(11),
+                        Constraint::Length(10),
+                    ],
+                )
+                .header(Row::new(["Requested", "Work order", "Priority", "Status", "Cost"]).style(theme::bold()))
+                .block(block.title(format!(" Work orders · {} ", d.work_orders.len())));
+                f.render_widget(t, body);
+            }
+            _ => {
+                let lines = Self::compliance(d, env);
+                let first = self.scroll.min(lines.len().saturating_sub(1));
+                f.render_widget(Paragraph::new(lines[first..].to_vec()).block(block), body);
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Whole-screen snapshots (ratatui `TestBackend` + insta) of every screen at 120×40 and 80×24,
+//! and key-sequence tests of the lifecycle actions, on the demo portfolio (seed 42) as of
+//! 2026-11-25 with a fixed clock, so every frame is deterministic.
+
+use chrono::NaiveDate;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::model::LeaseStatus;
+use unitcycle_core::store::{LeaseFilter, LeaseSort, Store};
+
+use super::{App, Env};
+
+const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+fn demo_store() -> Store {
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 120, seed: 42, today: today() }).unwrap();
+    store
+}
+
+/// The first lease (by lease number) in `status`.
+fn lease_in(store: &Store, status: LeaseStatus) -> String {
+    let filter = LeaseFilter { lease_status: vec![status], ..Default::default() };
+    let mut rows = store.lease_rows(&filter, LeaseSort::UnitNumber, 0, None).unwrap();
+    rows.sort_by(|a, b| a.lease.lease_number.cmp(&b.lease.lease_number));
+    rows[0].lease.lease_number.clone()
+}
+
+struct Harness {
+    app: App,
+    term: Terminal<TestBackend>,
+}
+
+impl Harness {
+    fn new(store: Store, (w, h): (u16, u16)) -> Harness {
+        let now = today().and_hms_opt(9, 30, 0).unwrap().and_utc();
+        let env = Env {
+            today: today(),
+            actor: "user:test@tui".into(),
+            db_label: "demo.db".into(),
+            now: Box::new(move || now),
+        };
+        let mut app = App::new(env, store);
+        app.settle();
+        Harness { app, term: Terminal::new(TestBackend::new(w, h)).unwrap() }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        self.app.settle();
+        self
+    }
+
+    /// Types text; `\n` is Enter, `\t` is Tab.
+    fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            let code = match c {
+                '\n' => KeyCode::Enter,
+                '\t' => KeyCode::Tab,
+                c => KeyCode::Char(c),
+            };
+            self.key(code);
+        }
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        self.term.draw(|f| self.app.draw(f)).unwrap();
+        let buf = self.term.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            let mut line = String::new();
+            for x in 0..buf.area.width {
+                line.push_str(buf[(x, y)].symbol());
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Snapshots the screen reached by `keys` at both sizes.
+fn snap(name: &str, keys: &str) {
+    for size in SIZES {
+        let mut h = Harness::new(demo_store(), size);
+        h.type_text(keys);
+        let text = h.screen();
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);
+    }
+}
+
+#[test]
+fn dashboard() {
+    snap("dashboard", "");
+}
+
+#[test]
+fn help_overlay() {
+    snap("help_overlay", "?");
+}
+
+#[test]
+fn properties() {
+    snap("properties", "2");
+}
+
+#[test]
+fn property_view() {
+    snap("property_view", "2\n");
+}
+
+#[test]
+fn property_view_cursor_moves() {
+    snap("property_view_moved", "2\nlllj");
+}
+
+#[test]
+fn unit_detail_tabs() {
+    snap("unit_overview", "2\n\n");
+    snap("unit_tenant", "2\n\n\t");
+    snap("unit_financials", "2\n\n\t\t");
+    snap("unit_maintenance", "2\n\n\t\t\t");
+    snap("unit_compliance", "2\n\n\t\t\t\t");
+}
+
+#[test]
+fn lifecycle_dashboard() {
+    snap("lifecycle", "3");
+    snap("lifecycle_notice_by_rent", "3fffss");
+    snap("lifecycle_expiring_30", "3e");
+}
+
+#[test]
+fn lease_detail() {
+    snap("lease_detail", "3\n");
+}
+
+#[test]
+fn search_opens_the_lease_table_filtered() {
+    let mut h = Harness::new(demo_store(), (120, 40));
+    h.type_text("/Garcia\n");
+    let s = h.screen();
+    assert!(s.contains("Search \"Garcia\""), "{s}");
+    assert!(s.contains("Garcia"), "{s}");
+}
+
+#[test]
+fn an_unknown_command_says_what_works() {
+    let mut h = Harness::new(demo_store(), (120, 40));
+    h.type_text(":frobnicate\n");
+    assert!(h.screen().contains("unknown command ':frobnicate' (try :lease L-000001"));
+}
+
+#[test]
+fn a_small_terminal_gets_a_message_not_a_crash() {
+    let mut h = Harness::new(demo_store(), (60, 20));
+    let s = h.screen();
+    assert!(s.contains("Terminal too small (need 80×24)"), "{s}");
+    insta::assert_snapshot!("too_small_60x20", s);
+    // Growing the terminal brings the app back.
+    h.term.backend_mut().resize(120, 40);
+    h.term.resize(ratatui::layout::Rect::new(0, 0, 120, 40)).unwrap();
+    assert!(h.screen().contains("Leases by lifecycle state"));
+}
+
+#[test]
+fn give_notice_flow_ends_with_the_new_state_and_log_row_on_screen() {
+    let store = demo_store();
+    let number = lease_in(&store, LeaseStatus::Active);
+    for size in SIZES {
+        let mut h = Harness::new(demo_store(), size);
+        h.type_text(&format!(":lease {number}\n"));
+        assert!(h.screen().contains(" Active "), "starts active");
+        h.type_text("n");
+        let form = h.screen();
+        assert!(form.contains("Give notice") && form.contains("2026-11-25") && form.contains("2026-12-25"), "{form}");
+        insta::assert_snapshot!(format!("give_notice_form_{}x{}", size.0, size.1), form);
+        h.type_text("\t\tRelocating for work\n");
+        let confirm = h.screen();
+        assert!(confirm.contains("Give notice on lease"), "{confirm}");
+        insta::assert_snapshot!(format!("give_notice_confirm_{}x{}", size.0, size.1), confirm);
+        h.type_text("y");
+        let done = h.screen();
+        assert!(done.contains("Notice Given"), "{done}");
+        assert!(done.contains("2026-11-25 09:30 Active → Notice Given"), "{done}");
+        assert!(done.contains("Relocating for work · user:test@tui"), "{done}");
+        assert!(done.contains("Saved: Active → Notice Given"), "{done}");
+        insta::assert_snapshot!(format!("give_notice_done_{}x{}", size.0, size.1), done);
+    }
+}
+
+#[test]
+fn the_notice_form_validates_each_field_inline() {
+    let store = demo_store();
+    let number = lease_in(&store, LeaseStatus::Active);
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":lease {number}\nn\t"));
+    for _ in 0..10 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("2026-02-30\n");
+    let s = h.screen();
+    assert!(s.contains("invalid date '2026-02-30': expected YYYY-MM-DD"), "{s}");
+    for _ in 0..10 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("2026-11-01\n");
+    let s = h.screen();
+    assert!(s.contains("notice_move_out_date (2026-11-01) must be on or after notice_date"), "{s}");
+    // Esc leaves the form without changing anything.
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Notice Given"));
+}
+
+#[test]
+fn refused_actions_are_shown_inline() {
+    let store = demo_store();
+    let number = lease_in(&store, LeaseStatus::Notice);
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":lease {number}\nn"));
+    assert!(h.screen().contains("Notice has already been given for this lease."));
+    h.type_text("m");
+    assert!(h.screen().contains("Cannot convert a lease with notice given to month-to-month."));
+}
+
+#[test]
+fn convert_and_mark_vacant_are_confirmed_then_applied() {
+    let store = demo_store();
+    let active = lease_in(&store, LeaseStatus::Active);
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":lease {active}\nm"));
+    assert!(h.screen().contains("Convert lease"));
+    h.key(KeyCode::Esc);
+    let s = h.screen();
+    assert!(s.contains("Cancelled: nothing was changed") && !s.contains("Month-to-Month"), "{s}");
+    h.type_text("my");
+    assert!(h.screen().contains("Active → Month-to-Month"));
+    // Month-to-month → notice → vacant.
+    h.type_text("n\ny");
+    h.type_text("v");
+    let s = h.screen();
+    assert!(s.contains("Mark vacant lease"), "{s}");
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Notice Given → Vacant"), "{s}");
+}
+
+#[test]
+fn paging_the_lease_table_reaches_the_last_lease() {
+    let store = demo_store();
+    let total = store.count_leases(&LeaseFilter::default()).unwrap();
+    let mut h = Harness::new(store, (80, 24));
+    h.type_text("3G");
+    let s = h.screen();
+    assert!(s.contains(&format!("Lease {total} of {total}")), "{s}");
+    h.type_text("g");
+    assert!(h.screen().contains(&format!("Lease 1 of {total}")));
+}

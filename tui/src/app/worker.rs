@@ -1,0 +1,225 @@
+//! The background worker: one thread owns the [`Store`], runs queries and lifecycle actions,
+//! and reports back over a channel, so drawing never waits on the database.
+
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
+use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
+use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
+use uuid::Uuid;
+
+/// Which screen asked; the answer goes back to it (if it is still open).
+pub type ScreenId = u64;
+
+#[derive(Debug, Clone)]
+pub enum Request {
+    Meta,
+    Kpis {
+        today: NaiveDate,
+    },
+    Properties,
+    /// A property by id or name prefix, with its unit grid.
+    Property {
+        key: String,
+        today: NaiveDate,
+    },
+    Unit {
+        unit_id: Uuid,
+    },
+    LeasePage {
+        seq: u64,
+        filter: LeaseFilter,
+        sort: LeaseSort,
+        offset: usize,
+        limit: usize,
+        /// Also count the matching leases and their lifecycle stats (when the filter changed).
+        totals: Option<NaiveDate>,
+    },
+    Expiring {
+        today: NaiveDate,
+        days: i64,
+        limit: usize,
+    },
+    /// A lease by id or lease number.
+    Lease {
+        key: String,
+    },
+    Apply {
+        lease_id: Uuid,
+        action: LifecycleAction,
+        actor: String,
+        now: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct PropertyData {
+    pub property: Property,
+    pub stats: LifecycleStats,
+    pub grid: PropertyGrid,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnitData {
+    pub unit: Unit,
+    pub property_name: String,
+    pub building_name: String,
+    pub lease: Option<Lease>,
+    pub tenant: Option<Tenant>,
+    /// The current lease's ledger, oldest first.
+    pub ledger: Vec<LedgerEntry>,
+    pub balance: Decimal,
+    pub work_orders: Vec<WorkOrder>,
+    /// Vendors assigned to this unit's work orders (for insurance facts).
+    pub vendors: Vec<Vendor>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LeaseData {
+    pub row: LeaseListRow,
+    pub log: Vec<LeaseStatusLog>,
+    pub balance: Decimal,
+}
+
+#[derive(Debug, Clone)]
+pub enum Data {
+    Meta { synced: bool },
+    Kpis(PortfolioKpis),
+    Properties(Vec<Property>),
+    Property(Box<PropertyData>),
+    Unit(Box<UnitData>),
+    LeasePage { seq: u64, offset: usize, rows: Vec<LeaseListRow>, totals: Option<(u64, LifecycleStats)> },
+    Expiring(Vec<LeaseListRow>),
+    Lease(Box<LeaseData>),
+    Applied { transition: Box<Transition> },
+    Error(String),
+}
+
+pub struct Worker {
+    tx: Sender<(ScreenId, Request)>,
+    rx: Receiver<(ScreenId, Data)>,
+    pending: usize,
+}
+
+impl Worker {
+    pub fn spawn(mut store: Store) -> Worker {
+        let (req_tx, req_rx) = mpsc::channel::<(ScreenId, Request)>();
+        let (data_tx, data_rx) = mpsc::channel();
+        thread::spawn(move || {
+            for (id, req) in req_rx {
+                let data = answer(&mut store, req).unwrap_or_else(|e| Data::Error(e.to_string()));
+                if data_tx.send((id, data)).is_err() {
+                    break;
+                }
+            }
+        });
+        Worker { tx: req_tx, rx: data_rx, pending: 0 }
+    }
+
+    pub fn send(&mut self, id: ScreenId, req: Request) {
+        if self.tx.send((id, req)).is_ok() {
+            self.pending += 1;
+        }
+    }
+
+    /// Answers that have arrived, without waiting.
+    pub fn try_recv(&mut self) -> Option<(ScreenId, Data)> {
+        let got = self.rx.try_recv().ok();
+        if got.is_some() {
+            self.pending -= 1;
+        }
+        got
+    }
+
+    /// Waits up to `timeout` for the next answer while any request is outstanding.
+    pub fn recv_timeout(&mut self, timeout: Duration) -> Option<(ScreenId, Data)> {
+        if self.pending == 0 {
+            return None;
+        }
+        match self.rx.recv_timeout(timeout) {
+            Ok(got) => {
+                self.pending -= 1;
+                Some(got)
+            }
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+}
+
+fn answer(store: &mut Store, req: Request) -> Result<Data, StoreError> {
+    Ok(match req {
+        Request::Meta => Data::Meta { synced: store.has_sync_state()? },
+        Request::Kpis { today } => Data::Kpis(store.portfolio_kpis(today)?),
+        Request::Properties => Data::Properties(store.properties()?),
+        Request::Property { key, today } => {
+            let property = store.find_property(&key)?;
+            let filter = LeaseFilter { property: Some(property.id), ..Default::default() };
+            let stats = store.lifecycle_stats(&filter, today)?;
+            let grid = store.property_grid(property.id)?;
+            Data::Property(Box::new(PropertyData { property, stats, grid }))
+        }
+        Request::Unit { unit_id } => {
+            let unit = store.unit(unit_id)?;
+            let property_name = store.property(unit.property_id)?.name;
+            let building_name = match unit.building_id {
+                Some(b) => store.buildings(unit.property_id)?.into_iter().find(|x| x.id == b).map(|x| x.name),
+                None => None,
+            }
+            .unwrap_or_default();
+            let lease = store.current_lease_for_unit(unit_id)?;
+            let (tenant, ledger, balance) = match &lease {
+                Some(l) => {
+                    let ledger: Vec<LedgerEntry> =
+                        store.ledger(l.tenant_id, None)?.into_iter().filter(|e| e.lease_id == Some(l.id)).collect();
+                    (Some(store.tenant(l.tenant_id)?), ledger, store.lease_balance(l.id)?)
+                }
+                None => (None, Vec::new(), Decimal::ZERO),
+            };
+            let work_orders = store.work_orders(unit_id)?;
+            let vendors = store
+                .vendors()?
+                .into_iter()
+                .filter(|v| work_orders.iter().any(|w| w.assigned_vendor_id == Some(v.id)))
+                .collect();
+            Data::Unit(Box::new(UnitData {
+                unit,
+                property_name,
+                building_name,
+                lease,
+                tenant,
+                ledger,
+                balance,
+                work_orders,
+                vendors,
+            }))
+        }
+        Request::LeasePage { seq, filter, sort, offset, limit, totals } => {
+            let totals = match totals {
+                Some(today) => Some((store.count_leases(&filter)?, store.lifecycle_stats(&filter, today)?)),
+                None => None,
+            };
+            let rows = store.lease_page(&filter, sort, offset, limit)?;
+            Data::LeasePage { seq, offset, rows, totals }
+        }
+        Request::Expiring { today, days, limit } => Data::Expiring(store.expiring_leases(today, days, limit)?),
+        Request::Lease { key } => {
+            let lease = store.find_lease(&key)?;
+            let row = store.lease_row(lease.id)?;
+            let log = store.status_log(lease.id)?;
+            let balance = store.lease_balance(lease.id)?;
+            Data::Lease(Box::new(LeaseData { row, log, balance }))
+        }
+        Request::Apply { lease_id, action, actor, now } => {
+            let (_, transition) = store.apply_lifecycle_action(lease_id, &action, &actor, now)?;
+            Data::Applied { transition: Box::new(transition) }
+        }
+    })
+}
