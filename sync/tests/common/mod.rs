@@ -84,8 +84,25 @@ impl TestDb {
         auth::login(&self.pool, email, PASSWORD, now()).await.unwrap().unwrap().0
     }
 
-    pub async fn finish(self) {
+    pub async fn finish(mut self) {
         self.pool.close();
         pg::drop_database(&admin_url(), &self.name).await.unwrap();
+        self.name.clear();
+    }
+}
+
+/// A test that panicked before `finish` still drops its database.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if self.name.is_empty() {
+            return;
+        }
+        self.pool.close();
+        let name = std::mem::take(&mut self.name);
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(pg::drop_database(&admin_url(), &name))
+        })
+        .join();
     }
 }
