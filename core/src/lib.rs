@@ -3,8 +3,10 @@
 //!
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
+pub mod blobs;
 pub mod demo;
 pub mod format;
+pub mod inspections;
 pub mod jobs;
 pub mod lifecycle;
 pub mod migrations;

@@ -24,11 +24,13 @@ macro_rules! migrations {
 /// Migrations for device replicas (SQLite).
 pub const SQLITE: &[Migration] = migrations!("sqlite":
     1 => "0001_base.sql",
+    4 => "0004_move_in_inspection.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
 pub const POSTGRES: &[Migration] = migrations!("postgres":
     1 => "0001_base.sql",
+    4 => "0004_move_in_inspection.sql",
 );
 
 /// The table that records which migrations a database has had.

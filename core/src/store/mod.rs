@@ -4,6 +4,7 @@
 //! as decimal text so nothing is ever rounded through a float.
 
 mod entities;
+mod inspections;
 mod job_runs;
 mod leases;
 
@@ -18,6 +19,7 @@ pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,
 };
+pub use inspections::{AnalysisRun, InspectionFilter, InspectionListRow};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 
 use crate::lifecycle::LifecycleError;
@@ -38,6 +40,10 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Inspection(#[from] crate::inspections::InspectionError),
+    #[error(transparent)]
+    Blob(#[from] crate::blobs::BlobError),
     #[error("the lease changed while this action was being applied (it is now {now}); reload and try again")]
     Conflict { now: String },
     #[error("stored data is unreadable: {0}")]
