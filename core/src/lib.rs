@@ -11,4 +11,5 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
+pub mod pdf;
 pub mod store;
