@@ -5,6 +5,7 @@
 //! Building a document is pure: it takes the data and `generated_at` and returns bytes.
 
 pub mod condition_report;
+pub mod letter;
 
 use printpdf::{
     Color, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfParseOptions,
