@@ -386,3 +386,21 @@ fn the_plan_preview_sums_to_the_balance() {
     h.type_text("\n");
     assert!(h.screen().contains("Plan offered: 4 installments"));
 }
+
+#[test]
+fn the_unit_header_shows_churn_and_the_collections_badge_opens_the_case() {
+    use unitcycle_core::collections::CaseStatus;
+    use unitcycle_core::store::CaseFilter;
+    let store = ai_store();
+    let filter = CaseFilter { status: vec![CaseStatus::Open], ..Default::default() };
+    let case = store.collection_cases(&filter).unwrap().into_iter().max_by_key(|c| c.days_overdue).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.app.push(Box::new(super::screens::unit::UnitDetail::new(case.unit_id)));
+    h.app.settle();
+    let s = h.screen();
+    assert!(s.contains("Collections ●●●●●"), "{s}");
+    insta::assert_snapshot!("unit_with_case_120x40", s);
+    h.type_text("C");
+    let s = h.screen();
+    assert!(s.contains("Timeline · 1 actions"), "{s}");
+}
