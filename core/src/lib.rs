@@ -10,6 +10,7 @@ pub mod collections_jobs;
 pub mod command_center;
 pub mod command_center_jobs;
 pub mod demo;
+pub mod documents;
 pub mod format;
 pub mod inspections;
 pub mod jobs;

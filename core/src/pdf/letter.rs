@@ -140,7 +140,9 @@ mod tests {
         let bytes = letter(&LetterInput { banner: Some("FINAL NOTICE".into()), ..input() }, at).unwrap();
         assert!(bytes.starts_with(b"%PDF"));
         let text = super::super::page_texts(&bytes).unwrap().join("\n");
-        for needle in ["Harbor View Apartments", "Dear Maria", "$1,150.00", "FINAL NOTICE", "Re: Your lease renewal offer"] {
+        for needle in
+            ["Harbor View Apartments", "Dear Maria", "$1,150.00", "FINAL NOTICE", "Re: Your lease renewal offer"]
+        {
             assert!(text.contains(needle), "{needle} missing from {text}");
         }
     }

@@ -11,7 +11,6 @@ use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
-use unitcycle_core::outbox::{self, DeliveryChannel, NewMessage};
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
@@ -425,7 +424,7 @@ fn names(store: &Store, unit: Uuid, tenant: Uuid, property: Uuid) -> Result<Name
     })
 }
 
-/// One renewal workflow step; sending queues the letter as an email in the same transaction.
+/// One renewal workflow step; sending queues the letter (with its PDF) in the same transaction.
 fn renewal_step(
     store: &mut Store,
     id: Uuid,
@@ -433,29 +432,5 @@ fn renewal_step(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let rec = store.renewal(id)?;
-    let tenant = store.tenant(rec.tenant_id)?;
-    let (name, email) = (tenant.full_name(), tenant.email.clone());
-    let on_send = |tx: &rusqlite::Transaction<'_>, r: &RenewalRecommendation| {
-        outbox::enqueue(
-            tx,
-            &NewMessage {
-                idempotency_key: format!("renewal:{}:send", r.id),
-                channel: DeliveryChannel::Email,
-                recipient_name: name.clone(),
-                recipient: email.clone(),
-                subject: "Your lease renewal offer".into(),
-                body: r.renewal_letter_text.clone(),
-                attachment_sha256: None,
-                attachment_name: None,
-                related_type: "renewal_recommendation".into(),
-                related_id: Some(r.id),
-                scheduled_for: now,
-            },
-            now,
-        )
-        .map(|_| ())
-    };
-    renewals_jobs::apply_renewal_action(store, id, action, actor, now, &on_send)?;
-    Ok(())
+    renewals_jobs::renewal_step(store, id, action, actor, now).map(|_| ())
 }
