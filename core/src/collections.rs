@@ -560,6 +560,40 @@ pub struct CollectionAction {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl CollectionAction {
+    #[allow(clippy::too_many_arguments)]
+    /// A timeline entry written now: a message (drafted by `ai_provider`, empty when a person
+    /// wrote it) or a system event.
+    pub fn new(
+        case_id: uuid::Uuid,
+        action_type: ActionType,
+        escalation_level: u8,
+        channel: Channel,
+        message_text: String,
+        tone_used: &str,
+        ai_provider: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        let sent = matches!(channel, Channel::Sms | Channel::Email | Channel::Letter);
+        CollectionAction {
+            id: uuid::Uuid::new_v4(),
+            case_id,
+            action_type,
+            escalation_level,
+            channel,
+            message_text,
+            tone_used: tone_used.to_string(),
+            ai_generated: !ai_provider.is_empty(),
+            ai_provider: ai_provider.to_string(),
+            sent_at: sent.then_some(now),
+            delivered: false,
+            opened: false,
+            response_received: false,
+            created_at: now,
+        }
+    }
+}
+
 /// `collection_payment_plan` with its installments.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaymentPlan {
@@ -573,6 +607,20 @@ pub struct PaymentPlan {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub installments: Vec<Installment>,
+}
+
+impl PaymentPlan {
+    /// The installment schedule as `plan_progress` reads it.
+    pub fn schedule(&self) -> Vec<InstallmentPlan> {
+        self.installments
+            .iter()
+            .map(|i| InstallmentPlan {
+                installment_number: i.installment_number,
+                amount: i.amount,
+                due_date: i.due_date,
+            })
+            .collect()
+    }
 }
 
 /// `collection_plan_installment`.

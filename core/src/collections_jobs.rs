@@ -259,22 +259,16 @@ fn send_step(
             if first {
                 let recorded = store::insert_action(
                     tx,
-                    &collections::CollectionAction {
-                        id: Uuid::new_v4(),
-                        case_id: case.id,
-                        action_type: step.action_type,
-                        escalation_level: step.level,
-                        channel: *ch,
-                        message_text: draft.text.clone(),
-                        tone_used: tone.as_str().into(),
-                        ai_generated: true,
-                        ai_provider: draft.provider.clone(),
-                        sent_at: Some(now),
-                        delivered: false,
-                        opened: false,
-                        response_received: false,
-                        created_at: now,
-                    },
+                    &collections::CollectionAction::new(
+                        case.id,
+                        step.action_type,
+                        step.level,
+                        *ch,
+                        draft.text.clone(),
+                        tone.as_str(),
+                        &draft.provider,
+                        now,
+                    ),
                 )?;
                 if !recorded {
                     return Ok(false);
@@ -310,15 +304,7 @@ fn send_step(
 /// Whether a case on a plan is keeping it (paid toward the plan = plan total − balance).
 fn plan_in_good_standing(store: &Store, case: &CollectionCase, today: NaiveDate) -> Result<bool> {
     let Some(plan) = store.payment_plan(case.id)? else { return Ok(false) };
-    let schedule: Vec<collections::InstallmentPlan> = plan
-        .installments
-        .iter()
-        .map(|i| collections::InstallmentPlan {
-            installment_number: i.installment_number,
-            amount: i.amount,
-            due_date: i.due_date,
-        })
-        .collect();
+    let schedule = plan.schedule();
     let paid = (plan.total_amount - case.current_balance).max(Decimal::ZERO);
     Ok(!collections::plan_progress(&schedule, paid, today).missed)
 }
@@ -465,22 +451,16 @@ pub fn offer_plan(
         store::insert_plan(tx, &plan)?;
         store::insert_action(
             tx,
-            &collections::CollectionAction {
-                id: Uuid::new_v4(),
+            &collections::CollectionAction::new(
                 case_id,
-                action_type: collections::ActionType::Note,
-                escalation_level: updated.escalation_level,
-                channel: collections::Channel::Email,
-                message_text: draft.text.clone(),
-                tone_used: tone.as_str().into(),
-                ai_generated: true,
-                ai_provider: draft.provider.clone(),
-                sent_at: Some(now),
-                delivered: false,
-                opened: false,
-                response_received: false,
-                created_at: now,
-            },
+                collections::ActionType::Note,
+                updated.escalation_level,
+                collections::Channel::Email,
+                draft.text.clone(),
+                tone.as_str(),
+                &draft.provider,
+                now,
+            ),
         )?;
         outbox::enqueue(
             tx,
@@ -531,15 +511,7 @@ pub fn record_payment(
         case.resolved_at = Some(now);
     }
     if let Some(p) = plan.as_mut() {
-        let schedule: Vec<collections::InstallmentPlan> = p
-            .installments
-            .iter()
-            .map(|i| collections::InstallmentPlan {
-                installment_number: i.installment_number,
-                amount: i.amount,
-                due_date: i.due_date,
-            })
-            .collect();
+        let schedule = p.schedule();
         let paid = (p.total_amount - case.current_balance).max(Decimal::ZERO);
         let progress = collections::plan_progress(&schedule, paid, now.date_naive());
         for (i, (status, _)) in p.installments.iter_mut().zip(progress.statuses) {
@@ -587,22 +559,16 @@ pub fn record_payment(
         )?;
         store::insert_action(
             tx,
-            &collections::CollectionAction {
-                id: Uuid::new_v4(),
+            &collections::CollectionAction::new(
                 case_id,
-                action_type: collections::ActionType::PaymentReceived,
-                escalation_level: case.escalation_level,
-                channel: collections::Channel::System,
-                message_text: text.clone(),
-                tone_used: String::new(),
-                ai_generated: false,
-                ai_provider: String::new(),
-                sent_at: None,
-                delivered: false,
-                opened: false,
-                response_received: false,
-                created_at: now,
-            },
+                collections::ActionType::PaymentReceived,
+                case.escalation_level,
+                collections::Channel::System,
+                text.clone(),
+                "",
+                "",
+                now,
+            ),
         )?;
         if let Some(p) = &plan {
             store::update_plan(tx, p, now)?;
@@ -630,22 +596,16 @@ pub fn add_note(
     store.transaction(|tx| {
         store::insert_action(
             tx,
-            &collections::CollectionAction {
-                id: Uuid::new_v4(),
+            &collections::CollectionAction::new(
                 case_id,
-                action_type: collections::ActionType::Note,
-                escalation_level: case.escalation_level,
-                channel: collections::Channel::System,
-                message_text: text.to_string(),
-                tone_used: String::new(),
-                ai_generated: false,
-                ai_provider: String::new(),
-                sent_at: None,
-                delivered: false,
-                opened: false,
-                response_received: false,
-                created_at: now,
-            },
+                collections::ActionType::Note,
+                case.escalation_level,
+                collections::Channel::System,
+                text.to_string(),
+                "",
+                "",
+                now,
+            ),
         )?;
         store::update_case(tx, &case)
     })?;
