@@ -104,6 +104,43 @@ pub const ROUTES: &[RouteDoc] = &[
     ("get", "/api/v1/sync/counts", "Row counts per table in the caller's scope", true, None, "Counts"),
     ("put", "/api/v1/blobs/{sha256}", "Upload a content-addressed blob", true, Some("Binary"), "BlobStored"),
     ("get", "/api/v1/blobs/{sha256}", "Download a blob", true, None, "Binary"),
+    (
+        "get",
+        "/api/v1/renewals/",
+        "Renewal recommendations, highest churn first; filters status, churn_risk_level, property, lease",
+        true,
+        None,
+        "RenewalPage",
+    ),
+    ("get", "/api/v1/renewals/dashboard-stats/", "Renewal pipeline statistics", true, None, "RenewalStats"),
+    (
+        "post",
+        "/api/v1/renewals/run-scan/",
+        "Run the renewal scan now over the caller's properties",
+        true,
+        None,
+        "ScanResult",
+    ),
+    ("get", "/api/v1/renewals/{id}/", "One renewal recommendation", true, None, "Renewal"),
+    (
+        "post",
+        "/api/v1/renewals/{id}/approve/",
+        "Approve a pending recommendation, optionally at another rent",
+        true,
+        Some("Approve"),
+        "Renewal",
+    ),
+    ("post", "/api/v1/renewals/{id}/send/", "Send the approved offer (queued by email)", true, None, "Renewal"),
+    ("post", "/api/v1/renewals/{id}/accept/", "The tenant accepted: renew the lease", true, None, "Renewal"),
+    ("post", "/api/v1/renewals/{id}/decline/", "The tenant declined the offer", true, None, "Renewal"),
+    (
+        "post",
+        "/api/v1/renewals/{id}/generate-letter/",
+        "Redraft the renewal letter through the AI gateway",
+        true,
+        None,
+        "Renewal",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -111,7 +148,7 @@ fn schemas() -> Value {
     let date = json!({"type": "string", "format": "date"});
     let date_opt = json!({"type": ["string", "null"], "format": "date"});
     let int_opt = json!({"type": ["integer", "null"]});
-    json!({
+    let mut base = json!({
         "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
         "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
         "Row": {"type": "object", "description": "A row of the table, keyed by column name (money as decimal strings)."},
@@ -165,6 +202,46 @@ fn schemas() -> Value {
         "BlobStored": {"type": "object", "properties": {"sha256": {"type": "string"}, "size_bytes": {"type": "integer"},
             "created": {"type": "boolean"}}},
         "Binary": {"type": "string", "format": "binary"}
+    });
+    for extra in [renewal_schemas()] {
+        if let (Value::Object(all), Value::Object(extra)) = (&mut base, extra) {
+            all.extend(extra);
+        }
+    }
+    base
+}
+
+/// Schemas of the renewal endpoints (spec 1.2).
+fn renewal_schemas() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    json!({
+        "Renewal": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "lease": {"type": "string", "format": "uuid"},
+            "tenant": {"type": "string", "format": "uuid"}, "unit": {"type": "string", "format": "uuid"},
+            "property": {"type": "string", "format": "uuid"}, "churn_score": {"type": "number"},
+            "churn_risk_level": {"enum": ["low", "medium", "high", "critical"]},
+            "churn_factors": {"type": "object", "additionalProperties": {"type": "number"}},
+            "current_rent": {"type": "string"}, "market_rent": {"type": "string"},
+            "recommended_rent": {"type": "string"}, "rent_increase_pct": {"type": "number"},
+            "rent_strategy": {"type": "string"}, "rent_reasoning": {"type": "string"},
+            "recommended_term_months": {"type": "integer"}, "recommended_lease_start": date,
+            "recommended_lease_end": date, "renewal_letter_text": {"type": "string"},
+            "letter_provider": {"type": "string"},
+            "status": {"enum": ["pending", "approved", "sent", "accepted", "declined", "expired"]},
+            "status_display": {"type": "string"}, "reviewed_by": {"type": "string"}}},
+        "RenewalPage": {"type": "object", "required": ["count", "next", "previous", "results"], "properties": {
+            "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Renewal"}}}},
+        "Approve": {"type": "object", "properties": {"recommended_rent": {"type": ["string", "number", "null"]}}},
+        "RenewalStats": {"type": "object", "properties": {
+            "total_pending": {"type": "integer"}, "total_approved": {"type": "integer"},
+            "total_sent": {"type": "integer"}, "total_accepted": {"type": "integer"},
+            "total_declined": {"type": "integer"}, "acceptance_rate": {"type": "number"},
+            "avg_churn_score": {"type": "number"}, "projected_annual_revenue_increase": {"type": "number"},
+            "avg_rent_increase_pct": {"type": "number"},
+            "by_risk_level": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+        "ScanResult": {"type": "object", "properties": {"created": {"type": "integer"}, "expired": {"type": "integer"},
+            "detail": {"type": "string"}}}
     })
 }
 

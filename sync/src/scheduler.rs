@@ -1,17 +1,21 @@
 //! The server's schedule (spec `CELERY_BEAT_SCHEDULE`): the 02:00 UTC lifecycle
-//! classification. Any number of servers may share one database; each scheduled run happens
+//! classification and the 03:00 renewal scan. Any number of servers may share one database; each scheduled run happens
 //! exactly once per day: the first server to take the job's advisory lock runs it and records
 //! the run in `job_run` (a partial unique index on (job_name, run_date) backs this up); the
 //! others see the recorded run and skip.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use deadpool_postgres::Pool;
 use serde_json::json;
+use unitcycle_core::ai::Gateway;
 use unitcycle_core::jobs::Job;
 use unitcycle_core::lifecycle;
 use uuid::Uuid;
 
 use crate::pg::{self, ApplyError, PgError, Result};
+use crate::pg_renewals;
 use crate::server::Clock;
 use crate::tables;
 
@@ -35,7 +39,7 @@ pub fn next_run_after(now: DateTime<Utc>) -> DateTime<Utc> {
     }
 }
 
-fn lock_id(job: &str) -> i64 {
+pub fn lock_id(job: &str) -> i64 {
     // A stable 63-bit id per job name (FNV-1a).
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in job.bytes() {
@@ -109,40 +113,103 @@ pub async fn run_daily_classification(pool: &Pool, today: NaiveDate, now: DateTi
 }
 
 /// Records a failed run (the transaction of the run itself was rolled back).
-async fn record_failure(pool: &Pool, today: NaiveDate, now: DateTime<Utc>, error: &str) -> Result<()> {
+async fn record_failure(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<Utc>, error: &str) -> Result<()> {
     pool.get()
         .await?
         .execute(
             "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary)
              VALUES ($1, $2, $3, $4, $4, 'failed', $5)",
-            &[&Uuid::new_v4(), &Job::ClassifyLeaseStatuses.name(), &today, &now, &error],
+            &[&Uuid::new_v4(), &job.name(), &today, &now, &error],
         )
         .await?;
     Ok(())
 }
 
-/// The scheduler loop: sleeps until 02:00 UTC, runs the day's jobs, repeats. Also runs at
-/// start-up if today's run is missing and 02:00 has passed (a server that was down catches up).
-pub async fn run_forever(pool: Pool, clock: Clock) {
-    let mut due = clock.now();
-    loop {
-        let wait = (due - clock.now()).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
-        let now = clock.now();
-        let today = now.date_naive();
-        if now >= next_run_after(now) - Duration::days(1) {
-            match run_daily_classification(&pool, today, now).await {
-                Ok(RunOutcome::Ran { summary, .. }) => tracing::info!(%today, %summary, "lifecycle classification ran"),
-                Ok(RunOutcome::Skipped) => tracing::debug!(%today, "lifecycle classification already handled"),
-                Err(e) => {
-                    tracing::error!(%today, error = %e, "lifecycle classification failed");
-                    if let Err(e) = record_failure(&pool, today, now, &e.to_string()).await {
-                        tracing::error!(error = %e, "cannot record the failed run");
-                    }
-                }
+/// A scheduled job of the server (spec `CELERY_BEAT_SCHEDULE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// 02:00 UTC: the lifecycle classification.
+    Lifecycle,
+    /// 03:00 UTC: the renewal scan.
+    RenewalScan,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 2] = [Slot::Lifecycle, Slot::RenewalScan];
+
+    /// The time of day a daily slot runs.
+    pub fn time(self) -> NaiveTime {
+        let (h, m) = match self {
+            Slot::Lifecycle => (2, 0),
+            Slot::RenewalScan => (3, 0),
+        };
+        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    }
+}
+
+/// The next slot time strictly after `now` and the slots due then.
+pub fn next_slots_after(now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Slot>) {
+    let mut best: Option<(DateTime<Utc>, Vec<Slot>)> = None;
+    for day in [now.date_naive(), now.date_naive() + Duration::days(1)] {
+        for slot in Slot::ALL {
+            let at = day.and_time(slot.time()).and_utc();
+            if at <= now {
+                continue;
+            }
+            match &mut best {
+                Some((t, slots)) if *t == at => slots.push(slot),
+                Some((t, _)) if *t < at => {}
+                _ => best = Some((at, vec![slot])),
             }
         }
-        due = next_run_after(clock.now());
+    }
+    best.unwrap_or((now + Duration::days(1), Vec::new()))
+}
+
+/// Runs one slot's job, logging the outcome (each job runs once per day across servers).
+async fn run_slot(pool: &Pool, gateway: &Arc<Gateway>, slot: Slot, now: DateTime<Utc>) {
+    let today = now.date_naive();
+    match slot {
+        Slot::Lifecycle => match run_daily_classification(pool, today, now).await {
+            Ok(RunOutcome::Ran { summary, .. }) => tracing::info!(%today, %summary, "lifecycle classification ran"),
+            Ok(RunOutcome::Skipped) => tracing::debug!(%today, "lifecycle classification already handled"),
+            Err(e) => {
+                tracing::error!(%today, error = %e, "lifecycle classification failed");
+                if let Err(e) = record_failure(pool, Job::ClassifyLeaseStatuses, today, now, &e.to_string()).await {
+                    tracing::error!(error = %e, "cannot record the failed run");
+                }
+            }
+        },
+        Slot::RenewalScan => match pg_renewals::scheduled_scan(pool, gateway, today, now).await {
+            Ok(Some(r)) => tracing::info!(%today, summary = %r.summary(), "renewal scan ran"),
+            Ok(None) => tracing::debug!(%today, "renewal scan already handled"),
+            Err(e) => {
+                tracing::error!(%today, error = %e, "renewal scan failed");
+                if let Err(e) = record_failure(pool, Job::RenewalScan, today, now, &e.to_string()).await {
+                    tracing::error!(error = %e, "cannot record the failed run");
+                }
+            }
+        },
+    }
+}
+
+/// The scheduler loop: sleeps until the next slot, runs its jobs, repeats. At start-up it runs
+/// every daily job whose time has passed today (a server that was down catches up; a job that
+/// already ran today is skipped).
+pub async fn run_forever(pool: Pool, clock: Clock, gateway: Arc<Gateway>) {
+    let start = clock.now();
+    for slot in Slot::ALL {
+        if start.date_naive().and_time(slot.time()).and_utc() <= start {
+            run_slot(&pool, &gateway, slot, start).await;
+        }
+    }
+    loop {
+        let (due, slots) = next_slots_after(clock.now());
+        tokio::time::sleep((due - clock.now()).to_std().unwrap_or_default()).await;
+        let now = clock.now();
+        for slot in slots {
+            run_slot(&pool, &gateway, slot, now).await;
+        }
     }
 }
 
@@ -163,5 +230,12 @@ mod tests {
         ] {
             assert_eq!(next_run_after(at(now)), at(next), "{now}");
         }
+    }
+
+    #[test]
+    fn the_renewal_scan_runs_at_three_after_the_classification_at_two() {
+        assert_eq!(next_slots_after(at("2026-03-28T01:00:00Z")), (at("2026-03-28T02:00:00Z"), vec![Slot::Lifecycle]));
+        assert_eq!(next_slots_after(at("2026-03-28T02:00:00Z")), (at("2026-03-28T03:00:00Z"), vec![Slot::RenewalScan]));
+        assert_eq!(next_slots_after(at("2026-03-28T03:00:00Z")).0, at("2026-03-29T02:00:00Z"));
     }
 }

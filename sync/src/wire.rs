@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
+use unitcycle_core::renewals::{RenewalDashboardStats, RenewalRecommendation};
 use uuid::Uuid;
 
 /// Every error body: `{"detail": "..."}`.
@@ -282,4 +283,121 @@ mod tests {
         let back: Mutation = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
     }
+}
+
+// --- renewals (spec 1.2) -------------------------------------------------------------------
+
+/// `RenewalRecommendationSerializer`: money as decimal strings, scores and percentages as numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalWire {
+    pub id: Uuid,
+    pub lease: Uuid,
+    pub tenant: Uuid,
+    pub unit: Uuid,
+    pub property: Uuid,
+    pub churn_score: f64,
+    pub churn_risk_level: String,
+    pub churn_factors: std::collections::BTreeMap<String, f64>,
+    pub current_rent: String,
+    pub market_rent: String,
+    pub recommended_rent: String,
+    pub rent_increase_pct: f64,
+    pub rent_strategy: String,
+    pub rent_reasoning: String,
+    pub recommended_term_months: u32,
+    pub recommended_lease_start: NaiveDate,
+    pub recommended_lease_end: NaiveDate,
+    pub renewal_letter_text: String,
+    pub renewal_letter_generated_at: Option<DateTime<Utc>>,
+    pub letter_provider: String,
+    pub status: String,
+    pub status_display: String,
+    pub reviewed_by: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&RenewalRecommendation> for RenewalWire {
+    fn from(r: &RenewalRecommendation) -> Self {
+        let p = &r.plan;
+        RenewalWire {
+            id: r.id,
+            lease: r.lease_id,
+            tenant: r.tenant_id,
+            unit: r.unit_id,
+            property: r.property_id,
+            churn_score: p.churn_score,
+            churn_risk_level: p.churn_risk_level.as_str().into(),
+            churn_factors: p.churn_factors.entries().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            current_rent: p.current_rent.to_string(),
+            market_rent: p.market_rent.to_string(),
+            recommended_rent: p.recommended_rent.to_string(),
+            rent_increase_pct: p.rent_increase_pct,
+            rent_strategy: p.rent_strategy.as_str().into(),
+            rent_reasoning: p.rent_reasoning.clone(),
+            recommended_term_months: p.recommended_term_months,
+            recommended_lease_start: p.recommended_lease_start,
+            recommended_lease_end: p.recommended_lease_end,
+            renewal_letter_text: r.renewal_letter_text.clone(),
+            renewal_letter_generated_at: r.renewal_letter_generated_at,
+            letter_provider: r.letter_provider.clone(),
+            status: r.status.as_str().into(),
+            status_display: r.status.label().into(),
+            reviewed_by: r.reviewed_by.clone(),
+            reviewed_at: r.reviewed_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /api/v1/renewals/{id}/approve/` (optional): a different rent to offer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApproveRequest {
+    #[serde(default)]
+    pub recommended_rent: Option<rust_decimal::Decimal>,
+}
+
+/// `GET /api/v1/renewals/dashboard-stats/` exactly as the spec shows it (numbers as numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalStatsWire {
+    pub total_pending: u64,
+    pub total_approved: u64,
+    pub total_sent: u64,
+    pub total_accepted: u64,
+    pub total_declined: u64,
+    pub acceptance_rate: f64,
+    pub avg_churn_score: f64,
+    pub projected_annual_revenue_increase: f64,
+    pub avg_rent_increase_pct: f64,
+    pub by_risk_level: std::collections::BTreeMap<String, u64>,
+}
+
+impl From<&RenewalDashboardStats> for RenewalStatsWire {
+    fn from(s: &RenewalDashboardStats) -> Self {
+        RenewalStatsWire {
+            total_pending: s.total_pending,
+            total_approved: s.total_approved,
+            total_sent: s.total_sent,
+            total_accepted: s.total_accepted,
+            total_declined: s.total_declined,
+            acceptance_rate: s.acceptance_rate,
+            avg_churn_score: s.avg_churn_score,
+            projected_annual_revenue_increase: rust_decimal::prelude::ToPrimitive::to_f64(
+                &s.projected_annual_revenue_increase,
+            )
+            .unwrap_or(0.0),
+            avg_rent_increase_pct: s.avg_rent_increase_pct,
+            by_risk_level: s.by_risk_level.clone(),
+        }
+    }
+}
+
+/// Answer of `POST /api/v1/renewals/run-scan/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanResponse {
+    pub created: usize,
+    pub expired: usize,
+    pub detail: String,
 }
