@@ -141,6 +141,35 @@ pub const ROUTES: &[RouteDoc] = &[
         None,
         "Renewal",
     ),
+    (
+        "get",
+        "/api/v1/collections/",
+        "Collection cases, most overdue first; filters status, property, tenant, escalation_level, days_overdue__gte",
+        true,
+        None,
+        "CasePage",
+    ),
+    ("get", "/api/v1/collections/dashboard-stats/", "Collections statistics", true, None, "CollectionsStats"),
+    ("get", "/api/v1/collections/{id}/", "Case detail with actions timeline and plan", true, None, "CaseDetail"),
+    ("get", "/api/v1/collections/{id}/actions/", "All actions for a case", true, None, "CaseActions"),
+    ("post", "/api/v1/collections/{id}/send-reminder/", "Send the next escalation step now", true, None, "CaseDetail"),
+    (
+        "post",
+        "/api/v1/collections/{id}/offer-plan/",
+        "Offer a payment plan (installments, start_date)",
+        true,
+        Some("OfferPlan"),
+        "CaseDetail",
+    ),
+    (
+        "post",
+        "/api/v1/collections/{id}/record-payment/",
+        "Record a payment (amount, paid_on) on the ledger and the case",
+        true,
+        Some("RecordPayment"),
+        "Payment",
+    ),
+    ("post", "/api/v1/collections/{id}/escalate/", "Escalate to legal", true, None, "CaseDetail"),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -203,7 +232,7 @@ fn schemas() -> Value {
             "created": {"type": "boolean"}}},
         "Binary": {"type": "string", "format": "binary"}
     });
-    for extra in [renewal_schemas()] {
+    for extra in [renewal_schemas(), collection_schemas()] {
         if let (Value::Object(all), Value::Object(extra)) = (&mut base, extra) {
             all.extend(extra);
         }
@@ -242,6 +271,44 @@ fn renewal_schemas() -> Value {
             "by_risk_level": {"type": "object", "additionalProperties": {"type": "integer"}}}},
         "ScanResult": {"type": "object", "properties": {"created": {"type": "integer"}, "expired": {"type": "integer"},
             "detail": {"type": "string"}}}
+    })
+}
+
+/// Schemas of the collections endpoints (spec 1.3).
+fn collection_schemas() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    let case = json!({"type": "object", "properties": {
+        "id": {"type": "string", "format": "uuid"}, "tenant": {"type": "string", "format": "uuid"},
+        "lease": {"type": "string", "format": "uuid"}, "unit": {"type": "string", "format": "uuid"},
+        "property": {"type": "string", "format": "uuid"}, "original_amount_due": {"type": "string"},
+        "current_balance": {"type": "string"}, "late_fee_total": {"type": "string"},
+        "days_overdue": {"type": "integer"}, "due_date": date, "escalation_level": {"type": "integer"},
+        "tenant_risk_profile": {"enum": ["good_history", "standard", "repeat_offender", "chronic"]},
+        "tone": {"enum": ["friendly", "firm", "formal", "legal"]},
+        "status": {"enum": ["open", "payment_plan", "paid", "escalated", "written_off"]}}});
+    let action = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "action_type": {"type": "string"}, "escalation_level": {"type": "integer"},
+        "channel": {"type": "string"}, "message_text": {"type": "string"}, "tone_used": {"type": "string"},
+        "ai_generated": {"type": "boolean"}, "ai_provider": {"type": "string"}}});
+    json!({
+        "Case": case,
+        "CasePage": {"type": "object", "properties": {"count": {"type": "integer"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}},
+        "CaseActions": {"type": "array", "items": action},
+        "CaseDetail": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {
+            "actions": {"type": "array", "items": action}, "payment_plan": {"type": ["object", "null"]}}}]},
+        "OfferPlan": {"type": "object", "required": ["installments", "start_date"], "properties": {
+            "installments": {"type": "integer", "minimum": 2, "maximum": 12}, "start_date": date}},
+        "RecordPayment": {"type": "object", "required": ["amount"], "properties": {
+            "amount": {"type": ["string", "number"]}, "paid_on": date}},
+        "Payment": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {
+            "new_balance": {"type": "string"}, "overpayment": {"type": "string"}, "paid_in_full": {"type": "boolean"}}}]},
+        "CollectionsStats": {"type": "object", "properties": {
+            "open_cases": {"type": "integer"}, "total_outstanding": {"type": "number"},
+            "on_payment_plan": {"type": "integer"}, "escalated": {"type": "integer"},
+            "paid_last_30_days": {"type": "integer"}, "collected_last_30_days": {"type": "number"},
+            "avg_days_overdue": {"type": "number"}, "by_escalation_level": {"type": "object"},
+            "by_risk_profile": {"type": "object"}}}
     })
 }
 

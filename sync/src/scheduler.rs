@@ -1,5 +1,6 @@
 //! The server's schedule (spec `CELERY_BEAT_SCHEDULE`): the 02:00 UTC lifecycle
-//! classification and the 03:00 renewal scan. Any number of servers may share one database; each scheduled run happens
+//! classification, the 03:00 renewal scan, the 08:00 collections scan and the collections
+//! escalation engine every 4 hours at :30. Any number of servers may share one database; each scheduled run happens
 //! exactly once per day: the first server to take the job's advisory lock runs it and records
 //! the run in `job_run` (a partial unique index on (job_name, run_date) backs this up); the
 //! others see the recorded run and skip.
@@ -15,9 +16,9 @@ use unitcycle_core::lifecycle;
 use uuid::Uuid;
 
 use crate::pg::{self, ApplyError, PgError, Result};
-use crate::pg_renewals;
 use crate::server::Clock;
 use crate::tables;
+use crate::{pg_collections, pg_renewals};
 
 /// What one call to `run_daily_classification` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,18 +133,29 @@ pub enum Slot {
     Lifecycle,
     /// 03:00 UTC: the renewal scan.
     RenewalScan,
+    /// 08:00 UTC: the collections scan.
+    CollectionsScan,
+    /// Every 4 hours at :30 (00:30, 04:30, …): the collections escalation engine.
+    Escalation,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 2] = [Slot::Lifecycle, Slot::RenewalScan];
+    pub const ALL: [Slot; 4] = [Slot::Lifecycle, Slot::RenewalScan, Slot::CollectionsScan, Slot::Escalation];
 
-    /// The time of day a daily slot runs.
-    pub fn time(self) -> NaiveTime {
-        let (h, m) = match self {
-            Slot::Lifecycle => (2, 0),
-            Slot::RenewalScan => (3, 0),
-        };
-        NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
+    /// The times of day a slot runs.
+    pub fn times(self) -> Vec<NaiveTime> {
+        let at = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
+        match self {
+            Slot::Lifecycle => vec![at(2, 0)],
+            Slot::RenewalScan => vec![at(3, 0)],
+            Slot::CollectionsScan => vec![at(8, 0)],
+            Slot::Escalation => (0..24).step_by(4).map(|h| at(h, 30)).collect(),
+        }
+    }
+
+    /// Daily jobs run once per day (and catch up at start-up); the escalation engine repeats.
+    pub fn is_daily(self) -> bool {
+        self != Slot::Escalation
     }
 }
 
@@ -152,14 +164,16 @@ pub fn next_slots_after(now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Slot>) {
     let mut best: Option<(DateTime<Utc>, Vec<Slot>)> = None;
     for day in [now.date_naive(), now.date_naive() + Duration::days(1)] {
         for slot in Slot::ALL {
-            let at = day.and_time(slot.time()).and_utc();
-            if at <= now {
-                continue;
-            }
-            match &mut best {
-                Some((t, slots)) if *t == at => slots.push(slot),
-                Some((t, _)) if *t < at => {}
-                _ => best = Some((at, vec![slot])),
+            for time in slot.times() {
+                let at = day.and_time(time).and_utc();
+                if at <= now {
+                    continue;
+                }
+                match &mut best {
+                    Some((t, slots)) if *t == at => slots.push(slot),
+                    Some((t, _)) if *t < at => {}
+                    _ => best = Some((at, vec![slot])),
+                }
             }
         }
     }
@@ -190,6 +204,21 @@ async fn run_slot(pool: &Pool, gateway: &Arc<Gateway>, slot: Slot, now: DateTime
                 }
             }
         },
+        Slot::CollectionsScan => match pg_collections::scheduled_scan(pool, today, now).await {
+            Ok(Some(r)) => tracing::info!(%today, summary = %r.summary(), "collections scan ran"),
+            Ok(None) => tracing::debug!(%today, "collections scan already handled"),
+            Err(e) => {
+                tracing::error!(%today, error = %e, "collections scan failed");
+                if let Err(e) = record_failure(pool, Job::CollectionsScan, today, now, &e.to_string()).await {
+                    tracing::error!(error = %e, "cannot record the failed run");
+                }
+            }
+        },
+        Slot::Escalation => match pg_collections::escalation_engine(pool, gateway, today, now).await {
+            Ok(Some(r)) => tracing::info!(sent = r.sent, paused = r.paused, "escalation engine ran"),
+            Ok(None) => tracing::debug!("escalation engine running elsewhere"),
+            Err(e) => tracing::error!(error = %e, "escalation engine failed"),
+        },
     }
 }
 
@@ -198,8 +227,8 @@ async fn run_slot(pool: &Pool, gateway: &Arc<Gateway>, slot: Slot, now: DateTime
 /// already ran today is skipped).
 pub async fn run_forever(pool: Pool, clock: Clock, gateway: Arc<Gateway>) {
     let start = clock.now();
-    for slot in Slot::ALL {
-        if start.date_naive().and_time(slot.time()).and_utc() <= start {
+    for slot in Slot::ALL.into_iter().filter(|s| s.is_daily()) {
+        if slot.times().iter().any(|t| start.date_naive().and_time(*t).and_utc() <= start) {
             run_slot(&pool, &gateway, slot, start).await;
         }
     }
@@ -236,6 +265,12 @@ mod tests {
     fn the_renewal_scan_runs_at_three_after_the_classification_at_two() {
         assert_eq!(next_slots_after(at("2026-03-28T01:00:00Z")), (at("2026-03-28T02:00:00Z"), vec![Slot::Lifecycle]));
         assert_eq!(next_slots_after(at("2026-03-28T02:00:00Z")), (at("2026-03-28T03:00:00Z"), vec![Slot::RenewalScan]));
-        assert_eq!(next_slots_after(at("2026-03-28T03:00:00Z")).0, at("2026-03-29T02:00:00Z"));
+        assert_eq!(next_slots_after(at("2026-03-28T03:00:00Z")), (at("2026-03-28T04:30:00Z"), vec![Slot::Escalation]));
+        assert_eq!(
+            next_slots_after(at("2026-03-28T07:00:00Z")),
+            (at("2026-03-28T08:00:00Z"), vec![Slot::CollectionsScan])
+        );
+        assert_eq!(next_slots_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
+        assert_eq!(next_slots_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-29T00:30:00Z"));
     }
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use unitcycle_core::collections::{CollectionAction, CollectionCase, CollectionsDashboardStats, PaymentPlan};
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
 use unitcycle_core::renewals::{RenewalDashboardStats, RenewalRecommendation};
@@ -400,4 +401,215 @@ pub struct ScanResponse {
     pub created: usize,
     pub expired: usize,
     pub detail: String,
+}
+
+// --- collections (spec 1.3) ----------------------------------------------------------------
+
+fn money_number(d: rust_decimal::Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+}
+
+/// `CollectionCaseSerializer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseWire {
+    pub id: Uuid,
+    pub tenant: Uuid,
+    pub lease: Uuid,
+    pub unit: Uuid,
+    pub property: Uuid,
+    pub original_amount_due: String,
+    pub current_balance: String,
+    pub late_fee_total: String,
+    pub days_overdue: i64,
+    pub due_date: NaiveDate,
+    pub escalation_level: u8,
+    pub tenant_risk_profile: String,
+    pub tone: String,
+    pub status: String,
+    pub status_display: String,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub assigned_to: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&CollectionCase> for CaseWire {
+    fn from(c: &CollectionCase) -> Self {
+        CaseWire {
+            id: c.id,
+            tenant: c.tenant_id,
+            lease: c.lease_id,
+            unit: c.unit_id,
+            property: c.property_id,
+            original_amount_due: c.original_amount_due.to_string(),
+            current_balance: c.current_balance.to_string(),
+            late_fee_total: c.late_fee_total.to_string(),
+            days_overdue: c.days_overdue,
+            due_date: c.due_date,
+            escalation_level: c.escalation_level,
+            tenant_risk_profile: c.tenant_risk_profile.as_str().into(),
+            tone: c.tone.as_str().into(),
+            status: c.status.as_str().into(),
+            status_display: c.status.label().into(),
+            resolved_at: c.resolved_at,
+            assigned_to: c.assigned_to.clone(),
+            notes: c.notes.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// `CollectionActionSerializer` (one timeline entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionActionWire {
+    pub id: Uuid,
+    pub case: Uuid,
+    pub action_type: String,
+    pub action_type_display: String,
+    pub escalation_level: u8,
+    pub channel: String,
+    pub message_text: String,
+    pub tone_used: String,
+    pub ai_generated: bool,
+    pub ai_provider: String,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub delivered: bool,
+    pub opened: bool,
+    pub response_received: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&CollectionAction> for CollectionActionWire {
+    fn from(a: &CollectionAction) -> Self {
+        CollectionActionWire {
+            id: a.id,
+            case: a.case_id,
+            action_type: a.action_type.as_str().into(),
+            action_type_display: a.action_type.label().into(),
+            escalation_level: a.escalation_level,
+            channel: a.channel.as_str().into(),
+            message_text: a.message_text.clone(),
+            tone_used: a.tone_used.clone(),
+            ai_generated: a.ai_generated,
+            ai_provider: a.ai_provider.clone(),
+            sent_at: a.sent_at,
+            delivered: a.delivered,
+            opened: a.opened,
+            response_received: a.response_received,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstallmentWire {
+    pub installment_number: u32,
+    pub amount: String,
+    pub due_date: NaiveDate,
+    pub paid_date: Option<NaiveDate>,
+    pub status: String,
+}
+
+/// `PaymentPlanSerializer` with its installments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanWire {
+    pub id: Uuid,
+    pub case: Uuid,
+    pub total_amount: String,
+    pub num_installments: u32,
+    pub installment_amount: String,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub installments: Vec<InstallmentWire>,
+}
+
+impl From<&PaymentPlan> for PlanWire {
+    fn from(p: &PaymentPlan) -> Self {
+        PlanWire {
+            id: p.id,
+            case: p.case_id,
+            total_amount: p.total_amount.to_string(),
+            num_installments: p.num_installments,
+            installment_amount: p.installment_amount.to_string(),
+            start_date: p.start_date,
+            status: p.status.as_str().into(),
+            installments: p
+                .installments
+                .iter()
+                .map(|i| InstallmentWire {
+                    installment_number: i.installment_number,
+                    amount: i.amount.to_string(),
+                    due_date: i.due_date,
+                    paid_date: i.paid_date,
+                    status: i.status.as_str().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/v1/collections/{id}/`: the case with its actions timeline and plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetailWire {
+    #[serde(flatten)]
+    pub case: CaseWire,
+    pub actions: Vec<CollectionActionWire>,
+    pub payment_plan: Option<PlanWire>,
+}
+
+/// Body of `POST /offer-plan/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfferPlanRequest {
+    pub installments: u32,
+    pub start_date: NaiveDate,
+}
+
+/// Body of `POST /record-payment/` (`paid_on` defaults to today).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordPaymentRequest {
+    pub amount: rust_decimal::Decimal,
+    #[serde(default)]
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// Answer of `POST /record-payment/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentWire {
+    #[serde(flatten)]
+    pub case: CaseWire,
+    pub new_balance: String,
+    pub overpayment: String,
+    pub paid_in_full: bool,
+}
+
+/// `GET /api/v1/collections/dashboard-stats/` (amounts as numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionsStatsWire {
+    pub open_cases: u64,
+    pub total_outstanding: f64,
+    pub on_payment_plan: u64,
+    pub escalated: u64,
+    pub paid_last_30_days: u64,
+    pub collected_last_30_days: f64,
+    pub avg_days_overdue: f64,
+    pub by_escalation_level: std::collections::BTreeMap<String, u64>,
+    pub by_risk_profile: std::collections::BTreeMap<String, u64>,
+}
+
+impl From<&CollectionsDashboardStats> for CollectionsStatsWire {
+    fn from(s: &CollectionsDashboardStats) -> Self {
+        CollectionsStatsWire {
+            open_cases: s.open_cases,
+            total_outstanding: money_number(s.total_outstanding),
+            on_payment_plan: s.on_payment_plan,
+            escalated: s.escalated,
+            paid_last_30_days: s.paid_last_30_days,
+            collected_last_30_days: money_number(s.collected_last_30_days),
+            avg_days_overdue: s.avg_days_overdue,
+            by_escalation_level: s.by_escalation_level.clone(),
+            by_risk_profile: s.by_risk_profile.clone(),
+        }
+    }
 }
