@@ -2,6 +2,7 @@
 //! SQLite replica in step with it. Only this crate knows the HTTP wire format (`wire`).
 
 pub mod api_collections;
+pub mod api_command_center;
 pub mod api_renewals;
 pub mod auth;
 pub mod bench;
@@ -9,6 +10,7 @@ pub mod client;
 pub mod openapi;
 pub mod pg;
 pub mod pg_collections;
+pub mod pg_command_center;
 pub mod pg_renewals;
 pub mod pgdomain;
 pub mod scheduler;

@@ -170,6 +170,14 @@ pub const ROUTES: &[RouteDoc] = &[
         "Payment",
     ),
     ("post", "/api/v1/collections/{id}/escalate/", "Escalate to legal", true, None, "CaseDetail"),
+    (
+        "get",
+        "/api/v1/portfolio/command-center/",
+        "Unit table; filters lifecycle_state (comma list), property_id, risk_level, min_rent, max_rent, days_to_event, sort_by, page",
+        true,
+        None,
+        "CommandCenter",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -232,7 +240,7 @@ fn schemas() -> Value {
             "created": {"type": "boolean"}}},
         "Binary": {"type": "string", "format": "binary"}
     });
-    for extra in [renewal_schemas(), collection_schemas()] {
+    for extra in [renewal_schemas(), collection_schemas(), command_center_schemas()] {
         if let (Value::Object(all), Value::Object(extra)) = (&mut base, extra) {
             all.extend(extra);
         }
@@ -309,6 +317,26 @@ fn collection_schemas() -> Value {
             "paid_last_30_days": {"type": "integer"}, "collected_last_30_days": {"type": "number"},
             "avg_days_overdue": {"type": "number"}, "by_escalation_level": {"type": "object"},
             "by_risk_profile": {"type": "object"}}}
+    })
+}
+
+/// Schemas of the command center (spec 1.4).
+fn command_center_schemas() -> Value {
+    json!({
+        "CommandCenter": {"type": "object", "required": ["units", "total", "page", "pages", "summary"], "properties": {
+            "units": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"}, "unit_number": {"type": "string"},
+                "property_id": {"type": "string", "format": "uuid"}, "property_name": {"type": "string"},
+                "lifecycle_state": {"enum": ["active", "month_to_month", "notice", "vacant"]},
+                "tenant_name": {"type": ["string", "null"]}, "rent": {"type": "string"},
+                "market_rent": {"type": "string"}, "days_to_event": {"type": ["integer", "null"]},
+                "risk_level": {"type": ["string", "null"]},
+                "ai_action": {"type": ["object", "null"], "properties": {"action_type": {"type": "string"},
+                    "label": {"type": "string"}, "confidence_score": {"type": ["number", "null"]}}}}}},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+            "summary": {"type": "object", "properties": {"active_count": {"type": "integer"},
+                "mtm_count": {"type": "integer"}, "notice_count": {"type": "integer"},
+                "vacant_count": {"type": "integer"}}}}}
     })
 }
 

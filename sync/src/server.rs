@@ -233,6 +233,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/blobs/{sha256}", get(get_blob).put(put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
         .merge(crate::api_renewals::routes())
         .merge(crate::api_collections::routes())
+        .merge(crate::api_command_center::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .with_state(state)

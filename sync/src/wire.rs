@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, CollectionsDashboardStats, PaymentPlan};
+use unitcycle_core::command_center::{Row as CommandCenterRow, Summary as CommandCenterSummary};
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
 use unitcycle_core::renewals::{RenewalDashboardStats, RenewalRecommendation};
@@ -612,4 +613,82 @@ impl From<&CollectionsDashboardStats> for CollectionsStatsWire {
             by_risk_profile: s.by_risk_profile.clone(),
         }
     }
+}
+
+// --- command center (spec 1.4) -------------------------------------------------------------
+
+/// The top pending AI action of a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiActionWire {
+    pub action_type: String,
+    pub label: String,
+    pub confidence_score: Option<f64>,
+}
+
+/// One unit row of `GET /api/v1/portfolio/command-center/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandCenterUnitWire {
+    pub id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub property_name: String,
+    pub lifecycle_state: String,
+    pub tenant_name: Option<String>,
+    pub rent: String,
+    pub market_rent: String,
+    pub days_to_event: Option<i64>,
+    pub risk_level: Option<String>,
+    pub ai_action: Option<AiActionWire>,
+}
+
+impl From<&CommandCenterRow> for CommandCenterUnitWire {
+    fn from(r: &CommandCenterRow) -> Self {
+        CommandCenterUnitWire {
+            id: r.unit_id,
+            unit_number: r.unit_number.clone(),
+            property_id: r.property_id,
+            property_name: r.property_name.clone(),
+            lifecycle_state: r.lifecycle_state.as_str().into(),
+            tenant_name: r.tenant_name.clone(),
+            rent: r.rent.to_string(),
+            market_rent: r.market_rent.to_string(),
+            days_to_event: r.days_to_event,
+            risk_level: r.risk_level.clone(),
+            ai_action: r.ai_action.map(|a| AiActionWire {
+                action_type: a.as_str().into(),
+                label: a.label().into(),
+                confidence_score: r.ai_confidence,
+            }),
+        }
+    }
+}
+
+/// `summary` of the command center: counts per lifecycle state of the filtered units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandCenterSummaryWire {
+    pub active_count: u64,
+    pub mtm_count: u64,
+    pub notice_count: u64,
+    pub vacant_count: u64,
+}
+
+impl From<&CommandCenterSummary> for CommandCenterSummaryWire {
+    fn from(s: &CommandCenterSummary) -> Self {
+        CommandCenterSummaryWire {
+            active_count: s.active_count,
+            mtm_count: s.mtm_count,
+            notice_count: s.notice_count,
+            vacant_count: s.vacant_count,
+        }
+    }
+}
+
+/// `GET /api/v1/portfolio/command-center/` (spec JSON: `units, total, page, pages, summary`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandCenterWire {
+    pub units: Vec<CommandCenterUnitWire>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub summary: CommandCenterSummaryWire,
 }

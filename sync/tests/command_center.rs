@@ -1,0 +1,107 @@
+//! The portfolio command center on the central server (spec 1.4): filters, sorting, the
+//! summary and pages at page size, page size + 1 and zero rows.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use serde_json::Value;
+use unitcycle_sync::pg_collections;
+
+const URL: &str = "/api/v1/portfolio/command-center/";
+
+async fn get(app: &axum::Router, token: &str, query: &str) -> Value {
+    let (s, v) = call(app, Method::GET, &format!("{URL}{query}"), Some(token), None).await;
+    assert_eq!(s, StatusCode::OK, "{query}: {v}");
+    v
+}
+
+fn units(v: &Value) -> &Vec<Value> {
+    v["units"].as_array().unwrap()
+}
+
+fn rent(u: &Value) -> f64 {
+    u["rent"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_sorting_summary_and_pages() {
+    let db = TestDb::new("cc", 400).await;
+    pg_collections::scheduled_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+
+    let (s, _) = call(&app, Method::GET, URL, None, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    let unit_count: i64 = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one("SELECT COUNT(*) FROM units_unit WHERE property_id = $1", &[&db.properties[0]])
+        .await
+        .unwrap()
+        .get(0);
+    let n = unit_count as u64;
+    assert!(n > 2);
+
+    // The default page: 50 units, every unit of the granted property counted in the summary.
+    let all = get(&app, &a, "").await;
+    let mut keys: Vec<&str> = all.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["page", "pages", "summary", "total", "units"]);
+    assert_eq!((all["total"].as_u64(), all["page"].as_u64()), (Some(n), Some(1)));
+    assert_eq!(all["pages"].as_u64(), Some(n.div_ceil(50)));
+    assert_eq!(units(&all).len() as u64, n.min(50));
+    let summary = &all["summary"];
+    let summed: u64 = ["active_count", "mtm_count", "notice_count", "vacant_count"]
+        .iter()
+        .map(|k| summary[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(summed, n);
+    assert!(units(&all).iter().all(|u| u["property_id"] == serde_json::json!(db.properties[0])));
+    // Default sort: days to event, soonest first, units without an event last.
+    let days: Vec<Option<i64>> = units(&all).iter().map(|u| u["days_to_event"].as_i64()).collect();
+    let firsts: Vec<i64> = days.iter().map_while(|d| *d).collect();
+    assert!(firsts.windows(2).all(|w| w[0] <= w[1]));
+    assert!(days[firsts.len()..].iter().all(Option::is_none));
+
+    // Pages at exactly the page size, page size + 1 and zero rows.
+    let exact = get(&app, &a, &format!("?page_size={n}")).await;
+    assert_eq!((exact["pages"].as_u64(), units(&exact).len() as u64), (Some(1), n));
+    let (s, _) = call(&app, Method::GET, &format!("{URL}?page_size={n}&page=2"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let one_over = get(&app, &a, &format!("?page_size={}&page=2", n - 1)).await;
+    assert_eq!((one_over["pages"].as_u64(), units(&one_over).len()), (Some(2), 1));
+    let none = get(&app, &a, "?min_rent=999999").await;
+    assert_eq!((none["total"].as_u64(), none["pages"].as_u64(), units(&none).len()), (Some(0), Some(1), 0));
+    assert_eq!(none["summary"]["active_count"], 0);
+    let (s, _) = call(&app, Method::GET, &format!("{URL}?min_rent=999999&page=2"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Lifecycle states (multi), rent range, sort, property scope, risk level.
+    let some = get(&app, &a, &format!("?lifecycle_state=active,notice&page_size={n}")).await;
+    assert!(units(&some).iter().all(|u| u["lifecycle_state"] == "active" || u["lifecycle_state"] == "notice"));
+    assert_eq!((some["summary"]["mtm_count"].as_u64(), some["summary"]["vacant_count"].as_u64()), (Some(0), Some(0)));
+    assert_eq!(
+        some["total"].as_u64().unwrap(),
+        summary["active_count"].as_u64().unwrap() + summary["notice_count"].as_u64().unwrap()
+    );
+    let by_rent = get(&app, &a, &format!("?sort_by=rent&min_rent=1000&max_rent=2000&page_size={n}")).await;
+    let rents: Vec<f64> = units(&by_rent).iter().map(rent).collect();
+    assert!(!rents.is_empty() && rents.iter().all(|r| (1000.0..=2000.0).contains(r)));
+    assert!(rents.windows(2).all(|w| w[0] <= w[1]));
+    let desc = get(&app, &a, "?sort_by=-rent").await;
+    assert!(units(&desc).windows(2).all(|w| rent(&w[0]) >= rent(&w[1])));
+    let other = get(&app, &a, &format!("?property_id={}", db.properties[1])).await;
+    assert_eq!(other["total"], 0);
+    let risky = get(&app, &a, &format!("?risk_level=standard&page_size={n}")).await;
+    assert!(units(&risky).iter().all(|u| u["risk_level"] == "standard"));
+    for bad in ["?lifecycle_state=gone", "?sort_by=height", "?min_rent=lots", "?property_id=x", "?page=0"] {
+        let (s, v) = call(&app, Method::GET, &format!("{URL}{bad}"), Some(&a), None).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {v}");
+        assert!(v["detail"].is_string());
+    }
+    db.finish().await;
+}
