@@ -118,7 +118,7 @@ impl Method {
         }
     }
 
-    fn channels(self) -> &'static [Channel] {
+    pub fn channels(self) -> &'static [Channel] {
         match self {
             Method::Email => &[Channel::Email],
             Method::Sms => &[Channel::Sms],
@@ -153,6 +153,72 @@ pub struct BulkResult {
     pub messages_queued: usize,
 }
 
+/// The outbox key of one unit's message on one channel of a bulk request.
+pub fn bulk_message_key(request_id: &str, action_type: ActionType, unit_id: Uuid, channel: Channel) -> String {
+    format!("{}:{}", command_center::bulk_item_key(request_id, action_type, unit_id), channel.as_str())
+}
+
+/// The rent a rent-increase notice proposes: the queued suggestion, else the market rent capped
+/// at +8% (whole dollars).
+pub fn proposed_increase(
+    suggested: Option<&serde_json::Value>,
+    market_rent: Decimal,
+    current_rent: Decimal,
+) -> Decimal {
+    suggested
+        .and_then(|v| {
+            v.as_str().and_then(|s| s.parse::<Decimal>().ok()).or_else(|| v.as_f64().and_then(Decimal::from_f64_retain))
+        })
+        .unwrap_or_else(|| market_rent.min(current_rent * Decimal::new(108, 2)).round_dp(0))
+}
+
+/// The SMS version of a renewal offer (the full letter goes by email or post).
+pub fn renewal_sms(to: &crate::ai::letters::Recipient, plan: &renewals::RenewalPlan) -> String {
+    format!(
+        "{}: your renewal offer for unit {} is {}/mo for {} months. Details sent by email/letter.",
+        to.property_name,
+        to.unit_number,
+        crate::format::money(plan.recommended_rent),
+        plan.recommended_term_months
+    )
+}
+
+/// A rent-increase notice: effective in 30 days, answer within 14.
+pub fn rent_increase_input(
+    to: &crate::ai::letters::Recipient,
+    current_rent: Decimal,
+    new_rent: Decimal,
+    today: NaiveDate,
+    channel: Channel,
+) -> RentIncreaseInput {
+    RentIncreaseInput {
+        recipient: to.clone(),
+        current_rent,
+        new_rent,
+        effective_date: today + Duration::days(30),
+        respond_by: today + Duration::days(14),
+        today,
+        channel,
+    }
+}
+
+/// A move-out inspection notice: the inspection three days out.
+pub fn move_out_input(
+    to: &crate::ai::letters::Recipient,
+    lease: &crate::model::Lease,
+    today: NaiveDate,
+    channel: Channel,
+) -> MoveOutInspectionInput {
+    MoveOutInspectionInput {
+        recipient: to.clone(),
+        move_out_date: lease.notice_move_out_date,
+        inspection_date: today + Duration::days(3),
+        inspection_time: None,
+        today,
+        channel,
+    }
+}
+
 /// One unit's part of a bulk action, drafted and ready to write.
 struct Prepared {
     queue_item: Option<Uuid>,
@@ -177,11 +243,7 @@ fn prepare(
     let queue_item = store.ai_queue(Some(unit_id), Some(req.action_type))?.into_iter().next();
     let send_at = req.scheduled_for.unwrap_or(now);
     let message = |channel: Channel, subject: String, body: String, related: (&str, Uuid)| NewMessage {
-        idempotency_key: format!(
-            "{}:{}",
-            command_center::bulk_item_key(&req.request_id, req.action_type, unit_id),
-            channel.as_str()
-        ),
+        idempotency_key: bulk_message_key(&req.request_id, req.action_type, unit_id, channel),
         channel,
         recipient_name: tenant.full_name(),
         recipient: if channel == Channel::Sms { tenant.phone.clone() } else { tenant.email.clone() },
@@ -213,17 +275,7 @@ fn prepare(
             let letter = renewals_jobs::draft_renewal_letter(store, gateway, &lease, &plan, today, now)?;
             let id = Uuid::new_v4();
             for ch in req.method.channels() {
-                let body = if *ch == Channel::Sms {
-                    format!(
-                        "{}: your renewal offer for unit {} is {}/mo for {} months. Details sent by email/letter.",
-                        to.property_name,
-                        to.unit_number,
-                        crate::format::money(plan.recommended_rent),
-                        plan.recommended_term_months
-                    )
-                } else {
-                    letter.text.clone()
-                };
+                let body = if *ch == Channel::Sms { renewal_sms(&to, &plan) } else { letter.text.clone() };
                 prepared.messages.push(message(
                     *ch,
                     format!("Your renewal offer — {} {}", to.property_name, to.unit_number),
@@ -252,28 +304,16 @@ fn prepare(
         }
         ActionType::RentIncreaseNotice => {
             let unit = store.unit(unit_id)?;
-            let new_rent = queue_item
-                .as_ref()
-                .and_then(|q| q.suggested_payload.get("new_rent"))
-                .and_then(|v| {
-                    v.as_str()
-                        .and_then(|s| s.parse::<Decimal>().ok())
-                        .or_else(|| v.as_f64().and_then(Decimal::from_f64_retain))
-                })
-                .unwrap_or_else(|| unit.market_rent.min(lease.monthly_rent_amount * Decimal::new(108, 2)).round_dp(0));
+            let new_rent = proposed_increase(
+                queue_item.as_ref().and_then(|q| q.suggested_payload.get("new_rent")),
+                unit.market_rent,
+                lease.monthly_rent_amount,
+            );
             if new_rent <= lease.monthly_rent_amount {
                 return Ok(Err("rent is already at or above the proposed rent".into()));
             }
             for ch in req.method.channels() {
-                let input = RentIncreaseInput {
-                    recipient: to.clone(),
-                    current_rent: lease.monthly_rent_amount,
-                    new_rent,
-                    effective_date: today + Duration::days(30),
-                    respond_by: today + Duration::days(14),
-                    today,
-                    channel: *ch,
-                };
+                let input = rent_increase_input(&to, lease.monthly_rent_amount, new_rent, today, *ch);
                 let d = gateway.run::<RentIncreaseNotice>(&input, store, now).map_err(rejected)?.value;
                 prepared.messages.push(message(
                     *ch,
@@ -287,14 +327,7 @@ fn prepare(
         ActionType::MoveOutInspection => {
             let inspection = today + Duration::days(3);
             for ch in req.method.channels() {
-                let input = MoveOutInspectionInput {
-                    recipient: to.clone(),
-                    move_out_date: lease.notice_move_out_date,
-                    inspection_date: inspection,
-                    inspection_time: None,
-                    today,
-                    channel: *ch,
-                };
+                let input = move_out_input(&to, &lease, today, *ch);
                 let d = gateway.run::<MoveOutInspectionNotice>(&input, store, now).map_err(rejected)?.value;
                 prepared.messages.push(message(
                     *ch,

@@ -6,22 +6,28 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::Uri;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use rust_decimal::Decimal;
-use unitcycle_core::command_center::{self, Filter, SortBy};
+use unitcycle_core::command_center::{self, ActionType, Filter, SortBy};
+use unitcycle_core::command_center_jobs::{BulkRequest, Method};
 use unitcycle_core::model::LeaseStatus;
 
 use crate::auth::Principal;
 use crate::pg_command_center;
-use crate::server::{parse_int, parse_uuid, query, ApiError, ApiResult, AppState, MAX_PAGE_SIZE};
-use crate::wire::{CommandCenterSummaryWire, CommandCenterUnitWire, CommandCenterWire};
+use crate::pg_command_center::BulkError;
+use crate::server::{parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, MAX_PAGE_SIZE};
+use crate::wire::{
+    BulkActionRequest, BulkResultWire, CommandCenterSummaryWire, CommandCenterUnitWire, CommandCenterWire,
+};
 
 /// Units per page (spec: `per_page = 50`).
 pub const PER_PAGE: i64 = 50;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/portfolio/command-center/", get(command_center))
+    Router::new()
+        .route("/api/v1/portfolio/command-center/", get(command_center))
+        .route("/api/v1/portfolio/command-center/actions/", post(bulk_action))
 }
 
 fn money(q: &HashMap<String, String>, name: &str) -> ApiResult<Option<Decimal>> {
@@ -97,4 +103,41 @@ async fn command_center(State(st): State<AppState>, p: Principal, uri: Uri) -> A
         pages: pages as u64,
         summary: CommandCenterSummaryWire::from(&summary),
     }))
+}
+
+/// Executes a bulk action on the selected units; retrying with the same `request_id` executes
+/// nothing twice.
+async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Json<BulkResultWire>> {
+    let req: BulkActionRequest = body.json()?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let action_type = req.action_type.parse::<ActionType>().map_err(|e| ApiError::bad(format!("action_type: {e}")))?;
+    let method = serde_json::from_value::<Method>(serde_json::Value::String(req.method.clone()))
+        .map_err(|_| ApiError::bad(format!("method: '{}' is not one of email, sms, both, manual.", req.method)))?;
+    if req.request_id.len() > 100 {
+        return Err(ApiError::bad("request_id: at most 100 characters."));
+    }
+    let core = BulkRequest {
+        request_id: req.request_id,
+        action_type,
+        unit_ids: req.unit_ids,
+        method,
+        scheduled_for: req.scheduled_for,
+        suggested_payload: req.suggested_payload,
+    };
+    match crate::pg_command_center::execute_bulk(
+        &st.pool,
+        &st.gateway,
+        &core,
+        &p.properties,
+        &p.actor(),
+        st.clock.now(),
+    )
+    .await
+    {
+        Ok(r) => Ok(Json(BulkResultWire::from(&r))),
+        Err(BulkError::Refused(detail)) => Err(ApiError::bad(detail)),
+        Err(BulkError::Pg(e)) => Err(e.into()),
+    }
 }

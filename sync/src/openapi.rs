@@ -178,6 +178,14 @@ pub const ROUTES: &[RouteDoc] = &[
         None,
         "CommandCenter",
     ),
+    (
+        "post",
+        "/api/v1/portfolio/command-center/actions/",
+        "Bulk action on selected units; a retry with the same request_id executes nothing twice",
+        true,
+        Some("BulkAction"),
+        "BulkResult",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -336,7 +344,20 @@ fn command_center_schemas() -> Value {
             "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
             "summary": {"type": "object", "properties": {"active_count": {"type": "integer"},
                 "mtm_count": {"type": "integer"}, "notice_count": {"type": "integer"},
-                "vacant_count": {"type": "integer"}}}}}
+                "vacant_count": {"type": "integer"}}}}},
+        "BulkAction": {"type": "object", "required": ["request_id", "action_type", "unit_ids", "method"], "properties": {
+            "request_id": {"type": "string", "maxLength": 100},
+            "action_type": {"enum": ["renewal_offer", "early_renewal_nudge", "rent_increase_notice",
+                "move_out_inspection", "listing_prep", "eviction_prep"]},
+            "unit_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+            "method": {"enum": ["email", "sms", "both", "manual"]},
+            "scheduled_for": {"type": ["string", "null"], "format": "date-time"}}},
+        "BulkResult": {"type": "object", "properties": {
+            "batch_id": {"type": "string", "format": "uuid"}, "units_processed": {"type": "integer"},
+            "executed": {"type": "integer"}, "already_done": {"type": "integer"},
+            "skipped": {"type": "array", "items": {"type": "object", "properties": {
+                "unit_id": {"type": "string"}, "reason": {"type": "string"}}}},
+            "messages_queued": {"type": "integer"}}}
     })
 }
 

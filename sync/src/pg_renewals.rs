@@ -138,7 +138,7 @@ pub async fn get(
     row.as_ref().map(from_row).transpose()
 }
 
-async fn insert(tx: &Transaction<'_>, rec: &RenewalRecommendation) -> Result<()> {
+pub(crate) async fn insert(tx: &Transaction<'_>, rec: &RenewalRecommendation) -> Result<()> {
     let p = &rec.plan;
     tx.execute(
         "INSERT INTO renewal_recommendation (id, lease_id, tenant_id, unit_id, property_id, churn_score,
@@ -240,6 +240,29 @@ pub async fn draft_letter(
         .map_err(|e| e.to_string()))
 }
 
+/// The renewal plan for a lease (`renewals::churn_input` + `renewals::plan_renewal`).
+pub(crate) async fn plan_for(
+    c: &impl GenericClient,
+    lease: &Lease,
+    vacancy: &std::collections::HashMap<Uuid, (u32, u32)>,
+    today: NaiveDate,
+) -> Result<RenewalPlan> {
+    let entries: Vec<LedgerEntry> = pgdomain::rows(
+        c,
+        "tenant_ledger_entry",
+        "r.tenant_id = $1 AND r.trans_date >= $2 ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
+        &[&lease.tenant_id, &renewals::ledger_window_start(today)],
+    )
+    .await?;
+    let work_orders: Vec<WorkOrder> =
+        pgdomain::rows(c, "units_maintenance", "r.unit_id = $1", &[&lease.unit_id]).await?;
+    let dates: Vec<NaiveDate> = work_orders.iter().map(|w| w.requested_date).collect();
+    let unit: Unit = pgdomain::must(c, "units_unit", lease.unit_id).await?;
+    let counts = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
+    let input = renewals::churn_input(lease, &entries, &dates, unit.market_rent, counts, today);
+    Ok(renewals::plan_renewal(lease, &input, today))
+}
+
 /// What one scan did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanReport {
@@ -286,23 +309,9 @@ pub async fn scan(
         &[&scope],
     )
     .await?;
-    let since = renewals::ledger_window_start(today);
     let mut created = 0;
     for lease in leases.iter().filter(|l| !covered.contains(&l.id) && renewals::is_scan_candidate(l, today)) {
-        let entries: Vec<LedgerEntry> = pgdomain::rows(
-            tx,
-            "tenant_ledger_entry",
-            "r.tenant_id = $1 AND r.trans_date >= $2 ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
-            &[&lease.tenant_id, &since],
-        )
-        .await?;
-        let work_orders: Vec<WorkOrder> =
-            pgdomain::rows(tx, "units_maintenance", "r.unit_id = $1", &[&lease.unit_id]).await?;
-        let dates: Vec<NaiveDate> = work_orders.iter().map(|w| w.requested_date).collect();
-        let unit: Unit = pgdomain::must(tx, "units_unit", lease.unit_id).await?;
-        let counts = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
-        let input = renewals::churn_input(lease, &entries, &dates, unit.market_rent, counts, today);
-        let plan = renewals::plan_renewal(lease, &input, today);
+        let plan = plan_for(tx, lease, &vacancy, today).await?;
         let letter = draft_letter(tx, gateway, lease, &plan, today, now).await?.map_err(PgError::Setup)?;
         insert(
             tx,

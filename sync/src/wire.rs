@@ -692,3 +692,47 @@ pub struct CommandCenterWire {
     pub pages: u64,
     pub summary: CommandCenterSummaryWire,
 }
+
+/// Body of `POST /api/v1/portfolio/command-center/actions/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BulkActionRequest {
+    /// The client's id for this request: a retry with the same id executes nothing twice.
+    pub request_id: String,
+    pub action_type: String,
+    pub unit_ids: Vec<Uuid>,
+    pub method: String,
+    #[serde(default)]
+    pub scheduled_for: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub suggested_payload: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedUnit {
+    pub unit_id: Uuid,
+    pub reason: String,
+}
+
+/// Answer of the bulk action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResultWire {
+    pub batch_id: Uuid,
+    pub units_processed: usize,
+    pub executed: usize,
+    pub already_done: usize,
+    pub skipped: Vec<SkippedUnit>,
+    pub messages_queued: usize,
+}
+
+impl From<&unitcycle_core::command_center_jobs::BulkResult> for BulkResultWire {
+    fn from(r: &unitcycle_core::command_center_jobs::BulkResult) -> Self {
+        BulkResultWire {
+            batch_id: r.batch_id,
+            units_processed: r.units_processed,
+            executed: r.executed,
+            already_done: r.already_done,
+            skipped: r.skipped.iter().map(|(u, why)| SkippedUnit { unit_id: *u, reason: why.clone() }).collect(),
+            messages_queued: r.messages_queued,
+        }
+    }
+}

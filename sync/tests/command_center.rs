@@ -105,3 +105,125 @@ async fn filters_sorting_summary_and_pages() {
     }
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_bulk_action_executes_nothing_twice() {
+    let db = TestDb::new("ccbulk", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let reader = db.token(READER).await;
+    let post = |token: String, body_json: Value| {
+        let app = app.clone();
+        async move {
+            call(&app, Method::POST, "/api/v1/portfolio/command-center/actions/", Some(&token), body(body_json)).await
+        }
+    };
+    let ids = |v: &Value, n: usize| -> Vec<String> {
+        units(v).iter().take(n).map(|u| u["id"].as_str().unwrap().to_string()).collect()
+    };
+    let outbox = || async {
+        let c = db.pool.get().await.unwrap();
+        c.query_one("SELECT COUNT(*) FROM outbox_message", &[]).await.unwrap().get::<_, i64>(0)
+    };
+
+    let notice = get(&app, &a, "?lifecycle_state=notice").await;
+    let chosen = ids(&notice, 3);
+    assert!(!chosen.is_empty());
+    let n = chosen.len();
+    let req = serde_json::json!({
+        "request_id": "req-inspections-1", "action_type": "move_out_inspection",
+        "unit_ids": chosen, "method": "both"
+    });
+    let (s, first) = post(a.clone(), req.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{first}");
+    assert_eq!((first["executed"].as_u64(), first["messages_queued"].as_u64()), (Some(n as u64), Some(2 * n as u64)));
+    let queued = outbox().await;
+    assert_eq!(queued, 2 * n as i64);
+    // The same request again (a retry after a timeout): nothing runs twice.
+    let (s, again) = post(a.clone(), req).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(again["batch_id"], first["batch_id"]);
+    assert_eq!((again["executed"].as_u64(), again["already_done"].as_u64()), (Some(0), Some(n as u64)));
+    assert_eq!(again["messages_queued"], 0);
+    assert_eq!(outbox().await, queued);
+
+    // Renewal offers create sent recommendations; a second request for the same units skips them.
+    let mtm = get(&app, &a, "?lifecycle_state=month_to_month").await;
+    let chosen = ids(&mtm, 2);
+    let (s, v) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "req-renew-1", "action_type": "renewal_offer", "unit_ids": chosen, "method": "email"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["executed"].as_u64(), Some(chosen.len() as u64));
+    let sent: i64 = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one("SELECT COUNT(*) FROM renewal_recommendation WHERE status = 'sent'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(sent, chosen.len() as i64);
+    let (_, v) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "req-renew-2", "action_type": "renewal_offer", "unit_ids": chosen, "method": "email"}),
+    )
+    .await;
+    assert_eq!(v["executed"], 0);
+    assert_eq!(v["skipped"][0]["reason"], "a renewal offer is already open for this lease");
+
+    // Units of another property are not touched.
+    let b_unit: uuid::Uuid = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one("SELECT id FROM units_unit WHERE property_id = $1 LIMIT 1", &[&db.properties[1]])
+        .await
+        .unwrap()
+        .get(0);
+    let (_, v) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "req-x", "action_type": "listing_prep", "unit_ids": [b_unit], "method": "manual"}),
+    )
+    .await;
+    assert_eq!((v["executed"].as_u64(), v["skipped"][0]["reason"].as_str()), (Some(0), Some("unit not found")));
+
+    // Refusals.
+    let (s, v) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "r", "action_type": "move_out_inspection", "unit_ids": [], "method": "email"}),
+    )
+    .await;
+    assert_eq!((s, v["detail"].as_str()), (StatusCode::BAD_REQUEST, Some("Select at least one unit.")));
+    let (s, v) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "", "action_type": "move_out_inspection", "unit_ids": [b_unit], "method": "email"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, _) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "r", "action_type": "teleport", "unit_ids": [b_unit], "method": "email"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = post(
+        a.clone(),
+        serde_json::json!({"request_id": "r", "action_type": "listing_prep", "unit_ids": [b_unit], "method": "pigeon"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) = post(
+        reader,
+        serde_json::json!({"request_id": "r", "action_type": "listing_prep", "unit_ids": [b_unit], "method": "manual"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = call(&app, Method::POST, "/api/v1/portfolio/command-center/actions/", None, body(Value::Null)).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    db.finish().await;
+}
