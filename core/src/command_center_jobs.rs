@@ -46,39 +46,9 @@ pub fn ai_action_queue(
     let mut writes = Vec::new();
     for (unit_id, c, existing_id) in &plan.upsert {
         let (Some(row), Some(snap)) = (rows.get(unit_id), snaps.get(unit_id)) else { continue };
-        let input = ActionInput {
-            action_type: c.action_type,
-            tenant_name: row.tenant_name.clone().unwrap_or_default(),
-            unit_number: row.unit_number.clone(),
-            property_name: row.property_name.clone(),
-            lifecycle_state: snap.lease_status.as_str().into(),
-            current_rent: snap.current_rent,
-            market_rent: snap.market_rent,
-            proposed_rent: c.proposed_rent,
-            term_months: Some(12),
-            days_to_event: c.days_to_event,
-            days_in_state: c.days_in_state,
-            event_date: c.event_date,
-            balance: None,
-            today,
-        };
+        let input = action_input(row, snap, c, today);
         let out = gateway.run::<CommandCenterAction>(&input, store, now).map_err(rejected)?;
-        let mut candidate = c.clone();
-        // A model's own confidence counts when a model answered; offline, the rules' does.
-        if out.provider != ProviderKind::Offline {
-            candidate.confidence = out.value.confidence.to_f64().unwrap_or(candidate.confidence);
-            candidate.priority = command_center::priority_for(candidate.confidence);
-        }
-        if candidate.confidence < MIN_CONFIDENCE {
-            continue;
-        }
-        let worded = Worded {
-            description: out.value.description,
-            reason: out.value.reason,
-            payload: out.value.payload,
-            draft_content: out.value.draft_content,
-            provider: out.provider.as_str().into(),
-        };
+        let Some((candidate, worded)) = worded_candidate(c, out) else { continue };
         writes.push(((*snap).clone(), candidate, worded, *existing_id));
     }
     let (superseded, written) = (plan.supersede.len(), writes.len());
@@ -96,6 +66,55 @@ pub fn ai_action_queue(
         counts: serde_json::json!({"queued": written, "superseded": superseded}),
         skipped: false,
     })
+}
+
+/// The AI input wording one queue candidate.
+pub fn action_input(
+    row: &Row,
+    snap: &command_center::UnitSnapshot,
+    c: &command_center::Candidate,
+    today: NaiveDate,
+) -> ActionInput {
+    ActionInput {
+        action_type: c.action_type,
+        tenant_name: row.tenant_name.clone().unwrap_or_default(),
+        unit_number: row.unit_number.clone(),
+        property_name: row.property_name.clone(),
+        lifecycle_state: snap.lease_status.as_str().into(),
+        current_rent: snap.current_rent,
+        market_rent: snap.market_rent,
+        proposed_rent: c.proposed_rent,
+        term_months: Some(12),
+        days_to_event: c.days_to_event,
+        days_in_state: c.days_in_state,
+        event_date: c.event_date,
+        balance: None,
+        today,
+    }
+}
+
+/// The candidate as worded by the AI; a model's own confidence counts when a model answered
+/// (offline, the rules' does). None when the confidence is below `MIN_CONFIDENCE`.
+pub fn worded_candidate(
+    c: &command_center::Candidate,
+    out: crate::ai::AiOutput<<CommandCenterAction as crate::ai::Task>::Output>,
+) -> Option<(command_center::Candidate, Worded)> {
+    let mut candidate = c.clone();
+    if out.provider != ProviderKind::Offline {
+        candidate.confidence = out.value.confidence.to_f64().unwrap_or(candidate.confidence);
+        candidate.priority = command_center::priority_for(candidate.confidence);
+    }
+    if candidate.confidence < MIN_CONFIDENCE {
+        return None;
+    }
+    let worded = Worded {
+        description: out.value.description,
+        reason: out.value.reason,
+        payload: out.value.payload,
+        draft_content: out.value.draft_content,
+        provider: out.provider.as_str().into(),
+    };
+    Some((candidate, worded))
 }
 
 /// How a bulk action reaches tenants.

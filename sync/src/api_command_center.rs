@@ -19,6 +19,7 @@ use crate::pg_command_center::BulkError;
 use crate::server::{parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, MAX_PAGE_SIZE};
 use crate::wire::{
     BulkActionRequest, BulkResultWire, CommandCenterSummaryWire, CommandCenterUnitWire, CommandCenterWire,
+    QueueItemWire,
 };
 
 /// Units per page (spec: `per_page = 50`).
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/portfolio/command-center/", get(command_center))
         .route("/api/v1/portfolio/command-center/actions/", post(bulk_action))
+        .route("/api/v1/portfolio/command-center/ai-queue/", get(ai_queue))
 }
 
 fn money(q: &HashMap<String, String>, name: &str) -> ApiResult<Option<Decimal>> {
@@ -140,4 +142,44 @@ async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> Ap
         Err(BulkError::Refused(detail)) => Err(ApiError::bad(detail)),
         Err(BulkError::Pg(e)) => Err(e.into()),
     }
+}
+
+/// Pending AI recommendations of the caller's properties; filters `action_type`, `priority`.
+async fn ai_queue(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<Vec<QueueItemWire>>> {
+    let q = query(&uri)?;
+    let action_type = q
+        .get("action_type")
+        .map(|v| v.parse::<ActionType>().map(|a| a.as_str()).map_err(|e| ApiError::bad(format!("action_type: {e}"))))
+        .transpose()?;
+    let priority = q
+        .get("priority")
+        .map(|v| {
+            v.parse::<command_center::Priority>()
+                .map(|a| a.as_str())
+                .map_err(|e| ApiError::bad(format!("priority: {e}")))
+        })
+        .transpose()?;
+    let items =
+        crate::pg_command_center::ai_queue(&**st.pool.get().await?, &p.properties, action_type, priority).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| QueueItemWire {
+                id: i.id,
+                unit_id: i.unit_id,
+                unit_number: i.unit_number,
+                property_id: i.property_id,
+                action_type: i.action_type,
+                description: i.description,
+                suggested_payload: i.suggested_payload,
+                generated_content: i.generated_content,
+                confidence_score: i.confidence_score,
+                priority: i.priority,
+                lifecycle_state: i.lifecycle_state,
+                generation_reason: i.generation_reason,
+                ai_provider: i.ai_provider,
+                generated_on: i.generated_on,
+            })
+            .collect(),
+    ))
 }

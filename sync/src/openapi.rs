@@ -186,6 +186,14 @@ pub const ROUTES: &[RouteDoc] = &[
         Some("BulkAction"),
         "BulkResult",
     ),
+    (
+        "get",
+        "/api/v1/portfolio/command-center/ai-queue/",
+        "Pending AI recommendations, most urgent first; filters action_type, priority",
+        true,
+        None,
+        "AiQueue",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -357,7 +365,14 @@ fn command_center_schemas() -> Value {
             "executed": {"type": "integer"}, "already_done": {"type": "integer"},
             "skipped": {"type": "array", "items": {"type": "object", "properties": {
                 "unit_id": {"type": "string"}, "reason": {"type": "string"}}}},
-            "messages_queued": {"type": "integer"}}}
+            "messages_queued": {"type": "integer"}}},
+        "AiQueue": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "unit_id": {"type": "string", "format": "uuid"},
+            "unit_number": {"type": "string"}, "action_type": {"type": "string"}, "description": {"type": "string"},
+            "suggested_payload": {"type": "object"}, "generated_content": {"type": ["string", "null"]},
+            "confidence_score": {"type": "number"}, "priority": {"enum": ["low", "medium", "high", "urgent"]},
+            "lifecycle_state": {"type": "string"}, "generation_reason": {"type": "string"},
+            "ai_provider": {"type": "string"}, "generated_on": {"type": "string", "format": "date"}}}}
     })
 }
 

@@ -2,7 +2,7 @@
 //! sorting and the summary are `unitcycle_core::command_center::{view, summary}`) and bulk
 //! actions, idempotent on the request id.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,11 +10,12 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use tokio_postgres::{GenericClient, Transaction};
 use unitcycle_core::ai::letters::Channel;
-use unitcycle_core::ai::prompts::{MoveOutInspectionNotice, RentIncreaseNotice};
+use unitcycle_core::ai::prompts::{CommandCenterAction, MoveOutInspectionNotice, RentIncreaseNotice};
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::command_center::{ActionType, Row};
+use unitcycle_core::command_center::{self, ActionType, QueuedAction, Row, UnitSnapshot};
 use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult, Method};
 use unitcycle_core::format;
+use unitcycle_core::jobs::Job;
 use unitcycle_core::lifecycle;
 use unitcycle_core::model::{Lease, LeaseStatus, Property, Tenant, Unit};
 use unitcycle_core::outbox::NewMessage;
@@ -22,7 +23,7 @@ use unitcycle_core::renewals::{RenewalRecommendation, RenewalStatus};
 use unitcycle_core::renewals_jobs;
 use uuid::Uuid;
 
-use crate::pg::{PgError, Result};
+use crate::pg::{self, PgError, Result};
 use crate::{pg_renewals, pgdomain};
 
 /// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
@@ -378,4 +379,218 @@ pub async fn execute_bulk(
         )
         .await?;
     Ok(result)
+}
+
+/// What the lifecycle rules read about each unit (its current lease and latest churn score).
+async fn unit_snapshots(c: &impl GenericClient) -> Result<Vec<UnitSnapshot>> {
+    let rows = c
+        .query(
+            "SELECT u.id, l.id, u.property_id, l.lease_status::text, l.lease_end_date, l.notice_move_out_date,
+                    l.monthly_rent_amount::text, u.market_rent::text,
+                    (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id
+                     ORDER BY r.created_at DESC, r.id LIMIT 1)
+             FROM units_unit u
+             JOIN tenant_lease l ON l.id = (SELECT x.id FROM tenant_lease x WHERE x.unit_id = u.id
+                 ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)
+             ORDER BY u.id",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let money = |i: usize| r.get::<_, &str>(i).parse::<Decimal>().ok();
+            Some(UnitSnapshot {
+                unit_id: r.get(0),
+                lease_id: r.get(1),
+                property_id: r.get(2),
+                lease_status: LeaseStatus::parse(r.get(3))?,
+                lease_end_date: r.get(4),
+                notice_move_out_date: r.get(5),
+                current_rent: money(6)?,
+                market_rent: money(7)?,
+                churn_score: r.get(8),
+            })
+        })
+        .collect())
+}
+
+async fn queued_actions(c: &impl GenericClient, since: NaiveDate) -> Result<Vec<QueuedAction>> {
+    let rows = c
+        .query(
+            "SELECT id, unit_id, action_type::text, status::text, generated_on FROM ai_action_queue
+             WHERE generated_on >= $1 OR status = 'pending'",
+            &[&since],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(QueuedAction {
+                id: r.get(0),
+                unit_id: r.get(1),
+                action_type: r.get::<_, &str>(2).parse().ok()?,
+                status: r.get::<_, &str>(3).parse().ok()?,
+                generated_on: r.get(4),
+            })
+        })
+        .collect())
+}
+
+/// What one queue run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueReport {
+    pub queued: usize,
+    pub superseded: usize,
+}
+
+/// The nightly AI action queue (02:00, after the lifecycle classification), inside `tx`: the
+/// rules (`command_center::generate`, `plan_queue`) → words from the AI gateway
+/// (`command_center_jobs::worded_candidate`) → upsert; earlier pending items superseded.
+pub async fn ai_action_queue(
+    tx: &Transaction<'_>,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<QueueReport> {
+    let all = pg::property_ids(tx).await?;
+    let rows: HashMap<Uuid, Row> = rows(tx, &all, today).await?.into_iter().map(|r| (r.unit_id, r)).collect();
+    let snapshots = unit_snapshots(tx).await?;
+    let mut candidates = Vec::new();
+    for s in &snapshots {
+        for c in command_center::generate(s, today) {
+            candidates.push((s.unit_id, c));
+        }
+    }
+    let existing = queued_actions(tx, today - chrono::Duration::days(7)).await?;
+    let plan = command_center::plan_queue(&existing, &candidates, today);
+    let snaps: HashMap<Uuid, &UnitSnapshot> = snapshots.iter().map(|s| (s.unit_id, s)).collect();
+    for id in &plan.supersede {
+        tx.execute(
+            "UPDATE ai_action_queue SET status = 'superseded', updated_at = $2 WHERE id = $1 AND status = 'pending'",
+            &[id, &now],
+        )
+        .await?;
+    }
+    let mut queued = 0;
+    for (unit_id, c, existing_id) in &plan.upsert {
+        let (Some(row), Some(snap)) = (rows.get(unit_id), snaps.get(unit_id)) else { continue };
+        let input = command_center_jobs::action_input(row, snap, c, today);
+        let out = pgdomain::run_ai::<CommandCenterAction>(tx, gateway, input, now).await?.map_err(ai_failed)?;
+        let Some((c, w)) = command_center_jobs::worded_candidate(c, out) else { continue };
+        let confidence = Decimal::from_f64_retain(c.confidence).unwrap_or(Decimal::ZERO).round_dp(2);
+        tx.execute(
+            "INSERT INTO ai_action_queue (id, unit_id, lease_id, property_id, action_type, description,
+                suggested_payload, generated_content, confidence_score, priority, lifecycle_state, status,
+                generation_reason, ai_provider, generated_on, generated_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::numeric, $10, $11, 'pending', $12, $13, $14, $15, $15)
+             ON CONFLICT (unit_id, action_type, generated_on) DO UPDATE SET description = excluded.description,
+                suggested_payload = excluded.suggested_payload, generated_content = excluded.generated_content,
+                confidence_score = excluded.confidence_score, priority = excluded.priority,
+                lifecycle_state = excluded.lifecycle_state, generation_reason = excluded.generation_reason,
+                ai_provider = excluded.ai_provider, updated_at = excluded.updated_at
+             WHERE ai_action_queue.status = 'pending'",
+            &[
+                &existing_id.unwrap_or_else(Uuid::new_v4),
+                &snap.unit_id,
+                &snap.lease_id,
+                &snap.property_id,
+                &c.action_type.as_str(),
+                &w.description,
+                &w.payload,
+                &w.draft_content,
+                &confidence.to_string(),
+                &c.priority.as_str(),
+                &snap.lease_status.as_str(),
+                &w.reason,
+                &w.provider,
+                &today,
+                &now,
+            ],
+        )
+        .await?;
+        queued += 1;
+    }
+    Ok(QueueReport { queued, superseded: plan.supersede.len() })
+}
+
+/// The scheduled run: once per day across servers.
+pub async fn scheduled_queue(
+    pool: &deadpool_postgres::Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<QueueReport>> {
+    let job = Job::AiActionQueue.name();
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    if !pgdomain::try_lock_job(&tx, job).await? || pgdomain::ran_on(&tx, job, today).await? {
+        return Ok(None);
+    }
+    let r = ai_action_queue(&tx, gateway, today, now).await?;
+    let summary = format!("Queued {} AI actions; superseded {} from earlier days.", r.queued, r.superseded);
+    let counts = serde_json::json!({"queued": r.queued, "superseded": r.superseded});
+    pgdomain::record_run(&tx, job, today, now, &summary, &counts).await?;
+    tx.commit().await?;
+    Ok(Some(r))
+}
+
+/// One pending queue item (`GET /ai-queue/`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueEntry {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub action_type: String,
+    pub description: String,
+    pub suggested_payload: Value,
+    pub generated_content: Option<String>,
+    pub confidence_score: f64,
+    pub priority: String,
+    pub lifecycle_state: String,
+    pub generation_reason: String,
+    pub ai_provider: String,
+    pub generated_on: NaiveDate,
+}
+
+/// Pending queue items of `properties`, most urgent and confident first.
+pub async fn ai_queue(
+    c: &impl GenericClient,
+    properties: &[Uuid],
+    action_type: Option<&str>,
+    priority: Option<&str>,
+) -> Result<Vec<QueueEntry>> {
+    let rows = c
+        .query(
+            "SELECT q.id, q.unit_id, u.unit_number::text, q.property_id, q.action_type::text, q.description,
+                    q.suggested_payload, q.generated_content, q.confidence_score::float8, q.priority::text,
+                    q.lifecycle_state::text, q.generation_reason, q.ai_provider::text, q.generated_on
+             FROM ai_action_queue q JOIN units_unit u ON u.id = q.unit_id
+             WHERE q.status = 'pending' AND q.property_id = ANY($1)
+               AND ($2::text IS NULL OR q.action_type = $2) AND ($3::text IS NULL OR q.priority = $3)
+             ORDER BY CASE q.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+                      q.confidence_score DESC, q.id",
+            &[&properties, &action_type, &priority],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| QueueEntry {
+            id: r.get(0),
+            unit_id: r.get(1),
+            unit_number: r.get(2),
+            property_id: r.get(3),
+            action_type: r.get(4),
+            description: r.get(5),
+            suggested_payload: r.get(6),
+            generated_content: r.get(7),
+            confidence_score: r.get(8),
+            priority: r.get(9),
+            lifecycle_state: r.get(10),
+            generation_reason: r.get(11),
+            ai_provider: r.get(12),
+            generated_on: r.get(13),
+        })
+        .collect())
 }

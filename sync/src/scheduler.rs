@@ -1,5 +1,5 @@
 //! The server's schedule (spec `CELERY_BEAT_SCHEDULE`): the 02:00 UTC lifecycle
-//! classification, the 03:00 renewal scan, the 08:00 collections scan and the collections
+//! classification and then the AI action queue, the 03:00 renewal scan, the 08:00 collections scan and the collections
 //! escalation engine every 4 hours at :30. Any number of servers may share one database; each scheduled run happens
 //! exactly once per day: the first server to take the job's advisory lock runs it and records
 //! the run in `job_run` (a partial unique index on (job_name, run_date) backs this up); the
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::pg::{self, ApplyError, PgError, Result};
 use crate::server::Clock;
 use crate::tables;
-use crate::{pg_collections, pg_renewals};
+use crate::{pg_collections, pg_command_center, pg_renewals};
 
 /// What one call to `run_daily_classification` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +131,8 @@ async fn record_failure(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<U
 pub enum Slot {
     /// 02:00 UTC: the lifecycle classification.
     Lifecycle,
+    /// 02:00 UTC, right after the classification: the command center's AI action queue.
+    AiActionQueue,
     /// 03:00 UTC: the renewal scan.
     RenewalScan,
     /// 08:00 UTC: the collections scan.
@@ -140,13 +142,14 @@ pub enum Slot {
 }
 
 impl Slot {
-    pub const ALL: [Slot; 4] = [Slot::Lifecycle, Slot::RenewalScan, Slot::CollectionsScan, Slot::Escalation];
+    pub const ALL: [Slot; 5] =
+        [Slot::Lifecycle, Slot::AiActionQueue, Slot::RenewalScan, Slot::CollectionsScan, Slot::Escalation];
 
     /// The times of day a slot runs.
     pub fn times(self) -> Vec<NaiveTime> {
         let at = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default();
         match self {
-            Slot::Lifecycle => vec![at(2, 0)],
+            Slot::Lifecycle | Slot::AiActionQueue => vec![at(2, 0)],
             Slot::RenewalScan => vec![at(3, 0)],
             Slot::CollectionsScan => vec![at(8, 0)],
             Slot::Escalation => (0..24).step_by(4).map(|h| at(h, 30)).collect(),
@@ -190,6 +193,16 @@ async fn run_slot(pool: &Pool, gateway: &Arc<Gateway>, slot: Slot, now: DateTime
             Err(e) => {
                 tracing::error!(%today, error = %e, "lifecycle classification failed");
                 if let Err(e) = record_failure(pool, Job::ClassifyLeaseStatuses, today, now, &e.to_string()).await {
+                    tracing::error!(error = %e, "cannot record the failed run");
+                }
+            }
+        },
+        Slot::AiActionQueue => match pg_command_center::scheduled_queue(pool, gateway, today, now).await {
+            Ok(Some(r)) => tracing::info!(%today, queued = r.queued, superseded = r.superseded, "AI action queue ran"),
+            Ok(None) => tracing::debug!(%today, "AI action queue already handled"),
+            Err(e) => {
+                tracing::error!(%today, error = %e, "AI action queue failed");
+                if let Err(e) = record_failure(pool, Job::AiActionQueue, today, now, &e.to_string()).await {
                     tracing::error!(error = %e, "cannot record the failed run");
                 }
             }
@@ -263,7 +276,10 @@ mod tests {
 
     #[test]
     fn the_renewal_scan_runs_at_three_after_the_classification_at_two() {
-        assert_eq!(next_slots_after(at("2026-03-28T01:00:00Z")), (at("2026-03-28T02:00:00Z"), vec![Slot::Lifecycle]));
+        assert_eq!(
+            next_slots_after(at("2026-03-28T01:00:00Z")),
+            (at("2026-03-28T02:00:00Z"), vec![Slot::Lifecycle, Slot::AiActionQueue])
+        );
         assert_eq!(next_slots_after(at("2026-03-28T02:00:00Z")), (at("2026-03-28T03:00:00Z"), vec![Slot::RenewalScan]));
         assert_eq!(next_slots_after(at("2026-03-28T03:00:00Z")), (at("2026-03-28T04:30:00Z"), vec![Slot::Escalation]));
         assert_eq!(

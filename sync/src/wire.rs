@@ -736,3 +736,22 @@ impl From<&unitcycle_core::command_center_jobs::BulkResult> for BulkResultWire {
         }
     }
 }
+
+/// One pending item of `GET /api/v1/portfolio/command-center/ai-queue/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItemWire {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub action_type: String,
+    pub description: String,
+    pub suggested_payload: Value,
+    pub generated_content: Option<String>,
+    pub confidence_score: f64,
+    pub priority: String,
+    pub lifecycle_state: String,
+    pub generation_reason: String,
+    pub ai_provider: String,
+    pub generated_on: NaiveDate,
+}

@@ -227,3 +227,53 @@ async fn a_retried_bulk_action_executes_nothing_twice() {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_nightly_ai_queue_runs_once_and_feeds_the_table() {
+    let db = TestDb::new("ccqueue", 400).await;
+    let gw = std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests".into()));
+    let first =
+        unitcycle_sync::pg_command_center::scheduled_queue(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
+    assert!(first.queued > 0, "{first:?}");
+    assert_eq!(unitcycle_sync::pg_command_center::scheduled_queue(&db.pool, &gw, today(), now()).await.unwrap(), None);
+    let count = || async {
+        let c = db.pool.get().await.unwrap();
+        c.query_one("SELECT COUNT(*) FROM ai_action_queue", &[]).await.unwrap().get::<_, i64>(0)
+    };
+    assert_eq!(count().await, first.queued as i64);
+    // Re-running the same day refreshes the same rows: nothing new.
+    {
+        let mut client = db.pool.get().await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        unitcycle_sync::pg_command_center::ai_action_queue(&tx, &gw, today(), now()).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(count().await, first.queued as i64);
+
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let (s, items) = call(&app, Method::GET, "/api/v1/portfolio/command-center/ai-queue/", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{items}");
+    let items = items.as_array().unwrap().clone();
+    assert!(!items.is_empty());
+    assert!(items.iter().all(|i| i["property_id"] == serde_json::json!(db.properties[0])));
+    assert!(items.iter().all(|i| i["confidence_score"].as_f64().unwrap() >= 0.6));
+    let kind = items[0]["action_type"].as_str().unwrap();
+    let (_, some) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/portfolio/command-center/ai-queue/?action_type={kind}"),
+        Some(&a),
+        None,
+    )
+    .await;
+    assert!(some.as_array().unwrap().iter().all(|i| i["action_type"] == kind));
+    let (s, _) =
+        call(&app, Method::GET, "/api/v1/portfolio/command-center/ai-queue/?action_type=nap", Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The table shows each unit's top action.
+    let table = get(&app, &a, "?with_ai_action=true&page_size=1000").await;
+    assert!(!units(&table).is_empty());
+    assert!(units(&table).iter().all(|u| u["ai_action"]["action_type"].is_string()));
+    db.finish().await;
+}
