@@ -1,14 +1,14 @@
 //! The collections jobs: load ledgers and cases, decide with `collections`, write in one
 //! transaction.
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::collections::{self, CaseStatus, CollectionCase, ScanDecision};
+use crate::collections::{self, CaseStatus, CollectionCase};
+use crate::collections_plan::{self, CaseChange};
 use crate::jobs::{Job, JobReport};
-use crate::ledger;
-use crate::model::{LedgerEntry, TransType};
+use crate::model::LedgerEntry;
 use crate::store::{self, Result, Store, StoreError};
 
 /// A lease's ledger read for collections.
@@ -18,44 +18,8 @@ struct LeaseLedger {
     open_case: Option<CollectionCase>,
 }
 
-/// Late fees due today for a lease: one per open rent charge past its grace period.
-fn late_fees(l: &LeaseLedger, today: NaiveDate, now: DateTime<Utc>) -> Vec<LedgerEntry> {
-    let alloc = ledger::allocate(&l.entries);
-    alloc
-        .open_charges()
-        .filter(|c| c.category == "rent")
-        .filter_map(|c| {
-            let fee_day = collections::late_fee_date(c.due_date, l.lease.grace_period_days);
-            let charged = l.entries.iter().any(|e| e.category == "late_fee" && e.trans_date == fee_day);
-            let amount = collections::late_fee_due(
-                c.due_date,
-                l.lease.grace_period_days,
-                l.lease.late_fee_amount,
-                true,
-                charged,
-                today,
-            )?;
-            Some(LedgerEntry {
-                id: Uuid::new_v4(),
-                tenant_id: l.lease.tenant_id,
-                lease_id: Some(l.lease.id),
-                unit_id: Some(l.lease.unit_id),
-                property_id: Some(l.lease.property_id),
-                trans_type: TransType::Charge,
-                category: "late_fee".into(),
-                description: format!("Late fee {}", c.due_date.format("%b %Y")),
-                amount,
-                trans_date: fee_day,
-                due_date: Some(fee_day),
-                created_at: now,
-            })
-        })
-        .collect()
-}
-
 /// The daily 08:00 scan: late fees, then open / refresh / close cases from overdue balances.
 pub fn collections_scan(store: &mut Store, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
-    let year_ago = today.checked_sub_months(Months::new(12)).unwrap_or(today);
     let mut work = Vec::new();
     for lease in store.leases_in(&[])? {
         let entries: Vec<LedgerEntry> =
@@ -70,66 +34,25 @@ pub fn collections_scan(store: &mut Store, today: NaiveDate, now: DateTime<Utc>)
     let (mut opened, mut updated, mut closed, mut fees) = (0u32, 0u32, 0u32, 0u32);
     store.transaction(|tx| {
         for mut l in work {
-            for fee in late_fees(&l, today, now) {
+            for fee in collections_plan::late_fee_entries(&l.lease, &l.entries, today, now) {
                 store::insert_ledger_entry(tx, &fee)?;
                 l.entries.push(fee);
                 fees += 1;
             }
-            let alloc = ledger::allocate(&l.entries);
-            let overdue: Vec<_> = alloc.overdue(today).collect();
-            let amount: Decimal = overdue.iter().map(|c| c.open_amount).sum();
-            let oldest = overdue.iter().map(|c| c.due_date).min();
-            let late_fee_open: Decimal =
-                overdue.iter().filter(|c| c.category == "late_fee").map(|c| c.open_amount).sum();
-            let late_12mo = alloc.late_count(year_ago, today);
-            match collections::scan_decision(l.open_case.as_ref(), amount, oldest, late_12mo, today) {
-                ScanDecision::Open { amount, due_date, days_overdue, profile } => {
-                    let case = CollectionCase {
-                        id: Uuid::new_v4(),
-                        tenant_id: l.lease.tenant_id,
-                        lease_id: l.lease.id,
-                        unit_id: l.lease.unit_id,
-                        property_id: l.lease.property_id,
-                        original_amount_due: amount,
-                        current_balance: amount,
-                        late_fee_total: late_fee_open,
-                        days_overdue,
-                        due_date,
-                        escalation_level: 0,
-                        tenant_risk_profile: profile,
-                        tone: collections::select_tone(profile, 0),
-                        status: CaseStatus::Open,
-                        resolved_at: None,
-                        assigned_to: String::new(),
-                        notes: String::new(),
-                        created_at: now,
-                        updated_at: now,
-                    };
+            match collections_plan::scan_lease(&l.lease, &l.entries, l.open_case, today, now) {
+                Some(CaseChange::Open(case)) => {
                     store::insert_case(tx, &case)?;
                     opened += 1;
                 }
-                ScanDecision::Update { balance, days_overdue } => {
-                    if let Some(mut case) = l.open_case {
-                        case.current_balance = balance;
-                        case.days_overdue = days_overdue;
-                        case.late_fee_total = late_fee_open;
-                        case.updated_at = now;
-                        store::update_case(tx, &case)?;
-                        updated += 1;
-                    }
+                Some(CaseChange::Update(case)) => {
+                    store::update_case(tx, &case)?;
+                    updated += 1;
                 }
-                ScanDecision::Close => {
-                    if let Some(mut case) = l.open_case {
-                        case.current_balance = Decimal::ZERO;
-                        case.days_overdue = 0;
-                        case.status = CaseStatus::Paid;
-                        case.resolved_at = Some(now);
-                        case.updated_at = now;
-                        store::update_case(tx, &case)?;
-                        closed += 1;
-                    }
+                Some(CaseChange::Close(case)) => {
+                    store::update_case(tx, &case)?;
+                    closed += 1;
                 }
-                ScanDecision::Nothing => {}
+                None => {}
             }
         }
         Ok(())
@@ -158,42 +81,16 @@ fn draft_message(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<DraftedLetter> {
-    let input = CollectionsInput {
-        recipient: recipient.clone(),
-        balance: case.current_balance,
-        late_fees: case.late_fee_total,
-        due_date: case.due_date,
-        days_overdue: case.days_overdue,
-        pay_by: today + chrono::Duration::days(if tone == collections::Tone::Legal { 5 } else { 3 }),
-        tone,
-        channel,
-        plan: plan.and_then(|p| {
-            Some(PlanOffer {
-                installments: p.len() as u32,
-                installment_amount: p.first()?.amount,
-                first_due: p.first()?.due_date,
-            })
-        }),
-        today,
-    };
+    let input = collections_plan::message_input(case, recipient, tone, channel, plan, today);
     let out = gateway.run::<CollectionsMessage>(&input, store, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
     Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
 
-use crate::ai::letters::{CollectionsInput, PlanOffer, Recipient};
+use crate::ai::letters::Recipient;
 use crate::ai::prompts::CollectionsMessage;
 use crate::ai::Gateway;
 use crate::outbox::{self, DeliveryChannel, NewMessage};
 use crate::renewals_jobs::DraftedLetter;
-
-fn delivery(channel: collections::Channel) -> Option<DeliveryChannel> {
-    match channel {
-        collections::Channel::Sms => Some(DeliveryChannel::Sms),
-        collections::Channel::Email => Some(DeliveryChannel::Email),
-        collections::Channel::Letter => Some(DeliveryChannel::Letter),
-        collections::Channel::Phone | collections::Channel::System => None,
-    }
-}
 
 /// Drafts and records one escalation step for a case: a `collection_action` and an outbox
 /// message per channel, in one transaction. Returns false when the step was already sent.
@@ -211,17 +108,10 @@ fn send_step(
     let lease = store.lease(case.lease_id)?;
     let to = crate::renewals_jobs::recipient(store, &lease)?;
     case.days_overdue = (today - case.due_date).num_days().max(0);
-    let tone = collections::select_tone(case.tenant_risk_profile, step.level - 1);
-    let plan = (step.action_type == collections::ActionType::PaymentPlan)
-        .then(|| collections::plan_installments(case.current_balance, 3, today + chrono::Duration::days(7), today).ok())
-        .flatten();
-    let address = format!(
-        "{}, Unit {}, {}, {} {}",
-        property.address, unit.unit_number, property.city, property.state, property.zip_code
-    );
+    let (tone, plan) = collections_plan::step_tone_and_plan(&case, step, today);
     let mut drafts = Vec::new();
     for ch in step.channels {
-        let Some(channel) = delivery(*ch) else { continue };
+        let Some(channel) = collections_plan::delivery(*ch) else { continue };
         let draft = draft_message(store, gateway, &case, &to, tone, channel, plan.as_deref(), today, now)?;
         // A letter also goes out as a printable PDF (certified for the legal step).
         let attachment = if channel == DeliveryChannel::Letter {
@@ -229,7 +119,7 @@ fn send_step(
                 property_name: to.property_name.clone(),
                 property_address: to.property_address.clone(),
                 date: crate::format::date(today),
-                recipient: vec![to.full_name(), address.clone()],
+                recipient: vec![to.full_name(), collections_plan::address(&tenant, &unit, &property, channel)],
                 subject: format!("{} — unit {}", step.description, to.unit_number),
                 body: draft.text.clone(),
                 figures: vec![
@@ -247,11 +137,7 @@ fn send_step(
         };
         drafts.push((*ch, channel, draft, attachment));
     }
-    let recipient = |channel: DeliveryChannel| match channel {
-        DeliveryChannel::Email => tenant.email.clone(),
-        DeliveryChannel::Sms => tenant.phone.clone(),
-        DeliveryChannel::Letter => address.clone(),
-    };
+    let recipient = |channel: DeliveryChannel| collections_plan::address(&tenant, &unit, &property, channel);
     store.transaction(|tx| {
         let mut first = true;
         for (ch, channel, draft, attachment) in &drafts {
@@ -259,16 +145,7 @@ fn send_step(
             if first {
                 let recorded = store::insert_action(
                     tx,
-                    &collections::CollectionAction::new(
-                        case.id,
-                        step.action_type,
-                        step.level,
-                        *ch,
-                        draft.text.clone(),
-                        tone.as_str(),
-                        &draft.provider,
-                        now,
-                    ),
+                    &collections_plan::step_action(&case, step, *ch, tone, &draft.text, &draft.provider, now),
                 )?;
                 if !recorded {
                     return Ok(false);
@@ -278,7 +155,7 @@ fn send_step(
             outbox::enqueue(
                 tx,
                 &NewMessage {
-                    idempotency_key: format!("collections:{}:{}:{}", case.id, step.level, channel.as_str()),
+                    idempotency_key: collections_plan::step_message_key(case.id, step.level, channel.as_str()),
                     channel: *channel,
                     recipient_name: tenant.full_name(),
                     recipient: recipient(*channel),
@@ -301,12 +178,9 @@ fn send_step(
     })
 }
 
-/// Whether a case on a plan is keeping it (paid toward the plan = plan total − balance).
+/// Whether a case on a plan is keeping it.
 fn plan_in_good_standing(store: &Store, case: &CollectionCase, today: NaiveDate) -> Result<bool> {
-    let Some(plan) = store.payment_plan(case.id)? else { return Ok(false) };
-    let schedule = plan.schedule();
-    let paid = (plan.total_amount - case.current_balance).max(Decimal::ZERO);
-    Ok(!collections::plan_progress(&schedule, paid, today).missed)
+    Ok(collections_plan::plan_in_good_standing(store.payment_plan(case.id)?.as_ref(), case, today))
 }
 
 /// The escalation engine (every 4 hours): each open case advances to the step its days overdue
@@ -374,22 +248,9 @@ pub fn escalate(
         let step = collections::step(5).ok_or_else(|| StoreError::Rejected("no legal step".into()))?;
         send_step(store, gateway, case, step, today, now)?;
     }
-    let mut case = store.collection_case(case_id)?;
-    case.status = CaseStatus::Escalated;
-    case.resolved_at = Some(now);
-    case.updated_at = now;
-    case.notes = append_note(&case.notes, &format!("Escalated to legal by {actor}"), now);
+    let case = collections_plan::mark_escalated(&store.collection_case(case_id)?, actor, now);
     store.transaction(|tx| store::update_case(tx, &case))?;
     Ok(case)
-}
-
-fn append_note(notes: &str, text: &str, now: DateTime<Utc>) -> String {
-    let line = format!("[{}] {}", now.format("%Y-%m-%d %H:%M"), text.trim());
-    if notes.is_empty() {
-        line
-    } else {
-        format!("{notes}\n{line}")
-    }
 }
 
 /// `offer-plan`: splits the balance into installments, records the offer and messages the tenant;
@@ -404,49 +265,17 @@ pub fn offer_plan(
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, collections::PaymentPlan)> {
     let case = store.collection_case(case_id)?;
-    let reject = |e: collections::CollectionsError| StoreError::Rejected(e.to_string());
-    if !case.is_open() {
-        return Err(reject(collections::CollectionsError::Closed(case.status)));
-    }
-    if store.payment_plan(case_id)?.is_some() {
-        return Err(reject(collections::CollectionsError::PlanExists));
-    }
-    let schedule =
-        collections::plan_installments(case.current_balance, installments, start_date, today).map_err(reject)?;
-    let plan_id = Uuid::new_v4();
-    let plan = collections::PaymentPlan {
-        id: plan_id,
-        case_id,
-        total_amount: case.current_balance,
-        num_installments: installments,
-        installment_amount: schedule[0].amount,
-        start_date,
-        status: collections::PlanStatus::Active,
-        created_at: now,
-        updated_at: now,
-        installments: schedule
-            .iter()
-            .map(|i| collections::Installment {
-                id: Uuid::new_v4(),
-                plan_id,
-                installment_number: i.installment_number,
-                amount: i.amount,
-                due_date: i.due_date,
-                paid_date: None,
-                status: collections::InstallmentStatus::Pending,
-            })
-            .collect(),
-    };
+    let has_plan = store.payment_plan(case_id)?.is_some();
+    let plan = collections_plan::new_payment_plan(&case, has_plan, installments, start_date, today, now)
+        .map_err(|e| StoreError::Rejected(e.to_string()))?;
+    let plan_id = plan.id;
+    let schedule = collections_plan::schedule(&plan);
     let tenant = store.tenant(case.tenant_id)?;
     let unit = store.unit(case.unit_id)?;
     let property = store.property(case.property_id)?;
-    let tone = collections::select_tone(case.tenant_risk_profile, case.escalation_level.min(4));
+    let (updated, tone) = collections_plan::on_plan(&case, now);
     let to = crate::renewals_jobs::recipient(store, &store.lease(case.lease_id)?)?;
     let draft = draft_message(store, gateway, &case, &to, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
-    let mut updated = case.clone();
-    updated.status = CaseStatus::PaymentPlan;
-    updated.escalation_level = updated.escalation_level.max(4);
-    updated.updated_at = now;
     store.transaction(|tx| {
         store::insert_plan(tx, &plan)?;
         store::insert_action(
@@ -494,88 +323,19 @@ pub fn record_payment(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, collections::PaymentOutcome)> {
-    let mut case = store.collection_case(case_id)?;
-    let reject = |e: collections::CollectionsError| StoreError::Rejected(e.to_string());
-    if !case.is_open() {
-        return Err(reject(collections::CollectionsError::Closed(case.status)));
-    }
-    if paid_on > now.date_naive() {
-        return Err(StoreError::Rejected(format!("Payment date {paid_on} is in the future.")));
-    }
-    let outcome = collections::apply_payment(case.current_balance, amount).map_err(reject)?;
-    let mut plan = store.payment_plan(case_id)?;
-    case.current_balance = outcome.new_balance;
-    case.updated_at = now;
-    if outcome.paid_in_full {
-        case.status = CaseStatus::Paid;
-        case.resolved_at = Some(now);
-    }
-    if let Some(p) = plan.as_mut() {
-        let schedule = p.schedule();
-        let paid = (p.total_amount - case.current_balance).max(Decimal::ZERO);
-        let progress = collections::plan_progress(&schedule, paid, now.date_naive());
-        for (i, (status, _)) in p.installments.iter_mut().zip(progress.statuses) {
-            if status == collections::InstallmentStatus::Paid && i.paid_date.is_none() {
-                i.paid_date = Some(paid_on);
-            }
-            i.status = status;
-        }
-        p.status = if progress.completed || outcome.paid_in_full {
-            collections::PlanStatus::Completed
-        } else if progress.missed {
-            collections::PlanStatus::Defaulted
-        } else {
-            collections::PlanStatus::Active
-        };
-    }
-    let text = format!(
-        "Payment of {} received on {} (recorded by {actor}); balance now {}{}.",
-        crate::format::money(amount),
-        paid_on,
-        crate::format::money(outcome.new_balance),
-        if outcome.overpayment > Decimal::ZERO {
-            format!(", {} credited to the account", crate::format::money(outcome.overpayment))
-        } else {
-            String::new()
-        }
-    );
+    let case = store.collection_case(case_id)?;
+    let plan = store.payment_plan(case_id)?;
+    let change =
+        collections_plan::record_payment(&case, plan, amount, paid_on, actor, now).map_err(StoreError::Rejected)?;
     store.transaction(|tx| {
-        store::insert_ledger_entry(
-            tx,
-            &LedgerEntry {
-                id: Uuid::new_v4(),
-                tenant_id: case.tenant_id,
-                lease_id: Some(case.lease_id),
-                unit_id: Some(case.unit_id),
-                property_id: Some(case.property_id),
-                trans_type: TransType::Payment,
-                category: "collections_payment".into(),
-                description: "Payment recorded on collections case".into(),
-                amount,
-                trans_date: paid_on,
-                due_date: None,
-                created_at: now,
-            },
-        )?;
-        store::insert_action(
-            tx,
-            &collections::CollectionAction::new(
-                case_id,
-                collections::ActionType::PaymentReceived,
-                case.escalation_level,
-                collections::Channel::System,
-                text.clone(),
-                "",
-                "",
-                now,
-            ),
-        )?;
-        if let Some(p) = &plan {
+        store::insert_ledger_entry(tx, &change.entry)?;
+        store::insert_action(tx, &change.action)?;
+        if let Some(p) = &change.plan {
             store::update_plan(tx, p, now)?;
         }
-        store::update_case(tx, &case)
+        store::update_case(tx, &change.case)
     })?;
-    Ok((case, outcome))
+    Ok((change.case, change.outcome))
 }
 
 /// A manual note on the case timeline.
@@ -591,7 +351,7 @@ pub fn add_note(
     if text.is_empty() {
         return Err(StoreError::Rejected("A note cannot be empty.".into()));
     }
-    case.notes = append_note(&case.notes, &format!("{actor}: {text}"), now);
+    case.notes = collections_plan::append_note(&case.notes, &format!("{actor}: {text}"), now);
     case.updated_at = now;
     store.transaction(|tx| {
         store::insert_action(

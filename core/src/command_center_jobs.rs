@@ -46,39 +46,9 @@ pub fn ai_action_queue(
     let mut writes = Vec::new();
     for (unit_id, c, existing_id) in &plan.upsert {
         let (Some(row), Some(snap)) = (rows.get(unit_id), snaps.get(unit_id)) else { continue };
-        let input = ActionInput {
-            action_type: c.action_type,
-            tenant_name: row.tenant_name.clone().unwrap_or_default(),
-            unit_number: row.unit_number.clone(),
-            property_name: row.property_name.clone(),
-            lifecycle_state: snap.lease_status.as_str().into(),
-            current_rent: snap.current_rent,
-            market_rent: snap.market_rent,
-            proposed_rent: c.proposed_rent,
-            term_months: Some(12),
-            days_to_event: c.days_to_event,
-            days_in_state: c.days_in_state,
-            event_date: c.event_date,
-            balance: None,
-            today,
-        };
+        let input = action_input(row, snap, c, today);
         let out = gateway.run::<CommandCenterAction>(&input, store, now).map_err(rejected)?;
-        let mut candidate = c.clone();
-        // A model's own confidence counts when a model answered; offline, the rules' does.
-        if out.provider != ProviderKind::Offline {
-            candidate.confidence = out.value.confidence.to_f64().unwrap_or(candidate.confidence);
-            candidate.priority = command_center::priority_for(candidate.confidence);
-        }
-        if candidate.confidence < MIN_CONFIDENCE {
-            continue;
-        }
-        let worded = Worded {
-            description: out.value.description,
-            reason: out.value.reason,
-            payload: out.value.payload,
-            draft_content: out.value.draft_content,
-            provider: out.provider.as_str().into(),
-        };
+        let Some((candidate, worded)) = worded_candidate(c, out) else { continue };
         writes.push(((*snap).clone(), candidate, worded, *existing_id));
     }
     let (superseded, written) = (plan.supersede.len(), writes.len());
@@ -96,6 +66,55 @@ pub fn ai_action_queue(
         counts: serde_json::json!({"queued": written, "superseded": superseded}),
         skipped: false,
     })
+}
+
+/// The AI input wording one queue candidate.
+pub fn action_input(
+    row: &Row,
+    snap: &command_center::UnitSnapshot,
+    c: &command_center::Candidate,
+    today: NaiveDate,
+) -> ActionInput {
+    ActionInput {
+        action_type: c.action_type,
+        tenant_name: row.tenant_name.clone().unwrap_or_default(),
+        unit_number: row.unit_number.clone(),
+        property_name: row.property_name.clone(),
+        lifecycle_state: snap.lease_status.as_str().into(),
+        current_rent: snap.current_rent,
+        market_rent: snap.market_rent,
+        proposed_rent: c.proposed_rent,
+        term_months: Some(12),
+        days_to_event: c.days_to_event,
+        days_in_state: c.days_in_state,
+        event_date: c.event_date,
+        balance: None,
+        today,
+    }
+}
+
+/// The candidate as worded by the AI; a model's own confidence counts when a model answered
+/// (offline, the rules' does). None when the confidence is below `MIN_CONFIDENCE`.
+pub fn worded_candidate(
+    c: &command_center::Candidate,
+    out: crate::ai::AiOutput<<CommandCenterAction as crate::ai::Task>::Output>,
+) -> Option<(command_center::Candidate, Worded)> {
+    let mut candidate = c.clone();
+    if out.provider != ProviderKind::Offline {
+        candidate.confidence = out.value.confidence.to_f64().unwrap_or(candidate.confidence);
+        candidate.priority = command_center::priority_for(candidate.confidence);
+    }
+    if candidate.confidence < MIN_CONFIDENCE {
+        return None;
+    }
+    let worded = Worded {
+        description: out.value.description,
+        reason: out.value.reason,
+        payload: out.value.payload,
+        draft_content: out.value.draft_content,
+        provider: out.provider.as_str().into(),
+    };
+    Some((candidate, worded))
 }
 
 /// How a bulk action reaches tenants.
@@ -118,7 +137,7 @@ impl Method {
         }
     }
 
-    fn channels(self) -> &'static [Channel] {
+    pub fn channels(self) -> &'static [Channel] {
         match self {
             Method::Email => &[Channel::Email],
             Method::Sms => &[Channel::Sms],
@@ -153,6 +172,72 @@ pub struct BulkResult {
     pub messages_queued: usize,
 }
 
+/// The outbox key of one unit's message on one channel of a bulk request.
+pub fn bulk_message_key(request_id: &str, action_type: ActionType, unit_id: Uuid, channel: Channel) -> String {
+    format!("{}:{}", command_center::bulk_item_key(request_id, action_type, unit_id), channel.as_str())
+}
+
+/// The rent a rent-increase notice proposes: the queued suggestion, else the market rent capped
+/// at +8% (whole dollars).
+pub fn proposed_increase(
+    suggested: Option<&serde_json::Value>,
+    market_rent: Decimal,
+    current_rent: Decimal,
+) -> Decimal {
+    suggested
+        .and_then(|v| {
+            v.as_str().and_then(|s| s.parse::<Decimal>().ok()).or_else(|| v.as_f64().and_then(Decimal::from_f64_retain))
+        })
+        .unwrap_or_else(|| market_rent.min(current_rent * Decimal::new(108, 2)).round_dp(0))
+}
+
+/// The SMS version of a renewal offer (the full letter goes by email or post).
+pub fn renewal_sms(to: &crate::ai::letters::Recipient, plan: &renewals::RenewalPlan) -> String {
+    format!(
+        "{}: your renewal offer for unit {} is {}/mo for {} months. Details sent by email/letter.",
+        to.property_name,
+        to.unit_number,
+        crate::format::money(plan.recommended_rent),
+        plan.recommended_term_months
+    )
+}
+
+/// A rent-increase notice: effective in 30 days, answer within 14.
+pub fn rent_increase_input(
+    to: &crate::ai::letters::Recipient,
+    current_rent: Decimal,
+    new_rent: Decimal,
+    today: NaiveDate,
+    channel: Channel,
+) -> RentIncreaseInput {
+    RentIncreaseInput {
+        recipient: to.clone(),
+        current_rent,
+        new_rent,
+        effective_date: today + Duration::days(30),
+        respond_by: today + Duration::days(14),
+        today,
+        channel,
+    }
+}
+
+/// A move-out inspection notice: the inspection three days out.
+pub fn move_out_input(
+    to: &crate::ai::letters::Recipient,
+    lease: &crate::model::Lease,
+    today: NaiveDate,
+    channel: Channel,
+) -> MoveOutInspectionInput {
+    MoveOutInspectionInput {
+        recipient: to.clone(),
+        move_out_date: lease.notice_move_out_date,
+        inspection_date: today + Duration::days(3),
+        inspection_time: None,
+        today,
+        channel,
+    }
+}
+
 /// One unit's part of a bulk action, drafted and ready to write.
 struct Prepared {
     queue_item: Option<Uuid>,
@@ -177,11 +262,7 @@ fn prepare(
     let queue_item = store.ai_queue(Some(unit_id), Some(req.action_type))?.into_iter().next();
     let send_at = req.scheduled_for.unwrap_or(now);
     let message = |channel: Channel, subject: String, body: String, related: (&str, Uuid)| NewMessage {
-        idempotency_key: format!(
-            "{}:{}",
-            command_center::bulk_item_key(&req.request_id, req.action_type, unit_id),
-            channel.as_str()
-        ),
+        idempotency_key: bulk_message_key(&req.request_id, req.action_type, unit_id, channel),
         channel,
         recipient_name: tenant.full_name(),
         recipient: if channel == Channel::Sms { tenant.phone.clone() } else { tenant.email.clone() },
@@ -213,17 +294,7 @@ fn prepare(
             let letter = renewals_jobs::draft_renewal_letter(store, gateway, &lease, &plan, today, now)?;
             let id = Uuid::new_v4();
             for ch in req.method.channels() {
-                let body = if *ch == Channel::Sms {
-                    format!(
-                        "{}: your renewal offer for unit {} is {}/mo for {} months. Details sent by email/letter.",
-                        to.property_name,
-                        to.unit_number,
-                        crate::format::money(plan.recommended_rent),
-                        plan.recommended_term_months
-                    )
-                } else {
-                    letter.text.clone()
-                };
+                let body = if *ch == Channel::Sms { renewal_sms(&to, &plan) } else { letter.text.clone() };
                 prepared.messages.push(message(
                     *ch,
                     format!("Your renewal offer — {} {}", to.property_name, to.unit_number),
@@ -252,28 +323,16 @@ fn prepare(
         }
         ActionType::RentIncreaseNotice => {
             let unit = store.unit(unit_id)?;
-            let new_rent = queue_item
-                .as_ref()
-                .and_then(|q| q.suggested_payload.get("new_rent"))
-                .and_then(|v| {
-                    v.as_str()
-                        .and_then(|s| s.parse::<Decimal>().ok())
-                        .or_else(|| v.as_f64().and_then(Decimal::from_f64_retain))
-                })
-                .unwrap_or_else(|| unit.market_rent.min(lease.monthly_rent_amount * Decimal::new(108, 2)).round_dp(0));
+            let new_rent = proposed_increase(
+                queue_item.as_ref().and_then(|q| q.suggested_payload.get("new_rent")),
+                unit.market_rent,
+                lease.monthly_rent_amount,
+            );
             if new_rent <= lease.monthly_rent_amount {
                 return Ok(Err("rent is already at or above the proposed rent".into()));
             }
             for ch in req.method.channels() {
-                let input = RentIncreaseInput {
-                    recipient: to.clone(),
-                    current_rent: lease.monthly_rent_amount,
-                    new_rent,
-                    effective_date: today + Duration::days(30),
-                    respond_by: today + Duration::days(14),
-                    today,
-                    channel: *ch,
-                };
+                let input = rent_increase_input(&to, lease.monthly_rent_amount, new_rent, today, *ch);
                 let d = gateway.run::<RentIncreaseNotice>(&input, store, now).map_err(rejected)?.value;
                 prepared.messages.push(message(
                     *ch,
@@ -287,14 +346,7 @@ fn prepare(
         ActionType::MoveOutInspection => {
             let inspection = today + Duration::days(3);
             for ch in req.method.channels() {
-                let input = MoveOutInspectionInput {
-                    recipient: to.clone(),
-                    move_out_date: lease.notice_move_out_date,
-                    inspection_date: inspection,
-                    inspection_time: None,
-                    today,
-                    channel: *ch,
-                };
+                let input = move_out_input(&to, &lease, today, *ch);
                 let d = gateway.run::<MoveOutInspectionNotice>(&input, store, now).map_err(rejected)?.value;
                 prepared.messages.push(message(
                     *ch,

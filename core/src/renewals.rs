@@ -255,6 +255,41 @@ pub fn recommended_term(
     (term, start, end)
 }
 
+/// The first ledger day `churn_input` needs: a year back plus two months, so charges of the
+/// year are matched with the payments before them.
+pub fn ledger_window_start(today: NaiveDate) -> NaiveDate {
+    year_ago(today) - Duration::days(62)
+}
+
+fn year_ago(today: NaiveDate) -> NaiveDate {
+    today.checked_sub_months(Months::new(12)).unwrap_or(today)
+}
+
+/// What `compute_churn_score` reads about a lease, counted from its tenant's ledger (from
+/// `ledger_window_start`), the unit's work-order dates, its market rent and the property's
+/// (total, vacant) unit counts.
+pub fn churn_input(
+    lease: &Lease,
+    ledger_entries: &[crate::model::LedgerEntry],
+    work_order_dates: &[NaiveDate],
+    market_rent: Decimal,
+    (total_units, vacant_units): (u32, u32),
+    today: NaiveDate,
+) -> ChurnInput {
+    let since = year_ago(today);
+    let alloc = crate::ledger::allocate(ledger_entries);
+    ChurnInput {
+        charges_12mo: alloc.charge_count(since) as u32,
+        late_12mo: alloc.late_count(since, today) as u32,
+        work_orders_12mo: work_order_dates.iter().filter(|d| **d >= since).count() as u32,
+        current_rent: lease.monthly_rent_amount,
+        market_rent: Some(market_rent),
+        lease_begin_date: lease.lease_begin_date,
+        property_total_units: total_units,
+        property_vacant_units: vacant_units,
+    }
+}
+
 /// The nightly scan's selection: active leases ending in 30–120 days, or month-to-month.
 pub fn is_scan_candidate(lease: &Lease, today: NaiveDate) -> bool {
     match lease.lease_status {

@@ -2,16 +2,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::ai::letters::{Channel, Recipient, RenewalLetterInput};
 use crate::ai::prompts::RenewalLetter;
 use crate::ai::Gateway;
 use crate::jobs::{Job, JobReport};
-use crate::ledger;
 use crate::lifecycle::{self, LifecycleAction};
-use crate::model::{Lease, LeaseStatus, UnitStatus};
+use crate::model::{Lease, LeaseStatus, Property, Tenant, Unit, UnitStatus};
 use crate::outbox::{self, DeliveryChannel, NewMessage};
 use crate::pdf::letter::LetterInput;
 use crate::renewals::{self, ChurnInput, RenewalAction, RenewalRecommendation, RenewalStatus};
@@ -29,13 +28,38 @@ pub fn recipient(store: &Store, lease: &Lease) -> Result<Recipient> {
     let tenant = store.tenant(lease.tenant_id)?;
     let unit = store.unit(lease.unit_id)?;
     let property = store.property(lease.property_id)?;
-    Ok(Recipient {
-        first_name: tenant.first_name,
-        last_name: tenant.last_name,
-        unit_number: unit.unit_number,
+    Ok(recipient_of(&tenant, &unit, &property))
+}
+
+/// Who a letter is for, from the rows (pure; the central server reads them from PostgreSQL).
+pub fn recipient_of(tenant: &Tenant, unit: &Unit, property: &Property) -> Recipient {
+    Recipient {
+        first_name: tenant.first_name.clone(),
+        last_name: tenant.last_name.clone(),
+        unit_number: unit.unit_number.clone(),
         property_address: format!("{}, {}, {} {}", property.address, property.city, property.state, property.zip_code),
-        property_name: property.name,
-    })
+        property_name: property.name.clone(),
+    }
+}
+
+/// The renewal letter's input for a plan: respond within 21 days, never after the proposed start.
+pub fn letter_input(
+    recipient: Recipient,
+    lease: &Lease,
+    plan: &renewals::RenewalPlan,
+    today: NaiveDate,
+) -> RenewalLetterInput {
+    RenewalLetterInput {
+        recipient,
+        current_rent: plan.current_rent,
+        offer_rent: plan.recommended_rent,
+        market_rent: Some(plan.market_rent),
+        term_months: plan.recommended_term_months,
+        lease_end_date: lease.lease_end_date,
+        respond_by: (today + Duration::days(21)).min(plan.recommended_lease_start),
+        today,
+        channel: Channel::Letter,
+    }
 }
 
 /// Drafts the renewal letter for a plan through the AI gateway (every call logged in `ai_run`).
@@ -48,17 +72,7 @@ pub fn draft_renewal_letter(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<DraftedLetter> {
-    let input = RenewalLetterInput {
-        recipient: recipient(store, lease)?,
-        current_rent: plan.current_rent,
-        offer_rent: plan.recommended_rent,
-        market_rent: Some(plan.market_rent),
-        term_months: plan.recommended_term_months,
-        lease_end_date: lease.lease_end_date,
-        respond_by: (today + Duration::days(21)).min(plan.recommended_lease_start),
-        today,
-        channel: Channel::Letter,
-    };
+    let input = letter_input(recipient(store, lease)?, lease, plan, today);
     let out = gateway.run::<RenewalLetter>(&input, store, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
     Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
@@ -70,22 +84,11 @@ pub fn churn_input(
     vacancy: &HashMap<Uuid, (u32, u32)>,
     today: NaiveDate,
 ) -> Result<ChurnInput> {
-    let year_ago = today.checked_sub_months(Months::new(12)).unwrap_or(today);
-    let entries = store.ledger(lease.tenant_id, Some(year_ago - Duration::days(62)))?;
-    let alloc = ledger::allocate(&entries);
-    let work_orders = store.work_orders(lease.unit_id)?.iter().filter(|w| w.requested_date >= year_ago).count();
+    let entries = store.ledger(lease.tenant_id, Some(renewals::ledger_window_start(today)))?;
+    let work_orders: Vec<NaiveDate> = store.work_orders(lease.unit_id)?.iter().map(|w| w.requested_date).collect();
     let unit = store.unit(lease.unit_id)?;
-    let (total, vacant) = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
-    Ok(ChurnInput {
-        charges_12mo: alloc.charge_count(year_ago) as u32,
-        late_12mo: alloc.late_count(year_ago, today) as u32,
-        work_orders_12mo: work_orders as u32,
-        current_rent: lease.monthly_rent_amount,
-        market_rent: Some(unit.market_rent),
-        lease_begin_date: lease.lease_begin_date,
-        property_total_units: total,
-        property_vacant_units: vacant,
-    })
+    let counts = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
+    Ok(renewals::churn_input(lease, &entries, &work_orders, unit.market_rent, counts, today))
 }
 
 /// (total units, vacant units) per property.

@@ -1,11 +1,18 @@
 //! UnitCycle sync: the central API server (axum + PostgreSQL) and the client that keeps a
 //! SQLite replica in step with it. Only this crate knows the HTTP wire format (`wire`).
 
+pub mod api_collections;
+pub mod api_command_center;
+pub mod api_renewals;
 pub mod auth;
 pub mod bench;
 pub mod client;
 pub mod openapi;
 pub mod pg;
+pub mod pg_collections;
+pub mod pg_command_center;
+pub mod pg_renewals;
+pub mod pgdomain;
 pub mod scheduler;
 pub mod server;
 pub mod tables;

@@ -113,13 +113,17 @@ async fn run(cli: Cli) -> Result<()> {
                 seed_demo(&pool, demo_units).await?;
             }
             let clock = Clock::system();
+            let gateway = std::sync::Arc::new(unitcycle_core::ai::Gateway::from_env());
+            tracing::info!(provider = %gateway.status().note, "AI gateway");
             if !no_scheduler {
-                tokio::spawn(scheduler::run_forever(pool.clone(), clock.clone()));
+                tokio::spawn(scheduler::run_forever(pool.clone(), clock.clone(), gateway.clone()));
             }
             let listener =
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, "serving the UnitCycle API");
-            axum::serve(listener, server::router(AppState { pool, clock })).with_graceful_shutdown(shutdown()).await?;
+            axum::serve(listener, server::router(AppState { pool, clock, gateway }))
+                .with_graceful_shutdown(shutdown())
+                .await?;
             tracing::info!("stopped");
             Ok(())
         }

@@ -104,6 +104,96 @@ pub const ROUTES: &[RouteDoc] = &[
     ("get", "/api/v1/sync/counts", "Row counts per table in the caller's scope", true, None, "Counts"),
     ("put", "/api/v1/blobs/{sha256}", "Upload a content-addressed blob", true, Some("Binary"), "BlobStored"),
     ("get", "/api/v1/blobs/{sha256}", "Download a blob", true, None, "Binary"),
+    (
+        "get",
+        "/api/v1/renewals/",
+        "Renewal recommendations, highest churn first; filters status, churn_risk_level, property, lease",
+        true,
+        None,
+        "RenewalPage",
+    ),
+    ("get", "/api/v1/renewals/dashboard-stats/", "Renewal pipeline statistics", true, None, "RenewalStats"),
+    (
+        "post",
+        "/api/v1/renewals/run-scan/",
+        "Run the renewal scan now over the caller's properties",
+        true,
+        None,
+        "ScanResult",
+    ),
+    ("get", "/api/v1/renewals/{id}/", "One renewal recommendation", true, None, "Renewal"),
+    (
+        "post",
+        "/api/v1/renewals/{id}/approve/",
+        "Approve a pending recommendation, optionally at another rent",
+        true,
+        Some("Approve"),
+        "Renewal",
+    ),
+    ("post", "/api/v1/renewals/{id}/send/", "Send the approved offer (queued by email)", true, None, "Renewal"),
+    ("post", "/api/v1/renewals/{id}/accept/", "The tenant accepted: renew the lease", true, None, "Renewal"),
+    ("post", "/api/v1/renewals/{id}/decline/", "The tenant declined the offer", true, None, "Renewal"),
+    (
+        "post",
+        "/api/v1/renewals/{id}/generate-letter/",
+        "Redraft the renewal letter through the AI gateway",
+        true,
+        None,
+        "Renewal",
+    ),
+    (
+        "get",
+        "/api/v1/collections/",
+        "Collection cases, most overdue first; filters status, property, tenant, escalation_level, days_overdue__gte",
+        true,
+        None,
+        "CasePage",
+    ),
+    ("get", "/api/v1/collections/dashboard-stats/", "Collections statistics", true, None, "CollectionsStats"),
+    ("get", "/api/v1/collections/{id}/", "Case detail with actions timeline and plan", true, None, "CaseDetail"),
+    ("get", "/api/v1/collections/{id}/actions/", "All actions for a case", true, None, "CaseActions"),
+    ("post", "/api/v1/collections/{id}/send-reminder/", "Send the next escalation step now", true, None, "CaseDetail"),
+    (
+        "post",
+        "/api/v1/collections/{id}/offer-plan/",
+        "Offer a payment plan (installments, start_date)",
+        true,
+        Some("OfferPlan"),
+        "CaseDetail",
+    ),
+    (
+        "post",
+        "/api/v1/collections/{id}/record-payment/",
+        "Record a payment (amount, paid_on) on the ledger and the case",
+        true,
+        Some("RecordPayment"),
+        "Payment",
+    ),
+    ("post", "/api/v1/collections/{id}/escalate/", "Escalate to legal", true, None, "CaseDetail"),
+    (
+        "get",
+        "/api/v1/portfolio/command-center/",
+        "Unit table; filters lifecycle_state (comma list), property_id, risk_level, min_rent, max_rent, days_to_event, sort_by, page",
+        true,
+        None,
+        "CommandCenter",
+    ),
+    (
+        "post",
+        "/api/v1/portfolio/command-center/actions/",
+        "Bulk action on selected units; a retry with the same request_id executes nothing twice",
+        true,
+        Some("BulkAction"),
+        "BulkResult",
+    ),
+    (
+        "get",
+        "/api/v1/portfolio/command-center/ai-queue/",
+        "Pending AI recommendations, most urgent first; filters action_type, priority",
+        true,
+        None,
+        "AiQueue",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -111,7 +201,7 @@ fn schemas() -> Value {
     let date = json!({"type": "string", "format": "date"});
     let date_opt = json!({"type": ["string", "null"], "format": "date"});
     let int_opt = json!({"type": ["integer", "null"]});
-    json!({
+    let mut base = json!({
         "Error": {"type": "object", "required": ["detail"], "properties": {"detail": {"type": "string"}}},
         "Health": {"type": "object", "properties": {"status": {"type": "string"}}},
         "Row": {"type": "object", "description": "A row of the table, keyed by column name (money as decimal strings)."},
@@ -165,6 +255,124 @@ fn schemas() -> Value {
         "BlobStored": {"type": "object", "properties": {"sha256": {"type": "string"}, "size_bytes": {"type": "integer"},
             "created": {"type": "boolean"}}},
         "Binary": {"type": "string", "format": "binary"}
+    });
+    for extra in [renewal_schemas(), collection_schemas(), command_center_schemas()] {
+        if let (Value::Object(all), Value::Object(extra)) = (&mut base, extra) {
+            all.extend(extra);
+        }
+    }
+    base
+}
+
+/// Schemas of the renewal endpoints (spec 1.2).
+fn renewal_schemas() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    json!({
+        "Renewal": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "lease": {"type": "string", "format": "uuid"},
+            "tenant": {"type": "string", "format": "uuid"}, "unit": {"type": "string", "format": "uuid"},
+            "property": {"type": "string", "format": "uuid"}, "churn_score": {"type": "number"},
+            "churn_risk_level": {"enum": ["low", "medium", "high", "critical"]},
+            "churn_factors": {"type": "object", "additionalProperties": {"type": "number"}},
+            "current_rent": {"type": "string"}, "market_rent": {"type": "string"},
+            "recommended_rent": {"type": "string"}, "rent_increase_pct": {"type": "number"},
+            "rent_strategy": {"type": "string"}, "rent_reasoning": {"type": "string"},
+            "recommended_term_months": {"type": "integer"}, "recommended_lease_start": date,
+            "recommended_lease_end": date, "renewal_letter_text": {"type": "string"},
+            "letter_provider": {"type": "string"},
+            "status": {"enum": ["pending", "approved", "sent", "accepted", "declined", "expired"]},
+            "status_display": {"type": "string"}, "reviewed_by": {"type": "string"}}},
+        "RenewalPage": {"type": "object", "required": ["count", "next", "previous", "results"], "properties": {
+            "count": {"type": "integer"}, "next": {"type": ["string", "null"]},
+            "previous": {"type": ["string", "null"]}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Renewal"}}}},
+        "Approve": {"type": "object", "properties": {"recommended_rent": {"type": ["string", "number", "null"]}}},
+        "RenewalStats": {"type": "object", "properties": {
+            "total_pending": {"type": "integer"}, "total_approved": {"type": "integer"},
+            "total_sent": {"type": "integer"}, "total_accepted": {"type": "integer"},
+            "total_declined": {"type": "integer"}, "acceptance_rate": {"type": "number"},
+            "avg_churn_score": {"type": "number"}, "projected_annual_revenue_increase": {"type": "number"},
+            "avg_rent_increase_pct": {"type": "number"},
+            "by_risk_level": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+        "ScanResult": {"type": "object", "properties": {"created": {"type": "integer"}, "expired": {"type": "integer"},
+            "detail": {"type": "string"}}}
+    })
+}
+
+/// Schemas of the collections endpoints (spec 1.3).
+fn collection_schemas() -> Value {
+    let date = json!({"type": "string", "format": "date"});
+    let case = json!({"type": "object", "properties": {
+        "id": {"type": "string", "format": "uuid"}, "tenant": {"type": "string", "format": "uuid"},
+        "lease": {"type": "string", "format": "uuid"}, "unit": {"type": "string", "format": "uuid"},
+        "property": {"type": "string", "format": "uuid"}, "original_amount_due": {"type": "string"},
+        "current_balance": {"type": "string"}, "late_fee_total": {"type": "string"},
+        "days_overdue": {"type": "integer"}, "due_date": date, "escalation_level": {"type": "integer"},
+        "tenant_risk_profile": {"enum": ["good_history", "standard", "repeat_offender", "chronic"]},
+        "tone": {"enum": ["friendly", "firm", "formal", "legal"]},
+        "status": {"enum": ["open", "payment_plan", "paid", "escalated", "written_off"]}}});
+    let action = json!({"type": "object", "properties": {
+        "id": {"type": "string"}, "action_type": {"type": "string"}, "escalation_level": {"type": "integer"},
+        "channel": {"type": "string"}, "message_text": {"type": "string"}, "tone_used": {"type": "string"},
+        "ai_generated": {"type": "boolean"}, "ai_provider": {"type": "string"}}});
+    json!({
+        "Case": case,
+        "CasePage": {"type": "object", "properties": {"count": {"type": "integer"},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Case"}}}},
+        "CaseActions": {"type": "array", "items": action},
+        "CaseDetail": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {
+            "actions": {"type": "array", "items": action}, "payment_plan": {"type": ["object", "null"]}}}]},
+        "OfferPlan": {"type": "object", "required": ["installments", "start_date"], "properties": {
+            "installments": {"type": "integer", "minimum": 2, "maximum": 12}, "start_date": date}},
+        "RecordPayment": {"type": "object", "required": ["amount"], "properties": {
+            "amount": {"type": ["string", "number"]}, "paid_on": date}},
+        "Payment": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {
+            "new_balance": {"type": "string"}, "overpayment": {"type": "string"}, "paid_in_full": {"type": "boolean"}}}]},
+        "CollectionsStats": {"type": "object", "properties": {
+            "open_cases": {"type": "integer"}, "total_outstanding": {"type": "number"},
+            "on_payment_plan": {"type": "integer"}, "escalated": {"type": "integer"},
+            "paid_last_30_days": {"type": "integer"}, "collected_last_30_days": {"type": "number"},
+            "avg_days_overdue": {"type": "number"}, "by_escalation_level": {"type": "object"},
+            "by_risk_profile": {"type": "object"}}}
+    })
+}
+
+/// Schemas of the command center (spec 1.4).
+fn command_center_schemas() -> Value {
+    json!({
+        "CommandCenter": {"type": "object", "required": ["units", "total", "page", "pages", "summary"], "properties": {
+            "units": {"type": "array", "items": {"type": "object", "properties": {
+                "id": {"type": "string", "format": "uuid"}, "unit_number": {"type": "string"},
+                "property_id": {"type": "string", "format": "uuid"}, "property_name": {"type": "string"},
+                "lifecycle_state": {"enum": ["active", "month_to_month", "notice", "vacant"]},
+                "tenant_name": {"type": ["string", "null"]}, "rent": {"type": "string"},
+                "market_rent": {"type": "string"}, "days_to_event": {"type": ["integer", "null"]},
+                "risk_level": {"type": ["string", "null"]},
+                "ai_action": {"type": ["object", "null"], "properties": {"action_type": {"type": "string"},
+                    "label": {"type": "string"}, "confidence_score": {"type": ["number", "null"]}}}}}},
+            "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+            "summary": {"type": "object", "properties": {"active_count": {"type": "integer"},
+                "mtm_count": {"type": "integer"}, "notice_count": {"type": "integer"},
+                "vacant_count": {"type": "integer"}}}}},
+        "BulkAction": {"type": "object", "required": ["request_id", "action_type", "unit_ids", "method"], "properties": {
+            "request_id": {"type": "string", "maxLength": 100},
+            "action_type": {"enum": ["renewal_offer", "early_renewal_nudge", "rent_increase_notice",
+                "move_out_inspection", "listing_prep", "eviction_prep"]},
+            "unit_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+            "method": {"enum": ["email", "sms", "both", "manual"]},
+            "scheduled_for": {"type": ["string", "null"], "format": "date-time"}}},
+        "BulkResult": {"type": "object", "properties": {
+            "batch_id": {"type": "string", "format": "uuid"}, "units_processed": {"type": "integer"},
+            "executed": {"type": "integer"}, "already_done": {"type": "integer"},
+            "skipped": {"type": "array", "items": {"type": "object", "properties": {
+                "unit_id": {"type": "string"}, "reason": {"type": "string"}}}},
+            "messages_queued": {"type": "integer"}}},
+        "AiQueue": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "unit_id": {"type": "string", "format": "uuid"},
+            "unit_number": {"type": "string"}, "action_type": {"type": "string"}, "description": {"type": "string"},
+            "suggested_payload": {"type": "object"}, "generated_content": {"type": ["string", "null"]},
+            "confidence_score": {"type": "number"}, "priority": {"enum": ["low", "medium", "high", "urgent"]},
+            "lifecycle_state": {"type": "string"}, "generation_reason": {"type": "string"},
+            "ai_provider": {"type": "string"}, "generated_on": {"type": "string", "format": "date"}}}}
     })
 }
 

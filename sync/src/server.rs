@@ -60,6 +60,8 @@ impl Clock {
 pub struct AppState {
     pub pool: Pool,
     pub clock: Clock,
+    /// Every AI call (renewal letters, collection notices, command-center drafts).
+    pub gateway: Arc<unitcycle_core::ai::Gateway>,
 }
 
 /// An error answer: a status and `{"detail": ...}`.
@@ -74,15 +76,15 @@ impl ApiError {
         ApiError { status, detail: detail.into() }
     }
 
-    fn bad(detail: impl Into<String>) -> ApiError {
+    pub(crate) fn bad(detail: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, detail)
     }
 
-    fn not_found(what: &str) -> ApiError {
+    pub(crate) fn not_found(what: &str) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found."))
     }
 
-    fn forbidden() -> ApiError {
+    pub(crate) fn forbidden() -> ApiError {
         ApiError::new(StatusCode::FORBIDDEN, "You do not have permission to perform this action.")
     }
 }
@@ -112,7 +114,7 @@ impl From<deadpool_postgres::PoolError> for ApiError {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 /// The raw body, with size-limit and read failures answered as `{"detail"}` (413 etc.).
 pub struct Body(pub Bytes);
@@ -138,12 +140,12 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
 impl Body {
     /// Parses a required JSON body.
-    fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> ApiResult<T> {
         serde_json::from_slice(&self.0).map_err(|e| ApiError::bad(format!("Malformed JSON: {e}")))
     }
 
     /// Parses an optional JSON body (empty means the defaults).
-    fn json_or_default<T: DeserializeOwned + Default>(&self) -> ApiResult<T> {
+    pub(crate) fn json_or_default<T: DeserializeOwned + Default>(&self) -> ApiResult<T> {
         if self.0.iter().all(u8::is_ascii_whitespace) {
             Ok(T::default())
         } else {
@@ -174,22 +176,22 @@ impl FromRequestParts<AppState> for Principal {
 }
 
 /// Query parameters as a map; malformed query strings are a 400.
-fn query(uri: &Uri) -> ApiResult<HashMap<String, String>> {
+pub(crate) fn query(uri: &Uri) -> ApiResult<HashMap<String, String>> {
     axum::extract::Query::<HashMap<String, String>>::try_from_uri(uri)
         .map(|q| q.0)
         .map_err(|e| ApiError::bad(format!("Malformed query string: {e}")))
 }
 
-fn parse_uuid(name: &str, text: &str) -> ApiResult<Uuid> {
+pub(crate) fn parse_uuid(name: &str, text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a valid UUID.")))
 }
 
-fn parse_date(name: &str, text: &str) -> ApiResult<NaiveDate> {
+pub(crate) fn parse_date(name: &str, text: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a date (YYYY-MM-DD).")))
 }
 
-fn parse_int(q: &HashMap<String, String>, name: &str, default: i64, min: i64, max: i64) -> ApiResult<i64> {
+pub(crate) fn parse_int(q: &HashMap<String, String>, name: &str, default: i64, min: i64, max: i64) -> ApiResult<i64> {
     match q.get(name) {
         None => Ok(default),
         Some(text) => match text.trim().parse::<i64>() {
@@ -229,6 +231,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/sync/push", post(sync_push))
         .route("/api/v1/sync/counts", get(sync_counts))
         .route("/api/v1/blobs/{sha256}", get(get_blob).put(put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
+        .merge(crate::api_renewals::routes())
+        .merge(crate::api_collections::routes())
+        .merge(crate::api_command_center::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .with_state(state)
@@ -352,7 +357,7 @@ fn entity_for(path: &str) -> Option<&'static Entity> {
 }
 
 /// `count/next/previous` links for page `page` of `count` rows.
-fn page_links(
+pub(crate) fn page_links(
     headers: &HeaderMap,
     uri: &Uri,
     q: &HashMap<String, String>,

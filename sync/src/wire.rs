@@ -5,8 +5,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use unitcycle_core::collections::{CollectionAction, CollectionCase, CollectionsDashboardStats, PaymentPlan};
+use unitcycle_core::command_center::{Row as CommandCenterRow, Summary as CommandCenterSummary};
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
+use unitcycle_core::renewals::{RenewalDashboardStats, RenewalRecommendation};
 use uuid::Uuid;
 
 /// Every error body: `{"detail": "..."}`.
@@ -282,4 +285,473 @@ mod tests {
         let back: Mutation = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
     }
+}
+
+// --- renewals (spec 1.2) -------------------------------------------------------------------
+
+/// `RenewalRecommendationSerializer`: money as decimal strings, scores and percentages as numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalWire {
+    pub id: Uuid,
+    pub lease: Uuid,
+    pub tenant: Uuid,
+    pub unit: Uuid,
+    pub property: Uuid,
+    pub churn_score: f64,
+    pub churn_risk_level: String,
+    pub churn_factors: std::collections::BTreeMap<String, f64>,
+    pub current_rent: String,
+    pub market_rent: String,
+    pub recommended_rent: String,
+    pub rent_increase_pct: f64,
+    pub rent_strategy: String,
+    pub rent_reasoning: String,
+    pub recommended_term_months: u32,
+    pub recommended_lease_start: NaiveDate,
+    pub recommended_lease_end: NaiveDate,
+    pub renewal_letter_text: String,
+    pub renewal_letter_generated_at: Option<DateTime<Utc>>,
+    pub letter_provider: String,
+    pub status: String,
+    pub status_display: String,
+    pub reviewed_by: String,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&RenewalRecommendation> for RenewalWire {
+    fn from(r: &RenewalRecommendation) -> Self {
+        let p = &r.plan;
+        RenewalWire {
+            id: r.id,
+            lease: r.lease_id,
+            tenant: r.tenant_id,
+            unit: r.unit_id,
+            property: r.property_id,
+            churn_score: p.churn_score,
+            churn_risk_level: p.churn_risk_level.as_str().into(),
+            churn_factors: p.churn_factors.entries().iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            current_rent: p.current_rent.to_string(),
+            market_rent: p.market_rent.to_string(),
+            recommended_rent: p.recommended_rent.to_string(),
+            rent_increase_pct: p.rent_increase_pct,
+            rent_strategy: p.rent_strategy.as_str().into(),
+            rent_reasoning: p.rent_reasoning.clone(),
+            recommended_term_months: p.recommended_term_months,
+            recommended_lease_start: p.recommended_lease_start,
+            recommended_lease_end: p.recommended_lease_end,
+            renewal_letter_text: r.renewal_letter_text.clone(),
+            renewal_letter_generated_at: r.renewal_letter_generated_at,
+            letter_provider: r.letter_provider.clone(),
+            status: r.status.as_str().into(),
+            status_display: r.status.label().into(),
+            reviewed_by: r.reviewed_by.clone(),
+            reviewed_at: r.reviewed_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// Body of `POST /api/v1/renewals/{id}/approve/` (optional): a different rent to offer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ApproveRequest {
+    #[serde(default)]
+    pub recommended_rent: Option<rust_decimal::Decimal>,
+}
+
+/// `GET /api/v1/renewals/dashboard-stats/` exactly as the spec shows it (numbers as numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RenewalStatsWire {
+    pub total_pending: u64,
+    pub total_approved: u64,
+    pub total_sent: u64,
+    pub total_accepted: u64,
+    pub total_declined: u64,
+    pub acceptance_rate: f64,
+    pub avg_churn_score: f64,
+    pub projected_annual_revenue_increase: f64,
+    pub avg_rent_increase_pct: f64,
+    pub by_risk_level: std::collections::BTreeMap<String, u64>,
+}
+
+impl From<&RenewalDashboardStats> for RenewalStatsWire {
+    fn from(s: &RenewalDashboardStats) -> Self {
+        RenewalStatsWire {
+            total_pending: s.total_pending,
+            total_approved: s.total_approved,
+            total_sent: s.total_sent,
+            total_accepted: s.total_accepted,
+            total_declined: s.total_declined,
+            acceptance_rate: s.acceptance_rate,
+            avg_churn_score: s.avg_churn_score,
+            projected_annual_revenue_increase: rust_decimal::prelude::ToPrimitive::to_f64(
+                &s.projected_annual_revenue_increase,
+            )
+            .unwrap_or(0.0),
+            avg_rent_increase_pct: s.avg_rent_increase_pct,
+            by_risk_level: s.by_risk_level.clone(),
+        }
+    }
+}
+
+/// Answer of `POST /api/v1/renewals/run-scan/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanResponse {
+    pub created: usize,
+    pub expired: usize,
+    pub detail: String,
+}
+
+// --- collections (spec 1.3) ----------------------------------------------------------------
+
+fn money_number(d: rust_decimal::Decimal) -> f64 {
+    rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(0.0)
+}
+
+/// `CollectionCaseSerializer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseWire {
+    pub id: Uuid,
+    pub tenant: Uuid,
+    pub lease: Uuid,
+    pub unit: Uuid,
+    pub property: Uuid,
+    pub original_amount_due: String,
+    pub current_balance: String,
+    pub late_fee_total: String,
+    pub days_overdue: i64,
+    pub due_date: NaiveDate,
+    pub escalation_level: u8,
+    pub tenant_risk_profile: String,
+    pub tone: String,
+    pub status: String,
+    pub status_display: String,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub assigned_to: String,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&CollectionCase> for CaseWire {
+    fn from(c: &CollectionCase) -> Self {
+        CaseWire {
+            id: c.id,
+            tenant: c.tenant_id,
+            lease: c.lease_id,
+            unit: c.unit_id,
+            property: c.property_id,
+            original_amount_due: c.original_amount_due.to_string(),
+            current_balance: c.current_balance.to_string(),
+            late_fee_total: c.late_fee_total.to_string(),
+            days_overdue: c.days_overdue,
+            due_date: c.due_date,
+            escalation_level: c.escalation_level,
+            tenant_risk_profile: c.tenant_risk_profile.as_str().into(),
+            tone: c.tone.as_str().into(),
+            status: c.status.as_str().into(),
+            status_display: c.status.label().into(),
+            resolved_at: c.resolved_at,
+            assigned_to: c.assigned_to.clone(),
+            notes: c.notes.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// `CollectionActionSerializer` (one timeline entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionActionWire {
+    pub id: Uuid,
+    pub case: Uuid,
+    pub action_type: String,
+    pub action_type_display: String,
+    pub escalation_level: u8,
+    pub channel: String,
+    pub message_text: String,
+    pub tone_used: String,
+    pub ai_generated: bool,
+    pub ai_provider: String,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub delivered: bool,
+    pub opened: bool,
+    pub response_received: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&CollectionAction> for CollectionActionWire {
+    fn from(a: &CollectionAction) -> Self {
+        CollectionActionWire {
+            id: a.id,
+            case: a.case_id,
+            action_type: a.action_type.as_str().into(),
+            action_type_display: a.action_type.label().into(),
+            escalation_level: a.escalation_level,
+            channel: a.channel.as_str().into(),
+            message_text: a.message_text.clone(),
+            tone_used: a.tone_used.clone(),
+            ai_generated: a.ai_generated,
+            ai_provider: a.ai_provider.clone(),
+            sent_at: a.sent_at,
+            delivered: a.delivered,
+            opened: a.opened,
+            response_received: a.response_received,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstallmentWire {
+    pub installment_number: u32,
+    pub amount: String,
+    pub due_date: NaiveDate,
+    pub paid_date: Option<NaiveDate>,
+    pub status: String,
+}
+
+/// `PaymentPlanSerializer` with its installments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanWire {
+    pub id: Uuid,
+    pub case: Uuid,
+    pub total_amount: String,
+    pub num_installments: u32,
+    pub installment_amount: String,
+    pub start_date: NaiveDate,
+    pub status: String,
+    pub installments: Vec<InstallmentWire>,
+}
+
+impl From<&PaymentPlan> for PlanWire {
+    fn from(p: &PaymentPlan) -> Self {
+        PlanWire {
+            id: p.id,
+            case: p.case_id,
+            total_amount: p.total_amount.to_string(),
+            num_installments: p.num_installments,
+            installment_amount: p.installment_amount.to_string(),
+            start_date: p.start_date,
+            status: p.status.as_str().into(),
+            installments: p
+                .installments
+                .iter()
+                .map(|i| InstallmentWire {
+                    installment_number: i.installment_number,
+                    amount: i.amount.to_string(),
+                    due_date: i.due_date,
+                    paid_date: i.paid_date,
+                    status: i.status.as_str().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/v1/collections/{id}/`: the case with its actions timeline and plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseDetailWire {
+    #[serde(flatten)]
+    pub case: CaseWire,
+    pub actions: Vec<CollectionActionWire>,
+    pub payment_plan: Option<PlanWire>,
+}
+
+/// Body of `POST /offer-plan/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfferPlanRequest {
+    pub installments: u32,
+    pub start_date: NaiveDate,
+}
+
+/// Body of `POST /record-payment/` (`paid_on` defaults to today).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RecordPaymentRequest {
+    pub amount: rust_decimal::Decimal,
+    #[serde(default)]
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// Answer of `POST /record-payment/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentWire {
+    #[serde(flatten)]
+    pub case: CaseWire,
+    pub new_balance: String,
+    pub overpayment: String,
+    pub paid_in_full: bool,
+}
+
+/// `GET /api/v1/collections/dashboard-stats/` (amounts as numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CollectionsStatsWire {
+    pub open_cases: u64,
+    pub total_outstanding: f64,
+    pub on_payment_plan: u64,
+    pub escalated: u64,
+    pub paid_last_30_days: u64,
+    pub collected_last_30_days: f64,
+    pub avg_days_overdue: f64,
+    pub by_escalation_level: std::collections::BTreeMap<String, u64>,
+    pub by_risk_profile: std::collections::BTreeMap<String, u64>,
+}
+
+impl From<&CollectionsDashboardStats> for CollectionsStatsWire {
+    fn from(s: &CollectionsDashboardStats) -> Self {
+        CollectionsStatsWire {
+            open_cases: s.open_cases,
+            total_outstanding: money_number(s.total_outstanding),
+            on_payment_plan: s.on_payment_plan,
+            escalated: s.escalated,
+            paid_last_30_days: s.paid_last_30_days,
+            collected_last_30_days: money_number(s.collected_last_30_days),
+            avg_days_overdue: s.avg_days_overdue,
+            by_escalation_level: s.by_escalation_level.clone(),
+            by_risk_profile: s.by_risk_profile.clone(),
+        }
+    }
+}
+
+// --- command center (spec 1.4) -------------------------------------------------------------
+
+/// The top pending AI action of a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AiActionWire {
+    pub action_type: String,
+    pub label: String,
+    pub confidence_score: Option<f64>,
+}
+
+/// One unit row of `GET /api/v1/portfolio/command-center/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandCenterUnitWire {
+    pub id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub property_name: String,
+    pub lifecycle_state: String,
+    pub tenant_name: Option<String>,
+    pub rent: String,
+    pub market_rent: String,
+    pub days_to_event: Option<i64>,
+    pub risk_level: Option<String>,
+    pub ai_action: Option<AiActionWire>,
+}
+
+impl From<&CommandCenterRow> for CommandCenterUnitWire {
+    fn from(r: &CommandCenterRow) -> Self {
+        CommandCenterUnitWire {
+            id: r.unit_id,
+            unit_number: r.unit_number.clone(),
+            property_id: r.property_id,
+            property_name: r.property_name.clone(),
+            lifecycle_state: r.lifecycle_state.as_str().into(),
+            tenant_name: r.tenant_name.clone(),
+            rent: r.rent.to_string(),
+            market_rent: r.market_rent.to_string(),
+            days_to_event: r.days_to_event,
+            risk_level: r.risk_level.clone(),
+            ai_action: r.ai_action.map(|a| AiActionWire {
+                action_type: a.as_str().into(),
+                label: a.label().into(),
+                confidence_score: r.ai_confidence,
+            }),
+        }
+    }
+}
+
+/// `summary` of the command center: counts per lifecycle state of the filtered units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandCenterSummaryWire {
+    pub active_count: u64,
+    pub mtm_count: u64,
+    pub notice_count: u64,
+    pub vacant_count: u64,
+}
+
+impl From<&CommandCenterSummary> for CommandCenterSummaryWire {
+    fn from(s: &CommandCenterSummary) -> Self {
+        CommandCenterSummaryWire {
+            active_count: s.active_count,
+            mtm_count: s.mtm_count,
+            notice_count: s.notice_count,
+            vacant_count: s.vacant_count,
+        }
+    }
+}
+
+/// `GET /api/v1/portfolio/command-center/` (spec JSON: `units, total, page, pages, summary`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandCenterWire {
+    pub units: Vec<CommandCenterUnitWire>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub summary: CommandCenterSummaryWire,
+}
+
+/// Body of `POST /api/v1/portfolio/command-center/actions/`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BulkActionRequest {
+    /// The client's id for this request: a retry with the same id executes nothing twice.
+    pub request_id: String,
+    pub action_type: String,
+    pub unit_ids: Vec<Uuid>,
+    pub method: String,
+    #[serde(default)]
+    pub scheduled_for: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub suggested_payload: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedUnit {
+    pub unit_id: Uuid,
+    pub reason: String,
+}
+
+/// Answer of the bulk action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResultWire {
+    pub batch_id: Uuid,
+    pub units_processed: usize,
+    pub executed: usize,
+    pub already_done: usize,
+    pub skipped: Vec<SkippedUnit>,
+    pub messages_queued: usize,
+}
+
+impl From<&unitcycle_core::command_center_jobs::BulkResult> for BulkResultWire {
+    fn from(r: &unitcycle_core::command_center_jobs::BulkResult) -> Self {
+        BulkResultWire {
+            batch_id: r.batch_id,
+            units_processed: r.units_processed,
+            executed: r.executed,
+            already_done: r.already_done,
+            skipped: r.skipped.iter().map(|(u, why)| SkippedUnit { unit_id: *u, reason: why.clone() }).collect(),
+            messages_queued: r.messages_queued,
+        }
+    }
+}
+
+/// One pending item of `GET /api/v1/portfolio/command-center/ai-queue/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItemWire {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub action_type: String,
+    pub description: String,
+    pub suggested_payload: Value,
+    pub generated_content: Option<String>,
+    pub confidence_score: f64,
+    pub priority: String,
+    pub lifecycle_state: String,
+    pub generation_reason: String,
+    pub ai_provider: String,
+    pub generated_on: NaiveDate,
 }

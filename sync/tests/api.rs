@@ -4,56 +4,13 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::Router;
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
 use unitcycle_sync::scheduler::{self, RunOutcome};
 use uuid::Uuid;
-
-async fn call(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Vec<u8>>,
-) -> (StatusCode, Value) {
-    let (status, bytes) = call_raw(app, method, uri, token, body).await;
-    let value = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
-    };
-    (status, value)
-}
-
-async fn call_raw(
-    app: &Router,
-    method: Method,
-    uri: &str,
-    token: Option<&str>,
-    body: Option<Vec<u8>>,
-) -> (StatusCode, Vec<u8>) {
-    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "api.test");
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let req = match body {
-        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b)).unwrap(),
-        None => req.body(Body::empty()).unwrap(),
-    };
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    (status, resp.into_body().collect().await.unwrap().to_bytes().to_vec())
-}
-
-fn body(v: Value) -> Option<Vec<u8>> {
-    Some(serde_json::to_vec(&v).unwrap())
-}
 
 /// A lease of `property` in `status`, from the API itself.
 async fn some_lease(app: &Router, token: &str, property: Uuid, status: &str) -> Value {

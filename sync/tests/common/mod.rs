@@ -4,9 +4,14 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Pool;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
 use unitcycle_core::demo::{self, DemoConfig};
 use unitcycle_core::store::Store;
 use unitcycle_sync::auth::{self, Role};
@@ -68,7 +73,11 @@ impl TestDb {
     }
 
     pub fn router(&self) -> Router {
-        server::router(AppState { pool: self.pool.clone(), clock: Clock::fixed(now()) })
+        server::router(AppState {
+            pool: self.pool.clone(),
+            clock: Clock::fixed(now()),
+            gateway: std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
+        })
     }
 
     /// Serves the API on a free port; returns its base URL.
@@ -105,4 +114,46 @@ impl Drop for TestDb {
         })
         .join();
     }
+}
+
+// --- HTTP helpers ---------------------------------------------------------------------------
+
+pub async fn call(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+) -> (StatusCode, Value) {
+    let (status, bytes) = call_raw(app, method, uri, token, body).await;
+    let value = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    };
+    (status, value)
+}
+
+pub async fn call_raw(
+    app: &Router,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder().method(method).uri(uri).header(header::HOST, "api.test");
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b)).unwrap(),
+        None => req.body(Body::empty()).unwrap(),
+    };
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+pub fn body(v: Value) -> Option<Vec<u8>> {
+    Some(serde_json::to_vec(&v).unwrap())
 }

@@ -1,0 +1,169 @@
+//! Renewal endpoints (spec 1.2, `/api/v1/renewals/`). Thin handlers: parse, check the caller,
+//! call `pg_renewals` (which calls `unitcycle_core::renewals`), answer in the wire format.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use unitcycle_core::renewals::{self, ChurnRiskLevel, RenewalAction, RenewalStatus};
+use uuid::Uuid;
+
+use crate::auth::Principal;
+use crate::pg_renewals::{self, Filter, StepError};
+use crate::server::{
+    page_links, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+};
+use crate::wire::{ApproveRequest, Page, RenewalStatsWire, RenewalWire, ScanResponse};
+
+pub fn routes() -> Router<AppState> {
+    let base = "/api/v1/renewals";
+    Router::new()
+        .route(&format!("{base}/"), get(list))
+        .route(&format!("{base}/dashboard-stats/"), get(dashboard_stats))
+        .route(&format!("{base}/run-scan/"), post(run_scan))
+        .route(&format!("{base}/{{id}}/"), get(detail))
+        .route(&format!("{base}/{{id}}/approve/"), post(approve))
+        .route(&format!("{base}/{{id}}/send/"), post(send))
+        .route(&format!("{base}/{{id}}/accept/"), post(accept))
+        .route(&format!("{base}/{{id}}/decline/"), post(decline))
+        .route(&format!("{base}/{{id}}/generate-letter/"), post(generate_letter))
+}
+
+/// A comma-separated list of values of a string enum, checked.
+fn enum_list<T: std::str::FromStr<Err = E>, E: std::fmt::Display>(
+    q: &HashMap<String, String>,
+    name: &str,
+    as_str: fn(&T) -> &'static str,
+) -> ApiResult<Vec<String>> {
+    let Some(v) = q.get(name).filter(|v| !v.trim().is_empty()) else { return Ok(Vec::new()) };
+    v.split(',')
+        .map(|s| s.trim().parse::<T>().map(|t| as_str(&t).to_string()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::bad(format!("{name}: {e}")))
+}
+
+fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
+    Ok(Filter {
+        status: enum_list::<RenewalStatus, _>(q, "status", |s| s.as_str())?,
+        churn_risk_level: enum_list::<ChurnRiskLevel, _>(q, "churn_risk_level", |s| s.as_str())?,
+        property: q.get("property").map(|v| parse_uuid("property", v)).transpose()?,
+        lease: q.get("lease").map(|v| parse_uuid("lease", v)).transpose()?,
+    })
+}
+
+async fn list(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+) -> ApiResult<Json<Page<RenewalWire>>> {
+    let q = query(&uri)?;
+    let f = filter(&q)?;
+    let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
+    let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
+    let client = st.pool.get().await?;
+    let (count, recs) = pg_renewals::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
+    if page > 1 && (page - 1) * size >= count {
+        return Err(ApiError::not_found("Page"));
+    }
+    let (next, previous) = page_links(&headers, &uri, &q, page, size, count);
+    Ok(Json(Page { count: count as u64, next, previous, results: recs.iter().map(RenewalWire::from).collect() }))
+}
+
+async fn dashboard_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<RenewalStatsWire>> {
+    let f = filter(&query(&uri)?)?;
+    let recs = pg_renewals::all(&**st.pool.get().await?, &p.properties, &f).await?;
+    Ok(Json(RenewalStatsWire::from(&renewals::dashboard_stats(&recs))))
+}
+
+fn rec_id(text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text).map_err(|_| ApiError::not_found("Renewal recommendation"))
+}
+
+async fn detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RenewalWire>> {
+    let id = rec_id(&id)?;
+    let rec = pg_renewals::get(&**st.pool.get().await?, id, &p.properties, false)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Renewal recommendation"))?;
+    Ok(Json(RenewalWire::from(&rec)))
+}
+
+fn step_error(e: StepError) -> ApiError {
+    match e {
+        StepError::NotFound => ApiError::not_found("Renewal recommendation"),
+        StepError::Refused(detail) => ApiError::bad(detail),
+        StepError::Pg(e) => e.into(),
+    }
+}
+
+async fn step(st: AppState, p: Principal, id: String, action: RenewalAction) -> ApiResult<Json<RenewalWire>> {
+    let id = rec_id(&id)?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let rec = pg_renewals::apply_step(&tx, id, &p.properties, &action, &p.actor(), st.clock.now())
+        .await
+        .map_err(step_error)?;
+    tx.commit().await?;
+    Ok(Json(RenewalWire::from(&rec)))
+}
+
+async fn approve(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<RenewalWire>> {
+    let req: ApproveRequest = body.json_or_default()?;
+    step(st, p, id, RenewalAction::Approve { recommended_rent: req.recommended_rent }).await
+}
+
+async fn send(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RenewalWire>> {
+    step(st, p, id, RenewalAction::Send).await
+}
+
+async fn accept(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RenewalWire>> {
+    step(st, p, id, RenewalAction::Accept).await
+}
+
+async fn decline(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RenewalWire>> {
+    step(st, p, id, RenewalAction::Decline).await
+}
+
+async fn generate_letter(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RenewalWire>> {
+    let id = rec_id(&id)?;
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let rec = pg_renewals::regenerate_letter(&tx, &st.gateway, id, &p.properties, st.clock.now())
+        .await
+        .map_err(step_error)?;
+    tx.commit().await?;
+    Ok(Json(RenewalWire::from(&rec)))
+}
+
+/// Runs the renewal scan now over the caller's properties.
+async fn run_scan(State(st): State<AppState>, p: Principal) -> ApiResult<(StatusCode, Json<ScanResponse>)> {
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let now = st.clock.now();
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let report = pg_renewals::scan(&tx, &st.gateway, Some(&p.properties), now.date_naive(), now).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::OK,
+        Json(ScanResponse { created: report.created, expired: report.expired, detail: report.summary() }),
+    ))
+}

@@ -1,0 +1,183 @@
+//! Domain rows on PostgreSQL for the AI features (renewals, collections, command center):
+//! synced tables read into the `unitcycle_core` structs through their canonical JSON, the
+//! `ai_run` log for the AI gateway, the outbox, and the once-per-day job bookkeeping. No
+//! business rule lives here: the decisions are the pure functions of `unitcycle_core`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{GenericClient, Transaction};
+use unitcycle_core::ai::{AiError, AiOutput, AiRun, AiRunLog, Gateway, Task};
+use unitcycle_core::outbox::NewMessage;
+use uuid::Uuid;
+
+use crate::pg::{PgError, Result};
+use crate::tables;
+
+/// Rows of synced table `table` matching `where_sql` (over alias `r`), as domain structs.
+pub async fn rows<T: DeserializeOwned>(
+    c: &impl GenericClient,
+    table: &str,
+    where_sql: &str,
+    args: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<T>> {
+    let t = tables::table(table).ok_or_else(|| PgError::Setup(format!("{table} is not a synced table")))?;
+    let sql = format!("SELECT {} FROM {} r WHERE {where_sql}", tables::pg_json_expr(t), t.name);
+    c.query(&sql, args)
+        .await?
+        .iter()
+        .map(|r| Ok(serde_json::from_value(tables::canonicalize(t, r.get::<_, Value>(0))?)?))
+        .collect()
+}
+
+/// One row of synced table `table` by id.
+pub async fn row<T: DeserializeOwned>(c: &impl GenericClient, table: &str, id: Uuid) -> Result<Option<T>> {
+    Ok(rows(c, table, "r.id = $1", &[&id]).await?.into_iter().next())
+}
+
+/// Like `row`, but a missing row is an error (a broken reference).
+pub async fn must<T: DeserializeOwned>(c: &impl GenericClient, table: &str, id: Uuid) -> Result<T> {
+    row(c, table, id).await?.ok_or_else(|| PgError::Setup(format!("{table} row {id} is missing")))
+}
+
+/// (total units, vacant units) per property.
+pub async fn property_vacancy(c: &impl GenericClient) -> Result<HashMap<Uuid, (u32, u32)>> {
+    let rows = c
+        .query(
+            "SELECT property_id, COUNT(*), COUNT(*) FILTER (WHERE status = 'vacant') FROM units_unit GROUP BY property_id",
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), (r.get::<_, i64>(1) as u32, r.get::<_, i64>(2) as u32))).collect())
+}
+
+/// The gateway's runs, kept until they are written to `ai_run` with `flush`.
+#[derive(Default)]
+pub struct PgRunLog(Mutex<Vec<AiRun>>);
+
+impl AiRunLog for PgRunLog {
+    fn record(&self, run: &AiRun) -> std::result::Result<(), String> {
+        self.0.lock().map_err(|e| e.to_string())?.push(run.clone());
+        Ok(())
+    }
+}
+
+impl PgRunLog {
+    /// Writes the recorded runs to `ai_run`.
+    pub async fn flush(&self, c: &impl GenericClient) -> Result<()> {
+        let runs = self.0.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default();
+        for run in runs {
+            c.execute(
+                "INSERT INTO ai_run (id, task, provider, model, input_tokens, output_tokens, latency_ms, outcome,
+                 error, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+                &[
+                    &run.id,
+                    &run.task,
+                    &run.provider.as_str(),
+                    &run.model,
+                    &(run.input_tokens as i64),
+                    &(run.output_tokens as i64),
+                    &(run.latency_ms as i64),
+                    &run.outcome.as_str(),
+                    &run.error,
+                    &run.created_at,
+                ],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs an AI task on a blocking thread (the Claude client blocks) and writes its runs to
+/// `ai_run`.
+pub async fn run_ai<T>(
+    c: &impl GenericClient,
+    gateway: &Arc<Gateway>,
+    input: T::Input,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<AiOutput<T::Output>, AiError>>
+where
+    T: Task + 'static,
+    T::Input: Send + 'static,
+    T::Output: Send + 'static,
+{
+    let gateway = gateway.clone();
+    let (out, log) = tokio::task::spawn_blocking(move || {
+        let log = PgRunLog::default();
+        let out = gateway.run::<T>(&input, &log, now);
+        (out, log)
+    })
+    .await
+    .map_err(|e| PgError::Setup(format!("AI task stopped: {e}")))?;
+    log.flush(c).await?;
+    Ok(out)
+}
+
+/// Queues a message (the Postgres twin of `unitcycle_core::outbox::enqueue`): false when the
+/// idempotency key is already queued, so nothing is sent twice.
+pub async fn enqueue(tx: &Transaction<'_>, msg: &NewMessage, now: DateTime<Utc>) -> Result<bool> {
+    let n = tx
+        .execute(
+            "INSERT INTO outbox_message (id, idempotency_key, channel, recipient_name, recipient, subject, body,
+             attachment_sha256, attachment_name, related_type, related_id, status, attempts, scheduled_for,
+             next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', 0, $12, $12, $13)
+             ON CONFLICT (idempotency_key) DO NOTHING",
+            &[
+                &Uuid::new_v4(),
+                &msg.idempotency_key,
+                &msg.channel.as_str(),
+                &msg.recipient_name,
+                &msg.recipient,
+                &msg.subject,
+                &msg.body,
+                &msg.attachment_sha256,
+                &msg.attachment_name,
+                &msg.related_type,
+                &msg.related_id,
+                &msg.scheduled_for,
+                &now,
+            ],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Takes job `job`'s advisory lock for this transaction; false when another process holds it.
+pub async fn try_lock_job(tx: &Transaction<'_>, job: &str) -> Result<bool> {
+    Ok(tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&crate::scheduler::lock_id(job)]).await?.get(0))
+}
+
+/// Whether job `job` already succeeded for `day`.
+pub async fn ran_on(tx: &Transaction<'_>, job: &str, day: NaiveDate) -> Result<bool> {
+    Ok(tx
+        .query_opt(
+            "SELECT 1 FROM job_run WHERE job_name = $1 AND run_date = $2 AND outcome = 'succeeded'",
+            &[&job, &day],
+        )
+        .await?
+        .is_some())
+}
+
+/// Records a successful run of `job` for `day`.
+pub async fn record_run(
+    tx: &Transaction<'_>,
+    job: &str,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+    summary: &str,
+    counts: &Value,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary, counts)
+         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7)",
+        &[&Uuid::new_v4(), &job, &day, &now, &Utc::now().max(now), &summary, counts],
+    )
+    .await?;
+    Ok(())
+}
