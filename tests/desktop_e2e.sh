@@ -29,7 +29,7 @@ pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$work"
+    [ -n "${UNITCYCLE_E2E_KEEP:-}" ] && cp -r "$work" /tmp/e2e-keep; rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -65,7 +65,7 @@ def req(method, path, body=None):
 caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": os.environ["APP"]}}}}
 sid = req("POST", "/session", caps)["sessionId"]
 S = f"/session/{sid}"
-EL = "element-6066-11e4-a52e-4f735466cecc"
+EL = "element-6066-11e4-a52e-4f735466cecf"
 
 def find(css, timeout=20):
     end = time.time() + timeout
@@ -74,7 +74,12 @@ def find(css, timeout=20):
                                    method="POST", headers={"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(r, timeout=30) as resp:
-                return json.loads(resp.read())["value"][EL]
+                value = json.loads(resp.read())["value"]
+            if isinstance(value, dict) and EL in value:
+                return value[EL]
+            if time.time() > end:
+                raise SystemExit(f"element not found: {css} ({value})")
+            time.sleep(0.25)
         except urllib.error.HTTPError:
             if time.time() > end:
                 raise SystemExit(f"element not found: {css}")
@@ -110,7 +115,8 @@ try:
     time.sleep(1.5)
     step("pick a lease and start an inspection")
     click("#nav-new")
-    req("POST", f"{S}/element/{find('#inspector-name')}/value", {"text": "E2E Inspector"})
+    find("#inspector-name")
+    script("document.querySelector('#inspector-name').value = 'E2E Inspector'; arguments[0](true);")
     click("button.start")
     find("#photo-input")
 
