@@ -1,0 +1,311 @@
+//! The commands the front end invokes. `ops` holds plain functions over `&AppState` (tested
+//! directly); the `#[tauri::command]`s below are one line each.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{AppState, CmdResult, CommandError};
+use unitcycle_core::inspections::{
+    Completeness, ConditionRating, InspectionDetail, IssueSeverity, MoveInInspection, MoveInItem, MoveInPhoto,
+    MoveInRoom, PhotoQuality, SignerRole,
+};
+use unitcycle_core::store::{AnalysisRun, InspectionListRow};
+
+/// A lease in the picker.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeaseOption {
+    pub id: Uuid,
+    pub lease_number: String,
+    pub tenant_name: String,
+    pub unit_number: String,
+    pub property_name: String,
+    pub lease_status: String,
+    pub lease_begin_date: String,
+    pub monthly_rent: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppInfo {
+    pub db_path: String,
+    pub schema_version: i64,
+    pub leases: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoAdded {
+    pub photo: MoveInPhoto,
+    pub quality: PhotoQuality,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportResult {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: usize,
+    /// The first line of each page's text, read back from the written PDF.
+    pub pages: Vec<String>,
+}
+
+macro_rules! commands {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)+) => {
+        $(
+            #[tauri::command]
+            pub fn $name(state: tauri::State<'_, AppState>, $($arg: $ty),*) -> CmdResult<$ret> {
+                ops::$name(&state, $($arg),*)
+            }
+        )+
+    };
+}
+
+commands! {
+    app_info() -> AppInfo;
+    create_demo() -> AppInfo;
+    list_leases(search: Option<String>) -> Vec<LeaseOption>;
+    list_inspections() -> Vec<InspectionListRow>;
+    start_inspection(lease_id: String, inspector_name: String) -> InspectionDetail;
+    get_inspection(id: String) -> InspectionDetail;
+    add_photo(room_id: String, file_name: String, data_base64: String) -> PhotoAdded;
+    delete_photo(photo_id: String) -> InspectionDetail;
+    photo_thumbnail(photo_id: String) -> String;
+    rate_item(item_id: String, rating: Option<String>, notes: Option<String>) -> MoveInItem;
+    add_issue(item_id: String, severity: String, description: String, dimensions: String, location: String) -> MoveInItem;
+    remove_issue(item_id: String, index: usize) -> MoveInItem;
+    set_room_notes(room_id: String, notes: String) -> MoveInRoom;
+    completeness(id: String) -> Completeness;
+    analyze(id: String) -> AnalysisRun;
+    sign(id: String, role: String, signer_name: String, png_base64: String) -> MoveInInspection;
+    finalize(id: String) -> MoveInInspection;
+    generate_report(id: String) -> ReportResult;
+    open_path(path: String) -> ();
+}
+
+pub mod ops {
+    use std::collections::HashMap;
+    use std::io::Cursor;
+
+    use base64::Engine;
+    use chrono::Utc;
+
+    use super::*;
+    use unitcycle_core::demo::{self, DemoConfig};
+    use unitcycle_core::inspections::analysis::OfflineAnalyzer;
+    use unitcycle_core::inspections::{self as insp, quality};
+    use unitcycle_core::pdf::{self, ReportInput};
+    use unitcycle_core::store::{InspectionFilter, LeaseFilter, LeaseSort};
+
+    fn id(text: &str) -> CmdResult<Uuid> {
+        Uuid::parse_str(text.trim()).map_err(|_| CommandError::invalid(format!("'{text}' is not an id")))
+    }
+
+    fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> CmdResult<T> {
+        text.parse().map_err(CommandError::invalid)
+    }
+
+    fn b64(data: &str) -> CmdResult<Vec<u8>> {
+        let data = data.split_once(";base64,").map_or(data, |(_, d)| d);
+        base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|_| CommandError::invalid("the file could not be read (bad base64 data)"))
+    }
+
+    pub fn app_info(s: &AppState) -> CmdResult<AppInfo> {
+        let store = s.store()?;
+        Ok(AppInfo {
+            db_path: s.db_path.display().to_string(),
+            schema_version: store.schema_version()?,
+            leases: store.count_leases(&LeaseFilter::default())?,
+        })
+    }
+
+    /// Fills an empty replica with the demo portfolio (refused when it already has leases).
+    pub fn create_demo(s: &AppState) -> CmdResult<AppInfo> {
+        {
+            let mut store = s.store()?;
+            if store.count_leases(&LeaseFilter::default())? > 0 {
+                return Err(CommandError::invalid("this replica already has data; the demo is only for an empty one"));
+            }
+            let cfg = DemoConfig { units: 60, ..DemoConfig::new(Utc::now().date_naive()) };
+            demo::generate(&mut store, &cfg)?;
+        }
+        app_info(s)
+    }
+
+    pub fn list_leases(s: &AppState, search: Option<String>) -> CmdResult<Vec<LeaseOption>> {
+        let filter = LeaseFilter { search: search.filter(|q| !q.trim().is_empty()), ..LeaseFilter::default() };
+        let rows = s.store()?.lease_rows(&filter, LeaseSort::default(), 0, Some(200))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LeaseOption {
+                id: r.lease.id,
+                lease_number: r.lease.lease_number,
+                tenant_name: r.tenant_name,
+                unit_number: r.unit_number,
+                property_name: r.property_name,
+                lease_status: r.lease.lease_status.label().to_string(),
+                lease_begin_date: r.lease.lease_begin_date.to_string(),
+                monthly_rent: unitcycle_core::format::money(r.lease.monthly_rent_amount),
+            })
+            .collect())
+    }
+
+    pub fn list_inspections(s: &AppState) -> CmdResult<Vec<InspectionListRow>> {
+        Ok(s.store()?.move_in_inspections(&InspectionFilter::default())?)
+    }
+
+    pub fn start_inspection(s: &AppState, lease_id: String, inspector_name: String) -> CmdResult<InspectionDetail> {
+        let now = Utc::now();
+        Ok(s.store()?.create_move_in_inspection(id(&lease_id)?, &inspector_name, now.date_naive(), now)?)
+    }
+
+    pub fn get_inspection(s: &AppState, id_text: String) -> CmdResult<InspectionDetail> {
+        Ok(s.store()?.move_in_detail(id(&id_text)?)?)
+    }
+
+    pub fn add_photo(s: &AppState, room_id: String, file_name: String, data_base64: String) -> CmdResult<PhotoAdded> {
+        let bytes = b64(&data_base64)?;
+        let (photo, quality) =
+            s.store()?.add_move_in_photo(&s.blobs, id(&room_id)?, &file_name, &bytes, None, Utc::now())?;
+        Ok(PhotoAdded { photo, quality })
+    }
+
+    pub fn delete_photo(s: &AppState, photo_id: String) -> CmdResult<InspectionDetail> {
+        Ok(s.store()?.delete_move_in_photo(id(&photo_id)?, Utc::now())?)
+    }
+
+    /// A small JPEG of the photo as a data URL, for the capture grid.
+    pub fn photo_thumbnail(s: &AppState, photo_id: String) -> CmdResult<String> {
+        let photo = s.store()?.move_in_photo(id(&photo_id)?)?;
+        let hash = photo.blob_hash().ok_or_else(|| CommandError::new("storage", "the photo has no stored file"))?;
+        let bytes = s.blobs.get(hash)?;
+        let img = quality::decode(&bytes).map_err(insp::InspectionError::from)?;
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(img.thumbnail(320, 240).to_rgb8())
+            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
+            .map_err(|e| CommandError::new("storage", format!("thumbnail failed: {e}")))?;
+        Ok(format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(out)))
+    }
+
+    pub fn rate_item(
+        s: &AppState,
+        item_id: String,
+        rating: Option<String>,
+        notes: Option<String>,
+    ) -> CmdResult<MoveInItem> {
+        let rating = match rating.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(r) => Some(parse::<ConditionRating>(r)?),
+        };
+        Ok(s.store()?.rate_move_in_item(id(&item_id)?, rating, notes.as_deref(), Utc::now())?)
+    }
+
+    pub fn add_issue(
+        s: &AppState,
+        item_id: String,
+        severity: String,
+        description: String,
+        dimensions: String,
+        location: String,
+    ) -> CmdResult<MoveInItem> {
+        let issue = insp::human_issue(parse::<IssueSeverity>(&severity)?, &description, &dimensions, &location)?;
+        Ok(s.store()?.add_move_in_item_issue(id(&item_id)?, issue, Utc::now())?)
+    }
+
+    pub fn remove_issue(s: &AppState, item_id: String, index: usize) -> CmdResult<MoveInItem> {
+        Ok(s.store()?.remove_move_in_item_issue(id(&item_id)?, index, Utc::now())?)
+    }
+
+    pub fn set_room_notes(s: &AppState, room_id: String, notes: String) -> CmdResult<MoveInRoom> {
+        Ok(s.store()?.set_move_in_room_notes(id(&room_id)?, &notes, Utc::now())?)
+    }
+
+    pub fn completeness(s: &AppState, id_text: String) -> CmdResult<Completeness> {
+        Ok(s.store()?.move_in_completeness(id(&id_text)?)?)
+    }
+
+    /// Condition analysis of the queued photos. The AI gateway is not wired into the desktop
+    /// yet, so the offline analyzer runs: measurements only, every result `needs_review`.
+    pub fn analyze(s: &AppState, id_text: String) -> CmdResult<AnalysisRun> {
+        Ok(s.store()?.analyze_move_in_photos(&s.blobs, id(&id_text)?, &OfflineAnalyzer, Utc::now())?)
+    }
+
+    pub fn sign(
+        s: &AppState,
+        id_text: String,
+        role: String,
+        signer_name: String,
+        png_base64: String,
+    ) -> CmdResult<MoveInInspection> {
+        let png = b64(&png_base64)?;
+        let role = parse::<SignerRole>(&role)?;
+        Ok(s.store()?.sign_move_in(&s.blobs, id(&id_text)?, role, &signer_name, &png, Utc::now())?)
+    }
+
+    pub fn finalize(s: &AppState, id_text: String) -> CmdResult<MoveInInspection> {
+        Ok(s.store()?.finalize_move_in(id(&id_text)?, Utc::now())?)
+    }
+
+    /// Builds the condition report, stores it as a blob, writes a copy under `reports/`
+    /// beside the replica, and reads it back to confirm its pages.
+    pub fn generate_report(s: &AppState, id_text: String) -> CmdResult<ReportResult> {
+        let inspection_id = id(&id_text)?;
+        let now = Utc::now();
+        let mut store = s.store()?;
+        let detail = store.move_in_detail(inspection_id)?;
+        let i = &detail.inspection;
+        let property = store.property(i.property_id)?;
+        let unit = store.unit(i.unit_id)?;
+        let lease = store.lease_row(i.lease_id)?;
+        let mut photos = HashMap::new();
+        for p in detail.rooms.iter().flat_map(|r| &r.photos) {
+            if let Some(bytes) = p.blob_hash().and_then(|h| s.blobs.get(h).ok()) {
+                photos.insert(p.id, bytes);
+            }
+        }
+        let sig = |url: &str| insp::blob_hash(url).and_then(|h| s.blobs.get(h).ok());
+        let (tenant_sig, manager_sig) = (sig(&i.tenant_signature_url), sig(&i.manager_signature_url));
+        let bytes = pdf::condition_report(&ReportInput {
+            detail: &detail,
+            property: &property,
+            unit: &unit,
+            tenant_name: &lease.tenant_name,
+            lease_number: &lease.lease.lease_number,
+            photos: &photos,
+            tenant_signature: tenant_sig.as_deref(),
+            manager_signature: manager_sig.as_deref(),
+            generated_at: now,
+        })?;
+        let hash = s.blobs.put(&bytes)?;
+        store.set_move_in_report(inspection_id, &hash, now)?;
+        let dir = s.db_path.parent().map(|p| p.join("reports")).unwrap_or_else(|| "reports".into());
+        let name = format!("move-in-{}-unit-{}-{}.pdf", property.name, unit.unit_number, i.inspection_date)
+            .replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-");
+        let path = dir.join(name);
+        std::fs::create_dir_all(&dir)
+            .and_then(|_| std::fs::write(&path, &bytes))
+            .map_err(|e| CommandError::new("storage", format!("cannot write {}: {e}", path.display())))?;
+        let pages = pdf::page_texts(&bytes)?
+            .iter()
+            .map(|t| t.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string())
+            .collect();
+        Ok(ReportResult { path: path.display().to_string(), sha256: hash, bytes: bytes.len(), pages })
+    }
+
+    /// Opens a generated file with the system's viewer.
+    pub fn open_path(_s: &AppState, path: String) -> CmdResult<()> {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
+        std::process::Command::new(opener)
+            .arg(&path)
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| CommandError::new("storage", format!("cannot open {path}: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! UnitCycle desktop: a thin Tauri 2 shell. Each command parses its arguments, calls `core`
+//! and returns plain serde data or a `CommandError` (`{"code", "detail"}`).
+
+pub mod commands;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use unitcycle_core::blobs::BlobStore;
+use unitcycle_core::store::Store;
+
+pub use error::{CmdResult, CommandError};
+
+/// The open replica and its blob directory.
+pub struct AppState {
+    pub store: Mutex<Store>,
+    pub blobs: BlobStore,
+    pub db_path: PathBuf,
+}
+
+impl AppState {
+    /// Opens the replica at `path`, creating an empty one if there is none yet.
+    pub fn open(path: PathBuf) -> CmdResult<AppState> {
+        let store = if path.exists() { Store::open(&path)? } else { Store::create(&path)? };
+        Ok(AppState { store: Mutex::new(store), blobs: BlobStore::beside(&path), db_path: path })
+    }
+
+    pub fn store(&self) -> CmdResult<std::sync::MutexGuard<'_, Store>> {
+        self.store.lock().map_err(|_| {
+            CommandError::new("database", "the replica is unavailable after an earlier failure; restart UnitCycle")
+        })
+    }
+}
+
+/// `$UNITCYCLE_DB`, else `<user data dir>/unitcycle/replica.db` (the TUI's replica).
+pub fn default_db() -> PathBuf {
+    if let Some(p) = std::env::var_os("UNITCYCLE_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("unitcycle").join("replica.db")
+}
+
+pub fn run() {
+    let state = match AppState::open(default_db()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("unitcycle-desktop: {}", e.detail);
+            std::process::exit(1);
+        }
+    };
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::create_demo,
+            commands::list_leases,
+            commands::list_inspections,
+            commands::start_inspection,
+            commands::get_inspection,
+            commands::add_photo,
+            commands::delete_photo,
+            commands::photo_thumbnail,
+            commands::rate_item,
+            commands::add_issue,
+            commands::remove_issue,
+            commands::set_room_notes,
+            commands::completeness,
+            commands::analyze,
+            commands::sign,
+            commands::finalize,
+            commands::generate_report,
+            commands::open_path,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("unitcycle-desktop: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# End to end: drives the real desktop window under Xvfb through WebDriver (tauri-driver +
+# WebKitWebDriver): creates the demo portfolio in a fresh replica, starts a move-in
+# inspection, adds a sharp and a dark photo (checks both quality verdicts), rates an item,
+# signs twice, finalizes, generates the condition report and checks the PDF and its pages.
+# Skips (exit 0, with a message) when Xvfb, WebKitWebDriver or tauri-driver are unavailable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+skip() { echo "desktop e2e: SKIPPED - $*"; exit 0; }
+
+command -v Xvfb >/dev/null || skip "Xvfb is not installed (apt-get install xvfb)"
+command -v WebKitWebDriver >/dev/null || skip "WebKitWebDriver is not installed (apt-get install webkit2gtk-driver)"
+command -v python3 >/dev/null || skip "python3 is not installed"
+if ! command -v tauri-driver >/dev/null; then
+    if [ "${UNITCYCLE_E2E_NO_INSTALL:-}" = "1" ]; then skip "tauri-driver is not installed"; fi
+    echo "==> cargo install tauri-driver --locked"
+    cargo install tauri-driver --locked >/dev/null 2>&1 || skip "tauri-driver could not be installed"
+    export PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+echo "==> building unitcycle-desktop"
+cargo build -p unitcycle-desktop --locked 2>&1 | tail -n 1
+app="$(pwd)/target/debug/unitcycle-desktop"
+[ -x "$app" ] || { echo "desktop e2e: no binary at $app"; exit 1; }
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+    [ -n "${UNITCYCLE_E2E_KEEP:-}" ] && cp -r "$work" /tmp/e2e-keep; rm -rf "$work"
+}
+trap cleanup EXIT
+
+display=":$(( 90 + RANDOM % 100 ))"
+Xvfb "$display" -screen 0 1280x800x24 >"$work/xvfb.log" 2>&1 &
+pids+=($!)
+port=$(( 4500 + RANDOM % 1000 ))
+native=$(( port + 1 ))
+sleep 1
+DISPLAY="$display" UNITCYCLE_DB="$work/replica.db" WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+    tauri-driver --port "$port" --native-port "$native" >"$work/driver.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do
+    python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/status', timeout=1)" 2>/dev/null && break
+    sleep 0.2
+done
+
+APP="$app" PORT="$port" WORK="$work" python3 - <<'PY'
+import json, os, sys, time, urllib.request, urllib.error
+
+base = f"http://127.0.0.1:{os.environ['PORT']}"
+work = os.environ["WORK"]
+
+def req(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    r = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(r, timeout=120) as resp:
+            return json.loads(resp.read() or b"null").get("value")
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"WebDriver {method} {path} failed: {e.read().decode()[:500]}")
+
+caps = {"capabilities": {"alwaysMatch": {"tauri:options": {"application": os.environ["APP"]}}}}
+sid = req("POST", "/session", caps)["sessionId"]
+S = f"/session/{sid}"
+EL = "element-6066-11e4-a52e-4f735466cecf"
+
+def find(css, timeout=20):
+    end = time.time() + timeout
+    while True:
+        r = urllib.request.Request(base + S + "/element", data=json.dumps({"using": "css selector", "value": css}).encode(),
+                                   method="POST", headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(r, timeout=30) as resp:
+                value = json.loads(resp.read())["value"]
+            if isinstance(value, dict) and EL in value:
+                return value[EL]
+            if time.time() > end:
+                raise SystemExit(f"element not found: {css} ({value})")
+            time.sleep(0.25)
+        except urllib.error.HTTPError:
+            if time.time() > end:
+                raise SystemExit(f"element not found: {css}")
+            time.sleep(0.25)
+
+def click(css):
+    req("POST", f"{S}/element/{find(css)}/click", {})
+
+def text(css):
+    return req("GET", f"{S}/element/{find(css)}/text")
+
+def script(src, *args):
+    return req("POST", f"{S}/execute/async", {"script": src, "args": list(args)})
+
+def wait_text(css, needle, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            t = text(css)
+            if needle in t:
+                return t
+        except SystemExit:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"'{needle}' never appeared in {css}")
+
+def step(msg):
+    print(f"   - {msg}", flush=True)
+
+try:
+    step("create the demo portfolio in an empty replica")
+    click("#create-demo")
+    time.sleep(1.5)
+    step("pick a lease and start an inspection")
+    click("#nav-new")
+    find("#inspector-name")
+    script("document.querySelector('#inspector-name').value = 'E2E Inspector'; arguments[0](true);")
+    click("button.start")
+    find("#photo-input")
+
+    make_photo = """
+      const [name, lo, hi, done] = arguments;
+      const c = document.createElement('canvas'); c.width = 800; c.height = 600;
+      const g = c.getContext('2d');
+      for (let y = 0; y < 600; y += 16) for (let x = 0; x < 800; x += 16) {
+        const v = ((x + y) / 16) % 2 ? hi : lo; g.fillStyle = `rgb(${v},${v},${v})`; g.fillRect(x, y, 16, 16);
+      }
+      window.UC.addPhoto(name, c.toDataURL('image/jpeg', 0.92)).then(a => done(a.quality.verdict), e => done('ERROR ' + JSON.stringify(e)));
+    """
+    step("add a sharp photo")
+    verdict = script(make_photo, "e2e-sharp.jpg", 40, 220)
+    assert verdict.startswith("Good photo"), verdict
+    wait_text(".photo-verdict", "Good photo")
+    step("add a dark photo and see the retake verdict")
+    verdict = script(make_photo, "e2e-dark.jpg", 2, 40)
+    assert verdict.startswith("Retake: too dark"), verdict
+    wait_text(".photos", "Retake: too dark")
+
+    step("rate an item")
+    click(".item .rating-btn[data-rating=good]")
+    wait_text(".item .by", "inspector")
+
+    step("sign twice and finalize")
+    click("#go-sign")
+    sign = """
+      const [role, done] = arguments;
+      const c = document.querySelector(`#sig-${role} canvas`); const r = c.getBoundingClientRect();
+      const ev = (type, x, y) => c.dispatchEvent(new PointerEvent(type, {clientX: r.left + x, clientY: r.top + y, pointerId: 1, bubbles: true}));
+      ev('pointerdown', 20, 60); for (let x = 20; x < 260; x += 10) ev('pointermove', x, 60 + (x % 40)); ev('pointerup', 260, 60);
+      document.querySelector(`#sig-${role} .signer`).value = role === 'tenant' ? 'Terry Tenant' : 'Morgan Manager';
+      done(true);
+    """
+    script(sign, "tenant"); click("#sig-tenant .save"); wait_text("#sig-tenant", "Signed by Terry Tenant")
+    script(sign, "manager"); click("#sig-manager .save"); wait_text("#sig-manager", "Signed by Morgan Manager")
+    click("#finalize")
+    wait_text("#status", "finalized")
+
+    step("generate the condition report")
+    click("#generate-report")
+    pages = wait_text("#report-pages", "pages:")
+    assert "MOVE-IN CONDITION REPORT" in pages, pages
+    n = int(pages.split()[0])
+    assert n >= 5, pages
+    reports = os.path.join(work, "reports")
+    pdfs = [f for f in os.listdir(reports) if f.endswith(".pdf")]
+    assert len(pdfs) == 1, pdfs
+    with open(os.path.join(reports, pdfs[0]), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    req("GET", f"{S}/screenshot")
+    print(f"desktop e2e: 1 passed, 0 failed ({n}-page report: {pdfs[0]})")
+finally:
+    try:
+        req("DELETE", S)
+    except SystemExit:
+        pass
+PY
