@@ -69,6 +69,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         today,
         actor: env.actor.clone(),
         now: (env.now)(),
+        replica: env.db_label.clone(),
         id: 1,
         requests: Vec::new(),
         push: Vec::new(),

@@ -54,12 +54,14 @@ pub enum Nav {
     Dashboard,
     Properties,
     Lifecycle,
+    CommandCenter,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Dashboard, "1", "Dashboard"),
     (Nav::Properties, "2", "Properties"),
     (Nav::Lifecycle, "3", "Lease Lifecycle"),
+    (Nav::CommandCenter, "4", "Command Center"),
 ];
 
 /// What a screen may ask of the shell while handling a key or an answer.
@@ -67,6 +69,8 @@ pub struct Cx {
     pub today: NaiveDate,
     pub actor: String,
     pub now: DateTime<Utc>,
+    /// The replica's path as shown in the status bar (exports go beside it).
+    pub replica: String,
     id: ScreenId,
     requests: Vec<(ScreenId, Request)>,
     push: Vec<Box<dyn Screen>>,
@@ -105,9 +109,18 @@ pub struct App {
 
 impl App {
     pub fn new(env: Env, store: Store) -> App {
+        App::with_gateway(env, store, unitcycle_core::ai::Gateway::from_env())
+    }
+
+    /// An app whose AI work goes through `gateway` (tests use the offline one).
+    pub fn with_gateway(env: Env, store: Store, gateway: unitcycle_core::ai::Gateway) -> App {
+        App::with_worker(env, Worker::spawn_with(store, gateway))
+    }
+
+    fn with_worker(env: Env, worker: Worker) -> App {
         let mut app = App {
             env,
-            worker: Worker::spawn(store),
+            worker,
             stack: Vec::new(),
             next_id: 1,
             prompt: None,
@@ -126,6 +139,7 @@ impl App {
             today: self.env.today,
             actor: self.env.actor.clone(),
             now: (self.env.now)(),
+            replica: self.env.db_label.clone(),
             id,
             requests: Vec::new(),
             push: Vec::new(),
@@ -180,6 +194,7 @@ impl App {
             Nav::Dashboard => self.with_top(|s, cx| s.reload(cx)),
             Nav::Properties => self.push(Box::new(screens::properties::Properties::default())),
             Nav::Lifecycle => self.push(Box::new(screens::lifecycle::Lifecycle::new(None))),
+            Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
         }
     }
 
@@ -259,6 +274,7 @@ impl App {
             Action::GoDashboard => self.goto(Nav::Dashboard),
             Action::GoProperties => self.goto(Nav::Properties),
             Action::GoLifecycle => self.goto(Nav::Lifecycle),
+            Action::GoCommandCenter => self.goto(Nav::CommandCenter),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -288,6 +304,7 @@ impl App {
             ("dashboard" | "d", _) => self.goto(Nav::Dashboard),
             ("properties" | "p", "") => self.goto(Nav::Properties),
             ("lifecycle" | "l", _) => self.goto(Nav::Lifecycle),
+            ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("property" | "p", key) if !key.is_empty() => {
                 self.push(Box::new(screens::property::PropertyView::new(key.to_string())))
@@ -295,7 +312,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :cc, :quit)"
                     ),
                     true,
                 ))

@@ -1,6 +1,7 @@
 //! The screens. Each is a component: `reload` asks the worker for its data, `on_action` and
 //! `on_key` handle input, `on_data` takes answers, `draw` renders from state only.
 
+pub mod command_center;
 pub mod dashboard;
 pub mod lease;
 pub mod lifecycle;
