@@ -642,7 +642,10 @@ impl CommandCenter {
                 }
             })
             .collect();
-        let with_action = panel.units.iter().filter(|&&i| self.rows[i].ai_action == Some(panel.action)).count();
+        let with_action = match &panel.previews {
+            Some(items) => items.iter().filter(|(_, q)| q.is_some()).count(),
+            None => panel.units.iter().filter(|&&i| self.rows[i].ai_action == Some(panel.action)).count(),
+        };
         let opt = |on: bool, text: &str| {
             if on {
                 Span::styled(
