@@ -223,7 +223,29 @@ fn send_step(
     for ch in step.channels {
         let Some(channel) = delivery(*ch) else { continue };
         let draft = draft_message(store, gateway, &case, &to, tone, channel, plan.as_deref(), today, now)?;
-        drafts.push((*ch, channel, draft));
+        // A letter also goes out as a printable PDF (certified for the legal step).
+        let attachment = if channel == DeliveryChannel::Letter {
+            let input = crate::pdf::letter::LetterInput {
+                property_name: to.property_name.clone(),
+                property_address: to.property_address.clone(),
+                date: crate::format::date(today),
+                recipient: vec![to.full_name(), address.clone()],
+                subject: format!("{} — unit {}", step.description, to.unit_number),
+                body: draft.text.clone(),
+                figures: vec![
+                    ("Balance due".into(), crate::format::money(case.current_balance)),
+                    ("Late fees included".into(), crate::format::money(case.late_fee_total)),
+                    ("Unpaid since".into(), crate::format::date(case.due_date)),
+                    ("Days overdue".into(), case.days_overdue.to_string()),
+                ],
+                banner: (tone == collections::Tone::Legal).then(|| "FINAL NOTICE BEFORE LEGAL ACTION".to_string()),
+            };
+            let name = format!("Notice level {} unit {}.pdf", step.level, to.unit_number);
+            crate::documents::store_letter_pdf(store, &input, &name, now)?
+        } else {
+            None
+        };
+        drafts.push((*ch, channel, draft, attachment));
     }
     let recipient = |channel: DeliveryChannel| match channel {
         DeliveryChannel::Email => tenant.email.clone(),
@@ -232,7 +254,7 @@ fn send_step(
     };
     store.transaction(|tx| {
         let mut first = true;
-        for (ch, channel, draft) in &drafts {
+        for (ch, channel, draft, attachment) in &drafts {
             // One action row per step (its text is the first channel's message).
             if first {
                 let recorded = store::insert_action(
@@ -268,8 +290,8 @@ fn send_step(
                     recipient: recipient(*channel),
                     subject: format!("{}: {} {}", step.description, property.name, unit.unit_number),
                     body: draft.text.clone(),
-                    attachment_sha256: None,
-                    attachment_name: None,
+                    attachment_sha256: attachment.as_ref().map(|a| a.sha256.clone()),
+                    attachment_name: attachment.as_ref().map(|a| a.name.clone()),
                     related_type: "collection_case".into(),
                     related_id: Some(case.id),
                     scheduled_for: now,

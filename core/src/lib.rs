@@ -4,18 +4,22 @@
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
 pub mod ai;
+pub mod blobs;
 pub mod collections;
 pub mod collections_jobs;
 pub mod command_center;
 pub mod command_center_jobs;
 pub mod demo;
+pub mod documents;
 pub mod format;
+pub mod inspections;
 pub mod jobs;
 pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
 pub mod outbox;
+pub mod pdf;
 pub mod renewals;
 pub mod renewals_jobs;
 pub mod store;

@@ -12,6 +12,8 @@ use crate::jobs::{Job, JobReport};
 use crate::ledger;
 use crate::lifecycle::{self, LifecycleAction};
 use crate::model::{Lease, LeaseStatus, UnitStatus};
+use crate::outbox::{self, DeliveryChannel, NewMessage};
+use crate::pdf::letter::LetterInput;
 use crate::renewals::{self, ChurnInput, RenewalAction, RenewalRecommendation, RenewalStatus};
 use crate::store::{self, Result, Store, StoreError};
 
@@ -224,4 +226,72 @@ pub fn apply_renewal_action(
         Ok(())
     })?;
     store.renewal(id)
+}
+
+/// The renewal letter as a printable PDF: the drafted text with the offer's figures.
+pub fn renewal_letter_pdf_input(store: &Store, rec: &RenewalRecommendation, today: NaiveDate) -> Result<LetterInput> {
+    use crate::format::{date, money};
+    let lease = store.lease(rec.lease_id)?;
+    let to = recipient(store, &lease)?;
+    let p = &rec.plan;
+    Ok(LetterInput {
+        property_name: to.property_name.clone(),
+        property_address: to.property_address.clone(),
+        date: date(today),
+        recipient: vec![
+            to.full_name(),
+            format!("Unit {}, {}", to.unit_number, to.property_name),
+            to.property_address.clone(),
+        ],
+        subject: format!("Lease renewal offer for unit {}", to.unit_number),
+        body: rec.renewal_letter_text.clone(),
+        figures: vec![
+            ("Current rent".into(), format!("{}/mo", money(p.current_rent))),
+            ("Renewal rent".into(), format!("{}/mo", money(p.recommended_rent))),
+            ("Term".into(), format!("{} months", p.recommended_term_months)),
+            ("New lease".into(), format!("{} – {}", date(p.recommended_lease_start), date(p.recommended_lease_end))),
+        ],
+        banner: None,
+    })
+}
+
+/// A review step as people take it (CLI, TUI, server): sending queues the letter by email with
+/// the letter PDF attached, in the same transaction as the status change.
+pub fn renewal_step(
+    store: &mut Store,
+    id: Uuid,
+    action: &RenewalAction,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<RenewalRecommendation> {
+    let rec = store.renewal(id)?;
+    let tenant = store.tenant(rec.tenant_id)?;
+    let attachment = if *action == RenewalAction::Send && rec.status == RenewalStatus::Approved {
+        let input = renewal_letter_pdf_input(store, &rec, now.date_naive())?;
+        let unit = store.unit(rec.unit_id)?;
+        crate::documents::store_letter_pdf(store, &input, &format!("Renewal offer {}.pdf", unit.unit_number), now)?
+    } else {
+        None
+    };
+    let on_send = |tx: &rusqlite::Transaction<'_>, r: &RenewalRecommendation| {
+        outbox::enqueue(
+            tx,
+            &NewMessage {
+                idempotency_key: format!("renewal:{}:send", r.id),
+                channel: DeliveryChannel::Email,
+                recipient_name: tenant.full_name(),
+                recipient: tenant.email.clone(),
+                subject: "Your lease renewal offer".into(),
+                body: r.renewal_letter_text.clone(),
+                attachment_sha256: attachment.as_ref().map(|a| a.sha256.clone()),
+                attachment_name: attachment.as_ref().map(|a| a.name.clone()),
+                related_type: "renewal_recommendation".into(),
+                related_id: Some(r.id),
+                scheduled_for: now,
+            },
+            now,
+        )
+        .map(|_| ())
+    };
+    apply_renewal_action(store, id, action, actor, now, &on_send)
 }

@@ -167,3 +167,26 @@ fn escalate_and_notes() {
     let err = cj::send_next_step(&mut store, &offline(), case.id, d("2026-11-25"), at("2026-11-25", 11)).unwrap_err();
     assert_eq!(err.to_string(), "Case is closed (Escalated to Legal).");
 }
+
+#[test]
+fn letters_go_out_with_a_pdf_from_the_blob_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replica.db");
+    let mut store = Store::create(&path).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 120, seed: 9, today: d("2026-11-25") }).unwrap();
+    jobs::run_with(&mut store, Job::CollectionsScan, d("2026-11-25"), at("2026-11-25", 8), &offline()).unwrap();
+    cj::escalation_engine(&mut store, &offline(), d("2026-11-25"), at("2026-11-25", 9)).unwrap();
+    let (sha, name): (String, String) = store
+        .conn()
+        .query_row(
+            "SELECT attachment_sha256, attachment_name FROM outbox_message WHERE channel = 'letter' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(name.ends_with(".pdf"), "{name}");
+    let bytes = unitcycle_core::documents::load_attachment(&store, &sha).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = unitcycle_core::pdf::page_texts(&bytes).unwrap().join("\n");
+    assert!(text.contains("Balance due"), "{text}");
+}

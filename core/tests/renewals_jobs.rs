@@ -86,3 +86,27 @@ fn accepting_a_month_to_month_renewal_returns_the_lease_to_active() {
     assert_eq!((log[0].previous_status, log[0].new_status), (LeaseStatus::MonthToMonth, LeaseStatus::Active));
     assert_eq!(store.unit(lease.unit_id).unwrap().current_rent, approved_rent);
 }
+
+#[test]
+fn sending_attaches_the_letter_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 150, seed: 3, today: d("2026-11-25") }).unwrap();
+    jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3)).unwrap();
+    let rec = store.renewals(&RenewalFilter::default()).unwrap().remove(0);
+    let now = at("2026-11-25", 10);
+    unitcycle_core::renewals_jobs::renewal_step(
+        &mut store,
+        rec.id,
+        &RenewalAction::Approve { recommended_rent: None },
+        "user:pm",
+        now,
+    )
+    .unwrap();
+    unitcycle_core::renewals_jobs::renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap();
+    let msg = store.outbox_messages(Some(rec.id), 5).unwrap().remove(0);
+    let pdf = unitcycle_core::documents::load_attachment(&store, msg.attachment_sha256.as_deref().unwrap()).unwrap();
+    let text = unitcycle_core::pdf::page_texts(&pdf).unwrap().join("\n");
+    assert!(text.contains("Renewal rent"), "{text}");
+    assert!(msg.attachment_name.unwrap().starts_with("Renewal offer"));
+}

@@ -6,6 +6,7 @@
 mod collections;
 mod command_center;
 mod entities;
+mod inspections;
 mod job_runs;
 mod leases;
 mod renewals;
@@ -24,6 +25,7 @@ pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,
 };
+pub use inspections::{AnalysisRun, InspectionFilter, InspectionListRow};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 pub use renewals::{insert_renewal, update_renewal_status, RenewalFilter};
 pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
@@ -46,6 +48,10 @@ pub enum StoreError {
     NotFound { what: &'static str, id: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),
+    #[error(transparent)]
+    Inspection(#[from] crate::inspections::InspectionError),
+    #[error(transparent)]
+    Blob(#[from] crate::blobs::BlobError),
     #[error("the lease changed while this action was being applied (it is now {now}); reload and try again")]
     Conflict { now: String },
     /// A domain rule refused the change; the message is the API's `detail`.

@@ -80,6 +80,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         requests: Vec::new(),
         push: Vec::new(),
         message: None,
+        edit: None,
     };
     let t = Instant::now();
     view.on_data(Data::Property(Box::new(PropertyData { property, stats, grid })), &mut cx);
@@ -207,6 +208,7 @@ fn command_center(today: NaiveDate, n: usize) -> Result<()> {
         requests: Vec::new(),
         push: Vec::new(),
         message: None,
+        edit: None,
     };
     let rows = synthetic_rows(n);
     let mut screen = CommandCenter::default();

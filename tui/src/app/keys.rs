@@ -35,9 +35,23 @@ pub enum Action {
     ConvertMtm,
     GiveNotice,
     MarkVacant,
-    GoCommandCenter,
+    GoRenewals,
+    GoCollections,
     ToggleSelect,
     SelectAll,
+    Approve,
+    Send,
+    CycleRisk,
+    CycleStatus,
+    EditLetter,
+    ExternalEditor,
+    SendNextStep,
+    OfferPlan,
+    RecordPayment,
+    Escalate,
+    AddNote,
+    OpenCase,
+    GoCommandCenter,
     InvertSelection,
     SelectSameAi,
     ClearSelection,
@@ -46,7 +60,6 @@ pub enum Action {
     ToggleNotice,
     ToggleVacant,
     RentRange,
-    CycleRisk,
     SortDirection,
     ToggleAiOnly,
     BulkActions,
@@ -113,7 +126,9 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('1')], "1", "Dashboard", Action::GoDashboard, false),
     b(&[k('2')], "2", "Properties", Action::GoProperties, false),
     b(&[k('3')], "3", "Lease lifecycle", Action::GoLifecycle, false),
-    b(&[k('4')], "4", "Portfolio command center", Action::GoCommandCenter, false),
+    b(&[k('4')], "4", "Renewals review queue", Action::GoRenewals, false),
+    b(&[k('5')], "5", "Collections queue", Action::GoCollections, false),
+    b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -162,6 +177,48 @@ pub const UNIT: &[Binding] = &[
     b(MOVE, "↑/k", "Scroll up", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Scroll down", Action::Down, false),
     b(&[k('L'), code(KeyCode::Enter)], "L/Enter", "Open the current lease", Action::OpenLease, true),
+    b(&[k('C')], "C", "Open the lease's collections case", Action::OpenCase, false),
+];
+
+pub const RENEWALS: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First recommendation", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last recommendation", Action::Bottom, false),
+    b(&[k(' ')], "Space", "Select or unselect the recommendation", Action::ToggleSelect, false),
+    b(&[k('A')], "A", "Select all shown (again: none)", Action::SelectAll, false),
+    b(&[k('a')], "a", "Approve (the selection, or this one with an optional new rent)", Action::Approve, true),
+    b(&[k('s')], "s", "Send the approved letters by email", Action::Send, true),
+    b(&[k('e')], "e", "Edit the letter here (Ctrl-S saves)", Action::EditLetter, true),
+    b(&[k('E')], "E", "Edit the letter in $EDITOR", Action::ExternalEditor, false),
+    b(&[k('o')], "o", "Sort: churn score, rent, unit", Action::CycleSort, false),
+    b(&[k('f')], "f", "Filter by risk level", Action::CycleRisk, false),
+    b(&[k('t')], "t", "Filter by status", Action::CycleStatus, false),
+    b(&[k('p')], "p", "Filter by property", Action::CycleProperty, false),
+    b(&[k('x')], "x", "Clear filters and selection", Action::ClearFilters, false),
+];
+
+pub const COLLECTIONS: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First case", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last case", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the case timeline", Action::Open, true),
+    b(&[k('t')], "t", "Show open cases or all cases", Action::CycleStatus, true),
+];
+
+pub const CASE: &[Binding] = &[
+    b(&[k('r')], "r", "Send the next step now", Action::SendNextStep, true),
+    b(&[k('o')], "o", "Offer a payment plan (installments, start date)", Action::OfferPlan, true),
+    b(&[k('p')], "p", "Record a payment (amount, date)", Action::RecordPayment, true),
+    b(&[k('x')], "x", "Escalate to legal", Action::Escalate, true),
+    b(&[k('n')], "n", "Add a note", Action::AddNote, true),
+    b(MOVE, "↑/k", "Scroll the timeline up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
 ];
 
 pub const LEASE: &[Binding] = &[
@@ -219,7 +276,7 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, COMMAND_CENTER] {
+        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER] {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

@@ -54,6 +54,8 @@ pub enum Nav {
     Dashboard,
     Properties,
     Lifecycle,
+    Renewals,
+    Collections,
     CommandCenter,
 }
 
@@ -61,8 +63,11 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Dashboard, "1", "Dashboard"),
     (Nav::Properties, "2", "Properties"),
     (Nav::Lifecycle, "3", "Lease Lifecycle"),
-    (Nav::CommandCenter, "4", "Command Center"),
+    (Nav::CommandCenter, "6", "Command Center"),
 ];
+
+/// The sidebar's AI group.
+const NAV_AI: &[(Nav, &str, &str)] = &[(Nav::Renewals, "4", "Renewals"), (Nav::Collections, "5", "Collections")];
 
 /// What a screen may ask of the shell while handling a key or an answer.
 pub struct Cx {
@@ -75,6 +80,7 @@ pub struct Cx {
     requests: Vec<(ScreenId, Request)>,
     push: Vec<Box<dyn Screen>>,
     message: Option<String>,
+    edit: Option<String>,
 }
 
 impl Cx {
@@ -86,6 +92,10 @@ impl Cx {
     }
     pub fn message(&mut self, text: impl Into<String>) {
         self.message = Some(text.into());
+    }
+    /// Asks for `text` to be edited in `$EDITOR`; the result comes back as [`Data::Edited`].
+    pub fn edit_externally(&mut self, text: String) {
+        self.edit = Some(text);
     }
 }
 
@@ -104,6 +114,8 @@ pub struct App {
     help: bool,
     message: Option<(String, bool)>,
     synced: bool,
+    /// Text a screen wants edited in `$EDITOR`, run by the event loop (which owns the terminal).
+    edit: Option<(ScreenId, String)>,
     pub quit: bool,
 }
 
@@ -112,21 +124,18 @@ impl App {
         App::with_gateway(env, store, unitcycle_core::ai::Gateway::from_env())
     }
 
-    /// An app whose AI work goes through `gateway` (tests use the offline one).
+    /// The app with an explicit AI gateway (tests use the offline one).
     pub fn with_gateway(env: Env, store: Store, gateway: unitcycle_core::ai::Gateway) -> App {
-        App::with_worker(env, Worker::spawn_with(store, gateway))
-    }
-
-    fn with_worker(env: Env, worker: Worker) -> App {
         let mut app = App {
             env,
-            worker,
+            worker: Worker::spawn(store, gateway),
             stack: Vec::new(),
             next_id: 1,
             prompt: None,
             help: false,
             message: None,
             synced: false,
+            edit: None,
             quit: false,
         };
         app.worker.send(0, Request::Meta);
@@ -144,6 +153,7 @@ impl App {
             requests: Vec::new(),
             push: Vec::new(),
             message: None,
+            edit: None,
         }
     }
 
@@ -162,6 +172,9 @@ impl App {
     }
 
     fn apply(&mut self, cx: Cx) {
+        if let Some(text) = cx.edit {
+            self.edit = Some((cx.id, text));
+        }
         for (id, req) in cx.requests {
             self.worker.send(id, req);
         }
@@ -194,6 +207,8 @@ impl App {
             Nav::Dashboard => self.with_top(|s, cx| s.reload(cx)),
             Nav::Properties => self.push(Box::new(screens::properties::Properties::default())),
             Nav::Lifecycle => self.push(Box::new(screens::lifecycle::Lifecycle::new(None))),
+            Nav::Renewals => self.push(Box::new(screens::renewals::Renewals::default())),
+            Nav::Collections => self.push(Box::new(screens::collections::Collections::default())),
             Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
         }
     }
@@ -274,6 +289,8 @@ impl App {
             Action::GoDashboard => self.goto(Nav::Dashboard),
             Action::GoProperties => self.goto(Nav::Properties),
             Action::GoLifecycle => self.goto(Nav::Lifecycle),
+            Action::GoRenewals => self.goto(Nav::Renewals),
+            Action::GoCollections => self.goto(Nav::Collections),
             Action::GoCommandCenter => self.goto(Nav::CommandCenter),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
@@ -304,6 +321,8 @@ impl App {
             ("dashboard" | "d", _) => self.goto(Nav::Dashboard),
             ("properties" | "p", "") => self.goto(Nav::Properties),
             ("lifecycle" | "l", _) => self.goto(Nav::Lifecycle),
+            ("renewals" | "r", _) => self.goto(Nav::Renewals),
+            ("collections" | "c", _) => self.goto(Nav::Collections),
             ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("property" | "p", key) if !key.is_empty() => {
@@ -312,7 +331,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :cc, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :quit)"
                     ),
                     true,
                 ))
@@ -379,6 +398,14 @@ impl App {
         }
         lines.push(Line::raw(""));
         lines.push(Line::from(Span::styled("AI", theme::dim().add_modifier(Modifier::BOLD))));
+        for (nav, key, label) in NAV_AI {
+            let style = if Some(*nav) == current { theme::selected().fg(theme::accent()) } else { Style::new() };
+            let mark = if Some(*nav) == current { "▌" } else { " " };
+            lines.push(Line::from(vec![
+                Span::styled(mark, Style::new().fg(theme::accent())),
+                Span::styled(format!("{key} {label:<17}"), style),
+            ]));
+        }
         lines.push(Line::from(Span::styled("  provider offline", theme::dim())));
         f.render_widget(Paragraph::new(lines).block(Block::bordered().border_style(theme::dim())), area);
     }
@@ -479,9 +506,37 @@ pub fn run(db: &Path, today: Option<NaiveDate>) -> Result<()> {
     result
 }
 
+/// Edits `text` in `$EDITOR` (default `vi`) through a temporary file, with the terminal
+/// handed to the editor meanwhile.
+fn edit_in_editor(text: &str) -> Result<String> {
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let path = dir.path().join("letter.txt");
+    std::fs::write(&path, text).context("cannot write the temporary file")?;
+    restore();
+    let editor = std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "vi".into());
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi");
+    let status = std::process::Command::new(program).args(parts).arg(&path).status();
+    enable_raw_mode().context("cannot switch the terminal back to raw mode")?;
+    execute!(io::stdout(), EnterAlternateScreen, cursor::Hide)?;
+    let status = status.with_context(|| format!("cannot run the editor '{editor}'"))?;
+    if !status.success() {
+        anyhow::bail!("the editor '{editor}' exited with {status}; the letter was not changed");
+    }
+    std::fs::read_to_string(&path).context("cannot read the edited letter back")
+}
+
 fn event_loop<B: Backend>(terminal: &mut Terminal<B>, mut app: App) -> Result<()> {
     let mut last_tick = Instant::now();
     loop {
+        if let Some((id, text)) = app.edit.take() {
+            let data = match edit_in_editor(&text) {
+                Ok(t) => Data::Edited(t),
+                Err(e) => Data::Error(format!("{e:#}")),
+            };
+            terminal.clear()?;
+            app.deliver(id, data);
+        }
         app.pump();
         terminal.draw(|f| app.draw(f))?;
         let timeout = TICK.saturating_sub(last_tick.elapsed());

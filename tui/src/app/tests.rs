@@ -34,6 +34,23 @@ fn lease_in(store: &Store, status: LeaseStatus) -> String {
     rows[0].lease.lease_number.clone()
 }
 
+/// The demo with the AI jobs run (offline gateway): renewal recommendations and open
+/// collections cases at every level.
+fn ai_store() -> Store {
+    let mut store = demo_store();
+    run_ai_jobs(&mut store);
+    store
+}
+
+fn run_ai_jobs(store: &mut Store) {
+    use unitcycle_core::jobs::{self, Job};
+    let gateway = unitcycle_core::ai::Gateway::offline("tests".into());
+    let now = today().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    for job in [Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine] {
+        jobs::run_with(store, job, today(), now, &gateway).unwrap();
+    }
+}
+
 struct Harness {
     app: App,
     term: Terminal<TestBackend>,
@@ -48,7 +65,8 @@ impl Harness {
             db_label: "demo.db".into(),
             now: Box::new(move || now),
         };
-        let mut app = App::with_gateway(env, store, Gateway::offline("tests run offline".into()));
+        let gateway = unitcycle_core::ai::Gateway::offline("tests".into());
+        let mut app = App::with_gateway(env, store, gateway);
         app.settle();
         Harness { app, term: Terminal::new(TestBackend::new(w, h)).unwrap() }
     }
@@ -90,8 +108,12 @@ impl Harness {
 
 /// Snapshots the screen reached by `keys` at both sizes.
 fn snap(name: &str, keys: &str) {
+    snap_on(demo_store, name, keys)
+}
+
+fn snap_on(store: fn() -> Store, name: &str, keys: &str) {
     for size in SIZES {
-        let mut h = Harness::new(demo_store(), size);
+        let mut h = Harness::new(store(), size);
         h.type_text(keys);
         let text = h.screen();
         insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);
@@ -288,9 +310,9 @@ fn cc_snap(name: &str, keys: &str) {
 
 #[test]
 fn command_center() {
-    cc_snap("command_center", "4");
-    cc_snap("command_center_mtm_by_rent_desc", "4Mssd");
-    cc_snap("command_center_selected", "4 *");
+    cc_snap("command_center", "6");
+    cc_snap("command_center_mtm_by_rent_desc", "6Mssd");
+    cc_snap("command_center_selected", "6 *");
 }
 
 #[test]
@@ -299,13 +321,13 @@ fn command_center_opens_from_the_command_line() {
     h.type_text(":cc\n");
     let s = h.screen();
     assert!(s.contains("Showing 120 units │ 0 selected │ Total rent selected: $0"), "{s}");
-    assert!(s.contains("4 Command Center"), "{s}");
+    assert!(s.contains("6 Command Center"), "{s}");
 }
 
 #[test]
 fn command_center_rent_range_filter() {
     let mut h = Harness::new(cc_store(), (120, 40));
-    h.type_text("4r1500-1800\n");
+    h.type_text("6r1500-1800\n");
     let s = h.screen();
     assert!(s.contains("Rent [$1,500–$1,800]"), "{s}");
     let shown: usize = s.split("Showing ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
@@ -338,7 +360,7 @@ fn bulk_renewal_offers_by_email_run_once_even_when_confirmed_twice() {
     let before = count_renewals(&path);
     let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
     // Month-to-month units only, most confident AI action first; select the first two.
-    h.type_text("4Msss");
+    h.type_text("6Msss");
     h.type_text("d  ");
     let s = h.screen();
     assert!(s.contains("2 selected"), "{s}");
@@ -379,7 +401,7 @@ fn export_writes_the_current_view_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("mtm.csv");
     let mut h = Harness::new(cc_store(), (120, 40));
-    h.type_text("4Me");
+    h.type_text("6Me");
     assert!(h.screen().contains("Export CSV to: command-center-2026-11-25.csv"));
     h.app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     h.type_text(&format!("{}\n", path.display()));
@@ -395,4 +417,123 @@ fn export_writes_the_current_view_as_csv() {
     let body: Vec<&str> = lines.collect();
     assert_eq!(body.len(), shown);
     assert!(body.iter().all(|l| l.contains(",Month-to-Month,")), "{text}");
+}
+
+#[test]
+fn renewals_queue_and_detail() {
+    snap_on(ai_store, "renewals", "4");
+    snap_on(ai_store, "renewals_high_risk_selected", "4f A");
+    snap_on(ai_store, "renewals_approve_form", "4a");
+}
+
+#[test]
+fn collections_queue_and_case() {
+    snap_on(ai_store, "collections", "5");
+    snap_on(ai_store, "collections_case", "5\n");
+    snap_on(ai_store, "collections_plan_form", "5\no");
+}
+
+#[test]
+fn the_dashboard_shows_renewals_due() {
+    snap_on(ai_store, "dashboard_ai", "");
+}
+
+#[test]
+fn approve_then_send_a_renewal_ends_sent_with_an_outbox_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = Store::create(&path).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 120, seed: 42, today: today() }).unwrap();
+    run_ai_jobs(&mut store);
+    drop(store);
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("4a");
+    assert!(h.screen().contains("Approve renewal"));
+    // A rent far above the current one is refused inline, in the form.
+    for _ in 0..12 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text("99999\n");
+    let s = h.screen();
+    assert!(s.contains("more than 25% above the current rent"), "{s}");
+    h.key(KeyCode::Esc);
+    h.type_text("a\n");
+    assert!(h.screen().contains("Done: 1 recommendation updated"));
+    h.type_text("s");
+    let s = h.screen();
+    assert!(s.contains("Send the renewal letter to") && s.contains("by email?"), "{s}");
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Sent to Tenant"), "{s}");
+    // Sending again is refused inline: the letter goes once.
+    h.type_text("s");
+    let s = h.screen();
+    assert!(s.contains("Approve the recommendation before sending it (it is Sent to Tenant)."), "{s}");
+    let check = Store::open(&path).unwrap();
+    let emails: i64 = check
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM outbox_message WHERE related_type = 'renewal_recommendation' AND channel = 'email'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(emails, 1);
+}
+
+#[test]
+fn multi_select_send_states_the_count() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("4   ");
+    assert!(h.screen().contains("3 selected"));
+    h.type_text("ay");
+    assert!(h.screen().contains("Done: 3 recommendations updated"));
+    h.type_text("tt");
+    h.type_text("A");
+    h.type_text("s");
+    let s = h.screen();
+    assert!(s.contains("Send 3 renewal letters by email?"), "{s}");
+}
+
+#[test]
+fn recording_a_partial_payment_shows_the_new_balance() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5\np10\n");
+    let s = h.screen();
+    assert!(s.contains("Recorded $10.00; balance"), "{s}");
+    let line = s.lines().find(|l| l.contains("Recorded $10.00; balance")).unwrap();
+    let balance = line.split("balance ").nth(1).unwrap().split(';').next().unwrap().to_string();
+    assert!(s.contains(&format!("Balance {balance}")), "{s}");
+}
+
+#[test]
+fn the_plan_preview_sums_to_the_balance() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5\no");
+    h.key(KeyCode::Backspace);
+    h.type_text("4");
+    let s = h.screen();
+    let balance = s.lines().find_map(|l| l.split(" Balance ").nth(1)).unwrap().split(' ').next().unwrap().to_string();
+    assert!(s.contains(&format!("Total {:>21}", balance)), "{s}");
+    assert!(s.contains(" 4. "), "{s}");
+    h.type_text("\n");
+    assert!(h.screen().contains("Plan offered: 4 installments"));
+}
+
+#[test]
+fn the_unit_header_shows_churn_and_the_collections_badge_opens_the_case() {
+    use unitcycle_core::collections::CaseStatus;
+    use unitcycle_core::store::CaseFilter;
+    let store = ai_store();
+    let filter = CaseFilter { status: vec![CaseStatus::Open], ..Default::default() };
+    let case = store.collection_cases(&filter).unwrap().into_iter().max_by_key(|c| c.days_overdue).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.app.push(Box::new(super::screens::unit::UnitDetail::new(case.unit_id)));
+    h.app.settle();
+    let s = h.screen();
+    assert!(s.contains("Collections ●●●●●"), "{s}");
+    insta::assert_snapshot!("unit_with_case_120x40", s);
+    h.type_text("C");
+    let s = h.screen();
+    assert!(s.contains("Timeline · 1 actions"), "{s}");
 }

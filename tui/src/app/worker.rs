@@ -8,13 +8,16 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan};
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
-use unitcycle_core::store::{
-    LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, QueueItem, Store, StoreError,
-};
+use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
+use unitcycle_core::store::QueueItem;
+use unitcycle_core::store::{CaseFilter, RenewalFilter};
+use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
+use unitcycle_core::{collections_jobs, renewals_jobs};
 use uuid::Uuid;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -75,6 +78,34 @@ pub enum Request {
         actor: String,
         now: DateTime<Utc>,
     },
+    /// Every renewal recommendation with its unit, tenant and property names.
+    Renewals,
+    /// A workflow step on each of `ids` (sending queues the letter by email in the outbox).
+    RenewalAct {
+        ids: Vec<Uuid>,
+        action: RenewalAction,
+        actor: String,
+        now: DateTime<Utc>,
+    },
+    RenewalLetter {
+        id: Uuid,
+        text: String,
+        now: DateTime<Utc>,
+    },
+    /// Collections cases (open ones unless `all`), most days overdue first.
+    Cases {
+        all: bool,
+    },
+    Case {
+        id: Uuid,
+    },
+    CaseAct {
+        id: Uuid,
+        op: CaseOp,
+        actor: String,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    },
 }
 
 /// Units between two progress reports of a bulk run.
@@ -85,6 +116,43 @@ pub struct CcData {
     pub rows: Vec<CcRow>,
     /// Per row: the description of its top pending AI action ("Offer renewal @ $1,150").
     pub ai_labels: Vec<Option<String>>,
+}
+
+/// What a collections key does to a case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseOp {
+    SendNextStep,
+    OfferPlan { installments: u32, start: NaiveDate },
+    RecordPayment { amount: Decimal, paid_on: NaiveDate },
+    Escalate,
+    Note(String),
+}
+
+/// Names shown next to a renewal or a case.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub unit: String,
+    pub tenant: String,
+    pub property: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct RenewalRow {
+    pub rec: RenewalRecommendation,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub case: CollectionCase,
+    pub names: Names,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseData {
+    pub row: CaseRow,
+    pub actions: Vec<CollectionAction>,
+    pub plan: Option<PaymentPlan>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +175,10 @@ pub struct UnitData {
     pub work_orders: Vec<WorkOrder>,
     /// Vendors assigned to this unit's work orders (for insurance facts).
     pub vendors: Vec<Vendor>,
+    /// The latest renewal recommendation for the current lease.
+    pub renewal: Option<RenewalRecommendation>,
+    /// The current lease's open collections case.
+    pub case: Option<CollectionCase>,
 }
 
 #[derive(Debug, Clone)]
@@ -136,6 +208,22 @@ pub enum Data {
     Applied {
         transition: Box<Transition>,
     },
+    Renewals(Vec<RenewalRow>),
+    /// How many recommendations a step moved, and why any were refused.
+    RenewalsActed {
+        done: usize,
+        errors: Vec<String>,
+    },
+    LetterSaved,
+    /// Text back from `$EDITOR` (delivered by the shell, not the worker).
+    Edited(String),
+    Cases(Vec<CaseRow>),
+    Case(Box<CaseData>),
+    /// The case after an operation, with a one-line summary of what happened.
+    CaseActed {
+        case: Box<CollectionCase>,
+        summary: String,
+    },
     CommandCenter(Box<CcData>),
     CcPreviews {
         seq: u64,
@@ -157,8 +245,8 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker whose AI work (bulk actions) goes through `gateway`.
-    pub fn spawn_with(mut store: Store, gateway: Gateway) -> Worker {
+    /// `gateway` drafts letters and collections messages (offline in tests).
+    pub fn spawn(mut store: Store, gateway: Gateway) -> Worker {
         let (req_tx, req_rx) = mpsc::channel::<(ScreenId, Request)>();
         let (data_tx, data_rx) = mpsc::channel();
         thread::spawn(move || {
@@ -239,6 +327,16 @@ fn answer(
             }
             .unwrap_or_default();
             let lease = store.current_lease_for_unit(unit_id)?;
+            let (renewal, case) = match &lease {
+                Some(l) => (
+                    store
+                        .renewals(&RenewalFilter { lease: Some(l.id), ..Default::default() })?
+                        .into_iter()
+                        .max_by_key(|r| r.created_at),
+                    store.open_case_for_lease(l.id)?,
+                ),
+                None => (None, None),
+            };
             let (tenant, ledger, balance) = match &lease {
                 Some(l) => {
                     let ledger: Vec<LedgerEntry> =
@@ -263,6 +361,8 @@ fn answer(
                 balance,
                 work_orders,
                 vendors,
+                renewal,
+                case,
             }))
         }
         Request::LeasePage { seq, filter, sort, offset, limit, totals } => {
@@ -316,5 +416,104 @@ fn answer(
                 command_center_jobs::execute_bulk_with_progress(store, gateway, &req, &actor, now, &mut report)?;
             Data::CcBulkDone(Box::new(result))
         }
+        Request::Renewals => {
+            let recs = store.renewals(&RenewalFilter::default())?;
+            let mut rows = Vec::with_capacity(recs.len());
+            for rec in recs {
+                let names = names(store, rec.unit_id, rec.tenant_id, rec.property_id)?;
+                rows.push(RenewalRow { rec, names });
+            }
+            Data::Renewals(rows)
+        }
+        Request::RenewalAct { ids, action, actor, now } => {
+            let (mut done, mut errors) = (0, Vec::new());
+            for id in ids {
+                match renewal_step(store, id, &action, &actor, now) {
+                    Ok(()) => done += 1,
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            Data::RenewalsActed { done, errors }
+        }
+        Request::RenewalLetter { id, text, now } => {
+            store.set_renewal_letter(id, &text, "edited", now)?;
+            Data::LetterSaved
+        }
+        Request::Cases { all } => {
+            use unitcycle_core::collections::CaseStatus;
+            let filter = CaseFilter {
+                status: if all { vec![] } else { vec![CaseStatus::Open, CaseStatus::PaymentPlan] },
+                ..Default::default()
+            };
+            let mut rows = Vec::new();
+            for case in store.collection_cases(&filter)? {
+                let names = names(store, case.unit_id, case.tenant_id, case.property_id)?;
+                rows.push(CaseRow { case, names });
+            }
+            rows.sort_by(|a, b| b.case.days_overdue.cmp(&a.case.days_overdue).then(a.names.unit.cmp(&b.names.unit)));
+            Data::Cases(rows)
+        }
+        Request::Case { id } => {
+            let case = store.collection_case(id)?;
+            let names = names(store, case.unit_id, case.tenant_id, case.property_id)?;
+            let actions = store.collection_actions(id)?;
+            let plan = store.payment_plan(id)?;
+            Data::Case(Box::new(CaseData { row: CaseRow { case, names }, actions, plan }))
+        }
+        Request::CaseAct { id, op, actor, today, now } => {
+            use unitcycle_core::format::money;
+            let (case, summary) = match op {
+                CaseOp::SendNextStep => {
+                    let c = collections_jobs::send_next_step(store, gateway, id, today, now)?;
+                    let summary = format!("Step {} sent ({} tone)", c.escalation_level, c.tone.label());
+                    (c, summary)
+                }
+                CaseOp::OfferPlan { installments, start } => {
+                    let (c, p) = collections_jobs::offer_plan(store, gateway, id, installments, start, today, now)?;
+                    let summary = format!(
+                        "Plan offered: {} installments of {} from {start}",
+                        p.num_installments,
+                        money(p.installment_amount)
+                    );
+                    (c, summary)
+                }
+                CaseOp::RecordPayment { amount, paid_on } => {
+                    let (c, o) = collections_jobs::record_payment(store, id, amount, paid_on, &actor, now)?;
+                    let summary = format!(
+                        "Recorded {}; balance {}; case {}",
+                        money(amount),
+                        money(o.new_balance),
+                        c.status.label()
+                    );
+                    (c, summary)
+                }
+                CaseOp::Escalate => {
+                    let c = collections_jobs::escalate(store, gateway, id, &actor, today, now)?;
+                    let summary = format!("Case {}", c.status.label());
+                    (c, summary)
+                }
+                CaseOp::Note(text) => (collections_jobs::add_note(store, id, &text, &actor, now)?, "Note added".into()),
+            };
+            Data::CaseActed { case: Box::new(case), summary }
+        }
     })
+}
+
+fn names(store: &Store, unit: Uuid, tenant: Uuid, property: Uuid) -> Result<Names, StoreError> {
+    Ok(Names {
+        unit: store.unit(unit)?.unit_number,
+        tenant: store.tenant(tenant)?.full_name(),
+        property: store.property(property)?.name,
+    })
+}
+
+/// One renewal workflow step; sending queues the letter (with its PDF) in the same transaction.
+fn renewal_step(
+    store: &mut Store,
+    id: Uuid,
+    action: &RenewalAction,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    renewals_jobs::renewal_step(store, id, action, actor, now).map(|_| ())
 }

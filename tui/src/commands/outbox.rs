@@ -46,7 +46,8 @@ pub fn run(db: &Path, cmd: OutboxCommand) -> Result<()> {
         OutboxCommand::Deliver { today: day } => {
             let dir = outbox_dir(db);
             let sender = FileSender { dir: dir.clone() };
-            let report = store.deliver_outbox(&sender, &|_| None, now_on(today(day)))?;
+            let blobs = unitcycle_core::blobs::BlobStore::beside(db);
+            let report = store.deliver_outbox(&sender, &|sha| blobs.get(sha).ok(), now_on(today(day)))?;
             println!(
                 "Delivered {} messages to {} ({} retrying, {} failed).",
                 report.sent,

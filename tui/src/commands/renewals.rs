@@ -5,9 +5,8 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::format::money;
-use unitcycle_core::outbox::{self, DeliveryChannel, NewMessage};
 use unitcycle_core::renewals::{self, RenewalAction, RenewalRecommendation};
-use unitcycle_core::renewals_jobs::apply_renewal_action;
+use unitcycle_core::renewals_jobs::renewal_step;
 use unitcycle_core::store::{RenewalFilter, Store};
 use uuid::Uuid;
 
@@ -127,30 +126,8 @@ pub fn run(db: &Path, cmd: RenewalsCommand) -> Result<()> {
                 "decline" => RenewalAction::Decline,
                 other => return Err(anyhow!("unknown action '{other}' (approve, send, accept, decline)")),
             };
-            let tenant = store.tenant(rec.tenant_id)?;
-            let (name, email) = (tenant.full_name(), tenant.email.clone());
-            // The letter goes out by email in the same transaction as the status change.
-            let on_send = |tx: &rusqlite::Transaction<'_>, r: &RenewalRecommendation| {
-                outbox::enqueue(
-                    tx,
-                    &NewMessage {
-                        idempotency_key: format!("renewal:{}:send", r.id),
-                        channel: DeliveryChannel::Email,
-                        recipient_name: name.clone(),
-                        recipient: email.clone(),
-                        subject: "Your lease renewal offer".into(),
-                        body: r.renewal_letter_text.clone(),
-                        attachment_sha256: None,
-                        attachment_name: None,
-                        related_type: "renewal_recommendation".into(),
-                        related_id: Some(r.id),
-                        scheduled_for: now_on(day),
-                    },
-                    now_on(day),
-                )
-                .map(|_| ())
-            };
-            let r = apply_renewal_action(&mut store, rec.id, &action, &paths::actor(), now_on(day), &on_send)?;
+            let r = renewal_step(&mut store, rec.id, &action, &paths::actor(), now_on(day))?;
+            let name = store.tenant(r.tenant_id)?.full_name();
             println!(
                 "Renewal {} is now {} ({} at {}).",
                 &r.id.simple().to_string()[..8],

@@ -6,6 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
+use unitcycle_core::renewals::{self, RenewalDashboardStats};
 use unitcycle_core::store::PortfolioKpis;
 
 use super::{placeholder, property::PropertyView, Cursor, Screen};
@@ -17,6 +18,7 @@ use crate::app::{theme, Cx, Env, Nav};
 #[derive(Default)]
 pub struct Dashboard {
     kpis: Option<PortfolioKpis>,
+    renewals: Option<RenewalDashboardStats>,
     error: Option<String>,
     cursor: Cursor,
 }
@@ -33,6 +35,7 @@ impl Screen for Dashboard {
     }
     fn reload(&mut self, cx: &mut Cx) {
         cx.request(Request::Kpis { today: cx.today });
+        cx.request(Request::Renewals);
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         if action == Action::Open {
@@ -51,6 +54,7 @@ impl Screen for Dashboard {
                 self.kpis = Some(k);
                 self.error = None;
             }
+            Data::Renewals(rows) => self.renewals = Some(renewals::dashboard_stats(rows.iter().map(|r| &r.rec))),
             Data::Error(e) => self.error = Some(e),
             _ => {}
         }
@@ -58,7 +62,7 @@ impl Screen for Dashboard {
     fn draw(&self, f: &mut Frame, area: Rect, _env: &Env) {
         let Some(k) = &self.kpis else { return placeholder(f, area, &self.error) };
         let [cards, rest] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
-        let card_areas = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(cards);
+        let card_areas = Layout::horizontal([Constraint::Ratio(1, 5); 5]).split(cards);
         let l = &k.lifecycle;
         let card = |title: &str, big: String, small: String| {
             Paragraph::new(vec![Line::styled(big, theme::bold()), Line::styled(small, theme::dim())])
@@ -97,6 +101,14 @@ impl Screen for Dashboard {
             ),
             card_areas[3],
         );
+        let (due, rate) = match &self.renewals {
+            Some(r) => (
+                format!("{} pending", r.total_pending),
+                format!("{:.0}% accepted · {} sent", r.acceptance_rate * 100.0, r.total_sent),
+            ),
+            None => ("—".into(), String::new()),
+        };
+        f.render_widget(card("Renewals Due", due, rate), card_areas[4]);
 
         let [chart_area, table_area] = Layout::horizontal([Constraint::Length(36), Constraint::Min(0)]).areas(rest);
         let bars: Vec<Bar> = STATES

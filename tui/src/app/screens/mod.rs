@@ -1,12 +1,15 @@
 //! The screens. Each is a component: `reload` asks the worker for its data, `on_action` and
 //! `on_key` handle input, `on_data` takes answers, `draw` renders from state only.
 
+pub mod case;
+pub mod collections;
 pub mod command_center;
 pub mod dashboard;
 pub mod lease;
 pub mod lifecycle;
 pub mod properties;
 pub mod property;
+pub mod renewals;
 pub mod unit;
 
 use std::cell::Cell;

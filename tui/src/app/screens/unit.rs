@@ -160,6 +160,10 @@ impl Screen for UnitDetail {
                     cx.push(Box::new(LeaseDetail::new(l.id.to_string())));
                 }
             }
+            Action::OpenCase => match self.data.as_ref().and_then(|d| d.case.as_ref()) {
+                Some(c) => cx.push(Box::new(super::case::CaseScreen::new(c.id))),
+                None => cx.message("No open collections case for this unit's lease"),
+            },
             _ => {}
         }
     }
@@ -179,11 +183,26 @@ impl Screen for UnitDetail {
             Layout::vertical([Constraint::Length(1), Constraint::Length(4), Constraint::Length(1), Constraint::Min(0)])
                 .areas(area);
         f.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!(" Unit {} ", d.unit.unit_number), theme::bold()),
-                widgets::badge(self.status()),
-                Span::styled(format!("  {} · {}", d.property_name, d.building_name), theme::dim()),
-            ])),
+            Paragraph::new(
+                Line::from(vec![
+                    Span::styled(format!(" Unit {} ", d.unit.unit_number), theme::bold()),
+                    widgets::badge(self.status()),
+                    Span::styled(format!("  {} · {}", d.property_name, d.building_name), theme::dim()),
+                ])
+                .spans
+                .into_iter()
+                .chain(d.renewal.iter().flat_map(|r| {
+                    let color = super::renewals::risk_color(r.plan.churn_risk_level);
+                    [
+                        Span::raw("  churn "),
+                        Span::styled(
+                            format!("{:.0}% {}", r.plan.churn_score * 100.0, r.plan.churn_risk_level.label()),
+                            ratatui::style::Style::new().fg(color).add_modifier(ratatui::style::Modifier::BOLD),
+                        ),
+                    ]
+                }))
+                .collect::<Line>(),
+            ),
             head,
         );
         let cells = Layout::horizontal([Constraint::Ratio(1, 4); 4]).split(stats);
@@ -224,7 +243,14 @@ impl Screen for UnitDetail {
                 "Balance",
                 vec![
                     Line::styled(format::money(d.balance), owed),
-                    Line::styled(if d.balance > Decimal::ZERO { "owed" } else { "paid up" }, theme::dim()),
+                    match &d.case {
+                        Some(c) => Line::from(vec![
+                            Span::styled("Collections ", theme::error()),
+                            super::collections::dots_span(c.escalation_level),
+                            Span::styled(" C", theme::dim()),
+                        ]),
+                        None => Line::styled(if d.balance > Decimal::ZERO { "owed" } else { "paid up" }, theme::dim()),
+                    },
                 ],
             ),
             cells[3],

@@ -1,0 +1,359 @@
+//! A collections case: balance, days overdue, escalation dots, tone and risk profile; the
+//! timeline of actions with each message and who drafted it; the payment plan. Keys send the
+//! next step, offer a plan (with a live preview of the installments as the form is typed),
+//! record a payment, escalate (confirmed) and add a note.
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use rust_decimal::Decimal;
+use unitcycle_core::collections::{self, InstallmentPlan};
+use unitcycle_core::format::money;
+use uuid::Uuid;
+
+use super::collections::dots_span;
+use super::{placeholder, Screen};
+use crate::app::keys::{self, Action, Binding};
+use crate::app::worker::{CaseData, CaseOp, Data, Request};
+use crate::app::{theme, Cx, Env, Nav};
+use crate::cli::{parse_date, parse_money};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormKind {
+    Plan,
+    Payment,
+    Note,
+}
+
+/// A small form: one or two text fields, the focused one taking keys.
+#[derive(Debug, Clone)]
+struct Form {
+    kind: FormKind,
+    labels: &'static [&'static str],
+    fields: Vec<String>,
+    focus: usize,
+    error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    View,
+    Form(Form),
+    ConfirmEscalate(String),
+    Busy,
+}
+
+pub struct CaseScreen {
+    id: Uuid,
+    data: Option<Box<CaseData>>,
+    mode: Mode,
+    scroll: usize,
+    action_error: Option<String>,
+    error: Option<String>,
+}
+
+/// The installment schedule the plan form's fields describe, or why there is none.
+pub fn preview(
+    balance: Decimal,
+    installments: &str,
+    start: &str,
+    today: NaiveDate,
+) -> Result<Vec<InstallmentPlan>, String> {
+    let n: u32 = installments
+        .trim()
+        .parse()
+        .map_err(|_| format!("installments: '{}' is not a whole number", installments.trim()))?;
+    let start = parse_date(start)?;
+    collections::plan_installments(balance, n, start, today).map_err(|e| e.to_string())
+}
+
+impl CaseScreen {
+    pub fn new(id: Uuid) -> CaseScreen {
+        CaseScreen { id, data: None, mode: Mode::View, scroll: 0, action_error: None, error: None }
+    }
+
+    fn op(&mut self, op: CaseOp, cx: &mut Cx) {
+        cx.request(Request::CaseAct { id: self.id, op, actor: cx.actor.clone(), today: cx.today, now: cx.now });
+        self.mode = Mode::Busy;
+    }
+
+    fn submit(&mut self, cx: &mut Cx) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        let balance = self.data.as_ref().map_or(Decimal::ZERO, |d| d.row.case.current_balance);
+        let result = match form.kind {
+            FormKind::Plan => preview(balance, &form.fields[0], &form.fields[1], cx.today).map(|p| CaseOp::OfferPlan {
+                installments: p.len() as u32,
+                start: p.first().map_or(cx.today, |i| i.due_date),
+            }),
+            FormKind::Payment => (|| {
+                let amount = parse_money(&form.fields[0]).map_err(|e| format!("amount: {e}"))?;
+                if amount <= Decimal::ZERO {
+                    return Err("amount: a payment must be greater than zero".to_string());
+                }
+                let paid_on = parse_date(&form.fields[1]).map_err(|e| format!("date: {e}"))?;
+                if paid_on > cx.today {
+                    return Err(format!("date: {paid_on} is in the future"));
+                }
+                Ok(CaseOp::RecordPayment { amount, paid_on })
+            })(),
+            FormKind::Note => {
+                if form.fields[0].trim().is_empty() {
+                    Err("the note is empty".to_string())
+                } else {
+                    Ok(CaseOp::Note(form.fields[0].trim().to_string()))
+                }
+            }
+        };
+        match result {
+            Ok(op) => self.op(op, cx),
+            Err(e) => form.error = Some(e),
+        }
+    }
+
+    fn draw_popup(&self, f: &mut Frame, area: Rect, env: &Env) {
+        let balance = self.data.as_ref().map_or(Decimal::ZERO, |d| d.row.case.current_balance);
+        let (title, lines, height): (&str, Vec<Line>, u16) = match &self.mode {
+            Mode::View => return,
+            Mode::Form(form) => {
+                let mut lines = Vec::new();
+                for (i, name) in form.labels.iter().enumerate() {
+                    let focus = i == form.focus;
+                    lines.push(Line::from(vec![
+                        Span::styled(if focus { "▸ " } else { "  " }, Style::new().fg(theme::accent())),
+                        Span::styled(format!("{name:<14}"), theme::bold()),
+                        Span::styled(form.fields[i].clone(), if focus { theme::selected() } else { Style::new() }),
+                        Span::styled(if focus { "█" } else { "" }, theme::dim()),
+                    ]));
+                }
+                if form.kind == FormKind::Plan {
+                    lines.push(Line::raw(""));
+                    match preview(balance, &form.fields[0], &form.fields[1], env.today) {
+                        Ok(plan) => {
+                            let total: Decimal = plan.iter().map(|i| i.amount).sum();
+                            for i in &plan {
+                                lines.push(Line::raw(format!(
+                                    "  {:>2}. {}  {:>10}",
+                                    i.installment_number,
+                                    i.due_date,
+                                    money(i.amount)
+                                )));
+                            }
+                            lines.push(Line::styled(format!("  Total {:>21}", money(total)), theme::bold()));
+                        }
+                        Err(e) => lines.push(Line::styled(format!("  {e}"), theme::dim())),
+                    }
+                }
+                if let Some(e) = &form.error {
+                    lines.push(Line::styled(e.clone(), theme::error()));
+                }
+                lines.push(Line::styled("Tab next field · Enter save · Esc cancel", theme::dim()));
+                let title = match form.kind {
+                    FormKind::Plan => " Offer a payment plan ",
+                    FormKind::Payment => " Record a payment ",
+                    FormKind::Note => " Add a note ",
+                };
+                let h = lines.len() as u16 + 2;
+                (title, lines, h)
+            }
+            Mode::ConfirmEscalate(text) => (
+                " Confirm ",
+                vec![
+                    Line::raw(text.clone()),
+                    Line::raw(""),
+                    Line::styled("y / Enter: escalate    n / Esc: cancel", theme::bold()),
+                ],
+                8,
+            ),
+            Mode::Busy => (" Working ", vec![Line::styled("Saving…", theme::dim())], 3),
+        };
+        let w = area.width.min(64);
+        let h = height.min(area.height);
+        let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
+        f.render_widget(Clear, r);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), r);
+    }
+}
+
+impl Screen for CaseScreen {
+    fn title(&self) -> String {
+        self.data.as_ref().map_or_else(|| "Case".into(), |d| format!("Case · unit {}", d.row.names.unit))
+    }
+    fn nav(&self) -> Nav {
+        Nav::Collections
+    }
+    fn bindings(&self) -> &'static [Binding] {
+        keys::CASE
+    }
+    fn reload(&mut self, cx: &mut Cx) {
+        cx.request(Request::Case { id: self.id });
+    }
+    fn capturing(&self) -> bool {
+        !matches!(self.mode, Mode::View)
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        match &mut self.mode {
+            Mode::Form(form) => match key.code {
+                KeyCode::Esc => self.mode = Mode::View,
+                KeyCode::Tab | KeyCode::Down | KeyCode::BackTab | KeyCode::Up => {
+                    form.focus = (form.focus + 1) % form.labels.len()
+                }
+                KeyCode::Backspace => {
+                    form.fields[form.focus].pop();
+                }
+                KeyCode::Char(c) => form.fields[form.focus].push(c),
+                KeyCode::Enter => self.submit(cx),
+                _ => {}
+            },
+            Mode::ConfirmEscalate(_) => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => self.op(CaseOp::Escalate, cx),
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.mode = Mode::View;
+                    cx.message("Cancelled: nothing was changed");
+                }
+                _ => {}
+            },
+            Mode::Busy | Mode::View => {}
+        }
+    }
+    fn on_action(&mut self, action: Action, cx: &mut Cx) {
+        self.action_error = None;
+        let Some(d) = &self.data else { return };
+        let c = &d.row.case;
+        let form = |kind, labels, fields: Vec<String>| Mode::Form(Form { kind, labels, fields, focus: 0, error: None });
+        match action {
+            Action::SendNextStep => self.op(CaseOp::SendNextStep, cx),
+            Action::OfferPlan => {
+                self.mode =
+                    form(FormKind::Plan, &["Installments", "Start date"], vec!["3".into(), cx.today.to_string()])
+            }
+            Action::RecordPayment => {
+                self.mode = form(FormKind::Payment, &["Amount", "Paid on"], vec![String::new(), cx.today.to_string()])
+            }
+            Action::AddNote => self.mode = form(FormKind::Note, &["Note"], vec![String::new()]),
+            Action::Escalate => {
+                if c.is_open() {
+                    self.mode = Mode::ConfirmEscalate(format!(
+                        "Escalate the case of {} (unit {}, {} owed) to legal? {}The case is marked Escalated and leaves the automatic sequence.",
+                        d.row.names.tenant,
+                        d.row.names.unit,
+                        money(c.current_balance),
+                        if c.escalation_level < 5 { "The legal escalation warning is sent by certified letter. " } else { "" }
+                    ));
+                } else {
+                    self.action_error = Some(collections::CollectionsError::Closed(c.status).to_string());
+                }
+            }
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down => self.scroll = (self.scroll + 1).min(d.actions.len().saturating_sub(1)),
+            _ => {}
+        }
+    }
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match data {
+            Data::Case(d) => {
+                self.data = Some(d);
+                self.error = None;
+            }
+            Data::CaseActed { case, summary } => {
+                if let Some(d) = &mut self.data {
+                    d.row.case = *case;
+                }
+                self.mode = Mode::View;
+                cx.message(summary);
+                self.reload(cx);
+            }
+            Data::Error(e) => {
+                if self.data.is_some() {
+                    match &mut self.mode {
+                        Mode::Busy | Mode::ConfirmEscalate(_) | Mode::View => {
+                            self.mode = Mode::View;
+                            self.action_error = Some(e);
+                        }
+                        Mode::Form(form) => form.error = Some(e),
+                    }
+                } else {
+                    self.error = Some(e);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn draw(&self, f: &mut Frame, area: Rect, env: &Env) {
+        let Some(d) = &self.data else { return placeholder(f, area, &self.error) };
+        let c = &d.row.case;
+        let [head, body, foot] =
+            Layout::vertical([Constraint::Length(3), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+        let owed = if c.current_balance > Decimal::ZERO { theme::error() } else { theme::bold() };
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(vec![
+                    Span::styled(format!(" {} ", d.row.names.tenant), theme::bold()),
+                    Span::styled(format!(" unit {} · {} ", d.row.names.unit, d.row.names.property), theme::dim()),
+                    Span::styled(format!(" {} ", c.status.label()), theme::selected()),
+                ]),
+                Line::from(vec![
+                    Span::raw(" Balance "),
+                    Span::styled(money(c.current_balance), owed),
+                    Span::raw(format!(" of {} · level {} ", money(c.original_amount_due), c.escalation_level)),
+                    dots_span(c.escalation_level),
+                    Span::raw(format!(" · {} days overdue (due {})", c.days_overdue, c.due_date)),
+                ]),
+                Line::styled(
+                    format!(
+                        " {} tone · {} · late fees {}",
+                        c.tone.label(),
+                        c.tenant_risk_profile.label(),
+                        money(c.late_fee_total)
+                    ),
+                    theme::dim(),
+                ),
+            ]),
+            head,
+        );
+        let plan_w = if d.plan.is_some() { 34 } else { 0 };
+        let [timeline, plan] = Layout::horizontal([Constraint::Min(0), Constraint::Length(plan_w)]).areas(body);
+        let mut lines = Vec::new();
+        for a in d.actions.iter().rev().skip(self.scroll) {
+            let by = if a.ai_provider.is_empty() { String::new() } else { format!(" · drafted by {}", a.ai_provider) };
+            lines.push(Line::from(vec![
+                Span::styled(a.created_at.format("%Y-%m-%d %H:%M ").to_string(), theme::dim()),
+                Span::styled(format!("{} · {}", a.action_type.label(), a.channel.label()), theme::bold()),
+                Span::styled(format!(" · step {} · {}{by}", a.escalation_level, a.tone_used), theme::dim()),
+            ]));
+            for l in a.message_text.lines().filter(|l| !l.trim().is_empty()) {
+                lines.push(Line::raw(format!("  {l}")));
+            }
+        }
+        if lines.is_empty() {
+            lines.push(Line::styled("No actions yet", theme::dim()));
+        }
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                Block::bordered()
+                    .title(format!(" Timeline · {} actions, newest first ", d.actions.len()))
+                    .border_style(theme::dim()),
+            ),
+            timeline,
+        );
+        if let Some(p) = &d.plan {
+            let mut lines =
+                vec![Line::styled(format!("{} · {}", p.status.label(), money(p.total_amount)), theme::bold())];
+            for i in &p.installments {
+                lines.push(Line::raw(format!("{:>2}. {} {:>10}", i.installment_number, i.due_date, money(i.amount))));
+                lines.push(Line::styled(format!("    {}", i.status.label()), theme::dim()));
+            }
+            f.render_widget(
+                Paragraph::new(lines).block(Block::bordered().title(" Payment plan ").border_style(theme::dim())),
+                plan,
+            );
+        }
+        if let Some(e) = &self.action_error {
+            f.render_widget(Paragraph::new(Line::styled(e.clone(), theme::error())), foot);
+        }
+        self.draw_popup(f, area, env);
+    }
+}
