@@ -373,6 +373,19 @@ pub fn execute_bulk(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<BulkResult> {
+    execute_bulk_with_progress(store, gateway, req, actor, now, &mut |_, _| {})
+}
+
+/// [`execute_bulk`], calling `progress(units_done, units_total)` after each unit (the terminal
+/// app's progress bar).
+pub fn execute_bulk_with_progress(
+    store: &mut Store,
+    gateway: &Gateway,
+    req: &BulkRequest,
+    actor: &str,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BulkResult> {
     if req.request_id.trim().is_empty() {
         return Err(rejected("request_id is required so a retried request cannot act twice."));
     }
@@ -408,7 +421,9 @@ pub fn execute_bulk(
     };
     let mut result = BulkResult { batch_id, units_processed: req.unit_ids.len(), ..Default::default() };
     let mut seen = std::collections::HashSet::new();
-    for &unit_id in &req.unit_ids {
+    let total = req.unit_ids.len();
+    for (n, &unit_id) in req.unit_ids.iter().enumerate() {
+        progress(n, total);
         if !seen.insert(unit_id) {
             continue;
         }
@@ -445,6 +460,7 @@ pub fn execute_bulk(
             None => result.skipped.push((unit_id, detail)),
         }
     }
+    progress(total, total);
     let summary = format!(
         "{} executed, {} skipped, {} already done; {} messages queued",
         result.executed,

@@ -1,5 +1,6 @@
 //! `unitcycle bench tui`: time frames of the property grid (5,000 units) and the lease table
-//! (100,000 leases) drawn into a 120×40 `TestBackend`.
+//! (100,000 leases) drawn into a 120×40 `TestBackend`, and the command center re-filtering,
+//! re-sorting and drawing 100,000 rows per frame.
 
 use std::time::{Duration, Instant};
 
@@ -12,9 +13,14 @@ use unitcycle_core::demo::{self, DemoConfig};
 use unitcycle_core::store::Store;
 use uuid::Uuid;
 
+use rust_decimal::Decimal;
+use unitcycle_core::command_center::{ActionType, Row as CcRow};
+use unitcycle_core::model::LeaseStatus;
+
+use super::screens::command_center::CommandCenter;
 use super::screens::property::PropertyView;
 use super::screens::Screen;
-use super::worker::{Data, PropertyData};
+use super::worker::{CcData, Data, PropertyData};
 use super::{App, Cx, Env, Nav};
 
 const FRAMES: u32 = 200;
@@ -69,6 +75,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         today,
         actor: env.actor.clone(),
         now: (env.now)(),
+        replica: env.db_label.clone(),
         id: 1,
         requests: Vec::new(),
         push: Vec::new(),
@@ -114,6 +121,14 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
             t.elapsed().as_secs_f64() * 1e3
         );
     }
+    let t = Instant::now();
+    let cc_rows = store.command_center_rows(today)?;
+    println!(
+        "  command_center_rows over the replica ({} units)  {:>9.1} ms",
+        cc_rows.len(),
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    drop(cc_rows);
     let mut app = App::new(env, store);
     let t = Instant::now();
     app.goto(Nav::Lifecycle);
@@ -149,5 +164,100 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         times.push(t.elapsed());
     }
     report("lease table: End/Home jump + fetch + draw", &mut times);
+    command_center(today, 100_000)
+}
+
+/// `n` synthetic command-center rows: four properties, every state, a third with an AI action.
+fn synthetic_rows(n: usize) -> Vec<CcRow> {
+    let states = [LeaseStatus::Active, LeaseStatus::MonthToMonth, LeaseStatus::Notice, LeaseStatus::Vacant];
+    let actions = [ActionType::RenewalOffer, ActionType::RentIncreaseNotice, ActionType::MoveOutInspection];
+    let risks = ["low", "medium", "high"];
+    (0..n)
+        .map(|i| {
+            let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
+            let state = states[(h % 4) as usize];
+            CcRow {
+                unit_id: Uuid::from_u128(i as u128 + 1),
+                unit_number: format!("{}{:03}", (b'A' + (i % 26) as u8) as char, i % 1000),
+                property_id: Uuid::from_u128(1_000_000 + (i % 4) as u128),
+                property_name: format!("Property {}", i % 4),
+                tenant_name: (state != LeaseStatus::Vacant).then(|| format!("Tenant {i}")),
+                lifecycle_state: state,
+                rent: Decimal::from(900 + (h % 2000) as i64),
+                market_rent: Decimal::from(1000 + (h % 2100) as i64),
+                days_to_event: (state != LeaseStatus::MonthToMonth).then_some((h % 400) as i64 - 30),
+                risk_level: (h % 5 < 3).then(|| risks[(h % 3) as usize].to_string()),
+                ai_action: (h % 3 == 0).then(|| actions[(h / 3 % 3) as usize]),
+                ai_confidence: (h % 3 == 0).then(|| 0.6 + (h % 40) as f64 / 100.0),
+            }
+        })
+        .collect()
+}
+
+/// The command center over `n` rows in memory: each frame changes a filter or the sort (so
+/// `command_center::view` filters and sorts every row) and draws at 120×40.
+fn command_center(today: NaiveDate, n: usize) -> Result<()> {
+    use super::keys::Action;
+    let env = env(today);
+    let mut cx = Cx {
+        today,
+        actor: env.actor.clone(),
+        now: (env.now)(),
+        replica: env.db_label.clone(),
+        id: 1,
+        requests: Vec::new(),
+        push: Vec::new(),
+        message: None,
+        edit: None,
+    };
+    let rows = synthetic_rows(n);
+    let mut screen = CommandCenter::default();
+    let t = Instant::now();
+    let labels = vec![None; rows.len()];
+    screen.on_data(Data::CommandCenter(Box::new(CcData { rows, ai_labels: labels })), &mut cx);
+    println!("  command center: load {n} rows + first view          {:>6.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    let cycle = [
+        Action::ToggleMtm,
+        Action::CycleSort,
+        Action::SortDirection,
+        Action::ToggleNotice,
+        Action::ToggleAiOnly,
+        Action::CycleSort,
+        Action::ToggleMtm,
+        Action::ToggleAiOnly,
+        Action::ToggleNotice,
+        Action::CycleProperty,
+    ];
+    let mut times = Vec::new();
+    for i in 0..FRAMES as usize {
+        let t = Instant::now();
+        screen.on_action(cycle[i % cycle.len()], &mut cx);
+        terminal.draw(|f| screen.draw(f, f.area(), &env))?;
+        times.push(t.elapsed());
+    }
+    report(&format!("command center, {n} rows: filter+sort+draw"), &mut times);
+    let mut times = Vec::new();
+    for i in 0..FRAMES as usize {
+        let t = Instant::now();
+        screen.on_action(if i % 10 == 9 { Action::PageDown } else { Action::ToggleSelect }, &mut cx);
+        terminal.draw(|f| screen.draw(f, f.area(), &env))?;
+        times.push(t.elapsed());
+    }
+    report(&format!("command center, {n} rows: select + draw"), &mut times);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_center_benchmark_runs_on_a_small_portfolio() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let rows = synthetic_rows(1_000);
+        assert_eq!(rows.len(), 1_000);
+        assert!(rows.iter().any(|r| r.ai_action.is_some()) && rows.iter().any(|r| r.tenant_name.is_none()));
+        command_center(today, 1_000).unwrap();
+    }
 }

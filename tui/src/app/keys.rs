@@ -51,6 +51,19 @@ pub enum Action {
     Escalate,
     AddNote,
     OpenCase,
+    GoCommandCenter,
+    InvertSelection,
+    SelectSameAi,
+    ClearSelection,
+    ToggleActive,
+    ToggleMtm,
+    ToggleNotice,
+    ToggleVacant,
+    RentRange,
+    SortDirection,
+    ToggleAiOnly,
+    BulkActions,
+    ExportCsv,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -115,6 +128,7 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('3')], "3", "Lease lifecycle", Action::GoLifecycle, false),
     b(&[k('4')], "4", "Renewals review queue", Action::GoRenewals, false),
     b(&[k('5')], "5", "Collections queue", Action::GoCollections, false),
+    b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -215,6 +229,33 @@ pub const LEASE: &[Binding] = &[
     b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
 ];
 
+pub const COMMAND_CENTER: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First unit", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last unit", Action::Bottom, false),
+    b(&[k(' ')], "Space", "Select or unselect the unit", Action::ToggleSelect, true),
+    b(&[k('a')], "a", "Select every unit shown", Action::SelectAll, false),
+    b(&[k('i')], "i", "Invert the selection among the units shown", Action::InvertSelection, false),
+    b(&[k('*')], "*", "Select the units shown with the same AI action as this one", Action::SelectSameAi, false),
+    b(&[k('u')], "u", "Unselect everything", Action::ClearSelection, false),
+    b(&[k('A')], "A", "Lifecycle filter: toggle Active", Action::ToggleActive, false),
+    b(&[k('M')], "M", "Lifecycle filter: toggle Month-to-Month", Action::ToggleMtm, false),
+    b(&[k('N')], "N", "Lifecycle filter: toggle Notice", Action::ToggleNotice, false),
+    b(&[k('V')], "V", "Lifecycle filter: toggle Vacant", Action::ToggleVacant, false),
+    b(&[k('p')], "p", "Filter by property (cycles through them)", Action::CycleProperty, false),
+    b(&[k('r')], "r", "Rent range (e.g. 900-1500, -1200, 1000-)", Action::RentRange, false),
+    b(&[k('R')], "R", "Filter by risk level (cycles)", Action::CycleRisk, false),
+    b(&[k('w')], "w", "Only units with an AI action", Action::ToggleAiOnly, false),
+    b(&[k('s')], "s", "Sort: days to event, rent, unit, AI confidence, risk", Action::CycleSort, false),
+    b(&[k('d')], "d", "Sort direction (ascending / descending)", Action::SortDirection, false),
+    b(&[k('x')], "x", "Clear filters", Action::ClearFilters, false),
+    b(&[k('b')], "b", "Bulk action on the selected units", Action::BulkActions, true),
+    b(&[k('e')], "e", "Export the current view to CSV", Action::ExportCsv, true),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,7 +276,7 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE] {
+        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER] {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

@@ -56,12 +56,14 @@ pub enum Nav {
     Lifecycle,
     Renewals,
     Collections,
+    CommandCenter,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Dashboard, "1", "Dashboard"),
     (Nav::Properties, "2", "Properties"),
     (Nav::Lifecycle, "3", "Lease Lifecycle"),
+    (Nav::CommandCenter, "6", "Command Center"),
 ];
 
 /// The sidebar's AI group.
@@ -72,6 +74,8 @@ pub struct Cx {
     pub today: NaiveDate,
     pub actor: String,
     pub now: DateTime<Utc>,
+    /// The replica's path as shown in the status bar (exports go beside it).
+    pub replica: String,
     id: ScreenId,
     requests: Vec<(ScreenId, Request)>,
     push: Vec<Box<dyn Screen>>,
@@ -144,6 +148,7 @@ impl App {
             today: self.env.today,
             actor: self.env.actor.clone(),
             now: (self.env.now)(),
+            replica: self.env.db_label.clone(),
             id,
             requests: Vec::new(),
             push: Vec::new(),
@@ -204,6 +209,7 @@ impl App {
             Nav::Lifecycle => self.push(Box::new(screens::lifecycle::Lifecycle::new(None))),
             Nav::Renewals => self.push(Box::new(screens::renewals::Renewals::default())),
             Nav::Collections => self.push(Box::new(screens::collections::Collections::default())),
+            Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
         }
     }
 
@@ -285,6 +291,7 @@ impl App {
             Action::GoLifecycle => self.goto(Nav::Lifecycle),
             Action::GoRenewals => self.goto(Nav::Renewals),
             Action::GoCollections => self.goto(Nav::Collections),
+            Action::GoCommandCenter => self.goto(Nav::CommandCenter),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -316,6 +323,7 @@ impl App {
             ("lifecycle" | "l", _) => self.goto(Nav::Lifecycle),
             ("renewals" | "r", _) => self.goto(Nav::Renewals),
             ("collections" | "c", _) => self.goto(Nav::Collections),
+            ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("property" | "p", key) if !key.is_empty() => {
                 self.push(Box::new(screens::property::PropertyView::new(key.to_string())))
@@ -323,7 +331,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :renewals, :collections, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :quit)"
                     ),
                     true,
                 ))

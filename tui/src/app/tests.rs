@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
+use unitcycle_core::ai::Gateway;
 use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::jobs::{self, Job};
 use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::store::{LeaseFilter, LeaseSort, Store};
 
@@ -284,6 +286,137 @@ fn paging_the_lease_table_reaches_the_last_lease() {
     assert!(s.contains(&format!("Lease {total} of {total}")), "{s}");
     h.type_text("g");
     assert!(h.screen().contains(&format!("Lease 1 of {total}")));
+}
+
+/// The demo with tonight's jobs run: lifecycle classification, then the AI action queue.
+fn cc_store() -> Store {
+    let mut store = demo_store();
+    let now = today().and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let gateway = Gateway::offline("tests run offline".into());
+    for job in [Job::ClassifyLeaseStatuses, Job::AiActionQueue] {
+        jobs::run_with(&mut store, job, today(), now, &gateway).unwrap();
+    }
+    store
+}
+
+fn cc_snap(name: &str, keys: &str) {
+    for size in SIZES {
+        let mut h = Harness::new(cc_store(), size);
+        h.type_text(keys);
+        let text = h.screen();
+        insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);
+    }
+}
+
+#[test]
+fn command_center() {
+    cc_snap("command_center", "6");
+    cc_snap("command_center_mtm_by_rent_desc", "6Mssd");
+    cc_snap("command_center_selected", "6 *");
+}
+
+#[test]
+fn command_center_opens_from_the_command_line() {
+    let mut h = Harness::new(cc_store(), (120, 40));
+    h.type_text(":cc\n");
+    let s = h.screen();
+    assert!(s.contains("Showing 120 units │ 0 selected │ Total rent selected: $0"), "{s}");
+    assert!(s.contains("6 Command Center"), "{s}");
+}
+
+#[test]
+fn command_center_rent_range_filter() {
+    let mut h = Harness::new(cc_store(), (120, 40));
+    h.type_text("6r1500-1800\n");
+    let s = h.screen();
+    assert!(s.contains("Rent [$1,500–$1,800]"), "{s}");
+    let shown: usize = s.split("Showing ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(shown > 0 && shown < 120, "{s}");
+    h.type_text("rabc\n");
+    assert!(h.screen().contains("invalid rent range '1500-1800abc'"));
+    h.key(KeyCode::Esc);
+    h.type_text("x");
+    assert!(h.screen().contains("Showing 120 units"));
+}
+
+fn count_renewals(store_path: &std::path::Path) -> usize {
+    let store = Store::open(store_path).unwrap();
+    store.renewals(&Default::default()).unwrap().len()
+}
+
+#[test]
+fn bulk_renewal_offers_by_email_run_once_even_when_confirmed_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cc.db");
+    {
+        let mut store = Store::create(&path).unwrap();
+        demo::generate(&mut store, &DemoConfig { units: 120, seed: 42, today: today() }).unwrap();
+        let now = today().and_hms_opt(2, 0, 0).unwrap().and_utc();
+        let gateway = Gateway::offline("tests run offline".into());
+        for job in [Job::ClassifyLeaseStatuses, Job::AiActionQueue] {
+            jobs::run_with(&mut store, job, today(), now, &gateway).unwrap();
+        }
+    }
+    let before = count_renewals(&path);
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    // Month-to-month units only, most confident AI action first; select the first two.
+    h.type_text("6Msss");
+    h.type_text("d  ");
+    let s = h.screen();
+    assert!(s.contains("2 selected"), "{s}");
+    // The panel proposes their most common AI action (a rent increase); ← ← picks renewal offers.
+    h.type_text("b");
+    assert!(h.screen().contains("Bulk Action: Rent increase notice (2 units)"));
+    h.key(KeyCode::Left).key(KeyCode::Left);
+    let panel = h.screen();
+    assert!(panel.contains("Bulk Action: Renewal offer (2 units)"), "{panel}");
+    assert!(panel.contains("AI-GENERATED PREVIEW (2 of 2 shown)"), "{panel}");
+    insta::assert_snapshot!("command_center_bulk_panel_120x40", panel);
+    h.type_text("\n");
+    let confirm = h.screen();
+    assert!(confirm.contains("Send 2 renewal offers by email now?"), "{confirm}");
+    h.type_text("y");
+    let done = h.screen();
+    assert!(done.contains("Bulk action finished"), "{done}");
+    assert!(done.contains("Executed 2 · already done 0 · skipped 0 · messages queued 2"), "{done}");
+    insta::assert_snapshot!(
+        "command_center_bulk_done_120x40",
+        done.lines().filter(|l| !l.contains("Batch ")).collect::<Vec<_>>().join("\n")
+    );
+    // Confirming the same panel again is a retry of the same request: nothing is sent twice.
+    h.type_text("r");
+    assert!(h.screen().contains("a retry: units already done are not sent again"));
+    h.type_text("y");
+    let again = h.screen();
+    assert!(again.contains("Executed 0 · already done 2 · skipped 0 · messages queued 0"), "{again}");
+    h.type_text("\n");
+    let after = h.screen();
+    assert!(after.contains("0 selected"), "{after}");
+    drop(h);
+    assert_eq!(count_renewals(&path), before + 2);
+}
+
+#[test]
+fn export_writes_the_current_view_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mtm.csv");
+    let mut h = Harness::new(cc_store(), (120, 40));
+    h.type_text("6Me");
+    assert!(h.screen().contains("Export CSV to: command-center-2026-11-25.csv"));
+    h.app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    h.type_text(&format!("{}\n", path.display()));
+    let s = h.screen();
+    let shown: usize = s.split("Showing ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(s.contains(&format!("Exported {shown} units to {}", path.display())), "{s}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "property,unit,tenant,lifecycle_state,rent,market_rent,days_to_event,risk_level,ai_action,ai_description,ai_confidence,unit_id"
+    );
+    let body: Vec<&str> = lines.collect();
+    assert_eq!(body.len(), shown);
+    assert!(body.iter().all(|l| l.contains(",Month-to-Month,")), "{text}");
 }
 
 #[test]

@@ -9,9 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan};
+use unitcycle_core::command_center::{ActionType, Row as CcRow};
+use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
+use unitcycle_core::store::QueueItem;
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
 use unitcycle_core::{collections_jobs, renewals_jobs};
@@ -59,6 +62,22 @@ pub enum Request {
         actor: String,
         now: DateTime<Utc>,
     },
+    /// Every unit of the portfolio as a command-center row, with its top AI action's wording.
+    CommandCenter {
+        today: NaiveDate,
+    },
+    /// The pending AI queue item of `action_type` for each unit (the bulk panel's previews).
+    CcPreviews {
+        seq: u64,
+        units: Vec<Uuid>,
+        action_type: ActionType,
+    },
+    /// Runs a bulk action, reporting [`Data::CcProgress`] as units are done.
+    CcBulk {
+        req: Box<BulkRequest>,
+        actor: String,
+        now: DateTime<Utc>,
+    },
     /// Every renewal recommendation with its unit, tenant and property names.
     Renewals,
     /// A workflow step on each of `ids` (sending queues the letter by email in the outbox).
@@ -87,6 +106,16 @@ pub enum Request {
         today: NaiveDate,
         now: DateTime<Utc>,
     },
+}
+
+/// Units between two progress reports of a bulk run.
+pub const BULK_CHUNK: usize = 10;
+
+#[derive(Debug, Clone, Default)]
+pub struct CcData {
+    pub rows: Vec<CcRow>,
+    /// Per row: the description of its top pending AI action ("Offer renewal @ $1,150").
+    pub ai_labels: Vec<Option<String>>,
 }
 
 /// What a collections key does to a case.
@@ -195,6 +224,17 @@ pub enum Data {
         case: Box<CollectionCase>,
         summary: String,
     },
+    CommandCenter(Box<CcData>),
+    CcPreviews {
+        seq: u64,
+        items: Vec<(Uuid, Option<QueueItem>)>,
+    },
+    /// A bulk run's progress; not an answer (the request is still outstanding).
+    CcProgress {
+        done: usize,
+        total: usize,
+    },
+    CcBulkDone(Box<BulkResult>),
     Error(String),
 }
 
@@ -211,7 +251,12 @@ impl Worker {
         let (data_tx, data_rx) = mpsc::channel();
         thread::spawn(move || {
             for (id, req) in req_rx {
-                let data = answer(&mut store, &gateway, req).unwrap_or_else(|e| Data::Error(e.to_string()));
+                let progress_tx = data_tx.clone();
+                let mut progress = |d: Data| {
+                    let _ = progress_tx.send((id, d));
+                };
+                let data =
+                    answer(&mut store, &gateway, req, &mut progress).unwrap_or_else(|e| Data::Error(e.to_string()));
                 if data_tx.send((id, data)).is_err() {
                     break;
                 }
@@ -229,7 +274,7 @@ impl Worker {
     /// Answers that have arrived, without waiting.
     pub fn try_recv(&mut self) -> Option<(ScreenId, Data)> {
         let got = self.rx.try_recv().ok();
-        if got.is_some() {
+        if got.as_ref().is_some_and(|(_, d)| !matches!(d, Data::CcProgress { .. })) {
             self.pending -= 1;
         }
         got
@@ -242,7 +287,9 @@ impl Worker {
         }
         match self.rx.recv_timeout(timeout) {
             Ok(got) => {
-                self.pending -= 1;
+                if !matches!(got.1, Data::CcProgress { .. }) {
+                    self.pending -= 1;
+                }
                 Some(got)
             }
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
@@ -254,7 +301,12 @@ impl Worker {
     }
 }
 
-fn answer(store: &mut Store, gateway: &Gateway, req: Request) -> Result<Data, StoreError> {
+fn answer(
+    store: &mut Store,
+    gateway: &Gateway,
+    req: Request,
+    progress: &mut dyn FnMut(Data),
+) -> Result<Data, StoreError> {
     Ok(match req {
         Request::Meta => Data::Meta { synced: store.has_sync_state()? },
         Request::Kpis { today } => Data::Kpis(store.portfolio_kpis(today)?),
@@ -332,6 +384,37 @@ fn answer(store: &mut Store, gateway: &Gateway, req: Request) -> Result<Data, St
         Request::Apply { lease_id, action, actor, now } => {
             let (_, transition) = store.apply_lifecycle_action(lease_id, &action, &actor, now)?;
             Data::Applied { transition: Box::new(transition) }
+        }
+        Request::CommandCenter { today } => {
+            let rows = store.command_center_rows(today)?;
+            let mut labels: std::collections::HashMap<(Uuid, ActionType), (Decimal, String)> = Default::default();
+            for q in store.ai_queue(None, None)? {
+                let e = labels.entry((q.unit_id, q.action_type)).or_insert((q.confidence_score, q.description.clone()));
+                if q.confidence_score > e.0 {
+                    *e = (q.confidence_score, q.description);
+                }
+            }
+            let ai_labels =
+                rows.iter().map(|r| r.ai_action.and_then(|a| labels.remove(&(r.unit_id, a))).map(|(_, d)| d)).collect();
+            Data::CommandCenter(Box::new(CcData { rows, ai_labels }))
+        }
+        Request::CcPreviews { seq, units, action_type } => {
+            let mut items = Vec::with_capacity(units.len());
+            for u in units {
+                let item = store.ai_queue(Some(u), Some(action_type))?.into_iter().next();
+                items.push((u, item));
+            }
+            Data::CcPreviews { seq, items }
+        }
+        Request::CcBulk { req, actor, now } => {
+            let mut report = |done: usize, total: usize| {
+                if done % BULK_CHUNK == 0 && done < total {
+                    progress(Data::CcProgress { done, total });
+                }
+            };
+            let result =
+                command_center_jobs::execute_bulk_with_progress(store, gateway, &req, &actor, now, &mut report)?;
+            Data::CcBulkDone(Box::new(result))
         }
         Request::Renewals => {
             let recs = store.renewals(&RenewalFilter::default())?;

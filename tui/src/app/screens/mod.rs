@@ -3,6 +3,7 @@
 
 pub mod case;
 pub mod collections;
+pub mod command_center;
 pub mod dashboard;
 pub mod lease;
 pub mod lifecycle;
