@@ -24,6 +24,9 @@ cargo build -p unitcycle-desktop --locked 2>&1 | tail -n 1
 app="$(pwd)/target/debug/unitcycle-desktop"
 [ -x "$app" ] || { echo "desktop e2e: no binary at $app"; exit 1; }
 
+# One full session: fresh X server, driver and replica. WebKitWebDriver sometimes drops the
+# connection on a loaded machine, so a failed session is retried once from scratch.
+session() {
 work="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -31,7 +34,6 @@ cleanup() {
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
     [ -n "${UNITCYCLE_E2E_KEEP:-}" ] && cp -r "$work" /tmp/e2e-keep; rm -rf "$work"
 }
-trap cleanup EXIT
 
 display=":$(( 90 + RANDOM % 100 ))"
 Xvfb "$display" -screen 0 1280x800x24 >"$work/xvfb.log" 2>&1 &
@@ -176,3 +178,13 @@ finally:
     except SystemExit:
         pass
 PY
+}
+
+attempt() {
+    local status=0
+    session || status=$?
+    cleanup
+    return $status
+}
+
+attempt || { echo "desktop e2e: session failed; retrying once from scratch"; attempt; }
