@@ -238,6 +238,35 @@ pub fn move_out_input(
     }
 }
 
+/// The renewal a bulk renewal offer creates: the manager chose to send it, so it is approved and
+/// sent in one step (approved only when nothing is sent).
+pub fn bulk_renewal(
+    id: Uuid,
+    lease: &crate::model::Lease,
+    plan: renewals::RenewalPlan,
+    letter_text: String,
+    letter_provider: String,
+    method: Method,
+    now: DateTime<Utc>,
+) -> RenewalRecommendation {
+    RenewalRecommendation {
+        id,
+        lease_id: lease.id,
+        tenant_id: lease.tenant_id,
+        unit_id: lease.unit_id,
+        property_id: lease.property_id,
+        plan,
+        renewal_letter_text: letter_text,
+        renewal_letter_generated_at: Some(now),
+        letter_provider,
+        status: if method == Method::Manual { RenewalStatus::Approved } else { RenewalStatus::Sent },
+        reviewed_by: String::new(),
+        reviewed_at: Some(now),
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 /// One unit's part of a bulk action, drafted and ready to write.
 struct Prepared {
     queue_item: Option<Uuid>,
@@ -303,23 +332,7 @@ fn prepare(
                 ));
             }
             prepared.detail = format!("renewal offer at {}", crate::format::money(plan.recommended_rent));
-            prepared.renewal = Some(RenewalRecommendation {
-                id,
-                lease_id: lease.id,
-                tenant_id: lease.tenant_id,
-                unit_id,
-                property_id: lease.property_id,
-                plan,
-                renewal_letter_text: letter.text,
-                renewal_letter_generated_at: Some(now),
-                letter_provider: letter.provider,
-                // The manager chose to send it: approved and sent in one step.
-                status: if req.method == Method::Manual { RenewalStatus::Approved } else { RenewalStatus::Sent },
-                reviewed_by: String::new(),
-                reviewed_at: Some(now),
-                created_at: now,
-                updated_at: now,
-            });
+            prepared.renewal = Some(bulk_renewal(id, &lease, plan, letter.text, letter.provider, req.method, now));
         }
         ActionType::RentIncreaseNotice => {
             let unit = store.unit(unit_id)?;

@@ -13,13 +13,13 @@ use unitcycle_core::ai::letters::Channel;
 use unitcycle_core::ai::prompts::{CommandCenterAction, MoveOutInspectionNotice, RentIncreaseNotice};
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::command_center::{self, ActionType, QueuedAction, Row, UnitSnapshot};
-use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult, Method};
+use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::format;
 use unitcycle_core::jobs::Job;
 use unitcycle_core::lifecycle;
 use unitcycle_core::model::{Lease, LeaseStatus, Property, Tenant, Unit};
 use unitcycle_core::outbox::NewMessage;
-use unitcycle_core::renewals::{RenewalRecommendation, RenewalStatus};
+use unitcycle_core::renewals::RenewalRecommendation;
 use unitcycle_core::renewals_jobs;
 use uuid::Uuid;
 
@@ -202,23 +202,15 @@ async fn prepare(
                 ));
             }
             prepared.detail = format!("renewal offer at {}", format::money(plan.recommended_rent));
-            prepared.renewal = Some(RenewalRecommendation {
+            prepared.renewal = Some(command_center_jobs::bulk_renewal(
                 id,
-                lease_id: lease.id,
-                tenant_id: lease.tenant_id,
-                unit_id,
-                property_id: lease.property_id,
+                &lease,
                 plan,
-                renewal_letter_text: letter.text,
-                renewal_letter_generated_at: Some(now),
-                letter_provider: letter.provider,
-                // The manager chose to send it: approved and sent in one step.
-                status: if req.method == Method::Manual { RenewalStatus::Approved } else { RenewalStatus::Sent },
-                reviewed_by: String::new(),
-                reviewed_at: Some(now),
-                created_at: now,
-                updated_at: now,
-            });
+                letter.text,
+                letter.provider,
+                req.method,
+                now,
+            ));
         }
         ActionType::RentIncreaseNotice => {
             let new_rent = command_center_jobs::proposed_increase(
