@@ -47,6 +47,18 @@ pub struct DemoSummary {
     pub equipment: u32,
 }
 
+/// Share of tenants in place with an unpaid one-off charge due in the last 11 days.
+const RECENT_CHARGE_SHARE: f64 = 0.04;
+
+/// One-off charges: (ledger category, description, lowest and highest whole dollars).
+const RECENT_CHARGES: &[(&str, &str, i64, i64)] = &[
+    ("utility", "Water & sewer", 38, 140),
+    ("utility", "Electric (common meter share)", 45, 160),
+    ("maintenance", "Tenant-caused repair: clogged drain", 95, 260),
+    ("maintenance", "Lost key and lock change", 75, 150),
+    ("parking", "Parking", 50, 125),
+];
+
 /// SplitMix64: tiny, fast and stable across versions, so a seed always gives the same portfolio.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -584,6 +596,23 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                         } else {
                             let method = *rng.pick(&["ACH", "ACH", "Card", "Check", "Online portal"]);
                             entry(tx, &mut rng, TransType::Payment, "payment", format!("Payment - {method}"), rent, paid_on, None)?;
+                        }
+                    }
+
+                    // A few tenants in place owe a recent one-off charge (a utility bill, a
+                    // repair they caused, parking) due in the last 11 days, so collections
+                    // has cases early in the schedule as well as the late ones unpaid rent makes.
+                    // Drawn from the lease's own generator so the rest of the portfolio stays as
+                    // the seed always made it.
+                    if lease.actual_move_out_date.is_none() && scenario != Scenario::Vacant {
+                        let mut side = Rng::new(cfg.seed ^ lease.id.as_u64_pair().0);
+                        if side.chance(RECENT_CHARGE_SHARE) {
+                            let (cat, what, lo, hi) = *side.pick(RECENT_CHARGES);
+                            let due = today - Duration::days(side.range(1, 11));
+                            let amount = money(side.range(lo, hi) * 100 + side.range(0, 99));
+                            let billed = due - Duration::days(10);
+                            let desc = format!("{what} {}", billed.format("%b %Y"));
+                            entry(tx, &mut side, TransType::Charge, cat, desc, amount, billed, Some(due))?;
                         }
                     }
 

@@ -91,6 +91,10 @@ pub struct DemoArgs {
     /// Generate as of this day [default: today]
     #[arg(long, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Leave the day's AI jobs unrun: no renewal recommendations, collections cases or action
+    /// queue until `unitcycle jobs run ...`
+    #[arg(long)]
+    pub no_jobs: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,6 +243,14 @@ pub enum CollectionsCommand {
         /// Include closed cases
         #[arg(long)]
         all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dashboard figures: open cases and outstanding balance by escalation step and risk profile
+    Stats {
+        /// Count as of this day [default: today]
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
         #[arg(long)]
         json: bool,
     },

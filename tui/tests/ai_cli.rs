@@ -29,7 +29,7 @@ const TODAY: &str = "2026-01-15";
 fn offline_previews_and_the_run_log() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("replica.db");
-    ok(unitcycle(&db, &[], &["demo", "--units", "60", "--today", TODAY]));
+    ok(unitcycle(&db, &[], &["demo", "--units", "60", "--today", TODAY, "--no-jobs"]));
 
     let status = ok(unitcycle(&db, &[], &["ai", "status"]));
     assert!(status.starts_with("Provider: Offline templates (offline-templates-v1)\n"), "{status}");
@@ -78,7 +78,7 @@ fn offline_previews_and_the_run_log() {
 fn an_unreachable_claude_falls_back_and_is_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("replica.db");
-    ok(unitcycle(&db, &[], &["demo", "--units", "30", "--today", TODAY]));
+    ok(unitcycle(&db, &[], &["demo", "--units", "30", "--today", TODAY, "--no-jobs"]));
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}");
     let env = [("ANTHROPIC_API_KEY", "sk-ant-test"), ("ANTHROPIC_BASE_URL", url.as_str())];

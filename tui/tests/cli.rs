@@ -148,3 +148,29 @@ fn bad_input_gives_one_line_errors() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("invalid date 'yesterday': expected YYYY-MM-DD"), "{}", stderr(&o));
 }
+
+/// Issue 7's promise: the default demo portfolio, with the day's jobs run, has open
+/// collections cases at every step of the five-step schedule, each step's message sent once.
+#[test]
+fn the_default_demo_has_open_collections_cases_at_every_escalation_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("replica.db");
+    let o = unitcycle(&db, &["demo", "--today", "2026-11-25"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("collections-escalation: Sent"), "{}", stderr(&o));
+
+    let o = unitcycle(&db, &["collections", "stats", "--json", "--today", "2026-11-25"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stats: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for level in ["1", "2", "3", "4", "5"] {
+        assert!(stats["by_escalation_level"][level].as_u64().unwrap() > 0, "no case at step {level}: {stats}");
+    }
+    assert_eq!(stats["by_escalation_level"]["0"], 0, "every open case got its step's message");
+
+    let table = stdout(&unitcycle(&db, &["collections", "stats", "--today", "2026-11-25"]));
+    assert!(table.contains("Legal escalation warning"), "{table}");
+
+    // Running the engine again the same day sends nothing new.
+    let again = stdout(&unitcycle(&db, &["jobs", "run", "collections-escalation", "--today", "2026-11-25"]));
+    assert!(again.contains("Sent 0 escalation steps"), "{again}");
+}

@@ -31,6 +31,45 @@ fn dots(level: u8) -> String {
     (1..=5).map(|i| if i <= level { '●' } else { '○' }).collect()
 }
 
+/// The dashboard figures, with a bar and the balance owed at each escalation step.
+fn render_stats(s: &collections::CollectionsDashboardStats, cases: &[CollectionCase]) -> String {
+    let mut out = format!(
+        "{} open cases ({} on a payment plan), {} outstanding, {:.1} days overdue on average\n\
+         {} escalated to legal · {} paid in the last 30 days · {} collected in the last 30 days\n\n",
+        s.open_cases,
+        s.on_payment_plan,
+        money(s.total_outstanding),
+        s.avg_days_overdue,
+        s.escalated,
+        s.paid_last_30_days,
+        money(s.collected_last_30_days),
+    );
+    let widest = s.by_escalation_level.values().copied().max().unwrap_or(0).max(1);
+    let mut t = Table::new(&[
+        ("Step", Align::Left),
+        ("", Align::Left),
+        ("Cases", Align::Right),
+        ("Outstanding", Align::Right),
+        ("", Align::Left),
+    ]);
+    for level in 0..=5u8 {
+        let n = s.by_escalation_level.get(&level.to_string()).copied().unwrap_or(0);
+        let owed: rust_decimal::Decimal =
+            cases.iter().filter(|c| c.is_open() && c.escalation_level == level).map(|c| c.current_balance).sum();
+        let name = collections::step(level).map_or("not contacted yet", |st| st.description);
+        let bar = "█".repeat(((n * 30).div_ceil(widest)) as usize);
+        t.row(vec![format!("{level} {}", dots(level)), name.into(), n.to_string(), money(owed), bar]);
+    }
+    out.push_str(&t.render());
+    out.push('\n');
+    let mut t = Table::new(&[("Risk profile", Align::Left), ("Cases", Align::Right)]);
+    for p in collections::RiskProfile::ALL {
+        t.row(vec![p.label().into(), s.by_risk_profile.get(p.as_str()).copied().unwrap_or(0).to_string()]);
+    }
+    out.push_str(&t.render());
+    out
+}
+
 pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
     let mut store = open(db)?;
     let gateway = Gateway::from_env();
@@ -75,6 +114,17 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
                 today(None),
             );
             println!("{} open cases, {} outstanding", stats.open_cases, money(stats.total_outstanding));
+            Ok(())
+        }
+        CollectionsCommand::Stats { today: day, json } => {
+            let day = today(day);
+            let cases = store.collection_cases(&CaseFilter::default())?;
+            let stats =
+                collections::dashboard_stats(&cases, store.collected_since(day - chrono::Duration::days(30))?, day);
+            if json {
+                return print_json(&stats);
+            }
+            print!("{}", render_stats(&stats, &cases));
             Ok(())
         }
         CollectionsCommand::Show { case, json } => {

@@ -4,10 +4,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use unitcycle_core::ai::Gateway;
 use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::jobs::{self, Job};
 use unitcycle_core::store::Store;
 
-use super::today;
+use super::{now_on, today};
 use crate::cli::DemoArgs;
 
 /// Removes a replica and its WAL side files.
@@ -23,8 +25,14 @@ fn remove_replica(db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Creates the demo replica at `db`, replacing any file there.
-pub fn create(db: &Path, cfg: &DemoConfig) -> Result<()> {
+/// The jobs a demo replica has already run today, so a first look finds renewal
+/// recommendations, collections cases at every step and the action queue filled. Lifecycle
+/// classification is left for the user: the demo keeps leases the classifier should fix.
+const DEMO_JOBS: [Job; 4] = [Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine, Job::AiActionQueue];
+
+/// Creates the demo replica at `db`, replacing any file there, and runs the day's AI jobs
+/// unless `run_jobs` is false.
+pub fn create(db: &Path, cfg: &DemoConfig, run_jobs: bool) -> Result<()> {
     remove_replica(db)?;
     let started = Instant::now();
     let mut store = Store::create(db).with_context(|| format!("cannot create replica {}", db.display()))?;
@@ -41,6 +49,18 @@ pub fn create(db: &Path, cfg: &DemoConfig) -> Result<()> {
         s.vendors,
         started.elapsed().as_secs_f64()
     );
+    if run_jobs {
+        // Offline on purpose: seeding a demo should not spend Claude calls on a thousand letters.
+        let gateway = Gateway::offline("demo history is drafted by the offline provider".into());
+        let now = now_on(cfg.today);
+        eprintln!("Running today's jobs on it (offline provider):");
+        for job in DEMO_JOBS {
+            let started = Instant::now();
+            eprint!("  {}: ", job.name());
+            let report = jobs::run_with(&mut store, job, cfg.today, now, &gateway)?;
+            eprintln!("{} ({:.1}s)", report.summary, started.elapsed().as_secs_f64());
+        }
+    }
     Ok(())
 }
 
@@ -49,13 +69,13 @@ pub fn run(db: &Path, args: &DemoArgs) -> Result<()> {
         anyhow::bail!("--units must be at least 1");
     }
     let cfg = DemoConfig { units: args.units, seed: args.seed, today: today(args.today) };
-    create(db, &cfg)
+    create(db, &cfg, !args.no_jobs)
 }
 
 /// `unitcycle` with no arguments: make sure a replica exists, then open the terminal app on it.
 pub fn open_default(db: &Path, today_arg: Option<chrono::NaiveDate>) -> Result<()> {
     if !db.exists() {
-        create(db, &DemoConfig::new(today(today_arg)))?;
+        create(db, &DemoConfig::new(today(today_arg)), true)?;
     }
     crate::app::run(db, today_arg)
 }
