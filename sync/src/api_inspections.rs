@@ -370,7 +370,7 @@ async fn analyze(
         .filter(|(_, ph)| ph.analysis_status == AnalysisStatus::Queued)
         .collect();
     let hashes: Vec<String> = queued.iter().filter_map(|(_, ph)| ph.blob_hash().map(str::to_string)).collect();
-    let mut bytes = pg_inspections::blobs(&**client, &hashes).await?;
+    let bytes = pg_inspections::blobs(&**client, &hashes).await?;
     let jobs: Vec<Job> = queued
         .iter()
         .map(|(rd, ph)| Job {
@@ -381,7 +381,8 @@ async fn analyze(
             bytes: ph.blob_hash().and_then(|h| bytes.get(h).cloned()),
         })
         .collect();
-    bytes.clear();
+    // The jobs hold their own copies; don't keep every photo twice while the analyzer runs.
+    drop(bytes);
     // The analyzer is synchronous (a vision provider blocks on the network): run it on a
     // blocking thread, without holding a transaction open.
     let gateway = st.gateway.clone();
