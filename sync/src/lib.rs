@@ -3,6 +3,7 @@
 
 pub mod api_collections;
 pub mod api_command_center;
+pub mod api_inspections;
 pub mod api_renewals;
 pub mod auth;
 pub mod bench;
@@ -11,9 +12,11 @@ pub mod openapi;
 pub mod pg;
 pub mod pg_collections;
 pub mod pg_command_center;
+pub mod pg_inspections;
 pub mod pg_renewals;
 pub mod pgdomain;
 pub mod scheduler;
 pub mod server;
 pub mod tables;
 pub mod wire;
+pub mod wire_inspections;

@@ -121,9 +121,10 @@ async fn run(cli: Cli) -> Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, "serving the UnitCycle API");
-            axum::serve(listener, server::router(AppState { pool, clock, gateway }))
-                .with_graceful_shutdown(shutdown())
-                .await?;
+            // With the peer address, so signatures record where they came from.
+            let app =
+                server::router(AppState { pool, clock, gateway }).into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
             tracing::info!("stopped");
             Ok(())
         }

@@ -194,6 +194,86 @@ pub const ROUTES: &[RouteDoc] = &[
         None,
         "AiQueue",
     ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/",
+        "Start a move-in inspection for a lease; rooms come from the unit's bedrooms and bathrooms",
+        true,
+        Some("CreateInspection"),
+        "InspectionDetail",
+    ),
+    (
+        "get",
+        "/api/v1/move-in-inspections/",
+        "Move-in inspections, newest first; filters unit, property, lease, status (comma list)",
+        true,
+        None,
+        "InspectionPage",
+    ),
+    (
+        "get",
+        "/api/v1/move-in-inspections/{id}/",
+        "Full detail with nested rooms, items and photos",
+        true,
+        None,
+        "InspectionDetail",
+    ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/{id}/upload-photos/",
+        "Upload photos (multipart/form-data: room_id and one or more files); each is quality-checked",
+        true,
+        Some("PhotoUpload"),
+        "Upload",
+    ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/{id}/analyze/",
+        "Run condition analysis over the queued photos; the result names its provider",
+        true,
+        None,
+        "AnalysisRun",
+    ),
+    (
+        "get",
+        "/api/v1/move-in-inspections/{id}/completeness/",
+        "Coverage check: rooms without photos, items without ratings, signatures missing",
+        true,
+        None,
+        "Completeness",
+    ),
+    (
+        "patch",
+        "/api/v1/move-in-inspections/{id}/items/{itemId}/",
+        "Override an item's rating with a human assessment (null clears it)",
+        true,
+        Some("ItemOverride"),
+        "InspectionItem",
+    ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/{id}/sign/",
+        "Sign as tenant or manager (base64 PNG); records the time and the caller's IP",
+        true,
+        Some("Sign"),
+        "InspectionDetail",
+    ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/{id}/generate-report/",
+        "Generate the PDF condition report (stored as a blob; allowed after finalizing)",
+        true,
+        None,
+        "Report",
+    ),
+    (
+        "post",
+        "/api/v1/move-in-inspections/{id}/finalize/",
+        "Lock the inspection; needs both signatures; no edits afterwards (409)",
+        true,
+        None,
+        "InspectionDetail",
+    ),
     ("get", "/api/v1/openapi.json", "This document", false, None, "Row"),
 ];
 
@@ -256,7 +336,7 @@ fn schemas() -> Value {
             "created": {"type": "boolean"}}},
         "Binary": {"type": "string", "format": "binary"}
     });
-    for extra in [renewal_schemas(), collection_schemas(), command_center_schemas()] {
+    for extra in [renewal_schemas(), collection_schemas(), command_center_schemas(), inspection_schemas()] {
         if let (Value::Object(all), Value::Object(extra)) = (&mut base, extra) {
             all.extend(extra);
         }
@@ -376,6 +456,87 @@ fn command_center_schemas() -> Value {
     })
 }
 
+/// Schemas of the move-in inspection endpoints (spec 4.4).
+fn inspection_schemas() -> Value {
+    let uuid = json!({"type": "string", "format": "uuid"});
+    let time_opt = json!({"type": ["string", "null"], "format": "date-time"});
+    let rating = json!({"enum": ["", "excellent", "good", "fair", "poor", "damaged"]});
+    let inspection = json!({"type": "object", "properties": {
+        "id": uuid, "unit": uuid, "lease": uuid, "property": uuid, "inspector_name": {"type": "string"},
+        "inspection_date": {"type": "string", "format": "date"},
+        "status": {"enum": ["in_progress", "ai_processing", "review", "pending_signatures", "finalized"]},
+        "status_display": {"type": "string"},
+        "rooms_required": {"type": "array", "items": {"type": "string"}},
+        "rooms_completed": {"type": "array", "items": {"type": "string"}},
+        "completeness_pct": {"type": "integer"}, "total_items_documented": {"type": "integer"},
+        "items_excellent": {"type": "integer"}, "items_good": {"type": "integer"}, "items_fair": {"type": "integer"},
+        "items_poor": {"type": "integer"}, "items_damaged": {"type": "integer"},
+        "overall_condition_score": {"type": ["number", "null"]},
+        "tenant_signature_url": {"type": "string"}, "tenant_signed_at": time_opt,
+        "tenant_signer_name": {"type": "string"}, "tenant_signed_ip": {"type": "string"},
+        "manager_signature_url": {"type": "string"}, "manager_signed_at": time_opt,
+        "manager_signer_name": {"type": "string"}, "manager_signed_ip": {"type": "string"},
+        "condition_report_url": {"type": "string"}, "finalized_at": time_opt}});
+    let item = json!({"type": "object", "properties": {
+        "id": uuid, "room": uuid, "item_type": {"type": "string"}, "item_label": {"type": "string"},
+        "condition_rating": rating, "ai_description": {"type": "string"},
+        "ai_pre_existing_issues": {"type": "array", "items": {"type": "object", "properties": {
+            "severity": {"enum": ["cosmetic", "minor", "moderate", "major"]}, "description": {"type": "string"},
+            "dimensions": {"type": "string"}, "location": {"type": "string"}, "source": {"type": "string"}}}},
+        "ai_confidence": {"type": ["number", "null"]}, "ai_provider": {"type": "string"},
+        "photo": {"type": ["string", "null"]}, "human_override": rating, "human_notes": {"type": "string"},
+        "rating": rating, "rated_by": {"type": "string"}}});
+    let photo = json!({"type": "object", "properties": {
+        "id": uuid, "inspection": uuid, "room": uuid, "photo_url": {"type": "string"},
+        "download_url": {"type": ["string", "null"]}, "ai_quality_score": {"type": ["number", "null"]},
+        "ai_quality_issues": {"type": "array", "items": {"type": "string"}}, "is_acceptable": {"type": "boolean"},
+        "ai_analyzed": {"type": "boolean"}, "ai_condition_summary": {"type": "string"},
+        "analysis_status": {"enum": ["queued", "done", "needs_review", "failed"]},
+        "analysis_provider": {"type": "string"}}});
+    let quality = json!({"type": "object", "properties": {
+        "quality_score": {"type": "number"}, "is_acceptable": {"type": "boolean"},
+        "issues": {"type": "array", "items": {"type": "string"}}, "suggestion": {"type": "string"},
+        "verdict": {"type": "string"}}});
+    json!({
+        "Inspection": inspection,
+        "InspectionItem": item,
+        "InspectionDetail": {"allOf": [{"$ref": "#/components/schemas/Inspection"}, {"type": "object", "properties": {
+            "rooms": {"type": "array", "items": {"type": "object", "properties": {
+                "id": uuid, "room_type": {"type": "string"}, "room_name": {"type": "string"},
+                "overall_condition": {"type": "string"}, "photo_count": {"type": "integer"},
+                "is_complete": {"type": "boolean"},
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/InspectionItem"}},
+                "photos": {"type": "array", "items": photo}}}}}}]},
+        "InspectionPage": {"type": "object", "properties": {"count": {"type": "integer"},
+            "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Inspection"}}}},
+        "CreateInspection": {"type": "object", "required": ["lease", "inspector_name"], "properties": {
+            "lease": uuid, "inspector_name": {"type": "string", "maxLength": 150},
+            "inspection_date": {"type": "string", "format": "date"}}},
+        "PhotoUpload": {"type": "object", "description": "multipart/form-data", "required": ["room_id"],
+            "properties": {"room_id": uuid, "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}},
+        "Upload": {"type": "object", "properties": {"room": uuid, "stored": {"type": "integer"},
+            "refused": {"type": "integer"}, "files": {"type": "array", "items": {"type": "object", "properties": {
+                "file_name": {"type": "string"}, "stored": {"type": "boolean"}, "photo": photo,
+                "quality": quality, "detail": {"type": "string"}}}}}},
+        "AnalysisRun": {"type": "object", "properties": {"provider": {"type": "string"},
+            "analysed": {"type": "integer"}, "needs_review": {"type": "integer"}, "failed": {"type": "integer"},
+            "still_queued": {"type": "integer"}, "message": {"type": "string"}, "status": {"type": "string"}}},
+        "Completeness": {"type": "object", "properties": {"completeness_pct": {"type": "integer"},
+            "is_complete": {"type": "boolean"}, "rooms_without_photos": {"type": "array"},
+            "items_without_ratings": {"type": "array"}, "photos_to_retake": {"type": "array"},
+            "photos_awaiting_analysis": {"type": "integer"},
+            "signatures_missing": {"type": "array", "items": {"enum": ["tenant", "manager"]}}}},
+        "ItemOverride": {"type": "object", "properties": {"human_override": rating, "human_notes": {"type": "string"}}},
+        "Sign": {"type": "object", "required": ["role", "signer_name", "signature"], "properties": {
+            "role": {"enum": ["tenant", "manager"]}, "signer_name": {"type": "string"},
+            "signature": {"type": "string", "description": "base64 PNG; a data:image/png;base64, prefix is allowed"}}},
+        "Report": {"type": "object", "properties": {"condition_report_url": {"type": "string"},
+            "sha256": {"type": "string"}, "download_url": {"type": "string"}, "size_bytes": {"type": "integer"},
+            "pages": {"type": "integer"}, "finalized": {"type": "boolean"}}}
+    })
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -393,7 +554,9 @@ pub fn document() -> Value {
             op["security"] = json!([]);
         }
         if let Some(schema) = request {
-            op["requestBody"] = json!({"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
+            let media = if schema == "PhotoUpload" { "multipart/form-data" } else { "application/json" };
+            op["requestBody"] =
+                json!({"content": {media: {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
         }
         let params: Vec<Value> = path
             .split('/')

@@ -234,6 +234,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api_renewals::routes())
         .merge(crate::api_collections::routes())
         .merge(crate::api_command_center::routes())
+        .merge(crate::api_inspections::routes())
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .with_state(state)

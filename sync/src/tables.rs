@@ -282,6 +282,8 @@ pub const TABLES: &[Table] = &[
             ("finalized_at", Time),
             ("created_at", Time),
             ("updated_at", Time),
+            ("tenant_signed_ip", Str),
+            ("manager_signed_ip", Str),
         ],
         property_sql: "r.property_id",
     },
@@ -540,17 +542,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_column_of_the_base_migration_is_described() {
-        let sql = unitcycle_core::migrations::SQLITE[0].sql;
+    fn every_column_of_the_migrations_is_described() {
+        let sql: Vec<&str> = unitcycle_core::migrations::SQLITE.iter().map(|m| m.sql).collect();
+        let sql = sql.join("\n");
         for t in TABLES {
             let chunk = sql.split(&format!("CREATE TABLE {} (", t.name)).nth(1).unwrap();
             let body = &chunk[..chunk.find(");").unwrap()];
-            let cols: Vec<&str> = body
+            let mut cols: Vec<&str> = body
                 .lines()
                 .map(str::trim)
                 .filter_map(|l| l.split_whitespace().next())
                 .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
                 .collect();
+            // Columns added by later migrations come after the created ones.
+            for added in sql.split(&format!("ALTER TABLE {} ADD COLUMN ", t.name)).skip(1) {
+                cols.extend(added.split_whitespace().next());
+            }
             let ours: Vec<&str> = t.columns.iter().map(|(c, _)| *c).collect();
             assert_eq!(cols, ours, "{}", t.name);
         }

@@ -60,6 +60,37 @@ pub trait ConditionAnalyzer {
     fn analyze(&self, request: &AnalysisRequest<'_>) -> Result<ConditionAnalysis, AnalysisError>;
 }
 
+/// The result of running an analyzer over an inspection's queued photos.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnalysisRun {
+    pub provider: String,
+    pub analysed: i64,
+    pub needs_review: i64,
+    pub failed: i64,
+    pub still_queued: i64,
+    /// Why photos stayed queued, when they did.
+    pub message: String,
+}
+
+impl AnalysisRun {
+    pub fn new(provider: &str) -> AnalysisRun {
+        AnalysisRun { provider: provider.to_string(), ..AnalysisRun::default() }
+    }
+
+    /// Counts one photo's outcome.
+    pub fn count(&mut self, outcome: &Result<ConditionAnalysis, AnalysisError>) {
+        match outcome {
+            Ok(a) if a.status == AnalysisStatus::NeedsReview => self.needs_review += 1,
+            Ok(_) => self.analysed += 1,
+            Err(AnalysisError::Unavailable(why)) => {
+                self.still_queued += 1;
+                self.message = format!("{} is not available ({why}); photos stay queued", self.provider);
+            }
+            Err(AnalysisError::Failed(_)) => self.failed += 1,
+        }
+    }
+}
+
 /// The offline analyzer: measurements only, never invented ratings.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OfflineAnalyzer;

@@ -184,6 +184,12 @@ pub struct MoveInInspection {
     pub finalized_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where each signature came from (spec: "Records IP + timestamp"); "" when signed on a
+    /// device rather than through the API.
+    #[serde(default)]
+    pub tenant_signed_ip: String,
+    #[serde(default)]
+    pub manager_signed_ip: String,
 }
 
 /// `move_in_room`.
@@ -625,6 +631,321 @@ pub fn human_issue(
         location: location.trim().to_string(),
         source: human(),
     })
+}
+
+// --- changes to an inspection, shared by the replica and the central server -------------------
+//
+// Each takes the inspection as loaded, changes it in memory and leaves every derived column
+// up to date; the caller writes the rows that changed (and stores any blob under the hash
+// given). Neither store decides anything itself.
+
+/// Brings every derived column up to date: each room's overall condition, photo count and
+/// completeness, then the inspection's rooms required and completed, completeness, rating
+/// counts, score and status. Returns the completeness it computed.
+pub fn recompute(detail: &mut InspectionDetail, now: DateTime<Utc>) -> Completeness {
+    for rd in &mut detail.rooms {
+        rd.room.overall_condition = room_condition(&rd.items);
+        rd.room.photo_count = rd.photos.len() as i64;
+        rd.room.is_complete =
+            rd.photos.iter().any(|p| p.is_acceptable) && rd.items.iter().all(|i| i.rating().is_some());
+    }
+    let comp = completeness(detail);
+    let summary = rating_summary(detail.rooms.iter().flat_map(|r| &r.items));
+    let i = &mut detail.inspection;
+    i.rooms_required = comp.rooms_required.clone();
+    i.rooms_completed = comp.rooms_completed.clone();
+    i.completeness_pct = comp.completeness_pct;
+    i.total_items_documented = summary.total_items_documented;
+    i.items_excellent = summary.items_excellent;
+    i.items_good = summary.items_good;
+    i.items_fair = summary.items_fair;
+    i.items_poor = summary.items_poor;
+    i.items_damaged = summary.items_damaged;
+    i.overall_condition_score = summary.overall_condition_score;
+    i.status = derive_status(i, &comp);
+    i.updated_at = now;
+    comp
+}
+
+/// A new inspection of `lease` (on `unit`): rooms, and the items to rate in each, come from
+/// the unit's bedrooms and bathrooms (`plan_rooms`).
+pub fn new_inspection(
+    lease: &crate::model::Lease,
+    unit: &crate::model::Unit,
+    inspector_name: &str,
+    inspection_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<InspectionDetail, InspectionError> {
+    let inspector = inspector_name.trim();
+    if inspector.is_empty() {
+        return Err(InspectionError::Invalid("enter the inspector's name".into()));
+    }
+    if inspector.chars().count() > 150 {
+        return Err(InspectionError::Invalid("the inspector's name is longer than 150 characters".into()));
+    }
+    if lease.unit_id != unit.id {
+        return Err(InspectionError::Invalid(format!(
+            "lease {} is not on unit {}",
+            lease.lease_number, unit.unit_number
+        )));
+    }
+    let id = Uuid::new_v4();
+    let rooms = plan_rooms(unit.bedrooms, unit.bathrooms)
+        .into_iter()
+        .enumerate()
+        .map(|(ri, plan)| {
+            let room_id = Uuid::new_v4();
+            RoomDetail {
+                room: MoveInRoom {
+                    id: room_id,
+                    inspection_id: id,
+                    room_type: plan.room_type,
+                    room_name: plan.room_name,
+                    room_order: ri as i64,
+                    overall_condition: RoomCondition::NotInspected,
+                    notes: String::new(),
+                    photo_count: 0,
+                    is_complete: false,
+                },
+                items: plan
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(ii, (item_type, label))| MoveInItem {
+                        id: Uuid::new_v4(),
+                        room_id,
+                        item_order: ii as i64,
+                        item_type: (*item_type).to_string(),
+                        item_label: (*label).to_string(),
+                        condition_rating: None,
+                        ai_description: String::new(),
+                        ai_pre_existing_issues: Vec::new(),
+                        ai_confidence: None,
+                        ai_provider: String::new(),
+                        photo_id: None,
+                        human_override: None,
+                        human_notes: String::new(),
+                    })
+                    .collect(),
+                photos: Vec::new(),
+            }
+        })
+        .collect();
+    let mut detail = InspectionDetail {
+        inspection: MoveInInspection {
+            id,
+            unit_id: unit.id,
+            lease_id: lease.id,
+            property_id: lease.property_id,
+            inspector_name: inspector.to_string(),
+            inspection_date,
+            status: InspectionStatus::InProgress,
+            rooms_required: Vec::new(),
+            rooms_completed: Vec::new(),
+            completeness_pct: 0,
+            total_items_documented: 0,
+            items_excellent: 0,
+            items_good: 0,
+            items_fair: 0,
+            items_poor: 0,
+            items_damaged: 0,
+            overall_condition_score: None,
+            tenant_signature_url: String::new(),
+            tenant_signed_at: None,
+            tenant_signer_name: String::new(),
+            manager_signature_url: String::new(),
+            manager_signed_at: None,
+            manager_signer_name: String::new(),
+            condition_report_url: String::new(),
+            location_lat: None,
+            location_lng: None,
+            location_verified: false,
+            finalized_at: None,
+            created_at: now,
+            updated_at: now,
+            tenant_signed_ip: String::new(),
+            manager_signed_ip: String::new(),
+        },
+        rooms,
+    };
+    recompute(&mut detail, now);
+    Ok(detail)
+}
+
+/// Adds a photo to a room: the file is quality-checked first (a file that cannot be a usable
+/// photo is refused and nothing changes); a photo that fails the check is kept with its
+/// verdict and a retake suggestion. The photo is queued for condition analysis; its bytes
+/// belong in the blob store under `blob_hash(&photo.photo_url)`.
+pub fn add_photo(
+    detail: &mut InspectionDetail,
+    room_id: Uuid,
+    file_name: &str,
+    bytes: &[u8],
+    captured_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(MoveInPhoto, PhotoQuality), InspectionError> {
+    ensure_editable(&detail.inspection)?;
+    let inspection_id = detail.inspection.id;
+    let Some(rd) = detail.rooms.iter_mut().find(|r| r.room.id == room_id) else {
+        return Err(InspectionError::Invalid(format!("room {room_id} is not part of this inspection")));
+    };
+    let q = quality::assess(bytes)?;
+    let photo = MoveInPhoto {
+        id: Uuid::new_v4(),
+        inspection_id,
+        room_id,
+        photo_url: format!("blob:{}", crate::blobs::sha256_hex(bytes)),
+        photo_order: rd.photos.iter().map(|p| p.photo_order + 1).max().unwrap_or(0),
+        captured_at,
+        gps_lat: None,
+        gps_lng: None,
+        ai_quality_score: Some(q.quality_score),
+        ai_quality_issues: q.issues.clone(),
+        is_acceptable: q.is_acceptable,
+        ai_analyzed: false,
+        ai_condition_summary: String::new(),
+        ai_items_found: serde_json::Value::Array(Vec::new()),
+        file_name: file_name.trim().chars().take(255).collect(),
+        width: i64::from(q.measurements.width),
+        height: i64::from(q.measurements.height),
+        byte_size: bytes.len() as i64,
+        quality_metrics: Some(q.measurements),
+        quality_suggestion: q.suggestion.clone(),
+        analysis_status: AnalysisStatus::Queued,
+        analysis_provider: String::new(),
+        created_at: now,
+    };
+    rd.photos.push(photo.clone());
+    recompute(detail, now);
+    Ok((photo, q))
+}
+
+/// Records an analyzer's answer for photo `photo_id`: the photo gets the room summary, the
+/// items found, the status and the provider; every item of the room whose type the analyzer
+/// rated gets its rating, description, issues and confidence, labelled with the provider and
+/// linked to the photo. Human overrides and notes are never touched, so a person's rating
+/// keeps counting. Returns the ids of the items changed.
+pub fn apply_analysis(
+    detail: &mut InspectionDetail,
+    photo_id: Uuid,
+    a: &analysis::ConditionAnalysis,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, InspectionError> {
+    ensure_editable(&detail.inspection)?;
+    let rd = room_of_photo(detail, photo_id)?;
+    if let Some(p) = rd.photos.iter_mut().find(|p| p.id == photo_id) {
+        p.ai_analyzed = true;
+        p.ai_condition_summary = a.room_summary.clone();
+        p.ai_items_found = serde_json::to_value(&a.items).unwrap_or_default();
+        p.analysis_status = a.status;
+        p.analysis_provider = a.provider.clone();
+    }
+    let mut changed = Vec::new();
+    for found in &a.items {
+        for item in rd.items.iter_mut().filter(|i| i.item_type == found.item_type) {
+            item.condition_rating = Some(found.condition_rating);
+            item.ai_description = found.description.clone();
+            item.ai_pre_existing_issues = found.pre_existing_issues.clone();
+            item.ai_confidence = Some(found.confidence);
+            item.ai_provider = a.provider.clone();
+            item.photo_id = Some(photo_id);
+            if !changed.contains(&item.id) {
+                changed.push(item.id);
+            }
+        }
+    }
+    recompute(detail, now);
+    Ok(changed)
+}
+
+/// Records that analysing photo `photo_id` failed (the answer was unusable or the photo's
+/// bytes are missing): the photo leaves the queue marked failed, with the reason.
+pub fn apply_analysis_failure(
+    detail: &mut InspectionDetail,
+    photo_id: Uuid,
+    provider: &str,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<(), InspectionError> {
+    ensure_editable(&detail.inspection)?;
+    let rd = room_of_photo(detail, photo_id)?;
+    if let Some(p) = rd.photos.iter_mut().find(|p| p.id == photo_id) {
+        p.analysis_status = AnalysisStatus::Failed;
+        p.analysis_provider = provider.to_string();
+        p.ai_condition_summary = format!("Analysis failed: {why}");
+    }
+    recompute(detail, now);
+    Ok(())
+}
+
+fn room_of_photo(detail: &mut InspectionDetail, photo_id: Uuid) -> Result<&mut RoomDetail, InspectionError> {
+    detail
+        .rooms
+        .iter_mut()
+        .find(|r| r.photos.iter().any(|p| p.id == photo_id))
+        .ok_or_else(|| InspectionError::Invalid(format!("photo {photo_id} is not part of this inspection")))
+}
+
+/// Records a signature (a PNG drawn on screen) with its time and where it came from (`ip`,
+/// "" on a device); signing again replaces it. Returns the sha256 under which the caller
+/// stores the PNG (the signature URL is `blob:<sha256>`).
+pub fn sign(
+    detail: &mut InspectionDetail,
+    role: SignerRole,
+    signer_name: &str,
+    png: &[u8],
+    ip: &str,
+    now: DateTime<Utc>,
+) -> Result<String, InspectionError> {
+    ensure_editable(&detail.inspection)?;
+    let signer = signer_name.trim();
+    if signer.is_empty() {
+        return Err(InspectionError::Invalid(format!("enter the {}'s name before signing", role.as_str())));
+    }
+    if signer.chars().count() > 150 {
+        return Err(InspectionError::Invalid(format!("the {}'s name is longer than 150 characters", role.as_str())));
+    }
+    if png.is_empty() {
+        return Err(InspectionError::EmptySignature);
+    }
+    check_signature(png)?;
+    let hash = crate::blobs::sha256_hex(png);
+    let i = &mut detail.inspection;
+    let (url, at, name, from) = match role {
+        SignerRole::Tenant => {
+            (&mut i.tenant_signature_url, &mut i.tenant_signed_at, &mut i.tenant_signer_name, &mut i.tenant_signed_ip)
+        }
+        SignerRole::Manager => (
+            &mut i.manager_signature_url,
+            &mut i.manager_signed_at,
+            &mut i.manager_signer_name,
+            &mut i.manager_signed_ip,
+        ),
+    };
+    *url = format!("blob:{hash}");
+    *at = Some(now);
+    *name = signer.to_string();
+    *from = ip.trim().chars().take(64).collect();
+    recompute(detail, now);
+    Ok(hash)
+}
+
+/// Locks the inspection; needs both signatures. Nothing can change afterwards.
+pub fn finalize(detail: &mut InspectionDetail, now: DateTime<Utc>) -> Result<(), InspectionError> {
+    check_finalize(&detail.inspection)?;
+    recompute(detail, now);
+    let i = &mut detail.inspection;
+    i.status = InspectionStatus::Finalized;
+    i.finalized_at = Some(now);
+    i.updated_at = now;
+    Ok(())
+}
+
+/// Records the generated condition report (a PDF blob). Allowed after finalizing: the report
+/// describes the inspection, it does not change it.
+pub fn set_report(inspection: &mut MoveInInspection, hash: &str, now: DateTime<Utc>) {
+    inspection.condition_report_url = format!("blob:{hash}");
+    inspection.updated_at = now;
 }
 
 #[cfg(test)]

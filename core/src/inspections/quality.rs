@@ -256,9 +256,10 @@ fn suggestion(issues: &[QualityIssue], acceptable: bool) -> String {
     parts.join(" ")
 }
 
-#[cfg(test)]
-pub(crate) mod test_images {
-    //! Real test images, made in memory: sharp, blurred, dark, tiny.
+#[cfg(any(test, feature = "test-images"))]
+pub mod test_images {
+    //! Real test images, made in memory: sharp, blurred, dark, tiny. Other crates' tests get
+    //! them with the `test-images` feature.
     use image::{GrayImage, Luma, RgbImage};
 
     pub fn checkerboard(w: u32, h: u32, cell: u32, lo: u8, hi: u8) -> RgbImage {

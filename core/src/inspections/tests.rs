@@ -95,6 +95,8 @@ fn inspection() -> MoveInInspection {
         finalized_at: None,
         created_at: now(),
         updated_at: now(),
+        tenant_signed_ip: String::new(),
+        manager_signed_ip: String::new(),
     }
 }
 
@@ -289,4 +291,124 @@ fn rating_points_round_trip_through_nearest() {
         assert_eq!(ConditionRating::nearest(r.points()), *r);
     }
     assert_eq!(ConditionRating::nearest(70.0), Fair, "ties go to the worse rating");
+}
+
+// --- changes shared by the replica and the server -------------------------------------------
+
+fn two_rooms() -> InspectionDetail {
+    let mut ai_rated = item(11, 100, None);
+    ai_rated.item_type = "walls".into();
+    let mut human_rated = item(12, 100, Some(Good));
+    human_rated.item_type = "floor_tile".into();
+    InspectionDetail {
+        inspection: inspection(),
+        rooms: vec![
+            room(100, "kitchen", vec![ai_rated, human_rated], vec![photo(21, 100, true)]),
+            room(200, "bathroom_1", vec![item(13, 200, None)], vec![]),
+        ],
+    }
+}
+
+#[test]
+fn recompute_fills_every_derived_column() {
+    let mut d = two_rooms();
+    let later = now() + chrono::Duration::hours(1);
+    let c = recompute(&mut d, later);
+    assert_eq!(c.completeness_pct, 40, "the kitchen's photo and one of its two items; nothing in the bathroom: 2 of 5");
+    assert_eq!(d.inspection.completeness_pct, 40);
+    assert_eq!(d.inspection.rooms_required, vec!["kitchen", "bathroom_1"]);
+    assert!(d.inspection.rooms_completed.is_empty());
+    assert_eq!((d.inspection.total_items_documented, d.inspection.items_good), (1, 1));
+    assert_eq!(d.inspection.overall_condition_score, Some(80.0));
+    assert_eq!(d.inspection.updated_at, later);
+    assert_eq!((d.rooms[0].room.photo_count, d.rooms[0].room.overall_condition), (1, RoomCondition::Good));
+    assert_eq!(d.rooms[1].room.overall_condition, RoomCondition::NotInspected);
+}
+
+#[test]
+fn an_analysis_rates_the_room_items_but_never_touches_a_human_override() {
+    use analysis::{AnalyzedItem, ConditionAnalysis};
+    let mut d = two_rooms();
+    let found = |t: &str, r| AnalyzedItem {
+        item_type: t.into(),
+        item_label: t.into(),
+        condition_rating: r,
+        description: format!("{t} looked at"),
+        pre_existing_issues: vec![],
+        confidence: 0.8,
+    };
+    let a = ConditionAnalysis {
+        provider: "claude".into(),
+        status: AnalysisStatus::Done,
+        room_summary: "Clean kitchen".into(),
+        overall_condition: Some(Fair),
+        items: vec![found("walls", Fair), found("floor_tile", Damaged), found("ceiling", Good)],
+    };
+    let changed = apply_analysis(&mut d, Uuid::from_u128(21), &a, now()).unwrap();
+    assert_eq!(changed, vec![Uuid::from_u128(11), Uuid::from_u128(12)], "items of the room with a rated type");
+    let items = &d.rooms[0].items;
+    assert_eq!((items[0].rating(), items[0].rated_by()), (Some(Fair), "claude"));
+    assert_eq!(items[1].condition_rating, Some(Damaged), "the AI rating is recorded");
+    assert_eq!((items[1].rating(), items[1].rated_by()), (Some(Good), "human"), "the person's rating still counts");
+    assert_eq!(items[0].photo_id, Some(Uuid::from_u128(21)));
+    let p = &d.rooms[0].photos[0];
+    assert_eq!(
+        (p.analysis_status, p.analysis_provider.as_str(), p.ai_analyzed),
+        (AnalysisStatus::Done, "claude", true)
+    );
+    assert_eq!(p.ai_items_found.as_array().map(Vec::len), Some(3));
+    assert_eq!(d.inspection.items_fair, 1, "derived columns follow");
+
+    apply_analysis_failure(&mut d, Uuid::from_u128(21), "claude", "no JSON", now()).unwrap();
+    assert_eq!(d.rooms[0].photos[0].analysis_status, AnalysisStatus::Failed);
+    assert_eq!(d.rooms[0].photos[0].ai_condition_summary, "Analysis failed: no JSON");
+    assert!(apply_analysis(&mut d, Uuid::from_u128(99), &a, now()).is_err(), "a photo of another inspection");
+}
+
+#[test]
+fn signing_records_who_when_and_where_and_finalizing_locks() {
+    let mut png = Vec::new();
+    let mut img = image::RgbaImage::from_pixel(200, 80, image::Rgba([255, 255, 255, 0]));
+    for x in 10..150 {
+        img.put_pixel(x, 40, image::Rgba([15, 23, 42, 255]));
+    }
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let mut d = two_rooms();
+    assert_eq!(
+        sign(&mut d, SignerRole::Tenant, " ", &png, "", now()).unwrap_err().to_string(),
+        "enter the tenant's name before signing"
+    );
+    assert_eq!(sign(&mut d, SignerRole::Tenant, "Terry", b"", "", now()), Err(InspectionError::EmptySignature));
+    let hash = sign(&mut d, SignerRole::Tenant, " Terry Tenant ", &png, "203.0.113.7", now()).unwrap();
+    assert_eq!(hash, crate::blobs::sha256_hex(&png));
+    let i = &d.inspection;
+    assert_eq!((i.tenant_signer_name.as_str(), i.tenant_signed_ip.as_str()), ("Terry Tenant", "203.0.113.7"));
+    assert_eq!((i.tenant_signature_url.clone(), i.tenant_signed_at), (format!("blob:{hash}"), Some(now())));
+    assert_eq!(i.status, InspectionStatus::PendingSignatures);
+    assert_eq!(finalize(&mut d, now()).unwrap_err().to_string(), "finalizing needs both signatures; missing: manager");
+    sign(&mut d, SignerRole::Manager, "Morgan Manager", &png, "", now()).unwrap();
+    finalize(&mut d, now()).unwrap();
+    assert_eq!((d.inspection.status, d.inspection.finalized_at), (InspectionStatus::Finalized, Some(now())));
+    assert!(matches!(sign(&mut d, SignerRole::Tenant, "T", &png, "", now()), Err(InspectionError::Finalized(_))));
+    let bytes = crate::inspections::quality::test_images::sharp();
+    let room = d.rooms[1].room.id;
+    assert!(matches!(add_photo(&mut d, room, "late.jpg", &bytes, None, now()), Err(InspectionError::Finalized(_))));
+}
+
+#[test]
+fn a_photo_is_checked_before_it_is_added() {
+    let mut d = two_rooms();
+    let room = d.rooms[1].room.id;
+    let err = add_photo(&mut d, room, "notes.txt", b"hello", None, now()).unwrap_err();
+    assert_eq!(err.to_string(), "the file is not an image UnitCycle can read (use JPEG or PNG)");
+    assert!(d.rooms[1].photos.is_empty(), "nothing changes");
+    let bytes = crate::inspections::quality::test_images::sharp();
+    let (p, q) = add_photo(&mut d, room, " bath.jpg ", &bytes, None, now()).unwrap();
+    assert!(q.is_acceptable);
+    assert_eq!((p.file_name.as_str(), p.photo_order, p.analysis_status), ("bath.jpg", 0, AnalysisStatus::Queued));
+    assert_eq!(p.photo_url, format!("blob:{}", crate::blobs::sha256_hex(&bytes)));
+    assert_eq!(d.rooms[1].room.photo_count, 1);
+    let (second, _) = add_photo(&mut d, room, "b.jpg", &bytes, None, now()).unwrap();
+    assert_eq!(second.photo_order, 1);
+    assert!(add_photo(&mut d, Uuid::from_u128(999), "x.jpg", &bytes, None, now()).is_err());
 }

@@ -13,18 +13,19 @@ use uuid::Uuid;
 
 use super::{found, get_json, get_opt_uuid, get_uuid, optional, Result, Store, StoreError};
 use crate::blobs::BlobStore;
+pub use crate::inspections::analysis::AnalysisRun;
 use crate::inspections::analysis::{AnalysisError, AnalysisRequest, ConditionAnalyzer};
 use crate::inspections::{
-    self as insp, quality, AnalysisStatus, Completeness, ConditionRating, InspectionDetail, InspectionError,
-    InspectionStatus, MoveInInspection, MoveInItem, MoveInPhoto, MoveInRoom, PhotoQuality, PreExistingIssue,
-    RoomDetail, SignerRole,
+    self as insp, AnalysisStatus, Completeness, ConditionRating, InspectionDetail, InspectionError, InspectionStatus,
+    MoveInInspection, MoveInItem, MoveInPhoto, MoveInRoom, PhotoQuality, PreExistingIssue, RoomDetail, SignerRole,
 };
 
 const INSPECTION_COLS: &str = "id, unit_id, lease_id, property_id, inspector_name, inspection_date, status, \
     rooms_required, rooms_completed, completeness_pct, total_items_documented, items_excellent, items_good, \
     items_fair, items_poor, items_damaged, overall_condition_score, tenant_signature_url, tenant_signed_at, \
     tenant_signer_name, manager_signature_url, manager_signed_at, manager_signer_name, condition_report_url, \
-    location_lat, location_lng, location_verified, finalized_at, created_at, updated_at";
+    location_lat, location_lng, location_verified, finalized_at, created_at, updated_at, tenant_signed_ip, \
+    manager_signed_ip";
 const ROOM_COLS: &str =
     "id, inspection_id, room_type, room_name, room_order, overall_condition, notes, photo_count, is_complete";
 const ITEM_COLS: &str = "id, room_id, item_order, item_type, item_label, condition_rating, ai_description, \
@@ -93,6 +94,8 @@ fn inspection_from_row(r: &Row<'_>) -> rusqlite::Result<MoveInInspection> {
         finalized_at: r.get(27)?,
         created_at: r.get(28)?,
         updated_at: r.get(29)?,
+        tenant_signed_ip: r.get(30)?,
+        manager_signed_ip: r.get(31)?,
     })
 }
 
@@ -219,40 +222,41 @@ fn editable(c: &Connection, id: Uuid) -> Result<MoveInInspection> {
     Ok(i)
 }
 
-/// Recomputes every derived column of an inspection and its rooms.
+/// Recomputes every derived column of an inspection and its rooms (`inspections::recompute`)
+/// and writes them.
 fn refresh(c: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<InspectionDetail> {
     let mut detail = load_detail(c, id)?;
-    for rd in &mut detail.rooms {
-        let room_done = rd.photos.iter().any(|p| p.is_acceptable) && rd.items.iter().all(|i| i.rating().is_some());
-        rd.room.overall_condition = insp::room_condition(&rd.items);
-        rd.room.photo_count = rd.photos.len() as i64;
-        rd.room.is_complete = room_done;
+    insp::recompute(&mut detail, now);
+    write_derived(c, &detail)?;
+    Ok(detail)
+}
+
+/// Writes the rooms' derived columns and every column of the inspection but its keys.
+fn write_derived(c: &Connection, detail: &InspectionDetail) -> Result<()> {
+    for rd in &detail.rooms {
+        let r = &rd.room;
         c.execute(
             "UPDATE move_in_room SET overall_condition = ?2, photo_count = ?3, is_complete = ?4 WHERE id = ?1",
-            params![rd.room.id.to_string(), rd.room.overall_condition, rd.room.photo_count, rd.room.is_complete],
+            params![r.id.to_string(), r.overall_condition, r.photo_count, r.is_complete],
         )?;
     }
-    let comp = insp::completeness(&detail);
-    let summary = insp::rating_summary(detail.rooms.iter().flat_map(|r| &r.items));
-    let i = &mut detail.inspection;
-    i.rooms_required = comp.rooms_required.clone();
-    i.rooms_completed = comp.rooms_completed.clone();
-    i.completeness_pct = comp.completeness_pct;
-    i.total_items_documented = summary.total_items_documented;
-    i.items_excellent = summary.items_excellent;
-    i.items_good = summary.items_good;
-    i.items_fair = summary.items_fair;
-    i.items_poor = summary.items_poor;
-    i.items_damaged = summary.items_damaged;
-    i.overall_condition_score = summary.overall_condition_score;
-    i.status = insp::derive_status(i, &comp);
-    i.updated_at = now;
+    write_inspection(c, &detail.inspection)
+}
+
+fn write_inspection(c: &Connection, i: &MoveInInspection) -> Result<()> {
     c.execute(
-        "UPDATE move_in_inspection SET rooms_required = ?2, rooms_completed = ?3, completeness_pct = ?4, \
-         total_items_documented = ?5, items_excellent = ?6, items_good = ?7, items_fair = ?8, items_poor = ?9, \
-         items_damaged = ?10, overall_condition_score = ?11, status = ?12, updated_at = ?13 WHERE id = ?1",
+        "UPDATE move_in_inspection SET inspector_name = ?2, inspection_date = ?3, status = ?4, rooms_required = ?5, \
+         rooms_completed = ?6, completeness_pct = ?7, total_items_documented = ?8, items_excellent = ?9, \
+         items_good = ?10, items_fair = ?11, items_poor = ?12, items_damaged = ?13, overall_condition_score = ?14, \
+         tenant_signature_url = ?15, tenant_signed_at = ?16, tenant_signer_name = ?17, tenant_signed_ip = ?18, \
+         manager_signature_url = ?19, manager_signed_at = ?20, manager_signer_name = ?21, manager_signed_ip = ?22, \
+         condition_report_url = ?23, location_lat = ?24, location_lng = ?25, location_verified = ?26, \
+         finalized_at = ?27, updated_at = ?28 WHERE id = ?1",
         params![
-            id.to_string(),
+            i.id.to_string(),
+            i.inspector_name,
+            i.inspection_date,
+            i.status,
             to_json(&i.rooms_required),
             to_json(&i.rooms_completed),
             i.completeness_pct,
@@ -263,11 +267,139 @@ fn refresh(c: &Connection, id: Uuid, now: DateTime<Utc>) -> Result<InspectionDet
             i.items_poor,
             i.items_damaged,
             i.overall_condition_score,
-            i.status,
-            now,
+            i.tenant_signature_url,
+            i.tenant_signed_at,
+            i.tenant_signer_name,
+            i.tenant_signed_ip,
+            i.manager_signature_url,
+            i.manager_signed_at,
+            i.manager_signer_name,
+            i.manager_signed_ip,
+            i.condition_report_url,
+            i.location_lat,
+            i.location_lng,
+            i.location_verified,
+            i.finalized_at,
+            i.updated_at,
         ],
     )?;
-    Ok(detail)
+    Ok(())
+}
+
+fn insert_detail(c: &Connection, d: &InspectionDetail) -> Result<()> {
+    let i = &d.inspection;
+    c.execute(
+        "INSERT INTO move_in_inspection (id, unit_id, lease_id, property_id, inspector_name, inspection_date, status, \
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            i.id.to_string(),
+            i.unit_id.to_string(),
+            i.lease_id.to_string(),
+            i.property_id.to_string(),
+            i.inspector_name,
+            i.inspection_date,
+            i.status,
+            i.created_at,
+            i.updated_at,
+        ],
+    )?;
+    for rd in &d.rooms {
+        let r = &rd.room;
+        c.execute(
+            "INSERT INTO move_in_room (id, inspection_id, room_type, room_name, room_order, notes) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![r.id.to_string(), i.id.to_string(), r.room_type, r.room_name, r.room_order, r.notes],
+        )?;
+        for it in &rd.items {
+            c.execute(
+                "INSERT INTO move_in_item (id, room_id, item_order, item_type, item_label, human_notes) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    it.id.to_string(),
+                    r.id.to_string(),
+                    it.item_order,
+                    it.item_type,
+                    it.item_label,
+                    it.human_notes
+                ],
+            )?;
+        }
+        for p in &rd.photos {
+            insert_photo(c, p)?;
+        }
+    }
+    write_derived(c, d)
+}
+
+fn insert_photo(c: &Connection, p: &MoveInPhoto) -> Result<()> {
+    c.execute(
+        &format!(
+            "INSERT INTO move_in_photo ({PHOTO_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
+             ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+        ),
+        params![
+            p.id.to_string(),
+            p.inspection_id.to_string(),
+            p.room_id.to_string(),
+            p.photo_url,
+            p.photo_order,
+            p.captured_at,
+            p.gps_lat,
+            p.gps_lng,
+            p.ai_quality_score,
+            to_json(&p.ai_quality_issues),
+            p.is_acceptable,
+            p.ai_analyzed,
+            p.ai_condition_summary,
+            to_json(&p.ai_items_found),
+            p.file_name,
+            p.width,
+            p.height,
+            p.byte_size,
+            to_json(&p.quality_metrics),
+            p.quality_suggestion,
+            p.analysis_status,
+            p.analysis_provider,
+            p.created_at,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Writes what an analysis changed: the photo's analysis columns and the analysed items.
+fn write_analysis(c: &Connection, detail: &InspectionDetail, photo_id: Uuid, items: &[Uuid]) -> Result<()> {
+    for rd in &detail.rooms {
+        for p in rd.photos.iter().filter(|p| p.id == photo_id) {
+            c.execute(
+                "UPDATE move_in_photo SET ai_analyzed = ?2, ai_condition_summary = ?3, ai_items_found = ?4, \
+                 analysis_status = ?5, analysis_provider = ?6 WHERE id = ?1",
+                params![
+                    p.id.to_string(),
+                    p.ai_analyzed,
+                    p.ai_condition_summary,
+                    to_json(&p.ai_items_found),
+                    p.analysis_status,
+                    p.analysis_provider
+                ],
+            )?;
+        }
+        for it in rd.items.iter().filter(|i| items.contains(&i.id)) {
+            c.execute(
+                "UPDATE move_in_item SET condition_rating = ?2, ai_description = ?3, ai_pre_existing_issues = ?4, \
+                 ai_confidence = ?5, ai_provider = ?6, photo_id = ?7 WHERE id = ?1",
+                params![
+                    it.id.to_string(),
+                    rating_text(it.condition_rating),
+                    it.ai_description,
+                    to_json(&it.ai_pre_existing_issues),
+                    it.ai_confidence,
+                    it.ai_provider,
+                    it.photo_id.map(|p| p.to_string()),
+                ],
+            )?;
+        }
+    }
+    write_derived(c, detail)
 }
 
 /// An inspection in a list, with the names people recognise.
@@ -289,18 +421,6 @@ pub struct InspectionFilter {
     pub status: Option<InspectionStatus>,
 }
 
-/// The result of running an analyzer over the queued photos.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnalysisRun {
-    pub provider: String,
-    pub analysed: i64,
-    pub needs_review: i64,
-    pub failed: i64,
-    pub still_queued: i64,
-    /// Why photos stayed queued, when they did.
-    pub message: String,
-}
-
 impl Store {
     /// Starts a move-in inspection for a lease: rooms (and the items to rate in each) come
     /// from the unit's bedrooms and bathrooms.
@@ -311,44 +431,12 @@ impl Store {
         inspection_date: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<InspectionDetail> {
-        let inspector = inspector_name.trim();
-        if inspector.is_empty() {
-            return Err(InspectionError::Invalid("enter the inspector's name".into()).into());
-        }
         let lease = self.lease(lease_id)?;
         let unit = self.unit(lease.unit_id)?;
-        let rooms = insp::plan_rooms(unit.bedrooms, unit.bathrooms);
-        let id = Uuid::new_v4();
-        let required: Vec<&str> = rooms.iter().map(|r| r.room_type.as_str()).collect();
+        let detail = insp::new_inspection(&lease, &unit, inspector_name, inspection_date, now)?;
         self.transaction(|tx| {
-            tx.execute(
-                "INSERT INTO move_in_inspection (id, unit_id, lease_id, property_id, inspector_name, inspection_date, \
-                 status, rooms_required, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'in_progress', ?7, ?8, ?8)",
-                params![
-                    id.to_string(),
-                    unit.id.to_string(),
-                    lease.id.to_string(),
-                    lease.property_id.to_string(),
-                    inspector,
-                    inspection_date,
-                    to_json(&required),
-                    now,
-                ],
-            )?;
-            for (ri, room) in rooms.iter().enumerate() {
-                let room_id = Uuid::new_v4();
-                tx.execute(
-                    "INSERT INTO move_in_room (id, inspection_id, room_type, room_name, room_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![room_id.to_string(), id.to_string(), room.room_type, room.room_name, ri as i64],
-                )?;
-                for (ii, (item_type, label)) in room.items.iter().enumerate() {
-                    tx.execute(
-                        "INSERT INTO move_in_item (id, room_id, item_order, item_type, item_label) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![Uuid::new_v4().to_string(), room_id.to_string(), ii as i64, item_type, label],
-                    )?;
-                }
-            }
-            refresh(tx, id, now)
+            insert_detail(tx, &detail)?;
+            load_detail(tx, detail.inspection.id)
         })
     }
 
@@ -393,10 +481,10 @@ impl Store {
         let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
             Ok(InspectionListRow {
                 inspection: inspection_from_row(r)?,
-                lease_number: r.get(30)?,
-                tenant_name: r.get(31)?,
-                unit_number: r.get(32)?,
-                property_name: r.get(33)?,
+                lease_number: r.get(32)?,
+                tenant_name: r.get(33)?,
+                unit_number: r.get(34)?,
+                property_name: r.get(35)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -420,45 +508,16 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(MoveInPhoto, PhotoQuality)> {
         let inspection_id = inspection_of_room(&self.conn, room_id)?;
-        editable(&self.conn, inspection_id)?;
-        let q = quality::assess(bytes).map_err(InspectionError::from)?;
-        let hash = blobs.put(bytes)?;
-        let photo_id = Uuid::new_v4();
+        let mut detail = load_detail(&self.conn, inspection_id)?;
+        let (photo, q) = insp::add_photo(&mut detail, room_id, file_name, bytes, captured_at, now)?;
+        blobs.put(bytes)?;
         self.transaction(|tx| {
             editable(tx, inspection_id)?;
-            let order: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(photo_order), -1) + 1 FROM move_in_photo WHERE room_id = ?1",
-                [room_id.to_string()],
-                |r| r.get(0),
-            )?;
-            tx.execute(
-                &format!(
-                    "INSERT INTO move_in_photo ({PHOTO_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, NULL, ?7, ?8, ?9, 0, '', '[]', \
-                     ?10, ?11, ?12, ?13, ?14, ?15, 'queued', '', ?16)"
-                ),
-                params![
-                    photo_id.to_string(),
-                    inspection_id.to_string(),
-                    room_id.to_string(),
-                    format!("blob:{hash}"),
-                    order,
-                    captured_at,
-                    q.quality_score,
-                    to_json(&q.issues),
-                    q.is_acceptable,
-                    file_name.trim(),
-                    q.measurements.width,
-                    q.measurements.height,
-                    bytes.len() as i64,
-                    to_json(&q.measurements),
-                    q.suggestion,
-                    now,
-                ],
-            )?;
+            insert_photo(tx, &photo)?;
             refresh(tx, inspection_id, now)?;
             Ok(())
         })?;
-        let photo = self.move_in_photo(photo_id)?;
+        let photo = self.move_in_photo(photo.id)?;
         Ok((photo, q))
     }
 
@@ -568,93 +627,37 @@ impl Store {
     ) -> Result<AnalysisRun> {
         let detail = self.move_in_detail(inspection_id)?;
         insp::ensure_editable(&detail.inspection)?;
-        let mut run = AnalysisRun { provider: analyzer.provider().to_string(), ..AnalysisRun::default() };
+        let mut run = AnalysisRun::new(analyzer.provider());
         for rd in &detail.rooms {
             for photo in rd.photos.iter().filter(|p| p.analysis_status == AnalysisStatus::Queued) {
-                let bytes = match photo.blob_hash().map(|h| blobs.get(h)) {
-                    Some(Ok(b)) => b,
-                    Some(Err(e)) => {
-                        self.save_analysis_failure(photo.id, analyzer.provider(), &e.to_string(), inspection_id, now)?;
-                        run.failed += 1;
-                        continue;
-                    }
-                    None => {
-                        self.save_analysis_failure(photo.id, analyzer.provider(), "no blob", inspection_id, now)?;
-                        run.failed += 1;
-                        continue;
-                    }
+                let outcome = match photo.blob_hash().map(|h| blobs.get(h)) {
+                    Some(Ok(bytes)) => analyzer.analyze(&AnalysisRequest {
+                        room_name: &rd.room.room_name,
+                        room_type: &rd.room.room_type,
+                        items: rd.items.iter().map(|i| (i.item_type.as_str(), i.item_label.as_str())).collect(),
+                        photo: &bytes,
+                    }),
+                    Some(Err(e)) => Err(AnalysisError::Failed(e.to_string())),
+                    None => Err(AnalysisError::Failed("no blob".into())),
                 };
-                let request = AnalysisRequest {
-                    room_name: &rd.room.room_name,
-                    room_type: &rd.room.room_type,
-                    items: rd.items.iter().map(|i| (i.item_type.as_str(), i.item_label.as_str())).collect(),
-                    photo: &bytes,
-                };
-                match analyzer.analyze(&request) {
-                    Ok(a) => {
-                        if a.status == AnalysisStatus::NeedsReview {
-                            run.needs_review += 1;
-                        } else {
-                            run.analysed += 1;
-                        }
-                        self.transaction(|tx| {
-                            editable(tx, inspection_id)?;
-                            tx.execute(
-                                "UPDATE move_in_photo SET ai_analyzed = 1, ai_condition_summary = ?2, ai_items_found = ?3, \
-                                 analysis_status = ?4, analysis_provider = ?5 WHERE id = ?1",
-                                params![photo.id.to_string(), a.room_summary, to_json(&a.items), a.status, a.provider],
-                            )?;
-                            for found_item in &a.items {
-                                tx.execute(
-                                    "UPDATE move_in_item SET condition_rating = ?3, ai_description = ?4, \
-                                     ai_pre_existing_issues = ?5, ai_confidence = ?6, ai_provider = ?7, photo_id = ?8 \
-                                     WHERE room_id = ?1 AND item_type = ?2",
-                                    params![
-                                        rd.room.id.to_string(),
-                                        found_item.item_type,
-                                        found_item.condition_rating,
-                                        found_item.description,
-                                        to_json(&found_item.pre_existing_issues),
-                                        found_item.confidence,
-                                        a.provider,
-                                        photo.id.to_string(),
-                                    ],
-                                )?;
-                            }
-                            refresh(tx, inspection_id, now)?;
-                            Ok(())
-                        })?;
-                    }
-                    Err(AnalysisError::Unavailable(why)) => {
-                        run.still_queued += 1;
-                        run.message = format!("{} is not available ({why}); photos stay queued", analyzer.provider());
-                    }
-                    Err(AnalysisError::Failed(why)) => {
-                        self.save_analysis_failure(photo.id, analyzer.provider(), &why, inspection_id, now)?;
-                        run.failed += 1;
-                    }
+                run.count(&outcome);
+                // Each result is saved as it comes, so a slow provider loses nothing on a crash.
+                match outcome {
+                    Ok(a) => self.transaction(|tx| {
+                        let mut d = load_detail(tx, inspection_id)?;
+                        let items = insp::apply_analysis(&mut d, photo.id, &a, now)?;
+                        write_analysis(tx, &d, photo.id, &items)
+                    })?,
+                    Err(AnalysisError::Unavailable(_)) => {}
+                    Err(AnalysisError::Failed(why)) => self.transaction(|tx| {
+                        let mut d = load_detail(tx, inspection_id)?;
+                        insp::apply_analysis_failure(&mut d, photo.id, analyzer.provider(), &why, now)?;
+                        write_analysis(tx, &d, photo.id, &[])
+                    })?,
                 }
             }
         }
         Ok(run)
-    }
-
-    fn save_analysis_failure(
-        &mut self,
-        photo_id: Uuid,
-        provider: &str,
-        why: &str,
-        inspection_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        self.transaction(|tx| {
-            tx.execute(
-                "UPDATE move_in_photo SET analysis_status = 'failed', analysis_provider = ?2, ai_condition_summary = ?3 WHERE id = ?1",
-                params![photo_id.to_string(), provider, format!("Analysis failed: {why}")],
-            )?;
-            refresh(tx, inspection_id, now)?;
-            Ok(())
-        })
     }
 
     /// Records a signature (a PNG drawn on screen) with its time; signing again replaces it.
@@ -667,39 +670,22 @@ impl Store {
         png: &[u8],
         now: DateTime<Utc>,
     ) -> Result<MoveInInspection> {
-        editable(&self.conn, inspection_id)?;
-        let signer = signer_name.trim();
-        if signer.is_empty() {
-            return Err(InspectionError::Invalid(format!("enter the {}'s name before signing", role.as_str())).into());
-        }
-        insp::check_signature(png)?;
-        let hash = blobs.put(png)?;
-        let sql = match role {
-            SignerRole::Tenant => {
-                "UPDATE move_in_inspection SET tenant_signature_url = ?2, tenant_signed_at = ?3, tenant_signer_name = ?4 WHERE id = ?1"
-            }
-            SignerRole::Manager => {
-                "UPDATE move_in_inspection SET manager_signature_url = ?2, manager_signed_at = ?3, manager_signer_name = ?4 WHERE id = ?1"
-            }
-        };
         self.transaction(|tx| {
-            editable(tx, inspection_id)?;
-            tx.execute(sql, params![inspection_id.to_string(), format!("blob:{hash}"), now, signer])?;
-            Ok(refresh(tx, inspection_id, now)?.inspection)
+            let mut d = load_detail(tx, inspection_id)?;
+            insp::sign(&mut d, role, signer_name, png, "", now)?;
+            blobs.put(png)?;
+            write_derived(tx, &d)?;
+            Ok(d.inspection)
         })
     }
 
     /// Locks the inspection; needs both signatures. Nothing can change afterwards.
     pub fn finalize_move_in(&mut self, inspection_id: Uuid, now: DateTime<Utc>) -> Result<MoveInInspection> {
         self.transaction(|tx| {
-            let i = load_inspection(tx, inspection_id)?;
-            insp::check_finalize(&i)?;
-            refresh(tx, inspection_id, now)?;
-            tx.execute(
-                "UPDATE move_in_inspection SET status = 'finalized', finalized_at = ?2, updated_at = ?2 WHERE id = ?1",
-                params![inspection_id.to_string(), now],
-            )?;
-            load_inspection(tx, inspection_id)
+            let mut d = load_detail(tx, inspection_id)?;
+            insp::finalize(&mut d, now)?;
+            write_derived(tx, &d)?;
+            Ok(d.inspection)
         })
     }
 
