@@ -567,8 +567,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_column_of_the_base_migration_is_described() {
-        let sql = unitcycle_core::migrations::SQLITE[0].sql;
+    fn every_column_of_the_migrations_is_described() {
+        let sql: String = unitcycle_core::migrations::SQLITE.iter().map(|m| m.sql).collect();
         for t in TABLES {
             let chunk = sql.split(&format!("CREATE TABLE {} (", t.name)).nth(1).unwrap();
             let body = &chunk[..chunk.find(");").unwrap()];

@@ -46,7 +46,7 @@ impl Device {
         client::push(&self.api, &self.store, &self.blobs, 10, &mut |_| {}).await.unwrap()
     }
 
-    fn pending(&self) -> i64 {
+    fn inspections_pending(&self) -> i64 {
         client::state(&self.store).unwrap().unwrap().inspections_pending
     }
 
@@ -97,10 +97,10 @@ async fn an_offline_inspection_is_pushed_whole_and_reaches_another_device() {
     let other = test_images::jpeg(&test_images::checkerboard(800, 600, 24, 30, 210));
     let (kept, _) = a.store.add_move_in_photo(&a.blobs, room, "living.jpg", &photo, None, at(1)).unwrap();
     let (gone, _) = a.store.add_move_in_photo(&a.blobs, room, "again.jpg", &other, None, at(2)).unwrap();
-    assert_eq!(a.pending(), 1);
+    assert_eq!(a.inspections_pending(), 1);
     let (pushed, _) = a.sync().await;
     assert_eq!((pushed.inspections_applied, pushed.blobs_uploaded), (1, 2), "{pushed:?}");
-    assert_eq!(a.pending(), 0);
+    assert_eq!(a.inspections_pending(), 0);
     assert_eq!(server_rows(&db.pool, id).await[2].len(), 2);
 
     // Still offline: the second photo deleted, every item rated, both signatures, finalized.
@@ -138,7 +138,7 @@ async fn an_offline_inspection_is_pushed_whole_and_reaches_another_device() {
     let mutations = count(&db.pool, "SELECT COUNT(*) FROM sync_mutation").await;
     assert_eq!(a.push().await, PushReport::default());
     assert_eq!(b.push().await, PushReport::default());
-    assert_eq!((a.pending(), b.pending()), (0, 0));
+    assert_eq!((a.inspections_pending(), b.inspections_pending()), (0, 0));
     assert_eq!(count(&db.pool, "SELECT COUNT(*) FROM sync_mutation").await, mutations);
     db.finish().await;
 }
@@ -163,7 +163,7 @@ async fn editing_an_inspection_the_server_has_finalized_is_refused_and_rolled_ba
     a.store.finalize_move_in(id, at(4)).unwrap();
     assert_eq!(a.sync().await.0.inspections_applied, 1);
     b.store.set_move_in_room_notes(d.rooms[0].room.id, "scuff by the door", at(5)).unwrap();
-    assert_eq!(b.pending(), 1);
+    assert_eq!(b.inspections_pending(), 1);
 
     let pushed = b.push().await;
     assert_eq!(pushed.inspections_applied, 0);
@@ -178,7 +178,7 @@ async fn editing_an_inspection_the_server_has_finalized_is_refused_and_rolled_ba
     // Rolled back to the server's copy: finalized, the note gone, nothing left to push.
     assert_eq!(b.detail(id), a.detail(id));
     assert_eq!(b.detail(id).rooms[0].room.notes, "");
-    assert_eq!(b.pending(), 0);
+    assert_eq!(b.inspections_pending(), 0);
     assert_eq!(server_rows(&db.pool, id).await, a.rows(id));
 
     // The finalized inspection is final on the replica too; attaching the report still syncs.
@@ -219,7 +219,7 @@ async fn a_push_whose_blob_the_server_lacks_is_refused_clearly_and_kept() {
     std::fs::rename(&path, path.with_extension("away")).unwrap();
     let pushed = a.push().await;
     assert_eq!(pushed.inspections_deferred, vec![(id, answer.results[0].detail.clone())]);
-    assert_eq!(a.pending(), 1);
+    assert_eq!(a.inspections_pending(), 1);
     assert_eq!(a.detail(id).rooms[0].photos.len(), 1, "nothing rolled back");
 
     // Back on disk: the same mutation goes through, blob first.
@@ -257,7 +257,7 @@ async fn an_interrupted_push_is_answered_again_not_applied_twice() {
     assert_eq!(count(&db.pool, seq).await, after_first, "no row was written again");
     let recorded = format!("SELECT COUNT(*) FROM sync_mutation WHERE client_id = '{}'", pending[0].client_id);
     assert_eq!(count(&db.pool, &recorded).await, 1);
-    assert_eq!(a.pending(), 0);
+    assert_eq!(a.inspections_pending(), 0);
     assert_eq!(server_rows(&db.pool, id).await, a.rows(id));
     db.finish().await;
 }
@@ -314,6 +314,6 @@ async fn snapshots_that_break_the_rules_are_refused_with_the_reason() {
     assert_eq!(pushed.duplicates, 1);
     assert_eq!(pushed.inspections_rejected.len(), 1, "{pushed:?}");
     assert!(a.store.move_in_detail(d.inspection.id).is_err(), "the refused inspection is gone");
-    assert_eq!(a.pending(), 0);
+    assert_eq!(a.inspections_pending(), 0);
     db.finish().await;
 }

@@ -256,11 +256,11 @@ fn suggestion(issues: &[QualityIssue], acceptable: bool) -> String {
     parts.join(" ")
 }
 
-/// Real test images, made in memory. Other crates' tests reach them through the
-/// `test-support` feature (a dev-dependency), so no image files are checked in.
 #[cfg(any(test, feature = "test-support"))]
 pub mod test_images {
     //! Real test images, made in memory: sharp, blurred, dark, tiny, a drawn signature.
+    //! Other crates' tests reach them through core's `test-support` feature (a
+    //! dev-dependency), so no image files are checked in.
     use image::{GrayImage, Luma, RgbImage};
 
     pub fn checkerboard(w: u32, h: u32, cell: u32, lo: u8, hi: u8) -> RgbImage {
