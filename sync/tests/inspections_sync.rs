@@ -317,3 +317,38 @@ async fn snapshots_that_break_the_rules_are_refused_with_the_reason() {
     assert_eq!(a.inspections_pending(), 0);
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_on_one_inspection_keep_each_others_photos_and_local_notes() {
+    let db = TestDb::new("insp_two", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let mut a = Device::new(&url, &token).await;
+    let d = a.start(at(0));
+    let id = d.inspection.id;
+    a.sync().await;
+    let mut b = Device::new(&url, &token).await;
+
+    // B writes a note offline; A adds a photo and syncs.
+    b.store.set_move_in_room_notes(d.rooms[0].room.id, "scuff by the door", at(1)).unwrap();
+    let photo = test_images::sharp();
+    a.store.add_move_in_photo(&a.blobs, d.rooms[1].room.id, "kitchen.jpg", &photo, None, at(2)).unwrap();
+    assert_eq!(a.sync().await.0.inspections_applied, 1);
+
+    // A pull does not overwrite B's unpushed note; A's photo, new to B, lands.
+    client::pull(&b.api, &b.store, &b.url, 100, &mut |_| {}).await.unwrap();
+    assert_eq!(b.detail(id).rooms[0].room.notes, "scuff by the door");
+    assert_eq!(b.detail(id).rooms[1].photos.len(), 1);
+    assert_eq!(b.inspections_pending(), 1);
+
+    // B's push keeps both: its note and A's photo (appended rows never conflict).
+    let (pushed, _) = b.sync().await;
+    assert_eq!(pushed.inspections_applied, 1, "{pushed:?}");
+    let server = server_rows(&db.pool, id).await;
+    assert_eq!(server[2].len(), 1);
+    assert_eq!(server, b.rows(id));
+    a.sync().await;
+    assert_eq!(a.detail(id), b.detail(id));
+    assert_eq!(a.detail(id).rooms[0].room.notes, "scuff by the door");
+    db.finish().await;
+}
