@@ -31,6 +31,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     6 => "0006_renewals.sql",
     7 => "0007_collections.sql",
     8 => "0008_command_center.sql",
+    9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
 );
 
@@ -44,6 +45,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     6 => "0006_renewals.sql",
     7 => "0007_collections.sql",
     8 => "0008_command_center.sql",
+    9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
 );
 

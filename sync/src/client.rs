@@ -2,6 +2,13 @@
 //! mutations, pull (apply the server's changes after the cursor) and push (send the outbox,
 //! reconcile with the answers).
 //!
+//! Move-in inspections are edited offline through `core`'s store and pushed whole: an
+//! inspection whose `updated_at` moved past its `sync_inspection_push` marker is sent as one
+//! snapshot of its rows, after the blobs it references that the server lacks. Applied, the
+//! marker moves; refused, the replica rolls back to the server's rows; deferred (a blob still
+//! missing), it stays pending under the same client id. Pulled inspection rows move the marker
+//! too, so they are not pushed straight back.
+//!
 //! A lifecycle action taken on a replica is applied locally at once (same `core` state machine
 //! as the server) and queued in `sync_outbox` with the id of the status-log row it wrote. On
 //! push the server applies it with the same log id, or refuses it: then the local log row is
@@ -12,6 +19,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
+use unitcycle_core::blobs::{BlobError, BlobStore};
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::Lease;
 use unitcycle_core::store::{self, Store, StoreError};
@@ -19,8 +28,8 @@ use uuid::Uuid;
 
 use crate::tables::{self, RowError};
 use crate::wire::{
-    ActionWire, Change, ChangesPage, CountsResponse, ErrorBody, LoginRequest, LoginResponse, Mutation, Outcome,
-    PushRequest, PushResponse,
+    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, InspectionPush, LoginRequest,
+    LoginResponse, Mutation, Outcome, PushRequest, PushResponse,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +44,8 @@ pub enum ClientError {
     Sqlite(#[from] rusqlite::Error),
     #[error("bad row from the server: {0}")]
     Row(#[from] RowError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
     #[error("{0}")]
     Other(String),
 }
@@ -97,11 +108,53 @@ impl Client {
 
     /// Sends one batch of mutations as it is (the low-level call; `push` reconciles).
     pub async fn send_push(&self, mutations: &[Mutation]) -> Result<PushResponse> {
-        self.post("/api/v1/sync/push", &PushRequest { mutations: mutations.to_vec() }).await
+        self.send_push_request(&PushRequest { mutations: mutations.to_vec(), inspections: Vec::new() }).await
+    }
+
+    /// Sends a push request as it is: lifecycle mutations and/or inspection snapshots.
+    pub async fn send_push_request(&self, req: &PushRequest) -> Result<PushResponse> {
+        self.post("/api/v1/sync/push", req).await
+    }
+
+    /// Uploads a blob (`PUT /api/v1/blobs/{sha256}`); storing one the server has is a no-op.
+    pub async fn put_blob(&self, sha256: &str, bytes: Vec<u8>) -> Result<BlobStored> {
+        let req = self
+            .http
+            .put(format!("{}/api/v1/blobs/{sha256}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type(&bytes))
+            .body(bytes);
+        Self::answer(self.auth(req).send().await?).await
+    }
+
+    /// Downloads a blob, checked against its hash.
+    pub async fn get_blob(&self, sha256: &str) -> Result<Vec<u8>> {
+        let resp = self.auth(self.http.get(format!("{}/api/v1/blobs/{sha256}", self.base))).send().await?;
+        if !resp.status().is_success() {
+            return Self::answer::<Value>(resp).await.map(|_| Vec::new());
+        }
+        let bytes = resp.bytes().await?.to_vec();
+        let actual = unitcycle_core::blobs::sha256_hex(&bytes);
+        if actual != sha256 {
+            return Err(ClientError::Other(format!("blob {sha256} arrived as bytes hashing to {actual}")));
+        }
+        Ok(bytes)
     }
 
     pub async fn counts(&self) -> Result<CountsResponse> {
         self.get("/api/v1/sync/counts").await
+    }
+}
+
+/// The content type a blob is served with, from its first bytes.
+fn content_type(bytes: &[u8]) -> &'static str {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "image/jpeg"
+    } else if bytes.starts_with(b"\x89PNG") {
+        "image/png"
+    } else if bytes.starts_with(b"%PDF") {
+        "application/pdf"
+    } else {
+        "application/octet-stream"
     }
 }
 
@@ -117,12 +170,15 @@ pub struct SyncState {
     pub last_pull_at: Option<String>,
     pub last_push_at: Option<String>,
     pub pending: i64,
+    /// Move-in inspections changed here and not pushed yet.
+    pub inspections_pending: i64,
 }
 
 /// The server this replica syncs with, if it was ever logged in.
 pub fn state(store: &Store) -> Result<Option<SyncState>> {
     let conn = store.conn();
     let pending: i64 = conn.query_row("SELECT COUNT(*) FROM sync_outbox", [], |r| r.get(0))?;
+    let inspections_pending = changed_inspections(conn)?.len() as i64;
     let row = conn
         .query_row(
             "SELECT server_url, device_id, email, cursor, last_pull_at, last_push_at FROM sync_state
@@ -148,6 +204,7 @@ pub fn state(store: &Store) -> Result<Option<SyncState>> {
         last_pull_at,
         last_push_at,
         pending,
+        inspections_pending,
     }))
 }
 
@@ -229,37 +286,269 @@ pub fn pending(store: &Store) -> Result<Vec<Mutation>> {
 
 /// Applies server rows to the replica (upsert by id), foreign keys relaxed while the batch
 /// lands: the server checked them, and a page may hold a child before a parent it shares.
+/// Rows of an inspection with unpushed local changes are not overwritten (the push that
+/// follows settles it: applied, the server sends the rows back; refused, the replica rolls
+/// back); rows new to the replica, such as another device's photo, are added.
 fn apply_rows(conn: &rusqlite::Connection, changes: &[Change], cursor: Option<(&str, i64)>) -> Result<usize> {
-    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let result = (|| -> Result<usize> {
-        let tx = conn.unchecked_transaction()?;
+    with_relaxed_keys(conn, |tx| {
+        let dirty = changed_inspections(tx)?;
         let mut applied = 0;
+        let mut landed = Vec::with_capacity(changes.len());
         for c in changes {
             let Some(t) = tables::table(&c.entity) else { continue };
+            if !dirty.is_empty() && holds_local_edit(tx, t, c, &dirty)? {
+                continue;
+            }
+            landed.push(c);
             let row = tables::canonicalize(t, c.row.clone())?;
-            tables::sqlite_upsert(&tx, t, &[row])?;
+            tables::sqlite_upsert(tx, t, &[row])?;
             applied += 1;
         }
+        note_server_rows(tx, &landed)?;
         if let Some((server, seq)) = cursor {
             tx.execute(
                 "UPDATE sync_state SET cursor = ?2, last_pull_at = ?3 WHERE server_url = ?1",
                 params![server, seq, Utc::now().to_rfc3339()],
             )?;
         }
-        tx.commit()?;
         Ok(applied)
+    })
+}
+
+/// Runs `f` in a transaction with foreign keys off (turned back on whatever happens).
+fn with_relaxed_keys<T>(
+    conn: &rusqlite::Connection,
+    f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let result = (|| -> Result<T> {
+        let tx = conn.unchecked_transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     })();
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
     result
 }
 
+/// Whether change `c` would overwrite a row of an inspection in `dirty` that the replica holds.
+fn holds_local_edit(conn: &rusqlite::Connection, t: &tables::Table, c: &Change, dirty: &[Uuid]) -> Result<bool> {
+    let id = c.id.to_string();
+    let inspection = match t.name {
+        "move_in_inspection" => Some(id.clone()),
+        "move_in_room" | "move_in_photo" => c.row["inspection_id"].as_str().map(str::to_string),
+        "move_in_item" => conn
+            .query_row(
+                "SELECT inspection_id FROM move_in_room WHERE id = ?1",
+                [c.row["room_id"].as_str().unwrap_or_default()],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?,
+        _ => return Ok(false),
+    };
+    let Some(inspection) = inspection.and_then(|i| Uuid::parse_str(&i).ok()) else { return Ok(false) };
+    if !dirty.contains(&inspection) {
+        return Ok(false);
+    }
+    let exists =
+        conn.query_row(&format!("SELECT 1 FROM {} WHERE id = ?1", t.name), [&id], |_| Ok(())).optional()?.is_some();
+    Ok(exists)
+}
+
+/// After server rows landed: inspections they hold are as pushed as the server's copy, and
+/// the blobs they reference are on the server.
+fn note_server_rows(conn: &rusqlite::Connection, landed: &[&Change]) -> Result<()> {
+    for c in landed {
+        let urls: &[&str] = match c.entity.as_str() {
+            "move_in_inspection" => {
+                conn.execute(
+                    "INSERT INTO sync_inspection_push (inspection_id, pushed_updated_at)
+                     SELECT id, updated_at FROM move_in_inspection WHERE id = ?1
+                     ON CONFLICT(inspection_id) DO UPDATE SET pushed_updated_at = excluded.pushed_updated_at",
+                    [c.id.to_string()],
+                )?;
+                &["tenant_signature_url", "manager_signature_url", "condition_report_url"]
+            }
+            "move_in_photo" => &["photo_url"],
+            _ => continue,
+        };
+        for url in urls.iter().filter_map(|u| c.row[*u].as_str()) {
+            if let Some(hash) = unitcycle_core::inspections::blob_hash(url) {
+                conn.execute("INSERT OR IGNORE INTO sync_blob_known (sha256) VALUES (?1)", [hash])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// --- move-in inspections --------------------------------------------------------------------
+
+/// Inspections changed on this replica since they were last pushed or pulled, oldest change
+/// first.
+pub fn changed_inspections(conn: &rusqlite::Connection) -> Result<Vec<Uuid>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id FROM move_in_inspection i LEFT JOIN sync_inspection_push s ON s.inspection_id = i.id
+         WHERE s.pushed_updated_at IS NULL OR s.pushed_updated_at <> i.updated_at
+         ORDER BY i.updated_at, i.id",
+    )?;
+    let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids.iter().filter_map(|i| Uuid::parse_str(i).ok()).collect())
+}
+
+/// The snapshot to push for every changed inspection. Each is read in one transaction with
+/// the client id it goes under: the id of an earlier push of the same state that got no answer
+/// (so the retry is answered, not applied twice), else a new one, recorded before it is sent.
+pub fn pending_inspections(store: &Store) -> Result<Vec<InspectionPush>> {
+    let conn = store.conn();
+    let ids = changed_inspections(conn)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let tx = conn.unchecked_transaction()?;
+        let key = id.to_string();
+        let Some(updated_at) = tx
+            .query_row("SELECT updated_at FROM move_in_inspection WHERE id = ?1", [&key], |r| r.get::<_, String>(0))
+            .optional()?
+        else {
+            continue;
+        };
+        let marker: Option<(Option<String>, Option<String>)> = tx
+            .query_row(
+                "SELECT pending_client_id, pending_updated_at FROM sync_inspection_push WHERE inspection_id = ?1",
+                [&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let reuse = match marker {
+            Some((Some(client_id), Some(at))) if at == updated_at => Uuid::parse_str(&client_id).ok(),
+            _ => None,
+        };
+        let client_id = match reuse {
+            Some(c) => c,
+            None => {
+                let c = Uuid::new_v4();
+                tx.execute(
+                    "INSERT INTO sync_inspection_push (inspection_id, pending_client_id, pending_updated_at)
+                     VALUES (?1, ?2, ?3) ON CONFLICT(inspection_id) DO UPDATE
+                     SET pending_client_id = excluded.pending_client_id, pending_updated_at = excluded.pending_updated_at",
+                    params![key, c.to_string(), updated_at],
+                )?;
+                c
+            }
+        };
+        let [mut inspection, rooms, photos, items] = tables::sqlite_inspection(&tx, &key)?;
+        let base_seq: i64 = tx.query_row("SELECT COALESCE(MAX(cursor), 0) FROM sync_state", [], |r| r.get(0))?;
+        tx.commit()?;
+        let Some(inspection) = inspection.pop() else { continue };
+        out.push(InspectionPush { client_id, inspection_id: id, base_seq, inspection, rooms, photos, items });
+    }
+    Ok(out)
+}
+
+/// Uploads the blobs `pushes` reference that the server is not known to hold. Returns how
+/// many were uploaded; a blob missing here too is left for the server to name.
+pub async fn upload_blobs(
+    client: &Client,
+    store: &Store,
+    blobs: &BlobStore,
+    pushes: &[InspectionPush],
+) -> Result<usize> {
+    let mut uploaded = 0;
+    let mut hashes: Vec<&str> = Vec::new();
+    for h in pushes.iter().flat_map(InspectionPush::blob_hashes) {
+        if !hashes.contains(&h) {
+            hashes.push(h);
+        }
+    }
+    for hash in hashes {
+        let known = store
+            .conn()
+            .query_row("SELECT 1 FROM sync_blob_known WHERE sha256 = ?1", [hash], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if known {
+            continue;
+        }
+        let bytes = match blobs.get(hash) {
+            Ok(b) => b,
+            Err(BlobError::Missing(_) | BlobError::BadHash(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        client.put_blob(hash, bytes).await?;
+        store.conn().execute("INSERT OR IGNORE INTO sync_blob_known (sha256) VALUES (?1)", [hash])?;
+        uploaded += 1;
+    }
+    Ok(uploaded)
+}
+
+/// Rolls an inspection back to the server's rows (none: the server has no such inspection,
+/// so the local one goes).
+fn roll_back_inspection(conn: &rusqlite::Connection, id: Uuid, rows: &[Change]) -> Result<()> {
+    with_relaxed_keys(conn, |tx| {
+        let key = id.to_string();
+        tx.execute(
+            "DELETE FROM move_in_item WHERE room_id IN (SELECT id FROM move_in_room WHERE inspection_id = ?1)",
+            [&key],
+        )?;
+        tx.execute("DELETE FROM move_in_photo WHERE inspection_id = ?1", [&key])?;
+        tx.execute("DELETE FROM move_in_room WHERE inspection_id = ?1", [&key])?;
+        tx.execute("DELETE FROM move_in_inspection WHERE id = ?1", [&key])?;
+        tx.execute("DELETE FROM sync_inspection_push WHERE inspection_id = ?1", [&key])?;
+        let mut landed = Vec::with_capacity(rows.len());
+        for c in rows {
+            let Some(t) = tables::table(&c.entity) else { continue };
+            tables::sqlite_upsert(tx, t, &[tables::canonicalize(t, c.row.clone())?])?;
+            landed.push(c);
+        }
+        note_server_rows(tx, &landed)
+    })
+}
+
+/// Downloads the blobs that inspection rows on this replica reference and it lacks (photos,
+/// signatures, reports pulled from the server), so they open offline. Returns how many.
+pub async fn fetch_blobs(client: &Client, store: &Store, blobs: &BlobStore) -> Result<usize> {
+    let urls: Vec<String> = {
+        let mut stmt = store.conn().prepare(
+            "SELECT photo_url FROM move_in_photo
+             UNION SELECT tenant_signature_url FROM move_in_inspection
+             UNION SELECT manager_signature_url FROM move_in_inspection
+             UNION SELECT condition_report_url FROM move_in_inspection",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows
+    };
+    let mut fetched = 0;
+    for hash in urls.iter().filter_map(|u| unitcycle_core::inspections::blob_hash(u)) {
+        if blobs.path(hash).is_err() || blobs.contains(hash) {
+            continue;
+        }
+        match client.get_blob(hash).await {
+            Ok(bytes) => {
+                blobs.put(&bytes)?;
+                fetched += 1;
+            }
+            // Not on the server (yet): the next sync tries again.
+            Err(ClientError::Server { status: 404, .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(fetched)
+}
+
 /// What a push did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct PushReport {
+    /// Lifecycle actions applied.
     pub applied: usize,
     pub duplicates: usize,
     /// (lease id, the server's reason) for each refused mutation, now rolled back.
     pub rejected: Vec<(Uuid, String)>,
+    /// Move-in inspections the server took.
+    pub inspections_applied: usize,
+    /// (inspection id, the server's reason) for each refused inspection, now rolled back.
+    pub inspections_rejected: Vec<(Uuid, String)>,
+    /// (inspection id, what is missing) for each inspection kept for the next push.
+    pub inspections_deferred: Vec<(Uuid, String)>,
+    pub blobs_uploaded: usize,
 }
 
 /// What a pull did.
@@ -268,12 +557,16 @@ pub struct PullReport {
     pub rows: usize,
     pub pages: usize,
     pub cursor: i64,
+    /// Blobs downloaded for pulled inspections (by `sync`).
+    pub blobs: usize,
 }
 
-/// Sends the outbox in batches of `batch` and reconciles each answer.
+/// Sends the outbox in batches of `batch` and reconciles each answer, then every changed
+/// move-in inspection (its blobs first), `batch` inspections per request.
 pub async fn push(
     client: &Client,
     store: &Store,
+    blobs: &BlobStore,
     batch: usize,
     progress: &mut dyn FnMut(String),
 ) -> Result<PushReport> {
@@ -293,7 +586,7 @@ pub async fn push(
             }
             match r.outcome {
                 Outcome::Applied => report.applied += 1,
-                Outcome::Rejected => {
+                Outcome::Rejected | Outcome::Deferred => {
                     tx.execute("DELETE FROM lease_status_log WHERE id = ?1", [m.log_id.to_string()])?;
                     rollback_rows.extend(r.rows.iter().cloned());
                     report.rejected.push((m.lease_id, r.detail.clone()));
@@ -305,7 +598,53 @@ pub async fn push(
         apply_rows(conn, &rollback_rows, None)?;
         progress(format!("pushed {}/{total} changes", report.applied + report.rejected.len()));
     }
+    push_inspections(client, store, blobs, batch, &mut report, progress).await?;
     Ok(report)
+}
+
+async fn push_inspections(
+    client: &Client,
+    store: &Store,
+    blobs: &BlobStore,
+    batch: usize,
+    report: &mut PushReport,
+    progress: &mut dyn FnMut(String),
+) -> Result<()> {
+    let all = pending_inspections(store)?;
+    let total = all.len();
+    let mut done = 0;
+    for chunk in all.chunks(batch.max(1)) {
+        report.blobs_uploaded += upload_blobs(client, store, blobs, chunk).await?;
+        let req = PushRequest { mutations: Vec::new(), inspections: chunk.to_vec() };
+        let answer = client.send_push_request(&req).await?;
+        let conn = store.conn();
+        for r in &answer.results {
+            let Some(m) = chunk.iter().find(|m| m.client_id == r.client_id) else { continue };
+            if r.duplicate {
+                report.duplicates += 1;
+            }
+            match r.outcome {
+                Outcome::Applied => {
+                    // Pushed as of the state sent; an edit made since stays changed.
+                    conn.execute(
+                        "UPDATE sync_inspection_push SET pushed_updated_at = pending_updated_at,
+                         pending_client_id = NULL, pending_updated_at = NULL WHERE pending_client_id = ?1",
+                        [m.client_id.to_string()],
+                    )?;
+                    report.inspections_applied += 1;
+                }
+                Outcome::Deferred => report.inspections_deferred.push((m.inspection_id, r.detail.clone())),
+                Outcome::Rejected => {
+                    roll_back_inspection(conn, m.inspection_id, &r.rows)?;
+                    report.inspections_rejected.push((m.inspection_id, r.detail.clone()));
+                }
+            }
+            done += 1;
+        }
+        conn.execute("UPDATE sync_state SET last_push_at = ?1", [Utc::now().to_rfc3339()])?;
+        progress(format!("pushed {done}/{total} inspections"));
+    }
+    Ok(())
 }
 
 /// Pulls every change after the replica's cursor, `limit` rows per page.
@@ -330,15 +669,21 @@ pub async fn pull(
     }
 }
 
-/// One full sync: push the outbox, then pull everything new.
+/// One full sync: push the outbox and changed inspections, pull everything new, then fetch
+/// the blobs pulled inspections reference.
 pub async fn sync(
     client: &Client,
     store: &Store,
+    blobs: &BlobStore,
     server_url: &str,
     progress: &mut dyn FnMut(String),
 ) -> Result<(PushReport, PullReport)> {
-    let pushed = push(client, store, 500, progress).await?;
-    let pulled = pull(client, store, server_url, 2000, progress).await?;
+    let pushed = push(client, store, blobs, 500, progress).await?;
+    let mut pulled = pull(client, store, server_url, 2000, progress).await?;
+    pulled.blobs = fetch_blobs(client, store, blobs).await?;
+    if pulled.blobs > 0 {
+        progress(format!("fetched {} blobs", pulled.blobs));
+    }
     Ok((pushed, pulled))
 }
 

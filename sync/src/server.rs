@@ -737,21 +737,21 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    if req.mutations.len() > MAX_PUSH {
+    if req.mutations.len() + req.inspections.len() > MAX_PUSH {
         return Err(ApiError::bad(format!(
             "A push holds at most {MAX_PUSH} mutations; send the rest in another batch."
         )));
     }
-    let mut results = Vec::with_capacity(req.mutations.len());
+    let mut results = Vec::with_capacity(req.mutations.len() + req.inspections.len());
     let mut client = st.pool.get().await?;
     for m in &req.mutations {
         let tx = client.transaction().await?;
         let now = st.clock.now();
         let fresh = tx
             .execute(
-                "INSERT INTO sync_mutation (client_id, user_id, kind, outcome, created_at)
-                 VALUES ($1, $2, $3, 'applied', $4) ON CONFLICT (client_id) DO NOTHING",
-                &[&m.client_id, &p.user_id, &action_kind(&m.action), &now],
+                "INSERT INTO sync_mutation (client_id, user_id, kind, outcome, created_at, entity_id)
+                 VALUES ($1, $2, $3, 'applied', $4, $5) ON CONFLICT (client_id) DO NOTHING",
+                &[&m.client_id, &p.user_id, &action_kind(&m.action), &now, &m.lease_id],
             )
             .await?
             == 1;
@@ -789,6 +789,9 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
             Vec::new()
         };
         results.push(MutationResult { client_id: m.client_id, outcome, detail, duplicate: !fresh, rows });
+    }
+    for m in &req.inspections {
+        results.push(crate::push_inspections::apply(&st, &mut client, &p, m).await?);
     }
     Ok(Json(PushResponse { results }))
 }

@@ -353,6 +353,32 @@ pub const TABLES: &[Table] = &[
     },
 ];
 
+/// The tables one move-in inspection is made of, parents first (items may point at photos),
+/// each with the condition selecting that inspection's rows; `{id}` is the placeholder of the
+/// inspection id (`?1` in SQLite, `$1` in PostgreSQL).
+pub const INSPECTION_PARTS: [(&str, &str); 4] = [
+    ("move_in_inspection", "id = {id}"),
+    ("move_in_room", "inspection_id = {id}"),
+    ("move_in_photo", "inspection_id = {id}"),
+    ("move_in_item", "room_id IN (SELECT m.id FROM move_in_room m WHERE m.inspection_id = {id})"),
+];
+
+/// The condition selecting the rows of `table` that belong to one inspection.
+pub fn inspection_scope(table: &str, placeholder: &str) -> Option<String> {
+    INSPECTION_PARTS.iter().find(|(t, _)| *t == table).map(|(_, c)| c.replace("{id}", placeholder))
+}
+
+/// The rows of one inspection in a replica, per table of `INSPECTION_PARTS`, ordered by id.
+pub fn sqlite_inspection(conn: &rusqlite::Connection, id: &str) -> Result<[Vec<Value>; 4], RowError> {
+    let mut out: [Vec<Value>; 4] = Default::default();
+    for (i, (name, _)) in INSPECTION_PARTS.iter().enumerate() {
+        let t = table(name).ok_or_else(|| RowError::UnknownTable((*name).to_string()))?;
+        let scope = inspection_scope(name, "?1").unwrap_or_default();
+        out[i] = sqlite_rows(conn, t, &format!("WHERE {scope} ORDER BY id"), &[&id])?;
+    }
+    Ok(out)
+}
+
 /// The table called `name`, if it is synced.
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
@@ -387,7 +413,8 @@ pub fn canonicalize(t: &Table, row: Value) -> Result<Value, RowError> {
             (_, Value::Null) => Value::Null,
             (Str, Value::String(s)) => Value::String(s),
             (Int, Value::Number(n)) if n.is_i64() => Value::Number(n),
-            (Real, Value::Number(n)) => Value::Number(n),
+            // PostgreSQL's JSON writes 80.0 as 80: one number form, so stores compare equal.
+            (Real, Value::Number(n)) => n.as_f64().map_or(Value::Null, Value::from),
             (Bool, Value::Bool(b)) => Value::Bool(b),
             (Time, Value::String(s)) => {
                 let at = DateTime::parse_from_rfc3339(&s)

@@ -224,9 +224,53 @@ pub struct Mutation {
     pub action: ActionWire,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A move-in inspection pushed whole (spec 4.4): the inspection with its rooms, photos and
+/// items as canonical JSON rows (see `tables`), identified by the client like a `Mutation`.
+/// The blobs the rows reference (`blob:<sha256>`) are uploaded first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionPush {
+    pub client_id: Uuid,
+    pub inspection_id: Uuid,
+    /// The replica's change cursor. A row of this inspection the server wrote after it was
+    /// never seen by the replica, so its absence from the snapshot is not a deletion (another
+    /// device's photo is kept); an absent row the replica had seen was deleted there.
+    #[serde(default)]
+    pub base_seq: i64,
+    pub inspection: Value,
+    #[serde(default)]
+    pub rooms: Vec<Value>,
+    #[serde(default)]
+    pub photos: Vec<Value>,
+    #[serde(default)]
+    pub items: Vec<Value>,
+}
+
+impl InspectionPush {
+    /// The blob hashes the rows reference (`blob:<sha256>` in the signature, report and photo
+    /// URLs), each once, unchecked.
+    pub fn blob_hashes(&self) -> Vec<&str> {
+        let urls = ["tenant_signature_url", "manager_signature_url", "condition_report_url"]
+            .iter()
+            .map(|c| &self.inspection[*c])
+            .chain(self.photos.iter().map(|p| &p["photo_url"]));
+        let mut out: Vec<&str> = Vec::new();
+        for hash in urls.filter_map(Value::as_str).filter_map(unitcycle_core::inspections::blob_hash) {
+            if !out.contains(&hash) {
+                out.push(hash);
+            }
+        }
+        out
+    }
+}
+
+/// `POST /api/v1/sync/push`. Bodies of clients that only know lifecycle actions (just
+/// `mutations`) still parse; each inspection is answered in `results` under its client id.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PushRequest {
+    #[serde(default)]
     pub mutations: Vec<Mutation>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inspections: Vec<InspectionPush>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +278,9 @@ pub struct PushRequest {
 pub enum Outcome {
     Applied,
     Rejected,
+    /// Nothing was applied or recorded because something the server needs is missing (a blob
+    /// not uploaded yet); the detail says what. Send the same mutation again once it is there.
+    Deferred,
 }
 
 /// What happened to one mutation. `duplicate` is true when the server had already seen the
@@ -284,6 +331,22 @@ mod tests {
         assert_eq!(json["action"], "mark_vacant");
         let back: Mutation = serde_json::from_value(json).unwrap();
         assert_eq!(back, m);
+    }
+
+    #[test]
+    fn a_push_of_lifecycle_actions_alone_still_parses() {
+        let body = serde_json::json!({"mutations": [{
+            "client_id": Uuid::nil(), "lease_id": Uuid::nil(), "log_id": Uuid::nil(), "action": "convert_mtm"
+        }]});
+        let req: PushRequest = serde_json::from_value(body).unwrap();
+        assert_eq!((req.mutations.len(), req.inspections.len()), (1, 0));
+        let out = serde_json::to_value(&req).unwrap();
+        assert!(out.get("inspections").is_none(), "an old server sees the body it always saw");
+        let only: PushRequest = serde_json::from_value(serde_json::json!({"inspections": [{
+            "client_id": Uuid::nil(), "inspection_id": Uuid::nil(), "inspection": {"id": Uuid::nil()}
+        }]}))
+        .unwrap();
+        assert_eq!((only.mutations.len(), only.inspections[0].base_seq), (0, 0));
     }
 }
 

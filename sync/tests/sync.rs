@@ -10,6 +10,7 @@ use chrono::Duration;
 use common::*;
 use deadpool_postgres::Pool;
 use serde_json::Value;
+use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::demo::Rng;
 use unitcycle_core::lifecycle::LifecycleAction;
 use unitcycle_core::model::LeaseStatus;
@@ -27,6 +28,11 @@ async fn replica(url: &str, token: &str) -> (Store, Client) {
     let api = Client::new(url, Some(token.to_string())).unwrap();
     client::pull(&api, &store, url, 700, &mut |_| {}).await.unwrap();
     (store, api)
+}
+
+/// The blob store of a replica that holds no inspections (never read or written).
+fn no_blobs() -> BlobStore {
+    BlobStore::new(std::env::temp_dir().join("unitcycle-sync-tests-no-blobs"))
 }
 
 /// Rows of `table` on the server in property `p`, keyed by id (canonical JSON).
@@ -88,7 +94,7 @@ async fn login_pull_offline_edit_push_and_a_refusal_rolled_back() {
     let (lease, _) = client::record_action(&mut store, active[0], &LifecycleAction::ConvertMtm, ACTOR, now()).unwrap();
     assert_eq!(lease.lease_status, LeaseStatus::MonthToMonth);
     assert_eq!(client::state(&store).unwrap().unwrap().pending, 1);
-    let (pushed, pulled) = client::sync(&api, &store, &url, &mut |_| {}).await.unwrap();
+    let (pushed, pulled) = client::sync(&api, &store, &no_blobs(), &url, &mut |_| {}).await.unwrap();
     assert_eq!((pushed.applied, pushed.rejected.len()), (1, 0));
     assert!(pulled.rows >= 2, "the lease and its log row come back");
     assert_eq!(client::state(&store).unwrap().unwrap().pending, 0);
@@ -107,7 +113,7 @@ async fn login_pull_offline_edit_push_and_a_refusal_rolled_back() {
         .unwrap();
     client::record_action(&mut store, l2, &LifecycleAction::ConvertMtm, ACTOR, now()).unwrap();
     let logs_before = replica_rows(&store, "lease_status_log").len();
-    let pushed = client::push(&api, &store, 10, &mut |_| {}).await.unwrap();
+    let pushed = client::push(&api, &store, &no_blobs(), 10, &mut |_| {}).await.unwrap();
     assert_eq!(pushed.rejected, vec![(l2, "Cannot convert a lease with notice given to month-to-month.".to_string())]);
     // Rolled back to the server's row, the local log row gone.
     assert_eq!(store.lease(l2).unwrap().lease_status, LeaseStatus::Notice);
@@ -171,7 +177,7 @@ async fn two_replicas_with_random_offline_edits_always_converge() {
                     }
                 }
                 5 => {
-                    client::push(api, store, 3, &mut |_| {}).await.unwrap();
+                    client::push(api, store, &no_blobs(), 3, &mut |_| {}).await.unwrap();
                 }
                 6 => {
                     client::pull(api, store, &url, 50, &mut |_| {}).await.unwrap();
@@ -187,13 +193,13 @@ async fn two_replicas_with_random_offline_edits_always_converge() {
                     }
                 }
                 _ => {
-                    client::sync(api, store, &url, &mut |_| {}).await.unwrap();
+                    client::sync(api, store, &no_blobs(), &url, &mut |_| {}).await.unwrap();
                 }
             }
         }
         // Everyone syncs until quiet: push both, then pull both.
         for (store, api) in &replicas {
-            client::push(api, store, 4, &mut |_| {}).await.unwrap();
+            client::push(api, store, &no_blobs(), 4, &mut |_| {}).await.unwrap();
         }
         for (store, api) in &replicas {
             client::pull(api, store, &url, 100, &mut |_| {}).await.unwrap();

@@ -256,10 +256,11 @@ fn suggestion(issues: &[QualityIssue], acceptable: bool) -> String {
     parts.join(" ")
 }
 
-#[cfg(any(test, feature = "test-images"))]
+#[cfg(any(test, feature = "test-support"))]
 pub mod test_images {
-    //! Real test images, made in memory: sharp, blurred, dark, tiny. Other crates' tests get
-    //! them with the `test-images` feature.
+    //! Real test images, made in memory: sharp, blurred, dark, tiny, a drawn signature.
+    //! Other crates' tests reach them through core's `test-support` feature (a
+    //! dev-dependency), so no image files are checked in.
     use image::{GrayImage, Luma, RgbImage};
 
     pub fn checkerboard(w: u32, h: u32, cell: u32, lo: u8, hi: u8) -> RgbImage {
@@ -329,6 +330,17 @@ pub mod test_images {
 
     pub fn gray(w: u32, h: u32, v: u8) -> GrayImage {
         GrayImage::from_pixel(w, h, Luma([v]))
+    }
+
+    /// A signature as the desktop's signing box saves it: a PNG with a drawn stroke.
+    pub fn signature() -> Vec<u8> {
+        let mut img = image::RgbaImage::from_pixel(300, 100, image::Rgba([255, 255, 255, 0]));
+        for x in 20..250 {
+            img.put_pixel(x, 40 + (x % 20), image::Rgba([15, 23, 42, 255]));
+        }
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
+        out
     }
 }
 

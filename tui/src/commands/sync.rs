@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Utc};
+use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::lifecycle::LifecycleAction;
 use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::store::Store;
@@ -116,21 +117,51 @@ pub fn run(db: &Path, args: &SyncArgs) -> Result<()> {
         None => {
             let api = Client::new(&server, Some(token(&server)?))?;
             let mut progress = |line: String| eprintln!("{line}");
-            let (pushed, pulled) = runtime()?.block_on(client::sync(&api, &store, &server, &mut progress))?;
-            for (lease, reason) in &pushed.rejected {
-                let label = store.lease(*lease).map(|l| l.lease_number).unwrap_or_else(|_| lease.to_string());
-                eprintln!("refused by the server, rolled back: {label}: {reason}");
+            let blobs = BlobStore::beside(db);
+            let (pushed, pulled) = runtime()?.block_on(client::sync(&api, &store, &blobs, &server, &mut progress))?;
+            for line in push_report_lines(&store, &pushed) {
+                eprintln!("{line}");
             }
-            println!(
-                "synced with {server}: pushed {} ({} refused), pulled {} rows, cursor {}",
-                pushed.applied,
-                pushed.rejected.len(),
-                pulled.rows,
-                pulled.cursor
-            );
+            println!("{}", summary(&server, &pushed, &pulled));
             Ok(())
         }
     }
+}
+
+/// One line per refused or deferred change, named the way people know it.
+fn push_report_lines(store: &Store, pushed: &client::PushReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for (lease, reason) in &pushed.rejected {
+        let label = store.lease(*lease).map(|l| l.lease_number).unwrap_or_else(|_| lease.to_string());
+        out.push(format!("refused by the server, rolled back: {label}: {reason}"));
+    }
+    let inspection = |id: &Uuid| match store.move_in_inspection(*id) {
+        Ok(i) => format!("move-in inspection of {} ({id})", i.inspection_date),
+        Err(_) => format!("move-in inspection {id}"),
+    };
+    for (id, reason) in &pushed.inspections_rejected {
+        out.push(format!("refused by the server, rolled back: {}: {reason}", inspection(id)));
+    }
+    for (id, reason) in &pushed.inspections_deferred {
+        out.push(format!("not pushed yet, kept for the next sync: {}: {reason}", inspection(id)));
+    }
+    out
+}
+
+fn summary(server: &str, pushed: &client::PushReport, pulled: &client::PullReport) -> String {
+    format!(
+        "synced with {server}: pushed {} ({} refused), {} inspection(s) ({} refused, {} waiting, {} blob(s) uploaded), \
+         pulled {} rows and {} blob(s), cursor {}",
+        pushed.applied,
+        pushed.rejected.len(),
+        pushed.inspections_applied,
+        pushed.inspections_rejected.len(),
+        pushed.inspections_deferred.len(),
+        pushed.blobs_uploaded,
+        pulled.rows,
+        pulled.blobs,
+        pulled.cursor
+    )
 }
 
 fn status(store: &Store) -> Result<()> {
@@ -144,6 +175,7 @@ fn status(store: &Store) -> Result<()> {
             println!("last pull:   {}", s.last_pull_at.as_deref().unwrap_or("never"));
             println!("last push:   {}", s.last_push_at.as_deref().unwrap_or("never"));
             println!("pending:     {} local change(s) waiting to be pushed", s.pending);
+            println!("inspections: {} changed move-in inspection(s) waiting to be pushed", s.inspections_pending);
         }
     }
     Ok(())
@@ -185,6 +217,39 @@ mod tests {
 
     fn an_active_lease(store: &Store) -> Uuid {
         store.leases_in(&[LeaseStatus::Active]).unwrap()[0].id
+    }
+
+    #[test]
+    fn the_sync_report_names_refused_and_waiting_inspections() {
+        let store = replica();
+        let (refused, waiting) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let pushed = client::PushReport {
+            applied: 2,
+            inspections_applied: 3,
+            inspections_rejected: vec![(
+                refused,
+                "Cannot finalize: finalizing needs both signatures; missing: tenant.".into(),
+            )],
+            inspections_deferred: vec![(waiting, "The server has no blob ab12.".into())],
+            blobs_uploaded: 4,
+            ..client::PushReport::default()
+        };
+        let pulled = client::PullReport { rows: 10, pages: 1, cursor: 42, blobs: 5 };
+        assert_eq!(
+            push_report_lines(&store, &pushed),
+            vec![
+                format!(
+                    "refused by the server, rolled back: move-in inspection {refused}: Cannot finalize: finalizing \
+                     needs both signatures; missing: tenant."
+                ),
+                format!("not pushed yet, kept for the next sync: move-in inspection {waiting}: The server has no blob ab12."),
+            ]
+        );
+        assert_eq!(
+            summary("http://central", &pushed, &pulled),
+            "synced with http://central: pushed 2 (0 refused), 3 inspection(s) (1 refused, 1 waiting, 4 blob(s) \
+             uploaded), pulled 10 rows and 5 blob(s), cursor 42"
+        );
     }
 
     #[test]
