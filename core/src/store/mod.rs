@@ -7,6 +7,9 @@ mod collections;
 mod command_center;
 mod entities;
 mod inspections;
+// Beside the inspection operations, as a sibling module: it uses only their public API.
+#[path = "inspections/camera.rs"]
+mod inspections_camera;
 mod job_runs;
 mod leases;
 mod renewals;
@@ -26,6 +29,7 @@ pub use entities::{
     insert_unit, insert_vendor, insert_work_order,
 };
 pub use inspections::{AnalysisRun, InspectionFilter, InspectionListRow};
+pub use inspections_camera::{CameraImport, ImportedPhoto, RefusedFile};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 pub use renewals::{insert_renewal, update_renewal_status, RenewalFilter};
 pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
