@@ -184,7 +184,8 @@ fn the_registry_knows_every_phase_one_task() {
             "rent_increase_notice",
             "collections_message",
             "move_out_inspection_notice",
-            "command_center_action"
+            "command_center_action",
+            "condition_analysis"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -5,11 +5,13 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{AppState, CmdResult, CommandError};
+use unitcycle_core::ai::ProviderKind;
+use unitcycle_core::inspections::camera::{CameraFile, CameraScan};
 use unitcycle_core::inspections::{
     Completeness, ConditionRating, InspectionDetail, IssueSeverity, MoveInInspection, MoveInItem, MoveInPhoto,
     MoveInRoom, PhotoQuality, SignerRole,
 };
-use unitcycle_core::store::{AnalysisRun, InspectionListRow};
+use unitcycle_core::store::{AnalysisRun, CameraImport, InspectionListRow};
 
 /// A lease in the picker.
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +31,29 @@ pub struct AppInfo {
     pub db_path: String,
     pub schema_version: i64,
     pub leases: u64,
+    pub ai: AiInfo,
+    /// Photos waiting for condition analysis, across the replica.
+    pub photos_queued: i64,
+}
+
+/// Which provider condition analysis uses, so the screens can label its results.
+#[derive(Debug, Clone, Serialize)]
+pub struct AiInfo {
+    /// `claude` or `offline` (the value photos and items record as their provider).
+    pub provider: &'static str,
+    pub model: String,
+    /// How results are labelled: "Analysed by Claude" or "Offline check — rate by eye".
+    pub label: &'static str,
+    /// Why this provider is active.
+    pub note: String,
+}
+
+/// The label of analysis results by provider (`ai_provider` / `analysis_provider` values).
+pub fn analysis_label(provider: ProviderKind) -> &'static str {
+    match provider {
+        ProviderKind::Claude => "Analysed by Claude",
+        ProviderKind::Offline => "Offline check — rate by eye",
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,6 +82,19 @@ macro_rules! commands {
     };
 }
 
+/// Commands that can take long (network calls, decoding camera photos) run off the main
+/// thread so the window keeps painting its progress.
+macro_rules! slow_commands {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)+) => {
+        $(
+            #[tauri::command(async)]
+            pub fn $name(state: tauri::State<'_, AppState>, $($arg: $ty),*) -> CmdResult<$ret> {
+                ops::$name(&state, $($arg),*)
+            }
+        )+
+    };
+}
+
 commands! {
     app_info() -> AppInfo;
     create_demo() -> AppInfo;
@@ -72,11 +110,16 @@ commands! {
     remove_issue(item_id: String, index: usize) -> MoveInItem;
     set_room_notes(room_id: String, notes: String) -> MoveInRoom;
     completeness(id: String) -> Completeness;
-    analyze(id: String) -> AnalysisRun;
     sign(id: String, role: String, signer_name: String, png_base64: String) -> MoveInInspection;
     finalize(id: String) -> MoveInInspection;
     generate_report(id: String) -> ReportResult;
     open_path(path: String) -> ();
+    scan_camera_folder(folder: String) -> CameraScan;
+}
+
+slow_commands! {
+    analyze(id: String) -> AnalysisRun;
+    import_camera_files(room_id: String, files: Vec<CameraFile>) -> CameraImport;
 }
 
 pub mod ops {
@@ -88,8 +131,7 @@ pub mod ops {
 
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
-    use unitcycle_core::inspections::analysis::OfflineAnalyzer;
-    use unitcycle_core::inspections::{self as insp, quality};
+    use unitcycle_core::inspections::{self as insp, camera, quality};
     use unitcycle_core::pdf::{self, ReportInput};
     use unitcycle_core::store::{InspectionFilter, LeaseFilter, LeaseSort};
 
@@ -110,10 +152,18 @@ pub mod ops {
 
     pub fn app_info(s: &AppState) -> CmdResult<AppInfo> {
         let store = s.store()?;
+        let status = s.gateway.status();
         Ok(AppInfo {
             db_path: s.db_path.display().to_string(),
             schema_version: store.schema_version()?,
             leases: store.count_leases(&LeaseFilter::default())?,
+            ai: AiInfo {
+                provider: status.provider.as_str(),
+                model: status.model,
+                label: analysis_label(status.provider),
+                note: status.note,
+            },
+            photos_queued: store.queued_move_in_photos()?,
         })
     }
 
@@ -222,10 +272,24 @@ pub mod ops {
         Ok(s.store()?.move_in_completeness(id(&id_text)?)?)
     }
 
-    /// Condition analysis of the queued photos. The AI gateway is not wired into the desktop
-    /// yet, so the offline analyzer runs: measurements only, every result `needs_review`.
+    /// Condition analysis of the queued photos through the AI gateway: Claude when configured
+    /// (photos stay queued while it cannot be reached), else the offline check, which measures
+    /// and asks for every item to be rated by eye. Every AI call lands in `ai_run`.
     pub fn analyze(s: &AppState, id_text: String) -> CmdResult<AnalysisRun> {
-        Ok(s.store()?.analyze_move_in_photos(&s.blobs, id(&id_text)?, &OfflineAnalyzer, Utc::now())?)
+        Ok(s.store()?.analyze_move_in_with_gateway(&s.blobs, id(&id_text)?, &s.gateway, Utc::now())?)
+    }
+
+    /// The photos a camera folder holds (JPEG and PNG, one level of subfolders, in camera order).
+    pub fn scan_camera_folder(_s: &AppState, folder: String) -> CmdResult<CameraScan> {
+        camera::scan_folder(std::path::Path::new(folder.trim())).map_err(|e| CommandError::invalid(e.to_string()))
+    }
+
+    /// Imports camera files into a room: each is quality-checked and added unless its content
+    /// is already in the inspection; files that are not usable photos are refused with their
+    /// reason and the rest still import. The front end sends a scan's files a few at a time
+    /// to show progress.
+    pub fn import_camera_files(s: &AppState, room_id: String, files: Vec<CameraFile>) -> CmdResult<CameraImport> {
+        Ok(s.store()?.import_move_in_camera_files(&s.blobs, id(&room_id)?, &files, Utc::now())?)
     }
 
     pub fn sign(

@@ -7,23 +7,30 @@ pub mod error;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use unitcycle_core::ai::Gateway;
 use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::store::Store;
 
 pub use error::{CmdResult, CommandError};
 
-/// The open replica and its blob directory.
+/// The open replica, its blob directory and the AI gateway (built once, at start).
 pub struct AppState {
     pub store: Mutex<Store>,
     pub blobs: BlobStore,
     pub db_path: PathBuf,
+    pub gateway: Gateway,
 }
 
 impl AppState {
-    /// Opens the replica at `path`, creating an empty one if there is none yet.
+    /// Opens the replica at `path`, creating an empty one if there is none yet; the AI gateway
+    /// comes from the environment (Claude when `ANTHROPIC_API_KEY` is set).
     pub fn open(path: PathBuf) -> CmdResult<AppState> {
+        AppState::open_with(path, Gateway::from_env())
+    }
+
+    pub fn open_with(path: PathBuf, gateway: Gateway) -> CmdResult<AppState> {
         let store = if path.exists() { Store::open(&path)? } else { Store::create(&path)? };
-        Ok(AppState { store: Mutex::new(store), blobs: BlobStore::beside(&path), db_path: path })
+        Ok(AppState { store: Mutex::new(store), blobs: BlobStore::beside(&path), db_path: path, gateway })
     }
 
     pub fn store(&self) -> CmdResult<std::sync::MutexGuard<'_, Store>> {
@@ -67,6 +74,8 @@ pub fn run() {
             commands::set_room_notes,
             commands::completeness,
             commands::analyze,
+            commands::scan_camera_folder,
+            commands::import_camera_files,
             commands::sign,
             commands::finalize,
             commands::generate_report,

@@ -26,7 +26,21 @@ function toast(text, error = false) {
   toastTimer = setTimeout(() => (t.className = ""), 6000);
 }
 
-const state = { view: "inspections", detail: null, roomIndex: 0, thumbs: {}, report: null };
+const state = { view: "inspections", detail: null, roomIndex: 0, thumbs: {}, report: null, info: null, importResult: null, busy: false };
+
+// How analysis results are labelled, by the provider they record.
+const PROVIDER_LABEL = { claude: "Analysed by Claude", offline: "Offline check — rate by eye" };
+const providerLabel = (p) => PROVIDER_LABEL[p] || (p ? `Analysed by ${p}` : "");
+
+async function loadInfo() {
+  state.info = await call("app_info");
+  $("#replica").textContent = state.info.db_path;
+  const ai = state.info.ai;
+  $("#ai-status").innerHTML = `<span class="ai-dot ${ai.provider}"></span>${esc(ai.provider === "claude" ? `Claude · ${ai.model}` : "Offline check")}
+    <div title="${esc(ai.note)}">${state.info.photos_queued} photo(s) queued for analysis</div>`;
+  $("#ai-status").title = ai.note;
+  return state.info;
+}
 
 function nav(view) {
   state.view = view;
@@ -43,8 +57,7 @@ async function render() {
 }
 
 async function renderInspections(main) {
-  const info = await call("app_info");
-  $("#replica").textContent = info.db_path;
+  const info = await loadInfo();
   const rows = await call("list_inspections");
   main.innerHTML = `
     <h1>Move-in inspections</h1>
@@ -123,10 +136,13 @@ function renderInspection(main) {
     </div>`;
   main.querySelectorAll(".room-btn").forEach((b) => (b.onclick = () => { state.roomIndex = +b.dataset.n; renderInspection(main); }));
   $("#go-sign").onclick = () => { state.roomIndex = -1; renderInspection(main); };
-  $("#analyze").onclick = async () => {
-    const run = await call("analyze", { id: i.id });
-    toast(run.message || `Analysis by ${run.provider}: ${run.analysed} analysed, ${run.needs_review} need review, ${run.failed} failed`);
-    refresh();
+  $("#analyze").onclick = async (e) => {
+    const button = e.target;
+    button.disabled = true; button.textContent = "Analysing…";
+    try {
+      const run = await call("analyze", { id: i.id });
+      toast(run.message || `${providerLabel(run.provider)}: ${run.analysed} analysed, ${run.needs_review} need review, ${run.failed} failed`, run.still_queued > 0);
+    } finally { refresh(); }
   };
   loadCompleteness(i.id);
   if (rd) wireRoom(rd, locked); else wireSign(i, locked);
@@ -138,11 +154,15 @@ function completenessPane(i) {
     <div class="bar"><div style="width:${i.completeness_pct}%"></div></div>
     <div id="missing" class="missing muted">…</div>
     <p class="muted">Score <span class="mono">${i.overall_condition_score ?? "—"}</span> · ${i.total_items_documented} items rated</p>
-    <button id="analyze">Run condition analysis</button></div>`;
+    <p class="muted" id="queued">…</p>
+    <button id="analyze">${state.info && state.info.ai.provider === "claude" ? "Analyse queued photos with Claude" : "Run offline check"}</button>
+    <p class="muted" id="analysis-provider">${esc(state.info ? state.info.ai.note : "")}</p></div>`;
 }
 
 async function loadCompleteness(id) {
   const c = await call("completeness", { id });
+  $("#queued").textContent = `${c.photos_awaiting_analysis} photo(s) queued for analysis`;
+  loadInfo();
   const list = (title, items) => items.length ? `<p><b>${title}</b></p><ul>${items.map((x) => `<li>${esc(x)}</li>`).join("")}</ul>` : "";
   $("#missing").innerHTML = c.is_complete ? '<p class="done">Every room photographed, every item rated.</p>' :
     list("Rooms without photos", c.rooms_without_photos.map((r) => r.room_name)) +
@@ -155,26 +175,35 @@ function roomPane(rd, locked) {
   const r = rd.room;
   return `<div class="card"><div class="item-head"><h2>${esc(r.room_name)}</h2><span class="badge">${esc(r.overall_condition.replace("_", " "))}</span></div>
     <div class="toolbar"><label class="muted">Add photos <input type="file" id="photo-input" accept="image/jpeg,image/png" multiple ${locked ? "disabled" : ""}></label></div>
+    ${locked ? "" : `<div class="toolbar camera"><label class="muted">Camera folder <input type="text" id="camera-folder" size="34" placeholder="/media/camera/DCIM"></label>
+      <button id="camera-import">Import from camera folder</button></div>
+    <div id="import-progress" class="hidden"><div class="bar"><div></div></div><span class="muted"></span></div>`}
+    <div id="import-result">${importResultHtml()}</div>
     <div class="photos">${rd.photos.map((p) => `<div class="photo" data-photo="${p.id}"><img alt="${esc(p.file_name)}" data-thumb="${p.id}">
       <div class="meta"><div>${esc(p.file_name)} <span class="mono muted">${p.width}×${p.height}</span></div>
       <div class="photo-verdict verdict ${p.is_acceptable ? "ok" : "bad"}">${p.is_acceptable ? "Good photo" : "Retake: " + esc(p.ai_quality_issues.join(", ").replace(/_/g, " "))} (score ${(p.ai_quality_score ?? 0).toFixed(2)})</div>
       ${p.quality_suggestion ? `<div class="muted">${esc(p.quality_suggestion)}</div>` : ""}
-      <div class="muted">Analysis: ${esc(p.analysis_status.replace("_", " "))}${p.analysis_provider ? " · " + esc(p.analysis_provider) : ""}</div>
+      <div class="muted analysis">Analysis: ${esc(p.analysis_status.replace("_", " "))}${p.analysis_provider ? " · " + esc(providerLabel(p.analysis_provider)) : ""}</div>
       ${locked ? "" : `<button class="del-photo" data-photo="${p.id}">Remove</button>`}</div></div>`).join("")}</div>
     <h3>Room notes</h3><textarea id="room-notes" ${locked ? "disabled" : ""}>${esc(r.notes)}</textarea></div>
     <div class="card"><h3>Items</h3>${rd.items.map((it) => itemHtml(it, locked)).join("")}</div>
     <div class="toolbar"><button id="prev-room">← Previous</button><button class="primary" id="next-room">Next →</button></div>`;
 }
 
+// The rating that counts is the inspector's when given; the AI's stays visible, struck through.
 function itemHtml(it, locked) {
   const rating = it.human_override || it.condition_rating;
-  const by = it.human_override ? (it.condition_rating ? `inspector, overriding ${it.ai_provider} (${it.condition_rating})` : "inspector") : (it.condition_rating ? `${it.ai_provider} (AI) — click to override` : "not rated");
+  const conf = it.ai_confidence == null ? "" : `, ${Math.round(it.ai_confidence * 100)}% confident`;
+  const ai = it.condition_rating ? `${providerLabel(it.ai_provider)}: ${LABEL[it.condition_rating]}${conf}` : "";
+  const by = it.human_override
+    ? `<span class="human">Rated by inspector: ${LABEL[it.human_override]}</span>${ai ? ` <s class="ai-overridden">${esc(ai)}</s>` : ""}`
+    : (ai ? `<span class="ai">${esc(ai)}</span> — click a rating to override` : "not rated");
   return `<div class="item" data-item="${it.id}"><div class="item-head"><b>${esc(it.item_label)}</b>
     <div class="ratings">${RATINGS.map((r) => `<button class="rating-btn ${rating === r ? "on" : ""}" data-rating="${r}" ${locked ? "disabled" : ""}>${LABEL[r]}</button>`).join("")}</div></div>
-    <div class="by">${esc(by)}</div>
-    ${it.ai_description ? `<div class="muted">${esc(it.ai_description)}</div>` : ""}
+    <div class="by" data-rated-by="${it.human_override ? "human" : esc(it.ai_provider)}">${by}</div>
+    ${it.ai_description ? `<div class="muted ai-description">${esc(it.ai_description)}</div>` : ""}
     <textarea class="item-notes" placeholder="Notes" ${locked ? "disabled" : ""}>${esc(it.human_notes)}</textarea>
-    <ul class="issues">${it.ai_pre_existing_issues.map((x, n) => `<li>${esc(x.severity)}: ${esc(x.description)}${x.dimensions ? " · " + esc(x.dimensions) : ""}${x.location ? " · at " + esc(x.location) : ""}
+    <ul class="issues">${it.ai_pre_existing_issues.map((x, n) => `<li>${esc(x.severity)}: ${esc(x.description)}${x.dimensions ? " · " + esc(x.dimensions) : ""}${x.location ? " · at " + esc(x.location) : ""}${x.source && x.source !== "human" ? ` <span class="muted">(${esc(x.source === "claude" ? "Claude" : x.source)})</span>` : ""}
       ${locked ? "" : `<button class="del-issue" data-index="${n}">×</button>`}</li>`).join("")}</ul>
     ${locked ? "" : `<div class="issue-form"><select class="issue-sev">${["cosmetic", "minor", "moderate", "major"].map((s) => `<option>${s}</option>`).join("")}</select>
       <input type="text" class="issue-desc" placeholder="Pre-existing issue"><input type="text" class="issue-dim" placeholder="Size" size="8">
@@ -198,6 +227,42 @@ async function addPhoto(fileName, dataUrl) {
   return added;
 }
 
+function importResultHtml() {
+  const r = state.importResult;
+  if (!r || !state.detail || r.roomId !== state.detail.rooms[state.roomIndex]?.room.id) return "";
+  const list = (cls, title, rows) => rows.length ? `<p><b>${title}</b></p><ul class="${cls}">${rows.join("")}</ul>` : "";
+  return `<div class="card import-summary"><h3>Camera import: ${r.imported.length} imported, ${r.duplicates.length} already in this inspection, ${r.refused.length} refused</h3>
+    ${list("imported", "Imported", r.imported.map((p) => `<li>${esc(p.name)} — <span class="verdict ${p.photo.is_acceptable ? "ok" : "bad"}">${esc(p.verdict)}</span></li>`))}
+    ${list("duplicates", "Skipped (already imported)", r.duplicates.map((n) => `<li>${esc(n)}</li>`))}
+    ${list("refused", "Refused", r.refused.map((x) => `<li>${esc(x.name)}: ${esc(x.reason)}</li>`))}</div>`;
+}
+
+// Scans the folder, then imports a few files per call so the bar moves and the window stays live.
+async function importCameraFolder(folder) {
+  const rd = state.detail.rooms[state.roomIndex];
+  localStorage.setItem("cameraFolder", folder);
+  const scan = await call("scan_camera_folder", { folder });
+  if (scan.files.length === 0) { toast(`No JPEG or PNG photos in ${folder}`, true); return null; }
+  const total = { roomId: rd.room.id, imported: [], duplicates: [], refused: scan.unreadable.map((u) => ({ name: u, reason: "could not be listed" })) };
+  const box = $("#import-progress");
+  box.classList.remove("hidden");
+  state.busy = true;
+  try {
+    for (let n = 0; n < scan.files.length; n += 4) {
+      $("span", box).textContent = `Importing ${Math.min(n + 4, scan.files.length)} of ${scan.files.length}…`;
+      $(".bar > div", box).style.width = `${Math.round((n * 100) / scan.files.length)}%`;
+      const part = await call("import_camera_files", { roomId: rd.room.id, files: scan.files.slice(n, n + 4) });
+      total.imported.push(...part.imported); total.duplicates.push(...part.duplicates); total.refused.push(...part.refused);
+    }
+  } finally {
+    state.busy = false;
+    state.importResult = total;
+    await refresh();
+  }
+  toast(`Camera import: ${total.imported.length} imported, ${total.duplicates.length} already there, ${total.refused.length} refused`, total.refused.length > 0);
+  return total;
+}
+
 function wireRoom(rd, locked) {
   document.querySelectorAll("img[data-thumb]").forEach(async (img) => {
     const id = img.dataset.thumb;
@@ -207,6 +272,13 @@ function wireRoom(rd, locked) {
   $("#prev-room").onclick = () => { state.roomIndex = Math.max(0, state.roomIndex - 1); renderInspection($("#main")); };
   $("#next-room").onclick = () => { state.roomIndex = state.roomIndex + 1 >= state.detail.rooms.length ? -1 : state.roomIndex + 1; renderInspection($("#main")); };
   if (locked) return;
+  $("#camera-folder").value = localStorage.getItem("cameraFolder") || "";
+  $("#camera-import").onclick = async (e) => {
+    const folder = $("#camera-folder").value.trim();
+    if (!folder) return toast("Enter the camera folder, for example /media/camera/DCIM", true);
+    e.target.disabled = true;
+    try { await importCameraFolder(folder); } catch (_) { /* shown in the toast */ } finally { e.target.disabled = false; }
+  };
   $("#photo-input").onchange = async (e) => {
     for (const f of e.target.files) {
       try { await addPhoto(f.name, await readAsDataUrl(f)); } catch (_) { /* shown in the toast */ }
@@ -281,7 +353,7 @@ function wireSign(i, locked) {
 }
 
 // Hooks the end-to-end test drives (same code paths as the file input).
-window.UC = { addPhoto, state, nav };
+window.UC = { addPhoto, importCameraFolder, state, nav };
 
 document.querySelectorAll("nav a").forEach((a) => (a.onclick = (e) => { e.preventDefault(); nav(a.dataset.view); }));
 nav("inspections");

@@ -18,7 +18,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use unitcycle_core::ai::{AiRunLog, Gateway};
 use unitcycle_core::inspections::analysis::{
-    AnalysisError, AnalysisRequest, AnalysisRun, ConditionAnalysis, ConditionAnalyzer, OfflineAnalyzer,
+    AnalysisError, AnalysisRequest, AnalysisRun, ConditionAnalysis, ConditionAnalyzer, GatewayAnalyzer,
 };
 use unitcycle_core::inspections::{
     self as insp, AnalysisStatus, ConditionRating, InspectionDetail, InspectionError, InspectionStatus, SignerRole,
@@ -68,11 +68,11 @@ pub fn routes() -> Router<AppState> {
 /// The condition analyzer the server runs: the one place that chooses it. Built on the
 /// blocking thread that runs it, with the gateway and the run log (`ai_run`) to hand.
 fn condition_analyzer<'a>(
-    _gateway: &'a Gateway,
-    _log: &'a dyn AiRunLog,
-    _now: DateTime<Utc>,
+    gateway: &'a Gateway,
+    log: &'a dyn AiRunLog,
+    now: DateTime<Utc>,
 ) -> Box<dyn ConditionAnalyzer + 'a> {
-    Box::new(OfflineAnalyzer)
+    Box::new(GatewayAnalyzer::new(gateway, log, now))
 }
 
 /// The caller's address for the signature record: the first `X-Forwarded-For` entry when a

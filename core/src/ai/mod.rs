@@ -124,6 +124,25 @@ impl Gateway {
         self.call(request, log, now, &|p: &dyn AiProvider| p.vision(request, media_type, image, &validate))
     }
 
+    /// Vision for a registry task: the task's prompt filled from `input`, the image, and the
+    /// answer validated by the task's type and its `check` (a failure gets the one repair
+    /// request, as for [`Gateway::run`]).
+    pub fn vision_task<T: Task>(
+        &self,
+        input: &T::Input,
+        media_type: &str,
+        image: &[u8],
+        log: &dyn AiRunLog,
+        now: DateTime<Utc>,
+    ) -> Result<AiOutput<T::Output>, AiError> {
+        let request = prompts::request::<T>(input)?;
+        let validate = |v: &serde_json::Value| {
+            let out = <T::Output as serde::Deserialize>::deserialize(v).map_err(|e| e.to_string())?;
+            T::check(input, &out)
+        };
+        self.call(&request, log, now, &|p: &dyn AiProvider| p.vision(&request, media_type, image, &validate))
+    }
+
     /// Document extraction from one PDF for a request built by the caller.
     pub fn document<T: DeserializeOwned>(
         &self,

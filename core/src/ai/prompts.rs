@@ -12,6 +12,7 @@ use super::letters::{
 };
 use super::provider::{AiError, CompletionRequest};
 use crate::format::{date, money};
+use crate::inspections::analysis::{ConditionAnalysisInput, ConditionAnswer};
 
 /// One kind of AI call with typed input and output.
 pub trait Task {
@@ -86,6 +87,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<CollectionsMessage>(),
         entry::<MoveOutInspectionNotice>(),
         entry::<CommandCenterAction>(),
+        entry::<ConditionAnalysis>(),
     ]
 }
 
@@ -438,5 +440,117 @@ impl Task for CommandCenterAction {
 
     fn offline(i: &ActionInput) -> Option<ActionSuggestion> {
         Some(letters::action_description(i))
+    }
+}
+
+// ── the Phase 4 tasks ───────────────────────────────────────────────────────
+
+/// The spec's CONDITION_ANALYSIS_PROMPT (4.4), word for word with `{room_name}` filled.
+pub const CONDITION_ANALYSIS_PROMPT: &str = r#"You are inspecting a {room_name} for a legal move-in condition report.
+Analyze this photo and identify every visible item and its condition.
+For EACH item found, return:
+{
+"items": [{
+"item_type": "walls|ceiling|floor_carpet|floor_tile|windows|...",
+"item_label": "North wall near window",
+"condition_rating": "excellent|good|fair|poor|damaged",
+"description": "Detailed description of current condition",
+"pre_existing_issues": [{
+"severity": "cosmetic|minor|moderate|major",
+"description": "3-inch scratch on drywall",
+"dimensions": "3 inches long, surface-level",
+"location": "Upper-left quadrant, 5 feet from floor"
+}],
+"confidence": 0.0-1.0
+}],
+"room_summary": "Overall room assessment in 1-2 sentences",
+"overall_condition": "excellent|good|fair|poor|damaged"
+}
+Be thorough. In a legal dispute, anything NOT documented here is
+assumed to be the tenant's responsibility at move-out."#;
+
+/// Spec 4.4: Claude Vision on one move-in photo. Vision only: there is no offline answer here
+/// (the offline check is `inspections::analysis::OfflineAnalyzer`, which measures and rates nothing).
+pub struct ConditionAnalysis;
+
+impl Task for ConditionAnalysis {
+    const NAME: &'static str = "condition_analysis";
+    const DESCRIPTION: &'static str = "Move-in photo condition analysis (4.4, vision)";
+    type Input = ConditionAnalysisInput;
+    type Output = ConditionAnswer;
+
+    fn system() -> String {
+        format!(
+            "You are a meticulous residential property inspector documenting a unit's condition at move-in. \
+             Describe only what is visible in the photo; when something cannot be judged from it, say so and give \
+             a low confidence.\n\n{}",
+            json_instruction(&Self::output_schema())
+        )
+    }
+
+    fn prompt(i: &ConditionAnalysisInput) -> String {
+        let mut text = CONDITION_ANALYSIS_PROMPT.replace("{room_name}", &i.room_name);
+        if !i.items.is_empty() {
+            let hints: Vec<String> = i.items.iter().map(|h| format!("- {} ({})", h.item_type, h.item_label)).collect();
+            text.push_str(&format!(
+                "\n\nThe checklist for this room, as item_type (label); use these item_type values for the items \
+                 they describe and add any other item you see:\n{}",
+                hints.join("\n")
+            ));
+        }
+        text
+    }
+
+    fn output_schema() -> Value {
+        let rating = json!({"type": "string", "enum": ["excellent", "good", "fair", "poor", "damaged"]});
+        json!({
+            "type": "object",
+            "required": ["items", "room_summary", "overall_condition"],
+            "properties": {
+                "items": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["item_type", "item_label", "condition_rating", "description", "pre_existing_issues", "confidence"],
+                    "properties": {
+                        "item_type": {"type": "string"},
+                        "item_label": {"type": "string"},
+                        "condition_rating": rating,
+                        "description": {"type": "string"},
+                        "pre_existing_issues": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["severity", "description"],
+                            "properties": {
+                                "severity": {"type": "string", "enum": ["cosmetic", "minor", "moderate", "major"]},
+                                "description": {"type": "string"},
+                                "dimensions": {"type": "string"},
+                                "location": {"type": "string"}
+                            }
+                        }},
+                        "confidence": {"type": "number", "minimum": 0, "maximum": 1}
+                    }
+                }},
+                "room_summary": {"type": "string"},
+                "overall_condition": rating
+            }
+        })
+    }
+
+    fn check(_i: &ConditionAnalysisInput, a: &ConditionAnswer) -> Result<(), String> {
+        for (n, item) in a.items.iter().enumerate() {
+            let at = format!("items[{n}]");
+            if item.item_type.trim().is_empty() {
+                return Err(format!("{at}.item_type is empty"));
+            }
+            if !(0.0..=1.0).contains(&item.confidence) {
+                return Err(format!("{at}.confidence {} is outside 0..1", item.confidence));
+            }
+            if item.pre_existing_issues.iter().any(|x| x.description.trim().is_empty()) {
+                return Err(format!("{at} has a pre-existing issue without a description"));
+            }
+        }
+        Ok(())
+    }
+
+    fn offline(_i: &ConditionAnalysisInput) -> Option<ConditionAnswer> {
+        None
     }
 }

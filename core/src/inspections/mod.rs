@@ -4,10 +4,13 @@
 //! the inspection is in, human override of AI ratings, signing and finalizing.
 //!
 //! Photo quality (`quality`) is measured on the device from the pixels; condition analysis
-//! (`analysis`) sits behind a small trait so the AI gateway can plug in; everything here is
-//! pure: no I/O, no clock (callers pass `now`).
+//! (`analysis`) sits behind a small trait so the AI gateway can plug in; `camera` picks the
+//! photos to import from a camera folder. Everything here is pure — no I/O, no clock (callers
+//! pass `now`) — except `camera::scan_folder`, which lists a folder, and `GatewayAnalyzer`,
+//! which calls the AI gateway it is given.
 
 pub mod analysis;
+pub mod camera;
 pub mod quality;
 
 use chrono::{DateTime, NaiveDate, Utc};

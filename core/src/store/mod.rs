@@ -25,7 +25,7 @@ pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,
 };
-pub use inspections::{AnalysisRun, InspectionFilter, InspectionListRow};
+pub use inspections::{AnalysisRun, CameraImport, ImportedPhoto, InspectionFilter, InspectionListRow, RefusedFile};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 pub use renewals::{insert_renewal, update_renewal_status, RenewalFilter};
 pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};

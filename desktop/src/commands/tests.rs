@@ -1,13 +1,21 @@
+use base64::Engine;
+use unitcycle_core::ai::{ClaudeConfig, Gateway};
+
 use super::ops;
 use crate::{AppState, CommandError};
 
+/// A replica with the offline gateway (tests never depend on the environment's API key).
 fn state() -> (AppState, tempfile::TempDir) {
+    state_with(Gateway::new(None))
+}
+
+fn state_with(gateway: Gateway) -> (AppState, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let s = AppState::open(dir.path().join("replica.db")).unwrap();
+    let s = AppState::open_with(dir.path().join("replica.db"), gateway).unwrap();
     (s, dir)
 }
 
-fn jpeg(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> String {
+fn jpeg_bytes(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         let v = if ((x / 16) + (y / 16)) % 2 == 0 { lo } else { hi };
         image::Rgb([v, v, v])
@@ -15,8 +23,20 @@ fn jpeg(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> String {
     let img = if blur > 0.0 { image::imageops::blur(&img, blur) } else { img };
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
-    use base64::Engine;
+    out
+}
+
+fn jpeg(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> String {
+    let out = jpeg_bytes(w, h, lo, hi, blur);
     format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(out))
+}
+
+/// The demo portfolio and a fresh inspection: (inspection id, first room id).
+fn inspection(s: &AppState) -> (String, String) {
+    ops::create_demo(s).unwrap();
+    let lease = ops::list_leases(s, None).unwrap().remove(0);
+    let d = ops::start_inspection(s, lease.id.to_string(), "Dana Inspector".into()).unwrap();
+    (d.inspection.id.to_string(), d.rooms[0].room.id.to_string())
 }
 
 fn signature() -> String {
@@ -26,7 +46,6 @@ fn signature() -> String {
     }
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
-    use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(out)
 }
 
@@ -96,4 +115,126 @@ fn every_command_from_an_empty_replica_to_a_finalized_report() {
     let bytes = std::fs::read(&report.path).unwrap();
     assert!(bytes.starts_with(b"%PDF"));
     assert_eq!(ops::get_inspection(&s, id).unwrap().inspection.condition_report_url, format!("blob:{}", report.sha256));
+}
+
+#[test]
+fn app_info_says_who_analyses_and_how_many_photos_wait() {
+    let (s, _dir) = state();
+    let info = ops::app_info(&s).unwrap();
+    assert_eq!((info.ai.provider, info.ai.label), ("offline", "Offline check — rate by eye"));
+    assert_eq!(info.ai.model, "offline-templates-v1");
+    assert_eq!(info.photos_queued, 0);
+    let (id, room) = inspection(&s);
+    ops::add_photo(&s, room, "living.jpg".into(), jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    assert_eq!(ops::app_info(&s).unwrap().photos_queued, 1);
+    let run = ops::analyze(&s, id).unwrap();
+    assert_eq!((run.provider.as_str(), run.needs_review), ("offline", 1));
+    assert_eq!(ops::app_info(&s).unwrap().photos_queued, 0);
+}
+
+#[test]
+fn with_claude_configured_but_unreachable_photos_stay_queued() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut config = ClaudeConfig::new("sk-ant-test-key");
+    config.base_url = format!("http://127.0.0.1:{port}");
+    let (s, _dir) = state_with(Gateway::new(Some(config)));
+    let info = ops::app_info(&s).unwrap();
+    assert_eq!((info.ai.provider, info.ai.label), ("claude", "Analysed by Claude"));
+
+    let (id, room) = inspection(&s);
+    ops::add_photo(&s, room, "living.jpg".into(), jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    let run = ops::analyze(&s, id.clone()).unwrap();
+    assert_eq!((run.provider.as_str(), run.still_queued, run.analysed), ("claude", 1, 0));
+    assert!(run.message.contains("photos stay queued"), "{}", run.message);
+    assert_eq!(ops::app_info(&s).unwrap().photos_queued, 1);
+    assert_eq!(ops::completeness(&s, id).unwrap().photos_awaiting_analysis, 1);
+    let runs = s.store().unwrap().ai_runs(5).unwrap();
+    assert_eq!((runs.len(), runs[0].task.as_str(), runs[0].outcome.as_str()), (1, "condition_analysis", "failed"));
+}
+
+/// A camera card: sharp, dark, truncated, not an image, a duplicate in a second folder, a
+/// video, and a photo too deep to be looked at.
+fn camera_card() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let dcim = dir.path();
+    let sharp = jpeg_bytes(800, 600, 40, 220, 0.0);
+    std::fs::create_dir_all(dcim.join("100CANON/THUMBS")).unwrap();
+    std::fs::create_dir(dcim.join("101CANON")).unwrap();
+    std::fs::write(dcim.join("100CANON/IMG_0001.JPG"), &sharp).unwrap();
+    std::fs::write(dcim.join("100CANON/IMG_0002.JPG"), jpeg_bytes(800, 600, 2, 40, 0.0)).unwrap();
+    std::fs::write(dcim.join("100CANON/IMG_0003.jpeg"), &sharp[..sharp.len() / 2]).unwrap();
+    std::fs::write(dcim.join("100CANON/IMG_0004.png"), b"shopping list, not a photo").unwrap();
+    std::fs::write(dcim.join("100CANON/MVI_0005.MP4"), b"video").unwrap();
+    std::fs::write(dcim.join("100CANON/THUMBS/IMG_0001.JPG"), &sharp).unwrap();
+    std::fs::write(dcim.join("101CANON/IMG_0101.JPG"), &sharp).unwrap();
+    dir
+}
+
+#[test]
+fn a_camera_folder_imports_its_photos_refuses_bad_files_and_skips_duplicates() {
+    let (s, _dir) = state();
+    let (id, room) = inspection(&s);
+    let by_hand = ops::add_photo(&s, room.clone(), "hand.jpg".into(), jpeg(800, 600, 30, 230, 0.0)).unwrap();
+    let card = camera_card();
+    std::fs::write(card.path().join("hand-copy.JPG"), jpeg_bytes(800, 600, 30, 230, 0.0)).unwrap();
+
+    let scan = ops::scan_camera_folder(&s, card.path().display().to_string()).unwrap();
+    let names: Vec<&str> = scan.files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "100CANON/IMG_0001.JPG",
+            "100CANON/IMG_0002.JPG",
+            "100CANON/IMG_0003.jpeg",
+            "100CANON/IMG_0004.png",
+            "101CANON/IMG_0101.JPG",
+            "hand-copy.JPG"
+        ]
+    );
+
+    let report = ops::import_camera_files(&s, room.clone(), scan.files.clone()).unwrap();
+    let imported: Vec<(&str, &str)> =
+        report.imported.iter().map(|p| (p.name.as_str(), p.verdict.split(' ').next().unwrap())).collect();
+    assert_eq!(imported, [("100CANON/IMG_0001.JPG", "Good"), ("100CANON/IMG_0002.JPG", "Retake:")]);
+    assert!(report.imported[1].verdict.starts_with("Retake: too dark"), "{}", report.imported[1].verdict);
+    assert_eq!(report.duplicates, ["101CANON/IMG_0101.JPG", "hand-copy.JPG"]);
+    let refused: Vec<(&str, &str)> = report.refused.iter().map(|r| (r.name.as_str(), r.reason.as_str())).collect();
+    assert_eq!(refused.len(), 2);
+    assert_eq!(refused[0].0, "100CANON/IMG_0003.jpeg");
+    assert!(refused[0].1.starts_with("the image is damaged or incomplete"), "{}", refused[0].1);
+    assert_eq!(refused[1], ("100CANON/IMG_0004.png", "the file is not an image UnitCycle can read (use JPEG or PNG)"));
+
+    let detail = ops::get_inspection(&s, id.clone()).unwrap();
+    let photos: Vec<&str> = detail.rooms[0].photos.iter().map(|p| p.file_name.as_str()).collect();
+    assert_eq!(photos, ["hand.jpg", "100CANON/IMG_0001.JPG", "100CANON/IMG_0002.JPG"]);
+    assert_ne!(detail.rooms[0].photos[0].id, report.imported[0].photo.id);
+    assert_eq!(by_hand.photo.id, detail.rooms[0].photos[0].id);
+    assert_eq!(ops::app_info(&s).unwrap().photos_queued, 3, "imported photos are queued for analysis");
+
+    // Importing the card again adds nothing: every readable photo is already there.
+    let again = ops::import_camera_files(&s, room, scan.files).unwrap();
+    assert!(again.imported.is_empty());
+    assert_eq!(again.duplicates.len(), 4);
+    assert_eq!(again.refused.len(), 2);
+}
+
+#[test]
+fn camera_import_errors_are_clear() {
+    let (s, _dir) = state();
+    let e = ops::scan_camera_folder(&s, "/nonexistent/DCIM".into()).unwrap_err();
+    assert_eq!(
+        (e.code, e.detail.as_str()),
+        ("invalid_input", "there is no folder at /nonexistent/DCIM; check the camera is connected and mounted")
+    );
+    assert_eq!(ops::scan_camera_folder(&s, "  ".into()).unwrap_err().code, "invalid_input");
+
+    let (id, room) = inspection(&s);
+    let card = camera_card();
+    let files = ops::scan_camera_folder(&s, card.path().display().to_string()).unwrap().files;
+    let e = ops::import_camera_files(&s, uuid::Uuid::nil().to_string(), files.clone()).unwrap_err();
+    assert_eq!(e.code, "not_found");
+    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), signature()).unwrap();
+    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), signature()).unwrap();
+    ops::finalize(&s, id).unwrap();
+    assert_eq!(ops::import_camera_files(&s, room, files).unwrap_err().code, "finalized");
 }

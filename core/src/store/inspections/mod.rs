@@ -703,5 +703,8 @@ impl Store {
     }
 }
 
+mod camera;
+pub use camera::{CameraImport, ImportedPhoto, RefusedFile};
+
 #[cfg(test)]
 mod tests;
