@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End to end: drives the real desktop window under Xvfb through WebDriver (tauri-driver +
 # WebKitWebDriver): creates the demo portfolio in a fresh replica, starts a move-in
-# inspection, adds a sharp and a dark photo (checks both quality verdicts), rates an item,
-# signs twice, finalizes, generates the condition report and checks the PDF and its pages.
+# inspection, adds a sharp and a dark photo (checks both quality verdicts), imports a camera
+# folder (good, dark, truncated, not-an-image and duplicate files), runs the offline condition
+# check and sees it labelled, rates an item, signs twice, finalizes, generates the condition
+# report and checks the PDF and its pages.
 # Skips (exit 0, with a message) when Xvfb, WebKitWebDriver or tauri-driver are unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +43,7 @@ pids+=($!)
 port=$(( 4500 + RANDOM % 1000 ))
 native=$(( port + 1 ))
 sleep 1
-DISPLAY="$display" UNITCYCLE_DB="$work/replica.db" WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+DISPLAY="$display" UNITCYCLE_DB="$work/replica.db" UNITCYCLE_AI=offline WEBKIT_DISABLE_COMPOSITING_MODE=1 \
     tauri-driver --port "$port" --native-port "$native" >"$work/driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do
@@ -50,7 +52,7 @@ for _ in $(seq 1 50); do
 done
 
 APP="$app" PORT="$port" WORK="$work" python3 - <<'PY'
-import json, os, sys, time, urllib.request, urllib.error
+import json, os, struct, sys, time, urllib.request, urllib.error, zlib
 
 base = f"http://127.0.0.1:{os.environ['PORT']}"
 work = os.environ["WORK"]
@@ -111,6 +113,25 @@ def wait_text(css, needle, timeout=30):
 def step(msg):
     print(f"   - {msg}", flush=True)
 
+def png(lo, hi, w=800, h=600):
+    """A grey checkerboard PNG (16-pixel cells), written without any imaging library."""
+    rows = b"".join(b"\x00" + bytes(hi if ((x // 16) + (y // 16)) % 2 else lo for x in range(w)) for y in range(h))
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+def camera_card():
+    dcim = os.path.join(work, "DCIM")
+    os.makedirs(os.path.join(dcim, "100TEST")); os.makedirs(os.path.join(dcim, "101TEST"))
+    sharp = png(40, 220)
+    files = {"100TEST/IMG_0001.PNG": sharp, "100TEST/IMG_0002.PNG": png(2, 40),
+             "100TEST/IMG_0003.PNG": sharp[: len(sharp) // 2], "100TEST/notes.jpg": b"not a photo",
+             "101TEST/IMG_0101.PNG": sharp}
+    for name, data in files.items():
+        with open(os.path.join(dcim, name), "wb") as f:
+            f.write(data)
+    return dcim
+
 try:
     step("create the demo portfolio in an empty replica")
     click("#create-demo")
@@ -139,6 +160,27 @@ try:
     verdict = script(make_photo, "e2e-dark.jpg", 2, 40)
     assert verdict.startswith("Retake: too dark"), verdict
     wait_text(".photos", "Retake: too dark")
+
+    step("import a camera folder: good, dark, truncated, not an image, duplicate")
+    folder = camera_card()
+    summary = script("""
+      const [folder, done] = arguments;
+      window.UC.importCameraFolder(folder).then(r => done(r ? `${r.imported.length}/${r.duplicates.length}/${r.refused.length}` : 'none'),
+                                                e => done('ERROR ' + JSON.stringify(e)));
+    """, folder)
+    assert summary == "2/1/2", summary
+    wait_text(".import-summary", "Camera import: 2 imported, 1 already in this inspection, 2 refused")
+    refused = text(".import-summary .refused")
+    assert "100TEST/IMG_0003.PNG: the image is damaged or incomplete" in refused, refused
+    assert "100TEST/notes.jpg: the file is not an image UnitCycle can read" in refused, refused
+    wait_text(".photos", "100TEST/IMG_0002.PNG")
+
+    step("run the offline condition check and see it labelled")
+    wait_text("#ai-status", "Offline check")
+    wait_text("#queued", "4 photo(s) queued for analysis")
+    click("#analyze")
+    wait_text(".photos", "Offline check — rate by eye")
+    wait_text("#queued", "0 photo(s) queued for analysis")
 
     step("rate an item")
     click(".item .rating-btn[data-rating=good]")

@@ -320,6 +320,15 @@ async fn write(tx: &Transaction<'_>, s: &Snapshot, base_seq: i64) -> Result<(), 
         let ids: Vec<Uuid> = s.rows[k].iter().filter_map(row_id).collect();
         pg::bump(tx, t, &ids).await?;
     }
+    // The server may now hold rows from two devices (photos neither saw the other take): the
+    // derived counts are recomputed over what is stored, with the same core rules as a replica.
+    // A snapshot from one device recomputes to itself, so nothing more is written then.
+    let property = [s.inspection.property_id];
+    if let Some(before) = crate::pg_inspections::load(tx, s.id, &property, false).await? {
+        let mut after = before.clone();
+        insp::recompute(&mut after, before.inspection.updated_at);
+        crate::pg_inspections::save(tx, Some(&before), &after).await?;
+    }
     Ok(())
 }
 

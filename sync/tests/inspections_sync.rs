@@ -352,3 +352,33 @@ async fn two_devices_on_one_inspection_keep_each_others_photos_and_local_notes()
     assert_eq!(a.detail(id).rooms[0].room.notes, "scuff by the door");
     db.finish().await;
 }
+
+#[tokio::test]
+async fn photos_taken_on_two_devices_in_one_room_are_both_counted_by_the_server() {
+    let db = TestDb::new("insp_counts", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let mut a = Device::new(&url, &token).await;
+    let d = a.start(at(0));
+    let id = d.inspection.id;
+    let kitchen = d.rooms[1].room.id;
+    a.sync().await;
+    let mut b = Device::new(&url, &token).await;
+
+    // Both devices photograph the kitchen offline; neither has seen the other's photo.
+    let photo = test_images::sharp();
+    a.store.add_move_in_photo(&a.blobs, kitchen, "a.jpg", &photo, None, at(1)).unwrap();
+    b.store.add_move_in_photo(&b.blobs, kitchen, "b.jpg", &photo, None, at(2)).unwrap();
+    assert_eq!(a.sync().await.0.inspections_applied, 1);
+    assert_eq!(b.sync().await.0.inspections_applied, 1);
+
+    // The server recomputed the room from what it holds: two photos, counted as two.
+    a.sync().await;
+    for device in [&a, &b] {
+        let room = &device.detail(id).rooms[1];
+        assert_eq!(room.photos.len(), 2);
+        assert_eq!(room.room.photo_count, 2);
+    }
+    assert_eq!(a.detail(id), b.detail(id));
+    db.finish().await;
+}
