@@ -327,9 +327,16 @@ fn schemas() -> Value {
             "required": ["client_id", "lease_id", "log_id", "action"], "properties": {
                 "client_id": {"type": "string", "format": "uuid"}, "lease_id": {"type": "string", "format": "uuid"},
                 "log_id": {"type": "string", "format": "uuid"},
-                "action": {"enum": ["convert_mtm", "give_notice", "mark_vacant"]}}}}}},
+                "action": {"enum": ["convert_mtm", "give_notice", "mark_vacant"]}}}},
+            "inspections": {"type": "array", "description": "Move-in inspections done offline, one snapshot each \
+                (rows in canonical JSON); upload the blobs they reference first", "items": {"type": "object",
+                "required": ["client_id", "inspection_id", "inspection"], "properties": {
+                    "client_id": {"type": "string", "format": "uuid"},
+                    "inspection_id": {"type": "string", "format": "uuid"},
+                    "base_seq": {"type": "integer"}, "inspection": {"type": "object"},
+                    "rooms": {"type": "array"}, "photos": {"type": "array"}, "items": {"type": "array"}}}}}},
         "PushResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object",
-            "properties": {"client_id": {"type": "string"}, "outcome": {"enum": ["applied", "rejected"]},
+            "properties": {"client_id": {"type": "string"}, "outcome": {"enum": ["applied", "rejected", "deferred"]},
                 "detail": {"type": "string"}, "duplicate": {"type": "boolean"}, "rows": {"type": "array"}}}}}},
         "Counts": {"type": "object", "properties": {"counts": {"type": "array"}}},
         "BlobStored": {"type": "object", "properties": {"sha256": {"type": "string"}, "size_bytes": {"type": "integer"},
