@@ -39,6 +39,9 @@ pub enum Command {
     /// Collections cases: queue, timeline, reminders, plans, payments (spec 1.3)
     #[command(subcommand)]
     Collections(CollectionsCommand),
+    /// Move-in inspections done on the desktop: list, status, analysis of queued photos (spec 4.4)
+    #[command(subcommand)]
+    Inspections(InspectionsCommand),
     /// Messages queued for tenants, and sending them
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -312,6 +315,30 @@ pub enum OutboxCommand {
     Deliver {
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InspectionsCommand {
+    /// Inspections, newest first, with completeness and status
+    List {
+        /// in_progress, review, pending_signatures or finalized
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One inspection: rooms, ratings, what is missing before it can be finalized
+    Show {
+        /// Inspection id (or its first characters) or lease number
+        inspection: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Analyse the photos queued while offline, through the AI gateway
+    Analyze {
+        /// Inspection id (or its first characters) or lease number
+        inspection: String,
     },
 }
 

@@ -174,3 +174,46 @@ fn the_default_demo_has_open_collections_cases_at_every_escalation_step() {
     let again = stdout(&unitcycle(&db, &["jobs", "run", "collections-escalation", "--today", "2026-11-25"]));
     assert!(again.contains("Sent 0 escalation steps"), "{again}");
 }
+
+/// `unitcycle inspections`: an inspection started on the desktop is listed with its
+/// completeness, `show` says what is missing before it can be finalized, and `analyze` runs
+/// the gateway (offline here) over the queued photos.
+#[test]
+fn inspections_list_show_and_analyze() {
+    use unitcycle_core::store::{LeaseFilter, LeaseSort, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("replica.db");
+    let o = unitcycle(&db, &["demo", "--units", "30", "--today", "2026-11-25", "--no-jobs"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let empty = stdout(&unitcycle(&db, &["inspections", "list"]));
+    assert!(empty.contains("No move-in inspections yet"), "{empty}");
+
+    let lease_number = {
+        let mut store = Store::open(&db).unwrap();
+        let lease =
+            store.lease_rows(&LeaseFilter::default(), LeaseSort::UnitNumber, 0, Some(1)).unwrap().remove(0).lease;
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00Z").unwrap().to_utc();
+        store.create_move_in_inspection(lease.id, "Dana Reyes", now.date_naive(), now).unwrap();
+        lease.lease_number
+    };
+
+    let list = stdout(&unitcycle(&db, &["inspections", "list"]));
+    assert!(list.contains("Dana Reyes") && list.contains("In Progress") && list.contains("0%"), "{list}");
+    let show = stdout(&unitcycle(&db, &["inspections", "show", &lease_number]));
+    assert!(show.contains("Kitchen"), "{show}");
+    assert!(show.contains("Before finalizing: rooms without an acceptable photo: "), "{show}");
+    assert!(show.contains("signatures missing: Tenant, Manager"), "{show}");
+
+    let o = Command::new(env!("CARGO_BIN_EXE_unitcycle"))
+        .arg("--db")
+        .arg(&db)
+        .args(["inspections", "analyze", &lease_number])
+        .env("UNITCYCLE_AI", "offline")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 analysed, 0 for review, 0 failed, 0 still queued"), "{}", stdout(&o));
+
+    assert_one_line_error(&unitcycle(&db, &["inspections", "show", "L-999999"]), "no move-in inspection 'L-999999'");
+    assert_one_line_error(&unitcycle(&db, &["inspections", "list", "--status", "bogus"]), "--status");
+}

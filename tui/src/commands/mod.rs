@@ -4,6 +4,7 @@ mod ai;
 mod bench;
 mod collections;
 mod demo;
+mod inspections;
 mod jobs;
 mod lifecycle;
 mod outbox;
@@ -28,6 +29,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
+        Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         Some(Command::Ai(cmd)) => ai::run(&db, cmd),
