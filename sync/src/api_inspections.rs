@@ -132,6 +132,24 @@ async fn load_editable(tx: &tokio_postgres::Transaction<'_>, p: &Principal, id: 
     Ok(d)
 }
 
+/// One change to an editable inspection: locks it, applies `change` (a core rule) to a copy,
+/// saves the rows that differ and commits, all in one transaction.
+async fn edit<T>(
+    st: &AppState,
+    p: &Principal,
+    id: Uuid,
+    change: impl FnOnce(&mut InspectionDetail) -> ApiResult<T>,
+) -> ApiResult<(InspectionDetail, T)> {
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let before = load_editable(&tx, p, id).await?;
+    let mut after = before.clone();
+    let out = change(&mut after)?;
+    pg_inspections::save(&tx, Some(&before), &after).await?;
+    tx.commit().await?;
+    Ok((after, out))
+}
+
 // --- list, create, detail, completeness --------------------------------------------------
 
 fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
@@ -476,22 +494,20 @@ async fn override_item(
         return Err(ApiError::bad(format!("human_notes: at most {MAX_NOTES_CHARS} characters.")));
     }
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, &p, id).await?;
-    let mut after = before.clone();
-    let item = after
-        .rooms
-        .iter_mut()
-        .flat_map(|r| r.items.iter_mut())
-        .find(|i| i.id == item_id)
-        .ok_or_else(|| ApiError::not_found("Item"))?;
-    let rating = rating.unwrap_or(item.human_override);
-    insp::apply_override(item, rating, req.human_notes.as_deref());
-    let wire = ItemWire::from(&*item);
-    insp::recompute(&mut after, now);
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
+    let (_, wire) = edit(&st, &p, id, |after| {
+        let item = after
+            .rooms
+            .iter_mut()
+            .flat_map(|r| r.items.iter_mut())
+            .find(|i| i.id == item_id)
+            .ok_or_else(|| ApiError::not_found("Item"))?;
+        let rating = rating.unwrap_or(item.human_override);
+        insp::apply_override(item, rating, req.human_notes.as_deref());
+        let wire = ItemWire::from(&*item);
+        insp::recompute(after, now);
+        Ok(wire)
+    })
+    .await?;
     Ok(Json(wire))
 }
 
@@ -531,14 +547,13 @@ async fn sign(
     let role = role.trim().parse::<SignerRole>().map_err(|e| ApiError::bad(format!("role: {e}.")))?;
     let png = signature_png(req.signature.as_deref().unwrap_or(""))?;
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, &p, id).await?;
-    let mut after = before.clone();
-    insp::sign(&mut after, role, req.signer_name.as_deref().unwrap_or(""), &png, &ip, now).map_err(refused)?;
-    pg_inspections::put_blob(&*tx, &png, "image/png", now).await?;
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
+    let signer = req.signer_name.as_deref().unwrap_or("");
+    // The image is stored before the row that names it, so no replica sees a signature it
+    // cannot fetch; if signing is then refused, the blob is an unreferenced content-addressed copy.
+    insp::check_signature(&png).map_err(refused)?;
+    pg_inspections::put_blob(&**st.pool.get().await?, &png, "image/png", now).await?;
+    let (after, ()) =
+        edit(&st, &p, id, |after| insp::sign(after, role, signer, &png, &ip, now).map(|_| ()).map_err(refused)).await?;
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
@@ -552,13 +567,7 @@ async fn finalize(
     body.json_or_default::<serde_json::Value>()?;
     writer(&p)?;
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, &p, id).await?;
-    let mut after = before.clone();
-    insp::finalize(&mut after, now).map_err(refused)?;
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
+    let (after, ()) = edit(&st, &p, id, |after| insp::finalize(after, now).map_err(refused)).await?;
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
