@@ -5,6 +5,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::*;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use unitcycle_core::ai::Gateway;
 use unitcycle_sync::pg_renewals;
@@ -64,7 +65,7 @@ async fn the_scan_creates_recommendations_once_and_the_workflow_follows_the_core
     assert_eq!(list(&app, &a, &format!("?lease={lease}")).await["count"], 1);
 
     // Approve: the rent is checked by the core; a reader may not act.
-    let current: f64 = v["current_rent"].as_str().unwrap().parse().unwrap();
+    let current: Decimal = v["current_rent"].as_str().unwrap().parse().unwrap();
     let url = |step: &str| format!("/api/v1/renewals/{id}/{step}/");
     let (s, _) = call(&app, Method::POST, &url("approve"), Some(&reader), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -72,10 +73,11 @@ async fn the_scan_creates_recommendations_once_and_the_workflow_follows_the_core
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["detail"].as_str().unwrap().starts_with("Approve the recommendation before sending it"), "{v}");
     let (s, v) =
-        call(&app, Method::POST, &url("approve"), Some(&a), body(json!({"recommended_rent": current * 2.0}))).await;
+        call(&app, Method::POST, &url("approve"), Some(&a), body(json!({"recommended_rent": current * Decimal::TWO})))
+            .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(v["detail"].as_str().unwrap().contains("more than 25% above the current rent"), "{v}");
-    let offer = format!("{:.2}", current + 10.0);
+    let offer = format!("{:.2}", current + Decimal::TEN);
     let (s, v) =
         call(&app, Method::POST, &url("approve"), Some(&a), body(json!({"recommended_rent": offer.clone()}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -105,7 +107,7 @@ async fn the_scan_creates_recommendations_once_and_the_workflow_follows_the_core
     let (s, v) = call(&app, Method::POST, &url("accept"), Some(&a), None).await;
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("accepted")), "{v}");
     let (_, l) = call(&app, Method::GET, &format!("/api/v1/tenants/leases/{lease}/"), Some(&a), None).await;
-    assert_eq!(l["monthly_rent_amount"].as_str().map(|r| r.parse::<f64>().unwrap()), Some(current + 10.0));
+    assert_eq!(l["monthly_rent_amount"].as_str().map(|r| r.parse::<Decimal>().unwrap()), Some(current + Decimal::TEN));
     assert_eq!(l["lease_status"], "active");
     assert_eq!(l["lease_end_date"], v["recommended_lease_end"]);
 

@@ -195,6 +195,53 @@ pub struct MoveInInspection {
     pub manager_signed_ip: String,
 }
 
+impl MoveInInspection {
+    /// A new inspection in progress with nothing documented yet; `(unit, lease, property)`
+    /// are the ids it belongs to.
+    pub fn started(
+        id: Uuid,
+        (unit_id, lease_id, property_id): (Uuid, Uuid, Uuid),
+        inspector_name: &str,
+        inspection_date: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> MoveInInspection {
+        MoveInInspection {
+            id,
+            unit_id,
+            lease_id,
+            property_id,
+            inspector_name: inspector_name.to_string(),
+            inspection_date,
+            status: InspectionStatus::InProgress,
+            rooms_required: Vec::new(),
+            rooms_completed: Vec::new(),
+            completeness_pct: 0,
+            total_items_documented: 0,
+            items_excellent: 0,
+            items_good: 0,
+            items_fair: 0,
+            items_poor: 0,
+            items_damaged: 0,
+            overall_condition_score: None,
+            tenant_signature_url: String::new(),
+            tenant_signed_at: None,
+            tenant_signer_name: String::new(),
+            manager_signature_url: String::new(),
+            manager_signed_at: None,
+            manager_signer_name: String::new(),
+            condition_report_url: String::new(),
+            location_lat: None,
+            location_lng: None,
+            location_verified: false,
+            finalized_at: None,
+            created_at: now,
+            updated_at: now,
+            tenant_signed_ip: String::new(),
+            manager_signed_ip: String::new(),
+        }
+    }
+}
+
 /// `move_in_room`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MoveInRoom {
@@ -735,40 +782,13 @@ pub fn new_inspection(
         })
         .collect();
     let mut detail = InspectionDetail {
-        inspection: MoveInInspection {
+        inspection: MoveInInspection::started(
             id,
-            unit_id: unit.id,
-            lease_id: lease.id,
-            property_id: lease.property_id,
-            inspector_name: inspector.to_string(),
+            (unit.id, lease.id, lease.property_id),
+            inspector,
             inspection_date,
-            status: InspectionStatus::InProgress,
-            rooms_required: Vec::new(),
-            rooms_completed: Vec::new(),
-            completeness_pct: 0,
-            total_items_documented: 0,
-            items_excellent: 0,
-            items_good: 0,
-            items_fair: 0,
-            items_poor: 0,
-            items_damaged: 0,
-            overall_condition_score: None,
-            tenant_signature_url: String::new(),
-            tenant_signed_at: None,
-            tenant_signer_name: String::new(),
-            manager_signature_url: String::new(),
-            manager_signed_at: None,
-            manager_signer_name: String::new(),
-            condition_report_url: String::new(),
-            location_lat: None,
-            location_lng: None,
-            location_verified: false,
-            finalized_at: None,
-            created_at: now,
-            updated_at: now,
-            tenant_signed_ip: String::new(),
-            manager_signed_ip: String::new(),
-        },
+            now,
+        ),
         rooms,
     };
     recompute(&mut detail, now);

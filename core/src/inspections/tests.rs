@@ -64,40 +64,13 @@ fn every_room_has_items_to_rate() {
 // --- a small inspection built in memory ---------------------------------------------------
 
 fn inspection() -> MoveInInspection {
-    MoveInInspection {
-        id: Uuid::from_u128(1),
-        unit_id: Uuid::from_u128(2),
-        lease_id: Uuid::from_u128(3),
-        property_id: Uuid::from_u128(4),
-        inspector_name: "Dana Inspector".into(),
-        inspection_date: NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
-        status: InspectionStatus::InProgress,
-        rooms_required: vec![],
-        rooms_completed: vec![],
-        completeness_pct: 0,
-        total_items_documented: 0,
-        items_excellent: 0,
-        items_good: 0,
-        items_fair: 0,
-        items_poor: 0,
-        items_damaged: 0,
-        overall_condition_score: None,
-        tenant_signature_url: String::new(),
-        tenant_signed_at: None,
-        tenant_signer_name: String::new(),
-        manager_signature_url: String::new(),
-        manager_signed_at: None,
-        manager_signer_name: String::new(),
-        condition_report_url: String::new(),
-        location_lat: None,
-        location_lng: None,
-        location_verified: false,
-        finalized_at: None,
-        created_at: now(),
-        updated_at: now(),
-        tenant_signed_ip: String::new(),
-        manager_signed_ip: String::new(),
-    }
+    MoveInInspection::started(
+        Uuid::from_u128(1),
+        (Uuid::from_u128(2), Uuid::from_u128(3), Uuid::from_u128(4)),
+        "Dana Inspector",
+        NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(),
+        now(),
+    )
 }
 
 fn item(n: u128, room: u128, rating: Option<ConditionRating>) -> MoveInItem {
