@@ -52,16 +52,28 @@ for _ in $(seq 1 50); do
 done
 
 APP="$app" PORT="$port" WORK="$work" python3 - <<'PY'
-import json, os, struct, sys, time, urllib.request, urllib.error, zlib
+import http.client, json, os, struct, sys, time, urllib.request, urllib.error, zlib
 
 base = f"http://127.0.0.1:{os.environ['PORT']}"
 work = os.environ["WORK"]
+
+def urlopen(r, timeout):
+    # tauri-driver reuses kept-alive connections to WebKitWebDriver; one the native driver has
+    # just closed comes back as a reset before the request was read. The session is intact,
+    # so the request is sent again on a fresh connection.
+    for attempt in range(4):
+        try:
+            return urllib.request.urlopen(r, timeout=timeout)
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            if attempt == 3:
+                raise
+            time.sleep(0.5)
 
 def req(method, path, body=None):
     data = None if body is None else json.dumps(body).encode()
     r = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(r, timeout=120) as resp:
+        with urlopen(r, timeout=120) as resp:
             return json.loads(resp.read() or b"null").get("value")
     except urllib.error.HTTPError as e:
         raise SystemExit(f"WebDriver {method} {path} failed: {e.read().decode()[:500]}")
@@ -77,7 +89,7 @@ def find(css, timeout=20):
         r = urllib.request.Request(base + S + "/element", data=json.dumps({"using": "css selector", "value": css}).encode(),
                                    method="POST", headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(r, timeout=30) as resp:
+            with urlopen(r, timeout=30) as resp:
                 value = json.loads(resp.read())["value"]
             if isinstance(value, dict) and EL in value:
                 return value[EL]
@@ -92,8 +104,19 @@ def find(css, timeout=20):
 def click(css):
     req("POST", f"{S}/element/{find(css)}/click", {})
 
-def text(css):
-    return req("GET", f"{S}/element/{find(css)}/text")
+def text(css, timeout=20):
+    # Read in one script, never through an element reference: the app re-renders while a
+    # test polls, and WebKitWebDriver answers a stale reference with 404 or drops the session.
+    end = time.time() + timeout
+    while True:
+        t = req("POST", f"{S}/execute/sync",
+                {"script": "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;",
+                 "args": [css]})
+        if t is not None:
+            return t
+        if time.time() > end:
+            raise SystemExit(f"element not found: {css}")
+        time.sleep(0.25)
 
 def script(src, *args):
     return req("POST", f"{S}/execute/async", {"script": src, "args": list(args)})

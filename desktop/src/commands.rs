@@ -71,20 +71,10 @@ pub struct ReportResult {
     pub pages: Vec<String>,
 }
 
+/// Every command runs off the main thread: decoding photos, writing the report PDF or creating
+/// the demo would otherwise freeze the window (and the WebDriver session driving it) meanwhile.
+/// The replica behind `AppState` is locked per call, so commands never interleave on it.
 macro_rules! commands {
-    ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)+) => {
-        $(
-            #[tauri::command]
-            pub fn $name(state: tauri::State<'_, AppState>, $($arg: $ty),*) -> CmdResult<$ret> {
-                ops::$name(&state, $($arg),*)
-            }
-        )+
-    };
-}
-
-/// Commands that can take long (network calls, decoding camera photos) run off the main
-/// thread so the window keeps painting its progress.
-macro_rules! slow_commands {
     ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)+) => {
         $(
             #[tauri::command(async)]
@@ -115,9 +105,6 @@ commands! {
     generate_report(id: String) -> ReportResult;
     open_path(path: String) -> ();
     scan_camera_folder(folder: String) -> CameraScan;
-}
-
-slow_commands! {
     analyze(id: String) -> AnalysisRun;
     import_camera_files(room_id: String, files: Vec<CameraFile>) -> CameraImport;
 }
