@@ -4,7 +4,8 @@
 # inspection, adds a sharp and a dark photo (checks both quality verdicts), imports a camera
 # folder (good, dark, truncated, not-an-image and duplicate files), runs the offline condition
 # check and sees it labelled, rates an item, signs twice, finalizes, generates the condition
-# report and checks the PDF and its pages.
+# report and checks the PDF and its pages; then prints a renewal offer letter and saves a
+# collections letter from the back-office views.
 # Skips (exit 0, with a message) when Xvfb, WebKitWebDriver or tauri-driver are unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -133,6 +134,15 @@ def wait_text(css, needle, timeout=30):
         time.sleep(0.3)
     raise SystemExit(f"'{needle}' never appeared in {css}")
 
+def shot(name):
+    # Screenshots for a person to look at, when UNITCYCLE_E2E_SHOTS names a folder.
+    folder = os.environ.get("UNITCYCLE_E2E_SHOTS")
+    if folder:
+        import base64
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, name + ".png"), "wb") as f:
+            f.write(base64.b64decode(req("GET", f"{S}/screenshot")))
+
 def step(msg):
     print(f"   - {msg}", flush=True)
 
@@ -156,9 +166,12 @@ def camera_card():
     return dcim
 
 try:
-    step("create the demo portfolio in an empty replica")
+    step("create the demo portfolio in an empty replica; the dashboard shows it")
     click("#create-demo")
-    time.sleep(1.5)
+    wait_text("#kpi-units", "60")
+    wait_text("#collections-chart", "Step 5")
+    wait_text("#property-table", "Harbor View")
+    shot("dashboard")
     step("pick a lease and start an inspection")
     click("#nav-new")
     find("#inspector-name")
@@ -235,7 +248,26 @@ try:
     assert len(pdfs) == 1, pdfs
     with open(os.path.join(reports, pdfs[0]), "rb") as f:
         assert f.read(5) == b"%PDF-"
-    req("GET", f"{S}/screenshot")
+    shot("report")
+
+    step("print a renewal offer letter from the renewal queue")
+    click("#nav-renewals")
+    click(".renewal-row td")
+    shot("renewal-open")
+    click(".renewal-detail:not(.hidden) .letter-pdf")
+    wait_text(".renewal-detail:not(.hidden) .doc-pages", "page(s)")
+    letters = os.path.join(work, "letters")
+    assert any(f.startswith("renewal-offer") and f.endswith(".pdf") for f in os.listdir(letters)), os.listdir(letters)
+    shot("renewals")
+
+    step("open the most overdue collections case and save the letter it sent")
+    click("#nav-collections")
+    click(".case-row td")
+    wait_text("#timeline", "step 5")
+    click("#case-documents .save-doc")
+    wait_text("#case-documents .doc-pages", "page(s)")
+    assert sum(f.endswith(".pdf") for f in os.listdir(letters)) == 2, os.listdir(letters)
+    shot("collections-case")
     print(f"desktop e2e: 1 passed, 0 failed ({n}-page report: {pdfs[0]})")
 finally:
     try:
@@ -252,4 +284,4 @@ attempt() {
     return $status
 }
 
-attempt || { echo "desktop e2e: session failed; retrying once from scratch"; attempt; }
+attempt || { [ -n "${UNITCYCLE_E2E_ONCE:-}" ] && exit 1; echo "desktop e2e: session failed; retrying once from scratch"; attempt; }

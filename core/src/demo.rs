@@ -269,6 +269,31 @@ fn due_dates(from: NaiveDate, to: NaiveDate, due_day: u32) -> Vec<NaiveDate> {
     out
 }
 
+/// The jobs a demo replica has already run on its day, so a first look finds renewal
+/// recommendations, collections cases at every step and the action queue filled. Lifecycle
+/// classification is left for the user: the demo keeps leases the classifier should fix.
+pub const DEMO_JOBS: [crate::jobs::Job; 4] = [
+    crate::jobs::Job::RenewalScan,
+    crate::jobs::Job::CollectionsScan,
+    crate::jobs::Job::EscalationEngine,
+    crate::jobs::Job::AiActionQueue,
+];
+
+/// Runs [`DEMO_JOBS`] through the offline provider (seeding a demo should not spend Claude
+/// calls on a thousand letters), calling `done` after each with its report.
+pub fn run_demo_jobs(
+    store: &mut Store,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    mut done: impl FnMut(&crate::jobs::JobReport),
+) -> Result<()> {
+    let gateway = crate::ai::Gateway::offline("demo history is drafted by the offline provider".into());
+    for job in DEMO_JOBS {
+        done(&crate::jobs::run_with(store, job, today, now, &gateway)?);
+    }
+    Ok(())
+}
+
 /// Generates the demo portfolio into an empty store, in one transaction.
 pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
     let mut rng = Rng::new(cfg.seed);

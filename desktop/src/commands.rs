@@ -107,7 +107,15 @@ commands! {
     scan_camera_folder(folder: String) -> CameraScan;
     analyze(id: String) -> AnalysisRun;
     import_camera_files(room_id: String, files: Vec<CameraFile>) -> CameraImport;
+    dashboard() -> portfolio::Dashboard;
+    list_renewals(status: Option<String>) -> Vec<portfolio::RenewalRow>;
+    renewal_letter_pdf(id: String) -> ReportResult;
+    list_collections(all: bool) -> Vec<portfolio::CaseRow>;
+    collection_case(id: String) -> portfolio::CaseDetail;
+    save_document(sha256: String, name: String) -> ReportResult;
 }
+
+pub mod portfolio;
 
 pub mod ops {
     use std::collections::HashMap;
@@ -116,13 +124,16 @@ pub mod ops {
     use base64::Engine;
     use chrono::Utc;
 
+    pub use super::portfolio::{
+        collection_case, dashboard, list_collections, list_renewals, renewal_letter_pdf, save_document,
+    };
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera, quality};
     use unitcycle_core::pdf::{self, ReportInput};
     use unitcycle_core::store::{InspectionFilter, LeaseFilter, LeaseSort};
 
-    fn id(text: &str) -> CmdResult<Uuid> {
+    pub(super) fn id(text: &str) -> CmdResult<Uuid> {
         Uuid::parse_str(text.trim()).map_err(|_| CommandError::invalid(format!("'{text}' is not an id")))
     }
 
@@ -154,15 +165,18 @@ pub mod ops {
         })
     }
 
-    /// Fills an empty replica with the demo portfolio (refused when it already has leases).
+    /// Fills an empty replica with the demo portfolio (refused when it already has leases) and
+    /// runs the day's jobs offline, as `unitcycle demo` does, so every queue has work in it.
     pub fn create_demo(s: &AppState) -> CmdResult<AppInfo> {
         {
             let mut store = s.store()?;
             if store.count_leases(&LeaseFilter::default())? > 0 {
                 return Err(CommandError::invalid("this replica already has data; the demo is only for an empty one"));
             }
-            let cfg = DemoConfig { units: 60, ..DemoConfig::new(Utc::now().date_naive()) };
+            let now = Utc::now();
+            let cfg = DemoConfig { units: 60, ..DemoConfig::new(now.date_naive()) };
             demo::generate(&mut store, &cfg)?;
+            demo::run_demo_jobs(&mut store, cfg.today, now, |_| ())?;
         }
         app_info(s)
     }
@@ -325,16 +339,23 @@ pub mod ops {
             manager_signature: manager_sig.as_deref(),
             generated_at: now,
         })?;
-        let hash = s.blobs.put(&bytes)?;
-        store.set_move_in_report(inspection_id, &hash, now)?;
-        let dir = s.db_path.parent().map(|p| p.join("reports")).unwrap_or_else(|| "reports".into());
-        let name = format!("move-in-{}-unit-{}-{}.pdf", property.name, unit.unit_number, i.inspection_date)
-            .replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-");
+        let name = format!("move-in-{}-unit-{}-{}.pdf", property.name, unit.unit_number, i.inspection_date);
+        let report = write_document(s, "reports", &name, &bytes)?;
+        store.set_move_in_report(inspection_id, &report.sha256, now)?;
+        Ok(report)
+    }
+
+    /// Keeps a generated PDF in the blob store, writes a copy as `<replica dir>/<dir>/<name>`
+    /// (the name made safe for any file system), and reads it back to confirm its pages.
+    pub(super) fn write_document(s: &AppState, dir: &str, name: &str, bytes: &[u8]) -> CmdResult<ReportResult> {
+        let hash = s.blobs.put(bytes)?;
+        let dir = s.db_path.parent().map(|p| p.join(dir)).unwrap_or_else(|| dir.into());
+        let name = name.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-");
         let path = dir.join(name);
         std::fs::create_dir_all(&dir)
-            .and_then(|_| std::fs::write(&path, &bytes))
+            .and_then(|_| std::fs::write(&path, bytes))
             .map_err(|e| CommandError::new("storage", format!("cannot write {}: {e}", path.display())))?;
-        let pages = pdf::page_texts(&bytes)?
+        let pages = pdf::page_texts(bytes)?
             .iter()
             .map(|t| t.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string())
             .collect();

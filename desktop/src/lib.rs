@@ -80,6 +80,12 @@ pub fn run() {
             commands::finalize,
             commands::generate_report,
             commands::open_path,
+            commands::dashboard,
+            commands::list_renewals,
+            commands::renewal_letter_pdf,
+            commands::list_collections,
+            commands::collection_case,
+            commands::save_document,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -50,6 +50,10 @@ function nav(view) {
 
 async function render() {
   const main = $("#main");
+  if (state.view === "dashboard") return renderDashboard(main);
+  if (state.view === "renewals") return renderRenewals(main);
+  if (state.view === "collections") return renderCollections(main);
+  if (state.view === "case") return renderCase(main);
   if (state.view === "leases") return renderLeases(main, false);
   if (state.view === "new") return renderLeases(main, true);
   if (state.view === "inspection") return renderInspection(main);
@@ -74,7 +78,7 @@ async function renderInspections(main) {
     </tbody></table>`}`;
   $("#new-inspection").onclick = () => nav("new");
   const demo = $("#create-demo");
-  if (demo) demo.onclick = async () => { await call("create_demo"); toast("Demo portfolio created"); render(); };
+  if (demo) demo.onclick = createDemo;
   main.querySelectorAll(".inspection-row").forEach((tr) => (tr.onclick = () => openInspection(tr.dataset.id)));
 }
 
@@ -90,7 +94,7 @@ async function renderLeases(main, picking) {
   if (name) name.value = localStorage.getItem("inspector") || "";
   const load = async () => {
     const leases = await call("list_leases", { search: $("#lease-search").value || null });
-    $("#lease-table").innerHTML = leases.length === 0 ? '<p class="muted">No leases match. Create the demo portfolio from Move-in inspections.</p>' : `
+    $("#lease-table").innerHTML = leases.length === 0 ? '<p class="muted">No leases match. Create the demo portfolio from the Dashboard.</p>' : `
       <table><thead><tr><th>Lease</th><th>Tenant</th><th>Unit</th><th>Property</th><th>Status</th><th>Begins</th><th class="money">Rent</th>${picking ? "<th></th>" : ""}</tr></thead>
       <tbody>${leases.map((l) => `<tr class="lease-row"><td class="mono">${esc(l.lease_number)}</td><td>${esc(l.tenant_name)}</td>
         <td>${esc(l.unit_number)}</td><td>${esc(l.property_name)}</td><td>${esc(l.lease_status)}</td><td class="mono">${esc(l.lease_begin_date)}</td>
@@ -356,4 +360,16 @@ function wireSign(i, locked) {
 window.UC = { addPhoto, importCameraFolder, state, nav };
 
 document.querySelectorAll("nav a").forEach((a) => (a.onclick = (e) => { e.preventDefault(); nav(a.dataset.view); }));
-nav("inspections");
+// Keyboard: Alt+1…6 (or Ctrl+1…6) move between views, Esc goes back from a detail, ? shows the keys.
+const KEYS = [["dashboard", "Dashboard"], ["leases", "Leases"], ["renewals", "Renewals"], ["collections", "Collections"],
+  ["inspections", "Move-in inspections"], ["new", "New inspection"]];
+document.addEventListener("keydown", (e) => {
+  if (e.target.matches("input, textarea, select")) return;
+  const n = Number(e.key);
+  if ((e.altKey || e.ctrlKey) && n >= 1 && n <= KEYS.length) { e.preventDefault(); nav(KEYS[n - 1][0]); }
+  else if (e.key === "Escape" && state.view === "case") nav("collections");
+  else if (e.key === "Escape" && state.view === "inspection") nav("inspections");
+  else if (e.key === "?") toast(KEYS.map(([, label], i) => `Alt+${i + 1} ${label}`).join(" · ") + " · Esc back");
+});
+document.querySelectorAll("nav a").forEach((a, i) => (a.title = `Alt+${i + 1}`));
+nav("dashboard");

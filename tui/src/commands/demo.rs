@@ -4,9 +4,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use unitcycle_core::ai::Gateway;
 use unitcycle_core::demo::{self, DemoConfig};
-use unitcycle_core::jobs::{self, Job};
 use unitcycle_core::store::Store;
 
 use super::{now_on, today};
@@ -24,11 +22,6 @@ fn remove_replica(db: &Path) -> Result<()> {
     }
     Ok(())
 }
-
-/// The jobs a demo replica has already run today, so a first look finds renewal
-/// recommendations, collections cases at every step and the action queue filled. Lifecycle
-/// classification is left for the user: the demo keeps leases the classifier should fix.
-const DEMO_JOBS: [Job; 4] = [Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine, Job::AiActionQueue];
 
 /// Creates the demo replica at `db`, replacing any file there, and runs the day's AI jobs
 /// unless `run_jobs` is false.
@@ -50,16 +43,12 @@ pub fn create(db: &Path, cfg: &DemoConfig, run_jobs: bool) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     if run_jobs {
-        // Offline on purpose: seeding a demo should not spend Claude calls on a thousand letters.
-        let gateway = Gateway::offline("demo history is drafted by the offline provider".into());
-        let now = now_on(cfg.today);
         eprintln!("Running today's jobs on it (offline provider):");
-        for job in DEMO_JOBS {
-            let started = Instant::now();
-            eprint!("  {}: ", job.name());
-            let report = jobs::run_with(&mut store, job, cfg.today, now, &gateway)?;
-            eprintln!("{} ({:.1}s)", report.summary, started.elapsed().as_secs_f64());
-        }
+        let mut started = Instant::now();
+        demo::run_demo_jobs(&mut store, cfg.today, now_on(cfg.today), |report| {
+            eprintln!("  {}: {} ({:.1}s)", report.job, report.summary, started.elapsed().as_secs_f64());
+            started = Instant::now();
+        })?;
     }
     Ok(())
 }
