@@ -212,6 +212,11 @@ pub enum CollectionsError {
     PlanStartsInPast { start: NaiveDate, today: NaiveDate },
     #[error("A payment plan is already in place for this case.")]
     PlanExists,
+    #[error("Installment amount must be greater than zero.")]
+    NonPositiveInstallment,
+    /// Installments at the agreed amount that miss the balance, with the terms that would fit.
+    #[error("{installments} installments of {amount} come to {total}, {gap} the balance of {balance}; {hint}.")]
+    PlanDoesNotSum { installments: u32, amount: String, total: String, gap: String, balance: String, hint: String },
 }
 
 fn cents(amount: Decimal) -> Decimal {
@@ -252,6 +257,66 @@ pub fn plan_installments(
             due_date: start_date.checked_add_months(Months::new(k)).unwrap_or(start_date),
         })
         .collect())
+}
+
+/// The terms agreed with the tenant: how many monthly installments and, when the tenant named
+/// one, the amount of each (the last takes what is left); otherwise the balance is split evenly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanTerms {
+    pub installments: u32,
+    pub installment_amount: Option<Decimal>,
+}
+
+impl PlanTerms {
+    pub fn even(installments: u32) -> PlanTerms {
+        PlanTerms { installments, installment_amount: None }
+    }
+}
+
+/// The schedule for `terms`: an even split ([`plan_installments`]) or installments of the
+/// agreed amount with the last one taking the remainder. Agreed terms that do not sum to the
+/// balance (the last installment would be larger than the others, or nothing would be left
+/// for it) are refused with the count and amount that would fit.
+pub fn plan_for_terms(
+    balance: Decimal,
+    terms: PlanTerms,
+    start_date: NaiveDate,
+    today: NaiveDate,
+) -> Result<Vec<InstallmentPlan>, CollectionsError> {
+    let mut schedule = plan_installments(balance, terms.installments, start_date, today)?;
+    let Some(amount) = terms.installment_amount else { return Ok(schedule) };
+    if amount <= Decimal::ZERO {
+        return Err(CollectionsError::NonPositiveInstallment);
+    }
+    let (balance, amount, n) = (cents(balance), cents(amount), terms.installments);
+    let last = balance - amount * Decimal::from(n - 1);
+    if last <= Decimal::ZERO || last > amount {
+        let total = amount * Decimal::from(n);
+        let gap = if total < balance {
+            format!("{} short of", crate::format::money(balance - total))
+        } else {
+            format!("{} more than", crate::format::money(total - balance))
+        };
+        // The count that fits this amount, and the even amount that fits this count.
+        let fits = (balance / amount).ceil();
+        let even = (balance / Decimal::from(n)).round_dp_with_strategy(2, RoundingStrategy::AwayFromZero);
+        let hint = match rust_decimal::prelude::ToPrimitive::to_u32(&fits).filter(|k| (2..=12).contains(k)) {
+            Some(k) => format!("make it {k} installments, or {} each", crate::format::money(even)),
+            None => format!("make it {} each", crate::format::money(even)),
+        };
+        return Err(CollectionsError::PlanDoesNotSum {
+            installments: n,
+            amount: crate::format::money(amount),
+            total: crate::format::money(total),
+            gap,
+            balance: crate::format::money(balance),
+            hint,
+        });
+    }
+    for (k, i) in schedule.iter_mut().enumerate() {
+        i.amount = if k + 1 == n as usize { last } else { amount };
+    }
+    Ok(schedule)
 }
 
 /// The state of each installment given what was paid toward the plan (oldest first).
@@ -461,6 +526,53 @@ mod tests {
             plan_installments(dec!(100), 3, d("2026-11-24"), today),
             Err(CollectionsError::PlanStartsInPast { .. })
         ));
+    }
+
+    #[test]
+    fn agreed_amounts_sum_to_the_balance_or_are_refused_with_terms_that_fit() {
+        let (start, today) = (d("2026-12-01"), d("2026-11-25"));
+        let at = |n, amount| PlanTerms { installments: n, installment_amount: Some(amount) };
+        let amounts = |plan: Vec<InstallmentPlan>| plan.into_iter().map(|i| i.amount).collect::<Vec<_>>();
+        // The even split when no amount was agreed.
+        assert_eq!(
+            amounts(plan_for_terms(dec!(2450), PlanTerms::even(3), start, today).unwrap()),
+            vec![dec!(816.66), dec!(816.66), dec!(816.68)]
+        );
+        // Agreed amounts: the last installment takes the remainder, never more than the others.
+        assert_eq!(
+            amounts(plan_for_terms(dec!(2450), at(3, dec!(1000)), start, today).unwrap()),
+            vec![dec!(1000), dec!(1000), dec!(450)]
+        );
+        assert_eq!(
+            amounts(plan_for_terms(dec!(2450), at(3, dec!(816.67)), start, today).unwrap()),
+            vec![dec!(816.67), dec!(816.67), dec!(816.66)]
+        );
+        // Short of the balance: the last would have to be larger than the others.
+        assert_eq!(
+            plan_for_terms(dec!(2450), at(3, dec!(800)), start, today).unwrap_err().to_string(),
+            "3 installments of $800.00 come to $2,400.00, $50.00 short of the balance of $2,450.00; \
+             make it 4 installments, or $816.67 each."
+        );
+        // More than the balance: nothing would be left for the last.
+        assert_eq!(
+            plan_for_terms(dec!(2450), at(3, dec!(1300)), start, today).unwrap_err().to_string(),
+            "3 installments of $1,300.00 come to $3,900.00, $1,450.00 more than the balance of $2,450.00; \
+             make it 2 installments, or $816.67 each."
+        );
+        // No count of 2–12 fits a tiny amount: only the even amount is suggested.
+        assert!(plan_for_terms(dec!(2450), at(3, dec!(10)), start, today)
+            .unwrap_err()
+            .to_string()
+            .ends_with("; make it $816.67 each."));
+        assert_eq!(
+            plan_for_terms(dec!(2450), at(3, dec!(0)), start, today).unwrap_err(),
+            CollectionsError::NonPositiveInstallment
+        );
+        // The count and date rules still apply first.
+        assert_eq!(
+            plan_for_terms(dec!(2450), at(1, dec!(2450)), start, today).unwrap_err(),
+            CollectionsError::Installments(1)
+        );
     }
 
     #[test]

@@ -259,14 +259,14 @@ pub fn offer_plan(
     store: &mut Store,
     gateway: &Gateway,
     case_id: Uuid,
-    installments: u32,
+    terms: collections::PlanTerms,
     start_date: NaiveDate,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, collections::PaymentPlan)> {
     let case = store.collection_case(case_id)?;
     let has_plan = store.payment_plan(case_id)?.is_some();
-    let plan = collections_plan::new_payment_plan(&case, has_plan, installments, start_date, today, now)
+    let plan = collections_plan::new_payment_plan(&case, has_plan, terms, start_date, today, now)
         .map_err(|e| StoreError::Rejected(e.to_string()))?;
     let plan_id = plan.id;
     let schedule = collections_plan::schedule(&plan);

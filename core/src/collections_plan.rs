@@ -181,7 +181,7 @@ pub fn plan_in_good_standing(plan: Option<&PaymentPlan>, case: &CollectionCase, 
 pub fn new_payment_plan(
     case: &CollectionCase,
     has_plan: bool,
-    installments: u32,
+    terms: collections::PlanTerms,
     start_date: NaiveDate,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -192,13 +192,13 @@ pub fn new_payment_plan(
     if has_plan {
         return Err(CollectionsError::PlanExists);
     }
-    let schedule = collections::plan_installments(case.current_balance, installments, start_date, today)?;
+    let schedule = collections::plan_for_terms(case.current_balance, terms, start_date, today)?;
     let plan_id = Uuid::new_v4();
     Ok(PaymentPlan {
         id: plan_id,
         case_id: case.id,
         total_amount: case.current_balance,
-        num_installments: installments,
+        num_installments: terms.installments,
         installment_amount: schedule[0].amount,
         start_date,
         status: PlanStatus::Active,

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use unitcycle_core::collections::{self, CaseStatus};
+use unitcycle_core::collections::{self, CaseStatus, PlanTerms};
 use uuid::Uuid;
 
 use crate::auth::Principal;
@@ -167,7 +167,8 @@ async fn offer_plan(
     writer(&p)?;
     let mut client = st.pool.get().await?;
     let tx = client.transaction().await?;
-    pg_collections::offer_plan(&tx, &st.gateway, id, &p.properties, req.installments, req.start_date, st.clock.now())
+    let terms = PlanTerms { installments: req.installments, installment_amount: req.installment_amount };
+    pg_collections::offer_plan(&tx, &st.gateway, id, &p.properties, terms, req.start_date, st.clock.now())
         .await
         .map_err(case_error)?;
     tx.commit().await?;

@@ -409,7 +409,9 @@ fn collection_schemas() -> Value {
         "CaseDetail": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {
             "actions": {"type": "array", "items": action}, "payment_plan": {"type": ["object", "null"]}}}]},
         "OfferPlan": {"type": "object", "required": ["installments", "start_date"], "properties": {
-            "installments": {"type": "integer", "minimum": 2, "maximum": 12}, "start_date": date}},
+            "installments": {"type": "integer", "minimum": 2, "maximum": 12}, "start_date": date,
+            "installment_amount": {"type": ["string", "number"],
+                "description": "agreed amount of each installment; the last takes the remainder"}}},
         "RecordPayment": {"type": "object", "required": ["amount"], "properties": {
             "amount": {"type": ["string", "number"]}, "paid_on": date}},
         "Payment": {"allOf": [{"$ref": "#/components/schemas/Case"}, {"type": "object", "properties": {

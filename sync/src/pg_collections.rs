@@ -651,14 +651,14 @@ pub async fn offer_plan(
     gateway: &Arc<Gateway>,
     id: Uuid,
     properties: &[Uuid],
-    installments: u32,
+    terms: unitcycle_core::collections::PlanTerms,
     start_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> CaseResult<(CollectionCase, PaymentPlan)> {
     let today = now.date_naive();
     let case = locked(tx, id, properties).await?;
     let has_plan = payment_plan(tx, id).await?.is_some();
-    let plan = collections_plan::new_payment_plan(&case, has_plan, installments, start_date, today, now)
+    let plan = collections_plan::new_payment_plan(&case, has_plan, terms, start_date, today, now)
         .map_err(|e| CaseError::Refused(e.to_string()))?;
     let schedule = collections_plan::schedule(&plan);
     let (updated, tone) = collections_plan::on_plan(&case, now);

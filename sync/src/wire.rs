@@ -628,6 +628,10 @@ pub struct CaseDetailWire {
 pub struct OfferPlanRequest {
     pub installments: u32,
     pub start_date: NaiveDate,
+    /// The amount agreed with the tenant for each installment (the last takes the remainder);
+    /// without it the balance is split evenly.
+    #[serde(default)]
+    pub installment_amount: Option<rust_decimal::Decimal>,
 }
 
 /// Body of `POST /record-payment/` (`paid_on` defaults to today).

@@ -126,6 +126,21 @@ async fn case_endpoints_follow_the_core_rules() {
         (s, v["detail"].as_str()),
         (StatusCode::BAD_REQUEST, Some("Installments must be between 2 and 12 (got 1)."))
     );
+    // Agreed installments that do not sum to the balance are refused with terms that fit.
+    let (s, v) = call(
+        &app,
+        Method::POST,
+        &url("offer-plan/"),
+        Some(&a),
+        body(json!({"installments": 3, "start_date": start, "installment_amount": "1.00"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let detail = v["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("3 installments of $1.00 come to $3.00, ") && detail.contains(" short of the balance of $"),
+        "{detail}"
+    );
     let (s, v) =
         call(&app, Method::POST, &url("offer-plan/"), Some(&a), body(json!({"installments": 3, "start_date": start})))
             .await;

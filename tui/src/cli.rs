@@ -275,6 +275,9 @@ pub enum CollectionsCommand {
         case: String,
         #[arg(long, default_value_t = 3)]
         installments: u32,
+        /// The amount agreed for each installment (the last takes the remainder) [default: an even split]
+        #[arg(long)]
+        amount: Option<rust_decimal::Decimal>,
         /// First installment date [default: today]
         #[arg(long, value_parser = parse_date)]
         start: Option<NaiveDate>,

@@ -173,6 +173,22 @@ fn the_default_demo_has_open_collections_cases_at_every_escalation_step() {
     // Running the engine again the same day sends nothing new.
     let again = stdout(&unitcycle(&db, &["jobs", "run", "collections-escalation", "--today", "2026-11-25"]));
     assert!(again.contains("Sent 0 escalation steps"), "{again}");
+
+    // A plan at an agreed amount: refused when it misses the balance, kept when it fits.
+    let o = unitcycle(&db, &["collections", "list", "--json"]);
+    let cases: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let case = cases.as_array().unwrap().iter().find(|c| c["status"] == "open").unwrap();
+    let id = case["id"].as_str().unwrap();
+    let plan = |amount: &str| {
+        let args =
+            ["collections", "offer-plan", id, "--installments", "2", "--amount", amount, "--today", "2026-11-25"];
+        unitcycle(&db, &args)
+    };
+    assert_one_line_error(&plan("1"), "2 installments of $1.00 come to $2.00");
+    let balance: rust_decimal::Decimal = case["current_balance"].as_str().unwrap().parse().unwrap();
+    let o = plan(&(balance / rust_decimal::Decimal::TWO).ceil().to_string());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("  2. $"), "{}", stdout(&o));
 }
 
 /// `unitcycle inspections`: an inspection started on the desktop is listed with its

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan};
+use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
@@ -469,7 +469,15 @@ fn answer(
                     (c, summary)
                 }
                 CaseOp::OfferPlan { installments, start } => {
-                    let (c, p) = collections_jobs::offer_plan(store, gateway, id, installments, start, today, now)?;
+                    let (c, p) = collections_jobs::offer_plan(
+                        store,
+                        gateway,
+                        id,
+                        PlanTerms::even(installments),
+                        start,
+                        today,
+                        now,
+                    )?;
                     let summary = format!(
                         "Plan offered: {} installments of {} from {start}",
                         p.num_installments,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::collections::{self, CaseStatus, CollectionCase};
+use unitcycle_core::collections::{self, CaseStatus, CollectionCase, PlanTerms};
 use unitcycle_core::collections_jobs as cj;
 use unitcycle_core::format::money;
 use unitcycle_core::store::{CaseFilter, Store};
@@ -178,11 +178,11 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             println!("Step {} sent ({} tone).", c.escalation_level, c.tone.label());
             Ok(())
         }
-        CollectionsCommand::OfferPlan { case, installments, start, today: day } => {
+        CollectionsCommand::OfferPlan { case, installments, amount, start, today: day } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let (_, plan) =
-                cj::offer_plan(&mut store, &gateway, c.id, installments, start.unwrap_or(day), day, now_on(day))?;
+            let terms = PlanTerms { installments, installment_amount: amount };
+            let (_, plan) = cj::offer_plan(&mut store, &gateway, c.id, terms, start.unwrap_or(day), day, now_on(day))?;
             for i in &plan.installments {
                 println!("  {}. {} due {}", i.installment_number, money(i.amount), i.due_date);
             }
