@@ -537,3 +537,17 @@ fn the_unit_header_shows_churn_and_the_collections_badge_opens_the_case() {
     let s = h.screen();
     assert!(s.contains("Timeline · 1 actions"), "{s}");
 }
+
+#[test]
+fn an_agreed_amount_that_misses_the_balance_is_refused_in_the_form() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5\no");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Tab);
+    h.type_text("100");
+    let s = h.screen();
+    assert!(s.contains("3 installments of $100.00 come to $300.00"), "{s}");
+    h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains("Offer a payment plan") && !s.contains("Plan offered"), "{s}");
+}

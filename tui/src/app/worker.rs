@@ -122,7 +122,7 @@ pub struct CcData {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseOp {
     SendNextStep,
-    OfferPlan { installments: u32, start: NaiveDate },
+    OfferPlan { terms: PlanTerms, start: NaiveDate },
     RecordPayment { amount: Decimal, paid_on: NaiveDate },
     Escalate,
     Note(String),
@@ -468,16 +468,8 @@ fn answer(
                     let summary = format!("Step {} sent ({} tone)", c.escalation_level, c.tone.label());
                     (c, summary)
                 }
-                CaseOp::OfferPlan { installments, start } => {
-                    let (c, p) = collections_jobs::offer_plan(
-                        store,
-                        gateway,
-                        id,
-                        PlanTerms::even(installments),
-                        start,
-                        today,
-                        now,
-                    )?;
+                CaseOp::OfferPlan { terms, start } => {
+                    let (c, p) = collections_jobs::offer_plan(store, gateway, id, terms, start, today, now)?;
                     let summary = format!(
                         "Plan offered: {} installments of {} from {start}",
                         p.num_installments,

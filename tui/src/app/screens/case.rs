@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
-use unitcycle_core::collections::{self, InstallmentPlan};
+use unitcycle_core::collections::{self, InstallmentPlan, PlanTerms};
 use unitcycle_core::format::money;
 use uuid::Uuid;
 
@@ -56,19 +56,20 @@ pub struct CaseScreen {
     error: Option<String>,
 }
 
+/// The plan form's fields: installments, start date, and the amount of each (blank for an even split).
+pub fn plan_terms(fields: &[String]) -> Result<(PlanTerms, NaiveDate), String> {
+    let installments = fields[0].trim();
+    let n: u32 = installments.parse().map_err(|_| format!("installments: '{installments}' is not a whole number"))?;
+    let start = parse_date(&fields[1])?;
+    let amount = fields.get(2).map(|a| a.trim()).filter(|a| !a.is_empty());
+    let installment_amount = amount.map(parse_money).transpose().map_err(|e| format!("amount: {e}"))?;
+    Ok((PlanTerms { installments: n, installment_amount }, start))
+}
+
 /// The installment schedule the plan form's fields describe, or why there is none.
-pub fn preview(
-    balance: Decimal,
-    installments: &str,
-    start: &str,
-    today: NaiveDate,
-) -> Result<Vec<InstallmentPlan>, String> {
-    let n: u32 = installments
-        .trim()
-        .parse()
-        .map_err(|_| format!("installments: '{}' is not a whole number", installments.trim()))?;
-    let start = parse_date(start)?;
-    collections::plan_installments(balance, n, start, today).map_err(|e| e.to_string())
+pub fn preview(balance: Decimal, fields: &[String], today: NaiveDate) -> Result<Vec<InstallmentPlan>, String> {
+    let (terms, start) = plan_terms(fields)?;
+    collections::plan_for_terms(balance, terms, start, today).map_err(|e| e.to_string())
 }
 
 impl CaseScreen {
@@ -85,10 +86,9 @@ impl CaseScreen {
         let Mode::Form(form) = &mut self.mode else { return };
         let balance = self.data.as_ref().map_or(Decimal::ZERO, |d| d.row.case.current_balance);
         let result = match form.kind {
-            FormKind::Plan => preview(balance, &form.fields[0], &form.fields[1], cx.today).map(|p| CaseOp::OfferPlan {
-                installments: p.len() as u32,
-                start: p.first().map_or(cx.today, |i| i.due_date),
-            }),
+            FormKind::Plan => preview(balance, &form.fields, cx.today)
+                .and_then(|_| plan_terms(&form.fields))
+                .map(|(terms, start)| CaseOp::OfferPlan { terms, start }),
             FormKind::Payment => (|| {
                 let amount = parse_money(&form.fields[0]).map_err(|e| format!("amount: {e}"))?;
                 if amount <= Decimal::ZERO {
@@ -127,11 +127,19 @@ impl CaseScreen {
                         Span::styled(format!("{name:<14}"), theme::bold()),
                         Span::styled(form.fields[i].clone(), if focus { theme::selected() } else { Style::new() }),
                         Span::styled(if focus { "█" } else { "" }, theme::dim()),
+                        Span::styled(
+                            if form.kind == FormKind::Plan && i == 2 && form.fields[i].is_empty() {
+                                " blank: split evenly"
+                            } else {
+                                ""
+                            },
+                            theme::dim(),
+                        ),
                     ]));
                 }
                 if form.kind == FormKind::Plan {
                     lines.push(Line::raw(""));
-                    match preview(balance, &form.fields[0], &form.fields[1], env.today) {
+                    match preview(balance, &form.fields, env.today) {
                         Ok(plan) => {
                             let total: Decimal = plan.iter().map(|i| i.amount).sum();
                             for i in &plan {
@@ -227,8 +235,11 @@ impl Screen for CaseScreen {
         match action {
             Action::SendNextStep => self.op(CaseOp::SendNextStep, cx),
             Action::OfferPlan => {
-                self.mode =
-                    form(FormKind::Plan, &["Installments", "Start date"], vec!["3".into(), cx.today.to_string()])
+                self.mode = form(
+                    FormKind::Plan,
+                    &["Installments", "Start date", "Amount each"],
+                    vec!["3".into(), cx.today.to_string(), String::new()],
+                )
             }
             Action::RecordPayment => {
                 self.mode = form(FormKind::Payment, &["Amount", "Paid on"], vec![String::new(), cx.today.to_string()])
