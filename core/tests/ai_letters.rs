@@ -115,6 +115,30 @@ fn renewal_letters() {
     }
 }
 
+/// A lease that ended and rolled over to month-to-month is never told it "ends" on a past date.
+#[test]
+fn a_lease_past_its_end_reads_as_month_to_month() {
+    let c = cases().remove(0);
+    let lapsed = today() - chrono::Duration::days(90);
+    for channel in Channel::ALL.iter().copied() {
+        let input = RenewalLetterInput {
+            recipient: c.recipient.clone(),
+            current_rent: c.current_rent,
+            offer_rent: c.offer_rent,
+            market_rent: Some(c.market_rent),
+            term_months: 12,
+            lease_end_date: Some(lapsed),
+            respond_by: d(2026, 2, 14),
+            today: today(),
+            channel,
+        };
+        let draft = renewal_letter(&input);
+        check_limits(&draft, &c.recipient);
+        assert!(draft.body.contains("month-to-month since"), "{}:\n{}", channel.as_str(), draft.body);
+        assert!(!draft.body.contains(" ends "), "{}:\n{}", channel.as_str(), draft.body);
+    }
+}
+
 #[test]
 fn rent_increase_notices() {
     for c in cases() {

@@ -108,9 +108,9 @@ commands! {
     analyze(id: String) -> AnalysisRun;
     import_camera_files(room_id: String, files: Vec<CameraFile>) -> CameraImport;
     dashboard() -> portfolio::Dashboard;
-    list_renewals(status: Option<String>) -> Vec<portfolio::RenewalRow>;
+    list_renewals(status: Option<String>) -> portfolio::Queue<portfolio::RenewalRow>;
     renewal_letter_pdf(id: String) -> ReportResult;
-    list_collections(all: bool) -> Vec<portfolio::CaseRow>;
+    list_collections(all: bool) -> portfolio::Queue<portfolio::CaseRow>;
     collection_case(id: String) -> portfolio::CaseDetail;
     save_document(sha256: String, name: String) -> ReportResult;
 }

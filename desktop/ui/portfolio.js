@@ -89,12 +89,12 @@ async function renderRenewals(main) {
       <span class="muted">Highest churn first. Approve and send from the terminal (<span class="mono">unitcycle</span> → 4); print offer letters here.</span></div>
     <div id="renewal-table"><p class="muted">Loading…</p></div>`;
   $("#renewal-status").onchange = (e) => { state.renewalStatus = e.target.value; renderRenewals(main); };
-  const rows = await call("list_renewals", { status: status || null });
+  const { total, rows } = await call("list_renewals", { status: status || null });
   if (rows.length === 0) {
     $("#renewal-table").innerHTML = '<p class="muted">No renewal recommendations here. The nightly renewal scan (<span class="mono">unitcycle jobs run renewal-scan</span>) fills this queue.</p>';
     return;
   }
-  $("#renewal-table").innerHTML = `<table><thead><tr><th>Tenant</th><th>Unit</th><th>Property</th><th>Churn</th><th>Risk</th>
+  $("#renewal-table").innerHTML = `${shownOf(rows.length, total, "recommendations")}<table><thead><tr><th>Tenant</th><th>Unit</th><th>Property</th><th>Churn</th><th>Risk</th>
     <th class="money">Current</th><th class="money">Recommended</th><th class="num">Change</th><th>Status</th></tr></thead>
     <tbody>${rows.map((r, n) => {
       const p = r.renewal;
@@ -129,6 +129,11 @@ function renewalDetail(r) {
       <button class="accent letter-pdf" data-id="${p.id}" ${p.renewal_letter_text ? "" : "disabled"}>Letter PDF</button><div class="doc-out"></div></div></div>`;
 }
 
+// "Showing 500 of 41,220 recommendations" when the queue is longer than one view lists.
+function shownOf(shown, total, what) {
+  return `<p class="muted" id="queue-count">${shown < total ? `Showing ${shown.toLocaleString()} of ${total.toLocaleString()} ${what}; narrow the list to see the rest.` : `${total.toLocaleString()} ${what}`}</p>`;
+}
+
 function levelDots(level) {
   return `<span class="dots" title="Escalation step ${level} of 5">${[1, 2, 3, 4, 5].map((n) => `<i class="${n <= level ? "on" : ""}"></i>`).join("")}</span>`;
 }
@@ -140,9 +145,9 @@ async function renderCollections(main) {
       <span class="muted">Most overdue first. Send steps, plans and payments from the terminal (<span class="mono">unitcycle</span> → 5).</span></div>
     <div id="case-table"><p class="muted">Loading…</p></div>`;
   $("#cases-all").onchange = (e) => { state.collectionsAll = e.target.checked; renderCollections(main); };
-  const rows = await call("list_collections", { all });
+  const { total, rows } = await call("list_collections", { all });
   $("#case-table").innerHTML = rows.length === 0 ? '<p class="muted">No collection cases. The 08:00 collections scan opens one for each overdue charge.</p>' :
-    `<table><thead><tr><th>Tenant</th><th>Unit</th><th>Property</th><th class="money">Balance</th><th class="num">Days</th><th>Step</th><th>Tone</th><th>Risk profile</th><th>Status</th></tr></thead>
+    `${shownOf(rows.length, total, "cases")}<table><thead><tr><th>Tenant</th><th>Unit</th><th>Property</th><th class="money">Balance</th><th class="num">Days</th><th>Step</th><th>Tone</th><th>Risk profile</th><th>Status</th></tr></thead>
     <tbody>${rows.map((r) => `<tr class="case-row" data-id="${r.case.id}"><td>${esc(r.names.tenant_name)}</td><td>${esc(r.names.unit_number)}</td><td>${esc(r.names.property_name)}</td>
       <td class="money">${esc(r.balance)}</td><td class="num">${r.case.days_overdue}</td><td>${levelDots(r.case.escalation_level)}</td>
       <td>${esc(r.tone_label)}</td><td>${esc(r.risk_label)}</td><td>${esc(r.status_label)}</td></tr>`).join("")}</tbody></table>`;

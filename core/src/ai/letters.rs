@@ -243,8 +243,14 @@ pub fn renewal_letter(i: &RenewalLetterInput) -> Draft {
     let r = &i.recipient;
     let change = i.offer_rent - i.current_rent;
     let end = i.lease_end_date.map(date);
+    // A lease whose end date has passed is running month to month: say so, not "ends on" a past date.
+    let ended = i.lease_end_date.is_some_and(|e| e < i.today);
     if i.channel == Channel::Sms {
-        let end_bit = end.as_ref().map(|e| format!(" ends {e}")).unwrap_or_else(|| " is up for renewal".into());
+        let end_bit = match &end {
+            Some(e) if ended => format!(" has been month-to-month since {e}"),
+            Some(e) => format!(" ends {e}"),
+            None => " is up for renewal".into(),
+        };
         return sms(fit_sms(vec![
             format!(
                 "Hi {}, your lease at {} unit {}{}. Renew {} months at {}/mo? Reply by {}. - {}",
@@ -278,6 +284,7 @@ pub fn renewal_letter(i: &RenewalLetterInput) -> Draft {
         r.unit_number,
         r.property_name,
         match &end {
+            Some(e) if ended => format!("Your lease has been month-to-month since it ended on {e}"),
             Some(e) => format!("Your current lease ends on {e}"),
             None => "Your lease is up for renewal".to_string(),
         }

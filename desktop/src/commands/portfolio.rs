@@ -33,6 +33,16 @@ pub struct Dashboard {
     pub inspections: BTreeMap<String, u64>,
 }
 
+/// The most a queue view lists at once; the rest are counted (narrow by status to see them).
+pub const QUEUE_ROWS: usize = 500;
+
+/// A queue's first rows and how many there are in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct Queue<T> {
+    pub total: usize,
+    pub rows: Vec<T>,
+}
+
 /// Who and where a renewal or case is about.
 #[derive(Debug, Clone, Serialize)]
 pub struct Names {
@@ -131,15 +141,18 @@ pub fn dashboard(s: &AppState) -> CmdResult<Dashboard> {
 }
 
 /// The renewal queue, highest churn first; `status` narrows it ("pending", "approved", …).
-pub fn list_renewals(s: &AppState, status: Option<String>) -> CmdResult<Vec<RenewalRow>> {
+pub fn list_renewals(s: &AppState, status: Option<String>) -> CmdResult<Queue<RenewalRow>> {
     let mut filter = RenewalFilter::default();
     if let Some(st) = status.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         filter.status = vec![st.parse().map_err(CommandError::invalid)?];
     }
     let store = s.store()?;
-    let mut rows = store
-        .renewals(&filter)?
+    let mut recs = store.renewals(&filter)?;
+    recs.sort_by(|a, b| b.plan.churn_score.total_cmp(&a.plan.churn_score));
+    let total = recs.len();
+    let rows = recs
         .into_iter()
+        .take(QUEUE_ROWS)
         .map(|r| {
             Ok(RenewalRow {
                 names: names(&store, r.lease_id)?,
@@ -151,8 +164,7 @@ pub fn list_renewals(s: &AppState, status: Option<String>) -> CmdResult<Vec<Rene
             })
         })
         .collect::<CmdResult<Vec<_>>>()?;
-    rows.sort_by(|a, b| b.renewal.plan.churn_score.total_cmp(&a.renewal.plan.churn_score));
-    Ok(rows)
+    Ok(Queue { total, rows })
 }
 
 /// Renders the renewal offer letter (the drafted text with the offer's figures) to PDF, keeps
@@ -180,14 +192,17 @@ fn case_row(store: &Store, case: collections::CollectionCase) -> CmdResult<CaseR
 
 /// The collections queue: open cases and cases on a plan, most overdue first; `all` adds
 /// paid, escalated and written-off cases.
-pub fn list_collections(s: &AppState, all: bool) -> CmdResult<Vec<CaseRow>> {
+pub fn list_collections(s: &AppState, all: bool) -> CmdResult<Queue<CaseRow>> {
     use collections::CaseStatus;
     let filter = CaseFilter {
         status: if all { vec![] } else { vec![CaseStatus::Open, CaseStatus::PaymentPlan] },
         ..CaseFilter::default()
     };
     let store = s.store()?;
-    store.collection_cases(&filter)?.into_iter().map(|c| case_row(&store, c)).collect()
+    let cases = store.collection_cases(&filter)?;
+    let total = cases.len();
+    let rows = cases.into_iter().take(QUEUE_ROWS).map(|c| case_row(&store, c)).collect::<CmdResult<_>>()?;
+    Ok(Queue { total, rows })
 }
 
 pub fn collection_case(s: &AppState, id_text: String) -> CmdResult<CaseDetail> {

@@ -253,8 +253,10 @@ fn the_back_office_views_read_the_demo_and_print_its_letters() {
     assert!(dash.outstanding.starts_with('$'));
 
     let renewals = ops::list_renewals(&s, None).unwrap();
+    assert_eq!(renewals.total, renewals.rows.len());
+    let renewals = renewals.rows;
     assert!(renewals.windows(2).all(|w| w[0].renewal.plan.churn_score >= w[1].renewal.plan.churn_score));
-    let pending = ops::list_renewals(&s, Some("pending".into())).unwrap();
+    let pending = ops::list_renewals(&s, Some("pending".into())).unwrap().rows;
     assert!(pending.iter().all(|r| r.renewal.status.as_str() == "pending"));
     assert_eq!(ops::list_renewals(&s, Some("maybe".into())).unwrap_err().code, "invalid_input");
     let letter = ops::renewal_letter_pdf(&s, renewals[0].renewal.id.to_string()).unwrap();
@@ -262,10 +264,10 @@ fn the_back_office_views_read_the_demo_and_print_its_letters() {
     assert!(std::fs::read(&letter.path).unwrap().starts_with(b"%PDF"));
     assert!(!letter.pages.is_empty());
 
-    let cases = ops::list_collections(&s, false).unwrap();
+    let cases = ops::list_collections(&s, false).unwrap().rows;
     assert!(cases.windows(2).all(|w| w[0].case.days_overdue >= w[1].case.days_overdue));
     assert!(cases.iter().all(|c| c.case.is_open()));
-    assert!(ops::list_collections(&s, true).unwrap().len() >= cases.len());
+    assert!(ops::list_collections(&s, true).unwrap().total >= cases.len());
     let with_letter = cases
         .iter()
         .map(|c| ops::collection_case(&s, c.case.id.to_string()).unwrap())
