@@ -89,23 +89,27 @@ fn check_limits(draft: &Draft, r: &Recipient) {
     }
 }
 
+/// A 12-month renewal offer to the case's tenant, answered by Feb 14.
+fn renewal_input(c: &Case, lease_end: NaiveDate, channel: Channel) -> RenewalLetterInput {
+    RenewalLetterInput {
+        recipient: c.recipient.clone(),
+        current_rent: c.current_rent,
+        offer_rent: c.offer_rent,
+        market_rent: Some(c.market_rent),
+        term_months: 12,
+        lease_end_date: Some(lease_end),
+        respond_by: d(2026, 2, 14),
+        today: today(),
+        channel,
+    }
+}
+
 #[test]
 fn renewal_letters() {
     for c in cases() {
         let mut out = String::new();
         for channel in Channel::ALL.iter().copied() {
-            let input = RenewalLetterInput {
-                recipient: c.recipient.clone(),
-                current_rent: c.current_rent,
-                offer_rent: c.offer_rent,
-                market_rent: Some(c.market_rent),
-                term_months: 12,
-                lease_end_date: Some(c.lease_end),
-                respond_by: d(2026, 2, 14),
-                today: today(),
-                channel,
-            };
-            let draft = renewal_letter(&input);
+            let draft = renewal_letter(&renewal_input(&c, c.lease_end, channel));
             check_limits(&draft, &c.recipient);
             assert!(draft.body.split_whitespace().count() < RENEWAL_MAX_WORDS);
             assert!(draft.body.contains(&unitcycle_core::format::money(c.offer_rent)));
@@ -121,18 +125,7 @@ fn a_lease_past_its_end_reads_as_month_to_month() {
     let c = cases().remove(0);
     let lapsed = today() - chrono::Duration::days(90);
     for channel in Channel::ALL.iter().copied() {
-        let input = RenewalLetterInput {
-            recipient: c.recipient.clone(),
-            current_rent: c.current_rent,
-            offer_rent: c.offer_rent,
-            market_rent: Some(c.market_rent),
-            term_months: 12,
-            lease_end_date: Some(lapsed),
-            respond_by: d(2026, 2, 14),
-            today: today(),
-            channel,
-        };
-        let draft = renewal_letter(&input);
+        let draft = renewal_letter(&renewal_input(&c, lapsed, channel));
         check_limits(&draft, &c.recipient);
         assert!(draft.body.contains("month-to-month since"), "{}:\n{}", channel.as_str(), draft.body);
         assert!(!draft.body.contains(" ends "), "{}:\n{}", channel.as_str(), draft.body);

@@ -136,27 +136,16 @@ fn payments_reduce_close_and_credit() {
 fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     let (mut store, case) = one_case("2026-11-20", dec!(900));
     let drafter = offline();
-    let (c, plan) = cj::offer_plan(
-        &mut store,
-        &drafter,
-        case.id,
-        PlanTerms::even(3),
-        d("2026-12-01"),
-        d("2026-11-25"),
-        at("2026-11-25", 9),
-    )
-    .unwrap();
+    let mut offer = |terms| {
+        cj::offer_plan(&mut store, &drafter, case.id, terms, d("2026-12-01"), d("2026-11-25"), at("2026-11-25", 9))
+    };
+    // An agreed amount that misses the balance is refused and leaves the case as it was.
+    let short = offer(PlanTerms { installments: 3, installment_amount: Some(dec!(250)) }).unwrap_err().to_string();
+    assert!(short.starts_with("3 installments of $250.00 come to $750.00, $150.00 short of"), "{short}");
+    let (c, plan) = offer(PlanTerms::even(3)).unwrap();
     assert_eq!(c.status, CaseStatus::PaymentPlan);
     assert_eq!(plan.installments.iter().map(|i| i.amount).sum::<Decimal>(), dec!(900));
-    let again = cj::offer_plan(
-        &mut store,
-        &drafter,
-        case.id,
-        PlanTerms::even(3),
-        d("2026-12-01"),
-        d("2026-11-25"),
-        at("2026-11-25", 9),
-    );
+    let again = offer(PlanTerms::even(3));
     assert_eq!(again.unwrap_err().to_string(), "A payment plan is already in place for this case.");
     // First installment paid on time: nothing sent on Dec 20 although 30 days overdue.
     cj::record_payment(&mut store, case.id, dec!(300), d("2026-12-01"), "user:pm", at("2026-12-01", 10)).unwrap();
