@@ -4,8 +4,8 @@
 # inspection, adds a sharp and a dark photo (checks both quality verdicts), imports a camera
 # folder (good, dark, truncated, not-an-image and duplicate files), runs the offline condition
 # check and sees it labelled, rates an item, signs twice, finalizes, generates the condition
-# report and checks the PDF and its pages; then prints a renewal offer letter and saves a
-# collections letter from the back-office views.
+# report and checks the PDF and its pages; then prints a renewal offer letter, approves and
+# sends that renewal, and saves a collections letter from the back-office views.
 # Skips (exit 0, with a message) when Xvfb, WebKitWebDriver or tauri-driver are unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -258,6 +258,16 @@ try:
     wait_text(".renewal-detail:not(.hidden) .doc-pages", "page(s)")
     letters = os.path.join(work, "letters")
     assert any(f.startswith("renewal-offer") and f.endswith(".pdf") for f in os.listdir(letters)), os.listdir(letters)
+
+    step("approve that renewal and send it, each behind its confirm step")
+    click(".renewal-detail:not(.hidden) .review-step[data-action=approve]")
+    wait_text(".renewal-detail:not(.hidden) .confirm-question", "Approve the renewal for")
+    click(".renewal-detail:not(.hidden) .review-confirm")
+    click(".renewal-detail:not(.hidden) .review-step[data-action=send]")
+    wait_text(".renewal-detail:not(.hidden) .confirm-question", "Email the offer letter")
+    click(".renewal-detail:not(.hidden) .review-confirm")
+    find(".renewal-detail:not(.hidden) .review-step[data-action=accept]")
+    wait_text("#renewal-table", "Sent to Tenant")
     shot("renewals")
 
     step("open the most overdue collections case and save the letter it sent")

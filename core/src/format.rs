@@ -19,6 +19,16 @@ pub fn money(amount: Decimal) -> String {
     format!("{}${grouped}.{cents}", if negative { "-" } else { "" })
 }
 
+/// Reads an amount typed by a person: `1850`, `1,850.00`, `$1,850.5`; at most two decimals.
+pub fn parse_money(text: &str) -> Result<Decimal, String> {
+    let clean: String = text.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
+    clean
+        .parse::<Decimal>()
+        .ok()
+        .filter(|d| d.scale() <= 2)
+        .ok_or_else(|| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))
+}
+
 /// `Mar 15, 2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%b %-d, %Y").to_string()
@@ -48,6 +58,17 @@ mod tests {
         ];
         for (amount, text) in cases {
             assert_eq!(money(amount), text, "{amount}");
+        }
+    }
+
+    #[test]
+    fn typed_amounts_parse_to_cents_or_say_why_not() {
+        for (text, amount) in [("1850", dec!(1850)), ("$1,850.50", dec!(1850.50)), (" 0.05 ", dec!(0.05))] {
+            assert_eq!(parse_money(text), Ok(amount), "{text}");
+        }
+        for text in ["", "abc", "1.005", "$"] {
+            let e = parse_money(text).unwrap_err();
+            assert!(e.contains("expected dollars and cents"), "{text}: {e}");
         }
     }
 

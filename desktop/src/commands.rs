@@ -110,6 +110,7 @@ commands! {
     dashboard() -> portfolio::Dashboard;
     list_renewals(status: Option<String>) -> portfolio::Queue<portfolio::RenewalRow>;
     renewal_letter_pdf(id: String) -> ReportResult;
+    renewal_action(id: String, action: String, rent: Option<String>) -> portfolio::RenewalRow;
     list_collections(all: bool) -> portfolio::Queue<portfolio::CaseRow>;
     collection_case(id: String) -> portfolio::CaseDetail;
     save_document(sha256: String, name: String) -> ReportResult;
@@ -125,7 +126,7 @@ pub mod ops {
     use chrono::Utc;
 
     pub use super::portfolio::{
-        collection_case, dashboard, list_collections, list_renewals, renewal_letter_pdf, save_document,
+        collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
     };
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};

@@ -83,6 +83,7 @@ pub fn run() {
             commands::dashboard,
             commands::list_renewals,
             commands::renewal_letter_pdf,
+            commands::renewal_action,
             commands::list_collections,
             commands::collection_case,
             commands::save_document,

@@ -86,7 +86,7 @@ async function renderRenewals(main) {
   main.innerHTML = `<h1>Renewals</h1>
     <div class="toolbar"><label>Status <select id="renewal-status">${["", "pending", "approved", "sent", "accepted", "declined", "expired"]
       .map((s) => `<option value="${s}" ${s === status ? "selected" : ""}>${s ? s[0].toUpperCase() + s.slice(1) : "All"}</option>`).join("")}</select></label>
-      <span class="muted">Highest churn first. Approve and send from the terminal (<span class="mono">unitcycle</span> → 4); print offer letters here.</span></div>
+      <span class="muted">Highest churn first. Click a row to review it: approve (at another rent if you like), send, record the answer, print the letter.</span></div>
     <div id="renewal-table"><p class="muted">Loading…</p></div>`;
   $("#renewal-status").onchange = (e) => { state.renewalStatus = e.target.value; renderRenewals(main); };
   const { total, rows } = await call("list_renewals", { status: status || null });
@@ -103,10 +103,11 @@ async function renderRenewals(main) {
       <td><span class="badge risk-${p.churn_risk_level}">${esc(p.churn_risk_level)}</span></td>
       <td class="money">${esc(r.current_rent)}</td><td class="money">${esc(r.recommended_rent)}</td>
       <td class="num">${p.rent_increase_pct >= 0 ? "+" : ""}${p.rent_increase_pct.toFixed(1)}%</td><td>${esc(r.status_label)}</td></tr>
-      <tr class="renewal-detail hidden" data-n="${n}"><td colspan="9">${renewalDetail(r)}</td></tr>`;
+      <tr class="renewal-detail ${p.id === state.openRenewal ? "" : "hidden"}" data-n="${n}"><td colspan="9">${renewalDetail(r)}</td></tr>`;
     }).join("")}</tbody></table>`;
   main.querySelectorAll(".renewal-row").forEach((tr) => (tr.onclick = () =>
     main.querySelector(`.renewal-detail[data-n="${tr.dataset.n}"]`).classList.toggle("hidden")));
+  main.querySelectorAll(".review").forEach((box) => wireReview(main, box, rows.find((r) => r.renewal.id === box.dataset.id)));
   main.querySelectorAll(".letter-pdf").forEach((b) => (b.onclick = async (e) => {
     e.stopPropagation();
     b.disabled = true;
@@ -126,7 +127,43 @@ function renewalDetail(r) {
       <p>${esc(p.rent_reasoning)}</p></div>
     <div><h3>Offer letter <span class="muted">(${esc(p.letter_provider || "not drafted")})</span></h3>
       <pre class="letter">${esc(p.renewal_letter_text || "No letter drafted yet.")}</pre>
-      <button class="accent letter-pdf" data-id="${p.id}" ${p.renewal_letter_text ? "" : "disabled"}>Letter PDF</button><div class="doc-out"></div></div></div>`;
+      <button class="accent letter-pdf" data-id="${p.id}" ${p.renewal_letter_text ? "" : "disabled"}>Letter PDF</button><div class="doc-out"></div>
+      <h3 class="review-title">Review</h3><div class="review" data-id="${p.id}"></div></div></div>`;
+}
+
+// The review step the recommendation's status allows, behind one confirm that says what happens.
+const REVIEW = {
+  pending: [["approve", "Approve", (r, rent) => `Approve the renewal for ${r.names.tenant_name} at ${rent}/mo?`]],
+  approved: [["send", "Send to tenant", (r) => `Email the offer letter (with its PDF) to ${r.names.tenant_name} now?`]],
+  sent: [["accept", "Tenant accepted", (r) => `Record that ${r.names.tenant_name} accepted? The lease is renewed at ${r.recommended_rent}/mo.`],
+    ["decline", "Tenant declined", (r) => `Record that ${r.names.tenant_name} declined the offer?`]],
+};
+
+function wireReview(main, box, r) {
+  const p = r.renewal, steps = REVIEW[p.status] || [];
+  const idle = () => {
+    box.innerHTML = steps.length === 0 ? `<p class="muted">${esc(r.status_label)}: nothing left to review.</p>` :
+      `${p.status === "pending" ? `<label class="muted">Rent <input type="text" class="review-rent mono" size="10" value="${esc(p.recommended_rent)}"></label> ` : ""}
+       ${steps.map(([action, label]) => `<button class="primary review-step" data-action="${action}">${label}</button>`).join(" ")}`;
+    box.querySelectorAll(".review-step").forEach((b) => (b.onclick = (e) => { e.stopPropagation(); confirmStep(b.dataset.action); }));
+  };
+  const confirmStep = (action) => {
+    const rentInput = box.querySelector(".review-rent");
+    const rent = rentInput ? rentInput.value.trim() : null;
+    const [, , question] = steps.find(([a]) => a === action);
+    box.innerHTML = `<p class="confirm-question">${esc(question(r, rent && !rent.startsWith("$") ? "$" + rent : rent))}</p>
+      <button class="accent review-confirm">Yes, ${esc(action)}</button> <button class="review-cancel">Cancel</button>`;
+    box.querySelector(".review-cancel").onclick = idle;
+    box.querySelector(".review-confirm").onclick = async () => {
+      try {
+        const done = await call("renewal_action", { id: p.id, action, rent });
+        toast(`${done.names.tenant_name}: ${done.status_label}`);
+        state.openRenewal = p.id;
+        renderRenewals(main);
+      } catch (_) { idle(); }
+    };
+  };
+  idle();
 }
 
 // "Showing 500 of 41,220 recommendations" when the queue is longer than one view lists.

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
+pub use unitcycle_core::format::parse_money;
 use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::renewals::{ChurnRiskLevel, RenewalStatus};
 
@@ -343,16 +344,6 @@ pub enum InspectionsCommand {
         /// Inspection id (or its first characters) or lease number
         inspection: String,
     },
-}
-
-/// A dollar amount: `1850`, `1,850.00` or `$1850.5`.
-pub fn parse_money(text: &str) -> Result<Decimal, String> {
-    let clean: String = text.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
-    clean
-        .parse::<Decimal>()
-        .ok()
-        .filter(|d| d.scale() <= 2)
-        .ok_or_else(|| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))
 }
 
 /// A choice typed on the command line: case-insensitive, `-` for `_`.

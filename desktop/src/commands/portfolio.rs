@@ -1,7 +1,8 @@
 //! The back-office views beside inspections, mirroring the terminal app's groups: the portfolio
 //! dashboard, the renewal queue with its letter PDFs, and the collections queue with each case's
-//! timeline and the letters it sent. Read-mostly: the decisions stay with the TUI, the CLI and
-//! the nightly jobs; the desktop is where the paper comes out.
+//! timeline and the letters it sent. Renewals can be reviewed here too (approve, send, record the
+//! tenant's answer) through the same core workflow as the TUI; collections steps, plans and
+//! payments stay with the TUI, the CLI and the nightly jobs.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +14,8 @@ use super::ops::{id, write_document};
 use super::ReportResult;
 use crate::{AppState, CmdResult, CommandError};
 use unitcycle_core::collections::{self, CollectionAction, CollectionsDashboardStats, PaymentPlan};
-use unitcycle_core::format::money;
-use unitcycle_core::renewals::{self, RenewalDashboardStats, RenewalRecommendation};
+use unitcycle_core::format::{money, parse_money};
+use unitcycle_core::renewals::{self, RenewalAction, RenewalDashboardStats, RenewalRecommendation};
 use unitcycle_core::store::{CaseFilter, InspectionFilter, LeaseListRow, PortfolioKpis, RenewalFilter, Store};
 
 /// Everything the dashboard draws, in one round trip.
@@ -150,21 +151,52 @@ pub fn list_renewals(s: &AppState, status: Option<String>) -> CmdResult<Queue<Re
     let mut recs = store.renewals(&filter)?;
     recs.sort_by(|a, b| b.plan.churn_score.total_cmp(&a.plan.churn_score));
     let total = recs.len();
-    let rows = recs
-        .into_iter()
-        .take(QUEUE_ROWS)
-        .map(|r| {
-            Ok(RenewalRow {
-                names: names(&store, r.lease_id)?,
-                status_label: r.status.label(),
-                current_rent: money(r.plan.current_rent),
-                recommended_rent: money(r.plan.recommended_rent),
-                factors: r.plan.churn_factors.entries().to_vec(),
-                renewal: r,
-            })
-        })
-        .collect::<CmdResult<Vec<_>>>()?;
+    let rows = recs.into_iter().take(QUEUE_ROWS).map(|r| renewal_row(&store, r)).collect::<CmdResult<_>>()?;
     Ok(Queue { total, rows })
+}
+
+fn renewal_row(store: &Store, r: RenewalRecommendation) -> CmdResult<RenewalRow> {
+    Ok(RenewalRow {
+        names: names(store, r.lease_id)?,
+        status_label: r.status.label(),
+        current_rent: money(r.plan.current_rent),
+        recommended_rent: money(r.plan.recommended_rent),
+        factors: r.plan.churn_factors.entries().to_vec(),
+        renewal: r,
+    })
+}
+
+/// Who acts from this desktop, as the review log records it.
+fn actor() -> String {
+    format!("user:{}@desktop", std::env::var("USER").unwrap_or_else(|_| "local".into()))
+}
+
+/// A review step from the desktop: `approve` (at `rent` when given, else the recommended rent),
+/// `send` (the letter by email with its PDF, through the outbox, once), `accept` or `decline`.
+/// The core's workflow refuses steps out of order, with its reason.
+pub fn renewal_action(s: &AppState, id_text: String, action: String, rent: Option<String>) -> CmdResult<RenewalRow> {
+    let action = match action.trim() {
+        "approve" => RenewalAction::Approve {
+            recommended_rent: rent
+                .as_deref()
+                .filter(|r| !r.trim().is_empty())
+                .map(parse_money)
+                .transpose()
+                .map_err(CommandError::invalid)?,
+        },
+        "send" => RenewalAction::Send,
+        "accept" => RenewalAction::Accept,
+        "decline" => RenewalAction::Decline,
+        other => {
+            return Err(CommandError::invalid(format!(
+                "'{other}' is not a renewal step (approve, send, accept or decline)"
+            )))
+        }
+    };
+    let id = id(&id_text)?;
+    let mut store = s.store()?;
+    let rec = unitcycle_core::renewals_jobs::renewal_step(&mut store, id, &action, &actor(), Utc::now())?;
+    renewal_row(&store, rec)
 }
 
 /// Renders the renewal offer letter (the drafted text with the offer's figures) to PDF, keeps

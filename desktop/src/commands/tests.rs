@@ -264,6 +264,25 @@ fn the_back_office_views_read_the_demo_and_print_its_letters() {
     assert!(std::fs::read(&letter.path).unwrap().starts_with(b"%PDF"));
     assert!(!letter.pages.is_empty());
 
+    // The review workflow from the desktop: out-of-order steps are refused with the core's reason.
+    let id = pending[0].renewal.id.to_string();
+    let e = ops::renewal_action(&s, id.clone(), "send".into(), None).unwrap_err();
+    assert_eq!(e.detail, "Approve the recommendation before sending it (it is Pending Review).");
+    let e = ops::renewal_action(&s, id.clone(), "approve".into(), Some("12 dollars".into())).unwrap_err();
+    assert!(e.detail.contains("expected dollars and cents"), "{}", e.detail);
+    assert_eq!(ops::renewal_action(&s, id.clone(), "renew".into(), None).unwrap_err().code, "invalid_input");
+    let rent = pending[0].renewal.plan.current_rent + unitcycle_core::format::parse_money("25").unwrap();
+    let approved = ops::renewal_action(&s, id.clone(), "approve".into(), Some(rent.to_string())).unwrap();
+    assert_eq!((approved.status_label, approved.renewal.plan.recommended_rent), ("Approved", rent));
+    assert!(approved.renewal.reviewed_by.ends_with("@desktop"), "{}", approved.renewal.reviewed_by);
+    let sent = ops::renewal_action(&s, id.clone(), "send".into(), None).unwrap();
+    assert_eq!(sent.status_label, "Sent to Tenant");
+    let outbox = s.store().unwrap().outbox_messages(Some(sent.renewal.id), 10).unwrap();
+    assert_eq!(outbox.len(), 1, "the letter is queued once, by email with its PDF");
+    assert!(outbox[0].attachment_sha256.is_some());
+    assert!(ops::renewal_action(&s, id.clone(), "send".into(), None).is_err(), "a second send is refused");
+    assert_eq!(ops::renewal_action(&s, id, "decline".into(), None).unwrap().status_label, "Declined by Tenant");
+
     let cases = ops::list_collections(&s, false).unwrap().rows;
     assert!(cases.windows(2).all(|w| w[0].case.days_overdue >= w[1].case.days_overdue));
     assert!(cases.iter().all(|c| c.case.is_open()));
