@@ -253,7 +253,6 @@ try:
     step("print a renewal offer letter from the renewal queue")
     click("#nav-renewals")
     click(".renewal-row td")
-    shot("renewal-open")
     click(".renewal-detail:not(.hidden) .letter-pdf")
     wait_text(".renewal-detail:not(.hidden) .doc-pages", "page(s)")
     letters = os.path.join(work, "letters")

@@ -46,7 +46,11 @@ impl From<InspectionError> for CommandError {
 
 impl From<BlobError> for CommandError {
     fn from(e: BlobError) -> Self {
-        CommandError::new("storage", e.to_string())
+        let code = match e {
+            BlobError::BadHash(_) => "invalid_input",
+            _ => "storage",
+        };
+        CommandError::new(code, e.to_string())
     }
 }
 

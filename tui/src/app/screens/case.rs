@@ -57,7 +57,7 @@ pub struct CaseScreen {
 }
 
 /// The plan form's fields: installments, start date, and the amount of each (blank for an even split).
-pub fn plan_terms(fields: &[String]) -> Result<(PlanTerms, NaiveDate), String> {
+fn plan_terms(fields: &[String]) -> Result<(PlanTerms, NaiveDate), String> {
     let installments = fields[0].trim();
     let n: u32 = installments.parse().map_err(|_| format!("installments: '{installments}' is not a whole number"))?;
     let start = parse_date(&fields[1])?;
@@ -66,10 +66,15 @@ pub fn plan_terms(fields: &[String]) -> Result<(PlanTerms, NaiveDate), String> {
     Ok((PlanTerms { installments: n, installment_amount }, start))
 }
 
-/// The installment schedule the plan form's fields describe, or why there is none.
-pub fn preview(balance: Decimal, fields: &[String], today: NaiveDate) -> Result<Vec<InstallmentPlan>, String> {
+/// The plan the form's fields describe (its terms, start and installment schedule), or why there is none.
+pub fn preview(
+    balance: Decimal,
+    fields: &[String],
+    today: NaiveDate,
+) -> Result<(PlanTerms, NaiveDate, Vec<InstallmentPlan>), String> {
     let (terms, start) = plan_terms(fields)?;
-    collections::plan_for_terms(balance, terms, start, today).map_err(|e| e.to_string())
+    let schedule = collections::plan_for_terms(balance, terms, start, today).map_err(|e| e.to_string())?;
+    Ok((terms, start, schedule))
 }
 
 impl CaseScreen {
@@ -86,9 +91,9 @@ impl CaseScreen {
         let Mode::Form(form) = &mut self.mode else { return };
         let balance = self.data.as_ref().map_or(Decimal::ZERO, |d| d.row.case.current_balance);
         let result = match form.kind {
-            FormKind::Plan => preview(balance, &form.fields, cx.today)
-                .and_then(|_| plan_terms(&form.fields))
-                .map(|(terms, start)| CaseOp::OfferPlan { terms, start }),
+            FormKind::Plan => {
+                preview(balance, &form.fields, cx.today).map(|(terms, start, _)| CaseOp::OfferPlan { terms, start })
+            }
             FormKind::Payment => (|| {
                 let amount = parse_money(&form.fields[0]).map_err(|e| format!("amount: {e}"))?;
                 if amount <= Decimal::ZERO {
@@ -140,7 +145,7 @@ impl CaseScreen {
                 if form.kind == FormKind::Plan {
                     lines.push(Line::raw(""));
                     match preview(balance, &form.fields, env.today) {
-                        Ok(plan) => {
+                        Ok((_, _, plan)) => {
                             let total: Decimal = plan.iter().map(|i| i.amount).sum();
                             for i in &plan {
                                 lines.push(Line::raw(format!(
