@@ -90,7 +90,7 @@ use crate::ai::letters::Recipient;
 use crate::ai::prompts::CollectionsMessage;
 use crate::ai::Gateway;
 use crate::outbox::{self, DeliveryChannel, NewMessage};
-use crate::renewals_jobs::DraftedLetter;
+use crate::port::DraftedLetter;
 
 /// Drafts and records one escalation step for a case: a `collection_action` and an outbox
 /// message per channel, in one transaction. Returns false when the step was already sent.
@@ -106,7 +106,7 @@ fn send_step(
     let unit = store.unit(case.unit_id)?;
     let property = store.property(case.property_id)?;
     let lease = store.lease(case.lease_id)?;
-    let to = crate::renewals_jobs::recipient(store, &lease)?;
+    let to = crate::port::recipient(&*store, &lease)?;
     case.days_overdue = (today - case.due_date).num_days().max(0);
     let (tone, plan) = collections_plan::step_tone_and_plan(&case, step, today);
     let mut drafts = Vec::new();
@@ -274,7 +274,7 @@ pub fn offer_plan(
     let unit = store.unit(case.unit_id)?;
     let property = store.property(case.property_id)?;
     let (updated, tone) = collections_plan::on_plan(&case, now);
-    let to = crate::renewals_jobs::recipient(store, &store.lease(case.lease_id)?)?;
+    let to = crate::port::recipient(&*store, &store.lease(case.lease_id)?)?;
     let draft = draft_message(store, gateway, &case, &to, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
     store.transaction(|tx| {
         store::insert_plan(tx, &plan)?;

@@ -15,8 +15,10 @@ use crate::command_center::{self, ActionType, Row, MIN_CONFIDENCE};
 use crate::jobs::{Job, JobReport};
 use crate::model::LeaseStatus;
 use crate::outbox::{self, NewMessage};
+use crate::port::recipient;
+use crate::renewals::port::RenewalsPort;
+use crate::renewals::scan::{draft_renewal_letter, load_churn_input};
 use crate::renewals::{self, RenewalRecommendation, RenewalStatus};
-use crate::renewals_jobs::{self, recipient};
 use crate::store::{self, Result, Store, StoreError, Worded};
 
 fn rejected(e: impl std::fmt::Display) -> StoreError {
@@ -317,10 +319,10 @@ fn prepare(
             if store.leases_with_open_renewal()?.contains(&lease.id) {
                 return Ok(Err("a renewal offer is already open for this lease".into()));
             }
-            let vacancy = renewals_jobs::property_vacancy(store)?;
-            let input = renewals_jobs::churn_input(store, &lease, &vacancy, today)?;
+            let vacancy = store.property_vacancy()?;
+            let input = load_churn_input(store, &lease, &vacancy, today)?;
             let plan = renewals::plan_renewal(&lease, &input, today);
-            let letter = renewals_jobs::draft_renewal_letter(store, gateway, &lease, &plan, today, now)?;
+            let letter = draft_renewal_letter(store, gateway, &lease, &plan, today, now)?;
             let id = Uuid::new_v4();
             for ch in req.method.channels() {
                 let body = if *ch == Channel::Sms { renewal_sms(&to, &plan) } else { letter.text.clone() };

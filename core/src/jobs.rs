@@ -1,100 +1,198 @@
-//! Jobs: load inputs from a store, call the pure functions, write the results in one
-//! transaction and record the run. Every job is idempotent for a given `today`.
+//! Jobs: one row per job in [`JOBS`] (name, the spec's task name, cron schedule, what it does),
+//! read by the CLI, the server's scheduler and the docs. Each job is written once over its
+//! feature's storage port; [`run_with`] runs one against a replica and records it in `job_run`.
+//! Every job is idempotent for a given `today`.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 
-use crate::lifecycle::{self, Transition};
-use crate::model::LeaseStatus;
-use crate::store::{self, Result, Store};
+use crate::lifecycle::classify;
+use crate::store::{Result, Store};
 
-/// The jobs this build knows, with the spec's schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The jobs this build knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Job {
-    /// `tenants.classify_lease_statuses`, daily at 02:00 UTC.
     ClassifyLeaseStatuses,
-    /// `tenants.initial_lease_reclassification`, one-time.
     InitialReclassification,
-    /// `portfolio.generate_ai_action_queue`, daily at 02:00 UTC after the classification.
     AiActionQueue,
-    /// `renewals.nightly_renewal_scan`, daily at 03:00 UTC.
     RenewalScan,
-    /// `collections.daily_collections_scan`, daily at 08:00 UTC.
     CollectionsScan,
-    /// `collections.escalation_engine`, every 4 hours at :30.
     EscalationEngine,
 }
 
-impl Job {
-    pub const ALL: &'static [Job] = &[
-        Job::ClassifyLeaseStatuses,
-        Job::InitialReclassification,
-        Job::AiActionQueue,
-        Job::RenewalScan,
-        Job::CollectionsScan,
-        Job::EscalationEngine,
-    ];
-
+/// One row of the job registry.
+#[derive(Debug, Clone, Copy)]
+pub struct JobDef {
+    pub job: Job,
     /// The name used by `unitcycle jobs run <name>` and in `job_run.job_name`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Job::ClassifyLeaseStatuses => "lifecycle-classify",
-            Job::InitialReclassification => "initial-reclassification",
-            Job::AiActionQueue => "ai-action-queue",
-            Job::RenewalScan => "renewal-scan",
-            Job::CollectionsScan => "collections-scan",
-            Job::EscalationEngine => "collections-escalation",
-        }
-    }
-
+    pub name: &'static str,
     /// The spec's task name, accepted as an alias.
-    pub fn spec_name(self) -> &'static str {
-        match self {
-            Job::ClassifyLeaseStatuses => "tenants.classify_lease_statuses",
-            Job::InitialReclassification => "tenants.initial_lease_reclassification",
-            Job::AiActionQueue => "portfolio.generate_ai_action_queue",
-            Job::RenewalScan => "renewals.nightly_renewal_scan",
-            Job::CollectionsScan => "collections.daily_collections_scan",
-            Job::EscalationEngine => "collections.escalation_engine",
-        }
+    pub spec_name: &'static str,
+    /// When the schedule runs it, as a cron expression in UTC (minute hour * * *); `None` for
+    /// one-time jobs. Jobs due at the same minute run in registry order.
+    pub cron: Option<&'static str>,
+    pub describe: &'static str,
+}
+
+/// The registry, in the order jobs due at the same time run (the AI action queue runs on the
+/// 02:00 classification's result).
+pub const JOBS: &[JobDef] = &[
+    JobDef {
+        job: Job::ClassifyLeaseStatuses,
+        name: "lifecycle-classify",
+        spec_name: "tenants.classify_lease_statuses",
+        cron: Some("0 2 * * *"),
+        describe: "Move expired active leases to month-to-month and past-move-out notices to vacant",
+    },
+    JobDef {
+        job: Job::InitialReclassification,
+        name: "initial-reclassification",
+        spec_name: "tenants.initial_lease_reclassification",
+        cron: None,
+        describe: "One-time: reclassify expired leases still marked active",
+    },
+    JobDef {
+        job: Job::AiActionQueue,
+        name: "ai-action-queue",
+        spec_name: "portfolio.generate_ai_action_queue",
+        cron: Some("0 2 * * *"),
+        describe: "Generate the command center's AI action recommendations per unit",
+    },
+    JobDef {
+        job: Job::RenewalScan,
+        name: "renewal-scan",
+        spec_name: "renewals.nightly_renewal_scan",
+        cron: Some("0 3 * * *"),
+        describe: "Score churn and recommend renewal rent and letters for leases ending in 30-120 days or MTM",
+    },
+    JobDef {
+        job: Job::CollectionsScan,
+        name: "collections-scan",
+        spec_name: "collections.daily_collections_scan",
+        cron: Some("0 8 * * *"),
+        describe: "Charge late fees, open collection cases for overdue balances, refresh and close cases",
+    },
+    JobDef {
+        job: Job::EscalationEngine,
+        name: "collections-escalation",
+        spec_name: "collections.escalation_engine",
+        cron: Some("30 */4 * * *"),
+        describe: "Advance open collection cases to the step their days overdue call for",
+    },
+];
+
+impl Job {
+    pub fn def(self) -> &'static JobDef {
+        // Every variant has a row (a test checks it); the first row is a harmless fallback.
+        JOBS.iter().find(|d| d.job == self).unwrap_or(&JOBS[0])
     }
 
-    /// When the central server runs it (UTC), `None` for one-time jobs.
-    pub fn schedule(self) -> Option<&'static str> {
-        match self {
-            Job::ClassifyLeaseStatuses => Some("daily 02:00"),
-            Job::InitialReclassification => None,
-            Job::AiActionQueue => Some("daily 02:00, after lifecycle-classify"),
-            Job::RenewalScan => Some("daily 03:00"),
-            Job::CollectionsScan => Some("daily 08:00"),
-            Job::EscalationEngine => Some("every 4 hours at :30"),
-        }
+    pub fn all() -> impl Iterator<Item = Job> {
+        JOBS.iter().map(|d| d.job)
+    }
+
+    pub fn name(self) -> &'static str {
+        self.def().name
+    }
+
+    pub fn spec_name(self) -> &'static str {
+        self.def().spec_name
+    }
+
+    pub fn cron(self) -> Option<&'static str> {
+        self.def().cron
+    }
+
+    /// The schedule for people: the cron expression and what it means.
+    pub fn schedule(self) -> Option<String> {
+        let cron = self.cron()?;
+        let times: Vec<String> = self.times_of_day().iter().map(|t| t.format("%H:%M").to_string()).collect();
+        Some(if times.len() == 1 {
+            format!("{cron}  (daily {} UTC)", times[0])
+        } else {
+            format!("{cron}  ({} times a day: {} UTC)", times.len(), times.join(", "))
+        })
     }
 
     pub fn describe(self) -> &'static str {
-        match self {
-            Job::ClassifyLeaseStatuses => {
-                "Move expired active leases to month-to-month and past-move-out notices to vacant"
-            }
-            Job::InitialReclassification => "One-time: reclassify expired leases still marked active",
-            Job::AiActionQueue => "Generate the command center's AI action recommendations per unit",
-            Job::RenewalScan => {
-                "Score churn and recommend renewal rent and letters for leases ending in 30-120 days or MTM"
-            }
-            Job::CollectionsScan => {
-                "Charge late fees, open collection cases for overdue balances, refresh and close cases"
-            }
-            Job::EscalationEngine => "Advance open collection cases to the step their days overdue call for",
-        }
+        self.def().describe
+    }
+
+    /// The times of day (UTC) the schedule runs it; empty for one-time jobs.
+    pub fn times_of_day(self) -> Vec<NaiveTime> {
+        self.cron().and_then(|c| cron_times(c).ok()).unwrap_or_default()
     }
 
     pub fn parse(name: &str) -> Option<Job> {
         let name = name.trim();
-        Job::ALL
-            .iter()
-            .copied()
-            .find(|j| j.name() == name || j.spec_name() == name || j.spec_name().ends_with(&format!(".{name}")))
+        JOBS.iter()
+            .find(|d| d.name == name || d.spec_name == name || d.spec_name.ends_with(&format!(".{name}")))
+            .map(|d| d.job)
     }
+}
+
+/// The times of day of a daily cron expression `minute hour * * *`, sorted. Each of the two
+/// fields is `*`, `*/step`, a number, or a comma list of numbers; the day fields must be `*`.
+pub fn cron_times(expr: &str) -> std::result::Result<Vec<NaiveTime>, String> {
+    let fields: Vec<&str> = expr.split_whitespace().collect();
+    let [minute, hour, dom, month, dow] = fields[..] else {
+        return Err(format!("'{expr}': a cron expression has five fields"));
+    };
+    if [dom, month, dow] != ["*", "*", "*"] {
+        return Err(format!("'{expr}': only daily schedules (day fields '*') are supported"));
+    }
+    let field = |text: &str, max: u32| -> std::result::Result<Vec<u32>, String> {
+        if text == "*" {
+            return Ok((0..max).collect());
+        }
+        if let Some(step) = text.strip_prefix("*/") {
+            let step: u32 = step.parse().map_err(|_| format!("'{expr}': bad step '{text}'"))?;
+            if step == 0 {
+                return Err(format!("'{expr}': a step of 0"));
+            }
+            return Ok((0..max).step_by(step as usize).collect());
+        }
+        text.split(',')
+            .map(|n| n.parse::<u32>().ok().filter(|n| *n < max).ok_or_else(|| format!("'{expr}': bad value '{n}'")))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for h in field(hour, 24)? {
+        for m in field(minute, 60)? {
+            out.extend(NaiveTime::from_hms_opt(h, m, 0));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The first time strictly after `now` at which a scheduled job is due, and the jobs due then
+/// (registry order).
+pub fn next_due_after(now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Job>) {
+    let mut best: Option<(DateTime<Utc>, Vec<Job>)> = None;
+    for day in [now.date_naive(), now.date_naive() + chrono::Duration::days(1)] {
+        for job in Job::all() {
+            for time in job.times_of_day() {
+                let at = day.and_time(time).and_utc();
+                if at <= now {
+                    continue;
+                }
+                match &mut best {
+                    Some((t, jobs)) if *t == at => jobs.push(job),
+                    Some((t, _)) if *t < at => {}
+                    _ => best = Some((at, vec![job])),
+                }
+            }
+        }
+    }
+    best.unwrap_or((now + chrono::Duration::days(1), Vec::new()))
+}
+
+/// Scheduled jobs with a run time on `now`'s day at or before `now`: what a scheduler started
+/// late catches up (each job once; a job that already ran that day skips itself).
+pub fn due_today_by(now: DateTime<Utc>) -> Vec<Job> {
+    Job::all().filter(|j| j.times_of_day().iter().any(|t| now.date_naive().and_time(*t).and_utc() <= now)).collect()
 }
 
 /// What a job run did.
@@ -122,12 +220,25 @@ pub fn run_with(
     now: DateTime<Utc>,
     gateway: &crate::ai::Gateway,
 ) -> Result<JobReport> {
+    if job == Job::InitialReclassification {
+        if let Some(done) = store.last_successful_run(job.name())? {
+            return Ok(JobReport {
+                job: job.name(),
+                run_date: today,
+                summary: format!("Already done on {}: {}", done.run_date, done.summary),
+                counts: serde_json::json!({"to_month_to_month": 0}),
+                skipped: true,
+            });
+        }
+    }
     let run_id = store.start_job_run(job.name(), today, now)?;
     let outcome = match job {
-        Job::ClassifyLeaseStatuses => classify_lease_statuses(store, today, now),
-        Job::InitialReclassification => initial_reclassification(store, today, now),
+        Job::ClassifyLeaseStatuses => classify::classify_lease_statuses(store, today, now),
+        Job::InitialReclassification => classify::initial_reclassification(store, today, now),
         Job::AiActionQueue => crate::command_center_jobs::ai_action_queue(store, gateway, today, now),
-        Job::RenewalScan => crate::renewals_jobs::renewal_scan(store, gateway, today, now),
+        Job::RenewalScan => {
+            crate::renewals::scan::renewal_scan(store, gateway, today, now).map(|r| r.job_report(today))
+        }
         Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
         Job::EscalationEngine => crate::collections_jobs::escalation_engine(store, gateway, today, now),
     };
@@ -138,57 +249,81 @@ pub fn run_with(
     outcome
 }
 
-fn apply_all(store: &mut Store, transitions: &[Transition], now: DateTime<Utc>) -> Result<()> {
-    store.transaction(|tx| {
-        for t in transitions {
-            store::apply_transition(tx, t, now)?;
-        }
-        Ok(())
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn counts(transitions: &[Transition]) -> serde_json::Value {
-    let to = |s: LeaseStatus| transitions.iter().filter(|t| t.to == s).count();
-    serde_json::json!({
-        "to_month_to_month": to(LeaseStatus::MonthToMonth),
-        "to_vacant": to(LeaseStatus::Vacant),
-    })
-}
-
-/// The daily 02:00 classification (spec `classify_lease_statuses`).
-pub fn classify_lease_statuses(store: &mut Store, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
-    let leases = store.leases_in(&[LeaseStatus::Active, LeaseStatus::Notice])?;
-    let transitions: Vec<Transition> = leases.iter().filter_map(|l| lifecycle::classify(l, today)).collect();
-    apply_all(store, &transitions, now)?;
-    Ok(JobReport {
-        job: Job::ClassifyLeaseStatuses.name(),
-        run_date: today,
-        summary: lifecycle::classify_summary(&transitions),
-        counts: counts(&transitions),
-        skipped: false,
-    })
-}
-
-/// The one-time reclassification: runs once per replica; later runs report the first.
-pub fn initial_reclassification(store: &mut Store, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
-    let job = Job::InitialReclassification;
-    if let Some(done) = store.last_successful_run(job.name())? {
-        return Ok(JobReport {
-            job: job.name(),
-            run_date: today,
-            summary: format!("Already done on {}: {}", done.run_date, done.summary),
-            counts: serde_json::json!({"to_month_to_month": 0}),
-            skipped: true,
-        });
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
     }
-    let leases = store.leases_in(&[LeaseStatus::Active])?;
-    let transitions: Vec<Transition> = leases.iter().filter_map(|l| lifecycle::initial_reclassify(l, today)).collect();
-    apply_all(store, &transitions, now)?;
-    Ok(JobReport {
-        job: job.name(),
-        run_date: today,
-        summary: format!("Reclassified {} expired active leases to month-to-month.", transitions.len()),
-        counts: counts(&transitions),
-        skipped: false,
-    })
+
+    fn hm(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn every_job_has_one_registry_row_and_parses_by_either_name() {
+        for job in Job::all() {
+            assert_eq!(JOBS.iter().filter(|d| d.job == job).count(), 1, "{job:?}");
+            assert_eq!(Job::parse(job.name()), Some(job));
+            assert_eq!(Job::parse(job.spec_name()), Some(job));
+        }
+        assert_eq!(Job::parse("nightly_renewal_scan"), Some(Job::RenewalScan));
+        assert_eq!(Job::parse("nope"), None);
+    }
+
+    #[test]
+    fn cron_expressions_give_the_spec_times() {
+        for (expr, times) in [
+            ("0 2 * * *", vec![hm(2, 0)]),
+            ("30 */4 * * *", vec![hm(0, 30), hm(4, 30), hm(8, 30), hm(12, 30), hm(16, 30), hm(20, 30)]),
+            ("0,30 9 * * *", vec![hm(9, 0), hm(9, 30)]),
+        ] {
+            assert_eq!(cron_times(expr).unwrap(), times, "{expr}");
+        }
+        for bad in ["0 2 * *", "0 2 1 * *", "61 2 * * *", "0 */0 * * *", "x 2 * * *"] {
+            assert!(cron_times(bad).is_err(), "{bad}");
+        }
+        for job in Job::all() {
+            assert_eq!(job.cron().is_some(), !job.times_of_day().is_empty(), "{job:?}");
+        }
+    }
+
+    #[test]
+    fn the_renewal_scan_runs_at_three_after_the_classification_and_queue_at_two() {
+        assert_eq!(
+            next_due_after(at("2026-03-28T01:00:00Z")),
+            (at("2026-03-28T02:00:00Z"), vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue])
+        );
+        assert_eq!(next_due_after(at("2026-03-28T02:00:00Z")), (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan]));
+        assert_eq!(
+            next_due_after(at("2026-03-28T03:00:00Z")),
+            (at("2026-03-28T04:30:00Z"), vec![Job::EscalationEngine])
+        );
+        assert_eq!(
+            next_due_after(at("2026-03-28T07:00:00Z")),
+            (at("2026-03-28T08:00:00Z"), vec![Job::CollectionsScan])
+        );
+        assert_eq!(next_due_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
+        assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-29T00:30:00Z"));
+    }
+
+    #[test]
+    fn a_server_started_at_ten_to_eleven_catches_up_every_job_due_earlier_that_day() {
+        assert_eq!(
+            due_today_by(at("2026-12-03T10:50:00Z")),
+            vec![
+                Job::ClassifyLeaseStatuses,
+                Job::AiActionQueue,
+                Job::RenewalScan,
+                Job::CollectionsScan,
+                Job::EscalationEngine
+            ]
+        );
+        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), Vec::<Job>::new());
+        assert_eq!(
+            due_today_by(at("2026-12-03T02:00:00Z")),
+            vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::EscalationEngine]
+        );
+    }
 }

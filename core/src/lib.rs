@@ -21,6 +21,6 @@ pub mod migrations;
 pub mod model;
 pub mod outbox;
 pub mod pdf;
+pub mod port;
 pub mod renewals;
-pub mod renewals_jobs;
 pub mod store;

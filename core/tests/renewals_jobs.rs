@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use unitcycle_core::demo::{self, DemoConfig};
 use unitcycle_core::jobs::{self, Job};
 use unitcycle_core::model::LeaseStatus;
+use unitcycle_core::renewals::workflow::renewal_step;
 use unitcycle_core::renewals::{RenewalAction, RenewalStatus};
-use unitcycle_core::renewals_jobs::apply_renewal_action;
 use unitcycle_core::store::{RenewalFilter, Store};
 
 fn d(s: &str) -> NaiveDate {
@@ -52,30 +52,24 @@ fn accepting_a_month_to_month_renewal_returns_the_lease_to_active() {
         .find(|r| store.lease(r.lease_id).unwrap().lease_status == LeaseStatus::MonthToMonth)
         .unwrap();
     let now = at("2026-11-25", 10);
-    let sent = std::cell::Cell::new(0);
-    let on_send = |_: &rusqlite::Transaction<'_>, _: &_| {
-        sent.set(sent.get() + 1);
-        Ok(())
-    };
-    let refused = apply_renewal_action(&mut store, rec.id, &RenewalAction::Send, "user:pm", now, &on_send).unwrap_err();
+    let refused = renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap_err();
     assert_eq!(refused.to_string(), "Approve the recommendation before sending it (it is Pending Review).");
     let approved_rent = rec.plan.current_rent + rust_decimal::Decimal::from(10);
-    let r = apply_renewal_action(
+    let r = renewal_step(
         &mut store,
         rec.id,
         &RenewalAction::Approve { recommended_rent: Some(approved_rent) },
         "user:pm",
         now,
-        &on_send,
     )
     .unwrap();
     assert_eq!(
         (r.status, r.plan.recommended_rent, r.reviewed_by.as_str()),
         (RenewalStatus::Approved, approved_rent, "user:pm")
     );
-    apply_renewal_action(&mut store, rec.id, &RenewalAction::Send, "user:pm", now, &on_send).unwrap();
-    assert_eq!(sent.get(), 1);
-    let r = apply_renewal_action(&mut store, rec.id, &RenewalAction::Accept, "user:pm", now, &on_send).unwrap();
+    renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap();
+    assert_eq!(store.outbox_messages(Some(rec.id), 5).unwrap().len(), 1);
+    let r = renewal_step(&mut store, rec.id, &RenewalAction::Accept, "user:pm", now).unwrap();
     assert_eq!(r.status, RenewalStatus::Accepted);
     let lease = store.lease(rec.lease_id).unwrap();
     assert_eq!(lease.lease_status, LeaseStatus::Active);
@@ -95,15 +89,8 @@ fn sending_attaches_the_letter_pdf() {
     jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3)).unwrap();
     let rec = store.renewals(&RenewalFilter::default()).unwrap().remove(0);
     let now = at("2026-11-25", 10);
-    unitcycle_core::renewals_jobs::renewal_step(
-        &mut store,
-        rec.id,
-        &RenewalAction::Approve { recommended_rent: None },
-        "user:pm",
-        now,
-    )
-    .unwrap();
-    unitcycle_core::renewals_jobs::renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap();
+    renewal_step(&mut store, rec.id, &RenewalAction::Approve { recommended_rent: None }, "user:pm", now).unwrap();
+    renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap();
     let msg = store.outbox_messages(Some(rec.id), 5).unwrap().remove(0);
     let pdf = unitcycle_core::documents::load_attachment(&store, msg.attachment_sha256.as_deref().unwrap()).unwrap();
     let text = unitcycle_core::pdf::page_texts(&pdf).unwrap().join("\n");

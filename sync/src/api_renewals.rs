@@ -1,5 +1,6 @@
 //! Renewal endpoints (spec 1.2, `/api/v1/renewals/`). Thin handlers: parse, check the caller,
-//! call `pg_renewals` (which calls `unitcycle_core::renewals`), answer in the wire format.
+//! run the core's scan or workflow (`unitcycle_core::renewals`) over the PostgreSQL port, answer
+//! in the wire format.
 
 use std::collections::HashMap;
 
@@ -7,11 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use unitcycle_core::renewals::{self, ChurnRiskLevel, RenewalAction, RenewalStatus};
+use unitcycle_core::renewals::{self, scan, workflow, ChurnRiskLevel, RenewalAction, RenewalStatus};
 use uuid::Uuid;
 
+use crate::adapter::renewals::Filter;
+use crate::adapter::{self, renewals as rows};
 use crate::auth::Principal;
-use crate::pg_renewals::{self, Filter, StepError};
 use crate::server::{
     page_links, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -64,7 +66,7 @@ async fn list(
     let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
     let client = st.pool.get().await?;
-    let (count, recs) = pg_renewals::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
+    let (count, recs) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
@@ -74,7 +76,7 @@ async fn list(
 
 async fn dashboard_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<RenewalStatsWire>> {
     let f = filter(&query(&uri)?)?;
-    let recs = pg_renewals::all(&**st.pool.get().await?, &p.properties, &f).await?;
+    let recs = rows::all(&**st.pool.get().await?, &p.properties, &f).await?;
     Ok(Json(RenewalStatsWire::from(&renewals::dashboard_stats(&recs))))
 }
 
@@ -84,18 +86,10 @@ fn rec_id(text: &str) -> ApiResult<Uuid> {
 
 async fn detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<RenewalWire>> {
     let id = rec_id(&id)?;
-    let rec = pg_renewals::get(&**st.pool.get().await?, id, &p.properties, false)
+    let rec = rows::get(&**st.pool.get().await?, id, &p.properties, false)
         .await?
         .ok_or_else(|| ApiError::not_found("Renewal recommendation"))?;
     Ok(Json(RenewalWire::from(&rec)))
-}
-
-fn step_error(e: StepError) -> ApiError {
-    match e {
-        StepError::NotFound => ApiError::not_found("Renewal recommendation"),
-        StepError::Refused(detail) => ApiError::bad(detail),
-        StepError::Pg(e) => e.into(),
-    }
 }
 
 async fn step(st: AppState, p: Principal, id: String, action: RenewalAction) -> ApiResult<Json<RenewalWire>> {
@@ -103,12 +97,11 @@ async fn step(st: AppState, p: Principal, id: String, action: RenewalAction) -> 
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let rec = pg_renewals::apply_step(&tx, id, &p.properties, &action, &p.actor(), st.clock.now())
-        .await
-        .map_err(step_error)?;
-    tx.commit().await?;
+    let (actor, now) = (p.actor(), st.clock.now());
+    let rec = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::renewal_step(port, id, &action, &actor, now)
+    })
+    .await?;
     Ok(Json(RenewalWire::from(&rec)))
 }
 
@@ -143,25 +136,24 @@ async fn generate_letter(
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let rec = pg_renewals::regenerate_letter(&tx, &st.gateway, id, &p.properties, st.clock.now())
-        .await
-        .map_err(step_error)?;
-    tx.commit().await?;
+    let (gateway, now) = (st.gateway.clone(), st.clock.now());
+    let rec = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::regenerate_letter(port, &gateway, id, now)
+    })
+    .await?;
     Ok(Json(RenewalWire::from(&rec)))
 }
 
-/// Runs the renewal scan now over the caller's properties.
+/// Runs the renewal scan now over the caller's properties (the same function as the 03:00 job).
 async fn run_scan(State(st): State<AppState>, p: Principal) -> ApiResult<(StatusCode, Json<ScanResponse>)> {
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let report = pg_renewals::scan(&tx, &st.gateway, Some(&p.properties), now.date_naive(), now).await?;
-    tx.commit().await?;
+    let (gateway, now) = (st.gateway.clone(), st.clock.now());
+    let report = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        scan::renewal_scan(port, &gateway, now.date_naive(), now)
+    })
+    .await?;
     Ok((
         StatusCode::OK,
         Json(ScanResponse { created: report.created, expired: report.expired, detail: report.summary() }),

@@ -1,6 +1,7 @@
 //! UnitCycle sync: the central API server (axum + PostgreSQL) and the client that keeps a
 //! SQLite replica in step with it. Only this crate knows the HTTP wire format (`wire`).
 
+pub mod adapter;
 pub mod api_collections;
 pub mod api_command_center;
 pub mod api_inspections;
@@ -13,7 +14,6 @@ pub mod pg;
 pub mod pg_collections;
 pub mod pg_command_center;
 pub mod pg_inspections;
-pub mod pg_renewals;
 pub mod pgdomain;
 pub mod push_inspections;
 pub mod scheduler;

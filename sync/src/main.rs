@@ -131,15 +131,25 @@ async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Seeds the demo portfolio into an empty database and runs the day's jobs on it through the
+/// offline provider, as `unitcycle demo` does on a replica, so the queues have work in them.
 async fn seed_demo(pool: &deadpool_postgres::Pool, units: u32) -> Result<()> {
     let client = pool.get().await?;
     let existing: i64 = client.query_one("SELECT COUNT(*) FROM properties", &[]).await?.get(0);
     if existing == 0 {
         let mut store = Store::in_memory()?;
-        let cfg = DemoConfig { units, seed: DemoConfig::DEFAULT_SEED, today: Utc::now().date_naive() };
+        let now = Utc::now();
+        let cfg = DemoConfig { units, seed: DemoConfig::DEFAULT_SEED, today: now.date_naive() };
         let summary = demo::generate(&mut store, &cfg)?;
         let rows = pg::seed_from_replica(pool, store.conn(), 5000).await?;
         tracing::info!(units = summary.units, rows, "seeded the demo portfolio");
+        let gateway = std::sync::Arc::new(unitcycle_core::ai::Gateway::offline(
+            "demo history is drafted by the offline provider".into(),
+        ));
+        for job in demo::DEMO_JOBS {
+            let ran = scheduler::run_job(pool, &gateway, job, now).await?;
+            tracing::info!(job = job.name(), summary = ran.as_deref().unwrap_or("already ran"), "demo job");
+        }
     }
     let user = auth::upsert_user(&**client, "demo@unitcycle.example", "demo", Role::Manager, Utc::now()).await?;
     auth::grant(&**client, user, &pg::property_ids(&**client).await?).await?;

@@ -20,7 +20,6 @@ use unitcycle_core::collections_plan::{self, CaseChange};
 use unitcycle_core::jobs::Job;
 use unitcycle_core::model::{Lease, LedgerEntry, Property, Tenant, Unit};
 use unitcycle_core::outbox::{DeliveryChannel, NewMessage};
-use unitcycle_core::renewals_jobs;
 use uuid::Uuid;
 
 use crate::pg::{self, PgError, Result};
@@ -433,12 +432,12 @@ pub async fn scheduled_scan(
     let job = Job::CollectionsScan.name();
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
-    if !pgdomain::try_lock_job(&tx, job).await? || pgdomain::ran_on(&tx, job, today).await? {
+    if !pgdomain::try_lock_job(&tx, job).await? || pgdomain::ran_on(&*tx, job, today).await? {
         return Ok(None);
     }
     let r = scan(&tx, today, now).await?;
     let counts = json!({"opened": r.opened, "updated": r.updated, "closed": r.closed, "late_fees": r.late_fees});
-    pgdomain::record_run(&tx, job, today, now, &r.summary(), &counts).await?;
+    pgdomain::record_run(&*tx, job, today, now, &r.summary(), &counts).await?;
     tx.commit().await?;
     Ok(Some(r))
 }
@@ -471,7 +470,7 @@ async fn draft(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(String, String)> {
-    let recipient = renewals_jobs::recipient_of(&who.tenant, &who.unit, &who.property);
+    let recipient = unitcycle_core::ai::letters::Recipient::of(&who.tenant, &who.unit, &who.property);
     let input = collections_plan::message_input(case, &recipient, tone, channel, plan, today);
     let out = pgdomain::run_ai::<CollectionsMessage>(c, gateway, input, now)
         .await?

@@ -9,22 +9,23 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tokio_postgres::{GenericClient, Transaction};
-use unitcycle_core::ai::letters::Channel;
-use unitcycle_core::ai::prompts::{CommandCenterAction, MoveOutInspectionNotice, RentIncreaseNotice};
+use unitcycle_core::ai::letters::{Channel, Recipient};
+use unitcycle_core::ai::prompts::{CommandCenterAction, MoveOutInspectionNotice, RenewalLetter, RentIncreaseNotice};
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::command_center::{self, ActionType, QueuedAction, Row, UnitSnapshot};
 use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::format;
 use unitcycle_core::jobs::Job;
 use unitcycle_core::lifecycle;
-use unitcycle_core::model::{Lease, LeaseStatus, Property, Tenant, Unit};
+use unitcycle_core::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, Unit, WorkOrder};
 use unitcycle_core::outbox::NewMessage;
-use unitcycle_core::renewals::RenewalRecommendation;
-use unitcycle_core::renewals_jobs;
+use unitcycle_core::renewals::scan::letter_input;
+use unitcycle_core::renewals::{self, RenewalPlan, RenewalRecommendation};
 use uuid::Uuid;
 
+use crate::adapter::renewals as renewal_rows;
 use crate::pg::{self, PgError, Result};
-use crate::{pg_renewals, pgdomain};
+use crate::pgdomain;
 
 /// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
 /// newest), the top pending AI action, and the collections risk profile or churn level.
@@ -124,6 +125,56 @@ async fn current_lease(c: &impl GenericClient, unit_id: Uuid) -> Result<Option<L
     .next())
 }
 
+/// A drafted letter and who drafted it.
+struct Letter {
+    text: String,
+    provider: String,
+}
+
+/// Drafts the renewal letter for `plan` through the AI gateway (runs logged in `ai_run`).
+// The command center's bulk actions have not moved onto the storage port yet (the renewal scan
+// and workflow have: `unitcycle_core::renewals`); until they do, they read the same inputs here.
+async fn draft_letter(
+    c: &impl GenericClient,
+    gateway: &Arc<Gateway>,
+    lease: &Lease,
+    plan: &RenewalPlan,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<Letter, String>> {
+    let tenant: Tenant = pgdomain::must(c, "tenants", lease.tenant_id).await?;
+    let unit: Unit = pgdomain::must(c, "units_unit", lease.unit_id).await?;
+    let property: Property = pgdomain::must(c, "properties", lease.property_id).await?;
+    let input = letter_input(Recipient::of(&tenant, &unit, &property), lease, plan, today);
+    Ok(pgdomain::run_ai::<RenewalLetter>(c, gateway, input, now)
+        .await?
+        .map(|out| Letter { text: out.value.render(), provider: out.provider.as_str().into() })
+        .map_err(|e| e.to_string()))
+}
+
+/// The renewal plan for a lease (`renewals::churn_input` + `renewals::plan_renewal`).
+async fn plan_for(
+    c: &impl GenericClient,
+    lease: &Lease,
+    vacancy: &std::collections::HashMap<Uuid, (u32, u32)>,
+    today: NaiveDate,
+) -> Result<RenewalPlan> {
+    let entries: Vec<LedgerEntry> = pgdomain::rows(
+        c,
+        "tenant_ledger_entry",
+        "r.tenant_id = $1 AND r.trans_date >= $2 ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
+        &[&lease.tenant_id, &renewals::ledger_window_start(today)],
+    )
+    .await?;
+    let work_orders: Vec<WorkOrder> =
+        pgdomain::rows(c, "units_maintenance", "r.unit_id = $1", &[&lease.unit_id]).await?;
+    let dates: Vec<NaiveDate> = work_orders.iter().map(|w| w.requested_date).collect();
+    let unit: Unit = pgdomain::must(c, "units_unit", lease.unit_id).await?;
+    let counts = vacancy.get(&lease.property_id).copied().unwrap_or((0, 0));
+    let input = renewals::churn_input(lease, &entries, &dates, unit.market_rent, counts, today);
+    Ok(renewals::plan_renewal(lease, &input, today))
+}
+
 fn ai_failed(e: impl std::fmt::Display) -> PgError {
     PgError::Setup(format!("AI drafting failed: {e}"))
 }
@@ -141,7 +192,7 @@ async fn prepare(
     let tenant: Tenant = pgdomain::must(tx, "tenants", lease.tenant_id).await?;
     let unit: Unit = pgdomain::must(tx, "units_unit", unit_id).await?;
     let property: Property = pgdomain::must(tx, "properties", lease.property_id).await?;
-    let to = renewals_jobs::recipient_of(&tenant, &unit, &property);
+    let to = Recipient::of(&tenant, &unit, &property);
     let queue_item = tx
         .query_opt(
             "SELECT id, suggested_payload FROM ai_action_queue WHERE status = 'pending' AND unit_id = $1
@@ -185,8 +236,8 @@ async fn prepare(
                 return Ok(Err("a renewal offer is already open for this lease".into()));
             }
             let vacancy = pgdomain::property_vacancy(tx).await?;
-            let plan = pg_renewals::plan_for(tx, &lease, &vacancy, today).await?;
-            let letter = pg_renewals::draft_letter(tx, gateway, &lease, &plan, today, now).await?.map_err(ai_failed)?;
+            let plan = plan_for(tx, &lease, &vacancy, today).await?;
+            let letter = draft_letter(tx, gateway, &lease, &plan, today, now).await?.map_err(ai_failed)?;
             let id = Uuid::new_v4();
             for ch in req.method.channels() {
                 let body = if *ch == Channel::Sms {
@@ -324,7 +375,7 @@ pub async fn execute_bulk(
         match prepare(&tx, gateway, req, unit_id, now).await? {
             Ok(p) => {
                 if let Some(r) = &p.renewal {
-                    pg_renewals::insert(&tx, r).await?;
+                    renewal_rows::insert(&tx, r).await?;
                 }
                 for m in &p.messages {
                     if pgdomain::enqueue(&tx, m, now).await? {
@@ -516,13 +567,13 @@ pub async fn scheduled_queue(
     let job = Job::AiActionQueue.name();
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
-    if !pgdomain::try_lock_job(&tx, job).await? || pgdomain::ran_on(&tx, job, today).await? {
+    if !pgdomain::try_lock_job(&tx, job).await? || pgdomain::ran_on(&*tx, job, today).await? {
         return Ok(None);
     }
     let r = ai_action_queue(&tx, gateway, today, now).await?;
     let summary = format!("Queued {} AI actions; superseded {} from earlier days.", r.queued, r.superseded);
     let counts = serde_json::json!({"queued": r.queued, "superseded": r.superseded});
-    pgdomain::record_run(&tx, job, today, now, &summary, &counts).await?;
+    pgdomain::record_run(&*tx, job, today, now, &summary, &counts).await?;
     tx.commit().await?;
     Ok(Some(r))
 }

@@ -154,7 +154,7 @@ pub async fn try_lock_job(tx: &Transaction<'_>, job: &str) -> Result<bool> {
 }
 
 /// Whether job `job` already succeeded for `day`.
-pub async fn ran_on(tx: &Transaction<'_>, job: &str, day: NaiveDate) -> Result<bool> {
+pub async fn ran_on(tx: &impl GenericClient, job: &str, day: NaiveDate) -> Result<bool> {
     Ok(tx
         .query_opt(
             "SELECT 1 FROM job_run WHERE job_name = $1 AND run_date = $2 AND outcome = 'succeeded'",
@@ -166,7 +166,7 @@ pub async fn ran_on(tx: &Transaction<'_>, job: &str, day: NaiveDate) -> Result<b
 
 /// Records a successful run of `job` for `day`.
 pub async fn record_run(
-    tx: &Transaction<'_>,
+    tx: &impl GenericClient,
     job: &str,
     day: NaiveDate,
     now: DateTime<Utc>,

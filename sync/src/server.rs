@@ -102,6 +102,24 @@ impl From<PgError> for ApiError {
     }
 }
 
+/// The core's refusals as the spec's status codes; a failing database is a 503.
+impl From<unitcycle_core::store::StoreError> for ApiError {
+    fn from(e: unitcycle_core::store::StoreError) -> Self {
+        use unitcycle_core::store::StoreError;
+        match e {
+            StoreError::NotFound { what, .. } => ApiError::not_found(what),
+            StoreError::Rejected(_) | StoreError::Lifecycle(_) | StoreError::Inspection(_) | StoreError::Blob(_) => {
+                ApiError::bad(e.to_string())
+            }
+            StoreError::Conflict { .. } => ApiError::new(StatusCode::CONFLICT, e.to_string()),
+            other => {
+                tracing::error!(error = %other, "store failure");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly.")
+            }
+        }
+    }
+}
+
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
         PgError::from(e).into()

@@ -9,7 +9,7 @@ use axum::Router;
 use common::*;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use unitcycle_sync::scheduler::{self, RunOutcome};
+use unitcycle_sync::scheduler;
 use uuid::Uuid;
 
 /// A lease of `property` in `status`, from the API itself.
@@ -443,17 +443,18 @@ async fn the_daily_classification_runs_once_across_processes() {
         .get(0);
     // Two "servers" race for the same day: one runs, the other skips.
     let (a, b) = tokio::join!(
-        scheduler::run_daily_classification(&db.pool, today(), now()),
-        scheduler::run_daily_classification(&db.pool, today(), now())
+        scheduler::scheduled_classification(&db.pool, today(), now()),
+        scheduler::scheduled_classification(&db.pool, today(), now())
     );
     let outcomes = [a.unwrap(), b.unwrap()];
-    let ran: Vec<&RunOutcome> = outcomes.iter().filter(|o| matches!(o, RunOutcome::Ran { .. })).collect();
+    let ran: Vec<_> = outcomes.iter().flatten().collect();
     assert_eq!(ran.len(), 1, "{outcomes:?}");
-    let RunOutcome::Ran { to_month_to_month, to_vacant, summary } = ran[0] else { unreachable!() };
-    assert_eq!((to_month_to_month + to_vacant) as i64, due);
-    assert_eq!(summary, &format!("Transitioned {to_month_to_month} to MTM, {to_vacant} to vacant."));
+    let to_month_to_month = ran[0].counts["to_month_to_month"].as_i64().unwrap();
+    let to_vacant = ran[0].counts["to_vacant"].as_i64().unwrap();
+    assert_eq!(to_month_to_month + to_vacant, due);
+    assert_eq!(ran[0].summary, format!("Transitioned {to_month_to_month} to MTM, {to_vacant} to vacant."));
     // A later tick the same day changes nothing; the run is recorded once.
-    assert_eq!(scheduler::run_daily_classification(&db.pool, today(), now()).await.unwrap(), RunOutcome::Skipped);
+    assert_eq!(scheduler::scheduled_classification(&db.pool, today(), now()).await.unwrap(), None);
     let runs: i64 =
         client.query_one("SELECT COUNT(*) FROM job_run WHERE outcome = 'succeeded'", &[]).await.unwrap().get(0);
     assert_eq!(runs, 1);

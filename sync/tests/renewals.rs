@@ -8,7 +8,7 @@ use common::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use unitcycle_core::ai::Gateway;
-use unitcycle_sync::pg_renewals;
+use unitcycle_sync::scheduler::scheduled_renewal_scan;
 
 fn gateway() -> std::sync::Arc<Gateway> {
     std::sync::Arc::new(Gateway::offline("tests".into()))
@@ -160,9 +160,9 @@ async fn the_scan_creates_recommendations_once_and_the_workflow_follows_the_core
 async fn the_scheduled_scan_runs_once_a_day_over_every_property() {
     let db = TestDb::new("renewsched", 400).await;
     let gw = gateway();
-    let first = pg_renewals::scheduled_scan(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
+    let first = scheduled_renewal_scan(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
     assert!(first.created > 0);
-    assert_eq!(pg_renewals::scheduled_scan(&db.pool, &gw, today(), now()).await.unwrap(), None);
+    assert_eq!(scheduled_renewal_scan(&db.pool, &gw, today(), now()).await.unwrap(), None);
     let client = db.pool.get().await.unwrap();
     let (recs, props): (i64, i64) = client
         .query_one("SELECT COUNT(*), COUNT(DISTINCT property_id) FROM renewal_recommendation", &[])
@@ -174,7 +174,7 @@ async fn the_scheduled_scan_runs_once_a_day_over_every_property() {
     // The next day's run finds every candidate covered: nothing new.
     let tomorrow = today().succ_opt().unwrap();
     let next =
-        pg_renewals::scheduled_scan(&db.pool, &gw, tomorrow, now() + chrono::Duration::days(1)).await.unwrap().unwrap();
+        scheduled_renewal_scan(&db.pool, &gw, tomorrow, now() + chrono::Duration::days(1)).await.unwrap().unwrap();
     assert_eq!(next.created, 0);
     let runs: i64 = client
         .query_one("SELECT COUNT(*) FROM job_run WHERE job_name = 'renewal-scan' AND outcome = 'succeeded'", &[])

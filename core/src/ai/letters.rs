@@ -57,6 +57,24 @@ pub struct Recipient {
 }
 
 impl Recipient {
+    /// Who a letter about `unit` is for (the tenant, at the property's address).
+    pub fn of(
+        tenant: &crate::model::Tenant,
+        unit: &crate::model::Unit,
+        property: &crate::model::Property,
+    ) -> Recipient {
+        Recipient {
+            first_name: tenant.first_name.clone(),
+            last_name: tenant.last_name.clone(),
+            unit_number: unit.unit_number.clone(),
+            property_address: format!(
+                "{}, {}, {} {}",
+                property.address, property.city, property.state, property.zip_code
+            ),
+            property_name: property.name.clone(),
+        }
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name.trim(), self.last_name.trim()).trim().to_string()
     }

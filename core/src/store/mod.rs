@@ -9,6 +9,7 @@ mod entities;
 mod inspections;
 mod job_runs;
 mod leases;
+mod port;
 mod renewals;
 mod views;
 
@@ -61,6 +62,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A failure of another store behind a port (the server's PostgreSQL).
+    #[error("database error: {0}")]
+    Database(String),
 }
 
 impl StoreError {

@@ -159,14 +159,25 @@ impl Store {
 
     /// Replaces the letter text (after an edit or a regeneration).
     pub fn set_renewal_letter(&self, id: Uuid, text: &str, provider: &str, now: DateTime<Utc>) -> Result<()> {
-        let n = self.conn().execute(
-            "UPDATE renewal_recommendation SET renewal_letter_text = ?2, letter_provider = ?3,
-             renewal_letter_generated_at = ?4, updated_at = ?4 WHERE id = ?1",
-            params![id.to_string(), text, provider, now],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound { what: "Renewal recommendation", id: id.to_string() });
-        }
-        Ok(())
+        set_letter(self.conn(), id, text, provider, now)
     }
+}
+
+/// Replaces a recommendation's letter text and who drafted it.
+pub(super) fn set_letter(
+    conn: &rusqlite::Connection,
+    id: Uuid,
+    text: &str,
+    provider: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE renewal_recommendation SET renewal_letter_text = ?2, letter_provider = ?3,
+         renewal_letter_generated_at = ?4, updated_at = ?4 WHERE id = ?1",
+        params![id.to_string(), text, provider, now],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound { what: "Renewal recommendation", id: id.to_string() });
+    }
+    Ok(())
 }

@@ -195,7 +195,7 @@ pub fn renewal_action(s: &AppState, id_text: String, action: String, rent: Optio
     };
     let id = id(&id_text)?;
     let mut store = s.store()?;
-    let rec = unitcycle_core::renewals_jobs::renewal_step(&mut store, id, &action, &actor(), Utc::now())?;
+    let rec = unitcycle_core::renewals::workflow::renewal_step(&mut *store, id, &action, &actor(), Utc::now())?;
     renewal_row(&store, rec)
 }
 
@@ -205,7 +205,7 @@ pub fn renewal_letter_pdf(s: &AppState, id_text: String) -> CmdResult<ReportResu
     let now = Utc::now();
     let store = s.store()?;
     let rec = store.renewal(id(&id_text)?)?;
-    let input = unitcycle_core::renewals_jobs::renewal_letter_pdf_input(&store, &rec, now.date_naive())?;
+    let input = unitcycle_core::renewals::workflow::renewal_letter_pdf_input(&*store, &rec, now.date_naive())?;
     let bytes = unitcycle_core::pdf::letter::letter(&input, now)?;
     let unit = names(&store, rec.lease_id)?;
     write_document(s, "letters", &format!("renewal-offer-{}-unit-{}.pdf", unit.property_name, unit.unit_number), &bytes)

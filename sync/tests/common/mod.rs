@@ -72,6 +72,17 @@ impl TestDb {
         TestDb { name, pool, properties }
     }
 
+    /// A fresh, migrated database with nothing in it.
+    pub async fn empty(tag: &str) -> TestDb {
+        let name = format!("uc_sync_{tag}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+        let cfg = pg::create_database(&admin_url(), &name)
+            .await
+            .expect("PostgreSQL on 127.0.0.1:5432 (start it with .ci/run or pg_ctlcluster)");
+        let pool = pg::pool_from_config(cfg, 8).unwrap();
+        pg::migrate(&pool).await.unwrap();
+        TestDb { name, pool, properties: Vec::new() }
+    }
+
     pub fn router(&self) -> Router {
         server::router(AppState {
             pool: self.pool.clone(),

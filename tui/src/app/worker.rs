@@ -9,15 +9,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
+use unitcycle_core::collections_jobs;
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
+use unitcycle_core::renewals::workflow;
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::QueueItem;
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
-use unitcycle_core::{collections_jobs, renewals_jobs};
 use uuid::Uuid;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -515,5 +516,5 @@ fn renewal_step(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    renewals_jobs::renewal_step(store, id, action, actor, now).map(|_| ())
+    workflow::renewal_step(store, id, action, actor, now).map(|_| ())
 }

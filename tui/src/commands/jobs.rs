@@ -14,15 +14,15 @@ pub fn run(db: &Path, cmd: JobsCommand) -> Result<()> {
         JobsCommand::List => {
             let mut t =
                 Table::new(&[("Job", Align::Left), ("Schedule (UTC)", Align::Left), ("What it does", Align::Left)]);
-            for j in Job::ALL {
-                t.row(vec![j.name().into(), j.schedule().unwrap_or("one-time").into(), j.describe().into()]);
+            for j in Job::all() {
+                t.row(vec![j.name().into(), j.schedule().unwrap_or_else(|| "one-time".into()), j.describe().into()]);
             }
             print!("{}", t.render());
             Ok(())
         }
         JobsCommand::Run { job, today: day, json } => {
             let job = Job::parse(&job).ok_or_else(|| {
-                let names: Vec<&str> = Job::ALL.iter().map(|j| j.name()).collect();
+                let names: Vec<&str> = Job::all().map(|j| j.name()).collect();
                 anyhow!("unknown job '{job}' (known jobs: {})", names.join(", "))
             })?;
             let mut store = open(db)?;

@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Lease, LeaseStatus};
 
+pub mod port;
+pub mod scan;
+pub mod workflow;
+
 /// The five factor weights of `compute_churn_score`.
 pub const WEIGHTS: ChurnFactors = ChurnFactors {
     late_payments: 0.30,

@@ -22,6 +22,9 @@ use uuid::Uuid;
 
 use crate::model::{Lease, LeaseStatus};
 
+pub mod classify;
+pub mod port;
+
 /// Who made the daily job's changes (spec: `changed_by='system:daily_classify'`).
 pub const DAILY_CLASSIFY_ACTOR: &str = "system:daily_classify";
 /// Who made the one-time reclassification's changes.

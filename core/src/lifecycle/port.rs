@@ -1,0 +1,15 @@
+//! What the lifecycle jobs read and write: the port both stores implement.
+
+use chrono::{DateTime, Utc};
+
+use super::Transition;
+use crate::model::{Lease, LeaseStatus};
+use crate::store::Result;
+
+pub trait LifecyclePort {
+    /// Leases in any of `states` (within the port's scope).
+    fn leases_in_states(&self, states: &[LeaseStatus]) -> Result<Vec<Lease>>;
+    /// Applies transitions planned by the lifecycle engine in one transaction (each logged in
+    /// `lease_status_log`); a lease whose status changed meanwhile refuses the whole batch.
+    fn write_transitions(&mut self, transitions: &[Transition], now: DateTime<Utc>) -> Result<()>;
+}

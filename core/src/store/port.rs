@@ -1,0 +1,128 @@
+//! The replica's side of the storage ports (`crate::port`): each feature's port over SQLite.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::params;
+use uuid::Uuid;
+
+use super::{get_uuid, Result, Store};
+use crate::lifecycle::port::LifecyclePort;
+use crate::lifecycle::Transition;
+use crate::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, Unit, UnitStatus};
+use crate::port::Records;
+use crate::renewals::port::{RenewalWrite, RenewalsPort};
+use crate::renewals::{RenewalRecommendation, RenewalStatus};
+
+impl Records for Store {
+    fn lease(&self, id: Uuid) -> Result<Lease> {
+        Store::lease(self, id)
+    }
+
+    fn tenant(&self, id: Uuid) -> Result<Tenant> {
+        Store::tenant(self, id)
+    }
+
+    fn unit(&self, id: Uuid) -> Result<Unit> {
+        Store::unit(self, id)
+    }
+
+    fn property(&self, id: Uuid) -> Result<Property> {
+        Store::property(self, id)
+    }
+
+    fn put_document(&self, bytes: &[u8], _content_type: &str, _now: DateTime<Utc>) -> Result<Option<String>> {
+        match crate::documents::blob_store(self) {
+            Some(blobs) => Ok(Some(blobs.put(bytes)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl RenewalsPort for Store {
+    fn renewal_candidates(&self) -> Result<Vec<Lease>> {
+        self.leases_in(&[LeaseStatus::Active, LeaseStatus::MonthToMonth])
+    }
+
+    fn leases_with_open_renewal(&self) -> Result<HashSet<Uuid>> {
+        Store::leases_with_open_renewal(self)
+    }
+
+    fn property_vacancy(&self) -> Result<HashMap<Uuid, (u32, u32)>> {
+        let mut out = HashMap::new();
+        let mut stmt = self.conn().prepare(
+            "SELECT property_id, COUNT(*), SUM(CASE WHEN status = 'vacant' THEN 1 ELSE 0 END) FROM units_unit GROUP BY property_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.insert(get_uuid(r, 0)?, (r.get::<_, u32>(1)?, r.get::<_, u32>(2)?));
+        }
+        Ok(out)
+    }
+
+    fn ledger_since(&self, tenant_id: Uuid, since: NaiveDate) -> Result<Vec<LedgerEntry>> {
+        self.ledger(tenant_id, Some(since))
+    }
+
+    fn work_order_dates(&self, unit_id: Uuid) -> Result<Vec<NaiveDate>> {
+        Ok(self.work_orders(unit_id)?.iter().map(|w| w.requested_date).collect())
+    }
+
+    fn renewal(&self, id: Uuid) -> Result<RenewalRecommendation> {
+        Store::renewal(self, id)
+    }
+
+    fn open_renewals(&self) -> Result<Vec<RenewalRecommendation>> {
+        self.renewals(&super::RenewalFilter {
+            status: vec![RenewalStatus::Pending, RenewalStatus::Approved, RenewalStatus::Sent],
+            ..Default::default()
+        })
+    }
+
+    fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| {
+            for w in writes {
+                match w {
+                    RenewalWrite::Insert(rec) => super::insert_renewal(tx, rec)?,
+                    RenewalWrite::Status { rec, to, rent, actor } => {
+                        super::update_renewal_status(tx, rec, *to, *rent, actor, now)?
+                    }
+                    RenewalWrite::Letter { id, text, provider } => {
+                        super::renewals::set_letter(tx, *id, text, provider, now)?
+                    }
+                    RenewalWrite::Transition(t) => super::apply_transition(tx, t, now)?,
+                    RenewalWrite::RenewLease { lease_id, unit_id, rent, start, end } => {
+                        tx.execute(
+                            "UPDATE tenant_lease SET monthly_rent_amount = ?2, lease_begin_date = ?3,
+                             lease_end_date = ?4, updated_at = ?5 WHERE id = ?1",
+                            params![lease_id.to_string(), rent.to_string(), start, end, now],
+                        )?;
+                        tx.execute(
+                            "UPDATE units_unit SET current_rent = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
+                            params![unit_id.to_string(), rent.to_string(), UnitStatus::Occupied, now],
+                        )?;
+                    }
+                    RenewalWrite::Enqueue(msg) => {
+                        crate::outbox::enqueue(tx, msg, now)?;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+impl LifecyclePort for Store {
+    fn leases_in_states(&self, states: &[LeaseStatus]) -> Result<Vec<Lease>> {
+        self.leases_in(states)
+    }
+
+    fn write_transitions(&mut self, transitions: &[Transition], now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| {
+            for t in transitions {
+                super::apply_transition(tx, t, now)?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The server's side of the storage ports (`unitcycle_core::port`): every feature's port over
+//! PostgreSQL. The core's jobs and workflows are synchronous, so they run on a blocking thread
+//! ([`run`]) and this adapter drives its async queries with the runtime's handle. Reads hold no
+//! transaction; each feature's `write_*` applies its rows in one short transaction, bumping the
+//! change sequence of every synced row it touches.
+
+pub mod lifecycle;
+pub mod renewals;
+
+use chrono::{DateTime, Utc};
+use tokio::runtime::Handle;
+use unitcycle_core::ai::{AiRun, AiRunLog};
+use unitcycle_core::model::{Lease, Property, Tenant, Unit};
+use unitcycle_core::port::Records;
+use unitcycle_core::store::StoreError;
+use uuid::Uuid;
+
+use crate::pg::{self, PgError};
+use crate::pgdomain;
+
+type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// A pooled connection scoped to some properties, used from a blocking thread.
+pub struct PgPort {
+    client: deadpool_postgres::Object,
+    rt: Handle,
+    /// The properties this port reads and writes (a caller's grants, or every property for the
+    /// schedule).
+    scope: Vec<Uuid>,
+}
+
+/// How a PostgreSQL failure reaches the core: as a database error (the API's 503).
+pub fn store_error(e: PgError) -> StoreError {
+    StoreError::Database(e.to_string())
+}
+
+impl PgPort {
+    fn block<T>(&self, f: impl std::future::Future<Output = Result<T, PgError>>) -> StoreResult<T> {
+        self.rt.block_on(f).map_err(store_error)
+    }
+
+    fn client(&self) -> &tokio_postgres::Client {
+        &self.client
+    }
+
+    /// A domain row of synced table `table` by id, within the port's scope where the table has a
+    /// `property_id`.
+    fn must<T: serde::de::DeserializeOwned>(&self, table: &str, what: &'static str, id: Uuid) -> StoreResult<T> {
+        self.block(pgdomain::row(self.client(), table, id))?
+            .ok_or_else(|| StoreError::NotFound { what, id: id.to_string() })
+    }
+}
+
+/// Runs `f` with a port over `pool` on a blocking thread. `scope`: the properties it may touch
+/// (`None`: every property, for the schedule).
+pub async fn run<T, F>(pool: &deadpool_postgres::Pool, scope: Option<Vec<Uuid>>, f: F) -> StoreResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgPort) -> StoreResult<T> + Send + 'static,
+{
+    let client = pool.get().await.map_err(|e| store_error(e.into()))?;
+    let scope = match scope {
+        Some(s) => s,
+        None => pg::property_ids(&**client).await.map_err(store_error)?,
+    };
+    let rt = Handle::current();
+    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope }))
+        .await
+        .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
+}
+
+impl AiRunLog for PgPort {
+    fn record(&self, run: &AiRun) -> Result<(), String> {
+        let log = pgdomain::PgRunLog::default();
+        log.record(run)?;
+        self.rt.block_on(log.flush(self.client())).map_err(|e| e.to_string())
+    }
+}
+
+impl Records for PgPort {
+    fn lease(&self, id: Uuid) -> StoreResult<Lease> {
+        self.must("tenant_lease", "Lease", id)
+    }
+
+    fn tenant(&self, id: Uuid) -> StoreResult<Tenant> {
+        self.must("tenants", "Tenant", id)
+    }
+
+    fn unit(&self, id: Uuid) -> StoreResult<Unit> {
+        self.must("units_unit", "Unit", id)
+    }
+
+    fn property(&self, id: Uuid) -> StoreResult<Property> {
+        self.must("properties", "Property", id)
+    }
+
+    fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
+        self.block(crate::pg_inspections::put_blob(self.client(), bytes, content_type, now)).map(Some)
+    }
+}
