@@ -24,3 +24,4 @@ pub mod pdf;
 pub mod port;
 pub mod renewals;
 pub mod store;
+pub mod sync_actions;

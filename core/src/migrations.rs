@@ -33,6 +33,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     8 => "0008_command_center.sql",
     9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
+    11 => "0011_sync_action.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -47,6 +48,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     8 => "0008_command_center.sql",
     9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
+    11 => "0011_sync_action.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -24,12 +24,13 @@ use unitcycle_core::blobs::{BlobError, BlobStore};
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::Lease;
 use unitcycle_core::store::{self, Store, StoreError};
+use unitcycle_core::sync_actions;
 use uuid::Uuid;
 
 use crate::tables::{self, RowError};
 use crate::wire::{
-    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, InspectionPush, LoginRequest,
-    LoginResponse, Mutation, Outcome, PushRequest, PushResponse,
+    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, FeatureAction, InspectionPush,
+    LoginRequest, LoginResponse, Mutation, Outcome, PushRequest, PushResponse,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -108,7 +109,12 @@ impl Client {
 
     /// Sends one batch of mutations as it is (the low-level call; `push` reconciles).
     pub async fn send_push(&self, mutations: &[Mutation]) -> Result<PushResponse> {
-        self.send_push_request(&PushRequest { mutations: mutations.to_vec(), inspections: Vec::new() }).await
+        self.send_push_request(&PushRequest {
+            mutations: mutations.to_vec(),
+            inspections: Vec::new(),
+            ..Default::default()
+        })
+        .await
     }
 
     /// Sends a push request as it is: lifecycle mutations and/or inspection snapshots.
@@ -298,6 +304,15 @@ fn apply_rows(conn: &rusqlite::Connection, changes: &[Change], cursor: Option<(&
             let Some(t) = tables::table(&c.entity) else { continue };
             if !dirty.is_empty() && holds_local_edit(tx, t, c, &dirty)? {
                 continue;
+            }
+            if t.name == "renewal_recommendation" {
+                // The server owns renewal state: an open recommendation a local scan made for
+                // the same lease gives way to the server's.
+                tx.execute(
+                    "DELETE FROM renewal_recommendation WHERE lease_id = ?1 AND id <> ?2
+                     AND status IN ('pending', 'approved', 'sent')",
+                    params![c.row["lease_id"].as_str().unwrap_or_default(), c.id.to_string()],
+                )?;
             }
             landed.push(c);
             let row = tables::canonicalize(t, c.row.clone())?;
@@ -549,6 +564,10 @@ pub struct PushReport {
     /// (inspection id, what is missing) for each inspection kept for the next push.
     pub inspections_deferred: Vec<(Uuid, String)>,
     pub blobs_uploaded: usize,
+    /// Feature actions (renewal steps, …) the server applied.
+    pub actions_applied: usize,
+    /// (record id, the server's reason) for each refused feature action, now rolled back.
+    pub actions_rejected: Vec<(Uuid, String)>,
 }
 
 /// What a pull did.
@@ -599,7 +618,56 @@ pub async fn push(
         progress(format!("pushed {}/{total} changes", report.applied + report.rejected.len()));
     }
     push_inspections(client, store, blobs, batch, &mut report, progress).await?;
+    push_actions(client, store, batch, &mut report, progress).await?;
     Ok(report)
+}
+
+/// Sends the queued feature actions (`sync_action`), oldest first. An applied action is
+/// forgotten (its rows come back by pull); a refused one rolls the replica back to the
+/// server's rows, and a record the server does not hold for this user is removed.
+async fn push_actions(
+    client: &Client,
+    store: &Store,
+    batch: usize,
+    report: &mut PushReport,
+    progress: &mut dyn FnMut(String),
+) -> Result<()> {
+    let all = sync_actions::pending(store)?;
+    let total = all.len();
+    for chunk in all.chunks(batch.max(1)) {
+        let actions = chunk
+            .iter()
+            .map(|a| FeatureAction {
+                client_id: a.client_id,
+                entity: a.entity.clone(),
+                entity_id: a.entity_id,
+                action: a.action.clone(),
+            })
+            .collect();
+        let answer = client.send_push_request(&PushRequest { actions, ..Default::default() }).await?;
+        let conn = store.conn();
+        for r in &answer.results {
+            let Some(a) = chunk.iter().find(|a| a.client_id == r.client_id) else { continue };
+            if r.duplicate {
+                report.duplicates += 1;
+            }
+            match r.outcome {
+                Outcome::Applied => report.actions_applied += 1,
+                Outcome::Rejected | Outcome::Deferred => {
+                    apply_rows(conn, &r.rows, None)?;
+                    if !r.rows.iter().any(|c| c.entity == a.entity && c.id == a.entity_id) {
+                        if let Some(t) = tables::table(&a.entity) {
+                            conn.execute(&format!("DELETE FROM {} WHERE id = ?1", t.name), [a.entity_id.to_string()])?;
+                        }
+                    }
+                    report.actions_rejected.push((a.entity_id, r.detail.clone()));
+                }
+            }
+            sync_actions::remove(conn, a.client_id)?;
+        }
+        progress(format!("pushed {}/{total} actions", report.actions_applied + report.actions_rejected.len()));
+    }
+    Ok(())
 }
 
 async fn push_inspections(
@@ -615,7 +683,7 @@ async fn push_inspections(
     let mut done = 0;
     for chunk in all.chunks(batch.max(1)) {
         report.blobs_uploaded += upload_blobs(client, store, blobs, chunk).await?;
-        let req = PushRequest { mutations: Vec::new(), inspections: chunk.to_vec() };
+        let req = PushRequest { mutations: Vec::new(), inspections: chunk.to_vec(), ..Default::default() };
         let answer = client.send_push_request(&req).await?;
         let conn = store.conn();
         for r in &answer.results {

@@ -15,6 +15,7 @@ pub mod pg_collections;
 pub mod pg_command_center;
 pub mod pg_inspections;
 pub mod pgdomain;
+pub mod push_actions;
 pub mod push_inspections;
 pub mod scheduler;
 pub mod server;

@@ -755,7 +755,7 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    if req.mutations.len() + req.inspections.len() > MAX_PUSH {
+    if req.mutations.len() + req.inspections.len() + req.actions.len() > MAX_PUSH {
         return Err(ApiError::bad(format!(
             "A push holds at most {MAX_PUSH} mutations; send the rest in another batch."
         )));
@@ -810,6 +810,10 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
     }
     for m in &req.inspections {
         results.push(crate::push_inspections::apply(&st, &mut client, &p, m).await?);
+    }
+    drop(client);
+    for a in &req.actions {
+        results.push(crate::push_actions::apply(&st, &p, a).await?);
     }
     Ok(Json(PushResponse { results }))
 }

@@ -263,14 +263,29 @@ impl InspectionPush {
     }
 }
 
+/// A person's action on a feature record, taken on a connected replica and applied on the
+/// server by the same core workflow (`entity` `renewal_recommendation`: the `action` is a
+/// `RenewalAction`, e.g. `{"action": "approve", "recommended_rent": "1850.00"}`). Idempotent
+/// on `client_id`; a refusal comes back with the server's current rows so the replica rolls back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureAction {
+    pub client_id: Uuid,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub action: Value,
+}
+
 /// `POST /api/v1/sync/push`. Bodies of clients that only know lifecycle actions (just
-/// `mutations`) still parse; each inspection is answered in `results` under its client id.
+/// `mutations`) still parse; each inspection and feature action is answered in `results`
+/// under its client id.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PushRequest {
     #[serde(default)]
     pub mutations: Vec<Mutation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inspections: Vec<InspectionPush>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<FeatureAction>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

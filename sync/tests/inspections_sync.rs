@@ -204,7 +204,7 @@ async fn a_push_whose_blob_the_server_lacks_is_refused_clearly_and_kept() {
 
     // Sent without uploading the photo first: nothing applied, nothing recorded.
     let pending = client::pending_inspections(&a.store).unwrap();
-    let req = PushRequest { mutations: Vec::new(), inspections: pending.clone() };
+    let req = PushRequest { mutations: Vec::new(), inspections: pending.clone(), ..Default::default() };
     let answer = a.api.send_push_request(&req).await.unwrap();
     assert_eq!(answer.results[0].outcome, Outcome::Deferred);
     assert_eq!(
@@ -245,7 +245,7 @@ async fn an_interrupted_push_is_answered_again_not_applied_twice() {
     // The server applies the push but the answer never arrives.
     let pending = client::pending_inspections(&a.store).unwrap();
     client::upload_blobs(&a.api, &a.store, &a.blobs, &pending).await.unwrap();
-    let req = PushRequest { mutations: Vec::new(), inspections: pending.clone() };
+    let req = PushRequest { mutations: Vec::new(), inspections: pending.clone(), ..Default::default() };
     let first = a.api.send_push_request(&req).await.unwrap();
     assert_eq!((first.results[0].outcome, first.results[0].duplicate), (Outcome::Applied, false));
     let seq = "SELECT MAX(change_seq) FROM sync_row_version";
@@ -275,7 +275,7 @@ async fn snapshots_that_break_the_rules_are_refused_with_the_reason() {
 
     let refused = |api: Client, mut m: unitcycle_sync::wire::InspectionPush| async move {
         m.client_id = Uuid::new_v4();
-        let req = PushRequest { mutations: Vec::new(), inspections: vec![m] };
+        let req = PushRequest { mutations: Vec::new(), inspections: vec![m], ..Default::default() };
         let r = api.send_push_request(&req).await.unwrap().results.remove(0);
         assert_eq!(r.outcome, Outcome::Rejected, "{}", r.detail);
         assert!(r.rows.is_empty(), "the server has no such inspection to roll back to");
@@ -308,7 +308,7 @@ async fn snapshots_that_break_the_rules_are_refused_with_the_reason() {
     // gets it again and rolls the replica back to what the server has, here nothing.
     let mut forged = base.clone();
     forged.inspection["status"] = "finalized".into();
-    let req = PushRequest { mutations: Vec::new(), inspections: vec![forged] };
+    let req = PushRequest { mutations: Vec::new(), inspections: vec![forged], ..Default::default() };
     a.api.send_push_request(&req).await.unwrap();
     let pushed = a.push().await;
     assert_eq!(pushed.duplicates, 1);

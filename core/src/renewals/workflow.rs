@@ -14,7 +14,8 @@ use crate::model::LeaseStatus;
 use crate::outbox::{DeliveryChannel, NewMessage};
 use crate::pdf::letter::{letter, LetterInput};
 use crate::port::{self, Records};
-use crate::store::{Result, StoreError};
+use crate::store::{Queueing, Result, Store, StoreError};
+use crate::sync_actions::{self, QueuedAction};
 
 /// The renewal letter as a printable PDF: the drafted text with the offer's figures, read from
 /// the current records.
@@ -165,3 +166,28 @@ pub fn regenerate_letter<P: RenewalsPort>(
     port.write_renewals(&[RenewalWrite::Letter { id, text: drafted.text, provider: drafted.provider }], now)?;
     port.renewal(id)
 }
+
+/// A review step taken by a person on a replica (TUI, CLI, desktop). On a connected replica the
+/// server owns renewal state: the step is applied here at once and queued for the server in the
+/// same transaction (`crate::sync_actions`); a standalone replica just applies it.
+pub fn replica_step(
+    store: &mut Store,
+    id: Uuid,
+    action: &RenewalAction,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<RenewalRecommendation> {
+    if !sync_actions::connected(store)? {
+        return renewal_step(store, id, action, actor, now);
+    }
+    let queued = QueuedAction {
+        client_id: Uuid::new_v4(),
+        entity: ENTITY.into(),
+        entity_id: id,
+        action: serde_json::to_value(action).map_err(|e| StoreError::Rejected(e.to_string()))?,
+    };
+    renewal_step(&mut Queueing { store, action: queued }, id, action, actor, now)
+}
+
+/// The table renewal actions are about, as named in `sync_action.entity`.
+pub const ENTITY: &str = "renewal_recommendation";

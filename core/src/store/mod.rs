@@ -28,6 +28,7 @@ pub use entities::{
 };
 pub use inspections::{AnalysisRun, CameraImport, ImportedPhoto, InspectionFilter, InspectionListRow, RefusedFile};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
+pub use port::Queueing;
 pub use renewals::{insert_renewal, update_renewal_status, RenewalFilter};
 pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
 

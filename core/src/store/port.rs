@@ -7,12 +7,14 @@ use rusqlite::params;
 use uuid::Uuid;
 
 use super::{get_uuid, Result, Store};
+use crate::ai::{AiRun, AiRunLog};
 use crate::lifecycle::port::LifecyclePort;
 use crate::lifecycle::Transition;
 use crate::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, Unit, UnitStatus};
 use crate::port::Records;
 use crate::renewals::port::{RenewalWrite, RenewalsPort};
 use crate::renewals::{RenewalRecommendation, RenewalStatus};
+use crate::sync_actions::QueuedAction;
 
 impl Records for Store {
     fn lease(&self, id: Uuid) -> Result<Lease> {
@@ -80,34 +82,112 @@ impl RenewalsPort for Store {
     }
 
     fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()> {
-        self.transaction(|tx| {
-            for w in writes {
-                match w {
-                    RenewalWrite::Insert(rec) => super::insert_renewal(tx, rec)?,
-                    RenewalWrite::Status { rec, to, rent, actor } => {
-                        super::update_renewal_status(tx, rec, *to, *rent, actor, now)?
-                    }
-                    RenewalWrite::Letter { id, text, provider } => {
-                        super::renewals::set_letter(tx, *id, text, provider, now)?
-                    }
-                    RenewalWrite::Transition(t) => super::apply_transition(tx, t, now)?,
-                    RenewalWrite::RenewLease { lease_id, unit_id, rent, start, end } => {
-                        tx.execute(
-                            "UPDATE tenant_lease SET monthly_rent_amount = ?2, lease_begin_date = ?3,
-                             lease_end_date = ?4, updated_at = ?5 WHERE id = ?1",
-                            params![lease_id.to_string(), rent.to_string(), start, end, now],
-                        )?;
-                        tx.execute(
-                            "UPDATE units_unit SET current_rent = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
-                            params![unit_id.to_string(), rent.to_string(), UnitStatus::Occupied, now],
-                        )?;
-                    }
-                    RenewalWrite::Enqueue(msg) => {
-                        crate::outbox::enqueue(tx, msg, now)?;
-                    }
-                }
+        self.transaction(|tx| apply_renewal_writes(tx, writes, now))
+    }
+}
+
+/// Applies renewal writes inside `tx` (the replica's side of `RenewalsPort::write_renewals`).
+fn apply_renewal_writes(tx: &rusqlite::Transaction<'_>, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()> {
+    for w in writes {
+        match w {
+            RenewalWrite::Insert(rec) => super::insert_renewal(tx, rec)?,
+            RenewalWrite::Status { rec, to, rent, actor } => {
+                super::update_renewal_status(tx, rec, *to, *rent, actor, now)?
             }
-            Ok(())
+            RenewalWrite::Letter { id, text, provider } => super::renewals::set_letter(tx, *id, text, provider, now)?,
+            RenewalWrite::Transition(t) => super::apply_transition(tx, t, now)?,
+            RenewalWrite::RenewLease { lease_id, unit_id, rent, start, end } => {
+                tx.execute(
+                    "UPDATE tenant_lease SET monthly_rent_amount = ?2, lease_begin_date = ?3,
+                         lease_end_date = ?4, updated_at = ?5 WHERE id = ?1",
+                    params![lease_id.to_string(), rent.to_string(), start, end, now],
+                )?;
+                tx.execute(
+                    "UPDATE units_unit SET current_rent = ?2, status = ?3, updated_at = ?4 WHERE id = ?1",
+                    params![unit_id.to_string(), rent.to_string(), UnitStatus::Occupied, now],
+                )?;
+            }
+            RenewalWrite::Enqueue(msg) => {
+                crate::outbox::enqueue(tx, msg, now)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A replica's port while a person's action is applied on a connected replica: reads and writes
+/// go to the store, and the action is queued for the server in the same transaction as its rows.
+pub struct Queueing<'a> {
+    pub store: &'a mut Store,
+    pub action: QueuedAction,
+}
+
+impl AiRunLog for Queueing<'_> {
+    fn record(&self, run: &AiRun) -> std::result::Result<(), String> {
+        self.store.record(run)
+    }
+}
+
+impl Records for Queueing<'_> {
+    fn lease(&self, id: Uuid) -> Result<Lease> {
+        Store::lease(self.store, id)
+    }
+
+    fn tenant(&self, id: Uuid) -> Result<Tenant> {
+        Store::tenant(self.store, id)
+    }
+
+    fn unit(&self, id: Uuid) -> Result<Unit> {
+        Store::unit(self.store, id)
+    }
+
+    fn property(&self, id: Uuid) -> Result<Property> {
+        Store::property(self.store, id)
+    }
+
+    fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> Result<Option<String>> {
+        Records::put_document(&*self.store, bytes, content_type, now)
+    }
+}
+
+impl RenewalsPort for Queueing<'_> {
+    fn renewal_candidates(&self) -> Result<Vec<Lease>> {
+        self.store.renewal_candidates()
+    }
+
+    fn leases_with_open_renewal(&self) -> Result<HashSet<Uuid>> {
+        Store::leases_with_open_renewal(self.store)
+    }
+
+    fn property_vacancy(&self) -> Result<HashMap<Uuid, (u32, u32)>> {
+        self.store.property_vacancy()
+    }
+
+    fn ledger_since(&self, tenant_id: Uuid, since: NaiveDate) -> Result<Vec<LedgerEntry>> {
+        self.store.ledger_since(tenant_id, since)
+    }
+
+    fn work_order_dates(&self, unit_id: Uuid) -> Result<Vec<NaiveDate>> {
+        self.store.work_order_dates(unit_id)
+    }
+
+    fn renewal(&self, id: Uuid) -> Result<RenewalRecommendation> {
+        Store::renewal(self.store, id)
+    }
+
+    fn open_renewals(&self) -> Result<Vec<RenewalRecommendation>> {
+        self.store.open_renewals()
+    }
+
+    /// Messages to the tenant are left to the server, which queues them when it applies the
+    /// action: a connected replica never sends them too.
+    fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()> {
+        let action = &self.action;
+        let local: Vec<RenewalWrite> =
+            writes.iter().filter(|w| !matches!(w, RenewalWrite::Enqueue(_))).cloned().collect();
+        self.store.transaction(|tx| {
+            apply_renewal_writes(tx, &local, now)?;
+            crate::sync_actions::queue(tx, action, now)
         })
     }
 }

@@ -195,7 +195,7 @@ pub fn renewal_action(s: &AppState, id_text: String, action: String, rent: Optio
     };
     let id = id(&id_text)?;
     let mut store = s.store()?;
-    let rec = unitcycle_core::renewals::workflow::renewal_step(&mut *store, id, &action, &actor(), Utc::now())?;
+    let rec = unitcycle_core::renewals::workflow::replica_step(&mut store, id, &action, &actor(), Utc::now())?;
     renewal_row(&store, rec)
 }
 

@@ -27,6 +27,18 @@ pub struct PgPort {
     /// The properties this port reads and writes (a caller's grants, or every property for the
     /// schedule).
     scope: Vec<Uuid>,
+    /// A replica's pushed action being applied: recorded in `sync_mutation` in the transaction
+    /// of its rows, so it is applied once.
+    mutation: Option<MutationRecord>,
+}
+
+/// The `sync_mutation` row of a pushed action.
+#[derive(Debug, Clone)]
+pub struct MutationRecord {
+    pub client_id: Uuid,
+    pub user_id: Uuid,
+    pub kind: String,
+    pub entity_id: Uuid,
 }
 
 /// How a PostgreSQL failure reaches the core: as a database error (the API's 503).
@@ -37,6 +49,33 @@ pub fn store_error(e: PgError) -> StoreError {
 impl PgPort {
     fn block<T>(&self, f: impl std::future::Future<Output = Result<T, PgError>>) -> StoreResult<T> {
         self.rt.block_on(f).map_err(store_error)
+    }
+
+    /// Records `m` with the next write (see [`MutationRecord`]).
+    pub fn record_mutation(&mut self, m: MutationRecord) {
+        self.mutation = Some(m);
+    }
+
+    /// Inside a write's transaction: records the pending pushed action, refusing a client id
+    /// that another request recorded meanwhile.
+    async fn record_pending_mutation(
+        mutation: Option<MutationRecord>,
+        tx: &tokio_postgres::Transaction<'_>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let Some(m) = mutation else { return Ok(()) };
+        let fresh = tx
+            .execute(
+                "INSERT INTO sync_mutation (client_id, user_id, kind, outcome, created_at, entity_id)
+                 VALUES ($1, $2, $3, 'applied', $4, $5) ON CONFLICT (client_id) DO NOTHING",
+                &[&m.client_id, &m.user_id, &m.kind, &now, &m.entity_id],
+            )
+            .await
+            .map_err(|e| store_error(e.into()))?;
+        if fresh == 0 {
+            return Err(StoreError::Conflict { now: "already applied by another push".into() });
+        }
+        Ok(())
     }
 
     fn client(&self) -> &tokio_postgres::Client {
@@ -64,7 +103,7 @@ where
         None => pg::property_ids(&**client).await.map_err(store_error)?,
     };
     let rt = Handle::current();
-    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope }))
+    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None }))
         .await
         .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
 }

@@ -264,8 +264,10 @@ impl RenewalsPort for PgPort {
 
     fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> StoreResult<()> {
         let rt = self.rt.clone();
+        let mutation = self.mutation.take();
         rt.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
+            PgPort::record_pending_mutation(mutation, &tx, now).await?;
             for w in writes {
                 write(&tx, w, now).await?;
             }
@@ -278,11 +280,15 @@ impl RenewalsPort for PgPort {
 async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> StoreResult<()> {
     let pg = |e: PgError| store_error(e);
     match w {
-        RenewalWrite::Insert(rec) => insert(tx, rec).await.map_err(pg)?,
+        RenewalWrite::Insert(rec) => {
+            insert(tx, rec).await.map_err(pg)?;
+            bump_renewal(tx, rec.id).await.map_err(pg)?;
+        }
         RenewalWrite::Status { rec, to, rent, actor } => {
             if !update_status(tx, rec, *to, *rent, actor, now).await.map_err(pg)? {
                 return Err(StoreError::Conflict { now: "changed by someone else".into() });
             }
+            bump_renewal(tx, rec.id).await.map_err(pg)?;
         }
         RenewalWrite::Letter { id, text, provider } => {
             let n = tx
@@ -296,6 +302,7 @@ async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> St
             if n == 0 {
                 return Err(StoreError::NotFound { what: "Renewal recommendation", id: id.to_string() });
             }
+            bump_renewal(tx, *id).await.map_err(pg)?;
         }
         RenewalWrite::Transition(t) => match pg::apply_transition(tx, t, Uuid::new_v4(), now).await {
             Ok(()) => {}
@@ -331,4 +338,12 @@ async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> St
         }
     }
     Ok(())
+}
+
+/// Enters a renewal row in the change log, so replicas pull it.
+async fn bump_renewal(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+    match tables::table("renewal_recommendation") {
+        Some(t) => pg::bump(tx, t, &[id]).await,
+        None => Ok(()),
+    }
 }

@@ -516,5 +516,5 @@ fn renewal_step(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    workflow::renewal_step(store, id, action, actor, now).map(|_| ())
+    workflow::replica_step(store, id, action, actor, now).map(|_| ())
 }

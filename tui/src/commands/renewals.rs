@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::{anyhow, Result};
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::format::money;
-use unitcycle_core::renewals::workflow::{regenerate_letter, renewal_step};
+use unitcycle_core::renewals::workflow::{regenerate_letter, replica_step};
 use unitcycle_core::renewals::{self, RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{RenewalFilter, Store};
 use uuid::Uuid;
@@ -126,7 +126,7 @@ pub fn run(db: &Path, cmd: RenewalsCommand) -> Result<()> {
                 "decline" => RenewalAction::Decline,
                 other => return Err(anyhow!("unknown action '{other}' (approve, send, accept, decline)")),
             };
-            let r = renewal_step(&mut store, rec.id, &action, &paths::actor(), now_on(day))?;
+            let r = replica_step(&mut store, rec.id, &action, &paths::actor(), now_on(day))?;
             let name = store.tenant(r.tenant_id)?.full_name();
             println!(
                 "Renewal {} is now {} ({} at {}).",

@@ -145,15 +145,20 @@ fn push_report_lines(store: &Store, pushed: &client::PushReport) -> Vec<String> 
     for (id, reason) in &pushed.inspections_deferred {
         out.push(format!("not pushed yet, kept for the next sync: {}: {reason}", inspection(id)));
     }
+    for (id, reason) in &pushed.actions_rejected {
+        out.push(format!("refused by the server, rolled back: renewal {id}: {reason}"));
+    }
     out
 }
 
 fn summary(server: &str, pushed: &client::PushReport, pulled: &client::PullReport) -> String {
     format!(
-        "synced with {server}: pushed {} ({} refused), {} inspection(s) ({} refused, {} waiting, {} blob(s) uploaded), \
-         pulled {} rows and {} blob(s), cursor {}",
+        "synced with {server}: pushed {} ({} refused), {} action(s) ({} refused), {} inspection(s) ({} refused, \
+         {} waiting, {} blob(s) uploaded), pulled {} rows and {} blob(s), cursor {}",
         pushed.applied,
         pushed.rejected.len(),
+        pushed.actions_applied,
+        pushed.actions_rejected.len(),
         pushed.inspections_applied,
         pushed.inspections_rejected.len(),
         pushed.inspections_deferred.len(),
@@ -247,8 +252,8 @@ mod tests {
         );
         assert_eq!(
             summary("http://central", &pushed, &pulled),
-            "synced with http://central: pushed 2 (0 refused), 3 inspection(s) (1 refused, 1 waiting, 4 blob(s) \
-             uploaded), pulled 10 rows and 5 blob(s), cursor 42"
+            "synced with http://central: pushed 2 (0 refused), 0 action(s) (0 refused), 3 inspection(s) (1 refused, \
+             1 waiting, 4 blob(s) uploaded), pulled 10 rows and 5 blob(s), cursor 42"
         );
     }
 

@@ -1,0 +1,108 @@
+//! Feature actions pushed by connected replicas (`FeatureAction`): applied on the server by the
+//! same core workflow as the endpoints, recorded in `sync_mutation` in the transaction of the
+//! action's rows, so a retried push is answered again and never applied twice.
+
+use tokio_postgres::GenericClient;
+use unitcycle_core::renewals::{workflow, RenewalAction};
+use unitcycle_core::store::StoreError;
+use uuid::Uuid;
+
+use crate::adapter::{self, MutationRecord};
+use crate::auth::Principal;
+use crate::pg::{self, PgError};
+use crate::server::{ApiResult, AppState};
+use crate::tables;
+use crate::wire::{Change, FeatureAction, MutationResult, Outcome};
+
+/// Applies one pushed action (or repeats the answer to one seen before).
+pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult<MutationResult> {
+    let answer = |outcome, detail: String, duplicate, rows| MutationResult {
+        client_id: a.client_id,
+        outcome,
+        detail,
+        duplicate,
+        rows,
+    };
+    if let Some((outcome, detail)) = seen(&**st.pool.get().await?, a.client_id).await? {
+        return Ok(answer(outcome, detail, true, Vec::new()));
+    }
+    let refused = match a.entity.as_str() {
+        workflow::ENTITY => match serde_json::from_value::<RenewalAction>(a.action.clone()) {
+            Ok(action) => {
+                let record = MutationRecord {
+                    client_id: a.client_id,
+                    user_id: p.user_id,
+                    kind: format!("renewal_{}", a.action["action"].as_str().unwrap_or("step")),
+                    entity_id: a.entity_id,
+                };
+                let (id, actor, now) = (a.entity_id, p.actor(), st.clock.now());
+                let applied = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+                    port.record_mutation(record);
+                    workflow::renewal_step(port, id, &action, &actor, now)
+                })
+                .await;
+                match applied {
+                    Ok(_) => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
+                    Err(StoreError::NotFound { what, .. }) => format!("{what} not found."),
+                    Err(e @ (StoreError::Rejected(_) | StoreError::Lifecycle(_) | StoreError::Conflict { .. })) => {
+                        e.to_string()
+                    }
+                    // The database failed: the push is answered 503 and retried as a whole.
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => format!("Not a renewal action: {e}"),
+        },
+        other => format!("Actions on {other} are not synced by this server."),
+    };
+    let client = st.pool.get().await?;
+    client
+        .execute(
+            "INSERT INTO sync_mutation (client_id, user_id, kind, outcome, detail, created_at, entity_id)
+             VALUES ($1, $2, $3, 'rejected', $4, $5, $6) ON CONFLICT (client_id) DO NOTHING",
+            &[&a.client_id, &p.user_id, &"feature_action", &refused, &st.clock.now(), &a.entity_id],
+        )
+        .await?;
+    let rows = current_rows(&**client, &a.entity, a.entity_id, &p.properties).await?;
+    Ok(answer(Outcome::Rejected, refused, false, rows))
+}
+
+/// The stored answer to a client id seen before.
+async fn seen(c: &impl GenericClient, client_id: Uuid) -> Result<Option<(Outcome, String)>, PgError> {
+    Ok(c.query_opt("SELECT outcome::text, detail FROM sync_mutation WHERE client_id = $1", &[&client_id]).await?.map(
+        |row| {
+            let outcome = if row.get::<_, &str>(0) == "applied" { Outcome::Applied } else { Outcome::Rejected };
+            (outcome, row.get(1))
+        },
+    ))
+}
+
+/// The server's rows a refused action touched (the record, its lease and unit), for the
+/// replica to roll back to; none when the caller may not see the record.
+async fn current_rows(
+    c: &impl GenericClient,
+    entity: &str,
+    id: Uuid,
+    properties: &[Uuid],
+) -> Result<Vec<Change>, PgError> {
+    let Some(t) = tables::table(entity) else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for row in pg::rows_by_id(c, t, &[id]).await? {
+        let visible =
+            row["property_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).is_some_and(|p| properties.contains(&p));
+        if !visible {
+            continue;
+        }
+        for (table, key) in [("tenant_lease", "lease_id"), ("units_unit", "unit_id")] {
+            let (Some(rt), Some(rid)) = (tables::table(table), row[key].as_str().and_then(|s| Uuid::parse_str(s).ok()))
+            else {
+                continue;
+            };
+            for r in pg::rows_by_id(c, rt, &[rid]).await? {
+                out.push(Change { seq: 0, entity: rt.name.into(), id: rid, row: r });
+            }
+        }
+        out.push(Change { seq: 0, entity: t.name.into(), id, row });
+    }
+    Ok(out)
+}

@@ -1,0 +1,141 @@
+//! Feature state syncs (issue 13): the server owns renewal recommendations when replicas are
+//! connected. Its scan results reach every replica; a replica's offline review steps go up as
+//! actions applied by the same core workflow; a refused one rolls back on the replica with the
+//! reason; a retried push applies nothing twice; a local scan made while connected is reconciled.
+
+mod common;
+
+use common::*;
+use unitcycle_core::ai::Gateway;
+use unitcycle_core::blobs::BlobStore;
+use unitcycle_core::renewals::{scan, workflow, RenewalAction, RenewalStatus};
+use unitcycle_core::store::{RenewalFilter, Store};
+use unitcycle_core::sync_actions;
+use unitcycle_sync::client::{self, Client};
+use unitcycle_sync::scheduler;
+use unitcycle_sync::wire::{FeatureAction, PushRequest};
+
+async fn replica(url: &str, token: &str) -> (Store, Client) {
+    let store = Store::in_memory().unwrap();
+    client::set_server(&store, url, MANAGER_A).unwrap();
+    let api = Client::new(url, Some(token.to_string())).unwrap();
+    client::pull(&api, &store, url, 700, &mut |_| {}).await.unwrap();
+    (store, api)
+}
+
+fn no_blobs() -> BlobStore {
+    BlobStore::new(std::env::temp_dir().join("unitcycle-feature-sync-tests-no-blobs"))
+}
+
+async fn sync(store: &Store, api: &Client, url: &str) -> client::PushReport {
+    client::sync(api, store, &no_blobs(), url, &mut |_| {}).await.unwrap().0
+}
+
+fn status_of(store: &Store, id: uuid::Uuid) -> RenewalStatus {
+    store.renewal(id).unwrap().status
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renewals_sync_between_two_replicas_and_the_server() {
+    let db = TestDb::new("featuresync", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let gateway = std::sync::Arc::new(Gateway::offline("tests".into()));
+
+    // The server's nightly scan: its recommendations reach both replicas.
+    let ran = scheduler::scheduled_renewal_scan(&db.pool, &gateway, today(), now()).await.unwrap().unwrap();
+    assert!(ran.created > 0);
+    let (a, api_a) = replica(&url, &token).await;
+    let (b, api_b) = replica(&url, &token).await;
+    let on_a = a.renewals(&RenewalFilter::default()).unwrap();
+    assert!(!on_a.is_empty());
+    assert_eq!(on_a.len(), b.renewals(&RenewalFilter::default()).unwrap().len());
+    let mut pending: Vec<_> = on_a.iter().filter(|r| r.status == RenewalStatus::Pending).collect();
+    pending.sort_by_key(|r| r.id);
+    let (first, second) = (pending[0].id, pending[1].id);
+
+    // Replica A, offline: approve and send one, approve another. Applied at once, queued.
+    let mut a = a;
+    workflow::replica_step(&mut a, first, &RenewalAction::Approve { recommended_rent: None }, "user:a", now()).unwrap();
+    workflow::replica_step(&mut a, first, &RenewalAction::Send, "user:a", now()).unwrap();
+    workflow::replica_step(&mut a, second, &RenewalAction::Approve { recommended_rent: None }, "user:a", now())
+        .unwrap();
+    assert_eq!(status_of(&a, first), RenewalStatus::Sent);
+    assert_eq!(sync_actions::pending(&a).unwrap().len(), 3);
+    assert!(a.outbox_messages(Some(first), 5).unwrap().is_empty(), "the server sends the letter, not the replica");
+
+    // Meanwhile someone approves and sends `second` on the server, so A's approval is refused.
+    let app = db.router();
+    let (s, _) =
+        call(&app, axum::http::Method::POST, &format!("/api/v1/renewals/{second}/approve/"), Some(&token), None).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+    let (s, _) =
+        call(&app, axum::http::Method::POST, &format!("/api/v1/renewals/{second}/send/"), Some(&token), None).await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+
+    let pushed = sync(&a, &api_a, &url).await;
+    assert_eq!(pushed.actions_applied, 2, "{pushed:?}");
+    assert_eq!(pushed.actions_rejected.len(), 1, "{pushed:?}");
+    assert_eq!(pushed.actions_rejected[0].0, second);
+    assert!(pushed.actions_rejected[0].1.contains("Only a pending recommendation can be approved"), "{pushed:?}");
+    assert!(sync_actions::pending(&a).unwrap().is_empty());
+    // A holds the server's state: its own send, and the other's send (its approval rolled back).
+    assert_eq!(status_of(&a, first), RenewalStatus::Sent);
+    assert_eq!(status_of(&a, second), RenewalStatus::Sent);
+
+    // The server sent the letter once, with its PDF.
+    let client = db.pool.get().await.unwrap();
+    let row = client
+        .query_one("SELECT COUNT(*), MIN(attachment_name) FROM outbox_message WHERE related_id = $1", &[&first])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, i64>(0), 1);
+    assert!(row.get::<_, Option<String>>(1).unwrap().starts_with("Renewal offer"));
+
+    // B pulls and sees A's steps.
+    sync(&b, &api_b, &url).await;
+    assert_eq!(status_of(&b, first), RenewalStatus::Sent);
+    assert_eq!(status_of(&b, second), RenewalStatus::Sent);
+
+    // A retried push (the answer was lost) applies nothing twice.
+    let again = FeatureAction {
+        client_id: uuid::Uuid::new_v4(),
+        entity: workflow::ENTITY.into(),
+        entity_id: first,
+        action: serde_json::json!({"action": "accept"}),
+    };
+    let req = PushRequest { actions: vec![again.clone()], ..Default::default() };
+    let first_answer = api_a.send_push_request(&req).await.unwrap();
+    let retried = api_a.send_push_request(&req).await.unwrap();
+    assert_eq!(first_answer.results[0].outcome, unitcycle_sync::wire::Outcome::Applied);
+    assert!(retried.results[0].duplicate);
+    let recorded: i64 = client
+        .query_one("SELECT COUNT(*) FROM sync_mutation WHERE client_id = $1", &[&again.client_id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(recorded, 1);
+
+    // A replica that ran the scan itself while connected is reconciled by the next pull.
+    let mut b = b;
+    let tomorrow = today().succ_opt().unwrap();
+    scan::renewal_scan(&mut b, &Gateway::offline("local".into()), tomorrow, now()).unwrap();
+    scheduler::scheduled_renewal_scan(&db.pool, &gateway, tomorrow, now()).await.unwrap().unwrap();
+    sync(&b, &api_b, &url).await;
+    let open_on_b = b.leases_with_open_renewal().unwrap().len();
+    let open_on_server: i64 = client
+        .query_one(
+            "SELECT COUNT(DISTINCT lease_id) FROM renewal_recommendation WHERE property_id = $1
+             AND status IN ('pending', 'approved', 'sent')",
+            &[&db.properties[0]],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(open_on_b as i64, open_on_server);
+    let verify = client::verify(&api_b, &b).await.unwrap();
+    let renewals = verify.iter().find(|c| c.table == "renewal_recommendation").unwrap();
+    assert!(renewals.agrees(), "{verify:?}");
+    drop(client);
+    db.finish().await;
+}
