@@ -23,7 +23,9 @@ if ! command -v tauri-driver >/dev/null; then
 fi
 
 echo "==> building unitcycle-desktop"
-cargo build -p unitcycle-desktop --locked 2>&1 | tail -n 1
+# The workspace build of scripts/test: `cargo build -p` would resolve features differently and
+# compile most of the dependency tree a second time.
+cargo build --workspace --all-targets --locked 2>&1 | tail -n 1
 app="$(pwd)/target/debug/unitcycle-desktop"
 [ -x "$app" ] || { echo "desktop e2e: no binary at $app"; exit 1; }
 

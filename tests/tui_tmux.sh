@@ -10,7 +10,8 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 0
 fi
 
-cargo build -p unitcycle --locked --quiet
+# The workspace build of scripts/test (same features as the tests): nothing is compiled twice.
+cargo build --workspace --all-targets --locked --quiet
 BIN="$PWD/target/debug/unitcycle"
 WORK="$(mktemp -d)"
 SESSION="unitcycle-tui-$$"

@@ -1,5 +1,6 @@
-//! UnitCycle sync: the central API server (axum + PostgreSQL) and the client that keeps a
-//! SQLite replica in step with it. Only this crate knows the HTTP wire format (`wire`).
+//! UnitCycle's central API server: axum handlers, the PostgreSQL adapter of the core's storage
+//! ports, the scheduler. The wire format and the synced tables are `unitcycle-sync-protocol`;
+//! the replica's client is `unitcycle-sync-client` (the `unitcycle` binary links only those).
 
 pub mod adapter;
 pub mod api_collections;
@@ -8,7 +9,6 @@ pub mod api_inspections;
 pub mod api_renewals;
 pub mod auth;
 pub mod bench;
-pub mod client;
 pub mod openapi;
 pub mod pg;
 pub mod pg_collections;
@@ -19,6 +19,6 @@ pub mod push_actions;
 pub mod push_inspections;
 pub mod scheduler;
 pub mod server;
-pub mod tables;
-pub mod wire;
-pub mod wire_inspections;
+
+pub use unitcycle_sync_client as client;
+pub use unitcycle_sync_protocol::{tables, wire, wire_inspections};

@@ -190,15 +190,7 @@ pub struct Filter {
     pub status: Vec<String>,
 }
 
-/// An inspection in a list, with the names people recognise.
-#[derive(Debug, Clone)]
-pub struct ListRow {
-    pub inspection: MoveInInspection,
-    pub lease_number: String,
-    pub tenant_name: String,
-    pub unit_number: String,
-    pub property_name: String,
-}
+pub use crate::wire_inspections::ListRow;
 
 /// One page of inspections in `properties` (newest first) and the total count.
 pub async fn list(

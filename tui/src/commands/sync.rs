@@ -11,7 +11,7 @@ use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::lifecycle::LifecycleAction;
 use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::store::Store;
-use unitcycle_sync::client::{self, Client};
+use unitcycle_sync_client::{self as client, Client};
 use uuid::Uuid;
 
 use crate::cli::{LoginArgs, SyncArgs, SyncCommand};

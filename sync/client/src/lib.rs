@@ -27,8 +27,8 @@ use unitcycle_core::store::{self, Store, StoreError};
 use unitcycle_core::sync_actions;
 use uuid::Uuid;
 
-use crate::tables::{self, RowError};
-use crate::wire::{
+use unitcycle_sync_protocol::tables::{self, RowError};
+use unitcycle_sync_protocol::wire::{
     ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, FeatureAction, InspectionPush,
     LoginRequest, LoginResponse, Mutation, Outcome, PushRequest, PushResponse,
 };

@@ -13,8 +13,6 @@ use unitcycle_core::inspections::{
 };
 use uuid::Uuid;
 
-use crate::pg_inspections::ListRow;
-
 /// Where a blob is downloaded (`GET /api/v1/blobs/{sha256}`), for a `blob:<sha256>` URL.
 pub fn download_url(blob_url: &str) -> Option<String> {
     insp::blob_hash(blob_url).map(|h| format!("/api/v1/blobs/{h}"))
@@ -103,6 +101,16 @@ impl From<&MoveInInspection> for InspectionWire {
 pub struct InspectionListWire {
     #[serde(flatten)]
     pub inspection: InspectionWire,
+    pub lease_number: String,
+    pub tenant_name: String,
+    pub unit_number: String,
+    pub property_name: String,
+}
+
+/// An inspection in a list, with the names people recognise.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    pub inspection: MoveInInspection,
     pub lease_number: String,
     pub tenant_name: String,
     pub unit_number: String,
