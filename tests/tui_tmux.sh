@@ -33,8 +33,8 @@ fail() {
 
 # Waits up to 10 s for TEXT to appear on the screen.
 expect() {
-    local text="$1"
-    for _ in $(seq 1 100); do
+    local text="$1" tries="${2:-100}"
+    for _ in $(seq 1 "$tries"); do
         if tmux capture-pane -p -t "$SESSION" | grep -qF -- "$text"; then
             return 0
         fi
@@ -85,7 +85,8 @@ tmux has-session -t "$SESSION" 2>/dev/null && fail "the app did not quit on q"
 "$BIN" --db "$DB" lifecycle show "$LEASE" --today "$TODAY" | grep -q "Notice" || fail "lease $LEASE is not in notice in the replica"
 # With no replica at the path, `unitcycle` creates the demo portfolio first, then opens the app.
 tmux new-session -d -s "$SESSION" -x 100 -y 30 "'$BIN' --db '$WORK/fresh.db' --today $TODAY"
-expect "Leases by lifecycle state"
+# A debug build drafts a day of letters for 1,200 units first: allow a minute on a busy machine.
+expect "Leases by lifecycle state" 600
 tmux send-keys -t "$SESSION" C-c
 for _ in $(seq 1 50); do
     tmux has-session -t "$SESSION" 2>/dev/null || break
