@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::port::{CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction};
+use super::port::{CommandCenterPort, CommandCenterWrite, NewBatch};
 use super::ActionType;
 use crate::ai::letters::{Channel, MoveOutInspectionInput, Recipient, RentIncreaseInput};
 use crate::ai::prompts::{MoveOutInspectionNotice, RentIncreaseNotice};
@@ -272,7 +272,7 @@ fn prepare<P: CommandCenterPort>(
         ActionType::RentIncreaseNotice => {
             let unit = port.unit(unit_id)?;
             let new_rent = proposed_increase(
-                queue_item.as_ref().and_then(|q: &PendingAction| q.suggested_payload.get("new_rent")),
+                queue_item.as_ref().and_then(|q| q.suggested_payload.get("new_rent")),
                 unit.market_rent,
                 lease.monthly_rent_amount,
             );
