@@ -235,7 +235,9 @@ pub fn run_with(
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify::classify_lease_statuses(store, today, now),
         Job::InitialReclassification => classify::initial_reclassification(store, today, now),
-        Job::AiActionQueue => crate::command_center_jobs::ai_action_queue(store, gateway, today, now),
+        Job::AiActionQueue => {
+            crate::command_center::queue::ai_action_queue(store, gateway, today, now).map(|r| r.job_report(today))
+        }
         Job::RenewalScan => {
             crate::renewals::scan::renewal_scan(store, gateway, today, now).map(|r| r.job_report(today))
         }

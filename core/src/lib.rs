@@ -9,7 +9,6 @@ pub mod collections;
 pub mod collections_jobs;
 pub mod collections_plan;
 pub mod command_center;
-pub mod command_center_jobs;
 pub mod demo;
 pub mod documents;
 pub mod format;

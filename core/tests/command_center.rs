@@ -35,8 +35,8 @@ fn one_row_per_unit_and_rules_fire_on_the_demo() {
 
 use chrono::{DateTime, Utc};
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::command_center::bulk::{self as ccj, BulkRequest, Method};
 use unitcycle_core::command_center::ActionType;
-use unitcycle_core::command_center_jobs::{self as ccj, BulkRequest, Method};
 use unitcycle_core::jobs::{self, Job};
 use unitcycle_core::renewals::RenewalStatus;
 use unitcycle_core::store::RenewalFilter;

@@ -1,6 +1,7 @@
 //! Portfolio command center endpoints (spec 1.4, `/api/v1/portfolio/command-center/`): the
-//! filtered unit table built from `pg_command_center::rows` with
-//! `unitcycle_core::command_center::{view, summary}`.
+//! filtered unit table built from `adapter::command_center::rows` with
+//! `unitcycle_core::command_center::{view, summary}`, and bulk actions run by
+//! `unitcycle_core::command_center::bulk` over the storage port.
 
 use std::collections::HashMap;
 
@@ -9,13 +10,12 @@ use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rust_decimal::Decimal;
+use unitcycle_core::command_center::bulk::{self, BulkRequest, Method};
 use unitcycle_core::command_center::{self, ActionType, Filter, SortBy};
-use unitcycle_core::command_center_jobs::{BulkRequest, Method};
 use unitcycle_core::model::LeaseStatus;
 
+use crate::adapter::{self, command_center as rows};
 use crate::auth::Principal;
-use crate::pg_command_center;
-use crate::pg_command_center::BulkError;
 use crate::server::{parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, MAX_PAGE_SIZE};
 use crate::wire::{
     BulkActionRequest, BulkResultWire, CommandCenterSummaryWire, CommandCenterUnitWire, CommandCenterWire,
@@ -84,7 +84,7 @@ async fn command_center(State(st): State<AppState>, p: Principal, uri: Uri) -> A
     let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = parse_int(&q, "page_size", PER_PAGE, 1, MAX_PAGE_SIZE)?;
     let today = st.clock.now().date_naive();
-    let rows = pg_command_center::rows(&**st.pool.get().await?, &p.properties, today).await?;
+    let rows = rows::rows(&**st.pool.get().await?, &p.properties, today).await?;
     let shown = command_center::view(&rows, &f);
     let total = shown.len() as i64;
     let pages = ((total + size - 1) / size).max(1);
@@ -128,20 +128,12 @@ async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> Ap
         scheduled_for: req.scheduled_for,
         suggested_payload: req.suggested_payload,
     };
-    match crate::pg_command_center::execute_bulk(
-        &st.pool,
-        &st.gateway,
-        &core,
-        &p.properties,
-        &p.actor(),
-        st.clock.now(),
-    )
-    .await
-    {
-        Ok(r) => Ok(Json(BulkResultWire::from(&r))),
-        Err(BulkError::Refused(detail)) => Err(ApiError::bad(detail)),
-        Err(BulkError::Pg(e)) => Err(e.into()),
-    }
+    let (gateway, actor, now) = (st.gateway.clone(), p.actor(), st.clock.now());
+    let result = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        bulk::execute_bulk(port, &gateway, &core, &actor, now)
+    })
+    .await?;
+    Ok(Json(BulkResultWire::from(&result)))
 }
 
 /// Pending AI recommendations of the caller's properties; filters `action_type`, `priority`.
@@ -159,8 +151,7 @@ async fn ai_queue(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResu
                 .map_err(|e| ApiError::bad(format!("priority: {e}")))
         })
         .transpose()?;
-    let items =
-        crate::pg_command_center::ai_queue(&**st.pool.get().await?, &p.properties, action_type, priority).await?;
+    let items = rows::ai_queue(&**st.pool.get().await?, &p.properties, action_type, priority).await?;
     Ok(Json(
         items
             .into_iter()

@@ -12,7 +12,6 @@ pub mod bench;
 pub mod openapi;
 pub mod pg;
 pub mod pg_collections;
-pub mod pg_command_center;
 pub mod pg_inspections;
 pub mod pgdomain;
 pub mod push_actions;

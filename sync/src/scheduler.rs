@@ -17,7 +17,8 @@ use uuid::Uuid;
 
 use crate::pg::{PgError, Result};
 use crate::server::Clock;
-use crate::{adapter, pg_collections, pg_command_center, pgdomain};
+use crate::{adapter, pg_collections, pgdomain};
+use unitcycle_core::command_center::queue::{self, QueueReport};
 use unitcycle_core::renewals::scan::{self as renewal_scan, ScanReport};
 
 pub fn lock_id(job: &str) -> i64 {
@@ -90,6 +91,23 @@ pub async fn scheduled_renewal_scan(
     .await
 }
 
+/// The AI action queue over every property (02:00, after the lifecycle classification):
+/// `unitcycle_core::command_center::queue`, once a day.
+pub async fn scheduled_ai_action_queue(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<QueueReport>> {
+    let gateway = gateway.clone();
+    once_a_day(pool, Job::AiActionQueue, today, now, move |port| {
+        let r = queue::ai_action_queue(port, &gateway, today, now)?;
+        let report = r.job_report(today);
+        Ok((r, report.summary, report.counts))
+    })
+    .await
+}
+
 /// The 02:00 lifecycle classification over every property: `unitcycle_core::lifecycle::classify`,
 /// once a day.
 pub async fn scheduled_classification(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<JobReport>> {
@@ -106,9 +124,7 @@ pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTim
     Ok(match job {
         Job::ClassifyLeaseStatuses => scheduled_classification(pool, today, now).await?.map(|r| r.summary),
         Job::RenewalScan => scheduled_renewal_scan(pool, gateway, today, now).await?.map(|r| r.summary()),
-        Job::AiActionQueue => pg_command_center::scheduled_queue(pool, gateway, today, now)
-            .await?
-            .map(|r| format!("Queued {} AI actions; superseded {}.", r.queued, r.superseded)),
+        Job::AiActionQueue => scheduled_ai_action_queue(pool, gateway, today, now).await?.map(|r| r.summary()),
         Job::CollectionsScan => pg_collections::scheduled_scan(pool, today, now).await?.map(|r| r.summary()),
         Job::EscalationEngine => pg_collections::escalation_engine(pool, gateway, today, now)
             .await?

@@ -6,7 +6,8 @@ mod common;
 use axum::http::{Method, StatusCode};
 use common::*;
 use serde_json::Value;
-use unitcycle_sync::pg_collections;
+use unitcycle_core::command_center::queue;
+use unitcycle_sync::{adapter, pg_collections, scheduler};
 
 const URL: &str = "/api/v1/portfolio/command-center/";
 
@@ -232,22 +233,17 @@ async fn a_retried_bulk_action_executes_nothing_twice() {
 async fn the_nightly_ai_queue_runs_once_and_feeds_the_table() {
     let db = TestDb::new("ccqueue", 400).await;
     let gw = std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests".into()));
-    let first =
-        unitcycle_sync::pg_command_center::scheduled_queue(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
+    let first = scheduler::scheduled_ai_action_queue(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
     assert!(first.queued > 0, "{first:?}");
-    assert_eq!(unitcycle_sync::pg_command_center::scheduled_queue(&db.pool, &gw, today(), now()).await.unwrap(), None);
+    assert_eq!(scheduler::scheduled_ai_action_queue(&db.pool, &gw, today(), now()).await.unwrap(), None);
     let count = || async {
         let c = db.pool.get().await.unwrap();
         c.query_one("SELECT COUNT(*) FROM ai_action_queue", &[]).await.unwrap().get::<_, i64>(0)
     };
     assert_eq!(count().await, first.queued as i64);
     // Re-running the same day refreshes the same rows: nothing new.
-    {
-        let mut client = db.pool.get().await.unwrap();
-        let tx = client.transaction().await.unwrap();
-        unitcycle_sync::pg_command_center::ai_action_queue(&tx, &gw, today(), now()).await.unwrap();
-        tx.commit().await.unwrap();
-    }
+    let again = gw.clone();
+    adapter::run(&db.pool, None, move |port| queue::ai_action_queue(port, &again, today(), now())).await.unwrap();
     assert_eq!(count().await, first.queued as i64);
 
     let app = db.router();

@@ -12,13 +12,19 @@ use common::*;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult, Method};
+use unitcycle_core::command_center::port::CommandCenterPort;
+use unitcycle_core::command_center::{queue, ActionType};
 use unitcycle_core::demo::{self, DemoConfig};
 use unitcycle_core::lifecycle::classify;
+use unitcycle_core::lifecycle::port::LifecyclePort;
+use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::renewals::port::RenewalsPort;
 use unitcycle_core::renewals::{scan, workflow, RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{RenewalFilter, Store, StoreError};
 use unitcycle_sync::adapter::{self, renewals::Filter, PgPort};
 use unitcycle_sync::{pg, pgdomain, tables};
+use uuid::Uuid;
 
 /// The review actions, by the position of the recommendation in lease-id order; each outcome is
 /// the resulting status or the refusal's message.
@@ -37,7 +43,7 @@ fn actions(approved_rent: Decimal) -> Vec<(usize, RenewalAction)> {
 }
 
 /// Runs the day and the actions over one store's port; returns each action's outcome.
-fn scenario<P: RenewalsPort + unitcycle_core::lifecycle::port::LifecyclePort>(port: &mut P) -> Vec<String> {
+fn scenario<P: RenewalsPort + LifecyclePort>(port: &mut P) -> Vec<String> {
     let gateway = Gateway::offline("parity".into());
     classify::classify_lease_statuses(port, today(), now()).unwrap();
     scan::renewal_scan(port, &gateway, today(), now()).unwrap();
@@ -117,14 +123,20 @@ async fn pg_text(c: &tokio_postgres::Client, sql: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_day_on_sqlite_and_on_postgres_leaves_the_same_rows() {
-    // One portfolio in both stores: generated into a replica, copied to the server.
-    let db = TestDb::empty("parity").await;
+/// One portfolio in both stores: the demo generated into a replica, copied to the server. The
+/// directory holds the replica's file.
+async fn one_portfolio_in_both_stores(tag: &str) -> (TestDb, tempfile::TempDir, Store) {
+    let db = TestDb::empty(tag).await;
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
     demo::generate(&mut store, &DemoConfig { units: 300, seed: 11, today: today() }).unwrap();
     pg::seed_from_replica(&db.pool, store.conn(), 1000).await.unwrap();
+    (db, dir, store)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_day_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parity").await;
 
     let on_sqlite = scenario(&mut store);
     let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(scenario(port))).await.unwrap();
@@ -163,6 +175,120 @@ async fn the_same_day_on_sqlite_and_on_postgres_leaves_the_same_rows() {
             assert_eq!(numbers_as_values(a), numbers_as_values(b), "{name}");
         }
     }
+    drop(client);
+    db.finish().await;
+}
+
+/// The command center's day on one store's port: the classification, the AI action queue (run
+/// twice: the second run refreshes the same rows), a move-out inspection request and its retry,
+/// and renewal offers for two month-to-month units and a unit on notice (refused). Returns
+/// each bulk result without its store-generated batch id.
+fn command_center_day<P: CommandCenterPort + LifecyclePort>(port: &mut P) -> Vec<BulkResult> {
+    let gateway = Gateway::offline("parity".into());
+    classify::classify_lease_statuses(port, today(), now()).unwrap();
+    queue::ai_action_queue(port, &gateway, today(), now()).unwrap();
+    let again = queue::ai_action_queue(port, &gateway, today(), now()).unwrap();
+    assert_eq!(again.superseded, 0);
+    let mut snaps = port.unit_snapshots().unwrap();
+    snaps.sort_by_key(|s| s.unit_id);
+    let open = port.leases_with_open_renewal().unwrap();
+    // Units whose queue holds `action` and whose lease has no open offer yet.
+    let units_in = |state: LeaseStatus, action: ActionType| -> Vec<Uuid> {
+        snaps
+            .iter()
+            .filter(|s| s.lease_status == state && s.lease_id.is_some_and(|l| !open.contains(&l)))
+            .filter(|s| port.pending_action(s.unit_id, action).unwrap().is_some())
+            .map(|s| s.unit_id)
+            .take(2)
+            .collect()
+    };
+    let notice = units_in(LeaseStatus::Notice, ActionType::MoveOutInspection);
+    let mtm = units_in(LeaseStatus::MonthToMonth, ActionType::RenewalOffer);
+    assert_eq!((notice.len(), mtm.len()), (2, 2));
+    let inspect = BulkRequest {
+        request_id: "parity-inspect".into(),
+        action_type: ActionType::MoveOutInspection,
+        unit_ids: notice.clone(),
+        method: Method::Both,
+        scheduled_for: None,
+        suggested_payload: serde_json::json!({}),
+    };
+    let renew = BulkRequest {
+        request_id: "parity-renew".into(),
+        action_type: ActionType::RenewalOffer,
+        unit_ids: vec![mtm[0], mtm[1], notice[0]],
+        method: Method::Email,
+        ..inspect.clone()
+    };
+    [&inspect, &inspect, &renew]
+        .into_iter()
+        .map(|req| {
+            let r = bulk::execute_bulk(port, &gateway, req, "user:parity", now()).unwrap();
+            BulkResult { batch_id: Uuid::nil(), ..r }
+        })
+        .collect()
+}
+
+/// One cell as a value: JSON documents parsed (jsonb spells them differently), decimals
+/// normalised (numeric(3,2) reads "0.80" where the replica may store "0.8").
+fn cell_value(text: String) -> String {
+    if text.starts_with('{') || text.starts_with('[') {
+        if let Ok(v) = serde_json::from_str::<Value>(&text) {
+            return v.to_string();
+        }
+    }
+    match text.parse::<Decimal>() {
+        Ok(d) if text.contains('.') => d.normalize().to_string(),
+        _ => text,
+    }
+}
+
+const AI_QUEUE: &str = "SELECT q.unit_id, q.action_type, q.generated_on, q.lease_id, q.property_id, q.description, \
+    q.suggested_payload, q.generated_content, q.confidence_score, q.priority, q.lifecycle_state, q.status, \
+    q.executed_by, q.execution_method, b.request_id, q.generation_reason, q.ai_provider \
+    FROM ai_action_queue q LEFT JOIN bulk_action_batch b ON b.id = q.bulk_batch_id";
+const BATCHES: &str =
+    "SELECT b.request_id, b.action_type, CAST(b.unit_count AS TEXT), b.suggested_payload, b.executed_by, \
+    b.execution_method, b.status, b.result_summary FROM bulk_action_batch b";
+const ITEMS: &str =
+    "SELECT b.request_id, i.unit_id, i.outcome, i.detail FROM bulk_action_item i JOIN bulk_action_batch b ON b.id = i.batch_id";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_center_day_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parity_cc").await;
+    let on_sqlite = command_center_day(&mut store);
+    let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(command_center_day(port))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    let [first, retry, renew] = &on_sqlite[..] else { panic!("{on_sqlite:?}") };
+    assert_eq!((first.executed, first.messages_queued), (2, 4));
+    assert_eq!((retry.executed, retry.already_done, retry.messages_queued), (0, 2, 0));
+    assert_eq!((renew.executed, renew.skipped.len()), (2, 1));
+
+    let client = db.pool.get().await.unwrap();
+    let sorted = |rows: Vec<Vec<String>>, ids: &HashMap<String, String>| {
+        let mut rows: Vec<Vec<String>> =
+            rows.into_iter().map(|r| r.into_iter().map(|c| cell_value(rename(c, ids))).collect()).collect();
+        rows.sort();
+        rows
+    };
+    let none = HashMap::new();
+    for (name, sql) in [("ai_action_queue", AI_QUEUE), ("bulk_action_batch", BATCHES), ("bulk_action_item", ITEMS)] {
+        let replica = sorted(sqlite_text(&store, sql), &none);
+        assert!(!replica.is_empty(), "{name}");
+        assert_eq!(replica, sorted(pg_text(&client, sql).await, &none), "{name}");
+    }
+    let executed = sqlite_text(&store, "SELECT q.status FROM ai_action_queue q WHERE q.status = 'executed'");
+    assert_eq!(executed.len(), 4, "two inspections and two offers carried out their queue items");
+
+    let props = pg::property_ids(&**client).await.unwrap();
+    let (sqlite_recs, sqlite_ids) = renewal_rows(store.renewals(&RenewalFilter::default()).unwrap());
+    let (pg_recs, pg_ids) = renewal_rows(adapter::renewals::all(&**client, &props, &Filter::default()).await.unwrap());
+    assert_eq!(sqlite_recs.iter().filter(|r| r["status"] == "sent").count(), 2, "the two offers");
+    assert_eq!(sqlite_recs, pg_recs, "renewal_recommendation");
+    let outbox_sqlite = sorted(sqlite_text(&store, OUTBOX), &sqlite_ids);
+    let bulk_messages = outbox_sqlite.iter().filter(|m| m[0].starts_with("bulk:")).count();
+    assert_eq!(bulk_messages, 6, "four inspection notices and two offers");
+    assert_eq!(outbox_sqlite, sorted(pg_text(&client, OUTBOX).await, &pg_ids), "outbox_message");
     drop(client);
     db.finish().await;
 }

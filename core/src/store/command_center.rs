@@ -1,14 +1,17 @@
 //! Command-center rows over the whole portfolio, and the AI action queue.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Transaction};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{get_dec, get_opt_uuid, get_uuid, Result, Store};
+use crate::command_center::port::{another_attempt, BulkBatch, CommandCenterPort, CommandCenterWrite, PendingAction};
 use crate::command_center::{ActionType, Candidate, QueueStatus, QueuedAction, Row, UnitSnapshot};
 use crate::lifecycle;
-use crate::model::LeaseStatus;
+use crate::model::{Lease, LeaseStatus};
 
 /// A stored queue item with the words the AI gateway gave it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,10 +143,11 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "SELECT u.id, l.id, u.property_id, l.lease_status, l.lease_end_date, l.notice_move_out_date,
                     l.monthly_rent_amount, u.market_rent,
-                    (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id ORDER BY r.created_at DESC LIMIT 1)
+                    (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id
+                     ORDER BY r.created_at DESC, r.id LIMIT 1)
              FROM units_unit u
              JOIN tenant_lease l ON l.id = (SELECT id FROM tenant_lease x WHERE x.unit_id = u.id
-                 ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC LIMIT 1)",
+                 ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(UnitSnapshot {
@@ -197,7 +201,7 @@ impl Store {
         let mut stmt = self.conn().prepare(
             "WITH cur AS (
                 SELECT u.id AS unit_id, (SELECT id FROM tenant_lease x WHERE x.unit_id = u.id
-                    ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC LIMIT 1) AS lease_id
+                    ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1) AS lease_id
                 FROM units_unit u),
              top AS (
                 SELECT unit_id, action_type, confidence_score,
@@ -249,5 +253,122 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Applies one command-center write inside `tx`.
+fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> Result<()> {
+    match w {
+        CommandCenterWrite::UpsertQueueItem { id, snapshot, candidate, worded, generated_on } => {
+            upsert_queue_item(tx, *id, snapshot, candidate, worded, *generated_on, now)?
+        }
+        CommandCenterWrite::Supersede(ids) => supersede(tx, ids, now)?,
+        CommandCenterWrite::InsertBatch(b) => {
+            let n = tx.execute(
+                "INSERT INTO bulk_action_batch (id, request_id, action_type, unit_count, suggested_payload, executed_by,
+                    execution_method, scheduled_for, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9) ON CONFLICT (request_id) DO NOTHING",
+                params![
+                    b.id.to_string(),
+                    b.request_id,
+                    b.action_type,
+                    b.unit_count as i64,
+                    b.suggested_payload.to_string(),
+                    b.executed_by,
+                    b.execution_method,
+                    b.scheduled_for,
+                    now
+                ],
+            )?;
+            if n == 0 {
+                return Err(another_attempt());
+            }
+        }
+        CommandCenterWrite::InsertItem { batch_id, unit_id, executed, detail } => {
+            let n = tx.execute(
+                "INSERT INTO bulk_action_item (id, batch_id, unit_id, outcome, detail, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (batch_id, unit_id) DO NOTHING",
+                params![
+                    Uuid::new_v4().to_string(),
+                    batch_id.to_string(),
+                    unit_id.to_string(),
+                    if *executed { "executed" } else { "skipped" },
+                    detail,
+                    now
+                ],
+            )?;
+            if n == 0 {
+                return Err(another_attempt());
+            }
+        }
+        CommandCenterWrite::MarkExecuted { id, actor, method, batch_id } => {
+            mark_executed(tx, *id, actor, method, *batch_id, now)?
+        }
+        CommandCenterWrite::InsertRenewal(rec) => super::insert_renewal(tx, rec)?,
+        CommandCenterWrite::Enqueue(msg) => {
+            crate::outbox::enqueue(tx, msg, now)?;
+        }
+        CommandCenterWrite::FinishBatch { id, summary } => {
+            tx.execute(
+                "UPDATE bulk_action_batch SET status = 'sent', result_summary = ?2 WHERE id = ?1",
+                params![id.to_string(), summary],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl CommandCenterPort for Store {
+    fn unit_snapshots(&self) -> Result<Vec<UnitSnapshot>> {
+        Store::unit_snapshots(self)
+    }
+
+    fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
+        Store::command_center_rows(self, today)
+    }
+
+    fn queued_actions(&self, since: NaiveDate) -> Result<Vec<QueuedAction>> {
+        Store::queued_actions(self, since)
+    }
+
+    fn current_lease(&self, unit_id: Uuid) -> Result<Option<Lease>> {
+        self.current_lease_for_unit(unit_id)
+    }
+
+    fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> Result<Option<PendingAction>> {
+        let r = self.conn().query_row(
+            "SELECT id, suggested_payload FROM ai_action_queue WHERE status = 'pending' AND unit_id = ?1
+             AND action_type = ?2 ORDER BY CAST(confidence_score AS REAL) DESC, id LIMIT 1",
+            params![unit_id.to_string(), action_type],
+            |r| Ok(PendingAction { id: get_uuid(r, 0)?, suggested_payload: super::get_json(r, 1)? }),
+        );
+        super::optional(r)
+    }
+
+    fn units_in_scope(&self, unit_ids: &[Uuid]) -> Result<HashSet<Uuid>> {
+        let mut stmt = self.conn().prepare_cached("SELECT 1 FROM units_unit WHERE id = ?1")?;
+        let mut found = HashSet::new();
+        for id in unit_ids {
+            if stmt.exists([id.to_string()])? {
+                found.insert(*id);
+            }
+        }
+        Ok(found)
+    }
+
+    fn bulk_batch(&self, request_id: &str) -> Result<Option<BulkBatch>> {
+        let id = super::optional(self.conn().query_row(
+            "SELECT id FROM bulk_action_batch WHERE request_id = ?1",
+            [request_id],
+            |r| get_uuid(r, 0),
+        ))?;
+        let Some(id) = id else { return Ok(None) };
+        let mut stmt = self.conn().prepare_cached("SELECT unit_id FROM bulk_action_item WHERE batch_id = ?1")?;
+        let units_done = stmt.query_map([id.to_string()], |r| get_uuid(r, 0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(Some(BulkBatch { id, units_done }))
+    }
+
+    fn write_command_center(&mut self, writes: &[CommandCenterWrite], now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| writes.iter().try_for_each(|w| write(tx, w, now)))
     }
 }

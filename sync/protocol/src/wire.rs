@@ -806,8 +806,8 @@ pub struct BulkResultWire {
     pub messages_queued: usize,
 }
 
-impl From<&unitcycle_core::command_center_jobs::BulkResult> for BulkResultWire {
-    fn from(r: &unitcycle_core::command_center_jobs::BulkResult) -> Self {
+impl From<&unitcycle_core::command_center::bulk::BulkResult> for BulkResultWire {
+    fn from(r: &unitcycle_core::command_center::bulk::BulkResult) -> Self {
         BulkResultWire {
             batch_id: r.batch_id,
             units_processed: r.units_processed,

@@ -10,8 +10,8 @@ use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
 use unitcycle_core::collections_jobs;
+use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult};
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
-use unitcycle_core::command_center_jobs::{self, BulkRequest, BulkResult};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
 use unitcycle_core::renewals::workflow;
@@ -413,8 +413,7 @@ fn answer(
                     progress(Data::CcProgress { done, total });
                 }
             };
-            let result =
-                command_center_jobs::execute_bulk_with_progress(store, gateway, &req, &actor, now, &mut report)?;
+            let result = bulk::execute_bulk_with_progress(store, gateway, &req, &actor, now, &mut report)?;
             Data::CcBulkDone(Box::new(result))
         }
         Request::Renewals => {

@@ -1,5 +1,6 @@
 //! Portfolio command center (spec 1.4): the nightly AI action rules, superseding, the unit list's
-//! filters and sort, and bulk-action planning. Pure functions over plain snapshots.
+//! filters and sort, and bulk-action planning. Pure functions over plain snapshots; the AI action
+//! queue job ([`queue`]) and bulk actions ([`bulk`]) are written once over [`port::CommandCenterPort`].
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -7,6 +8,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::model::{string_enum, LeaseStatus};
+
+pub mod bulk;
+pub mod port;
+pub mod queue;
 
 string_enum! {
     /// `ai_action_queue.action_type`.

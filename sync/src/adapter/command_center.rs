@@ -1,0 +1,414 @@
+//! Command-center rows on PostgreSQL (`ai_action_queue`, `bulk_action_batch`, `bulk_action_item`
+//! and the unit table's query) and the command-center port over them. The AI action queue and
+//! bulk actions are `unitcycle_core::command_center::{queue, bulk}`; filtering, sorting and the
+//! summary of the unit table are `unitcycle_core::command_center::{view, summary}`. This module
+//! only reads and writes rows.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use tokio_postgres::{GenericClient, Transaction};
+use unitcycle_core::command_center::port::{
+    another_attempt, BulkBatch, CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction,
+};
+use unitcycle_core::command_center::{ActionType, QueuedAction, Row, UnitSnapshot};
+use unitcycle_core::lifecycle;
+use unitcycle_core::model::{Lease, LeaseStatus};
+use unitcycle_core::store::Worded;
+use uuid::Uuid;
+
+use super::{store_error, PgPort, StoreResult};
+use crate::pg::{PgError, Result};
+use crate::pgdomain;
+
+/// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
+/// newest), the top pending AI action, and the collections risk profile or churn level.
+pub async fn rows(c: &impl GenericClient, properties: &[Uuid], today: NaiveDate) -> Result<Vec<Row>> {
+    let rows = c
+        .query(
+            "WITH cur AS (
+                SELECT u.id AS unit_id, (SELECT x.id FROM tenant_lease x WHERE x.unit_id = u.id
+                    ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1) AS lease_id
+                FROM units_unit u WHERE u.property_id = ANY($1)),
+             top AS (
+                SELECT unit_id, action_type, confidence_score,
+                       ROW_NUMBER() OVER (PARTITION BY unit_id ORDER BY confidence_score DESC, id) AS rn
+                FROM ai_action_queue WHERE status = 'pending' AND property_id = ANY($1)),
+             risk AS (
+                SELECT lease_id, MAX(tenant_risk_profile::text) AS profile FROM collection_case
+                WHERE status IN ('open', 'payment_plan') AND property_id = ANY($1) GROUP BY lease_id),
+             churn AS (
+                SELECT lease_id, churn_risk_level::text AS level,
+                       ROW_NUMBER() OVER (PARTITION BY lease_id ORDER BY created_at DESC, id) AS rn
+                FROM renewal_recommendation WHERE property_id = ANY($1))
+             SELECT u.id, u.unit_number::text, u.property_id, p.name::text, t.first_name || ' ' || t.last_name,
+                    l.lease_status::text, l.monthly_rent_amount::text, u.market_rent::text, l.lease_end_date,
+                    l.notice_move_out_date, l.actual_move_out_date, COALESCE(risk.profile, churn.level),
+                    top.action_type::text, top.confidence_score::text
+             FROM units_unit u
+             JOIN properties p ON p.id = u.property_id
+             JOIN cur ON cur.unit_id = u.id
+             LEFT JOIN tenant_lease l ON l.id = cur.lease_id
+             LEFT JOIN tenants t ON t.id = l.tenant_id
+             LEFT JOIN top ON top.unit_id = u.id AND top.rn = 1
+             LEFT JOIN risk ON risk.lease_id = l.id
+             LEFT JOIN churn ON churn.lease_id = l.id AND churn.rn = 1
+             ORDER BY p.name, u.unit_number, u.id",
+            &[&properties],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let state = r.get::<_, Option<&str>>(5).and_then(LeaseStatus::parse).unwrap_or(LeaseStatus::Vacant);
+            let money = |i: usize| r.get::<_, Option<&str>>(i).and_then(|t| t.parse::<Decimal>().ok());
+            Row {
+                unit_id: r.get(0),
+                unit_number: r.get(1),
+                property_id: r.get(2),
+                property_name: r.get(3),
+                tenant_name: if state == LeaseStatus::Vacant { None } else { r.get(4) },
+                lifecycle_state: state,
+                rent: money(6).unwrap_or(Decimal::ZERO),
+                market_rent: money(7).unwrap_or(Decimal::ZERO),
+                days_to_event: lifecycle::days_to_event_from(state, r.get(8), r.get(9), r.get(10), today),
+                risk_level: r.get(11),
+                ai_action: r.get::<_, Option<&str>>(12).and_then(|a| a.parse().ok()),
+                ai_confidence: r.get::<_, Option<&str>>(13).and_then(|c| c.parse::<f64>().ok()),
+            }
+        })
+        .collect())
+}
+
+/// One pending queue item (`GET /ai-queue/`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueEntry {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub action_type: String,
+    pub description: String,
+    pub suggested_payload: Value,
+    pub generated_content: Option<String>,
+    pub confidence_score: f64,
+    pub priority: String,
+    pub lifecycle_state: String,
+    pub generation_reason: String,
+    pub ai_provider: String,
+    pub generated_on: NaiveDate,
+}
+
+/// Pending queue items of `properties`, most urgent and confident first.
+pub async fn ai_queue(
+    c: &impl GenericClient,
+    properties: &[Uuid],
+    action_type: Option<&str>,
+    priority: Option<&str>,
+) -> Result<Vec<QueueEntry>> {
+    let rows = c
+        .query(
+            "SELECT q.id, q.unit_id, u.unit_number::text, q.property_id, q.action_type::text, q.description,
+                    q.suggested_payload, q.generated_content, q.confidence_score::float8, q.priority::text,
+                    q.lifecycle_state::text, q.generation_reason, q.ai_provider::text, q.generated_on
+             FROM ai_action_queue q JOIN units_unit u ON u.id = q.unit_id
+             WHERE q.status = 'pending' AND q.property_id = ANY($1)
+               AND ($2::text IS NULL OR q.action_type = $2) AND ($3::text IS NULL OR q.priority = $3)
+             ORDER BY CASE q.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+                      q.confidence_score DESC, q.id",
+            &[&properties, &action_type, &priority],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| QueueEntry {
+            id: r.get(0),
+            unit_id: r.get(1),
+            unit_number: r.get(2),
+            property_id: r.get(3),
+            action_type: r.get(4),
+            description: r.get(5),
+            suggested_payload: r.get(6),
+            generated_content: r.get(7),
+            confidence_score: r.get(8),
+            priority: r.get(9),
+            lifecycle_state: r.get(10),
+            generation_reason: r.get(11),
+            ai_provider: r.get(12),
+            generated_on: r.get(13),
+        })
+        .collect())
+}
+
+/// What the queue's rules read about each unit of `properties` (its current lease and latest
+/// churn score).
+async fn unit_snapshots(c: &impl GenericClient, properties: &[Uuid]) -> Result<Vec<UnitSnapshot>> {
+    let rows = c
+        .query(
+            "SELECT u.id, l.id, u.property_id, l.lease_status::text, l.lease_end_date, l.notice_move_out_date,
+                    l.monthly_rent_amount::text, u.market_rent::text,
+                    (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id
+                     ORDER BY r.created_at DESC, r.id LIMIT 1)
+             FROM units_unit u
+             JOIN tenant_lease l ON l.id = (SELECT x.id FROM tenant_lease x WHERE x.unit_id = u.id
+                 ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)
+             WHERE u.property_id = ANY($1)
+             ORDER BY u.id",
+            &[&properties],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let money = |i: usize| r.get::<_, &str>(i).parse::<Decimal>().ok();
+            Some(UnitSnapshot {
+                unit_id: r.get(0),
+                lease_id: r.get(1),
+                property_id: r.get(2),
+                lease_status: LeaseStatus::parse(r.get(3))?,
+                lease_end_date: r.get(4),
+                notice_move_out_date: r.get(5),
+                current_rent: money(6)?,
+                market_rent: money(7)?,
+                churn_score: r.get(8),
+            })
+        })
+        .collect())
+}
+
+/// Queue items of `properties` generated on or after `since`, and every pending one.
+async fn queued_actions(c: &impl GenericClient, properties: &[Uuid], since: NaiveDate) -> Result<Vec<QueuedAction>> {
+    let rows = c
+        .query(
+            "SELECT id, unit_id, action_type::text, status::text, generated_on FROM ai_action_queue
+             WHERE (generated_on >= $2 OR status = 'pending') AND property_id = ANY($1)",
+            &[&properties, &since],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(QueuedAction {
+                id: r.get(0),
+                unit_id: r.get(1),
+                action_type: r.get::<_, &str>(2).parse().ok()?,
+                status: r.get::<_, &str>(3).parse().ok()?,
+                generated_on: r.get(4),
+            })
+        })
+        .collect())
+}
+
+/// Inserts or refreshes today's item of a unit and action type, while it is still pending.
+async fn upsert_queue_item(
+    tx: &Transaction<'_>,
+    id: Option<Uuid>,
+    snap: &UnitSnapshot,
+    c: &unitcycle_core::command_center::Candidate,
+    w: &Worded,
+    generated_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let confidence = Decimal::from_f64_retain(c.confidence).unwrap_or(Decimal::ZERO).round_dp(2);
+    tx.execute(
+        "INSERT INTO ai_action_queue (id, unit_id, lease_id, property_id, action_type, description,
+            suggested_payload, generated_content, confidence_score, priority, lifecycle_state, status,
+            generation_reason, ai_provider, generated_on, generated_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::numeric, $10, $11, 'pending', $12, $13, $14, $15, $15)
+         ON CONFLICT (unit_id, action_type, generated_on) DO UPDATE SET description = excluded.description,
+            suggested_payload = excluded.suggested_payload, generated_content = excluded.generated_content,
+            confidence_score = excluded.confidence_score, priority = excluded.priority,
+            lifecycle_state = excluded.lifecycle_state, generation_reason = excluded.generation_reason,
+            ai_provider = excluded.ai_provider, updated_at = excluded.updated_at
+         WHERE ai_action_queue.status = 'pending'",
+        &[
+            &id.unwrap_or_else(Uuid::new_v4),
+            &snap.unit_id,
+            &snap.lease_id,
+            &snap.property_id,
+            &c.action_type.as_str(),
+            &w.description,
+            &w.payload,
+            &w.draft_content,
+            &confidence.to_string(),
+            &c.priority.as_str(),
+            &snap.lease_status.as_str(),
+            &w.reason,
+            &w.provider,
+            &generated_on,
+            &now,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn insert_batch(tx: &Transaction<'_>, b: &NewBatch, now: DateTime<Utc>) -> Result<bool> {
+    let n = tx
+        .execute(
+            "INSERT INTO bulk_action_batch (id, request_id, action_type, unit_count, suggested_payload, executed_by,
+                execution_method, scheduled_for, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9) ON CONFLICT (request_id) DO NOTHING",
+            &[
+                &b.id,
+                &b.request_id,
+                &b.action_type.as_str(),
+                &i32::try_from(b.unit_count).unwrap_or(i32::MAX),
+                &b.suggested_payload,
+                &lifecycle::truncate(&b.executed_by, 100),
+                &b.execution_method,
+                &b.scheduled_for,
+                &now,
+            ],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+/// Applies one command-center write inside `tx`. None of these tables is synced, so no change
+/// sequence moves (renewal recommendations and outbox messages are server-side too).
+async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> StoreResult<()> {
+    let pg = |e: PgError| store_error(e);
+    let db = |e: tokio_postgres::Error| store_error(e.into());
+    match w {
+        CommandCenterWrite::UpsertQueueItem { id, snapshot, candidate, worded, generated_on } => {
+            upsert_queue_item(tx, *id, snapshot, candidate, worded, *generated_on, now).await.map_err(pg)?
+        }
+        CommandCenterWrite::Supersede(ids) => {
+            tx.execute(
+                "UPDATE ai_action_queue SET status = 'superseded', updated_at = $2
+                 WHERE id = ANY($1) AND status = 'pending'",
+                &[ids, &now],
+            )
+            .await
+            .map_err(db)?;
+        }
+        CommandCenterWrite::InsertBatch(b) => {
+            if !insert_batch(tx, b, now).await.map_err(pg)? {
+                return Err(another_attempt());
+            }
+        }
+        CommandCenterWrite::InsertItem { batch_id, unit_id, executed, detail } => {
+            let outcome = if *executed { "executed" } else { "skipped" };
+            let n = tx
+                .execute(
+                    "INSERT INTO bulk_action_item (id, batch_id, unit_id, outcome, detail, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (batch_id, unit_id) DO NOTHING",
+                    &[&Uuid::new_v4(), batch_id, unit_id, &outcome, detail, &now],
+                )
+                .await
+                .map_err(db)?;
+            if n == 0 {
+                return Err(another_attempt());
+            }
+        }
+        CommandCenterWrite::MarkExecuted { id, actor, method, batch_id } => {
+            tx.execute(
+                "UPDATE ai_action_queue SET status = 'executed', executed_at = $2, executed_by = $3,
+                 execution_method = $4, bulk_batch_id = $5, updated_at = $2 WHERE id = $1",
+                &[id, &now, &lifecycle::truncate(actor, 100), method, batch_id],
+            )
+            .await
+            .map_err(db)?;
+        }
+        CommandCenterWrite::InsertRenewal(rec) => super::renewals::insert(tx, rec).await.map_err(pg)?,
+        CommandCenterWrite::Enqueue(msg) => {
+            pgdomain::enqueue(tx, msg, now).await.map_err(pg)?;
+        }
+        CommandCenterWrite::FinishBatch { id, summary } => {
+            tx.execute(
+                "UPDATE bulk_action_batch SET status = 'sent', result_summary = $2 WHERE id = $1",
+                &[id, summary],
+            )
+            .await
+            .map_err(db)?;
+        }
+    }
+    Ok(())
+}
+
+impl CommandCenterPort for PgPort {
+    fn unit_snapshots(&self) -> StoreResult<Vec<UnitSnapshot>> {
+        self.block(unit_snapshots(self.client(), &self.scope))
+    }
+
+    fn command_center_rows(&self, today: NaiveDate) -> StoreResult<Vec<Row>> {
+        self.block(rows(self.client(), &self.scope, today))
+    }
+
+    fn queued_actions(&self, since: NaiveDate) -> StoreResult<Vec<QueuedAction>> {
+        self.block(queued_actions(self.client(), &self.scope, since))
+    }
+
+    fn current_lease(&self, unit_id: Uuid) -> StoreResult<Option<Lease>> {
+        let leases: Vec<Lease> = self.block(pgdomain::rows(
+            self.client(),
+            "tenant_lease",
+            "r.unit_id = $1 AND r.property_id = ANY($2)
+             ORDER BY r.lease_status = 'vacant', r.lease_begin_date DESC, r.id LIMIT 1",
+            &[&unit_id, &self.scope],
+        ))?;
+        Ok(leases.into_iter().next())
+    }
+
+    fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> StoreResult<Option<PendingAction>> {
+        let row = self.block(async {
+            Ok(self
+                .client()
+                .query_opt(
+                    "SELECT id, suggested_payload FROM ai_action_queue WHERE status = 'pending' AND unit_id = $1
+                     AND action_type = $2 AND property_id = ANY($3) ORDER BY confidence_score DESC, id LIMIT 1",
+                    &[&unit_id, &action_type.as_str(), &self.scope],
+                )
+                .await?)
+        })?;
+        Ok(row.map(|r| PendingAction { id: r.get(0), suggested_payload: r.get::<_, Value>(1) }))
+    }
+
+    fn units_in_scope(&self, unit_ids: &[Uuid]) -> StoreResult<HashSet<Uuid>> {
+        self.block(async {
+            Ok(self
+                .client()
+                .query(
+                    "SELECT id FROM units_unit WHERE id = ANY($1) AND property_id = ANY($2)",
+                    &[&unit_ids, &self.scope],
+                )
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
+    }
+
+    fn bulk_batch(&self, request_id: &str) -> StoreResult<Option<BulkBatch>> {
+        self.block(async {
+            let c = self.client();
+            let Some(batch) =
+                c.query_opt("SELECT id FROM bulk_action_batch WHERE request_id = $1", &[&request_id]).await?
+            else {
+                return Ok(None);
+            };
+            let id: Uuid = batch.get(0);
+            let units_done = c
+                .query("SELECT unit_id FROM bulk_action_item WHERE batch_id = $1", &[&id])
+                .await?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            Ok(Some(BulkBatch { id, units_done }))
+        })
+    }
+
+    fn write_command_center(&mut self, writes: &[CommandCenterWrite], now: DateTime<Utc>) -> StoreResult<()> {
+        let rt = self.rt.clone();
+        rt.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
+            for w in writes {
+                write(&tx, w, now).await?;
+            }
+            tx.commit().await.map_err(|e| store_error(e.into()))
+        })
+    }
+}
