@@ -267,8 +267,8 @@ async fn insert_batch(tx: &Transaction<'_>, b: &NewBatch, now: DateTime<Utc>) ->
     Ok(n == 1)
 }
 
-/// Applies one command-center write inside `tx`. None of these tables is synced, so no change
-/// sequence moves (renewal recommendations and outbox messages are server-side too).
+/// Applies one command-center write inside `tx`. Of these tables only `renewal_recommendation`
+/// syncs (a bulk renewal offer enters the change log); the queue and batches stay on the server.
 async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> StoreResult<()> {
     let pg = |e: PgError| store_error(e);
     let db = |e: tokio_postgres::Error| store_error(e.into());
@@ -313,7 +313,10 @@ async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>)
             .await
             .map_err(db)?;
         }
-        CommandCenterWrite::InsertRenewal(rec) => super::renewals::insert(tx, rec).await.map_err(pg)?,
+        CommandCenterWrite::InsertRenewal(rec) => {
+            super::renewals::insert(tx, rec).await.map_err(pg)?;
+            super::renewals::bump_renewal(tx, rec.id).await.map_err(pg)?;
+        }
         CommandCenterWrite::Enqueue(msg) => {
             pgdomain::enqueue(tx, msg, now).await.map_err(pg)?;
         }

@@ -341,7 +341,7 @@ async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> St
 }
 
 /// Enters a renewal row in the change log, so replicas pull it.
-async fn bump_renewal(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+pub(crate) async fn bump_renewal(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
     match tables::table("renewal_recommendation") {
         Some(t) => pg::bump(tx, t, &[id]).await,
         None => Ok(()),
