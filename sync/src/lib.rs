@@ -11,7 +11,6 @@ pub mod bench;
 pub mod client;
 pub mod openapi;
 pub mod pg;
-pub mod pg_collections;
 pub mod pg_command_center;
 pub mod pg_inspections;
 pub mod pgdomain;
