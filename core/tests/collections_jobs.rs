@@ -195,3 +195,26 @@ fn letters_go_out_with_a_pdf_from_the_blob_store() {
     let text = unitcycle_core::pdf::page_texts(&bytes).unwrap().join("\n");
     assert!(text.contains("Balance due"), "{text}");
 }
+
+#[test]
+fn a_case_changed_since_it_was_read_is_not_overwritten() {
+    use unitcycle_core::collections::plan::system_action;
+    use unitcycle_core::collections::port::{CollectionWrite, CollectionsPort};
+    use unitcycle_core::collections::ActionType;
+    use unitcycle_core::store::StoreError;
+
+    let (mut store, case) = one_case("2026-11-20", dec!(900));
+    let noted = cj::add_note(&mut store, case.id, "Called", "user:pm", at("2026-11-25", 9)).unwrap();
+    // A payment planned from the case as read before the note: refused, and nothing of it written.
+    let mut paid = case.clone();
+    paid.current_balance = dec!(0);
+    let late = at("2026-11-25", 10);
+    let writes = [
+        CollectionWrite::update(&case, paid),
+        CollectionWrite::Action(system_action(&case, ActionType::PaymentReceived, "Paid", late)),
+    ];
+    let err = store.write_collections(&writes, late).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(store.collection_case(case.id).unwrap(), noted);
+    assert_eq!(store.collection_actions(case.id).unwrap().len(), 1);
+}
