@@ -241,8 +241,12 @@ pub fn run_with(
         Job::RenewalScan => {
             crate::renewals::scan::renewal_scan(store, gateway, today, now).map(|r| r.job_report(today))
         }
-        Job::CollectionsScan => crate::collections_jobs::collections_scan(store, today, now),
-        Job::EscalationEngine => crate::collections_jobs::escalation_engine(store, gateway, today, now),
+        Job::CollectionsScan => {
+            crate::collections::scan::collections_scan(store, today, now).map(|r| r.job_report(today))
+        }
+        Job::EscalationEngine => {
+            crate::collections::escalation::escalation_engine(store, gateway, today, now).map(|r| r.job_report(today))
+        }
     };
     match &outcome {
         Ok(report) => store.finish_job_run(run_id, true, &report.summary, &report.counts, now)?,

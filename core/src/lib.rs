@@ -6,8 +6,6 @@
 pub mod ai;
 pub mod blobs;
 pub mod collections;
-pub mod collections_jobs;
-pub mod collections_plan;
 pub mod command_center;
 pub mod demo;
 pub mod documents;

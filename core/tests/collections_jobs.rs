@@ -49,8 +49,9 @@ fn the_scan_opens_cases_once_and_charges_each_late_fee_once() {
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::escalation::escalation_engine;
+use unitcycle_core::collections::workflow as cj;
 use unitcycle_core::collections::{CollectionCase, PlanStatus};
-use unitcycle_core::collections_jobs as cj;
 
 fn offline() -> Gateway {
     Gateway::offline("tests use the offline provider".into())
@@ -95,7 +96,7 @@ fn the_engine_walks_the_five_steps_on_their_days_and_sends_each_once() {
     ] {
         let before = outbox_rows(&store);
         for hour in [0, 4, 8] {
-            cj::escalation_engine(&mut store, &drafter, d(day), at(day, hour)).unwrap();
+            escalation_engine(&mut store, &drafter, d(day), at(day, hour)).unwrap();
         }
         let c = store.collection_case(case.id).unwrap();
         assert_eq!(c.escalation_level, level, "{day}");
@@ -125,7 +126,7 @@ fn payments_reduce_close_and_credit() {
     let (c, o) = cj::record_payment(&mut store, case.id, dec!(650), d("2026-11-25"), "user:pm", now).unwrap();
     assert_eq!((c.current_balance, c.status, o.overpayment), (dec!(0), CaseStatus::Paid, dec!(50)));
     // Paid: the sequence stops and further payments on the case are refused.
-    cj::escalation_engine(&mut store, &offline(), d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    escalation_engine(&mut store, &offline(), d("2026-12-20"), at("2026-12-20", 0)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 0);
     assert!(cj::record_payment(&mut store, case.id, dec!(1), d("2026-11-25"), "user:pm", now).is_err());
     let timeline = store.collection_actions(case.id).unwrap();
@@ -149,10 +150,10 @@ fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     assert_eq!(again.unwrap_err().to_string(), "A payment plan is already in place for this case.");
     // First installment paid on time: nothing sent on Dec 20 although 30 days overdue.
     cj::record_payment(&mut store, case.id, dec!(300), d("2026-12-01"), "user:pm", at("2026-12-01", 10)).unwrap();
-    cj::escalation_engine(&mut store, &drafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    escalation_engine(&mut store, &drafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 4);
     // The second installment (Jan 1) is missed: escalation resumes with the legal step.
-    cj::escalation_engine(&mut store, &drafter, d("2027-01-02"), at("2027-01-02", 0)).unwrap();
+    escalation_engine(&mut store, &drafter, d("2027-01-02"), at("2027-01-02", 0)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 5);
     let p = store.payment_plan(case.id).unwrap().unwrap();
     assert_eq!(p.status, PlanStatus::Active);
@@ -179,7 +180,7 @@ fn letters_go_out_with_a_pdf_from_the_blob_store() {
     let mut store = Store::create(&path).unwrap();
     demo::generate(&mut store, &DemoConfig { units: 120, seed: 9, today: d("2026-11-25") }).unwrap();
     jobs::run_with(&mut store, Job::CollectionsScan, d("2026-11-25"), at("2026-11-25", 8), &offline()).unwrap();
-    cj::escalation_engine(&mut store, &offline(), d("2026-11-25"), at("2026-11-25", 9)).unwrap();
+    escalation_engine(&mut store, &offline(), d("2026-11-25"), at("2026-11-25", 9)).unwrap();
     let (sha, name): (String, String) = store
         .conn()
         .query_row(
@@ -193,4 +194,27 @@ fn letters_go_out_with_a_pdf_from_the_blob_store() {
     assert!(bytes.starts_with(b"%PDF"));
     let text = unitcycle_core::pdf::page_texts(&bytes).unwrap().join("\n");
     assert!(text.contains("Balance due"), "{text}");
+}
+
+#[test]
+fn a_case_changed_since_it_was_read_is_not_overwritten() {
+    use unitcycle_core::collections::plan::system_action;
+    use unitcycle_core::collections::port::{CollectionWrite, CollectionsPort};
+    use unitcycle_core::collections::ActionType;
+    use unitcycle_core::store::StoreError;
+
+    let (mut store, case) = one_case("2026-11-20", dec!(900));
+    let noted = cj::add_note(&mut store, case.id, "Called", "user:pm", at("2026-11-25", 9)).unwrap();
+    // A payment planned from the case as read before the note: refused, and nothing of it written.
+    let mut paid = case.clone();
+    paid.current_balance = dec!(0);
+    let late = at("2026-11-25", 10);
+    let writes = [
+        CollectionWrite::update(&case, paid),
+        CollectionWrite::Action(system_action(&case, ActionType::PaymentReceived, "Paid", late)),
+    ];
+    let err = store.write_collections(&writes, late).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    assert_eq!(store.collection_case(case.id).unwrap(), noted);
+    assert_eq!(store.collection_actions(case.id).unwrap().len(), 1);
 }

@@ -1,5 +1,6 @@
-//! Collections endpoints (spec 1.3, `/api/v1/collections/`). Thin handlers over
-//! `pg_collections`, which decides with `unitcycle_core::collections` / `collections_plan`.
+//! Collections endpoints (spec 1.3, `/api/v1/collections/`). Thin handlers: the reads are
+//! `adapter::collections` rows; the case actions are `unitcycle_core::collections::workflow`
+//! run over the caller's properties with `adapter::run`.
 
 use std::collections::HashMap;
 
@@ -7,11 +8,12 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use unitcycle_core::collections::{self, CaseStatus, PlanTerms};
+use unitcycle_core::collections::{self, workflow, CaseStatus, PlanTerms};
 use uuid::Uuid;
 
+use crate::adapter::collections::{self as rows, Filter};
+use crate::adapter::{self, PgPort};
 use crate::auth::Principal;
-use crate::pg_collections::{self, CaseError, Filter};
 use crate::server::{
     page_links, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -65,7 +67,7 @@ async fn list(
     let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
     let client = st.pool.get().await?;
-    let (count, cases) = pg_collections::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
+    let (count, cases) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
@@ -76,9 +78,9 @@ async fn list(
 async fn dashboard_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<CollectionsStatsWire>> {
     let f = filter(&query(&uri)?)?;
     let client = st.pool.get().await?;
-    let (_, cases) = pg_collections::list(&**client, &p.properties, &f, 0, i64::MAX / 2).await?;
+    let (_, cases) = rows::list(&**client, &p.properties, &f, 0, i64::MAX / 2).await?;
     let today = st.clock.now().date_naive();
-    let collected = pg_collections::collected_last_30_days(&**client, &p.properties, today).await?;
+    let collected = rows::collected_last_30_days(&**client, &p.properties, today).await?;
     Ok(Json(CollectionsStatsWire::from(&collections::dashboard_stats(&cases, collected, today))))
 }
 
@@ -86,21 +88,12 @@ fn case_id(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| ApiError::not_found("Collection case"))
 }
 
-fn case_error(e: CaseError) -> ApiError {
-    match e {
-        CaseError::NotFound => ApiError::not_found("Collection case"),
-        CaseError::Refused(detail) => ApiError::bad(detail),
-        CaseError::Pg(e) => e.into(),
-    }
-}
-
 async fn detail_of(st: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDetailWire> {
     let client = st.pool.get().await?;
-    let case = pg_collections::get(&**client, id, &p.properties, false)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Collection case"))?;
-    let actions = pg_collections::actions(&**client, id).await?;
-    let plan = pg_collections::payment_plan(&**client, id).await?;
+    let case =
+        rows::get(&**client, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Collection case"))?;
+    let actions = rows::actions(&**client, id).await?;
+    let plan = rows::payment_plan(&**client, id).await?;
     Ok(CaseDetailWire {
         case: CaseWire::from(&case),
         actions: actions.iter().map(CollectionActionWire::from).collect(),
@@ -128,31 +121,31 @@ fn writer(p: &Principal) -> ApiResult<()> {
     }
 }
 
+/// Runs a case action over the caller's properties (a case outside them is not found).
+async fn act<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgPort) -> Result<T, unitcycle_core::store::StoreError> + Send + 'static,
+{
+    writer(p)?;
+    Ok(adapter::run(&st.pool, Some(p.properties.clone()), f).await?)
+}
+
 async fn send_reminder(
     State(st): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
-    writer(&p)?;
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    pg_collections::send_reminder(&tx, &st.gateway, id, &p.properties, st.clock.now()).await.map_err(case_error)?;
-    tx.commit().await?;
-    drop(client);
+    let (gateway, now) = (st.gateway.clone(), st.clock.now());
+    act(&st, &p, move |port| workflow::send_next_step(port, &gateway, id, now.date_naive(), now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
 async fn escalate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
-    writer(&p)?;
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    pg_collections::escalate(&tx, &st.gateway, id, &p.properties, &p.actor(), st.clock.now())
-        .await
-        .map_err(case_error)?;
-    tx.commit().await?;
-    drop(client);
+    let (gateway, now, actor) = (st.gateway.clone(), st.clock.now(), p.actor());
+    act(&st, &p, move |port| workflow::escalate(port, &gateway, id, &actor, now.date_naive(), now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
@@ -164,15 +157,10 @@ async fn offer_plan(
 ) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
     let req: OfferPlanRequest = body.json()?;
-    writer(&p)?;
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
+    let (gateway, now) = (st.gateway.clone(), st.clock.now());
     let terms = PlanTerms { installments: req.installments, installment_amount: req.installment_amount };
-    pg_collections::offer_plan(&tx, &st.gateway, id, &p.properties, terms, req.start_date, st.clock.now())
-        .await
-        .map_err(case_error)?;
-    tx.commit().await?;
-    drop(client);
+    act(&st, &p, move |port| workflow::offer_plan(port, &gateway, id, terms, req.start_date, now.date_naive(), now))
+        .await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
@@ -184,22 +172,10 @@ async fn record_payment(
 ) -> ApiResult<Json<PaymentWire>> {
     let id = case_id(&id)?;
     let req: RecordPaymentRequest = body.json()?;
-    writer(&p)?;
-    let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let (case, outcome) = pg_collections::record_payment(
-        &tx,
-        id,
-        &p.properties,
-        req.amount,
-        req.paid_on.unwrap_or(now.date_naive()),
-        &p.actor(),
-        now,
-    )
-    .await
-    .map_err(case_error)?;
-    tx.commit().await?;
+    let (now, actor) = (st.clock.now(), p.actor());
+    let paid_on = req.paid_on.unwrap_or(now.date_naive());
+    let (case, outcome) =
+        act(&st, &p, move |port| workflow::record_payment(port, id, req.amount, paid_on, &actor, now)).await?;
     Ok(Json(PaymentWire {
         case: CaseWire::from(&case),
         new_balance: outcome.new_balance.to_string(),

@@ -17,7 +17,9 @@ use uuid::Uuid;
 
 use crate::pg::{PgError, Result};
 use crate::server::Clock;
-use crate::{adapter, pg_collections, pgdomain};
+use crate::{adapter, pgdomain};
+use unitcycle_core::collections::escalation::{self, EscalationReport};
+use unitcycle_core::collections::scan as collections_scan;
 use unitcycle_core::command_center::queue::{self, QueueReport};
 use unitcycle_core::renewals::scan::{self as renewal_scan, ScanReport};
 
@@ -44,10 +46,25 @@ async fn record_failure(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<U
     Ok(())
 }
 
+/// Runs `run` unless another server holds `job`'s session advisory lock, which is held while it
+/// runs (the job writes in its own short transactions, so no transaction stays open across its
+/// AI calls). `None`: another server has it.
+async fn exclusively<T, Fut>(pool: &Pool, job: Job, run: impl FnOnce() -> Fut) -> Result<Option<T>>
+where
+    Fut: std::future::Future<Output = Result<Option<T>>>,
+{
+    let client = pool.get().await?;
+    let lock = lock_id(job.name());
+    if !client.query_one("SELECT pg_try_advisory_lock($1)", &[&lock]).await?.get::<_, bool>(0) {
+        return Ok(None);
+    }
+    let outcome = run().await;
+    client.query_one("SELECT pg_advisory_unlock($1)", &[&lock]).await?;
+    outcome
+}
+
 /// Runs `job` for `today` through the storage port unless another server holds it or it already
-/// succeeded that day: a session advisory lock is held while it runs (the job writes in its own
-/// short transactions, so no transaction stays open across its AI calls) and the run is recorded
-/// in `job_run`.
+/// succeeded that day; the run is recorded in `job_run`.
 pub async fn once_a_day<T, F>(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<Utc>, f: F) -> Result<Option<T>>
 where
     T: Send + 'static,
@@ -57,22 +74,17 @@ where
         + Send
         + 'static,
 {
-    let client = pool.get().await?;
-    let lock = lock_id(job.name());
-    if !client.query_one("SELECT pg_try_advisory_lock($1)", &[&lock]).await?.get::<_, bool>(0) {
-        return Ok(None);
-    }
-    let outcome = async {
+    exclusively(pool, job, || async move {
+        let client = pool.get().await?;
         if pgdomain::ran_on(&**client, job.name(), today).await? {
             return Ok(None);
         }
+        drop(client);
         let (out, summary, counts) = adapter::run(pool, None, f).await.map_err(|e| PgError::Setup(e.to_string()))?;
-        pgdomain::record_run(&**client, job.name(), today, now, &summary, &counts).await?;
+        pgdomain::record_run(&**pool.get().await?, job.name(), today, now, &summary, &counts).await?;
         Ok(Some(out))
-    }
-    .await;
-    client.query_one("SELECT pg_advisory_unlock($1)", &[&lock]).await?;
-    outcome
+    })
+    .await
 }
 
 /// The 03:00 renewal scan over every property: `unitcycle_core::renewals::scan`, once a day.
@@ -118,6 +130,39 @@ pub async fn scheduled_classification(pool: &Pool, today: NaiveDate, now: DateTi
     .await
 }
 
+/// The 08:00 collections scan over every property: `unitcycle_core::collections::scan`, once a
+/// day.
+pub async fn scheduled_collections_scan(
+    pool: &Pool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<collections_scan::ScanReport>> {
+    once_a_day(pool, Job::CollectionsScan, today, now, move |port| {
+        let r = collections_scan::collections_scan(port, today, now)?;
+        Ok((r, r.summary(), r.counts()))
+    })
+    .await
+}
+
+/// The escalation engine over every property: `unitcycle_core::collections::escalation`. It runs
+/// every 4 hours, so it is not once a day: the lock alone keeps two servers from running it at
+/// once (each step is sent once anyway: the action's unique index and the outbox keys).
+pub async fn escalation_engine(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<EscalationReport>> {
+    let gateway = gateway.clone();
+    exclusively(pool, Job::EscalationEngine, || async move {
+        adapter::run(pool, None, move |port| escalation::escalation_engine(port, &gateway, today, now))
+            .await
+            .map(Some)
+            .map_err(|e| PgError::Setup(e.to_string()))
+    })
+    .await
+}
+
 /// Runs one scheduled job for `now`'s day (`None`: another server has it, or it already ran).
 pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTime<Utc>) -> Result<Option<String>> {
     let today = now.date_naive();
@@ -125,10 +170,8 @@ pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTim
         Job::ClassifyLeaseStatuses => scheduled_classification(pool, today, now).await?.map(|r| r.summary),
         Job::RenewalScan => scheduled_renewal_scan(pool, gateway, today, now).await?.map(|r| r.summary()),
         Job::AiActionQueue => scheduled_ai_action_queue(pool, gateway, today, now).await?.map(|r| r.summary()),
-        Job::CollectionsScan => pg_collections::scheduled_scan(pool, today, now).await?.map(|r| r.summary()),
-        Job::EscalationEngine => pg_collections::escalation_engine(pool, gateway, today, now)
-            .await?
-            .map(|r| format!("Sent {} escalation steps; {} paused.", r.sent, r.paused)),
+        Job::CollectionsScan => scheduled_collections_scan(pool, today, now).await?.map(|r| r.summary()),
+        Job::EscalationEngine => escalation_engine(pool, gateway, today, now).await?.map(|r| r.summary()),
         Job::InitialReclassification => None,
     })
 }

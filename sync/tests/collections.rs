@@ -7,7 +7,8 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use serde_json::{json, Value};
 use unitcycle_core::ai::Gateway;
-use unitcycle_sync::pg_collections;
+use unitcycle_core::collections::scan::collections_scan;
+use unitcycle_sync::{adapter, scheduler};
 
 fn gateway() -> std::sync::Arc<Gateway> {
     std::sync::Arc::new(Gateway::offline("tests".into()))
@@ -21,21 +22,16 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 async fn the_scan_opens_cases_once_and_escalation_sends_each_step_once() {
     let db = TestDb::new("coll", 400).await;
     let gw = gateway();
-    let first = pg_collections::scheduled_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    let first = scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
     assert!(first.opened > 0, "{first:?}");
-    assert_eq!(pg_collections::scheduled_scan(&db.pool, today(), now()).await.unwrap(), None);
+    assert_eq!(scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap(), None);
     // Scanning again the same day changes nothing.
-    {
-        let mut client = db.pool.get().await.unwrap();
-        let tx = client.transaction().await.unwrap();
-        let again = pg_collections::scan(&tx, today(), now()).await.unwrap();
-        assert_eq!((again.opened, again.updated, again.closed, again.late_fees), (0, 0, 0, 0), "{again:?}");
-        tx.commit().await.unwrap();
-    }
+    let again = adapter::run(&db.pool, None, |port| collections_scan(port, today(), now())).await.unwrap();
+    assert_eq!((again.opened, again.updated, again.closed, again.late_fees), (0, 0, 0, 0), "{again:?}");
     let cases = count(&db, "SELECT COUNT(*) FROM collection_case").await;
     assert_eq!(cases, i64::from(first.opened));
 
-    let sent = pg_collections::escalation_engine(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
+    let sent = scheduler::escalation_engine(&db.pool, &gw, today(), now()).await.unwrap().unwrap();
     assert!(sent.sent > 0);
     let messages = count(&db, "SELECT COUNT(*) FROM outbox_message WHERE related_type = 'collection_case'").await;
     let actions = count(&db, "SELECT COUNT(*) FROM collection_action").await;
@@ -43,7 +39,7 @@ async fn the_scan_opens_cases_once_and_escalation_sends_each_step_once() {
     assert_eq!(actions, i64::from(sent.sent));
     // Four hours later nothing new is due: nothing is sent twice.
     let later = now() + chrono::Duration::hours(4);
-    let again = pg_collections::escalation_engine(&db.pool, &gw, today(), later).await.unwrap().unwrap();
+    let again = scheduler::escalation_engine(&db.pool, &gw, today(), later).await.unwrap().unwrap();
     assert_eq!(again.sent, 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox_message").await, messages);
     // Every message carries the replica's key.
@@ -61,7 +57,7 @@ async fn the_scan_opens_cases_once_and_escalation_sends_each_step_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_endpoints_follow_the_core_rules() {
     let db = TestDb::new("collapi", 400).await;
-    pg_collections::scheduled_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
     let app = db.router();
     let a = db.token(MANAGER_A).await;
     let b = db.token(MANAGER_B).await;

@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use common::*;
 use serde_json::Value;
 use unitcycle_core::command_center::queue;
-use unitcycle_sync::{adapter, pg_collections, scheduler};
+use unitcycle_sync::{adapter, scheduler};
 
 const URL: &str = "/api/v1/portfolio/command-center/";
 
@@ -28,7 +28,7 @@ fn rent(u: &Value) -> f64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_sorting_summary_and_pages() {
     let db = TestDb::new("cc", 400).await;
-    pg_collections::scheduled_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
     let app = db.router();
     let a = db.token(MANAGER_A).await;
 

@@ -292,3 +292,169 @@ async fn the_command_center_day_on_sqlite_and_on_postgres_leaves_the_same_rows()
     drop(client);
     db.finish().await;
 }
+
+use unitcycle_core::collections::port::CollectionsPort;
+use unitcycle_core::collections::{
+    self, workflow as case_actions, CollectionAction, CollectionCase, PaymentPlan, PlanTerms,
+};
+use unitcycle_core::store::CaseFilter;
+use unitcycle_sync::adapter::collections::Filter as CaseRows;
+
+/// The collections day and case actions over one store's port: the 08:00 scan, the escalation
+/// engine, then actions on the first cases in lease-id order (some refused); returns each
+/// action's outcome.
+fn collections_scenario<P: CollectionsPort>(port: &mut P) -> Vec<String> {
+    let gateway = Gateway::offline("parity".into());
+    let scanned = collections::scan::collections_scan(port, today(), now()).unwrap();
+    let engine = collections::escalation::escalation_engine(port, &gateway, today(), now()).unwrap();
+    let mut open = port.open_cases().unwrap();
+    open.sort_by_key(|c| c.lease_id);
+    assert!(open.len() >= 3, "{scanned:?}");
+    let (a, b, c) = (open[0].id, open[1].id, open[2].id);
+    let start = today() + chrono::Duration::days(7);
+    let half = (open[1].current_balance / Decimal::from(2)).round_dp(2);
+    let full = open[2].current_balance;
+    let case = |c: &CollectionCase| {
+        format!("{} level {} owing {}", c.status.as_str(), c.escalation_level, c.current_balance.normalize())
+    };
+    let actor = "user:parity";
+    let outcome = |r: Result<String, StoreError>| match r {
+        Ok(s) => s,
+        Err(e @ StoreError::Rejected(_)) => format!("refused: {e}"),
+        Err(e) => panic!("{e}"),
+    };
+    let mut out = vec![scanned.summary(), engine.summary()];
+    out.push(outcome(
+        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(1), start, today(), now()).map(|(c, _)| case(&c)),
+    ));
+    out.push(outcome(
+        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(3), start, today(), now()).map(|(c, _)| case(&c)),
+    ));
+    out.push(outcome(case_actions::record_payment(port, b, half, today(), actor, now()).map(|(c, _)| case(&c))));
+    out.push(outcome(case_actions::record_payment(port, c, full, today(), actor, now()).map(|(c, _)| case(&c))));
+    out.push(outcome(
+        case_actions::record_payment(port, c, Decimal::from(10), today(), actor, now()).map(|(c, _)| case(&c)),
+    ));
+    out.push(outcome(
+        case_actions::add_note(port, b, "Called; promised to pay Friday", actor, now()).map(|c| case(&c)),
+    ));
+    out.push(outcome(case_actions::add_note(port, b, "  ", actor, now()).map(|c| case(&c))));
+    out.push(outcome(case_actions::send_next_step(port, &gateway, b, today(), now()).map(|c| case(&c))));
+    out.push(outcome(case_actions::escalate(port, &gateway, a, actor, today(), now()).map(|c| case(&c))));
+    out
+}
+
+/// A store's cases, their timelines and plans as canonical JSON keyed by lease, with the
+/// store-generated ids replaced; and the replacements, for the outbox.
+fn collection_rows(
+    cases: Vec<CollectionCase>,
+    actions: impl Fn(Uuid) -> Vec<CollectionAction>,
+    plan: impl Fn(Uuid) -> Option<PaymentPlan>,
+) -> (Vec<Value>, Vec<Value>, Vec<Value>, HashMap<String, String>) {
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let (mut case_rows, mut action_rows, mut plan_rows) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &cases {
+        ids.insert(c.id.to_string(), format!("case-of-{}", c.lease_id));
+        if let Some(p) = plan(c.id) {
+            ids.insert(p.id.to_string(), format!("plan-of-{}", c.lease_id));
+            for i in &p.installments {
+                ids.insert(i.id.to_string(), format!("installment-{}-of-{}", i.installment_number, c.lease_id));
+            }
+            let mut v = serde_json::to_value(&p).unwrap();
+            if let Some(Value::Array(list)) = v.get_mut("installments") {
+                for i in list.iter_mut() {
+                    *i = numbers_as_values(i.take());
+                }
+            }
+            plan_rows.push(numbers_as_values(v));
+        }
+        for a in actions(c.id) {
+            let mut v = serde_json::to_value(&a).unwrap();
+            v["id"] = Value::Null;
+            action_rows.push(v);
+        }
+        case_rows.push(numbers_as_values(serde_json::to_value(c).unwrap()));
+    }
+    let canonical = |rows: Vec<Value>| {
+        let mut rows: Vec<Value> =
+            rows.into_iter().map(|v| serde_json::from_str(&rename(v.to_string(), &ids)).unwrap()).collect();
+        rows.sort_by_key(|v| v.to_string());
+        rows
+    };
+    (canonical(case_rows), canonical(action_rows), canonical(plan_rows), ids)
+}
+
+const COLLECTION_OUTBOX: &str = "SELECT idempotency_key, channel, recipient_name, recipient, subject, body, \
+    attachment_name, related_type, status FROM outbox_message WHERE related_type = 'collection_case'";
+const COLLECTION_LEDGER: &str = "SELECT tenant_id, lease_id, unit_id, property_id, trans_type, category, \
+    description, amount, trans_date, due_date FROM tenant_ledger_entry \
+    WHERE category IN ('late_fee', 'collections_payment')";
+
+/// Rows as text with ids renamed and amounts read as numbers ("75" and "75.00" alike), sorted.
+fn text_rows(rows: Vec<Vec<String>>, ids: &HashMap<String, String>) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|c| match c.parse::<Decimal>() {
+                    Ok(d) if c.contains('.') => d.normalize().to_string(),
+                    _ => rename(c, ids),
+                })
+                .collect()
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn collections_on_sqlite_and_on_postgres_leave_the_same_rows() {
+    let db = TestDb::empty("paritycoll").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 300, seed: 11, today: today() }).unwrap();
+    pg::seed_from_replica(&db.pool, store.conn(), 1000).await.unwrap();
+
+    let on_sqlite = collections_scenario(&mut store);
+    let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(collections_scenario(port))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    // The next step is refused where the engine already sent the last one.
+    let shape: Vec<&str> = on_sqlite[2..].iter().map(|o| o.split(' ').next().unwrap_or_default()).collect();
+    assert_eq!(
+        [&shape[..7], &shape[8..]].concat(),
+        ["refused:", "payment_plan", "open", "paid", "refused:", "open", "refused:", "escalated"],
+        "{on_sqlite:#?}"
+    );
+
+    let client = db.pool.get().await.unwrap();
+    let props = pg::property_ids(&**client).await.unwrap();
+    let (sqlite_cases, sqlite_actions, sqlite_plans, sqlite_ids) = collection_rows(
+        store.collection_cases(&CaseFilter::default()).unwrap(),
+        |id| store.collection_actions(id).unwrap(),
+        |id| store.payment_plan(id).unwrap(),
+    );
+    let pg_cases = adapter::collections::list(&**client, &props, &CaseRows::default(), 0, 100_000).await.unwrap().1;
+    let mut pg_actions = HashMap::new();
+    let mut pg_plans = HashMap::new();
+    for c in &pg_cases {
+        pg_actions.insert(c.id, adapter::collections::actions(&**client, c.id).await.unwrap());
+        pg_plans.insert(c.id, adapter::collections::payment_plan(&**client, c.id).await.unwrap());
+    }
+    let (pg_cases, pg_actions, pg_plans, pg_ids) =
+        collection_rows(pg_cases, |id| pg_actions[&id].clone(), |id| pg_plans[&id].clone());
+    assert!(sqlite_cases.len() >= 3 && sqlite_actions.len() > sqlite_cases.len() / 2, "{}", sqlite_actions.len());
+    assert_eq!(sqlite_cases, pg_cases, "collection_case");
+    assert_eq!(sqlite_actions, pg_actions, "collection_action");
+    assert_eq!(sqlite_plans.len(), 1);
+    assert_eq!(sqlite_plans, pg_plans, "collection_payment_plan, collection_plan_installment");
+
+    let ledger_sqlite = text_rows(sqlite_text(&store, COLLECTION_LEDGER), &sqlite_ids);
+    assert!(ledger_sqlite.iter().any(|r| r[5] == "collections_payment"), "{ledger_sqlite:?}");
+    assert_eq!(ledger_sqlite, text_rows(pg_text(&client, COLLECTION_LEDGER).await, &pg_ids), "tenant_ledger_entry");
+
+    let outbox_sqlite = text_rows(sqlite_text(&store, COLLECTION_OUTBOX), &sqlite_ids);
+    assert!(outbox_sqlite.iter().any(|m| m[1] == "letter" && m[6].ends_with(".pdf")), "letter PDFs attached");
+    assert_eq!(outbox_sqlite, text_rows(pg_text(&client, COLLECTION_OUTBOX).await, &pg_ids), "outbox_message");
+    drop(client);
+    db.finish().await;
+}

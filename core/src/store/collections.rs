@@ -1,14 +1,18 @@
-//! Collection cases, their actions and payment plans.
+//! Collection cases, their actions and payment plans, and the collections port over them.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Row, Transaction};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{found, get_dec, get_uuid, optional, Result, Store};
+use super::{found, get_dec, get_uuid, optional, Result, Store, StoreError};
+use crate::collections::port::{CollectionWrite, CollectionsPort};
 use crate::collections::{
     CaseStatus, CollectionAction, CollectionCase, Installment, InstallmentStatus, PaymentPlan, PlanStatus,
 };
+use crate::model::{Lease, LedgerEntry};
 
 const CASE_COLS: &str = "id, tenant_id, lease_id, unit_id, property_id, original_amount_due, current_balance, \
     late_fee_total, days_overdue, due_date, escalation_level, tenant_risk_profile, tone, status, resolved_at, \
@@ -91,26 +95,35 @@ pub fn insert_case(tx: &Transaction<'_>, c: &CollectionCase) -> Result<()> {
 
 /// Writes the mutable fields of a case (balance, days, level, tone, status, notes).
 pub fn update_case(tx: &Transaction<'_>, c: &CollectionCase) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE collection_case SET current_balance = ?2, late_fee_total = ?3, days_overdue = ?4,
+    write_case(tx, c, None).map(|_| ())
+}
+
+/// Writes a case unless it changed since it was read with `updated_at` = `read_at` (`None`:
+/// whatever it is now); false when it had. Timestamps are stored in one spelling (rusqlite's),
+/// so comparing the text compares the instants.
+fn write_case(tx: &Transaction<'_>, c: &CollectionCase, read_at: Option<DateTime<Utc>>) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "UPDATE collection_case SET current_balance = ?2, late_fee_total = ?3, days_overdue = ?4,
          escalation_level = ?5, tone = ?6, status = ?7, resolved_at = ?8, notes = ?9, assigned_to = ?10,
-         tenant_risk_profile = ?11, updated_at = ?12 WHERE id = ?1",
-    )?
-    .execute(params![
-        c.id.to_string(),
-        c.current_balance.to_string(),
-        c.late_fee_total.to_string(),
-        c.days_overdue,
-        c.escalation_level,
-        c.tone,
-        c.status,
-        c.resolved_at,
-        c.notes,
-        c.assigned_to,
-        c.tenant_risk_profile,
-        c.updated_at,
-    ])?;
-    Ok(())
+         tenant_risk_profile = ?11, updated_at = ?12 WHERE id = ?1 AND (?13 IS NULL OR updated_at = ?13)",
+        )?
+        .execute(params![
+            c.id.to_string(),
+            c.current_balance.to_string(),
+            c.late_fee_total.to_string(),
+            c.days_overdue,
+            c.escalation_level,
+            c.tone,
+            c.status,
+            c.resolved_at,
+            c.notes,
+            c.assigned_to,
+            c.tenant_risk_profile,
+            c.updated_at,
+            read_at,
+        ])?;
+    Ok(n == 1)
 }
 
 /// Records an action; returns false when that step's message was already recorded
@@ -305,5 +318,68 @@ impl Store {
         )?;
         let rows = stmt.query_map([since], |r| get_dec(r, 0))?;
         rows.sum::<rusqlite::Result<Decimal>>().map_err(Into::into)
+    }
+}
+
+impl CollectionsPort for Store {
+    fn collection_leases(&self) -> Result<Vec<Lease>> {
+        self.leases_in(&[])
+    }
+
+    fn lease_ledgers(&self) -> Result<HashMap<Uuid, Vec<LedgerEntry>>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {} FROM tenant_ledger_entry WHERE lease_id IS NOT NULL",
+            super::entities::LEDGER_COLS
+        ))?;
+        let rows = stmt.query_map([], super::entities::ledger_from_row)?;
+        let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
+        for e in rows {
+            let e = e?;
+            if let Some(lease) = e.lease_id {
+                out.entry(lease).or_default().push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    fn open_cases(&self) -> Result<Vec<CollectionCase>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {CASE_COLS} FROM collection_case WHERE status IN ('open', 'payment_plan') ORDER BY created_at, id"
+        ))?;
+        let rows = stmt.query_map([], case_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn collection_case(&self, id: Uuid) -> Result<CollectionCase> {
+        Store::collection_case(self, id)
+    }
+
+    fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>> {
+        Store::payment_plan(self, case_id)
+    }
+
+    fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| {
+            for w in writes {
+                match w {
+                    CollectionWrite::Ledger(e) => super::insert_ledger_entry(tx, e)?,
+                    CollectionWrite::OpenCase(c) => insert_case(tx, c)?,
+                    CollectionWrite::UpdateCase { case, read_at } => {
+                        if !write_case(tx, case, Some(*read_at))? {
+                            return Err(StoreError::Conflict { now: "changed by someone else".into() });
+                        }
+                    }
+                    CollectionWrite::Action(a) => {
+                        insert_action(tx, a)?;
+                    }
+                    CollectionWrite::InsertPlan(p) => insert_plan(tx, p)?,
+                    CollectionWrite::UpdatePlan(p) => update_plan(tx, p, now)?,
+                    CollectionWrite::Enqueue(msg) => {
+                        crate::outbox::enqueue(tx, msg, now)?;
+                    }
+                }
+            }
+            Ok(())
+        })
     }
 }

@@ -15,7 +15,8 @@ const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
 const UNIT_COLS: &str = "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
     market_rent, current_rent, status, created_at, updated_at";
 const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at";
-const LEDGER_COLS: &str = "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
+pub(super) const LEDGER_COLS: &str =
+    "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
     amount, trans_date, due_date, created_at";
 const VENDOR_COLS: &str = "id, name, trade, contact_name, email, phone, license_number, insurance_expiry, \
     hourly_rate, is_active, created_at";
@@ -82,7 +83,7 @@ fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
     })
 }
 
-fn ledger_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
+pub(super) fn ledger_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     Ok(LedgerEntry {
         id: get_uuid(r, 0)?,
         tenant_id: get_uuid(r, 1)?,

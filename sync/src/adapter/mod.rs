@@ -4,6 +4,7 @@
 //! transaction; each feature's `write_*` applies its rows in one short transaction, bumping the
 //! change sequence of every synced row it touches.
 
+pub mod collections;
 pub mod command_center;
 pub mod lifecycle;
 pub mod renewals;

@@ -8,8 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::workflow as collections_workflow;
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
-use unitcycle_core::collections_jobs;
 use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult};
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
@@ -464,12 +464,12 @@ fn answer(
             use unitcycle_core::format::money;
             let (case, summary) = match op {
                 CaseOp::SendNextStep => {
-                    let c = collections_jobs::send_next_step(store, gateway, id, today, now)?;
+                    let c = collections_workflow::send_next_step(store, gateway, id, today, now)?;
                     let summary = format!("Step {} sent ({} tone)", c.escalation_level, c.tone.label());
                     (c, summary)
                 }
                 CaseOp::OfferPlan { terms, start } => {
-                    let (c, p) = collections_jobs::offer_plan(store, gateway, id, terms, start, today, now)?;
+                    let (c, p) = collections_workflow::offer_plan(store, gateway, id, terms, start, today, now)?;
                     let summary = format!(
                         "Plan offered: {} installments of {} from {start}",
                         p.num_installments,
@@ -478,7 +478,7 @@ fn answer(
                     (c, summary)
                 }
                 CaseOp::RecordPayment { amount, paid_on } => {
-                    let (c, o) = collections_jobs::record_payment(store, id, amount, paid_on, &actor, now)?;
+                    let (c, o) = collections_workflow::record_payment(store, id, amount, paid_on, &actor, now)?;
                     let summary = format!(
                         "Recorded {}; balance {}; case {}",
                         money(amount),
@@ -488,11 +488,13 @@ fn answer(
                     (c, summary)
                 }
                 CaseOp::Escalate => {
-                    let c = collections_jobs::escalate(store, gateway, id, &actor, today, now)?;
+                    let c = collections_workflow::escalate(store, gateway, id, &actor, today, now)?;
                     let summary = format!("Case {}", c.status.label());
                     (c, summary)
                 }
-                CaseOp::Note(text) => (collections_jobs::add_note(store, id, &text, &actor, now)?, "Note added".into()),
+                CaseOp::Note(text) => {
+                    (collections_workflow::add_note(store, id, &text, &actor, now)?, "Note added".into())
+                }
             };
             Data::CaseActed { case: Box::new(case), summary }
         }

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::workflow as cj;
 use unitcycle_core::collections::{self, CaseStatus, CollectionCase, PlanTerms};
-use unitcycle_core::collections_jobs as cj;
 use unitcycle_core::format::money;
 use unitcycle_core::store::{CaseFilter, Store};
 use uuid::Uuid;

@@ -1,5 +1,15 @@
 //! Smart collections (spec 1.3): risk profile, tone, the five-step escalation schedule,
 //! payment plans, payments and late fees. Pure functions; money in Decimal.
+//!
+//! The jobs and workflows are written once over [`port::CollectionsPort`]: the daily scan
+//! ([`scan`]), the escalation engine ([`escalation`]) and the case actions ([`workflow`]); what
+//! each of them changes on a case is planned by the pure functions of [`plan`].
+
+pub mod escalation;
+pub mod plan;
+pub mod port;
+pub mod scan;
+pub mod workflow;
 
 use chrono::{Duration, Months, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -1,6 +1,6 @@
-//! Collections bookkeeping shared by the replica's jobs (`collections_jobs`) and the central
-//! server: what the scan, an escalation step, a payment plan and a payment change on a case.
-//! Pure functions over loaded rows; the callers only read and write.
+//! Collections bookkeeping: what the scan, an escalation step, a payment plan and a payment
+//! change on a case. Pure functions over loaded rows; the jobs and workflows (`scan`,
+//! `escalation`, `workflow`) read through the port, call these, and write what they return.
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;

@@ -1,0 +1,222 @@
+//! The escalation engine (spec `collections.escalation_engine`, every 4 hours) and the one
+//! escalation step it and the case actions send, written once over [`CollectionsPort`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::plan;
+use super::port::{CollectionWrite, CollectionsPort};
+use super::{CaseStatus, CollectionCase, EscalationStep, InstallmentPlan, Tone};
+use crate::ai::letters::Recipient;
+use crate::ai::prompts::CollectionsMessage;
+use crate::ai::Gateway;
+use crate::documents::Attachment;
+use crate::jobs::{Job, JobReport};
+use crate::model::{Property, Tenant, Unit};
+use crate::outbox::{DeliveryChannel, NewMessage};
+use crate::pdf::letter::{letter, LetterInput};
+use crate::port::{self, DraftedLetter, Records};
+use crate::store::{Result, StoreError};
+
+/// Drafts one collections message through the AI gateway (every call logged in `ai_run`) in
+/// the case's tone and channel; the offline templates answer when Claude is not configured.
+#[allow(clippy::too_many_arguments)]
+pub fn draft_message<R: Records>(
+    records: &R,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    recipient: &Recipient,
+    tone: Tone,
+    channel: DeliveryChannel,
+    plan: Option<&[InstallmentPlan]>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<DraftedLetter> {
+    let input = plan::message_input(case, recipient, tone, channel, plan, today);
+    let out =
+        gateway.run::<CollectionsMessage>(&input, records, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
+}
+
+/// Who a case's messages go to.
+pub struct Parties {
+    pub tenant: Tenant,
+    pub unit: Unit,
+    pub property: Property,
+    pub recipient: Recipient,
+}
+
+impl Parties {
+    pub fn of<R: Records>(records: &R, case: &CollectionCase) -> Result<Parties> {
+        let lease = records.lease(case.lease_id)?;
+        Ok(Parties {
+            tenant: records.tenant(case.tenant_id)?,
+            unit: records.unit(case.unit_id)?,
+            property: records.property(case.property_id)?,
+            recipient: port::recipient(records, &lease)?,
+        })
+    }
+}
+
+/// A notice sent by letter also goes out as a printable PDF (certified for the legal step),
+/// rendered here and kept in the store's documents (none where the store keeps no blobs).
+#[allow(clippy::too_many_arguments)]
+fn notice_pdf<R: Records>(
+    records: &R,
+    case: &CollectionCase,
+    step: &EscalationStep,
+    tone: Tone,
+    who: &Parties,
+    text: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Attachment>> {
+    use crate::format::{date, money};
+    let to = &who.recipient;
+    let input = LetterInput {
+        property_name: to.property_name.clone(),
+        property_address: to.property_address.clone(),
+        date: date(today),
+        recipient: vec![to.full_name(), plan::address(&who.tenant, &who.unit, &who.property, DeliveryChannel::Letter)],
+        subject: format!("{} — unit {}", step.description, to.unit_number),
+        body: text.to_string(),
+        figures: vec![
+            ("Balance due".into(), money(case.current_balance)),
+            ("Late fees included".into(), money(case.late_fee_total)),
+            ("Unpaid since".into(), date(case.due_date)),
+            ("Days overdue".into(), case.days_overdue.to_string()),
+        ],
+        banner: (tone == Tone::Legal).then(|| "FINAL NOTICE BEFORE LEGAL ACTION".to_string()),
+    };
+    let bytes =
+        letter(&input, now).map_err(|e| StoreError::Rejected(format!("could not render the letter PDF: {e}")))?;
+    Ok(records
+        .put_document(&bytes, "application/pdf", now)?
+        .map(|sha256| Attachment { sha256, name: format!("Notice level {} unit {}.pdf", step.level, to.unit_number) }))
+}
+
+/// Drafts one escalation step for a case (one message per channel, through the gateway, with
+/// the letter PDF where the step goes by letter) and returns the case at that step with the
+/// rows to write: the step's `collection_action` (its text is the first channel's message) and
+/// an outbox message per channel (`collections:{case}:{level}:{channel}`). The caller writes the
+/// case itself, so a workflow can change it further in the same transaction.
+pub fn draft_step<R: Records>(
+    records: &R,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    step: &'static EscalationStep,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(CollectionCase, Vec<CollectionWrite>)> {
+    let who = Parties::of(records, case)?;
+    let mut case = case.clone();
+    case.days_overdue = (today - case.due_date).num_days().max(0);
+    let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
+    let mut writes = Vec::new();
+    for ch in step.channels {
+        let Some(channel) = plan::delivery(*ch) else { continue };
+        let draft =
+            draft_message(records, gateway, &case, &who.recipient, tone, channel, offer.as_deref(), today, now)?;
+        let attachment = if channel == DeliveryChannel::Letter {
+            notice_pdf(records, &case, step, tone, &who, &draft.text, today, now)?
+        } else {
+            None
+        };
+        if writes.is_empty() {
+            writes.push(CollectionWrite::Action(plan::step_action(
+                &case,
+                step,
+                *ch,
+                tone,
+                &draft.text,
+                &draft.provider,
+                now,
+            )));
+        }
+        writes.push(CollectionWrite::Enqueue(NewMessage {
+            idempotency_key: plan::step_message_key(case.id, step.level, channel.as_str()),
+            channel,
+            recipient_name: who.tenant.full_name(),
+            recipient: plan::address(&who.tenant, &who.unit, &who.property, channel),
+            subject: format!("{}: {} {}", step.description, who.property.name, who.unit.unit_number),
+            body: draft.text,
+            attachment_sha256: attachment.as_ref().map(|a| a.sha256.clone()),
+            attachment_name: attachment.map(|a| a.name),
+            related_type: "collection_case".into(),
+            related_id: Some(case.id),
+            scheduled_for: now,
+        }));
+    }
+    case.escalation_level = step.level;
+    case.tone = tone;
+    case.updated_at = now;
+    Ok((case, writes))
+}
+
+/// Drafts and writes one escalation step for a case in one transaction: the case moves to the
+/// step first, so a case changed meanwhile is refused (`Conflict`) before anything is queued.
+pub fn send_step<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    step: &'static EscalationStep,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<CollectionCase> {
+    let (stepped, rows) = draft_step(port, gateway, case, step, today, now)?;
+    let mut writes = vec![CollectionWrite::update(case, stepped.clone())];
+    writes.extend(rows);
+    port.write_collections(&writes, now)?;
+    Ok(stepped)
+}
+
+/// What one escalation run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EscalationReport {
+    pub sent: u32,
+    pub paused: u32,
+}
+
+impl EscalationReport {
+    pub fn summary(&self) -> String {
+        format!("Sent {} escalation steps; {} cases paused on a payment plan.", self.sent, self.paused)
+    }
+
+    pub fn job_report(&self, today: NaiveDate) -> JobReport {
+        JobReport {
+            job: Job::EscalationEngine.name(),
+            run_date: today,
+            summary: self.summary(),
+            counts: serde_json::json!({"sent": self.sent, "paused": self.paused}),
+            skipped: false,
+        }
+    }
+}
+
+/// The engine: each open case advances to the step its days overdue call for
+/// (`collections::due_step`), paused while a payment plan is kept; each step's message is sent
+/// exactly once. Each case's step is drafted first and then written in its own transaction, so
+/// no transaction stays open across the AI calls. A case someone changed while its step was
+/// drafted is left for the next run.
+pub fn escalation_engine<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<EscalationReport> {
+    let mut report = EscalationReport::default();
+    for case in port.open_cases()? {
+        let days = (today - case.due_date).num_days().max(0);
+        let good = case.status == CaseStatus::PaymentPlan
+            && plan::plan_in_good_standing(port.payment_plan(case.id)?.as_ref(), &case, today);
+        if good {
+            report.paused += 1;
+        }
+        let Some(step) = super::due_step(case.status, case.escalation_level, days, good) else { continue };
+        match send_step(port, gateway, &case, step, today, now) {
+            Ok(_) => report.sent += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,160 @@
+//! The case actions (send the next step, escalate, offer a plan, record a payment, add a note),
+//! written once over [`CollectionsPort`]: the TUI, the CLI and the server call these functions.
+//! Each reads the case, plans with `collections::plan`, drafts any message through the AI gateway
+//! (outside any transaction), then writes in one transaction with the case update first, so a
+//! case changed meanwhile is refused (`Conflict`) before anything else is written.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::escalation::{draft_message, draft_step, send_step, Parties};
+use super::plan;
+use super::port::{CollectionWrite, CollectionsPort};
+use super::{
+    ActionType, Channel, CollectionAction, CollectionCase, CollectionsError, PaymentOutcome, PaymentPlan, PlanTerms,
+};
+use crate::ai::Gateway;
+use crate::outbox::{DeliveryChannel, NewMessage};
+use crate::store::{Result, StoreError};
+
+fn refused(e: impl ToString) -> StoreError {
+    StoreError::Rejected(e.to_string())
+}
+
+/// `send-reminder`: the next step now, whatever the days overdue.
+pub fn send_next_step<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    case_id: Uuid,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<CollectionCase> {
+    let case = port.collection_case(case_id)?;
+    let step = super::manual_next_step(case.status, case.escalation_level).map_err(refused)?;
+    send_step(port, gateway, &case, step, today, now)?;
+    port.collection_case(case_id)
+}
+
+/// `escalate`: the legal escalation warning if it has not gone yet, and the case marked
+/// escalated to legal, in one transaction.
+pub fn escalate<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    case_id: Uuid,
+    actor: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<CollectionCase> {
+    let case = port.collection_case(case_id)?;
+    if !case.is_open() {
+        return Err(refused(CollectionsError::Closed(case.status)));
+    }
+    let (stepped, rows) = if case.escalation_level < 5 {
+        let step = super::step(5).ok_or_else(|| refused("There is no legal step."))?;
+        draft_step(port, gateway, &case, step, today, now)?
+    } else {
+        (case.clone(), Vec::new())
+    };
+    let mut writes = vec![CollectionWrite::update(&case, plan::mark_escalated(&stepped, actor, now))];
+    writes.extend(rows);
+    port.write_collections(&writes, now)?;
+    port.collection_case(case_id)
+}
+
+/// `offer-plan`: splits the balance into installments, records the offer and emails the tenant
+/// (`collections:{case}:plan:{plan}`); escalation pauses while the installments are kept.
+pub fn offer_plan<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    case_id: Uuid,
+    terms: PlanTerms,
+    start_date: NaiveDate,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(CollectionCase, PaymentPlan)> {
+    let case = port.collection_case(case_id)?;
+    let has_plan = port.payment_plan(case_id)?.is_some();
+    let offer = plan::new_payment_plan(&case, has_plan, terms, start_date, today, now).map_err(refused)?;
+    let schedule = plan::schedule(&offer);
+    let (updated, tone) = plan::on_plan(&case, now);
+    let who = Parties::of(port, &case)?;
+    let draft =
+        draft_message(port, gateway, &case, &who.recipient, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
+    let writes = vec![
+        CollectionWrite::update(&case, updated.clone()),
+        CollectionWrite::InsertPlan(offer.clone()),
+        CollectionWrite::Action(CollectionAction::new(
+            case_id,
+            ActionType::Note,
+            updated.escalation_level,
+            Channel::Email,
+            draft.text.clone(),
+            tone.as_str(),
+            &draft.provider,
+            now,
+        )),
+        CollectionWrite::Enqueue(NewMessage {
+            idempotency_key: format!("collections:{case_id}:plan:{}", offer.id),
+            channel: DeliveryChannel::Email,
+            recipient_name: who.tenant.full_name(),
+            recipient: who.tenant.email.clone(),
+            subject: format!("Payment plan for {} {}", who.property.name, who.unit.unit_number),
+            body: draft.text,
+            attachment_sha256: None,
+            attachment_name: None,
+            related_type: "collection_case".into(),
+            related_id: Some(case_id),
+            scheduled_for: now,
+        }),
+    ];
+    port.write_collections(&writes, now)?;
+    Ok((port.collection_case(case_id)?, offer))
+}
+
+/// `record-payment`: posts the payment to the ledger, lowers the balance, updates the plan's
+/// installments, and closes the case as paid when nothing is left.
+pub fn record_payment<P: CollectionsPort>(
+    port: &mut P,
+    case_id: Uuid,
+    amount: Decimal,
+    paid_on: NaiveDate,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(CollectionCase, PaymentOutcome)> {
+    let case = port.collection_case(case_id)?;
+    let current = port.payment_plan(case_id)?;
+    let change = plan::record_payment(&case, current, amount, paid_on, actor, now).map_err(StoreError::Rejected)?;
+    let mut writes = vec![
+        CollectionWrite::update(&case, change.case.clone()),
+        CollectionWrite::Ledger(change.entry),
+        CollectionWrite::Action(change.action),
+    ];
+    writes.extend(change.plan.map(CollectionWrite::UpdatePlan));
+    port.write_collections(&writes, now)?;
+    Ok((port.collection_case(case_id)?, change.outcome))
+}
+
+/// A manual note on the case timeline (and in the case's notes, time-stamped).
+pub fn add_note<P: CollectionsPort>(
+    port: &mut P,
+    case_id: Uuid,
+    text: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<CollectionCase> {
+    let case = port.collection_case(case_id)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(refused("A note cannot be empty."));
+    }
+    let mut noted = case.clone();
+    noted.notes = plan::append_note(&case.notes, &format!("{actor}: {text}"), now);
+    noted.updated_at = now;
+    let writes = vec![
+        CollectionWrite::update(&case, noted),
+        CollectionWrite::Action(plan::system_action(&case, ActionType::Note, text, now)),
+    ];
+    port.write_collections(&writes, now)?;
+    port.collection_case(case_id)
+}
