@@ -1,4 +1,4 @@
-//! Feature state syncs (issue 13): the server owns renewal recommendations when replicas are
+//! Feature state syncs (issue 13): the server owns renewals and collections when replicas are
 //! connected. Its scan results reach every replica; a replica's offline review steps go up as
 //! actions applied by the same core workflow; a refused one rolls back on the replica with the
 //! reason; a retried push applies nothing twice; a local scan made while connected is reconciled.
@@ -36,7 +36,7 @@ fn status_of(store: &Store, id: uuid::Uuid) -> RenewalStatus {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn renewals_sync_between_two_replicas_and_the_server() {
+async fn feature_state_syncs_between_two_replicas_and_the_server() {
     let db = TestDb::new("featuresync", 400).await;
     let url = db.serve().await;
     let token = db.token(MANAGER_A).await;
@@ -45,11 +45,26 @@ async fn renewals_sync_between_two_replicas_and_the_server() {
     // The server's nightly scan: its recommendations reach both replicas.
     let ran = scheduler::scheduled_renewal_scan(&db.pool, &gateway, today(), now()).await.unwrap().unwrap();
     assert!(ran.created > 0);
+    // And its collections scan and escalation engine: the cases reach the replicas too.
+    scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    scheduler::escalation_engine(&db.pool, &gateway, today(), now()).await.unwrap();
     let (a, api_a) = replica(&url, &token).await;
     let (b, api_b) = replica(&url, &token).await;
     let on_a = a.renewals(&RenewalFilter::default()).unwrap();
     assert!(!on_a.is_empty());
     assert_eq!(on_a.len(), b.renewals(&RenewalFilter::default()).unwrap().len());
+    let cases = |s: &Store| s.conn().query_row("SELECT COUNT(*) FROM collection_case", [], |r| r.get::<_, i64>(0));
+    let server_cases: i64 = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one("SELECT COUNT(*) FROM collection_case WHERE property_id = $1", &[&db.properties[0]])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(server_cases > 0);
+    assert_eq!((cases(&a).unwrap(), cases(&b).unwrap()), (server_cases, server_cases));
     let mut pending: Vec<_> = on_a.iter().filter(|r| r.status == RenewalStatus::Pending).collect();
     pending.sort_by_key(|r| r.id);
     let (first, second) = (pending[0].id, pending[1].id);
@@ -134,8 +149,10 @@ async fn renewals_sync_between_two_replicas_and_the_server() {
         .get(0);
     assert_eq!(open_on_b as i64, open_on_server);
     let verify = client::verify(&api_b, &b).await.unwrap();
-    let renewals = verify.iter().find(|c| c.table == "renewal_recommendation").unwrap();
-    assert!(renewals.agrees(), "{verify:?}");
+    for table in ["renewal_recommendation", "collection_case", "collection_action", "collection_payment_plan"] {
+        let check = verify.iter().find(|c| c.table == table).unwrap();
+        assert!(check.agrees(), "{verify:?}");
+    }
     drop(client);
     db.finish().await;
 }

@@ -305,15 +305,7 @@ fn apply_rows(conn: &rusqlite::Connection, changes: &[Change], cursor: Option<(&
             if !dirty.is_empty() && holds_local_edit(tx, t, c, &dirty)? {
                 continue;
             }
-            if t.name == "renewal_recommendation" {
-                // The server owns renewal state: an open recommendation a local scan made for
-                // the same lease gives way to the server's.
-                tx.execute(
-                    "DELETE FROM renewal_recommendation WHERE lease_id = ?1 AND id <> ?2
-                     AND status IN ('pending', 'approved', 'sent')",
-                    params![c.row["lease_id"].as_str().unwrap_or_default(), c.id.to_string()],
-                )?;
-            }
+            give_way_to_server(tx, t.name, c)?;
             landed.push(c);
             let row = tables::canonicalize(t, c.row.clone())?;
             tables::sqlite_upsert(tx, t, &[row])?;
@@ -328,6 +320,41 @@ fn apply_rows(conn: &rusqlite::Connection, changes: &[Change], cursor: Option<(&
         }
         Ok(applied)
     })
+}
+
+/// The server owns feature state: a record a local job made while connected (an open renewal
+/// recommendation, an open collection case with its actions and plan) gives way to the server's
+/// record for the same lease, so a replica that ran the scans itself is reconciled, not left
+/// with two of each.
+fn give_way_to_server(conn: &rusqlite::Connection, table: &str, c: &Change) -> Result<()> {
+    let lease = c.row["lease_id"].as_str().unwrap_or_default();
+    let id = c.id.to_string();
+    match table {
+        "renewal_recommendation" => {
+            conn.execute(
+                "DELETE FROM renewal_recommendation WHERE lease_id = ?1 AND id <> ?2
+                 AND status IN ('pending', 'approved', 'sent')",
+                params![lease, id],
+            )?;
+        }
+        "collection_case" => {
+            let local = "SELECT id FROM collection_case WHERE lease_id = ?1 AND id <> ?2
+                 AND status IN ('open', 'payment_plan', 'escalated')";
+            for sql in [
+                format!(
+                    "DELETE FROM collection_plan_installment WHERE plan_id IN
+                     (SELECT id FROM collection_payment_plan WHERE case_id IN ({local}))"
+                ),
+                format!("DELETE FROM collection_payment_plan WHERE case_id IN ({local})"),
+                format!("DELETE FROM collection_action WHERE case_id IN ({local})"),
+                format!("DELETE FROM collection_case WHERE id IN ({local})"),
+            ] {
+                conn.execute(&sql, params![lease, id])?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Runs `f` in a transaction with foreign keys off (turned back on whatever happens).

@@ -431,23 +431,44 @@ impl CollectionsPort for PgPort {
     }
 }
 
-/// Applies one collections write inside `tx`; ledger entries are synced rows, so
-/// `insert_ledger` bumps their change sequence.
+/// Enters rows of synced table `table` in the change log, so replicas pull them.
+async fn bump(tx: &Transaction<'_>, table: &str, ids: &[Uuid]) -> Result<()> {
+    match tables::table(table) {
+        Some(t) => pg::bump(tx, t, ids).await,
+        None => Ok(()),
+    }
+}
+
+/// Applies one collections write inside `tx`, entering every synced row it touches in the change
+/// log (`insert_ledger` does so for ledger entries).
 async fn write(tx: &Transaction<'_>, w: &CollectionWrite, now: DateTime<Utc>) -> StoreResult<()> {
     let applied = async {
         match w {
             CollectionWrite::Ledger(e) => insert_ledger(tx, std::slice::from_ref(e)).await?,
-            CollectionWrite::OpenCase(c) => insert_case(tx, c).await?,
+            CollectionWrite::OpenCase(c) => {
+                insert_case(tx, c).await?;
+                bump(tx, "collection_case", &[c.id]).await?;
+            }
             CollectionWrite::UpdateCase { case, read_at } => {
                 if !update_case(tx, case, *read_at).await? {
                     return Ok(false);
                 }
+                bump(tx, "collection_case", &[case.id]).await?;
             }
             CollectionWrite::Action(a) => {
                 insert_action(tx, a).await?;
+                bump(tx, "collection_action", &[a.id]).await?;
             }
-            CollectionWrite::InsertPlan(p) => insert_plan(tx, p).await?,
-            CollectionWrite::UpdatePlan(p) => update_plan(tx, p, now).await?,
+            CollectionWrite::InsertPlan(p) | CollectionWrite::UpdatePlan(p) => {
+                if matches!(w, CollectionWrite::InsertPlan(_)) {
+                    insert_plan(tx, p).await?;
+                } else {
+                    update_plan(tx, p, now).await?;
+                }
+                bump(tx, "collection_payment_plan", &[p.id]).await?;
+                let ids: Vec<Uuid> = p.installments.iter().map(|i| i.id).collect();
+                bump(tx, "collection_plan_installment", &ids).await?;
+            }
             CollectionWrite::Enqueue(msg) => {
                 pgdomain::enqueue(tx, msg, now).await?;
             }
