@@ -15,22 +15,9 @@ use unitcycle_core::model::{Lease, LedgerEntry};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use super::{store_error, PgPort, StoreResult};
+use super::{parse, store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, PgError, Result};
 use crate::{pgdomain, tables};
-
-fn unreadable(what: &str, text: &str) -> PgError {
-    PgError::Setup(format!("collections: unreadable {what} '{text}'"))
-}
-
-fn parse<T: std::str::FromStr>(r: &Row, i: usize, what: &str) -> Result<T> {
-    let text: String = r.get(i);
-    text.parse().map_err(|_| unreadable(what, &text))
-}
-
-fn dec(r: &Row, i: usize, what: &str) -> Result<Decimal> {
-    parse(r, i, what)
-}
 
 const CASE_COLS: &str = "r.id, r.tenant_id, r.lease_id, r.unit_id, r.property_id, r.original_amount_due::text, \
     r.current_balance::text, r.late_fee_total::text, r.days_overdue, r.due_date, r.escalation_level, \
@@ -44,9 +31,9 @@ fn case_from_row(r: &Row) -> Result<CollectionCase> {
         lease_id: r.get(2),
         unit_id: r.get(3),
         property_id: r.get(4),
-        original_amount_due: dec(r, 5, "original_amount_due")?,
-        current_balance: dec(r, 6, "current_balance")?,
-        late_fee_total: dec(r, 7, "late_fee_total")?,
+        original_amount_due: parse(r, 5, "original_amount_due")?,
+        current_balance: parse(r, 6, "current_balance")?,
+        late_fee_total: parse(r, 7, "late_fee_total")?,
         days_overdue: i64::from(r.get::<_, i32>(8)),
         due_date: r.get(9),
         escalation_level: r.get::<_, i32>(10).clamp(0, 5) as u8,
@@ -264,7 +251,7 @@ pub async fn payment_plan(c: &impl GenericClient, case_id: Uuid) -> Result<Optio
                 id: r.get(0),
                 plan_id: r.get(1),
                 installment_number: r.get::<_, i32>(2).max(0) as u32,
-                amount: dec(r, 3, "amount")?,
+                amount: parse(r, 3, "amount")?,
                 due_date: r.get(4),
                 paid_date: r.get(5),
                 status: parse(r, 6, "installment status")?,
@@ -274,9 +261,9 @@ pub async fn payment_plan(c: &impl GenericClient, case_id: Uuid) -> Result<Optio
     Ok(Some(PaymentPlan {
         id: plan_id,
         case_id: p.get(1),
-        total_amount: dec(&p, 2, "total_amount")?,
+        total_amount: parse(&p, 2, "total_amount")?,
         num_installments: p.get::<_, i32>(3).max(0) as u32,
-        installment_amount: dec(&p, 4, "installment_amount")?,
+        installment_amount: parse(&p, 4, "installment_amount")?,
         start_date: p.get(5),
         status: parse(&p, 6, "plan status")?,
         created_at: p.get(7),
@@ -362,7 +349,7 @@ pub async fn collected_last_30_days(c: &impl GenericClient, properties: &[Uuid],
         )
         .await?
         .get(0);
-    text.parse().map_err(|_| unreadable("collected amount", &text))
+    text.parse().map_err(|_| PgError::Setup(format!("collected amount: unreadable value '{text}'")))
 }
 
 impl CollectionsPort for PgPort {
@@ -420,14 +407,13 @@ impl CollectionsPort for PgPort {
     }
 
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> StoreResult<()> {
-        let rt = self.rt.clone();
-        rt.block_on(async {
-            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
-            for w in writes {
-                write(&tx, w, now).await?;
-            }
-            tx.commit().await.map_err(|e| store_error(e.into()))
-        })
+        self.write_all(writes, now)
+    }
+}
+
+impl RowWrite for CollectionWrite {
+    async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        write(tx, self, now).await
     }
 }
 

@@ -19,7 +19,7 @@ use unitcycle_core::model::{Lease, LeaseStatus};
 use unitcycle_core::store::Worded;
 use uuid::Uuid;
 
-use super::{store_error, PgPort, StoreResult};
+use super::{store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{PgError, Result};
 use crate::pgdomain;
 
@@ -405,13 +405,12 @@ impl CommandCenterPort for PgPort {
     }
 
     fn write_command_center(&mut self, writes: &[CommandCenterWrite], now: DateTime<Utc>) -> StoreResult<()> {
-        let rt = self.rt.clone();
-        rt.block_on(async {
-            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
-            for w in writes {
-                write(&tx, w, now).await?;
-            }
-            tx.commit().await.map_err(|e| store_error(e.into()))
-        })
+        self.write_all(writes, now)
+    }
+}
+
+impl RowWrite for CommandCenterWrite {
+    async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        write(tx, self, now).await
     }
 }

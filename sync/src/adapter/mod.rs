@@ -92,6 +92,34 @@ impl PgPort {
     }
 }
 
+/// A text column parsed into its domain type (an enum, money); `what` names it in the error.
+pub(crate) fn parse<T: std::str::FromStr>(r: &tokio_postgres::Row, i: usize, what: &str) -> Result<T, PgError> {
+    let text: String = r.get(i);
+    text.parse().map_err(|_| PgError::Setup(format!("{what}: unreadable value '{text}'")))
+}
+
+/// One feature's row change, applied inside the transaction of [`PgPort::write_all`].
+pub(crate) trait RowWrite: Sync {
+    async fn apply(&self, tx: &tokio_postgres::Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()>;
+}
+
+impl PgPort {
+    /// Applies `writes` in order in one transaction (all or none), after recording the pushed
+    /// action being applied, if any.
+    fn write_all<W: RowWrite>(&mut self, writes: &[W], now: DateTime<Utc>) -> StoreResult<()> {
+        let rt = self.rt.clone();
+        let mutation = self.mutation.take();
+        rt.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
+            Self::record_pending_mutation(mutation, &tx, now).await?;
+            for w in writes {
+                w.apply(&tx, now).await?;
+            }
+            tx.commit().await.map_err(|e| store_error(e.into()))
+        })
+    }
+}
+
 /// Runs `f` with a port over `pool` on a blocking thread. `scope`: the properties it may touch
 /// (`None`: every property, for the schedule).
 pub async fn run<T, F>(pool: &deadpool_postgres::Pool, scope: Option<Vec<Uuid>>, f: F) -> StoreResult<T>

@@ -15,7 +15,7 @@ use unitcycle_core::renewals::{RenewalPlan, RenewalRecommendation, RenewalStatus
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use super::{store_error, PgPort, StoreResult};
+use super::{parse, store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, ApplyError, PgError, Result};
 use crate::{pgdomain, tables};
 
@@ -24,20 +24,6 @@ const COLS: &str = "r.id, r.lease_id, r.tenant_id, r.unit_id, r.property_id, r.c
     r.rent_strategy::text, r.rent_reasoning, r.recommended_term_months, r.recommended_lease_start, \
     r.recommended_lease_end, r.renewal_letter_text, r.renewal_letter_generated_at, r.letter_provider::text, \
     r.status::text, r.reviewed_by::text, r.reviewed_at, r.created_at, r.updated_at";
-
-fn bad(what: &str, text: &str) -> PgError {
-    PgError::Setup(format!("renewal_recommendation.{what}: unreadable value '{text}'"))
-}
-
-fn dec(r: &Row, i: usize, what: &str) -> Result<Decimal> {
-    let text: String = r.get(i);
-    text.parse().map_err(|_| bad(what, &text))
-}
-
-fn parse<T: std::str::FromStr>(r: &Row, i: usize, what: &str) -> Result<T> {
-    let text: String = r.get(i);
-    text.parse().map_err(|_| bad(what, &text))
-}
 
 fn from_row(r: &Row) -> Result<RenewalRecommendation> {
     Ok(RenewalRecommendation {
@@ -48,13 +34,13 @@ fn from_row(r: &Row) -> Result<RenewalRecommendation> {
         property_id: r.get(4),
         plan: RenewalPlan {
             churn_score: r.get(5),
-            churn_risk_level: parse(r, 6, "churn_risk_level")?,
+            churn_risk_level: parse(r, 6, "renewal_recommendation.churn_risk_level")?,
             churn_factors: serde_json::from_value(r.get::<_, Value>(7))?,
-            current_rent: dec(r, 8, "current_rent")?,
-            market_rent: dec(r, 9, "market_rent")?,
-            recommended_rent: dec(r, 10, "recommended_rent")?,
+            current_rent: parse(r, 8, "renewal_recommendation.current_rent")?,
+            market_rent: parse(r, 9, "renewal_recommendation.market_rent")?,
+            recommended_rent: parse(r, 10, "renewal_recommendation.recommended_rent")?,
             rent_increase_pct: r.get(11),
-            rent_strategy: parse(r, 12, "rent_strategy")?,
+            rent_strategy: parse(r, 12, "renewal_recommendation.rent_strategy")?,
             rent_reasoning: r.get(13),
             recommended_term_months: r.get::<_, i32>(14).max(0) as u32,
             recommended_lease_start: r.get(15),
@@ -63,7 +49,7 @@ fn from_row(r: &Row) -> Result<RenewalRecommendation> {
         renewal_letter_text: r.get(17),
         renewal_letter_generated_at: r.get(18),
         letter_provider: r.get(19),
-        status: parse(r, 20, "status")?,
+        status: parse(r, 20, "renewal_recommendation.status")?,
         reviewed_by: r.get(21),
         reviewed_at: r.get(22),
         created_at: r.get(23),
@@ -263,16 +249,13 @@ impl RenewalsPort for PgPort {
     }
 
     fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> StoreResult<()> {
-        let rt = self.rt.clone();
-        let mutation = self.mutation.take();
-        rt.block_on(async {
-            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
-            PgPort::record_pending_mutation(mutation, &tx, now).await?;
-            for w in writes {
-                write(&tx, w, now).await?;
-            }
-            tx.commit().await.map_err(|e| store_error(e.into()))
-        })
+        self.write_all(writes, now)
+    }
+}
+
+impl RowWrite for RenewalWrite {
+    async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        write(tx, self, now).await
     }
 }
 

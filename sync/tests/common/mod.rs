@@ -49,12 +49,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl TestDb {
     /// A fresh database with the demo portfolio (`units` units) and users A, B and a reader.
     pub async fn new(tag: &str, units: u32) -> TestDb {
-        let name = format!("uc_sync_{tag}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-        let cfg = pg::create_database(&admin_url(), &name)
-            .await
-            .expect("PostgreSQL on 127.0.0.1:5432 (start it with .ci/run or pg_ctlcluster)");
-        let pool = pg::pool_from_config(cfg, 8).unwrap();
-        pg::migrate(&pool).await.unwrap();
+        let mut db = TestDb::empty(tag).await;
+        let pool = db.pool.clone();
         let mut store = Store::in_memory().unwrap();
         demo::generate(&mut store, &DemoConfig { units, seed: 7, today: today() }).unwrap();
         pg::seed_from_replica(&pool, store.conn(), 1000).await.unwrap();
@@ -69,7 +65,8 @@ impl TestDb {
             let id = auth::upsert_user(&**client, email, PASSWORD, role, now()).await.unwrap();
             auth::grant(&**client, id, &props).await.unwrap();
         }
-        TestDb { name, pool, properties }
+        db.properties = properties;
+        db
     }
 
     /// A fresh, migrated database with nothing in it.
