@@ -704,6 +704,7 @@ impl Store {
 }
 
 mod camera;
+mod port;
 pub use camera::{CameraImport, ImportedPhoto, RefusedFile};
 
 #[cfg(test)]
