@@ -1,7 +1,7 @@
 //! Move-in inspection endpoints (spec 4.4, `/api/v1/move-in-inspections/`). Thin handlers:
-//! each loads the inspection (`pg_inspections::load`, locked for changes), changes it with the
-//! `unitcycle_core::inspections` functions the replica also calls, and writes back the rows
-//! that changed (entered in the change log, so replicas receive them).
+//! each edit runs a `unitcycle_core::inspections::workflow` function over the PostgreSQL port
+//! (`adapter::inspections`), which writes the rows that changed in one transaction (entered in
+//! the change log, so replicas receive them); reads and the list query the adapter directly.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -23,7 +23,7 @@ use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
 use crate::adapter;
-use crate::adapter::inspections::{self as pg_inspections, Filter};
+use crate::adapter::inspections::{self as rows, Filter};
 use crate::auth::Principal;
 use crate::server::{
     page_links, parse_date, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE,
@@ -105,7 +105,7 @@ fn refused(e: InspectionError) -> ApiError {
 }
 
 async fn load(c: &impl tokio_postgres::GenericClient, p: &Principal, id: Uuid) -> ApiResult<InspectionDetail> {
-    pg_inspections::load(c, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Move-in inspection"))
+    rows::load(c, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Move-in inspection"))
 }
 
 /// How a workflow's failure reaches the caller: a refused inspection rule as `refused` says.
@@ -142,7 +142,7 @@ async fn list(
     let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
     let client = st.pool.get().await?;
-    let (count, rows) = pg_inspections::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
+    let (count, rows) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }

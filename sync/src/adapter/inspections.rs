@@ -1,7 +1,7 @@
-//! Move-in inspections (spec 4.4) on PostgreSQL. An inspection is loaded whole into the
-//! `unitcycle_core::inspections::InspectionDetail` the replica uses, changed in memory by the
-//! same core functions (`new_inspection`, `add_photo`, `apply_analysis`, `sign`, `finalize`,
-//! ...), and written back row by row: only the rows that changed, each entered in the change
+//! Move-in inspections (spec 4.4) on PostgreSQL: the server's `InspectionsPort`. An inspection
+//! is loaded whole into the `unitcycle_core::inspections::InspectionDetail` the replica uses,
+//! changed in memory by the workflows of `unitcycle_core::inspections::workflow`, and written
+//! back row by row: only the rows that changed, each entered in the change
 //! log so replicas receive it. Rows travel as their canonical JSON (`tables`), so no column is
 //! hand-written here.
 
