@@ -1,7 +1,7 @@
 //! Move-in inspection endpoints (spec 4.4, `/api/v1/move-in-inspections/`). Thin handlers:
-//! each loads the inspection (`pg_inspections::load`, locked for changes), changes it with the
-//! `unitcycle_core::inspections` functions the replica also calls, and writes back the rows
-//! that changed (entered in the change log, so replicas receive them).
+//! each edit runs a `unitcycle_core::inspections::workflow` function over the PostgreSQL port
+//! (`adapter::inspections`), which writes the rows that changed in one transaction (entered in
+//! the change log, so replicas receive them); reads and the list query the adapter directly.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -15,21 +15,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use base64::Engine;
-use chrono::{DateTime, Utc};
-use unitcycle_core::ai::{AiRunLog, Gateway};
-use unitcycle_core::inspections::analysis::{
-    AnalysisError, AnalysisRequest, AnalysisRun, ConditionAnalysis, ConditionAnalyzer, GatewayAnalyzer,
-};
+use unitcycle_core::inspections::workflow::{self, PhotoFile};
 use unitcycle_core::inspections::{
-    self as insp, AnalysisStatus, ConditionRating, InspectionDetail, InspectionError, InspectionStatus, SignerRole,
+    self as insp, ConditionRating, InspectionDetail, InspectionError, InspectionStatus, SignerRole,
 };
-use unitcycle_core::model::{Lease, Property, Tenant, Unit};
-use unitcycle_core::pdf::{self, ReportInput};
+use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
+use crate::adapter;
+use crate::adapter::inspections::{self as rows, Filter};
 use crate::auth::Principal;
-use crate::pg_inspections::{self, Filter};
-use crate::pgdomain::{self, PgRunLog};
 use crate::server::{
     page_links, parse_date, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -63,16 +58,6 @@ pub fn routes() -> Router<AppState> {
         .route(&format!("{base}/{{id}}/sign/"), post(sign))
         .route(&format!("{base}/{{id}}/generate-report/"), post(generate_report))
         .route(&format!("{base}/{{id}}/finalize/"), post(finalize))
-}
-
-/// The condition analyzer the server runs: the one place that chooses it. Built on the
-/// blocking thread that runs it, with the gateway and the run log (`ai_run`) to hand.
-fn condition_analyzer<'a>(
-    gateway: &'a Gateway,
-    log: &'a dyn AiRunLog,
-    now: DateTime<Utc>,
-) -> Box<dyn ConditionAnalyzer + 'a> {
-    Box::new(GatewayAnalyzer::new(gateway, log, now))
 }
 
 /// The caller's address for the signature record: the first `X-Forwarded-For` entry when a
@@ -120,34 +105,15 @@ fn refused(e: InspectionError) -> ApiError {
 }
 
 async fn load(c: &impl tokio_postgres::GenericClient, p: &Principal, id: Uuid) -> ApiResult<InspectionDetail> {
-    pg_inspections::load(c, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Move-in inspection"))
+    rows::load(c, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Move-in inspection"))
 }
 
-/// Loads the inspection locked inside `tx` and refuses if it is finalized.
-async fn load_editable(tx: &tokio_postgres::Transaction<'_>, p: &Principal, id: Uuid) -> ApiResult<InspectionDetail> {
-    let d = pg_inspections::load(tx, id, &p.properties, true)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Move-in inspection"))?;
-    insp::ensure_editable(&d.inspection).map_err(refused)?;
-    Ok(d)
-}
-
-/// One change to an editable inspection: locks it, applies `change` (a core rule) to a copy,
-/// saves the rows that differ and commits, all in one transaction.
-async fn edit<T>(
-    st: &AppState,
-    p: &Principal,
-    id: Uuid,
-    change: impl FnOnce(&mut InspectionDetail) -> ApiResult<T>,
-) -> ApiResult<(InspectionDetail, T)> {
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, p, id).await?;
-    let mut after = before.clone();
-    let out = change(&mut after)?;
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
-    Ok((after, out))
+/// How a workflow's failure reaches the caller: a refused inspection rule as `refused` says.
+fn api(e: StoreError) -> ApiError {
+    match e {
+        StoreError::Inspection(e) => refused(e),
+        other => other.into(),
+    }
 }
 
 // --- list, create, detail, completeness --------------------------------------------------
@@ -176,7 +142,7 @@ async fn list(
     let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
     let client = st.pool.get().await?;
-    let (count, rows) = pg_inspections::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
+    let (count, rows) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
@@ -194,19 +160,17 @@ async fn create(State(st): State<AppState>, p: Principal, body: Body) -> ApiResu
         Some(d) => parse_date("inspection_date", d)?,
         None => now.date_naive(),
     };
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let lease: Lease =
-        pgdomain::rows(&*tx, "tenant_lease", "r.id = $1 AND r.property_id = ANY($2)", &[&lease_id, &p.properties])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(|| ApiError::bad(format!("lease: no lease {lease_id} in the properties you may see.")))?;
-    let unit: Unit = pgdomain::must(&*tx, "units_unit", lease.unit_id).await?;
-    let d =
-        insp::new_inspection(&lease, &unit, req.inspector_name.as_deref().unwrap_or(""), date, now).map_err(refused)?;
-    pg_inspections::save(&tx, None, &d).await?;
-    tx.commit().await?;
+    let inspector = req.inspector_name.unwrap_or_default();
+    let d = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::create(port, lease_id, &inspector, date, now)
+    })
+    .await
+    .map_err(|e| match e {
+        StoreError::NotFound { what: "Lease", .. } => {
+            ApiError::bad(format!("lease: no lease {lease_id} in the properties you may see."))
+        }
+        other => api(other),
+    })?;
     Ok((StatusCode::CREATED, Json(InspectionDetailWire::from(&d))).into_response())
 }
 
@@ -294,60 +258,41 @@ async fn upload_photos(
         return Err(ApiError::bad("Attach one or more photo files."));
     }
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, &p, id).await?;
-    if !before.rooms.iter().any(|r| r.room.id == room_id) {
-        return Err(ApiError::not_found("Room"));
-    }
-    // Decoding and measuring photos is CPU work: off the async threads.
-    let mut after = before.clone();
-    let (after, outcomes) = tokio::task::spawn_blocking(move || {
-        let outcomes: Vec<_> = files
-            .into_iter()
-            .map(|f| {
-                let added = insp::add_photo(&mut after, room_id, &f.file_name, &f.bytes, None, now);
-                (f, added)
-            })
-            .collect();
-        (after, outcomes)
+    let files: Vec<PhotoFile> = files
+        .into_iter()
+        .map(|f| PhotoFile { file_name: f.file_name, content_type: f.content_type, bytes: f.bytes })
+        .collect();
+    let names: Vec<String> = files.iter().map(|f| f.file_name.clone()).collect();
+    let (after, outcomes) = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::add_photos(port, id, room_id, &files, now)
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("The photo check stopped: {e}")))?;
-    let mut results = Vec::with_capacity(outcomes.len());
-    for (f, added) in outcomes {
-        match added {
-            Ok((photo, q)) => {
-                let content_type = if f.content_type.starts_with("image/") {
-                    f.content_type.clone()
-                } else {
-                    format!("image/{}", q.format)
-                };
-                pg_inspections::put_blob(&*tx, &f.bytes, &content_type, now).await?;
-                results.push(UploadedFileWire {
-                    file_name: photo.file_name.clone(),
-                    stored: true,
-                    photo: Some(PhotoWire::from(&photo)),
-                    quality: Some(QualityWire::from(&q)),
-                    detail: String::new(),
-                });
-            }
-            Err(e) => results.push(UploadedFileWire {
-                file_name: f.file_name.clone(),
+    .map_err(api)?;
+    let results: Vec<UploadedFileWire> = names
+        .into_iter()
+        .zip(outcomes)
+        .map(|(name, added)| match added {
+            Ok((photo, q)) => UploadedFileWire {
+                file_name: photo.file_name.clone(),
+                stored: true,
+                photo: Some(PhotoWire::from(&photo)),
+                quality: Some(QualityWire::from(&q)),
+                detail: String::new(),
+            },
+            Err(e) => UploadedFileWire {
+                detail: format!("{name}: {e}"),
+                file_name: name,
                 stored: false,
                 photo: None,
                 quality: None,
-                detail: format!("{}: {e}", f.file_name),
-            }),
-        }
-    }
+            },
+        })
+        .collect();
     let stored = results.iter().filter(|r| r.stored).count();
     if stored == 0 {
         let why: Vec<&str> = results.iter().map(|r| r.detail.as_str()).collect();
         return Err(ApiError::bad(format!("No photo was stored. {}", why.join("; "))));
     }
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
     let wire = UploadWire {
         room: room_id,
         stored,
@@ -357,15 +302,6 @@ async fn upload_photos(
         status: after.inspection.status.as_str().into(),
     };
     Ok((StatusCode::CREATED, Json(wire)).into_response())
-}
-
-/// A queued photo, with what the analyzer needs.
-struct Job {
-    photo_id: Uuid,
-    room_name: String,
-    room_type: String,
-    items: Vec<(String, String)>,
-    bytes: Option<Vec<u8>>,
 }
 
 async fn analyze(
@@ -378,89 +314,13 @@ async fn analyze(
     body.json_or_default::<serde_json::Value>()?;
     writer(&p)?;
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let d = load(&**client, &p, id).await?;
-    insp::ensure_editable(&d.inspection).map_err(refused)?;
-    let queued: Vec<_> = d
-        .rooms
-        .iter()
-        .flat_map(|rd| rd.photos.iter().map(move |ph| (rd, ph)))
-        .filter(|(_, ph)| ph.analysis_status == AnalysisStatus::Queued)
-        .collect();
-    let hashes: Vec<String> = queued.iter().filter_map(|(_, ph)| ph.blob_hash().map(str::to_string)).collect();
-    let bytes = pg_inspections::blobs(&**client, &hashes).await?;
-    let jobs: Vec<Job> = queued
-        .iter()
-        .map(|(rd, ph)| Job {
-            photo_id: ph.id,
-            room_name: rd.room.room_name.clone(),
-            room_type: rd.room.room_type.clone(),
-            items: rd.items.iter().map(|i| (i.item_type.clone(), i.item_label.clone())).collect(),
-            bytes: ph.blob_hash().and_then(|h| bytes.get(h).cloned()),
-        })
-        .collect();
-    // The jobs hold their own copies; don't keep every photo twice while the analyzer runs.
-    drop(bytes);
-    // The analyzer is synchronous (a vision provider blocks on the network): run it on a
-    // blocking thread, without holding a transaction open.
     let gateway = st.gateway.clone();
-    let (provider, outcomes, log) = tokio::task::spawn_blocking(move || {
-        let log = PgRunLog::default();
-        let (provider, outcomes) = {
-            let analyzer = condition_analyzer(&gateway, &log, now);
-            let outcomes: Vec<(Uuid, Result<ConditionAnalysis, AnalysisError>)> = jobs
-                .iter()
-                .map(|j| {
-                    let outcome = match &j.bytes {
-                        Some(photo) => analyzer.analyze(&AnalysisRequest {
-                            room_name: &j.room_name,
-                            room_type: &j.room_type,
-                            items: j.items.iter().map(|(t, l)| (t.as_str(), l.as_str())).collect(),
-                            photo,
-                        }),
-                        None => Err(AnalysisError::Failed("the photo's blob is missing on the server".into())),
-                    };
-                    (j.photo_id, outcome)
-                })
-                .collect();
-            (analyzer.provider().to_string(), outcomes)
-        };
-        (provider, outcomes, log)
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("The analysis stopped: {e}")))?;
-    log.flush(&**client).await?;
-
-    let tx = client.transaction().await?;
-    let before = load_editable(&tx, &p, id).await?;
-    let mut after = before.clone();
-    let mut run = AnalysisRun::new(&provider);
-    for (photo_id, outcome) in &outcomes {
-        // A photo removed or analysed by someone else meanwhile is left alone.
-        let still_queued = after
-            .rooms
-            .iter()
-            .flat_map(|r| &r.photos)
-            .any(|ph| ph.id == *photo_id && ph.analysis_status == AnalysisStatus::Queued);
-        if !still_queued {
-            continue;
-        }
-        run.count(outcome);
-        match outcome {
-            Ok(a) => {
-                insp::apply_analysis(&mut after, *photo_id, a, now).map_err(refused)?;
-            }
-            Err(AnalysisError::Failed(why)) => {
-                insp::apply_analysis_failure(&mut after, *photo_id, &provider, why, now).map_err(refused)?;
-            }
-            Err(AnalysisError::Unavailable(_)) => {}
-        }
-    }
-    if outcomes.is_empty() {
-        run.message = "No photos are waiting for analysis.".into();
-    }
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
+    // The analyzer is synchronous (a vision provider blocks on the network): the workflow runs
+    // on a blocking thread, without holding a transaction open while it waits.
+    let (run, after) =
+        adapter::run(&st.pool, Some(p.properties.clone()), move |port| workflow::analyze(port, &gateway, id, now))
+            .await
+            .map_err(api)?;
     Ok(Json(AnalysisRunWire::new(&run, &after.inspection)))
 }
 
@@ -494,21 +354,13 @@ async fn override_item(
         return Err(ApiError::bad(format!("human_notes: at most {MAX_NOTES_CHARS} characters.")));
     }
     let now = st.clock.now();
-    let (_, wire) = edit(&st, &p, id, |after| {
-        let item = after
-            .rooms
-            .iter_mut()
-            .flat_map(|r| r.items.iter_mut())
-            .find(|i| i.id == item_id)
-            .ok_or_else(|| ApiError::not_found("Item"))?;
-        let rating = rating.unwrap_or(item.human_override);
-        insp::apply_override(item, rating, req.human_notes.as_deref());
-        let wire = ItemWire::from(&*item);
-        insp::recompute(after, now);
-        Ok(wire)
+    let notes = req.human_notes;
+    let item = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::override_item(port, id, item_id, rating, notes.as_deref(), now)
     })
-    .await?;
-    Ok(Json(wire))
+    .await
+    .map_err(api)?;
+    Ok(Json(ItemWire::from(&item)))
 }
 
 /// The PNG bytes of a base64 signature, with or without a `data:image/png;base64,` prefix.
@@ -547,13 +399,12 @@ async fn sign(
     let role = role.trim().parse::<SignerRole>().map_err(|e| ApiError::bad(format!("role: {e}.")))?;
     let png = signature_png(req.signature.as_deref().unwrap_or(""))?;
     let now = st.clock.now();
-    let signer = req.signer_name.as_deref().unwrap_or("");
-    // The image is stored before the row that names it, so no replica sees a signature it
-    // cannot fetch; if signing is then refused, the blob is an unreferenced content-addressed copy.
-    insp::check_signature(&png).map_err(refused)?;
-    pg_inspections::put_blob(&**st.pool.get().await?, &png, "image/png", now).await?;
-    let (after, ()) =
-        edit(&st, &p, id, |after| insp::sign(after, role, signer, &png, &ip, now).map(|_| ()).map_err(refused)).await?;
+    let signer = req.signer_name.unwrap_or_default();
+    let after = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        workflow::sign(port, id, role, &signer, &png, &ip, now)
+    })
+    .await
+    .map_err(api)?;
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
@@ -567,7 +418,9 @@ async fn finalize(
     body.json_or_default::<serde_json::Value>()?;
     writer(&p)?;
     let now = st.clock.now();
-    let (after, ()) = edit(&st, &p, id, |after| insp::finalize(after, now).map_err(refused)).await?;
+    let after = adapter::run(&st.pool, Some(p.properties.clone()), move |port| workflow::finalize(port, id, now))
+        .await
+        .map_err(api)?;
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
@@ -583,68 +436,20 @@ async fn generate_report(
     body.json_or_default::<serde_json::Value>()?;
     writer(&p)?;
     let now = st.clock.now();
-    let mut client = st.pool.get().await?;
-    let d = load(&**client, &p, id).await?;
-    let i = &d.inspection;
-    let property: Property = pgdomain::must(&**client, "properties", i.property_id).await?;
-    let unit: Unit = pgdomain::must(&**client, "units_unit", i.unit_id).await?;
-    let lease: Lease = pgdomain::must(&**client, "tenant_lease", i.lease_id).await?;
-    let tenant: Tenant = pgdomain::must(&**client, "tenants", lease.tenant_id).await?;
-    let photo_hashes: Vec<(Uuid, String)> = d
-        .rooms
-        .iter()
-        .flat_map(|r| &r.photos)
-        .filter_map(|ph| ph.blob_hash().map(|h| (ph.id, h.to_string())))
-        .collect();
-    let mut hashes: Vec<String> = photo_hashes.iter().map(|(_, h)| h.clone()).collect();
-    hashes.extend(
-        [&i.tenant_signature_url, &i.manager_signature_url]
-            .iter()
-            .filter_map(|u| insp::blob_hash(u))
-            .map(str::to_string),
-    );
-    let blobs = pg_inspections::blobs(&**client, &hashes).await?;
-    let photos: HashMap<Uuid, Vec<u8>> =
-        photo_hashes.iter().filter_map(|(pid, h)| blobs.get(h).map(|b| (*pid, b.clone()))).collect();
-    let sig = |url: &str| insp::blob_hash(url).and_then(|h| blobs.get(h).cloned());
-    let (tenant_sig, manager_sig) = (sig(&i.tenant_signature_url), sig(&i.manager_signature_url));
-    let tenant_name = format!("{} {}", tenant.first_name, tenant.last_name);
-    let detail = d.clone();
-    // Laying out pages and embedding photos is CPU work: off the async threads.
-    let (bytes, pages) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize), pdf::PdfError> {
-        let bytes = pdf::condition_report(&ReportInput {
-            detail: &detail,
-            property: &property,
-            unit: &unit,
-            tenant_name: &tenant_name,
-            lease_number: &lease.lease_number,
-            photos: &photos,
-            tenant_signature: tenant_sig.as_deref(),
-            manager_signature: manager_sig.as_deref(),
-            generated_at: now,
-        })?;
-        let pages = pdf::page_texts(&bytes)?.len();
-        Ok((bytes, pages))
-    })
-    .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("The report stopped: {e}")))?
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("Cannot build the report: {e}")))?;
-
-    let tx = client.transaction().await?;
-    let hash = pg_inspections::put_blob(&*tx, &bytes, "application/pdf", now).await?;
-    let before = pg_inspections::load(&*tx, id, &p.properties, true)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Move-in inspection"))?;
-    let mut after = before.clone();
-    insp::set_report(&mut after.inspection, &hash, now);
-    pg_inspections::save(&tx, Some(&before), &after).await?;
-    tx.commit().await?;
+    let report =
+        adapter::run(&st.pool, Some(p.properties.clone()), move |port| workflow::generate_report(port, id, now))
+            .await
+            .map_err(|e| match e {
+                StoreError::Rejected(why) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, why),
+                other => api(other),
+            })?;
+    let i = &report.inspection.inspection;
     Ok(Json(ReportWire {
-        condition_report_url: after.inspection.condition_report_url.clone(),
-        download_url: format!("/api/v1/blobs/{hash}"),
-        sha256: hash,
-        size_bytes: bytes.len() as i64,
-        pages,
-        finalized: after.inspection.status == InspectionStatus::Finalized,
+        condition_report_url: i.condition_report_url.clone(),
+        download_url: format!("/api/v1/blobs/{}", report.sha256),
+        sha256: report.sha256,
+        size_bytes: report.size_bytes as i64,
+        pages: report.pages,
+        finalized: i.status == InspectionStatus::Finalized,
     }))
 }

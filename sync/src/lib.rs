@@ -11,7 +11,6 @@ pub mod auth;
 pub mod bench;
 pub mod openapi;
 pub mod pg;
-pub mod pg_inspections;
 pub mod pgdomain;
 pub mod push_actions;
 pub mod push_inspections;

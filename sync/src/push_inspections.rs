@@ -324,10 +324,10 @@ async fn write(tx: &Transaction<'_>, s: &Snapshot, base_seq: i64) -> Result<(), 
     // derived counts are recomputed over what is stored, with the same core rules as a replica.
     // A snapshot from one device recomputes to itself, so nothing more is written then.
     let property = [s.inspection.property_id];
-    if let Some(before) = crate::pg_inspections::load(tx, s.id, &property, false).await? {
+    if let Some(before) = crate::adapter::inspections::load(tx, s.id, &property, false).await? {
         let mut after = before.clone();
         insp::recompute(&mut after, before.inspection.updated_at);
-        crate::pg_inspections::save(tx, Some(&before), &after).await?;
+        crate::adapter::inspections::save(tx, Some(&before), &after).await?;
     }
     Ok(())
 }

@@ -19,8 +19,8 @@ use serde_json::{json, Value};
 use tower::ServiceExt;
 use unitcycle_core::inspections::quality::test_images;
 use unitcycle_core::store::Store;
+use unitcycle_sync::adapter::inspections as pg_inspections;
 use unitcycle_sync::client::{self, Client};
-use unitcycle_sync::pg_inspections;
 use uuid::Uuid;
 
 const BASE: &str = "/api/v1/move-in-inspections";

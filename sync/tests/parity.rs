@@ -16,6 +16,9 @@ use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult, Method
 use unitcycle_core::command_center::port::CommandCenterPort;
 use unitcycle_core::command_center::{queue, ActionType};
 use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::inspections::port::InspectionsPort;
+use unitcycle_core::inspections::workflow::{self as insp_workflow, PhotoFile};
+use unitcycle_core::inspections::{ConditionRating, InspectionDetail, SignerRole};
 use unitcycle_core::lifecycle::classify;
 use unitcycle_core::lifecycle::port::LifecyclePort;
 use unitcycle_core::model::LeaseStatus;
@@ -456,5 +459,93 @@ async fn collections_on_sqlite_and_on_postgres_leave_the_same_rows() {
     assert!(outbox_sqlite.iter().any(|m| m[1] == "letter" && m[6].ends_with(".pdf")), "letter PDFs attached");
     assert_eq!(outbox_sqlite, text_rows(pg_text(&client, COLLECTION_OUTBOX).await, &pg_ids), "outbox_message");
     drop(client);
+    db.finish().await;
+}
+
+/// A small, evenly lit photo of a wall with some texture (so the quality check can measure it).
+fn photo_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(1280, 960, |x, y| {
+        let v = (110 + ((x / 8 + y / 8) % 2) * 60 + (x % 7) * 3) as u8;
+        image::Rgb([v, v, v.saturating_sub(10)])
+    });
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png
+}
+
+/// A drawn signature.
+fn signature_png() -> Vec<u8> {
+    let mut img = image::RgbaImage::from_pixel(300, 100, image::Rgba([255, 255, 255, 0]));
+    for x in 20..250 {
+        img.put_pixel(x, 40 + (x % 20), image::Rgba([15, 23, 42, 255]));
+    }
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png
+}
+
+/// Create, add a photo, rate an item, sign twice, finalize; returns the inspection as stored.
+fn inspection_scenario<P: InspectionsPort>(port: &mut P, lease_id: Uuid) -> InspectionDetail {
+    let d = insp_workflow::create(port, lease_id, "Parity Inspector", today(), now()).unwrap();
+    let (id, room, item) = (d.inspection.id, d.rooms[0].room.id, d.rooms[0].items[0].id);
+    let file = PhotoFile { file_name: "wall.png".into(), content_type: "image/png".into(), bytes: photo_png() };
+    let (_, outcomes) = insp_workflow::add_photos(port, id, room, &[file], now()).unwrap();
+    assert!(outcomes[0].is_ok(), "{outcomes:?}");
+    insp_workflow::override_item(port, id, item, Some(Some(ConditionRating::Good)), Some("scuff by the door"), now())
+        .unwrap();
+    let sig = signature_png();
+    insp_workflow::sign(port, id, SignerRole::Tenant, "Tina Tenant", &sig, "", now()).unwrap();
+    insp_workflow::sign(port, id, SignerRole::Manager, "Max Manager", &sig, "", now()).unwrap();
+    insp_workflow::finalize(port, id, now()).unwrap();
+    port.inspection(id).unwrap()
+}
+
+/// Every row of an inspection as canonical JSON per table, store-generated ids renamed.
+fn inspection_rows(d: &InspectionDetail) -> Vec<(&'static str, Vec<String>)> {
+    let mut ids = HashMap::from([(d.inspection.id.to_string(), "inspection".to_string())]);
+    for rd in &d.rooms {
+        ids.insert(rd.room.id.to_string(), format!("room-{}", rd.room.room_order));
+        for i in &rd.items {
+            ids.insert(i.id.to_string(), format!("item-{}-{}", rd.room.room_order, i.item_order));
+        }
+        for p in &rd.photos {
+            ids.insert(p.id.to_string(), format!("photo-{}-{}", rd.room.room_order, p.photo_order));
+        }
+    }
+    let canonical = |table: &'static str, v: Value| {
+        let t = tables::table(table).unwrap();
+        rename(numbers_as_values(tables::canonicalize(t, v).unwrap()).to_string(), &ids)
+    };
+    let mut out = vec![(
+        "move_in_inspection",
+        vec![canonical("move_in_inspection", serde_json::to_value(&d.inspection).unwrap())],
+    )];
+    let (mut rooms, mut items, mut photos) = (Vec::new(), Vec::new(), Vec::new());
+    for rd in &d.rooms {
+        rooms.push(canonical("move_in_room", serde_json::to_value(&rd.room).unwrap()));
+        items.extend(rd.items.iter().map(|i| canonical("move_in_item", serde_json::to_value(i).unwrap())));
+        photos.extend(rd.photos.iter().map(|p| canonical("move_in_photo", serde_json::to_value(p).unwrap())));
+    }
+    for (name, mut rows) in [("move_in_room", rooms), ("move_in_item", items), ("move_in_photo", photos)] {
+        rows.sort();
+        out.push((name, rows));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inspection_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parityinsp").await;
+    let lease = sqlite_text(&store, "SELECT id FROM tenant_lease WHERE lease_status = 'active' ORDER BY id LIMIT 1");
+    let lease_id = Uuid::parse_str(&lease[0][0]).unwrap();
+    let on_sqlite = inspection_scenario(&mut store, lease_id);
+    let on_pg =
+        adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(inspection_scenario(port, lease_id))).await.unwrap();
+    assert_eq!(on_sqlite.inspection.status.as_str(), "finalized");
+    assert_eq!(on_sqlite.rooms[0].photos.len(), 1);
+    let (a, b) = (inspection_rows(&on_sqlite), inspection_rows(&on_pg));
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert_eq!(x, y, "{name}");
+    }
     db.finish().await;
 }

@@ -11,7 +11,9 @@
 
 pub mod analysis;
 pub mod camera;
+pub mod port;
 pub mod quality;
+pub mod workflow;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::prelude::ToPrimitive;

@@ -6,6 +6,7 @@
 
 pub mod collections;
 pub mod command_center;
+pub mod inspections;
 pub mod lifecycle;
 pub mod renewals;
 
@@ -164,6 +165,6 @@ impl Records for PgPort {
     }
 
     fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
-        self.block(crate::pg_inspections::put_blob(self.client(), bytes, content_type, now)).map(Some)
+        self.block(crate::adapter::inspections::put_blob(self.client(), bytes, content_type, now)).map(Some)
     }
 }

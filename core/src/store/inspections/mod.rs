@@ -548,17 +548,8 @@ impl Store {
         notes: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<MoveInItem> {
-        self.transaction(|tx| {
-            let (mut item, inspection_id) = load_item(tx, item_id)?;
-            editable(tx, inspection_id)?;
-            insp::apply_override(&mut item, rating, notes);
-            tx.execute(
-                "UPDATE move_in_item SET human_override = ?2, human_notes = ?3 WHERE id = ?1",
-                params![item_id.to_string(), rating_text(item.human_override), item.human_notes],
-            )?;
-            refresh(tx, inspection_id, now)?;
-            Ok(item)
-        })
+        let (_, inspection_id) = load_item(&self.conn, item_id)?;
+        crate::inspections::workflow::override_item(self, inspection_id, item_id, Some(rating), notes, now)
     }
 
     /// Records a pre-existing issue on an item.
@@ -681,12 +672,7 @@ impl Store {
 
     /// Locks the inspection; needs both signatures. Nothing can change afterwards.
     pub fn finalize_move_in(&mut self, inspection_id: Uuid, now: DateTime<Utc>) -> Result<MoveInInspection> {
-        self.transaction(|tx| {
-            let mut d = load_detail(tx, inspection_id)?;
-            insp::finalize(&mut d, now)?;
-            write_derived(tx, &d)?;
-            Ok(d.inspection)
-        })
+        Ok(crate::inspections::workflow::finalize(self, inspection_id, now)?.inspection)
     }
 
     /// Records the generated condition report (a PDF blob). Allowed after finalizing: the
@@ -704,6 +690,7 @@ impl Store {
 }
 
 mod camera;
+mod port;
 pub use camera::{CameraImport, ImportedPhoto, RefusedFile};
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
-//! Move-in inspections (spec 4.4) on PostgreSQL. An inspection is loaded whole into the
-//! `unitcycle_core::inspections::InspectionDetail` the replica uses, changed in memory by the
-//! same core functions (`new_inspection`, `add_photo`, `apply_analysis`, `sign`, `finalize`,
-//! ...), and written back row by row: only the rows that changed, each entered in the change
+//! Move-in inspections (spec 4.4) on PostgreSQL: the server's `InspectionsPort`. An inspection
+//! is loaded whole into the `unitcycle_core::inspections::InspectionDetail` the replica uses,
+//! changed in memory by the workflows of `unitcycle_core::inspections::workflow`, and written
+//! back row by row: only the rows that changed, each entered in the change
 //! log so replicas receive it. Rows travel as their canonical JSON (`tables`), so no column is
 //! hand-written here.
 
@@ -17,6 +17,7 @@ use unitcycle_core::blobs::sha256_hex;
 use unitcycle_core::inspections::{
     InspectionDetail, MoveInInspection, MoveInItem, MoveInPhoto, MoveInRoom, RoomDetail,
 };
+use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
 use crate::pg::{self, PgError, Result};
@@ -254,4 +255,55 @@ pub async fn blobs(c: &impl GenericClient, hashes: &[String]) -> Result<HashMap<
     }
     let rows = c.query("SELECT sha256::text, data FROM blob WHERE sha256 = ANY($1::text[])", &[&hashes]).await?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+impl unitcycle_core::inspections::port::InspectionsPort for super::PgPort {
+    fn inspection(&self, id: Uuid) -> std::result::Result<InspectionDetail, StoreError> {
+        self.block(load(self.client(), id, &self.scope, false))?
+            .ok_or_else(|| StoreError::NotFound { what: "Move-in inspection", id: id.to_string() })
+    }
+
+    fn write_inspection(
+        &mut self,
+        before: Option<&InspectionDetail>,
+        after: &InspectionDetail,
+        now: DateTime<Utc>,
+    ) -> std::result::Result<(), StoreError> {
+        let i = &after.inspection;
+        if !self.scope.contains(&i.property_id) {
+            return Err(match before {
+                None => StoreError::NotFound { what: "Lease", id: i.lease_id.to_string() },
+                Some(_) => StoreError::NotFound { what: "Move-in inspection", id: i.id.to_string() },
+            });
+        }
+        let mutation = self.mutation.take();
+        let rt = self.rt.clone();
+        rt.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| super::store_error(e.into()))?;
+            // The row lock makes concurrent writes of one inspection take turns.
+            let stored = load_inspection_row(&tx, i.id).await.map_err(super::store_error)?;
+            let unchanged = match (before, &stored) {
+                (None, None) => true,
+                (Some(b), Some(s)) => b.inspection.updated_at == s.updated_at,
+                _ => false,
+            };
+            if !unchanged {
+                return Err(StoreError::Conflict { now: "changed by someone else".into() });
+            }
+            super::PgPort::record_pending_mutation(mutation, &tx, now).await?;
+            save(&tx, before, after).await.map_err(super::store_error)?;
+            tx.commit().await.map_err(|e| super::store_error(e.into()))
+        })
+    }
+
+    fn blob(&self, sha256: &str) -> std::result::Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.block(blobs(self.client(), &[sha256.to_string()]))?.remove(sha256))
+    }
+}
+
+/// The inspection row `id`, locked for the rest of the transaction.
+async fn load_inspection_row(tx: &Transaction<'_>, id: Uuid) -> Result<Option<MoveInInspection>> {
+    let found: Vec<MoveInInspection> =
+        select(tx, INSPECTION, "FROM move_in_inspection r WHERE r.id = $1 FOR UPDATE", &[&id]).await?;
+    Ok(found.into_iter().next())
 }
