@@ -3,6 +3,7 @@
 //! action's rows, so a retried push is answered again and never applied twice.
 
 use tokio_postgres::GenericClient;
+use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
@@ -41,17 +42,33 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                     workflow::renewal_step(port, id, &action, &actor, now)
                 })
                 .await;
-                match applied {
-                    Ok(_) => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
-                    Err(StoreError::NotFound { what, .. }) => format!("{what} not found."),
-                    Err(e @ (StoreError::Rejected(_) | StoreError::Lifecycle(_) | StoreError::Conflict { .. })) => {
-                        e.to_string()
-                    }
-                    // The database failed: the push is answered 503 and retried as a whole.
-                    Err(e) => return Err(e.into()),
+                match refusal(applied)? {
+                    None => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
+                    Some(detail) => detail,
                 }
             }
             Err(e) => format!("Not a renewal action: {e}"),
+        },
+        case_workflow::ENTITY => match serde_json::from_value::<CaseAction>(a.action.clone()) {
+            Ok(action) => {
+                let record = MutationRecord {
+                    client_id: a.client_id,
+                    user_id: p.user_id,
+                    kind: format!("case_{}", a.action["action"].as_str().unwrap_or("action")),
+                    entity_id: a.entity_id,
+                };
+                let (id, actor, now, gateway) = (a.entity_id, p.actor(), st.clock.now(), st.gateway.clone());
+                let applied = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+                    port.record_mutation(record);
+                    case_workflow::apply_case_action(port, &gateway, id, &action, &actor, now.date_naive(), now)
+                })
+                .await;
+                match refusal(applied)? {
+                    None => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
+                    Some(detail) => detail,
+                }
+            }
+            Err(e) => format!("Not a collections case action: {e}"),
         },
         other => format!("Actions on {other} are not synced by this server."),
     };
@@ -65,6 +82,19 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
         .await?;
     let rows = current_rows(&**client, &a.entity, a.entity_id, &p.properties).await?;
     Ok(answer(Outcome::Rejected, refused, false, rows))
+}
+
+/// `None` when the action was applied, the reason when the core refused it; a database failure
+/// is an error (the push is answered 503 and retried as a whole).
+fn refusal<T>(applied: Result<T, StoreError>) -> ApiResult<Option<String>> {
+    match applied {
+        Ok(_) => Ok(None),
+        Err(StoreError::NotFound { what, .. }) => Ok(Some(format!("{what} not found."))),
+        Err(e @ (StoreError::Rejected(_) | StoreError::Lifecycle(_) | StoreError::Conflict { .. })) => {
+            Ok(Some(e.to_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The stored answer to a client id seen before.

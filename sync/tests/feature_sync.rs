@@ -6,10 +6,12 @@
 mod common;
 
 use common::*;
+use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::blobs::BlobStore;
+use unitcycle_core::collections::workflow::{self as cases, CaseAction};
 use unitcycle_core::renewals::{scan, workflow, RenewalAction, RenewalStatus};
-use unitcycle_core::store::{RenewalFilter, Store};
+use unitcycle_core::store::{CaseFilter, Queueing, RenewalFilter, Store};
 use unitcycle_core::sync_actions;
 use unitcycle_sync::client::{self, Client};
 use unitcycle_sync::scheduler;
@@ -76,7 +78,15 @@ async fn feature_state_syncs_between_two_replicas_and_the_server() {
     workflow::replica_step(&mut a, second, &RenewalAction::Approve { recommended_rent: None }, "user:a", now())
         .unwrap();
     assert_eq!(status_of(&a, first), RenewalStatus::Sent);
-    assert_eq!(sync_actions::pending(&a).unwrap().len(), 3);
+    // …and records a partial payment on the most overdue case.
+    let case = a.collection_cases(&CaseFilter::default()).unwrap().remove(0);
+    let half = (case.current_balance / Decimal::from(2)).round_dp(2);
+    let pay = CaseAction::RecordPayment { amount: half, paid_on: today() };
+    let port = &mut Queueing::on_replica(&mut a, cases::ENTITY, case.id, pay.to_json().unwrap()).unwrap();
+    cases::record_payment(port, case.id, half, today(), "user:a", now()).unwrap();
+    let balance_after = case.current_balance - half;
+    assert_eq!(a.collection_case(case.id).unwrap().current_balance, balance_after);
+    assert_eq!(sync_actions::pending(&a).unwrap().len(), 4);
     assert!(a.outbox_messages(Some(first), 5).unwrap().is_empty(), "the server sends the letter, not the replica");
 
     // Meanwhile someone approves and sends `second` on the server, so A's approval is refused.
@@ -89,7 +99,7 @@ async fn feature_state_syncs_between_two_replicas_and_the_server() {
     assert_eq!(s, axum::http::StatusCode::OK);
 
     let pushed = sync(&a, &api_a, &url).await;
-    assert_eq!(pushed.actions_applied, 2, "{pushed:?}");
+    assert_eq!(pushed.actions_applied, 3, "{pushed:?}");
     assert_eq!(pushed.actions_rejected.len(), 1, "{pushed:?}");
     assert_eq!(pushed.actions_rejected[0].0, second);
     assert!(pushed.actions_rejected[0].1.contains("Only a pending recommendation can be approved"), "{pushed:?}");
@@ -107,8 +117,16 @@ async fn feature_state_syncs_between_two_replicas_and_the_server() {
     assert_eq!(row.get::<_, i64>(0), 1);
     assert!(row.get::<_, Option<String>>(1).unwrap().starts_with("Renewal offer"));
 
-    // B pulls and sees A's steps.
+    // The server took the payment through the same workflow; B pulls and sees A's steps.
+    let server_balance: String = client
+        .query_one("SELECT current_balance::text FROM collection_case WHERE id = $1", &[&case.id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(server_balance.parse::<Decimal>().unwrap(), balance_after);
     sync(&b, &api_b, &url).await;
+    assert_eq!(b.collection_case(case.id).unwrap().current_balance, balance_after);
+    assert_eq!(a.collection_case(case.id).unwrap().current_balance, balance_after);
     assert_eq!(status_of(&b, first), RenewalStatus::Sent);
     assert_eq!(status_of(&b, second), RenewalStatus::Sent);
 

@@ -158,3 +158,47 @@ pub fn add_note<P: CollectionsPort>(
     port.write_collections(&writes, now)?;
     port.collection_case(case_id)
 }
+
+/// The table case actions are about, as named in `sync_action.entity`.
+pub const ENTITY: &str = "collection_case";
+
+/// A person's action on a case, as it travels from a connected replica to the server (the
+/// replica applies the same action at once through the same functions).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CaseAction {
+    SendNextStep,
+    Escalate,
+    OfferPlan { terms: PlanTerms, start_date: NaiveDate },
+    RecordPayment { amount: Decimal, paid_on: NaiveDate },
+    AddNote { text: String },
+}
+
+impl CaseAction {
+    pub fn to_json(&self) -> Result<serde_json::Value> {
+        serde_json::to_value(self).map_err(refused)
+    }
+}
+
+/// Applies a case action (the server's side of a pushed action).
+pub fn apply_case_action<P: CollectionsPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    case_id: Uuid,
+    action: &CaseAction,
+    actor: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<CollectionCase> {
+    match action {
+        CaseAction::SendNextStep => send_next_step(port, gateway, case_id, today, now),
+        CaseAction::Escalate => escalate(port, gateway, case_id, actor, today, now),
+        CaseAction::OfferPlan { terms, start_date } => {
+            offer_plan(port, gateway, case_id, *terms, *start_date, today, now).map(|(c, _)| c)
+        }
+        CaseAction::RecordPayment { amount, paid_on } => {
+            record_payment(port, case_id, *amount, *paid_on, actor, now).map(|(c, _)| c)
+        }
+        CaseAction::AddNote { text } => add_note(port, case_id, text, actor, now),
+    }
+}

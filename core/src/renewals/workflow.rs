@@ -15,7 +15,6 @@ use crate::outbox::{DeliveryChannel, NewMessage};
 use crate::pdf::letter::{letter, LetterInput};
 use crate::port::{self, Records};
 use crate::store::{Queueing, Result, Store, StoreError};
-use crate::sync_actions::{self, QueuedAction};
 
 /// The renewal letter as a printable PDF: the drafted text with the offer's figures, read from
 /// the current records.
@@ -177,16 +176,8 @@ pub fn replica_step(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<RenewalRecommendation> {
-    if !sync_actions::connected(store)? {
-        return renewal_step(store, id, action, actor, now);
-    }
-    let queued = QueuedAction {
-        client_id: Uuid::new_v4(),
-        entity: ENTITY.into(),
-        entity_id: id,
-        action: serde_json::to_value(action).map_err(|e| StoreError::Rejected(e.to_string()))?,
-    };
-    renewal_step(&mut Queueing { store, action: queued }, id, action, actor, now)
+    let json = serde_json::to_value(action).map_err(|e| StoreError::Rejected(e.to_string()))?;
+    renewal_step(&mut Queueing::on_replica(store, ENTITY, id, json)?, id, action, actor, now)
 }
 
 /// The table renewal actions are about, as named in `sync_action.entity`.

@@ -359,7 +359,19 @@ impl CollectionsPort for Store {
     }
 
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
-        self.transaction(|tx| {
+        self.transaction(|tx| apply_collection_writes(tx, writes, now))
+    }
+}
+
+/// Applies collections writes inside `tx` (the replica's side of
+/// `CollectionsPort::write_collections`).
+pub(super) fn apply_collection_writes(
+    tx: &rusqlite::Transaction<'_>,
+    writes: &[CollectionWrite],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    {
+        {
             for w in writes {
                 match w {
                     CollectionWrite::Ledger(e) => super::insert_ledger_entry(tx, e)?,
@@ -380,6 +392,6 @@ impl CollectionsPort for Store {
                 }
             }
             Ok(())
-        })
+        }
     }
 }

@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use super::{get_uuid, Result, Store};
 use crate::ai::{AiRun, AiRunLog};
+use crate::collections::port::{CollectionWrite, CollectionsPort};
+use crate::collections::{CollectionCase, PaymentPlan};
 use crate::lifecycle::port::LifecyclePort;
 use crate::lifecycle::Transition;
 use crate::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, Unit, UnitStatus};
@@ -119,7 +121,27 @@ fn apply_renewal_writes(tx: &rusqlite::Transaction<'_>, writes: &[RenewalWrite],
 /// go to the store, and the action is queued for the server in the same transaction as its rows.
 pub struct Queueing<'a> {
     pub store: &'a mut Store,
-    pub action: QueuedAction,
+    /// `None` on a standalone replica: nothing is queued, and its own outbox sends the messages.
+    pub action: Option<QueuedAction>,
+}
+
+impl<'a> Queueing<'a> {
+    /// The port for a person's `action` on record `entity_id` of `entity`: queued for the server
+    /// when the replica is connected, applied straight otherwise.
+    pub fn on_replica(
+        store: &'a mut Store,
+        entity: &str,
+        entity_id: Uuid,
+        action: serde_json::Value,
+    ) -> Result<Queueing<'a>> {
+        let action = crate::sync_actions::connected(store)?.then(|| QueuedAction {
+            client_id: Uuid::new_v4(),
+            entity: entity.to_string(),
+            entity_id,
+            action,
+        });
+        Ok(Queueing { store, action })
+    }
 }
 
 impl AiRunLog for Queueing<'_> {
@@ -182,7 +204,7 @@ impl RenewalsPort for Queueing<'_> {
     /// Messages to the tenant are left to the server, which queues them when it applies the
     /// action: a connected replica never sends them too.
     fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()> {
-        let action = &self.action;
+        let Some(action) = &self.action else { return self.store.write_renewals(writes, now) };
         let local: Vec<RenewalWrite> =
             writes.iter().filter(|w| !matches!(w, RenewalWrite::Enqueue(_))).cloned().collect();
         self.store.transaction(|tx| {
@@ -203,6 +225,39 @@ impl LifecyclePort for Store {
                 super::apply_transition(tx, t, now)?;
             }
             Ok(())
+        })
+    }
+}
+
+impl CollectionsPort for Queueing<'_> {
+    fn collection_leases(&self) -> Result<Vec<Lease>> {
+        self.store.collection_leases()
+    }
+
+    fn lease_ledgers(&self) -> Result<HashMap<Uuid, Vec<LedgerEntry>>> {
+        self.store.lease_ledgers()
+    }
+
+    fn open_cases(&self) -> Result<Vec<CollectionCase>> {
+        self.store.open_cases()
+    }
+
+    fn collection_case(&self, id: Uuid) -> Result<CollectionCase> {
+        CollectionsPort::collection_case(&*self.store, id)
+    }
+
+    fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>> {
+        CollectionsPort::payment_plan(&*self.store, case_id)
+    }
+
+    /// As for renewals: a connected replica leaves the tenant's messages to the server.
+    fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
+        let Some(action) = self.action.clone() else { return self.store.write_collections(writes, now) };
+        let local: Vec<CollectionWrite> =
+            writes.iter().filter(|w| !matches!(w, CollectionWrite::Enqueue(_))).cloned().collect();
+        self.store.transaction(|tx| {
+            super::collections::apply_collection_writes(tx, &local, now)?;
+            crate::sync_actions::queue(tx, &action, now)
         })
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::collections::workflow as collections_workflow;
+use unitcycle_core::collections::workflow::{self as collections_workflow, CaseAction};
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
 use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult};
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
@@ -16,9 +16,9 @@ use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
 use unitcycle_core::renewals::workflow;
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
-use unitcycle_core::store::QueueItem;
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
+use unitcycle_core::store::{QueueItem, Queueing};
 use uuid::Uuid;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -462,6 +462,17 @@ fn answer(
         }
         Request::CaseAct { id, op, actor, today, now } => {
             use unitcycle_core::format::money;
+            // On a connected replica the action is also queued for the server.
+            let queued = match &op {
+                CaseOp::SendNextStep => CaseAction::SendNextStep,
+                CaseOp::OfferPlan { terms, start } => CaseAction::OfferPlan { terms: *terms, start_date: *start },
+                CaseOp::RecordPayment { amount, paid_on } => {
+                    CaseAction::RecordPayment { amount: *amount, paid_on: *paid_on }
+                }
+                CaseOp::Escalate => CaseAction::Escalate,
+                CaseOp::Note(text) => CaseAction::AddNote { text: text.clone() },
+            };
+            let store = &mut Queueing::on_replica(store, collections_workflow::ENTITY, id, queued.to_json()?)?;
             let (case, summary) = match op {
                 CaseOp::SendNextStep => {
                     let c = collections_workflow::send_next_step(store, gateway, id, today, now)?;

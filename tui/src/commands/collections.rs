@@ -4,10 +4,10 @@ use std::path::Path;
 
 use anyhow::{anyhow, Result};
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::collections::workflow as cj;
+use unitcycle_core::collections::workflow::{self as cj, CaseAction};
 use unitcycle_core::collections::{self, CaseStatus, CollectionCase, PlanTerms};
 use unitcycle_core::format::money;
-use unitcycle_core::store::{CaseFilter, Store};
+use unitcycle_core::store::{CaseFilter, Queueing, Store};
 use uuid::Uuid;
 
 use super::{now_on, open, print_json, today};
@@ -174,7 +174,8 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
         CollectionsCommand::Remind { case, today: day } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let c = cj::send_next_step(&mut store, &gateway, c.id, day, now_on(day))?;
+            let port = &mut replica(&mut store, c.id, &CaseAction::SendNextStep)?;
+            let c = cj::send_next_step(port, &gateway, c.id, day, now_on(day))?;
             println!("Step {} sent ({} tone).", c.escalation_level, c.tone.label());
             Ok(())
         }
@@ -182,7 +183,9 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             let day = today(day);
             let c = find(&store, &case)?;
             let terms = PlanTerms { installments, installment_amount: amount };
-            let (_, plan) = cj::offer_plan(&mut store, &gateway, c.id, terms, start.unwrap_or(day), day, now_on(day))?;
+            let start_date = start.unwrap_or(day);
+            let port = &mut replica(&mut store, c.id, &CaseAction::OfferPlan { terms, start_date })?;
+            let (_, plan) = cj::offer_plan(port, &gateway, c.id, terms, start_date, day, now_on(day))?;
             for i in &plan.installments {
                 println!("  {}. {} due {}", i.installment_number, money(i.amount), i.due_date);
             }
@@ -191,22 +194,31 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
         CollectionsCommand::Pay { case, amount, on, today: day } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let (c, o) = cj::record_payment(&mut store, c.id, amount, on.unwrap_or(day), &paths::actor(), now_on(day))?;
+            let paid_on = on.unwrap_or(day);
+            let port = &mut replica(&mut store, c.id, &CaseAction::RecordPayment { amount, paid_on })?;
+            let (c, o) = cj::record_payment(port, c.id, amount, paid_on, &paths::actor(), now_on(day))?;
             println!("Recorded {}; balance {}; case {}.", money(amount), money(o.new_balance), c.status.label());
             Ok(())
         }
         CollectionsCommand::Escalate { case, today: day } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let c = cj::escalate(&mut store, &gateway, c.id, &paths::actor(), day, now_on(day))?;
+            let port = &mut replica(&mut store, c.id, &CaseAction::Escalate)?;
+            let c = cj::escalate(port, &gateway, c.id, &paths::actor(), day, now_on(day))?;
             println!("Case {} is now {}.", &c.id.simple().to_string()[..8], c.status.label());
             Ok(())
         }
         CollectionsCommand::Note { case, text } => {
             let c = find(&store, &case)?;
-            cj::add_note(&mut store, c.id, &text, &paths::actor(), now_on(today(None)))?;
+            let port = &mut replica(&mut store, c.id, &CaseAction::AddNote { text: text.clone() })?;
+            cj::add_note(port, c.id, &text, &paths::actor(), now_on(today(None)))?;
             println!("Note added.");
             Ok(())
         }
     }
+}
+
+/// The port for a case action: on a connected replica the action is also queued for the server.
+fn replica<'a>(store: &'a mut Store, case: Uuid, action: &CaseAction) -> Result<Queueing<'a>> {
+    Ok(Queueing::on_replica(store, cj::ENTITY, case, action.to_json()?)?)
 }

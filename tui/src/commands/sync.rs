@@ -146,7 +146,7 @@ fn push_report_lines(store: &Store, pushed: &client::PushReport) -> Vec<String> 
         out.push(format!("not pushed yet, kept for the next sync: {}: {reason}", inspection(id)));
     }
     for (id, reason) in &pushed.actions_rejected {
-        out.push(format!("refused by the server, rolled back: renewal {id}: {reason}"));
+        out.push(format!("refused by the server, rolled back: record {id}: {reason}"));
     }
     out
 }
