@@ -334,7 +334,18 @@ fn schemas() -> Value {
                     "client_id": {"type": "string", "format": "uuid"},
                     "inspection_id": {"type": "string", "format": "uuid"},
                     "base_seq": {"type": "integer"}, "inspection": {"type": "object"},
-                    "rooms": {"type": "array"}, "photos": {"type": "array"}, "items": {"type": "array"}}}}}},
+                    "rooms": {"type": "array"}, "photos": {"type": "array"}, "items": {"type": "array"}}}},
+            "actions": {"type": "array", "description": "A person's actions on feature records taken on a \
+                connected replica, applied by the same workflow as the endpoints; a refusal returns the \
+                server's rows", "items": {"type": "object",
+                "required": ["client_id", "entity", "entity_id", "action"], "properties": {
+                    "client_id": {"type": "string", "format": "uuid"},
+                    "entity": {"enum": ["renewal_recommendation", "collection_case"]},
+                    "entity_id": {"type": "string", "format": "uuid"},
+                    "action": {"type": "object", "description": "renewal_recommendation: {\"action\": \
+                        \"approve\"|\"send\"|\"accept\"|\"decline\", \"recommended_rent\"?}; collection_case: \
+                        {\"action\": \"send_next_step\"|\"escalate\"|\"offer_plan\"|\"record_payment\"|\
+                        \"add_note\", …}"}}}}}},
         "PushResponse": {"type": "object", "properties": {"results": {"type": "array", "items": {"type": "object",
             "properties": {"client_id": {"type": "string"}, "outcome": {"enum": ["applied", "rejected", "deferred"]},
                 "detail": {"type": "string"}, "duplicate": {"type": "boolean"}, "rows": {"type": "array"}}}}}},
