@@ -1,17 +1,17 @@
-//! Domain rows on PostgreSQL for the AI features (renewals, collections, command center):
+//! Domain rows on PostgreSQL for the storage-port adapters (`crate::adapter`):
 //! synced tables read into the `unitcycle_core` structs through their canonical JSON, the
 //! `ai_run` log for the AI gateway, the outbox, and the once-per-day job bookkeeping. No
 //! business rule lives here: the decisions are the pure functions of `unitcycle_core`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Transaction};
-use unitcycle_core::ai::{AiError, AiOutput, AiRun, AiRunLog, Gateway, Task};
+use unitcycle_core::ai::{AiRun, AiRunLog};
 use unitcycle_core::outbox::NewMessage;
 use uuid::Uuid;
 
@@ -93,31 +93,6 @@ impl PgRunLog {
     }
 }
 
-/// Runs an AI task on a blocking thread (the Claude client blocks) and writes its runs to
-/// `ai_run`.
-pub async fn run_ai<T>(
-    c: &impl GenericClient,
-    gateway: &Arc<Gateway>,
-    input: T::Input,
-    now: DateTime<Utc>,
-) -> Result<std::result::Result<AiOutput<T::Output>, AiError>>
-where
-    T: Task + 'static,
-    T::Input: Send + 'static,
-    T::Output: Send + 'static,
-{
-    let gateway = gateway.clone();
-    let (out, log) = tokio::task::spawn_blocking(move || {
-        let log = PgRunLog::default();
-        let out = gateway.run::<T>(&input, &log, now);
-        (out, log)
-    })
-    .await
-    .map_err(|e| PgError::Setup(format!("AI task stopped: {e}")))?;
-    log.flush(c).await?;
-    Ok(out)
-}
-
 /// Queues a message (the Postgres twin of `unitcycle_core::outbox::enqueue`): false when the
 /// idempotency key is already queued, so nothing is sent twice.
 pub async fn enqueue(tx: &Transaction<'_>, msg: &NewMessage, now: DateTime<Utc>) -> Result<bool> {
@@ -146,11 +121,6 @@ pub async fn enqueue(tx: &Transaction<'_>, msg: &NewMessage, now: DateTime<Utc>)
         )
         .await?;
     Ok(n == 1)
-}
-
-/// Takes job `job`'s advisory lock for this transaction; false when another process holds it.
-pub async fn try_lock_job(tx: &Transaction<'_>, job: &str) -> Result<bool> {
-    Ok(tx.query_one("SELECT pg_try_advisory_xact_lock($1)", &[&crate::scheduler::lock_id(job)]).await?.get(0))
 }
 
 /// Whether job `job` already succeeded for `day`.

@@ -8,7 +8,7 @@ use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use crate::adapter::{self, MutationRecord};
+use crate::adapter::{self, MutationRecord, PgPort};
 use crate::auth::Principal;
 use crate::pg::{self, PgError};
 use crate::server::{ApiResult, AppState};
@@ -27,51 +27,29 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
     if let Some((outcome, detail)) = seen(&**st.pool.get().await?, a.client_id).await? {
         return Ok(answer(outcome, detail, true, Vec::new()));
     }
+    let (actor, now, gateway) = (p.actor(), st.clock.now(), st.gateway.clone());
     let refused = match a.entity.as_str() {
         workflow::ENTITY => match serde_json::from_value::<RenewalAction>(a.action.clone()) {
             Ok(action) => {
-                let record = MutationRecord {
-                    client_id: a.client_id,
-                    user_id: p.user_id,
-                    kind: format!("renewal_{}", a.action["action"].as_str().unwrap_or("step")),
-                    entity_id: a.entity_id,
-                };
-                let (id, actor, now) = (a.entity_id, p.actor(), st.clock.now());
-                let applied = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
-                    port.record_mutation(record);
+                run_recorded(st, p, a, "renewal", move |port, id| {
                     workflow::renewal_step(port, id, &action, &actor, now)
                 })
-                .await;
-                match refusal(applied)? {
-                    None => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
-                    Some(detail) => detail,
-                }
+                .await?
             }
-            Err(e) => format!("Not a renewal action: {e}"),
+            Err(e) => Some(format!("Not a renewal action: {e}")),
         },
         case_workflow::ENTITY => match serde_json::from_value::<CaseAction>(a.action.clone()) {
             Ok(action) => {
-                let record = MutationRecord {
-                    client_id: a.client_id,
-                    user_id: p.user_id,
-                    kind: format!("case_{}", a.action["action"].as_str().unwrap_or("action")),
-                    entity_id: a.entity_id,
-                };
-                let (id, actor, now, gateway) = (a.entity_id, p.actor(), st.clock.now(), st.gateway.clone());
-                let applied = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
-                    port.record_mutation(record);
+                run_recorded(st, p, a, "case", move |port, id| {
                     case_workflow::apply_case_action(port, &gateway, id, &action, &actor, now.date_naive(), now)
                 })
-                .await;
-                match refusal(applied)? {
-                    None => return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())),
-                    Some(detail) => detail,
-                }
+                .await?
             }
-            Err(e) => format!("Not a collections case action: {e}"),
+            Err(e) => Some(format!("Not a collections case action: {e}")),
         },
-        other => format!("Actions on {other} are not synced by this server."),
+        other => Some(format!("Actions on {other} are not synced by this server.")),
     };
+    let Some(refused) = refused else { return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())) };
     let client = st.pool.get().await?;
     client
         .execute(
@@ -84,9 +62,32 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
     Ok(answer(Outcome::Rejected, refused, false, rows))
 }
 
-/// `None` when the action was applied, the reason when the core refused it; a database failure
-/// is an error (the push is answered 503 and retried as a whole).
-fn refusal<T>(applied: Result<T, StoreError>) -> ApiResult<Option<String>> {
+/// Runs `f` (the feature's core workflow) over the caller's port with the action recorded in
+/// `sync_mutation` in the transaction of its rows. `None` when it was applied, the reason when
+/// the core refused it; a database failure is an error (the push is answered 503 and retried).
+async fn run_recorded<T, F>(
+    st: &AppState,
+    p: &Principal,
+    a: &FeatureAction,
+    kind: &str,
+    f: F,
+) -> ApiResult<Option<String>>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut PgPort, Uuid) -> Result<T, StoreError> + Send + 'static,
+{
+    let record = MutationRecord {
+        client_id: a.client_id,
+        user_id: p.user_id,
+        kind: format!("{kind}_{}", a.action["action"].as_str().unwrap_or("action")),
+        entity_id: a.entity_id,
+    };
+    let id = a.entity_id;
+    let applied = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        port.record_mutation(record);
+        f(port, id)
+    })
+    .await;
     match applied {
         Ok(_) => Ok(None),
         Err(StoreError::NotFound { what, .. }) => Ok(Some(format!("{what} not found."))),

@@ -8,7 +8,6 @@ mod common;
 use common::*;
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::collections::workflow::{self as cases, CaseAction};
 use unitcycle_core::renewals::{scan, workflow, RenewalAction, RenewalStatus};
 use unitcycle_core::store::{CaseFilter, Queueing, RenewalFilter, Store};
@@ -16,18 +15,6 @@ use unitcycle_core::sync_actions;
 use unitcycle_sync::client::{self, Client};
 use unitcycle_sync::scheduler;
 use unitcycle_sync::wire::{FeatureAction, PushRequest};
-
-async fn replica(url: &str, token: &str) -> (Store, Client) {
-    let store = Store::in_memory().unwrap();
-    client::set_server(&store, url, MANAGER_A).unwrap();
-    let api = Client::new(url, Some(token.to_string())).unwrap();
-    client::pull(&api, &store, url, 700, &mut |_| {}).await.unwrap();
-    (store, api)
-}
-
-fn no_blobs() -> BlobStore {
-    BlobStore::new(std::env::temp_dir().join("unitcycle-feature-sync-tests-no-blobs"))
-}
 
 async fn sync(store: &Store, api: &Client, url: &str) -> client::PushReport {
     client::sync(api, store, &no_blobs(), url, &mut |_| {}).await.unwrap().0

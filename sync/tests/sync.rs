@@ -10,7 +10,6 @@ use chrono::Duration;
 use common::*;
 use deadpool_postgres::Pool;
 use serde_json::Value;
-use unitcycle_core::blobs::BlobStore;
 use unitcycle_core::demo::Rng;
 use unitcycle_core::lifecycle::LifecycleAction;
 use unitcycle_core::model::LeaseStatus;
@@ -21,19 +20,6 @@ use unitcycle_sync::wire::LeaseWire;
 use uuid::Uuid;
 
 const ACTOR: &str = "user:a@example.com";
-
-async fn replica(url: &str, token: &str) -> (Store, Client) {
-    let store = Store::in_memory().unwrap();
-    client::set_server(&store, url, MANAGER_A).unwrap();
-    let api = Client::new(url, Some(token.to_string())).unwrap();
-    client::pull(&api, &store, url, 700, &mut |_| {}).await.unwrap();
-    (store, api)
-}
-
-/// The blob store of a replica that holds no inspections (never read or written).
-fn no_blobs() -> BlobStore {
-    BlobStore::new(std::env::temp_dir().join("unitcycle-sync-tests-no-blobs"))
-}
 
 /// Rows of `table` on the server in property `p`, keyed by id (canonical JSON).
 async fn server_rows(pool: &Pool, table: &str, p: Uuid) -> BTreeMap<String, Value> {

@@ -124,6 +124,22 @@ impl Drop for TestDb {
     }
 }
 
+// --- replicas ------------------------------------------------------------------------------
+
+/// An in-memory replica logged in to `url` as manager A, with everything pulled.
+pub async fn replica(url: &str, token: &str) -> (Store, unitcycle_sync::client::Client) {
+    let store = Store::in_memory().unwrap();
+    unitcycle_sync::client::set_server(&store, url, MANAGER_A).unwrap();
+    let api = unitcycle_sync::client::Client::new(url, Some(token.to_string())).unwrap();
+    unitcycle_sync::client::pull(&api, &store, url, 700, &mut |_| {}).await.unwrap();
+    (store, api)
+}
+
+/// The blob store of a replica that holds no inspections (never read or written).
+pub fn no_blobs() -> unitcycle_core::blobs::BlobStore {
+    unitcycle_core::blobs::BlobStore::new(std::env::temp_dir().join("unitcycle-sync-tests-no-blobs"))
+}
+
 // --- HTTP helpers ---------------------------------------------------------------------------
 
 pub async fn call(

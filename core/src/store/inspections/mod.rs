@@ -240,130 +240,7 @@ fn write_derived(c: &Connection, detail: &InspectionDetail) -> Result<()> {
             params![r.id.to_string(), r.overall_condition, r.photo_count, r.is_complete],
         )?;
     }
-    write_inspection(c, &detail.inspection)
-}
-
-fn write_inspection(c: &Connection, i: &MoveInInspection) -> Result<()> {
-    c.execute(
-        "UPDATE move_in_inspection SET inspector_name = ?2, inspection_date = ?3, status = ?4, rooms_required = ?5, \
-         rooms_completed = ?6, completeness_pct = ?7, total_items_documented = ?8, items_excellent = ?9, \
-         items_good = ?10, items_fair = ?11, items_poor = ?12, items_damaged = ?13, overall_condition_score = ?14, \
-         tenant_signature_url = ?15, tenant_signed_at = ?16, tenant_signer_name = ?17, tenant_signed_ip = ?18, \
-         manager_signature_url = ?19, manager_signed_at = ?20, manager_signer_name = ?21, manager_signed_ip = ?22, \
-         condition_report_url = ?23, location_lat = ?24, location_lng = ?25, location_verified = ?26, \
-         finalized_at = ?27, updated_at = ?28 WHERE id = ?1",
-        params![
-            i.id.to_string(),
-            i.inspector_name,
-            i.inspection_date,
-            i.status,
-            to_json(&i.rooms_required),
-            to_json(&i.rooms_completed),
-            i.completeness_pct,
-            i.total_items_documented,
-            i.items_excellent,
-            i.items_good,
-            i.items_fair,
-            i.items_poor,
-            i.items_damaged,
-            i.overall_condition_score,
-            i.tenant_signature_url,
-            i.tenant_signed_at,
-            i.tenant_signer_name,
-            i.tenant_signed_ip,
-            i.manager_signature_url,
-            i.manager_signed_at,
-            i.manager_signer_name,
-            i.manager_signed_ip,
-            i.condition_report_url,
-            i.location_lat,
-            i.location_lng,
-            i.location_verified,
-            i.finalized_at,
-            i.updated_at,
-        ],
-    )?;
-    Ok(())
-}
-
-fn insert_detail(c: &Connection, d: &InspectionDetail) -> Result<()> {
-    let i = &d.inspection;
-    c.execute(
-        "INSERT INTO move_in_inspection (id, unit_id, lease_id, property_id, inspector_name, inspection_date, status, \
-         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            i.id.to_string(),
-            i.unit_id.to_string(),
-            i.lease_id.to_string(),
-            i.property_id.to_string(),
-            i.inspector_name,
-            i.inspection_date,
-            i.status,
-            i.created_at,
-            i.updated_at,
-        ],
-    )?;
-    for rd in &d.rooms {
-        let r = &rd.room;
-        c.execute(
-            "INSERT INTO move_in_room (id, inspection_id, room_type, room_name, room_order, notes) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![r.id.to_string(), i.id.to_string(), r.room_type, r.room_name, r.room_order, r.notes],
-        )?;
-        for it in &rd.items {
-            c.execute(
-                "INSERT INTO move_in_item (id, room_id, item_order, item_type, item_label, human_notes) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    it.id.to_string(),
-                    r.id.to_string(),
-                    it.item_order,
-                    it.item_type,
-                    it.item_label,
-                    it.human_notes
-                ],
-            )?;
-        }
-        for p in &rd.photos {
-            insert_photo(c, p)?;
-        }
-    }
-    write_derived(c, d)
-}
-
-fn insert_photo(c: &Connection, p: &MoveInPhoto) -> Result<()> {
-    c.execute(
-        &format!(
-            "INSERT INTO move_in_photo ({PHOTO_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, \
-             ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
-        ),
-        params![
-            p.id.to_string(),
-            p.inspection_id.to_string(),
-            p.room_id.to_string(),
-            p.photo_url,
-            p.photo_order,
-            p.captured_at,
-            p.gps_lat,
-            p.gps_lng,
-            p.ai_quality_score,
-            to_json(&p.ai_quality_issues),
-            p.is_acceptable,
-            p.ai_analyzed,
-            p.ai_condition_summary,
-            to_json(&p.ai_items_found),
-            p.file_name,
-            p.width,
-            p.height,
-            p.byte_size,
-            to_json(&p.quality_metrics),
-            p.quality_suggestion,
-            p.analysis_status,
-            p.analysis_provider,
-            p.created_at,
-        ],
-    )?;
-    Ok(())
+    port::put_inspection(c, &detail.inspection)
 }
 
 /// Writes what an analysis changed: the photo's analysis columns and the analysed items.
@@ -435,7 +312,7 @@ impl Store {
         let unit = self.unit(lease.unit_id)?;
         let detail = insp::new_inspection(&lease, &unit, inspector_name, inspection_date, now)?;
         self.transaction(|tx| {
-            insert_detail(tx, &detail)?;
+            port::write_rows(tx, None, &detail)?;
             load_detail(tx, detail.inspection.id)
         })
     }
@@ -513,7 +390,7 @@ impl Store {
         blobs.put(bytes)?;
         self.transaction(|tx| {
             editable(tx, inspection_id)?;
-            insert_photo(tx, &photo)?;
+            port::put_photo(tx, &photo)?;
             refresh(tx, inspection_id, now)?;
             Ok(())
         })?;
