@@ -44,6 +44,8 @@ expect() {
 }
 
 "$BIN" --db "$DB" demo --units 120 --seed 42 --today "$TODAY" 2>/dev/null
+# The app runs the jobs it owes when it opens; classify first so the lease picked stays active.
+"$BIN" --db "$DB" jobs run lifecycle-classify --today "$TODAY" >/dev/null
 LEASE="$("$BIN" --db "$DB" lifecycle list --status active --limit 1 --today "$TODAY" --json |
     grep -o '"lease_number": *"[^"]*"' | head -1 | sed 's/.*"\(L-[0-9]*\)"/\1/')"
 [ -n "$LEASE" ] || fail "no active lease in the demo replica"

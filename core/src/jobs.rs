@@ -192,7 +192,49 @@ pub fn next_due_after(now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Job>) {
 /// Scheduled jobs with a run time on `now`'s day at or before `now`: what a scheduler started
 /// late catches up (each job once; a job that already ran that day skips itself).
 pub fn due_today_by(now: DateTime<Utc>) -> Vec<Job> {
-    Job::all().filter(|j| j.times_of_day().iter().any(|t| now.date_naive().and_time(*t).and_utc() <= now)).collect()
+    Job::all().filter(|j| last_due(*j, now).is_some()).collect()
+}
+
+/// The latest time on `now`'s day, at or before `now`, at which `job` was due.
+pub fn last_due(job: Job, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    job.times_of_day().into_iter().map(|t| now.date_naive().and_time(t).and_utc()).filter(|at| *at <= now).max()
+}
+
+/// The scheduled jobs a replica owes at `now`: due earlier on `now`'s day and not run
+/// successfully since (registry order). What the server's scheduler catches up at start-up.
+pub fn owed(store: &Store, now: DateTime<Utc>) -> Result<Vec<Job>> {
+    let mut out = Vec::new();
+    for job in Job::all() {
+        let Some(due) = last_due(job, now) else { continue };
+        if store.last_successful_run(job.name())?.is_none_or(|r| r.started_at < due) {
+            out.push(job);
+        }
+    }
+    Ok(out)
+}
+
+/// A standalone replica (never logged in to a server) runs the schedule itself: when the app
+/// opens it runs every job it owes (`owed`), in registry order, telling `progress` before each
+/// and after each (with its report or error). A failed job is recorded in `job_run` and the
+/// others still run. A connected replica runs nothing: the server owns the schedule.
+pub fn catch_up(
+    store: &mut Store,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    gateway: &crate::ai::Gateway,
+    mut progress: impl FnMut(Job, Option<&std::result::Result<JobReport, String>>),
+) -> Result<Vec<std::result::Result<JobReport, String>>> {
+    if crate::sync_actions::connected(store)? {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for job in owed(store, now)? {
+        progress(job, None);
+        let outcome = run_with(store, job, today, now, gateway).map_err(|e| e.to_string());
+        progress(job, Some(&outcome));
+        out.push(outcome);
+    }
+    Ok(out)
 }
 
 /// What a job run did.
@@ -331,5 +373,47 @@ mod tests {
             due_today_by(at("2026-12-03T02:00:00Z")),
             vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::EscalationEngine]
         );
+    }
+
+    #[test]
+    fn a_standalone_replica_opened_at_ten_to_eleven_runs_what_it_owes_once() {
+        let mut store = Store::in_memory().unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        crate::demo::generate(
+            &mut store,
+            &crate::demo::DemoConfig { units: 60, ..crate::demo::DemoConfig::new(today) },
+        )
+        .unwrap();
+        let gateway = crate::ai::Gateway::offline("test".into());
+        let (early, now) = (at("2026-12-03T02:10:00Z"), at("2026-12-03T10:50:00Z"));
+        run_with(&mut store, Job::ClassifyLeaseStatuses, today, early, &gateway).unwrap();
+        assert_eq!(
+            owed(&store, now).unwrap(),
+            vec![Job::AiActionQueue, Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine]
+        );
+        let mut told = Vec::new();
+        let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
+        assert_eq!(ran.len(), 4);
+        assert!(ran.iter().all(Result::is_ok), "{ran:?}");
+        assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
+        assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
+        // At 12:30 the escalation engine is due again; nothing else is.
+        assert_eq!(owed(&store, at("2026-12-03T12:30:00Z")).unwrap(), vec![Job::EscalationEngine]);
+    }
+
+    #[test]
+    fn a_connected_replica_leaves_the_schedule_to_the_server() {
+        let mut store = Store::in_memory().unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO sync_state (server_url, device_id, email, cursor) VALUES ('http://s', 'd', 'e', 0)",
+                [],
+            )
+            .unwrap();
+        let gateway = crate::ai::Gateway::offline("test".into());
+        let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+        let ran = catch_up(&mut store, today, at("2026-12-03T10:50:00Z"), &gateway, |_, _| {}).unwrap();
+        assert!(ran.is_empty());
     }
 }

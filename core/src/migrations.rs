@@ -34,6 +34,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
     11 => "0011_sync_action.sql",
+    12 => "0012_manual_job_runs.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -49,6 +50,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     9 => "0009_inspection_push.sql",
     10 => "0010_move_in_signature_ip.sql",
     11 => "0011_sync_action.sql",
+    12 => "0012_manual_job_runs.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -48,6 +48,22 @@ pub fn default_db() -> PathBuf {
     dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("unitcycle").join("replica.db")
 }
 
+/// A standalone replica runs the schedule itself when the app opens (`jobs::catch_up`: the jobs
+/// due earlier today that have not run since); a connected one leaves it to the server.
+fn catch_up(state: &AppState) {
+    let Ok(mut store) = state.store() else { return };
+    let now = chrono::Utc::now();
+    let ran =
+        unitcycle_core::jobs::catch_up(&mut store, now.date_naive(), now, &state.gateway, |job, done| match done {
+            None => eprintln!("unitcycle-desktop: running today's {} (due, not yet run here)", job.name()),
+            Some(Ok(report)) => eprintln!("unitcycle-desktop: {}: {}", report.job, report.summary),
+            Some(Err(e)) => eprintln!("unitcycle-desktop: {} failed: {e}", job.name()),
+        });
+    if let Err(e) = ran {
+        eprintln!("unitcycle-desktop: cannot run today's jobs: {e}");
+    }
+}
+
 pub fn run() {
     let state = match AppState::open(default_db()) {
         Ok(s) => s,
@@ -56,6 +72,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    catch_up(&state);
     let result = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![

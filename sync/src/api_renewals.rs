@@ -8,12 +8,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use unitcycle_core::jobs::Job;
 use unitcycle_core::renewals::{self, scan, workflow, ChurnRiskLevel, RenewalAction, RenewalStatus};
 use uuid::Uuid;
 
 use crate::adapter::renewals::Filter;
 use crate::adapter::{self, renewals as rows};
 use crate::auth::Principal;
+use crate::pgdomain;
 use crate::server::{
     page_links, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
 };
@@ -144,18 +146,62 @@ async fn generate_letter(
     Ok(Json(RenewalWire::from(&rec)))
 }
 
-/// Runs the renewal scan now over the caller's properties (the same function as the 03:00 job).
+/// How long `run-scan` waits for the scan before answering 202 and leaving it to finish in the
+/// background (a small portfolio's scan is answered in full; a large one never holds the request).
+const SCAN_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Runs the renewal scan now over the caller's properties (the same function as the 03:00 job) as
+/// a background task recorded in `job_run` (`renewal-scan:manual`). Answers 200 with the
+/// result when it finishes within `SCAN_WAIT`, else 202 with the run's id.
 async fn run_scan(State(st): State<AppState>, p: Principal) -> ApiResult<(StatusCode, Json<ScanResponse>)> {
     if !p.role.can_write() {
         return Err(ApiError::forbidden());
     }
-    let (gateway, now) = (st.gateway.clone(), st.clock.now());
-    let report = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
-        scan::renewal_scan(port, &gateway, now.date_naive(), now)
-    })
-    .await?;
+    let (gateway, now, pool) = (st.gateway.clone(), st.clock.now(), st.pool.clone());
+    let today = now.date_naive();
+    let run_id = pgdomain::start_run(&**pool.get().await?, Job::RenewalScan.name(), today, now).await?;
+    let task = tokio::spawn(async move {
+        let result =
+            adapter::run(&pool, Some(p.properties.clone()), move |port| scan::renewal_scan(port, &gateway, today, now))
+                .await;
+        let (ok, summary, counts) = match &result {
+            Ok(r) => (true, r.summary(), r.job_report(today).counts),
+            Err(e) => (false, e.to_string(), serde_json::json!({})),
+        };
+        let finished = match pool.get().await {
+            Ok(c) => pgdomain::finish_run(&**c, run_id, ok, &summary, &counts).await,
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = finished {
+            tracing::error!(%run_id, error = %e, "cannot record the end of the manual renewal scan");
+        }
+        result
+    });
+    let report = match tokio::time::timeout(SCAN_WAIT, task).await {
+        Ok(joined) => joined
+            .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, format!("The renewal scan stopped: {e}")))??,
+        Err(_) => {
+            let detail = format!("The renewal scan is still running in the background (job run {run_id}).");
+            return Ok((
+                StatusCode::ACCEPTED,
+                Json(ScanResponse {
+                    created: 0,
+                    expired: 0,
+                    detail,
+                    job_run_id: Some(run_id),
+                    status: "running".into(),
+                }),
+            ));
+        }
+    };
     Ok((
         StatusCode::OK,
-        Json(ScanResponse { created: report.created, expired: report.expired, detail: report.summary() }),
+        Json(ScanResponse {
+            created: report.created,
+            expired: report.expired,
+            detail: report.summary(),
+            job_run_id: Some(run_id),
+            status: "succeeded".into(),
+        }),
     ))
 }

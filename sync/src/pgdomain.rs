@@ -151,3 +151,31 @@ pub async fn record_run(
     .await?;
     Ok(())
 }
+
+/// Records that a run started by hand (`<job>:manual`) is running; `finish_run` records its end.
+pub async fn start_run(c: &impl GenericClient, job: &str, day: NaiveDate, now: DateTime<Utc>) -> Result<Uuid> {
+    let id = Uuid::new_v4();
+    c.execute(
+        "INSERT INTO job_run (id, job_name, run_date, started_at, outcome) VALUES ($1, $2, $3, $4, 'running')",
+        &[&id, &format!("{job}:manual"), &day, &now],
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Records how run `id` (from `start_run`) ended: `succeeded` or `failed`, with its summary.
+pub async fn finish_run(
+    c: &impl GenericClient,
+    id: Uuid,
+    succeeded: bool,
+    summary: &str,
+    counts: &Value,
+) -> Result<()> {
+    let outcome = if succeeded { "succeeded" } else { "failed" };
+    c.execute(
+        "UPDATE job_run SET finished_at = $2, outcome = $3, summary = $4, counts = $5 WHERE id = $1",
+        &[&id, &Utc::now(), &outcome, &summary, counts],
+    )
+    .await?;
+    Ok(())
+}

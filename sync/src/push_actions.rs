@@ -108,8 +108,8 @@ async fn seen(c: &impl GenericClient, client_id: Uuid) -> Result<Option<(Outcome
     ))
 }
 
-/// The server's rows a refused action touched (the record, its lease and unit), for the
-/// replica to roll back to; none when the caller may not see the record.
+/// The server's rows a refused action touched (the record, its lease and unit, its family in
+/// `tables::FAMILIES`), for the replica to roll back to; none when the caller may not see the record.
 async fn current_rows(
     c: &impl GenericClient,
     entity: &str,
@@ -134,6 +134,14 @@ async fn current_rows(
             }
         }
         out.push(Change { seq: 0, entity: t.name.into(), id, row });
+        for (ft, cond) in tables::family(entity, "$1") {
+            let sql = format!("SELECT {} FROM {} r WHERE {cond}", tables::pg_json_expr(ft), ft.name);
+            for r in c.query(&sql, &[&id]).await? {
+                let row = tables::canonicalize(ft, r.get::<_, serde_json::Value>(0))?;
+                let rid = row["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).unwrap_or_default();
+                out.push(Change { seq: 0, entity: ft.name.into(), id: rid, row });
+            }
+        }
     }
     Ok(out)
 }

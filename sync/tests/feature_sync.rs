@@ -161,3 +161,54 @@ async fn feature_state_syncs_between_two_replicas_and_the_server() {
     drop(client);
     db.finish().await;
 }
+
+/// A payment recorded offline on a case the server has meanwhile closed is refused; the replica
+/// drops the ledger entry and timeline row it made, and holds the server's instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_payment_leaves_no_local_ledger_entry_behind() {
+    let db = TestDb::new("refusedpay", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    let (mut a, api_a) = replica(&url, &token).await;
+    let case = a.collection_cases(&CaseFilter::default()).unwrap().remove(0);
+    let ledger = |s: &Store| {
+        s.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM tenant_ledger_entry WHERE lease_id = ?1",
+                [case.lease_id.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+    };
+    let before = ledger(&a);
+
+    // Offline, A records the whole balance as paid…
+    let pay = CaseAction::RecordPayment { amount: case.current_balance, paid_on: today() };
+    let port = &mut Queueing::on_replica(&mut a, cases::ENTITY, case.id, pay.to_json().unwrap()).unwrap();
+    cases::record_payment(port, case.id, case.current_balance, today(), "user:a", now()).unwrap();
+    assert_eq!(ledger(&a), before + 1);
+    // …while the office records the same payment on the server, closing the case.
+    let body = serde_json::json!({"amount": case.current_balance, "paid_on": today()});
+    let (s, _) = call(
+        &db.router(),
+        axum::http::Method::POST,
+        &format!("/api/v1/collections/{}/record-payment/", case.id),
+        Some(&token),
+        Some(serde_json::to_vec(&body).unwrap()),
+    )
+    .await;
+    assert_eq!(s, axum::http::StatusCode::OK);
+
+    let pushed = sync(&a, &api_a, &url).await;
+    assert_eq!(pushed.actions_rejected.len(), 1, "{pushed:?}");
+    assert!(pushed.actions_rejected[0].1.contains("Case is closed"), "{pushed:?}");
+    // One payment on the ledger, the server's; the case's timeline is the server's.
+    assert_eq!(ledger(&a), before + 1);
+    let verify = client::verify(&api_a, &a).await.unwrap();
+    for table in ["tenant_ledger_entry", "collection_case", "collection_action"] {
+        let check = verify.iter().find(|c| c.table == table).unwrap();
+        assert!(check.agrees(), "{verify:?}");
+    }
+    db.finish().await;
+}

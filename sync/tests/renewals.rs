@@ -40,6 +40,22 @@ async fn the_scan_creates_recommendations_once_and_the_workflow_follows_the_core
     assert!(created > 0, "{first}");
     let (_, second) = call(&app, Method::POST, "/api/v1/renewals/run-scan/", Some(&a), None).await;
     assert_eq!(second["created"], 0, "{second}");
+    // Each manual run ran as a background job recorded in job_run, from running to its outcome.
+    assert_eq!(first["status"], "succeeded");
+    let runs = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query(
+            "SELECT outcome, counts->>'created' FROM job_run WHERE job_name = 'renewal-scan:manual'
+             ORDER BY started_at",
+            &[],
+        )
+        .await
+        .unwrap();
+    let runs: Vec<(String, Option<String>)> = runs.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(runs, [("succeeded".into(), Some(created.to_string())), ("succeeded".into(), Some("0".into()))]);
     let (s, _) = call(&app, Method::POST, "/api/v1/renewals/run-scan/", Some(&reader), None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 

@@ -95,5 +95,5 @@ pub enum CommandCenterWrite {
 /// What an adapter answers when another attempt of the same bulk request wrote a batch or an
 /// item first: a conflict (the API's 409); retrying then finds those units done.
 pub fn another_attempt() -> StoreError {
-    StoreError::Conflict { now: "being carried out by another attempt of the same request".into() }
+    StoreError::Conflict { what: "bulk action", now: "another attempt of the same request is carrying it out".into() }
 }

@@ -378,7 +378,10 @@ pub(super) fn apply_collection_writes(
                     CollectionWrite::OpenCase(c) => insert_case(tx, c)?,
                     CollectionWrite::UpdateCase { case, read_at } => {
                         if !write_case(tx, case, Some(*read_at))? {
-                            return Err(StoreError::Conflict { now: "changed by someone else".into() });
+                            return Err(StoreError::Conflict {
+                                what: "collection case",
+                                now: "someone else changed it".into(),
+                            });
                         }
                     }
                     CollectionWrite::Action(a) => {

@@ -374,7 +374,7 @@ pub fn apply_transition(tx: &Transaction<'_>, t: &Transition, now: DateTime<Utc>
             |r| r.get(0),
         ))?;
         return Err(match now_status {
-            Some(s) => StoreError::Conflict { now: s },
+            Some(s) => StoreError::Conflict { what: "lease", now: format!("it is now {s}") },
             None => StoreError::NotFound { what: "Lease", id: t.lease_id.to_string() },
         });
     }

@@ -54,8 +54,9 @@ pub enum StoreError {
     Inspection(#[from] crate::inspections::InspectionError),
     #[error(transparent)]
     Blob(#[from] crate::blobs::BlobError),
-    #[error("the lease changed while this action was being applied (it is now {now}); reload and try again")]
-    Conflict { now: String },
+    /// Someone changed the record between this action's read and its write.
+    #[error("the {what} changed while this action was being applied ({now}); reload and try again")]
+    Conflict { what: &'static str, now: String },
     /// A domain rule refused the change; the message is the API's `detail`.
     #[error("{0}")]
     Rejected(String),

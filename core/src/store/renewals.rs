@@ -111,7 +111,7 @@ pub fn update_renewal_status(
         )?
         .execute(params![rec.id.to_string(), rec.status, to, rent.to_string(), pct, actor, now])?;
     if n == 0 {
-        return Err(StoreError::Conflict { now: "changed by someone else".into() });
+        return Err(StoreError::Conflict { what: "renewal recommendation", now: "someone else changed it".into() });
     }
     Ok(())
 }

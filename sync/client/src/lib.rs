@@ -357,6 +357,25 @@ fn give_way_to_server(conn: &rusqlite::Connection, table: &str, c: &Change) -> R
     Ok(())
 }
 
+/// Rolls back the rows a refused action made locally: of the record's family
+/// (`tables::FAMILIES`), the rows the server did not send back are the replica's own.
+fn drop_local_family(conn: &rusqlite::Connection, entity: &str, id: Uuid, server_rows: &[Change]) -> Result<()> {
+    with_relaxed_keys(conn, |tx| {
+        for (t, cond) in tables::family(entity, "?1") {
+            let keep: Vec<String> =
+                server_rows.iter().filter(|c| c.entity == t.name).map(|c| c.id.to_string()).collect();
+            let ours: Vec<String> = tx
+                .prepare(&format!("SELECT id FROM {} WHERE {cond}", t.name))?
+                .query_map([id.to_string()], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for row in ours.iter().filter(|r| !keep.contains(r)) {
+                tx.execute(&format!("DELETE FROM {} WHERE id = ?1", t.name), [row])?;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Runs `f` in a transaction with foreign keys off (turned back on whatever happens).
 fn with_relaxed_keys<T>(
     conn: &rusqlite::Connection,
@@ -681,6 +700,7 @@ async fn push_actions(
             match r.outcome {
                 Outcome::Applied => report.actions_applied += 1,
                 Outcome::Rejected | Outcome::Deferred => {
+                    drop_local_family(conn, &a.entity, a.entity_id, &r.rows)?;
                     apply_rows(conn, &r.rows, None)?;
                     if !r.rows.iter().any(|c| c.entity == a.entity && c.id == a.entity_id) {
                         if let Some(t) = tables::table(&a.entity) {

@@ -487,6 +487,34 @@ pub fn sqlite_inspection(conn: &rusqlite::Connection, id: &str) -> Result<[Vec<V
     Ok(out)
 }
 
+/// The rows that belong to one record a replica may act on, children first, each with the
+/// condition selecting them (`{id}`: the record's id placeholder, `?1` in SQLite, `$1` in
+/// PostgreSQL). When the server refuses an action on the record it sends the whole family back,
+/// and the replica drops the rows of the family the server does not have (a payment's ledger
+/// entry, a reminder, a plan the refused action made locally).
+pub const FAMILIES: &[(&str, &[(&str, &str)])] = &[(
+    "collection_case",
+    &[
+        (
+            "collection_plan_installment",
+            "plan_id IN (SELECT p.id FROM collection_payment_plan p WHERE p.case_id = {id})",
+        ),
+        ("collection_payment_plan", "case_id = {id}"),
+        ("collection_action", "case_id = {id}"),
+        ("tenant_ledger_entry", "lease_id = (SELECT c.lease_id FROM collection_case c WHERE c.id = {id})"),
+    ],
+)];
+
+/// The family of a record of `entity` (`FAMILIES`): (table, condition with `placeholder`).
+pub fn family(entity: &str, placeholder: &str) -> Vec<(&'static Table, String)> {
+    FAMILIES
+        .iter()
+        .filter(|(e, _)| *e == entity)
+        .flat_map(|(_, parts)| parts.iter())
+        .filter_map(|(t, cond)| Some((table(t)?, cond.replace("{id}", placeholder))))
+        .collect()
+}
+
 /// The table called `name`, if it is synced.
 pub fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)

@@ -480,6 +480,12 @@ pub struct ScanResponse {
     pub created: usize,
     pub expired: usize,
     pub detail: String,
+    /// The `job_run` row recording this run (`renewal-scan:manual`).
+    #[serde(default)]
+    pub job_run_id: Option<Uuid>,
+    /// `succeeded` (answered 200) or `running` (answered 202: it finishes in the background).
+    #[serde(default)]
+    pub status: String,
 }
 
 // --- collections (spec 1.3) ----------------------------------------------------------------

@@ -464,6 +464,6 @@ async fn write(tx: &Transaction<'_>, w: &CollectionWrite, now: DateTime<Utc>) ->
     if applied.await.map_err(store_error)? {
         Ok(())
     } else {
-        Err(StoreError::Conflict { now: "changed by someone else".into() })
+        Err(StoreError::Conflict { what: "collection case", now: "someone else changed it".into() })
     }
 }

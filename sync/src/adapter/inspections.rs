@@ -288,7 +288,7 @@ impl unitcycle_core::inspections::port::InspectionsPort for super::PgPort {
                 _ => false,
             };
             if !unchanged {
-                return Err(StoreError::Conflict { now: "changed by someone else".into() });
+                return Err(StoreError::Conflict { what: "inspection", now: "someone else changed it".into() });
             }
             super::PgPort::record_pending_mutation(mutation, &tx, now).await?;
             save(&tx, before, after).await.map_err(super::store_error)?;

@@ -28,7 +28,9 @@ impl LifecyclePort for PgPort {
             let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
             match pg::apply_transitions(&tx, transitions, now).await {
                 Ok(()) => {}
-                Err(ApplyError::Conflict(s)) => return Err(StoreError::Conflict { now: s }),
+                Err(ApplyError::Conflict(s)) => {
+                    return Err(StoreError::Conflict { what: "lease", now: format!("it is now {s}") })
+                }
                 Err(ApplyError::Pg(e)) => return Err(store_error(e)),
             }
             tx.commit().await.map_err(|e| store_error(e.into()))

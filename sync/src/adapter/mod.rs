@@ -76,7 +76,10 @@ impl PgPort {
             .await
             .map_err(|e| store_error(e.into()))?;
         if fresh == 0 {
-            return Err(StoreError::Conflict { now: "already applied by another push".into() });
+            return Err(StoreError::Conflict {
+                what: "record",
+                now: "another push already applied this action".into(),
+            });
         }
         Ok(())
     }

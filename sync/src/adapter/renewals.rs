@@ -269,7 +269,10 @@ async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> St
         }
         RenewalWrite::Status { rec, to, rent, actor } => {
             if !update_status(tx, rec, *to, *rent, actor, now).await.map_err(pg)? {
-                return Err(StoreError::Conflict { now: "changed by someone else".into() });
+                return Err(StoreError::Conflict {
+                    what: "renewal recommendation",
+                    now: "someone else changed it".into(),
+                });
             }
             bump_renewal(tx, rec.id).await.map_err(pg)?;
         }
@@ -289,7 +292,9 @@ async fn write(tx: &Transaction<'_>, w: &RenewalWrite, now: DateTime<Utc>) -> St
         }
         RenewalWrite::Transition(t) => match pg::apply_transition(tx, t, Uuid::new_v4(), now).await {
             Ok(()) => {}
-            Err(ApplyError::Conflict(s)) => return Err(StoreError::Conflict { now: s }),
+            Err(ApplyError::Conflict(s)) => {
+                return Err(StoreError::Conflict { what: "lease", now: format!("it is now {s}") })
+            }
             Err(ApplyError::Pg(e)) => return Err(pg(e)),
         },
         RenewalWrite::RenewLease { lease_id, unit_id, rent, start, end } => {

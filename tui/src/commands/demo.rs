@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use unitcycle_core::demo::{self, DemoConfig};
+use unitcycle_core::jobs;
 use unitcycle_core::store::Store;
 
 use super::{now_on, today};
@@ -66,5 +67,28 @@ pub fn open_default(db: &Path, today_arg: Option<chrono::NaiveDate>) -> Result<(
     if !db.exists() {
         create(db, &DemoConfig::new(today(today_arg)), true)?;
     }
+    catch_up(db, today_arg)?;
     crate::app::run(db, today_arg)
+}
+
+/// A standalone replica runs the schedule itself when the app opens: the jobs due earlier today
+/// that have not run since (`jobs::catch_up`), each reported as it goes. A connected replica
+/// leaves them to the server.
+fn catch_up(db: &Path, today_arg: Option<chrono::NaiveDate>) -> Result<()> {
+    let mut store = super::open(db)?;
+    let day = today(today_arg);
+    let gateway = unitcycle_core::ai::Gateway::from_env();
+    let mut started = Instant::now();
+    let ran = jobs::catch_up(&mut store, day, now_on(day), &gateway, |job, done| match done {
+        None => {
+            eprint!("Running today's {} (due, not yet run on this replica)… ", job.name());
+            started = Instant::now();
+        }
+        Some(Ok(report)) => eprintln!("{} ({:.1}s)", report.summary, started.elapsed().as_secs_f64()),
+        Some(Err(e)) => eprintln!("failed: {e}"),
+    })?;
+    if ran.iter().any(Result::is_err) {
+        eprintln!("Some jobs failed; `unitcycle jobs runs` lists them. Opening the app.");
+    }
+    Ok(())
 }

@@ -199,7 +199,7 @@ impl InspectionsPort for Store {
                 _ => false,
             };
             if !unchanged {
-                return Err(StoreError::Conflict { now: "changed by someone else".into() });
+                return Err(StoreError::Conflict { what: "inspection", now: "someone else changed it".into() });
             }
             write_rows(tx, before, after)
         })
