@@ -19,14 +19,35 @@ pub fn money(amount: Decimal) -> String {
     format!("{}${grouped}.{cents}", if negative { "-" } else { "" })
 }
 
-/// Reads an amount typed by a person: `1850`, `1,850.00`, `$1,850.5`; at most two decimals.
+/// The largest amount a money column holds (`NUMERIC(10, 2)` in both stores).
+// 9,999,999,999 cents: lo and mid words of the 96-bit mantissa.
+pub const MAX_MONEY: Decimal = Decimal::from_parts(1_410_065_407, 2, 0, false, 2);
+
+/// Whether `amount` fits a money column (at most `MAX_MONEY` either way). Every amount a person
+/// or a file gives is checked against it before any arithmetic, so a huge figure is refused with
+/// a message, never an overflow.
+pub fn fits_money(amount: Decimal) -> bool {
+    amount.abs() <= MAX_MONEY
+}
+
+/// The refusal for an amount beyond `MAX_MONEY`.
+pub fn money_too_large(what: &str, amount: Decimal) -> String {
+    format!("{what} {amount} is more than UnitCycle stores ({}).", money(MAX_MONEY))
+}
+
+/// Reads an amount typed by a person: `1850`, `1,850.00`, `$1,850.5`; at most two decimals and
+/// at most `MAX_MONEY`.
 pub fn parse_money(text: &str) -> Result<Decimal, String> {
     let clean: String = text.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
-    clean
+    let amount = clean
         .parse::<Decimal>()
         .ok()
         .filter(|d| d.scale() <= 2)
-        .ok_or_else(|| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))
+        .ok_or_else(|| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))?;
+    if !fits_money(amount) {
+        return Err(money_too_large("Amount", amount));
+    }
+    Ok(amount)
 }
 
 /// `Mar 15, 2026`.
@@ -43,6 +64,17 @@ pub fn opt_date(d: Option<NaiveDate>) -> String {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn amounts_beyond_a_money_column_are_refused_with_a_message() {
+        assert_eq!(MAX_MONEY, dec!(99999999.99));
+        assert_eq!(parse_money("99,999,999.99"), Ok(dec!(99999999.99)));
+        assert_eq!(
+            parse_money("1000000000").unwrap_err(),
+            "Amount 1000000000 is more than UnitCycle stores ($99,999,999.99)."
+        );
+        assert!(!fits_money(Decimal::MAX));
+    }
 
     #[test]
     fn money_groups_thousands_and_keeps_cents() {

@@ -137,6 +137,11 @@ async fn case_endpoints_follow_the_core_rules() {
         detail.starts_with("3 installments of $1.00 come to $3.00, ") && detail.contains(" short of the balance of $"),
         "{detail}"
     );
+    // An amount beyond what a money column holds is refused (400), never an overflow.
+    let huge = json!({"installments": 3, "start_date": start, "installment_amount": "79228162514264337593543950"});
+    let (s, v) = call(&app, Method::POST, &url("offer-plan/"), Some(&a), body(huge)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("more than UnitCycle stores ($99,999,999.99)"), "{v}");
     let (s, v) =
         call(&app, Method::POST, &url("offer-plan/"), Some(&a), body(json!({"installments": 3, "start_date": start})))
             .await;
@@ -156,6 +161,9 @@ async fn case_endpoints_follow_the_core_rules() {
     // record-payment: posts to the ledger and lowers the balance.
     let (s, v) = call(&app, Method::POST, &url("record-payment/"), Some(&a), body(json!({"amount": "0"}))).await;
     assert_eq!((s, v["detail"].as_str()), (StatusCode::BAD_REQUEST, Some("Payment amount must be greater than zero.")));
+    let (s, v) = call(&app, Method::POST, &url("record-payment/"), Some(&a), body(json!({"amount": 1000000000}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["detail"].as_str().unwrap().starts_with("Payment amount 1000000000 is more than"), "{v}");
     let future = (today() + chrono::Duration::days(3)).to_string();
     let (s, _) = call(
         &app,

@@ -218,6 +218,9 @@ pub enum CollectionsError {
     NothingOwed,
     #[error("Payment amount must be greater than zero.")]
     NonPositivePayment,
+    /// An amount beyond what a money column holds (`format::MAX_MONEY`).
+    #[error("{0}")]
+    TooLarge(String),
     #[error("Plan start date ({start}) cannot be in the past (today is {today}).")]
     PlanStartsInPast { start: NaiveDate, today: NaiveDate },
     #[error("A payment plan is already in place for this case.")]
@@ -298,6 +301,9 @@ pub fn plan_for_terms(
     if amount <= Decimal::ZERO {
         return Err(CollectionsError::NonPositiveInstallment);
     }
+    if !crate::format::fits_money(amount) {
+        return Err(CollectionsError::TooLarge(crate::format::money_too_large("Installment amount", amount)));
+    }
     let (balance, amount, n) = (cents(balance), cents(amount), terms.installments);
     let last = balance - amount * Decimal::from(n - 1);
     if last <= Decimal::ZERO || last > amount {
@@ -374,6 +380,9 @@ pub struct PaymentOutcome {
 pub fn apply_payment(balance: Decimal, amount: Decimal) -> Result<PaymentOutcome, CollectionsError> {
     if amount <= Decimal::ZERO {
         return Err(CollectionsError::NonPositivePayment);
+    }
+    if !crate::format::fits_money(amount) {
+        return Err(CollectionsError::TooLarge(crate::format::money_too_large("Payment amount", amount)));
     }
     let amount = cents(amount);
     let new_balance = (balance - amount).max(Decimal::ZERO);

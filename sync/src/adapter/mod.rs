@@ -45,8 +45,18 @@ pub struct MutationRecord {
 }
 
 /// How a PostgreSQL failure reaches the core: as a database error (the API's 503).
+/// A database error as the core's error: a value the column cannot hold (SQLSTATE class 22) is
+/// the caller's input, refused (400); a broken constraint (class 23) is a conflict with what is
+/// stored (409); anything else is the database failing (503).
 pub fn store_error(e: PgError) -> StoreError {
-    StoreError::Database(e.to_string())
+    let PgError::Db(db) = &e else { return StoreError::Database(e.to_string()) };
+    let Some(state) = db.code() else { return StoreError::Database(e.to_string()) };
+    let detail = db.as_db_error().map(|d| d.message().to_string()).unwrap_or_default();
+    match &state.code()[..2] {
+        "22" => StoreError::Rejected(format!("A value does not fit: {detail}.")),
+        "23" => StoreError::Conflict { what: "record", now: format!("the database refused it: {detail}") },
+        _ => StoreError::Database(e.to_string()),
+    }
 }
 
 impl PgPort {
