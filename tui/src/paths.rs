@@ -15,3 +15,16 @@ pub fn actor() -> String {
     let user = std::env::var("USER").unwrap_or_else(|_| "local".into());
     format!("user:{user}@cli")
 }
+
+/// The file that keeps the token for `server` where there is no keychain:
+/// `$UNITCYCLE_CONFIG_DIR` (else `<user config dir>/unitcycle`)`/tokens/<server>`, the server
+/// spelled as a file name.
+pub fn token_file(server: &str) -> PathBuf {
+    let dir = std::env::var_os("UNITCYCLE_CONFIG_DIR")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("unitcycle"));
+    let name: String =
+        server.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    dir.join("tokens").join(name)
+}

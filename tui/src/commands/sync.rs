@@ -1,6 +1,7 @@
 //! `unitcycle login`, `unitcycle sync [status|verify]`: keep the replica in step with the
 //! central server. The token lives in the OS keychain (`keyring`; the Linux kernel keyring on
-//! headless machines), with `UNITCYCLE_TOKEN` as the fallback.
+//! headless machines); where there is none, in a file only the user can read (0600, in the
+//! user's config directory). `UNITCYCLE_TOKEN` overrides both.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -35,14 +36,40 @@ fn keyring_entry(server: &str) -> Option<keyring::Entry> {
     keyring::Entry::new(KEYRING_SERVICE, server).ok()
 }
 
-/// The token for `server`: `UNITCYCLE_TOKEN`, else the keychain.
+/// The token for `server`: `UNITCYCLE_TOKEN`, else the keychain, else the token file.
 fn token(server: &str) -> Result<String> {
     if let Some(t) = std::env::var("UNITCYCLE_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
         return Ok(t.trim().to_string());
     }
-    keyring_entry(server).and_then(|e| e.get_password().ok()).with_context(|| {
-        format!("no token for {server}: run `unitcycle login --server {server} --email ...` or set UNITCYCLE_TOKEN")
-    })
+    keyring_entry(server)
+        .and_then(|e| e.get_password().ok())
+        .or_else(|| std::fs::read_to_string(crate::paths::token_file(server)).ok())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .with_context(|| format!("no token for {server}: run `unitcycle login --server {server} --email ...`"))
+}
+
+/// Keeps the token in a file only the user can read or write (0600; its folder 0700), created
+/// with those permissions so it is never readable by others, even for a moment.
+fn save_token_file(path: &Path, token: &str) -> Result<()> {
+    let dir = path.parent().context("the token file has no folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).ok();
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(token.as_bytes())?;
+    Ok(())
 }
 
 fn read_password() -> Result<String> {
@@ -63,21 +90,17 @@ pub fn login(db: &Path, args: &LoginArgs) -> Result<()> {
     let answer = runtime()?.block_on(api.login(&args.email, &password)).context("login failed")?;
     let store = open_or_create(db)?;
     client::set_server(&store, &server, &answer.email)?;
+    let who = format!("{server} as {} ({})", answer.email, answer.role);
     match keyring_entry(&server).map(|e| e.set_password(&answer.token)) {
-        Some(Ok(())) => {
-            eprintln!("Logged in to {server} as {} ({}); token stored in the keychain.", answer.email, answer.role)
-        }
-        Some(Err(e)) => {
-            eprintln!(
-                "Logged in to {server} as {} ({}), but the keychain refused the token ({e}).",
-                answer.email, answer.role
-            );
-            eprintln!("Set it in the environment instead:");
-            println!("export UNITCYCLE_TOKEN={}", answer.token);
-        }
-        None => {
-            eprintln!("Logged in to {server} as {}; no keychain here, set it in the environment:", answer.email);
-            println!("export UNITCYCLE_TOKEN={}", answer.token);
+        Some(Ok(())) => eprintln!("Logged in to {who}; token stored in the keychain."),
+        keychain => {
+            let why = match keychain {
+                Some(Err(e)) => format!("the keychain refused the token ({e})"),
+                _ => "there is no keychain here".to_string(),
+            };
+            let path = crate::paths::token_file(&server);
+            save_token_file(&path, &answer.token)?;
+            eprintln!("Logged in to {who}; {why}, so the token is kept in {} (readable by you only).", path.display());
         }
     }
     Ok(())
@@ -277,5 +300,21 @@ mod tests {
         // A refused action is neither applied nor queued.
         assert!(apply_action(&mut store, id, &LifecycleAction::ConvertMtm, "user:t", now).is_err());
         assert_eq!(client::pending(&store).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn without_a_keychain_the_token_is_kept_in_a_file_only_the_user_can_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("unitcycle").join("tokens").join("http___127.0.0.1_8080");
+        super::save_token_file(&path, "tok-1").unwrap();
+        super::save_token_file(&path, "tok-2").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "tok-2");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+        assert_eq!(crate::paths::token_file("http://127.0.0.1:8080").file_name().unwrap(), "http___127.0.0.1_8080");
     }
 }
