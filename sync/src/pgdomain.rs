@@ -134,20 +134,28 @@ pub async fn ran_on(tx: &impl GenericClient, job: &str, day: NaiveDate) -> Resul
         .is_some())
 }
 
-/// Records a successful run of `job` for `day`.
+/// Records a run of `job` for `day` (`succeeded` or `failed`) and enters it in the change log,
+/// in one transaction, so replicas see the schedule's runs.
 pub async fn record_run(
-    tx: &impl GenericClient,
+    pool: &deadpool_postgres::Pool,
     job: &str,
     day: NaiveDate,
-    now: DateTime<Utc>,
+    (started, finished): (DateTime<Utc>, DateTime<Utc>),
+    succeeded: bool,
     summary: &str,
     counts: &Value,
 ) -> Result<()> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let id = Uuid::new_v4();
+    let outcome = if succeeded { "succeeded" } else { "failed" };
     tx.execute(
         "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary, counts)
-         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7)",
-        &[&Uuid::new_v4(), &job, &day, &now, &Utc::now().max(now), &summary, counts],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&id, &job, &day, &started, &finished, &outcome, &summary, counts],
     )
     .await?;
+    crate::pg::bump(&tx, tables::table("job_run").expect("job_run is synced"), &[id]).await?;
+    tx.commit().await?;
     Ok(())
 }
