@@ -42,8 +42,8 @@ pub enum Command {
     #[command(subcommand)]
     Collections(CollectionsCommand),
     /// Command center AI action queue: list, approve, dismiss, execute (spec 1.4)
-    #[command(subcommand)]
-    CommandCenter(CommandCenterCommand),
+    #[command(subcommand, name = "command-center", alias = "cc")]
+    Cc(CommandCenterCommand),
     /// Move-in inspections done on the desktop: list, status, analysis of queued photos (spec 4.4)
     #[command(subcommand)]
     Inspections(InspectionsCommand),
