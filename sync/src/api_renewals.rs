@@ -159,7 +159,7 @@ async fn run_scan(State(st): State<AppState>, p: Principal) -> ApiResult<(Status
     }
     let (gateway, now, pool) = (st.gateway.clone(), st.clock.now(), st.pool.clone());
     let today = now.date_naive();
-    let run_id = pgdomain::start_run(&**pool.get().await?, Job::RenewalScan.name(), today, now).await?;
+    let run_id = pgdomain::start_run(&pool, Job::RenewalScan.name(), today, now).await?;
     let task = tokio::spawn(async move {
         let result =
             adapter::run(&pool, Some(p.properties.clone()), move |port| scan::renewal_scan(port, &gateway, today, now))
@@ -168,10 +168,7 @@ async fn run_scan(State(st): State<AppState>, p: Principal) -> ApiResult<(Status
             Ok(r) => (true, r.summary(), r.job_report(today).counts),
             Err(e) => (false, e.to_string(), serde_json::json!({})),
         };
-        let finished = match pool.get().await {
-            Ok(c) => pgdomain::finish_run(&**c, run_id, ok, &summary, &counts).await,
-            Err(e) => Err(e.into()),
-        };
+        let finished = pgdomain::finish_run(&pool, run_id, ok, &summary, &counts).await;
         if let Err(e) = finished {
             tracing::error!(%run_id, error = %e, "cannot record the end of the manual renewal scan");
         }

@@ -340,7 +340,7 @@ fn schemas() -> Value {
                 server's rows", "items": {"type": "object",
                 "required": ["client_id", "entity", "entity_id", "action"], "properties": {
                     "client_id": {"type": "string", "format": "uuid"},
-                    "entity": {"enum": ["renewal_recommendation", "collection_case"]},
+                    "entity": {"enum": ["renewal_recommendation", "collection_case", "ai_action_queue", "bulk_action_batch"]},
                     "entity_id": {"type": "string", "format": "uuid"},
                     "action": {"type": "object", "description": "renewal_recommendation: {\"action\": \
                         \"approve\"|\"send\"|\"accept\"|\"decline\", \"recommended_rent\"?}; collection_case: \

@@ -134,48 +134,60 @@ pub async fn ran_on(tx: &impl GenericClient, job: &str, day: NaiveDate) -> Resul
         .is_some())
 }
 
-/// Records a successful run of `job` for `day`.
+/// Records a run of `job` for `day` (`succeeded` or `failed`) and enters it in the change log,
+/// in one transaction, so replicas see the schedule's runs.
 pub async fn record_run(
-    tx: &impl GenericClient,
+    pool: &deadpool_postgres::Pool,
     job: &str,
     day: NaiveDate,
-    now: DateTime<Utc>,
+    (started, finished): (DateTime<Utc>, DateTime<Utc>),
+    succeeded: bool,
     summary: &str,
     counts: &Value,
 ) -> Result<()> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    let id = Uuid::new_v4();
+    let outcome = if succeeded { "succeeded" } else { "failed" };
     tx.execute(
         "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary, counts)
-         VALUES ($1, $2, $3, $4, $5, 'succeeded', $6, $7)",
-        &[&Uuid::new_v4(), &job, &day, &now, &Utc::now().max(now), &summary, counts],
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        &[&id, &job, &day, &started, &finished, &outcome, &summary, counts],
     )
     .await?;
+    crate::pg::bump(&tx, tables::table("job_run").expect("job_run is synced"), &[id]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes `sql` on one `job_run` row (`id` is `$1`) and enters the row in the change log, in one
+/// transaction, so connected replicas see the run.
+async fn write_run(pool: &deadpool_postgres::Pool, id: Uuid, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<()> {
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    tx.execute(sql, args).await?;
+    crate::pg::bump(&tx, tables::table("job_run").expect("job_run is synced"), &[id]).await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Records that a run started by hand (`<job>:manual`) is running; `finish_run` records its end.
-pub async fn start_run(c: &impl GenericClient, job: &str, day: NaiveDate, now: DateTime<Utc>) -> Result<Uuid> {
+pub async fn start_run(pool: &deadpool_postgres::Pool, job: &str, day: NaiveDate, now: DateTime<Utc>) -> Result<Uuid> {
     let id = Uuid::new_v4();
-    c.execute(
-        "INSERT INTO job_run (id, job_name, run_date, started_at, outcome) VALUES ($1, $2, $3, $4, 'running')",
-        &[&id, &format!("{job}:manual"), &day, &now],
-    )
-    .await?;
+    let sql = "INSERT INTO job_run (id, job_name, run_date, started_at, outcome) VALUES ($1, $2, $3, $4, 'running')";
+    write_run(pool, id, sql, &[&id, &format!("{job}:manual"), &day, &now]).await?;
     Ok(id)
 }
 
 /// Records how run `id` (from `start_run`) ended: `succeeded` or `failed`, with its summary.
 pub async fn finish_run(
-    c: &impl GenericClient,
+    pool: &deadpool_postgres::Pool,
     id: Uuid,
     succeeded: bool,
     summary: &str,
     counts: &Value,
 ) -> Result<()> {
     let outcome = if succeeded { "succeeded" } else { "failed" };
-    c.execute(
-        "UPDATE job_run SET finished_at = $2, outcome = $3, summary = $4, counts = $5 WHERE id = $1",
-        &[&id, &Utc::now(), &outcome, &summary, counts],
-    )
-    .await?;
-    Ok(())
+    let sql = "UPDATE job_run SET finished_at = $2, outcome = $3, summary = $4, counts = $5 WHERE id = $1";
+    write_run(pool, id, sql, &[&id, &Utc::now(), &outcome, &summary, counts]).await
 }

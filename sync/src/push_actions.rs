@@ -4,6 +4,7 @@
 
 use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
+use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
@@ -47,6 +48,29 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
             }
             Err(e) => Some(format!("Not a collections case action: {e}")),
         },
+        cc_workflow::QUEUE_ENTITY | cc_workflow::BATCH_ENTITY => {
+            match serde_json::from_value::<CommandCenterAction>(a.action.clone()) {
+                Ok(action) if action.entity() != a.entity => {
+                    Some(format!("A '{}' action is not about {}.", a.action["action"], a.entity))
+                }
+                Ok(action) => {
+                    let kind = if a.entity == cc_workflow::QUEUE_ENTITY { "queue" } else { "batch" };
+                    run_recorded(st, p, a, kind, move |port, id| {
+                        cc_workflow::apply_command_center_action(
+                            port,
+                            &gateway,
+                            id,
+                            &action,
+                            &actor,
+                            now,
+                            &mut |_, _| {},
+                        )
+                    })
+                    .await?
+                }
+                Err(e) => Some(format!("Not a command-center action: {e}")),
+            }
+        }
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };
     let Some(refused) = refused else { return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())) };

@@ -13,7 +13,6 @@ use deadpool_postgres::Pool;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::jobs::{self, Job, JobReport};
 use unitcycle_core::lifecycle::classify;
-use uuid::Uuid;
 
 use crate::pg::{PgError, Result};
 use crate::server::Clock;
@@ -35,15 +34,7 @@ pub fn lock_id(job: &str) -> i64 {
 
 /// Records a failed run (the transaction of the run itself was rolled back).
 async fn record_failure(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<Utc>, error: &str) -> Result<()> {
-    pool.get()
-        .await?
-        .execute(
-            "INSERT INTO job_run (id, job_name, run_date, started_at, finished_at, outcome, summary)
-             VALUES ($1, $2, $3, $4, $4, 'failed', $5)",
-            &[&Uuid::new_v4(), &job.name(), &today, &now, &error],
-        )
-        .await?;
-    Ok(())
+    pgdomain::record_run(pool, job.name(), today, (now, now), false, error, &serde_json::json!({})).await
 }
 
 /// Runs `run` unless another server holds `job`'s session advisory lock, which is held while it
@@ -81,7 +72,7 @@ where
         }
         drop(client);
         let (out, summary, counts) = adapter::run(pool, None, f).await.map_err(|e| PgError::Setup(e.to_string()))?;
-        pgdomain::record_run(&**pool.get().await?, job.name(), today, now, &summary, &counts).await?;
+        pgdomain::record_run(pool, job.name(), today, (now, Utc::now().max(now)), true, &summary, &counts).await?;
         Ok(Some(out))
     })
     .await

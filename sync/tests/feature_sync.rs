@@ -212,3 +212,146 @@ async fn a_refused_payment_leaves_no_local_ledger_entry_behind() {
     }
     db.finish().await;
 }
+
+fn queue_status(store: &Store, id: uuid::Uuid) -> String {
+    store.conn().query_row("SELECT status FROM ai_action_queue WHERE id = ?1", [id.to_string()], |r| r.get(0)).unwrap()
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Issue 13 for the command center: the server's AI action queue and its job runs reach every
+/// replica; approving, dismissing and executing queue items and bulk actions on a connected
+/// replica go up as actions applied by the same core workflow; a refused one rolls back with the
+/// reason; a retried push applies nothing twice; `sync verify` agrees afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_center_state_syncs_between_two_replicas_and_the_server() {
+    use unitcycle_core::command_center::bulk::{BulkRequest, Method};
+    use unitcycle_core::command_center::workflow::{self as ccw, ActionDone, CommandCenterAction};
+    use unitcycle_core::command_center::ActionType;
+    use unitcycle_core::jobs::Job;
+
+    let db = TestDb::new("ccsync", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let gateway = std::sync::Arc::new(Gateway::offline("tests".into()));
+    let local = Gateway::offline("local".into());
+    let client = db.pool.get().await.unwrap();
+    let server_status = |id: uuid::Uuid| {
+        let client = &client;
+        async move {
+            client
+                .query_one("SELECT status::text FROM ai_action_queue WHERE id = $1", &[&id])
+                .await
+                .unwrap()
+                .get::<_, String>(0)
+        }
+    };
+
+    // The server's 02:00 queue job: its rows and its job_run row reach both replicas.
+    let ran = scheduler::scheduled_ai_action_queue(&db.pool, &gateway, today(), now()).await.unwrap().unwrap();
+    assert!(ran.queued > 3, "{ran:?}");
+    let (mut a, api_a) = replica(&url, &token).await;
+    let (mut b, api_b) = replica(&url, &token).await;
+    let on_server: i64 = client
+        .query_one("SELECT COUNT(*) FROM ai_action_queue WHERE property_id = $1", &[&db.properties[0]])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(on_server > 3);
+    let queued = "SELECT COUNT(*) FROM ai_action_queue";
+    assert_eq!((count(&a, queued), count(&b, queued)), (on_server, on_server));
+    let runs = format!(
+        "SELECT COUNT(*) FROM job_run WHERE job_name = '{}' AND outcome = 'succeeded'",
+        Job::AiActionQueue.name()
+    );
+    assert_eq!((count(&a, &runs), count(&b, &runs)), (1, 1));
+
+    let mut items = a.open_queue_items().unwrap();
+    items.sort_by_key(|q| q.id);
+    let (x, y) = (items[0].id, items[1].id);
+    let z = items[2..].iter().find(|q| q.action_type != ActionType::RentIncreaseNotice).unwrap().id;
+    let w = items.iter().find(|q| ![x, y, z].contains(&q.id)).unwrap().id;
+    let act = |store: &mut Store, id, action: CommandCenterAction| {
+        ccw::replica_action(store, &local, id, &action, "user:a", now(), &mut |_, _| {}).unwrap()
+    };
+
+    // B executes z while connected: applied at once, queued, and the server carries it out.
+    let ActionDone::Bulk(done) = act(&mut b, z, CommandCenterAction::Execute { method: Method::Manual }) else {
+        panic!("execute runs a bulk action")
+    };
+    assert_eq!(done.executed, 1, "{done:?}");
+    assert_eq!(queue_status(&b, z), "executed");
+    let pushed = sync(&b, &api_b, &url).await;
+    assert_eq!((pushed.actions_applied, pushed.actions_rejected.len()), (1, 0), "{pushed:?}");
+    assert_eq!(server_status(z).await, "executed");
+    assert_eq!(count(&b, &format!("SELECT COUNT(*) FROM bulk_action_batch WHERE request_id = 'queue:{z}'")), 1);
+
+    // A, not synced since, approves x, dismisses y, and dismisses z (executed on the server).
+    act(&mut a, x, CommandCenterAction::Approve);
+    act(&mut a, y, CommandCenterAction::Dismiss);
+    act(&mut a, z, CommandCenterAction::Dismiss);
+    assert_eq!((queue_status(&a, x), queue_status(&a, z)), ("approved".into(), "dismissed".into()));
+    assert_eq!(sync_actions::pending(&a).unwrap().len(), 3);
+    let pushed = sync(&a, &api_a, &url).await;
+    assert_eq!(pushed.actions_applied, 2, "{pushed:?}");
+    assert_eq!(pushed.actions_rejected.len(), 1, "{pushed:?}");
+    assert_eq!(pushed.actions_rejected[0].0, z);
+    assert!(pushed.actions_rejected[0].1.contains("this one is executed"), "{pushed:?}");
+    // A rolled back to the server's row; the server took the other two.
+    assert_eq!(queue_status(&a, z), "executed");
+    assert_eq!((server_status(x).await, server_status(y).await), ("approved".into(), "dismissed".into()));
+    sync(&b, &api_b, &url).await;
+    assert_eq!((queue_status(&b, x), queue_status(&b, y)), ("approved".into(), "dismissed".into()));
+
+    // A bulk action on A while connected: the server applies it as the same batch.
+    let unit = a.open_queue_items().unwrap().iter().find(|q| q.id == x).unwrap().unit_id;
+    let req = BulkRequest {
+        request_id: "cc-sync-1".into(),
+        action_type: ActionType::ListingPrep,
+        unit_ids: vec![unit],
+        method: Method::Manual,
+        scheduled_for: None,
+        suggested_payload: serde_json::json!({}),
+    };
+    let res = ccw::replica_bulk(&mut a, &local, &req, "user:a", now(), &mut |_, _| {}).unwrap();
+    assert_eq!(res.executed, 1, "{res:?}");
+    let pushed = sync(&a, &api_a, &url).await;
+    assert_eq!((pushed.actions_applied, pushed.actions_rejected.len()), (1, 0), "{pushed:?}");
+    let server_batch: uuid::Uuid =
+        client.query_one("SELECT id FROM bulk_action_batch WHERE request_id = 'cc-sync-1'", &[]).await.unwrap().get(0);
+    assert_eq!(server_batch, res.batch_id);
+    sync(&b, &api_b, &url).await;
+    let items_of = format!("SELECT COUNT(*) FROM bulk_action_item WHERE batch_id = '{server_batch}'");
+    assert_eq!((count(&a, &items_of), count(&b, &items_of)), (1, 1));
+
+    // A retried push (the answer was lost) applies nothing twice.
+    let again = FeatureAction {
+        client_id: uuid::Uuid::new_v4(),
+        entity: ccw::QUEUE_ENTITY.into(),
+        entity_id: w,
+        action: CommandCenterAction::Approve.to_json().unwrap(),
+    };
+    let req = PushRequest { actions: vec![again.clone()], ..Default::default() };
+    let first_answer = api_a.send_push_request(&req).await.unwrap();
+    let retried = api_a.send_push_request(&req).await.unwrap();
+    assert_eq!(first_answer.results[0].outcome, unitcycle_sync::wire::Outcome::Applied);
+    assert!(retried.results[0].duplicate);
+    assert_eq!(server_status(w).await, "approved");
+    let recorded: i64 = client
+        .query_one("SELECT COUNT(*) FROM sync_mutation WHERE client_id = $1", &[&again.client_id])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(recorded, 1);
+
+    // Both replicas agree with the server on every synced table.
+    for (store, api) in [(&a, &api_a), (&b, &api_b)] {
+        sync(store, api, &url).await;
+        let verify = client::verify(api, store).await.unwrap();
+        assert!(verify.iter().all(|c| c.agrees()), "{verify:?}");
+    }
+    drop(client);
+    db.finish().await;
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
+use unitcycle_core::command_center::bulk::Method;
 pub use unitcycle_core::format::parse_money;
 use unitcycle_core::model::LeaseStatus;
 use unitcycle_core::renewals::{ChurnRiskLevel, RenewalStatus};
@@ -40,6 +41,9 @@ pub enum Command {
     /// Collections cases: queue, timeline, reminders, plans, payments (spec 1.3)
     #[command(subcommand)]
     Collections(CollectionsCommand),
+    /// Command center AI action queue: list, approve, dismiss, execute (spec 1.4)
+    #[command(subcommand, name = "command-center", alias = "cc")]
+    Cc(CommandCenterCommand),
     /// Move-in inspections done on the desktop: list, status, analysis of queued photos (spec 4.4)
     #[command(subcommand)]
     Inspections(InspectionsCommand),
@@ -238,6 +242,34 @@ pub enum RenewalsCommand {
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommandCenterCommand {
+    /// Open AI actions (pending and approved), most urgent first
+    Queue {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve an AI action (id or its first characters)
+    Approve { id: String },
+    /// Dismiss an AI action
+    Dismiss { id: String },
+    /// Carry out an AI action now: its bulk action on its unit
+    Execute {
+        id: String,
+        /// email, sms, both or manual
+        #[arg(long, default_value = "email", value_parser = parse_method)]
+        method: Method,
+        #[arg(long, value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+}
+
+/// A bulk action's delivery method.
+pub fn parse_method(text: &str) -> Result<Method, String> {
+    serde_json::from_value(serde_json::Value::String(text.trim().to_ascii_lowercase()))
+        .map_err(|_| format!("'{text}' is not one of email, sms, both, manual"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::port::{CommandCenterPort, CommandCenterWrite, NewBatch};
+use super::port::{CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction};
 use super::ActionType;
 use crate::ai::letters::{Channel, MoveOutInspectionInput, Recipient, RentIncreaseInput};
 use crate::ai::prompts::{MoveOutInspectionNotice, RentIncreaseNotice};
@@ -212,12 +212,14 @@ fn message(
 
 /// Reads one unit and drafts its messages (AI calls, no transaction); `Err(reason)` when the
 /// unit is skipped.
+#[allow(clippy::too_many_arguments)]
 fn prepare<P: CommandCenterPort>(
     port: &P,
     gateway: &Gateway,
     req: &BulkRequest,
     renewal: &mut Option<RenewalContext>,
     unit_id: Uuid,
+    chosen: Option<&PendingAction>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<Prepared, String>> {
@@ -226,7 +228,10 @@ fn prepare<P: CommandCenterPort>(
     };
     let tenant = port.tenant(lease.tenant_id)?;
     let to = recipient(port, &lease)?;
-    let queue_item = port.pending_action(unit_id, req.action_type)?;
+    let queue_item = match chosen {
+        Some(item) => Some(item.clone()),
+        None => port.pending_action(unit_id, req.action_type)?,
+    };
     let send_at = req.scheduled_for.unwrap_or(now);
     let mut prepared = Prepared {
         queue_item: queue_item.as_ref().map(|q| q.id),
@@ -345,6 +350,23 @@ pub fn execute_bulk_with_progress<P: CommandCenterPort>(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<BulkResult> {
+    run_bulk(port, gateway, req, Uuid::new_v4(), None, actor, now, progress)
+}
+
+/// [`execute_bulk_with_progress`] with the id a new batch takes (a connected replica names it,
+/// so the server's batch is the same record) and, when one queue item is executed, that item
+/// (else each unit's most confident open item of the action type is marked executed).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn run_bulk<P: CommandCenterPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    req: &BulkRequest,
+    new_batch_id: Uuid,
+    chosen: Option<PendingAction>,
+    actor: &str,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<BulkResult> {
     if req.request_id.trim().is_empty() {
         return Err(rejected("request_id is required so a retried request cannot act twice."));
     }
@@ -354,7 +376,7 @@ pub fn execute_bulk_with_progress<P: CommandCenterPort>(
     let today = now.date_naive();
     let actor = lifecycle::truncate(actor, 100);
     let earlier = port.bulk_batch(&req.request_id)?;
-    let batch_id = earlier.as_ref().map_or_else(Uuid::new_v4, |b| b.id);
+    let batch_id = earlier.as_ref().map_or(new_batch_id, |b| b.id);
     let done = earlier.as_ref().map(|b| b.units_done.clone()).unwrap_or_default();
     let in_scope = port.units_in_scope(&req.unit_ids)?;
     let mut writes = Vec::new();
@@ -387,7 +409,7 @@ pub fn execute_bulk_with_progress<P: CommandCenterPort>(
             result.skipped.push((unit_id, "unit not found".into()));
             continue;
         }
-        match prepare(port, gateway, req, &mut renewal, unit_id, today, now)? {
+        match prepare(port, gateway, req, &mut renewal, unit_id, chosen.as_ref(), today, now)? {
             Ok(p) => {
                 writes.push(CommandCenterWrite::InsertItem { batch_id, unit_id, executed: true, detail: p.detail });
                 writes.extend(p.renewal.map(CommandCenterWrite::InsertRenewal));

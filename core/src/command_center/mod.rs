@@ -12,6 +12,7 @@ use crate::model::{string_enum, LeaseStatus};
 pub mod bulk;
 pub mod port;
 pub mod queue;
+pub mod workflow;
 
 string_enum! {
     /// `ai_action_queue.action_type`.

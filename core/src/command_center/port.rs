@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{ActionType, Candidate, QueuedAction, Row, UnitSnapshot};
+use super::{ActionType, Candidate, QueueStatus, QueuedAction, Row, UnitSnapshot};
 use crate::model::Lease;
 use crate::outbox::NewMessage;
 use crate::renewals::port::RenewalsPort;
@@ -24,7 +24,9 @@ pub trait CommandCenterPort: RenewalsPort {
     fn queued_actions(&self, since: NaiveDate) -> Result<Vec<QueuedAction>>;
     /// The unit's current lease: its most recent one, preferring one that is not vacant.
     fn current_lease(&self, unit_id: Uuid) -> Result<Option<Lease>>;
-    /// The unit's most confident pending queue item of `action_type`.
+    /// One queue item within the port's scope (`NotFound` otherwise), with its suggested payload.
+    fn queue_item(&self, id: Uuid) -> Result<(QueuedAction, serde_json::Value)>;
+    /// The unit's most confident open (pending or approved) queue item of `action_type`.
     fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> Result<Option<PendingAction>>;
     /// Which of `unit_ids` exist within the port's scope.
     fn units_in_scope(&self, unit_ids: &[Uuid]) -> Result<HashSet<Uuid>>;
@@ -74,6 +76,9 @@ pub enum CommandCenterWrite {
         worded: Worded,
         generated_on: NaiveDate,
     },
+    /// A person's status change of a queue item (approve, dismiss); refused when the item is no
+    /// longer in status `from` (changed meanwhile).
+    SetStatus { id: Uuid, from: QueueStatus, to: QueueStatus },
     /// Pending items from an earlier day, superseded (items no longer pending are left alone).
     Supersede(Vec<Uuid>),
     /// A bulk request's batch; refused (`Conflict`) when another attempt of the same request
@@ -96,4 +101,9 @@ pub enum CommandCenterWrite {
 /// item first: a conflict (the API's 409); retrying then finds those units done.
 pub fn another_attempt() -> StoreError {
     StoreError::Conflict { what: "bulk action", now: "another attempt of the same request is carrying it out".into() }
+}
+
+/// What an adapter answers when a queue item's status changed under a person's action.
+pub fn queue_item_changed() -> StoreError {
+    StoreError::Rejected("This AI action changed while it was being updated; reload and try again.".into())
 }

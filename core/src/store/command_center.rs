@@ -8,7 +8,9 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{get_dec, get_opt_uuid, get_uuid, Result, Store};
-use crate::command_center::port::{another_attempt, BulkBatch, CommandCenterPort, CommandCenterWrite, PendingAction};
+use crate::command_center::port::{
+    another_attempt, queue_item_changed, BulkBatch, CommandCenterPort, CommandCenterWrite, PendingAction,
+};
 use crate::command_center::{ActionType, Candidate, QueueStatus, QueuedAction, Row, UnitSnapshot};
 use crate::lifecycle;
 use crate::model::{Lease, LeaseStatus};
@@ -195,6 +197,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Open queue items (pending or approved), most urgent and confident first.
+    pub fn open_queue_items(&self) -> Result<Vec<QueueItem>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {QUEUE_COLS} FROM ai_action_queue WHERE status IN ('pending', 'approved')
+             ORDER BY CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
+                      confidence_score DESC, id"
+        ))?;
+        let rows = stmt.query_map([], queue_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every unit as a command-center row: current lease, tenant, rent, days to event, risk and
     /// its most confident pending AI action. One query, so 100,000 units load in one pass.
     pub fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
@@ -256,11 +269,21 @@ impl Store {
     }
 }
 
-/// Applies one command-center write inside `tx`.
-fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> Result<()> {
+/// Applies one command-center write inside `tx` (the replica's side of
+/// `CommandCenterPort::write_command_center`).
+pub(crate) fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> Result<()> {
     match w {
         CommandCenterWrite::UpsertQueueItem { id, snapshot, candidate, worded, generated_on } => {
             upsert_queue_item(tx, *id, snapshot, candidate, worded, *generated_on, now)?
+        }
+        CommandCenterWrite::SetStatus { id, from, to } => {
+            let n = tx.execute(
+                "UPDATE ai_action_queue SET status = ?3, updated_at = ?4 WHERE id = ?1 AND status = ?2",
+                params![id.to_string(), from, to, now],
+            )?;
+            if n == 0 {
+                return Err(queue_item_changed());
+            }
         }
         CommandCenterWrite::Supersede(ids) => supersede(tx, ids, now)?,
         CommandCenterWrite::InsertBatch(b) => {
@@ -335,9 +358,27 @@ impl CommandCenterPort for Store {
         self.current_lease_for_unit(unit_id)
     }
 
+    fn queue_item(&self, id: Uuid) -> Result<(QueuedAction, serde_json::Value)> {
+        let r = self.conn().query_row(
+            "SELECT id, unit_id, action_type, status, generated_on, suggested_payload FROM ai_action_queue WHERE id = ?1",
+            [id.to_string()],
+            |r| {
+                let item = QueuedAction {
+                    id: get_uuid(r, 0)?,
+                    unit_id: get_uuid(r, 1)?,
+                    action_type: r.get(2)?,
+                    status: r.get(3)?,
+                    generated_on: r.get(4)?,
+                };
+                Ok((item, super::get_json(r, 5)?))
+            },
+        );
+        super::optional(r)?.ok_or_else(|| super::StoreError::NotFound { what: "AI action", id: id.to_string() })
+    }
+
     fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> Result<Option<PendingAction>> {
         let r = self.conn().query_row(
-            "SELECT id, suggested_payload FROM ai_action_queue WHERE status = 'pending' AND unit_id = ?1
+            "SELECT id, suggested_payload FROM ai_action_queue WHERE status IN ('pending', 'approved') AND unit_id = ?1
              AND action_type = ?2 ORDER BY CAST(confidence_score AS REAL) DESC, id LIMIT 1",
             params![unit_id.to_string(), action_type],
             |r| Ok(PendingAction { id: get_uuid(r, 0)?, suggested_payload: super::get_json(r, 1)? }),

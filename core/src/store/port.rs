@@ -10,6 +10,8 @@ use super::{get_uuid, Result, Store};
 use crate::ai::{AiRun, AiRunLog};
 use crate::collections::port::{CollectionWrite, CollectionsPort};
 use crate::collections::{CollectionCase, PaymentPlan};
+use crate::command_center::port::{BulkBatch, CommandCenterPort, CommandCenterWrite, PendingAction};
+use crate::command_center::{ActionType, QueuedAction as CcQueued, Row, UnitSnapshot};
 use crate::lifecycle::port::LifecyclePort;
 use crate::lifecycle::Transition;
 use crate::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, Unit, UnitStatus};
@@ -257,6 +259,51 @@ impl CollectionsPort for Queueing<'_> {
             writes.iter().filter(|w| !matches!(w, CollectionWrite::Enqueue(_))).cloned().collect();
         self.store.transaction(|tx| {
             super::collections::apply_collection_writes(tx, &local, now)?;
+            crate::sync_actions::queue(tx, &action, now)
+        })
+    }
+}
+
+impl CommandCenterPort for Queueing<'_> {
+    fn unit_snapshots(&self) -> Result<Vec<UnitSnapshot>> {
+        Store::unit_snapshots(self.store)
+    }
+
+    fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
+        Store::command_center_rows(self.store, today)
+    }
+
+    fn queued_actions(&self, since: NaiveDate) -> Result<Vec<CcQueued>> {
+        Store::queued_actions(self.store, since)
+    }
+
+    fn queue_item(&self, id: Uuid) -> Result<(CcQueued, serde_json::Value)> {
+        CommandCenterPort::queue_item(&*self.store, id)
+    }
+
+    fn current_lease(&self, unit_id: Uuid) -> Result<Option<Lease>> {
+        CommandCenterPort::current_lease(&*self.store, unit_id)
+    }
+
+    fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> Result<Option<PendingAction>> {
+        CommandCenterPort::pending_action(&*self.store, unit_id, action_type)
+    }
+
+    fn units_in_scope(&self, unit_ids: &[Uuid]) -> Result<HashSet<Uuid>> {
+        CommandCenterPort::units_in_scope(&*self.store, unit_ids)
+    }
+
+    fn bulk_batch(&self, request_id: &str) -> Result<Option<BulkBatch>> {
+        CommandCenterPort::bulk_batch(&*self.store, request_id)
+    }
+
+    /// As for renewals: a connected replica leaves the tenants' messages to the server.
+    fn write_command_center(&mut self, writes: &[CommandCenterWrite], now: DateTime<Utc>) -> Result<()> {
+        let Some(action) = self.action.clone() else { return self.store.write_command_center(writes, now) };
+        self.store.transaction(|tx| {
+            for w in writes.iter().filter(|w| !matches!(w, CommandCenterWrite::Enqueue(_))) {
+                super::command_center::write(tx, w, now)?;
+            }
             crate::sync_actions::queue(tx, &action, now)
         })
     }

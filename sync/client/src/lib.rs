@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use unitcycle_core::blobs::{BlobError, BlobStore};
+use unitcycle_core::command_center::workflow as cc_workflow;
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::Lease;
 use unitcycle_core::store::{self, Store, StoreError};
@@ -322,10 +323,12 @@ fn apply_rows(conn: &rusqlite::Connection, changes: &[Change], cursor: Option<(&
     })
 }
 
-/// The server owns feature state: a record a local job made while connected (an open renewal
-/// recommendation, an open collection case with its actions and plan) gives way to the server's
-/// record for the same lease, so a replica that ran the scans itself is reconciled, not left
-/// with two of each.
+/// The server owns feature state: a record a local job or action made while connected (an open
+/// renewal recommendation, an open collection case with its actions and plan, a queue item, a
+/// bulk batch with its items) gives way to the server's record for the same lease, unit and day,
+/// or request, so a replica that ran the jobs itself is reconciled, not left with two of each.
+/// Job runs have no such key on a replica (a failed and a later successful run share a day), so
+/// a replica's own runs stay beside the server's.
 fn give_way_to_server(conn: &rusqlite::Connection, table: &str, c: &Change) -> Result<()> {
     let lease = c.row["lease_id"].as_str().unwrap_or_default();
     let id = c.id.to_string();
@@ -352,6 +355,33 @@ fn give_way_to_server(conn: &rusqlite::Connection, table: &str, c: &Change) -> R
                 conn.execute(&sql, params![lease, id])?;
             }
         }
+        // One queue item per unit, action type and day: a local one (the replica ran the queue
+        // job itself) gives way to the server's.
+        "ai_action_queue" => {
+            conn.execute(
+                "DELETE FROM ai_action_queue WHERE unit_id = ?1 AND action_type = ?2 AND generated_on = ?3 AND id <> ?4",
+                params![str_of(c, "unit_id"), str_of(c, "action_type"), str_of(c, "generated_on"), id],
+            )?;
+        }
+        // One batch per request id: the replica's own (made while connected, before the server
+        // carried out the same request) gives way with its items.
+        "bulk_action_batch" => {
+            let local = "SELECT id FROM bulk_action_batch WHERE request_id = ?1 AND id <> ?2";
+            conn.execute(
+                &format!("DELETE FROM bulk_action_item WHERE batch_id IN ({local})"),
+                params![str_of(c, "request_id"), id],
+            )?;
+            conn.execute(
+                &format!("DELETE FROM bulk_action_batch WHERE id IN ({local})"),
+                params![str_of(c, "request_id"), id],
+            )?;
+        }
+        "bulk_action_item" => {
+            conn.execute(
+                "DELETE FROM bulk_action_item WHERE batch_id = ?1 AND unit_id = ?2 AND id <> ?3",
+                params![str_of(c, "batch_id"), str_of(c, "unit_id"), id],
+            )?;
+        }
         _ => {}
     }
     Ok(())
@@ -374,6 +404,11 @@ fn drop_local_family(conn: &rusqlite::Connection, entity: &str, id: Uuid, server
         }
         Ok(())
     })
+}
+
+/// Column `name` of a pulled row as text ("" when absent).
+fn str_of<'a>(c: &'a Change, name: &str) -> &'a str {
+    c.row[name].as_str().unwrap_or_default()
 }
 
 /// Runs `f` in a transaction with foreign keys off (turned back on whatever happens).
@@ -702,6 +737,13 @@ async fn push_actions(
                 Outcome::Rejected | Outcome::Deferred => {
                     drop_local_family(conn, &a.entity, a.entity_id, &r.rows)?;
                     apply_rows(conn, &r.rows, None)?;
+                    if a.entity == cc_workflow::QUEUE_ENTITY && a.action["action"] == "execute" {
+                        // The batch the replica made to carry the item out has no server twin.
+                        conn.execute(
+                            "DELETE FROM bulk_action_batch WHERE request_id = ?1",
+                            [cc_workflow::execute_request_id(a.entity_id)],
+                        )?;
+                    }
                     if !r.rows.iter().any(|c| c.entity == a.entity && c.id == a.entity_id) {
                         if let Some(t) = tables::table(&a.entity) {
                             conn.execute(&format!("DELETE FROM {} WHERE id = ?1", t.name), [a.entity_id.to_string()])?;

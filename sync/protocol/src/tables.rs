@@ -304,6 +304,80 @@ pub const TABLES: &[Table] = &[
             "(SELECT c.property_id FROM collection_payment_plan p JOIN collection_case c ON c.id = p.case_id \
             WHERE p.id = r.plan_id)",
     },
+    // Command center (spec 1.4): the AI action queue, bulk batches with their items, and the
+    // record of each scheduled job's run.
+    Table {
+        name: "ai_action_queue",
+        columns: &[
+            ("id", Str),
+            ("unit_id", Str),
+            ("lease_id", Str),
+            ("property_id", Str),
+            ("action_type", Str),
+            ("description", Str),
+            ("suggested_payload", Json),
+            ("generated_content", Str),
+            ("confidence_score", Str),
+            ("priority", Str),
+            ("lifecycle_state", Str),
+            ("status", Str),
+            ("executed_at", Time),
+            ("executed_by", Str),
+            ("execution_method", Str),
+            ("bulk_batch_id", Str),
+            ("generation_reason", Str),
+            ("ai_provider", Str),
+            ("generated_on", Str),
+            ("generated_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    // A batch may span properties: every user sees the batch (its audit line); its items are
+    // scoped by their unit.
+    Table {
+        name: "bulk_action_batch",
+        columns: &[
+            ("id", Str),
+            ("request_id", Str),
+            ("action_type", Str),
+            ("unit_count", Int),
+            ("suggested_payload", Json),
+            ("executed_by", Str),
+            ("execution_method", Str),
+            ("scheduled_for", Time),
+            ("status", Str),
+            ("result_summary", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "NULL::uuid",
+    },
+    Table {
+        name: "bulk_action_item",
+        columns: &[
+            ("id", Str),
+            ("batch_id", Str),
+            ("unit_id", Str),
+            ("outcome", Str),
+            ("detail", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "(SELECT u.property_id FROM units_unit u WHERE u.id = r.unit_id)",
+    },
+    Table {
+        name: "job_run",
+        columns: &[
+            ("id", Str),
+            ("job_name", Str),
+            ("run_date", Str),
+            ("started_at", Time),
+            ("finished_at", Time),
+            ("outcome", Str),
+            ("summary", Str),
+            ("counts", Json),
+        ],
+        property_sql: "NULL::uuid",
+    },
     Table {
         name: "invoices",
         columns: &[

@@ -11,17 +11,18 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use tokio_postgres::{GenericClient, Transaction};
 use unitcycle_core::command_center::port::{
-    another_attempt, BulkBatch, CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction,
+    another_attempt, queue_item_changed, BulkBatch, CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction,
 };
 use unitcycle_core::command_center::{ActionType, QueuedAction, Row, UnitSnapshot};
 use unitcycle_core::lifecycle;
 use unitcycle_core::model::{Lease, LeaseStatus};
-use unitcycle_core::store::Worded;
+use unitcycle_core::store::{StoreError, Worded};
 use uuid::Uuid;
 
 use super::{store_error, PgPort, RowWrite, StoreResult};
-use crate::pg::{PgError, Result};
+use crate::pg::{self, PgError, Result};
 use crate::pgdomain;
+use crate::tables;
 
 /// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
 /// newest), the top pending AI action, and the collections risk profile or churn level.
@@ -201,7 +202,8 @@ async fn queued_actions(c: &impl GenericClient, properties: &[Uuid], since: Naiv
         .collect())
 }
 
-/// Inserts or refreshes today's item of a unit and action type, while it is still pending.
+/// Inserts or refreshes today's item of a unit and action type, while it is still pending;
+/// returns the id of the row written, if any.
 async fn upsert_queue_item(
     tx: &Transaction<'_>,
     id: Option<Uuid>,
@@ -210,10 +212,11 @@ async fn upsert_queue_item(
     w: &Worded,
     generated_on: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Option<Uuid>> {
     let confidence = Decimal::from_f64_retain(c.confidence).unwrap_or(Decimal::ZERO).round_dp(2);
-    tx.execute(
-        "INSERT INTO ai_action_queue (id, unit_id, lease_id, property_id, action_type, description,
+    let row = tx
+        .query_opt(
+            "INSERT INTO ai_action_queue (id, unit_id, lease_id, property_id, action_type, description,
             suggested_payload, generated_content, confidence_score, priority, lifecycle_state, status,
             generation_reason, ai_provider, generated_on, generated_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::numeric, $10, $11, 'pending', $12, $13, $14, $15, $15)
@@ -222,27 +225,27 @@ async fn upsert_queue_item(
             confidence_score = excluded.confidence_score, priority = excluded.priority,
             lifecycle_state = excluded.lifecycle_state, generation_reason = excluded.generation_reason,
             ai_provider = excluded.ai_provider, updated_at = excluded.updated_at
-         WHERE ai_action_queue.status = 'pending'",
-        &[
-            &id.unwrap_or_else(Uuid::new_v4),
-            &snap.unit_id,
-            &snap.lease_id,
-            &snap.property_id,
-            &c.action_type.as_str(),
-            &w.description,
-            &w.payload,
-            &w.draft_content,
-            &confidence.to_string(),
-            &c.priority.as_str(),
-            &snap.lease_status.as_str(),
-            &w.reason,
-            &w.provider,
-            &generated_on,
-            &now,
-        ],
-    )
-    .await?;
-    Ok(())
+         WHERE ai_action_queue.status = 'pending' RETURNING id",
+            &[
+                &id.unwrap_or_else(Uuid::new_v4),
+                &snap.unit_id,
+                &snap.lease_id,
+                &snap.property_id,
+                &c.action_type.as_str(),
+                &w.description,
+                &w.payload,
+                &w.draft_content,
+                &confidence.to_string(),
+                &c.priority.as_str(),
+                &snap.lease_status.as_str(),
+                &w.reason,
+                &w.provider,
+                &generated_on,
+                &now,
+            ],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
 }
 
 async fn insert_batch(tx: &Transaction<'_>, b: &NewBatch, now: DateTime<Utc>) -> Result<bool> {
@@ -267,42 +270,70 @@ async fn insert_batch(tx: &Transaction<'_>, b: &NewBatch, now: DateTime<Utc>) ->
     Ok(n == 1)
 }
 
-/// Applies one command-center write inside `tx`. Of these tables only `renewal_recommendation`
-/// syncs (a bulk renewal offer enters the change log); the queue and batches stay on the server.
+/// Enters rows of synced table `table` in the change log, so replicas pull them.
+async fn bump(tx: &Transaction<'_>, table: &str, ids: &[Uuid]) -> Result<()> {
+    match tables::table(table) {
+        Some(t) => pg::bump(tx, t, ids).await,
+        None => Ok(()),
+    }
+}
+
+/// Applies one command-center write inside `tx`, entering every row it touches in the change
+/// log: the queue, the batches and their items, and the renewals bulk offers create all sync.
 async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>) -> StoreResult<()> {
     let pg = |e: PgError| store_error(e);
     let db = |e: tokio_postgres::Error| store_error(e.into());
     match w {
         CommandCenterWrite::UpsertQueueItem { id, snapshot, candidate, worded, generated_on } => {
-            upsert_queue_item(tx, *id, snapshot, candidate, worded, *generated_on, now).await.map_err(pg)?
+            let written =
+                upsert_queue_item(tx, *id, snapshot, candidate, worded, *generated_on, now).await.map_err(pg)?;
+            bump(tx, "ai_action_queue", &written.into_iter().collect::<Vec<_>>()).await.map_err(pg)?;
+        }
+        CommandCenterWrite::SetStatus { id, from, to } => {
+            let n = tx
+                .execute(
+                    "UPDATE ai_action_queue SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2",
+                    &[id, &from.as_str(), &to.as_str(), &now],
+                )
+                .await
+                .map_err(db)?;
+            if n == 0 {
+                return Err(queue_item_changed());
+            }
+            bump(tx, "ai_action_queue", &[*id]).await.map_err(pg)?;
         }
         CommandCenterWrite::Supersede(ids) => {
-            tx.execute(
-                "UPDATE ai_action_queue SET status = 'superseded', updated_at = $2
-                 WHERE id = ANY($1) AND status = 'pending'",
-                &[ids, &now],
-            )
-            .await
-            .map_err(db)?;
+            let rows = tx
+                .query(
+                    "UPDATE ai_action_queue SET status = 'superseded', updated_at = $2
+                     WHERE id = ANY($1) AND status = 'pending' RETURNING id",
+                    &[ids, &now],
+                )
+                .await
+                .map_err(db)?;
+            bump(tx, "ai_action_queue", &rows.iter().map(|r| r.get(0)).collect::<Vec<_>>()).await.map_err(pg)?;
         }
         CommandCenterWrite::InsertBatch(b) => {
             if !insert_batch(tx, b, now).await.map_err(pg)? {
                 return Err(another_attempt());
             }
+            bump(tx, "bulk_action_batch", &[b.id]).await.map_err(pg)?;
         }
         CommandCenterWrite::InsertItem { batch_id, unit_id, executed, detail } => {
             let outcome = if *executed { "executed" } else { "skipped" };
+            let item = Uuid::new_v4();
             let n = tx
                 .execute(
                     "INSERT INTO bulk_action_item (id, batch_id, unit_id, outcome, detail, created_at)
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (batch_id, unit_id) DO NOTHING",
-                    &[&Uuid::new_v4(), batch_id, unit_id, &outcome, detail, &now],
+                    &[&item, batch_id, unit_id, &outcome, detail, &now],
                 )
                 .await
                 .map_err(db)?;
             if n == 0 {
                 return Err(another_attempt());
             }
+            bump(tx, "bulk_action_item", &[item]).await.map_err(pg)?;
         }
         CommandCenterWrite::MarkExecuted { id, actor, method, batch_id } => {
             tx.execute(
@@ -312,6 +343,7 @@ async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>)
             )
             .await
             .map_err(db)?;
+            bump(tx, "ai_action_queue", &[*id]).await.map_err(pg)?;
         }
         CommandCenterWrite::InsertRenewal(rec) => {
             super::renewals::insert(tx, rec).await.map_err(pg)?;
@@ -327,6 +359,7 @@ async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>)
             )
             .await
             .map_err(db)?;
+            bump(tx, "bulk_action_batch", &[*id]).await.map_err(pg)?;
         }
     }
     Ok(())
@@ -356,12 +389,37 @@ impl CommandCenterPort for PgPort {
         Ok(leases.into_iter().next())
     }
 
+    fn queue_item(&self, id: Uuid) -> StoreResult<(QueuedAction, Value)> {
+        let row = self.block(async {
+            Ok(self
+                .client()
+                .query_opt(
+                    "SELECT id, unit_id, action_type::text, status::text, generated_on, suggested_payload
+                     FROM ai_action_queue WHERE id = $1 AND property_id = ANY($2)",
+                    &[&id, &self.scope],
+                )
+                .await?)
+        })?;
+        let not_found = || StoreError::NotFound { what: "AI action", id: id.to_string() };
+        let r = row.ok_or_else(not_found)?;
+        let bad = |what: &str, v: &str| StoreError::Corrupt(format!("ai_action_queue.{what}: '{v}'"));
+        let item = QueuedAction {
+            id: r.get(0),
+            unit_id: r.get(1),
+            action_type: r.get::<_, &str>(2).parse().map_err(|_| bad("action_type", r.get(2)))?,
+            status: r.get::<_, &str>(3).parse().map_err(|_| bad("status", r.get(3)))?,
+            generated_on: r.get(4),
+        };
+        Ok((item, r.get(5)))
+    }
+
     fn pending_action(&self, unit_id: Uuid, action_type: ActionType) -> StoreResult<Option<PendingAction>> {
         let row = self.block(async {
             Ok(self
                 .client()
                 .query_opt(
-                    "SELECT id, suggested_payload FROM ai_action_queue WHERE status = 'pending' AND unit_id = $1
+                    "SELECT id, suggested_payload FROM ai_action_queue WHERE status IN ('pending', 'approved')
+                     AND unit_id = $1
                      AND action_type = $2 AND property_id = ANY($3) ORDER BY confidence_score DESC, id LIMIT 1",
                     &[&unit_id, &action_type.as_str(), &self.scope],
                 )

@@ -10,7 +10,8 @@ use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::workflow::{self as collections_workflow, CaseAction};
 use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
-use unitcycle_core::command_center::bulk::{self, BulkRequest, BulkResult};
+use unitcycle_core::command_center::bulk::{BulkRequest, BulkResult};
+use unitcycle_core::command_center::workflow as cc_workflow;
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
@@ -413,7 +414,8 @@ fn answer(
                     progress(Data::CcProgress { done, total });
                 }
             };
-            let result = bulk::execute_bulk_with_progress(store, gateway, &req, &actor, now, &mut report)?;
+            // On a connected replica the bulk action is also queued for the server.
+            let result = cc_workflow::replica_bulk(store, gateway, &req, &actor, now, &mut report)?;
             Data::CcBulkDone(Box::new(result))
         }
         Request::Renewals => {

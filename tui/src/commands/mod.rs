@@ -3,6 +3,7 @@
 mod ai;
 mod bench;
 mod collections;
+mod command_center;
 mod demo;
 mod inspections;
 mod jobs;
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
+        Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
