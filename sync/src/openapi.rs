@@ -12,13 +12,13 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::wire::ErrorBody;
+use crate::wire::{ErrorBody, Page, RowSchema};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "UnitCycle central API"),
     security(("bearer" = [])),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, Page<RowSchema>, RowSchema)),
     modifiers(&Bearer)
 )]
 struct Base;

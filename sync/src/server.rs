@@ -19,7 +19,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use unitcycle_core::lifecycle::{self, LifecycleAction, LifecycleStats};
 use unitcycle_core::model::LeaseStatus;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::{IntoParams, IntoResponses, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -441,12 +441,35 @@ impl EntityFilter for VendorFilter {
     }
 }
 
+/// The `{id}` of an entity's detail endpoint.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RowId {
+    /// The row's id.
+    pub id: String,
+}
+
+/// The answer of an entity list.
+#[derive(IntoResponses)]
+pub enum RowPageAnswer {
+    /// A page of rows.
+    #[response(status = 200)]
+    Ok(Page<RowSchema>),
+}
+
+/// The answer of an entity's detail endpoint.
+#[derive(IntoResponses)]
+pub enum RowAnswer {
+    /// The row.
+    #[response(status = 200)]
+    Ok(RowSchema),
+}
+
 /// The list and detail endpoints of one entity.
 macro_rules! entity_endpoints {
     ($entity:ident, $filter:ident, $list:ident, $list_path:tt, $list_summary:tt, $detail:ident, $detail_path:tt,
      $detail_summary:tt) => {
-        #[utoipa::path(get, path = $list_path, summary = $list_summary, params($filter, Paging),
-                    responses((status = 200, description = "A page of rows", body = Page<RowSchema>)))]
+        #[utoipa::path(get, path = $list_path, summary = $list_summary, params($filter, Paging), responses(RowPageAnswer))]
         async fn $list(
             State(st): State<AppState>,
             p: Principal,
@@ -458,9 +481,7 @@ macro_rules! entity_endpoints {
             list_entity(&$entity, &st, &p, (&headers, &uri), filter.columns(), &paging).await
         }
 
-        #[utoipa::path(get, path = $detail_path, summary = $detail_summary,
-                    params(("id" = String, Path, description = "The row's id")),
-                    responses((status = 200, description = "The row", body = RowSchema)))]
+        #[utoipa::path(get, path = $detail_path, summary = $detail_summary, params(RowId), responses(RowAnswer))]
         async fn $detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Value>> {
             entity_detail(&$entity, &st, &p, &id).await
         }
