@@ -2,81 +2,102 @@
 //! `adapter::collections` rows; the case actions are `unitcycle_core::collections::workflow`
 //! run over the caller's properties with `adapter::run`.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
+use serde::Deserialize;
 use unitcycle_core::collections::{self, workflow, CaseStatus, PlanTerms};
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::adapter::collections::{self as rows, Filter};
 use crate::adapter::{self, PgPort};
 use crate::auth::Principal;
-use crate::server::{
-    page_links, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
-};
+use crate::query::{self, Paging, Query, Whole};
+use crate::server::{page_links, ApiError, ApiResult, AppState, Body};
 use crate::wire::{
-    CaseDetailWire, CaseWire, CollectionActionWire, CollectionsStatsWire, OfferPlanRequest, Page, PaymentWire,
-    PlanWire, RecordPaymentRequest,
+    CaseDetailWire, CaseWire, CollectionActionWire, CollectionsStatsWire, ErrorBody, OfferPlanRequest, Page,
+    PaymentWire, PlanWire, RecordPaymentRequest,
 };
 
-pub fn routes() -> Router<AppState> {
-    let base = "/api/v1/collections";
-    Router::new()
-        .route(&format!("{base}/"), get(list))
-        .route(&format!("{base}/dashboard-stats/"), get(dashboard_stats))
-        .route(&format!("{base}/{{id}}/"), get(detail))
-        .route(&format!("{base}/{{id}}/actions/"), get(actions))
-        .route(&format!("{base}/{{id}}/send-reminder/"), post(send_reminder))
-        .route(&format!("{base}/{{id}}/offer-plan/"), post(offer_plan))
-        .route(&format!("{base}/{{id}}/record-payment/"), post(record_payment))
-        .route(&format!("{base}/{{id}}/escalate/"), post(escalate))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(dashboard_stats))
+        .routes(routes!(detail))
+        .routes(routes!(actions))
+        .routes(routes!(send_reminder))
+        .routes(routes!(offer_plan))
+        .routes(routes!(record_payment))
+        .routes(routes!(escalate))
 }
 
-fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
-    let status = match q.get("status").filter(|v| !v.trim().is_empty()) {
-        None => Vec::new(),
-        Some(v) => v
-            .split(',')
-            .map(|s| s.trim().parse::<CaseStatus>().map(|s| s.as_str().to_string()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::bad(format!("status: {e}")))?,
-    };
-    let int = |name: &str, max: i64| -> ApiResult<Option<i32>> {
-        q.get(name).map(|_| parse_int(q, name, 0, 0, max).map(|n| n as i32)).transpose()
+/// The filters of the case list and its statistics.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseFilter {
+    /// Comma-separated statuses (open, payment_plan, paid, escalated, written_off).
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub tenant: Option<Uuid>,
+    #[param(value_type = Option<i32>, minimum = 0, maximum = 5)]
+    pub escalation_level: Option<Whole>,
+    #[param(value_type = Option<i32>, minimum = 0, maximum = 100000)]
+    #[serde(rename = "days_overdue__gte")]
+    pub days_overdue_gte: Option<Whole>,
+}
+
+fn filter(q: &CaseFilter) -> ApiResult<Filter> {
+    let int = |value: &Option<Whole>, name: &str, max: i64| -> ApiResult<Option<i32>> {
+        value.as_ref().map(|_| Whole::within(value, name, 0, 0, max).map(|n| n as i32)).transpose()
     };
     Ok(Filter {
-        status,
-        property: q.get("property").map(|v| parse_uuid("property", v)).transpose()?,
-        tenant: q.get("tenant").map(|v| parse_uuid("tenant", v)).transpose()?,
-        escalation_level: int("escalation_level", 5)?,
-        days_overdue_gte: int("days_overdue__gte", 100_000)?,
+        status: query::enum_list::<CaseStatus, _>(&q.status, "status", |s| s.as_str())?,
+        property: q.property,
+        tenant: q.tenant,
+        escalation_level: int(&q.escalation_level, "escalation_level", 5)?,
+        days_overdue_gte: int(&q.days_overdue_gte, "days_overdue__gte", 100_000)?,
     })
 }
 
+const ID: &str = "The case's id";
+
+#[utoipa::path(get, path = "/api/v1/collections/", operation_id = "list_collection_cases",
+    summary = "Collection cases, most overdue first; filters status, property, tenant, escalation_level, days_overdue__gte",
+    params(CaseFilter, Paging),
+    responses((status = 200, description = "A page of cases", body = Page<CaseWire>)))]
 async fn list(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
     uri: Uri,
+    Query(q): Query<CaseFilter>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<CaseWire>>> {
-    let q = query(&uri)?;
     let f = filter(&q)?;
-    let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
-    let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
+    let (page, size) = paging.get()?;
     let client = st.pool.get().await?;
     let (count, cases) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
-    let (next, previous) = page_links(&headers, &uri, &q, page, size, count);
+    let (next, previous) = page_links(&headers, &uri, page, size, count);
     Ok(Json(Page { count: count as u64, next, previous, results: cases.iter().map(CaseWire::from).collect() }))
 }
 
-async fn dashboard_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<CollectionsStatsWire>> {
-    let f = filter(&query(&uri)?)?;
+#[utoipa::path(get, path = "/api/v1/collections/dashboard-stats/", operation_id = "collections_dashboard_stats",
+    summary = "Collections statistics", params(CaseFilter),
+    responses((status = 200, description = "Collections statistics", body = CollectionsStatsWire)))]
+async fn dashboard_stats(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<CaseFilter>,
+) -> ApiResult<Json<CollectionsStatsWire>> {
+    let f = filter(&q)?;
     let client = st.pool.get().await?;
     let (_, cases) = rows::list(&**client, &p.properties, &f, 0, i64::MAX / 2).await?;
     let today = st.clock.now().date_naive();
@@ -101,10 +122,15 @@ async fn detail_of(st: &AppState, p: &Principal, id: Uuid) -> ApiResult<CaseDeta
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/collections/{id}/", operation_id = "collection_case_detail",
+    summary = "Case detail with actions timeline and plan", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The case", body = CaseDetailWire)))]
 async fn detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<CaseDetailWire>> {
     Ok(Json(detail_of(&st, &p, case_id(&id)?).await?))
 }
 
+#[utoipa::path(get, path = "/api/v1/collections/{id}/actions/", summary = "All actions for a case", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The actions", body = Vec<CollectionActionWire>)))]
 async fn actions(
     State(st): State<AppState>,
     p: Principal,
@@ -131,6 +157,9 @@ where
     Ok(adapter::run(&st.pool, Some(p.properties.clone()), f).await?)
 }
 
+#[utoipa::path(post, path = "/api/v1/collections/{id}/send-reminder/",
+    summary = "Send the next escalation step now", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The case", body = CaseDetailWire), (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
 async fn send_reminder(
     State(st): State<AppState>,
     p: Principal,
@@ -142,6 +171,8 @@ async fn send_reminder(
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/collections/{id}/escalate/", summary = "Escalate to legal", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The case", body = CaseDetailWire), (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
 async fn escalate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
     let (gateway, now, actor) = (st.gateway.clone(), st.clock.now(), p.actor());
@@ -149,6 +180,9 @@ async fn escalate(State(st): State<AppState>, p: Principal, Path(id): Path<Strin
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/collections/{id}/offer-plan/",
+    summary = "Offer a payment plan (installments, start_date)", params(("id" = String, Path, description = ID)), request_body = OfferPlanRequest,
+    responses((status = 200, description = "The case", body = CaseDetailWire), (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
 async fn offer_plan(
     State(st): State<AppState>,
     p: Principal,
@@ -164,6 +198,10 @@ async fn offer_plan(
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
+#[utoipa::path(post, path = "/api/v1/collections/{id}/record-payment/",
+    summary = "Record a payment (amount, paid_on) on the ledger and the case", params(("id" = String, Path, description = ID)),
+    request_body = RecordPaymentRequest,
+    responses((status = 200, description = "The case and the payment", body = PaymentWire), (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
 async fn record_payment(
     State(st): State<AppState>,
     p: Principal,

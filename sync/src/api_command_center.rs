@@ -3,20 +3,22 @@
 //! `unitcycle_core::command_center::{view, summary}`, and bulk actions run by
 //! `unitcycle_core::command_center::bulk` over the storage port.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
-use axum::http::Uri;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use rust_decimal::Decimal;
+use serde::Deserialize;
 use unitcycle_core::command_center::bulk::{self, BulkRequest, Method};
 use unitcycle_core::command_center::{self, ActionType, Filter, SortBy};
 use unitcycle_core::model::LeaseStatus;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
 
 use crate::adapter::{self, command_center as rows};
 use crate::auth::Principal;
-use crate::server::{parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, MAX_PAGE_SIZE};
+use crate::query::{self, Query, Whole};
+use crate::server::{ApiError, ApiResult, AppState, Body, MAX_PAGE_SIZE};
 use crate::wire::{
     BulkActionRequest, BulkResultWire, CommandCenterSummaryWire, CommandCenterUnitWire, CommandCenterWire,
     QueueItemWire,
@@ -25,31 +27,44 @@ use crate::wire::{
 /// Units per page (spec: `per_page = 50`).
 pub const PER_PAGE: i64 = 50;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/portfolio/command-center/", get(command_center))
-        .route("/api/v1/portfolio/command-center/actions/", post(bulk_action))
-        .route("/api/v1/portfolio/command-center/ai-queue/", get(ai_queue))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(command_center)).routes(routes!(bulk_action)).routes(routes!(ai_queue))
 }
 
-fn money(q: &HashMap<String, String>, name: &str) -> ApiResult<Option<Decimal>> {
-    q.get(name)
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| {
-            v.trim()
-                .parse::<Decimal>()
-                .ok()
-                .filter(|d| *d >= Decimal::ZERO)
-                .ok_or_else(|| ApiError::bad(format!("{name}: '{v}' is not an amount.")))
-        })
-        .transpose()
+/// The filter bar: `lifecycle_state` (comma-separated), `property_id`, `risk_level`, `min_rent`,
+/// `max_rent`, `days_to_event`, `with_ai_action`, `sort_by` (a leading `-` sorts descending),
+/// and the page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CommandCenterQuery {
+    /// Comma-separated lifecycle states (active, month_to_month, notice, vacant).
+    pub lifecycle_state: Option<String>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property_id: Option<Uuid>,
+    pub risk_level: Option<String>,
+    #[serde(default, deserialize_with = "query::amount")]
+    #[param(value_type = Option<String>)]
+    pub min_rent: Option<Decimal>,
+    #[serde(default, deserialize_with = "query::amount")]
+    #[param(value_type = Option<String>)]
+    pub max_rent: Option<Decimal>,
+    /// Units whose next event is at most this many days away.
+    #[param(value_type = Option<i64>, minimum = 0, maximum = 100000)]
+    pub days_to_event: Option<Whole>,
+    /// `true` or `1`: only units with a pending AI action.
+    pub with_ai_action: Option<String>,
+    /// A column to sort by; a leading `-` sorts descending.
+    pub sort_by: Option<String>,
+    /// The page, from 1.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub page: Option<Whole>,
+    /// Units per page (default 50).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    pub page_size: Option<Whole>,
 }
 
-/// The filter bar from the query string: `lifecycle_state` (comma-separated or repeated as
-/// a list), `property_id`, `risk_level`, `min_rent`, `max_rent`, `days_to_event`, `sort_by`
-/// (a leading `-` sorts descending).
-fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
-    let lifecycle_states = match q.get("lifecycle_state").filter(|v| !v.trim().is_empty()) {
+fn filter(q: &CommandCenterQuery) -> ApiResult<Filter> {
+    let lifecycle_states = match q.lifecycle_state.as_ref().filter(|v| !v.trim().is_empty()) {
         None => Vec::new(),
         Some(v) => v
             .split(',')
@@ -57,32 +72,43 @@ fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| ApiError::bad(format!("lifecycle_state: {e}")))?,
     };
-    let (sort_by, descending) = match q.get("sort_by").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+    let (sort_by, descending) = match q.sort_by.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => (None, false),
         Some(s) => {
             let (desc, name) = s.strip_prefix('-').map_or((false, s), |n| (true, n));
             (Some(name.parse::<SortBy>().map_err(|e| ApiError::bad(format!("sort_by: {e}")))?), desc)
         }
     };
-    let risk_level = q.get("risk_level").map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let risk_level = q.risk_level.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Ok(Filter {
         lifecycle_states,
-        property: q.get("property_id").map(|v| parse_uuid("property_id", v)).transpose()?,
+        property: q.property_id,
         risk_level,
-        min_rent: money(q, "min_rent")?,
-        max_rent: money(q, "max_rent")?,
-        days_to_event: q.get("days_to_event").map(|_| parse_int(q, "days_to_event", 0, 0, 100_000)).transpose()?,
-        with_ai_action: q.get("with_ai_action").is_some_and(|v| v == "true" || v == "1"),
+        min_rent: q.min_rent,
+        max_rent: q.max_rent,
+        days_to_event: q
+            .days_to_event
+            .as_ref()
+            .map(|_| Whole::within(&q.days_to_event, "days_to_event", 0, 0, 100_000))
+            .transpose()?,
+        with_ai_action: q.with_ai_action.as_ref().is_some_and(|v| v == "true" || v == "1"),
         sort_by,
         descending,
     })
 }
 
-async fn command_center(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<CommandCenterWire>> {
-    let q = query(&uri)?;
+#[utoipa::path(get, path = "/api/v1/portfolio/command-center/",
+    summary = "Unit table; filters lifecycle_state (comma list), property_id, risk_level, min_rent, max_rent, days_to_event, sort_by, page",
+    params(CommandCenterQuery),
+    responses((status = 200, description = "The unit table", body = CommandCenterWire)))]
+async fn command_center(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<CommandCenterQuery>,
+) -> ApiResult<Json<CommandCenterWire>> {
     let f = filter(&q)?;
-    let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
-    let size = parse_int(&q, "page_size", PER_PAGE, 1, MAX_PAGE_SIZE)?;
+    let page = Whole::within(&q.page, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
+    let size = Whole::within(&q.page_size, "page_size", PER_PAGE, 1, MAX_PAGE_SIZE)?;
     let today = st.clock.now().date_naive();
     let rows = rows::rows(&**st.pool.get().await?, &p.properties, today).await?;
     let shown = command_center::view(&rows, &f);
@@ -107,6 +133,10 @@ async fn command_center(State(st): State<AppState>, p: Principal, uri: Uri) -> A
     }))
 }
 
+#[utoipa::path(post, path = "/api/v1/portfolio/command-center/actions/",
+    summary = "Bulk action on selected units; a retry with the same request_id executes nothing twice",
+    request_body = BulkActionRequest,
+    responses((status = 200, description = "What was done", body = BulkResultWire)))]
 /// Executes a bulk action on the selected units; retrying with the same `request_id` executes
 /// nothing twice.
 async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Json<BulkResultWire>> {
@@ -136,15 +166,33 @@ async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> Ap
     Ok(Json(BulkResultWire::from(&result)))
 }
 
+/// `?action_type=&priority=` of the AI queue.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AiQueueQuery {
+    pub action_type: Option<String>,
+    /// low, medium, high or urgent.
+    pub priority: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/portfolio/command-center/ai-queue/",
+    summary = "Pending AI recommendations, most urgent first; filters action_type, priority",
+    params(AiQueueQuery),
+    responses((status = 200, description = "The pending recommendations", body = Vec<QueueItemWire>)))]
 /// Pending AI recommendations of the caller's properties; filters `action_type`, `priority`.
-async fn ai_queue(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<Vec<QueueItemWire>>> {
-    let q = query(&uri)?;
+async fn ai_queue(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<AiQueueQuery>,
+) -> ApiResult<Json<Vec<QueueItemWire>>> {
     let action_type = q
-        .get("action_type")
+        .action_type
+        .as_ref()
         .map(|v| v.parse::<ActionType>().map(|a| a.as_str()).map_err(|e| ApiError::bad(format!("action_type: {e}"))))
         .transpose()?;
     let priority = q
-        .get("priority")
+        .priority
+        .as_ref()
         .map(|v| {
             v.parse::<command_center::Priority>()
                 .map(|a| a.as_str())

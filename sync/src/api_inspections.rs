@@ -3,7 +3,6 @@
 //! (`adapter::inspections`), which writes the rows that changed in one transaction (entered in
 //! the change log, so replicas receive them); reads and the list query the adapter directly.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 
@@ -12,24 +11,25 @@ use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Multipart, 
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
-use axum::{Json, Router};
+use axum::Json;
 use base64::Engine;
+use serde::Deserialize;
 use unitcycle_core::inspections::workflow::{self, PhotoFile};
 use unitcycle_core::inspections::{
     self as insp, ConditionRating, InspectionDetail, InspectionError, InspectionStatus, SignerRole,
 };
 use unitcycle_core::store::StoreError;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::adapter;
 use crate::adapter::inspections::{self as rows, Filter};
 use crate::auth::Principal;
-use crate::server::{
-    page_links, parse_date, parse_int, parse_uuid, query, ApiError, ApiResult, AppState, Body, DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-};
-use crate::wire::Page;
+use crate::query::{self, Paging, Query};
+use crate::server::{page_links, parse_date, parse_uuid, ApiError, ApiResult, AppState, Body};
+use crate::wire::{ErrorBody, Page};
 use crate::wire_inspections::{
     AnalysisRunWire, CompletenessWire, CreateInspectionRequest, InspectionDetailWire, InspectionListWire,
     ItemOverrideRequest, ItemWire, PhotoWire, QualityWire, ReportWire, SignRequest, UploadWire, UploadedFileWire,
@@ -43,22 +43,30 @@ pub const MAX_UPLOAD_FILES: usize = 20;
 /// Longest human note on an item.
 const MAX_NOTES_CHARS: usize = 5000;
 
-pub fn routes() -> Router<AppState> {
-    let base = "/api/v1/move-in-inspections";
-    Router::new()
-        .route(&format!("{base}/"), get(list).post(create))
-        .route(&format!("{base}/{{id}}/"), get(detail))
-        .route(
-            &format!("{base}/{{id}}/upload-photos/"),
-            post(upload_photos).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
-        )
-        .route(&format!("{base}/{{id}}/analyze/"), post(analyze))
-        .route(&format!("{base}/{{id}}/completeness/"), get(completeness))
-        .route(&format!("{base}/{{id}}/items/{{itemId}}/"), patch(override_item))
-        .route(&format!("{base}/{{id}}/sign/"), post(sign))
-        .route(&format!("{base}/{{id}}/generate-report/"), post(generate_report))
-        .route(&format!("{base}/{{id}}/finalize/"), post(finalize))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(detail))
+        .routes(routes!(upload_photos).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)))
+        .routes(routes!(analyze))
+        .routes(routes!(completeness))
+        .routes(routes!(override_item))
+        .routes(routes!(sign))
+        .routes(routes!(generate_report))
+        .routes(routes!(finalize))
 }
+
+/// The multipart body of `upload-photos` (documentation only).
+#[derive(ToSchema)]
+pub struct PhotoUpload {
+    /// The room the photos show.
+    pub room_id: Uuid,
+    /// One or more image files.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub files: Vec<Vec<u8>>,
+}
+
+const ID: &str = "The inspection's id";
 
 /// The caller's address for the signature record: the first `X-Forwarded-For` entry when a
 /// proxy or load balancer sets one (the servers run behind one), else the connection's peer.
@@ -118,38 +126,52 @@ fn api(e: StoreError) -> ApiError {
 
 // --- list, create, detail, completeness --------------------------------------------------
 
-fn filter(q: &HashMap<String, String>) -> ApiResult<Filter> {
-    let status = match q.get("status").filter(|v| !v.trim().is_empty()) {
-        None => Vec::new(),
-        Some(v) => v
-            .split(',')
-            .map(|s| s.trim().parse::<InspectionStatus>().map(|s| s.as_str().to_string()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::bad(format!("status: {e}")))?,
-    };
-    let uuid = |name: &str| q.get(name).map(|v| parse_uuid(name, v)).transpose();
-    Ok(Filter { unit: uuid("unit")?, property: uuid("property")?, lease: uuid("lease")?, status })
+/// The filters of the inspection list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InspectionFilter {
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub unit: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub lease: Option<Uuid>,
+    /// Comma-separated statuses (in_progress, ai_processing, review, pending_signatures, finalized).
+    pub status: Option<String>,
 }
 
+fn filter(q: &InspectionFilter) -> ApiResult<Filter> {
+    let status = query::enum_list::<InspectionStatus, _>(&q.status, "status", |s| s.as_str())?;
+    Ok(Filter { unit: q.unit, property: q.property, lease: q.lease, status })
+}
+
+#[utoipa::path(get, path = "/api/v1/move-in-inspections/", operation_id = "list_inspections",
+    summary = "Move-in inspections, newest first; filters unit, property, lease, status (comma list)",
+    params(InspectionFilter, Paging),
+    responses((status = 200, description = "A page of inspections", body = Page<InspectionListWire>)))]
 async fn list(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
     uri: Uri,
+    Query(q): Query<InspectionFilter>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<InspectionListWire>>> {
-    let q = query(&uri)?;
     let f = filter(&q)?;
-    let page = parse_int(&q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
-    let size = parse_int(&q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
+    let (page, size) = paging.get()?;
     let client = st.pool.get().await?;
     let (count, rows) = rows::list(&**client, &p.properties, &f, (page - 1) * size, size).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
-    let (next, previous) = page_links(&headers, &uri, &q, page, size, count);
+    let (next, previous) = page_links(&headers, &uri, page, size, count);
     Ok(Json(Page { count: count as u64, next, previous, results: rows.iter().map(InspectionListWire::from).collect() }))
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/", operation_id = "create_inspection",
+    summary = "Start a move-in inspection for a lease; rooms come from the unit's bedrooms and bathrooms",
+    request_body = CreateInspectionRequest,
+    responses((status = 201, description = "The new inspection", body = InspectionDetailWire)))]
 async fn create(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Response> {
     let req: CreateInspectionRequest = body.json()?;
     writer(&p)?;
@@ -174,6 +196,9 @@ async fn create(State(st): State<AppState>, p: Principal, body: Body) -> ApiResu
     Ok((StatusCode::CREATED, Json(InspectionDetailWire::from(&d))).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/move-in-inspections/{id}/", operation_id = "inspection_detail",
+    summary = "Full detail with nested rooms, items and photos", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The inspection", body = InspectionDetailWire)))]
 async fn detail(
     State(st): State<AppState>,
     p: Principal,
@@ -184,6 +209,9 @@ async fn detail(
     Ok(Json(InspectionDetailWire::from(&load(&**client, &p, id).await?)))
 }
 
+#[utoipa::path(get, path = "/api/v1/move-in-inspections/{id}/completeness/",
+    summary = "Coverage check: rooms without photos, items without ratings, signatures missing", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "What is missing", body = CompletenessWire)))]
 async fn completeness(
     State(st): State<AppState>,
     p: Principal,
@@ -240,6 +268,10 @@ async fn read_uploads(mut form: Multipart) -> ApiResult<(Option<String>, Vec<Upl
     Ok((room, files))
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/{id}/upload-photos/",
+    summary = "Upload photos (multipart/form-data: room_id and one or more files); each is quality-checked", params(("id" = String, Path, description = ID)),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses((status = 201, description = "Each file stored or refused, with its quality check", body = UploadWire), (status = 409, description = "The inspection is finalized", body = ErrorBody)))]
 async fn upload_photos(
     State(st): State<AppState>,
     p: Principal,
@@ -304,6 +336,9 @@ async fn upload_photos(
     Ok((StatusCode::CREATED, Json(wire)).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/{id}/analyze/",
+    summary = "Run condition analysis over the queued photos; the result names its provider", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "What the run did", body = AnalysisRunWire), (status = 409, description = "The inspection is finalized", body = ErrorBody)))]
 async fn analyze(
     State(st): State<AppState>,
     p: Principal,
@@ -326,6 +361,11 @@ async fn analyze(
 
 // --- ratings, signatures, finalize, report -------------------------------------------------
 
+#[utoipa::path(patch, path = "/api/v1/move-in-inspections/{id}/items/{itemId}/",
+    summary = "Override an item's rating with a human assessment (null clears it)",
+    params(("id" = String, Path, description = ID), ("itemId" = String, Path, description = "The item's id")),
+    request_body = ItemOverrideRequest,
+    responses((status = 200, description = "The item", body = ItemWire), (status = 409, description = "The inspection is finalized", body = ErrorBody)))]
 async fn override_item(
     State(st): State<AppState>,
     p: Principal,
@@ -381,6 +421,10 @@ fn signature_png(text: &str) -> ApiResult<Vec<u8>> {
         .map_err(|e| ApiError::bad(format!("signature: not base64 ({e}).")))
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/{id}/sign/",
+    summary = "Sign as tenant or manager (base64 PNG); records the time and the caller's IP", params(("id" = String, Path, description = ID)),
+    request_body = SignRequest,
+    responses((status = 200, description = "The inspection", body = InspectionDetailWire), (status = 409, description = "The inspection is finalized", body = ErrorBody)))]
 async fn sign(
     State(st): State<AppState>,
     p: Principal,
@@ -408,6 +452,9 @@ async fn sign(
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/{id}/finalize/",
+    summary = "Lock the inspection; needs both signatures; no edits afterwards (409)", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The finalized inspection", body = InspectionDetailWire), (status = 409, description = "The inspection is finalized", body = ErrorBody)))]
 async fn finalize(
     State(st): State<AppState>,
     p: Principal,
@@ -424,6 +471,9 @@ async fn finalize(
     Ok(Json(InspectionDetailWire::from(&after)))
 }
 
+#[utoipa::path(post, path = "/api/v1/move-in-inspections/{id}/generate-report/",
+    summary = "Generate the PDF condition report (stored as a blob; allowed after finalizing)", params(("id" = String, Path, description = ID)),
+    responses((status = 200, description = "The stored report", body = ReportWire)))]
 /// Builds the condition report from the inspection as it is now (allowed after finalizing:
 /// the report describes the inspection, it does not change it) and records it as a blob.
 async fn generate_report(

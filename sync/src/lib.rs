@@ -14,6 +14,7 @@ pub mod pg;
 pub mod pgdomain;
 pub mod push_actions;
 pub mod push_inspections;
+pub mod query;
 pub mod scheduler;
 pub mod server;
 

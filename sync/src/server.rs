@@ -10,23 +10,28 @@ use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Reque
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Pool;
 use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use unitcycle_core::lifecycle::{self, LifecycleAction, LifecycleStats};
 use unitcycle_core::model::LeaseStatus;
+use utoipa::{IntoParams, IntoResponses, ToSchema};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::auth::{self, Principal};
 use crate::pg::{self, ApplyError, PgError};
+use crate::query::{self, Paging, Query, Whole};
 use crate::tables;
 use crate::wire::{
-    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire, LoginRequest,
-    LoginResponse, MarkVacantRequest, MutationResult, Outcome, Page, PushRequest, PushResponse, StatusLogWire,
+    ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire,
+    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, Outcome, Page, PushRequest,
+    PushResponse, RowSchema, StatusLogWire,
 };
 
 /// Largest JSON body accepted.
@@ -193,75 +198,83 @@ impl FromRequestParts<AppState> for Principal {
     }
 }
 
-/// Query parameters as a map; malformed query strings are a 400.
-pub(crate) fn query(uri: &Uri) -> ApiResult<HashMap<String, String>> {
-    axum::extract::Query::<HashMap<String, String>>::try_from_uri(uri)
-        .map(|q| q.0)
-        .map_err(|e| ApiError::bad(format!("Malformed query string: {e}")))
-}
-
+/// A UUID in a request body, or 400 "`name`: 'text' is not a valid UUID.".
 pub(crate) fn parse_uuid(name: &str, text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a valid UUID.")))
+    Uuid::parse_str(text.trim()).map_err(|_| ApiError::bad(format!("{name}: '{text}' {}", query::NOT_A_UUID)))
 }
 
+/// A `YYYY-MM-DD` date in a request body, or 400.
 pub(crate) fn parse_date(name: &str, text: &str) -> ApiResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::bad(format!("{name}: '{text}' is not a date (YYYY-MM-DD).")))
+        .map_err(|_| ApiError::bad(format!("{name}: '{text}' {}", query::NOT_A_DATE)))
 }
 
-pub(crate) fn parse_int(q: &HashMap<String, String>, name: &str, default: i64, min: i64, max: i64) -> ApiResult<i64> {
-    match q.get(name) {
-        None => Ok(default),
-        Some(text) => match text.trim().parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::bad(format!("{name}: '{text}' must be a whole number from {min} to {max}."))),
-        },
-    }
-}
-
-pub fn router(state: AppState) -> Router {
-    let leases = "/api/v1/tenants/leases";
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/auth/login/", post(login))
-        .route("/api/v1/auth/logout/", post(logout))
-        .route("/api/v1/properties/", get(list_entity))
-        .route("/api/v1/properties/{id}/", get(entity_detail))
-        .route("/api/v1/units/", get(list_entity))
-        .route("/api/v1/units/{id}/", get(entity_detail))
-        .route("/api/v1/tenants/", get(list_entity))
-        .route("/api/v1/tenants/{id}/", get(entity_detail))
-        .route("/api/v1/tenants/ledger/", get(list_entity))
-        .route("/api/v1/tenants/ledger/{id}/", get(entity_detail))
-        .route("/api/v1/maintenance/work-orders/", get(list_entity))
-        .route("/api/v1/maintenance/work-orders/{id}/", get(entity_detail))
-        .route("/api/v1/vendors/", get(list_entity))
-        .route("/api/v1/vendors/{id}/", get(entity_detail))
-        .route(&format!("{leases}/"), get(list_leases))
-        .route(&format!("{leases}/lifecycle-stats/"), get(lifecycle_stats))
-        .route(&format!("{leases}/{{id}}/"), get(lease_detail))
-        .route(&format!("{leases}/{{id}}/status-history/"), get(status_history))
-        .route(&format!("{leases}/{{id}}/convert-mtm/"), post(convert_mtm))
-        .route(&format!("{leases}/{{id}}/give-notice/"), post(give_notice))
-        .route(&format!("{leases}/{{id}}/mark-vacant/"), post(mark_vacant))
-        .route("/api/v1/sync/changes", get(sync_changes))
-        .route("/api/v1/sync/push", post(sync_push))
-        .route("/api/v1/sync/counts", get(sync_counts))
-        .route("/api/v1/blobs/{sha256}", get(get_blob).put(put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
+/// Every endpoint, each with its `#[utoipa::path]` documentation: the router and the OpenAPI
+/// document (`crate::openapi`) are built from this one list, so they cannot disagree.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(healthz))
+        .routes(routes!(openapi))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(list_properties))
+        .routes(routes!(property_detail))
+        .routes(routes!(list_units))
+        .routes(routes!(unit_detail))
+        .routes(routes!(list_tenants))
+        .routes(routes!(tenant_detail))
+        .routes(routes!(list_ledger))
+        .routes(routes!(ledger_detail))
+        .routes(routes!(list_work_orders))
+        .routes(routes!(work_order_detail))
+        .routes(routes!(list_vendors))
+        .routes(routes!(vendor_detail))
+        .routes(routes!(list_leases))
+        .routes(routes!(lifecycle_stats))
+        .routes(routes!(lease_detail))
+        .routes(routes!(status_history))
+        .routes(routes!(convert_mtm))
+        .routes(routes!(give_notice))
+        .routes(routes!(mark_vacant))
+        .routes(routes!(sync_changes))
+        .routes(routes!(sync_push))
+        .routes(routes!(sync_counts))
+        .routes(routes!(get_blob, put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
         .merge(crate::api_renewals::routes())
         .merge(crate::api_collections::routes())
         .merge(crate::api_command_center::routes())
         .merge(crate::api_inspections::routes())
+}
+
+pub fn router(state: AppState) -> Router {
+    let (router, _) = api().split_for_parts();
+    router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
         .with_state(state)
 }
 
-async fn healthz(State(st): State<AppState>) -> ApiResult<Json<Value>> {
-    st.pool.get().await?.query_one("SELECT 1", &[]).await?;
-    Ok(Json(json!({"status": "ok"})))
+/// Raw bytes (`application/octet-stream`), for the documentation of the blob endpoints.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);
+
+/// `GET /healthz`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: String,
 }
+
+#[utoipa::path(get, path = "/healthz", summary = "Liveness: the server and its database answer", security(()),
+    responses((status = 200, description = "The server and its database answer", body = Health)))]
+async fn healthz(State(st): State<AppState>) -> ApiResult<Json<Health>> {
+    st.pool.get().await?.query_one("SELECT 1", &[]).await?;
+    Ok(Json(Health { status: "ok".into() }))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login/", summary = "Exchange email and password for a bearer token",
+    security(()), request_body = LoginRequest,
+    responses((status = 200, description = "A bearer token", body = LoginResponse)))]
 
 async fn login(State(st): State<AppState>, body: Body) -> ApiResult<Json<LoginResponse>> {
     let req: LoginRequest = body.json()?;
@@ -277,6 +290,8 @@ async fn login(State(st): State<AppState>, body: Body) -> ApiResult<Json<LoginRe
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout/", summary = "Revoke the presented token",
+    responses((status = 200, description = "Logged out", body = ErrorBody)))]
 async fn logout(State(st): State<AppState>, p: Principal) -> ApiResult<Json<ErrorBody>> {
     auth::revoke(&st.pool, p.token_id, st.clock.now()).await?;
     Ok(Json(ErrorBody { detail: "Logged out.".into() }))
@@ -284,112 +299,271 @@ async fn logout(State(st): State<AppState>, p: Principal) -> ApiResult<Json<Erro
 
 // --- base entities ----------------------------------------------------------------------
 
-/// A read-only entity endpoint: its table, the name in errors, the scope and its filters.
+/// A read-only entity endpoint: its table, the name in errors, the scope and its order.
 struct Entity {
     table: &'static str,
     what: &'static str,
     /// SQL over alias `r` with `$1` = the caller's property ids.
     scope: &'static str,
-    /// (query parameter, column, is a UUID)
-    filters: &'static [(&'static str, &'static str, bool)],
     order: &'static str,
 }
 
-fn entity_for(path: &str) -> Option<&'static Entity> {
-    const ENTITIES: &[(&str, Entity)] = &[
-        (
-            "/api/v1/properties/",
-            Entity {
-                table: "properties",
-                what: "Property",
-                scope: "r.id = ANY($1)",
-                filters: &[],
-                order: "r.name, r.id",
-            },
-        ),
-        (
-            "/api/v1/units/",
-            Entity {
-                table: "units_unit",
-                what: "Unit",
-                scope: "r.property_id = ANY($1)",
-                filters: &[
-                    ("property", "property_id", true),
-                    ("building", "building_id", true),
-                    ("status", "status", false),
-                ],
-                order: "r.property_id, r.unit_number, r.id",
-            },
-        ),
-        (
-            "/api/v1/tenants/ledger/",
-            Entity {
-                table: "tenant_ledger_entry",
-                what: "Ledger entry",
-                scope: "r.property_id = ANY($1)",
-                filters: &[
-                    ("tenant", "tenant_id", true),
-                    ("lease", "lease_id", true),
-                    ("property", "property_id", true),
-                    ("trans_type", "trans_type", false),
-                ],
-                order: "r.trans_date DESC, r.id",
-            },
-        ),
-        (
-            "/api/v1/tenants/",
-            Entity {
-                table: "tenants",
-                what: "Tenant",
-                scope: "EXISTS (SELECT 1 FROM tenant_lease l WHERE l.tenant_id = r.id AND l.property_id = ANY($1))",
-                filters: &[],
-                order: "r.last_name, r.first_name, r.id",
-            },
-        ),
-        (
-            "/api/v1/maintenance/work-orders/",
-            Entity {
-                table: "units_maintenance",
-                what: "Work order",
-                scope: "r.property_id = ANY($1)",
-                filters: &[
-                    ("property", "property_id", true),
-                    ("unit", "unit_id", true),
-                    ("status", "status", false),
-                    ("priority", "priority", false),
-                ],
-                order: "r.requested_date DESC, r.id",
-            },
-        ),
-        (
-            "/api/v1/vendors/",
-            Entity {
-                table: "vendors",
-                what: "Vendor",
-                scope: "$1::uuid[] IS NOT NULL",
-                filters: &[("trade", "trade", false)],
-                order: "r.name, r.id",
-            },
-        ),
-    ];
-    ENTITIES.iter().filter(|(prefix, _)| path.starts_with(prefix)).max_by_key(|(p, _)| p.len()).map(|(_, e)| e)
+const PROPERTIES: Entity =
+    Entity { table: "properties", what: "Property", scope: "r.id = ANY($1)", order: "r.name, r.id" };
+const UNITS: Entity = Entity {
+    table: "units_unit",
+    what: "Unit",
+    scope: "r.property_id = ANY($1)",
+    order: "r.property_id, r.unit_number, r.id",
+};
+const LEDGER: Entity = Entity {
+    table: "tenant_ledger_entry",
+    what: "Ledger entry",
+    scope: "r.property_id = ANY($1)",
+    order: "r.trans_date DESC, r.id",
+};
+const TENANTS: Entity = Entity {
+    table: "tenants",
+    what: "Tenant",
+    scope: "EXISTS (SELECT 1 FROM tenant_lease l WHERE l.tenant_id = r.id AND l.property_id = ANY($1))",
+    order: "r.last_name, r.first_name, r.id",
+};
+const WORK_ORDERS: Entity = Entity {
+    table: "units_maintenance",
+    what: "Work order",
+    scope: "r.property_id = ANY($1)",
+    order: "r.requested_date DESC, r.id",
+};
+const VENDORS: Entity =
+    Entity { table: "vendors", what: "Vendor", scope: "$1::uuid[] IS NOT NULL", order: "r.name, r.id" };
+
+/// A filter of an entity list: (column, value, the value is a UUID).
+type Column = (&'static str, Option<String>, bool);
+
+fn uuid_column(column: &'static str, v: Option<Uuid>) -> Column {
+    (column, v.map(|u| u.to_string()), true)
 }
 
-/// `count/next/previous` links for page `page` of `count` rows.
+fn text_column(column: &'static str, v: Option<String>) -> Column {
+    (column, v.map(|t| t.trim().to_string()), false)
+}
+
+/// The filters of an entity list.
+trait EntityFilter {
+    fn columns(self) -> Vec<Column>;
+}
+
+/// No filters.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NoFilter {}
+
+impl EntityFilter for NoFilter {
+    fn columns(self) -> Vec<Column> {
+        Vec::new()
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitFilter {
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub building: Option<Uuid>,
+    pub status: Option<String>,
+}
+
+impl EntityFilter for UnitFilter {
+    fn columns(self) -> Vec<Column> {
+        vec![
+            uuid_column("property_id", self.property),
+            uuid_column("building_id", self.building),
+            text_column("status", self.status),
+        ]
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerFilter {
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub tenant: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub lease: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    pub trans_type: Option<String>,
+}
+
+impl EntityFilter for LedgerFilter {
+    fn columns(self) -> Vec<Column> {
+        vec![
+            uuid_column("tenant_id", self.tenant),
+            uuid_column("lease_id", self.lease),
+            uuid_column("property_id", self.property),
+            text_column("trans_type", self.trans_type),
+        ]
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WorkOrderFilter {
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub unit: Option<Uuid>,
+    pub status: Option<String>,
+    pub priority: Option<String>,
+}
+
+impl EntityFilter for WorkOrderFilter {
+    fn columns(self) -> Vec<Column> {
+        vec![
+            uuid_column("property_id", self.property),
+            uuid_column("unit_id", self.unit),
+            text_column("status", self.status),
+            text_column("priority", self.priority),
+        ]
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VendorFilter {
+    pub trade: Option<String>,
+}
+
+impl EntityFilter for VendorFilter {
+    fn columns(self) -> Vec<Column> {
+        vec![text_column("trade", self.trade)]
+    }
+}
+
+/// The `{id}` of an entity's detail endpoint.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct RowId {
+    /// The row's id.
+    pub id: String,
+}
+
+/// The answer of an entity list.
+#[derive(IntoResponses)]
+pub enum RowPageAnswer {
+    /// A page of rows.
+    #[response(status = 200)]
+    Ok(Page<RowSchema>),
+}
+
+/// The answer of an entity's detail endpoint.
+#[derive(IntoResponses)]
+pub enum RowAnswer {
+    /// The row.
+    #[response(status = 200)]
+    Ok(RowSchema),
+}
+
+/// The list and detail endpoints of one entity.
+macro_rules! entity_endpoints {
+    ($entity:ident, $filter:ident, $list:ident, $list_path:tt, $list_summary:tt, $detail:ident, $detail_path:tt,
+     $detail_summary:tt) => {
+        #[utoipa::path(get, path = $list_path, summary = $list_summary, params($filter, Paging), responses(RowPageAnswer))]
+        async fn $list(
+            State(st): State<AppState>,
+            p: Principal,
+            headers: HeaderMap,
+            uri: Uri,
+            Query(filter): Query<$filter>,
+            Query(paging): Query<Paging>,
+        ) -> ApiResult<Json<Page<Value>>> {
+            list_entity(&$entity, &st, &p, (&headers, &uri), filter.columns(), &paging).await
+        }
+
+        #[utoipa::path(get, path = $detail_path, summary = $detail_summary, params(RowId), responses(RowAnswer))]
+        async fn $detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+            entity_detail(&$entity, &st, &p, &id).await
+        }
+    };
+}
+
+entity_endpoints!(
+    PROPERTIES,
+    NoFilter,
+    list_properties,
+    "/api/v1/properties/",
+    "Properties granted to the caller (paginated)",
+    property_detail,
+    "/api/v1/properties/{id}/",
+    "One property"
+);
+entity_endpoints!(
+    UNITS,
+    UnitFilter,
+    list_units,
+    "/api/v1/units/",
+    "Units; filters property, building, status",
+    unit_detail,
+    "/api/v1/units/{id}/",
+    "One unit"
+);
+entity_endpoints!(
+    TENANTS,
+    NoFilter,
+    list_tenants,
+    "/api/v1/tenants/",
+    "Tenants with a lease in the caller's properties",
+    tenant_detail,
+    "/api/v1/tenants/{id}/",
+    "One tenant"
+);
+entity_endpoints!(
+    LEDGER,
+    LedgerFilter,
+    list_ledger,
+    "/api/v1/tenants/ledger/",
+    "Ledger entries; filters tenant, lease, property, trans_type",
+    ledger_detail,
+    "/api/v1/tenants/ledger/{id}/",
+    "One ledger entry"
+);
+entity_endpoints!(
+    WORK_ORDERS,
+    WorkOrderFilter,
+    list_work_orders,
+    "/api/v1/maintenance/work-orders/",
+    "Work orders; filters property, unit, status, priority",
+    work_order_detail,
+    "/api/v1/maintenance/work-orders/{id}/",
+    "One work order"
+);
+entity_endpoints!(
+    VENDORS,
+    VendorFilter,
+    list_vendors,
+    "/api/v1/vendors/",
+    "Vendors; filter trade",
+    vendor_detail,
+    "/api/v1/vendors/{id}/",
+    "One vendor"
+);
+
+/// `count/next/previous` links for page `page` of `count` rows: the request's query string
+/// with another `page`.
 pub(crate) fn page_links(
     headers: &HeaderMap,
     uri: &Uri,
-    q: &HashMap<String, String>,
     page: i64,
     size: i64,
     count: i64,
 ) -> (Option<String>, Option<String>) {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let q = crate::query::pairs(uri.query());
     let link = |n: i64| {
-        let mut pairs: Vec<(String, String)> =
-            q.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.clone(), v.clone())).collect();
-        pairs.sort();
-        pairs.push(("page".into(), n.to_string()));
+        let mut pairs: Vec<(&str, String)> =
+            q.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.as_str(), v.clone())).collect();
+        pairs.push(("page", n.to_string()));
         let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
         format!("http://{host}{}?{}", uri.path(), qs.join("&"))
     };
@@ -416,14 +590,12 @@ struct PageMeta {
 /// Runs a paginated query: `from_where` is `FROM ... WHERE ...` over alias `r`.
 async fn paged(
     st: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    q: &HashMap<String, String>,
+    (headers, uri): (&HeaderMap, &Uri),
+    paging: &Paging,
     (select, from_where, order): (&str, &str, &str),
     args: &[&(dyn tokio_postgres::types::ToSql + Sync)],
 ) -> ApiResult<(PageMeta, Vec<tokio_postgres::Row>)> {
-    let page = parse_int(q, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
-    let size = parse_int(q, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)?;
+    let (page, size) = paging.get()?;
     let client = st.pool.get().await?;
     let count: i64 = client.query_one(&format!("SELECT COUNT(*) {from_where}"), args).await?.get(0);
     if page > 1 && (page - 1) * size >= count {
@@ -435,36 +607,34 @@ async fn paged(
             args,
         )
         .await?;
-    let (next, previous) = page_links(headers, uri, q, page, size, count);
+    let (next, previous) = page_links(headers, uri, page, size, count);
     Ok((PageMeta { count: count as u64, next, previous }, rows))
 }
 
 async fn list_entity(
-    State(st): State<AppState>,
-    p: Principal,
-    headers: HeaderMap,
-    uri: Uri,
+    e: &Entity,
+    st: &AppState,
+    p: &Principal,
+    request: (&HeaderMap, &Uri),
+    columns: Vec<Column>,
+    paging: &Paging,
 ) -> ApiResult<Json<Page<Value>>> {
-    let e = entity_for(uri.path()).ok_or_else(|| ApiError::not_found("Endpoint"))?;
     let t = tables::table(e.table).ok_or_else(|| ApiError::not_found("Endpoint"))?;
-    let q = query(&uri)?;
     let mut clauses = vec![e.scope.to_string()];
     let mut values: Vec<String> = Vec::new();
-    for &(param, column, is_uuid) in e.filters {
-        if let Some(v) = q.get(param) {
-            if is_uuid {
-                parse_uuid(param, v)?;
-                clauses.push(format!("r.{column} = ${}::text::uuid", values.len() + 2));
-            } else {
-                clauses.push(format!("r.{column}::text = ${}::text", values.len() + 2));
-            }
-            values.push(v.trim().to_string());
+    for (column, value, is_uuid) in columns {
+        let Some(v) = value else { continue };
+        if is_uuid {
+            clauses.push(format!("r.{column} = ${}::text::uuid", values.len() + 2));
+        } else {
+            clauses.push(format!("r.{column}::text = ${}::text", values.len() + 2));
         }
+        values.push(v);
     }
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
     args.extend(values.iter().map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync)));
     let from_where = format!("FROM {} r WHERE {}", t.name, clauses.join(" AND "));
-    let (page, rows) = paged(&st, &headers, &uri, &q, (&tables::pg_json_expr(t), &from_where, e.order), &args).await?;
+    let (page, rows) = paged(st, request, paging, (&tables::pg_json_expr(t), &from_where, e.order), &args).await?;
     let results = rows
         .iter()
         .map(|r| tables::canonicalize(t, r.get::<_, Value>(0)).map_err(PgError::from))
@@ -472,15 +642,9 @@ async fn list_entity(
     Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
 }
 
-async fn entity_detail(
-    State(st): State<AppState>,
-    p: Principal,
-    uri: Uri,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let e = entity_for(uri.path()).ok_or_else(|| ApiError::not_found("Endpoint"))?;
+async fn entity_detail(e: &Entity, st: &AppState, p: &Principal, id: &str) -> ApiResult<Json<Value>> {
     let t = tables::table(e.table).ok_or_else(|| ApiError::not_found("Endpoint"))?;
-    let Ok(id) = Uuid::parse_str(&id) else { return Err(ApiError::not_found(e.what)) };
+    let Ok(id) = Uuid::parse_str(id) else { return Err(ApiError::not_found(e.what)) };
     let sql = format!("SELECT {} FROM {} r WHERE r.id = $2 AND {}", tables::pg_json_expr(t), t.name, e.scope);
     let row = st.pool.get().await?.query_opt(&sql, &[&p.properties, &id]).await?;
     let row = row.ok_or_else(|| ApiError::not_found(e.what))?;
@@ -491,8 +655,28 @@ async fn entity_detail(
 
 type SqlArg = Box<dyn tokio_postgres::types::ToSql + Sync + Send>;
 
-/// Filters of `GET /api/v1/tenants/leases/` as SQL over alias `r` (`$1` = granted properties).
-fn lease_filters(q: &HashMap<String, String>) -> ApiResult<(Vec<String>, Vec<SqlArg>)> {
+/// The filters of `GET /api/v1/tenants/leases/` and its lifecycle stats.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LeaseFilter {
+    /// Comma-separated lifecycle statuses (active, month_to_month, notice, vacant).
+    pub lease_status: Option<String>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub unit: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub tenant: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::date")]
+    #[serde(rename = "lease_end_date__lte")]
+    pub lease_end_date_lte: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "query::date")]
+    #[serde(rename = "lease_end_date__gte")]
+    pub lease_end_date_gte: Option<NaiveDate>,
+}
+
+/// The filters as SQL over alias `r` (`$1` = granted properties).
+fn lease_filters(q: &LeaseFilter) -> ApiResult<(Vec<String>, Vec<SqlArg>)> {
     let mut clauses = vec!["r.property_id = ANY($1)".to_string()];
     let mut args: Vec<SqlArg> = Vec::new();
     let mut push =
@@ -500,36 +684,37 @@ fn lease_filters(q: &HashMap<String, String>) -> ApiResult<(Vec<String>, Vec<Sql
             args.push(arg);
             clauses.push(clause.replace('?', &format!("${}", args.len() + 1)));
         };
-    if let Some(v) = q.get("lease_status").filter(|v| !v.trim().is_empty()) {
-        let states = v
-            .split(',')
-            .map(|s| s.trim().parse::<LeaseStatus>().map(|s| s.as_str().to_string()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ApiError::bad(format!("lease_status: {e}")))?;
+    let states = query::enum_list::<LeaseStatus, _>(&q.lease_status, "lease_status", |s| s.as_str())?;
+    if !states.is_empty() {
         push("r.lease_status = ANY(?::text[])", Box::new(states), &mut clauses);
     }
-    for (param, column) in [("property", "property_id"), ("unit", "unit_id"), ("tenant", "tenant_id")] {
-        if let Some(v) = q.get(param) {
-            push(&format!("r.{column} = ?"), Box::new(parse_uuid(param, v)?), &mut clauses);
+    for (value, column) in [(q.property, "property_id"), (q.unit, "unit_id"), (q.tenant, "tenant_id")] {
+        if let Some(v) = value {
+            push(&format!("r.{column} = ?"), Box::new(v), &mut clauses);
         }
     }
-    if let Some(v) = q.get("lease_end_date__lte") {
-        push("r.lease_end_date <= ?", Box::new(parse_date("lease_end_date__lte", v)?), &mut clauses);
+    if let Some(v) = q.lease_end_date_lte {
+        push("r.lease_end_date <= ?", Box::new(v), &mut clauses);
     }
-    if let Some(v) = q.get("lease_end_date__gte") {
-        push("r.lease_end_date >= ?", Box::new(parse_date("lease_end_date__gte", v)?), &mut clauses);
+    if let Some(v) = q.lease_end_date_gte {
+        push("r.lease_end_date >= ?", Box::new(v), &mut clauses);
     }
     Ok((clauses, args))
 }
 
+#[utoipa::path(get, path = "/api/v1/tenants/leases/",
+    summary = "Leases; filters lease_status, property, lease_end_date__lte, lease_end_date__gte",
+    params(LeaseFilter, Paging),
+    responses((status = 200, description = "A page of leases", body = Page<LeaseWire>)))]
 async fn list_leases(
     State(st): State<AppState>,
     p: Principal,
     headers: HeaderMap,
     uri: Uri,
+    Query(filter): Query<LeaseFilter>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<LeaseWire>>> {
-    let q = query(&uri)?;
-    let (clauses, boxed) = lease_filters(&q)?;
+    let (clauses, boxed) = lease_filters(&filter)?;
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
     args.extend(boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)));
     let from_where = format!(
@@ -542,7 +727,8 @@ async fn list_leases(
         tables::pg_json_expr(tables::table("tenant_lease").ok_or_else(|| ApiError::not_found("Endpoint"))?)
     );
     let (page, rows) =
-        paged(&st, &headers, &uri, &q, (&select, &from_where, "r.lease_end_date NULLS LAST, r.id"), &args).await?;
+        paged(&st, (&headers, &uri), &paging, (&select, &from_where, "r.lease_end_date NULLS LAST, r.id"), &args)
+            .await?;
     let now = st.clock.now();
     let mut results = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -552,9 +738,15 @@ async fn list_leases(
     Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
 }
 
-async fn lifecycle_stats(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<LifecycleStats>> {
-    let q = query(&uri)?;
-    let (clauses, boxed) = lease_filters(&q)?;
+#[utoipa::path(get, path = "/api/v1/tenants/leases/lifecycle-stats/",
+    summary = "Aggregate counts per lifecycle status", params(LeaseFilter),
+    responses((status = 200, description = "Counts per lifecycle status", body = LifecycleStatsSchema)))]
+async fn lifecycle_stats(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(filter): Query<LeaseFilter>,
+) -> ApiResult<Json<LifecycleStats>> {
+    let (clauses, boxed) = lease_filters(&filter)?;
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
     args.extend(boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)));
     let sql = format!(
@@ -578,6 +770,8 @@ fn lease_id(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| ApiError::not_found("Lease"))
 }
 
+#[utoipa::path(get, path = "/api/v1/tenants/leases/{id}/", summary = "One lease with all lifecycle fields",
+    params(("id" = String, Path, description = "The lease's id")), responses((status = 200, description = "The lease", body = LeaseWire)))]
 async fn lease_detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<LeaseWire>> {
     let id = lease_id(&id)?;
     let client = st.pool.get().await?;
@@ -585,6 +779,9 @@ async fn lease_detail(State(st): State<AppState>, p: Principal, Path(id): Path<S
     Ok(Json(LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, st.clock.now())))
 }
 
+#[utoipa::path(get, path = "/api/v1/tenants/leases/{id}/status-history/",
+    summary = "Status transition log, newest first", params(("id" = String, Path, description = "The lease's id")),
+    responses((status = 200, description = "The log", body = Vec<StatusLogWire>)))]
 async fn status_history(
     State(st): State<AppState>,
     p: Principal,
@@ -647,6 +844,9 @@ async fn lease_action(st: AppState, p: Principal, id: String, action: LifecycleA
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/tenants/leases/{id}/convert-mtm/",
+    summary = "Convert an active lease to month-to-month", params(("id" = String, Path, description = "The lease's id")),
+    responses((status = 200, description = "The lease after the action", body = LeaseWire)))]
 async fn convert_mtm(
     State(st): State<AppState>,
     p: Principal,
@@ -657,6 +857,9 @@ async fn convert_mtm(
     lease_action(st, p, id, LifecycleAction::ConvertMtm).await
 }
 
+#[utoipa::path(post, path = "/api/v1/tenants/leases/{id}/give-notice/", summary = "Record the tenant's notice",
+    params(("id" = String, Path, description = "The lease's id")), request_body = GiveNoticeRequest,
+    responses((status = 200, description = "The lease after the action", body = LeaseWire)))]
 async fn give_notice(
     State(st): State<AppState>,
     p: Principal,
@@ -672,6 +875,9 @@ async fn give_notice(
     lease_action(st, p, id, action).await
 }
 
+#[utoipa::path(post, path = "/api/v1/tenants/leases/{id}/mark-vacant/",
+    summary = "Mark a lease with notice as vacant", params(("id" = String, Path, description = "The lease's id")), request_body = MarkVacantRequest,
+    responses((status = 200, description = "The lease after the action", body = LeaseWire)))]
 async fn mark_vacant(
     State(st): State<AppState>,
     p: Principal,
@@ -726,10 +932,27 @@ pub async fn changes_since(
     Ok(ChangesPage { changes, next_since, has_more })
 }
 
-async fn sync_changes(State(st): State<AppState>, p: Principal, uri: Uri) -> ApiResult<Json<ChangesPage>> {
-    let q = query(&uri)?;
-    let since = parse_int(&q, "since", 0, 0, i64::MAX)?;
-    let limit = parse_int(&q, "limit", 1000, 1, MAX_CHANGES)?;
+/// `?since=&limit=` of the change feed.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The `next_since` of the previous page (0 for everything).
+    #[param(value_type = Option<i64>, minimum = 0)]
+    pub since: Option<Whole>,
+    /// Most changes in the page (default 1000).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 5000)]
+    pub limit: Option<Whole>,
+}
+
+#[utoipa::path(get, path = "/api/v1/sync/changes", summary = "Changed rows after `since` (query since, limit)",
+    params(ChangesQuery), responses((status = 200, description = "The changes", body = ChangesPage)))]
+async fn sync_changes(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<ChangesQuery>,
+) -> ApiResult<Json<ChangesPage>> {
+    let since = Whole::within(&q.since, "since", 0, 0, i64::MAX)?;
+    let limit = Whole::within(&q.limit, "limit", 1000, 1, MAX_CHANGES)?;
     let client = st.pool.get().await?;
     Ok(Json(changes_since(&**client, &p.properties, since, limit).await?))
 }
@@ -750,6 +973,8 @@ async fn lease_rows(c: &impl tokio_postgres::GenericClient, lease: Uuid) -> Resu
     Ok(out)
 }
 
+#[utoipa::path(post, path = "/api/v1/sync/push", summary = "Apply client mutations, idempotent on client_id",
+    request_body = PushRequest, responses((status = 200, description = "One result per mutation", body = PushResponse)))]
 async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Json<PushResponse>> {
     let req: PushRequest = body.json()?;
     if !p.role.can_write() {
@@ -827,6 +1052,8 @@ fn action_kind(a: &ActionWire) -> &'static str {
 }
 
 /// Row counts per synced table in the caller's scope: what a complete replica holds.
+#[utoipa::path(get, path = "/api/v1/sync/counts", summary = "Row counts per table in the caller's scope",
+    responses((status = 200, description = "Row counts", body = CountsResponse)))]
 async fn sync_counts(State(st): State<AppState>, p: Principal) -> ApiResult<Json<CountsResponse>> {
     let rows = st
         .pool
@@ -854,6 +1081,12 @@ fn blob_key(text: &str) -> ApiResult<String> {
     }
 }
 
+#[utoipa::path(put, path = "/api/v1/blobs/{sha256}", summary = "Upload a content-addressed blob", params(("sha256" = String, Path, description = "The 64 hex digits of the content's sha256")),
+    request_body(content = Binary, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "Already stored", body = BlobStored),
+        (status = 201, description = "Stored", body = BlobStored),
+    ))]
 async fn put_blob(
     State(st): State<AppState>,
     p: Principal,
@@ -892,6 +1125,9 @@ async fn put_blob(
     Ok((status, Json(BlobStored { sha256: key, size_bytes: size, created })).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/blobs/{sha256}", summary = "Download a blob", params(("sha256" = String, Path, description = "The 64 hex digits of the content's sha256")),
+    responses((status = 200, description = "The blob's bytes, with its content type", body = Binary,
+        content_type = "application/octet-stream")))]
 async fn get_blob(State(st): State<AppState>, _p: Principal, Path(key): Path<String>) -> ApiResult<Response> {
     let key = blob_key(&key)?;
     let row = st
@@ -906,6 +1142,8 @@ async fn get_blob(State(st): State<AppState>, _p: Principal, Path(key): Path<Str
     Ok(([(header::CONTENT_TYPE, content_type)], data).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/openapi.json", summary = "This document", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Value)))]
 async fn openapi() -> Json<Value> {
     Json(crate::openapi::document())
 }

@@ -10,30 +10,39 @@ use unitcycle_core::command_center::{Row as CommandCenterRow, Summary as Command
 use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::{Lease, LeaseStatus, LeaseStatusLog};
 use unitcycle_core::renewals::{RenewalDashboardStats, RenewalRecommendation};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Every error body: `{"detail": "..."}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
     pub detail: String,
 }
 
 /// A paginated list (`count`, `next`, `previous`, `results`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Page<T> {
     pub count: u64,
+    #[schema(required = true)]
     pub next: Option<String>,
+    #[schema(required = true)]
     pub previous: Option<String>,
     pub results: Vec<T>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A row of a synced table as canonical JSON (see `tables`), keyed by column name, money as
+/// decimal strings (documentation only: the rows are `serde_json::Value`s).
+#[derive(ToSchema)]
+#[schema(as = Row)]
+pub struct RowSchema(pub std::collections::BTreeMap<String, Value>);
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct LoginResponse {
     pub token: String,
     pub email: String,
@@ -43,7 +52,7 @@ pub struct LoginResponse {
 
 /// `LeaseLifecycleSerializer` (spec 1.1) plus the fields the action responses show
 /// (`lease_status_changed_by`, `days_until_move_out`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct LeaseWire {
     pub id: Uuid,
     pub lease_number: String,
@@ -57,6 +66,7 @@ pub struct LeaseWire {
     pub lease_end_date: Option<NaiveDate>,
     pub monthly_rent_amount: String,
     pub status: String,
+    #[schema(value_type = LeaseStatusName)]
     pub lease_status: LeaseStatus,
     pub lease_status_changed_at: Option<DateTime<Utc>>,
     pub lease_status_changed_by: String,
@@ -107,8 +117,33 @@ impl LeaseWire {
     }
 }
 
+/// The names of `unitcycle_core::model::LeaseStatus` on the wire (documentation only).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum LeaseStatusName {
+    Active,
+    MonthToMonth,
+    Notice,
+    Vacant,
+}
+
+/// The shape of `unitcycle_core::lifecycle::LifecycleStats`, the answer of
+/// `GET /api/v1/tenants/leases/lifecycle-stats/` (documentation only; a test checks the fields).
+#[derive(ToSchema)]
+#[schema(as = LifecycleStats)]
+pub struct LifecycleStatsSchema {
+    pub total_leases: u64,
+    pub active: u64,
+    pub month_to_month: u64,
+    pub notice: u64,
+    pub vacant: u64,
+    pub expiring_30_days: u64,
+    pub expiring_60_days: u64,
+    pub expiring_90_days: u64,
+}
+
 /// `LeaseStatusLogSerializer` (`fields = '__all__'`: `lease` is the lease id).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StatusLogWire {
     pub id: Uuid,
     pub lease: Uuid,
@@ -136,7 +171,7 @@ impl From<&LeaseStatusLog> for StatusLogWire {
 }
 
 /// Body of `POST /give-notice/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GiveNoticeRequest {
     pub notice_date: NaiveDate,
     pub notice_move_out_date: NaiveDate,
@@ -145,7 +180,7 @@ pub struct GiveNoticeRequest {
 }
 
 /// Body of `POST /mark-vacant/` (optional).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct MarkVacantRequest {
     #[serde(default)]
     pub actual_move_out_date: Option<NaiveDate>,
@@ -154,7 +189,7 @@ pub struct MarkVacantRequest {
 // --- sync --------------------------------------------------------------------------------
 
 /// One changed row: its table, id, server sequence and canonical JSON (see `tables`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Change {
     pub seq: i64,
     pub entity: String,
@@ -163,7 +198,7 @@ pub struct Change {
 }
 
 /// `GET /api/v1/sync/changes?since=&limit=`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ChangesPage {
     pub changes: Vec<Change>,
     /// Pass this as `since` for the next page.
@@ -172,7 +207,7 @@ pub struct ChangesPage {
 }
 
 /// A lifecycle action as sent by a replica.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ActionWire {
     ConvertMtm,
@@ -213,7 +248,7 @@ impl ActionWire {
 }
 
 /// One client mutation: a lifecycle action on a lease, identified by the client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Mutation {
     pub client_id: Uuid,
     pub lease_id: Uuid,
@@ -227,7 +262,7 @@ pub struct Mutation {
 /// A move-in inspection pushed whole (spec 4.4): the inspection with its rooms, photos and
 /// items as canonical JSON rows (see `tables`), identified by the client like a `Mutation`.
 /// The blobs the rows reference (`blob:<sha256>`) are uploaded first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InspectionPush {
     pub client_id: Uuid,
     pub inspection_id: Uuid,
@@ -264,10 +299,12 @@ impl InspectionPush {
 }
 
 /// A person's action on a feature record, taken on a connected replica and applied on the
-/// server by the same core workflow (`entity` `renewal_recommendation`: the `action` is a
-/// `RenewalAction`, e.g. `{"action": "approve", "recommended_rent": "1850.00"}`). Idempotent
+/// server by the same core workflow. `entity` is the record's table: `renewal_recommendation`
+/// (the `action` is a `RenewalAction`, e.g. `{"action": "approve", "recommended_rent":
+/// "1850.00"}`), `collection_case` (a `CaseAction`), `ai_action_queue` or `bulk_action_batch`
+/// (a `CommandCenterAction`). Idempotent
 /// on `client_id`; a refusal comes back with the server's current rows so the replica rolls back.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct FeatureAction {
     pub client_id: Uuid,
     pub entity: String,
@@ -278,7 +315,7 @@ pub struct FeatureAction {
 /// `POST /api/v1/sync/push`. Bodies of clients that only know lifecycle actions (just
 /// `mutations`) still parse; each inspection and feature action is answered in `results`
 /// under its client id.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PushRequest {
     #[serde(default)]
     pub mutations: Vec<Mutation>,
@@ -288,7 +325,7 @@ pub struct PushRequest {
     pub actions: Vec<FeatureAction>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Applied,
@@ -301,7 +338,7 @@ pub enum Outcome {
 /// What happened to one mutation. `duplicate` is true when the server had already seen the
 /// client id (the first answer is repeated, nothing is applied again). Rejections carry the
 /// server's current rows so the replica can roll back to them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct MutationResult {
     pub client_id: Uuid,
     pub outcome: Outcome,
@@ -311,13 +348,13 @@ pub struct MutationResult {
     pub rows: Vec<Change>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PushResponse {
     pub results: Vec<MutationResult>,
 }
 
 /// `PUT /api/v1/blobs/{sha256}` answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BlobStored {
     pub sha256: String,
     pub size_bytes: i64,
@@ -325,7 +362,7 @@ pub struct BlobStored {
 }
 
 /// Row counts per table, for `unitcycle sync verify`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CountsResponse {
     pub counts: Vec<(String, i64)>,
 }
@@ -368,7 +405,7 @@ mod tests {
 // --- renewals (spec 1.2) -------------------------------------------------------------------
 
 /// `RenewalRecommendationSerializer`: money as decimal strings, scores and percentages as numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RenewalWire {
     pub id: Uuid,
     pub lease: Uuid,
@@ -433,14 +470,14 @@ impl From<&RenewalRecommendation> for RenewalWire {
 }
 
 /// Body of `POST /api/v1/renewals/{id}/approve/` (optional): a different rent to offer.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct ApproveRequest {
     #[serde(default)]
     pub recommended_rent: Option<rust_decimal::Decimal>,
 }
 
 /// `GET /api/v1/renewals/dashboard-stats/` exactly as the spec shows it (numbers as numbers).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct RenewalStatsWire {
     pub total_pending: u64,
     pub total_approved: u64,
@@ -475,7 +512,7 @@ impl From<&RenewalDashboardStats> for RenewalStatsWire {
 }
 
 /// Answer of `POST /api/v1/renewals/run-scan/`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScanResponse {
     pub created: usize,
     pub expired: usize,
@@ -495,7 +532,7 @@ fn money_number(d: rust_decimal::Decimal) -> f64 {
 }
 
 /// `CollectionCaseSerializer`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CaseWire {
     pub id: Uuid,
     pub tenant: Uuid,
@@ -547,7 +584,7 @@ impl From<&CollectionCase> for CaseWire {
 }
 
 /// `CollectionActionSerializer` (one timeline entry).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CollectionActionWire {
     pub id: Uuid,
     pub case: Uuid,
@@ -588,7 +625,7 @@ impl From<&CollectionAction> for CollectionActionWire {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InstallmentWire {
     pub installment_number: u32,
     pub amount: String,
@@ -598,7 +635,7 @@ pub struct InstallmentWire {
 }
 
 /// `PaymentPlanSerializer` with its installments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PlanWire {
     pub id: Uuid,
     pub case: Uuid,
@@ -636,7 +673,7 @@ impl From<&PaymentPlan> for PlanWire {
 }
 
 /// `GET /api/v1/collections/{id}/`: the case with its actions timeline and plan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CaseDetailWire {
     #[serde(flatten)]
     pub case: CaseWire,
@@ -645,7 +682,7 @@ pub struct CaseDetailWire {
 }
 
 /// Body of `POST /offer-plan/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OfferPlanRequest {
     pub installments: u32,
     pub start_date: NaiveDate,
@@ -656,7 +693,7 @@ pub struct OfferPlanRequest {
 }
 
 /// Body of `POST /record-payment/` (`paid_on` defaults to today).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecordPaymentRequest {
     pub amount: rust_decimal::Decimal,
     #[serde(default)]
@@ -664,7 +701,7 @@ pub struct RecordPaymentRequest {
 }
 
 /// Answer of `POST /record-payment/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PaymentWire {
     #[serde(flatten)]
     pub case: CaseWire,
@@ -674,7 +711,7 @@ pub struct PaymentWire {
 }
 
 /// `GET /api/v1/collections/dashboard-stats/` (amounts as numbers).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CollectionsStatsWire {
     pub open_cases: u64,
     pub total_outstanding: f64,
@@ -706,7 +743,7 @@ impl From<&CollectionsDashboardStats> for CollectionsStatsWire {
 // --- command center (spec 1.4) -------------------------------------------------------------
 
 /// The top pending AI action of a unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AiActionWire {
     pub action_type: String,
     pub label: String,
@@ -714,7 +751,7 @@ pub struct AiActionWire {
 }
 
 /// One unit row of `GET /api/v1/portfolio/command-center/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CommandCenterUnitWire {
     pub id: Uuid,
     pub unit_number: String,
@@ -752,7 +789,7 @@ impl From<&CommandCenterRow> for CommandCenterUnitWire {
 }
 
 /// `summary` of the command center: counts per lifecycle state of the filtered units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CommandCenterSummaryWire {
     pub active_count: u64,
     pub mtm_count: u64,
@@ -772,7 +809,7 @@ impl From<&CommandCenterSummary> for CommandCenterSummaryWire {
 }
 
 /// `GET /api/v1/portfolio/command-center/` (spec JSON: `units, total, page, pages, summary`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CommandCenterWire {
     pub units: Vec<CommandCenterUnitWire>,
     pub total: u64,
@@ -782,7 +819,7 @@ pub struct CommandCenterWire {
 }
 
 /// Body of `POST /api/v1/portfolio/command-center/actions/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BulkActionRequest {
     /// The client's id for this request: a retry with the same id executes nothing twice.
     pub request_id: String,
@@ -795,14 +832,14 @@ pub struct BulkActionRequest {
     pub suggested_payload: Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SkippedUnit {
     pub unit_id: Uuid,
     pub reason: String,
 }
 
 /// Answer of the bulk action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BulkResultWire {
     pub batch_id: Uuid,
     pub units_processed: usize,
@@ -826,7 +863,7 @@ impl From<&unitcycle_core::command_center::bulk::BulkResult> for BulkResultWire 
 }
 
 /// One pending item of `GET /api/v1/portfolio/command-center/ai-queue/`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QueueItemWire {
     pub id: Uuid,
     pub unit_id: Uuid,

@@ -11,6 +11,7 @@ use unitcycle_core::inspections::{
     self as insp, Completeness, InspectionDetail, ItemRef, MoveInInspection, MoveInItem, MoveInPhoto, PhotoQuality,
     PreExistingIssue, RoomDetail, RoomRef,
 };
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Where a blob is downloaded (`GET /api/v1/blobs/{sha256}`), for a `blob:<sha256>` URL.
@@ -19,7 +20,7 @@ pub fn download_url(blob_url: &str) -> Option<String> {
 }
 
 /// `move_in_inspection` without its rooms.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InspectionWire {
     pub id: Uuid,
     pub unit: Uuid,
@@ -97,7 +98,7 @@ impl From<&MoveInInspection> for InspectionWire {
 }
 
 /// A row of the list: the inspection and the names beside it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InspectionListWire {
     #[serde(flatten)]
     pub inspection: InspectionWire,
@@ -130,7 +131,7 @@ impl From<&ListRow> for InspectionListWire {
 }
 
 /// A pre-existing issue on an item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct IssueWire {
     pub severity: String,
     pub description: String,
@@ -152,7 +153,7 @@ impl From<&PreExistingIssue> for IssueWire {
 }
 
 /// `move_in_item`, with the rating that counts and who gave it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ItemWire {
     pub id: Uuid,
     pub room: Uuid,
@@ -200,7 +201,7 @@ impl From<&MoveInItem> for ItemWire {
 }
 
 /// `move_in_photo`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PhotoWire {
     pub id: Uuid,
     pub inspection: Uuid,
@@ -259,7 +260,7 @@ impl From<&MoveInPhoto> for PhotoWire {
 }
 
 /// `move_in_room` with its items and photos.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RoomWire {
     pub id: Uuid,
     pub inspection: Uuid,
@@ -294,7 +295,7 @@ impl From<&RoomDetail> for RoomWire {
 }
 
 /// The full inspection (spec: "full detail with nested rooms, items, and photos").
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InspectionDetailWire {
     #[serde(flatten)]
     pub inspection: InspectionWire,
@@ -311,7 +312,7 @@ impl From<&InspectionDetail> for InspectionDetailWire {
 }
 
 /// `POST /api/v1/move-in-inspections/`. Fields are read as text so each gets its own message.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInspectionRequest {
     pub lease: Option<String>,
@@ -325,7 +326,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
 }
 
 /// `PATCH .../items/{itemId}/`: `human_override` a rating, or null / "" to clear it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemOverrideRequest {
     #[serde(default, deserialize_with = "present")]
@@ -334,7 +335,7 @@ pub struct ItemOverrideRequest {
 }
 
 /// `POST .../sign/`: the signature is a base64 PNG, a `data:image/png;base64,` prefix allowed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
     pub role: Option<String>,
@@ -343,7 +344,7 @@ pub struct SignRequest {
 }
 
 /// The quality check of one photo (spec's quality check JSON, measured on the server).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct QualityWire {
     pub quality_score: f64,
     pub is_acceptable: bool,
@@ -375,7 +376,7 @@ impl From<&PhotoQuality> for QualityWire {
 }
 
 /// One uploaded file: stored with its quality check, or refused with the reason.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UploadedFileWire {
     pub file_name: String,
     pub stored: bool,
@@ -386,7 +387,7 @@ pub struct UploadedFileWire {
 }
 
 /// `POST .../upload-photos/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct UploadWire {
     pub room: Uuid,
     pub stored: usize,
@@ -397,7 +398,7 @@ pub struct UploadWire {
 }
 
 /// `POST .../analyze/`: what the run did, labelled with the provider that did it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AnalysisRunWire {
     pub provider: String,
     pub analysed: i64,
@@ -424,14 +425,14 @@ impl AnalysisRunWire {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RoomRefWire {
     pub room: Uuid,
     pub room_type: String,
     pub room_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ItemRefWire {
     pub item: Uuid,
     pub room: Uuid,
@@ -441,7 +442,7 @@ pub struct ItemRefWire {
 }
 
 /// `GET .../completeness/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CompletenessWire {
     pub completeness_pct: i64,
     pub is_complete: bool,
@@ -483,7 +484,7 @@ impl From<&Completeness> for CompletenessWire {
 }
 
 /// `POST .../generate-report/`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReportWire {
     pub condition_report_url: String,
     pub sha256: String,
