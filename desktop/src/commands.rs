@@ -363,8 +363,27 @@ pub mod ops {
         Ok(ReportResult { path: path.display().to_string(), sha256: hash, bytes: bytes.len(), pages })
     }
 
-    /// Opens a generated file with the system's viewer.
-    pub fn open_path(_s: &AppState, path: String) -> CmdResult<()> {
+    /// The folders beside the replica that hold what the app generates; only files in them open.
+    pub(super) const DOCUMENT_DIRS: [&str; 2] = ["letters", "reports"];
+
+    /// `path` if it is a file inside one of `DOCUMENT_DIRS` (after resolving `..` and links), so
+    /// the front end cannot make the app launch an arbitrary file or program.
+    pub(super) fn generated_file(s: &AppState, path: &str) -> CmdResult<std::path::PathBuf> {
+        let refused =
+            || CommandError::new("invalid_input", format!("{path} is not a letter or report of this replica"));
+        let file = std::fs::canonicalize(path).map_err(|_| refused())?;
+        let base = s.db_path.parent().and_then(|p| std::fs::canonicalize(p).ok()).ok_or_else(refused)?;
+        let inside = DOCUMENT_DIRS.iter().any(|d| file.parent() == Some(base.join(d).as_path()));
+        if inside && file.is_file() {
+            Ok(file)
+        } else {
+            Err(refused())
+        }
+    }
+
+    /// Opens a generated letter or report with the system's viewer (nothing else).
+    pub fn open_path(s: &AppState, path: String) -> CmdResult<()> {
+        let file = generated_file(s, &path)?;
         let opener = if cfg!(target_os = "macos") {
             "open"
         } else if cfg!(windows) {
@@ -373,7 +392,7 @@ pub mod ops {
             "xdg-open"
         };
         std::process::Command::new(opener)
-            .arg(&path)
+            .arg(&file)
             .spawn()
             .map(|_| ())
             .map_err(|e| CommandError::new("storage", format!("cannot open {path}: {e}")))

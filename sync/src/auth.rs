@@ -80,12 +80,70 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// `verify_password` on a blocking thread: argon2 takes tens of milliseconds of CPU, which must
+/// not stall the async workers serving other requests.
+async fn verify_off_runtime(hash: String, password: &str) -> bool {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await.unwrap_or(false)
+}
+
+/// Failed logins allowed per email and per client address in `LOGIN_WINDOW`; more are refused
+/// (HTTP 429) until the window passes, so passwords cannot be guessed at speed.
+pub const LOGIN_ATTEMPTS: usize = 5;
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+
+/// Recent failed logins, by key (`email:…`, `ip:…`), kept in memory per server process.
+#[derive(Debug, Default)]
+pub struct LoginThrottle {
+    failures: std::sync::Mutex<std::collections::HashMap<String, Vec<DateTime<Utc>>>>,
+}
+
+impl LoginThrottle {
+    /// The keys of one attempt: the email and, when known, the client's address.
+    pub fn keys(email: &str, ip: Option<std::net::IpAddr>) -> Vec<String> {
+        let mut keys = vec![format!("email:{}", email.trim().to_lowercase())];
+        keys.extend(ip.map(|ip| format!("ip:{ip}")));
+        keys
+    }
+
+    /// When the caller may try again, if any key is over its limit at `now`.
+    pub fn retry_after(&self, keys: &[String], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        keys.iter()
+            .filter_map(|k| {
+                let times = map.get_mut(k)?;
+                times.retain(|t| *t > now - LOGIN_WINDOW);
+                (times.len() >= LOGIN_ATTEMPTS).then(|| times[0] + LOGIN_WINDOW)
+            })
+            .max()
+    }
+
+    pub fn failed(&self, keys: &[String], now: DateTime<Utc>) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget stale keys now and then, so the map cannot grow without bound.
+        if map.len() > 10_000 {
+            map.retain(|_, times| times.iter().any(|t| *t > now - LOGIN_WINDOW));
+        }
+        for k in keys {
+            map.entry(k.clone()).or_default().push(now);
+        }
+    }
+
+    pub fn succeeded(&self, keys: &[String]) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(k) = keys.first() {
+            map.remove(k);
+        }
+    }
+}
+
 /// The stored form of a token.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Creates a user (or replaces the password and role of an existing one); returns its id.
+/// Creates a user (or replaces the password and role of an existing one); returns its id. A reset
+/// revokes every token the user holds, so a leaked token or a lowered role ends at once.
 pub async fn upsert_user(
     c: &impl GenericClient,
     email: &str,
@@ -93,7 +151,11 @@ pub async fn upsert_user(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
-    let hash = hash_password(password)?;
+    let password = password.to_string();
+    // Argon2 is deliberately slow: off the async runtime.
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| PgError::Setup(format!("cannot hash password: {e}")))??;
     let row = c
         .query_one(
             "INSERT INTO app_user (id, email, password_hash, role, created_at) VALUES ($1, lower($2), $3, $4, $5)
@@ -102,7 +164,26 @@ pub async fn upsert_user(
             &[&Uuid::new_v4(), &email.trim(), &hash, &role.as_str(), &now],
         )
         .await?;
-    Ok(row.get(0))
+    let user: Uuid = row.get(0);
+    revoke_all(c, user, now).await?;
+    Ok(user)
+}
+
+/// Revokes every live token of `user`; returns how many.
+pub async fn revoke_all(c: &impl GenericClient, user: Uuid, now: DateTime<Utc>) -> Result<u64> {
+    Ok(c.execute("UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", &[&user, &now])
+        .await?)
+}
+
+/// The id of the user with `email`, if there is one.
+pub async fn user_id(c: &impl GenericClient, email: &str) -> Result<Option<Uuid>> {
+    Ok(c.query_opt("SELECT id FROM app_user WHERE email = lower($1)", &[&email.trim()]).await?.map(|r| r.get(0)))
+}
+
+/// Withdraws `user`'s access to `properties`; returns how many grants went.
+pub async fn revoke_grants(c: &impl GenericClient, user: Uuid, properties: &[Uuid]) -> Result<u64> {
+    Ok(c.execute("DELETE FROM property_grant WHERE user_id = $1 AND property_id = ANY($2)", &[&user, &properties])
+        .await?)
 }
 
 /// Grants `user` access to `properties`.
@@ -128,14 +209,12 @@ pub async fn login(
         .await?
     else {
         // Spend the same effort as a real check, so timing does not reveal which emails exist.
-        verify_password(
-            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$0000000000000000000000000000000000000000000",
-            password,
-        );
+        let dummy = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$0000000000000000000000000000000000000000000";
+        verify_off_runtime(dummy.into(), password).await;
         return Ok(None);
     };
     let hash: String = row.get(1);
-    if !verify_password(&hash, password) {
+    if !verify_off_runtime(hash, password).await {
         return Ok(None);
     }
     let user_id: Uuid = row.get(0);
@@ -193,6 +272,23 @@ mod tests {
         assert!(verify_password(&h, "correct horse"));
         assert!(!verify_password(&h, "wrong"));
         assert!(!verify_password("not a hash", "correct horse"));
+    }
+
+    #[test]
+    fn five_failed_logins_lock_the_email_and_the_address_for_fifteen_minutes() {
+        let t = LoginThrottle::default();
+        let now: DateTime<Utc> = "2026-12-03T10:00:00Z".parse().unwrap();
+        let keys = LoginThrottle::keys(" Ann@Example.com", Some([10, 0, 0, 1].into()));
+        assert_eq!(keys, ["email:ann@example.com", "ip:10.0.0.1"]);
+        for i in 0..LOGIN_ATTEMPTS {
+            assert_eq!(t.retry_after(&keys, now), None, "attempt {i}");
+            t.failed(&keys, now + Duration::seconds(i as i64));
+        }
+        assert_eq!(t.retry_after(&keys, now + Duration::minutes(1)), Some(now + LOGIN_WINDOW));
+        // Another email from the same address is refused too; the limit lifts after the window.
+        let other = LoginThrottle::keys("bob@example.com", Some([10, 0, 0, 1].into()));
+        assert!(t.retry_after(&other, now + Duration::minutes(1)).is_some());
+        assert_eq!(t.retry_after(&keys, now + LOGIN_WINDOW + Duration::seconds(5)), None);
     }
 
     #[test]

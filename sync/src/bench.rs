@@ -63,11 +63,11 @@ async fn run(cfg: tokio_postgres::Config, units: u32, progress: &mut dyn FnMut(S
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let app = server::router(AppState {
-        pool: pool.clone(),
-        clock: Clock::system(),
-        gateway: std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into())),
-    });
+    let app = server::router(AppState::new(
+        pool.clone(),
+        Clock::system(),
+        std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into())),
+    ));
     let serving = tokio::spawn(async move { axum::serve(listener, app).await });
     let url = format!("http://{addr}");
     let token = Client::new(&url, None)?.login("bench@unitcycle.example", "bench").await?.token;

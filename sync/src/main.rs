@@ -56,6 +56,22 @@ enum Command {
         #[arg(long = "property")]
         properties: Vec<uuid::Uuid>,
     },
+    /// Withdraw a user's access to properties (effective on its next request)
+    RevokeGrant {
+        #[arg(long)]
+        email: String,
+        /// Withdraw every property
+        #[arg(long)]
+        all_properties: bool,
+        /// Withdraw this property (repeatable)
+        #[arg(long = "property")]
+        properties: Vec<uuid::Uuid>,
+    },
+    /// Sign a user out everywhere: revoke every token it holds
+    RevokeTokens {
+        #[arg(long)]
+        email: String,
+    },
     /// Benchmark: initial sync of a generated portfolio, then 100 incremental changes
     BenchSync {
         #[arg(long, default_value_t = 100_000)]
@@ -102,7 +118,31 @@ async fn run(cli: Cli) -> Result<()> {
             let user = auth::upsert_user(&**client, &email, &password, role, Utc::now()).await?;
             let grants = if all_properties { pg::property_ids(&**client).await? } else { properties };
             auth::grant(&**client, user, &grants).await?;
-            println!("user {email} ({}) may see {} properties", role.as_str(), grants.len());
+            println!(
+                "user {email} ({}) may see {} properties; any earlier tokens are revoked",
+                role.as_str(),
+                grants.len()
+            );
+            Ok(())
+        }
+        Command::RevokeGrant { email, all_properties, properties } => {
+            let pool = pg::pool(&cli.database_url, 2)?;
+            let client = pool.get().await?;
+            let user = auth::user_id(&**client, &email).await?.with_context(|| format!("no user {email}"))?;
+            let which = if all_properties { pg::property_ids(&**client).await? } else { properties };
+            if which.is_empty() {
+                anyhow::bail!("name the properties to withdraw (--property ID, repeatable) or --all-properties");
+            }
+            let gone = auth::revoke_grants(&**client, user, &which).await?;
+            println!("user {email} lost {gone} grant(s)");
+            Ok(())
+        }
+        Command::RevokeTokens { email } => {
+            let pool = pg::pool(&cli.database_url, 2)?;
+            let client = pool.get().await?;
+            let user = auth::user_id(&**client, &email).await?.with_context(|| format!("no user {email}"))?;
+            let gone = auth::revoke_all(&**client, user, Utc::now()).await?;
+            println!("user {email}: {gone} token(s) revoked");
             Ok(())
         }
         Command::Serve { bind, demo, demo_units, no_scheduler } => {
@@ -123,7 +163,7 @@ async fn run(cli: Cli) -> Result<()> {
             tracing::info!(%bind, "serving the UnitCycle API");
             // With the peer address, so signatures record where they came from.
             let app =
-                server::router(AppState { pool, clock, gateway }).into_make_service_with_connect_info::<SocketAddr>();
+                server::router(AppState::new(pool, clock, gateway)).into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
             tracing::info!("stopped");
             Ok(())

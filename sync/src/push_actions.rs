@@ -25,7 +25,7 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
         duplicate,
         rows,
     };
-    if let Some((outcome, detail)) = seen(&**st.pool.get().await?, a.client_id).await? {
+    if let Some((outcome, detail)) = seen(&**st.pool.get().await?, a.client_id, p.user_id).await? {
         return Ok(answer(outcome, detail, true, Vec::new()));
     }
     let (actor, now, gateway) = (p.actor(), st.clock.now(), st.gateway.clone());
@@ -122,14 +122,22 @@ where
     }
 }
 
-/// The stored answer to a client id seen before.
-async fn seen(c: &impl GenericClient, client_id: Uuid) -> Result<Option<(Outcome, String)>, PgError> {
-    Ok(c.query_opt("SELECT outcome::text, detail FROM sync_mutation WHERE client_id = $1", &[&client_id]).await?.map(
-        |row| {
-            let outcome = if row.get::<_, &str>(0) == "applied" { Outcome::Applied } else { Outcome::Rejected };
-            (outcome, row.get(1))
-        },
-    ))
+/// The stored answer to a client id seen before. A client id is one user's: another user
+/// presenting it is refused (never shown the first user's answer, never applied).
+pub(crate) async fn seen(
+    c: &impl GenericClient,
+    client_id: Uuid,
+    user_id: Uuid,
+) -> Result<Option<(Outcome, String)>, PgError> {
+    let sql = "SELECT outcome::text, detail, user_id FROM sync_mutation WHERE client_id = $1";
+    let row = c.query_opt(sql, &[&client_id]).await?;
+    Ok(row.map(|row| {
+        if row.get::<_, Uuid>(2) != user_id {
+            return (Outcome::Rejected, "This client id belongs to another user's change; send a new one.".into());
+        }
+        let outcome = if row.get::<_, &str>(0) == "applied" { Outcome::Applied } else { Outcome::Rejected };
+        (outcome, row.get(1))
+    }))
 }
 
 /// The server's rows a refused action touched (the record, its lease and unit, its family in

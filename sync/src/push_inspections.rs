@@ -352,15 +352,14 @@ pub async fn apply(st: &AppState, client: &mut Object, p: &Principal, m: &Inspec
         .await?
         == 1;
     if !fresh {
-        let row = tx
-            .query_one("SELECT outcome::text, detail FROM sync_mutation WHERE client_id = $1", &[&m.client_id])
-            .await?;
+        let seen = crate::push_actions::seen(&*tx, m.client_id, p.user_id).await?;
         tx.commit().await?;
-        if row.get::<_, &str>(0) == "applied" {
+        let (outcome, detail) = seen.unwrap_or((Outcome::Rejected, String::new()));
+        if outcome == Outcome::Applied {
             return Ok(answer(Outcome::Applied, String::new(), true, Vec::new()));
         }
         let rows = rollback_rows(&***client, m.inspection_id, &p.properties).await?;
-        return Ok(answer(Outcome::Rejected, row.get(1), true, rows));
+        return Ok(answer(Outcome::Rejected, detail, true, rows));
     }
     match check_and_write(&tx, p, m).await? {
         Ok(()) => {

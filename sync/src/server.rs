@@ -67,6 +67,26 @@ pub struct AppState {
     pub clock: Clock,
     /// Every AI call (renewal letters, collection notices, command-center drafts).
     pub gateway: Arc<unitcycle_core::ai::Gateway>,
+    /// Recent failed logins, for the login rate limit.
+    pub throttle: Arc<auth::LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(pool: Pool, clock: Clock, gateway: Arc<unitcycle_core::ai::Gateway>) -> AppState {
+        AppState { pool, clock, gateway, throttle: Arc::default() }
+    }
+}
+
+/// The caller's network address, when the server was started with connection info.
+pub struct ClientIp(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+        Ok(ClientIp(info.map(|c| c.0.ip())))
+    }
 }
 
 /// An error answer: a status and `{"detail": ...}`.
@@ -251,7 +271,19 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(state)
+}
+
+/// A handler that panicked answers a logged 500 with the error body, never a dropped connection.
+fn panicked(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| err.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = what, "a request handler panicked");
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error; it has been logged.").into_response()
 }
 
 /// Raw bytes (`application/octet-stream`), for the documentation of the blob endpoints.
@@ -274,19 +306,33 @@ async fn healthz(State(st): State<AppState>) -> ApiResult<Json<Health>> {
 
 #[utoipa::path(post, path = "/api/v1/auth/login/", summary = "Exchange email and password for a bearer token",
     security(()), request_body = LoginRequest,
-    responses((status = 200, description = "A bearer token", body = LoginResponse)))]
-
-async fn login(State(st): State<AppState>, body: Body) -> ApiResult<Json<LoginResponse>> {
+    responses((status = 200, description = "A bearer token", body = LoginResponse),
+        (status = 429, description = "Too many failed logins for this email or address; try again later", body = ErrorBody)))]
+async fn login(State(st): State<AppState>, ClientIp(ip): ClientIp, body: Body) -> ApiResult<Json<LoginResponse>> {
     let req: LoginRequest = body.json()?;
     let now = st.clock.now();
+    let keys = auth::LoginThrottle::keys(&req.email, ip);
+    if let Some(at) = st.throttle.retry_after(&keys, now) {
+        let minutes = (at - now).num_minutes() + 1;
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed logins; try again in {minutes} minute(s)."),
+        ));
+    }
     match auth::login(&st.pool, &req.email, &req.password, now).await? {
-        Some((token, p)) => Ok(Json(LoginResponse {
-            token,
-            email: p.email,
-            role: p.role.as_str().into(),
-            expires_at: Some(now + chrono::Duration::days(auth::TOKEN_TTL_DAYS)),
-        })),
-        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "Unable to log in with provided credentials.")),
+        Some((token, p)) => {
+            st.throttle.succeeded(&keys);
+            Ok(Json(LoginResponse {
+                token,
+                email: p.email,
+                role: p.role.as_str().into(),
+                expires_at: Some(now + chrono::Duration::days(auth::TOKEN_TTL_DAYS)),
+            }))
+        }
+        None => {
+            st.throttle.failed(&keys, now);
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "Unable to log in with provided credentials."))
+        }
     }
 }
 
@@ -558,18 +604,54 @@ pub(crate) fn page_links(
     size: i64,
     count: i64,
 ) -> (Option<String>, Option<String>) {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let base = link_base(headers.get(header::HOST).and_then(|h| h.to_str().ok()), public_url());
     let q = crate::query::pairs(uri.query());
     let link = |n: i64| {
         let mut pairs: Vec<(&str, String)> =
             q.iter().filter(|(k, _)| k.as_str() != "page").map(|(k, v)| (k.as_str(), v.clone())).collect();
         pairs.push(("page", n.to_string()));
         let qs: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-        format!("http://{host}{}?{}", uri.path(), qs.join("&"))
+        format!("{base}{}?{}", uri.path(), qs.join("&"))
     };
     let next = (page * size < count).then(|| link(page + 1));
     let previous = (page > 1).then(|| link(page - 1));
     (next, previous)
+}
+
+/// The server's public base URL (`UNITCYCLE_PUBLIC_URL`, e.g. `https://api.example.com`), read once.
+fn public_url() -> Option<&'static str> {
+    static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        std::env::var("UNITCYCLE_PUBLIC_URL")
+            .ok()
+            .map(|u| u.trim().trim_end_matches('/').to_string())
+            .filter(|u| !u.is_empty())
+    })
+    .as_deref()
+}
+
+/// Where pagination links point. The Host header is the caller's to write, so it is echoed only
+/// when it names this machine (`localhost`, `127.0.0.1`, `[::1]`, any port) or the configured
+/// public URL's host; otherwise the links use the public URL (or `http://localhost`), never a
+/// host an attacker chose.
+pub fn link_base(host: Option<&str>, public: Option<&str>) -> String {
+    let public_host = public.and_then(|u| u.split_once("://")).map(|(_, rest)| rest.split('/').next().unwrap_or(""));
+    if let Some(h) = host {
+        let name = if h.starts_with('[') {
+            h.split(']').next().map(|n| format!("{n}]"))
+        } else {
+            h.split(':').next().map(str::to_string)
+        };
+        let local = matches!(name.as_deref(), Some("localhost" | "127.0.0.1" | "[::1]"));
+        let valid = !h.is_empty() && h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+        if valid && public_host == Some(h) {
+            return public.unwrap_or_default().to_string();
+        }
+        if valid && local {
+            return format!("http://{h}");
+        }
+    }
+    public.map_or_else(|| "http://localhost".to_string(), str::to_string)
 }
 
 fn encode(s: &str) -> String {
@@ -1014,11 +1096,7 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
             }
             (outcome, detail)
         } else {
-            let row = tx
-                .query_one("SELECT outcome::text, detail FROM sync_mutation WHERE client_id = $1", &[&m.client_id])
-                .await?;
-            let outcome = if row.get::<_, &str>(0) == "applied" { Outcome::Applied } else { Outcome::Rejected };
-            (outcome, row.get(1))
+            crate::push_actions::seen(&*tx, m.client_id, p.user_id).await?.unwrap_or((Outcome::Rejected, String::new()))
         };
         tx.commit().await?;
         let rows = if outcome == Outcome::Rejected {
@@ -1128,19 +1206,53 @@ async fn put_blob(
 #[utoipa::path(get, path = "/api/v1/blobs/{sha256}", summary = "Download a blob", params(("sha256" = String, Path, description = "The 64 hex digits of the content's sha256")),
     responses((status = 200, description = "The blob's bytes, with its content type", body = Binary,
         content_type = "application/octet-stream")))]
-async fn get_blob(State(st): State<AppState>, _p: Principal, Path(key): Path<String>) -> ApiResult<Response> {
+async fn get_blob(State(st): State<AppState>, p: Principal, Path(key): Path<String>) -> ApiResult<Response> {
     let key = blob_key(&key)?;
     let row = st
         .pool
         .get()
         .await?
-        .query_opt("SELECT content_type::text, data FROM blob WHERE sha256 = $1", &[&key])
+        .query_opt(BLOB_FOR_CALLER, &[&key, &p.properties, &p.role.can_write()])
         .await?
         .ok_or_else(|| ApiError::not_found("Blob"))?;
-    let content_type: String = row.get(0);
+    let stored: String = row.get(0);
     let data: Vec<u8> = row.get(1);
-    Ok(([(header::CONTENT_TYPE, content_type)], data).into_response())
+    // Photos and PDFs are served as what they are; anything else only as a download, and never
+    // sniffed by the browser into something it would run.
+    let (content_type, disposition) = match stored.as_str() {
+        "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "application/pdf" => (stored, "inline"),
+        _ => ("application/octet-stream".to_string(), "attachment"),
+    };
+    let headers = [
+        (header::CONTENT_TYPE, content_type),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        (header::CONTENT_DISPOSITION, disposition.to_string()),
+    ];
+    Ok((headers, data).into_response())
 }
+
+/// A blob the caller may read (`$1` the sha256, `$2` its property ids, `$3` whether it may
+/// write): one a record in its properties points at (a move-in photo, a signature or condition
+/// report, a letter's PDF), or one nothing points at yet, for a writer (the replica that
+/// uploaded it reads it back before its rows are pushed).
+const BLOB_FOR_CALLER: &str = "
+    SELECT b.content_type::text, b.data FROM blob b, LATERAL (SELECT 'blob:' || b.sha256 AS url) r
+    WHERE b.sha256 = $1 AND (
+        EXISTS (SELECT 1 FROM move_in_photo ph JOIN move_in_inspection i ON i.id = ph.inspection_id
+                WHERE ph.photo_url = r.url AND i.property_id = ANY($2))
+        OR EXISTS (SELECT 1 FROM move_in_inspection i WHERE i.property_id = ANY($2)
+                AND r.url IN (i.tenant_signature_url, i.manager_signature_url, i.condition_report_url))
+        OR EXISTS (SELECT 1 FROM outbox_message o WHERE o.attachment_sha256 = b.sha256 AND (
+                (o.related_type = 'renewal_recommendation'
+                    AND o.related_id IN (SELECT x.id FROM renewal_recommendation x WHERE x.property_id = ANY($2)))
+                OR (o.related_type = 'collection_case'
+                    AND o.related_id IN (SELECT x.id FROM collection_case x WHERE x.property_id = ANY($2)))
+                OR (o.related_type = 'tenant_lease'
+                    AND o.related_id IN (SELECT x.id FROM tenant_lease x WHERE x.property_id = ANY($2)))))
+        OR ($3 AND NOT EXISTS (SELECT 1 FROM move_in_photo ph WHERE ph.photo_url = r.url)
+            AND NOT EXISTS (SELECT 1 FROM move_in_inspection i
+                WHERE r.url IN (i.tenant_signature_url, i.manager_signature_url, i.condition_report_url))
+            AND NOT EXISTS (SELECT 1 FROM outbox_message o WHERE o.attachment_sha256 = b.sha256)))";
 
 #[utoipa::path(get, path = "/api/v1/openapi.json", summary = "This document", security(()),
     responses((status = 200, description = "The OpenAPI 3.1 document", body = Value)))]

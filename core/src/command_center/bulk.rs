@@ -376,6 +376,12 @@ pub(crate) fn run_bulk<P: CommandCenterPort>(
     let today = now.date_naive();
     let actor = lifecycle::truncate(actor, 100);
     let earlier = port.bulk_batch(&req.request_id)?;
+    if earlier.as_ref().is_some_and(|b| b.executed_by != actor) {
+        return Err(rejected(format!(
+            "request_id '{}' belongs to another user's request; send a new request_id.",
+            req.request_id
+        )));
+    }
     let batch_id = earlier.as_ref().map_or(new_batch_id, |b| b.id);
     let done = earlier.as_ref().map(|b| b.units_done.clone()).unwrap_or_default();
     let in_scope = port.units_in_scope(&req.unit_ids)?;

@@ -48,6 +48,8 @@ pub struct PendingAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkBatch {
     pub id: Uuid,
+    /// Who made the request (a request id is one user's: another's retry is refused).
+    pub executed_by: String,
     pub units_done: HashSet<Uuid>,
 }
 

@@ -398,15 +398,15 @@ impl CommandCenterPort for Store {
     }
 
     fn bulk_batch(&self, request_id: &str) -> Result<Option<BulkBatch>> {
-        let id = super::optional(self.conn().query_row(
-            "SELECT id FROM bulk_action_batch WHERE request_id = ?1",
+        let found = super::optional(self.conn().query_row(
+            "SELECT id, executed_by FROM bulk_action_batch WHERE request_id = ?1",
             [request_id],
-            |r| get_uuid(r, 0),
+            |r| Ok((get_uuid(r, 0)?, r.get::<_, String>(1)?)),
         ))?;
-        let Some(id) = id else { return Ok(None) };
+        let Some((id, executed_by)) = found else { return Ok(None) };
         let mut stmt = self.conn().prepare_cached("SELECT unit_id FROM bulk_action_item WHERE batch_id = ?1")?;
         let units_done = stmt.query_map([id.to_string()], |r| get_uuid(r, 0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(Some(BulkBatch { id, units_done }))
+        Ok(Some(BulkBatch { id, executed_by, units_done }))
     }
 
     fn write_command_center(&mut self, writes: &[CommandCenterWrite], now: DateTime<Utc>) -> Result<()> {

@@ -299,3 +299,29 @@ fn the_back_office_views_read_the_demo_and_print_its_letters() {
     assert_eq!(ops::save_document(&s, "nope".into(), "x.pdf".into()).unwrap_err().code, "invalid_input");
     assert_eq!(ops::collection_case(&s, uuid::Uuid::nil().to_string()).unwrap_err().code, "not_found");
 }
+
+#[test]
+fn only_the_replicas_letters_and_reports_can_be_opened() {
+    let (s, dir) = state();
+    let report = ops::write_document(&s, "reports", "move-in report.pdf", &unitcycle_core_pdf()).unwrap();
+    assert!(ops::generated_file(&s, &report.path).is_ok());
+    let outside = dir.path().join("run.sh");
+    std::fs::write(&outside, "#!/bin/sh\n").unwrap();
+    for path in [
+        outside.display().to_string(),
+        dir.path().join("reports").join("..").join("run.sh").display().to_string(),
+        dir.path().join("reports").display().to_string(),
+        "/etc/passwd".to_string(),
+        "does-not-exist.pdf".to_string(),
+    ] {
+        let e = ops::generated_file(&s, &path).unwrap_err();
+        assert_eq!(e.code, "invalid_input", "{path}");
+    }
+}
+
+/// A one-page PDF, as the app's reports are.
+fn unitcycle_core_pdf() -> Vec<u8> {
+    let mut doc = unitcycle_core::pdf::Doc::new("Report", "UnitCycle", chrono::Utc::now()).unwrap();
+    doc.text_at(72.0, 72.0, "A line", unitcycle_core::pdf::Face::Body, 12.0, (0, 0, 0), false);
+    doc.finish()
+}

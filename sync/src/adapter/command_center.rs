@@ -446,19 +446,20 @@ impl CommandCenterPort for PgPort {
     fn bulk_batch(&self, request_id: &str) -> StoreResult<Option<BulkBatch>> {
         self.block(async {
             let c = self.client();
-            let Some(batch) =
-                c.query_opt("SELECT id FROM bulk_action_batch WHERE request_id = $1", &[&request_id]).await?
+            let Some(batch) = c
+                .query_opt("SELECT id, executed_by FROM bulk_action_batch WHERE request_id = $1", &[&request_id])
+                .await?
             else {
                 return Ok(None);
             };
-            let id: Uuid = batch.get(0);
+            let (id, executed_by): (Uuid, String) = (batch.get(0), batch.get(1));
             let units_done = c
                 .query("SELECT unit_id FROM bulk_action_item WHERE batch_id = $1", &[&id])
                 .await?
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
-            Ok(Some(BulkBatch { id, units_done }))
+            Ok(Some(BulkBatch { id, executed_by, units_done }))
         })
     }
 

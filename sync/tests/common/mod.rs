@@ -81,11 +81,11 @@ impl TestDb {
     }
 
     pub fn router(&self) -> Router {
-        server::router(AppState {
-            pool: self.pool.clone(),
-            clock: Clock::fixed(now()),
-            gateway: std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
-        })
+        server::router(AppState::new(
+            self.pool.clone(),
+            Clock::fixed(now()),
+            std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
+        ))
     }
 
     /// Serves the API on a free port; returns its base URL.
