@@ -1,20 +1,20 @@
-//! UnitCycle's central API server: axum handlers, the PostgreSQL adapter of the core's storage
-//! ports, the scheduler. The wire format and the synced tables are `unitcycle-sync-protocol`;
+//! UnitCycle's central API server: a folder per feature (its axum handlers and the PostgreSQL
+//! adapter of its core storage port), the shared adapter (`adapter`), the scheduler. The wire format and the synced tables are `unitcycle-sync-protocol`;
 //! the replica's client is `unitcycle-sync-client` (the `unitcycle` binary links only those).
 
 pub mod adapter;
-pub mod api_collections;
-pub mod api_command_center;
-pub mod api_inspections;
-pub mod api_renewals;
 pub mod auth;
 pub mod bench;
+pub mod collections;
+pub mod command_center;
+pub mod inspections;
+pub mod lifecycle;
 pub mod openapi;
 pub mod pg;
 pub mod pgdomain;
 pub mod push_actions;
-pub mod push_inspections;
 pub mod query;
+pub mod renewals;
 pub mod scheduler;
 pub mod server;
 

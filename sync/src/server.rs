@@ -260,10 +260,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sync_push))
         .routes(routes!(sync_counts))
         .routes(routes!(get_blob, put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
-        .merge(crate::api_renewals::routes())
-        .merge(crate::api_collections::routes())
-        .merge(crate::api_command_center::routes())
-        .merge(crate::api_inspections::routes())
+        .merge(crate::renewals::api::routes())
+        .merge(crate::collections::api::routes())
+        .merge(crate::command_center::api::routes())
+        .merge(crate::inspections::api::routes())
 }
 
 pub fn router(state: AppState) -> Router {
@@ -1112,7 +1112,7 @@ async fn sync_push(State(st): State<AppState>, p: Principal, body: Body) -> ApiR
         results.push(MutationResult { client_id: m.client_id, outcome, detail, duplicate: !fresh, rows });
     }
     for m in &req.inspections {
-        results.push(crate::push_inspections::apply(&st, &mut client, &p, m).await?);
+        results.push(crate::inspections::push::apply(&st, &mut client, &p, m).await?);
     }
     drop(client);
     for a in &req.actions {

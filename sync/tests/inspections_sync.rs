@@ -12,7 +12,7 @@ use unitcycle_core::inspections::quality::test_images;
 use unitcycle_core::inspections::{ConditionRating, InspectionDetail, InspectionStatus, SignerRole};
 use unitcycle_core::store::{LeaseFilter, Store};
 use unitcycle_sync::client::{self, Client, PushReport};
-use unitcycle_sync::push_inspections;
+use unitcycle_sync::inspections::push as push_inspections;
 use unitcycle_sync::tables;
 use unitcycle_sync::wire::{Outcome, PushRequest};
 use uuid::Uuid;

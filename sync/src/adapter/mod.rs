@@ -4,11 +4,11 @@
 //! transaction; each feature's `write_*` applies its rows in one short transaction, bumping the
 //! change sequence of every synced row it touches.
 
-pub mod collections;
-pub mod command_center;
-pub mod inspections;
-pub mod lifecycle;
-pub mod renewals;
+pub use crate::collections::adapter as collections;
+pub use crate::command_center::adapter as command_center;
+pub use crate::inspections::adapter as inspections;
+pub use crate::lifecycle::adapter as lifecycle;
+pub use crate::renewals::adapter as renewals;
 
 use chrono::{DateTime, Utc};
 use tokio::runtime::Handle;
@@ -21,18 +21,18 @@ use uuid::Uuid;
 use crate::pg::{self, PgError};
 use crate::pgdomain;
 
-type StoreResult<T> = std::result::Result<T, StoreError>;
+pub(crate) type StoreResult<T> = std::result::Result<T, StoreError>;
 
 /// A pooled connection scoped to some properties, used from a blocking thread.
 pub struct PgPort {
-    client: deadpool_postgres::Object,
-    rt: Handle,
+    pub(crate) client: deadpool_postgres::Object,
+    pub(crate) rt: Handle,
     /// The properties this port reads and writes (a caller's grants, or every property for the
     /// schedule).
-    scope: Vec<Uuid>,
+    pub(crate) scope: Vec<Uuid>,
     /// A replica's pushed action being applied: recorded in `sync_mutation` in the transaction
     /// of its rows, so it is applied once.
-    mutation: Option<MutationRecord>,
+    pub(crate) mutation: Option<MutationRecord>,
 }
 
 /// The `sync_mutation` row of a pushed action.
@@ -60,7 +60,7 @@ pub fn store_error(e: PgError) -> StoreError {
 }
 
 impl PgPort {
-    fn block<T>(&self, f: impl std::future::Future<Output = Result<T, PgError>>) -> StoreResult<T> {
+    pub(crate) fn block<T>(&self, f: impl std::future::Future<Output = Result<T, PgError>>) -> StoreResult<T> {
         self.rt.block_on(f).map_err(store_error)
     }
 
@@ -71,7 +71,7 @@ impl PgPort {
 
     /// Inside a write's transaction: records the pending pushed action, refusing a client id
     /// that another request recorded meanwhile.
-    async fn record_pending_mutation(
+    pub(crate) async fn record_pending_mutation(
         mutation: Option<MutationRecord>,
         tx: &tokio_postgres::Transaction<'_>,
         now: DateTime<Utc>,
@@ -94,13 +94,18 @@ impl PgPort {
         Ok(())
     }
 
-    fn client(&self) -> &tokio_postgres::Client {
+    pub(crate) fn client(&self) -> &tokio_postgres::Client {
         &self.client
     }
 
     /// A domain row of synced table `table` by id, within the port's scope where the table has a
     /// `property_id`.
-    fn must<T: serde::de::DeserializeOwned>(&self, table: &str, what: &'static str, id: Uuid) -> StoreResult<T> {
+    pub(crate) fn must<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &str,
+        what: &'static str,
+        id: Uuid,
+    ) -> StoreResult<T> {
         self.block(pgdomain::row(self.client(), table, id))?
             .ok_or_else(|| StoreError::NotFound { what, id: id.to_string() })
     }
@@ -120,7 +125,7 @@ pub(crate) trait RowWrite: Sync {
 impl PgPort {
     /// Applies `writes` in order in one transaction (all or none), after recording the pushed
     /// action being applied, if any.
-    fn write_all<W: RowWrite>(&mut self, writes: &[W], now: DateTime<Utc>) -> StoreResult<()> {
+    pub(crate) fn write_all<W: RowWrite>(&mut self, writes: &[W], now: DateTime<Utc>) -> StoreResult<()> {
         let rt = self.rt.clone();
         let mutation = self.mutation.take();
         rt.block_on(async {

@@ -257,7 +257,7 @@ pub async fn blobs(c: &impl GenericClient, hashes: &[String]) -> Result<HashMap<
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
-impl unitcycle_core::inspections::port::InspectionsPort for super::PgPort {
+impl unitcycle_core::inspections::port::InspectionsPort for crate::adapter::PgPort {
     fn inspection(&self, id: Uuid) -> std::result::Result<InspectionDetail, StoreError> {
         self.block(load(self.client(), id, &self.scope, false))?
             .ok_or_else(|| StoreError::NotFound { what: "Move-in inspection", id: id.to_string() })
@@ -279,9 +279,9 @@ impl unitcycle_core::inspections::port::InspectionsPort for super::PgPort {
         let mutation = self.mutation.take();
         let rt = self.rt.clone();
         rt.block_on(async {
-            let tx = self.client.transaction().await.map_err(|e| super::store_error(e.into()))?;
+            let tx = self.client.transaction().await.map_err(|e| crate::adapter::store_error(e.into()))?;
             // The row lock makes concurrent writes of one inspection take turns.
-            let stored = load_inspection_row(&tx, i.id).await.map_err(super::store_error)?;
+            let stored = load_inspection_row(&tx, i.id).await.map_err(crate::adapter::store_error)?;
             let unchanged = match (before, &stored) {
                 (None, None) => true,
                 (Some(b), Some(s)) => b.inspection.updated_at == s.updated_at,
@@ -290,9 +290,9 @@ impl unitcycle_core::inspections::port::InspectionsPort for super::PgPort {
             if !unchanged {
                 return Err(StoreError::Conflict { what: "inspection", now: "someone else changed it".into() });
             }
-            super::PgPort::record_pending_mutation(mutation, &tx, now).await?;
-            save(&tx, before, after).await.map_err(super::store_error)?;
-            tx.commit().await.map_err(|e| super::store_error(e.into()))
+            crate::adapter::PgPort::record_pending_mutation(mutation, &tx, now).await?;
+            save(&tx, before, after).await.map_err(crate::adapter::store_error)?;
+            tx.commit().await.map_err(|e| crate::adapter::store_error(e.into()))
         })
     }
 

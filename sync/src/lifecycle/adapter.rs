@@ -7,7 +7,7 @@ use unitcycle_core::lifecycle::Transition;
 use unitcycle_core::model::{Lease, LeaseStatus};
 use unitcycle_core::store::StoreError;
 
-use super::{store_error, PgPort, StoreResult};
+use crate::adapter::{store_error, PgPort, StoreResult};
 use crate::pg::{self, ApplyError};
 use crate::pgdomain;
 

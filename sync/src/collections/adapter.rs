@@ -15,7 +15,7 @@ use unitcycle_core::model::{Lease, LedgerEntry};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use super::{parse, store_error, PgPort, RowWrite, StoreResult};
+use crate::adapter::{parse, store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, PgError, Result};
 use crate::{pgdomain, tables};
 

@@ -15,7 +15,7 @@ use unitcycle_core::renewals::{RenewalPlan, RenewalRecommendation, RenewalStatus
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use super::{parse, store_error, PgPort, RowWrite, StoreResult};
+use crate::adapter::{parse, store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, ApplyError, PgError, Result};
 use crate::{pgdomain, tables};
 

@@ -19,7 +19,7 @@ use unitcycle_core::model::{Lease, LeaseStatus};
 use unitcycle_core::store::{StoreError, Worded};
 use uuid::Uuid;
 
-use super::{store_error, PgPort, RowWrite, StoreResult};
+use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, PgError, Result};
 use crate::pgdomain;
 use crate::tables;
@@ -346,8 +346,8 @@ async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>)
             bump(tx, "ai_action_queue", &[*id]).await.map_err(pg)?;
         }
         CommandCenterWrite::InsertRenewal(rec) => {
-            super::renewals::insert(tx, rec).await.map_err(pg)?;
-            super::renewals::bump_renewal(tx, rec.id).await.map_err(pg)?;
+            crate::adapter::renewals::insert(tx, rec).await.map_err(pg)?;
+            crate::adapter::renewals::bump_renewal(tx, rec.id).await.map_err(pg)?;
         }
         CommandCenterWrite::Enqueue(msg) => {
             pgdomain::enqueue(tx, msg, now).await.map_err(pg)?;
