@@ -30,8 +30,8 @@ use crate::query::{self, Paging, Query, Whole};
 use crate::tables;
 use crate::wire::{
     ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire,
-    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, Outcome, Page, PushRequest,
-    PushResponse, RowSchema, StatusLogWire,
+    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, NewLeaseRequest, Outcome,
+    Page, PushRequest, PushResponse, RowSchema, StatusLogWire,
 };
 
 /// Largest JSON body accepted.
@@ -249,7 +249,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(work_order_detail))
         .routes(routes!(list_vendors))
         .routes(routes!(vendor_detail))
-        .routes(routes!(list_leases))
+        .routes(routes!(list_leases, create_lease))
         .routes(routes!(lifecycle_stats))
         .routes(routes!(lease_detail))
         .routes(routes!(status_history))
@@ -937,6 +937,40 @@ async fn convert_mtm(
 ) -> ApiResult<Json<LeaseWire>> {
     body.json_or_default::<Value>()?;
     lease_action(st, p, id, LifecycleAction::ConvertMtm).await
+}
+
+#[utoipa::path(post, path = "/api/v1/tenants/leases/", summary = "Sign a new lease on a vacant unit (vacant to active)",
+    request_body = NewLeaseRequest,
+    responses((status = 201, description = "The new lease, active, with its transition logged", body = LeaseWire),
+        (status = 409, description = "Someone changed the unit's leases meanwhile", body = ErrorBody)))]
+async fn create_lease(
+    State(st): State<AppState>,
+    p: Principal,
+    body: Body,
+) -> ApiResult<(StatusCode, Json<LeaseWire>)> {
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let req: NewLeaseRequest = body.json()?;
+    let terms = unitcycle_core::lifecycle::new_lease::LeaseTerms {
+        lease_begin_date: req.lease_begin_date,
+        lease_end_date: req.lease_end_date,
+        monthly_rent_amount: req.monthly_rent_amount,
+        security_deposit: req.security_deposit,
+        rent_due_day: req.rent_due_day,
+        late_fee_amount: req.late_fee_amount,
+        grace_period_days: req.grace_period_days,
+    };
+    let (actor, now) = (p.actor(), st.clock.now());
+    let lease = crate::adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        unitcycle_core::lifecycle::new_lease::new_lease(port, req.unit, req.tenant, terms, &actor, now)
+    })
+    .await?;
+    let client = st.pool.get().await?;
+    let v =
+        pg::lease_view(&**client, lease.id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Lease"))?;
+    let wire = LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, now);
+    Ok((StatusCode::CREATED, Json(wire)))
 }
 
 #[utoipa::path(post, path = "/api/v1/tenants/leases/{id}/give-notice/", summary = "Record the tenant's notice",

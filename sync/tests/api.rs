@@ -516,3 +516,80 @@ async fn the_daily_classification_runs_once_across_processes() {
     drop(client);
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_lease_on_a_vacant_unit_goes_active_and_reaches_the_replicas() {
+    let db = TestDb::new("newlease", 400).await;
+    let app = db.router();
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let client = db.pool.get().await.unwrap();
+    // A unit of A's property whose every lease is vacant, and one of A's tenants.
+    let row = client
+        .query_one(
+            "SELECT l.unit_id, (SELECT t.tenant_id FROM tenant_lease t WHERE t.property_id = $1 LIMIT 1)
+             FROM tenant_lease l WHERE l.property_id = $1 GROUP BY l.unit_id
+             HAVING bool_and(l.lease_status = 'vacant') LIMIT 1",
+            &[&db.properties[0]],
+        )
+        .await
+        .unwrap();
+    let (unit, tenant): (Uuid, Uuid) = (row.get(0), row.get(1));
+    let body = |rent: &str| {
+        json!({"unit": unit, "tenant": tenant, "lease_begin_date": "2026-07-01", "lease_end_date": "2027-06-30",
+               "monthly_rent_amount": rent, "security_deposit": "1500.00"})
+    };
+    let (s, v) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tenants/leases/",
+        Some(&token),
+        Some(serde_json::to_vec(&body("0")).unwrap()),
+    )
+    .await;
+    assert_eq!(
+        (s, v["detail"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("monthly_rent_amount must be greater than zero."))
+    );
+    let (s, v) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tenants/leases/",
+        Some(&token),
+        Some(serde_json::to_vec(&body("1725.00")).unwrap()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["lease_status"].as_str(), v["monthly_rent_amount"].as_str()), (Some("active"), Some("1725.00")));
+    let id = v["id"].as_str().unwrap().to_string();
+    let (_, log) =
+        call(&app, Method::GET, &format!("/api/v1/tenants/leases/{id}/status-history/"), Some(&token), None).await;
+    assert_eq!((log[0]["previous_status"].as_str(), log[0]["new_status"].as_str()), (Some("vacant"), Some("active")));
+    // The unit is held now; and another manager cannot lease A's unit at all.
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tenants/leases/",
+        Some(&token),
+        Some(serde_json::to_vec(&body("1725.00")).unwrap()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let b = db.token(MANAGER_B).await;
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        "/api/v1/tenants/leases/",
+        Some(&b),
+        Some(serde_json::to_vec(&body("1725.00")).unwrap()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // A replica pulls the lease, its log row and the occupied unit.
+    let (store, _) = replica(&url, &token).await;
+    let lease = store.lease(Uuid::parse_str(&id).unwrap()).unwrap();
+    assert_eq!(lease.lease_status, unitcycle_core::model::LeaseStatus::Active);
+    assert_eq!(store.status_log(lease.id).unwrap().len(), 1);
+    drop(client);
+    db.finish().await;
+}

@@ -26,6 +26,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/vendors/", true),
     ("get", "/api/v1/vendors/{id}/", true),
     ("get", "/api/v1/tenants/leases/", true),
+    ("post", "/api/v1/tenants/leases/", true),
     ("get", "/api/v1/tenants/leases/lifecycle-stats/", true),
     ("get", "/api/v1/tenants/leases/{id}/", true),
     ("get", "/api/v1/tenants/leases/{id}/status-history/", true),

@@ -190,6 +190,34 @@ pub enum LifecycleCommand {
         #[command(flatten)]
         opts: Today,
     },
+    /// Sign a new lease on a vacant unit (the vacant → active transition, logged)
+    NewLease {
+        /// The unit's id
+        #[arg(long)]
+        unit: uuid::Uuid,
+        /// The tenant's id
+        #[arg(long)]
+        tenant: uuid::Uuid,
+        #[arg(long, value_parser = parse_date)]
+        begin: NaiveDate,
+        #[arg(long, value_parser = parse_date)]
+        end: NaiveDate,
+        /// Monthly rent, e.g. 1850 or $1,850.00
+        #[arg(long, value_parser = parse_money)]
+        rent: Decimal,
+        #[arg(long, value_parser = parse_money, default_value = "0")]
+        deposit: Decimal,
+        /// Day of the month rent falls due (1–28)
+        #[arg(long, default_value_t = 1)]
+        due_day: u8,
+        #[arg(long, value_parser = parse_money, default_value = "0")]
+        late_fee: Decimal,
+        /// Grace days before the late fee
+        #[arg(long, default_value_t = 5)]
+        grace: i32,
+        #[command(flatten)]
+        opts: Today,
+    },
     /// Mark a lease with notice as vacant after move-out
     MarkVacant {
         lease: String,

@@ -23,6 +23,7 @@ use uuid::Uuid;
 use crate::model::{Lease, LeaseStatus};
 
 pub mod classify;
+pub mod new_lease;
 pub mod port;
 
 /// Who made the daily job's changes (spec: `changed_by='system:daily_classify'`).

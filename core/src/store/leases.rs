@@ -289,6 +289,15 @@ impl Store {
         optional(r)
     }
 
+    /// Every lease of a unit, newest first.
+    pub fn leases_of_unit(&self, unit_id: Uuid) -> Result<Vec<Lease>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LEASE_COLS} FROM tenant_lease l WHERE l.unit_id = ?1 ORDER BY l.lease_begin_date DESC"
+        ))?;
+        let rows = stmt.query_map([unit_id.to_string()], lease_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// `GET /status-history/`: newest first.
     pub fn status_log(&self, lease_id: Uuid) -> Result<Vec<LeaseStatusLog>> {
         let mut stmt = self.conn.prepare_cached(

@@ -229,6 +229,30 @@ impl LifecyclePort for Store {
             Ok(())
         })
     }
+
+    fn unit_leases(&self, unit_id: Uuid) -> Result<Vec<Lease>> {
+        self.leases_of_unit(unit_id)
+    }
+
+    fn last_lease_number(&self) -> Result<Option<String>> {
+        Ok(self.conn().query_row(
+            "SELECT MAX(lease_number) FROM tenant_lease WHERE lease_number LIKE 'L-%'",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn write_new_lease(&mut self, new: &crate::lifecycle::new_lease::NewLease, now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| {
+            super::insert_lease(tx, &new.lease)?;
+            super::apply_transition(tx, &new.transition, now)?;
+            tx.execute(
+                "UPDATE units_unit SET current_rent = ?2 WHERE id = ?1",
+                rusqlite::params![new.lease.unit_id.to_string(), new.lease.monthly_rent_amount.to_string()],
+            )?;
+            Ok(())
+        })
+    }
 }
 
 impl CollectionsPort for Queueing<'_> {

@@ -179,6 +179,41 @@ pub struct GiveNoticeRequest {
     pub reason: String,
 }
 
+/// Body of `POST /api/v1/tenants/leases/`: a new lease of a vacant unit to a tenant (the spec's
+/// vacant → active transition). Amounts are decimal strings; omitted fields take the defaults
+/// shown.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NewLeaseRequest {
+    pub unit: Uuid,
+    pub tenant: Uuid,
+    pub lease_begin_date: NaiveDate,
+    pub lease_end_date: NaiveDate,
+    #[schema(value_type = String, example = "1850.00")]
+    pub monthly_rent_amount: rust_decimal::Decimal,
+    /// Default 0.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub security_deposit: rust_decimal::Decimal,
+    /// Day of the month rent falls due, 1–28; default 1.
+    #[serde(default = "default_due_day")]
+    pub rent_due_day: u8,
+    /// Default 0.
+    #[serde(default)]
+    #[schema(value_type = String)]
+    pub late_fee_amount: rust_decimal::Decimal,
+    /// 0–31; default 5.
+    #[serde(default = "default_grace")]
+    pub grace_period_days: i32,
+}
+
+fn default_due_day() -> u8 {
+    1
+}
+
+fn default_grace() -> i32 {
+    5
+}
+
 /// Body of `POST /mark-vacant/` (optional).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct MarkVacantRequest {

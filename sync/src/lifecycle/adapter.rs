@@ -2,6 +2,7 @@
 //! `unitcycle_core::lifecycle`.
 
 use chrono::{DateTime, Utc};
+use unitcycle_core::lifecycle::new_lease::NewLease;
 use unitcycle_core::lifecycle::port::LifecyclePort;
 use unitcycle_core::lifecycle::Transition;
 use unitcycle_core::model::{Lease, LeaseStatus};
@@ -9,7 +10,7 @@ use unitcycle_core::store::StoreError;
 
 use crate::adapter::{store_error, PgPort, StoreResult};
 use crate::pg::{self, ApplyError};
-use crate::pgdomain;
+use crate::{pgdomain, tables};
 
 impl LifecyclePort for PgPort {
     fn leases_in_states(&self, states: &[LeaseStatus]) -> StoreResult<Vec<Lease>> {
@@ -27,6 +28,50 @@ impl LifecyclePort for PgPort {
         rt.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
             match pg::apply_transitions(&tx, transitions, now).await {
+                Ok(()) => {}
+                Err(ApplyError::Conflict(s)) => {
+                    return Err(StoreError::Conflict { what: "lease", now: format!("it is now {s}") })
+                }
+                Err(ApplyError::Pg(e)) => return Err(store_error(e)),
+            }
+            tx.commit().await.map_err(|e| store_error(e.into()))
+        })
+    }
+
+    fn unit_leases(&self, unit_id: uuid::Uuid) -> StoreResult<Vec<Lease>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "tenant_lease",
+            "r.unit_id = $1 AND r.property_id = ANY($2) ORDER BY r.lease_begin_date DESC",
+            &[&unit_id, &self.scope],
+        ))
+    }
+
+    fn last_lease_number(&self) -> StoreResult<Option<String>> {
+        self.block(async {
+            let sql = "SELECT MAX(lease_number)::text FROM tenant_lease WHERE lease_number LIKE 'L-%'";
+            Ok(self.client().query_one(sql, &[]).await?.get(0))
+        })
+    }
+
+    fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> StoreResult<()> {
+        let t =
+            tables::table("tenant_lease").ok_or_else(|| StoreError::Database("tenant_lease is not synced".into()))?;
+        let row = serde_json::to_value(&new.lease).map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = serde_json::Value::Array(vec![
+            tables::canonicalize(t, row).map_err(|e| StoreError::Database(e.to_string()))?
+        ]);
+        let rt = self.rt.clone();
+        rt.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
+            tx.execute(&tables::pg_upsert_sql(t), &[&rows]).await.map_err(|e| store_error(e.into()))?;
+            tx.execute(
+                "UPDATE units_unit SET current_rent = $2::text::numeric WHERE id = $1",
+                &[&new.lease.unit_id, &new.lease.monthly_rent_amount.to_string()],
+            )
+            .await
+            .map_err(|e| store_error(e.into()))?;
+            match pg::apply_transitions(&tx, std::slice::from_ref(&new.transition), now).await {
                 Ok(()) => {}
                 Err(ApplyError::Conflict(s)) => {
                     return Err(StoreError::Conflict { what: "lease", now: format!("it is now {s}") })

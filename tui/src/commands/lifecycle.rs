@@ -6,7 +6,7 @@ use anyhow::Result;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use unitcycle_core::format;
-use unitcycle_core::lifecycle::{self, LeaseDayCounts, LeaseProgress, LifecycleAction, LifecycleStats};
+use unitcycle_core::lifecycle::{self, new_lease, LeaseDayCounts, LeaseProgress, LifecycleAction, LifecycleStats};
 use unitcycle_core::model::{LeaseStatus, LeaseStatusLog};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, Store};
 
@@ -69,6 +69,29 @@ pub fn run(db: &Path, cmd: LifecycleCommand) -> Result<()> {
         }
         LifecycleCommand::MarkVacant { lease, actual_move_out_date, opts } => {
             transition(&mut store, &lease, LifecycleAction::MarkVacant { actual_move_out_date }, opts.today, opts.json)
+        }
+        LifecycleCommand::NewLease { unit, tenant, begin, end, rent, deposit, due_day, late_fee, grace, opts } => {
+            if unitcycle_core::sync_actions::connected(&store)? {
+                anyhow::bail!(
+                    "this replica syncs with a server, which numbers leases: sign the lease there \
+                     (POST /api/v1/tenants/leases/), and `unitcycle sync` brings it here"
+                );
+            }
+            let terms = new_lease::LeaseTerms {
+                lease_begin_date: begin,
+                lease_end_date: end,
+                monthly_rent_amount: rent,
+                security_deposit: deposit,
+                rent_due_day: due_day,
+                late_fee_amount: late_fee,
+                grace_period_days: grace,
+            };
+            let day = today(opts.today);
+            let lease = new_lease::new_lease(&mut store, unit, tenant, terms, &paths::actor(), now_on(day))?;
+            if !opts.json {
+                println!("{}: vacant → active (new lease signed)", lease.lease_number);
+            }
+            show(&store, lease.id, day, opts.json)
         }
     }
 }
