@@ -5,6 +5,7 @@
 pub mod adapter;
 pub mod api_collections;
 pub mod api_command_center;
+pub mod api_import;
 pub mod api_inspections;
 pub mod api_renewals;
 pub mod auth;
@@ -19,4 +20,4 @@ pub mod scheduler;
 pub mod server;
 
 pub use unitcycle_sync_client as client;
-pub use unitcycle_sync_protocol::{tables, wire, wire_inspections};
+pub use unitcycle_sync_protocol::{tables, wire, wire_import, wire_inspections};

@@ -244,6 +244,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::api_collections::routes())
         .merge(crate::api_command_center::routes())
         .merge(crate::api_inspections::routes())
+        .merge(crate::api_import::routes())
 }
 
 pub fn router(state: AppState) -> Router {

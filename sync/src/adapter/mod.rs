@@ -6,6 +6,7 @@
 
 pub mod collections;
 pub mod command_center;
+pub mod import;
 pub mod inspections;
 pub mod lifecycle;
 pub mod renewals;
@@ -33,6 +34,8 @@ pub struct PgPort {
     /// A replica's pushed action being applied: recorded in `sync_mutation` in the transaction
     /// of its rows, so it is applied once.
     mutation: Option<MutationRecord>,
+    /// The user an import's properties are granted to, in the import's transaction.
+    grantee: Option<Uuid>,
 }
 
 /// The `sync_mutation` row of a pushed action.
@@ -147,7 +150,7 @@ where
         None => pg::property_ids(&**client).await.map_err(store_error)?,
     };
     let rt = Handle::current();
-    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None }))
+    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None, grantee: None }))
         .await
         .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
 }
