@@ -22,7 +22,9 @@ use crate::wire_import::ImportReportWire;
 pub const MAX_CSV_BYTES: usize = 16 * 1024 * 1024;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(rent_roll).layer(DefaultBodyLimit::max(MAX_CSV_BYTES)))
+    OpenApiRouter::new()
+        .routes(routes!(rent_roll).layer(DefaultBodyLimit::max(MAX_CSV_BYTES)))
+        .routes(routes!(ledger).layer(DefaultBodyLimit::max(MAX_CSV_BYTES)))
 }
 
 /// The parameters of an import.
@@ -48,13 +50,38 @@ async fn rent_roll(
     Query(q): Query<ImportParams>,
     body: Body,
 ) -> ApiResult<Response> {
+    run(st, p, q, body, Kind::RentRoll).await
+}
+
+#[utoipa::path(post, path = "/api/v1/import/ledger/", operation_id = "import_ledger",
+    summary = "Import a transactions CSV (date, unit, tenant, description, charge/payment or amount) onto the leases in place; all rows or none",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv",
+        description = "The transactions, a header row then one charge or payment per row"),
+    responses((status = 200, description = "What was created and matched (a dry run: would be)", body = ImportReportWire)))]
+async fn ledger(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<ImportParams>,
+    body: Body,
+) -> ApiResult<Response> {
+    run(st, p, q, body, Kind::Ledger).await
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    RentRoll,
+    Ledger,
+}
+
+async fn run(st: AppState, p: Principal, q: ImportParams, body: Body, kind: Kind) -> ApiResult<Response> {
     if p.role != Role::Manager {
         return Err(ApiError::forbidden());
     }
     let csv = String::from_utf8(body.0.to_vec())
-        .map_err(|_| ApiError::bad("The rent roll is not UTF-8 text; export it as CSV (UTF-8)."))?;
+        .map_err(|_| ApiError::bad("The file is not UTF-8 text; export it as CSV (UTF-8)."))?;
     if csv.trim().is_empty() {
-        return Err(ApiError::bad("The request body is empty: send the rent roll CSV."));
+        return Err(ApiError::bad("The request body is empty: send the CSV."));
     }
     let overrides = import::parse_overrides(q.map.as_deref().unwrap_or("").split(','))
         .map_err(|e| ApiError::bad(format!("map: {e}")))?;
@@ -63,7 +90,10 @@ async fn rent_roll(
     let report = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
         port.grant_imports_to(user);
         let req = ImportRequest { csv: &csv, overrides: &overrides, dry_run, actor: &actor };
-        import::import_rent_roll(port, &req, now.date_naive(), now)
+        match kind {
+            Kind::RentRoll => import::import_rent_roll(port, &req, now.date_naive(), now),
+            Kind::Ledger => import::ledger::import_ledger(port, &req, now),
+        }
     })
     .await?;
     let wire = ImportReportWire::from(&report);

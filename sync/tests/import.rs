@@ -123,6 +123,20 @@ async fn a_manager_imports_the_fixtures_once_and_replicas_and_jobs_see_them() {
     .unwrap_err();
     assert!(err.to_string().contains("connected to a server"), "{err}");
 
+    // A transactions file lands on the imported leases once.
+    let tx = "Date,Property,Unit,Description,Charge,Payment\n\
+        06/01/2026,Heron Pointe,10,Rent Jun 2026,\"$1,200.00\",\n\
+        06/02/2026,Heron Pointe,10,Payment - ACH,,1200\n";
+    let uri = "/api/v1/import/ledger/";
+    let (s, v) = call(&app, Method::POST, uri, Some(&a), Some(tx.as_bytes().to_vec())).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["counts"]["ledger_entries"]["created"], 2, "{v}");
+    let (s, v) = call(&app, Method::POST, uri, Some(&a), Some(tx.as_bytes().to_vec())).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["counts"]["ledger_entries"]["matched"], 2, "{v}");
+    let (s, v) = call(&app, Method::POST, uri, Some(&b), Some(tx.as_bytes().to_vec())).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "another manager's units are not theirs: {v}");
+
     // The day's jobs find work on the imported portfolio.
     let gateway = std::sync::Arc::new(Gateway::offline("tests".into()));
     for job in [Job::RenewalScan, Job::CollectionsScan, Job::AiActionQueue] {

@@ -84,6 +84,22 @@ pub enum ImportCommand {
         #[command(flatten)]
         opts: Today,
     },
+    /// Import a transactions CSV (date, unit, tenant, description, charge/payment or amount) onto
+    /// the leases in place; all rows or none; a second import creates nothing
+    Ledger {
+        /// The CSV file
+        file: PathBuf,
+        /// Show what would be created and matched, and every bad row, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Read column COL as FIELD (repeatable): date, property_name, unit_number, tenant_name,
+        /// description, charge, payment, amount, type, category, or ignore
+        #[arg(long = "map", value_name = "COL=FIELD")]
+        map: Vec<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -274,3 +274,25 @@ fn import_a_rent_roll_then_export_it_and_read_it_back() {
     let o = unitcycle(&db, &["import", "rent-roll", bad.to_str().unwrap(), "--map", "Unit=flat"]);
     assert_one_line_error(&o, "unknown field 'flat'");
 }
+
+#[test]
+fn import_a_transactions_file_onto_imported_leases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/rent_roll_buildium.csv");
+    let o = unitcycle(&db, &["import", "rent-roll", fixture, "--today", "2026-06-15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = dir.path().join("tx.csv");
+    std::fs::write(
+        &file,
+        "Date,Unit,Description,Amount\n06/01/2026,10,Rent Jun 2026,1200\n06/02/2026,10,Payment,(1200.00)\n",
+    )
+    .unwrap();
+    let o = unitcycle(&db, &["import", "ledger", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["counts"]["ledger_entries"], serde_json::json!({"created": 2, "matched": 0}));
+    let o = unitcycle(&db, &["import", "ledger", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("matched     2"), "{}", stdout(&o));
+}

@@ -28,6 +28,14 @@ pub enum Field {
     SecurityDeposit,
     Balance,
     Status,
+    // A transactions (ledger) file's own fields.
+    TransDate,
+    Description,
+    Charge,
+    Payment,
+    Amount,
+    TransType,
+    Category,
 }
 
 /// Every field with its name (for `--map`), the header `export rent-roll` writes, and the
@@ -185,19 +193,52 @@ pub const FIELDS: &[(Field, &str, &str, &[&str])] = &[
     ),
 ];
 
+/// The fields of a transactions (ledger) file: when, which unit (and tenant), what, how much.
+pub const LEDGER_FIELDS: &[(Field, &str, &str, &[&str])] = &[
+    (
+        Field::TransDate,
+        "date",
+        "Date",
+        &["date", "transactiondate", "transdate", "postdate", "posteddate", "postingdate"],
+    ),
+    (Field::PropertyName, "property_name", "Property", &["property", "propertyname", "community", "site"]),
+    (Field::UnitNumber, "unit_number", "Unit", &["unit", "unitnumber", "unitno", "unitname", "apt", "apartment"]),
+    (
+        Field::TenantName,
+        "tenant_name",
+        "Tenant",
+        &["tenant", "tenantname", "resident", "residentname", "name", "payer"],
+    ),
+    (
+        Field::Description,
+        "description",
+        "Description",
+        &["description", "memo", "desc", "details", "transaction", "notes"],
+    ),
+    (Field::Charge, "charge", "Charge", &["charge", "charges", "chargeamount", "debit", "increase"]),
+    (Field::Payment, "payment", "Payment", &["payment", "payments", "paymentamount", "credit", "receipt", "decrease"]),
+    (Field::Amount, "amount", "Amount", &["amount", "transactionamount"]),
+    (Field::TransType, "type", "Type", &["type", "transactiontype", "transtype"]),
+    (Field::Category, "category", "Category", &["category", "chargetype", "glaccount", "account", "chargecode"]),
+];
+
 impl Field {
+    fn row(self) -> Option<&'static (Field, &'static str, &'static str, &'static [&'static str])> {
+        FIELDS.iter().chain(LEDGER_FIELDS).find(|f| f.0 == self)
+    }
+
     pub fn name(self) -> &'static str {
-        FIELDS.iter().find(|f| f.0 == self).map_or("", |f| f.1)
+        self.row().map_or("", |f| f.1)
     }
 
     /// The column header `export rent-roll` writes.
     pub fn header(self) -> &'static str {
-        FIELDS.iter().find(|f| f.0 == self).map_or("", |f| f.2)
+        self.row().map_or("", |f| f.2)
     }
 
     pub fn parse(name: &str) -> Option<Field> {
         let name = name.trim().to_ascii_lowercase();
-        FIELDS.iter().find(|f| f.1 == name).map(|f| f.0)
+        FIELDS.iter().chain(LEDGER_FIELDS).find(|f| f.1 == name).map(|f| f.0)
     }
 }
 
@@ -252,6 +293,37 @@ pub fn parse_overrides<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<V
 /// Maps `headers` onto the fields: the overrides first, then each field takes the first column
 /// (by the alias order) no one has taken. Overrides naming a column the file lacks are refused.
 pub fn detect(headers: &[String], overrides: &[Override]) -> Result<Vec<ColumnMapping>, String> {
+    let out = detect_in(FIELDS, headers, overrides)?;
+    let has = |f: Field| out.iter().any(|c| c.field == Some(f));
+    if !has(Field::UnitNumber) {
+        return Err("no column is the unit number (name one with --map \"COLUMN=unit_number\")".into());
+    }
+    if !has(Field::PropertyName) && !has(Field::PropertyAddress) {
+        return Err(
+            "no column names the property (map one with --map \"COLUMN=property_name\" or property_address)".into()
+        );
+    }
+    Ok(out)
+}
+
+/// Maps a transactions file's header onto [`LEDGER_FIELDS`].
+pub fn detect_ledger(headers: &[String], overrides: &[Override]) -> Result<Vec<ColumnMapping>, String> {
+    let out = detect_in(LEDGER_FIELDS, headers, overrides)?;
+    let has = |f: Field| out.iter().any(|c| c.field == Some(f));
+    if !has(Field::TransDate) || !has(Field::UnitNumber) {
+        return Err("a transactions file needs a date and a unit column (map them with --map \"COLUMN=date\")".into());
+    }
+    if !has(Field::Charge) && !has(Field::Payment) && !has(Field::Amount) {
+        return Err("a transactions file needs charge and payment columns, or an amount".into());
+    }
+    Ok(out)
+}
+
+fn detect_in(
+    table: &[(Field, &str, &str, &[&str])],
+    headers: &[String],
+    overrides: &[Override],
+) -> Result<Vec<ColumnMapping>, String> {
     let mut out: Vec<ColumnMapping> = headers
         .iter()
         .map(|h| ColumnMapping { column: h.trim().to_string(), field: None, overridden: false })
@@ -272,7 +344,7 @@ pub fn detect(headers: &[String], overrides: &[Override]) -> Result<Vec<ColumnMa
         out[i].field = o.field;
         out[i].overridden = true;
     }
-    for &(field, _, _, aliases) in FIELDS {
+    for &(field, _, _, aliases) in table {
         if out.iter().any(|c| c.field == Some(field)) {
             continue;
         }
@@ -284,15 +356,6 @@ pub fn detect(headers: &[String], overrides: &[Override]) -> Result<Vec<ColumnMa
                 }
             }
         }
-    }
-    let has = |f: Field| out.iter().any(|c| c.field == Some(f));
-    if !has(Field::UnitNumber) {
-        return Err("no column is the unit number (name one with --map \"COLUMN=unit_number\")".into());
-    }
-    if !has(Field::PropertyName) && !has(Field::PropertyAddress) {
-        return Err(
-            "no column names the property (map one with --map \"COLUMN=property_name\" or property_address)".into()
-        );
     }
     Ok(out)
 }

@@ -9,6 +9,7 @@
 //! ([`ImportPort::write_import`], one transaction on either store).
 
 pub mod fields;
+pub mod ledger;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -73,16 +74,16 @@ pub struct RowError {
 }
 
 /// The cells of one record, by field.
-struct Cells<'a> {
+pub(crate) struct Cells<'a> {
     values: HashMap<Field, &'a str>,
 }
 
 impl<'a> Cells<'a> {
-    fn get(&self, f: Field) -> &'a str {
+    pub(crate) fn get(&self, f: Field) -> &'a str {
         self.values.get(&f).map_or("", |v| v.trim())
     }
 
-    fn opt(&self, f: Field) -> Option<&'a str> {
+    pub(crate) fn opt(&self, f: Field) -> Option<&'a str> {
         Some(self.get(f)).filter(|v| !v.is_empty())
     }
 }
@@ -220,25 +221,44 @@ pub struct ParsedRentRoll {
 
 /// Reads a rent-roll CSV. A header that cannot be mapped is one error at line 1.
 pub fn parse_rent_roll(text: &str, overrides: &[Override]) -> ParsedRentRoll {
-    let mut out = ParsedRentRoll::default();
+    let mut rows = Vec::new();
+    let (mapping, errors) = read_csv(text, overrides, detect, |line, cells| {
+        rows.push(RentRollRow::new(line, cells)?);
+        Ok(())
+    });
+    ParsedRentRoll { mapping, rows, errors }
+}
+
+/// Maps a header onto fields (`fields::detect`, `fields::detect_ledger`).
+pub(crate) type Mapper = fn(&[String], &[Override]) -> std::result::Result<Vec<ColumnMapping>, String>;
+
+/// Reads a CSV: maps its header with `mapper`, then hands `row` each non-blank record's cells
+/// with its line number. Returns the mapping and every error (line 1: the header).
+pub(crate) fn read_csv(
+    text: &str,
+    overrides: &[Override],
+    mapper: Mapper,
+    mut row: impl FnMut(u64, &Cells<'_>) -> std::result::Result<(), String>,
+) -> (Vec<ColumnMapping>, Vec<RowError>) {
+    let mut errors = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_string).collect(),
         Err(e) => {
-            out.errors.push(RowError { line: 1, message: format!("the header cannot be read: {e}") });
-            return out;
+            errors.push(RowError { line: 1, message: format!("the header cannot be read: {e}") });
+            return (Vec::new(), errors);
         }
     };
     if headers.iter().all(|h| h.is_empty()) {
-        out.errors.push(RowError { line: 1, message: "the file is empty (no header row)".into() });
-        return out;
+        errors.push(RowError { line: 1, message: "the file is empty (no header row)".into() });
+        return (Vec::new(), errors);
     }
-    out.mapping = match detect(&headers, overrides) {
+    let mapping = match mapper(&headers, overrides) {
         Ok(m) => m,
         Err(message) => {
-            out.errors.push(RowError { line: 1, message });
-            return out;
+            errors.push(RowError { line: 1, message });
+            return (Vec::new(), errors);
         }
     };
     let mut record = csv::StringRecord::new();
@@ -250,7 +270,7 @@ pub fn parse_rent_roll(text: &str, overrides: &[Override]) -> ParsedRentRoll {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(line_before + 1, |p| p.line());
-                out.errors.push(RowError { line, message: format!("the row cannot be read: {e}") });
+                errors.push(RowError { line, message: format!("the row cannot be read: {e}") });
                 break;
             }
         }
@@ -269,28 +289,26 @@ pub fn parse_rent_roll(text: &str, overrides: &[Override]) -> ParsedRentRoll {
         }
         count += 1;
         if count > MAX_ROWS {
-            out.errors.push(RowError { line, message: format!("the file has more than {MAX_ROWS} rows") });
+            errors.push(RowError { line, message: format!("the file has more than {MAX_ROWS} rows") });
             break;
         }
         if record.len() > headers.len() {
-            out.errors.push(RowError {
+            errors.push(RowError {
                 line,
                 message: format!("the row has {} cells but the header has {} columns", record.len(), headers.len()),
             });
             continue;
         }
-        let values = out
-            .mapping
+        let values = mapping
             .iter()
             .zip(record.iter())
             .filter_map(|(m, v)| m.field.map(|f| (f, v)))
             .collect::<HashMap<Field, &str>>();
-        match RentRollRow::new(line, &Cells { values }) {
-            Ok(row) => out.rows.push(row),
-            Err(message) => out.errors.push(RowError { line, message }),
+        if let Err(message) = row(line, &Cells { values }) {
+            errors.push(RowError { line, message });
         }
     }
-    out
+    (mapping, errors)
 }
 
 /// What the store already has, for matching natural keys.
@@ -381,8 +399,9 @@ impl ImportReport {
         }
         let verb = if self.applied { "created" } else { "would create" };
         out.push_str(&format!("\n{} data rows.\n", self.rows));
-        for kind in KINDS {
-            let c = self.counts.get(*kind).copied().unwrap_or_default();
+        let extra = self.counts.keys().filter(|k| !KINDS.contains(&k.as_str())).map(String::as_str);
+        for kind in KINDS.iter().copied().chain(extra) {
+            let Some(c) = self.counts.get(kind).copied() else { continue };
             out.push_str(&format!(
                 "  {:<18} {verb} {:>5}, matched {:>5}\n",
                 kind.replace('_', " "),
@@ -735,6 +754,8 @@ pub fn plan(
 pub trait ImportPort {
     /// What the store has (on the server: within the caller's properties).
     fn import_existing(&self) -> Result<Existing>;
+    /// The ledger entries on leases (on the server: within the caller's properties).
+    fn import_ledger(&self) -> Result<Vec<LedgerEntry>>;
     /// Writes every row in one transaction (all or none).
     fn write_import(&mut self, writes: &ImportWrites, now: DateTime<Utc>) -> Result<()>;
 }

@@ -5,15 +5,15 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::entities::{
-    building_from_row, property_from_row, tenant_from_row, unit_from_row, BUILDING_COLS, PROPERTY_COLS, TENANT_COLS,
-    UNIT_COLS,
+    building_from_row, ledger_from_row, property_from_row, tenant_from_row, unit_from_row, BUILDING_COLS, LEDGER_COLS,
+    PROPERTY_COLS, TENANT_COLS, UNIT_COLS,
 };
 use super::{
     get_uuid, insert_building, insert_lease, insert_ledger_entry, insert_property, insert_tenant, insert_unit,
 };
 use super::{Result, Store, StoreError};
 use crate::import::{Existing, ExportRow, ImportPort, ImportWrites, OPENING_CATEGORY};
-use crate::model::LeaseStatus;
+use crate::model::{LeaseStatus, LedgerEntry};
 
 /// The refusal of a local import on a replica connected to a server.
 pub const CONNECTED_REFUSAL: &str = "This replica is connected to a server, which is the system of record: import \
@@ -70,6 +70,10 @@ impl ImportPort for Store {
             leases: self.leases_in(&[])?,
             opening_balances: opening,
         })
+    }
+
+    fn import_ledger(&self) -> Result<Vec<LedgerEntry>> {
+        self.all(&format!("SELECT {LEDGER_COLS} FROM tenant_ledger_entry WHERE lease_id IS NOT NULL"), ledger_from_row)
     }
 
     fn write_import(&mut self, w: &ImportWrites, now: DateTime<Utc>) -> Result<()> {

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio_postgres::Transaction;
 use unitcycle_core::import::{Existing, ImportPort, ImportWrites, OPENING_CATEGORY};
+use unitcycle_core::model::LedgerEntry;
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
@@ -123,6 +124,16 @@ impl ImportPort for PgPort {
                 opening_balances: opening,
             })
         })
+    }
+
+    fn import_ledger(&self) -> StoreResult<Vec<LedgerEntry>> {
+        let scope = &self.scope;
+        self.block(pgdomain::rows(
+            self.client(),
+            "tenant_ledger_entry",
+            "r.lease_id IS NOT NULL AND r.property_id = ANY($1)",
+            &[scope],
+        ))
     }
 
     fn write_import(&mut self, w: &ImportWrites, now: DateTime<Utc>) -> StoreResult<()> {

@@ -41,6 +41,27 @@ pub fn run(db: &Path, cmd: ImportCommand) -> Result<()> {
             }
             Ok(())
         }
+        ImportCommand::Ledger { file, dry_run, map, json } => {
+            let csv = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let csv = String::from_utf8(csv)
+                .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text; export it as CSV (UTF-8)", file.display()))?;
+            let overrides = import::parse_overrides(map.iter().map(String::as_str)).map_err(anyhow::Error::msg)?;
+            let mut store = open(db)?;
+            if unitcycle_core::sync_actions::connected(&store)? {
+                bail!("{CONNECTED_REFUSAL}");
+            }
+            let req = ImportRequest { csv: &csv, overrides: &overrides, dry_run, actor: IMPORT_ACTOR };
+            let report = import::ledger::import_ledger(&mut store, &req, chrono::Utc::now())?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print!("{}", report.text());
+            }
+            if !report.errors.is_empty() {
+                bail!("{} bad rows in {}; nothing was imported", report.errors.len(), file.display());
+            }
+            Ok(())
+        }
     }
 }
 
