@@ -10,6 +10,7 @@ pub mod command_center;
 pub mod demo;
 pub mod documents;
 pub mod format;
+pub mod import;
 pub mod inspections;
 pub mod jobs;
 pub mod ledger;

@@ -1,12 +1,14 @@
 //! UnitCycle's central API server: a folder per feature (its axum handlers and the PostgreSQL
-//! adapter of its core storage port), the shared adapter (`adapter`), the scheduler. The wire format and the synced tables are `unitcycle-sync-protocol`;
-//! the replica's client is `unitcycle-sync-client` (the `unitcycle` binary links only those).
+//! adapter of its core storage port), the shared adapter (`adapter`), the scheduler. The wire
+//! format and the synced tables are `unitcycle-sync-protocol`; the replica's client is
+//! `unitcycle-sync-client` (the `unitcycle` binary links only those).
 
 pub mod adapter;
 pub mod auth;
 pub mod bench;
 pub mod collections;
 pub mod command_center;
+pub mod import;
 pub mod inspections;
 pub mod lifecycle;
 pub mod openapi;
@@ -19,4 +21,4 @@ pub mod scheduler;
 pub mod server;
 
 pub use unitcycle_sync_client as client;
-pub use unitcycle_sync_protocol::{tables, wire, wire_inspections};
+pub use unitcycle_sync_protocol::{tables, wire, wire_import, wire_inspections};

@@ -264,6 +264,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::collections::api::routes())
         .merge(crate::command_center::api::routes())
         .merge(crate::inspections::api::routes())
+        .merge(crate::import::api::routes())
 }
 
 pub fn router(state: AppState) -> Router {

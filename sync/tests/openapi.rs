@@ -68,6 +68,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v1/move-in-inspections/{id}/sign/", true),
     ("post", "/api/v1/move-in-inspections/{id}/generate-report/", true),
     ("post", "/api/v1/move-in-inspections/{id}/finalize/", true),
+    ("post", "/api/v1/import/rent-roll/", true),
+    ("post", "/api/v1/import/ledger/", true),
     ("get", "/api/v1/openapi.json", false),
 ];
 

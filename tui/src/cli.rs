@@ -60,6 +60,56 @@ pub enum Command {
     Login(LoginArgs),
     /// Push local changes and pull the server's (or: status, verify)
     Sync(SyncArgs),
+    /// Import what a manager already has: a rent roll from AppFolio, Buildium, Yardi, a spreadsheet
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export the portfolio: the rent roll, in the columns `import rent-roll` reads
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import a rent-roll CSV: all rows or none; a second import of the same file creates nothing
+    #[command(name = "rent-roll")]
+    RentRoll {
+        /// The CSV file
+        file: PathBuf,
+        /// Show what would be created and matched, and every bad row, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Read column COL as FIELD (repeatable), e.g. --map "Unit=unit_number"; FIELD `ignore` skips it
+        #[arg(long = "map", value_name = "COL=FIELD")]
+        map: Vec<String>,
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// Import a transactions CSV (date, unit, tenant, description, charge/payment or amount) onto
+    /// the leases in place; all rows or none; a second import creates nothing
+    Ledger {
+        /// The CSV file
+        file: PathBuf,
+        /// Show what would be created and matched, and every bad row, writing nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Read column COL as FIELD (repeatable): date, property_name, unit_number, tenant_name,
+        /// description, charge, payment, amount, type, category, or ignore
+        #[arg(long = "map", value_name = "COL=FIELD")]
+        map: Vec<String>,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the rent roll as CSV (to FILE, or to standard output)
+    #[command(name = "rent-roll")]
+    RentRoll {
+        /// The CSV file to write [default: standard output]
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -233,3 +233,66 @@ fn inspections_list_show_and_analyze() {
     assert_one_line_error(&unitcycle(&db, &["inspections", "show", "L-999999"]), "no move-in inspection 'L-999999'");
     assert_one_line_error(&unitcycle(&db, &["inspections", "list", "--status", "bogus"]), "--status");
 }
+
+#[test]
+fn import_a_rent_roll_then_export_it_and_read_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("import.db");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/rent_roll_yardi.csv");
+    let map = ["--map", "Resident=ignore", "--map", "Unit Type=bedrooms", "--today", "2026-06-15"];
+    // A dry run shows the mapping and the counts, and writes nothing (not even the replica).
+    let o = unitcycle(&db, &[&["import", "rent-roll", fixture, "--dry-run"][..], &map].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Resident") && out.contains("(--map)"), "{out}");
+    assert!(out.contains("would create    11"), "{out}");
+    assert!(!db.exists());
+    let o = unitcycle(&db, &[&["import", "rent-roll", fixture, "--json"][..], &map].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(report["counts"]["leases"]["created"], 11);
+    assert_eq!(report["applied"], true);
+
+    let export = dir.path().join("roll.csv");
+    let o = unitcycle(&db, &["export", "rent-roll", export.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = unitcycle(&db, &["import", "rent-roll", export.to_str().unwrap(), "--json", "--today", "2026-06-15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(again["counts"]["leases"], serde_json::json!({"created": 0, "matched": 11}));
+
+    // One bad row: every bad line is listed, nothing is imported, the exit code says so.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Property,Unit,Tenant,Lease Start,Rent\nElm,1,\"Doe, Jan\",01/01/2026,900\nElm,2,\"Roe, Kit\",soon,900\n",
+    )
+    .unwrap();
+    let o = unitcycle(&db, &["import", "rent-roll", bad.to_str().unwrap()]);
+    assert_one_line_error(&o, "1 bad rows");
+    assert!(stdout(&o).contains("line 3: lease start: invalid date 'soon'"), "{}", stdout(&o));
+    let o = unitcycle(&db, &["import", "rent-roll", bad.to_str().unwrap(), "--map", "Unit=flat"]);
+    assert_one_line_error(&o, "unknown field 'flat'");
+}
+
+#[test]
+fn import_a_transactions_file_onto_imported_leases() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/rent_roll_buildium.csv");
+    let o = unitcycle(&db, &["import", "rent-roll", fixture, "--today", "2026-06-15"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = dir.path().join("tx.csv");
+    std::fs::write(
+        &file,
+        "Date,Unit,Description,Amount\n06/01/2026,10,Rent Jun 2026,1200\n06/02/2026,10,Payment,(1200.00)\n",
+    )
+    .unwrap();
+    let o = unitcycle(&db, &["import", "ledger", file.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(r["counts"]["ledger_entries"], serde_json::json!({"created": 2, "matched": 0}));
+    let o = unitcycle(&db, &["import", "ledger", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("matched     2"), "{}", stdout(&o));
+}

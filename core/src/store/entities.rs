@@ -9,12 +9,13 @@ use crate::model::{
     Building, Equipment, Invoice, InvoiceLineItem, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder,
 };
 
-const PROPERTY_COLS: &str =
+pub(super) const PROPERTY_COLS: &str =
     "id, name, address, city, state, zip_code, property_type, total_units, year_built, created_at, updated_at";
-const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
-const UNIT_COLS: &str = "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
+pub(super) const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
+pub(super) const UNIT_COLS: &str =
+    "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
     market_rent, current_rent, status, created_at, updated_at";
-const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at";
+pub(super) const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at";
 pub(super) const LEDGER_COLS: &str =
     "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
     amount, trans_date, due_date, created_at";
@@ -27,7 +28,7 @@ const EQUIPMENT_COLS: &str = "id, property_ref_id, unit_id, name, equipment_type
 const INVOICE_COLS: &str = "id, vendor_id, property_id, unit_id, work_order_id, invoice_number, invoice_date, \
     due_date, subtotal, tax, total_amount, status, confidence_score, created_at";
 
-fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
+pub(super) fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
     Ok(Property {
         id: get_uuid(r, 0)?,
         name: r.get(1)?,
@@ -43,7 +44,7 @@ fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
     })
 }
 
-fn building_from_row(r: &Row<'_>) -> rusqlite::Result<Building> {
+pub(super) fn building_from_row(r: &Row<'_>) -> rusqlite::Result<Building> {
     Ok(Building {
         id: get_uuid(r, 0)?,
         property_id: get_uuid(r, 1)?,
@@ -53,7 +54,7 @@ fn building_from_row(r: &Row<'_>) -> rusqlite::Result<Building> {
     })
 }
 
-fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
+pub(super) fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
     Ok(Unit {
         id: get_uuid(r, 0)?,
         property_id: get_uuid(r, 1)?,
@@ -71,7 +72,7 @@ fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
     })
 }
 
-fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
+pub(super) fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
     Ok(Tenant {
         id: get_uuid(r, 0)?,
         first_name: r.get(1)?,

@@ -6,6 +6,7 @@
 mod collections;
 mod command_center;
 mod entities;
+mod import;
 mod inspections;
 mod job_runs;
 mod leases;
@@ -26,6 +27,7 @@ pub use entities::{
     insert_building, insert_equipment, insert_invoice, insert_ledger_entry, insert_property, insert_tenant,
     insert_unit, insert_vendor, insert_work_order,
 };
+pub use import::CONNECTED_REFUSAL;
 pub use inspections::{AnalysisRun, CameraImport, ImportedPhoto, InspectionFilter, InspectionListRow, RefusedFile};
 pub use leases::{apply_transition, insert_lease, LeaseFilter, LeaseListRow, LeaseSort};
 pub use port::Queueing;

@@ -4,4 +4,5 @@
 
 pub mod tables;
 pub mod wire;
+pub mod wire_import;
 pub mod wire_inspections;

@@ -6,6 +6,7 @@
 
 pub use crate::collections::adapter as collections;
 pub use crate::command_center::adapter as command_center;
+pub use crate::import::adapter as import;
 pub use crate::inspections::adapter as inspections;
 pub use crate::lifecycle::adapter as lifecycle;
 pub use crate::renewals::adapter as renewals;
@@ -33,6 +34,8 @@ pub struct PgPort {
     /// A replica's pushed action being applied: recorded in `sync_mutation` in the transaction
     /// of its rows, so it is applied once.
     pub(crate) mutation: Option<MutationRecord>,
+    /// The user an import's properties are granted to, in the import's transaction.
+    pub(crate) grantee: Option<Uuid>,
 }
 
 /// The `sync_mutation` row of a pushed action.
@@ -152,7 +155,7 @@ where
         None => pg::property_ids(&**client).await.map_err(store_error)?,
     };
     let rt = Handle::current();
-    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None }))
+    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None, grantee: None }))
         .await
         .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
 }

@@ -5,6 +5,7 @@ mod bench;
 mod collections;
 mod command_center;
 mod demo;
+mod import;
 mod inspections;
 mod jobs;
 mod lifecycle;
@@ -37,6 +38,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Ai(cmd)) => ai::run(&db, cmd),
         Some(Command::Login(args)) => sync::login(&db, &args),
         Some(Command::Sync(args)) => sync::run(&db, &args),
+        Some(Command::Import(cmd)) => import::run(&db, cmd),
+        Some(Command::Export(cmd)) => import::export(&db, cmd),
     }
 }
 
