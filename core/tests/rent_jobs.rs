@@ -21,9 +21,10 @@ fn count(store: &Store, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// A demo replica of two properties (one per 200 units).
 fn demo_store(today: &str) -> Store {
     let mut store = Store::in_memory().unwrap();
-    demo::generate(&mut store, &DemoConfig { units: 300, seed: 5, today: d(today) }).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 450, seed: 5, today: d(today) }).unwrap();
     store
 }
 
@@ -49,6 +50,7 @@ fn los_angeles_counts_days_overdue_as_of_its_own_date() {
     collections_scan(&mut store, d("2026-12-03"), at("2026-12-03T06:00:00Z")).unwrap();
     let cases = store.collection_cases(&CaseFilter::default()).unwrap();
     assert!(cases.iter().any(|c| c.property_id == la), "the LA property has a case");
+    assert!(cases.iter().any(|c| c.property_id != la), "and so do others");
     for c in &cases {
         let today = if c.property_id == la { d("2026-12-02") } else { d("2026-12-03") };
         assert_eq!(c.days_overdue, (today - c.due_date).num_days(), "{}", c.property_id);
@@ -149,4 +151,36 @@ fn rent_due_on_the_third_waits_for_the_third_in_los_angeles() {
     let midnight = post_rent_charges(&mut store, d("2026-12-03"), at("2026-12-03T08:00:00Z")).unwrap();
     assert!(posted(&store) > 0);
     assert_eq!(i64::from(midnight.rent_charges), posted(&store), "only the LA leases are new");
+}
+
+#[test]
+fn a_lease_ending_on_the_second_is_still_active_on_the_second_in_los_angeles() {
+    use unitcycle_core::lifecycle::classify::classify_lease_statuses;
+    let mut store = demo_store("2026-11-25");
+    let la = zone_first_property(&store, "America/Los_Angeles");
+    let pick = |store: &Store, same: bool| -> String {
+        let op = if same { "=" } else { "!=" };
+        store
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT id FROM tenant_lease WHERE lease_status = 'active' AND property_id {op} ?1 ORDER BY id LIMIT 1"
+                ),
+                [la.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let (in_la, in_utc) = (pick(&store, true), pick(&store, false));
+    for id in [&in_la, &in_utc] {
+        store.conn().execute("UPDATE tenant_lease SET lease_end_date = '2026-12-02' WHERE id = ?1", [id]).unwrap();
+    }
+    let status = |store: &Store, id: &str| -> String {
+        store.conn().query_row("SELECT lease_status FROM tenant_lease WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+    };
+    classify_lease_statuses(&mut store, d("2026-12-03"), at("2026-12-03T06:00:00Z")).unwrap();
+    assert_eq!(status(&store, &in_utc), "month_to_month");
+    assert_eq!(status(&store, &in_la), "active", "still 2 December in Los Angeles");
+    classify_lease_statuses(&mut store, d("2026-12-03"), at("2026-12-03T08:00:00Z")).unwrap();
+    assert_eq!(status(&store, &in_la), "month_to_month");
 }

@@ -577,7 +577,15 @@ fn rent_scenario<P: rent::RentPort>(port: &mut P) -> Vec<String> {
         "2026-12-10T08:00:00Z",
     ] {
         let at = instant(at);
-        out.push(rent::post_rent_charges(port, at.date_naive(), at).unwrap().summary());
+        let report = rent::post_rent_charges(port, at.date_naive(), at).unwrap().summary();
+        let due_third = port
+            .lease_ledgers()
+            .unwrap()
+            .values()
+            .flatten()
+            .filter(|e| e.category == "rent" && e.due_date == NaiveDate::from_ymd_opt(2026, 12, 3))
+            .count();
+        out.push(format!("{report} Rent due on the 3rd: {due_third}."));
     }
     let at = instant("2026-12-11T06:00:00Z");
     out.push(collections::scan::collections_scan(port, at.date_naive(), at).unwrap().summary());
@@ -590,7 +598,8 @@ async fn rent_on_sqlite_and_on_postgres_posts_the_same_ledger_on_local_dates() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    demo::generate(&mut store, &DemoConfig { units: 300, seed: 11, today: day }).unwrap();
+    // 450 units: two properties.
+    demo::generate(&mut store, &DemoConfig { units: 450, seed: 11, today: day }).unwrap();
     // One property in Los Angeles, its leases due on the 3rd; the others due on the 1st.
     let la: String = store.conn().query_row("SELECT id FROM properties ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
     store.conn().execute("UPDATE properties SET time_zone = 'America/Los_Angeles' WHERE id = ?1", [&la]).unwrap();
@@ -609,8 +618,8 @@ async fn rent_on_sqlite_and_on_postgres_posts_the_same_ledger_on_local_dates() {
     assert_eq!(on_sqlite, on_pg);
     assert!(!on_sqlite[0].starts_with("Posted 0 "), "{on_sqlite:#?}");
     // The LA leases' rent, due on the 3rd, waits for LA's midnight (08:00 UTC), not 06:00 UTC.
-    assert!(on_sqlite[1].starts_with("Posted 0 rent charges"), "{on_sqlite:#?}");
-    assert!(!on_sqlite[2].starts_with("Posted 0 "), "the LA leases at LA midnight: {on_sqlite:#?}");
+    assert!(on_sqlite[1].ends_with("Rent due on the 3rd: 0."), "{on_sqlite:#?}");
+    assert!(!on_sqlite[2].ends_with("Rent due on the 3rd: 0."), "the LA leases at LA midnight: {on_sqlite:#?}");
     assert!(on_sqlite[3].starts_with("Posted 0 rent charges (0 prorated) and 0 late fees"), "{on_sqlite:#?}");
     assert!(!on_sqlite[5].contains(" and 0 late fees"), "{on_sqlite:#?}");
     assert!(on_sqlite[6].ends_with("charged 0 late fees."), "charged once, by the rent job: {on_sqlite:#?}");
@@ -618,6 +627,7 @@ async fn rent_on_sqlite_and_on_postgres_posts_the_same_ledger_on_local_dates() {
     let no_ids = HashMap::new();
     let ledger = text_rows(sqlite_text(&store, RENT_LEDGER), &no_ids);
     assert!(ledger.iter().any(|r| r[6] == "rent" && r[4] == la), "{}", ledger.len());
+    assert!(ledger.iter().any(|r| r[6] == "rent" && r[4] != la), "{}", ledger.len());
     assert_eq!(ledger, text_rows(pg_text(&client, RENT_LEDGER).await, &no_ids), "tenant_ledger_entry");
     // Posted rows are in the change log, so replicas pull them.
     let logged: i64 = client
@@ -636,6 +646,7 @@ async fn rent_on_sqlite_and_on_postgres_posts_the_same_ledger_on_local_dates() {
     let cases = adapter::collections::list(&**client, &props, &CaseRows::default(), 0, 100_000).await.unwrap().1;
     let la_id: Uuid = la.parse().unwrap();
     assert!(cases.iter().any(|c| c.property_id == la_id));
+    assert!(cases.iter().any(|c| c.property_id != la_id));
     for c in &cases {
         let today = NaiveDate::from_ymd_opt(2026, 12, if c.property_id == la_id { 10 } else { 11 }).unwrap();
         assert_eq!(c.days_overdue, (today - c.due_date).num_days(), "{}", c.property_id);
