@@ -363,6 +363,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                 year_built: Some(rng.range(1972, 2021) as i32),
                 created_at: created,
                 updated_at: created,
+                time_zone: crate::time::DEFAULT_ZONE.into(),
             };
             store::insert_property(tx, &property)?;
             s.properties += 1;

@@ -16,6 +16,7 @@ pub enum Job {
     InitialReclassification,
     AiActionQueue,
     RenewalScan,
+    PostRent,
     CollectionsScan,
     EscalationEngine,
 }
@@ -35,7 +36,8 @@ pub struct JobDef {
 }
 
 /// The registry, in the order jobs due at the same time run (the AI action queue runs on the
-/// 02:00 classification's result).
+/// 02:00 classification's result; the hourly rent job runs after the classification and before
+/// the 08:00 collections scan, so the scan sees the rent and late fees it posted).
 pub const JOBS: &[JobDef] = &[
     JobDef {
         job: Job::ClassifyLeaseStatuses,
@@ -64,6 +66,14 @@ pub const JOBS: &[JobDef] = &[
         spec_name: "renewals.nightly_renewal_scan",
         cron: Some("0 3 * * *"),
         describe: "Score churn and recommend renewal rent and letters for leases ending in 30-120 days or MTM",
+    },
+    JobDef {
+        job: Job::PostRent,
+        name: "post-rent",
+        spec_name: "tenants.post_rent_charges",
+        cron: Some("0 * * * *"),
+        describe: "Post each lease's rent on its due day (prorated for partial months) and late fees after the \
+                   grace period, on each property's local date (hourly, so every time zone's midnight is covered)",
     },
     JobDef {
         job: Job::CollectionsScan,
@@ -107,7 +117,10 @@ impl Job {
     pub fn schedule(self) -> Option<String> {
         let cron = self.cron()?;
         let times: Vec<String> = self.times_of_day().iter().map(|t| t.format("%H:%M").to_string()).collect();
-        Some(if times.len() == 1 {
+        let hourly = times.len() == 24 && times.iter().all(|t| t[2..] == times[0][2..]);
+        Some(if hourly {
+            format!("{cron}  (hourly at {} UTC)", &times[0][2..])
+        } else if times.len() == 1 {
             format!("{cron}  (daily {} UTC)", times[0])
         } else {
             format!("{cron}  ({} times a day: {} UTC)", times.len(), times.join(", "))
@@ -283,6 +296,7 @@ pub fn run_with(
         Job::RenewalScan => {
             crate::renewals::scan::renewal_scan(store, gateway, today, now).map(|r| r.job_report(today))
         }
+        Job::PostRent => crate::rent::post_rent_charges(store, today, now).map(|r| r.job_report(today)),
         Job::CollectionsScan => {
             crate::collections::scan::collections_scan(store, today, now).map(|r| r.job_report(today))
         }
@@ -339,21 +353,36 @@ mod tests {
 
     #[test]
     fn the_renewal_scan_runs_at_three_after_the_classification_and_queue_at_two() {
+        // The rent job runs every hour, after the 02:00 jobs and before the 08:00 scan.
         assert_eq!(
             next_due_after(at("2026-03-28T01:00:00Z")),
-            (at("2026-03-28T02:00:00Z"), vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue])
+            (at("2026-03-28T02:00:00Z"), vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent])
         );
-        assert_eq!(next_due_after(at("2026-03-28T02:00:00Z")), (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan]));
         assert_eq!(
-            next_due_after(at("2026-03-28T03:00:00Z")),
+            next_due_after(at("2026-03-28T02:00:00Z")),
+            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent])
+        );
+        assert_eq!(next_due_after(at("2026-03-28T03:00:00Z")), (at("2026-03-28T04:00:00Z"), vec![Job::PostRent]));
+        assert_eq!(
+            next_due_after(at("2026-03-28T04:00:00Z")),
             (at("2026-03-28T04:30:00Z"), vec![Job::EscalationEngine])
         );
         assert_eq!(
             next_due_after(at("2026-03-28T07:00:00Z")),
-            (at("2026-03-28T08:00:00Z"), vec![Job::CollectionsScan])
+            (at("2026-03-28T08:00:00Z"), vec![Job::PostRent, Job::CollectionsScan])
         );
         assert_eq!(next_due_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
-        assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-29T00:30:00Z"));
+        assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-28T21:00:00Z"));
+        assert_eq!(next_due_after(at("2026-03-28T23:30:00Z")), (at("2026-03-29T00:00:00Z"), vec![Job::PostRent]));
+    }
+
+    #[test]
+    fn the_rent_job_is_hourly() {
+        assert_eq!(Job::PostRent.times_of_day().len(), 24);
+        assert_eq!(Job::PostRent.schedule().unwrap(), "0 * * * *  (hourly at :00 UTC)");
+        assert_eq!(Job::CollectionsScan.schedule().unwrap(), "0 8 * * *  (daily 08:00 UTC)");
+        assert_eq!(Job::parse("post_rent_charges"), Some(Job::PostRent));
+        assert_eq!(last_due(Job::PostRent, at("2026-12-03T10:50:00Z")), Some(at("2026-12-03T10:00:00Z")));
     }
 
     #[test]
@@ -364,14 +393,15 @@ mod tests {
                 Job::ClassifyLeaseStatuses,
                 Job::AiActionQueue,
                 Job::RenewalScan,
+                Job::PostRent,
                 Job::CollectionsScan,
                 Job::EscalationEngine
             ]
         );
-        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), Vec::<Job>::new());
+        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
         assert_eq!(
             due_today_by(at("2026-12-03T02:00:00Z")),
-            vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::EscalationEngine]
+            vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::EscalationEngine]
         );
     }
 
@@ -389,16 +419,17 @@ mod tests {
         run_with(&mut store, Job::ClassifyLeaseStatuses, today, early, &gateway).unwrap();
         assert_eq!(
             owed(&store, now).unwrap(),
-            vec![Job::AiActionQueue, Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine]
+            vec![Job::AiActionQueue, Job::RenewalScan, Job::PostRent, Job::CollectionsScan, Job::EscalationEngine]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 4);
+        assert_eq!(ran.len(), 5);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
-        // At 12:30 the escalation engine is due again; nothing else is.
-        assert_eq!(owed(&store, at("2026-12-03T12:30:00Z")).unwrap(), vec![Job::EscalationEngine]);
+        // At 11:00 the rent job is due again; at 12:30 it and the escalation engine; nothing else is.
+        assert_eq!(owed(&store, at("2026-12-03T11:00:00Z")).unwrap(), vec![Job::PostRent]);
+        assert_eq!(owed(&store, at("2026-12-03T12:30:00Z")).unwrap(), vec![Job::PostRent, Job::EscalationEngine]);
     }
 
     #[test]

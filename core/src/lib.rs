@@ -21,5 +21,7 @@ pub mod outbox;
 pub mod pdf;
 pub mod port;
 pub mod renewals;
+pub mod rent;
 pub mod store;
 pub mod sync_actions;
+pub mod time;

@@ -154,6 +154,14 @@ pub struct Property {
     pub year_built: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// IANA time zone (`America/Los_Angeles`): "today" for the property's leases is its local
+    /// date (`crate::time`). 'UTC' when not given.
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+}
+
+fn default_time_zone() -> String {
+    crate::time::DEFAULT_ZONE.to_string()
 }
 
 /// `buildings`: a property has one or more buildings, each with floors of units.

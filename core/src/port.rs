@@ -7,6 +7,8 @@
 //! Each feature adds its own port trait on top of [`Records`] (e.g.
 //! [`crate::renewals::port::RenewalsPort`]).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -22,6 +24,8 @@ pub trait Records: AiRunLog {
     fn tenant(&self, id: Uuid) -> Result<Tenant>;
     fn unit(&self, id: Uuid) -> Result<Unit>;
     fn property(&self, id: Uuid) -> Result<Property>;
+    /// Every property in the port's scope with its IANA time zone (`crate::time::Days`).
+    fn property_zones(&self) -> Result<HashMap<Uuid, String>>;
     /// Stores a rendered document (a letter PDF) as a content-addressed blob and returns its
     /// sha256; `None` where the store keeps no blobs (an in-memory replica).
     fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> Result<Option<String>>;

@@ -1,6 +1,7 @@
 //! The server's schedule: the job registry's cron times (`unitcycle_core::jobs::JOBS`), the
 //! 02:00 lifecycle classification and then the AI action queue, the 03:00 renewal scan, the 08:00
-//! collections scan and the escalation engine every 4 hours at :30. Any number of servers may
+//! collections scan, the escalation engine every 4 hours at :30 and the rent job every hour (each
+//! property's rent falls due at its local midnight). Any number of servers may
 //! share one database; each daily run happens exactly once per day: the first server to take
 //! the job's advisory lock runs it and records the run in `job_run` (a partial unique index on
 //! (job_name, run_date) backs this up); the others see the recorded run and skip. A server
@@ -21,6 +22,7 @@ use unitcycle_core::collections::escalation::{self, EscalationReport};
 use unitcycle_core::collections::scan as collections_scan;
 use unitcycle_core::command_center::queue::{self, QueueReport};
 use unitcycle_core::renewals::scan::{self as renewal_scan, ScanReport};
+use unitcycle_core::rent::{self, RentReport};
 
 pub fn lock_id(job: &str) -> i64 {
     // A stable 63-bit id per job name (FNV-1a).
@@ -154,6 +156,21 @@ pub async fn escalation_engine(
     .await
 }
 
+/// The hourly rent job over every property: `unitcycle_core::rent::post_rent_charges`, each
+/// property on its local date. Like the escalation engine it is not once a day: the lock keeps
+/// two servers from running it at once, and its writes are idempotent (a charge's id is derived
+/// from the lease and the month, a late fee's from its rent charge; inserts skip stored ids), so
+/// each hour's run posts only what became due.
+pub async fn post_rent(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<RentReport>> {
+    exclusively(pool, Job::PostRent, || async move {
+        adapter::run(pool, None, move |port| rent::post_rent_charges(port, today, now))
+            .await
+            .map(Some)
+            .map_err(|e| PgError::Setup(e.to_string()))
+    })
+    .await
+}
+
 /// Runs one scheduled job for `now`'s day (`None`: another server has it, or it already ran).
 pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTime<Utc>) -> Result<Option<String>> {
     let today = now.date_naive();
@@ -161,6 +178,7 @@ pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTim
         Job::ClassifyLeaseStatuses => scheduled_classification(pool, today, now).await?.map(|r| r.summary),
         Job::RenewalScan => scheduled_renewal_scan(pool, gateway, today, now).await?.map(|r| r.summary()),
         Job::AiActionQueue => scheduled_ai_action_queue(pool, gateway, today, now).await?.map(|r| r.summary()),
+        Job::PostRent => post_rent(pool, today, now).await?.map(|r| r.summary()),
         Job::CollectionsScan => scheduled_collections_scan(pool, today, now).await?.map(|r| r.summary()),
         Job::EscalationEngine => escalation_engine(pool, gateway, today, now).await?.map(|r| r.summary()),
         Job::InitialReclassification => None,
@@ -175,7 +193,9 @@ async fn run_logged(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTime
         Ok(None) => tracing::debug!(%today, job = job.name(), "job already handled"),
         Err(e) => {
             tracing::error!(%today, job = job.name(), error = %e, "job failed");
-            if job != Job::EscalationEngine {
+            // Jobs that run several times a day are not recorded in `job_run` (its once-a-day
+            // index); their next run retries.
+            if job.times_of_day().len() <= 1 {
                 if let Err(e) = record_failure(pool, job, today, now, &e.to_string()).await {
                     tracing::error!(error = %e, "cannot record the failed run");
                 }

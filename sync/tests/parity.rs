@@ -549,3 +549,108 @@ async fn an_inspection_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     }
     db.finish().await;
 }
+
+use chrono::NaiveDate;
+use unitcycle_core::rent;
+
+const RENT_LEDGER: &str = "SELECT id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
+    amount, trans_date, due_date FROM tenant_ledger_entry WHERE category IN ('rent', 'late_fee') \
+    AND trans_date >= '2026-12-01'";
+
+fn instant(s: &str) -> chrono::DateTime<chrono::Utc> {
+    s.parse().unwrap()
+}
+
+/// The rent job through December on one store's port, one property in Los Angeles: the 1st at
+/// midnight UTC, the 3rd at 06:00 UTC (still the 2nd in Los Angeles) and at 08:00 (its
+/// midnight), a re-run, the 7th and the 10th (late fees after the grace period); then the
+/// collections scan at 06:00 UTC on the 11th, which finds the fees charged. Returns each run's
+/// summary.
+fn rent_scenario<P: rent::RentPort>(port: &mut P) -> Vec<String> {
+    let mut out = Vec::new();
+    for at in [
+        "2026-12-01T00:00:00Z",
+        "2026-12-03T06:00:00Z",
+        "2026-12-03T08:00:00Z",
+        "2026-12-03T09:00:00Z",
+        "2026-12-07T00:00:00Z",
+        "2026-12-10T08:00:00Z",
+    ] {
+        let at = instant(at);
+        let report = rent::post_rent_charges(port, at.date_naive(), at).unwrap().summary();
+        let due_third = port
+            .lease_ledgers()
+            .unwrap()
+            .values()
+            .flatten()
+            .filter(|e| e.category == "rent" && e.due_date == NaiveDate::from_ymd_opt(2026, 12, 3))
+            .count();
+        out.push(format!("{report} Rent due on the 3rd: {due_third}."));
+    }
+    let at = instant("2026-12-11T06:00:00Z");
+    out.push(collections::scan::collections_scan(port, at.date_naive(), at).unwrap().summary());
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rent_on_sqlite_and_on_postgres_posts_the_same_ledger_on_local_dates() {
+    let db = TestDb::empty("parityrent").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    // 450 units: two properties.
+    demo::generate(&mut store, &DemoConfig { units: 450, seed: 11, today: day }).unwrap();
+    // One property in Los Angeles, its leases due on the 3rd; the others due on the 1st.
+    let la: String = store.conn().query_row("SELECT id FROM properties ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    store.conn().execute("UPDATE properties SET time_zone = 'America/Los_Angeles' WHERE id = ?1", [&la]).unwrap();
+    store
+        .conn()
+        .execute("UPDATE tenant_lease SET rent_due_day = CASE WHEN property_id = ?1 THEN 3 ELSE 1 END", [&la])
+        .unwrap();
+    pg::seed_from_replica(&db.pool, store.conn(), 1000).await.unwrap();
+    let client = db.pool.get().await.unwrap();
+    let zone: String =
+        client.query_one("SELECT time_zone FROM properties WHERE id = $1::text::uuid", &[&la]).await.unwrap().get(0);
+    assert_eq!(zone, "America/Los_Angeles", "the zone syncs with the property");
+
+    let on_sqlite = rent_scenario(&mut store);
+    let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(rent_scenario(port))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    assert!(!on_sqlite[0].starts_with("Posted 0 "), "{on_sqlite:#?}");
+    // The LA leases' rent, due on the 3rd, waits for LA's midnight (08:00 UTC), not 06:00 UTC.
+    assert!(on_sqlite[1].ends_with("Rent due on the 3rd: 0."), "{on_sqlite:#?}");
+    assert!(!on_sqlite[2].ends_with("Rent due on the 3rd: 0."), "the LA leases at LA midnight: {on_sqlite:#?}");
+    assert!(on_sqlite[3].starts_with("Posted 0 rent charges (0 prorated) and 0 late fees"), "{on_sqlite:#?}");
+    assert!(!on_sqlite[5].contains(" and 0 late fees"), "{on_sqlite:#?}");
+    assert!(on_sqlite[6].ends_with("charged 0 late fees."), "charged once, by the rent job: {on_sqlite:#?}");
+
+    let no_ids = HashMap::new();
+    let ledger = text_rows(sqlite_text(&store, RENT_LEDGER), &no_ids);
+    assert!(ledger.iter().any(|r| r[6] == "rent" && r[4] == la), "{}", ledger.len());
+    assert!(ledger.iter().any(|r| r[6] == "rent" && r[4] != la), "{}", ledger.len());
+    assert_eq!(ledger, text_rows(pg_text(&client, RENT_LEDGER).await, &no_ids), "tenant_ledger_entry");
+    // Posted rows are in the change log, so replicas pull them.
+    let logged: i64 = client
+        .query_one(
+            "SELECT COUNT(*) FROM sync_row_version v JOIN tenant_ledger_entry e ON e.id = v.row_id
+             WHERE v.entity = 'tenant_ledger_entry' AND e.category IN ('rent', 'late_fee') AND e.trans_date >= '2026-12-01'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(logged as usize, ledger.len());
+
+    // Days overdue on each property's date: 06:00 UTC on the 11th is the 10th in Los Angeles.
+    let props = pg::property_ids(&**client).await.unwrap();
+    let cases = adapter::collections::list(&**client, &props, &CaseRows::default(), 0, 100_000).await.unwrap().1;
+    let la_id: Uuid = la.parse().unwrap();
+    assert!(cases.iter().any(|c| c.property_id == la_id));
+    assert!(cases.iter().any(|c| c.property_id != la_id));
+    for c in &cases {
+        let today = NaiveDate::from_ymd_opt(2026, 12, if c.property_id == la_id { 10 } else { 11 }).unwrap();
+        assert_eq!(c.days_overdue, (today - c.due_date).num_days(), "{}", c.property_id);
+    }
+    drop(client);
+    db.finish().await;
+}

@@ -196,15 +196,18 @@ impl EscalationReport {
 /// (`collections::due_step`), paused while a payment plan is kept; each step's message is sent
 /// exactly once. Each case's step is drafted first and then written in its own transaction, so
 /// no transaction stays open across the AI calls. A case someone changed while its step was
-/// drafted is left for the next run.
+/// drafted is left for the next run. Days overdue and letter dates are on each case's property's
+/// local date at `now` (`crate::time::Days`; `today` is the run's UTC date).
 pub fn escalation_engine<P: CollectionsPort>(
     port: &mut P,
     gateway: &Gateway,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<EscalationReport> {
+    let calendar = crate::time::Days::of_port(port, today, now)?;
     let mut report = EscalationReport::default();
     for case in port.open_cases()? {
+        let today = calendar.of(case.property_id);
         let days = (today - case.due_date).num_days().max(0);
         let good = case.status == CaseStatus::PaymentPlan
             && plan::plan_in_good_standing(port.payment_plan(case.id)?.as_ref(), &case, today);

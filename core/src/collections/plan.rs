@@ -15,45 +15,8 @@ use crate::ledger;
 use crate::model::{Lease, LedgerEntry, Property, Tenant, TransType, Unit};
 use crate::outbox::DeliveryChannel;
 
-/// Late fees due today for a lease: one per open rent charge past its grace period
-/// (`entries` are the lease's ledger entries).
-pub fn late_fee_entries(
-    lease: &Lease,
-    entries: &[LedgerEntry],
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Vec<LedgerEntry> {
-    ledger::allocate(entries)
-        .open_charges()
-        .filter(|c| c.category == "rent")
-        .filter_map(|c| {
-            let fee_day = collections::late_fee_date(c.due_date, lease.grace_period_days);
-            let charged = entries.iter().any(|e| e.category == "late_fee" && e.trans_date == fee_day);
-            let amount = collections::late_fee_due(
-                c.due_date,
-                lease.grace_period_days,
-                lease.late_fee_amount,
-                true,
-                charged,
-                today,
-            )?;
-            Some(LedgerEntry {
-                id: Uuid::new_v4(),
-                tenant_id: lease.tenant_id,
-                lease_id: Some(lease.id),
-                unit_id: Some(lease.unit_id),
-                property_id: Some(lease.property_id),
-                trans_type: TransType::Charge,
-                category: "late_fee".into(),
-                description: format!("Late fee {}", c.due_date.format("%b %Y")),
-                amount,
-                trans_date: fee_day,
-                due_date: Some(fee_day),
-                created_at: now,
-            })
-        })
-        .collect()
-}
+/// The late-fee rule lives with the rent job (`crate::rent`), the one place it is written.
+pub use crate::rent::late_fee_entries;
 
 /// What the daily scan writes for one lease.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,6 +12,7 @@ use super::CollectionCase;
 use crate::jobs::{Job, JobReport};
 use crate::model::LedgerEntry;
 use crate::store::Result;
+use crate::time::Days;
 
 /// What one scan did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,10 +61,18 @@ pub fn sort_ledger(entries: &mut [LedgerEntry]) {
     });
 }
 
-/// The scan: late fees for rent charges past their grace period, then each lease's open case
-/// opened, refreshed (balance, days overdue) or closed as paid from its overdue balance. Every
-/// row is written in one transaction. Idempotent for a day: a second run finds nothing to do.
+/// The scan: late fees for rent charges past their grace period the rent job has not charged
+/// yet (the one rule, `crate::rent::late_fee_entries`), then each lease's open case opened,
+/// refreshed (balance, days overdue) or closed as paid from its overdue balance, each lease on
+/// its property's local date at `now` (`today`: the run's UTC date, see `Days::at`). Every row
+/// is written in one transaction. Idempotent for a day: a second run finds nothing to do.
 pub fn collections_scan<P: CollectionsPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc>) -> Result<ScanReport> {
+    let days = Days::of_port(port, today, now)?;
+    collections_scan_on(port, &days, now)
+}
+
+/// [`collections_scan`] on a given calendar.
+pub fn collections_scan_on<P: CollectionsPort>(port: &mut P, days: &Days, now: DateTime<Utc>) -> Result<ScanReport> {
     let mut ledgers = port.lease_ledgers()?;
     // Oldest first, so a lease's newest open case is the one the scan keeps up to date.
     let mut open: HashMap<Uuid, CollectionCase> = port.open_cases()?.into_iter().map(|c| (c.lease_id, c)).collect();
@@ -73,6 +82,7 @@ pub fn collections_scan<P: CollectionsPort>(port: &mut P, today: NaiveDate, now:
     let mut writes = Vec::new();
     for lease in &leases {
         let Some(mut entries) = ledgers.remove(&lease.id).filter(|e| !e.is_empty()) else { continue };
+        let today = days.of(lease.property_id);
         sort_ledger(&mut entries);
         let fees = plan::late_fee_entries(lease, &entries, today, now);
         report.late_fees += fees.len() as u32;

@@ -523,6 +523,7 @@ pub fn plan(
                     year_built: None,
                     created_at: now,
                     updated_at: now,
+                    time_zone: crate::time::DEFAULT_ZONE.to_string(),
                 };
                 properties.insert(pkey, p.id);
                 created_props.insert(p.id);

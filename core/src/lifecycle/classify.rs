@@ -17,14 +17,18 @@ fn counts(transitions: &[Transition]) -> serde_json::Value {
     })
 }
 
-/// Moves expired active leases to month-to-month and notices past their move-out to vacant.
+/// Moves expired active leases to month-to-month and notices past their move-out to vacant,
+/// each lease on its property's local date at `now` (`crate::time::Days`; `today` is the run's
+/// UTC date).
 pub fn classify_lease_statuses<P: LifecyclePort + ?Sized>(
     port: &mut P,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<JobReport> {
+    let days = crate::time::Days::of_port(port, today, now)?;
     let leases = port.leases_in_states(&[LeaseStatus::Active, LeaseStatus::Notice])?;
-    let transitions: Vec<Transition> = leases.iter().filter_map(|l| super::classify(l, today)).collect();
+    let transitions: Vec<Transition> =
+        leases.iter().filter_map(|l| super::classify(l, days.of(l.property_id))).collect();
     port.write_transitions(&transitions, now)?;
     Ok(JobReport {
         job: Job::ClassifyLeaseStatuses.name(),
@@ -42,8 +46,10 @@ pub fn initial_reclassification<P: LifecyclePort + ?Sized>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<JobReport> {
+    let days = crate::time::Days::of_port(port, today, now)?;
     let leases = port.leases_in_states(&[LeaseStatus::Active])?;
-    let transitions: Vec<Transition> = leases.iter().filter_map(|l| super::initial_reclassify(l, today)).collect();
+    let transitions: Vec<Transition> =
+        leases.iter().filter_map(|l| super::initial_reclassify(l, days.of(l.property_id))).collect();
     port.write_transitions(&transitions, now)?;
     Ok(JobReport {
         job: Job::InitialReclassification.name(),

@@ -7,9 +7,12 @@ use uuid::Uuid;
 use super::new_lease::NewLease;
 use super::Transition;
 use crate::model::{Lease, LeaseStatus};
+use crate::port::Records;
 use crate::store::Result;
 
-pub trait LifecyclePort {
+/// Built on [`Records`] for the properties' time zones (each lease is classified on its
+/// property's local date).
+pub trait LifecyclePort: Records {
     /// Leases in any of `states` (within the port's scope).
     fn leases_in_states(&self, states: &[LeaseStatus]) -> Result<Vec<Lease>>;
     /// Applies transitions planned by the lifecycle engine in one transaction (each logged in

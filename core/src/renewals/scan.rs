@@ -112,16 +112,20 @@ impl ScanReport {
 /// recommendation get one, with churn, rent, term and a drafted letter; offers nobody answered
 /// before the proposed start lapse. Letters are drafted before anything is written, then every
 /// row is written in one short transaction. Idempotent: a second run finds every candidate covered.
+/// The 30–120 day window, the churn inputs, the letter's dates and the lapse are on each lease's
+/// property's local date at `now` (`crate::time::Days`; `today` is the run's UTC date).
 pub fn renewal_scan<P: RenewalsPort>(
     port: &mut P,
     gateway: &Gateway,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<ScanReport> {
+    let days = crate::time::Days::of_port(port, today, now)?;
     let covered = port.leases_with_open_renewal()?;
     let vacancy = port.property_vacancy()?;
     let mut writes = Vec::new();
     for lease in port.renewal_candidates()? {
+        let today = days.of(lease.property_id);
         if covered.contains(&lease.id) || !super::is_scan_candidate(&lease, today) {
             continue;
         }
@@ -134,7 +138,7 @@ pub fn renewal_scan<P: RenewalsPort>(
     let lapsed: Vec<RenewalWrite> = port
         .open_renewals()?
         .into_iter()
-        .filter(|r| super::is_expired(r, today))
+        .filter(|r| super::is_expired(r, days.of(r.property_id)))
         .map(|rec| RenewalWrite::Status {
             rec,
             to: RenewalStatus::Expired,

@@ -363,6 +363,20 @@ impl CollectionsPort for Store {
     }
 }
 
+impl crate::rent::RentPort for Store {
+    fn post_ledger(&mut self, entries: &[LedgerEntry], _now: DateTime<Utc>) -> Result<std::collections::HashSet<Uuid>> {
+        self.transaction(|tx| {
+            let mut new = std::collections::HashSet::new();
+            for e in entries {
+                if super::insert_ledger_entry(tx, e)? {
+                    new.insert(e.id);
+                }
+            }
+            Ok(new)
+        })
+    }
+}
+
 /// Applies collections writes inside `tx` (the replica's side of
 /// `CollectionsPort::write_collections`).
 pub(super) fn apply_collection_writes(
@@ -374,7 +388,9 @@ pub(super) fn apply_collection_writes(
         {
             for w in writes {
                 match w {
-                    CollectionWrite::Ledger(e) => super::insert_ledger_entry(tx, e)?,
+                    CollectionWrite::Ledger(e) => {
+                        super::insert_ledger_entry(tx, e)?;
+                    }
                     CollectionWrite::OpenCase(c) => insert_case(tx, c)?,
                     CollectionWrite::UpdateCase { case, read_at } => {
                         if !write_case(tx, case, Some(*read_at))? {

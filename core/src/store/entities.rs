@@ -10,7 +10,8 @@ use crate::model::{
 };
 
 pub(super) const PROPERTY_COLS: &str =
-    "id, name, address, city, state, zip_code, property_type, total_units, year_built, created_at, updated_at";
+    "id, name, address, city, state, zip_code, property_type, total_units, year_built, created_at, updated_at, \
+    time_zone";
 pub(super) const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
 pub(super) const UNIT_COLS: &str =
     "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
@@ -41,6 +42,7 @@ pub(super) fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
         year_built: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        time_zone: r.get(11)?,
     })
 }
 
@@ -175,9 +177,12 @@ fn invoice_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
 
 // --- inserts (used inside one transaction by the demo generator and by sync) -----------
 
+/// Inserts a property. Its time zone must be an IANA name (`crate::time::zone`); a bad one is
+/// refused with the reason.
 pub fn insert_property(tx: &Transaction<'_>, p: &Property) -> rusqlite::Result<()> {
+    crate::time::zone(&p.time_zone).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
     tx.prepare_cached(&format!(
-        "INSERT INTO properties ({PROPERTY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+        "INSERT INTO properties ({PROPERTY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
     ))?
     .execute(params![
         p.id.to_string(),
@@ -190,7 +195,8 @@ pub fn insert_property(tx: &Transaction<'_>, p: &Property) -> rusqlite::Result<(
         p.total_units,
         p.year_built,
         p.created_at,
-        p.updated_at
+        p.updated_at,
+        p.time_zone
     ])?;
     Ok(())
 }
@@ -230,25 +236,29 @@ pub fn insert_tenant(tx: &Transaction<'_>, t: &Tenant) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn insert_ledger_entry(tx: &Transaction<'_>, e: &LedgerEntry) -> rusqlite::Result<()> {
-    tx.prepare_cached(&format!(
-        "INSERT INTO tenant_ledger_entry ({LEDGER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
-    ))?
-    .execute(params![
-        e.id.to_string(),
-        e.tenant_id.to_string(),
-        opt_uuid(e.lease_id),
-        opt_uuid(e.unit_id),
-        opt_uuid(e.property_id),
-        e.trans_type,
-        e.category,
-        e.description,
-        e.amount.to_string(),
-        e.trans_date,
-        e.due_date,
-        e.created_at
-    ])?;
-    Ok(())
+/// Inserts a ledger entry unless its id is stored already (posted rent and late fees have ids
+/// derived from what they charge, so a second post is a no-op); true when it was new.
+pub fn insert_ledger_entry(tx: &Transaction<'_>, e: &LedgerEntry) -> rusqlite::Result<bool> {
+    let n = tx
+        .prepare_cached(&format!(
+            "INSERT INTO tenant_ledger_entry ({LEDGER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)
+             ON CONFLICT (id) DO NOTHING"
+        ))?
+        .execute(params![
+            e.id.to_string(),
+            e.tenant_id.to_string(),
+            opt_uuid(e.lease_id),
+            opt_uuid(e.unit_id),
+            opt_uuid(e.property_id),
+            e.trans_type,
+            e.category,
+            e.description,
+            e.amount.to_string(),
+            e.trans_date,
+            e.due_date,
+            e.created_at
+        ])?;
+    Ok(n == 1)
 }
 
 pub fn insert_vendor(tx: &Transaction<'_>, v: &Vendor) -> rusqlite::Result<()> {
@@ -366,6 +376,13 @@ fn collect<T>(
 impl Store {
     pub fn properties(&self) -> Result<Vec<Property>> {
         collect(self, &format!("SELECT {PROPERTY_COLS} FROM properties ORDER BY name"), [], property_from_row)
+    }
+
+    /// Every property's IANA time zone.
+    pub fn property_zones(&self) -> Result<std::collections::HashMap<Uuid, String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id, time_zone FROM properties")?;
+        let rows = stmt.query_map([], |r| Ok((get_uuid(r, 0)?, r.get::<_, String>(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn property(&self, id: Uuid) -> Result<Property> {

@@ -37,6 +37,10 @@ impl Records for Store {
         Store::property(self, id)
     }
 
+    fn property_zones(&self) -> Result<HashMap<Uuid, String>> {
+        Store::property_zones(self)
+    }
+
     fn put_document(&self, bytes: &[u8], _content_type: &str, _now: DateTime<Utc>) -> Result<Option<String>> {
         match crate::documents::blob_store(self) {
             Some(blobs) => Ok(Some(blobs.put(bytes)?)),
@@ -167,6 +171,10 @@ impl Records for Queueing<'_> {
 
     fn property(&self, id: Uuid) -> Result<Property> {
         Store::property(self.store, id)
+    }
+
+    fn property_zones(&self) -> Result<HashMap<Uuid, String>> {
+        Store::property_zones(self.store)
     }
 
     fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> Result<Option<String>> {

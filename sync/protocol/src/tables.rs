@@ -58,6 +58,7 @@ pub const TABLES: &[Table] = &[
             ("year_built", Int),
             ("created_at", Time),
             ("updated_at", Time),
+            ("time_zone", Str),
         ],
         property_sql: "r.id",
     },

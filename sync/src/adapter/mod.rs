@@ -185,6 +185,14 @@ impl Records for PgPort {
         self.must("properties", "Property", id)
     }
 
+    fn property_zones(&self) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        self.block(async {
+            let rows =
+                self.client().query("SELECT id, time_zone FROM properties WHERE id = ANY($1)", &[&self.scope]).await?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
     fn put_document(&self, bytes: &[u8], content_type: &str, now: DateTime<Utc>) -> StoreResult<Option<String>> {
         self.block(crate::adapter::inspections::put_blob(self.client(), bytes, content_type, now)).map(Some)
     }

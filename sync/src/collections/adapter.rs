@@ -325,17 +325,25 @@ async fn update_plan(tx: &Transaction<'_>, p: &PaymentPlan, now: DateTime<Utc>) 
     Ok(())
 }
 
-/// Posts ledger entries (late fees, payments) and enters them in the change log.
-async fn insert_ledger(tx: &Transaction<'_>, entries: &[LedgerEntry]) -> Result<()> {
+/// Posts ledger entries (rent, late fees, payments) whose id is not stored yet and enters the
+/// new ones in the change log; returns their ids. Posted rent and late fees have ids derived
+/// from what they charge (`unitcycle_core::rent::entry_id`), so a second post changes nothing.
+pub(crate) async fn insert_ledger(tx: &Transaction<'_>, entries: &[LedgerEntry]) -> Result<Vec<Uuid>> {
     if entries.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let t = tables::table("tenant_ledger_entry").ok_or_else(|| PgError::Setup("ledger table".into()))?;
     let rows =
         entries.iter().map(|e| Ok(tables::canonicalize(t, serde_json::to_value(e)?)?)).collect::<Result<Vec<_>>>()?;
-    tx.execute(&tables::pg_upsert_sql(t), &[&Value::Array(rows)]).await?;
-    pg::bump(tx, t, &entries.iter().map(|e| e.id).collect::<Vec<_>>()).await?;
-    Ok(())
+    let sql = format!(
+        "INSERT INTO {name} ({cols}) SELECT {cols} FROM jsonb_populate_recordset(NULL::{name}, $1::jsonb) \
+         ON CONFLICT (id) DO NOTHING RETURNING id",
+        name = t.name,
+        cols = t.column_list()
+    );
+    let new: Vec<Uuid> = tx.query(&sql, &[&Value::Array(rows)]).await?.iter().map(|r| r.get(0)).collect();
+    pg::bump(tx, t, &new).await?;
+    Ok(new)
 }
 
 /// Payments recorded against cases in `properties` in the 30 days up to `today`.
@@ -430,7 +438,9 @@ async fn bump(tx: &Transaction<'_>, table: &str, ids: &[Uuid]) -> Result<()> {
 async fn write(tx: &Transaction<'_>, w: &CollectionWrite, now: DateTime<Utc>) -> StoreResult<()> {
     let applied = async {
         match w {
-            CollectionWrite::Ledger(e) => insert_ledger(tx, std::slice::from_ref(e)).await?,
+            CollectionWrite::Ledger(e) => {
+                insert_ledger(tx, std::slice::from_ref(e)).await?;
+            }
             CollectionWrite::OpenCase(c) => {
                 insert_case(tx, c).await?;
                 bump(tx, "collection_case", &[c.id]).await?;
@@ -465,5 +475,22 @@ async fn write(tx: &Transaction<'_>, w: &CollectionWrite, now: DateTime<Utc>) ->
         Ok(())
     } else {
         Err(StoreError::Conflict { what: "collection case", now: "someone else changed it".into() })
+    }
+}
+
+impl unitcycle_core::rent::RentPort for PgPort {
+    fn post_ledger(
+        &mut self,
+        entries: &[LedgerEntry],
+        _now: DateTime<Utc>,
+    ) -> StoreResult<std::collections::HashSet<Uuid>> {
+        let rt = self.rt.clone();
+        rt.block_on(async {
+            let tx = self.client.transaction().await?;
+            let new = insert_ledger(&tx, entries).await?;
+            tx.commit().await?;
+            Ok::<_, PgError>(new.into_iter().collect())
+        })
+        .map_err(store_error)
     }
 }
