@@ -35,6 +35,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     10 => "0010_move_in_signature_ip.sql",
     11 => "0011_sync_action.sql",
     12 => "0012_manual_job_runs.sql",
+    14 => "0014_outbox_delivery.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -51,6 +52,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     10 => "0010_move_in_signature_ip.sql",
     11 => "0011_sync_action.sql",
     12 => "0012_manual_job_runs.sql",
+    14 => "0014_outbox_delivery.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -67,6 +67,7 @@ async fn run(cfg: tokio_postgres::Config, units: u32, progress: &mut dyn FnMut(S
         pool: pool.clone(),
         clock: Clock::system(),
         gateway: std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into())),
+        callback_secret: None,
     });
     let serving = tokio::spawn(async move { axum::serve(listener, app).await });
     let url = format!("http://{addr}");

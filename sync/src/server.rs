@@ -67,6 +67,9 @@ pub struct AppState {
     pub clock: Clock,
     /// Every AI call (renewal letters, collection notices, command-center drafts).
     pub gateway: Arc<unitcycle_core::ai::Gateway>,
+    /// The shared secret of the delivery callbacks (`UNITCYCLE_CALLBACK_SECRET`); without it
+    /// they are refused.
+    pub callback_secret: Option<Arc<str>>,
 }
 
 /// An error answer: a status and `{"detail": ...}`.
@@ -244,6 +247,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::api_collections::routes())
         .merge(crate::api_command_center::routes())
         .merge(crate::api_inspections::routes())
+        .merge(crate::api_outbox::routes())
 }
 
 pub fn router(state: AppState) -> Router {

@@ -67,6 +67,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v1/move-in-inspections/{id}/sign/", true),
     ("post", "/api/v1/move-in-inspections/{id}/generate-report/", true),
     ("post", "/api/v1/move-in-inspections/{id}/finalize/", true),
+    ("post", "/api/v1/outbox/callbacks/sms/", false),
+    ("post", "/api/v1/outbox/callbacks/email/", false),
     ("get", "/api/v1/openapi.json", false),
 ];
 

@@ -8,6 +8,7 @@ pub mod collections;
 pub mod command_center;
 pub mod inspections;
 pub mod lifecycle;
+pub mod outbox;
 pub mod renewals;
 
 use chrono::{DateTime, Utc};

@@ -32,6 +32,9 @@ pub fn now() -> DateTime<Utc> {
     today().and_hms_opt(12, 0, 0).unwrap().and_utc()
 }
 
+/// The delivery callbacks' shared secret in tests.
+pub const CALLBACK_SECRET: &str = "test-callback-secret";
+
 pub const PASSWORD: &str = "s3cret-pass";
 pub const MANAGER_A: &str = "a@example.com";
 pub const MANAGER_B: &str = "b@example.com";
@@ -85,6 +88,7 @@ impl TestDb {
             pool: self.pool.clone(),
             clock: Clock::fixed(now()),
             gateway: std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
+            callback_secret: Some(CALLBACK_SECRET.into()),
         })
     }
 
