@@ -253,29 +253,19 @@ impl Store {
 /// The replica's side of delivery. A standalone replica delivers its own outbox (`unitcycle
 /// outbox deliver`); a connected one never does (the server sends).
 impl OutboxPort for Store {
+    /// One statement, so it takes SQLite's write lock at once: two processes on one replica
+    /// (the terminal app and `unitcycle outbox deliver`) never claim the same message.
     fn claim_due(&mut self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
-        self.transaction(|tx| {
-            let due: Vec<OutboxMessage> = {
-                let mut stmt = tx.prepare_cached(&format!(
-                    "SELECT {COLS} FROM outbox_message WHERE status = 'pending' AND next_attempt_at <= ?1
-                     AND scheduled_for <= ?1 ORDER BY created_at, id LIMIT ?2"
-                ))?;
-                let rows = stmt.query_map(params![now, limit as i64], from_row)?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            let lease = now + CLAIM_LEASE;
-            let mut claimed = Vec::with_capacity(due.len());
-            for mut m in due {
-                tx.execute(
-                    "UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1",
-                    params![m.id.to_string(), lease],
-                )?;
-                m.attempts += 1;
-                m.next_attempt_at = lease;
-                claimed.push(m);
-            }
-            Ok(claimed)
-        })
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?3
+             WHERE id IN (SELECT id FROM outbox_message WHERE status = 'pending' AND next_attempt_at <= ?1
+                          AND scheduled_for <= ?1 ORDER BY created_at, id LIMIT ?2)
+             RETURNING {COLS}"
+        ))?;
+        let rows = stmt.query_map(params![now, limit as i64, now + CLAIM_LEASE], from_row)?;
+        let mut claimed: Vec<OutboxMessage> = rows.collect::<rusqlite::Result<_>>()?;
+        claimed.sort_by_key(|m| (m.created_at, m.id));
+        Ok(claimed)
     }
 
     fn attachment(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
