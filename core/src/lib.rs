@@ -7,6 +7,7 @@ pub mod ai;
 pub mod blobs;
 pub mod collections;
 pub mod command_center;
+pub mod delivery;
 pub mod demo;
 pub mod documents;
 pub mod format;

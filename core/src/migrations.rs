@@ -36,6 +36,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     11 => "0011_sync_action.sql",
     12 => "0012_manual_job_runs.sql",
     13 => "0013_property_time_zone.sql",
+    14 => "0014_outbox_delivery.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -53,6 +54,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     11 => "0011_sync_action.sql",
     12 => "0012_manual_job_runs.sql",
     13 => "0013_property_time_zone.sql",
+    14 => "0014_outbox_delivery.sql",
 );
 
 /// The table that records which migrations a database has had.

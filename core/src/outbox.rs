@@ -12,6 +12,7 @@ use rusqlite::{params, Row, Transaction};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::delivery::{Attempt, OutboxPort, Providers, CLAIM_LEASE};
 use crate::model::string_enum;
 use crate::store::{get_opt_uuid, get_uuid, Result, Store};
 
@@ -144,22 +145,37 @@ pub fn enqueue(tx: &Transaction<'_>, msg: &NewMessage, now: DateTime<Utc>) -> Re
 #[error("{0}")]
 pub struct SendError(pub String);
 
-/// A delivery provider (SendGrid, Twilio, print-and-mail …). Returns the provider's reference.
+/// A delivery provider (SMTP, Twilio, the file provider …). Returns the provider's reference.
 pub trait Sender {
+    /// Short, stored in `outbox_message.provider` (`smtp`, `twilio`, `file`).
     fn name(&self) -> &str;
+    /// Where messages go, for `outbox status` (never a secret).
+    fn describe(&self) -> String {
+        self.name().to_string()
+    }
     fn send(&self, msg: &OutboxMessage, attachment: Option<&[u8]>) -> std::result::Result<String, SendError>;
 }
 
 /// The default provider: writes each message as a file in a folder (one per channel), so a
-/// property manager without SendGrid or Twilio can print, forward or audit every message.
+/// property manager without SMTP or an SMS provider can print, forward or audit every message.
+/// It sends nothing, and says so: `note` is why it is used ("no SMTP configured").
 #[derive(Debug, Clone)]
 pub struct FileSender {
     pub dir: PathBuf,
+    pub note: String,
 }
 
 impl Sender for FileSender {
     fn name(&self) -> &str {
-        "local-files"
+        "file"
+    }
+
+    fn describe(&self) -> String {
+        if self.note.is_empty() {
+            format!("file: written to {}", self.dir.display())
+        } else {
+            format!("file ({}): written to {}", self.note, self.dir.display())
+        }
     }
 
     fn send(&self, msg: &OutboxMessage, attachment: Option<&[u8]>) -> std::result::Result<String, SendError> {
@@ -205,7 +221,7 @@ impl Store {
     pub fn outbox_due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {COLS} FROM outbox_message WHERE status = 'pending' AND next_attempt_at <= ?1
-             AND scheduled_for <= ?1 ORDER BY created_at LIMIT ?2"
+             AND scheduled_for <= ?1 ORDER BY created_at, id LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![now, limit as i64], from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -221,54 +237,68 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Sends every due message once. `attachment` loads attachment bytes by content hash.
-    pub fn deliver_outbox(
-        &mut self,
-        sender: &dyn Sender,
-        attachment: &dyn Fn(&str) -> Option<Vec<u8>>,
-        now: DateTime<Utc>,
-    ) -> Result<DeliveryReport> {
-        let mut report = DeliveryReport::default();
-        for msg in self.outbox_due(now, 500)? {
-            let bytes = msg.attachment_sha256.as_deref().and_then(attachment);
-            let outcome = if msg.attachment_sha256.is_some() && bytes.is_none() {
-                Err(SendError("attachment missing from the blob store".into()))
-            } else {
-                sender.send(&msg, bytes.as_deref())
-            };
-            match outcome {
-                Ok(reference) => {
-                    self.conn().execute(
-                        "UPDATE outbox_message SET status = 'sent', attempts = attempts + 1, sent_at = ?2,
-                         provider = ?3, provider_ref = ?4, last_error = '' WHERE id = ?1 AND status = 'pending'",
-                        params![msg.id.to_string(), now, sender.name(), reference],
-                    )?;
-                    report.sent += 1;
-                }
-                Err(e) => {
-                    let attempts = msg.attempts + 1;
-                    let status = if attempts >= MAX_ATTEMPTS { OutboxStatus::Failed } else { OutboxStatus::Pending };
-                    self.conn().execute(
-                        "UPDATE outbox_message SET status = ?2, attempts = ?3, last_error = ?4, next_attempt_at = ?5,
-                         provider = ?6 WHERE id = ?1",
-                        params![msg.id.to_string(), status, attempts, e.0, now + backoff(attempts), sender.name()],
-                    )?;
-                    if status == OutboxStatus::Failed {
-                        report.failed += 1;
-                    } else {
-                        report.retrying += 1;
-                    }
-                }
-            }
-        }
-        Ok(report)
+    /// How many messages have each status (`pending`, `sent`, `failed`, `cancelled`).
+    pub fn outbox_counts(&self) -> Result<Vec<(OutboxStatus, i64)>> {
+        let mut stmt = self.conn().prepare_cached("SELECT status, COUNT(*) FROM outbox_message GROUP BY status")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, OutboxStatus>(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sends every due message once with `providers` (`delivery::deliver_due` over this store).
+    pub fn deliver_outbox(&mut self, providers: &Providers, now: DateTime<Utc>) -> Result<DeliveryReport> {
+        crate::delivery::deliver_due(self, providers, now)
+    }
+}
+
+/// The replica's side of delivery. A standalone replica delivers its own outbox (`unitcycle
+/// outbox deliver`); a connected one never does (the server sends).
+impl OutboxPort for Store {
+    /// One statement, so it takes SQLite's write lock at once: two processes on one replica
+    /// (the terminal app and `unitcycle outbox deliver`) never claim the same message.
+    fn claim_due(&mut self, now: DateTime<Utc>, limit: usize) -> Result<Vec<OutboxMessage>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?3
+             WHERE id IN (SELECT id FROM outbox_message WHERE status = 'pending' AND next_attempt_at <= ?1
+                          AND scheduled_for <= ?1 ORDER BY created_at, id LIMIT ?2)
+             RETURNING {COLS}"
+        ))?;
+        let rows = stmt.query_map(params![now, limit as i64, now + CLAIM_LEASE], from_row)?;
+        let mut claimed: Vec<OutboxMessage> = rows.collect::<rusqlite::Result<_>>()?;
+        claimed.sort_by_key(|m| (m.created_at, m.id));
+        Ok(claimed)
+    }
+
+    fn attachment(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(crate::documents::load_attachment(self, sha256))
+    }
+
+    fn record_attempt(&mut self, msg: &OutboxMessage, attempt: &Attempt, now: DateTime<Utc>) -> Result<bool> {
+        let (id, claim) = (msg.id.to_string(), msg.attempts);
+        let n = match attempt {
+            Attempt::Sent { provider, provider_ref } => self.conn().execute(
+                "UPDATE outbox_message SET status = 'sent', sent_at = ?3, provider = ?4, provider_ref = ?5,
+                 last_error = '' WHERE id = ?1 AND attempts = ?2 AND status = 'pending'",
+                params![id, claim, now, provider, provider_ref],
+            )?,
+            Attempt::Retry { provider, error, next_attempt_at } => self.conn().execute(
+                "UPDATE outbox_message SET last_error = ?3, next_attempt_at = ?4, provider = ?5
+                 WHERE id = ?1 AND attempts = ?2 AND status = 'pending'",
+                params![id, claim, error, next_attempt_at, provider],
+            )?,
+            Attempt::GaveUp { provider, error } => self.conn().execute(
+                "UPDATE outbox_message SET status = 'failed', last_error = ?3, provider = ?4
+                 WHERE id = ?1 AND attempts = ?2 AND status = 'pending'",
+                params![id, claim, error, provider],
+            )?,
+        };
+        Ok(n == 1)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::cell::RefCell;
+    use std::sync::{Arc, Mutex};
 
     fn now() -> DateTime<Utc> {
         chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap().and_hms_opt(9, 0, 0).unwrap().and_utc()
@@ -291,9 +321,10 @@ mod tests {
     }
 
     /// Records sends; fails the first `fail_first` attempts.
+    #[derive(Clone, Default)]
     struct Recorder {
-        sent: RefCell<Vec<String>>,
-        fail_first: RefCell<u32>,
+        sent: Arc<Mutex<Vec<String>>>,
+        fail_first: Arc<Mutex<u32>>,
     }
 
     impl Sender for Recorder {
@@ -301,17 +332,19 @@ mod tests {
             "recorder"
         }
         fn send(&self, msg: &OutboxMessage, _: Option<&[u8]>) -> std::result::Result<String, SendError> {
-            if *self.fail_first.borrow() > 0 {
-                *self.fail_first.borrow_mut() -= 1;
+            let mut fail = self.fail_first.lock().unwrap();
+            if *fail > 0 {
+                *fail -= 1;
                 return Err(SendError("503 from provider".into()));
             }
-            self.sent.borrow_mut().push(msg.idempotency_key.clone());
+            self.sent.lock().unwrap().push(msg.idempotency_key.clone());
             Ok(format!("ref-{}", msg.idempotency_key))
         }
     }
 
-    fn recorder(fail_first: u32) -> Recorder {
-        Recorder { sent: RefCell::new(Vec::new()), fail_first: RefCell::new(fail_first) }
+    fn recorder(fail_first: u32) -> (Recorder, Providers) {
+        let r = Recorder { sent: Default::default(), fail_first: Arc::new(Mutex::new(fail_first)) };
+        (r.clone(), Providers::all(r))
     }
 
     #[test]
@@ -323,10 +356,10 @@ mod tests {
             })
             .unwrap();
         assert_eq!(queued, (true, false));
-        let r = recorder(0);
-        assert_eq!(store.deliver_outbox(&r, &|_| None, now()).unwrap().sent, 1);
-        assert_eq!(store.deliver_outbox(&r, &|_| None, now()).unwrap(), DeliveryReport::default());
-        assert_eq!(r.sent.borrow().as_slice(), ["renewal:1:send"]);
+        let (r, p) = recorder(0);
+        assert_eq!(store.deliver_outbox(&p, now()).unwrap().sent, 1);
+        assert_eq!(store.deliver_outbox(&p, now()).unwrap(), DeliveryReport::default());
+        assert_eq!(r.sent.lock().unwrap().as_slice(), ["renewal:1:send"]);
         let m = &store.outbox_messages(None, 10).unwrap()[0];
         assert_eq!(
             (m.status, m.provider_ref.as_str(), m.sent_at),
@@ -338,19 +371,19 @@ mod tests {
     fn failures_retry_with_backoff_then_give_up() {
         let mut store = Store::in_memory().unwrap();
         store.transaction(|tx| enqueue(tx, &message("k"), now())).unwrap();
-        let r = recorder(1);
-        assert_eq!(store.deliver_outbox(&r, &|_| None, now()).unwrap().retrying, 1);
+        let (_, p) = recorder(1);
+        assert_eq!(store.deliver_outbox(&p, now()).unwrap().retrying, 1);
         // Not due again until the backoff has passed.
-        assert_eq!(store.deliver_outbox(&r, &|_| None, now()).unwrap(), DeliveryReport::default());
-        assert_eq!(store.deliver_outbox(&r, &|_| None, now() + Duration::minutes(1)).unwrap().sent, 1);
+        assert_eq!(store.deliver_outbox(&p, now()).unwrap(), DeliveryReport::default());
+        assert_eq!(store.deliver_outbox(&p, now() + Duration::minutes(1)).unwrap().sent, 1);
         let m = &store.outbox_messages(None, 1).unwrap()[0];
         assert_eq!((m.attempts, m.status), (2, OutboxStatus::Sent));
 
         store.transaction(|tx| enqueue(tx, &message("doomed"), now())).unwrap();
-        let always = recorder(u32::MAX);
+        let (_, always) = recorder(u32::MAX);
         let mut t = now();
         for _ in 0..MAX_ATTEMPTS {
-            store.deliver_outbox(&always, &|_| None, t).unwrap();
+            store.deliver_outbox(&always, t).unwrap();
             t += Duration::hours(3);
         }
         let m = store.outbox_messages(None, 10).unwrap().into_iter().find(|m| m.idempotency_key == "doomed").unwrap();
@@ -379,17 +412,24 @@ mod tests {
     #[test]
     fn the_file_sender_writes_a_readable_message_and_its_attachment() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::in_memory().unwrap();
+        let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
+        let sha = crate::documents::blob_store(&store).unwrap().put(b"%PDF-1.7").unwrap();
         let msg = NewMessage {
-            attachment_sha256: Some("abc".into()),
+            attachment_sha256: Some(sha),
             attachment_name: Some("Renewal letter.pdf".into()),
             ..message("with-pdf")
         };
         store.transaction(|tx| enqueue(tx, &msg, now())).unwrap();
-        let sender = FileSender { dir: dir.path().to_path_buf() };
-        let report = store.deliver_outbox(&sender, &|sha| (sha == "abc").then(|| b"%PDF-1.7".to_vec()), now()).unwrap();
+        let out = dir.path().join("outbox");
+        let providers = Providers::files(&out);
+        assert_eq!(
+            providers.describe()[0].description,
+            format!("file (no SMTP configured): written to {}", out.display())
+        );
+        let report = store.deliver_outbox(&providers, now()).unwrap();
         assert_eq!(report.sent, 1);
-        let files: Vec<_> = std::fs::read_dir(dir.path().join("email")).unwrap().map(|e| e.unwrap().path()).collect();
+        assert_eq!(store.outbox_messages(None, 1).unwrap()[0].provider, "file");
+        let files: Vec<_> = std::fs::read_dir(out.join("email")).unwrap().map(|e| e.unwrap().path()).collect();
         assert_eq!(files.len(), 2);
         let txt = files.iter().find(|p| p.extension().unwrap() == "txt").unwrap();
         let text = std::fs::read_to_string(txt).unwrap();
@@ -409,7 +449,7 @@ mod tests {
             ..message("a")
         };
         store.transaction(|tx| enqueue(tx, &msg, now())).unwrap();
-        let report = store.deliver_outbox(&recorder(0), &|_| None, now()).unwrap();
+        let report = store.deliver_outbox(&recorder(0).1, now()).unwrap();
         assert_eq!(report.retrying, 1);
         assert_eq!(store.outbox_messages(None, 1).unwrap()[0].last_error, "attachment missing from the blob store");
     }

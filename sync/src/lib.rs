@@ -12,6 +12,7 @@ pub mod import;
 pub mod inspections;
 pub mod lifecycle;
 pub mod openapi;
+pub mod outbox;
 pub mod pg;
 pub mod pgdomain;
 pub mod push_actions;

@@ -5,9 +5,11 @@ use std::net::SocketAddr;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use unitcycle_core::delivery::Providers;
 use unitcycle_core::demo::{self, DemoConfig};
 use unitcycle_core::store::Store;
 use unitcycle_sync::auth::{self, Role};
+use unitcycle_sync::outbox::{api as api_outbox, delivery};
 use unitcycle_sync::server::{self, AppState, Clock};
 use unitcycle_sync::{bench, pg, scheduler};
 
@@ -34,7 +36,7 @@ enum Command {
         demo: bool,
         #[arg(long, default_value_t = DemoConfig::DEFAULT_UNITS)]
         demo_units: u32,
-        /// Do not run scheduled jobs in this process
+        /// Do not run scheduled jobs or deliver the outbox in this process
         #[arg(long)]
         no_scheduler: bool,
     },
@@ -155,15 +157,26 @@ async fn run(cli: Cli) -> Result<()> {
             let clock = Clock::system();
             let gateway = std::sync::Arc::new(unitcycle_core::ai::Gateway::from_env());
             tracing::info!(provider = %gateway.status().note, "AI gateway");
+            let providers =
+                std::sync::Arc::new(Providers::from_env(std::path::Path::new("outbox")).map_err(anyhow::Error::msg)?);
+            for p in providers.describe() {
+                tracing::info!(channel = p.channel.as_str(), provider = %p.description, "delivery");
+            }
+            let callback_secret = std::env::var(api_outbox::SECRET_ENV).ok().filter(|s| !s.trim().is_empty());
+            if callback_secret.is_none() {
+                tracing::info!("delivery callbacks are off ({} is not set)", api_outbox::SECRET_ENV);
+            }
             if !no_scheduler {
                 tokio::spawn(scheduler::run_forever(pool.clone(), clock.clone(), gateway.clone()));
+                // The outbox is delivered beside the schedule; other servers skip what this one claimed.
+                tokio::spawn(delivery::run_forever(pool.clone(), clock.clone(), providers));
             }
             let listener =
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, "serving the UnitCycle API");
             // With the peer address, so signatures record where they came from.
-            let app =
-                server::router(AppState::new(pool, clock, gateway)).into_make_service_with_connect_info::<SocketAddr>();
+            let app = server::router(AppState::new(pool, clock, gateway).with_callback_secret(callback_secret))
+                .into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
             tracing::info!("stopped");
             Ok(())

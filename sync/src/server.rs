@@ -69,11 +69,18 @@ pub struct AppState {
     pub gateway: Arc<unitcycle_core::ai::Gateway>,
     /// Recent failed logins, for the login rate limit.
     pub throttle: Arc<auth::LoginThrottle>,
+    /// The shared secret of the delivery callbacks (`UNITCYCLE_CALLBACK_SECRET`); without it
+    /// they are refused.
+    pub callback_secret: Option<Arc<str>>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, clock: Clock, gateway: Arc<unitcycle_core::ai::Gateway>) -> AppState {
-        AppState { pool, clock, gateway, throttle: Arc::default() }
+        AppState { pool, clock, gateway, throttle: Arc::default(), callback_secret: None }
+    }
+
+    pub fn with_callback_secret(self, secret: Option<String>) -> AppState {
+        AppState { callback_secret: secret.filter(|s| !s.is_empty()).map(Into::into), ..self }
     }
 }
 
@@ -265,6 +272,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::command_center::api::routes())
         .merge(crate::inspections::api::routes())
         .merge(crate::import::api::routes())
+        .merge(crate::outbox::api::routes())
 }
 
 pub fn router(state: AppState) -> Router {

@@ -70,6 +70,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v1/move-in-inspections/{id}/finalize/", true),
     ("post", "/api/v1/import/rent-roll/", true),
     ("post", "/api/v1/import/ledger/", true),
+    ("post", "/api/v1/outbox/callbacks/sms/", false),
+    ("post", "/api/v1/outbox/callbacks/email/", false),
     ("get", "/api/v1/openapi.json", false),
 ];
 

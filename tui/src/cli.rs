@@ -425,10 +425,17 @@ pub enum OutboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Send due messages with the local file provider (files beside the replica)
+    /// Send due messages (standalone replicas only; the server sends a connected replica's):
+    /// SMTP and SMS when configured (UNITCYCLE_SMTP_URL, UNITCYCLE_SMS_ACCOUNT_SID, ...),
+    /// otherwise files beside the replica
     Deliver {
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+    },
+    /// The configured providers (without secrets) and the messages by status
+    Status {
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -296,3 +296,35 @@ fn import_a_transactions_file_onto_imported_leases() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("matched     2"), "{}", stdout(&o));
 }
+
+/// `outbox status` names the providers (the file provider says why it is used) and the counts;
+/// `outbox deliver` sends the due messages once; half a configuration is a one-line error.
+#[test]
+fn outbox_status_and_deliver_with_the_file_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_unitcycle"));
+        c.arg("--db").arg(&db).args(args).env_remove("UNITCYCLE_DB");
+        for var in ["SMTP_URL", "SMTP_FROM", "SMS_URL", "SMS_ACCOUNT_SID", "SMS_AUTH_TOKEN", "SMS_FROM", "OUTBOX_DIR"] {
+            c.env_remove(format!("UNITCYCLE_{var}"));
+        }
+        c.envs(env.iter().copied()).output().expect("run unitcycle")
+    };
+    let status = stdout(&run(&["outbox", "status"], &[]));
+    let outbox = dir.path().join("outbox");
+    assert!(status.contains(&format!("file (no SMTP configured): written to {}", outbox.display())), "{status}");
+    assert!(status.contains("pending") && status.starts_with("Standalone"), "{status}");
+    let o = run(&["outbox", "deliver", "--today", "2026-11-25"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("Delivered "), "{}", stdout(&o));
+    let again = stdout(&run(&["outbox", "deliver", "--today", "2026-11-25"], &[]));
+    assert!(again.starts_with("Delivered 0 messages"), "{again}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&run(&["outbox", "status", "--json"], &[]))).unwrap();
+    assert!(json["counts"]["sent"].as_i64().unwrap() > 0, "{json}");
+    assert!(json["counts"].get("pending").is_none(), "{json}");
+    assert_eq!(json["providers"][0]["provider"], "file");
+    assert!(outbox.is_dir());
+    let o = run(&["outbox", "deliver"], &[("UNITCYCLE_SMTP_URL", "smtp://localhost:25")]);
+    assert_one_line_error(&o, "UNITCYCLE_SMTP_FROM");
+}

@@ -915,3 +915,36 @@ pub struct QueueItemWire {
     pub ai_provider: String,
     pub generated_on: NaiveDate,
 }
+
+/// Twilio's status callback (`application/x-www-form-urlencoded`): the message's `sid` as sent
+/// and its status (`delivered` marks it delivered, `read` opened; others are acknowledged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SmsCallback {
+    #[serde(rename = "MessageSid")]
+    pub message_sid: String,
+    #[serde(rename = "MessageStatus")]
+    pub message_status: String,
+}
+
+/// An email provider's event: the message by its Message-ID (as sent) or its idempotency key,
+/// and `delivered` or `opened`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EmailCallback {
+    #[serde(default)]
+    pub message_id: Option<String>,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    pub event: String,
+}
+
+/// What a delivery callback recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CallbackResult {
+    /// Whether anything was recorded (false: a status that marks nothing, e.g. `sent`).
+    pub recorded: bool,
+    /// The outbox message.
+    pub message: Option<Uuid>,
+    /// The collection step marked `delivered` / `opened`, if the message belongs to one.
+    pub collection_action: Option<Uuid>,
+    pub event: String,
+}

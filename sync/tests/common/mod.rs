@@ -32,6 +32,9 @@ pub fn now() -> DateTime<Utc> {
     today().and_hms_opt(12, 0, 0).unwrap().and_utc()
 }
 
+/// The delivery callbacks' shared secret in tests.
+pub const CALLBACK_SECRET: &str = "test-callback-secret";
+
 pub const PASSWORD: &str = "s3cret-pass";
 pub const MANAGER_A: &str = "a@example.com";
 pub const MANAGER_B: &str = "b@example.com";
@@ -81,11 +84,14 @@ impl TestDb {
     }
 
     pub fn router(&self) -> Router {
-        server::router(AppState::new(
-            self.pool.clone(),
-            Clock::fixed(now()),
-            std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
-        ))
+        server::router(
+            AppState::new(
+                self.pool.clone(),
+                Clock::fixed(now()),
+                std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
+            )
+            .with_callback_secret(Some(CALLBACK_SECRET.into())),
+        )
     }
 
     /// Serves the API on a free port; returns its base URL.

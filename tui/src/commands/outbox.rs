@@ -1,9 +1,12 @@
-//! `unitcycle outbox list|deliver`: what was queued for tenants, and sending it.
+//! `unitcycle outbox list|deliver|status`: what was queued for tenants, sending it (a standalone
+//! replica only: a connected replica's messages are sent by the server), and where it goes.
 
 use std::path::Path;
 
 use anyhow::Result;
-use unitcycle_core::outbox::FileSender;
+use anyhow::{bail, Context};
+use unitcycle_core::delivery::Providers;
+use unitcycle_core::sync_actions;
 
 use super::{now_on, open, print_json, today};
 use crate::cli::OutboxCommand;
@@ -44,18 +47,46 @@ pub fn run(db: &Path, cmd: OutboxCommand) -> Result<()> {
             Ok(())
         }
         OutboxCommand::Deliver { today: day } => {
-            let dir = outbox_dir(db);
-            let sender = FileSender { dir: dir.clone() };
-            let blobs = unitcycle_core::blobs::BlobStore::beside(db);
-            let report = store.deliver_outbox(&sender, &|sha| blobs.get(sha).ok(), now_on(today(day)))?;
-            println!(
-                "Delivered {} messages to {} ({} retrying, {} failed).",
-                report.sent,
-                dir.display(),
-                report.retrying,
-                report.failed
-            );
+            if sync_actions::connected(&store)? {
+                bail!("This replica is connected to a server, which sends its messages; nothing was sent from here.");
+            }
+            let providers = providers(db)?;
+            let report = store.deliver_outbox(&providers, now_on(today(day)))?;
+            println!("Delivered {} messages ({} retrying, {} failed).", report.sent, report.retrying, report.failed);
+            for p in providers.describe() {
+                println!("  {}: {}", p.channel.label(), p.description);
+            }
+            Ok(())
+        }
+        OutboxCommand::Status { json } => {
+            let providers = providers(db)?.describe();
+            let counts = store.outbox_counts()?;
+            let connected = sync_actions::connected(&store)?;
+            if json {
+                let counts: serde_json::Map<String, serde_json::Value> =
+                    counts.iter().map(|(s, n)| (s.as_str().to_string(), (*n).into())).collect();
+                return print_json(&serde_json::json!({
+                    "delivered_by": if connected { "server" } else { "this replica" },
+                    "providers": providers,
+                    "counts": counts,
+                }));
+            }
+            if connected {
+                println!("Connected: the server delivers this replica's messages (its providers apply).");
+            } else {
+                println!("Standalone: `unitcycle outbox deliver` sends due messages with:");
+            }
+            for p in &providers {
+                println!("  {:<7} {}", p.channel.label(), p.description);
+            }
+            let line: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
+            println!("Messages: {}", if line.is_empty() { "none".to_string() } else { line.join(", ") });
             Ok(())
         }
     }
+}
+
+/// The providers from the environment; the file provider writes beside the replica.
+fn providers(db: &Path) -> Result<Providers> {
+    Providers::from_env(&outbox_dir(db)).map_err(anyhow::Error::msg).context("the delivery configuration is incomplete")
 }
