@@ -436,6 +436,19 @@ impl Store {
         found(optional(r)?, "Unit", id)
     }
 
+    /// The tenant with `email` (any case), if there is one.
+    pub fn tenant_by_email(&self, email: &str) -> Result<Option<Tenant>> {
+        let id: Option<String> = super::optional(self.conn.query_row(
+            "SELECT id FROM tenants WHERE lower(email) = lower(?1) ORDER BY created_at LIMIT 1",
+            [email.trim()],
+            |r| r.get(0),
+        ))?;
+        match id.and_then(|i| Uuid::parse_str(&i).ok()) {
+            Some(id) => Ok(Some(self.tenant(id)?)),
+            None => Ok(None),
+        }
+    }
+
     pub fn tenant(&self, id: Uuid) -> Result<Tenant> {
         let r = self.conn.query_row(
             &format!("SELECT {TENANT_COLS} FROM tenants WHERE id = ?1"),

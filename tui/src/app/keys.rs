@@ -51,6 +51,7 @@ pub enum Action {
     Escalate,
     AddNote,
     OpenCase,
+    NewLease,
     GoCommandCenter,
     InvertSelection,
     SelectSameAi,
@@ -178,6 +179,7 @@ pub const UNIT: &[Binding] = &[
     b(MOVE_DOWN, "↓/j", "Scroll down", Action::Down, false),
     b(&[k('L'), code(KeyCode::Enter)], "L/Enter", "Open the current lease", Action::OpenLease, true),
     b(&[k('C')], "C", "Open the lease's collections case", Action::OpenCase, false),
+    b(&[k('n')], "n", "Sign a new lease (vacant unit)", Action::NewLease, false),
 ];
 
 pub const RENEWALS: &[Binding] = &[

@@ -5,6 +5,7 @@
 //! database query runs on the worker thread, so drawing never waits.
 
 pub mod bench;
+mod form;
 mod keys;
 mod screens;
 mod theme;
@@ -325,6 +326,9 @@ impl App {
             ("collections" | "c", _) => self.goto(Nav::Collections),
             ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
+            ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
+                self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))
+            }
             ("property" | "p", key) if !key.is_empty() => {
                 self.push(Box::new(screens::property::PropertyView::new(key.to_string())))
             }

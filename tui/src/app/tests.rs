@@ -221,6 +221,43 @@ fn give_notice_flow_ends_with_the_new_state_and_log_row_on_screen() {
 }
 
 #[test]
+fn a_new_lease_from_the_unit_form_shows_active_on_the_unit_and_in_the_log() {
+    let store = demo_store();
+    let unit: String = store
+        .conn()
+        .query_row(
+            "SELECT unit_id FROM tenant_lease GROUP BY unit_id HAVING SUM(lease_status <> 'vacant') = 0
+             ORDER BY unit_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let email: String =
+        store.conn().query_row("SELECT email FROM tenants ORDER BY id LIMIT 1", [], |r| r.get(0)).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":unit {unit}\n"));
+    assert!(h.screen().contains(" Vacant "), "starts vacant");
+    h.type_text("n");
+    let form = h.screen();
+    assert!(form.contains("New lease") && form.contains("2026-12-01") && form.contains("2027-11-30"), "{form}");
+    // A bad field is refused inline and nothing is saved.
+    h.type_text("nobody\n");
+    assert!(h.screen().contains("the tenant's email"), "{}", h.screen());
+    for _ in 0.."nobody".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text(&format!("{email}\n"));
+    let confirm = h.screen();
+    assert!(confirm.contains("Sign a lease of unit") && confirm.contains(&email), "{confirm}");
+    h.type_text("y");
+    let done = h.screen();
+    assert!(done.contains(" Active ") && done.contains("Saved: lease"), "{done}");
+    h.type_text("L");
+    let lease = h.screen();
+    assert!(lease.contains("Vacant → Active"), "{lease}");
+}
+
+#[test]
 fn the_notice_form_validates_each_field_inline() {
     let store = demo_store();
     let number = lease_in(&store, LeaseStatus::Active);

@@ -64,6 +64,14 @@ pub enum Request {
         actor: String,
         now: DateTime<Utc>,
     },
+    /// A new lease on a vacant unit to the tenant with `tenant_email` (vacant → active).
+    NewLease {
+        unit_id: Uuid,
+        tenant_email: String,
+        terms: unitcycle_core::lifecycle::new_lease::LeaseTerms,
+        actor: String,
+        now: DateTime<Utc>,
+    },
     /// Every unit of the portfolio as a command-center row, with its top AI action's wording.
     CommandCenter {
         today: NaiveDate,
@@ -210,6 +218,8 @@ pub enum Data {
     Applied {
         transition: Box<Transition>,
     },
+    /// A new lease was signed (its number).
+    LeaseSigned(String),
     Renewals(Vec<RenewalRow>),
     /// How many recommendations a step moved, and why any were refused.
     RenewalsActed {
@@ -382,6 +392,18 @@ fn answer(
             let log = store.status_log(lease.id)?;
             let balance = store.lease_balance(lease.id)?;
             Data::Lease(Box::new(LeaseData { row, log, balance }))
+        }
+        Request::NewLease { unit_id, tenant_email, terms, actor, now } => {
+            if unitcycle_core::sync_actions::connected(store)? {
+                return Err(StoreError::Rejected(
+                    "This replica syncs with a server, which numbers leases: sign the lease there.".into(),
+                ));
+            }
+            let tenant = store
+                .tenant_by_email(&tenant_email)?
+                .ok_or_else(|| StoreError::Rejected(format!("No tenant has the email '{tenant_email}'.")))?;
+            let lease = unitcycle_core::lifecycle::new_lease::new_lease(store, unit_id, tenant.id, terms, &actor, now)?;
+            Data::LeaseSigned(lease.lease_number)
         }
         Request::Apply { lease_id, action, actor, now } => {
             let (_, transition) = store.apply_lifecycle_action(lease_id, &action, &actor, now)?;

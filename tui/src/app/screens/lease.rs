@@ -8,13 +8,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 use unitcycle_core::format;
 use unitcycle_core::lifecycle::{self, LifecycleAction, Transition};
 use unitcycle_core::model::LeaseStatus;
 
 use super::{placeholder, Screen};
+use crate::app::form::{self, Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
 use crate::app::widgets;
 use crate::app::worker::{Data, LeaseData, Request};
@@ -23,46 +24,37 @@ use crate::cli::parse_date;
 
 pub const FIELDS: [&str; 3] = ["Notice date", "Move-out date", "Reason"];
 
-/// The give-notice form: three text fields with an error under each.
-#[derive(Debug, Clone, Default)]
+/// The give-notice form: the shared form with three fields.
+#[derive(Debug, Clone)]
 pub struct NoticeForm {
-    pub fields: [String; 3],
-    pub focus: usize,
-    pub errors: [Option<String>; 3],
-    /// A refusal from the lifecycle rules (e.g. "notice_date … cannot be in the future").
-    pub error: Option<String>,
+    pub form: Form,
 }
 
 impl NoticeForm {
     fn new(today: chrono::NaiveDate) -> NoticeForm {
-        NoticeForm {
-            fields: [today.to_string(), (today + Duration::days(30)).to_string(), String::new()],
-            ..Default::default()
-        }
+        let values = vec![today.to_string(), (today + Duration::days(30)).to_string(), String::new()];
+        NoticeForm { form: Form::new("Give notice", &FIELDS, values) }
     }
 
     /// Parses the fields; on failure each bad field carries its message.
     fn action(&mut self) -> Option<LifecycleAction> {
-        let notice = parse_date(&self.fields[0]);
-        let move_out = parse_date(&self.fields[1]);
-        self.errors = [notice.clone().err(), move_out.clone().err(), None];
-        if self.fields[0].trim().is_empty() {
-            self.errors[0] = Some("required: the day the tenant gave notice (YYYY-MM-DD)".into());
-        }
-        if self.fields[1].trim().is_empty() {
-            self.errors[1] = Some("required: the planned move-out day (YYYY-MM-DD)".into());
-        }
-        let len = self.fields[2].trim().chars().count();
-        if len > lifecycle::MAX_REASON_CHARS {
-            self.errors[2] = Some(format!("{len} characters; at most {}", lifecycle::MAX_REASON_CHARS));
-        }
-        if self.errors.iter().any(Option::is_some) {
+        let ok = self.form.check(|i, text| match i {
+            0 if text.is_empty() => Some("required: the day the tenant gave notice (YYYY-MM-DD)".into()),
+            1 if text.is_empty() => Some("required: the planned move-out day (YYYY-MM-DD)".into()),
+            0 | 1 => parse_date(text).err(),
+            _ => {
+                let len = text.chars().count();
+                (len > lifecycle::MAX_REASON_CHARS)
+                    .then(|| format!("{len} characters; at most {}", lifecycle::MAX_REASON_CHARS))
+            }
+        });
+        if !ok {
             return None;
         }
         Some(LifecycleAction::GiveNotice {
-            notice_date: notice.ok()?,
-            notice_move_out_date: move_out.ok()?,
-            reason: self.fields[2].trim().to_string(),
+            notice_date: parse_date(self.form.value(0)).ok()?,
+            notice_move_out_date: parse_date(self.form.value(1)).ok()?,
+            reason: self.form.value(2).to_string(),
         })
     }
 }
@@ -140,24 +132,18 @@ impl LeaseDetail {
     }
 
     fn form_key(&mut self, key: KeyEvent, cx: &mut Cx) {
-        let Mode::Form(form) = &mut self.mode else { return };
-        match key.code {
-            KeyCode::Esc => self.mode = Mode::View,
-            KeyCode::Tab | KeyCode::Down => form.focus = (form.focus + 1) % FIELDS.len(),
-            KeyCode::BackTab | KeyCode::Up => form.focus = (form.focus + FIELDS.len() - 1) % FIELDS.len(),
-            KeyCode::Backspace => {
-                form.fields[form.focus].pop();
-            }
-            KeyCode::Char(c) => form.fields[form.focus].push(c),
-            KeyCode::Enter => {
-                let Some(action) = form.action() else { return };
+        let Mode::Form(notice) = &mut self.mode else { return };
+        match notice.form.key(key) {
+            FormKey::Cancel => self.mode = Mode::View,
+            FormKey::Edited => {}
+            FormKey::Submit => {
+                let Some(action) = notice.action() else { return };
                 if let Err(e) = self.propose(action, cx) {
-                    if let Mode::Form(form) = &mut self.mode {
-                        form.error = Some(e);
+                    if let Mode::Form(notice) = &mut self.mode {
+                        notice.form.error = Some(e);
                     }
                 }
             }
-            _ => {}
         }
     }
 
@@ -238,31 +224,13 @@ impl LeaseDetail {
     }
 
     fn draw_popup(&self, f: &mut Frame, area: Rect) {
-        let (title, lines, height): (&str, Vec<Line>, u16) = match &self.mode {
-            Mode::View => return,
-            Mode::Form(form) => {
-                let mut lines = Vec::new();
-                for (i, name) in FIELDS.iter().enumerate() {
-                    let focus = i == form.focus;
-                    lines.push(Line::from(vec![
-                        Span::styled(if focus { "▸ " } else { "  " }, Style::new().fg(theme::accent())),
-                        Span::styled(format!("{name:<14}"), theme::bold()),
-                        Span::styled(form.fields[i].clone(), if focus { theme::selected() } else { Style::new() }),
-                        Span::styled(if focus { "█" } else { "" }, theme::dim()),
-                    ]));
-                    lines.push(match &form.errors[i] {
-                        Some(e) => Line::styled(format!("  {e}"), theme::error()),
-                        None => Line::raw(""),
-                    });
-                }
-                if let Some(e) = &form.error {
-                    lines.push(Line::styled(e.clone(), theme::error()));
-                }
-                lines.push(Line::styled("Tab next field · Enter review · Esc cancel", theme::dim()));
-                (" Give notice ", lines, 12)
-            }
-            Mode::Confirm { text, .. } => (
-                " Confirm ",
+        match &self.mode {
+            Mode::View => {}
+            Mode::Form(notice) => notice.form.draw(f, area),
+            Mode::Confirm { text, .. } => form::popup(
+                f,
+                area,
+                "Confirm",
                 vec![
                     Line::raw(text.clone()),
                     Line::raw(""),
@@ -270,13 +238,8 @@ impl LeaseDetail {
                 ],
                 10,
             ),
-            Mode::Applying => (" Applying ", vec![Line::styled("Applying…", theme::dim())], 3),
-        };
-        let w = area.width.min(72);
-        let h = height.min(area.height);
-        let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
-        f.render_widget(Clear, r);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title)), r);
+            Mode::Applying => form::popup(f, area, "Applying", vec![Line::styled("Applying…", theme::dim())], 3),
+        }
     }
 }
 

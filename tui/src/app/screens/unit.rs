@@ -1,7 +1,9 @@
 //! Unit detail: header with the unit number and the lifecycle badge (from the lease's
 //! `lease_status`, not the unit status); stat row with rent, tenant, lease progress and balance;
-//! tabs Overview, Tenant, Financials, Maintenance and Compliance.
+//! tabs Overview, Tenant, Financials, Maintenance and Compliance. On a vacant unit `n` signs a
+//! new lease (the spec's vacant → active) through the shared form and a confirm step.
 
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Tabs};
@@ -9,10 +11,12 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 use unitcycle_core::format;
 use unitcycle_core::lifecycle;
+use unitcycle_core::lifecycle::new_lease::LeaseTerms;
 use unitcycle_core::model::{LeaseStatus, TransType};
 use uuid::Uuid;
 
 use super::{lease::LeaseDetail, placeholder, Screen};
+use crate::app::form::{self, Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
 use crate::app::widgets;
 use crate::app::worker::{Data, Request, UnitData};
@@ -20,17 +24,68 @@ use crate::app::{theme, Cx, Env, Nav};
 
 pub const TABS: [&str; 5] = ["Overview", "Tenant", "Financials", "Maintenance", "Compliance"];
 
+/// The new-lease form's fields, in order.
+pub const LEASE_FIELDS: [&str; 6] = ["Tenant email", "Begins", "Ends", "Monthly rent", "Deposit", "Rent due day"];
+
+enum Mode {
+    View,
+    Form(Form),
+    Confirm { tenant_email: String, terms: LeaseTerms, text: String },
+    Applying,
+}
+
 pub struct UnitDetail {
     unit_id: Uuid,
     data: Option<Box<UnitData>>,
     tab: usize,
     scroll: usize,
     error: Option<String>,
+    mode: Mode,
 }
 
 impl UnitDetail {
     pub fn new(unit_id: Uuid) -> UnitDetail {
-        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None }
+        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None, mode: Mode::View }
+    }
+
+    /// The new-lease form, filled with a year from the first of next month at the market rent.
+    fn lease_form(d: &UnitData, today: chrono::NaiveDate) -> Form {
+        let begin = lifecycle_first_of_next_month(today);
+        let end = begin + chrono::Months::new(12) - chrono::Duration::days(1);
+        let rent = d.unit.market_rent.round_dp(2).to_string();
+        let values = vec![String::new(), begin.to_string(), end.to_string(), rent.clone(), rent, "1".into()];
+        Form::new("New lease", &LEASE_FIELDS, values)
+    }
+
+    /// Checks the form with the core's constructors: each bad field gets its message; the terms
+    /// as a whole are checked by `LeaseTerms::check`.
+    fn lease_terms(form: &mut Form) -> Option<(String, LeaseTerms)> {
+        let ok = form.check(|i, text| match i {
+            0 if !text.contains('@') => Some("the tenant's email, as on their record".into()),
+            1 | 2 => crate::cli::parse_date(text).err(),
+            3 | 4 => unitcycle_core::format::parse_money(text).err(),
+            5 => text.parse::<u8>().is_err().then(|| "a day of the month, 1 to 28".into()),
+            _ => None,
+        });
+        if !ok {
+            return None;
+        }
+        let terms = LeaseTerms {
+            lease_begin_date: crate::cli::parse_date(form.value(1)).ok()?,
+            lease_end_date: crate::cli::parse_date(form.value(2)).ok()?,
+            monthly_rent_amount: unitcycle_core::format::parse_money(form.value(3)).ok()?,
+            security_deposit: unitcycle_core::format::parse_money(form.value(4)).ok()?,
+            rent_due_day: form.value(5).parse().ok()?,
+            late_fee_amount: Decimal::ZERO,
+            grace_period_days: 5,
+        };
+        match terms.check() {
+            Ok(terms) => Some((form.value(0).to_string(), terms)),
+            Err(e) => {
+                form.error = Some(e);
+                None
+            }
+        }
     }
 
     fn status(&self) -> LeaseStatus {
@@ -164,14 +219,77 @@ impl Screen for UnitDetail {
                 Some(c) => cx.push(Box::new(super::case::CaseScreen::new(c.id))),
                 None => cx.message("No open collections case for this unit's lease"),
             },
+            Action::NewLease => match &self.data {
+                Some(d) if self.status() == LeaseStatus::Vacant => {
+                    self.mode = Mode::Form(Self::lease_form(d, cx.today))
+                }
+                Some(_) => {
+                    cx.message(format!("The unit is {}: only a vacant unit takes a new lease", self.status().label()))
+                }
+                None => {}
+            },
             _ => {}
         }
     }
-    fn on_data(&mut self, data: Data, _cx: &mut Cx) {
+    fn capturing(&self) -> bool {
+        !matches!(self.mode, Mode::View)
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        match &mut self.mode {
+            Mode::Form(form) => match form.key(key) {
+                FormKey::Cancel => self.mode = Mode::View,
+                FormKey::Submit => {
+                    if let Some((tenant_email, terms)) = Self::lease_terms(form) {
+                        let unit = self.data.as_ref().map_or(String::new(), |d| d.unit.unit_number.clone());
+                        let text = format!(
+                            "Sign a lease of unit {unit} to the tenant {tenant_email}: {} to {}, {} a month \
+                             (due on day {}), deposit {}. The unit becomes occupied and the lease active; a line \
+                             is added to the lifecycle log.",
+                            unitcycle_core::format::date(terms.lease_begin_date),
+                            unitcycle_core::format::date(terms.lease_end_date),
+                            unitcycle_core::format::money(terms.monthly_rent_amount),
+                            terms.rent_due_day,
+                            unitcycle_core::format::money(terms.security_deposit),
+                        );
+                        self.mode = Mode::Confirm { tenant_email, terms, text };
+                    }
+                }
+                FormKey::Edited => {}
+            },
+            Mode::Confirm { tenant_email, terms, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    cx.request(Request::NewLease {
+                        unit_id: self.unit_id,
+                        tenant_email: tenant_email.clone(),
+                        terms: terms.clone(),
+                        actor: cx.actor.clone(),
+                        now: cx.now,
+                    });
+                    self.mode = Mode::Applying;
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.mode = Mode::View;
+                    cx.message("Cancelled: nothing was changed");
+                }
+                _ => {}
+            },
+            Mode::Applying | Mode::View => {}
+        }
+    }
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
         match data {
             Data::Unit(d) => {
                 self.data = Some(d);
                 self.error = None;
+            }
+            Data::LeaseSigned(number) => {
+                self.mode = Mode::View;
+                cx.message(format!("Saved: lease {number} signed, vacant → active"));
+                self.reload(cx);
+            }
+            Data::Error(e) if matches!(self.mode, Mode::Applying) => {
+                self.mode = Mode::View;
+                cx.message(format!("Refused: {e}"));
             }
             Data::Error(e) => self.error = Some(e),
             _ => {}
@@ -350,5 +468,28 @@ impl Screen for UnitDetail {
                 f.render_widget(Paragraph::new(lines[first..].to_vec()).block(block), body);
             }
         }
+        match &self.mode {
+            Mode::View => {}
+            Mode::Form(form) => form.draw(f, area),
+            Mode::Confirm { text, .. } => form::popup(
+                f,
+                area,
+                "Confirm",
+                vec![
+                    Line::raw(text.clone()),
+                    Line::raw(""),
+                    Line::styled("y / Enter: sign    n / Esc: cancel", theme::bold()),
+                ],
+                10,
+            ),
+            Mode::Applying => form::popup(f, area, "Saving", vec![Line::styled("Signing…", theme::dim())], 3),
+        }
     }
+}
+
+/// The first day of the month after `today`.
+fn lifecycle_first_of_next_month(today: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let first = today.with_day(1).unwrap_or(today);
+    first + chrono::Months::new(1)
 }
