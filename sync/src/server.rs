@@ -30,8 +30,8 @@ use crate::query::{self, Paging, Query, Whole};
 use crate::tables;
 use crate::wire::{
     ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire,
-    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, NewLeaseRequest, Outcome,
-    Page, PushRequest, PushResponse, RowSchema, StatusLogWire,
+    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, NewLeaseRequest,
+    NewTenantRequest, Outcome, Page, PushRequest, PushResponse, RowSchema, StatusLogWire,
 };
 
 /// Largest JSON body accepted.
@@ -248,7 +248,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(property_detail))
         .routes(routes!(list_units))
         .routes(routes!(unit_detail))
-        .routes(routes!(list_tenants))
+        .routes(routes!(list_tenants, create_tenant))
         .routes(routes!(tenant_detail))
         .routes(routes!(list_ledger))
         .routes(routes!(ledger_detail))
@@ -946,6 +946,34 @@ async fn convert_mtm(
 ) -> ApiResult<Json<LeaseWire>> {
     body.json_or_default::<Value>()?;
     lease_action(st, p, id, LifecycleAction::ConvertMtm).await
+}
+
+#[utoipa::path(post, path = "/api/v1/tenants/", summary = "Add a tenant (someone a lease can then be signed to)",
+    request_body = NewTenantRequest,
+    responses((status = 201, description = "The new tenant's row", body = RowSchema)))]
+async fn create_tenant(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<(StatusCode, Json<Value>)> {
+    if !p.role.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let req: NewTenantRequest = body.json()?;
+    let input = unitcycle_core::lifecycle::new_lease::TenantInput {
+        first_name: req.first_name,
+        last_name: req.last_name,
+        email: req.email,
+        phone: req.phone,
+        date_of_birth: req.date_of_birth,
+    };
+    let now = st.clock.now();
+    let tenant = crate::adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        unitcycle_core::lifecycle::new_lease::add_tenant(port, input, now)
+    })
+    .await?;
+    let t = tables::table("tenants").ok_or_else(|| ApiError::not_found("Tenant"))?;
+    let row = pg::rows_by_id(&**st.pool.get().await?, t, &[tenant.id])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("Tenant"))?;
+    Ok((StatusCode::CREATED, Json(row)))
 }
 
 #[utoipa::path(post, path = "/api/v1/tenants/leases/", summary = "Sign a new lease on a vacant unit (vacant to active)",

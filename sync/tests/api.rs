@@ -534,7 +534,22 @@ async fn a_new_lease_on_a_vacant_unit_goes_active_and_reaches_the_replicas() {
         )
         .await
         .unwrap();
-    let (unit, tenant): (Uuid, Uuid) = (row.get(0), row.get(1));
+    let unit: Uuid = row.get(0);
+    // A new tenant first: checked where it is made, one per email.
+    let ann = json!({"first_name": "Ann", "last_name": "Lee", "email": "Ann.Lee@Example.com", "phone": "555-0100"});
+    let (s, v) = call(&app, Method::POST, "/api/v1/tenants/", Some(&token), body(ann.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["email"], "ann.lee@example.com");
+    let tenant = Uuid::parse_str(v["id"].as_str().unwrap()).unwrap();
+    let (s, v) = call(&app, Method::POST, "/api/v1/tenants/", Some(&token), body(ann)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("already on record"), "{v}");
+    let bad = json!({"first_name": "Bo", "last_name": "Ng", "email": "not-an-email"});
+    let (s, v) = call(&app, Method::POST, "/api/v1/tenants/", Some(&token), body(bad)).await;
+    assert_eq!(
+        (s, v["detail"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("email 'not-an-email' is not an email address."))
+    );
     let body = |rent: &str| {
         json!({"unit": unit, "tenant": tenant, "lease_begin_date": "2026-07-01", "lease_end_date": "2027-06-30",
                "monthly_rent_amount": rent, "security_deposit": "1500.00"})

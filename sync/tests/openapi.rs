@@ -18,6 +18,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/units/", true),
     ("get", "/api/v1/units/{id}/", true),
     ("get", "/api/v1/tenants/", true),
+    ("post", "/api/v1/tenants/", true),
     ("get", "/api/v1/tenants/{id}/", true),
     ("get", "/api/v1/tenants/ledger/", true),
     ("get", "/api/v1/tenants/ledger/{id}/", true),

@@ -35,6 +35,9 @@ pub enum Command {
     /// Lease lifecycle: stats, lists and transitions (spec 1.1)
     #[command(subcommand)]
     Lifecycle(LifecycleCommand),
+    /// Tenants: add one, to sign a lease to (`lifecycle new-lease`)
+    #[command(subcommand)]
+    Tenant(TenantCommand),
     /// Renewal recommendations: review, approve, send (spec 1.2)
     #[command(subcommand)]
     Renewals(RenewalsCommand),
@@ -276,6 +279,25 @@ pub enum LifecycleCommand {
         actual_move_out_date: Option<NaiveDate>,
         #[command(flatten)]
         opts: Today,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Add a tenant (standalone replica; a connected one adds them on the server)
+    Add {
+        #[arg(long)]
+        first: String,
+        #[arg(long)]
+        last: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[arg(long, value_parser = parse_date)]
+        date_of_birth: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
     },
 }
 

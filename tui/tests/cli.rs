@@ -328,3 +328,45 @@ fn outbox_status_and_deliver_with_the_file_provider() {
     let o = run(&["outbox", "deliver"], &[("UNITCYCLE_SMTP_URL", "smtp://localhost:25")]);
     assert_one_line_error(&o, "UNITCYCLE_SMTP_FROM");
 }
+
+/// A tenant added from the command line can be signed a lease on a vacant unit.
+#[test]
+fn add_a_tenant_then_sign_a_new_lease_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let add = ["tenant", "add", "--first", "Ann", "--last", "Lee", "--email", "Ann@Example.com", "--json"];
+    let o = unitcycle(&db, &add);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tenant: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(tenant["email"], "ann@example.com");
+    let again = unitcycle(&db, &add);
+    assert!(!again.status.success() && stderr(&again).contains("already on record"), "{}", stderr(&again));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let unit: String = conn
+        .query_row(
+            "SELECT unit_id FROM tenant_lease GROUP BY unit_id HAVING SUM(lease_status <> 'vacant') = 0 LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let id = tenant["id"].as_str().unwrap();
+    let lease = [
+        "lifecycle",
+        "new-lease",
+        "--unit",
+        &unit,
+        "--tenant",
+        id,
+        "--begin",
+        "2026-12-01",
+        "--end",
+        "2027-11-30",
+        "--rent",
+        "$1,600",
+        "--today",
+        "2026-11-25",
+    ];
+    let o = unitcycle(&db, &lease);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("vacant → active") && stdout(&o).contains("Ann Lee"), "{}", stdout(&o));
+}

@@ -187,6 +187,70 @@ pub fn new_lease<P: LifecyclePort + Records>(
     port.lease(planned.lease.id)
 }
 
+/// A new tenant as a person or a file gives it, checked when made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TenantInput {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+impl TenantInput {
+    /// The tenant record: names present (at most 100 characters), an email address that looks
+    /// like one (at most 254), a phone of digits, spaces and `+-().` (at most 20).
+    pub fn into_tenant(self, now: DateTime<Utc>) -> std::result::Result<crate::model::Tenant, String> {
+        let (first, last, email, phone) =
+            (self.first_name.trim(), self.last_name.trim(), self.email.trim(), self.phone.trim());
+        for (what, text) in [("first_name", first), ("last_name", last)] {
+            if text.is_empty() {
+                return Err(format!("{what} is required."));
+            }
+            if text.chars().count() > 100 {
+                return Err(format!("{what} is longer than 100 characters."));
+            }
+        }
+        let looks_like_email = email.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        });
+        if !looks_like_email || email.len() > 254 || email.chars().any(char::is_whitespace) {
+            return Err(format!("email '{email}' is not an email address."));
+        }
+        if phone.len() > 20 || !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
+            return Err(format!("phone '{phone}' is not a phone number (digits, spaces and +-().)."));
+        }
+        if self.date_of_birth.is_some_and(|d| d > now.date_naive()) {
+            return Err("date_of_birth cannot be in the future.".into());
+        }
+        Ok(crate::model::Tenant {
+            id: Uuid::new_v4(),
+            first_name: first.to_string(),
+            last_name: last.to_string(),
+            email: email.to_lowercase(),
+            phone: phone.to_string(),
+            date_of_birth: self.date_of_birth,
+            created_at: now,
+        })
+    }
+}
+
+/// Adds a tenant (someone a lease can then be signed to); an email already on record is refused.
+pub fn add_tenant<P: LifecyclePort>(
+    port: &mut P,
+    input: TenantInput,
+    now: DateTime<Utc>,
+) -> Result<crate::model::Tenant> {
+    let tenant = input.into_tenant(now).map_err(StoreError::Rejected)?;
+    if port.tenant_with_email(&tenant.email)?.is_some() {
+        return Err(StoreError::Rejected(format!("A tenant with the email '{}' is already on record.", tenant.email)));
+    }
+    port.write_tenant(&tenant)?;
+    Ok(tenant)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +287,19 @@ mod tests {
             assert!(e.contains(why), "{e}");
         }
         assert_eq!(next_lease_number(Some("L-000041")), "L-000042");
+        let now = "2026-12-03T12:00:00Z".parse().unwrap();
+        let ann = |email: &str, phone: &str| TenantInput {
+            first_name: " Ann ".into(),
+            last_name: "Lee".into(),
+            email: email.into(),
+            phone: phone.into(),
+            date_of_birth: None,
+        };
+        let t = ann("Ann.Lee@Example.com", "+1 (555) 010-2000").into_tenant(now).unwrap();
+        assert_eq!((t.first_name.as_str(), t.email.as_str()), ("Ann", "ann.lee@example.com"));
+        for (bad, why) in [(ann("ann", ""), "not an email"), (ann("a@b.c", "call me"), "not a phone")] {
+            assert!(bad.into_tenant(now).unwrap_err().contains(why));
+        }
         assert_eq!(next_lease_number(None), "L-000001");
     }
 

@@ -54,6 +54,28 @@ impl LifecyclePort for PgPort {
         })
     }
 
+    fn tenant_with_email(&self, email: &str) -> StoreResult<Option<uuid::Uuid>> {
+        self.block(async {
+            let sql = "SELECT id FROM tenants WHERE lower(email) = lower($1) LIMIT 1";
+            Ok(self.client().query_opt(sql, &[&email]).await?.map(|r| r.get(0)))
+        })
+    }
+
+    fn write_tenant(&mut self, tenant: &unitcycle_core::model::Tenant) -> StoreResult<()> {
+        let t = tables::table("tenants").ok_or_else(|| StoreError::Database("tenants is not synced".into()))?;
+        let row = serde_json::to_value(tenant).map_err(|e| StoreError::Database(e.to_string()))?;
+        let rows = serde_json::Value::Array(vec![
+            tables::canonicalize(t, row).map_err(|e| StoreError::Database(e.to_string()))?
+        ]);
+        let rt = self.rt.clone();
+        rt.block_on(async {
+            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
+            tx.execute(&tables::pg_upsert_sql(t), &[&rows]).await.map_err(|e| store_error(e.into()))?;
+            pg::bump(&tx, t, &[tenant.id]).await.map_err(store_error)?;
+            tx.commit().await.map_err(|e| store_error(e.into()))
+        })
+    }
+
     fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> StoreResult<()> {
         let t =
             tables::table("tenant_lease").ok_or_else(|| StoreError::Database("tenant_lease is not synced".into()))?;

@@ -12,6 +12,7 @@ mod lifecycle;
 mod outbox;
 mod renewals;
 mod sync;
+mod tenant;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => demo::run(&db, &args),
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
+        Some(Command::Tenant(cmd)) => tenant::run(&db, cmd),
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
