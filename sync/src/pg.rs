@@ -94,6 +94,23 @@ pub async fn bump(tx: &Transaction<'_>, t: &Table, ids: &[Uuid]) -> Result<()> {
     Ok(())
 }
 
+/// Inserts (or updates, by id) domain rows of synced table `t` through their canonical JSON, in
+/// one statement; returns their ids. The caller enters them in the change log (`bump`).
+pub async fn upsert_rows<T: serde::Serialize>(tx: &Transaction<'_>, t: &Table, rows: &[T]) -> Result<Vec<Uuid>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut json = Vec::with_capacity(rows.len());
+    let mut ids = Vec::with_capacity(rows.len());
+    for r in rows {
+        let v = tables::canonicalize(t, serde_json::to_value(r)?)?;
+        ids.extend(v["id"].as_str().and_then(|s| s.parse::<Uuid>().ok()));
+        json.push(v);
+    }
+    tx.execute(&tables::pg_upsert_sql(t), &[&Value::Array(json)]).await?;
+    Ok(ids)
+}
+
 /// The canonical JSON of rows `ids` of `t`.
 pub async fn rows_by_id(c: &impl GenericClient, t: &Table, ids: &[Uuid]) -> Result<Vec<Value>> {
     let sql = format!("SELECT {} FROM {} r WHERE r.id = ANY($1)", tables::pg_json_expr(t), t.name);

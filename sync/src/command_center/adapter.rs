@@ -23,6 +23,7 @@ use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
 use crate::pg::{self, PgError, Result};
 use crate::pgdomain;
 use crate::tables;
+use crate::wire::QueueItemWire;
 
 /// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
 /// newest), the top pending AI action, and the collections risk profile or churn level.
@@ -83,32 +84,13 @@ pub async fn rows(c: &impl GenericClient, properties: &[Uuid], today: NaiveDate)
         .collect())
 }
 
-/// One pending queue item (`GET /ai-queue/`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueEntry {
-    pub id: Uuid,
-    pub unit_id: Uuid,
-    pub unit_number: String,
-    pub property_id: Uuid,
-    pub action_type: String,
-    pub description: String,
-    pub suggested_payload: Value,
-    pub generated_content: Option<String>,
-    pub confidence_score: f64,
-    pub priority: String,
-    pub lifecycle_state: String,
-    pub generation_reason: String,
-    pub ai_provider: String,
-    pub generated_on: NaiveDate,
-}
-
 /// Pending queue items of `properties`, most urgent and confident first.
 pub async fn ai_queue(
     c: &impl GenericClient,
     properties: &[Uuid],
     action_type: Option<&str>,
     priority: Option<&str>,
-) -> Result<Vec<QueueEntry>> {
+) -> Result<Vec<QueueItemWire>> {
     let rows = c
         .query(
             "SELECT q.id, q.unit_id, u.unit_number::text, q.property_id, q.action_type::text, q.description,
@@ -124,7 +106,7 @@ pub async fn ai_queue(
         .await?;
     Ok(rows
         .iter()
-        .map(|r| QueueEntry {
+        .map(|r| QueueItemWire {
             id: r.get(0),
             unit_id: r.get(1),
             unit_number: r.get(2),

@@ -199,26 +199,5 @@ async fn ai_queue(
                 .map_err(|e| ApiError::bad(format!("priority: {e}")))
         })
         .transpose()?;
-    let items = rows::ai_queue(&**st.pool.get().await?, &p.properties, action_type, priority).await?;
-    Ok(Json(
-        items
-            .into_iter()
-            .map(|i| QueueItemWire {
-                id: i.id,
-                unit_id: i.unit_id,
-                unit_number: i.unit_number,
-                property_id: i.property_id,
-                action_type: i.action_type,
-                description: i.description,
-                suggested_payload: i.suggested_payload,
-                generated_content: i.generated_content,
-                confidence_score: i.confidence_score,
-                priority: i.priority,
-                lifecycle_state: i.lifecycle_state,
-                generation_reason: i.generation_reason,
-                ai_provider: i.ai_provider,
-                generated_on: i.generated_on,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows::ai_queue(&**st.pool.get().await?, &p.properties, action_type, priority).await?))
 }

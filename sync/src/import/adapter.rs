@@ -27,21 +27,7 @@ fn table(name: &str) -> Result<&'static tables::Table, PgError> {
 
 /// Inserts domain rows of synced table `name` through their canonical JSON.
 async fn insert<T: Serialize>(tx: &Transaction<'_>, name: &str, rows: &[T]) -> Result<Vec<Uuid>, PgError> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
-    }
-    let t = table(name)?;
-    let mut json = Vec::with_capacity(rows.len());
-    let mut ids = Vec::with_capacity(rows.len());
-    for r in rows {
-        let v = tables::canonicalize(t, serde_json::to_value(r)?)?;
-        if let Some(id) = v["id"].as_str().and_then(|s| s.parse().ok()) {
-            ids.push(id);
-        }
-        json.push(v);
-    }
-    tx.execute(&tables::pg_upsert_sql(t), &[&serde_json::Value::Array(json)]).await?;
-    Ok(ids)
+    pg::upsert_rows(tx, table(name)?, rows).await
 }
 
 async fn write(

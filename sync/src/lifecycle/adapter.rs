@@ -62,37 +62,30 @@ impl LifecyclePort for PgPort {
     }
 
     fn write_tenant(&mut self, tenant: &unitcycle_core::model::Tenant) -> StoreResult<()> {
-        let t = tables::table("tenants").ok_or_else(|| StoreError::Database("tenants is not synced".into()))?;
-        let row = serde_json::to_value(tenant).map_err(|e| StoreError::Database(e.to_string()))?;
-        let rows = serde_json::Value::Array(vec![
-            tables::canonicalize(t, row).map_err(|e| StoreError::Database(e.to_string()))?
-        ]);
+        let t = synced("tenants")?;
         let rt = self.rt.clone();
         rt.block_on(async {
-            let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
-            tx.execute(&tables::pg_upsert_sql(t), &[&rows]).await.map_err(|e| store_error(e.into()))?;
-            pg::bump(&tx, t, &[tenant.id]).await.map_err(store_error)?;
-            tx.commit().await.map_err(|e| store_error(e.into()))
+            let tx = self.client.transaction().await?;
+            pg::upsert_rows(&tx, t, std::slice::from_ref(tenant)).await?;
+            pg::bump(&tx, t, &[tenant.id]).await?;
+            Ok(tx.commit().await?)
         })
+        .map_err(store_error)
     }
 
     fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> StoreResult<()> {
-        let t =
-            tables::table("tenant_lease").ok_or_else(|| StoreError::Database("tenant_lease is not synced".into()))?;
-        let row = serde_json::to_value(&new.lease).map_err(|e| StoreError::Database(e.to_string()))?;
-        let rows = serde_json::Value::Array(vec![
-            tables::canonicalize(t, row).map_err(|e| StoreError::Database(e.to_string()))?
-        ]);
+        let t = synced("tenant_lease")?;
         let rt = self.rt.clone();
         rt.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
-            tx.execute(&tables::pg_upsert_sql(t), &[&rows]).await.map_err(|e| store_error(e.into()))?;
+            pg::upsert_rows(&tx, t, std::slice::from_ref(&new.lease)).await.map_err(store_error)?;
             tx.execute(
                 "UPDATE units_unit SET current_rent = $2::text::numeric WHERE id = $1",
                 &[&new.lease.unit_id, &new.lease.monthly_rent_amount.to_string()],
             )
             .await
             .map_err(|e| store_error(e.into()))?;
+            // The transition enters the lease, its unit and the log row in the change log.
             match pg::apply_transitions(&tx, std::slice::from_ref(&new.transition), now).await {
                 Ok(()) => {}
                 Err(ApplyError::Conflict(s)) => {
@@ -103,4 +96,8 @@ impl LifecyclePort for PgPort {
             tx.commit().await.map_err(|e| store_error(e.into()))
         })
     }
+}
+
+fn synced(name: &str) -> StoreResult<&'static tables::Table> {
+    tables::table(name).ok_or_else(|| StoreError::Database(format!("{name} is not a synced table")))
 }
