@@ -352,6 +352,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                 units_total / n_props
             };
             let property = Property {
+                archived_at: None,
                 id: rng.uuid(),
                 name,
                 address: format!("{} {}", rng.range(100, 9999), rng.pick(STREETS)),
@@ -378,6 +379,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                 let letter = (b'A' + (b_idx % 26)) as char;
                 let bname = if b_idx < 26 { format!("Building {letter}") } else { format!("Building {letter}{}", b_idx / 26) };
                 let building = Building {
+                    archived_at: None,
                     id: rng.uuid(),
                     property_id: property.id,
                     name: bname,
@@ -433,6 +435,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                     let ratio_bp = rng.range(8_400, 10_400);
                     let rent = money((market * ratio_bp / 10_000) / 5 * 5 * 100);
                     let unit = Unit {
+                        archived_at: None,
                         id: unit_id,
                         property_id: property.id,
                         building_id: Some(building.id),
@@ -454,6 +457,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                     let first = *rng.pick(FIRST_NAMES);
                     let last = *rng.pick(LAST_NAMES);
                     let tenant = Tenant {
+                        archived_at: None,
                         id: rng.uuid(),
                         first_name: first.into(),
                         last_name: last.into(),

@@ -35,6 +35,37 @@ pub fn money_too_large(what: &str, amount: Decimal) -> String {
     format!("{what} {amount} is more than UnitCycle stores ({}).", money(MAX_MONEY))
 }
 
+/// Checks an amount a person or a file gives for a money field: not negative, within a money
+/// column, at most two decimals. `what` names the field in the refusal.
+pub fn check_amount(what: &str, amount: Decimal) -> Result<Decimal, String> {
+    if !fits_money(amount) {
+        return Err(money_too_large(what, amount));
+    }
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(format!("{what} cannot be negative (got {amount})."));
+    }
+    if amount.scale() > 2 && amount.round_dp(2) != amount {
+        return Err(format!("{what} has more than two decimals (got {amount})."));
+    }
+    Ok(amount)
+}
+
+/// Checks a text field: trimmed, present when `required`, at most `max` characters, no control
+/// characters. Returns the trimmed text.
+pub fn check_text(what: &str, text: &str, max: usize, required: bool) -> Result<String, String> {
+    let t = text.trim();
+    if required && t.is_empty() {
+        return Err(format!("{what} is required."));
+    }
+    if t.chars().count() > max {
+        return Err(format!("{what} is longer than {max} characters."));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(format!("{what} has a control character."));
+    }
+    Ok(t.to_string())
+}
+
 /// Reads an amount typed by a person: `1850`, `1,850.00`, `$1,850.5`; at most two decimals and
 /// at most `MAX_MONEY`.
 pub fn parse_money(text: &str) -> Result<Decimal, String> {

@@ -21,6 +21,7 @@ pub mod model;
 pub mod outbox;
 pub mod pdf;
 pub mod port;
+pub mod records;
 pub mod renewals;
 pub mod rent;
 pub mod store;

@@ -37,6 +37,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     12 => "0012_manual_job_runs.sql",
     13 => "0013_property_time_zone.sql",
     14 => "0014_outbox_delivery.sql",
+    15 => "0015_records_archive.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -55,6 +56,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     12 => "0012_manual_job_runs.sql",
     13 => "0013_property_time_zone.sql",
     14 => "0014_outbox_delivery.sql",
+    15 => "0015_records_archive.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -158,6 +158,10 @@ pub struct Property {
     /// date (`crate::time`). 'UTC' when not given.
     #[serde(default = "default_time_zone")]
     pub time_zone: String,
+    /// When the record was archived (kept for history, hidden from lists, refused for new
+    /// leases); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 fn default_time_zone() -> String {
@@ -172,6 +176,10 @@ pub struct Building {
     pub name: String,
     pub floors: i32,
     pub created_at: DateTime<Utc>,
+    /// When the record was archived (kept for history, hidden from lists, refused for new
+    /// leases); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 /// `units_unit` (`UnitsUnit`).
@@ -190,6 +198,10 @@ pub struct Unit {
     pub status: UnitStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the record was archived (kept for history, hidden from lists, refused for new
+    /// leases); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 /// `tenants` (`Tenants`).
@@ -202,6 +214,10 @@ pub struct Tenant {
     pub phone: String,
     pub date_of_birth: Option<NaiveDate>,
     pub created_at: DateTime<Utc>,
+    /// When the record was archived (kept for history, hidden from lists, refused for new
+    /// leases); `None` while in use.
+    #[serde(default)]
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 impl Tenant {

@@ -17,6 +17,7 @@ pub mod pg;
 pub mod pgdomain;
 pub mod push_actions;
 pub mod query;
+pub mod records;
 pub mod renewals;
 pub mod scheduler;
 pub mod server;

@@ -5,6 +5,7 @@
 use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
+use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
@@ -69,6 +70,22 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                     .await?
                 }
                 Err(e) => Some(format!("Not a command-center action: {e}")),
+            }
+        }
+        entity if RecordAction::ENTITIES.contains(&entity) => {
+            match serde_json::from_value::<RecordAction>(a.action.clone()) {
+                Ok(action) if action.entity() != entity => {
+                    Some(format!("A '{}' action is not about {entity}.", a.action["action"]))
+                }
+                Ok(action) => {
+                    let user = p.user_id;
+                    run_recorded(st, p, a, "record", move |port, id| {
+                        port.grant_imports_to(user);
+                        records::apply_record_action(port, id, &action, now)
+                    })
+                    .await?
+                }
+                Err(e) => Some(format!("Not a records action: {e}")),
             }
         }
         other => Some(format!("Actions on {other} are not synced by this server.")),
@@ -150,12 +167,17 @@ async fn current_rows(
 ) -> Result<Vec<Change>, PgError> {
     let Some(t) = tables::table(entity) else { return Ok(Vec::new()) };
     let mut out = Vec::new();
-    for row in pg::rows_by_id(c, t, &[id]).await? {
-        let visible =
-            row["property_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()).is_some_and(|p| properties.contains(&p));
-        if !visible {
-            continue;
-        }
+    // Visible as in the change feed: the row's property (its own id for a property; a tenant's
+    // latest lease's) is granted, or it has none (a tenant not yet leased).
+    let sql = format!(
+        "SELECT {} FROM {} r WHERE r.id = $1 AND ({p} = ANY($2) OR {p} IS NULL)",
+        tables::pg_json_expr(t),
+        t.name,
+        p = t.property_sql
+    );
+    let visible = c.query(&sql, &[&id, &properties]).await?;
+    for row in visible.iter().map(|r| tables::canonicalize(t, r.get::<_, serde_json::Value>(0))) {
+        let row = row?;
         for (table, key) in [("tenant_lease", "lease_id"), ("units_unit", "unit_id")] {
             let (Some(rt), Some(rid)) = (tables::table(table), row[key].as_str().and_then(|s| Uuid::parse_str(s).ok()))
             else {

@@ -30,8 +30,8 @@ use crate::query::{self, Paging, Query, Whole};
 use crate::tables;
 use crate::wire::{
     ActionWire, BlobStored, Change, ChangesPage, CountsResponse, ErrorBody, GiveNoticeRequest, LeaseWire,
-    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, NewLeaseRequest,
-    NewTenantRequest, Outcome, Page, PushRequest, PushResponse, RowSchema, StatusLogWire,
+    LifecycleStatsSchema, LoginRequest, LoginResponse, MarkVacantRequest, MutationResult, NewLeaseRequest, Outcome,
+    Page, PushRequest, PushResponse, RowSchema, StatusLogWire,
 };
 
 /// Largest JSON body accepted.
@@ -246,9 +246,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
         .routes(routes!(list_properties))
         .routes(routes!(property_detail))
+        .routes(routes!(list_buildings))
+        .routes(routes!(building_detail))
         .routes(routes!(list_units))
         .routes(routes!(unit_detail))
-        .routes(routes!(list_tenants, create_tenant))
+        .routes(routes!(list_tenants))
         .routes(routes!(tenant_detail))
         .routes(routes!(list_ledger))
         .routes(routes!(ledger_detail))
@@ -273,6 +275,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::inspections::api::routes())
         .merge(crate::import::api::routes())
         .merge(crate::outbox::api::routes())
+        .merge(crate::records::api::routes())
 }
 
 pub fn router(state: AppState) -> Router {
@@ -389,6 +392,12 @@ const WORK_ORDERS: Entity = Entity {
     scope: "r.property_id = ANY($1)",
     order: "r.requested_date DESC, r.id",
 };
+const BUILDINGS: Entity = Entity {
+    table: "buildings",
+    what: "Building",
+    scope: "r.property_id = ANY($1)",
+    order: "r.property_id, r.name, r.id",
+};
 const VENDORS: Entity =
     Entity { table: "vendors", what: "Vendor", scope: "$1::uuid[] IS NOT NULL", order: "r.name, r.id" };
 
@@ -405,17 +414,48 @@ fn text_column(column: &'static str, v: Option<String>) -> Column {
 
 /// The filters of an entity list.
 trait EntityFilter {
+    /// Whether archived records are listed too (`?include_archived=true`); only tables with
+    /// an `archived_at` column have them.
+    fn include_archived(&self) -> bool {
+        false
+    }
     fn columns(self) -> Vec<Column>;
 }
 
-/// No filters.
+/// Properties and tenants: archived ones only on request.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct NoFilter {}
+pub struct ArchivedFilter {
+    /// true: archived records too.
+    pub include_archived: Option<bool>,
+}
 
-impl EntityFilter for NoFilter {
+impl EntityFilter for ArchivedFilter {
+    fn include_archived(&self) -> bool {
+        self.include_archived == Some(true)
+    }
+
     fn columns(self) -> Vec<Column> {
         Vec::new()
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BuildingFilter {
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    /// true: archived buildings too.
+    pub include_archived: Option<bool>,
+}
+
+impl EntityFilter for BuildingFilter {
+    fn include_archived(&self) -> bool {
+        self.include_archived == Some(true)
+    }
+
+    fn columns(self) -> Vec<Column> {
+        vec![uuid_column("property_id", self.property)]
     }
 }
 
@@ -427,9 +467,15 @@ pub struct UnitFilter {
     #[serde(default, deserialize_with = "query::uuid")]
     pub building: Option<Uuid>,
     pub status: Option<String>,
+    /// true: archived units too.
+    pub include_archived: Option<bool>,
 }
 
 impl EntityFilter for UnitFilter {
+    fn include_archived(&self) -> bool {
+        self.include_archived == Some(true)
+    }
+
     fn columns(self) -> Vec<Column> {
         vec![
             uuid_column("property_id", self.property),
@@ -533,7 +579,8 @@ macro_rules! entity_endpoints {
             Query(filter): Query<$filter>,
             Query(paging): Query<Paging>,
         ) -> ApiResult<Json<Page<Value>>> {
-            list_entity(&$entity, &st, &p, (&headers, &uri), filter.columns(), &paging).await
+            let archived = filter.include_archived();
+            list_entity(&$entity, &st, &p, (&headers, &uri), (filter.columns(), archived), &paging).await
         }
 
         #[utoipa::path(get, path = $detail_path, summary = $detail_summary, params(RowId), responses(RowAnswer))]
@@ -545,7 +592,7 @@ macro_rules! entity_endpoints {
 
 entity_endpoints!(
     PROPERTIES,
-    NoFilter,
+    ArchivedFilter,
     list_properties,
     "/api/v1/properties/",
     "Properties granted to the caller (paginated)",
@@ -565,13 +612,23 @@ entity_endpoints!(
 );
 entity_endpoints!(
     TENANTS,
-    NoFilter,
+    ArchivedFilter,
     list_tenants,
     "/api/v1/tenants/",
     "Tenants with a lease in the caller's properties",
     tenant_detail,
     "/api/v1/tenants/{id}/",
     "One tenant"
+);
+entity_endpoints!(
+    BUILDINGS,
+    BuildingFilter,
+    list_buildings,
+    "/api/v1/buildings/",
+    "Buildings; filter property",
+    building_detail,
+    "/api/v1/buildings/{id}/",
+    "One building"
 );
 entity_endpoints!(
     LEDGER,
@@ -707,11 +764,14 @@ async fn list_entity(
     st: &AppState,
     p: &Principal,
     request: (&HeaderMap, &Uri),
-    columns: Vec<Column>,
+    (columns, include_archived): (Vec<Column>, bool),
     paging: &Paging,
 ) -> ApiResult<Json<Page<Value>>> {
     let t = tables::table(e.table).ok_or_else(|| ApiError::not_found("Endpoint"))?;
     let mut clauses = vec![e.scope.to_string()];
+    if !include_archived && t.columns.iter().any(|(c, _)| *c == "archived_at") {
+        clauses.push("r.archived_at IS NULL".into());
+    }
     let mut values: Vec<String> = Vec::new();
     for (column, value, is_uuid) in columns {
         let Some(v) = value else { continue };
@@ -946,34 +1006,6 @@ async fn convert_mtm(
 ) -> ApiResult<Json<LeaseWire>> {
     body.json_or_default::<Value>()?;
     lease_action(st, p, id, LifecycleAction::ConvertMtm).await
-}
-
-#[utoipa::path(post, path = "/api/v1/tenants/", summary = "Add a tenant (someone a lease can then be signed to)",
-    request_body = NewTenantRequest,
-    responses((status = 201, description = "The new tenant's row", body = RowSchema)))]
-async fn create_tenant(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<(StatusCode, Json<Value>)> {
-    if !p.role.can_write() {
-        return Err(ApiError::forbidden());
-    }
-    let req: NewTenantRequest = body.json()?;
-    let input = unitcycle_core::lifecycle::new_lease::TenantInput {
-        first_name: req.first_name,
-        last_name: req.last_name,
-        email: req.email,
-        phone: req.phone,
-        date_of_birth: req.date_of_birth,
-    };
-    let now = st.clock.now();
-    let tenant = crate::adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
-        unitcycle_core::lifecycle::new_lease::add_tenant(port, input, now)
-    })
-    .await?;
-    let t = tables::table("tenants").ok_or_else(|| ApiError::not_found("Tenant"))?;
-    let row = pg::rows_by_id(&**st.pool.get().await?, t, &[tenant.id])
-        .await?
-        .pop()
-        .ok_or_else(|| ApiError::not_found("Tenant"))?;
-    Ok((StatusCode::CREATED, Json(row)))
 }
 
 #[utoipa::path(post, path = "/api/v1/tenants/leases/", summary = "Sign a new lease on a vacant unit (vacant to active)",

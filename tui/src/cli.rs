@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 use unitcycle_core::command_center::bulk::Method;
 pub use unitcycle_core::format::parse_money;
-use unitcycle_core::model::LeaseStatus;
+use unitcycle_core::model::{LeaseStatus, UnitStatus};
 use unitcycle_core::renewals::{ChurnRiskLevel, RenewalStatus};
 
 #[derive(Debug, Parser)]
@@ -32,12 +32,24 @@ pub enum Command {
     /// Run or list jobs
     #[command(subcommand)]
     Jobs(JobsCommand),
-    /// Lease lifecycle: stats, lists and transitions (spec 1.1)
-    #[command(subcommand)]
+    /// Lease lifecycle: stats, lists, transitions and new leases (spec 1.1); also `lease`
+    #[command(subcommand, alias = "lease")]
     Lifecycle(LifecycleCommand),
-    /// Tenants: add one, to sign a lease to (`lifecycle new-lease`)
+    /// Properties: add, edit, archive, list (with their IANA time zone)
+    #[command(subcommand)]
+    Property(PropertyCommand),
+    /// Buildings of a property: add, edit, archive
+    #[command(subcommand)]
+    Building(BuildingCommand),
+    /// Units: add, edit, archive
+    #[command(subcommand)]
+    Unit(UnitCommand),
+    /// Tenants: add one (to sign a lease to, `lease new`), edit, archive
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// A lease's ledger: post a charge, payment or credit; void an entry; show the ledger
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Renewal recommendations: review, approve, send (spec 1.2)
     #[command(subcommand)]
     Renewals(RenewalsCommand),
@@ -243,7 +255,8 @@ pub enum LifecycleCommand {
         #[command(flatten)]
         opts: Today,
     },
-    /// Sign a new lease on a vacant unit (the vacant → active transition, logged)
+    /// Sign a new lease on a vacant unit (the vacant → active transition, logged); also `new`
+    #[command(alias = "new")]
     NewLease {
         /// The unit's id
         #[arg(long)]
@@ -282,9 +295,138 @@ pub enum LifecycleCommand {
     },
 }
 
+/// The fields of a property; on `edit`, only those given change.
+#[derive(Debug, Args)]
+pub struct PropertyFields {
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    #[arg(long)]
+    pub state: Option<String>,
+    #[arg(long)]
+    pub zip: Option<String>,
+    /// multifamily, single_family, townhome, condo, mixed_use, commercial
+    #[arg(long = "type")]
+    pub property_type: Option<String>,
+    #[arg(long)]
+    pub year_built: Option<i32>,
+    /// IANA time zone, e.g. America/Los_Angeles ("today" for the property's leases)
+    #[arg(long)]
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PropertyCommand {
+    /// Add a property
+    Add {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        fields: PropertyFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a property (by id or name prefix)
+    Edit {
+        property: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        fields: PropertyFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Archive a property with no lease in place (its buildings and units too)
+    Archive { property: String },
+    /// The properties, with their time zone and units
+    List {
+        /// Archived properties too
+        #[arg(long)]
+        archived: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BuildingCommand {
+    /// Add a building to a property (by id or name prefix)
+    Add {
+        #[arg(long)]
+        property: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        floors: i32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a building
+    Edit {
+        building: uuid::Uuid,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        floors: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Archive a building none of whose units is in use
+    Archive { building: uuid::Uuid },
+}
+
+/// The fields of a unit; on `edit`, only those given change.
+#[derive(Debug, Args)]
+pub struct UnitFields {
+    /// The building's id
+    #[arg(long)]
+    pub building: Option<uuid::Uuid>,
+    #[arg(long)]
+    pub floor: Option<i32>,
+    #[arg(long)]
+    pub bedrooms: Option<i32>,
+    #[arg(long)]
+    pub bathrooms: Option<Decimal>,
+    #[arg(long)]
+    pub square_feet: Option<i32>,
+    #[arg(long, value_parser = parse_money)]
+    pub market_rent: Option<Decimal>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitCommand {
+    /// Add a unit to a property (by id or name prefix)
+    Add {
+        #[arg(long)]
+        property: String,
+        #[arg(long)]
+        number: String,
+        #[command(flatten)]
+        fields: UnitFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a unit
+    Edit {
+        unit: uuid::Uuid,
+        #[arg(long)]
+        number: Option<String>,
+        /// vacant or maintenance (occupied comes from a lease)
+        #[arg(long, value_parser = parse_choice::<UnitStatus>)]
+        status: Option<UnitStatus>,
+        #[command(flatten)]
+        fields: UnitFields,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Archive a unit no lease holds
+    Archive { unit: uuid::Uuid },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum TenantCommand {
-    /// Add a tenant (standalone replica; a connected one adds them on the server)
+    /// Add a tenant
     Add {
         #[arg(long)]
         first: String,
@@ -296,6 +438,81 @@ pub enum TenantCommand {
         phone: String,
         #[arg(long, value_parser = parse_date)]
         date_of_birth: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit a tenant
+    Edit {
+        tenant: uuid::Uuid,
+        #[arg(long)]
+        first: Option<String>,
+        #[arg(long)]
+        last: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        date_of_birth: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Archive a tenant with no lease in place
+    Archive { tenant: uuid::Uuid },
+}
+
+/// An entry to post on a lease.
+#[derive(Debug, Args)]
+pub struct EntryArgs {
+    /// The lease's id or number (L-000042)
+    #[arg(long)]
+    pub lease: String,
+    /// Dollars and cents, e.g. 1850.00
+    #[arg(value_parser = parse_money)]
+    pub amount: Decimal,
+    /// The transaction date [default: the property's today]
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Charge the tenant (rent, late_fee, utility, damage, deposit, parking, pet, fee, other)
+    Charge {
+        #[command(flatten)]
+        entry: EntryArgs,
+        #[arg(long, default_value = "other")]
+        category: String,
+        /// When it falls due [default: the transaction date]
+        #[arg(long, value_parser = parse_date)]
+        due: Option<NaiveDate>,
+    },
+    /// Record a payment received
+    Pay {
+        #[command(flatten)]
+        entry: EntryArgs,
+    },
+    /// Credit the tenant (a concession that lowers the balance)
+    Credit {
+        #[command(flatten)]
+        entry: EntryArgs,
+    },
+    /// Void an entry: a reversing entry is posted, the entry stays
+    Void {
+        entry: uuid::Uuid,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A lease's ledger with its balance
+    Show {
+        /// The lease's id or number
+        lease: String,
         #[arg(long)]
         json: bool,
     },

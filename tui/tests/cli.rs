@@ -370,3 +370,75 @@ fn add_a_tenant_then_sign_a_new_lease_to_them() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("vacant → active") && stdout(&o).contains("Ann Lee"), "{}", stdout(&o));
 }
+
+/// A portfolio entered by hand from the command line: a property in its time zone, a unit, a
+/// tenant and a lease (`lease new`), then a charge, a payment, a credit and a void on its ledger.
+#[test]
+fn enter_a_property_by_hand_and_keep_its_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let json = |o: &Output| -> serde_json::Value {
+        assert!(o.status.success(), "{}", stderr(o));
+        serde_json::from_str(&stdout(o)).unwrap()
+    };
+    let add = ["property", "add", "--name", "Harbor View", "--time-zone", "America/Los_Angeles", "--json"];
+    let p = json(&unitcycle(&db, &add));
+    assert_eq!(p["time_zone"], "America/Los_Angeles");
+    let bad = unitcycle(&db, &["property", "add", "--name", "X", "--time-zone", "Pacific"]);
+    assert_one_line_error(&bad, "Unknown time zone 'Pacific'");
+    let u = json(&unitcycle(
+        &db,
+        &["unit", "add", "--property", "Harbor", "--number", "101", "--market-rent", "1,850", "--json"],
+    ));
+    let dup = unitcycle(&db, &["unit", "add", "--property", "Harbor", "--number", "101"]);
+    assert_one_line_error(&dup, "already has a unit 101");
+    let t = json(&unitcycle(
+        &db,
+        &["tenant", "add", "--first", "Bo", "--last", "Ng", "--email", "bo@example.com", "--json"],
+    ));
+    let (unit, tenant) = (u["id"].as_str().unwrap(), t["id"].as_str().unwrap());
+    let new = [
+        "lease",
+        "new",
+        "--unit",
+        unit,
+        "--tenant",
+        tenant,
+        "--begin",
+        "2026-12-01",
+        "--end",
+        "2027-11-30",
+        "--rent",
+        "1850",
+        "--json",
+    ];
+    let lease = json(&unitcycle(&db, &new));
+    let number = lease["lease_number"].as_str().unwrap().to_string();
+
+    let post = |args: &[&str]| {
+        let mut all = vec!["ledger"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--lease", &number, "--date", "2026-12-01"]);
+        unitcycle(&db, &all)
+    };
+    let charge = post(&["charge", "40", "--category", "utility", "--json"]);
+    let c = json(&charge);
+    assert_eq!((c["trans_type"].as_str(), c["category"].as_str()), (Some("Charge"), Some("utility")));
+    let o = post(&["pay", "25.00"]);
+    assert!(stdout(&o).contains(&format!("Balance of {number}: $15.00")), "{}", stdout(&o));
+    let o = post(&["credit", "5"]);
+    assert!(stdout(&o).contains("$10.00"), "{}", stdout(&o));
+    let huge = post(&["charge", "99999999999"]);
+    assert!(!huge.status.success() && stderr(&huge).contains("more than UnitCycle stores"), "{}", stderr(&huge));
+    let o = unitcycle(&db, &["ledger", "void", c["id"].as_str().unwrap(), "--reason", "billed in error"]);
+    assert!(o.status.success() && stdout(&o).contains("Voided"), "{}", stderr(&o));
+    let o = unitcycle(&db, &["ledger", "show", &number]);
+    assert!(
+        stdout(&o).contains("void") && stdout(&o).contains(&format!("Balance of {number}: -$30.00")),
+        "{}",
+        stdout(&o)
+    );
+
+    // Archiving: refused while the lease is in place.
+    assert_one_line_error(&unitcycle(&db, &["unit", "archive", unit]), "lease in place");
+}

@@ -512,6 +512,7 @@ pub fn plan(
             }
             None => {
                 let p = Property {
+                    archived_at: None,
                     id: Uuid::new_v4(),
                     name: row.property_name.clone(),
                     address: row.address.clone(),
@@ -554,7 +555,14 @@ pub fn plan(
         let building_id = match buildings.get(&property_id) {
             Some(b) => *b,
             None => {
-                let b = Building { id: Uuid::new_v4(), property_id, name: "Main".into(), floors: 1, created_at: now };
+                let b = Building {
+                    id: Uuid::new_v4(),
+                    property_id,
+                    name: "Main".into(),
+                    floors: 1,
+                    created_at: now,
+                    archived_at: None,
+                };
                 buildings.insert(property_id, b.id);
                 bump(&mut counts, "buildings", true);
                 let id = b.id;
@@ -570,6 +578,7 @@ pub fn plan(
             None => {
                 let occupied = row.tenancy.is_some();
                 let u = Unit {
+                    archived_at: None,
                     id: Uuid::new_v4(),
                     property_id,
                     building_id: Some(building_id),
@@ -604,6 +613,7 @@ pub fn plan(
             Some(id) => (id, false),
             None => {
                 let tenant = Tenant {
+                    archived_at: None,
                     id: Uuid::new_v4(),
                     first_name: t.first_name.clone(),
                     last_name: t.last_name.clone(),

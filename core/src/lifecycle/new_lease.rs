@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::port::LifecyclePort;
 use super::{LeaseChanges, Transition};
-use crate::format::{fits_money, money_too_large};
+use crate::format::check_amount;
 use crate::model::{Lease, LeaseStatus, Unit};
 use crate::port::Records;
 use crate::store::{Result, StoreError};
@@ -59,15 +59,7 @@ impl LeaseTerms {
             ("security_deposit", t.security_deposit),
             ("late_fee_amount", t.late_fee_amount),
         ] {
-            if !fits_money(amount) {
-                return Err(money_too_large(what, amount));
-            }
-            if amount.is_sign_negative() && !amount.is_zero() {
-                return Err(format!("{what} cannot be negative (got {amount})."));
-            }
-            if amount.scale() > 2 && amount.round_dp(2) != amount {
-                return Err(format!("{what} has more than two decimals (got {amount})."));
-            }
+            check_amount(what, amount)?;
         }
         if t.monthly_rent_amount <= Decimal::ZERO {
             return Err("monthly_rent_amount must be greater than zero.".into());
@@ -179,7 +171,13 @@ pub fn new_lease<P: LifecyclePort + Records>(
     now: DateTime<Utc>,
 ) -> Result<Lease> {
     let unit = port.unit(unit_id)?;
-    port.tenant(tenant_id)?;
+    if unit.archived_at.is_some() {
+        return Err(StoreError::Rejected(format!("Unit {} is archived.", unit.unit_number)));
+    }
+    let tenant = port.tenant(tenant_id)?;
+    if tenant.archived_at.is_some() {
+        return Err(StoreError::Rejected(format!("Tenant {} is archived.", tenant.full_name())));
+    }
     let leases = port.unit_leases(unit_id)?;
     let number = next_lease_number(port.last_lease_number()?.as_deref());
     let planned = plan_new_lease(&unit, &leases, tenant_id, number, terms, actor, now).map_err(StoreError::Rejected)?;
@@ -188,7 +186,7 @@ pub fn new_lease<P: LifecyclePort + Records>(
 }
 
 /// A new tenant as a person or a file gives it, checked when made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TenantInput {
     pub first_name: String,
     pub last_name: String,
@@ -226,6 +224,7 @@ impl TenantInput {
             return Err("date_of_birth cannot be in the future.".into());
         }
         Ok(crate::model::Tenant {
+            archived_at: None,
             id: Uuid::new_v4(),
             first_name: first.to_string(),
             last_name: last.to_string(),
@@ -238,17 +237,16 @@ impl TenantInput {
 }
 
 /// Adds a tenant (someone a lease can then be signed to); an email already on record is refused.
-pub fn add_tenant<P: LifecyclePort>(
+/// The records action `add_tenant` ([`crate::records::RecordAction::AddTenant`]).
+pub fn add_tenant<P: crate::records::port::RecordsPort>(
     port: &mut P,
     input: TenantInput,
     now: DateTime<Utc>,
 ) -> Result<crate::model::Tenant> {
-    let tenant = input.into_tenant(now).map_err(StoreError::Rejected)?;
-    if port.tenant_with_email(&tenant.email)?.is_some() {
-        return Err(StoreError::Rejected(format!("A tenant with the email '{}' is already on record.", tenant.email)));
-    }
-    port.write_tenant(&tenant)?;
-    Ok(tenant)
+    let id = Uuid::new_v4();
+    let action = crate::records::RecordAction::AddTenant(input);
+    crate::records::workflow::apply_record_action(port, id, &action, now)?;
+    port.tenant(id)
 }
 
 #[cfg(test)]

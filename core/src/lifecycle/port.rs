@@ -25,7 +25,4 @@ pub trait LifecyclePort: Records {
     /// Writes a new lease and its `vacant → active` transition in one transaction (and sets the
     /// unit's current rent to the lease's).
     fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> Result<()>;
-    /// The tenant with this (lower-case) email, if any.
-    fn tenant_with_email(&self, email: &str) -> Result<Option<Uuid>>;
-    fn write_tenant(&mut self, tenant: &crate::model::Tenant) -> Result<()>;
 }

@@ -11,12 +11,12 @@ use crate::model::{
 
 pub(super) const PROPERTY_COLS: &str =
     "id, name, address, city, state, zip_code, property_type, total_units, year_built, created_at, updated_at, \
-    time_zone";
-pub(super) const BUILDING_COLS: &str = "id, property_id, name, floors, created_at";
+    time_zone, archived_at";
+pub(super) const BUILDING_COLS: &str = "id, property_id, name, floors, created_at, archived_at";
 pub(super) const UNIT_COLS: &str =
     "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
-    market_rent, current_rent, status, created_at, updated_at";
-pub(super) const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at";
+    market_rent, current_rent, status, created_at, updated_at, archived_at";
+pub(super) const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at, archived_at";
 pub(super) const LEDGER_COLS: &str =
     "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
     amount, trans_date, due_date, created_at";
@@ -43,6 +43,7 @@ pub(super) fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
         time_zone: r.get(11)?,
+        archived_at: r.get(12)?,
     })
 }
 
@@ -53,6 +54,7 @@ pub(super) fn building_from_row(r: &Row<'_>) -> rusqlite::Result<Building> {
         name: r.get(2)?,
         floors: r.get(3)?,
         created_at: r.get(4)?,
+        archived_at: r.get(5)?,
     })
 }
 
@@ -71,6 +73,7 @@ pub(super) fn unit_from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
         status: r.get(10)?,
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
+        archived_at: r.get(13)?,
     })
 }
 
@@ -83,6 +86,7 @@ pub(super) fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
         phone: r.get(4)?,
         date_of_birth: r.get(5)?,
         created_at: r.get(6)?,
+        archived_at: r.get(7)?,
     })
 }
 
@@ -177,14 +181,25 @@ fn invoice_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
 
 // --- inserts (used inside one transaction by the demo generator and by sync) -----------
 
-/// Inserts a property. Its time zone must be an IANA name (`crate::time::zone`); a bad one is
-/// refused with the reason.
+/// `INSERT` of every column of `cols` into `table`, updating a row with the same id in place
+/// (never `REPLACE`, which would delete its children first): one statement per entity, from its
+/// one column list, for imports and for edits alike.
+fn upsert_sql(table: &str, cols: &str) -> String {
+    let names: Vec<&str> = cols.split(',').map(str::trim).collect();
+    let params: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let set: Vec<String> = names.iter().filter(|c| **c != "id").map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO {table} ({cols}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        params.join(", "),
+        set.join(", ")
+    )
+}
+
+/// Writes a property (new, or edited in place). Its time zone must be an IANA name
+/// (`crate::time::zone`); a bad one is refused with the reason.
 pub fn insert_property(tx: &Transaction<'_>, p: &Property) -> rusqlite::Result<()> {
     crate::time::zone(&p.time_zone).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))?;
-    tx.prepare_cached(&format!(
-        "INSERT INTO properties ({PROPERTY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"
-    ))?
-    .execute(params![
+    tx.prepare_cached(&upsert_sql("properties", PROPERTY_COLS))?.execute(params![
         p.id.to_string(),
         p.name,
         p.address,
@@ -196,22 +211,28 @@ pub fn insert_property(tx: &Transaction<'_>, p: &Property) -> rusqlite::Result<(
         p.year_built,
         p.created_at,
         p.updated_at,
-        p.time_zone
+        p.time_zone,
+        p.archived_at
     ])?;
     Ok(())
 }
 
+/// Writes a building (new, or edited in place).
 pub fn insert_building(tx: &Transaction<'_>, b: &Building) -> rusqlite::Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO buildings ({BUILDING_COLS}) VALUES (?1,?2,?3,?4,?5)"))?
-        .execute(params![b.id.to_string(), b.property_id.to_string(), b.name, b.floors, b.created_at])?;
+    tx.prepare_cached(&upsert_sql("buildings", BUILDING_COLS))?.execute(params![
+        b.id.to_string(),
+        b.property_id.to_string(),
+        b.name,
+        b.floors,
+        b.created_at,
+        b.archived_at
+    ])?;
     Ok(())
 }
 
+/// Writes a unit (new, or edited in place).
 pub fn insert_unit(tx: &Transaction<'_>, u: &Unit) -> rusqlite::Result<()> {
-    tx.prepare_cached(&format!(
-        "INSERT INTO units_unit ({UNIT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"
-    ))?
-    .execute(params![
+    tx.prepare_cached(&upsert_sql("units_unit", UNIT_COLS))?.execute(params![
         u.id.to_string(),
         u.property_id.to_string(),
         opt_uuid(u.building_id),
@@ -224,15 +245,24 @@ pub fn insert_unit(tx: &Transaction<'_>, u: &Unit) -> rusqlite::Result<()> {
         u.current_rent.to_string(),
         u.status,
         u.created_at,
-        u.updated_at
+        u.updated_at,
+        u.archived_at
     ])?;
     Ok(())
 }
 
+/// Writes a tenant (new, or edited in place).
 pub fn insert_tenant(tx: &Transaction<'_>, t: &Tenant) -> rusqlite::Result<()> {
-    tx.prepare_cached(&format!("INSERT INTO tenants ({TENANT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7)"))?.execute(
-        params![t.id.to_string(), t.first_name, t.last_name, t.email, t.phone, t.date_of_birth, t.created_at],
-    )?;
+    tx.prepare_cached(&upsert_sql("tenants", TENANT_COLS))?.execute(params![
+        t.id.to_string(),
+        t.first_name,
+        t.last_name,
+        t.email,
+        t.phone,
+        t.date_of_birth,
+        t.created_at,
+        t.archived_at
+    ])?;
     Ok(())
 }
 
@@ -362,7 +392,7 @@ pub fn insert_invoice(tx: &Transaction<'_>, i: &Invoice) -> rusqlite::Result<()>
 }
 
 /// Runs a query that maps rows with `f` and collects them.
-fn collect<T>(
+pub(super) fn collect<T>(
     store: &Store,
     sql: &str,
     args: impl rusqlite::Params,
@@ -407,20 +437,25 @@ impl Store {
         found(optional(r)?, "Property", key)
     }
 
+    /// The buildings in use (not archived) of a property.
     pub fn buildings(&self, property_id: Uuid) -> Result<Vec<Building>> {
         collect(
             self,
-            &format!("SELECT {BUILDING_COLS} FROM buildings WHERE property_id = ?1 ORDER BY name"),
+            &format!(
+                "SELECT {BUILDING_COLS} FROM buildings WHERE property_id = ?1 AND archived_at IS NULL ORDER BY name"
+            ),
             [property_id.to_string()],
             building_from_row,
         )
     }
 
+    /// The units in use (not archived) of a property.
     pub fn units(&self, property_id: Uuid) -> Result<Vec<Unit>> {
         collect(
             self,
             &format!(
-                "SELECT {UNIT_COLS} FROM units_unit WHERE property_id = ?1 ORDER BY building_id, floor, unit_number"
+                "SELECT {UNIT_COLS} FROM units_unit WHERE property_id = ?1 AND archived_at IS NULL \
+                 ORDER BY building_id, floor, unit_number"
             ),
             [property_id.to_string()],
             unit_from_row,

@@ -11,6 +11,7 @@ mod inspections;
 mod job_runs;
 mod leases;
 mod port;
+mod records;
 mod renewals;
 mod views;
 

@@ -250,14 +250,6 @@ impl LifecyclePort for Store {
         )?)
     }
 
-    fn tenant_with_email(&self, email: &str) -> Result<Option<Uuid>> {
-        Ok(self.tenant_by_email(email)?.map(|t| t.id))
-    }
-
-    fn write_tenant(&mut self, tenant: &crate::model::Tenant) -> Result<()> {
-        self.transaction(|tx| Ok(super::entities::insert_tenant(tx, tenant)?))
-    }
-
     fn write_new_lease(&mut self, new: &crate::lifecycle::new_lease::NewLease, now: DateTime<Utc>) -> Result<()> {
         self.transaction(|tx| {
             super::insert_lease(tx, &new.lease)?;

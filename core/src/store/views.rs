@@ -145,6 +145,7 @@ impl Store {
         let mut per_property: Vec<PropertyKpi> = self
             .properties()?
             .into_iter()
+            .filter(|p| p.archived_at.is_none())
             .map(|p| PropertyKpi {
                 property_id: p.id,
                 name: p.name,
@@ -155,7 +156,9 @@ impl Store {
             })
             .collect();
         let index: HashMap<Uuid, usize> = per_property.iter().enumerate().map(|(i, p)| (p.property_id, i)).collect();
-        let mut stmt = self.conn.prepare_cached("SELECT property_id, COUNT(*) FROM units_unit GROUP BY property_id")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT property_id, COUNT(*) FROM units_unit WHERE archived_at IS NULL GROUP BY property_id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
@@ -182,7 +185,8 @@ impl Store {
             p.vacant_units = p.units.saturating_sub(taken);
             merge(&mut lifecycle, &p.lifecycle);
         }
-        let buildings: i64 = self.conn.query_row("SELECT COUNT(*) FROM buildings", [], |r| r.get(0))?;
+        let buildings: i64 =
+            self.conn.query_row("SELECT COUNT(*) FROM buildings WHERE archived_at IS NULL", [], |r| r.get(0))?;
         Ok(PortfolioKpis {
             properties: per_property.len() as u64,
             buildings: buildings as u64,

@@ -744,6 +744,11 @@ async fn push_actions(
                             [cc_workflow::execute_request_id(a.entity_id)],
                         )?;
                     }
+                    if a.entity == "tenant_ledger_entry" && a.action["action"] == "void_ledger" {
+                        // The reversing entry the replica posted has no server twin.
+                        let reversal = unitcycle_core::records::void_id(a.entity_id).to_string();
+                        conn.execute("DELETE FROM tenant_ledger_entry WHERE id = ?1", [reversal])?;
+                    }
                     if !r.rows.iter().any(|c| c.entity == a.entity && c.id == a.entity_id) {
                         if let Some(t) = tables::table(&a.entity) {
                             conn.execute(&format!("DELETE FROM {} WHERE id = ?1", t.name), [a.entity_id.to_string()])?;

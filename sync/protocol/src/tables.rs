@@ -59,12 +59,20 @@ pub const TABLES: &[Table] = &[
             ("created_at", Time),
             ("updated_at", Time),
             ("time_zone", Str),
+            ("archived_at", Time),
         ],
         property_sql: "r.id",
     },
     Table {
         name: "buildings",
-        columns: &[("id", Str), ("property_id", Str), ("name", Str), ("floors", Int), ("created_at", Time)],
+        columns: &[
+            ("id", Str),
+            ("property_id", Str),
+            ("name", Str),
+            ("floors", Int),
+            ("created_at", Time),
+            ("archived_at", Time),
+        ],
         property_sql: "r.property_id",
     },
     Table {
@@ -83,6 +91,7 @@ pub const TABLES: &[Table] = &[
             ("status", Str),
             ("created_at", Time),
             ("updated_at", Time),
+            ("archived_at", Time),
         ],
         property_sql: "r.property_id",
     },
@@ -96,6 +105,7 @@ pub const TABLES: &[Table] = &[
             ("phone", Str),
             ("date_of_birth", Str),
             ("created_at", Time),
+            ("archived_at", Time),
         ],
         property_sql: "(SELECT l.property_id FROM tenant_lease l WHERE l.tenant_id = r.id \
                        ORDER BY l.lease_begin_date DESC LIMIT 1)",

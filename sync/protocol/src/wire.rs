@@ -214,18 +214,6 @@ fn default_grace() -> i32 {
     5
 }
 
-/// Body of `POST /api/v1/tenants/`: a new tenant, someone a lease can then be signed to.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct NewTenantRequest {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub date_of_birth: Option<NaiveDate>,
-}
-
 /// Body of `POST /mark-vacant/` (optional).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct MarkVacantRequest {

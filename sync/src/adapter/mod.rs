@@ -10,6 +10,7 @@ pub use crate::import::adapter as import;
 pub use crate::inspections::adapter as inspections;
 pub use crate::lifecycle::adapter as lifecycle;
 pub use crate::outbox::adapter as outbox;
+pub use crate::records::adapter as records;
 pub use crate::renewals::adapter as renewals;
 
 use chrono::{DateTime, Utc};

@@ -15,7 +15,8 @@ use crate::pg::{self, PgError};
 use crate::{auth, pgdomain, tables};
 
 impl PgPort {
-    /// An import through this port grants the properties it names to `user`.
+    /// An import or a new property through this port grants the properties it writes to
+    /// `user` (the caller), in the write's transaction.
     pub fn grant_imports_to(&mut self, user: Uuid) {
         self.grantee = Some(user);
     }

@@ -54,25 +54,6 @@ impl LifecyclePort for PgPort {
         })
     }
 
-    fn tenant_with_email(&self, email: &str) -> StoreResult<Option<uuid::Uuid>> {
-        self.block(async {
-            let sql = "SELECT id FROM tenants WHERE lower(email) = lower($1) LIMIT 1";
-            Ok(self.client().query_opt(sql, &[&email]).await?.map(|r| r.get(0)))
-        })
-    }
-
-    fn write_tenant(&mut self, tenant: &unitcycle_core::model::Tenant) -> StoreResult<()> {
-        let t = synced("tenants")?;
-        let rt = self.rt.clone();
-        rt.block_on(async {
-            let tx = self.client.transaction().await?;
-            pg::upsert_rows(&tx, t, std::slice::from_ref(tenant)).await?;
-            pg::bump(&tx, t, &[tenant.id]).await?;
-            Ok(tx.commit().await?)
-        })
-        .map_err(store_error)
-    }
-
     fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> StoreResult<()> {
         let t = synced("tenant_lease")?;
         let rt = self.rt.clone();

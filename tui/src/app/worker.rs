@@ -322,7 +322,9 @@ fn answer(
     Ok(match req {
         Request::Meta => Data::Meta { synced: store.has_sync_state()? },
         Request::Kpis { today } => Data::Kpis(store.portfolio_kpis(today)?),
-        Request::Properties => Data::Properties(store.properties()?),
+        Request::Properties => {
+            Data::Properties(store.properties()?.into_iter().filter(|p| p.archived_at.is_none()).collect())
+        }
         Request::Property { key, today } => {
             let property = store.find_property(&key)?;
             let filter = LeaseFilter { property: Some(property.id), ..Default::default() };

@@ -10,9 +10,9 @@ mod inspections;
 mod jobs;
 mod lifecycle;
 mod outbox;
+mod records;
 mod renewals;
 mod sync;
-mod tenant;
 
 use std::path::Path;
 
@@ -30,7 +30,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => demo::run(&db, &args),
         Some(Command::Jobs(cmd)) => jobs::run(&db, cmd),
         Some(Command::Lifecycle(cmd)) => lifecycle::run(&db, cmd),
-        Some(Command::Tenant(cmd)) => tenant::run(&db, cmd),
+        Some(Command::Property(cmd)) => records::property(&db, cmd),
+        Some(Command::Building(cmd)) => records::building(&db, cmd),
+        Some(Command::Unit(cmd)) => records::unit(&db, cmd),
+        Some(Command::Tenant(cmd)) => records::tenant(&db, cmd),
+        Some(Command::Ledger(cmd)) => records::ledger(&db, cmd),
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
