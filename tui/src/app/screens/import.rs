@@ -459,17 +459,16 @@ impl Screen for Import {
                     file.cursor.apply(other);
                 }
             }
-            (Step::Review { report, .. }, Action::Open) => {
-                if report.errors.is_empty() {
-                    if let Some(list) = created_list(report) {
-                        let text = format!(
-                            "Write {list} from {} to the replica {}? Every row or none is written. (y: import · n/Esc: cancel)",
-                            self.file.as_ref().map_or("", |f| f.path.as_str()),
-                            cx.replica
-                        );
-                        let report = std::mem::take(report);
-                        self.step = Step::Confirm { report, text };
-                    }
+            // A file with a bad row (or nothing new) has nothing to confirm.
+            (Step::Review { report, .. }, Action::Open) if report.errors.is_empty() => {
+                if let Some(list) = created_list(report) {
+                    let text = format!(
+                        "Write {list} from {} to the replica {}? Every row or none is written. (y: import · n/Esc: cancel)",
+                        self.file.as_ref().map_or("", |f| f.path.as_str()),
+                        cx.replica
+                    );
+                    let report = std::mem::take(report);
+                    self.step = Step::Confirm { report, text };
                 }
             }
             (Step::Review { .. }, Action::EditMapping) => self.step = Step::Mapping,
