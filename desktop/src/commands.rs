@@ -114,8 +114,12 @@ commands! {
     list_collections(all: bool) -> portfolio::Queue<portfolio::CaseRow>;
     collection_case(id: String) -> portfolio::CaseDetail;
     save_document(sha256: String, name: String) -> ReportResult;
+    import_preview(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> import::ImportPreview;
+    import_apply(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> unitcycle_core::import::ImportReport;
+    export_rent_roll() -> import::ExportResult;
 }
 
+pub mod import;
 pub mod portfolio;
 
 pub mod ops {
@@ -125,6 +129,7 @@ pub mod ops {
     use base64::Engine;
     use chrono::Utc;
 
+    pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
     };

@@ -8,7 +8,8 @@ use unitcycle_core::store::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
     /// Stable, machine-readable: `not_found`, `finalized`, `missing_signatures`, `invalid_image`,
-    /// `invalid_input`, `storage`, `database`, `report`.
+    /// `invalid_input`, `storage`, `database`, `report`, `connected` (a replica that syncs with a
+    /// server refuses a local import).
     pub code: &'static str,
     /// One line for a person.
     pub detail: String,

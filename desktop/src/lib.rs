@@ -104,6 +104,9 @@ pub fn run() {
             commands::list_collections,
             commands::collection_case,
             commands::save_document,
+            commands::import_preview,
+            commands::import_apply,
+            commands::export_rent_roll,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -51,6 +51,7 @@ function nav(view) {
 async function render() {
   const main = $("#main");
   if (state.view === "dashboard") return renderDashboard(main);
+  if (state.view === "import") return renderImport(main);
   if (state.view === "renewals") return renderRenewals(main);
   if (state.view === "collections") return renderCollections(main);
   if (state.view === "case") return renderCase(main);

@@ -319,7 +319,7 @@ pub fn detect_ledger(headers: &[String], overrides: &[Override]) -> Result<Vec<C
     Ok(out)
 }
 
-fn detect_in(
+pub(crate) fn detect_in(
     table: &[(Field, &str, &str, &[&str])],
     headers: &[String],
     overrides: &[Override],

@@ -10,6 +10,7 @@
 
 pub mod fields;
 pub mod ledger;
+pub mod review;
 pub mod values;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub use fields::{detect, parse_overrides, ColumnMapping, Field, Override, FIELDS};
+pub use review::{review_mapping, ImportKind, MappingReview};
 
 use crate::format;
 use crate::model::{

@@ -325,3 +325,82 @@ fn unitcycle_core_pdf() -> Vec<u8> {
     doc.text_at(72.0, 72.0, "A line", unitcycle_core::pdf::Face::Body, 12.0, (0, 0, 0), false);
     doc.finish()
 }
+
+const APPFOLIO: &str = include_str!("../../../tests/fixtures/rent_roll_appfolio.csv");
+const YARDI: &str = include_str!("../../../tests/fixtures/rent_roll_yardi.csv");
+
+fn created(r: &unitcycle_core::import::ImportReport, kind: &str) -> u32 {
+    r.counts[kind].created
+}
+
+#[test]
+fn a_rent_roll_is_previewed_then_imported_once_all_or_nothing() {
+    let (s, _dir) = state();
+    let p = ops::import_preview(&s, "rent_roll".into(), APPFOLIO.into(), None).unwrap();
+    assert_eq!(p.mapping.error, None);
+    assert!(p.fields.iter().any(|f| f.name == "unit_number"));
+    let r = p.report.unwrap();
+    assert!(r.errors.is_empty() && !r.applied, "{:?}", r.errors);
+    assert_eq!((created(&r, "properties"), created(&r, "leases")), (2, 12));
+    assert_eq!(ops::app_info(&s).unwrap().leases, 0, "the dry run writes nothing");
+    let done = ops::import_apply(&s, "rent_roll".into(), APPFOLIO.into(), None).unwrap();
+    assert!(done.applied);
+    assert_eq!(ops::app_info(&s).unwrap().leases, 12);
+    let again = ops::import_apply(&s, "rent_roll".into(), APPFOLIO.into(), None).unwrap();
+    assert!(!again.applied && again.counts.values().all(|c| c.created == 0));
+    assert_eq!(ops::app_info(&s).unwrap().leases, 12);
+    // The export lands in reports/ beside the replica, and only there can it be opened.
+    let out = ops::export_rent_roll(&s).unwrap();
+    assert_eq!(out.units, 14);
+    assert!(std::path::Path::new(&out.path).parent().unwrap().ends_with("reports"), "{}", out.path);
+    assert!(std::fs::read_to_string(&out.path).unwrap().starts_with("Property,Address,City,"));
+    assert!(ops::generated_file(&s, &out.path).is_ok());
+}
+
+#[test]
+fn a_bad_row_is_reported_by_line_and_nothing_is_imported() {
+    let (s, _dir) = state();
+    let csv = "Property,Unit,Tenant,Lease Start,Rent\nElm Court,1,Ann Lee,01/15/2026,$900.00\nElm Court,2,Bo Park,01/15/2026,lots\n";
+    let r = ops::import_preview(&s, "rent_roll".into(), csv.into(), None).unwrap().report.unwrap();
+    assert_eq!(r.errors.iter().map(|e| e.line).collect::<Vec<_>>(), [3]);
+    let done = ops::import_apply(&s, "rent_roll".into(), csv.into(), None).unwrap();
+    assert!(!done.applied && done.errors.len() == 1);
+    let props: i64 = s.store().unwrap().conn().query_row("SELECT COUNT(*) FROM properties", [], |r| r.get(0)).unwrap();
+    assert_eq!(props, 0);
+}
+
+#[test]
+fn the_mapping_is_edited_with_choices_from_the_front_end() {
+    let (s, _dir) = state();
+    // The front end sends each select's change as {column, field}; null leaves a column out.
+    let choices: Vec<super::import::Choice> = serde_json::from_value(serde_json::json!([
+        {"column": "Resident", "field": null},
+        {"column": "Unit Type", "field": "bedrooms"}
+    ]))
+    .unwrap();
+    let p = ops::import_preview(&s, "rent-roll".into(), YARDI.into(), Some(choices.clone())).unwrap();
+    let field = |col: &str| p.mapping.columns.iter().find(|c| c.column == col).unwrap().field;
+    assert_eq!(serde_json::to_value(field("Unit Type")).unwrap(), "bedrooms");
+    assert_eq!(serde_json::to_value(field("Name")).unwrap(), "tenant_name");
+    assert_eq!(field("Resident"), None);
+    assert!(ops::import_apply(&s, "rent_roll".into(), YARDI.into(), Some(choices)).unwrap().applied);
+    // A mapping with no unit column is shown with its reason, and cannot be imported.
+    let none = vec![super::import::Choice { column: "Unit".into(), field: None }];
+    let p = ops::import_preview(&s, "rent_roll".into(), YARDI.into(), Some(none.clone())).unwrap();
+    assert!(p.report.is_none() && p.mapping.error.as_deref().unwrap().contains("unit number"));
+    assert_eq!(ops::import_apply(&s, "rent_roll".into(), YARDI.into(), Some(none)).unwrap_err().code, "invalid_input");
+    assert_eq!(ops::import_preview(&s, "leases".into(), YARDI.into(), None).unwrap_err().code, "invalid_input");
+}
+
+#[test]
+fn a_connected_replica_refuses_to_import() {
+    let (s, _dir) = state();
+    s.store()
+        .unwrap()
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+        .unwrap();
+    let e = ops::import_preview(&s, "rent_roll".into(), APPFOLIO.into(), None).unwrap_err();
+    assert_eq!((e.code, e.detail.as_str()), ("connected", unitcycle_core::store::CONNECTED_REFUSAL));
+    assert_eq!(ops::import_apply(&s, "ledger".into(), APPFOLIO.into(), None).unwrap_err().code, "connected");
+}

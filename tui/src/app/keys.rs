@@ -65,6 +65,10 @@ pub enum Action {
     ToggleAiOnly,
     BulkActions,
     ExportCsv,
+    OpenImport,
+    StartImport,
+    IgnoreColumn,
+    EditMapping,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -145,6 +149,21 @@ pub const LIST: &[Binding] = &[
     b(&[code(KeyCode::Home), k('g')], "Home/g", "First row", Action::Top, false),
     b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
     b(&[code(KeyCode::Enter)], "Enter", "Open the selected property", Action::Open, true),
+    b(&[k('i')], "i", "Import a rent roll or ledger CSV (:import)", Action::OpenImport, false),
+];
+
+pub const IMPORT: &[Binding] = &[
+    b(MOVE, "↑/k", "Previous column (or scroll up)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Next column (or scroll down)", Action::Down, false),
+    b(&[code(KeyCode::Left), k('h')], "←/h", "The column's previous field", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l'), k(' ')], "→/Space", "The column's next field", Action::Right, true),
+    b(&[k('x')], "x", "Do not import the column", Action::IgnoreColumn, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Next step (dry run, then confirm)", Action::Open, true),
+    b(&[k('m')], "m", "Back to the column mapping", Action::EditMapping, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[k('i')], "i", "Import a CSV file (rent roll or ledger)", Action::StartImport, true),
+    b(&[k('e')], "e", "Export the rent roll to CSV", Action::ExportCsv, true),
 ];
 
 pub const LIFECYCLE: &[Binding] = &[
@@ -278,7 +297,7 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER] {
+        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT] {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

@@ -285,7 +285,14 @@ impl App {
             Action::Help => self.help = true,
             Action::CommandLine => self.prompt = Some((PromptKind::Command, String::new())),
             Action::Search => self.prompt = Some((PromptKind::Search, String::new())),
-            Action::Back => self.back(),
+            Action::Back => {
+                // A screen with a step under way (an import) cancels the step instead.
+                let mut cancelled = false;
+                self.with_top(|s, cx| cancelled = s.cancel(cx));
+                if !cancelled {
+                    self.back();
+                }
+            }
             Action::Refresh => self.with_top(|s, cx| s.reload(cx)),
             Action::GoDashboard => self.goto(Nav::Dashboard),
             Action::GoProperties => self.goto(Nav::Properties),
@@ -329,13 +336,17 @@ impl App {
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))
             }
+            ("import", path) => self.push(Box::new(screens::import::Import::new(path))),
+            ("export", "rent-roll" | "") => {
+                self.push(Box::new(screens::import::Import::export(&self.env.db_label, self.env.today)))
+            }
             ("property" | "p", key) if !key.is_empty() => {
                 self.push(Box::new(screens::property::PropertyView::new(key.to_string())))
             }
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :quit)"
                     ),
                     true,
                 ))

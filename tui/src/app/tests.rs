@@ -588,3 +588,158 @@ fn an_agreed_amount_that_misses_the_balance_is_refused_in_the_form() {
     let s = h.screen();
     assert!(s.contains("Offer a payment plan") && !s.contains("Plan offered"), "{s}");
 }
+
+/// The AppFolio fixture, relative to the crate (tests run in `tui/`), so frames do not show
+/// where the checkout is.
+const APPFOLIO: &str = "../tests/fixtures/rent_roll_appfolio.csv";
+const YARDI: &str = "../tests/fixtures/rent_roll_yardi.csv";
+
+fn rows_in(path: &std::path::Path, table: &str) -> i64 {
+    let store = Store::open(path).unwrap();
+    store.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn empty_replica() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.db");
+    Store::create(&path).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn the_rent_roll_fixture_imports_into_an_empty_replica_from_the_import_screen() {
+    for size in SIZES {
+        let (_dir, path) = empty_replica();
+        let mut h = Harness::new(Store::open(&path).unwrap(), size);
+        // From the dashboard: i opens the file form.
+        h.type_text("i");
+        let form = h.screen();
+        assert!(form.contains("Import a CSV") && form.contains("rent roll"), "{form}");
+        h.type_text(&format!("{APPFOLIO}\n"));
+        let mapping = h.screen();
+        assert!(mapping.contains("Step 1 of 3") && mapping.contains("property_address"), "{mapping}");
+        insta::assert_snapshot!(format!("import_mapping_{}x{}", size.0, size.1), mapping);
+        h.type_text("\n");
+        let dry = h.screen();
+        assert!(dry.contains("would create") && dry.contains("No bad rows"), "{dry}");
+        insta::assert_snapshot!(format!("import_dry_run_{}x{}", size.0, size.1), dry);
+        assert_eq!(rows_in(&path, "tenant_lease"), 0, "the dry run writes nothing");
+        h.type_text("\n");
+        let confirm = h.screen();
+        assert!(confirm.contains("Write 2 properties, 2 buildings, 14 units, 12 tenants, 12 leases"), "{confirm}");
+        insta::assert_snapshot!(format!("import_confirm_{}x{}", size.0, size.1), confirm);
+        assert_eq!(rows_in(&path, "tenant_lease"), 0, "nothing before the confirm");
+        h.type_text("y");
+        let done = h.screen();
+        assert!(done.contains("all rows written") && done.contains("created    12"), "{done}");
+        assert_eq!(rows_in(&path, "tenant_lease"), 12);
+        assert_eq!(rows_in(&path, "units_unit"), 14);
+        // Again: the form keeps the file, and nothing is new.
+        h.type_text("i\n\n");
+        let again = h.screen();
+        assert!(again.contains("Nothing new to import"), "{again}");
+        h.type_text("\n");
+        assert!(!h.screen().contains("Confirm the import"));
+        assert_eq!(rows_in(&path, "tenant_lease"), 12);
+    }
+}
+
+#[test]
+fn a_file_with_a_bad_row_shows_its_line_and_imports_nothing() {
+    let (dir, path) = empty_replica();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(
+        &csv,
+        "Property,Unit,Tenant,Lease Start,Rent\nElm Court,1,Ann Lee,01/15/2026,$900.00\n\nElm Court,2,Bo Park,13/45/2026,$950.00\n",
+    )
+    .unwrap();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text(&format!(":import {}\n", csv.display()));
+    assert!(h.screen().contains(&csv.display().to_string()), "the path is filled in");
+    h.type_text("\n\n");
+    let s = h.screen();
+    assert!(s.contains("1 bad rows: nothing will be imported"), "{s}");
+    assert!(s.contains("line 4: lease start:"), "{s}");
+    // Enter has nothing to confirm; Esc cancels; nothing was written.
+    h.type_text("\n");
+    assert!(!h.screen().contains("Confirm the import"));
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Cancelled: nothing was written."));
+    assert_eq!(rows_in(&path, "tenant_lease"), 0);
+    assert_eq!(rows_in(&path, "properties"), 0);
+    // Esc again leaves the screen.
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Cancelled: nothing was written."));
+}
+
+#[test]
+fn the_mapping_is_edited_column_by_column_before_the_dry_run() {
+    let (_dir, path) = empty_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text(&format!(":import {YARDI}\n\n"));
+    // Yardi's `Resident` is a resident code and `Unit Type` its bed/bath: ignore the first (its
+    // name column then maps), give the second the bedrooms field.
+    h.type_text("jjjjx");
+    let s = h.screen();
+    assert!(s.contains("Resident") && s.contains("your choice"), "{s}");
+    h.type_text("kk");
+    for _ in 0..7 {
+        h.key(KeyCode::Right);
+    }
+    let s = h.screen();
+    let line = |col: &str| s.lines().find(|l| l.contains(col)).unwrap_or_default().to_string();
+    assert!(line("Unit Type").contains("bedrooms"), "{s}");
+    assert!(line("Name ").contains("tenant_name"), "{s}");
+    assert!(line("Resident").contains("not imported"), "{s}");
+    h.type_text("\n\ny");
+    assert!(h.screen().contains("all rows written"), "{}", h.screen());
+    let store = Store::open(&path).unwrap();
+    let (first, bedrooms): (String, i64) = store
+        .conn()
+        .query_row(
+            "SELECT t.first_name, u.bedrooms FROM tenants t JOIN tenant_lease l ON l.tenant_id = t.id
+             JOIN units_unit u ON u.id = l.unit_id WHERE t.last_name = 'Ashdown'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((first.as_str(), bedrooms), ("Cyril", 1));
+    let two: i64 = store
+        .conn()
+        .query_row("SELECT bedrooms FROM units_unit WHERE unit_number = 'Q-103'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(two, 2);
+}
+
+#[test]
+fn a_connected_replica_refuses_with_the_clis_message() {
+    let (_dir, path) = empty_replica();
+    Store::open(&path)
+        .unwrap()
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+        .unwrap();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text(&format!(":import {APPFOLIO}\n\n"));
+    let s = h.screen();
+    assert!(s.contains("This replica is connected to a server"), "{s}");
+    assert_eq!(rows_in(&path, "properties"), 0);
+}
+
+#[test]
+fn the_rent_roll_exports_to_the_path_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("roll.csv");
+    let mut h = Harness::new(demo_store(), (120, 40));
+    h.type_text(":export\n");
+    assert!(h.screen().contains("rent-roll-2026-11-25.csv"), "{}", h.screen());
+    for _ in 0.."rent-roll-2026-11-25.csv".len() {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text(&format!("{}\n", out.display()));
+    let s = h.screen();
+    assert!(s.contains(&format!("Wrote the rent roll (120 units) to {}", out.display())), "{s}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("Property,Address,City,State,Zip,Unit,"), "{text}");
+    assert_eq!(text.lines().count(), 121);
+}

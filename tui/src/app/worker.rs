@@ -1,6 +1,7 @@
 //! The background worker: one thread owns the [`Store`], runs queries and lifecycle actions,
 //! and reports back over a channel, so drawing never waits on the database.
 
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
@@ -13,13 +14,14 @@ use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan,
 use unitcycle_core::command_center::bulk::{BulkRequest, BulkResult};
 use unitcycle_core::command_center::workflow as cc_workflow;
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
+use unitcycle_core::import::{self, ImportKind, ImportReport, ImportRequest, Override, IMPORT_ACTOR};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
 use unitcycle_core::renewals::workflow;
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
-use unitcycle_core::store::{QueueItem, Queueing};
+use unitcycle_core::store::{QueueItem, Queueing, CONNECTED_REFUSAL};
 use uuid::Uuid;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -115,6 +117,23 @@ pub enum Request {
         actor: String,
         today: NaiveDate,
         now: DateTime<Utc>,
+    },
+    /// Reads a CSV to import (UTF-8 text); a connected replica refuses, as `unitcycle import` does.
+    ImportRead {
+        path: PathBuf,
+    },
+    /// Imports a file, or with `dry_run` plans it: every row or none (`core::import`).
+    Import {
+        kind: ImportKind,
+        csv: String,
+        overrides: Vec<Override>,
+        dry_run: bool,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    },
+    /// Writes the rent roll as CSV to `path`, whole or not at all.
+    ExportRentRoll {
+        path: PathBuf,
     },
 }
 
@@ -229,6 +248,17 @@ pub enum Data {
     LetterSaved,
     /// Text back from `$EDITOR` (delivered by the shell, not the worker).
     Edited(String),
+    /// A CSV read for import.
+    ImportFile {
+        text: String,
+    },
+    /// What an import did, or in a dry run would do.
+    ImportReport(Box<ImportReport>),
+    /// The rent roll was written: how many units, where.
+    Exported {
+        path: String,
+        units: usize,
+    },
     Cases(Vec<CaseRow>),
     Case(Box<CaseData>),
     /// The case after an operation, with a one-line summary of what happened.
@@ -535,7 +565,51 @@ fn answer(
             };
             Data::CaseActed { case: Box::new(case), summary }
         }
+        Request::ImportRead { path } => {
+            refuse_if_connected(store)?;
+            Data::ImportFile { text: read_csv(&path)? }
+        }
+        Request::Import { kind, csv, overrides, dry_run, today, now } => {
+            refuse_if_connected(store)?;
+            let req = ImportRequest { csv: &csv, overrides: &overrides, dry_run, actor: IMPORT_ACTOR };
+            Data::ImportReport(Box::new(kind.import(store, &req, today, now)?))
+        }
+        Request::ExportRentRoll { path } => {
+            let rows = store.rent_roll()?;
+            write_whole(&path, import::write_rent_roll(&rows).as_bytes())?;
+            Data::Exported { path: path.display().to_string(), units: rows.len() }
+        }
     })
+}
+
+/// The server is the system of record of a connected replica: import there, then sync.
+fn refuse_if_connected(store: &Store) -> Result<(), StoreError> {
+    if unitcycle_core::sync_actions::connected(store)? {
+        return Err(StoreError::Rejected(CONNECTED_REFUSAL.into()));
+    }
+    Ok(())
+}
+
+/// A CSV file's text, or why it cannot be imported (the CLI's messages).
+fn read_csv(path: &Path) -> Result<String, StoreError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| StoreError::Rejected(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|_| StoreError::Rejected(format!("{} is not UTF-8 text; export it as CSV (UTF-8)", path.display())))
+}
+
+/// Writes `bytes` to `path` through a temporary file beside it, so a failure leaves no half file.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let fail = |e: &dyn std::fmt::Display| StoreError::Rejected(format!("cannot write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
+    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
 }
 
 fn names(store: &Store, unit: Uuid, tenant: Uuid, property: Uuid) -> Result<Names, StoreError> {

@@ -38,7 +38,9 @@ impl Screen for Dashboard {
         cx.request(Request::Renewals);
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
-        if action == Action::Open {
+        if action == Action::OpenImport {
+            cx.push(Box::new(super::import::Import::new("")));
+        } else if action == Action::Open {
             if let Some(p) = self.kpis.as_ref().and_then(|k| k.per_property.get(self.cursor.selected)) {
                 cx.push(Box::new(PropertyView::new(p.property_id.to_string())));
             }

@@ -5,6 +5,7 @@ pub mod case;
 pub mod collections;
 pub mod command_center;
 pub mod dashboard;
+pub mod import;
 pub mod lease;
 pub mod lifecycle;
 pub mod properties;
@@ -38,6 +39,10 @@ pub trait Screen {
         false
     }
     fn on_key(&mut self, _key: KeyEvent, _cx: &mut Cx) {}
+    /// Esc with a step under way: the screen cancels it (true) rather than closing.
+    fn cancel(&mut self, _cx: &mut Cx) -> bool {
+        false
+    }
     fn as_lifecycle(&mut self) -> Option<&mut lifecycle::Lifecycle> {
         None
     }
