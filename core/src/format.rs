@@ -50,6 +50,26 @@ pub fn check_amount(what: &str, amount: Decimal) -> Result<Decimal, String> {
     Ok(amount)
 }
 
+/// The calendar UnitCycle accepts: 1900-01-01 to 2199-12-31. Every date a person, a file or a
+/// replica gives is checked against it where it enters the core, so no row holds a date other
+/// software (or PostgreSQL's text form, `+10000-01-01`) cannot read back.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// Checks a date against [`FIRST_DATE`]..=[`LAST_DATE`]; `what` names the field as people know it.
+pub fn check_date(what: &str, d: NaiveDate) -> Result<NaiveDate, String> {
+    if d < FIRST_DATE || d > LAST_DATE {
+        return Err(format!("{what} {d} is outside the dates UnitCycle keeps (1900-01-01 to 2199-12-31)."));
+    }
+    Ok(d)
+}
+
 /// Checks a text field: trimmed, present when `required`, at most `max` characters, no control
 /// characters. Returns the trimmed text.
 pub fn check_text(what: &str, text: &str, max: usize, required: bool) -> Result<String, String> {

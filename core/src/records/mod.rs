@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::format::{check_amount, check_text, fits_money, money_too_large};
+use crate::format::{check_amount, check_date, check_text, fits_money, money_too_large};
 use crate::lifecycle::new_lease::TenantInput;
 use crate::model::{Building, LedgerEntry, Property, Tenant, TransType, Unit, UnitStatus};
 
@@ -357,6 +357,10 @@ impl LedgerInput {
         let amount = check_amount("amount", self.amount)?;
         if amount <= Decimal::ZERO {
             return Err("amount must be greater than zero.".into());
+        }
+        check_date("trans_date", self.trans_date)?;
+        if let Some(due) = self.due_date {
+            check_date("due_date", due)?;
         }
         if self.trans_date > today + chrono::Duration::days(366) {
             return Err(format!("trans_date {} is more than a year ahead.", self.trans_date));

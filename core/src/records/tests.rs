@@ -142,6 +142,12 @@ fn a_portfolio_is_entered_by_hand_and_a_vacant_unit_leased() {
     let c = store.ledger_entry(credit).unwrap().unwrap();
     assert_eq!((c.trans_type, c.category.as_str(), c.description.as_str()), (TransType::Payment, "credit", "Credit"));
     assert_eq!(store.lease_balance(lease.id).unwrap(), dec!(5));
+    let far = LedgerInput {
+        trans_date: NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(),
+        ..post(EntryKind::Payment, dec!(1), "")
+    };
+    let far = rejected(act(&mut store, Uuid::new_v4(), RecordAction::PostLedger(far)).unwrap_err());
+    assert!(far.contains("outside the dates UnitCycle keeps"), "{far}");
     let zero = act(&mut store, Uuid::new_v4(), RecordAction::PostLedger(post(EntryKind::Charge, dec!(0), "utility")));
     assert_eq!(rejected(zero.unwrap_err()), "amount must be greater than zero.");
 
