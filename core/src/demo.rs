@@ -113,15 +113,16 @@ const PROPERTY_NAMES: &[&str] = &[
     "Granite Point",
     "Magnolia Court",
 ];
-const CITIES: &[(&str, &str, &str, i64)] = &[
-    ("Austin", "TX", "787", 1450),
-    ("Denver", "CO", "802", 1550),
-    ("Raleigh", "NC", "276", 1300),
-    ("Phoenix", "AZ", "850", 1250),
-    ("Columbus", "OH", "432", 1100),
-    ("Tampa", "FL", "336", 1400),
-    ("Portland", "OR", "972", 1600),
-    ("Nashville", "TN", "372", 1350),
+/// City, state, ZIP prefix, base rent, and the city's IANA time zone (each property's "today").
+const CITIES: &[(&str, &str, &str, i64, &str)] = &[
+    ("Austin", "TX", "787", 1450, "America/Chicago"),
+    ("Denver", "CO", "802", 1550, "America/Denver"),
+    ("Raleigh", "NC", "276", 1300, "America/New_York"),
+    ("Phoenix", "AZ", "850", 1250, "America/Phoenix"),
+    ("Columbus", "OH", "432", 1100, "America/New_York"),
+    ("Tampa", "FL", "336", 1400, "America/New_York"),
+    ("Portland", "OR", "972", 1600, "America/Los_Angeles"),
+    ("Nashville", "TN", "372", 1350, "America/Chicago"),
 ];
 const STREETS: &[&str] =
     &["Main St", "Oak Ave", "Lakeview Dr", "Park Blvd", "Elm St", "Cedar Ln", "River Rd", "Hill St"];
@@ -340,7 +341,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
         let mut lease_seq = 0u32;
         let mut invoice_seq = 0u32;
         for p_idx in 0..n_props {
-            let (city, state, zip, base_rent) = *rng.pick(CITIES);
+            let (city, state, zip, base_rent, time_zone) = *rng.pick(CITIES);
             let name = match PROPERTY_NAMES.get(p_idx as usize) {
                 Some(n) => n.to_string(),
                 None => format!("{} {}", PROPERTY_NAMES[p_idx as usize % PROPERTY_NAMES.len()], p_idx / PROPERTY_NAMES.len() as u32 + 1),
@@ -364,7 +365,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                 year_built: Some(rng.range(1972, 2021) as i32),
                 created_at: created,
                 updated_at: created,
-                time_zone: crate::time::DEFAULT_ZONE.into(),
+                time_zone: time_zone.into(),
             };
             store::insert_property(tx, &property)?;
             s.properties += 1;

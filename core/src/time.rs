@@ -34,6 +34,34 @@ pub fn local_date(zone: Tz, now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&zone).date_naive()
 }
 
+/// "Today" at `property` for something done at `now` (a person's action, a letter, a row of a
+/// listing): its local date. A stored zone that does not parse is refused (`Rejected`), naming it.
+pub fn today_of(property: &crate::model::Property, now: DateTime<Utc>) -> Result<NaiveDate> {
+    today_in(&property.time_zone, now).map_err(|e| StoreError::Rejected(format!("Property {}: {e}", property.id)))
+}
+
+/// The local date at `now` in the zone named `zone_name` (a property's `time_zone` as read with
+/// a row of a listing), or why the name does not parse.
+pub fn today_in(zone_name: &str, now: DateTime<Utc>) -> std::result::Result<NaiveDate, String> {
+    zone(zone_name).map(|tz| local_date(tz, now))
+}
+
+/// The latest calendar date anywhere on Earth at `now` (UTC+14): a date after it is in the
+/// future wherever the person is (a date of birth, which belongs to no property).
+pub fn latest_date(now: DateTime<Utc>) -> NaiveDate {
+    (now + chrono::Duration::hours(14)).date_naive()
+}
+
+/// "Today" at the property `property_id` (read through `records`) at `now`: its local date.
+/// Person-driven workflows call this with the record's property, so callers pass `now` only.
+pub fn today_at<R: crate::port::Records + ?Sized>(
+    records: &R,
+    property_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<NaiveDate> {
+    today_of(&records.property(property_id)?, now)
+}
+
 /// Each property's "today". Built from the instant a job runs at ([`Days::at`]); jobs look up
 /// the day of each row's property with [`Days::of`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -137,9 +137,7 @@ fn payments_reduce_close_and_credit() {
 fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     let (mut store, case) = one_case("2026-11-20", dec!(900));
     let drafter = offline();
-    let mut offer = |terms| {
-        cj::offer_plan(&mut store, &drafter, case.id, terms, d("2026-12-01"), d("2026-11-25"), at("2026-11-25", 9))
-    };
+    let mut offer = |terms| cj::offer_plan(&mut store, &drafter, case.id, terms, d("2026-12-01"), at("2026-11-25", 9));
     // An agreed amount that misses the balance is refused and leaves the case as it was.
     let short = offer(PlanTerms { installments: 3, installment_amount: Some(dec!(250)) }).unwrap_err().to_string();
     assert!(short.starts_with("3 installments of $250.00 come to $750.00, $150.00 short of"), "{short}");
@@ -150,10 +148,11 @@ fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     assert_eq!(again.unwrap_err().to_string(), "A payment plan is already in place for this case.");
     // First installment paid on time: nothing sent on Dec 20 although 30 days overdue.
     cj::record_payment(&mut store, case.id, dec!(300), d("2026-12-01"), "user:pm", at("2026-12-01", 10)).unwrap();
-    escalation_engine(&mut store, &drafter, d("2026-12-20"), at("2026-12-20", 0)).unwrap();
+    // The engine runs at noon UTC, when every demo property (US zones) is on that date.
+    escalation_engine(&mut store, &drafter, d("2026-12-20"), at("2026-12-20", 12)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 4);
     // The second installment (Jan 1) is missed: escalation resumes with the legal step.
-    escalation_engine(&mut store, &drafter, d("2027-01-02"), at("2027-01-02", 0)).unwrap();
+    escalation_engine(&mut store, &drafter, d("2027-01-02"), at("2027-01-02", 12)).unwrap();
     assert_eq!(store.collection_case(case.id).unwrap().escalation_level, 5);
     let p = store.payment_plan(case.id).unwrap().unwrap();
     assert_eq!(p.status, PlanStatus::Active);
@@ -167,9 +166,9 @@ fn escalate_and_notes() {
         cj::add_note(&mut store, case.id, "Called, tenant promised Friday", "user:pm", at("2026-11-25", 9)).unwrap();
     assert!(c.notes.ends_with("user:pm: Called, tenant promised Friday"), "{}", c.notes);
     assert!(cj::add_note(&mut store, case.id, "  ", "user:pm", at("2026-11-25", 9)).is_err());
-    let c = cj::escalate(&mut store, &offline(), case.id, "user:pm", d("2026-11-25"), at("2026-11-25", 10)).unwrap();
+    let c = cj::escalate(&mut store, &offline(), case.id, "user:pm", at("2026-11-25", 10)).unwrap();
     assert_eq!((c.status, c.escalation_level), (CaseStatus::Escalated, 5));
-    let err = cj::send_next_step(&mut store, &offline(), case.id, d("2026-11-25"), at("2026-11-25", 11)).unwrap_err();
+    let err = cj::send_next_step(&mut store, &offline(), case.id, at("2026-11-25", 11)).unwrap_err();
     assert_eq!(err.to_string(), "Case is closed (Escalated to Legal).");
 }
 
@@ -217,4 +216,44 @@ fn a_case_changed_since_it_was_read_is_not_overwritten() {
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     assert_eq!(store.collection_case(case.id).unwrap(), noted);
     assert_eq!(store.collection_actions(case.id).unwrap().len(), 1);
+}
+
+/// "Today" for a case is its property's local date: at 2026-12-03T06:00Z a property in
+/// America/Los_Angeles is still on 2026-12-02 (days overdue, and a payment's date), one in New
+/// York already on 2026-12-03.
+#[test]
+fn days_overdue_and_payment_dates_are_counted_on_the_property_local_date() {
+    use unitcycle_core::collections::workflow as cj;
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 400, seed: 5, today: d("2026-12-03") }).unwrap();
+    let properties: Vec<String> = store
+        .conn()
+        .prepare("SELECT id FROM properties ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let zone = |i: usize| if i % 2 == 0 { "America/Los_Angeles" } else { "America/New_York" };
+    for (i, id) in properties.iter().enumerate() {
+        store.conn().execute("UPDATE properties SET time_zone = ?2 WHERE id = ?1", [id, zone(i)]).unwrap();
+    }
+    let now: DateTime<Utc> = "2026-12-03T06:00:00Z".parse().unwrap();
+    jobs::run(&mut store, Job::CollectionsScan, d("2026-12-03"), now).unwrap();
+    let cases = store.collection_cases(&CaseFilter::default()).unwrap();
+    let la = |c: &unitcycle_core::collections::CollectionCase| {
+        properties.iter().position(|p| *p == c.property_id.to_string()).is_some_and(|i| i % 2 == 0)
+    };
+    let (west, east): (Vec<_>, Vec<_>) = cases.iter().partition(|c| la(c));
+    assert!(!west.is_empty() && !east.is_empty());
+    for c in &west {
+        assert_eq!(c.days_overdue, (d("2026-12-02") - c.due_date).num_days(), "{c:?}");
+    }
+    for c in &east {
+        assert_eq!(c.days_overdue, (d("2026-12-03") - c.due_date).num_days(), "{c:?}");
+    }
+    let err = cj::record_payment(&mut store, west[0].id, dec!(1), d("2026-12-03"), "user:pm", now).unwrap_err();
+    assert!(err.to_string().contains("Payment date 2026-12-03 is in the future."), "{err}");
+    cj::record_payment(&mut store, west[0].id, dec!(1), d("2026-12-02"), "user:pm", now).unwrap();
+    cj::record_payment(&mut store, east[0].id, dec!(1), d("2026-12-03"), "user:pm", now).unwrap();
 }

@@ -14,7 +14,7 @@ fn d(s: &str) -> NaiveDate {
 fn one_row_per_unit_and_rules_fire_on_the_demo() {
     let mut store = Store::in_memory().unwrap();
     demo::generate(&mut store, &DemoConfig { units: 300, seed: 4, today: d("2026-11-25") }).unwrap();
-    let rows = store.command_center_rows(d("2026-11-25")).unwrap();
+    let rows = store.command_center_rows(&unitcycle_core::time::Days::uniform(d("2026-11-25"))).unwrap();
     assert_eq!(rows.len(), 300);
     let s = command_center::summary(rows.iter());
     let stats = store.lifecycle_stats(&Default::default(), d("2026-11-25")).unwrap();
@@ -80,7 +80,7 @@ fn the_queue_is_idempotent_and_supersedes_yesterday() {
         0
     );
     // The command center shows each unit's top pending action.
-    let rows = store.command_center_rows(d("2026-11-26")).unwrap();
+    let rows = store.command_center_rows(&unitcycle_core::time::Days::uniform(d("2026-11-26"))).unwrap();
     assert!(rows.iter().filter(|r| r.ai_action.is_some()).count() > 20);
 }
 

@@ -211,7 +211,11 @@ pub mod ops {
 
     pub fn start_inspection(s: &AppState, lease_id: String, inspector_name: String) -> CmdResult<InspectionDetail> {
         let now = Utc::now();
-        Ok(s.store()?.create_move_in_inspection(id(&lease_id)?, &inspector_name, now.date_naive(), now)?)
+        let mut store = s.store()?;
+        let lease_id = id(&lease_id)?;
+        // The inspection is dated on the property's local date.
+        let today = unitcycle_core::time::today_at(&*store, store.lease(lease_id)?.property_id, now)?;
+        Ok(store.create_move_in_inspection(lease_id, &inspector_name, today, now)?)
     }
 
     pub fn get_inspection(s: &AppState, id_text: String) -> CmdResult<InspectionDetail> {

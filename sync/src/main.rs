@@ -175,8 +175,12 @@ async fn run(cli: Cli) -> Result<()> {
                 tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
             tracing::info!(%bind, "serving the UnitCycle API");
             // With the peer address, so signatures record where they came from.
-            let app = server::router(AppState::new(pool, clock, gateway).with_callback_secret(callback_secret))
-                .into_make_service_with_connect_info::<SocketAddr>();
+            // With the SMS provider's auth token, SMS callbacks must carry Twilio's signature.
+            let sms_token = std::env::var(unitcycle_core::delivery::env::SMS_AUTH_TOKEN).ok();
+            let state = AppState::new(pool, clock, gateway)
+                .with_callback_secret(callback_secret)
+                .with_sms_signature(sms_token, server::public_url().map(str::to_string));
+            let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
             axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
             tracing::info!("stopped");
             Ok(())

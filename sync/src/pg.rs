@@ -127,6 +127,26 @@ pub struct LeaseView {
     pub tenant_name: String,
     pub unit_number: String,
     pub property_name: String,
+    /// The property's IANA time zone: "today" for the lease is its local date.
+    pub time_zone: String,
+}
+
+impl LeaseView {
+    /// "Today" for the lease at `now`: its property's local date.
+    pub fn today(&self, now: DateTime<Utc>) -> Result<chrono::NaiveDate> {
+        unitcycle_core::time::today_in(&self.time_zone, now).map_err(PgError::Setup)
+    }
+}
+
+/// Each of `properties`' "today" at `now` (its local date), for listings that span properties.
+pub async fn days(
+    c: &impl GenericClient,
+    properties: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<unitcycle_core::time::Days> {
+    let rows = c.query("SELECT id, time_zone::text FROM properties WHERE id = ANY($1)", &[&properties]).await?;
+    let zones = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    unitcycle_core::time::Days::at(&zones, now.date_naive(), now).map_err(|e| PgError::Setup(e.to_string()))
 }
 
 /// Loads a lease if it belongs to one of `properties`; `for_update` locks it.
@@ -137,7 +157,7 @@ pub async fn lease_view(
     for_update: bool,
 ) -> Result<Option<LeaseView>> {
     let sql = format!(
-        "SELECT {json}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text
+        "SELECT {json}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text, p.time_zone::text
          FROM tenant_lease r JOIN tenants t ON t.id = r.tenant_id JOIN units_unit u ON u.id = r.unit_id
          JOIN properties p ON p.id = r.property_id
          WHERE r.id = $1 AND r.property_id = ANY($2) {lock}",
@@ -150,6 +170,7 @@ pub async fn lease_view(
         tenant_name: row.get(1),
         unit_number: row.get(2),
         property_name: row.get(3),
+        time_zone: row.get(4),
     }))
 }
 

@@ -43,7 +43,7 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
         case_workflow::ENTITY => match serde_json::from_value::<CaseAction>(a.action.clone()) {
             Ok(action) => {
                 run_recorded(st, p, a, "case", move |port, id| {
-                    case_workflow::apply_case_action(port, &gateway, id, &action, &actor, now.date_naive(), now)
+                    case_workflow::apply_case_action(port, &gateway, id, &action, &actor, now)
                 })
                 .await?
             }

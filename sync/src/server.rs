@@ -72,15 +72,40 @@ pub struct AppState {
     /// The shared secret of the delivery callbacks (`UNITCYCLE_CALLBACK_SECRET`); without it
     /// they are refused.
     pub callback_secret: Option<Arc<str>>,
+    /// The SMS provider's auth token (`UNITCYCLE_SMS_AUTH_TOKEN`): when set, an SMS callback must
+    /// carry a valid `X-Twilio-Signature`.
+    pub sms_auth_token: Option<Arc<str>>,
+    /// The base of the URL the provider calls (`UNITCYCLE_PUBLIC_URL`), which Twilio signs; else
+    /// the request's Host when it names this machine.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
     pub fn new(pool: Pool, clock: Clock, gateway: Arc<unitcycle_core::ai::Gateway>) -> AppState {
-        AppState { pool, clock, gateway, throttle: Arc::default(), callback_secret: None }
+        AppState {
+            pool,
+            clock,
+            gateway,
+            throttle: Arc::default(),
+            callback_secret: None,
+            sms_auth_token: None,
+            public_url: None,
+        }
     }
 
     pub fn with_callback_secret(self, secret: Option<String>) -> AppState {
         AppState { callback_secret: secret.filter(|s| !s.is_empty()).map(Into::into), ..self }
+    }
+
+    /// Checks SMS callbacks with Twilio's signature, keyed with `auth_token`, over the URL under
+    /// `public_url` (e.g. `https://api.example.com`).
+    pub fn with_sms_signature(self, auth_token: Option<String>, public_url: Option<String>) -> AppState {
+        let clean = |s: Option<String>| s.map(|s| s.trim().trim_end_matches('/').to_string()).filter(|s| !s.is_empty());
+        AppState {
+            sms_auth_token: auth_token.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).map(Into::into),
+            public_url: clean(public_url).map(Into::into),
+            ..self
+        }
     }
 }
 
@@ -685,7 +710,7 @@ pub(crate) fn page_links(
 }
 
 /// The server's public base URL (`UNITCYCLE_PUBLIC_URL`, e.g. `https://api.example.com`), read once.
-fn public_url() -> Option<&'static str> {
+pub fn public_url() -> Option<&'static str> {
     static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     URL.get_or_init(|| {
         std::env::var("UNITCYCLE_PUBLIC_URL")
@@ -874,7 +899,7 @@ async fn list_leases(
         clauses.join(" AND ")
     );
     let select = format!(
-        "{}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text",
+        "{}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text, p.time_zone::text",
         tables::pg_json_expr(tables::table("tenant_lease").ok_or_else(|| ApiError::not_found("Endpoint"))?)
     );
     let (page, rows) =
@@ -884,7 +909,8 @@ async fn list_leases(
     let mut results = Vec::with_capacity(rows.len());
     for r in &rows {
         let lease = pg::lease_from_json(r.get(0))?;
-        results.push(LeaseWire::from_lease(&lease, r.get(1), r.get(2), r.get(3), now));
+        let today = unitcycle_core::time::today_in(r.get(4), now).map_err(pg::PgError::Setup)?;
+        results.push(LeaseWire::from_lease(&lease, r.get(1), r.get(2), r.get(3), today, now));
     }
     Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
 }
@@ -901,15 +927,17 @@ async fn lifecycle_stats(
     let mut args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&p.properties];
     args.extend(boxed.iter().map(|b| b.as_ref() as &(dyn tokio_postgres::types::ToSql + Sync)));
     let sql = format!(
-        "SELECT r.lease_status::text, r.lease_end_date, COUNT(*) FROM tenant_lease r WHERE {}
-         GROUP BY r.lease_status, r.lease_end_date",
+        "SELECT r.lease_status::text, r.lease_end_date, COUNT(*), p.time_zone::text
+         FROM tenant_lease r JOIN properties p ON p.id = r.property_id WHERE {}
+         GROUP BY r.lease_status, r.lease_end_date, p.time_zone",
         clauses.join(" AND ")
     );
-    let today = st.clock.now().date_naive();
+    let now = st.clock.now();
     let mut stats = LifecycleStats::default();
     for r in st.pool.get().await?.query(&sql, &args).await? {
         let Some(status) = LeaseStatus::parse(r.get::<_, &str>(0)) else { continue };
         let end: Option<NaiveDate> = r.get(1);
+        let today = unitcycle_core::time::today_in(r.get(3), now).map_err(pg::PgError::Setup)?;
         for _ in 0..r.get::<_, i64>(2) {
             stats.add(status, end, today);
         }
@@ -927,7 +955,9 @@ async fn lease_detail(State(st): State<AppState>, p: Principal, Path(id): Path<S
     let id = lease_id(&id)?;
     let client = st.pool.get().await?;
     let v = pg::lease_view(&**client, id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Lease"))?;
-    Ok(Json(LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, st.clock.now())))
+    let now = st.clock.now();
+    let today = v.today(now)?;
+    Ok(Json(LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, today, now)))
 }
 
 #[utoipa::path(get, path = "/api/v1/tenants/leases/{id}/status-history/",
@@ -964,7 +994,8 @@ async fn apply_action(
 ) -> ApiResult<Applied> {
     let now = st.clock.now();
     let Some(v) = pg::lease_view(tx, id, &p.properties, true).await? else { return Ok(Applied::NotFound) };
-    let t = match lifecycle::plan_action(&v.lease, action, &p.actor(), now.date_naive()) {
+    let today = v.today(now)?;
+    let t = match lifecycle::plan_action(&v.lease, action, &p.actor(), today) {
         Ok(t) => t,
         Err(e) => return Ok(Applied::Refused(e.to_string())),
     };
@@ -975,7 +1006,14 @@ async fn apply_action(
     }
     let mut lease = v.lease;
     t.apply_to(&mut lease, now);
-    Ok(Applied::Done(Box::new(LeaseWire::from_lease(&lease, v.tenant_name, v.unit_number, v.property_name, now))))
+    Ok(Applied::Done(Box::new(LeaseWire::from_lease(
+        &lease,
+        v.tenant_name,
+        v.unit_number,
+        v.property_name,
+        today,
+        now,
+    ))))
 }
 
 async fn lease_action(st: AppState, p: Principal, id: String, action: LifecycleAction) -> ApiResult<Json<LeaseWire>> {
@@ -1038,7 +1076,8 @@ async fn create_lease(
     let client = st.pool.get().await?;
     let v =
         pg::lease_view(&**client, lease.id, &p.properties, false).await?.ok_or_else(|| ApiError::not_found("Lease"))?;
-    let wire = LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, now);
+    let today = v.today(now)?;
+    let wire = LeaseWire::from_lease(&v.lease, v.tenant_name, v.unit_number, v.property_name, today, now);
     Ok((StatusCode::CREATED, Json(wire)))
 }
 

@@ -215,3 +215,63 @@ async fn case_endpoints_follow_the_core_rules() {
     assert!(st["total_outstanding"].is_number());
     db.finish().await;
 }
+
+/// "Today" for a case is its property's local date: at 2026-12-03T06:00Z a property in
+/// America/Los_Angeles is still on 2026-12-02 and one in New York is on 2026-12-03, for the scan
+/// (the core function over the server's port), the case listing and detail, and a payment
+/// recorded without a date.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn days_overdue_and_payment_dates_are_counted_on_the_property_local_date() {
+    let at: chrono::DateTime<chrono::Utc> = "2026-12-03T06:00:00Z".parse().unwrap();
+    let utc_day = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let la_day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let db = TestDb::new_at("collzone", 400, utc_day, at).await;
+    let (la, ny) = (db.properties[0], db.properties[1]);
+    let client = db.pool.get().await.unwrap();
+    for (id, zone) in [(la, "America/Los_Angeles"), (ny, "America/New_York")] {
+        client.execute("UPDATE properties SET time_zone = $2 WHERE id = $1", &[&id, &zone]).await.unwrap();
+    }
+    let scan = adapter::run(&db.pool, None, move |port| collections_scan(port, utc_day, at)).await.unwrap();
+    assert!(scan.opened > 0, "{scan:?}");
+
+    let app = db.router_at(at);
+    let (a, b) = (db.token_at(MANAGER_A, at).await, db.token_at(MANAGER_B, at).await);
+    let cases = |v: &Value| v["results"].as_array().unwrap().clone();
+    let due = |c: &Value| c["due_date"].as_str().unwrap().parse::<chrono::NaiveDate>().unwrap();
+    let (s, page) = call(&app, Method::GET, "/api/v1/collections/?page_size=100", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let la_cases = cases(&page);
+    assert!(!la_cases.is_empty());
+    for c in &la_cases {
+        assert_eq!(c["days_overdue"].as_i64(), Some((la_day - due(c)).num_days()), "{c}");
+    }
+    let (_, page) = call(&app, Method::GET, "/api/v1/collections/?page_size=100", Some(&b), None).await;
+    for c in &cases(&page) {
+        assert_eq!(c["days_overdue"].as_i64(), Some((utc_day - due(c)).num_days()), "{c}");
+    }
+    let id = la_cases[0]["id"].as_str().unwrap().to_string();
+    let (s, detail) = call(&app, Method::GET, &format!("/api/v1/collections/{id}/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(detail["days_overdue"].as_i64(), Some((la_day - due(&la_cases[0])).num_days()), "{detail}");
+
+    // In Los Angeles 2026-12-03 has not begun: a payment dated then is in the future, and one
+    // recorded without a date is paid on 2026-12-02.
+    let pay = format!("/api/v1/collections/{id}/record-payment/");
+    let (s, v) =
+        call(&app, Method::POST, &pay, Some(&a), body(json!({"amount": "1.00", "paid_on": "2026-12-03"}))).await;
+    assert_eq!((s, v["detail"].as_str()), (StatusCode::BAD_REQUEST, Some("Payment date 2026-12-03 is in the future.")));
+    let (s, v) = call(&app, Method::POST, &pay, Some(&a), body(json!({"amount": "1.00"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let paid_on: chrono::NaiveDate = client
+        .query_one(
+            "SELECT e.trans_date FROM tenant_ledger_entry e JOIN collection_case c ON c.lease_id = e.lease_id
+             WHERE c.id = $1::text::uuid AND e.category = 'collections_payment'",
+            &[&id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(paid_on, la_day);
+    drop(client);
+    db.finish().await;
+}

@@ -243,3 +243,90 @@ async fn a_provider_callback_marks_the_collection_step_delivered_and_opened() {
     drop(c);
     db.finish().await;
 }
+
+/// With the SMS provider's auth token configured, an SMS callback is proved by Twilio's
+/// `X-Twilio-Signature` over the URL it called and its form (as Twilio posts it); `failed` and
+/// `undelivered` mark the message failed with the provider's error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_sms_callback_records_an_undelivered_message() {
+    let db = TestDb::new("twilio", 400).await;
+    scheduler::scheduled_collections_scan(&db.pool, today(), now()).await.unwrap().unwrap();
+    // The first step (an SMS) by hand on one case.
+    let (app, a) = (db.router(), db.token(MANAGER_A).await);
+    let (_, cases) = call(&app, Method::GET, "/api/v1/collections/", Some(&a), None).await;
+    let case = cases["results"][0]["id"].as_str().expect("a collection case").to_string();
+    let (s, v) = call(&app, Method::POST, &format!("/api/v1/collections/{case}/send-reminder/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    delivery::deliver_once(&db.pool, Arc::new(Providers::all(Recorder::default())), now()).await.unwrap();
+    let c = db.pool.get().await.unwrap();
+    let sid: String = c
+        .query_one("SELECT provider_ref FROM outbox_message WHERE channel = 'sms' AND status = 'sent' LIMIT 1", &[])
+        .await
+        .expect("a sent SMS")
+        .get(0);
+    let token = "twilio-auth-token";
+    let app = unitcycle_sync::server::router(
+        unitcycle_sync::server::AppState::new(db.pool.clone(), unitcycle_sync::server::Clock::fixed(now()), gateway())
+            .with_callback_secret(Some(CALLBACK_SECRET.into()))
+            .with_sms_signature(Some(token.into()), Some("https://api.example.com/".into())),
+    );
+    let path = format!("/api/v1/outbox/callbacks/sms/?secret={CALLBACK_SECRET}");
+    // As Twilio posts it: form-encoded, '+' in phone numbers percent-encoded.
+    let form = format!(
+        "ErrorCode=30003&ErrorMessage=Unreachable+destination+handset&SmsSid={sid}&SmsStatus=undelivered\
+         &MessageStatus=undelivered&To=%2B15550100&MessageSid={sid}&AccountSid=AC0123&From=%2B15550199\
+         &ApiVersion=2010-04-01"
+    );
+    let params: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes()).into_owned().collect();
+    let good = unitcycle_sync::outbox::twilio::signature(token, &format!("https://api.example.com{path}"), &params);
+    let signed = |signature: Option<String>| {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(path.as_str())
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(s) = signature {
+            req = req.header("X-Twilio-Signature", s);
+        }
+        req.body(Body::from(form.clone())).unwrap()
+    };
+    let send = |req: Request<Body>| {
+        let app = app.clone();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    // The shared secret alone no longer proves an SMS callback; a wrong signature, or one over
+    // another URL (the query string is signed too), is refused.
+    let (s, v) = send(signed(None)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert_eq!(v["detail"], "The X-Twilio-Signature header is missing.");
+    let (s, _) = send(signed(Some("bm90IGl0".into()))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let other = unitcycle_sync::outbox::twilio::signature(
+        token,
+        "https://api.example.com/api/v1/outbox/callbacks/sms/",
+        &params,
+    );
+    let (s, _) = send(signed(Some(other))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(outbox_status(&c, &sid).await.0, "sent");
+
+    let (s, v) = send(signed(Some(good))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((&v["recorded"], &v["event"]), (&json!(true), &json!("undelivered")));
+    assert_eq!(
+        outbox_status(&c, &sid).await,
+        ("failed".to_string(), "undelivered (error 30003: Unreachable destination handset)".to_string())
+    );
+    drop(c);
+    db.finish().await;
+}
+
+async fn outbox_status(c: &tokio_postgres::Client, sid: &str) -> (String, String) {
+    let r =
+        c.query_one("SELECT status, last_error FROM outbox_message WHERE provider_ref = $1", &[&sid]).await.unwrap();
+    (r.get(0), r.get(1))
+}

@@ -328,10 +328,10 @@ fn collections_scenario<P: CollectionsPort>(port: &mut P) -> Vec<String> {
     };
     let mut out = vec![scanned.summary(), engine.summary()];
     out.push(outcome(
-        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(1), start, today(), now()).map(|(c, _)| case(&c)),
+        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(1), start, now()).map(|(c, _)| case(&c)),
     ));
     out.push(outcome(
-        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(3), start, today(), now()).map(|(c, _)| case(&c)),
+        case_actions::offer_plan(port, &gateway, a, PlanTerms::even(3), start, now()).map(|(c, _)| case(&c)),
     ));
     out.push(outcome(case_actions::record_payment(port, b, half, today(), actor, now()).map(|(c, _)| case(&c))));
     out.push(outcome(case_actions::record_payment(port, c, full, today(), actor, now()).map(|(c, _)| case(&c))));
@@ -342,8 +342,8 @@ fn collections_scenario<P: CollectionsPort>(port: &mut P) -> Vec<String> {
         case_actions::add_note(port, b, "Called; promised to pay Friday", actor, now()).map(|c| case(&c)),
     ));
     out.push(outcome(case_actions::add_note(port, b, "  ", actor, now()).map(|c| case(&c))));
-    out.push(outcome(case_actions::send_next_step(port, &gateway, b, today(), now()).map(|c| case(&c))));
-    out.push(outcome(case_actions::escalate(port, &gateway, a, actor, today(), now()).map(|c| case(&c))));
+    out.push(outcome(case_actions::send_next_step(port, &gateway, b, now()).map(|c| case(&c))));
+    out.push(outcome(case_actions::escalate(port, &gateway, a, actor, now()).map(|c| case(&c))));
     out
 }
 

@@ -827,11 +827,12 @@ pub struct CollectionsDashboardStats {
     pub by_risk_profile: std::collections::BTreeMap<String, u64>,
 }
 
-/// Aggregates cases; `collected` is the payments recorded against cases in the last 30 days.
+/// Aggregates cases; `collected` is the payments recorded against cases in the last 30 days,
+/// `days` each property's "today" (a paid case counts within 30 days of its property's date).
 pub fn dashboard_stats<'a>(
     cases: impl IntoIterator<Item = &'a CollectionCase>,
     collected_last_30_days: Decimal,
-    today: NaiveDate,
+    days: &crate::time::Days,
 ) -> CollectionsDashboardStats {
     let mut s = CollectionsDashboardStats { collected_last_30_days, ..Default::default() };
     for level in 0..=5 {
@@ -855,7 +856,7 @@ pub fn dashboard_stats<'a>(
             }
             CaseStatus::Escalated => s.escalated += 1,
             CaseStatus::Paid => {
-                if c.resolved_at.is_some_and(|r| (today - r.date_naive()).num_days() <= 30) {
+                if c.resolved_at.is_some_and(|r| (days.of(c.property_id) - r.date_naive()).num_days() <= 30) {
                     s.paid_last_30_days += 1;
                 }
             }
@@ -933,7 +934,7 @@ mod scan_tests {
         let mut plan = case(dec!(900), 20, CaseStatus::PaymentPlan);
         plan.escalation_level = 4;
         let cases = [case(dec!(1450.50), 4, CaseStatus::Open), plan, case(dec!(3000), 45, CaseStatus::Escalated), paid];
-        let s = dashboard_stats(&cases, dec!(2100), today);
+        let s = dashboard_stats(&cases, dec!(2100), &crate::time::Days::uniform(today));
         assert_eq!((s.open_cases, s.on_payment_plan, s.escalated, s.paid_last_30_days), (2, 1, 1, 1));
         assert_eq!(s.total_outstanding, dec!(2350.50));
         assert_eq!(s.avg_days_overdue, 12.0);

@@ -205,20 +205,21 @@ pub struct PaymentChange {
 }
 
 /// `record-payment`: the case's new balance (closed as paid when nothing is left), the plan's
-/// installments, the ledger payment and the timeline entry. Refuses closed cases, future
-/// dates and non-positive amounts.
+/// installments, the ledger payment and the timeline entry. Refuses closed cases, dates after
+/// `today` (the property's local date) and non-positive amounts.
 pub fn record_payment(
     case: &CollectionCase,
     plan: Option<PaymentPlan>,
     amount: Decimal,
     paid_on: NaiveDate,
     actor: &str,
+    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<PaymentChange, String> {
     if !case.is_open() {
         return Err(CollectionsError::Closed(case.status).to_string());
     }
-    if paid_on > now.date_naive() {
+    if paid_on > today {
         return Err(format!("Payment date {paid_on} is in the future."));
     }
     let outcome = collections::apply_payment(case.current_balance, amount).map_err(|e| e.to_string())?;
@@ -232,7 +233,7 @@ pub fn record_payment(
     }
     if let Some(p) = plan.as_mut() {
         let paid = (p.total_amount - case.current_balance).max(Decimal::ZERO);
-        let progress = collections::plan_progress(&schedule(p), paid, now.date_naive());
+        let progress = collections::plan_progress(&schedule(p), paid, today);
         for (i, (status, _)) in p.installments.iter_mut().zip(progress.statuses) {
             if status == InstallmentStatus::Paid && i.paid_date.is_none() {
                 i.paid_date = Some(paid_on);

@@ -2,7 +2,8 @@
 //! written once over [`CollectionsPort`]: the TUI, the CLI and the server call these functions.
 //! Each reads the case, plans with `collections::plan`, drafts any message through the AI gateway
 //! (outside any transaction), then writes in one transaction with the case update first, so a
-//! case changed meanwhile is refused (`Conflict`) before anything else is written.
+//! case changed meanwhile is refused (`Conflict`) before anything else is written. "Today" (letter
+//! dates, a plan's start, a payment's date) is the local date of the case's property at `now`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -17,6 +18,7 @@ use super::{
 use crate::ai::Gateway;
 use crate::outbox::{DeliveryChannel, NewMessage};
 use crate::store::{Result, StoreError};
+use crate::time::today_at;
 
 fn refused(e: impl ToString) -> StoreError {
     StoreError::Rejected(e.to_string())
@@ -27,10 +29,10 @@ pub fn send_next_step<P: CollectionsPort>(
     port: &mut P,
     gateway: &Gateway,
     case_id: Uuid,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<CollectionCase> {
     let case = port.collection_case(case_id)?;
+    let today = today_at(port, case.property_id, now)?;
     let step = super::manual_next_step(case.status, case.escalation_level).map_err(refused)?;
     send_step(port, gateway, &case, step, today, now)?;
     port.collection_case(case_id)
@@ -43,10 +45,10 @@ pub fn escalate<P: CollectionsPort>(
     gateway: &Gateway,
     case_id: Uuid,
     actor: &str,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<CollectionCase> {
     let case = port.collection_case(case_id)?;
+    let today = today_at(port, case.property_id, now)?;
     if !case.is_open() {
         return Err(refused(CollectionsError::Closed(case.status)));
     }
@@ -70,10 +72,10 @@ pub fn offer_plan<P: CollectionsPort>(
     case_id: Uuid,
     terms: PlanTerms,
     start_date: NaiveDate,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, PaymentPlan)> {
     let case = port.collection_case(case_id)?;
+    let today = today_at(port, case.property_id, now)?;
     let has_plan = port.payment_plan(case_id)?.is_some();
     let offer = plan::new_payment_plan(&case, has_plan, terms, start_date, today, now).map_err(refused)?;
     let schedule = plan::schedule(&offer);
@@ -123,8 +125,10 @@ pub fn record_payment<P: CollectionsPort>(
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, PaymentOutcome)> {
     let case = port.collection_case(case_id)?;
+    let today = today_at(port, case.property_id, now)?;
     let current = port.payment_plan(case_id)?;
-    let change = plan::record_payment(&case, current, amount, paid_on, actor, now).map_err(StoreError::Rejected)?;
+    let change =
+        plan::record_payment(&case, current, amount, paid_on, actor, today, now).map_err(StoreError::Rejected)?;
     let mut writes = vec![
         CollectionWrite::update(&case, change.case.clone()),
         CollectionWrite::Ledger(change.entry),
@@ -187,14 +191,13 @@ pub fn apply_case_action<P: CollectionsPort>(
     case_id: Uuid,
     action: &CaseAction,
     actor: &str,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<CollectionCase> {
     match action {
-        CaseAction::SendNextStep => send_next_step(port, gateway, case_id, today, now),
-        CaseAction::Escalate => escalate(port, gateway, case_id, actor, today, now),
+        CaseAction::SendNextStep => send_next_step(port, gateway, case_id, now),
+        CaseAction::Escalate => escalate(port, gateway, case_id, actor, now),
         CaseAction::OfferPlan { terms, start_date } => {
-            offer_plan(port, gateway, case_id, *terms, *start_date, today, now).map(|(c, _)| c)
+            offer_plan(port, gateway, case_id, *terms, *start_date, now).map(|(c, _)| c)
         }
         CaseAction::RecordPayment { amount, paid_on } => {
             record_payment(port, case_id, *amount, *paid_on, actor, now).map(|(c, _)| c)

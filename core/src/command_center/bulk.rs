@@ -220,12 +220,13 @@ fn prepare<P: CommandCenterPort>(
     renewal: &mut Option<RenewalContext>,
     unit_id: Uuid,
     chosen: Option<&PendingAction>,
-    today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<std::result::Result<Prepared, String>> {
     let Some(lease) = port.current_lease(unit_id)? else {
         return Ok(Err("no lease on this unit".into()));
     };
+    // Letter dates, effective dates and inspection dates count from the property's local date.
+    let today = crate::time::today_at(port, lease.property_id, now)?;
     let tenant = port.tenant(lease.tenant_id)?;
     let to = recipient(port, &lease)?;
     let queue_item = match chosen {
@@ -373,7 +374,6 @@ pub(crate) fn run_bulk<P: CommandCenterPort>(
     if req.unit_ids.is_empty() {
         return Err(rejected("Select at least one unit."));
     }
-    let today = now.date_naive();
     let actor = lifecycle::truncate(actor, 100);
     let earlier = port.bulk_batch(&req.request_id)?;
     if earlier.as_ref().is_some_and(|b| b.executed_by != actor) {
@@ -415,7 +415,7 @@ pub(crate) fn run_bulk<P: CommandCenterPort>(
             result.skipped.push((unit_id, "unit not found".into()));
             continue;
         }
-        match prepare(port, gateway, req, &mut renewal, unit_id, chosen.as_ref(), today, now)? {
+        match prepare(port, gateway, req, &mut renewal, unit_id, chosen.as_ref(), now)? {
             Ok(p) => {
                 writes.push(CommandCenterWrite::InsertItem { batch_id, unit_id, executed: true, detail: p.detail });
                 writes.extend(p.renewal.map(CommandCenterWrite::InsertRenewal));

@@ -19,7 +19,7 @@ pub trait CommandCenterPort: RenewalsPort {
     /// Every unit with a lease, with its current lease and latest churn score (the rules' input).
     fn unit_snapshots(&self) -> Result<Vec<UnitSnapshot>>;
     /// One row per unit of the unit table: names, state, rent, days to event, risk, top AI action.
-    fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>>;
+    fn command_center_rows(&self, days: &crate::time::Days) -> Result<Vec<Row>>;
     /// Queue items generated on or after `since`, and every pending one.
     fn queued_actions(&self, since: NaiveDate) -> Result<Vec<QueuedAction>>;
     /// The unit's current lease: its most recent one, preferring one that is not vacant.

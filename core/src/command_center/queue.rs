@@ -96,12 +96,17 @@ pub fn ai_action_queue<P: CommandCenterPort>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<QueueReport> {
-    let rows: HashMap<Uuid, Row> = port.command_center_rows(today)?.into_iter().map(|r| (r.unit_id, r)).collect();
+    // Days to each unit's event count from its property's local date; `today` (the run's date)
+    // keys the day's items.
+    let days = crate::time::Days::of_port(port, today, now)?;
+    let rows: HashMap<Uuid, Row> = port.command_center_rows(&days)?.into_iter().map(|r| (r.unit_id, r)).collect();
     let mut snapshots = port.unit_snapshots()?;
     // A fixed order, so both stores word (and log) the same items in the same order.
     snapshots.sort_by_key(|s| s.unit_id);
-    let candidates: Vec<(Uuid, Candidate)> =
-        snapshots.iter().flat_map(|s| super::generate(s, today).into_iter().map(|c| (s.unit_id, c))).collect();
+    let candidates: Vec<(Uuid, Candidate)> = snapshots
+        .iter()
+        .flat_map(|s| super::generate(s, days.of(s.property_id)).into_iter().map(|c| (s.unit_id, c)))
+        .collect();
     let existing = port.queued_actions(today - Duration::days(LOOKBACK_DAYS))?;
     let plan = super::plan_queue(&existing, &candidates, today);
     let snaps: HashMap<Uuid, &UnitSnapshot> = snapshots.iter().map(|s| (s.unit_id, s)).collect();
@@ -109,7 +114,7 @@ pub fn ai_action_queue<P: CommandCenterPort>(
     let mut writes = vec![CommandCenterWrite::Supersede(plan.supersede.clone())];
     for (unit_id, c, existing_id) in &plan.upsert {
         let (Some(row), Some(snap)) = (rows.get(unit_id), snaps.get(unit_id)) else { continue };
-        let input = action_input(row, snap, c, today);
+        let input = action_input(row, snap, c, days.of(snap.property_id));
         let out =
             gateway.run::<CommandCenterAction>(&input, port, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
         let Some((candidate, worded)) = worded_candidate(c, out) else { continue };

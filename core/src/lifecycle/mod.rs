@@ -591,8 +591,8 @@ pub struct LeaseDayCounts {
     pub days_until_move_out: Option<i64>,
 }
 
-pub fn day_counts(lease: &Lease, now: DateTime<Utc>) -> LeaseDayCounts {
-    let today = now.date_naive();
+/// `today` is the local date of the lease's property at `now` (`crate::time::today_of`).
+pub fn day_counts(lease: &Lease, today: NaiveDate, now: DateTime<Utc>) -> LeaseDayCounts {
     LeaseDayCounts {
         days_until_expiry: lease.lease_end_date.map(|e| (e - today).num_days()),
         days_in_current_status: lease.lease_status_changed_at.map(|c| (now - c).num_days()),
@@ -1041,7 +1041,7 @@ mod tests {
         let mut l = with_notice(lease(Active, "2025-01-01", Some("2026-12-31")), "2026-03-15", "2026-04-15");
         l.lease_status_changed_at = Some(d("2026-03-15").and_hms_opt(12, 0, 0).unwrap().and_utc());
         let now = d("2026-03-28").and_hms_opt(12, 0, 0).unwrap().and_utc();
-        let c = day_counts(&l, now);
+        let c = day_counts(&l, now.date_naive(), now);
         assert_eq!(c.days_until_expiry, Some(278));
         assert_eq!(c.days_in_current_status, Some(13));
         assert_eq!(c.days_until_move_out, Some(18));

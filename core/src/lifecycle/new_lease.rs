@@ -220,7 +220,7 @@ impl TenantInput {
         if phone.len() > 20 || !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
             return Err(format!("phone '{phone}' is not a phone number (digits, spaces and +-().)."));
         }
-        if self.date_of_birth.is_some_and(|d| d > now.date_naive()) {
+        if self.date_of_birth.is_some_and(|d| d > crate::time::latest_date(now)) {
             return Err("date_of_birth cannot be in the future.".into());
         }
         Ok(crate::model::Tenant {

@@ -54,7 +54,7 @@ fn letter_attachment<R: Records + ?Sized>(
     rec: &RenewalRecommendation,
     now: DateTime<Utc>,
 ) -> Result<Option<Attachment>> {
-    let input = renewal_letter_pdf_input(records, rec, now.date_naive())?;
+    let input = renewal_letter_pdf_input(records, rec, crate::time::today_at(records, rec.property_id, now)?)?;
     let unit = records.unit(rec.unit_id)?;
     let bytes =
         letter(&input, now).map_err(|e| StoreError::Rejected(format!("could not render the letter PDF: {e}")))?;
@@ -107,7 +107,7 @@ pub fn plan_step_writes<R: Records + ?Sized>(
                         &lease,
                         &renew,
                         actor,
-                        now.date_naive(),
+                        crate::time::today_at(records, lease.property_id, now)?,
                     )?));
                 }
                 LeaseStatus::Active => {}
@@ -161,7 +161,8 @@ pub fn regenerate_letter<P: RenewalsPort>(
 ) -> Result<RenewalRecommendation> {
     let rec = port.renewal(id)?;
     let lease = port.lease(rec.lease_id)?;
-    let drafted = draft_renewal_letter(port, gateway, &lease, &rec.plan, now.date_naive(), now)?;
+    let today = crate::time::today_at(port, lease.property_id, now)?;
+    let drafted = draft_renewal_letter(port, gateway, &lease, &rec.plan, today, now)?;
     port.write_renewals(&[RenewalWrite::Letter { id, text: drafted.text, provider: drafted.provider }], now)?;
     port.renewal(id)
 }

@@ -210,7 +210,8 @@ impl Store {
 
     /// Every unit as a command-center row: current lease, tenant, rent, days to event, risk and
     /// its most confident pending AI action. One query, so 100,000 units load in one pass.
-    pub fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
+    /// `days` gives each property's "today" (days to each unit's event).
+    pub fn command_center_rows(&self, days: &crate::time::Days) -> Result<Vec<Row>> {
         let mut stmt = self.conn().prepare(
             "WITH cur AS (
                 SELECT u.id AS unit_id, (SELECT id FROM tenant_lease x WHERE x.unit_id = u.id
@@ -248,7 +249,8 @@ impl Store {
             let end: Option<NaiveDate> = r.get(8)?;
             let move_out: Option<NaiveDate> = r.get(9)?;
             let moved: Option<NaiveDate> = r.get(10)?;
-            let days = lifecycle::days_to_event_from(state, end, move_out, moved, today);
+            let property_id = get_uuid(r, 2)?;
+            let to_event = lifecycle::days_to_event_from(state, end, move_out, moved, days.of(property_id));
             let confidence: Option<String> = r.get(13)?;
             Ok(Row {
                 unit_id: get_uuid(r, 0)?,
@@ -259,7 +261,7 @@ impl Store {
                 lifecycle_state: state,
                 rent: rent.and_then(|t| t.parse().ok()).unwrap_or(Decimal::ZERO),
                 market_rent: get_dec(r, 7)?,
-                days_to_event: days,
+                days_to_event: to_event,
                 risk_level: r.get(11)?,
                 ai_action: r.get(12)?,
                 ai_confidence: confidence.and_then(|c| c.parse::<f64>().ok()),
@@ -346,8 +348,8 @@ impl CommandCenterPort for Store {
         Store::unit_snapshots(self)
     }
 
-    fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
-        Store::command_center_rows(self, today)
+    fn command_center_rows(&self, days: &crate::time::Days) -> Result<Vec<Row>> {
+        Store::command_center_rows(self, days)
     }
 
     fn queued_actions(&self, since: NaiveDate) -> Result<Vec<QueuedAction>> {

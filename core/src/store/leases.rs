@@ -328,7 +328,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(Lease, Transition)> {
         let lease = self.lease(lease_id)?;
-        let transition = lifecycle::plan_action(&lease, action, actor, now.date_naive())?;
+        let today = crate::time::today_at(self, lease.property_id, now)?;
+        let transition = lifecycle::plan_action(&lease, action, actor, today)?;
         self.transaction(|tx| apply_transition(tx, &transition, now))?;
         Ok((self.lease(lease_id)?, transition))
     }

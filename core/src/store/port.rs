@@ -301,8 +301,8 @@ impl CommandCenterPort for Queueing<'_> {
         Store::unit_snapshots(self.store)
     }
 
-    fn command_center_rows(&self, today: NaiveDate) -> Result<Vec<Row>> {
-        Store::command_center_rows(self.store, today)
+    fn command_center_rows(&self, days: &crate::time::Days) -> Result<Vec<Row>> {
+        Store::command_center_rows(self.store, days)
     }
 
     fn queued_actions(&self, since: NaiveDate) -> Result<Vec<CcQueued>> {

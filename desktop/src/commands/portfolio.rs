@@ -116,14 +116,16 @@ fn names(store: &Store, lease_id: Uuid) -> CmdResult<Names> {
 }
 
 pub fn dashboard(s: &AppState) -> CmdResult<Dashboard> {
-    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let today = now.date_naive();
     let store = s.store()?;
     let kpis = store.portfolio_kpis(today)?;
     let recs = store.renewals(&RenewalFilter::default())?;
     let renewals = renewals::dashboard_stats(&recs);
     let cases = store.collection_cases(&CaseFilter::default())?;
     let collected = store.collected_since(today - chrono::Duration::days(30))?;
-    let collections = collections::dashboard_stats(&cases, collected, today);
+    let days = unitcycle_core::time::Days::of_port(&*store, today, now)?;
+    let collections = collections::dashboard_stats(&cases, collected, &days);
     let mut inspections = BTreeMap::new();
     for row in store.move_in_inspections(&InspectionFilter::default())? {
         *inspections.entry(row.inspection.status.as_str().to_string()).or_default() += 1;
@@ -205,7 +207,11 @@ pub fn renewal_letter_pdf(s: &AppState, id_text: String) -> CmdResult<ReportResu
     let now = Utc::now();
     let store = s.store()?;
     let rec = store.renewal(id(&id_text)?)?;
-    let input = unitcycle_core::renewals::workflow::renewal_letter_pdf_input(&*store, &rec, now.date_naive())?;
+    let input = unitcycle_core::renewals::workflow::renewal_letter_pdf_input(
+        &*store,
+        &rec,
+        unitcycle_core::time::today_at(&*store, rec.property_id, now)?,
+    )?;
     let bytes = unitcycle_core::pdf::letter::letter(&input, now)?;
     let unit = names(&store, rec.lease_id)?;
     write_document(s, "letters", &format!("renewal-offer-{}-unit-{}.pdf", unit.property_name, unit.unit_number), &bytes)

@@ -249,7 +249,8 @@ pub fn record_action(
     let wire = ActionWire::from_action(action)
         .ok_or_else(|| ClientError::Other("renewals are not synced by this build".into()))?;
     let lease = store.lease(lease_id)?;
-    let t = lifecycle::plan_action(&lease, action, actor, now.date_naive()).map_err(StoreError::from)?;
+    let today = unitcycle_core::time::today_at(&*store, lease.property_id, now)?;
+    let t = lifecycle::plan_action(&lease, action, actor, today).map_err(StoreError::from)?;
     let client_id = Uuid::new_v4();
     let payload = serde_json::to_string(&wire).map_err(|e| ClientError::Other(e.to_string()))?;
     store.transaction(|tx| {

@@ -86,9 +86,10 @@ impl LeaseWire {
         tenant_name: String,
         unit_number: String,
         property_name: String,
+        today: NaiveDate,
         now: DateTime<Utc>,
     ) -> LeaseWire {
-        let counts = lifecycle::day_counts(lease, now);
+        let counts = lifecycle::day_counts(lease, today, now);
         LeaseWire {
             id: lease.id,
             lease_number: lease.lease_number.clone(),
@@ -917,13 +918,20 @@ pub struct QueueItemWire {
 }
 
 /// Twilio's status callback (`application/x-www-form-urlencoded`): the message's `sid` as sent
-/// and its status (`delivered` marks it delivered, `read` opened; others are acknowledged).
+/// and its status (`delivered` marks it delivered, `read` opened, `failed` / `undelivered` mark
+/// the message failed with `ErrorCode` / `ErrorMessage`; others are acknowledged). Twilio sends
+/// more fields (`AccountSid`, `From`, `To`, `SmsSid`, `SmsStatus`, `ApiVersion`, ...); they are
+/// part of the signature and otherwise ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SmsCallback {
     #[serde(rename = "MessageSid")]
     pub message_sid: String,
     #[serde(rename = "MessageStatus")]
     pub message_status: String,
+    #[serde(rename = "ErrorCode", default)]
+    pub error_code: Option<String>,
+    #[serde(rename = "ErrorMessage", default)]
+    pub error_message: Option<String>,
 }
 
 /// An email provider's event: the message by its Message-ID (as sent) or its idempotency key,

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tokio_postgres::{GenericClient, Row, Transaction};
@@ -347,13 +347,19 @@ pub(crate) async fn insert_ledger(tx: &Transaction<'_>, entries: &[LedgerEntry])
 }
 
 /// Payments recorded against cases in `properties` in the 30 days up to `today`.
-pub async fn collected_last_30_days(c: &impl GenericClient, properties: &[Uuid], today: NaiveDate) -> Result<Decimal> {
+pub async fn collected_last_30_days(
+    c: &impl GenericClient,
+    properties: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<Decimal> {
+    // The 30 days up to each property's local date at `now`.
     let text: String = c
         .query_one(
-            "SELECT COALESCE(SUM(amount), 0)::text FROM tenant_ledger_entry
-             WHERE category = 'collections_payment' AND trans_type = 'Payment' AND property_id = ANY($1)
-               AND trans_date > $2 AND trans_date <= $3",
-            &[&properties, &(today - Duration::days(30)), &today],
+            "SELECT COALESCE(SUM(e.amount), 0)::text FROM tenant_ledger_entry e JOIN properties p ON p.id = e.property_id
+             WHERE e.category = 'collections_payment' AND e.trans_type = 'Payment' AND e.property_id = ANY($1)
+               AND e.trans_date > ($2::timestamptz AT TIME ZONE p.time_zone)::date - 30
+               AND e.trans_date <= ($2::timestamptz AT TIME ZONE p.time_zone)::date",
+            &[&properties, &now],
         )
         .await?
         .get(0);

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::Json;
 use serde::Deserialize;
+use unitcycle_core::collections::port::CollectionsPort;
 use unitcycle_core::collections::{self, workflow, CaseStatus, PlanTerms};
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -100,9 +101,10 @@ async fn dashboard_stats(
     let f = filter(&q)?;
     let client = st.pool.get().await?;
     let (_, cases) = rows::list(&**client, &p.properties, &f, 0, i64::MAX / 2).await?;
-    let today = st.clock.now().date_naive();
-    let collected = rows::collected_last_30_days(&**client, &p.properties, today).await?;
-    Ok(Json(CollectionsStatsWire::from(&collections::dashboard_stats(&cases, collected, today))))
+    let now = st.clock.now();
+    let days = crate::pg::days(&**client, &p.properties, now).await?;
+    let collected = rows::collected_last_30_days(&**client, &p.properties, now).await?;
+    Ok(Json(CollectionsStatsWire::from(&collections::dashboard_stats(&cases, collected, &days))))
 }
 
 fn case_id(text: &str) -> ApiResult<Uuid> {
@@ -167,7 +169,7 @@ async fn send_reminder(
 ) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
     let (gateway, now) = (st.gateway.clone(), st.clock.now());
-    act(&st, &p, move |port| workflow::send_next_step(port, &gateway, id, now.date_naive(), now)).await?;
+    act(&st, &p, move |port| workflow::send_next_step(port, &gateway, id, now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
@@ -176,7 +178,7 @@ async fn send_reminder(
 async fn escalate(State(st): State<AppState>, p: Principal, Path(id): Path<String>) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
     let (gateway, now, actor) = (st.gateway.clone(), st.clock.now(), p.actor());
-    act(&st, &p, move |port| workflow::escalate(port, &gateway, id, &actor, now.date_naive(), now)).await?;
+    act(&st, &p, move |port| workflow::escalate(port, &gateway, id, &actor, now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
@@ -193,8 +195,7 @@ async fn offer_plan(
     let req: OfferPlanRequest = body.json()?;
     let (gateway, now) = (st.gateway.clone(), st.clock.now());
     let terms = PlanTerms { installments: req.installments, installment_amount: req.installment_amount };
-    act(&st, &p, move |port| workflow::offer_plan(port, &gateway, id, terms, req.start_date, now.date_naive(), now))
-        .await?;
+    act(&st, &p, move |port| workflow::offer_plan(port, &gateway, id, terms, req.start_date, now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 
@@ -211,9 +212,15 @@ async fn record_payment(
     let id = case_id(&id)?;
     let req: RecordPaymentRequest = body.json()?;
     let (now, actor) = (st.clock.now(), p.actor());
-    let paid_on = req.paid_on.unwrap_or(now.date_naive());
-    let (case, outcome) =
-        act(&st, &p, move |port| workflow::record_payment(port, id, req.amount, paid_on, &actor, now)).await?;
+    let (case, outcome) = act(&st, &p, move |port| {
+        // Paid today unless said otherwise: the local date of the case's property.
+        let paid_on = match req.paid_on {
+            Some(day) => day,
+            None => unitcycle_core::time::today_at(port, port.collection_case(id)?.property_id, now)?,
+        };
+        workflow::record_payment(port, id, req.amount, paid_on, &actor, now)
+    })
+    .await?;
     Ok(Json(PaymentWire {
         case: CaseWire::from(&case),
         new_balance: outcome.new_balance.to_string(),

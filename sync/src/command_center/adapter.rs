@@ -27,7 +27,8 @@ use crate::wire::QueueItemWire;
 
 /// One row per unit of `properties`: its current lease (the newest non-vacant one, else the
 /// newest), the top pending AI action, and the collections risk profile or churn level.
-pub async fn rows(c: &impl GenericClient, properties: &[Uuid], today: NaiveDate) -> Result<Vec<Row>> {
+/// `days` gives each property's "today" (days to each unit's event).
+pub async fn rows(c: &impl GenericClient, properties: &[Uuid], days: &unitcycle_core::time::Days) -> Result<Vec<Row>> {
     let rows = c
         .query(
             "WITH cur AS (
@@ -75,7 +76,7 @@ pub async fn rows(c: &impl GenericClient, properties: &[Uuid], today: NaiveDate)
                 lifecycle_state: state,
                 rent: money(6).unwrap_or(Decimal::ZERO),
                 market_rent: money(7).unwrap_or(Decimal::ZERO),
-                days_to_event: lifecycle::days_to_event_from(state, r.get(8), r.get(9), r.get(10), today),
+                days_to_event: lifecycle::days_to_event_from(state, r.get(8), r.get(9), r.get(10), days.of(r.get(2))),
                 risk_level: r.get(11),
                 ai_action: r.get::<_, Option<&str>>(12).and_then(|a| a.parse().ok()),
                 ai_confidence: r.get::<_, Option<&str>>(13).and_then(|c| c.parse::<f64>().ok()),
@@ -352,8 +353,8 @@ impl CommandCenterPort for PgPort {
         self.block(unit_snapshots(self.client(), &self.scope))
     }
 
-    fn command_center_rows(&self, today: NaiveDate) -> StoreResult<Vec<Row>> {
-        self.block(rows(self.client(), &self.scope, today))
+    fn command_center_rows(&self, days: &unitcycle_core::time::Days) -> StoreResult<Vec<Row>> {
+        self.block(rows(self.client(), &self.scope, days))
     }
 
     fn queued_actions(&self, since: NaiveDate) -> StoreResult<Vec<QueuedAction>> {

@@ -109,8 +109,9 @@ async fn command_center(
     let f = filter(&q)?;
     let page = Whole::within(&q.page, "page", 1, 1, i64::MAX / MAX_PAGE_SIZE)?;
     let size = Whole::within(&q.page_size, "page_size", PER_PAGE, 1, MAX_PAGE_SIZE)?;
-    let today = st.clock.now().date_naive();
-    let rows = rows::rows(&**st.pool.get().await?, &p.properties, today).await?;
+    let client = st.pool.get().await?;
+    let days = crate::pg::days(&**client, &p.properties, st.clock.now()).await?;
+    let rows = rows::rows(&**client, &p.properties, &days).await?;
     let shown = command_center::view(&rows, &f);
     let total = shown.len() as i64;
     let pages = ((total + size - 1) / size).max(1);

@@ -18,6 +18,7 @@ use unitcycle_core::inspections::workflow::{self, PhotoFile};
 use unitcycle_core::inspections::{
     self as insp, ConditionRating, InspectionDetail, InspectionError, InspectionStatus, SignerRole,
 };
+use unitcycle_core::port::Records;
 use unitcycle_core::store::StoreError;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
@@ -179,11 +180,16 @@ async fn create(State(st): State<AppState>, p: Principal, body: Body) -> ApiResu
     let lease_id = parse_uuid("lease", &lease_text)?;
     let now = st.clock.now();
     let date = match req.inspection_date.as_deref().filter(|d| !d.trim().is_empty()) {
-        Some(d) => parse_date("inspection_date", d)?,
-        None => now.date_naive(),
+        Some(d) => Some(parse_date("inspection_date", d)?),
+        None => None,
     };
     let inspector = req.inspector_name.unwrap_or_default();
     let d = adapter::run(&st.pool, Some(p.properties.clone()), move |port| {
+        // Unless given, the inspection is dated on the property's local date.
+        let date = match date {
+            Some(d) => d,
+            None => unitcycle_core::time::today_at(port, port.lease(lease_id)?.property_id, now)?,
+        };
         workflow::create(port, lease_id, &inspector, date, now)
     })
     .await

@@ -122,3 +122,46 @@ pub async fn record_event(
     tx.commit().await?;
     Ok(Some(Recorded { message, collection_action }))
 }
+
+/// A provider's report that it could not deliver a message it accepted (Twilio's `failed` or
+/// `undelivered`), with its error code and message when it gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderFailure<'a> {
+    pub status: &'a str,
+    pub error_code: Option<&'a str>,
+    pub error_message: Option<&'a str>,
+}
+
+impl ProviderFailure<'_> {
+    /// What `last_error` keeps, e.g. `undelivered (error 30003: Unreachable destination handset)`.
+    pub fn describe(&self) -> String {
+        match (self.error_code, self.error_message) {
+            (Some(code), Some(text)) => format!("{} (error {code}: {text})", self.status),
+            (Some(code), None) => format!("{} (error {code})", self.status),
+            (None, Some(text)) => format!("{} ({text})", self.status),
+            (None, None) => self.status.to_string(),
+        }
+    }
+}
+
+/// Records that a sent message was not delivered: it becomes `failed` (never claimed again) with
+/// the provider's status and error in `last_error`. A later report for the same message replaces
+/// the error. `None`: no sent or failed message has that provider reference.
+pub async fn record_failure(
+    pool: &Pool,
+    provider_ref: &str,
+    channel: &str,
+    failure: &ProviderFailure<'_>,
+) -> Result<Option<Uuid>> {
+    let client = pool.get().await?;
+    let row = client
+        .query_opt(
+            "UPDATE outbox_message SET status = 'failed', last_error = $3 WHERE id = (
+                 SELECT id FROM outbox_message WHERE provider_ref = $1 AND channel = $2
+                 AND status IN ('sent', 'failed') AND provider_ref <> '' ORDER BY created_at LIMIT 1)
+             RETURNING id",
+            &[&provider_ref, &channel, &failure.describe()],
+        )
+        .await?;
+    Ok(row.map(|r| r.get(0)))
+}

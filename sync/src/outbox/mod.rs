@@ -4,3 +4,4 @@
 pub mod adapter;
 pub mod api;
 pub mod delivery;
+pub mod twilio;

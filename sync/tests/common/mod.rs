@@ -52,10 +52,15 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 impl TestDb {
     /// A fresh database with the demo portfolio (`units` units) and users A, B and a reader.
     pub async fn new(tag: &str, units: u32) -> TestDb {
+        TestDb::new_at(tag, units, today(), now()).await
+    }
+
+    /// Like `new`, with the portfolio generated for `day` and the users logged in at `at`.
+    pub async fn new_at(tag: &str, units: u32, day: NaiveDate, at: DateTime<Utc>) -> TestDb {
         let mut db = TestDb::empty(tag).await;
         let pool = db.pool.clone();
         let mut store = Store::in_memory().unwrap();
-        demo::generate(&mut store, &DemoConfig { units, seed: 7, today: today() }).unwrap();
+        demo::generate(&mut store, &DemoConfig { units, seed: 7, today: day }).unwrap();
         pg::seed_from_replica(&pool, store.conn(), 1000).await.unwrap();
         let client = pool.get().await.unwrap();
         let properties = pg::property_ids(&**client).await.unwrap();
@@ -65,7 +70,7 @@ impl TestDb {
             (MANAGER_B, Role::Manager, vec![properties[1]]),
             (READER, Role::ReadOnly, vec![properties[0]]),
         ] {
-            let id = auth::upsert_user(&**client, email, PASSWORD, role, now()).await.unwrap();
+            let id = auth::upsert_user(&**client, email, PASSWORD, role, at).await.unwrap();
             auth::grant(&**client, id, &props).await.unwrap();
         }
         db.properties = properties;
@@ -84,10 +89,15 @@ impl TestDb {
     }
 
     pub fn router(&self) -> Router {
+        self.router_at(now())
+    }
+
+    /// The API with its clock fixed at `at`.
+    pub fn router_at(&self, at: DateTime<Utc>) -> Router {
         server::router(
             AppState::new(
                 self.pool.clone(),
-                Clock::fixed(now()),
+                Clock::fixed(at),
                 std::sync::Arc::new(unitcycle_core::ai::Gateway::offline("tests: offline provider".into())),
             )
             .with_callback_secret(Some(CALLBACK_SECRET.into())),
@@ -104,7 +114,11 @@ impl TestDb {
     }
 
     pub async fn token(&self, email: &str) -> String {
-        auth::login(&self.pool, email, PASSWORD, now()).await.unwrap().unwrap().0
+        self.token_at(email, now()).await
+    }
+
+    pub async fn token_at(&self, email: &str, at: DateTime<Utc>) -> String {
+        auth::login(&self.pool, email, PASSWORD, at).await.unwrap().unwrap().0
     }
 
     pub async fn finish(mut self) {

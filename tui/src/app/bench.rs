@@ -122,7 +122,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         );
     }
     let t = Instant::now();
-    let cc_rows = store.command_center_rows(today)?;
+    let cc_rows = store.command_center_rows(&unitcycle_core::time::Days::uniform(today))?;
     println!(
         "  command_center_rows over the replica ({} units)  {:>9.1} ms",
         cc_rows.len(),

@@ -111,11 +111,11 @@ pub enum Request {
     Case {
         id: Uuid,
     },
+    /// A case action at `now`; its dates count from the case's property's local date.
     CaseAct {
         id: Uuid,
         op: CaseOp,
         actor: String,
-        today: NaiveDate,
         now: DateTime<Utc>,
     },
     /// Reads a CSV to import (UTF-8 text); a connected replica refuses, as `unitcycle import` does.
@@ -215,6 +215,8 @@ pub struct LeaseData {
     pub row: LeaseListRow,
     pub log: Vec<LeaseStatusLog>,
     pub balance: Decimal,
+    /// The property's IANA time zone: the lease's day counts use its local date.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone)]
@@ -423,7 +425,8 @@ fn answer(
             let row = store.lease_row(lease.id)?;
             let log = store.status_log(lease.id)?;
             let balance = store.lease_balance(lease.id)?;
-            Data::Lease(Box::new(LeaseData { row, log, balance }))
+            let time_zone = store.property(lease.property_id)?.time_zone;
+            Data::Lease(Box::new(LeaseData { row, log, balance, time_zone }))
         }
         Request::NewLease { unit_id, tenant_email, terms, actor, now } => {
             if unitcycle_core::sync_actions::connected(store)? {
@@ -442,7 +445,9 @@ fn answer(
             Data::Applied { transition: Box::new(transition) }
         }
         Request::CommandCenter { today } => {
-            let rows = store.command_center_rows(today)?;
+            // Days to each unit's event count from its property's local date.
+            let days = unitcycle_core::time::Days::of_port(store, today, crate::commands::now_on(today))?;
+            let rows = store.command_center_rows(&days)?;
             let mut labels: std::collections::HashMap<(Uuid, ActionType), (Decimal, String)> = Default::default();
             for q in store.ai_queue(None, None)? {
                 let e = labels.entry((q.unit_id, q.action_type)).or_insert((q.confidence_score, q.description.clone()));
@@ -516,7 +521,7 @@ fn answer(
             let plan = store.payment_plan(id)?;
             Data::Case(Box::new(CaseData { row: CaseRow { case, names }, actions, plan }))
         }
-        Request::CaseAct { id, op, actor, today, now } => {
+        Request::CaseAct { id, op, actor, now } => {
             use unitcycle_core::format::money;
             // On a connected replica the action is also queued for the server.
             let queued = match &op {
@@ -531,12 +536,12 @@ fn answer(
             let store = &mut Queueing::on_replica(store, collections_workflow::ENTITY, id, queued.to_json()?)?;
             let (case, summary) = match op {
                 CaseOp::SendNextStep => {
-                    let c = collections_workflow::send_next_step(store, gateway, id, today, now)?;
+                    let c = collections_workflow::send_next_step(store, gateway, id, now)?;
                     let summary = format!("Step {} sent ({} tone)", c.escalation_level, c.tone.label());
                     (c, summary)
                 }
                 CaseOp::OfferPlan { terms, start } => {
-                    let (c, p) = collections_workflow::offer_plan(store, gateway, id, terms, start, today, now)?;
+                    let (c, p) = collections_workflow::offer_plan(store, gateway, id, terms, start, now)?;
                     let summary = format!(
                         "Plan offered: {} installments of {} from {start}",
                         p.num_installments,
@@ -555,7 +560,7 @@ fn answer(
                     (c, summary)
                 }
                 CaseOp::Escalate => {
-                    let c = collections_workflow::escalate(store, gateway, id, &actor, today, now)?;
+                    let c = collections_workflow::escalate(store, gateway, id, &actor, now)?;
                     let summary = format!("Case {}", c.status.label());
                     (c, summary)
                 }

@@ -108,19 +108,19 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
                 ]);
             }
             print!("{}", t.render());
-            let stats = collections::dashboard_stats(
-                &cases,
-                store.collected_since(today(None) - chrono::Duration::days(30))?,
-                today(None),
-            );
+            let day = today(None);
+            let days = unitcycle_core::time::Days::of_port(&store, day, now_on(day))?;
+            let stats =
+                collections::dashboard_stats(&cases, store.collected_since(day - chrono::Duration::days(30))?, &days);
             println!("{} open cases, {} outstanding", stats.open_cases, money(stats.total_outstanding));
             Ok(())
         }
         CollectionsCommand::Stats { today: day, json } => {
             let day = today(day);
             let cases = store.collection_cases(&CaseFilter::default())?;
+            let days = unitcycle_core::time::Days::of_port(&store, day, now_on(day))?;
             let stats =
-                collections::dashboard_stats(&cases, store.collected_since(day - chrono::Duration::days(30))?, day);
+                collections::dashboard_stats(&cases, store.collected_since(day - chrono::Duration::days(30))?, &days);
             if json {
                 return print_json(&stats);
             }
@@ -175,7 +175,7 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             let day = today(day);
             let c = find(&store, &case)?;
             let port = &mut replica(&mut store, c.id, &CaseAction::SendNextStep)?;
-            let c = cj::send_next_step(port, &gateway, c.id, day, now_on(day))?;
+            let c = cj::send_next_step(port, &gateway, c.id, now_on(day))?;
             println!("Step {} sent ({} tone).", c.escalation_level, c.tone.label());
             Ok(())
         }
@@ -183,9 +183,12 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             let day = today(day);
             let c = find(&store, &case)?;
             let terms = PlanTerms { installments, installment_amount: amount };
-            let start_date = start.unwrap_or(day);
+            let start_date = match start {
+                Some(start) => start,
+                None => unitcycle_core::time::today_at(&store, c.property_id, now_on(day))?,
+            };
             let port = &mut replica(&mut store, c.id, &CaseAction::OfferPlan { terms, start_date })?;
-            let (_, plan) = cj::offer_plan(port, &gateway, c.id, terms, start_date, day, now_on(day))?;
+            let (_, plan) = cj::offer_plan(port, &gateway, c.id, terms, start_date, now_on(day))?;
             for i in &plan.installments {
                 println!("  {}. {} due {}", i.installment_number, money(i.amount), i.due_date);
             }
@@ -194,7 +197,10 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
         CollectionsCommand::Pay { case, amount, on, today: day } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let paid_on = on.unwrap_or(day);
+            let paid_on = match on {
+                Some(on) => on,
+                None => unitcycle_core::time::today_at(&store, c.property_id, now_on(day))?,
+            };
             let port = &mut replica(&mut store, c.id, &CaseAction::RecordPayment { amount, paid_on })?;
             let (c, o) = cj::record_payment(port, c.id, amount, paid_on, &paths::actor(), now_on(day))?;
             println!("Recorded {}; balance {}; case {}.", money(amount), money(o.new_balance), c.status.label());
@@ -204,7 +210,7 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             let day = today(day);
             let c = find(&store, &case)?;
             let port = &mut replica(&mut store, c.id, &CaseAction::Escalate)?;
-            let c = cj::escalate(port, &gateway, c.id, &paths::actor(), day, now_on(day))?;
+            let c = cj::escalate(port, &gateway, c.id, &paths::actor(), now_on(day))?;
             println!("Case {} is now {}.", &c.id.simple().to_string()[..8], c.status.label());
             Ok(())
         }

@@ -48,7 +48,14 @@ pub fn run(db: &Path, cmd: LifecycleCommand) -> Result<()> {
             let total = store.count_leases(&filter)?;
             let rows = store.lease_rows(&filter, LeaseSort::LeaseEndDate, 0, Some(limit))?;
             if opts.json {
-                let views: Vec<LeaseView> = rows.into_iter().map(|r| LeaseView::new(r, day, Vec::new())).collect();
+                let days = unitcycle_core::time::Days::of_port(&store, day, now_on(day))?;
+                let views: Vec<LeaseView> = rows
+                    .into_iter()
+                    .map(|r| {
+                        let local = days.of(r.lease.property_id);
+                        LeaseView::new(r, local, Vec::new())
+                    })
+                    .collect();
                 return print_json(&serde_json::json!({ "count": total, "results": views }));
             }
             print!("{}", render_list(&rows, day));
@@ -121,9 +128,10 @@ struct LeaseView {
 }
 
 impl LeaseView {
+    /// `day` is the lease's property's local date.
     fn new(row: LeaseListRow, day: NaiveDate, status_history: Vec<LeaseStatusLog>) -> Self {
         LeaseView {
-            days: lifecycle::day_counts(&row.lease, now_on(day)),
+            days: lifecycle::day_counts(&row.lease, day, now_on(day)),
             days_to_event: lifecycle::days_to_event(&row.lease, day),
             progress: lifecycle::progress(&row.lease, day),
             row,
@@ -135,7 +143,8 @@ impl LeaseView {
 fn show(store: &Store, id: uuid::Uuid, day: NaiveDate, json: bool) -> Result<()> {
     let row = store.lease_row(id)?;
     let history = store.status_log(id)?;
-    let view = LeaseView::new(row, day, history);
+    let local = unitcycle_core::time::Days::of_port(store, day, now_on(day))?.of(row.lease.property_id);
+    let view = LeaseView::new(row, local, history);
     if json {
         return print_json(&view);
     }

@@ -83,7 +83,7 @@ impl CaseScreen {
     }
 
     fn op(&mut self, op: CaseOp, cx: &mut Cx) {
-        cx.request(Request::CaseAct { id: self.id, op, actor: cx.actor.clone(), today: cx.today, now: cx.now });
+        cx.request(Request::CaseAct { id: self.id, op, actor: cx.actor.clone(), now: cx.now });
         self.mode = Mode::Busy;
     }
 

@@ -149,7 +149,10 @@ impl LeaseDetail {
 
     fn draw_facts(&self, f: &mut Frame, area: Rect, d: &LeaseData, env: &Env) {
         let l = &d.row.lease;
-        let counts = lifecycle::day_counts(l, (env.now)());
+        let now = (env.now)();
+        // A stored zone always parses (checked when written); UTC if it somehow does not.
+        let today = unitcycle_core::time::today_in(&d.time_zone, now).unwrap_or(env.today);
+        let counts = lifecycle::day_counts(l, today, now);
         let mut lines = vec![
             widgets::kv("Begins", format::date(l.lease_begin_date)),
             widgets::kv("Ends", l.lease_end_date.map_or("—".into(), format::date)),
