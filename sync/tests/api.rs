@@ -249,6 +249,13 @@ async fn bad_input_is_a_4xx_with_a_detail_never_a_5xx() {
         (
             Method::POST,
             notice.clone(),
+            body(json!({"notice_date": "2026-05-01", "notice_move_out_date": "+10000-01-01"})),
+            StatusCode::BAD_REQUEST,
+            "notice_move_out_date +10000-01-01 is outside the dates UnitCycle keeps",
+        ),
+        (
+            Method::POST,
+            notice.clone(),
             Some(vec![b' '; 2 * 1024 * 1024]),
             StatusCode::PAYLOAD_TOO_LARGE,
             "Request body is too large.",

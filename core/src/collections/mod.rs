@@ -223,6 +223,8 @@ pub enum CollectionsError {
     TooLarge(String),
     #[error("Plan start date ({start}) cannot be in the past (today is {today}).")]
     PlanStartsInPast { start: NaiveDate, today: NaiveDate },
+    #[error("Plan start date ({start}) is more than a year ahead (today is {today}).")]
+    PlanStartsTooLate { start: NaiveDate, today: NaiveDate },
     #[error("A payment plan is already in place for this case.")]
     PlanExists,
     #[error("Installment amount must be greater than zero.")]
@@ -296,6 +298,9 @@ pub fn plan_for_terms(
     start_date: NaiveDate,
     today: NaiveDate,
 ) -> Result<Vec<InstallmentPlan>, CollectionsError> {
+    if start_date > today + chrono::Duration::days(366) {
+        return Err(CollectionsError::PlanStartsTooLate { start: start_date, today });
+    }
     let mut schedule = plan_installments(balance, terms.installments, start_date, today)?;
     let Some(amount) = terms.installment_amount else { return Ok(schedule) };
     if amount <= Decimal::ZERO {

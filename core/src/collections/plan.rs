@@ -222,6 +222,7 @@ pub fn record_payment(
     if paid_on > today {
         return Err(format!("Payment date {paid_on} is in the future."));
     }
+    crate::format::check_date("Payment date", paid_on)?;
     let outcome = collections::apply_payment(case.current_balance, amount).map_err(|e| e.to_string())?;
     let mut case = case.clone();
     let mut plan = plan;

@@ -61,7 +61,8 @@ pub fn date(text: &str) -> Result<NaiveDate, String> {
     if parts.iter().any(|p| p.is_empty() || p.len() > 4) {
         return Err(bad());
     }
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("invalid date '{}': no such day", text.trim()))
+    let day = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("invalid date '{}': no such day", text.trim()))?;
+    crate::format::check_date("date", day)
 }
 
 /// A whole count: `2`, `2.0`, `2 BR`, `2bd`, `Studio` (0 bedrooms), `1,050` (square feet).

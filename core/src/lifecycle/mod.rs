@@ -103,6 +103,17 @@ pub enum LifecycleError {
     ReasonTooLong { len: usize },
     #[error("The renewal term ends ({end}) on or before it begins ({begin}).")]
     RenewalTermEmpty { begin: NaiveDate, end: NaiveDate },
+    /// A date outside the calendar UnitCycle keeps (`format::check_date`).
+    #[error("{0}")]
+    DateOutOfRange(String),
+}
+
+/// Checks each of `dates` (field name, date) against the calendar UnitCycle keeps.
+fn check_dates(dates: &[(&str, NaiveDate)]) -> Result<(), LifecycleError> {
+    for (what, d) in dates {
+        crate::format::check_date(what, *d).map_err(LifecycleError::DateOutOfRange)?;
+    }
+    Ok(())
 }
 
 /// The lifecycle fields a transition sets. `None` leaves a field as it is.
@@ -220,6 +231,7 @@ pub fn plan_action(
                 Notice => return Err(LifecycleError::NoticeAlreadyGiven),
                 Vacant => return Err(LifecycleError::NoticeOnVacant),
             }
+            check_dates(&[("notice_date", *notice_date), ("notice_move_out_date", *notice_move_out_date)])?;
             let reason = reason.trim();
             let len = reason.chars().count();
             if len > MAX_REASON_CHARS {
@@ -260,6 +272,7 @@ pub fn plan_action(
                     _ => today,
                 },
             };
+            check_dates(&[("actual_move_out_date", date)])?;
             if date > today {
                 return Err(LifecycleError::MoveOutInFuture { date, today });
             }
@@ -276,6 +289,7 @@ pub fn plan_action(
             if lease.lease_status != MonthToMonth {
                 return Err(LifecycleError::RenewNotMonthToMonth);
             }
+            check_dates(&[("lease_begin_date", *lease_begin_date), ("lease_end_date", *lease_end_date)])?;
             if lease_end_date <= lease_begin_date {
                 return Err(LifecycleError::RenewalTermEmpty { begin: *lease_begin_date, end: *lease_end_date });
             }
@@ -876,6 +890,14 @@ mod tests {
         // Boundaries that are accepted: notice today, move-out the same day, 200-char reason.
         let ok =
             LifecycleAction::GiveNotice { notice_date: today, notice_move_out_date: today, reason: "x".repeat(200) };
+        let far = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap();
+        let beyond =
+            LifecycleAction::GiveNotice { notice_date: today, notice_move_out_date: far, reason: String::new() };
+        let e = plan_action(&l, &beyond, "user:x", today).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "notice_move_out_date +10000-01-01 is outside the dates UnitCycle keeps (1900-01-01 to 2199-12-31)."
+        );
         assert!(plan_action(&l, &ok, "u", today).is_ok());
     }
 

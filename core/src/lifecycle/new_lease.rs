@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::port::LifecyclePort;
 use super::{LeaseChanges, Transition};
-use crate::format::check_amount;
+use crate::format::{check_amount, check_date};
 use crate::model::{Lease, LeaseStatus, Unit};
 use crate::port::Records;
 use crate::store::{Result, StoreError};
@@ -45,6 +45,8 @@ impl LeaseTerms {
     /// grace 0–31 days.
     pub fn check(self) -> std::result::Result<LeaseTerms, String> {
         let t = self;
+        check_date("lease_begin_date", t.lease_begin_date)?;
+        check_date("lease_end_date", t.lease_end_date)?;
         if t.lease_end_date <= t.lease_begin_date {
             return Err(format!(
                 "lease_end_date ({}) must be after lease_begin_date ({}).",
@@ -219,6 +221,9 @@ impl TenantInput {
         }
         if phone.len() > 20 || !phone.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c)) {
             return Err(format!("phone '{phone}' is not a phone number (digits, spaces and +-().)."));
+        }
+        if let Some(d) = self.date_of_birth {
+            check_date("date_of_birth", d)?;
         }
         if self.date_of_birth.is_some_and(|d| d > crate::time::latest_date(now)) {
             return Err("date_of_birth cannot be in the future.".into());

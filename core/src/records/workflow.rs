@@ -3,7 +3,7 @@
 //! one write. The server's endpoints, a connected replica's pushed actions, the CLI, the TUI
 //! and the desktop all call [`apply_record_action`] (a replica through [`replica_record_action`]).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::port::{Holder, RecordWrite, RecordsPort};
@@ -96,12 +96,6 @@ fn writable_tenant(port: &impl RecordsPort, id: Uuid) -> Result<(crate::model::T
         return Err(StoreError::NotFound { what: "tenant", id: id.to_string() });
     }
     Ok((t, leases))
-}
-
-/// The property's local date at `now` (ledger dates and checks are the property's day).
-fn today_of(property: &Property, now: DateTime<Utc>) -> Result<NaiveDate> {
-    let tz = crate::time::zone(&property.time_zone).map_err(StoreError::Rejected)?;
-    Ok(crate::time::local_date(tz, now))
 }
 
 /// Applies `action` to record `id` (for a new record, the id it gets) and returns the id of the
@@ -217,7 +211,7 @@ pub fn apply_record_action<P: RecordsPort>(
             if port.ledger_entry(id)?.is_some() {
                 return refuse(format!("Ledger entry {id} already exists."));
             }
-            let entry = input.into_entry(&lease, id, today_of(&p, now)?, now).map_err(rejected)?;
+            let entry = input.into_entry(&lease, id, crate::time::today_of(&p, now)?, now).map_err(rejected)?;
             (id, vec![RecordWrite::Ledger(entry)])
         }
         VoidLedger { reason } => {
@@ -233,7 +227,8 @@ pub fn apply_record_action<P: RecordsPort>(
             if port.ledger_entry(vid)?.is_some() {
                 return refuse("This entry is already voided.");
             }
-            let reversal = void_entry(&e, &reason, vid, today_of(&property, now)?, now).map_err(rejected)?;
+            let reversal =
+                void_entry(&e, &reason, vid, crate::time::today_of(&property, now)?, now).map_err(rejected)?;
             (vid, vec![RecordWrite::Ledger(reversal)])
         }
     };
