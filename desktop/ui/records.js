@@ -126,6 +126,7 @@ function wireForm(form) {
   };
   const first = form.querySelector("input, select");
   if (first) first.focus();
+  else form.requestSubmit(); // an archive has nothing to fill in: straight to its confirm box
 }
 
 // A records action, sent; answers { ok, text } with what the backend wrote or { ok: false, error }.
@@ -304,7 +305,7 @@ function newLease(p, u) {
 
 // ---- the ledger --------------------------------------------------------------------------
 
-const KIND_LABEL = { charge: "Post charge", payment: "Payment", credit: "Credit" };
+const ENTRY_LABEL = { charge: "Post charge", payment: "Payment", credit: "Credit" };
 
 function postEntry(kind) {
   const L = rec.ledger;
@@ -315,7 +316,7 @@ function postEntry(kind) {
   ];
   if (kind === "charge") fields.splice(1, 0, { name: "category", label: "Category", type: "select", options: CHARGE_CATEGORIES, value: "rent" },
     { name: "due_date", label: "Due", type: "date" });
-  openForm("rec-ledger-slot", `${KIND_LABEL[kind]} on ${L.lease.lease_number}`, fields, "Review…", (v) => {
+  openForm("rec-ledger-slot", `${ENTRY_LABEL[kind]} on ${L.lease.lease_number}`, fields, "Review…", (v) => {
     const amount = moneyText(v.amount);
     if (!amount) return "Give an amount.";
     const action = { action: "post_ledger", lease_id: L.lease.id, kind, category: v.category || "", description: v.description, amount, trans_date: v.trans_date };
@@ -417,7 +418,7 @@ function unitPanel(p, u) {
   const ledger = L ? `
     <p id="rec-balance">Lease <span class="mono">${esc(L.lease.lease_number)}</span> · ${esc(L.lease.tenant_name)} ·
       ${esc(L.lease.lease_status.replace(/_/g, " "))} · balance <strong class="mono">${esc(L.balance_label)}</strong></p>
-    ${lease ? `<div class="toolbar">${Object.entries(KIND_LABEL).map(([k, l]) => `<button class="rec-post" data-kind="${k}">${l}</button>`).join("")}</div>` : ""}
+    ${lease ? `<div class="toolbar">${Object.entries(ENTRY_LABEL).map(([k, l]) => `<button class="rec-post" data-kind="${k}">${l}</button>`).join("")}</div>` : ""}
     ${slot("rec-ledger-slot")}
     ${L.entries.length === 0 ? '<p class="muted">No entries yet.</p>' : `
     <table id="rec-ledger"><thead><tr><th>Date</th><th>Type</th><th>Category</th><th>Description</th><th class="money">Amount</th><th></th></tr></thead>
