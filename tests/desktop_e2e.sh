@@ -5,7 +5,8 @@
 # folder (good, dark, truncated, not-an-image and duplicate files), runs the offline condition
 # check and sees it labelled, rates an item, signs twice, finalizes, generates the condition
 # report and checks the PDF and its pages; then prints a renewal offer letter, approves and
-# sends that renewal, and saves a collections letter from the back-office views.
+# sends that renewal, saves a collections letter from the back-office views, and adds a
+# property in the Records view (a bad time zone refused first).
 # Skips (exit 0, with a message) when Xvfb, WebKitWebDriver or tauri-driver are unavailable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -279,6 +280,23 @@ try:
     wait_text("#case-documents .doc-pages", "page(s)")
     assert sum(f.endswith(".pdf") for f in os.listdir(letters)) == 2, os.listdir(letters)
     shot("collections-case")
+    step("add a property in the Records view behind its confirm box; a bad time zone is refused")
+    click("#nav-records")
+    click("#rec-add-property")
+    set_value = "document.querySelector(arguments[0]).value = arguments[1]; arguments[2](true);"
+    script(set_value, "#rf-name", "Juniper Court")
+    script(set_value, "#rf-time_zone", "Mars/Olympus")
+    req("POST", f"{S}/element/{find('#rf-city')}/value", {"text": "\ue007"})  # Enter submits
+    wait_text("#rec-question", "Add property Juniper Court")
+    click("#rec-form .rec-yes")
+    wait_text("#rec-form .rec-error", "Refused:")
+    script(set_value, "#rf-time_zone", "America/Denver")
+    click("#rec-form button[type=submit]")
+    wait_text("#rec-question", "time zone America/Denver?")
+    click("#rec-form .rec-yes")
+    wait_text(".rec-answer", "Added Juniper Court (America/Denver).")
+    wait_text("#rec-properties", "Juniper Court")
+    shot("records")
     print(f"desktop e2e: 1 passed, 0 failed ({n}-page report: {pdfs[0]})")
 finally:
     try:

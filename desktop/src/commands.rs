@@ -117,10 +117,17 @@ commands! {
     import_preview(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> import::ImportPreview;
     import_apply(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> unitcycle_core::import::ImportReport;
     export_rent_roll() -> import::ExportResult;
+    record_action(entity_id: Option<String>, action: serde_json::Value) -> records::Written;
+    list_properties(include_archived: bool) -> Vec<unitcycle_core::model::Property>;
+    property_records(property_id: String) -> records::PropertyRecords;
+    lease_ledger(lease_id: String) -> records::LeaseLedger;
+    find_tenant(email: String) -> Option<unitcycle_core::model::Tenant>;
+    new_lease(unit_id: String, tenant_id: String, terms: serde_json::Value) -> unitcycle_core::store::LeaseListRow;
 }
 
 pub mod import;
 pub mod portfolio;
+pub mod records;
 
 pub mod ops {
     use std::collections::HashMap;
@@ -133,6 +140,7 @@ pub mod ops {
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
     };
+    pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera, quality};

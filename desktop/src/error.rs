@@ -8,7 +8,7 @@ use unitcycle_core::store::StoreError;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommandError {
     /// Stable, machine-readable: `not_found`, `finalized`, `missing_signatures`, `invalid_image`,
-    /// `invalid_input`, `storage`, `database`, `report`, `connected` (a replica that syncs with a
+    /// `invalid_input` (also a change a domain rule refused, with the core's message), `storage`, `database`, `report`, `connected` (a replica that syncs with a
     /// server refuses a local import).
     pub code: &'static str,
     /// One line for a person.
@@ -61,7 +61,9 @@ impl From<StoreError> for CommandError {
             StoreError::Inspection(inner) => inner.into(),
             StoreError::Blob(inner) => inner.into(),
             StoreError::NotFound { .. } | StoreError::Missing(_) => CommandError::new("not_found", e.to_string()),
-            StoreError::Lifecycle(_) | StoreError::Conflict { .. } => CommandError::new("invalid_input", e.to_string()),
+            StoreError::Lifecycle(_) | StoreError::Conflict { .. } | StoreError::Rejected(_) => {
+                CommandError::new("invalid_input", e.to_string())
+            }
             other => CommandError::new("database", other.to_string()),
         }
     }

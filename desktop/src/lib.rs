@@ -107,6 +107,12 @@ pub fn run() {
             commands::import_preview,
             commands::import_apply,
             commands::export_rent_roll,
+            commands::record_action,
+            commands::list_properties,
+            commands::property_records,
+            commands::lease_ledger,
+            commands::find_tenant,
+            commands::new_lease,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -52,6 +52,7 @@ async function render() {
   const main = $("#main");
   if (state.view === "dashboard") return renderDashboard(main);
   if (state.view === "import") return renderImport(main);
+  if (state.view === "records") return renderRecords(main);
   if (state.view === "renewals") return renderRenewals(main);
   if (state.view === "collections") return renderCollections(main);
   if (state.view === "case") return renderCase(main);
@@ -361,9 +362,9 @@ function wireSign(i, locked) {
 window.UC = { addPhoto, importCameraFolder, state, nav };
 
 document.querySelectorAll("nav a").forEach((a) => (a.onclick = (e) => { e.preventDefault(); nav(a.dataset.view); }));
-// Keyboard: Alt+1…6 (or Ctrl+1…6) move between views, Esc goes back from a detail, ? shows the keys.
+// Keyboard: Alt+1…7 (or Ctrl+1…7) move between views, Esc goes back from a detail, ? shows the keys.
 const KEYS = [["dashboard", "Dashboard"], ["leases", "Leases"], ["renewals", "Renewals"], ["collections", "Collections"],
-  ["inspections", "Move-in inspections"], ["new", "New inspection"]];
+  ["inspections", "Move-in inspections"], ["new", "New inspection"], ["records", "Records"]];
 document.addEventListener("keydown", (e) => {
   if (e.target.matches("input, textarea, select")) return;
   const n = Number(e.key);
@@ -372,5 +373,5 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "Escape" && state.view === "inspection") nav("inspections");
   else if (e.key === "?") toast(KEYS.map(([, label], i) => `Alt+${i + 1} ${label}`).join(" · ") + " · Esc back");
 });
-document.querySelectorAll("nav a").forEach((a, i) => (a.title = `Alt+${i + 1}`));
+KEYS.forEach(([view], i) => { const a = $(`#nav-${view}`); if (a) a.title = `Alt+${i + 1}`; });
 nav("dashboard");

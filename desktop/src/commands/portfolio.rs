@@ -169,7 +169,7 @@ fn renewal_row(store: &Store, r: RenewalRecommendation) -> CmdResult<RenewalRow>
 }
 
 /// Who acts from this desktop, as the review log records it.
-fn actor() -> String {
+pub(super) fn actor() -> String {
     format!("user:{}@desktop", std::env::var("USER").unwrap_or_else(|_| "local".into()))
 }
 

@@ -404,3 +404,148 @@ fn a_connected_replica_refuses_to_import() {
     assert_eq!((e.code, e.detail.as_str()), ("connected", unitcycle_core::store::CONNECTED_REFUSAL));
     assert_eq!(ops::import_apply(&s, "ledger".into(), APPFOLIO.into(), None).unwrap_err().code, "connected");
 }
+
+/// A records action through the command, as the front end sends it.
+fn act(s: &AppState, id: Option<&str>, action: serde_json::Value) -> Result<super::records::Written, CommandError> {
+    ops::record_action(s, id.map(str::to_string), action)
+}
+
+fn count(s: &AppState, table: &str) -> i64 {
+    s.store().unwrap().conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn records_from_a_property_to_a_voided_payment_with_balances() {
+    use serde_json::json;
+    let (s, _dir) = state();
+    let p = act(
+        &s,
+        None,
+        json!({"action": "create_property", "name": "Harbor View", "city": "Oakland",
+        "time_zone": "America/Los_Angeles"}),
+    )
+    .unwrap();
+    assert_eq!((p.entity, p.queued, p.row["time_zone"].as_str()), ("properties", false, Some("America/Los_Angeles")));
+    let pid = p.id.to_string();
+    let b =
+        act(&s, None, json!({"action": "create_building", "property_id": pid, "name": "North", "floors": 3})).unwrap();
+    let u = act(
+        &s,
+        None,
+        json!({"action": "create_unit", "property_id": pid, "building_id": b.id,
+        "unit_number": "101", "bedrooms": 2, "bathrooms": "1.5", "market_rent": "1850.00"}),
+    )
+    .unwrap();
+    assert_eq!((u.row["market_rent"].as_str(), u.row["bathrooms"].as_str()), (Some("1850.00"), Some("1.5")));
+    let edited = act(&s, Some(&pid), json!({"action": "update_property", "name": "Harbor View Apts"})).unwrap();
+    assert_eq!(edited.row["name"], "Harbor View Apts");
+    let recs = ops::property_records(&s, pid.clone()).unwrap();
+    assert_eq!((recs.buildings.len(), recs.units.len(), recs.property.total_units), (1, 1, 1));
+    assert_eq!(recs.units[0].building_name, "North");
+
+    let t = act(
+        &s,
+        None,
+        json!({"action": "add_tenant", "first_name": "Ann", "last_name": "Lee",
+        "email": "ann@example.test"}),
+    )
+    .unwrap();
+    assert_eq!(ops::find_tenant(&s, "ANN@example.test".into()).unwrap().unwrap().id, t.id);
+    let terms = json!({"lease_begin_date": "2026-01-01", "lease_end_date": "2026-12-31",
+        "monthly_rent_amount": "1850.00", "security_deposit": "1850.00"});
+    let lease = ops::new_lease(&s, u.id.to_string(), t.id.to_string(), terms.clone()).unwrap();
+    assert_eq!((lease.unit_number.as_str(), lease.tenant_name.as_str()), ("101", "Ann Lee"));
+    let lid = lease.lease.id.to_string();
+    // The unit is leased now: a second lease and archiving are refused with the core's reason.
+    let e = ops::new_lease(&s, u.id.to_string(), t.id.to_string(), terms).unwrap_err();
+    assert_eq!(e.code, "invalid_input", "{}", e.detail);
+    let e = act(&s, Some(&u.id.to_string()), json!({"action": "archive_unit"})).unwrap_err();
+    assert_eq!(e.code, "invalid_input");
+    assert!(e.detail.starts_with("Unit 101 has a lease in place"), "{}", e.detail);
+    let e = act(&s, Some(&pid), json!({"action": "archive_property"})).unwrap_err();
+    assert!(e.detail.starts_with("Property Harbor View Apts has a lease in place"), "{}", e.detail);
+    let e = act(&s, Some(&t.id.to_string()), json!({"action": "archive_tenant"})).unwrap_err();
+    assert!(e.detail.starts_with("Tenant Ann Lee has a lease in place"), "{}", e.detail);
+    assert!(ops::list_properties(&s, false).unwrap()[0].archived_at.is_none());
+
+    let base = ops::lease_ledger(&s, lid.clone()).unwrap();
+    let opening = base.balance.parse::<f64>().unwrap();
+    let post = |kind: &str, amount: &str| {
+        act(
+            &s,
+            None,
+            json!({"action": "post_ledger", "lease_id": lid, "kind": kind, "category": "rent",
+            "amount": amount, "trans_date": base.today}),
+        )
+    };
+    let balance = |s: &AppState| ops::lease_ledger(s, lid.clone()).unwrap().balance.parse::<f64>().unwrap() - opening;
+    post("charge", "1850.00").unwrap();
+    assert_eq!(balance(&s), 1850.0);
+    let pay = post("payment", "1000.00").unwrap();
+    assert_eq!((pay.row["trans_type"].as_str(), pay.row["category"].as_str()), (Some("Payment"), Some("payment")));
+    assert_eq!(balance(&s), 850.0);
+    let credit = post("credit", "50.00").unwrap();
+    assert_eq!(credit.row["category"], "credit");
+    assert_eq!(balance(&s), 800.0);
+    let void = act(&s, Some(&pay.id.to_string()), json!({"action": "void_ledger", "reason": "bounced"})).unwrap();
+    assert_eq!((void.row["category"].as_str(), void.row["trans_type"].as_str()), (Some("void"), Some("Charge")));
+    let ledger = ops::lease_ledger(&s, lid.clone()).unwrap();
+    assert_eq!(balance(&s), 1800.0);
+    assert!(ledger.entries.iter().find(|e| e.entry.id == pay.id).unwrap().voided);
+    assert_eq!(ledger.entries.iter().find(|e| e.entry.id == credit.id).unwrap().amount_label, "-$50.00");
+    let e = act(&s, Some(&pay.id.to_string()), json!({"action": "void_ledger", "reason": "again"})).unwrap_err();
+    assert_eq!((e.code, e.detail.as_str()), ("invalid_input", "This entry is already voided."));
+}
+
+#[test]
+fn a_refused_record_writes_nothing_and_says_why() {
+    use serde_json::json;
+    let (s, _dir) = state();
+    let e =
+        act(&s, None, json!({"action": "create_property", "name": "Elm", "time_zone": "Mars/Olympus"})).unwrap_err();
+    let core = unitcycle_core::time::zone("Mars/Olympus").unwrap_err();
+    assert_eq!((e.code, e.detail.as_str()), ("invalid_input", core.as_str()));
+    assert_eq!(count(&s, "properties"), 0);
+
+    let p = act(&s, None, json!({"action": "create_property", "name": "Elm", "time_zone": "UTC"})).unwrap();
+    let e = act(
+        &s,
+        None,
+        json!({"action": "create_unit", "property_id": p.id, "unit_number": "1",
+        "market_rent": "-5.00"}),
+    )
+    .unwrap_err();
+    let input: unitcycle_core::records::UnitInput =
+        serde_json::from_value(json!({"property_id": p.id, "unit_number": "1", "market_rent": "-5.00"})).unwrap();
+    let core = input.into_unit(uuid::Uuid::nil(), chrono::Utc::now()).unwrap_err();
+    assert_eq!((e.code, e.detail.as_str()), ("invalid_input", core.as_str()));
+    assert_eq!(count(&s, "units_unit"), 0);
+
+    // The shape of the change itself, and an edit without its record, are refused too.
+    assert_eq!(act(&s, None, json!({"action": "demolish"})).unwrap_err().code, "invalid_input");
+    let e = act(&s, None, json!({"action": "archive_property"})).unwrap_err();
+    assert_eq!(e.code, "invalid_input");
+    assert_eq!(act(&s, Some("nope"), json!({"action": "archive_property"})).unwrap_err().code, "invalid_input");
+    let missing = uuid::Uuid::nil().to_string();
+    assert_eq!(act(&s, Some(&missing), json!({"action": "archive_property"})).unwrap_err().code, "not_found");
+    assert_eq!(count(&s, "properties"), 1);
+}
+
+#[test]
+fn a_connected_replica_queues_records_and_leaves_leases_to_the_server() {
+    use serde_json::json;
+    let (s, _dir) = state();
+    s.store()
+        .unwrap()
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+        .unwrap();
+    let p = act(&s, None, json!({"action": "create_property", "name": "Elm", "time_zone": "UTC"})).unwrap();
+    assert!(p.queued);
+    let u = act(&s, None, json!({"action": "create_unit", "property_id": p.id, "unit_number": "1"})).unwrap();
+    let t = act(&s, None, json!({"action": "add_tenant", "first_name": "A", "last_name": "B", "email": "a@b.test"}))
+        .unwrap();
+    let terms = json!({"lease_begin_date": "2026-01-01", "lease_end_date": "2026-12-31", "monthly_rent_amount": "900"});
+    let e = ops::new_lease(&s, u.id.to_string(), t.id.to_string(), terms).unwrap_err();
+    assert_eq!((e.code, e.detail.as_str()), ("connected", super::records::LEASE_ON_SERVER));
+}
