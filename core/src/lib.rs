@@ -10,6 +10,7 @@ pub mod command_center;
 pub mod delivery;
 pub mod demo;
 pub mod documents;
+pub mod figures;
 pub mod format;
 pub mod import;
 pub mod inspections;

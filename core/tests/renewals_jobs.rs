@@ -97,3 +97,40 @@ fn sending_attaches_the_letter_pdf() {
     assert!(text.contains("Renewal rent"), "{text}");
     assert!(msg.attachment_name.unwrap().starts_with("Renewal offer"));
 }
+
+/// Approving at another rent redrafts the letter from the approved plan: the letter sent states
+/// the approved rent, never the rent it was first drafted with; a letter whose figures are not
+/// the record's is refused at send.
+#[test]
+fn a_letter_approved_at_another_rent_states_that_rent() {
+    let mut store = demo_store();
+    jobs::run(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3)).unwrap();
+    let rec = store.renewals(&RenewalFilter::default()).unwrap().remove(0);
+    let now = at("2026-11-25", 10);
+    let approved = rec.plan.recommended_rent + rust_decimal::Decimal::from(75);
+    let r =
+        renewal_step(&mut store, rec.id, &RenewalAction::Approve { recommended_rent: Some(approved) }, "user:pm", now)
+            .unwrap();
+    let said = unitcycle_core::format::money(approved);
+    assert!(r.renewal_letter_text.contains(&said), "{}", r.renewal_letter_text);
+    assert!(!r.renewal_letter_text.contains("no change"), "{}", r.renewal_letter_text);
+    renewal_step(&mut store, rec.id, &RenewalAction::Send, "user:pm", now).unwrap();
+    let msg = store.outbox_messages(Some(rec.id), 5).unwrap().remove(0);
+    assert!(msg.body.contains(&said), "{}", msg.body);
+
+    // A letter edited to a figure the plan does not hold is not sent.
+    let other = store.renewals(&RenewalFilter::default()).unwrap().remove(1);
+    renewal_step(&mut store, other.id, &RenewalAction::Approve { recommended_rent: None }, "user:pm", now).unwrap();
+    let forged =
+        other.renewal_letter_text.replace(&unitcycle_core::format::money(other.plan.recommended_rent), "$9.99");
+    store
+        .conn()
+        .execute(
+            "UPDATE renewal_recommendation SET renewal_letter_text = ?1 WHERE id = ?2",
+            (forged, other.id.to_string()),
+        )
+        .unwrap();
+    let e = renewal_step(&mut store, other.id, &RenewalAction::Send, "user:pm", now).unwrap_err().to_string();
+    assert!(e.starts_with("The renewal letter states $9.99, which is not a figure of the record"), "{e}");
+    assert!(store.outbox_messages(Some(other.id), 5).unwrap().is_empty());
+}

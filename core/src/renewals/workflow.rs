@@ -48,6 +48,16 @@ pub fn renewal_letter_pdf_input<R: Records + ?Sized>(
     })
 }
 
+/// The letter about to be sent states the offered rent and no figure the plan does not hold
+/// (current, offered and market rent, and the change between current and offered).
+pub fn check_letter(rec: &RenewalRecommendation) -> std::result::Result<(), String> {
+    let p = &rec.plan;
+    let change = (p.recommended_rent - p.current_rent).abs();
+    let text = &rec.renewal_letter_text;
+    crate::figures::check(text, &[p.current_rent, p.recommended_rent, p.market_rent, change], "renewal letter")?;
+    crate::figures::require(text, p.recommended_rent, "offered rent", "renewal letter")
+}
+
 /// Renders the offer letter PDF and stores it as a blob (none where the store keeps no blobs).
 fn letter_attachment<R: Records + ?Sized>(
     records: &R,
@@ -79,7 +89,21 @@ pub fn plan_step_writes<R: Records + ?Sized>(
     let rent = rent.map(|r| (r, super::rent_increase_pct(rec.plan.current_rent, r)));
     let mut writes = vec![RenewalWrite::Status { rec: rec.clone(), to, rent, actor: lifecycle::truncate(actor, 100) }];
     match to {
+        // Approved at another rent: the letter drafted for the old figure is redrafted from the
+        // approved plan (the offline template, which states exactly the plan's figures), in the
+        // same transaction, so no letter can say the old rent.
+        RenewalStatus::Approved => {
+            if let Some((r, pct)) = rent.filter(|(r, _)| *r != rec.plan.recommended_rent) {
+                let plan = super::RenewalPlan { recommended_rent: r, rent_increase_pct: pct, ..rec.plan.clone() };
+                let lease = records.lease(rec.lease_id)?;
+                let today = crate::time::today_at(records, rec.property_id, now)?;
+                let input = super::scan::letter_input(port::recipient(records, &lease)?, &lease, &plan, today);
+                let text = crate::ai::letters::renewal_letter(&input).render();
+                writes.push(RenewalWrite::Letter { id: rec.id, text, provider: "offline".into() });
+            }
+        }
         RenewalStatus::Sent => {
+            check_letter(rec).map_err(StoreError::Rejected)?;
             let tenant = records.tenant(rec.tenant_id)?;
             writes.push(RenewalWrite::Enqueue(NewMessage {
                 idempotency_key: format!("renewal:{}:send", rec.id),
@@ -141,6 +165,9 @@ pub fn renewal_step<P: RenewalsPort + ?Sized>(
     now: DateTime<Utc>,
 ) -> Result<RenewalRecommendation> {
     let rec = port.renewal(id)?;
+    if *action == RenewalAction::Send && rec.status == RenewalStatus::Approved {
+        check_letter(&rec).map_err(StoreError::Rejected)?;
+    }
     let attachment = if *action == RenewalAction::Send && rec.status == RenewalStatus::Approved {
         letter_attachment(port, &rec, now)?
     } else {
