@@ -547,8 +547,8 @@ impl Flow {
             return Outcome::NotMine;
         };
         match data {
-            Data::RecordSaved(id) => {
-                cx.message(done);
+            Data::RecordSaved { id, queued } => {
+                cx.message(if *queued { format!("{done} · queued for the server") } else { done });
                 Outcome::Saved(*id)
             }
             Data::Error(e) => {

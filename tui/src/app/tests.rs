@@ -925,3 +925,61 @@ fn the_tenant_and_the_unit_are_edited_and_an_archive_with_a_lease_is_refused() {
     h.type_text(" ");
     assert!(!h.screen().contains("Refused"));
 }
+
+#[test]
+fn help_lists_the_record_keys() {
+    let mut h = Harness::new(demo_store(), (120, 40));
+    h.type_text("2?");
+    let s = h.screen();
+    assert!(s.contains("Add a property") && s.contains("Archive the selected property"), "{s}");
+    h.type_text(" \n\n?");
+    let s = h.screen();
+    for text in ["Edit the unit", "Edit the tenant", "Post a charge", "Record a payment", "Post a credit", "Void the"] {
+        assert!(s.contains(text), "{text}: {s}");
+    }
+}
+
+#[test]
+fn a_property_is_edited_and_archived_from_the_list_and_one_with_leases_is_refused() {
+    let (_dir, path) = demo_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("2A");
+    let s = h.screen();
+    assert!(s.contains("Archive the property \"Harbor View Apartments\""), "{s}");
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Refused") && s.contains("has a lease in place"), "{s}");
+    h.type_text(" ");
+    // The zone is edited; the confirm lists only what changed.
+    h.type_text("e\t\t\t\t\t\t\t");
+    backspace(&mut h, 3);
+    h.type_text("Europe/Lisbon\n");
+    let s = h.screen();
+    assert!(s.contains("Change property \"Harbor View Apartments\": Time zone \"UTC\" →"), "{s}");
+    assert!(s.contains("\"Europe/Lisbon\".") && !s.contains("Name"), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("time zone Europe/Lisbon"), "{}", h.screen());
+    // A new, empty property archives; the list no longer shows it.
+    h.type_text("aEmpty Lot\n");
+    assert!(h.screen().contains("Europe/Lisbon."), "the most common zone is prefilled: {}", h.screen());
+    h.type_text("yA");
+    assert!(h.screen().contains("Archive the property \"Empty Lot\" with its buildings and 0 units"));
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Saved: property Empty Lot archived") && s.contains(" 1 properties "), "{s}");
+}
+
+#[test]
+fn a_records_action_on_a_connected_replica_is_queued() {
+    let (_dir, path) = empty_replica();
+    Store::open(&path)
+        .unwrap()
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+        .unwrap();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("2aQueued Court\ny");
+    let s = h.screen();
+    assert!(s.contains("Saved: property Queued Court created (UTC) · queued for the server"), "{s}");
+    assert_eq!(rows_in(&path, "sync_action"), 1);
+}

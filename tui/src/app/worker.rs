@@ -290,8 +290,11 @@ pub enum Data {
         total: usize,
     },
     CcBulkDone(Box<BulkResult>),
-    /// A records action was written: the id of the row.
-    RecordSaved(Uuid),
+    /// A records action was written: the id of the row, and whether it is queued for the server.
+    RecordSaved {
+        id: Uuid,
+        queued: bool,
+    },
     Error(String),
 }
 
@@ -595,7 +598,9 @@ fn answer(
             Data::ImportReport(Box::new(kind.import(store, &req, today, now)?))
         }
         Request::Record { id, action, now } => {
-            Data::RecordSaved(unitcycle_core::records::workflow::replica_record_action(store, id, &action, now)?)
+            let queued = unitcycle_core::sync_actions::connected(store)?;
+            let id = unitcycle_core::records::workflow::replica_record_action(store, id, &action, now)?;
+            Data::RecordSaved { id, queued }
         }
         Request::ExportRentRoll { path } => {
             let rows = store.rent_roll()?;

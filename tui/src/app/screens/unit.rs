@@ -384,6 +384,7 @@ impl Screen for UnitDetail {
                 Line::from(vec![
                     Span::styled(format!(" Unit {} ", d.unit.unit_number), theme::bold()),
                     widgets::badge(self.status()),
+                    Span::styled(if d.unit.archived_at.is_some() { "  ARCHIVED" } else { "" }, theme::error()),
                     Span::styled(format!("  {} · {}", d.property_name, d.building_name), theme::dim()),
                 ])
                 .spans
