@@ -279,6 +279,10 @@ pub const LEASE: &[Binding] = &[
     b(&[k('m')], "m", "Convert to month-to-month", Action::ConvertMtm, true),
     b(&[k('n')], "n", "Give notice (notice date, move-out date, reason)", Action::GiveNotice, true),
     b(&[k('v')], "v", "Mark vacant (tenant moved out)", Action::MarkVacant, true),
+    b(&[k('c')], "c", "Post a charge (amount, date, category)", Action::PostCharge, false),
+    b(&[k('p')], "p", "Record a payment", Action::PostPayment, false),
+    b(&[k('r')], "r", "Post a credit", Action::PostCredit, false),
+    b(&[k('t')], "t", "Edit the tenant (name, email, phone)", Action::EditTenant, false),
     b(MOVE, "↑/k", "Scroll the timeline up", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
 ];

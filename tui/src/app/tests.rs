@@ -861,7 +861,7 @@ fn a_charge_then_a_payment_on_the_unit_move_its_balance() {
     // A bad amount is refused in the form; nothing is written.
     h.type_text("cabc\n");
     let s = h.screen();
-    assert!(s.contains("Post a charge") && s.contains("abc"), "{s}");
+    assert!(s.contains("Post a charge") && s.contains("invalid amount 'abc'"), "{s}");
     assert_eq!(rows_in(&path, "tenant_ledger_entry"), entries);
     backspace(&mut h, 3);
     h.type_text("75\t\t");
@@ -982,4 +982,35 @@ fn a_records_action_on_a_connected_replica_is_queued() {
     let s = h.screen();
     assert!(s.contains("Saved: property Queued Court created (UTC) · queued for the server"), "{s}");
     assert_eq!(rows_in(&path, "sync_action"), 1);
+}
+
+#[test]
+fn record_forms_on_the_unit() {
+    snap("record_unit_edit_form", "2\n\ne");
+    snap("record_charge_form", "2\n\nc");
+}
+
+#[test]
+fn a_payment_and_a_tenant_edit_from_the_lease_screen() {
+    use unitcycle_core::format::money;
+    let (_dir, path) = demo_replica();
+    let number = lease_in(&Store::open(&path).unwrap(), LeaseStatus::Active);
+    let balance = {
+        let store = Store::open(&path).unwrap();
+        store.lease_balance(store.find_lease(&number).unwrap().id).unwrap()
+    };
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text(&format!(":lease {number}\n"));
+    h.type_text("r25\n");
+    let s = h.screen();
+    assert!(s.contains("Post a credit of $25.00 on lease"), "{s}");
+    h.type_text("y");
+    let after = money(balance - rust_decimal::Decimal::from(25));
+    let s = h.screen();
+    assert!(s.contains(&format!("Balance         {after}")), "{s}");
+    h.type_text("t\t");
+    backspace(&mut h, 40);
+    h.type_text("Okafor-Lee\ny");
+    let s = h.screen();
+    assert!(s.contains("Okafor-Lee") && s.contains("Saved: tenant"), "{s}");
 }

@@ -228,6 +228,9 @@ pub struct LeaseData {
     pub row: LeaseListRow,
     pub log: Vec<LeaseStatusLog>,
     pub balance: Decimal,
+    pub tenant: Tenant,
+    /// The property's IANA time zone (its local today dates ledger entries).
+    pub time_zone: String,
 }
 
 #[derive(Debug, Clone)]
@@ -446,7 +449,9 @@ fn answer(
             let row = store.lease_row(lease.id)?;
             let log = store.status_log(lease.id)?;
             let balance = store.lease_balance(lease.id)?;
-            Data::Lease(Box::new(LeaseData { row, log, balance }))
+            let tenant = store.tenant(lease.tenant_id)?;
+            let time_zone = store.property(lease.property_id)?.time_zone;
+            Data::Lease(Box::new(LeaseData { row, log, balance, tenant, time_zone }))
         }
         Request::NewLease { unit_id, tenant_email, terms, actor, now } => {
             if unitcycle_core::sync_actions::connected(store)? {
