@@ -257,6 +257,8 @@ impl RecordForm {
             }
         });
         if !ok {
+            // The cursor goes to the first field to mend.
+            self.form.focus = self.form.errors.iter().position(Option::is_some).unwrap_or(self.form.focus);
             return None;
         }
         let f = &self.form;

@@ -802,11 +802,7 @@ fn a_property_added_from_the_list_is_listed_with_its_zone_and_takes_a_building_a
         }
         let s = h.screen();
         assert!(s.contains("no building 'South': one of North (or empty)"), "{s}");
-        h.key(KeyCode::Up);
-        h.key(KeyCode::Up);
-        h.key(KeyCode::Up);
-        h.key(KeyCode::Up);
-        h.key(KeyCode::Up);
+        // The cursor is on the field to mend.
         backspace(&mut h, "South".len());
         h.type_text("north\n");
         let confirm = h.screen();
@@ -1013,4 +1009,40 @@ fn a_payment_and_a_tenant_edit_from_the_lease_screen() {
     h.type_text("Okafor-Lee\ny");
     let s = h.screen();
     assert!(s.contains("Okafor-Lee") && s.contains("Saved: tenant"), "{s}");
+}
+
+#[test]
+fn a_vacant_unit_is_set_to_maintenance_then_archived() {
+    let (_dir, path) = demo_replica();
+    let unit: String = Store::open(&path)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT id FROM units_unit WHERE id NOT IN (SELECT unit_id FROM tenant_lease WHERE lease_status <> 'vacant')
+             ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (80, 24));
+    h.type_text(&format!(":unit {unit}\ne"));
+    h.key(KeyCode::BackTab);
+    backspace(&mut h, 20);
+    h.type_text("occupied\n");
+    assert!(h.screen().contains("occupied by a lease"), "{}", h.screen());
+    backspace(&mut h, 20);
+    h.type_text("maintenance\n");
+    let s = h.screen();
+    assert!(s.contains("Status \"vacant\" → \"maintenance\""), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("Maintenance"), "{}", h.screen());
+    h.type_text("Ay");
+    let s = h.screen();
+    assert!(s.contains("ARCHIVED") && s.contains("archived"), "{s}");
+    let archived: i64 = Store::open(&path)
+        .unwrap()
+        .conn()
+        .query_row("SELECT COUNT(*) FROM units_unit WHERE archived_at IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(archived, 1);
 }
