@@ -83,7 +83,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         edit: None,
     };
     let t = Instant::now();
-    view.on_data(Data::Property(Box::new(PropertyData { property, stats, grid })), &mut cx);
+    view.on_data(Data::Property(Box::new(PropertyData { property, buildings: Vec::new(), stats, grid })), &mut cx);
     println!("  property grid layout ({units} units)              {:>6.2} ms", t.elapsed().as_secs_f64() * 1e3);
     let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
     let mut times = Vec::new();

@@ -72,6 +72,10 @@ impl Form {
 
     /// Draws the form as a centred pop-up over `area`.
     pub fn draw(&self, f: &mut Frame, area: Rect) {
+        // Room for every field, its error, the form's error and the hint, within the border; a
+        // long form on a small terminal keeps only the errors there are.
+        let full = self.labels.len() as u16 * 2 + 6;
+        let roomy = full <= area.height;
         let mut lines = Vec::new();
         for (i, name) in self.labels.iter().enumerate() {
             let focus = i == self.focus;
@@ -81,17 +85,17 @@ impl Form {
                 Span::styled(self.fields[i].clone(), if focus { theme::selected() } else { Style::new() }),
                 Span::styled(if focus { "█" } else { "" }, theme::dim()),
             ]));
-            lines.push(match &self.errors[i] {
-                Some(e) => Line::styled(format!("  {e}"), theme::error()),
-                None => Line::raw(""),
-            });
+            match &self.errors[i] {
+                Some(e) => lines.push(Line::styled(format!("  {e}"), theme::error())),
+                None if roomy => lines.push(Line::raw("")),
+                None => {}
+            }
         }
         if let Some(e) = &self.error {
             lines.push(Line::styled(e.clone(), theme::error()));
         }
         lines.push(Line::styled("Tab next field · Enter review · Esc cancel", theme::dim()));
-        // Room for every field, its error, the form's error and the hint, within the border.
-        let height = self.labels.len() as u16 * 2 + 6;
+        let height = if roomy { full } else { lines.len() as u16 + 3 };
         popup(f, area, self.title, lines, height);
     }
 }

@@ -69,6 +69,15 @@ pub enum Action {
     StartImport,
     IgnoreColumn,
     EditMapping,
+    AddRecord,
+    EditRecord,
+    ArchiveRecord,
+    AddBuilding,
+    PostCharge,
+    PostPayment,
+    PostCredit,
+    VoidEntry,
+    EditTenant,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -152,6 +161,21 @@ pub const LIST: &[Binding] = &[
     b(&[k('i')], "i", "Import a rent roll or ledger CSV (:import)", Action::OpenImport, false),
 ];
 
+/// The properties list: the list keys and the property records.
+pub const PROPERTIES: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First row", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the selected property", Action::Open, true),
+    b(&[k('a')], "a", "Add a property (name, address, type, year built, time zone)", Action::AddRecord, false),
+    b(&[k('e')], "e", "Edit the selected property", Action::EditRecord, false),
+    b(&[k('A')], "A", "Archive the selected property (after a confirm)", Action::ArchiveRecord, false),
+    b(&[k('i')], "i", "Import a rent roll or ledger CSV (:import)", Action::OpenImport, false),
+];
+
 pub const IMPORT: &[Binding] = &[
     b(MOVE, "↑/k", "Previous column (or scroll up)", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Next column (or scroll down)", Action::Down, false),
@@ -189,6 +213,8 @@ pub const PROPERTY: &[Binding] = &[
     b(&[code(KeyCode::PageUp)], "PgUp", "Previous building", Action::PageUp, false),
     b(&[code(KeyCode::PageDown)], "PgDn", "Next building", Action::PageDown, false),
     b(&[code(KeyCode::Enter)], "Enter", "Open the unit", Action::Open, true),
+    b(&[k('a')], "a", "Add a unit (number, building, floor, layout, market rent)", Action::AddRecord, false),
+    b(&[k('b')], "b", "Add a building (name, floors)", Action::AddBuilding, false),
 ];
 
 pub const UNIT: &[Binding] = &[
@@ -199,6 +225,13 @@ pub const UNIT: &[Binding] = &[
     b(&[k('L'), code(KeyCode::Enter)], "L/Enter", "Open the current lease", Action::OpenLease, true),
     b(&[k('C')], "C", "Open the lease's collections case", Action::OpenCase, false),
     b(&[k('n')], "n", "Sign a new lease (vacant unit)", Action::NewLease, false),
+    b(&[k('e')], "e", "Edit the unit (number, building, layout, rent, status)", Action::EditRecord, false),
+    b(&[k('A')], "A", "Archive the unit (after a confirm)", Action::ArchiveRecord, false),
+    b(&[k('t')], "t", "Edit the tenant (name, email, phone)", Action::EditTenant, false),
+    b(&[k('c')], "c", "Post a charge on the lease (amount, date, category)", Action::PostCharge, false),
+    b(&[k('p')], "p", "Record a payment on the lease", Action::PostPayment, false),
+    b(&[k('r')], "r", "Post a credit on the lease", Action::PostCredit, false),
+    b(&[k('x')], "x", "Void the selected ledger entry (Financials tab, ↑/↓ select)", Action::VoidEntry, false),
 ];
 
 pub const RENEWALS: &[Binding] = &[
@@ -246,6 +279,10 @@ pub const LEASE: &[Binding] = &[
     b(&[k('m')], "m", "Convert to month-to-month", Action::ConvertMtm, true),
     b(&[k('n')], "n", "Give notice (notice date, move-out date, reason)", Action::GiveNotice, true),
     b(&[k('v')], "v", "Mark vacant (tenant moved out)", Action::MarkVacant, true),
+    b(&[k('c')], "c", "Post a charge (amount, date, category)", Action::PostCharge, false),
+    b(&[k('p')], "p", "Record a payment", Action::PostPayment, false),
+    b(&[k('r')], "r", "Post a credit", Action::PostCredit, false),
+    b(&[k('t')], "t", "Edit the tenant (name, email, phone)", Action::EditTenant, false),
     b(MOVE, "↑/k", "Scroll the timeline up", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
 ];
@@ -297,7 +334,9 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [LIST, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT] {
+        for table in
+            [LIST, PROPERTIES, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT]
+        {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

@@ -7,6 +7,7 @@
 pub mod bench;
 mod form;
 mod keys;
+mod records_form;
 mod screens;
 mod theme;
 mod widgets;

@@ -135,6 +135,13 @@ pub enum Request {
     ExportRentRoll {
         path: PathBuf,
     },
+    /// A records action on record `id` (for a new record, its id), applied with
+    /// `records::workflow::replica_record_action` (queued for the server on a connected replica).
+    Record {
+        id: Uuid,
+        action: Box<unitcycle_core::records::RecordAction>,
+        now: DateTime<Utc>,
+    },
 }
 
 /// Units between two progress reports of a bulk run.
@@ -187,6 +194,8 @@ pub struct CaseData {
 #[derive(Debug, Clone)]
 pub struct PropertyData {
     pub property: Property,
+    /// The property's buildings in use.
+    pub buildings: Vec<unitcycle_core::model::Building>,
     pub stats: LifecycleStats,
     pub grid: PropertyGrid,
 }
@@ -195,7 +204,11 @@ pub struct PropertyData {
 pub struct UnitData {
     pub unit: Unit,
     pub property_name: String,
+    /// The property's IANA time zone (its local today dates ledger entries).
+    pub time_zone: String,
     pub building_name: String,
+    /// The property's buildings in use (the unit form chooses among them).
+    pub buildings: Vec<unitcycle_core::model::Building>,
     pub lease: Option<Lease>,
     pub tenant: Option<Tenant>,
     /// The current lease's ledger, oldest first.
@@ -215,7 +228,9 @@ pub struct LeaseData {
     pub row: LeaseListRow,
     pub log: Vec<LeaseStatusLog>,
     pub balance: Decimal,
-    /// The property's IANA time zone: the lease's day counts use its local date.
+    pub tenant: Tenant,
+    /// The property's IANA time zone: the lease's day counts and new ledger entries use its
+    /// local date.
     pub time_zone: String,
 }
 
@@ -279,6 +294,11 @@ pub enum Data {
         total: usize,
     },
     CcBulkDone(Box<BulkResult>),
+    /// A records action was written: the id of the row, and whether it is queued for the server.
+    RecordSaved {
+        id: Uuid,
+        queued: bool,
+    },
     Error(String),
 }
 
@@ -362,16 +382,19 @@ fn answer(
             let filter = LeaseFilter { property: Some(property.id), ..Default::default() };
             let stats = store.lifecycle_stats(&filter, today)?;
             let grid = store.property_grid(property.id)?;
-            Data::Property(Box::new(PropertyData { property, stats, grid }))
+            let buildings = store.buildings(property.id)?.into_iter().filter(|b| b.archived_at.is_none()).collect();
+            Data::Property(Box::new(PropertyData { property, buildings, stats, grid }))
         }
         Request::Unit { unit_id } => {
             let unit = store.unit(unit_id)?;
-            let property_name = store.property(unit.property_id)?.name;
-            let building_name = match unit.building_id {
-                Some(b) => store.buildings(unit.property_id)?.into_iter().find(|x| x.id == b).map(|x| x.name),
-                None => None,
-            }
-            .unwrap_or_default();
+            let property = store.property(unit.property_id)?;
+            let all_buildings = store.buildings(unit.property_id)?;
+            let building_name = unit
+                .building_id
+                .and_then(|b| all_buildings.iter().find(|x| x.id == b))
+                .map(|x| x.name.clone())
+                .unwrap_or_default();
+            let buildings = all_buildings.into_iter().filter(|b| b.archived_at.is_none()).collect();
             let lease = store.current_lease_for_unit(unit_id)?;
             let (renewal, case) = match &lease {
                 Some(l) => (
@@ -399,8 +422,10 @@ fn answer(
                 .collect();
             Data::Unit(Box::new(UnitData {
                 unit,
-                property_name,
+                property_name: property.name,
+                time_zone: property.time_zone,
                 building_name,
+                buildings,
                 lease,
                 tenant,
                 ledger,
@@ -425,8 +450,9 @@ fn answer(
             let row = store.lease_row(lease.id)?;
             let log = store.status_log(lease.id)?;
             let balance = store.lease_balance(lease.id)?;
+            let tenant = store.tenant(lease.tenant_id)?;
             let time_zone = store.property(lease.property_id)?.time_zone;
-            Data::Lease(Box::new(LeaseData { row, log, balance, time_zone }))
+            Data::Lease(Box::new(LeaseData { row, log, balance, tenant, time_zone }))
         }
         Request::NewLease { unit_id, tenant_email, terms, actor, now } => {
             if unitcycle_core::sync_actions::connected(store)? {
@@ -578,6 +604,11 @@ fn answer(
             refuse_if_connected(store)?;
             let req = ImportRequest { csv: &csv, overrides: &overrides, dry_run, actor: IMPORT_ACTOR };
             Data::ImportReport(Box::new(kind.import(store, &req, today, now)?))
+        }
+        Request::Record { id, action, now } => {
+            let queued = unitcycle_core::sync_actions::connected(store)?;
+            let id = unitcycle_core::records::workflow::replica_record_action(store, id, &action, now)?;
+            Data::RecordSaved { id, queued }
         }
         Request::ExportRentRoll { path } => {
             let rows = store.rent_roll()?;

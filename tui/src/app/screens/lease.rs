@@ -1,7 +1,8 @@
 //! Lease detail: the status timeline from `lease_status_log` and the lifecycle actions
 //! (convert to month-to-month, give notice with a validated form, mark vacant). Every action
 //! goes through one confirm step that says exactly what will happen, then through
-//! `Store::apply_lifecycle_action` on the worker; refusals are shown inline.
+//! `Store::apply_lifecycle_action` on the worker; refusals are shown inline. `c`, `p` and `r`
+//! post a charge, payment or credit and `t` edits the tenant, through the records flow.
 
 use chrono::Duration;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -17,6 +18,7 @@ use unitcycle_core::model::LeaseStatus;
 use super::{placeholder, Screen};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
+use crate::app::records_form::{Flow, Kind, Outcome};
 use crate::app::widgets;
 use crate::app::worker::{Data, LeaseData, Request};
 use crate::app::{theme, Cx, Env, Nav};
@@ -71,6 +73,7 @@ pub struct LeaseDetail {
     key: String,
     data: Option<Box<LeaseData>>,
     mode: Mode,
+    flow: Flow,
     scroll: usize,
     /// The last refusal or failure, shown under the actions.
     action_error: Option<String>,
@@ -116,7 +119,15 @@ pub fn describe(t: &Transition, d: &LeaseData) -> String {
 impl LeaseDetail {
     /// `key`: a lease id or lease number.
     pub fn new(key: String) -> LeaseDetail {
-        LeaseDetail { key, data: None, mode: Mode::View, scroll: 0, action_error: None, error: None }
+        LeaseDetail {
+            key,
+            data: None,
+            mode: Mode::View,
+            flow: Flow::default(),
+            scroll: 0,
+            action_error: None,
+            error: None,
+        }
     }
 
     /// Plans `action` with the lifecycle rules; a refusal is shown inline, a plan goes to confirm.
@@ -262,9 +273,12 @@ impl Screen for LeaseDetail {
         cx.request(Request::Lease { key: self.key.clone() });
     }
     fn capturing(&self) -> bool {
-        !matches!(self.mode, Mode::View)
+        !matches!(self.mode, Mode::View) || self.flow.active()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        if self.flow.active() {
+            return self.flow.key(key, cx);
+        }
         match &self.mode {
             Mode::Form(_) => self.form_key(key, cx),
             Mode::Confirm { action, .. } => match key.code {
@@ -290,6 +304,24 @@ impl Screen for LeaseDetail {
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         self.action_error = None;
+        if let Some(d) = &self.data {
+            use unitcycle_core::records::EntryKind;
+            let kind = match action {
+                Action::PostCharge => Some(EntryKind::Charge),
+                Action::PostPayment => Some(EntryKind::Payment),
+                Action::PostCredit => Some(EntryKind::Credit),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let today = unitcycle_core::time::zone(&d.time_zone)
+                    .map_or(cx.today, |z| unitcycle_core::time::local_date(z, cx.now));
+                let lease = Box::new(d.row.lease.clone());
+                return self.flow.open(Kind::Post { lease, kind, today, balance: d.balance });
+            }
+            if action == Action::EditTenant {
+                return self.flow.open(Kind::EditTenant(Box::new(d.tenant.clone())));
+            }
+        }
         let result = match action {
             Action::ConvertMtm => self.propose(LifecycleAction::ConvertMtm, cx),
             Action::MarkVacant => self.propose(LifecycleAction::MarkVacant { actual_move_out_date: None }, cx),
@@ -326,6 +358,11 @@ impl Screen for LeaseDetail {
         }
     }
     fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match self.flow.on_data(&data, cx) {
+            Outcome::NotMine => {}
+            Outcome::Refused => return,
+            Outcome::Saved(_) => return self.reload(cx),
+        }
         match data {
             Data::Lease(d) => {
                 self.key = d.row.lease.id.to_string();
@@ -373,5 +410,6 @@ impl Screen for LeaseDetail {
         self.draw_timeline(f, timeline, d);
         self.draw_actions(f, actions, d);
         self.draw_popup(f, area);
+        self.flow.draw(f, area);
     }
 }

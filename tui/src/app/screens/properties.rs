@@ -1,14 +1,20 @@
 //! Properties: every property with its lifecycle breakdown bar (instead of plain occupied/vacant
-//! counts) and its "Expiring in 30d" count.
+//! counts) and its "Expiring in 30d" count; `a` adds a property, `e` edits the selected one and
+//! `A` archives it, through the records flow (`records_form`).
 
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
+use unitcycle_core::model::Property;
+use unitcycle_core::records::RecordAction;
 use unitcycle_core::store::PortfolioKpis;
+use uuid::Uuid;
 
 use super::{placeholder, property::PropertyView, Cursor, Screen};
 use crate::app::keys::{self, Action, Binding};
+use crate::app::records_form::{common_zone, Flow, Kind, Outcome};
 use crate::app::widgets;
 use crate::app::worker::{Data, Request};
 use crate::app::{theme, Cx, Env, Nav};
@@ -16,8 +22,20 @@ use crate::app::{theme, Cx, Env, Nav};
 #[derive(Default)]
 pub struct Properties {
     kpis: Option<PortfolioKpis>,
+    /// The properties in use, for their time zones and the edit form.
+    properties: Vec<Property>,
     error: Option<String>,
     cursor: Cursor,
+    flow: Flow,
+    /// A property just written: selected when the list comes back.
+    select: Option<Uuid>,
+}
+
+impl Properties {
+    fn selected(&self) -> Option<&Property> {
+        let id = self.kpis.as_ref()?.per_property.get(self.cursor.selected)?.property_id;
+        self.properties.iter().find(|p| p.id == id)
+    }
 }
 
 impl Screen for Properties {
@@ -28,13 +46,43 @@ impl Screen for Properties {
         Nav::Properties
     }
     fn bindings(&self) -> &'static [Binding] {
-        keys::LIST
+        keys::PROPERTIES
     }
     fn reload(&mut self, cx: &mut Cx) {
+        cx.request(Request::Properties);
         cx.request(Request::Kpis { today: cx.today });
     }
+    fn capturing(&self) -> bool {
+        self.flow.active()
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        self.flow.key(key, cx);
+    }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
-        if action == Action::OpenImport {
+        if action == Action::AddRecord {
+            self.flow.open(Kind::NewProperty { zone: common_zone(&self.properties) });
+        } else if action == Action::EditRecord {
+            if let Some(p) = self.selected() {
+                self.flow.open(Kind::EditProperty(Box::new(p.clone())));
+            }
+        } else if action == Action::ArchiveRecord {
+            if let Some((p, units)) = self
+                .selected()
+                .zip(self.kpis.as_ref())
+                .map(|(p, k)| (p.clone(), k.per_property.get(self.cursor.selected).map_or(0, |x| x.units)))
+            {
+                self.flow.confirm(
+                    p.id,
+                    RecordAction::ArchiveProperty,
+                    format!(
+                        "Archive the property \"{}\" with its buildings and {units} units: they are hidden from \
+                         lists and take no new lease; their leases, ledger and history are kept.",
+                        p.name
+                    ),
+                    format!("Saved: property {} archived", p.name),
+                );
+            }
+        } else if action == Action::OpenImport {
             cx.push(Box::new(super::import::Import::new("")));
         } else if action == Action::Open {
             if let Some(p) = self.kpis.as_ref().and_then(|k| k.per_property.get(self.cursor.selected)) {
@@ -44,10 +92,24 @@ impl Screen for Properties {
             self.cursor.apply(action);
         }
     }
-    fn on_data(&mut self, data: Data, _cx: &mut Cx) {
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match self.flow.on_data(&data, cx) {
+            Outcome::NotMine => {}
+            Outcome::Refused => return,
+            Outcome::Saved(id) => {
+                self.select = Some(id);
+                return self.reload(cx);
+            }
+        }
         match data {
+            Data::Properties(p) => self.properties = p,
             Data::Kpis(k) => {
                 self.cursor.len = k.per_property.len();
+                if let Some(i) =
+                    self.select.take().and_then(|id| k.per_property.iter().position(|p| p.property_id == id))
+                {
+                    self.cursor.selected = i;
+                }
                 self.cursor.selected = self.cursor.selected.min(self.cursor.len.saturating_sub(1));
                 self.kpis = Some(k);
                 self.error = None;
@@ -101,10 +163,15 @@ impl Screen for Properties {
                 Line::from(vec![
                     ratatui::text::Span::styled(format!("{}  ", p.name), theme::bold()),
                     widgets::expiring_badge(p.lifecycle.expiring_30_days),
+                    ratatui::text::Span::styled(
+                        self.selected().map_or(String::new(), |p| format!("  time zone {}", p.time_zone)),
+                        theme::dim(),
+                    ),
                 ]),
                 widgets::legend(&p.lifecycle),
             ];
             f.render_widget(Paragraph::new(lines).block(Block::bordered().border_style(theme::dim())), detail);
         }
+        self.flow.draw(f, area);
     }
 }

@@ -1,7 +1,8 @@
 //! Property view: the lifecycle breakdown bar with counts and an "Expiring in 30d" badge, a
 //! honeycomb grid of units per building and floor coloured by lifecycle state, and a tooltip
-//! panel for the unit under the cursor.
+//! panel for the unit under the cursor. `a` adds a unit and `b` a building (records flow).
 
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -13,6 +14,7 @@ use unitcycle_core::store::UnitGridRow;
 
 use super::{placeholder, unit::UnitDetail, Screen};
 use crate::app::keys::{self, Action, Binding};
+use crate::app::records_form::{Flow, Kind, Outcome};
 use crate::app::widgets;
 use crate::app::worker::{Data, PropertyData, Request};
 use crate::app::{theme, Cx, Env, Nav};
@@ -85,12 +87,22 @@ pub struct PropertyView {
     row: usize,
     col: usize,
     error: Option<String>,
+    flow: Flow,
 }
 
 impl PropertyView {
     /// `key`: a property id or name prefix.
     pub fn new(key: String) -> PropertyView {
-        PropertyView { key, data: None, lines: Vec::new(), hex_lines: Vec::new(), row: 0, col: 0, error: None }
+        PropertyView {
+            key,
+            data: None,
+            lines: Vec::new(),
+            hex_lines: Vec::new(),
+            row: 0,
+            col: 0,
+            error: None,
+            flow: Flow::default(),
+        }
     }
 
     fn line_len(&self, row: usize) -> usize {
@@ -255,8 +267,21 @@ impl Screen for PropertyView {
     fn reload(&mut self, cx: &mut Cx) {
         cx.request(Request::Property { key: self.key.clone(), today: cx.today });
     }
+    fn capturing(&self) -> bool {
+        self.flow.active()
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        self.flow.key(key, cx);
+    }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
-        if action == Action::Open {
+        if let (Some(d), Action::AddRecord | Action::AddBuilding) = (&self.data, action) {
+            let (property_id, property) = (d.property.id, d.property.name.clone());
+            self.flow.open(if action == Action::AddRecord {
+                Kind::NewUnit { property_id, property, buildings: d.buildings.clone() }
+            } else {
+                Kind::NewBuilding { property_id, property }
+            });
+        } else if action == Action::Open {
             if let Some(u) = self.selected().and_then(|i| self.data.as_ref()?.grid.units.get(i)) {
                 cx.push(Box::new(UnitDetail::new(u.unit.id)));
             }
@@ -264,7 +289,12 @@ impl Screen for PropertyView {
             self.move_cursor(action);
         }
     }
-    fn on_data(&mut self, data: Data, _cx: &mut Cx) {
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match self.flow.on_data(&data, cx) {
+            Outcome::NotMine => {}
+            Outcome::Refused => return,
+            Outcome::Saved(_) => return self.reload(cx),
+        }
         match data {
             Data::Property(d) => {
                 self.key = d.property.id.to_string();
@@ -309,5 +339,6 @@ impl Screen for PropertyView {
         let [grid, tip] = Layout::horizontal([Constraint::Min(0), Constraint::Length(TOOLTIP_WIDTH)]).areas(body);
         self.draw_grid(f, grid, d);
         self.draw_tooltip(f, tip, d, env);
+        self.flow.draw(f, area);
     }
 }

@@ -1,7 +1,10 @@
 //! Unit detail: header with the unit number and the lifecycle badge (from the lease's
 //! `lease_status`, not the unit status); stat row with rent, tenant, lease progress and balance;
 //! tabs Overview, Tenant, Financials, Maintenance and Compliance. On a vacant unit `n` signs a
-//! new lease (the spec's vacant → active) through the shared form and a confirm step.
+//! new lease (the spec's vacant → active) through the shared form and a confirm step. The
+//! records flow (`records_form`) edits (`e`) and archives (`A`) the unit, edits the tenant
+//! (`t`), posts a charge, payment or credit on the lease (`c`, `p`, `r`, dated the property's
+//! local today) and voids the ledger entry selected on the Financials tab (`x`).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,11 +16,13 @@ use unitcycle_core::format;
 use unitcycle_core::lifecycle;
 use unitcycle_core::lifecycle::new_lease::LeaseTerms;
 use unitcycle_core::model::{LeaseStatus, TransType};
+use unitcycle_core::records::{EntryKind, RecordAction};
 use uuid::Uuid;
 
 use super::{lease::LeaseDetail, placeholder, Screen};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
+use crate::app::records_form::{Flow, Kind, Outcome};
 use crate::app::widgets;
 use crate::app::worker::{Data, Request, UnitData};
 use crate::app::{theme, Cx, Env, Nav};
@@ -41,11 +46,12 @@ pub struct UnitDetail {
     scroll: usize,
     error: Option<String>,
     mode: Mode,
+    flow: Flow,
 }
 
 impl UnitDetail {
     pub fn new(unit_id: Uuid) -> UnitDetail {
-        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None, mode: Mode::View }
+        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None, mode: Mode::View, flow: Flow::default() }
     }
 
     /// The new-lease form, filled with a year from the first of next month at the market rent.
@@ -85,6 +91,60 @@ impl UnitDetail {
                 form.error = Some(e);
                 None
             }
+        }
+    }
+
+    /// The ledger entry selected on the Financials tab.
+    fn selected_entry(&self) -> Option<usize> {
+        let d = self.data.as_ref()?;
+        (!d.ledger.is_empty()).then(|| self.scroll.min(d.ledger.len() - 1))
+    }
+
+    /// The records key `action` on this unit, its lease or its tenant.
+    fn record_action(&mut self, action: Action, cx: &mut Cx) {
+        let Some(d) = &self.data else { return };
+        let u = &d.unit;
+        let leased = self.status() != LeaseStatus::Vacant;
+        match action {
+            Action::EditRecord => {
+                self.flow.open(Kind::EditUnit { unit: Box::new(u.clone()), buildings: d.buildings.clone(), leased })
+            }
+            Action::ArchiveRecord => self.flow.confirm(
+                u.id,
+                RecordAction::ArchiveUnit,
+                format!(
+                    "Archive unit {} of {}: it is hidden from lists and takes no new lease; its leases, ledger \
+                     and history are kept. The property counts one unit less.",
+                    u.unit_number, d.property_name
+                ),
+                format!("Saved: unit {} archived", u.unit_number),
+            ),
+            Action::EditTenant => match &d.tenant {
+                Some(t) => self.flow.open(Kind::EditTenant(Box::new(t.clone()))),
+                None => cx.message("No tenant: the unit has no lease on record"),
+            },
+            Action::PostCharge | Action::PostPayment | Action::PostCredit => {
+                let Some(lease) = &d.lease else {
+                    return cx.message("No lease on this unit: charges and payments go on a lease");
+                };
+                let kind = match action {
+                    Action::PostCharge => EntryKind::Charge,
+                    Action::PostPayment => EntryKind::Payment,
+                    _ => EntryKind::Credit,
+                };
+                let today = unitcycle_core::time::zone(&d.time_zone)
+                    .map_or(cx.today, |z| unitcycle_core::time::local_date(z, cx.now));
+                self.flow.open(Kind::Post { lease: Box::new(lease.clone()), kind, today, balance: d.balance });
+            }
+            Action::VoidEntry => match (self.tab, self.selected_entry()) {
+                (2, Some(i)) => self.flow.open(Kind::Void {
+                    entry: Box::new(d.ledger[i].clone()),
+                    lease_number: d.lease.as_ref().map_or(String::new(), |l| l.lease_number.clone()),
+                }),
+                (2, None) => cx.message("The lease's ledger has no entries"),
+                _ => cx.message("Open the Financials tab (Tab) and select the entry with ↑/↓, then x"),
+            },
+            _ => {}
         }
     }
 
@@ -209,7 +269,18 @@ impl Screen for UnitDetail {
                 self.scroll = 0;
             }
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::Down if self.tab == 2 => {
+                let last = self.data.as_ref().map_or(0, |d| d.ledger.len().saturating_sub(1));
+                self.scroll = (self.scroll + 1).min(last);
+            }
             Action::Down => self.scroll += 1,
+            Action::EditRecord
+            | Action::ArchiveRecord
+            | Action::EditTenant
+            | Action::PostCharge
+            | Action::PostPayment
+            | Action::PostCredit
+            | Action::VoidEntry => self.record_action(action, cx),
             Action::OpenLease => {
                 if let Some(l) = self.data.as_ref().and_then(|d| d.lease.as_ref()) {
                     cx.push(Box::new(LeaseDetail::new(l.id.to_string())));
@@ -232,9 +303,12 @@ impl Screen for UnitDetail {
         }
     }
     fn capturing(&self) -> bool {
-        !matches!(self.mode, Mode::View)
+        !matches!(self.mode, Mode::View) || self.flow.active()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        if self.flow.active() {
+            return self.flow.key(key, cx);
+        }
         match &mut self.mode {
             Mode::Form(form) => match form.key(key) {
                 FormKey::Cancel => self.mode = Mode::View,
@@ -277,6 +351,11 @@ impl Screen for UnitDetail {
         }
     }
     fn on_data(&mut self, data: Data, cx: &mut Cx) {
+        match self.flow.on_data(&data, cx) {
+            Outcome::NotMine => {}
+            Outcome::Refused => return,
+            Outcome::Saved(_) => return self.reload(cx),
+        }
         match data {
             Data::Unit(d) => {
                 self.data = Some(d);
@@ -305,6 +384,7 @@ impl Screen for UnitDetail {
                 Line::from(vec![
                     Span::styled(format!(" Unit {} ", d.unit.unit_number), theme::bold()),
                     widgets::badge(self.status()),
+                    Span::styled(if d.unit.archived_at.is_some() { "  ARCHIVED" } else { "" }, theme::error()),
                     Span::styled(format!("  {} · {}", d.property_name, d.building_name), theme::dim()),
                 ])
                 .spans
@@ -399,7 +479,9 @@ impl Screen for UnitDetail {
                     })
                     .collect();
                 let height = usize::from(body.height.saturating_sub(3));
-                let first = self.scroll.min(d.ledger.len().saturating_sub(height));
+                let selected = self.selected_entry().unwrap_or(0);
+                let first =
+                    selected.saturating_sub(height.saturating_sub(1)).min(d.ledger.len().saturating_sub(height));
                 let rows: Vec<Row> = d.ledger[first..]
                     .iter()
                     .zip(&balances[first..])
@@ -429,8 +511,11 @@ impl Screen for UnitDetail {
                     ],
                 )
                 .header(Row::new(["Date", "Description", "Charge", "Payment", "Balance"]).style(theme::bold()))
+                .row_highlight_style(theme::selected())
                 .block(block.title(format!(" Ledger · {} entries ", d.ledger.len())));
-                f.render_widget(t, body);
+                let mut state =
+                    ratatui::widgets::TableState::default().with_selected(self.selected_entry().map(|i| i - first));
+                f.render_stateful_widget(t, body, &mut state);
             }
             3 => {
                 let height = usize::from(body.height.saturating_sub(3));
@@ -484,6 +569,7 @@ impl Screen for UnitDetail {
             ),
             Mode::Applying => form::popup(f, area, "Saving", vec![Line::styled("Signing…", theme::dim())], 3),
         }
+        self.flow.draw(f, area);
     }
 }
 
