@@ -192,6 +192,9 @@ async fn a_retried_bulk_action_executes_nothing_twice() {
     )
     .await;
     assert_eq!((v["executed"].as_u64(), v["skipped"][0]["reason"].as_str()), (Some(0), Some("unit not found")));
+    // A body exactly as the spec writes it (no request_id, method defaulting to email) is accepted.
+    let (s, v) = post(a.clone(), serde_json::json!({"action_type": "listing_prep", "unit_ids": [b_unit]})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
 
     // Refusals.
     let (s, v) = post(
@@ -271,5 +274,13 @@ async fn the_nightly_ai_queue_runs_once_and_feeds_the_table() {
     let table = get(&app, &a, "?with_ai_action=true&page_size=1000").await;
     assert!(!units(&table).is_empty());
     assert!(units(&table).iter().all(|u| u["ai_action"]["action_type"].is_string()));
+    // The spec's fields of the top action travel with it.
+    for u in units(&table) {
+        let action = &u["ai_action"];
+        assert_eq!(action["unit_id"], u["id"], "{action}");
+        assert!(action["description"].as_str().is_some_and(|d| !d.is_empty()), "{action}");
+        assert!(["low", "medium", "high", "urgent"].contains(&action["priority"].as_str().unwrap()), "{action}");
+        assert!(action["suggested_payload"].is_object() && action["generation_reason"].is_string(), "{action}");
+    }
     db.finish().await;
 }

@@ -778,12 +778,23 @@ impl From<&CollectionsDashboardStats> for CollectionsStatsWire {
 
 // --- command center (spec 1.4) -------------------------------------------------------------
 
-/// The top pending AI action of a unit.
+/// The top pending AI action of a unit (the spec's `ai_action`: its `unit_id`, `action_type`,
+/// `description`, `confidence_score`, `priority`, `suggested_payload`, `generation_reason`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct AiActionWire {
+    pub unit_id: Uuid,
     pub action_type: String,
     pub label: String,
     pub confidence_score: Option<f64>,
+    #[serde(default)]
+    pub description: String,
+    /// low, medium, high or urgent.
+    #[serde(default)]
+    pub priority: String,
+    #[serde(default)]
+    pub suggested_payload: Value,
+    #[serde(default)]
+    pub generation_reason: String,
 }
 
 /// One unit row of `GET /api/v1/portfolio/command-center/`.
@@ -816,9 +827,14 @@ impl From<&CommandCenterRow> for CommandCenterUnitWire {
             days_to_event: r.days_to_event,
             risk_level: r.risk_level.clone(),
             ai_action: r.ai_action.map(|a| AiActionWire {
+                unit_id: r.unit_id,
                 action_type: a.as_str().into(),
                 label: a.label().into(),
                 confidence_score: r.ai_confidence,
+                description: String::new(),
+                priority: String::new(),
+                suggested_payload: Value::Object(Default::default()),
+                generation_reason: String::new(),
             }),
         }
     }
@@ -854,18 +870,27 @@ pub struct CommandCenterWire {
     pub summary: CommandCenterSummaryWire,
 }
 
-/// Body of `POST /api/v1/portfolio/command-center/actions/`.
+/// Body of `POST /api/v1/portfolio/command-center/actions/`, as the spec writes it
+/// (`{action_type, unit_ids, method, scheduled_for?}`) plus an optional `request_id`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct BulkActionRequest {
     /// The client's id for this request: a retry with the same id executes nothing twice.
-    pub request_id: String,
+    /// Without one, each request is new.
+    #[serde(default)]
+    pub request_id: Option<String>,
     pub action_type: String,
     pub unit_ids: Vec<Uuid>,
+    /// email (the default), sms, both or manual.
+    #[serde(default = "email_method")]
     pub method: String,
     #[serde(default)]
     pub scheduled_for: Option<DateTime<Utc>>,
     #[serde(default)]
     pub suggested_payload: Value,
+}
+
+fn email_method() -> String {
+    "email".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -118,12 +118,13 @@ async fn command_center(
     if page > pages {
         return Err(ApiError::not_found("Page"));
     }
-    let units = shown
+    let mut units: Vec<CommandCenterUnitWire> = shown
         .iter()
         .skip(((page - 1) * size) as usize)
         .take(size as usize)
         .map(|&i| CommandCenterUnitWire::from(&rows[i]))
         .collect();
+    top_actions(&client, &mut units).await?;
     let summary = command_center::summary(shown.iter().map(|&i| &rows[i]));
     Ok(Json(CommandCenterWire {
         units,
@@ -132,6 +133,34 @@ async fn command_center(
         pages: pages as u64,
         summary: CommandCenterSummaryWire::from(&summary),
     }))
+}
+
+/// Fills each unit's `ai_action` with the spec's fields of its top pending action (highest
+/// confidence), read for the page's units only.
+async fn top_actions(c: &tokio_postgres::Client, units: &mut [CommandCenterUnitWire]) -> ApiResult<()> {
+    let ids: Vec<uuid::Uuid> = units.iter().filter(|u| u.ai_action.is_some()).map(|u| u.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = c
+        .query(
+            "SELECT DISTINCT ON (unit_id) unit_id, description, priority, suggested_payload, generation_reason,
+                    confidence_score::float8
+             FROM ai_action_queue WHERE unit_id = ANY($1) AND status = 'pending'
+             ORDER BY unit_id, confidence_score DESC, generated_at DESC",
+            &[&ids],
+        )
+        .await?;
+    for r in rows {
+        let unit: uuid::Uuid = r.get(0);
+        let Some(a) = units.iter_mut().find(|u| u.id == unit).and_then(|u| u.ai_action.as_mut()) else { continue };
+        a.description = r.get(1);
+        a.priority = r.get(2);
+        a.suggested_payload = r.get(3);
+        a.generation_reason = r.get(4);
+        a.confidence_score = Some(r.get(5));
+    }
+    Ok(())
 }
 
 #[utoipa::path(post, path = "/api/v1/portfolio/command-center/actions/",
@@ -148,11 +177,12 @@ async fn bulk_action(State(st): State<AppState>, p: Principal, body: Body) -> Ap
     let action_type = req.action_type.parse::<ActionType>().map_err(|e| ApiError::bad(format!("action_type: {e}")))?;
     let method = serde_json::from_value::<Method>(serde_json::Value::String(req.method.clone()))
         .map_err(|_| ApiError::bad(format!("method: '{}' is not one of email, sms, both, manual.", req.method)))?;
-    if req.request_id.len() > 100 {
+    let request_id = req.request_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    if request_id.len() > 100 {
         return Err(ApiError::bad("request_id: at most 100 characters."));
     }
     let core = BulkRequest {
-        request_id: req.request_id,
+        request_id,
         action_type,
         unit_ids: req.unit_ids,
         method,
