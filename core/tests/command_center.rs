@@ -125,3 +125,20 @@ fn a_retried_bulk_request_sends_nothing_twice() {
     assert!(ccj::execute_bulk(&mut store, &offline(), &BulkRequest { request_id: " ".into(), ..req }, "user:pm", now)
         .is_err());
 }
+
+/// The queue offers no renewal the bulk action would refuse: a lease with a renewal offer open
+/// (from the 03:00 scan) gets no renewal offer or nudge the next night.
+#[test]
+fn the_queue_does_not_offer_a_second_renewal() {
+    let mut store = queued_store();
+    jobs::run_with(&mut store, Job::RenewalScan, d("2026-11-25"), at("2026-11-25", 3), &offline()).unwrap();
+    jobs::run_with(&mut store, Job::AiActionQueue, d("2026-11-26"), at("2026-11-26", 2), &offline()).unwrap();
+    let offered_twice = count(
+        &store,
+        "SELECT COUNT(*) FROM ai_action_queue q WHERE q.status = 'pending'
+           AND q.action_type IN ('renewal_offer', 'early_renewal_nudge')
+           AND EXISTS (SELECT 1 FROM renewal_recommendation r WHERE r.lease_id = q.lease_id
+                       AND r.status IN ('pending', 'approved', 'sent'))",
+    );
+    assert_eq!(offered_twice, 0);
+}

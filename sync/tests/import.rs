@@ -139,7 +139,8 @@ async fn a_manager_imports_the_fixtures_once_and_replicas_and_jobs_see_them() {
 
     // The day's jobs find work on the imported portfolio.
     let gateway = std::sync::Arc::new(Gateway::offline("tests".into()));
-    for job in [Job::RenewalScan, Job::CollectionsScan, Job::AiActionQueue] {
+    // In the schedule's order: the 02:00 queue, the 03:00 renewal scan, the 08:00 collections scan.
+    for job in [Job::AiActionQueue, Job::RenewalScan, Job::CollectionsScan] {
         scheduler::run_job(&db.pool, &gateway, job, now()).await.unwrap();
     }
     let recs = count(&db, "SELECT COUNT(*) FROM renewal_recommendation r JOIN tenant_lease l ON l.id = r.lease_id WHERE l.property_id = ANY($1)", &imported).await;

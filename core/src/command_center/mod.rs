@@ -63,6 +63,9 @@ pub struct UnitSnapshot {
     pub market_rent: Decimal,
     /// The latest churn score (renewals), when known.
     pub churn_score: Option<f64>,
+    /// The lease has a renewal offer open (pending, approved or sent): the queue offers no
+    /// second one, which the bulk action would refuse.
+    pub open_renewal: bool,
 }
 
 /// A recommendation the rules produce, before the AI gateway words it.
@@ -113,7 +116,7 @@ pub fn generate(s: &UnitSnapshot, today: NaiveDate) -> Vec<Candidate> {
     let mut out = Vec::new();
     match s.lease_status {
         LeaseStatus::Active => {
-            if let Some(end) = s.lease_end_date {
+            if let Some(end) = s.lease_end_date.filter(|_| !s.open_renewal) {
                 let days = (end - today).num_days();
                 if (60..=90).contains(&days) {
                     let mut c = candidate(ActionType::EarlyRenewalNudge, 0.55 + 0.4 * (1.0 - churn));
@@ -138,7 +141,7 @@ pub fn generate(s: &UnitSnapshot, today: NaiveDate) -> Vec<Candidate> {
                 c.days_in_state = holdover;
                 out.push(c);
             }
-            if holdover.is_some_and(|d| d > 30) {
+            if holdover.is_some_and(|d| d > 30) && !s.open_renewal {
                 let d = holdover.unwrap_or(0);
                 let mut c =
                     candidate(ActionType::RenewalOffer, 0.55 + 0.2 * (d as f64 / 180.0).min(1.0) + 0.2 * (1.0 - churn));
@@ -353,6 +356,7 @@ mod tests {
             current_rent: rent,
             market_rent: market,
             churn_score: Some(0.2),
+            open_renewal: false,
         }
     }
 
@@ -395,6 +399,17 @@ mod tests {
         assert_eq!(at("2026-10-25"), [ActionType::RenewalOffer]); // 31 days
         let both = generate(&snap(LeaseStatus::MonthToMonth, Some("2026-06-01"), dec!(1000), dec!(1175)), today);
         assert_eq!(types(&both), [ActionType::RentIncreaseNotice, ActionType::RenewalOffer]);
+        // A lease with a renewal offer open gets no second one (the bulk action would refuse it).
+        let open = UnitSnapshot {
+            open_renewal: true,
+            ..snap(LeaseStatus::MonthToMonth, Some("2026-06-01"), dec!(1000), dec!(1175))
+        };
+        assert_eq!(types(&generate(&open, today)), [ActionType::RentIncreaseNotice]);
+        let early = UnitSnapshot {
+            open_renewal: true,
+            ..snap(LeaseStatus::Active, Some("2027-02-01"), dec!(1000), dec!(1000))
+        };
+        assert!(generate(&early, today).is_empty());
     }
 
     #[test]

@@ -150,9 +150,10 @@ fn the_days_jobs_find_work_on_an_imported_portfolio() {
     }
     let gateway = crate::ai::Gateway::offline("test".into());
     use crate::jobs::{run_with, Job};
+    // In the schedule's order: the 02:00 queue, the 03:00 renewal scan, the 08:00 collections scan.
+    let queue = run_with(&mut store, Job::AiActionQueue, today(), now(), &gateway).unwrap();
     let renewals = run_with(&mut store, Job::RenewalScan, today(), now(), &gateway).unwrap();
     let collections = run_with(&mut store, Job::CollectionsScan, today(), now(), &gateway).unwrap();
-    let queue = run_with(&mut store, Job::AiActionQueue, today(), now(), &gateway).unwrap();
     let recs: i64 = count(&store, "renewal_recommendation");
     let cases: i64 = count(&store, "collection_case");
     let actions: i64 = count(&store, "ai_action_queue");

@@ -146,7 +146,9 @@ impl Store {
             "SELECT u.id, l.id, u.property_id, l.lease_status, l.lease_end_date, l.notice_move_out_date,
                     l.monthly_rent_amount, u.market_rent,
                     (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id
-                     ORDER BY r.created_at DESC, r.id LIMIT 1)
+                     ORDER BY r.created_at DESC, r.id LIMIT 1),
+                    EXISTS (SELECT 1 FROM renewal_recommendation r WHERE r.lease_id = l.id
+                            AND r.status IN ('pending', 'approved', 'sent'))
              FROM units_unit u
              JOIN tenant_lease l ON l.id = (SELECT id FROM tenant_lease x WHERE x.unit_id = u.id
                  ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)",
@@ -162,6 +164,7 @@ impl Store {
                 current_rent: get_dec(r, 6)?,
                 market_rent: get_dec(r, 7)?,
                 churn_score: r.get(8)?,
+                open_renewal: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -134,7 +134,9 @@ async fn unit_snapshots(c: &impl GenericClient, properties: &[Uuid]) -> Result<V
             "SELECT u.id, l.id, u.property_id, l.lease_status::text, l.lease_end_date, l.notice_move_out_date,
                     l.monthly_rent_amount::text, u.market_rent::text,
                     (SELECT churn_score FROM renewal_recommendation r WHERE r.lease_id = l.id
-                     ORDER BY r.created_at DESC, r.id LIMIT 1)
+                     ORDER BY r.created_at DESC, r.id LIMIT 1),
+                    EXISTS (SELECT 1 FROM renewal_recommendation r WHERE r.lease_id = l.id
+                            AND r.status IN ('pending', 'approved', 'sent'))
              FROM units_unit u
              JOIN tenant_lease l ON l.id = (SELECT x.id FROM tenant_lease x WHERE x.unit_id = u.id
                  ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)
@@ -157,6 +159,7 @@ async fn unit_snapshots(c: &impl GenericClient, properties: &[Uuid]) -> Result<V
                 current_rent: money(6)?,
                 market_rent: money(7)?,
                 churn_score: r.get(8),
+                open_renewal: r.get(9),
             })
         })
         .collect())
