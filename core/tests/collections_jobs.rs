@@ -146,6 +146,9 @@ fn a_kept_plan_pauses_escalation_and_a_missed_installment_resumes_it() {
     assert_eq!(plan.installments.iter().map(|i| i.amount).sum::<Decimal>(), dec!(900));
     let again = offer(PlanTerms::even(3));
     assert_eq!(again.unwrap_err().to_string(), "A payment plan is already in place for this case.");
+    // The offer is on the timeline as what it is: a payment-plan action, not a note.
+    let timeline = store.collection_actions(case.id).unwrap();
+    assert_eq!(timeline.last().map(|a| a.action_type.as_str()), Some("payment_plan"));
     // First installment paid on time: nothing sent on Dec 20 although 30 days overdue.
     cj::record_payment(&mut store, case.id, dec!(300), d("2026-12-01"), "user:pm", at("2026-12-01", 10)).unwrap();
     // The engine runs at noon UTC, when every demo property (US zones) is on that date.

@@ -88,7 +88,7 @@ pub fn offer_plan<P: CollectionsPort>(
         CollectionWrite::InsertPlan(offer.clone()),
         CollectionWrite::Action(CollectionAction::new(
             case_id,
-            ActionType::Note,
+            ActionType::PaymentPlan,
             updated.escalation_level,
             Channel::Email,
             draft.text.clone(),
