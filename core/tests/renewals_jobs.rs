@@ -134,3 +134,40 @@ fn a_letter_approved_at_another_rent_states_that_rent() {
     assert!(e.starts_with("The renewal letter states $9.99, which is not a figure of the record"), "{e}");
     assert!(store.outbox_messages(Some(other.id), 5).unwrap().is_empty());
 }
+
+/// A tenant in legal collections is not offered a renewal: the scan passes over a lease whose
+/// case has reached the legal step.
+#[test]
+fn no_renewal_is_offered_to_a_tenant_in_legal_collections() {
+    let mut store = demo_store();
+    let gateway = unitcycle_core::ai::Gateway::offline("test".into());
+    jobs::run_with(&mut store, Job::CollectionsScan, d("2026-11-25"), at("2026-11-25", 8), &gateway).unwrap();
+    // One open case on a lease the scan would otherwise consider, taken to legal.
+    let case: String = store
+        .conn()
+        .query_row(
+            "SELECT c.id FROM collection_case c JOIN tenant_lease l ON l.id = c.lease_id
+             WHERE c.status = 'open' AND l.lease_status IN ('active', 'month_to_month') LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let case = case.parse().unwrap();
+    unitcycle_core::collections::workflow::escalate(&mut store, &gateway, case, "user:pm", at("2026-11-25", 9))
+        .unwrap();
+    jobs::run_with(&mut store, Job::RenewalScan, d("2026-11-26"), at("2026-11-26", 3), &gateway).unwrap();
+    let offered_in_legal: i64 = store
+        .conn()
+        .query_row(
+            &format!(
+                "SELECT COUNT(*) FROM renewal_recommendation r WHERE EXISTS
+                 (SELECT 1 FROM collection_case c WHERE c.lease_id = r.lease_id AND {})",
+                unitcycle_core::renewals::IN_LEGAL
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(offered_in_legal, 0);
+    assert!(store.renewals(&RenewalFilter::default()).unwrap().len() > 10, "the scan still offers to the others");
+}

@@ -324,6 +324,12 @@ pub struct RenewalPlan {
     pub recommended_lease_end: NaiveDate,
 }
 
+/// A collection case (alias `c`) that has reached legal: escalated, or at the legal step and
+/// still open. A lease with one gets no renewal offer from the scan (spec 1.2 offers renewals to
+/// tenants the office wants to keep; a tenant in legal collections is not one).
+pub const IN_LEGAL: &str =
+    "c.status IN ('open', 'payment_plan', 'escalated') AND (c.status = 'escalated' OR c.escalation_level >= 5)";
+
 /// Everything the scan decides for one lease.
 pub fn plan_renewal(lease: &Lease, input: &ChurnInput, today: NaiveDate) -> RenewalPlan {
     let (score, factors) = compute_churn_score(input, today);

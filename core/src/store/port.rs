@@ -50,8 +50,18 @@ impl Records for Store {
 }
 
 impl RenewalsPort for Store {
+    /// Active and month-to-month leases, except those in legal collections
+    /// (`renewals::IN_LEGAL`): no renewal is offered to a tenant the office is taking to court.
     fn renewal_candidates(&self) -> Result<Vec<Lease>> {
-        self.leases_in(&[LeaseStatus::Active, LeaseStatus::MonthToMonth])
+        let sql = format!(
+            "SELECT {} FROM tenant_lease l WHERE l.lease_status IN ('active', 'month_to_month')
+             AND NOT EXISTS (SELECT 1 FROM collection_case c WHERE c.lease_id = l.id AND {})",
+            super::leases::LEASE_COLS,
+            crate::renewals::IN_LEGAL
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], super::leases::lease_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     fn leases_with_open_renewal(&self) -> Result<HashSet<Uuid>> {

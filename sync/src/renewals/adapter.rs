@@ -194,13 +194,15 @@ pub(crate) async fn update_status(
 }
 
 impl RenewalsPort for PgPort {
+    /// Active and month-to-month leases, except those in legal collections
+    /// (`renewals::IN_LEGAL`).
     fn renewal_candidates(&self) -> StoreResult<Vec<Lease>> {
-        self.block(pgdomain::rows(
-            self.client(),
-            "tenant_lease",
-            "r.lease_status IN ('active', 'month_to_month') AND r.property_id = ANY($1) ORDER BY r.id",
-            &[&self.scope],
-        ))
+        let filter = format!(
+            "r.lease_status IN ('active', 'month_to_month') AND r.property_id = ANY($1)
+             AND NOT EXISTS (SELECT 1 FROM collection_case c WHERE c.lease_id = r.id AND {}) ORDER BY r.id",
+            unitcycle_core::renewals::IN_LEGAL
+        );
+        self.block(pgdomain::rows(self.client(), "tenant_lease", &filter, &[&self.scope]))
     }
 
     fn leases_with_open_renewal(&self) -> StoreResult<HashSet<Uuid>> {
