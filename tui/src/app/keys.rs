@@ -266,7 +266,7 @@ pub const COLLECTIONS: &[Binding] = &[
 ];
 
 pub const CASE: &[Binding] = &[
-    b(&[k('r')], "r", "Send the next step now", Action::SendNextStep, true),
+    b(&[k('r')], "r", "Send the next step (says what, how and to whom; y sends)", Action::SendNextStep, true),
     b(&[k('o')], "o", "Offer a payment plan (installments, start date)", Action::OfferPlan, true),
     b(&[k('p')], "p", "Record a payment (amount, date)", Action::RecordPayment, true),
     b(&[k('x')], "x", "Escalate to legal", Action::Escalate, true),

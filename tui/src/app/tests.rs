@@ -1047,3 +1047,28 @@ fn a_vacant_unit_is_set_to_maintenance_then_archived() {
         .unwrap();
     assert_eq!(archived, 1);
 }
+
+/// `r` in a case says which step it will send, how and to whom, and sends nothing without `y`.
+#[test]
+fn sending_the_next_step_asks_first_and_n_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut store = Store::create(&path).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 120, seed: 42, today: today() }).unwrap();
+    run_ai_jobs(&mut store);
+    // Every open case at step 1, so the first in the queue has a next step to send.
+    store.conn().execute("UPDATE collection_case SET escalation_level = 1, status = 'open'", []).unwrap();
+    drop(store);
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("5\n");
+    let (actions, messages) = (rows_in(&path, "collection_action"), rows_in(&path, "outbox_message"));
+    h.type_text("r");
+    let s = h.screen();
+    assert!(s.contains("Send step") && s.contains("y / Enter: send"), "{s}");
+    h.type_text("n");
+    assert_eq!((rows_in(&path, "collection_action"), rows_in(&path, "outbox_message")), (actions, messages));
+    h.type_text("r");
+    h.type_text("y");
+    let s = h.screen();
+    assert!(rows_in(&path, "collection_action") > actions, "{s}");
+}

@@ -43,7 +43,12 @@ struct Form {
 enum Mode {
     View,
     Form(Form),
-    ConfirmEscalate(String),
+    /// What the op will do, said before it is done; `y` does it.
+    Confirm {
+        text: String,
+        op: CaseOp,
+        yes: &'static str,
+    },
     Busy,
 }
 
@@ -172,14 +177,14 @@ impl CaseScreen {
                 let h = lines.len() as u16 + 2;
                 (title, lines, h)
             }
-            Mode::ConfirmEscalate(text) => (
+            Mode::Confirm { text, yes, .. } => (
                 " Confirm ",
                 vec![
                     Line::raw(text.clone()),
                     Line::raw(""),
-                    Line::styled("y / Enter: escalate    n / Esc: cancel", theme::bold()),
+                    Line::styled(format!("y / Enter: {yes}    n / Esc: cancel"), theme::bold()),
                 ],
-                8,
+                9,
             ),
             Mode::Busy => (" Working ", vec![Line::styled("Saving…", theme::dim())], 3),
         };
@@ -221,8 +226,11 @@ impl Screen for CaseScreen {
                 KeyCode::Enter => self.submit(cx),
                 _ => {}
             },
-            Mode::ConfirmEscalate(_) => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => self.op(CaseOp::Escalate, cx),
+            Mode::Confirm { op, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    let op = op.clone();
+                    self.op(op, cx)
+                }
                 KeyCode::Char('n') | KeyCode::Esc => {
                     self.mode = Mode::View;
                     cx.message("Cancelled: nothing was changed");
@@ -238,7 +246,28 @@ impl Screen for CaseScreen {
         let c = &d.row.case;
         let form = |kind, labels, fields: Vec<String>| Mode::Form(Form { kind, labels, fields, focus: 0, error: None });
         match action {
-            Action::SendNextStep => self.op(CaseOp::SendNextStep, cx),
+            // Nothing reaches the tenant on one key press: the step, its channels and the
+            // recipient are said first, and only `y` sends.
+            Action::SendNextStep => match collections::manual_next_step(c.status, c.escalation_level) {
+                Ok(step) => {
+                    let channels: Vec<&str> = step.channels.iter().map(|ch| ch.label()).collect();
+                    self.mode = Mode::Confirm {
+                        text: format!(
+                            "Send step {} now, {} by {}, to {} (unit {}, {} owed, {} days overdue)? The message is drafted from the case's timeline and queued for delivery.",
+                            step.level,
+                            step.description,
+                            channels.join(" and "),
+                            d.row.names.tenant,
+                            d.row.names.unit,
+                            money(c.current_balance),
+                            c.days_overdue
+                        ),
+                        op: CaseOp::SendNextStep,
+                        yes: "send",
+                    };
+                }
+                Err(e) => self.action_error = Some(e.to_string()),
+            },
             Action::OfferPlan => {
                 self.mode = form(
                     FormKind::Plan,
@@ -252,13 +281,17 @@ impl Screen for CaseScreen {
             Action::AddNote => self.mode = form(FormKind::Note, &["Note"], vec![String::new()]),
             Action::Escalate => {
                 if c.is_open() {
-                    self.mode = Mode::ConfirmEscalate(format!(
-                        "Escalate the case of {} (unit {}, {} owed) to legal? {}The case is marked Escalated and leaves the automatic sequence.",
-                        d.row.names.tenant,
-                        d.row.names.unit,
-                        money(c.current_balance),
-                        if c.escalation_level < 5 { "The legal escalation warning is sent by certified letter. " } else { "" }
-                    ));
+                    self.mode = Mode::Confirm {
+                        text: format!(
+                            "Escalate the case of {} (unit {}, {} owed) to legal? {}The case is marked Escalated and leaves the automatic sequence.",
+                            d.row.names.tenant,
+                            d.row.names.unit,
+                            money(c.current_balance),
+                            if c.escalation_level < 5 { "The legal escalation warning is sent by certified letter. " } else { "" }
+                        ),
+                        op: CaseOp::Escalate,
+                        yes: "escalate",
+                    };
                 } else {
                     self.action_error = Some(collections::CollectionsError::Closed(c.status).to_string());
                 }
@@ -285,7 +318,7 @@ impl Screen for CaseScreen {
             Data::Error(e) => {
                 if self.data.is_some() {
                     match &mut self.mode {
-                        Mode::Busy | Mode::ConfirmEscalate(_) | Mode::View => {
+                        Mode::Busy | Mode::Confirm { .. } | Mode::View => {
                             self.mode = Mode::View;
                             self.action_error = Some(e);
                         }
