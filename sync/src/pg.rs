@@ -121,6 +121,11 @@ fn table(name: &str) -> &'static Table {
     tables::table(name).expect("synced table")
 }
 
+/// The synced table `name`, or a setup error naming it (a table left out of the registry).
+pub fn synced(name: &str) -> Result<&'static Table> {
+    tables::table(name).ok_or_else(|| PgError::Setup(format!("{name} is not a synced table")))
+}
+
 /// A lease with the names lists show beside it.
 pub struct LeaseView {
     pub lease: Lease,

@@ -25,7 +25,7 @@ pub async fn rows<T: DeserializeOwned>(
     where_sql: &str,
     args: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<T>> {
-    let t = tables::table(table).ok_or_else(|| PgError::Setup(format!("{table} is not a synced table")))?;
+    let t = crate::pg::synced(table)?;
     let sql = format!("SELECT {} FROM {} r WHERE {where_sql}", tables::pg_json_expr(t), t.name);
     c.query(&sql, args)
         .await?

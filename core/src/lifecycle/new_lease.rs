@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::port::LifecyclePort;
 use super::{LeaseChanges, Transition};
-use crate::format::{check_amount, check_date};
+use crate::format::{check_amount, check_date, check_text};
 use crate::model::{Lease, LeaseStatus, Unit};
 use crate::port::Records;
 use crate::store::{Result, StoreError};
@@ -203,16 +203,9 @@ impl TenantInput {
     /// The tenant record: names present (at most 100 characters), an email address that looks
     /// like one (at most 254), a phone of digits, spaces and `+-().` (at most 20).
     pub fn into_tenant(self, now: DateTime<Utc>) -> std::result::Result<crate::model::Tenant, String> {
-        let (first, last, email, phone) =
-            (self.first_name.trim(), self.last_name.trim(), self.email.trim(), self.phone.trim());
-        for (what, text) in [("first_name", first), ("last_name", last)] {
-            if text.is_empty() {
-                return Err(format!("{what} is required."));
-            }
-            if text.chars().count() > 100 {
-                return Err(format!("{what} is longer than 100 characters."));
-            }
-        }
+        let first = check_text("first_name", &self.first_name, 100, true)?;
+        let last = check_text("last_name", &self.last_name, 100, true)?;
+        let (email, phone) = (self.email.trim(), self.phone.trim());
         let looks_like_email = email.split_once('@').is_some_and(|(user, host)| {
             !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
         });
@@ -231,8 +224,8 @@ impl TenantInput {
         Ok(crate::model::Tenant {
             archived_at: None,
             id: Uuid::new_v4(),
-            first_name: first.to_string(),
-            last_name: last.to_string(),
+            first_name: first,
+            last_name: last,
             email: email.to_lowercase(),
             phone: phone.to_string(),
             date_of_birth: self.date_of_birth,

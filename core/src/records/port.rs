@@ -15,6 +15,17 @@ pub enum Holder {
     Tenant(Uuid),
 }
 
+impl Holder {
+    /// The `tenant_lease` column that names the holder, and its id (both stores query by it).
+    pub fn column(self) -> (&'static str, Uuid) {
+        match self {
+            Holder::Property(id) => ("property_id", id),
+            Holder::Unit(id) => ("unit_id", id),
+            Holder::Tenant(id) => ("tenant_id", id),
+        }
+    }
+}
+
 /// One row a records action writes: a new row, or the whole row after an edit or archive.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecordWrite {

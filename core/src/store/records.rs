@@ -57,11 +57,7 @@ impl RecordsPort for Store {
     }
 
     fn leases_of(&self, holder: Holder) -> Result<Vec<Lease>> {
-        let (column, id) = match holder {
-            Holder::Property(id) => ("property_id", id),
-            Holder::Unit(id) => ("unit_id", id),
-            Holder::Tenant(id) => ("tenant_id", id),
-        };
+        let (column, id) = holder.column();
         let sql = format!("SELECT {LEASE_COLS} FROM tenant_lease l WHERE l.{column} = ?1 ORDER BY l.lease_begin_date");
         collect(self, &sql, [id.to_string()], lease_from_row)
     }

@@ -125,7 +125,7 @@ pub fn lease_ledger(s: &AppState, lease_id: String) -> CmdResult<LeaseLedger> {
     let store = s.store()?;
     let lease = store.lease_row(id)?;
     let property = store.property(lease.lease.property_id)?;
-    let zone = unitcycle_core::time::zone(&property.time_zone).map_err(CommandError::invalid)?;
+    let today = unitcycle_core::time::today_in(&property.time_zone, Utc::now()).map_err(CommandError::invalid)?;
     let mut entries = store.ledger(lease.lease.tenant_id, None)?;
     entries.retain(|e| e.lease_id == Some(id));
     let ids: HashSet<Uuid> = entries.iter().map(|e| e.id).collect();
@@ -144,7 +144,7 @@ pub fn lease_ledger(s: &AppState, lease_id: String) -> CmdResult<LeaseLedger> {
             .collect(),
         balance: balance.to_string(),
         balance_label: money(balance),
-        today: unitcycle_core::time::local_date(zone, Utc::now()),
+        today,
         lease,
     })
 }

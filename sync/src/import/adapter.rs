@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::adapter::{store_error, PgPort, StoreResult};
 use crate::pg::{self, PgError};
-use crate::{auth, pgdomain, tables};
+use crate::{auth, pgdomain};
 
 impl PgPort {
     /// An import or a new property through this port grants the properties it writes to
@@ -22,13 +22,9 @@ impl PgPort {
     }
 }
 
-fn table(name: &str) -> Result<&'static tables::Table, PgError> {
-    tables::table(name).ok_or_else(|| PgError::Setup(format!("{name} is not a synced table")))
-}
-
 /// Inserts domain rows of synced table `name` through their canonical JSON.
 async fn insert<T: Serialize>(tx: &Transaction<'_>, name: &str, rows: &[T]) -> Result<Vec<Uuid>, PgError> {
-    pg::upsert_rows(tx, table(name)?, rows).await
+    pg::upsert_rows(tx, pg::synced(name)?, rows).await
 }
 
 async fn write(
@@ -69,7 +65,7 @@ async fn write(
         ("lease_status_log", &logs),
         ("tenant_ledger_entry", &ledger),
     ] {
-        pg::bump(tx, table(name)?, ids).await?;
+        pg::bump(tx, pg::synced(name)?, ids).await?;
     }
     Ok(())
 }

@@ -20,17 +20,13 @@ use unitcycle_core::inspections::{
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
-use crate::pg::{self, PgError, Result};
+use crate::pg::{self, Result};
 use crate::tables::{self, Table};
 
 const INSPECTION: &str = "move_in_inspection";
 const ROOM: &str = "move_in_room";
 const PHOTO: &str = "move_in_photo";
 const ITEM: &str = "move_in_item";
-
-fn table(name: &str) -> Result<&'static Table> {
-    tables::table(name).ok_or_else(|| PgError::Setup(format!("{name} is not a synced table")))
-}
 
 /// Columns the stores keep as a blank value where the domain struct has `None`: an unrated
 /// item's ratings are '' and a photo without measurements has '{}'.
@@ -82,7 +78,7 @@ async fn select<T: DeserializeOwned>(
     from_where: &str,
     args: &[&(dyn ToSql + Sync)],
 ) -> Result<Vec<T>> {
-    let t = table(name)?;
+    let t = pg::synced(name)?;
     let sql = format!("SELECT {} {from_where}", tables::pg_json_expr(t));
     c.query(&sql, args).await?.into_iter().map(|r| from_row(t, r.get::<_, Value>(0))).collect()
 }
@@ -139,7 +135,7 @@ type TableRows = (&'static Table, Vec<(Uuid, Value)>);
 
 /// Every row of an inspection, per table, parents first (an item may point at a photo).
 fn rows_of(d: &InspectionDetail) -> Result<Vec<TableRows>> {
-    let (ti, tr, tp, tm) = (table(INSPECTION)?, table(ROOM)?, table(PHOTO)?, table(ITEM)?);
+    let (ti, tr, tp, tm) = (pg::synced(INSPECTION)?, pg::synced(ROOM)?, pg::synced(PHOTO)?, pg::synced(ITEM)?);
     let mut rooms = Vec::new();
     let mut photos = Vec::new();
     let mut items = Vec::new();
@@ -201,7 +197,7 @@ pub async fn list(
     offset: i64,
     limit: i64,
 ) -> Result<(i64, Vec<ListRow>)> {
-    let t = table(INSPECTION)?;
+    let t = pg::synced(INSPECTION)?;
     let from_where = "FROM move_in_inspection r JOIN tenant_lease l ON l.id = r.lease_id
         JOIN tenants t ON t.id = l.tenant_id JOIN units_unit u ON u.id = r.unit_id
         JOIN properties p ON p.id = r.property_id

@@ -10,7 +10,7 @@ use unitcycle_core::store::StoreError;
 
 use crate::adapter::{store_error, PgPort, StoreResult};
 use crate::pg::{self, ApplyError};
-use crate::{pgdomain, tables};
+use crate::pgdomain;
 
 impl LifecyclePort for PgPort {
     fn leases_in_states(&self, states: &[LeaseStatus]) -> StoreResult<Vec<Lease>> {
@@ -55,7 +55,7 @@ impl LifecyclePort for PgPort {
     }
 
     fn write_new_lease(&mut self, new: &NewLease, now: DateTime<Utc>) -> StoreResult<()> {
-        let t = synced("tenant_lease")?;
+        let t = pg::synced("tenant_lease").map_err(store_error)?;
         let rt = self.rt.clone();
         rt.block_on(async {
             let tx = self.client.transaction().await.map_err(|e| store_error(e.into()))?;
@@ -77,8 +77,4 @@ impl LifecyclePort for PgPort {
             tx.commit().await.map_err(|e| store_error(e.into()))
         })
     }
-}
-
-fn synced(name: &str) -> StoreResult<&'static tables::Table> {
-    tables::table(name).ok_or_else(|| StoreError::Database(format!("{name} is not a synced table")))
 }

@@ -11,11 +11,7 @@ use uuid::Uuid;
 use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
 use crate::collections::adapter::insert_ledger;
 use crate::pg::{self, PgError};
-use crate::{auth, pgdomain, tables};
-
-fn table(name: &str) -> Result<&'static tables::Table, PgError> {
-    tables::table(name).ok_or_else(|| PgError::Setup(format!("{name} is not a synced table")))
-}
+use crate::{auth, pgdomain};
 
 /// One row, with the user new properties are granted to.
 struct Write<'a>(&'a RecordWrite, Option<Uuid>);
@@ -23,7 +19,7 @@ struct Write<'a>(&'a RecordWrite, Option<Uuid>);
 impl RowWrite for Write<'_> {
     async fn apply(&self, tx: &Transaction<'_>, _now: DateTime<Utc>) -> StoreResult<()> {
         async fn upsert<T: serde::Serialize>(tx: &Transaction<'_>, name: &str, row: &T) -> Result<(), PgError> {
-            let t = table(name)?;
+            let t = pg::synced(name)?;
             let ids = pg::upsert_rows(tx, t, std::slice::from_ref(row)).await?;
             pg::bump(tx, t, &ids).await
         }
@@ -76,11 +72,7 @@ impl RecordsPort for PgPort {
     }
 
     fn leases_of(&self, holder: Holder) -> StoreResult<Vec<Lease>> {
-        let (column, id) = match holder {
-            Holder::Property(id) => ("property_id", id),
-            Holder::Unit(id) => ("unit_id", id),
-            Holder::Tenant(id) => ("tenant_id", id),
-        };
+        let (column, id) = holder.column();
         let sql = format!("r.{column} = $1 ORDER BY r.lease_begin_date");
         self.block(pgdomain::rows(self.client(), "tenant_lease", &sql, &[&id]))
     }

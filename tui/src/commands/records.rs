@@ -210,8 +210,10 @@ fn post(
 ) -> Result<()> {
     let lease = store.find_lease(&e.lease)?;
     let property = store.property(lease.property_id)?;
-    let zone = unitcycle_core::time::zone(&property.time_zone).map_err(anyhow::Error::msg)?;
-    let trans_date = e.date.unwrap_or_else(|| unitcycle_core::time::local_date(zone, Utc::now()));
+    let trans_date = match e.date {
+        Some(d) => d,
+        None => unitcycle_core::time::today_of(&property, Utc::now())?,
+    };
     let input = LedgerInput {
         lease_id: lease.id,
         kind,

@@ -313,8 +313,7 @@ impl Screen for LeaseDetail {
                 _ => None,
             };
             if let Some(kind) = kind {
-                let today = unitcycle_core::time::zone(&d.time_zone)
-                    .map_or(cx.today, |z| unitcycle_core::time::local_date(z, cx.now));
+                let today = unitcycle_core::time::today_in(&d.time_zone, cx.now).unwrap_or(cx.today);
                 let lease = Box::new(d.row.lease.clone());
                 return self.flow.open(Kind::Post { lease, kind, today, balance: d.balance });
             }

@@ -132,8 +132,7 @@ impl UnitDetail {
                     Action::PostPayment => EntryKind::Payment,
                     _ => EntryKind::Credit,
                 };
-                let today = unitcycle_core::time::zone(&d.time_zone)
-                    .map_or(cx.today, |z| unitcycle_core::time::local_date(z, cx.now));
+                let today = unitcycle_core::time::today_in(&d.time_zone, cx.now).unwrap_or(cx.today);
                 self.flow.open(Kind::Post { lease: Box::new(lease.clone()), kind, today, balance: d.balance });
             }
             Action::VoidEntry => match (self.tab, self.selected_entry()) {
