@@ -459,6 +459,7 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                     let last = *rng.pick(LAST_NAMES);
                     let tenant = Tenant {
                         archived_at: None,
+                        forwarding_address: String::new(),
                         id: rng.uuid(),
                         first_name: first.into(),
                         last_name: last.into(),

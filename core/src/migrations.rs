@@ -38,6 +38,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     13 => "0013_property_time_zone.sql",
     14 => "0014_outbox_delivery.sql",
     15 => "0015_records_archive.sql",
+    16 => "0016_tenant_forwarding_address.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -57,6 +58,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     13 => "0013_property_time_zone.sql",
     14 => "0014_outbox_delivery.sql",
     15 => "0015_records_archive.sql",
+    16 => "0016_tenant_forwarding_address.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -218,6 +218,9 @@ pub struct Tenant {
     /// leases); `None` while in use.
     #[serde(default)]
     pub archived_at: Option<DateTime<Utc>>,
+    /// Where letters go once the tenant has moved out; empty when none was left.
+    #[serde(default)]
+    pub forwarding_address: String,
 }
 
 impl Tenant {

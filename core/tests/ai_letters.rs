@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use unitcycle_core::ai::letters::{
     action_description, collections_message, move_out_inspection_notice, renewal_letter, rent_increase_notice,
-    ActionInput, ActionType, Channel, CollectionsInput, Draft, MoveOutInspectionInput, PlanOffer, Recipient,
-    RenewalLetterInput, RentIncreaseInput, Tone, RENEWAL_MAX_WORDS, SMS_MAX_CHARS,
+    ActionInput, ActionType, Channel, CollectionsInput, Draft, EarlierNotice, FormerTenant, MoveOutInspectionInput,
+    PlanOffer, Recipient, RenewalLetterInput, RentIncreaseInput, Tone, RENEWAL_MAX_WORDS, SMS_MAX_CHARS,
 };
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -178,6 +178,11 @@ fn collections_messages_in_every_tone_and_channel() {
                         first_due: d(2026, 2, 1),
                     }),
                     today: today(),
+                    // One notice per earlier step, so the legal letter may say "despite".
+                    earlier_notices: (0..level)
+                        .map(|l| EarlierNotice { description: format!("Step {}", l + 1), sent_on: d(2026, 1, 2) })
+                        .collect(),
+                    former_tenant: None,
                 };
                 let draft = collections_message(&input);
                 check_limits(&draft, &c.recipient);
@@ -209,6 +214,11 @@ fn tones_read_differently() {
                 channel: Channel::Email,
                 plan: None,
                 today: today(),
+                earlier_notices: vec![EarlierNotice {
+                    description: "Friendly reminder".into(),
+                    sent_on: d(2026, 1, 11),
+                }],
+                former_tenant: None,
             })
             .render()
         })
@@ -283,4 +293,85 @@ fn command_center_action_descriptions() {
         }
         insta::assert_snapshot!(format!("actions_{}", c.key), out);
     }
+}
+
+/// A legal-tone message for Maria's balance, with the given history and status.
+fn legal(channel: Channel, earlier: Vec<EarlierNotice>, former: Option<FormerTenant>) -> CollectionsInput {
+    let c = &cases()[0];
+    CollectionsInput {
+        recipient: c.recipient.clone(),
+        balance: c.balance,
+        late_fees: c.late_fees,
+        due_date: d(2026, 1, 1),
+        days_overdue: 14,
+        pay_by: d(2026, 1, 20),
+        tone: Tone::Legal,
+        channel,
+        plan: None,
+        today: today(),
+        earlier_notices: earlier,
+        former_tenant: former,
+    }
+}
+
+#[test]
+fn a_legal_letter_speaks_of_earlier_notices_only_when_the_timeline_holds_them() {
+    use unitcycle_core::ai::prompts::check_collections_facts;
+    let first = legal(Channel::Letter, vec![], None);
+    let body = collections_message(&first).body;
+    assert!(!body.contains("Despite") && !body.to_lowercase().contains("earlier notice"), "{body}");
+    assert!(body.contains("Your account for unit 1624B at Cedar Court remains unpaid."), "{body}");
+    // A draft (Claude's, say) that claims notices the case never sent is refused before sending.
+    let claim = body.replace("Your account", "Despite earlier notices, your account");
+    assert_eq!(
+        check_collections_facts(&first, &claim).unwrap_err(),
+        "The collections message refers to earlier notices, but none was sent on this case."
+    );
+
+    let sent = vec![
+        EarlierNotice { description: "Friendly reminder".into(), sent_on: d(2026, 1, 2) },
+        EarlierNotice { description: "Detailed notice".into(), sent_on: d(2026, 1, 4) },
+    ];
+    let later = legal(Channel::Letter, sent, None);
+    let body = collections_message(&later).body;
+    assert!(body.contains("Despite our 2 earlier notices (the last on Jan 4, 2026), your account"), "{body}");
+    assert!(check_collections_facts(&later, &body).is_ok());
+}
+
+#[test]
+fn a_former_tenant_gets_the_former_tenant_wording_at_the_forwarding_address_and_no_eviction_threat() {
+    use unitcycle_core::ai::prompts::check_collections_facts;
+    let former =
+        FormerTenant { moved_out: Some(d(2025, 6, 1)), forwarding_address: Some("9 Elm Rd, Dallas, TX 75201".into()) };
+    let input = legal(Channel::Letter, vec![], Some(former));
+    let body = collections_message(&input).body;
+    assert!(!body.to_lowercase().contains("evict"), "{body}");
+    assert!(body.contains("your former residence, unit 1624B at Cedar Court"), "{body}");
+    assert!(body.contains("collection agency or to small claims court"), "{body}");
+    assert!(body.contains("Maria Santos\n9 Elm Rd, Dallas, TX 75201\n"), "addressed to the forwarding address: {body}");
+    // The current tenant's legal letter threatens eviction; the same text to a former tenant is refused.
+    let current = collections_message(&legal(Channel::Letter, vec![], None)).body;
+    assert!(current.contains("eviction"));
+    assert_eq!(
+        check_collections_facts(&input, &current).unwrap_err(),
+        "The collections message threatens eviction, but the tenant has moved out."
+    );
+    // Every tone and channel of a former tenant's message stays free of eviction.
+    for &tone in Tone::ALL {
+        for &channel in Channel::ALL {
+            let i = CollectionsInput { tone, channel, ..input.clone() };
+            let text = collections_message(&i).body;
+            assert!(check_collections_facts(&i, &text).is_ok(), "{tone:?} {channel:?}: {text}");
+        }
+    }
+}
+
+#[test]
+fn a_collections_message_states_only_the_cases_figures() {
+    use unitcycle_core::ai::prompts::check_collections_facts;
+    let input = legal(Channel::Email, vec![], None);
+    let body = collections_message(&input).body;
+    assert!(check_collections_facts(&input, &body).is_ok());
+    let wrong = body.replace(&unitcycle_core::format::money(input.balance), "$99,999.00");
+    assert!(check_collections_facts(&input, &wrong).unwrap_err().contains("states $99,999.00"));
 }

@@ -71,6 +71,14 @@ fn one_case(due: &str, balance: Decimal) -> (Store, CollectionCase) {
         .conn()
         .execute("UPDATE collection_case SET due_date = ?2 WHERE id = ?1", (case.id.to_string(), d(due)))
         .unwrap();
+    // A tenant still at the unit (a former tenant's letters go elsewhere; see collections_letters).
+    store
+        .conn()
+        .execute(
+            "UPDATE tenant_lease SET lease_status = 'active', actual_move_out_date = NULL WHERE id = ?1",
+            [case.lease_id.to_string()],
+        )
+        .unwrap();
     (store, case)
 }
 

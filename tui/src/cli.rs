@@ -454,6 +454,9 @@ pub enum TenantCommand {
         phone: Option<String>,
         #[arg(long, value_parser = parse_date)]
         date_of_birth: Option<NaiveDate>,
+        /// Where letters go after the tenant moves out ("" clears it)
+        #[arg(long)]
+        forwarding_address: Option<String>,
         #[arg(long)]
         json: bool,
     },

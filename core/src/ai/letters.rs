@@ -135,6 +135,31 @@ pub struct CollectionsInput {
     pub channel: Channel,
     pub plan: Option<PlanOffer>,
     pub today: NaiveDate,
+    /// The notices already sent on this case, oldest first (from its timeline): a message may
+    /// speak of earlier notices only when there are some.
+    #[serde(default)]
+    pub earlier_notices: Vec<EarlierNotice>,
+    /// Set when the tenant has moved out: the former-tenant wording (a balance left on a
+    /// former residence, never an eviction threat at the empty unit), by post to the
+    /// forwarding address.
+    #[serde(default)]
+    pub former_tenant: Option<FormerTenant>,
+}
+
+/// One notice on a case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlierNotice {
+    /// The step's description, e.g. `Formal notice`.
+    pub description: String,
+    pub sent_on: NaiveDate,
+}
+
+/// A tenant who no longer lives at the unit the balance is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormerTenant {
+    pub moved_out: Option<NaiveDate>,
+    /// Where letters go now; `None` when the tenant left none (no letter can be posted).
+    pub forwarding_address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,16 +239,24 @@ fn compose(
     greeting: &str,
     paras: &[String],
 ) -> Draft {
+    let at_unit = format!("Unit {}, {}\n{}", r.unit_number, r.property_name, r.property_address);
+    compose_to(channel, r, &at_unit, today, subject, greeting, paras)
+}
+
+/// [`compose`] with the letter's address block given (a former tenant's forwarding address).
+fn compose_to(
+    channel: Channel,
+    r: &Recipient,
+    address: &str,
+    today: NaiveDate,
+    subject: String,
+    greeting: &str,
+    paras: &[String],
+) -> Draft {
     let mut out = String::new();
     if channel == Channel::Letter {
         out.push_str(&format!("{}\n{}\n\n{}\n\n", r.property_name, r.property_address, date(today)));
-        out.push_str(&format!(
-            "{}\nUnit {}, {}\n{}\n\n",
-            r.full_name(),
-            r.unit_number,
-            r.property_name,
-            r.property_address
-        ));
+        out.push_str(&format!("{}\n{address}\n\n", r.full_name()));
         out.push_str(&format!("Re: {subject}\n\n"));
     }
     out.push_str(greeting);
@@ -413,6 +446,14 @@ fn plan_text(p: &PlanOffer) -> String {
     format!("{} monthly payments of {} starting {}", p.installments, money(p.installment_amount), date(p.first_due))
 }
 
+/// What a message may say of earlier notices: nothing when none was sent.
+fn earlier_text(i: &CollectionsInput) -> Option<String> {
+    let last = i.earlier_notices.last()?;
+    let n = i.earlier_notices.len();
+    let notices = if n == 1 { "our earlier notice".to_string() } else { format!("our {n} earlier notices") };
+    Some(format!("{notices} (the last on {})", date(last.sent_on)))
+}
+
 pub fn collections_message(i: &CollectionsInput) -> Draft {
     let r = &i.recipient;
     let bal = money(i.balance);
@@ -420,10 +461,19 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
     let pay_by = date(i.pay_by);
     let days = i.days_overdue;
     let day_word = if days == 1 { "day" } else { "days" };
+    let former = i.former_tenant.as_ref();
+    // A former tenant's balance is on their former residence; a current tenant's on their home.
+    let unit_ref = match former {
+        Some(_) => format!("your former residence, unit {} at {}", r.unit_number, r.property_name),
+        None => format!("unit {} at {}", r.unit_number, r.property_name),
+    };
     if i.channel == Channel::Sms {
         let plan =
             i.plan.as_ref().map(|p| format!(" Plan available: {} x {}.", p.installments, money(p.installment_amount)));
         let plan = plan.unwrap_or_default();
+        let referral = if former.is_some() { "referred for collection" } else { "referred for legal action" };
+        // Late fees accrue only while the lease runs.
+        let fees_note = if former.is_some() { "" } else { " to avoid further fees" };
         let candidates = match i.tone {
             Tone::Friendly => vec![
                 format!(
@@ -435,7 +485,7 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
             ],
             Tone::Firm => vec![
                 format!(
-                    "{}, your balance of {} for unit {} is {days} {day_word} past due. Please pay by {} to avoid further fees.{plan} - {}",
+                    "{}, your balance of {} for unit {} is {days} {day_word} past due. Please pay by {}{fees_note}.{plan} - {}",
                     r.first(), bal, r.unit_number, pay_by, r.property_name
                 ),
                 format!("{}, {} for unit {} is {days} {day_word} past due. Please pay by {}.{plan}", r.first(), bal, r.unit_number, pay_by),
@@ -443,7 +493,7 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
             ],
             Tone::Formal => vec![
                 format!(
-                    "Notice to {}: {} is past due on unit {}, {}, since {}. Payment is required by {}.{plan} A written notice follows.",
+                    "Notice to {}: {} is past due on unit {}, {}, since {}. Payment is required by {}.{plan}",
                     r.full_name(), bal, r.unit_number, r.property_name, due, pay_by
                 ),
                 format!("Notice to {}: {} past due on unit {} since {}. Payment required by {}.", r.full_name(), bal, r.unit_number, due, pay_by),
@@ -451,11 +501,11 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
             ],
             Tone::Legal => vec![
                 format!(
-                    "FINAL NOTICE to {}, unit {}: {} past due since {}. If unpaid by {}, this account will be referred for legal action. - {}",
+                    "FINAL NOTICE to {}, unit {}: {} past due since {}. If unpaid by {}, this account will be {referral}. - {}",
                     r.full_name(), r.unit_number, bal, due, pay_by, r.property_name
                 ),
-                format!("FINAL NOTICE, unit {}: {} past due. If unpaid by {}, it will be referred for legal action.", r.unit_number, bal, pay_by),
-                format!("FINAL NOTICE unit {}: {} unpaid. Legal referral after {}.", r.unit_number, bal, pay_by),
+                format!("FINAL NOTICE, unit {}: {} past due. If unpaid by {}, it will be {referral}.", r.unit_number, bal, pay_by),
+                format!("FINAL NOTICE unit {}: {} unpaid. Referral after {}.", r.unit_number, bal, pay_by),
             ],
         };
         return sms(fit_sms(candidates));
@@ -475,14 +525,14 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
             pay_by
         )
     });
+    let earlier = earlier_text(i);
     let (subject, greeting, mut paras) = match i.tone {
         Tone::Friendly => (
-            format!("Friendly reminder: rent for unit {}", r.unit_number),
+            format!("Friendly reminder: balance for unit {}", r.unit_number),
             format!("Hi {},", r.first()),
             vec![
                 format!(
-                    "We hope all is well. Our records show a balance of {bal} for unit {} at {}, due on {due}{fees}. It may simply have slipped by.",
-                    r.unit_number, r.property_name
+                    "We hope all is well. Our records show a balance of {bal} for {unit_ref}, due on {due}{fees}. It may simply have slipped by."
                 ),
                 format!(
                     "You can pay through the resident portal or at the leasing office. If something has come up, please {respond}; we are glad to help."
@@ -493,39 +543,57 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
             format!("Past-due balance for unit {}: {bal}", r.unit_number),
             format!("Dear {},", r.first()),
             vec![
-                format!(
-                    "Your balance of {bal} for unit {} at {} is now {days} {day_word} past due (due {due}){fees}.",
-                    r.unit_number, r.property_name
-                ),
-                format!(
-                    "Please pay the full balance by {pay_by} to avoid additional late fees. If you have already paid, thank you, and please {respond} so we can update your account."
-                ),
+                format!("Your balance of {bal} for {unit_ref} is now {days} {day_word} past due (due {due}){fees}."),
+                match former {
+                    None => format!(
+                        "Please pay the full balance by {pay_by} to avoid additional late fees. If you have already paid, thank you, and please {respond} so we can update your account."
+                    ),
+                    Some(_) => format!(
+                        "Please pay the full balance by {pay_by}. If you have already paid, thank you, and please {respond} so we can update your account."
+                    ),
+                },
             ],
         ),
         Tone::Formal => (
-            format!("Formal notice of past-due rent: unit {}, {}", r.unit_number, r.property_name),
+            format!("Formal notice of past-due balance: unit {}, {}", r.unit_number, r.property_name),
             format!("Dear {},", r.full_name()),
             vec![
                 format!(
-                    "This is formal notice that your account for unit {} at {} has a past-due balance of {bal}{fees}. Payment was due on {due} and is now {days} {day_word} late.",
-                    r.unit_number, r.property_name
+                    "This is formal notice that your account for {unit_ref} has a past-due balance of {bal}{fees}. Payment was due on {due} and is now {days} {day_word} late."
                 ),
-                format!(
-                    "Payment in full is required by {pay_by}. Continued non-payment is a breach of your lease and may lead to further action under its terms."
-                ),
+                match former {
+                    None => format!(
+                        "Payment in full is required by {pay_by}. Continued non-payment is a breach of your lease and may lead to further action under its terms."
+                    ),
+                    Some(_) => format!(
+                        "Payment in full is required by {pay_by}. The balance remains owed under the terms of your former lease."
+                    ),
+                },
             ],
         ),
         Tone::Legal => (
-            format!("Final notice before legal action: unit {}", r.unit_number),
+            match former {
+                None => format!("Final notice before legal action: unit {}", r.unit_number),
+                Some(_) => format!("Final notice before referral for collection: unit {}", r.unit_number),
+            },
             format!("Dear {},", r.full_name()),
             vec![
-                format!(
-                    "Despite earlier notices, your account for unit {} at {} remains unpaid. The past-due balance is {bal}{fees}, outstanding since {due} ({days} {day_word}).",
-                    r.unit_number, r.property_name
-                ),
-                format!(
-                    "If the full balance is not received by {pay_by}, this matter will be referred to our attorney, who may file an eviction action and seek all amounts owed as permitted by law and your lease."
-                ),
+                match &earlier {
+                    Some(e) => format!(
+                        "Despite {e}, your account for {unit_ref} remains unpaid. The past-due balance is {bal}{fees}, outstanding since {due} ({days} {day_word})."
+                    ),
+                    None => format!(
+                        "Your account for {unit_ref} remains unpaid. The past-due balance is {bal}{fees}, outstanding since {due} ({days} {day_word})."
+                    ),
+                },
+                match former {
+                    None => format!(
+                        "If the full balance is not received by {pay_by}, this matter will be referred to our attorney, who may file an eviction action and seek all amounts owed as permitted by law and your lease."
+                    ),
+                    Some(_) => format!(
+                        "If the full balance is not received by {pay_by}, this account may be referred to a collection agency or to small claims court to recover the amount owed, as permitted by law."
+                    ),
+                },
             ],
         ),
     };
@@ -535,7 +603,10 @@ pub fn collections_message(i: &CollectionsInput) -> Draft {
     if i.tone == Tone::Legal && i.channel == Channel::Letter {
         paras.push("This notice is sent by certified mail.".to_string());
     }
-    compose(i.channel, r, i.today, subject, &greeting, &paras)
+    match former.and_then(|f| f.forwarding_address.as_deref()).filter(|_| i.channel == Channel::Letter) {
+        Some(address) => compose_to(i.channel, r, address, i.today, subject, &greeting, &paras),
+        None => compose(i.channel, r, i.today, subject, &greeting, &paras),
+    }
 }
 
 // ── move-out inspection notice (1.4 move_out_inspection_notice) ────────────

@@ -266,6 +266,28 @@ impl Task for RentIncreaseNotice {
     }
 }
 
+/// A collections message states only the case's figures, speaks of earlier notices only when
+/// the timeline holds some, and never threatens a former tenant with eviction.
+pub fn check_collections_facts(i: &CollectionsInput, body: &str) -> Result<(), String> {
+    let mut figures = vec![i.balance, i.late_fees];
+    if let Some(p) = &i.plan {
+        figures.push(p.installment_amount);
+    }
+    crate::figures::check(body, &figures, "collections message")?;
+    let lower = body.to_lowercase();
+    let claims_earlier =
+        ["earlier notice", "previous notice", "prior notice", "despite", "repeated notice", "already been notified"]
+            .iter()
+            .any(|w| lower.contains(w));
+    if claims_earlier && i.earlier_notices.is_empty() {
+        return Err("The collections message refers to earlier notices, but none was sent on this case.".into());
+    }
+    if i.former_tenant.is_some() && lower.contains("evict") {
+        return Err("The collections message threatens eviction, but the tenant has moved out.".into());
+    }
+    Ok(())
+}
+
 /// Spec 1.3: the message of one escalation step, in the tone `select_tone` chose.
 pub struct CollectionsMessage;
 
@@ -298,9 +320,25 @@ impl Task for CollectionsMessage {
                 )
             })
             .unwrap_or_else(|| "No payment plan is offered.".into());
+        let history = match i.earlier_notices.as_slice() {
+            [] => "No notice has been sent on this case yet: do not refer to earlier notices.".to_string(),
+            sent => {
+                let list: Vec<String> =
+                    sent.iter().map(|n| format!("{} on {}", n.description, date(n.sent_on))).collect();
+                format!("Notices already sent on this case: {}.", list.join("; "))
+            }
+        };
+        let status = match &i.former_tenant {
+            None => "The tenant lives at the unit.".to_string(),
+            Some(f) => format!(
+                "The tenant has moved out{}: write to a former tenant about the balance left on their former \
+                 residence; never threaten eviction.",
+                f.moved_out.map(|d| format!(" (on {})", date(d))).unwrap_or_default()
+            ),
+        };
         format!(
             "Write a {} collections message for tenant {} at unit {}, {} ({}). Balance due: {} (late fees {}). \
-             Originally due {}, now {} days overdue. Ask for payment by {}. {plan} Today: {}.\n{}",
+             Originally due {}, now {} days overdue. Ask for payment by {}. {plan} {history} {status} Today: {}.\n{}",
             i.tone.as_str(),
             r.full_name(),
             r.unit_number,
@@ -321,7 +359,8 @@ impl Task for CollectionsMessage {
     }
 
     fn check(i: &CollectionsInput, d: &Draft) -> Result<(), String> {
-        check_draft(i.channel, d, None)
+        check_draft(i.channel, d, None)?;
+        check_collections_facts(i, &d.body)
     }
 
     fn offline(i: &CollectionsInput) -> Option<Draft> {

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::plan;
 use super::port::{CollectionWrite, CollectionsPort};
 use super::{CaseStatus, CollectionCase, EscalationStep, InstallmentPlan, Tone};
-use crate::ai::letters::Recipient;
+use crate::ai::letters::{EarlierNotice, FormerTenant, Recipient};
 use crate::ai::prompts::CollectionsMessage;
 use crate::ai::Gateway;
 use crate::documents::Attachment;
@@ -24,36 +24,60 @@ pub fn draft_message<R: Records>(
     records: &R,
     gateway: &Gateway,
     case: &CollectionCase,
-    recipient: &Recipient,
+    who: &Parties,
     tone: Tone,
     channel: DeliveryChannel,
     plan: Option<&[InstallmentPlan]>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<DraftedLetter> {
-    let input = plan::message_input(case, recipient, tone, channel, plan, today);
+    let input = plan::message_input(case, who, tone, channel, plan, today);
     let out =
         gateway.run::<CollectionsMessage>(&input, records, now).map_err(|e| StoreError::Rejected(e.to_string()))?;
     Ok(DraftedLetter { text: out.value.render(), provider: out.provider.as_str().into() })
 }
 
-/// Who a case's messages go to.
+/// Who a case's messages go to, read from the current record when they are drafted: whether
+/// the tenant still lives at the unit and which notices the case's timeline holds.
 pub struct Parties {
     pub tenant: Tenant,
     pub unit: Unit,
     pub property: Property,
     pub recipient: Recipient,
+    /// Set when the tenant has moved out (the lease is vacant or its move-out date has passed).
+    pub former: Option<FormerTenant>,
+    /// The notices already sent on the case, oldest first.
+    pub earlier: Vec<EarlierNotice>,
 }
 
 impl Parties {
-    pub fn of<R: Records>(records: &R, case: &CollectionCase) -> Result<Parties> {
-        let lease = records.lease(case.lease_id)?;
+    pub fn of<P: CollectionsPort>(port: &P, case: &CollectionCase, today: NaiveDate) -> Result<Parties> {
+        let lease = port.lease(case.lease_id)?;
+        let tenant = port.tenant(case.tenant_id)?;
+        let property = port.property(case.property_id)?;
+        let mut earlier = Vec::new();
+        for a in port.collection_actions(case.id)?.iter().filter(|a| a.is_notice()) {
+            earlier.push(EarlierNotice {
+                description: super::step(a.escalation_level)
+                    .filter(|s| s.action_type == a.action_type)
+                    .map_or_else(|| a.action_type.label().to_string(), |s| s.description.to_string()),
+                sent_on: crate::time::today_of(&property, a.sent_at.unwrap_or(a.created_at))?,
+            });
+        }
         Ok(Parties {
-            tenant: records.tenant(case.tenant_id)?,
-            unit: records.unit(case.unit_id)?,
-            property: records.property(case.property_id)?,
-            recipient: port::recipient(records, &lease)?,
+            former: plan::former_tenant(&lease, &tenant, today),
+            unit: port.unit(case.unit_id)?,
+            recipient: port::recipient(port, &lease)?,
+            property,
+            tenant,
+            earlier,
         })
+    }
+
+    /// Where a message on `channel` goes, or `None` when it cannot go that way (a letter to a
+    /// former tenant who left no forwarding address).
+    pub fn address(&self, channel: DeliveryChannel) -> Option<String> {
+        plan::address(&self.tenant, &self.unit, &self.property, self.former.as_ref(), channel)
     }
 }
 
@@ -76,7 +100,7 @@ fn notice_pdf<R: Records>(
         property_name: to.property_name.clone(),
         property_address: to.property_address.clone(),
         date: date(today),
-        recipient: vec![to.full_name(), plan::address(&who.tenant, &who.unit, &who.property, DeliveryChannel::Letter)],
+        recipient: vec![to.full_name(), who.address(DeliveryChannel::Letter).unwrap_or_default()],
         subject: format!("{} — unit {}", step.description, to.unit_number),
         body: text.to_string(),
         figures: vec![
@@ -99,23 +123,22 @@ fn notice_pdf<R: Records>(
 /// rows to write: the step's `collection_action` (its text is the first channel's message) and
 /// an outbox message per channel (`collections:{case}:{level}:{channel}`). The caller writes the
 /// case itself, so a workflow can change it further in the same transaction.
-pub fn draft_step<R: Records>(
-    records: &R,
+pub fn draft_step<P: CollectionsPort>(
+    records: &P,
     gateway: &Gateway,
     case: &CollectionCase,
     step: &'static EscalationStep,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, Vec<CollectionWrite>)> {
-    let who = Parties::of(records, case)?;
+    let who = Parties::of(records, case, today)?;
     let mut case = case.clone();
     case.days_overdue = (today - case.due_date).num_days().max(0);
     let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
     let mut writes = Vec::new();
-    for ch in step.channels {
-        let Some(channel) = plan::delivery(*ch) else { continue };
-        let draft =
-            draft_message(records, gateway, &case, &who.recipient, tone, channel, offer.as_deref(), today, now)?;
+    for channel in plan::routes(step, &who) {
+        let ch = &plan::channel_of(channel);
+        let draft = draft_message(records, gateway, &case, &who, tone, channel, offer.as_deref(), today, now)?;
         let attachment = if channel == DeliveryChannel::Letter {
             notice_pdf(records, &case, step, tone, &who, &draft.text, today, now)?
         } else {
@@ -136,7 +159,7 @@ pub fn draft_step<R: Records>(
             idempotency_key: plan::step_message_key(case.id, step.level, channel.as_str()),
             channel,
             recipient_name: who.tenant.full_name(),
-            recipient: plan::address(&who.tenant, &who.unit, &who.property, channel),
+            recipient: who.address(channel).unwrap_or_default(),
             subject: format!("{}: {} {}", step.description, who.property.name, who.unit.unit_number),
             body: draft.text,
             attachment_sha256: attachment.as_ref().map(|a| a.sha256.clone()),

@@ -697,6 +697,13 @@ pub struct CollectionAction {
 }
 
 impl CollectionAction {
+    /// A message that reached (or was sent to) the tenant, as opposed to a note, a call log or
+    /// a payment: what a later letter may call an earlier notice.
+    pub fn is_notice(&self) -> bool {
+        use ActionType::*;
+        matches!(self.action_type, Sms | Email | FormalLetter | PaymentPlan | Escalation)
+    }
+
     #[allow(clippy::too_many_arguments)]
     /// A timeline entry written now: a message (drafted by `ai_provider`, empty when a person
     /// wrote it) or a system event.

@@ -6,13 +6,14 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::ai::letters::{CollectionsInput, PlanOffer, Recipient};
+use super::escalation::Parties;
+use crate::ai::letters::{CollectionsInput, FormerTenant, PlanOffer};
 use crate::collections::{
     self, ActionType, CaseStatus, CollectionAction, CollectionCase, CollectionsError, EscalationStep, Installment,
     InstallmentPlan, InstallmentStatus, PaymentOutcome, PaymentPlan, PlanStatus, ScanDecision, Tone,
 };
 use crate::ledger;
-use crate::model::{Lease, LedgerEntry, Property, Tenant, TransType, Unit};
+use crate::model::{Lease, LeaseStatus, LedgerEntry, Property, Tenant, TransType, Unit};
 use crate::outbox::DeliveryChannel;
 
 /// The late-fee rule lives with the rent job (`crate::rent`), the one place it is written.
@@ -327,29 +328,69 @@ pub fn delivery(channel: collections::Channel) -> Option<DeliveryChannel> {
     }
 }
 
-/// Where a message on `channel` goes: email address, phone number or postal address.
-pub fn address(tenant: &Tenant, unit: &Unit, property: &Property, channel: DeliveryChannel) -> String {
+/// The schedule channel an outbox channel stands for.
+pub fn channel_of(channel: DeliveryChannel) -> collections::Channel {
     match channel {
-        DeliveryChannel::Email => tenant.email.clone(),
-        DeliveryChannel::Sms => tenant.phone.clone(),
-        DeliveryChannel::Letter => format!(
-            "{}, Unit {}, {}, {} {}",
-            property.address, unit.unit_number, property.city, property.state, property.zip_code
-        ),
+        DeliveryChannel::Sms => collections::Channel::Sms,
+        DeliveryChannel::Email => collections::Channel::Email,
+        DeliveryChannel::Letter => collections::Channel::Letter,
     }
 }
 
-/// The AI input of a collections message: pay within 3 days (5 in the legal tone).
+/// A tenant no longer at the unit: the lease is vacant or its move-out date has passed.
+pub fn former_tenant(lease: &Lease, tenant: &Tenant, today: NaiveDate) -> Option<FormerTenant> {
+    let moved_out = lease.actual_move_out_date.filter(|d| *d <= today);
+    (lease.lease_status == LeaseStatus::Vacant || moved_out.is_some()).then(|| FormerTenant {
+        moved_out: moved_out.or(lease.actual_move_out_date),
+        forwarding_address: Some(tenant.forwarding_address.trim().to_string()).filter(|a| !a.is_empty()),
+    })
+}
+
+/// How a step reaches the tenant: its channels, except that a letter to a former tenant who
+/// left no forwarding address (it would go to the empty unit) goes by email instead.
+pub fn routes(step: &EscalationStep, who: &Parties) -> Vec<DeliveryChannel> {
+    let mut out = Vec::new();
+    for ch in step.channels.iter().filter_map(|c| delivery(*c)) {
+        let ch = if who.address(ch).is_none() { DeliveryChannel::Email } else { ch };
+        if !out.contains(&ch) {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Where a message on `channel` goes: email address, phone number or postal address (a former
+/// tenant's forwarding address; `None` when they left none).
+pub fn address(
+    tenant: &Tenant,
+    unit: &Unit,
+    property: &Property,
+    former: Option<&FormerTenant>,
+    channel: DeliveryChannel,
+) -> Option<String> {
+    match (channel, former) {
+        (DeliveryChannel::Email, _) => Some(tenant.email.clone()),
+        (DeliveryChannel::Sms, _) => Some(tenant.phone.clone()),
+        (DeliveryChannel::Letter, Some(f)) => f.forwarding_address.clone(),
+        (DeliveryChannel::Letter, None) => Some(format!(
+            "{}, Unit {}, {}, {} {}",
+            property.address, unit.unit_number, property.city, property.state, property.zip_code
+        )),
+    }
+}
+
+/// The AI input of a collections message: pay within 3 days (5 in the legal tone), with the
+/// case's actual history and the tenant's current status.
 pub fn message_input(
     case: &CollectionCase,
-    recipient: &Recipient,
+    who: &Parties,
     tone: Tone,
     channel: DeliveryChannel,
     plan: Option<&[InstallmentPlan]>,
     today: NaiveDate,
 ) -> CollectionsInput {
     CollectionsInput {
-        recipient: recipient.clone(),
+        recipient: who.recipient.clone(),
         balance: case.current_balance,
         late_fees: case.late_fee_total,
         due_date: case.due_date,
@@ -365,5 +406,7 @@ pub fn message_input(
             })
         }),
         today,
+        earlier_notices: who.earlier.clone(),
+        former_tenant: who.former.clone(),
     }
 }

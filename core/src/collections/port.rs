@@ -23,6 +23,8 @@ pub trait CollectionsPort: Records {
     fn open_cases(&self) -> Result<Vec<CollectionCase>>;
     /// One case; `NotFound` when it is missing or outside the port's scope.
     fn collection_case(&self, id: Uuid) -> Result<CollectionCase>;
+    /// A case's timeline, oldest first: what letters may say was sent before.
+    fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>>;
     /// A case's payment plan with its installments.
     fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>>;
     /// Applies `writes` in order in one transaction: all of them or none.

@@ -80,9 +80,8 @@ pub fn offer_plan<P: CollectionsPort>(
     let offer = plan::new_payment_plan(&case, has_plan, terms, start_date, today, now).map_err(refused)?;
     let schedule = plan::schedule(&offer);
     let (updated, tone) = plan::on_plan(&case, now);
-    let who = Parties::of(port, &case)?;
-    let draft =
-        draft_message(port, gateway, &case, &who.recipient, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
+    let who = Parties::of(port, &case, today)?;
+    let draft = draft_message(port, gateway, &case, &who, tone, DeliveryChannel::Email, Some(&schedule), today, now)?;
     let writes = vec![
         CollectionWrite::update(&case, updated.clone()),
         CollectionWrite::InsertPlan(offer.clone()),

@@ -616,6 +616,7 @@ pub fn plan(
             None => {
                 let tenant = Tenant {
                     archived_at: None,
+                    forwarding_address: String::new(),
                     id: Uuid::new_v4(),
                     first_name: t.first_name.clone(),
                     last_name: t.last_name.clone(),

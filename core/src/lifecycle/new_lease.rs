@@ -223,6 +223,7 @@ impl TenantInput {
         }
         Ok(crate::model::Tenant {
             archived_at: None,
+            forwarding_address: String::new(),
             id: Uuid::new_v4(),
             first_name: first,
             last_name: last,

@@ -284,6 +284,9 @@ pub struct TenantPatch {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
+    /// Where letters go after the tenant moves out; an empty string clears it.
+    #[serde(default)]
+    pub forwarding_address: Option<String>,
 }
 
 impl TenantPatch {
@@ -295,8 +298,12 @@ impl TenantPatch {
             phone: self.phone.unwrap_or_else(|| t.phone.clone()),
             date_of_birth: self.date_of_birth.or(t.date_of_birth),
         };
+        let forwarding_address = match self.forwarding_address {
+            Some(a) => check_text("Forwarding address", &a, 300, false)?,
+            None => t.forwarding_address.clone(),
+        };
         let new = input.into_tenant(now)?;
-        Ok(Tenant { id: t.id, created_at: t.created_at, archived_at: t.archived_at, ..new })
+        Ok(Tenant { id: t.id, created_at: t.created_at, archived_at: t.archived_at, forwarding_address, ..new })
     }
 }
 

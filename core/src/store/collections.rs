@@ -358,6 +358,10 @@ impl CollectionsPort for Store {
         Store::payment_plan(self, case_id)
     }
 
+    fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>> {
+        Store::collection_actions(self, case_id)
+    }
+
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
         self.transaction(|tx| apply_collection_writes(tx, writes, now))
     }

@@ -16,7 +16,8 @@ pub(super) const BUILDING_COLS: &str = "id, property_id, name, floors, created_a
 pub(super) const UNIT_COLS: &str =
     "id, property_id, building_id, unit_number, floor, bedrooms, bathrooms, square_feet, \
     market_rent, current_rent, status, created_at, updated_at, archived_at";
-pub(super) const TENANT_COLS: &str = "id, first_name, last_name, email, phone, date_of_birth, created_at, archived_at";
+pub(super) const TENANT_COLS: &str =
+    "id, first_name, last_name, email, phone, date_of_birth, created_at, archived_at, forwarding_address";
 pub(super) const LEDGER_COLS: &str =
     "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
     amount, trans_date, due_date, created_at";
@@ -87,6 +88,7 @@ pub(super) fn tenant_from_row(r: &Row<'_>) -> rusqlite::Result<Tenant> {
         date_of_birth: r.get(5)?,
         created_at: r.get(6)?,
         archived_at: r.get(7)?,
+        forwarding_address: r.get(8)?,
     })
 }
 
@@ -261,7 +263,8 @@ pub fn insert_tenant(tx: &Transaction<'_>, t: &Tenant) -> rusqlite::Result<()> {
         t.phone,
         t.date_of_birth,
         t.created_at,
-        t.archived_at
+        t.archived_at,
+        t.forwarding_address
     ])?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{get_uuid, Result, Store};
 use crate::ai::{AiRun, AiRunLog};
 use crate::collections::port::{CollectionWrite, CollectionsPort};
-use crate::collections::{CollectionCase, PaymentPlan};
+use crate::collections::{CollectionAction, CollectionCase, PaymentPlan};
 use crate::command_center::port::{BulkBatch, CommandCenterPort, CommandCenterWrite, PendingAction};
 use crate::command_center::{ActionType, QueuedAction as CcQueued, Row, UnitSnapshot};
 use crate::lifecycle::port::LifecyclePort;
@@ -292,6 +292,10 @@ impl CollectionsPort for Queueing<'_> {
 
     fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>> {
         CollectionsPort::payment_plan(&*self.store, case_id)
+    }
+
+    fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>> {
+        self.store.collection_actions(case_id)
     }
 
     /// As for renewals: a connected replica leaves the tenant's messages to the server.

@@ -106,6 +106,7 @@ pub const TABLES: &[Table] = &[
             ("date_of_birth", Str),
             ("created_at", Time),
             ("archived_at", Time),
+            ("forwarding_address", Str),
         ],
         property_sql: "(SELECT l.property_id FROM tenant_lease l WHERE l.tenant_id = r.id \
                        ORDER BY l.lease_begin_date DESC LIMIT 1)",

@@ -416,6 +416,10 @@ impl CollectionsPort for PgPort {
             .ok_or_else(|| StoreError::NotFound { what: "Collection case", id: id.to_string() })
     }
 
+    fn collection_actions(&self, case_id: Uuid) -> StoreResult<Vec<CollectionAction>> {
+        self.block(actions(self.client(), case_id))
+    }
+
     fn payment_plan(&self, case_id: Uuid) -> StoreResult<Option<PaymentPlan>> {
         self.block(payment_plan(self.client(), case_id))
     }

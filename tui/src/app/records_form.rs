@@ -38,8 +38,8 @@ const CHARGE_KEYS: [&str; 4] = ["amount", "trans_date", "category", "description
 pub const PAYMENT_FIELDS: [&str; 3] = ["Amount", "Date", "Description"];
 const PAYMENT_KEYS: [&str; 3] = ["amount", "trans_date", "description"];
 pub const VOID_FIELDS: [&str; 1] = ["Reason"];
-pub const TENANT_FIELDS: [&str; 4] = ["First name", "Last name", "Email", "Phone"];
-const TENANT_KEYS: [&str; 4] = ["first_name", "last_name", "email", "phone"];
+pub const TENANT_FIELDS: [&str; 5] = ["First name", "Last name", "Email", "Phone", "Forwarding address"];
+const TENANT_KEYS: [&str; 5] = ["first_name", "last_name", "email", "phone", "forwarding_address"];
 
 /// What a form makes or changes, with what it is checked against.
 #[derive(Debug, Clone)]
@@ -151,7 +151,13 @@ impl RecordForm {
             Kind::EditTenant(t) => (
                 "Edit tenant",
                 &TENANT_FIELDS,
-                vec![t.first_name.clone(), t.last_name.clone(), t.email.clone(), t.phone.clone()],
+                vec![
+                    t.first_name.clone(),
+                    t.last_name.clone(),
+                    t.email.clone(),
+                    t.phone.clone(),
+                    t.forwarding_address.clone(),
+                ],
             ),
         };
         let form = Form::new(title, labels, values);
@@ -443,6 +449,7 @@ impl RecordForm {
                     email: self.changed(2),
                     phone: self.changed(3),
                     date_of_birth: None,
+                    forwarding_address: self.changed(4),
                 };
                 let checked = patch.clone().apply(&t, now);
                 self.checked(checked)?;

@@ -112,6 +112,7 @@ fn runs_table(runs: &[AiRun]) -> String {
 /// The lease with its tenant, unit and property, as letter inputs need them.
 struct Facts {
     lease: Lease,
+    tenant: unitcycle_core::model::Tenant,
     recipient: Recipient,
     market_rent: Decimal,
 }
@@ -121,14 +122,8 @@ fn facts(store: &Store, key: &str) -> Result<Facts> {
     let tenant = store.tenant(lease.tenant_id)?;
     let unit = store.unit(lease.unit_id)?;
     let property = store.property(lease.property_id)?;
-    let recipient = Recipient {
-        first_name: tenant.first_name,
-        last_name: tenant.last_name,
-        unit_number: unit.unit_number,
-        property_name: property.name,
-        property_address: format!("{}, {}, {} {}", property.address, property.city, property.state, property.zip_code),
-    };
-    Ok(Facts { lease, recipient, market_rent: unit.market_rent })
+    let recipient = Recipient::of(&tenant, &unit, &property);
+    Ok(Facts { lease, tenant, recipient, market_rent: unit.market_rent })
 }
 
 fn plus(day: NaiveDate, days: u64) -> NaiveDate {
@@ -193,6 +188,9 @@ fn preview(db: &Path, args: &AiPreviewArgs) -> Result<()> {
                 channel,
                 plan,
                 today: day,
+                // A preview of a step on its own: no timeline, the lease's current status.
+                earlier_notices: Vec::new(),
+                former_tenant: unitcycle_core::collections::plan::former_tenant(&f.lease, &f.tenant, day),
             };
             show(gateway.run::<CollectionsMessage>(&input, &store, now)?, args.opts.json)
         }

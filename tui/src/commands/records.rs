@@ -189,8 +189,9 @@ pub fn tenant(db: &Path, cmd: TenantCommand) -> Result<()> {
             let action = RecordAction::AddTenant(input);
             apply(&mut store, Uuid::new_v4(), action, json, Records::tenant, |t| format!("Added {}", said(t)))
         }
-        TenantCommand::Edit { tenant, first, last, email, phone, date_of_birth, json } => {
-            let patch = TenantPatch { first_name: first, last_name: last, email, phone, date_of_birth };
+        TenantCommand::Edit { tenant, first, last, email, phone, date_of_birth, forwarding_address, json } => {
+            let patch =
+                TenantPatch { first_name: first, last_name: last, email, phone, date_of_birth, forwarding_address };
             let action = RecordAction::UpdateTenant(patch);
             apply(&mut store, tenant, action, json, Records::tenant, |t| format!("Saved {}", said(t)))
         }

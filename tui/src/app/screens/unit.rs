@@ -184,13 +184,17 @@ impl UnitDetail {
         let Some(t) = &d.tenant else {
             return vec![Line::styled("No tenant: the unit has no lease on record", theme::dim())];
         };
-        vec![
+        let mut lines = vec![
             widgets::kv("Name", t.full_name()),
             widgets::kv("Email", t.email.clone()),
             widgets::kv("Phone", t.phone.clone()),
             widgets::kv("Date of birth", format::opt_date(t.date_of_birth)),
             widgets::kv("Tenant since", t.created_at.date_naive().to_string()),
-        ]
+        ];
+        if !t.forwarding_address.is_empty() {
+            lines.push(widgets::kv("Forwarding address", t.forwarding_address.clone()));
+        }
+        lines
     }
 
     fn compliance(d: &UnitData, env: &Env) -> Vec<Line<'static>> {
