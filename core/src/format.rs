@@ -101,6 +101,96 @@ pub fn parse_money(text: &str) -> Result<Decimal, String> {
     Ok(amount)
 }
 
+/// Reads an amount as a person types or a client sends it (`1850`, `$1,850.005`, `-3`) without
+/// judging it: the core function the amount is for refuses a sign, size or cents it cannot take,
+/// so every boundary gives the same message.
+pub fn parse_amount(text: &str) -> Result<Decimal, String> {
+    let clean: String = text.trim().trim_start_matches('$').chars().filter(|c| *c != ',').collect();
+    clean.parse::<Decimal>().map_err(|_| format!("invalid amount '{text}': expected dollars and cents, e.g. 1850.00"))
+}
+
+/// Reads a `YYYY-MM-DD` date; the core function the date is for checks its window
+/// ([`check_date`]), so every boundary gives the same message.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("invalid date '{text}': expected YYYY-MM-DD, e.g. 2026-03-15"))
+}
+
+/// Serde for amounts and dates in requests and pushed actions: read by [`parse_amount`] and
+/// [`parse_date`] (so the API and sync push refuse as the CLI does), written as before.
+pub mod wire {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Int(i64),
+        Float(f64),
+    }
+
+    fn amount(raw: Raw) -> Result<Decimal, String> {
+        match raw {
+            Raw::Text(t) => super::parse_amount(&t),
+            Raw::Int(n) => Ok(Decimal::from(n)),
+            Raw::Float(f) => super::parse_amount(&f.to_string()),
+        }
+    }
+
+    pub mod money {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+            Serialize::serialize(d, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+            amount(Raw::deserialize(d)?).map_err(D::Error::custom)
+        }
+    }
+
+    pub mod opt_money {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            Serialize::serialize(d, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            Option::<Raw>::deserialize(d)?.map(amount).transpose().map_err(D::Error::custom)
+        }
+    }
+
+    pub mod date {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+            Serialize::serialize(d, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+            super::super::parse_date(&String::deserialize(d)?).map_err(D::Error::custom)
+        }
+    }
+
+    pub mod opt_date {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(d: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            Serialize::serialize(d, s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            Option::<String>::deserialize(d)?
+                .map(|t| super::super::parse_date(&t))
+                .transpose()
+                .map_err(D::Error::custom)
+        }
+    }
+}
+
 /// `Mar 15, 2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%b %-d, %Y").to_string()

@@ -287,6 +287,7 @@ pub fn run_with(
         }
     }
     let run_id = store.start_job_run(job.name(), today, now)?;
+    store.take_skipped();
     let outcome = match job {
         Job::ClassifyLeaseStatuses => classify::classify_lease_statuses(store, today, now),
         Job::InitialReclassification => classify::initial_reclassification(store, today, now),
@@ -304,11 +305,29 @@ pub fn run_with(
             crate::collections::escalation::escalation_engine(store, gateway, today, now).map(|r| r.job_report(today))
         }
     };
+    let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
         Ok(report) => store.finish_job_run(run_id, true, &report.summary, &report.counts, now)?,
         Err(e) => store.finish_job_run(run_id, false, &e.to_string(), &serde_json::json!({}), now)?,
     }
     outcome
+}
+
+/// A report that names the rows the job read past (`Store::read_sane`): `skipped_rows` in its
+/// counts, each row in `bad_rows`, and the count in its summary.
+fn with_skipped(mut report: JobReport, skipped: Vec<crate::doctor::BadRow>) -> JobReport {
+    if skipped.is_empty() {
+        return report;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let rows: Vec<_> = skipped.into_iter().filter(|b| seen.insert((b.table.clone(), b.id.clone()))).collect();
+    report.summary =
+        format!("{}; skipped {} bad row(s) (see `unitcycle doctor`)", report.summary.trim_end_matches('.'), rows.len());
+    if let Some(counts) = report.counts.as_object_mut() {
+        counts.insert("skipped_rows".into(), rows.len().into());
+        counts.insert("bad_rows".into(), rows.iter().map(|b| b.to_string()).collect::<Vec<_>>().into());
+    }
+    report
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod collections;
 pub mod command_center;
 pub mod delivery;
 pub mod demo;
+pub mod doctor;
 pub mod documents;
 pub mod figures;
 pub mod format;

@@ -81,6 +81,11 @@ pub enum Command {
     /// Export the portfolio: the rent roll, in the columns `import rent-roll` reads
     #[command(subcommand)]
     Export(ExportCommand),
+    /// List stored rows an older build let in (bad dates, amounts, order, NUL); exits 1 if any
+    Doctor {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -640,7 +645,8 @@ pub enum CollectionsCommand {
     /// Record a payment against the case
     Pay {
         case: String,
-        #[arg(value_parser = parse_money)]
+        /// Checked by the core as the API and sync push check it (one message for a bad amount)
+        #[arg(value_parser = unitcycle_core::format::parse_amount, allow_negative_numbers = true)]
         amount: Decimal,
         /// Date paid [default: today]
         #[arg(long, value_parser = parse_date)]
@@ -795,10 +801,7 @@ pub struct AiPreviewArgs {
     pub opts: Today,
 }
 
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("invalid date '{text}': expected YYYY-MM-DD, e.g. 2026-03-15"))
-}
+pub use unitcycle_core::format::parse_date;
 
 fn parse_status(text: &str) -> Result<LeaseStatus, String> {
     text.trim().replace('-', "_").parse()

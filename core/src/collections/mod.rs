@@ -389,6 +389,7 @@ pub fn apply_payment(balance: Decimal, amount: Decimal) -> Result<PaymentOutcome
     if !crate::format::fits_money(amount) {
         return Err(CollectionsError::TooLarge(crate::format::money_too_large("Payment amount", amount)));
     }
+    crate::format::check_amount("Payment amount", amount).map_err(CollectionsError::TooLarge)?;
     let amount = cents(amount);
     let new_balance = (balance - amount).max(Decimal::ZERO);
     Ok(PaymentOutcome {

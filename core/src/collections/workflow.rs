@@ -151,6 +151,8 @@ pub fn add_note<P: CollectionsPort>(
     if text.is_empty() {
         return Err(refused("A note cannot be empty."));
     }
+    let text = crate::format::check_text("Note", text, 2000, true).map_err(refused)?;
+    let text = text.as_str();
     let mut noted = case.clone();
     noted.notes = plan::append_note(&case.notes, &format!("{actor}: {text}"), now);
     noted.updated_at = now;
@@ -172,9 +174,20 @@ pub const ENTITY: &str = "collection_case";
 pub enum CaseAction {
     SendNextStep,
     Escalate,
-    OfferPlan { terms: PlanTerms, start_date: NaiveDate },
-    RecordPayment { amount: Decimal, paid_on: NaiveDate },
-    AddNote { text: String },
+    OfferPlan {
+        terms: PlanTerms,
+        #[serde(with = "crate::format::wire::date")]
+        start_date: NaiveDate,
+    },
+    RecordPayment {
+        #[serde(with = "crate::format::wire::money")]
+        amount: Decimal,
+        #[serde(with = "crate::format::wire::date")]
+        paid_on: NaiveDate,
+    },
+    AddNote {
+        text: String,
+    },
 }
 
 impl CaseAction {

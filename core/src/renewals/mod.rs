@@ -626,6 +626,7 @@ pub struct RenewalRecommendation {
 pub enum RenewalAction {
     /// Approve, optionally at a different rent.
     Approve {
+        #[serde(default, with = "crate::format::wire::opt_money")]
         recommended_rent: Option<Decimal>,
     },
     Send,

@@ -331,10 +331,9 @@ impl CollectionsPort for Store {
             "SELECT {} FROM tenant_ledger_entry WHERE lease_id IS NOT NULL",
             super::entities::LEDGER_COLS
         ))?;
-        let rows = stmt.query_map([], super::entities::ledger_from_row)?;
+        let rows = self.read_sane("tenant_ledger_entry", &mut stmt, [], super::entities::ledger_from_row)?;
         let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
         for e in rows {
-            let e = e?;
             if let Some(lease) = e.lease_id {
                 out.entry(lease).or_default().push(e);
             }

@@ -153,7 +153,7 @@ impl Store {
              JOIN tenant_lease l ON l.id = (SELECT id FROM tenant_lease x WHERE x.unit_id = u.id
                  ORDER BY x.lease_status = 'vacant', x.lease_begin_date DESC, x.id LIMIT 1)",
         )?;
-        let rows = stmt.query_map([], |r| {
+        self.read_sane("units_unit", &mut stmt, [], |r| {
             Ok(UnitSnapshot {
                 unit_id: get_uuid(r, 0)?,
                 lease_id: get_opt_uuid(r, 1)?,
@@ -166,8 +166,7 @@ impl Store {
                 churn_score: r.get(8)?,
                 open_renewal: r.get(9)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     /// Queue items of the last few days, for superseding and same-day reruns.
@@ -245,7 +244,7 @@ impl Store {
              LEFT JOIN churn ON churn.lease_id = l.id AND churn.rn = 1
              ORDER BY p.name, u.unit_number",
         )?;
-        let rows = stmt.query_map([], |r| {
+        self.read_sane("units_unit", &mut stmt, [], |r| {
             let state: Option<LeaseStatus> = r.get(5)?;
             let state = state.unwrap_or(LeaseStatus::Vacant);
             let rent: Option<String> = r.get(6)?;
@@ -269,8 +268,7 @@ impl Store {
                 ai_action: r.get(12)?,
                 ai_confidence: confidence.and_then(|c| c.parse::<f64>().ok()),
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 }
 

@@ -258,8 +258,7 @@ impl Store {
         let filter = LeaseFilter { lease_status: states.to_vec(), ..Default::default() };
         let (clause, args) = filter.where_clause();
         let mut stmt = self.conn.prepare(&format!("SELECT {LEASE_COLS} FROM tenant_lease l {clause}"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), lease_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read_sane("tenant_lease", &mut stmt, rusqlite::params_from_iter(args.iter()), lease_from_row)
     }
 
     /// Lifecycle stats over the leases matching `filter`, computed by `core::lifecycle`.

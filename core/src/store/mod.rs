@@ -90,6 +90,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Rows the lists jobs iterate read past since the last [`Store::take_skipped`].
+    skipped: std::sync::Mutex<Vec<crate::doctor::BadRow>>,
 }
 
 impl Store {
@@ -132,7 +134,7 @@ impl Store {
             Ok(())
         };
         setup().map_err(|e| StoreError::from_open(&label, e))?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, skipped: Default::default() };
         store.migrate().map_err(|e| match e {
             StoreError::Sqlite(inner) => StoreError::from_open(&label, inner),
             other => other,
@@ -152,6 +154,61 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", sync)?;
         self.conn.pragma_update(None, "cache_size", cache)?;
         Ok(())
+    }
+
+    /// The rows read past (see [`Store::read_sane`]) since the last call; a job's report names them.
+    pub fn take_skipped(&self) -> Vec<crate::doctor::BadRow> {
+        std::mem::take(&mut *self.skipped.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Maps each row of `stmt` with `map`, keeping the rows that read back and pass
+    /// [`crate::doctor::Sane`]. A row an older build let in (an unparsable or out-of-range date,
+    /// an amount beyond its column) is skipped, logged and kept for [`Store::take_skipped`], so a
+    /// job over a whole portfolio is not failed by one row. The first column must be the id.
+    pub(crate) fn read_sane<T: crate::doctor::Sane>(
+        &self,
+        table: &str,
+        stmt: &mut rusqlite::Statement<'_>,
+        params: impl rusqlite::Params,
+        map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        let mut rows = stmt.query(params)?;
+        while let Some(r) = rows.next()? {
+            let bad = match map(r) {
+                Ok(v) => match v.problem() {
+                    None => {
+                        out.push(v);
+                        continue;
+                    }
+                    Some((field, value, why)) => (field.to_string(), value, why),
+                },
+                Err(e) => {
+                    let idx = match &e {
+                        rusqlite::Error::FromSqlConversionFailure(i, _, _)
+                        | rusqlite::Error::InvalidColumnType(i, _, _)
+                        | rusqlite::Error::IntegralValueOutOfRange(i, _) => Some(*i),
+                        _ => None,
+                    };
+                    let Some(idx) = idx else { return Err(e.into()) };
+                    let field = r.as_ref().column_name(idx).unwrap_or("?").to_string();
+                    let value = match r.get_ref(idx) {
+                        Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+                        Ok(v) => format!("{v:?}"),
+                        Err(_) => String::new(),
+                    };
+                    (field, value, format!("unreadable: {e}"))
+                }
+            };
+            let id = match r.get_ref(0) {
+                Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8_lossy(t).into_owned(),
+                _ => String::new(),
+            };
+            let row = crate::doctor::BadRow { table: table.to_string(), id, field: bad.0, value: bad.1, why: bad.2 };
+            tracing::warn!("skipping a bad row: {row}");
+            self.skipped.lock().unwrap_or_else(|e| e.into_inner()).push(row);
+        }
+        Ok(out)
     }
 
     /// Path of the replica file (None for in-memory stores).

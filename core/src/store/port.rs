@@ -60,8 +60,7 @@ impl RenewalsPort for Store {
             crate::renewals::IN_LEGAL
         );
         let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([], super::leases::lease_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        self.read_sane("tenant_lease", &mut stmt, [], super::leases::lease_from_row)
     }
 
     fn leases_with_open_renewal(&self) -> Result<HashSet<Uuid>> {
@@ -81,7 +80,17 @@ impl RenewalsPort for Store {
     }
 
     fn ledger_since(&self, tenant_id: Uuid, since: NaiveDate) -> Result<Vec<LedgerEntry>> {
-        self.ledger(tenant_id, Some(since))
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {} FROM tenant_ledger_entry WHERE tenant_id = ?1 AND trans_date >= ?2
+             ORDER BY trans_date, trans_type, rowid",
+            super::entities::LEDGER_COLS
+        ))?;
+        self.read_sane(
+            "tenant_ledger_entry",
+            &mut stmt,
+            rusqlite::params![tenant_id.to_string(), since],
+            super::entities::ledger_from_row,
+        )
     }
 
     fn work_order_dates(&self, unit_id: Uuid) -> Result<Vec<NaiveDate>> {

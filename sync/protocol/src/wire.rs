@@ -508,7 +508,7 @@ impl From<&RenewalRecommendation> for RenewalWire {
 /// Body of `POST /api/v1/renewals/{id}/approve/` (optional): a different rent to offer.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct ApproveRequest {
-    #[serde(default)]
+    #[serde(default, with = "unitcycle_core::format::wire::opt_money")]
     pub recommended_rent: Option<rust_decimal::Decimal>,
 }
 
@@ -721,6 +721,7 @@ pub struct CaseDetailWire {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OfferPlanRequest {
     pub installments: u32,
+    #[serde(with = "unitcycle_core::format::wire::date")]
     pub start_date: NaiveDate,
     /// The amount agreed with the tenant for each installment (the last takes the remainder);
     /// without it the balance is split evenly.
@@ -731,8 +732,9 @@ pub struct OfferPlanRequest {
 /// Body of `POST /record-payment/` (`paid_on` defaults to today).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct RecordPaymentRequest {
+    #[serde(with = "unitcycle_core::format::wire::money")]
     pub amount: rust_decimal::Decimal,
-    #[serde(default)]
+    #[serde(default, with = "unitcycle_core::format::wire::opt_date")]
     pub paid_on: Option<NaiveDate>,
 }
 

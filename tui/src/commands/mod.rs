@@ -5,6 +5,7 @@ mod bench;
 mod collections;
 mod command_center;
 mod demo;
+mod doctor;
 mod import;
 mod inspections;
 mod jobs;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Sync(args)) => sync::run(&db, &args),
         Some(Command::Import(cmd)) => import::run(&db, cmd),
         Some(Command::Export(cmd)) => import::export(&db, cmd),
+        Some(Command::Doctor { json }) => doctor::run(&db, json),
     }
 }
 
