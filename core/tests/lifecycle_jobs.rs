@@ -130,7 +130,7 @@ fn unknown_lease_ids_are_not_found() {
     let id = uuid::Uuid::from_u128(7);
     let err = store.apply_lifecycle_action(id, &LifecycleAction::ConvertMtm, "u", at("2026-11-25", 1)).unwrap_err();
     assert!(matches!(err, StoreError::NotFound { what: "Lease", .. }), "{err:?}");
-    assert_eq!(err.to_string(), format!("Lease not found: {id}"));
+    assert_eq!(err.to_string(), format!("No lease with id {id}."));
     assert!(store.find_lease("L-999999").is_err());
     assert!(store.find_lease("l-000001").is_ok(), "lease numbers match case-insensitively");
 }

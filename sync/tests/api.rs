@@ -244,14 +244,14 @@ async fn bad_input_is_a_4xx_with_a_detail_never_a_5xx() {
             notice.clone(),
             body(json!({"notice_date": "2026-07-01", "notice_move_out_date": "2026-07-01"})),
             StatusCode::BAD_REQUEST,
-            "notice_date (2026-07-01) cannot be in the future",
+            "Notice date (2026-07-01) cannot be in the future",
         ),
         (
             Method::POST,
             notice.clone(),
             body(json!({"notice_date": "2026-05-01", "notice_move_out_date": "+10000-01-01"})),
             StatusCode::BAD_REQUEST,
-            "notice_move_out_date +10000-01-01 is outside the dates UnitCycle keeps",
+            "Move-out date +10000-01-01 is outside the dates UnitCycle keeps",
         ),
         (
             Method::POST,

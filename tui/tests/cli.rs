@@ -121,10 +121,10 @@ fn bad_input_gives_one_line_errors() {
     assert_one_line_error(&unitcycle(&corrupt, &["lifecycle", "list"]), "is not a UnitCycle database");
 
     let db = demo(dir.path());
-    assert_one_line_error(&unitcycle(&db, &["lifecycle", "show", "L-999999"]), "Lease not found: L-999999");
+    assert_one_line_error(&unitcycle(&db, &["lifecycle", "show", "L-999999"]), "No lease with id L-999999.");
     assert_one_line_error(
         &unitcycle(&db, &["lifecycle", "show", "00000000-0000-0000-0000-000000000000"]),
-        "Lease not found",
+        "No lease with id 00000000-0000-0000-0000-000000000000.",
     );
     assert_one_line_error(&unitcycle(&db, &["jobs", "run", "make-coffee"]), "unknown job 'make-coffee'");
     assert_one_line_error(
@@ -142,7 +142,7 @@ fn bad_input_gives_one_line_errors() {
                 "2026-11-25",
             ],
         ),
-        "must be on or after notice_date",
+        "must be on or after the notice date",
     );
     let o = unitcycle(&db, &["lifecycle", "stats", "--today", "yesterday"]);
     assert!(!o.status.success());

@@ -627,9 +627,11 @@ mod tests {
             PaymentOutcome { new_balance: dec!(0), overpayment: dec!(0), paid_in_full: true }
         );
         assert_eq!(
-            apply_payment(dec!(2450), dec!(2500.004)).unwrap(),
+            apply_payment(dec!(2450), dec!(2500.00)).unwrap(),
             PaymentOutcome { new_balance: dec!(0), overpayment: dec!(50.00), paid_in_full: true }
         );
+        // Money is in cents: a fraction of a cent is refused, not rounded away.
+        assert!(apply_payment(dec!(2450), dec!(2500.004)).is_err());
         assert_eq!(apply_payment(dec!(100), dec!(0)).unwrap_err(), CollectionsError::NonPositivePayment);
         assert_eq!(apply_payment(dec!(100), dec!(-5)).unwrap_err(), CollectionsError::NonPositivePayment);
     }

@@ -89,15 +89,15 @@ pub enum LifecycleError {
     VacantWithoutNotice,
     #[error("Only a month-to-month lease can be renewed back to active.")]
     RenewNotMonthToMonth,
-    #[error("notice_move_out_date ({move_out}) must be on or after notice_date ({notice}).")]
+    #[error("Move-out date ({move_out}) must be on or after the notice date ({notice}).")]
     MoveOutBeforeNotice { notice: NaiveDate, move_out: NaiveDate },
-    #[error("notice_date ({notice}) cannot be in the future (today is {today}).")]
+    #[error("Notice date ({notice}) cannot be in the future (today is {today}).")]
     NoticeInFuture { notice: NaiveDate, today: NaiveDate },
-    #[error("notice_date ({notice}) is before the lease began ({begin}).")]
+    #[error("Notice date ({notice}) is before the lease began ({begin}).")]
     NoticeBeforeLease { notice: NaiveDate, begin: NaiveDate },
-    #[error("actual_move_out_date ({date}) cannot be in the future (today is {today}).")]
+    #[error("Actual move-out date ({date}) cannot be in the future (today is {today}).")]
     MoveOutInFuture { date: NaiveDate, today: NaiveDate },
-    #[error("actual_move_out_date ({date}) is before notice was given ({notice}).")]
+    #[error("Actual move-out date ({date}) is before notice was given ({notice}).")]
     MoveOutBeforeNoticeDate { date: NaiveDate, notice: NaiveDate },
     #[error("Reason is too long ({len} characters; at most 200).")]
     ReasonTooLong { len: usize },
@@ -231,7 +231,7 @@ pub fn plan_action(
                 Notice => return Err(LifecycleError::NoticeAlreadyGiven),
                 Vacant => return Err(LifecycleError::NoticeOnVacant),
             }
-            check_dates(&[("notice_date", *notice_date), ("notice_move_out_date", *notice_move_out_date)])?;
+            check_dates(&[("Notice date", *notice_date), ("Move-out date", *notice_move_out_date)])?;
             let reason = reason.trim();
             let len = reason.chars().count();
             if len > MAX_REASON_CHARS {
@@ -272,7 +272,7 @@ pub fn plan_action(
                     _ => today,
                 },
             };
-            check_dates(&[("actual_move_out_date", date)])?;
+            check_dates(&[("Actual move-out date", date)])?;
             if date > today {
                 return Err(LifecycleError::MoveOutInFuture { date, today });
             }
@@ -289,7 +289,7 @@ pub fn plan_action(
             if lease.lease_status != MonthToMonth {
                 return Err(LifecycleError::RenewNotMonthToMonth);
             }
-            check_dates(&[("lease_begin_date", *lease_begin_date), ("lease_end_date", *lease_end_date)])?;
+            check_dates(&[("Lease start date", *lease_begin_date), ("Lease end date", *lease_end_date)])?;
             if lease_end_date <= lease_begin_date {
                 return Err(LifecycleError::RenewalTermEmpty { begin: *lease_begin_date, end: *lease_end_date });
             }
@@ -877,15 +877,15 @@ mod tests {
             "2026-03-20",
             "2026-03-19",
             "",
-            "notice_move_out_date (2026-03-19) must be on or after notice_date (2026-03-20).",
+            "Move-out date (2026-03-19) must be on or after the notice date (2026-03-20).",
         );
         check(
             "2026-03-29",
             "2026-04-29",
             "",
-            "notice_date (2026-03-29) cannot be in the future (today is 2026-03-28).",
+            "Notice date (2026-03-29) cannot be in the future (today is 2026-03-28).",
         );
-        check("2024-12-31", "2026-04-29", "", "notice_date (2024-12-31) is before the lease began (2025-01-01).");
+        check("2024-12-31", "2026-04-29", "", "Notice date (2024-12-31) is before the lease began (2025-01-01).");
         check("2026-03-20", "2026-04-20", &"x".repeat(201), "Reason is too long (201 characters; at most 200).");
         // Boundaries that are accepted: notice today, move-out the same day, 200-char reason.
         let ok =
@@ -894,10 +894,7 @@ mod tests {
         let beyond =
             LifecycleAction::GiveNotice { notice_date: today, notice_move_out_date: far, reason: String::new() };
         let e = plan_action(&l, &beyond, "user:x", today).unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "notice_move_out_date +10000-01-01 is outside the dates UnitCycle keeps (1900-01-01 to 2199-12-31)."
-        );
+        assert_eq!(e, "Move-out date +10000-01-01 is outside the dates UnitCycle keeps (1900-01-01 to 2199-12-31).");
         assert!(plan_action(&l, &ok, "u", today).is_ok());
     }
 

@@ -38,6 +38,12 @@ pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
 use crate::lifecycle::LifecycleError;
 use crate::migrations::{self, VERSION_TABLE};
 
+/// `Renewal recommendation` → `renewal recommendation`, for the middle of a sentence.
+fn lower_first(what: &str) -> String {
+    let mut c = what.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
 /// Everything that can go wrong with a replica, each with a message a person can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -49,7 +55,9 @@ pub enum StoreError {
         "{path} was written by a newer UnitCycle (schema version {found}, this build knows {known}); upgrade UnitCycle"
     )]
     TooNew { path: PathBuf, found: i64, known: i64 },
-    #[error("{what} not found: {id}")]
+    /// Named for what was asked for ("No renewal recommendation with id …"), not for a row
+    /// read on the way.
+    #[error("No {} with id {id}.", lower_first(what))]
     NotFound { what: &'static str, id: String },
     #[error(transparent)]
     Lifecycle(#[from] LifecycleError),

@@ -81,7 +81,7 @@ fn written_row(store: &Store, entity: &'static str, id: Uuid) -> CmdResult<serde
         "units_unit" => row(store.unit(id)?),
         "tenants" => row(store.tenant(id)?),
         _ => row(RecordsPort::ledger_entry(store, id)?
-            .ok_or_else(|| CommandError::new("not_found", format!("ledger entry not found: {id}")))?),
+            .ok_or_else(|| CommandError::new("not_found", format!("No ledger entry with id {id}.")))?),
     }
 }
 

@@ -57,7 +57,7 @@ fn errors_serialise_as_code_and_detail() {
     let e = ops::get_inspection(&s, uuid::Uuid::nil().to_string()).unwrap_err();
     assert_eq!(
         serde_json::to_value(&e).unwrap(),
-        serde_json::json!({"code": "not_found", "detail": "Move-in inspection not found: 00000000-0000-0000-0000-000000000000"})
+        serde_json::json!({"code": "not_found", "detail": "No move-in inspection with id 00000000-0000-0000-0000-000000000000."})
     );
     let e = ops::get_inspection(&s, "abc".into()).unwrap_err();
     assert_eq!((e.code, e.detail.as_str()), ("invalid_input", "'abc' is not an id"));

@@ -274,7 +274,7 @@ fn the_notice_form_validates_each_field_inline() {
     }
     h.type_text("2026-11-01\n");
     let s = h.screen();
-    assert!(s.contains("notice_move_out_date (2026-11-01) must be on or after notice_date"), "{s}");
+    assert!(s.contains("Move-out date (2026-11-01) must be on or after the notice date"), "{s}");
     // Esc leaves the form without changing anything.
     h.key(KeyCode::Esc);
     assert!(!h.screen().contains("Notice Given"));
