@@ -271,8 +271,8 @@ fn due_dates(from: NaiveDate, to: NaiveDate, due_day: u32) -> Vec<NaiveDate> {
 }
 
 /// The jobs a demo replica has already run on its day, so a first look finds renewal
-/// recommendations, collections cases at every step and the action queue filled. Lifecycle
-/// classification is left for the user: the demo keeps leases the classifier should fix.
+/// recommendations, collections cases and the action queue filled (the lifecycle classification
+/// ran when the demo was generated).
 pub const DEMO_JOBS: [crate::jobs::Job; 4] = [
     crate::jobs::Job::RenewalScan,
     crate::jobs::Job::CollectionsScan,
@@ -289,13 +289,30 @@ pub fn run_demo_jobs(
     mut done: impl FnMut(&crate::jobs::JobReport),
 ) -> Result<()> {
     let gateway = crate::ai::Gateway::offline("demo history is drafted by the offline provider".into());
+    collections_history(store, &gateway, today)?;
     for job in DEMO_JOBS {
         done(&crate::jobs::run_with(store, job, today, now, &gateway)?);
     }
     Ok(())
 }
 
-/// Generates the demo portfolio into an empty store, in one transaction.
+/// How many days of collections the demo replays before its day.
+pub const COLLECTIONS_HISTORY_DAYS: i64 = 14;
+
+/// The collections history of the [`COLLECTIONS_HISTORY_DAYS`] before `today`, built as the
+/// schedule would have: each day's 08:00 scan, then the escalation engine in the afternoon
+/// (UTC), so cases reach the later steps one paced step at a time, each on its own day.
+pub fn collections_history(store: &mut Store, gateway: &crate::ai::Gateway, today: NaiveDate) -> Result<()> {
+    for back in (1..=COLLECTIONS_HISTORY_DAYS).rev() {
+        let day = today - Duration::days(back);
+        crate::collections::scan::collections_scan(store, day, at(day, 8))?;
+        crate::collections::escalation::escalation_engine(store, gateway, day, at(day, 16))?;
+    }
+    Ok(())
+}
+
+/// Generates the demo portfolio into an empty store, in one transaction, and runs the
+/// lifecycle classification for its day.
 pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
     let mut rng = Rng::new(cfg.seed);
     let today = cfg.today;
@@ -473,14 +490,19 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
 
                     // Lease dates by scenario. Terms are 12 months mostly, some 6/18/24.
                     let term = *rng.pick(&[12u32, 12, 12, 12, 6, 18, 24]);
+                    // A lease in force today began on or before today: its end falls within
+                    // one term of today.
+                    let within_term = (months_after(today, term) - today).num_days() - 1;
                     let end = match scenario {
-                        Scenario::Active => today + Duration::days(rng.range(0, 330)),
+                        Scenario::Active => today + Duration::days(rng.range(0, within_term.min(330))),
                         Scenario::ExpiredStillActive => today - Duration::days(rng.range(1, 200)),
                         Scenario::MonthToMonth => today - Duration::days(rng.range(5, 420)),
-                        Scenario::Notice | Scenario::NoticePastMoveOut => today + Duration::days(rng.range(-120, 200)),
+                        Scenario::Notice | Scenario::NoticePastMoveOut => {
+                            today + Duration::days(rng.range(-120, within_term.min(200)))
+                        }
                         Scenario::Vacant => today - Duration::days(rng.range(10, 200)),
                     };
-                    let begin = months_before(end, term) + Duration::days(1);
+                    let begin = (months_before(end, term) + Duration::days(1)).min(today);
                     // Tenure: some renewed several times (an earlier original move-in).
                     let due_day = if rng.chance(0.9) { 1 } else { *rng.pick(&[5u32, 10, 15]) };
                     let mut lease = Lease {
@@ -735,6 +757,10 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
     });
     store.set_bulk_load(false)?;
     loaded?;
+    // The demo is consistent on its day: its 02:00 lifecycle classification has run, so no
+    // active lease is past its end (month-to-month from the day after) and no notice is past
+    // its move-out (vacant).
+    crate::lifecycle::classify::classify_lease_statuses(store, today, at(today, 2))?;
     Ok(s)
 }
 
@@ -763,7 +789,7 @@ mod tests {
         assert!(s.buildings >= 12, "{s:?}");
         assert!(s.ledger_entries > 20_000, "{s:?}");
         assert!(s.work_orders > 1_000 && s.invoices > 500, "{s:?}");
-        // Every lifecycle state, and the reclassification case.
+        // Every lifecycle state, already classified for the day.
         let stats = store.lifecycle_stats(&Default::default(), d("2026-11-25")).unwrap();
         for status in LeaseStatus::ALL {
             assert!(stats.count(*status) > 10, "{status}: {stats:?}");
@@ -774,8 +800,63 @@ mod tests {
             .iter()
             .filter(|l| lifecycle::initial_reclassify(l, d("2026-11-25")).is_some())
             .count();
-        assert!(expired_active > 20, "{expired_active}");
+        assert_eq!(expired_active, 0);
         assert!(stats.expiring_30_days > 0);
+    }
+
+    #[test]
+    fn the_demo_is_consistent_on_its_day() {
+        use crate::collections::port::CollectionsPort;
+        use crate::collections::{self, StepClock, STEP_ACTION_TYPES};
+        let today = d("2026-11-25");
+        let (mut store, _) = demo(200, 42);
+        for l in store.leases_in(&[]).unwrap() {
+            let id = &l.lease_number;
+            match l.lease_status {
+                LeaseStatus::Active => {
+                    assert!(l.lease_end_date.is_none_or(|end| end >= today), "{id} active past its end");
+                    assert!(l.lease_begin_date <= today, "{id} active before it begins");
+                }
+                LeaseStatus::Notice => {
+                    assert!(l.notice_move_out_date.is_none_or(|out| out >= today), "{id} notice past move-out");
+                    assert!(l.lease_begin_date <= today, "{id} on notice before it begins");
+                }
+                LeaseStatus::MonthToMonth | LeaseStatus::Vacant => {}
+            }
+        }
+        // Nothing left for the day's classification to do.
+        let again = lifecycle::classify::classify_lease_statuses(&mut store, today, at(today, 3)).unwrap();
+        assert_eq!(again.summary, "Transitioned 0 to MTM, 0 to vacant.");
+
+        // Collections as the paced engine leaves them: each case's steps one by one, on their
+        // own days, never faster than the schedule's gaps.
+        run_demo_jobs(&mut store, today, at(today, 9), |_| ()).unwrap();
+        let cases = store.collection_cases(&Default::default()).unwrap();
+        let mut levels = std::collections::BTreeSet::new();
+        for c in &cases {
+            levels.insert(c.escalation_level);
+            let steps: Vec<_> = store
+                .collection_actions(c.id)
+                .unwrap()
+                .into_iter()
+                .filter(|a| STEP_ACTION_TYPES.contains(&a.action_type))
+                .collect();
+            let order: Vec<u8> = steps.iter().map(|a| a.escalation_level).collect();
+            assert_eq!(order, (1..=c.escalation_level).collect::<Vec<_>>(), "case {}", c.id);
+            let grace =
+                store.collection_leases().unwrap().iter().find(|l| l.id == c.lease_id).unwrap().grace_period_days;
+            let clock = StepClock { due_date: c.due_date, grace_period_days: grace, last_step_on: None };
+            for (i, a) in steps.iter().enumerate() {
+                let step = collections::step(a.escalation_level).unwrap();
+                assert!(a.created_at.date_naive() >= clock.due_on(step), "case {} step {} early", c.id, step.level);
+                if i > 0 {
+                    let gap = (a.created_at.date_naive() - steps[i - 1].created_at.date_naive()).num_days();
+                    assert!(gap >= collections::min_gap_days(step.level), "case {} step {}", c.id, step.level);
+                }
+            }
+        }
+        // The queue shows cases at several steps, up to the legal one.
+        assert!(levels.len() >= 4 && levels.contains(&5), "{levels:?}");
     }
 
     #[test]

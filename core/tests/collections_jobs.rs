@@ -89,6 +89,11 @@ fn outbox_rows(store: &Store) -> i64 {
 #[test]
 fn the_engine_walks_the_five_steps_on_their_days_and_sends_each_once() {
     let (mut store, case) = one_case("2026-12-01", dec!(1450));
+    // No grace period, so the schedule's days are days past the due date.
+    store
+        .conn()
+        .execute("UPDATE tenant_lease SET grace_period_days = 0 WHERE id = ?1", [case.lease_id.to_string()])
+        .unwrap();
     let drafter = offline();
     let mut expected = Vec::new();
     for (day, level, channels) in [
@@ -179,7 +184,7 @@ fn escalate_and_notes() {
     assert!(cj::add_note(&mut store, case.id, "  ", "user:pm", at("2026-11-25", 9)).is_err());
     let c = cj::escalate(&mut store, &offline(), case.id, "user:pm", at("2026-11-25", 10)).unwrap();
     assert_eq!((c.status, c.escalation_level), (CaseStatus::Escalated, 5));
-    let err = cj::send_next_step(&mut store, &offline(), case.id, at("2026-11-25", 11)).unwrap_err();
+    let err = cj::send_next_step(&mut store, &offline(), case.id, false, "user:pm", at("2026-11-25", 11)).unwrap_err();
     assert_eq!(err.to_string(), "Case is closed (Escalated to Legal).");
 }
 
@@ -190,7 +195,11 @@ fn letters_go_out_with_a_pdf_from_the_blob_store() {
     let mut store = Store::create(&path).unwrap();
     demo::generate(&mut store, &DemoConfig { units: 120, seed: 9, today: d("2026-11-25") }).unwrap();
     jobs::run_with(&mut store, Job::CollectionsScan, d("2026-11-25"), at("2026-11-25", 8), &offline()).unwrap();
-    escalation_engine(&mut store, &offline(), d("2026-11-25"), at("2026-11-25", 9)).unwrap();
+    // One step a day at most: by the fifth day the formal notices (email and letter) are out.
+    for k in 0..6 {
+        let day = d("2026-11-25") + chrono::Duration::days(k);
+        escalation_engine(&mut store, &offline(), day, day.and_hms_opt(9, 0, 0).unwrap().and_utc()).unwrap();
+    }
     let (sha, name): (String, String) = store
         .conn()
         .query_row(

@@ -28,14 +28,16 @@ fn log_rows(store: &Store) -> i64 {
 #[test]
 fn daily_job_twice_changes_nothing_the_second_time() {
     let mut store = demo_store();
-    let today = d("2026-11-25");
-    let first = jobs::run(&mut store, Job::ClassifyLeaseStatuses, today, at("2026-11-25", 2)).unwrap();
+    // The demo is classified for its own day (2026-11-25); a month on, leases have expired
+    // and notices have reached their move-out.
+    let today = d("2026-12-26");
+    let first = jobs::run(&mut store, Job::ClassifyLeaseStatuses, today, at("2026-12-26", 2)).unwrap();
     let logs_after_first = log_rows(&store);
     let stats_after_first = store.lifecycle_stats(&LeaseFilter::default(), today).unwrap();
     assert!(first.summary.starts_with("Transitioned "), "{}", first.summary);
     assert_ne!(first.summary, "Transitioned 0 to MTM, 0 to vacant.");
 
-    let second = jobs::run(&mut store, Job::ClassifyLeaseStatuses, today, at("2026-11-25", 3)).unwrap();
+    let second = jobs::run(&mut store, Job::ClassifyLeaseStatuses, today, at("2026-12-26", 3)).unwrap();
     assert_eq!(second.summary, "Transitioned 0 to MTM, 0 to vacant.");
     assert_eq!(log_rows(&store), logs_after_first, "no duplicate log rows");
     assert_eq!(store.lifecycle_stats(&LeaseFilter::default(), today).unwrap(), stats_after_first);
@@ -80,14 +82,15 @@ fn daily_job_leaves_no_expired_active_lease_and_vacates_units() {
 #[test]
 fn initial_reclassification_runs_once() {
     let mut store = demo_store();
-    let today = d("2026-11-25");
-    let first = jobs::run(&mut store, Job::InitialReclassification, today, at("2026-11-25", 1)).unwrap();
+    // Run a month after the demo's day, when some active leases have expired.
+    let today = d("2026-12-26");
+    let first = jobs::run(&mut store, Job::InitialReclassification, today, at("2026-12-26", 1)).unwrap();
     assert!(!first.skipped);
     assert!(first.counts["to_month_to_month"].as_u64().unwrap() > 0);
     let logs = log_rows(&store);
-    let second = jobs::run(&mut store, Job::InitialReclassification, today, at("2026-11-25", 4)).unwrap();
+    let second = jobs::run(&mut store, Job::InitialReclassification, today, at("2026-12-26", 4)).unwrap();
     assert!(second.skipped);
-    assert!(second.summary.starts_with("Already done on 2026-11-25"), "{}", second.summary);
+    assert!(second.summary.starts_with("Already done on 2026-12-26"), "{}", second.summary);
     assert_eq!(log_rows(&store), logs);
 }
 

@@ -342,7 +342,7 @@ fn collections_scenario<P: CollectionsPort>(port: &mut P) -> Vec<String> {
         case_actions::add_note(port, b, "Called; promised to pay Friday", actor, now()).map(|c| case(&c)),
     ));
     out.push(outcome(case_actions::add_note(port, b, "  ", actor, now()).map(|c| case(&c))));
-    out.push(outcome(case_actions::send_next_step(port, &gateway, b, now()).map(|c| case(&c))));
+    out.push(outcome(case_actions::send_next_step(port, &gateway, b, true, actor, now()).map(|c| case(&c))));
     out.push(outcome(case_actions::escalate(port, &gateway, a, actor, now()).map(|c| case(&c))));
     out
 }

@@ -187,11 +187,18 @@ async fn the_scheduled_scan_runs_once_a_day_over_every_property() {
         .unwrap();
     assert_eq!(recs as usize, first.created);
     assert!(props >= 2);
-    // The next day's run finds every candidate covered: nothing new.
+    // The next day's run finds every candidate covered: only leases entering the window that
+    // day are new, and no lease gets a second recommendation.
     let tomorrow = today().succ_opt().unwrap();
     let next =
         scheduled_renewal_scan(&db.pool, &gw, tomorrow, now() + chrono::Duration::days(1)).await.unwrap().unwrap();
-    assert_eq!(next.created, 0);
+    let (all, leases): (i64, i64) = client
+        .query_one("SELECT COUNT(*), COUNT(DISTINCT lease_id) FROM renewal_recommendation", &[])
+        .await
+        .map(|r| (r.get(0), r.get(1)))
+        .unwrap();
+    assert_eq!(all as usize, first.created + next.created);
+    assert_eq!(all, leases, "no lease is recommended twice");
     let runs: i64 = client
         .query_one("SELECT COUNT(*) FROM job_run WHERE job_name = 'renewal-scan' AND outcome = 'succeeded'", &[])
         .await

@@ -627,6 +627,9 @@ pub enum CollectionsCommand {
         case: String,
         #[arg(long, value_parser = parse_date)]
         today: Option<NaiveDate>,
+        /// Send it even though the schedule does not allow it yet (logged on the case)
+        #[arg(long = "override")]
+        override_schedule: bool,
     },
     /// Offer a payment plan
     OfferPlan {

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plan;
 use super::port::{CollectionWrite, CollectionsPort};
-use super::{CaseStatus, CollectionCase, EscalationStep, InstallmentPlan, Tone};
+use super::{CaseStatus, CollectionCase, EscalationStep, InstallmentPlan, StepClock, Tone};
 use crate::ai::letters::{EarlierNotice, FormerTenant, Recipient};
 use crate::ai::prompts::CollectionsMessage;
 use crate::ai::Gateway;
@@ -215,8 +215,44 @@ impl EscalationReport {
     }
 }
 
-/// The engine: each open case advances to the step its days overdue call for
-/// (`collections::due_step`), paused while a payment plan is kept; each step's message is sent
+/// The schedule clock of `case` on `today` (its property's local date at `now`; `zone` is the
+/// property's time zone): the lease's grace period and the local date its latest step was sent,
+/// as many days before `today` as that step's local date lies before `now`'s.
+pub fn step_clock<P: CollectionsPort + ?Sized>(
+    port: &P,
+    case: &CollectionCase,
+    grace_period_days: i32,
+    zone: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<StepClock> {
+    let last_step_on = match port.last_step_at(case.id)? {
+        Some(at) => {
+            let tz = crate::time::zone(zone).map_err(StoreError::Rejected)?;
+            Some(today - (crate::time::local_date(tz, now) - crate::time::local_date(tz, at)))
+        }
+        None => None,
+    };
+    Ok(StepClock { due_date: case.due_date, grace_period_days, last_step_on })
+}
+
+/// A case's "today" (its property's local date at `now`) and its schedule clock, read for one
+/// case (a person's action on it).
+pub fn case_clock<P: CollectionsPort + ?Sized>(
+    port: &P,
+    case: &CollectionCase,
+    now: DateTime<Utc>,
+) -> Result<(NaiveDate, StepClock)> {
+    let property = port.property(case.property_id)?;
+    let today = crate::time::today_of(&property, now)?;
+    let grace = port.lease(case.lease_id)?.grace_period_days;
+    Ok((today, step_clock(port, case, grace, &property.time_zone, today, now)?))
+}
+
+/// The engine: each open case advances at most one step a run, to the next step once it is due
+/// (`collections::due_step`: its day of the schedule, counted from the end of the lease's grace
+/// period, and the minimum gap since the previous step), paused while a payment plan is kept; so
+/// a backlog is worked through step by step, never skipped to legal. Each step's message is sent
 /// exactly once. Each case's step is drafted first and then written in its own transaction, so
 /// no transaction stays open across the AI calls. A case someone changed while its step was
 /// drafted is left for the next run. Days overdue and letter dates are on each case's property's
@@ -227,17 +263,27 @@ pub fn escalation_engine<P: CollectionsPort>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<EscalationReport> {
-    let calendar = crate::time::Days::of_port(port, today, now)?;
+    let zones = port.property_zones()?;
+    let calendar = crate::time::Days::at(&zones, today, now)?;
+    let grace: std::collections::HashMap<uuid::Uuid, i32> =
+        port.collection_leases()?.iter().map(|l| (l.id, l.grace_period_days)).collect();
     let mut report = EscalationReport::default();
     for case in port.open_cases()? {
         let today = calendar.of(case.property_id);
-        let days = (today - case.due_date).num_days().max(0);
         let good = case.status == CaseStatus::PaymentPlan
             && plan::plan_in_good_standing(port.payment_plan(case.id)?.as_ref(), &case, today);
         if good {
             report.paused += 1;
         }
-        let Some(step) = super::due_step(case.status, case.escalation_level, days, good) else { continue };
+        let Some(next) = super::next_step(case.escalation_level) else { continue };
+        let grace_period_days = grace.get(&case.lease_id).copied().unwrap_or(0);
+        // The step's day first: only a case whose next step's day has come reads its timeline.
+        if (StepClock { due_date: case.due_date, grace_period_days, last_step_on: None }).due_on(next) > today {
+            continue;
+        }
+        let zone = zones.get(&case.property_id).map_or(crate::time::DEFAULT_ZONE, String::as_str);
+        let clock = step_clock(port, &case, grace_period_days, zone, today, now)?;
+        let Some(step) = super::due_step(case.status, case.escalation_level, good, &clock, today) else { continue };
         match send_step(port, gateway, &case, step, today, now) {
             Ok(_) => report.sent += 1,
             Err(StoreError::Conflict { .. }) => {}

@@ -169,6 +169,11 @@ pub const SCHEDULE: [EscalationStep; 5] = [
     },
 ];
 
+/// The action types of the schedule's steps (and of a payment plan offered by hand): what
+/// counts as "the previous step" when the gap to the next is measured.
+pub const STEP_ACTION_TYPES: [ActionType; 5] =
+    [ActionType::Sms, ActionType::Email, ActionType::FormalLetter, ActionType::PaymentPlan, ActionType::Escalation];
+
 /// The step a case's days overdue call for (None before day 1).
 pub fn step_for_days(days_overdue: i64) -> Option<&'static EscalationStep> {
     SCHEDULE.iter().rev().find(|s| days_overdue >= s.day)
@@ -179,30 +184,95 @@ pub fn step(level: u8) -> Option<&'static EscalationStep> {
     SCHEDULE.iter().find(|s| s.level == level)
 }
 
-/// What the escalation engine does for one case now: the step its days overdue call for,
-/// if the case has not reached it yet. A case catching up jumps straight to that step (one
-/// message, not a burst). Paused while a payment plan is being kept.
+/// The least number of days between step `level - 1` and step `level`: the gaps between the
+/// schedule's days (2, 2, 3 and 4 days before steps 2, 3, 4 and 5; none before step 1), so a
+/// tenant always has the time the schedule gives to answer one step before the next.
+pub fn min_gap_days(level: u8) -> i64 {
+    match (step(level), level.checked_sub(1).and_then(step)) {
+        (Some(this), Some(previous)) => this.day - previous.day,
+        _ => 0,
+    }
+}
+
+/// What the schedule of one case counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StepClock {
+    /// The case's due date (its oldest unpaid charge's).
+    pub due_date: NaiveDate,
+    /// The lease's grace period: day 1 of the schedule is the first day after it, the day the
+    /// late fee is charged (`late_fee_date`); with no grace it is the day after the due date.
+    pub grace_period_days: i32,
+    /// The local date the case's latest step was sent (None before the first).
+    pub last_step_on: Option<NaiveDate>,
+}
+
+impl StepClock {
+    /// Day 0 of the schedule: the last day of the grace period.
+    pub fn day_zero(&self) -> NaiveDate {
+        late_fee_date(self.due_date, self.grace_period_days) - Duration::days(1)
+    }
+
+    /// The first date `step` may go: its day of the schedule reached, and at least
+    /// [`min_gap_days`] after the previous step was sent.
+    pub fn due_on(&self, step: &EscalationStep) -> NaiveDate {
+        let by_day = self.day_zero() + Duration::days(step.day);
+        match self.last_step_on {
+            Some(last) => by_day.max(last + Duration::days(min_gap_days(step.level))),
+            None => by_day,
+        }
+    }
+}
+
+/// The step after `escalation_level` (None after the legal step).
+pub fn next_step(escalation_level: u8) -> Option<&'static EscalationStep> {
+    escalation_level.checked_add(1).and_then(step)
+}
+
+/// What the escalation engine does for one case on `today`: the next step (never more than
+/// one a run, so a backlog is worked through step by step, not skipped to legal) once it is due
+/// by [`StepClock::due_on`]. Paused while a payment plan is being kept.
 pub fn due_step(
     status: CaseStatus,
     escalation_level: u8,
-    days_overdue: i64,
     plan_in_good_standing: bool,
+    clock: &StepClock,
+    today: NaiveDate,
 ) -> Option<&'static EscalationStep> {
     match status {
         CaseStatus::Open => {}
         CaseStatus::PaymentPlan if !plan_in_good_standing => {}
         _ => return None,
     }
-    step_for_days(days_overdue).filter(|s| s.level > escalation_level)
+    next_step(escalation_level).filter(|s| clock.due_on(s) <= today)
 }
 
-/// The manual "send next step" (`send-reminder`): the next level whatever the days.
+/// The manual "send next step" (`send-reminder`): the next level, whatever the schedule says
+/// (see [`check_schedule`] for whether it is due yet).
 pub fn manual_next_step(status: CaseStatus, escalation_level: u8) -> Result<&'static EscalationStep, CollectionsError> {
     match status {
         CaseStatus::Open | CaseStatus::PaymentPlan => {}
         other => return Err(CollectionsError::Closed(other)),
     }
-    step(escalation_level + 1).ok_or(CollectionsError::AlreadyEscalated)
+    next_step(escalation_level).ok_or(CollectionsError::AlreadyEscalated)
+}
+
+/// Whether a person may send `step` on `today`: refused ahead of the schedule unless they
+/// override it. `Ok(Some(due_on))` is an override of a step not due until `due_on` (to be
+/// logged on the case's timeline), `Ok(None)` a step that is due.
+pub fn check_schedule(
+    step: &EscalationStep,
+    clock: &StepClock,
+    today: NaiveDate,
+    override_schedule: bool,
+) -> Result<Option<NaiveDate>, CollectionsError> {
+    let due_on = clock.due_on(step);
+    match (due_on <= today, override_schedule) {
+        (true, _) => Ok(None),
+        (false, true) => Ok(Some(due_on)),
+        (false, false) => {
+            Err(CollectionsError::AheadOfSchedule { level: step.level, description: step.description, due_on })
+        }
+    }
 }
 
 /// Why a collections action was refused.
@@ -212,6 +282,11 @@ pub enum CollectionsError {
     Closed(CaseStatus),
     #[error("Case is already at the final escalation step.")]
     AlreadyEscalated,
+    /// A manual step before the schedule allows it (its day, or the gap since the last step).
+    #[error(
+        "Step {level} ({description}) is ahead of schedule: it is due on {due_on}. Send it earlier only with an override."
+    )]
+    AheadOfSchedule { level: u8, description: &'static str, due_on: NaiveDate },
     #[error("Installments must be between 2 and 12 (got {0}).")]
     Installments(u32),
     #[error("Nothing is owed on this case.")]
@@ -499,20 +574,87 @@ mod tests {
         assert_eq!(step(5).unwrap().channels, &[Channel::Letter]);
     }
 
+    /// The engine's rule for one open case: the level it is at, its clock, and `today`.
+    fn due(level: u8, clock: &StepClock, today: &str) -> Option<u8> {
+        due_step(CaseStatus::Open, level, false, clock, d(today)).map(|s| s.level)
+    }
+
+    fn clock(due: &str, grace: i32, last_step_on: Option<&str>) -> StepClock {
+        StepClock { due_date: d(due), grace_period_days: grace, last_step_on: last_step_on.map(d) }
+    }
+
     #[test]
-    fn the_engine_advances_once_per_step() {
-        assert_eq!(due_step(CaseStatus::Open, 0, 1, false).map(|s| s.level), Some(1));
-        // Already sent today's step: nothing new.
-        assert_eq!(due_step(CaseStatus::Open, 1, 2, false), None);
-        // Catching up jumps to the step the days call for.
-        assert_eq!(due_step(CaseStatus::Open, 0, 6, false).map(|s| s.level), Some(3));
-        assert_eq!(due_step(CaseStatus::Open, 5, 40, false), None);
-        // A kept plan pauses; a missed installment resumes.
-        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, 20, true), None);
-        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, 20, false).map(|s| s.level), Some(5));
-        for closed in [CaseStatus::Paid, CaseStatus::Escalated, CaseStatus::WrittenOff] {
-            assert_eq!(due_step(closed, 0, 30, false), None);
+    fn the_gaps_between_steps_are_the_gaps_between_the_schedules_days() {
+        let gaps: Vec<i64> = (1..=5).map(min_gap_days).collect();
+        assert_eq!(gaps, [0, 2, 2, 3, 4]);
+        assert_eq!((min_gap_days(0), min_gap_days(6)), (0, 0));
+    }
+
+    #[test]
+    fn day_one_is_the_first_day_after_the_grace_period() {
+        // Rent due 1 December with no grace: the SMS goes on the 2nd (1 day overdue).
+        assert_eq!(due(0, &clock("2026-12-01", 0, None), "2026-12-01"), None);
+        assert_eq!(due(0, &clock("2026-12-01", 0, None), "2026-12-02"), Some(1));
+        // Five days' grace: the late fee is charged on the 7th, and the SMS goes that day.
+        let graced = clock("2026-12-01", 5, None);
+        assert_eq!(late_fee_date(d("2026-12-01"), 5), d("2026-12-07"));
+        assert_eq!(due(0, &graced, "2026-12-06"), None);
+        assert_eq!(due(0, &graced, "2026-12-07"), Some(1));
+        // Then day 3 (the 9th) for the email, as long as two days passed since the SMS.
+        assert_eq!(due(1, &clock("2026-12-01", 5, Some("2026-12-07")), "2026-12-08"), None);
+        assert_eq!(due(1, &clock("2026-12-01", 5, Some("2026-12-07")), "2026-12-09"), Some(2));
+    }
+
+    #[test]
+    fn a_case_on_schedule_gets_each_step_on_its_day() {
+        // Due 1 December, no grace, each step sent the day it fell due.
+        for (level, last, today, expected) in [
+            (0, None, "2026-12-02", Some(1)),
+            (1, Some("2026-12-02"), "2026-12-03", None),
+            (1, Some("2026-12-02"), "2026-12-04", Some(2)),
+            (2, Some("2026-12-04"), "2026-12-05", None),
+            (2, Some("2026-12-04"), "2026-12-06", Some(3)),
+            (3, Some("2026-12-06"), "2026-12-08", None),
+            (3, Some("2026-12-06"), "2026-12-09", Some(4)),
+            (4, Some("2026-12-09"), "2026-12-12", None),
+            (4, Some("2026-12-09"), "2026-12-13", Some(5)),
+            (5, Some("2026-12-13"), "2027-01-30", None),
+        ] {
+            assert_eq!(due(level, &clock("2026-12-01", 0, last), today), expected, "level {level} on {today}");
         }
+    }
+
+    #[test]
+    fn a_backlog_is_worked_through_one_step_at_a_time_with_the_gaps() {
+        // A case 40 days overdue at level 0 gets step 1 today (not the legal step)…
+        let today = d("2026-12-31");
+        let c = clock("2026-11-21", 0, None);
+        assert_eq!(due(0, &c, "2026-12-31"), Some(1));
+        // …step 2 no sooner than 2 days later, step 3 two days after that, step 4 three days
+        // after step 3 and the legal step four days after step 4: day 11 of the catch-up.
+        let mut sent = vec![today];
+        for (level, gap) in [(1u8, 2i64), (2, 2), (3, 3), (4, 4)] {
+            let last = *sent.last().unwrap();
+            let c = StepClock { last_step_on: Some(last), ..c };
+            assert_eq!(due_step(CaseStatus::Open, level, false, &c, last + Duration::days(gap - 1)), None);
+            let next = due_step(CaseStatus::Open, level, false, &c, last + Duration::days(gap)).map(|s| s.level);
+            assert_eq!(next, Some(level + 1));
+            sent.push(last + Duration::days(gap));
+        }
+        assert_eq!(sent.last(), Some(&d("2027-01-11")));
+        assert_eq!(due(5, &StepClock { last_step_on: Some(d("2027-01-11")), ..c }, "2027-03-01"), None);
+    }
+
+    #[test]
+    fn a_kept_plan_pauses_and_closed_cases_get_nothing() {
+        let c = clock("2026-11-01", 0, Some("2026-11-09"));
+        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, true, &c, d("2026-11-25")), None);
+        assert_eq!(due_step(CaseStatus::PaymentPlan, 4, false, &c, d("2026-11-25")).map(|s| s.level), Some(5));
+        for closed in [CaseStatus::Paid, CaseStatus::Escalated, CaseStatus::WrittenOff] {
+            assert_eq!(due_step(closed, 0, false, &c, d("2026-11-25")), None);
+        }
+        // A case with a level but no step on record (imported) waits only for the day.
+        assert_eq!(due(2, &clock("2026-11-01", 0, None), "2026-11-06"), Some(3));
     }
 
     #[test]
@@ -520,6 +662,31 @@ mod tests {
         assert_eq!(manual_next_step(CaseStatus::Open, 2).unwrap().level, 3);
         assert_eq!(manual_next_step(CaseStatus::Open, 5).unwrap_err(), CollectionsError::AlreadyEscalated);
         assert_eq!(manual_next_step(CaseStatus::Paid, 1).unwrap_err().to_string(), "Case is closed (Paid).");
+    }
+
+    #[test]
+    fn a_person_cannot_jump_ahead_of_the_schedule_without_an_override() {
+        // Step 1 sent on 2 December; step 2 is due on the 4th.
+        let c = clock("2026-12-01", 0, Some("2026-12-02"));
+        let email = step(2).unwrap();
+        assert_eq!(
+            check_schedule(email, &c, d("2026-12-03"), false).unwrap_err().to_string(),
+            "Step 2 (Detailed notice) is ahead of schedule: it is due on 2026-12-04. \
+             Send it earlier only with an override."
+        );
+        assert_eq!(check_schedule(email, &c, d("2026-12-03"), true), Ok(Some(d("2026-12-04"))));
+        assert_eq!(check_schedule(email, &c, d("2026-12-04"), false), Ok(None));
+        assert_eq!(check_schedule(email, &c, d("2026-12-04"), true), Ok(None));
+        // The legal step on day 12 of a case that reached step 4 only yesterday: the gap holds it.
+        let c = clock("2026-12-01", 0, Some("2026-12-20"));
+        assert_eq!(
+            check_schedule(step(5).unwrap(), &c, d("2026-12-21"), false).unwrap_err(),
+            CollectionsError::AheadOfSchedule {
+                level: 5,
+                description: step(5).unwrap().description,
+                due_on: d("2026-12-24")
+            }
+        );
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub trait CollectionsPort: Records {
     fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>>;
     /// A case's payment plan with its installments.
     fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>>;
+    /// When the case's latest escalation step was sent: the newest of its `collection_action`
+    /// rows of a step's type ([`super::STEP_ACTION_TYPES`]); None before the first.
+    fn last_step_at(&self, case_id: Uuid) -> Result<Option<DateTime<Utc>>>;
     /// Applies `writes` in order in one transaction: all of them or none.
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()>;
 }

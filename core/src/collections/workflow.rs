@@ -9,11 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::escalation::{draft_message, draft_step, send_step, Parties};
+use super::escalation::{case_clock, draft_message, draft_step, Parties};
 use super::plan;
 use super::port::{CollectionWrite, CollectionsPort};
 use super::{
-    ActionType, Channel, CollectionAction, CollectionCase, CollectionsError, PaymentOutcome, PaymentPlan, PlanTerms,
+    ActionType, Channel, CollectionAction, CollectionCase, CollectionsError, EscalationStep, PaymentOutcome,
+    PaymentPlan, PlanTerms,
 };
 use crate::ai::Gateway;
 use crate::outbox::{DeliveryChannel, NewMessage};
@@ -24,17 +25,52 @@ fn refused(e: impl ToString) -> StoreError {
     StoreError::Rejected(e.to_string())
 }
 
-/// `send-reminder`: the next step now, whatever the days overdue.
+/// When a case's next step is due: the step and the first date the schedule allows it (its
+/// day, and the minimum gap after the previous step), or why there is none (closed, or already
+/// at the legal step). What a person is told before sending it.
+pub fn next_step_due<P: CollectionsPort + ?Sized>(
+    port: &P,
+    case: &CollectionCase,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(&'static EscalationStep, NaiveDate), CollectionsError>> {
+    let step = match super::manual_next_step(case.status, case.escalation_level) {
+        Ok(step) => step,
+        Err(e) => return Ok(Err(e)),
+    };
+    let (_, clock) = case_clock(port, case, now)?;
+    Ok(Ok((step, clock.due_on(step))))
+}
+
+/// `send-reminder`: the next step now. Refused ahead of the schedule (the step's day not
+/// reached, or too soon after the previous step), saying when it is due, unless
+/// `override_schedule`: then it goes, and the override is written on the case's timeline (and
+/// in its notes) naming `actor`, in the same transaction.
 pub fn send_next_step<P: CollectionsPort>(
     port: &mut P,
     gateway: &Gateway,
     case_id: Uuid,
+    override_schedule: bool,
+    actor: &str,
     now: DateTime<Utc>,
 ) -> Result<CollectionCase> {
     let case = port.collection_case(case_id)?;
-    let today = today_at(port, case.property_id, now)?;
     let step = super::manual_next_step(case.status, case.escalation_level).map_err(refused)?;
-    send_step(port, gateway, &case, step, today, now)?;
+    let (today, clock) = case_clock(port, &case, now)?;
+    let ahead = super::check_schedule(step, &clock, today, override_schedule).map_err(refused)?;
+    let (mut stepped, rows) = draft_step(port, gateway, &case, step, today, now)?;
+    let mut logged = None;
+    if let Some(due_on) = ahead {
+        let text = format!(
+            "Step {} ({}) sent ahead of schedule by {actor} (it was due on {due_on}).",
+            step.level, step.description
+        );
+        stepped.notes = plan::append_note(&stepped.notes, &text, now);
+        logged = Some(CollectionWrite::Action(plan::system_action(&stepped, ActionType::Note, &text, now)));
+    }
+    let mut writes = vec![CollectionWrite::update(&case, stepped)];
+    writes.extend(rows);
+    writes.extend(logged);
+    port.write_collections(&writes, now)?;
     port.collection_case(case_id)
 }
 
@@ -172,7 +208,11 @@ pub const ENTITY: &str = "collection_case";
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CaseAction {
-    SendNextStep,
+    /// `override` sends the step ahead of the schedule (absent: false, as older replicas send it).
+    SendNextStep {
+        #[serde(default, rename = "override")]
+        override_schedule: bool,
+    },
     Escalate,
     OfferPlan {
         terms: PlanTerms,
@@ -206,7 +246,9 @@ pub fn apply_case_action<P: CollectionsPort>(
     now: DateTime<Utc>,
 ) -> Result<CollectionCase> {
     match action {
-        CaseAction::SendNextStep => send_next_step(port, gateway, case_id, now),
+        CaseAction::SendNextStep { override_schedule } => {
+            send_next_step(port, gateway, case_id, *override_schedule, actor, now)
+        }
         CaseAction::Escalate => escalate(port, gateway, case_id, actor, now),
         CaseAction::OfferPlan { terms, start_date } => {
             offer_plan(port, gateway, case_id, *terms, *start_date, now).map(|(c, _)| c)

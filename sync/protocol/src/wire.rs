@@ -717,6 +717,15 @@ pub struct CaseDetailWire {
     pub payment_plan: Option<PlanWire>,
 }
 
+/// Body of `POST /send-reminder/` (optional: a POST without a body sends a step that is due).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct SendReminderRequest {
+    /// Send the next step even though the schedule does not allow it yet (its day not reached,
+    /// or too soon after the previous step); the override is logged on the case's timeline.
+    #[serde(default, rename = "override")]
+    pub override_schedule: bool,
+}
+
 /// Body of `POST /offer-plan/`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct OfferPlanRequest {

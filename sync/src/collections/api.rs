@@ -20,7 +20,7 @@ use crate::query::{self, Paging, Query, Whole};
 use crate::server::{page_links, ApiError, ApiResult, AppState, Body};
 use crate::wire::{
     CaseDetailWire, CaseWire, CollectionActionWire, CollectionsStatsWire, ErrorBody, OfferPlanRequest, Page,
-    PaymentWire, PlanWire, RecordPaymentRequest,
+    PaymentWire, PlanWire, RecordPaymentRequest, SendReminderRequest,
 };
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -160,16 +160,21 @@ where
 }
 
 #[utoipa::path(post, path = "/api/v1/collections/{id}/send-reminder/",
-    summary = "Send the next escalation step now", params(("id" = String, Path, description = ID)),
-    responses((status = 200, description = "The case", body = CaseDetailWire), (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
+    summary = "Send the next escalation step now (refused ahead of the schedule without \"override\": true)",
+    params(("id" = String, Path, description = ID)), request_body(content = Option<SendReminderRequest>),
+    responses((status = 200, description = "The case", body = CaseDetailWire),
+        (status = 400, description = "Ahead of the schedule (says when the step is due), or the case is closed", body = ErrorBody),
+        (status = 409, description = "Changed meanwhile", body = ErrorBody)))]
 async fn send_reminder(
     State(st): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
+    body: Body,
 ) -> ApiResult<Json<CaseDetailWire>> {
     let id = case_id(&id)?;
-    let (gateway, now) = (st.gateway.clone(), st.clock.now());
-    act(&st, &p, move |port| workflow::send_next_step(port, &gateway, id, now)).await?;
+    let req: SendReminderRequest = body.json_or_default()?;
+    let (gateway, now, actor) = (st.gateway.clone(), st.clock.now(), p.actor());
+    act(&st, &p, move |port| workflow::send_next_step(port, &gateway, id, req.override_schedule, &actor, now)).await?;
     Ok(Json(detail_of(&st, &p, id).await?))
 }
 

@@ -46,6 +46,8 @@ fn run_ai_jobs(store: &mut Store) {
     use unitcycle_core::jobs::{self, Job};
     let gateway = unitcycle_core::ai::Gateway::offline("tests".into());
     let now = today().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    // The collections history `unitcycle demo` builds: cases at every step, each paced.
+    demo::collections_history(store, &gateway, today()).unwrap();
     for job in [Job::RenewalScan, Job::CollectionsScan, Job::EscalationEngine] {
         jobs::run_with(store, job, today(), now, &gateway).unwrap();
     }
@@ -572,7 +574,7 @@ fn the_unit_header_shows_churn_and_the_collections_badge_opens_the_case() {
     insta::assert_snapshot!("unit_with_case_120x40", s);
     h.type_text("C");
     let s = h.screen();
-    assert!(s.contains("Timeline · 1 actions"), "{s}");
+    assert!(s.contains("Timeline · 5 actions"), "{s}");
 }
 
 #[test]
@@ -1055,20 +1057,37 @@ fn sending_the_next_step_asks_first_and_n_sends_nothing() {
     let path = dir.path().join("demo.db");
     let mut store = Store::create(&path).unwrap();
     demo::generate(&mut store, &DemoConfig { units: 120, seed: 42, today: today() }).unwrap();
-    run_ai_jobs(&mut store);
+    {
+        use unitcycle_core::jobs::{self, Job};
+        let gateway = unitcycle_core::ai::Gateway::offline("tests".into());
+        let now = today().and_hms_opt(8, 0, 0).unwrap().and_utc();
+        for job in [Job::CollectionsScan, Job::EscalationEngine] {
+            jobs::run_with(&mut store, job, today(), now, &gateway).unwrap();
+        }
+    }
     // Every open case at step 1, so the first in the queue has a next step to send.
     store.conn().execute("UPDATE collection_case SET escalation_level = 1, status = 'open'", []).unwrap();
     drop(store);
     let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
     h.type_text("5\n");
     let (actions, messages) = (rows_in(&path, "collection_action"), rows_in(&path, "outbox_message"));
+    // Its first step went today: the second is ahead of the schedule, and the confirm says so.
     h.type_text("r");
     let s = h.screen();
-    assert!(s.contains("Send step") && s.contains("y / Enter: send"), "{s}");
+    assert!(s.contains("Send step 2") && s.contains("ahead of schedule (due on"), "{s}");
+    assert!(s.contains("Y (shift): send anyway"), "{s}");
     h.type_text("n");
     assert_eq!((rows_in(&path, "collection_action"), rows_in(&path, "outbox_message")), (actions, messages));
+    // A plain y keeps to the schedule: nothing is sent and the refusal says when it is due.
     h.type_text("r");
     h.type_text("y");
     let s = h.screen();
-    assert!(rows_in(&path, "collection_action") > actions, "{s}");
+    assert!(s.contains("is ahead of schedule: it is due on"), "{s}");
+    assert_eq!((rows_in(&path, "collection_action"), rows_in(&path, "outbox_message")), (actions, messages));
+    // Only a shifted Y overrides: the step goes and the override is on the timeline.
+    h.type_text("r");
+    h.type_text("Y");
+    let s = h.screen();
+    assert!(rows_in(&path, "collection_action") >= actions + 2, "{s}");
+    assert!(s.contains("sent ahead of schedule by"), "{s}");
 }

@@ -10,7 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::collections::workflow::{self as collections_workflow, CaseAction};
-use unitcycle_core::collections::{CollectionAction, CollectionCase, PaymentPlan, PlanTerms};
+use unitcycle_core::collections::{
+    CollectionAction, CollectionCase, CollectionsError, EscalationStep, PaymentPlan, PlanTerms,
+};
 use unitcycle_core::command_center::bulk::{BulkRequest, BulkResult};
 use unitcycle_core::command_center::workflow as cc_workflow;
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
@@ -108,8 +110,10 @@ pub enum Request {
     Cases {
         all: bool,
     },
+    /// A case, with when its next step is due at `now`.
     Case {
         id: Uuid,
+        now: DateTime<Utc>,
     },
     /// A case action at `now`; its dates count from the case's property's local date.
     CaseAct {
@@ -157,9 +161,18 @@ pub struct CcData {
 /// What a collections key does to a case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseOp {
-    SendNextStep,
-    OfferPlan { terms: PlanTerms, start: NaiveDate },
-    RecordPayment { amount: Decimal, paid_on: NaiveDate },
+    /// The next step; `override_schedule` sends it ahead of the schedule (logged on the case).
+    SendNextStep {
+        override_schedule: bool,
+    },
+    OfferPlan {
+        terms: PlanTerms,
+        start: NaiveDate,
+    },
+    RecordPayment {
+        amount: Decimal,
+        paid_on: NaiveDate,
+    },
     Escalate,
     Note(String),
 }
@@ -189,6 +202,8 @@ pub struct CaseData {
     pub row: CaseRow,
     pub actions: Vec<CollectionAction>,
     pub plan: Option<PaymentPlan>,
+    /// The next step and the first date the schedule allows it, or why there is none.
+    pub next_step: Result<(&'static EscalationStep, NaiveDate), CollectionsError>,
 }
 
 #[derive(Debug, Clone)]
@@ -540,18 +555,21 @@ fn answer(
             rows.sort_by(|a, b| b.case.days_overdue.cmp(&a.case.days_overdue).then(a.names.unit.cmp(&b.names.unit)));
             Data::Cases(rows)
         }
-        Request::Case { id } => {
+        Request::Case { id, now } => {
             let case = store.collection_case(id)?;
             let names = names(store, case.unit_id, case.tenant_id, case.property_id)?;
             let actions = store.collection_actions(id)?;
             let plan = store.payment_plan(id)?;
-            Data::Case(Box::new(CaseData { row: CaseRow { case, names }, actions, plan }))
+            let next_step = collections_workflow::next_step_due(store, &case, now)?;
+            Data::Case(Box::new(CaseData { row: CaseRow { case, names }, actions, plan, next_step }))
         }
         Request::CaseAct { id, op, actor, now } => {
             use unitcycle_core::format::money;
             // On a connected replica the action is also queued for the server.
             let queued = match &op {
-                CaseOp::SendNextStep => CaseAction::SendNextStep,
+                CaseOp::SendNextStep { override_schedule } => {
+                    CaseAction::SendNextStep { override_schedule: *override_schedule }
+                }
                 CaseOp::OfferPlan { terms, start } => CaseAction::OfferPlan { terms: *terms, start_date: *start },
                 CaseOp::RecordPayment { amount, paid_on } => {
                     CaseAction::RecordPayment { amount: *amount, paid_on: *paid_on }
@@ -561,8 +579,8 @@ fn answer(
             };
             let store = &mut Queueing::on_replica(store, collections_workflow::ENTITY, id, queued.to_json()?)?;
             let (case, summary) = match op {
-                CaseOp::SendNextStep => {
-                    let c = collections_workflow::send_next_step(store, gateway, id, now)?;
+                CaseOp::SendNextStep { override_schedule } => {
+                    let c = collections_workflow::send_next_step(store, gateway, id, override_schedule, &actor, now)?;
                     let summary = format!("Step {} sent ({} tone)", c.escalation_level, c.tone.label());
                     (c, summary)
                 }

@@ -171,11 +171,18 @@ pub fn run(db: &Path, cmd: CollectionsCommand) -> Result<()> {
             }
             Ok(())
         }
-        CollectionsCommand::Remind { case, today: day } => {
+        CollectionsCommand::Remind { case, today: day, override_schedule } => {
             let day = today(day);
             let c = find(&store, &case)?;
-            let port = &mut replica(&mut store, c.id, &CaseAction::SendNextStep)?;
-            let c = cj::send_next_step(port, &gateway, c.id, now_on(day))?;
+            let port = &mut replica(&mut store, c.id, &CaseAction::SendNextStep { override_schedule })?;
+            let c = cj::send_next_step(port, &gateway, c.id, override_schedule, &paths::actor(), now_on(day)).map_err(
+                |e| match e {
+                    unitcycle_core::store::StoreError::Rejected(m) if m.contains("ahead of schedule") => {
+                        anyhow!("{m} Use --override to send it now.")
+                    }
+                    e => e.into(),
+                },
+            )?;
             println!("Step {} sent ({} tone).", c.escalation_level, c.tone.label());
             Ok(())
         }

@@ -43,11 +43,13 @@ struct Form {
 enum Mode {
     View,
     Form(Form),
-    /// What the op will do, said before it is done; `y` does it.
+    /// What the op will do, said before it is done; `y` does it. An op ahead of the schedule
+    /// carries the refusal `y` gives (`ahead`): only a shifted `Y` overrides.
     Confirm {
         text: String,
         op: CaseOp,
         yes: &'static str,
+        ahead: Option<String>,
     },
     Busy,
 }
@@ -177,12 +179,19 @@ impl CaseScreen {
                 let h = lines.len() as u16 + 2;
                 (title, lines, h)
             }
-            Mode::Confirm { text, yes, .. } => (
+            Mode::Confirm { text, yes, ahead, .. } => (
                 " Confirm ",
                 vec![
                     Line::raw(text.clone()),
                     Line::raw(""),
-                    Line::styled(format!("y / Enter: {yes}    n / Esc: cancel"), theme::bold()),
+                    Line::styled(
+                        if ahead.is_some() {
+                            format!("Y (shift): {yes} anyway    y: keep to the schedule    n / Esc: cancel")
+                        } else {
+                            format!("y / Enter: {yes}    n / Esc: cancel")
+                        },
+                        theme::bold(),
+                    ),
                 ],
                 9,
             ),
@@ -207,7 +216,7 @@ impl Screen for CaseScreen {
         keys::CASE
     }
     fn reload(&mut self, cx: &mut Cx) {
-        cx.request(Request::Case { id: self.id });
+        cx.request(Request::Case { id: self.id, now: cx.now });
     }
     fn capturing(&self) -> bool {
         !matches!(self.mode, Mode::View)
@@ -226,8 +235,14 @@ impl Screen for CaseScreen {
                 KeyCode::Enter => self.submit(cx),
                 _ => {}
             },
-            Mode::Confirm { op, .. } => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            Mode::Confirm { op, ahead, .. } => match key.code {
+                // Ahead of the schedule only a shifted Y sends; y and Enter say why not.
+                KeyCode::Char('y') | KeyCode::Enter if ahead.is_some() => {
+                    let refusal = ahead.take();
+                    self.mode = Mode::View;
+                    self.action_error = refusal;
+                }
+                KeyCode::Char('y') | KeyCode::Enter | KeyCode::Char('Y') => {
                     let op = op.clone();
                     self.op(op, cx)
                 }
@@ -248,12 +263,26 @@ impl Screen for CaseScreen {
         match action {
             // Nothing reaches the tenant on one key press: the step, its channels and the
             // recipient are said first, and only `y` sends.
-            Action::SendNextStep => match collections::manual_next_step(c.status, c.escalation_level) {
-                Ok(step) => {
+            // Ahead of the schedule the text says so and when the step is due; only Y overrides.
+            Action::SendNextStep => match &d.next_step {
+                Ok((step, due_on)) => {
                     let channels: Vec<&str> = step.channels.iter().map(|ch| ch.label()).collect();
+                    let ahead = (*due_on > cx.today).then(|| {
+                        collections::CollectionsError::AheadOfSchedule {
+                            level: step.level,
+                            description: step.description,
+                            due_on: *due_on,
+                        }
+                        .to_string()
+                    });
+                    let when = if ahead.is_some() {
+                        format!("now, ahead of schedule (due on {due_on})")
+                    } else {
+                        "now".to_string()
+                    };
                     self.mode = Mode::Confirm {
                         text: format!(
-                            "Send step {} now, {} by {}, to {} (unit {}, {} owed, {} days overdue)? The message is drafted from the case's timeline and queued for delivery.",
+                            "Send step {} {when}, {} by {}, to {} (unit {}, {} owed, {} days overdue)? The message is drafted from the case's timeline and queued for delivery.",
                             step.level,
                             step.description,
                             channels.join(" and "),
@@ -262,8 +291,9 @@ impl Screen for CaseScreen {
                             money(c.current_balance),
                             c.days_overdue
                         ),
-                        op: CaseOp::SendNextStep,
+                        op: CaseOp::SendNextStep { override_schedule: ahead.is_some() },
                         yes: "send",
+                        ahead,
                     };
                 }
                 Err(e) => self.action_error = Some(e.to_string()),
@@ -291,6 +321,7 @@ impl Screen for CaseScreen {
                         ),
                         op: CaseOp::Escalate,
                         yes: "escalate",
+                        ahead: None,
                     };
                 } else {
                     self.action_error = Some(collections::CollectionsError::Closed(c.status).to_string());
