@@ -4,7 +4,7 @@
 //! new lease (the spec's vacant → active) through the shared form and a confirm step. The
 //! records flow (`records_form`) edits (`e`) and archives (`A`) the unit, edits the tenant
 //! (`t`), posts a charge, payment or credit on the lease (`c`, `p`, `r`, dated the property's
-//! local today) and voids the ledger entry selected on the Financials tab (`x`).
+//! local today) and voids the ledger entry selected on the Financials tab (`X`, newest first).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -154,7 +154,7 @@ impl UnitDetail {
                     lease_number: d.lease.as_ref().map_or(String::new(), |l| l.lease_number.clone()),
                 }),
                 (2, None) => cx.message("The lease's ledger has no entries"),
-                _ => cx.message("Open the Financials tab (Tab) and select the entry with ↑/↓, then x"),
+                _ => cx.message("Open the Financials tab (Tab) and select the entry with ↑/↓, then X"),
             },
             _ => {}
         }
