@@ -1157,3 +1157,14 @@ fn keys_typed_while_a_screen_loads_are_not_lost() {
     assert!(expected.contains("Timeline"), "{expected}");
     assert_eq!(h.screen(), expected);
 }
+
+/// A payment's method and reference go on the case's timeline; the status line keeps the
+/// payment's summary.
+#[test]
+fn a_payments_method_and_reference_are_noted_on_the_timeline() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5\np10\t\tcheck\t1042\ny");
+    let s = h.screen();
+    assert!(s.contains("Recorded $10.00; balance"), "{s}");
+    assert!(s.contains("Payment of $10.00 on 2026-11-25: method check, reference 1042"), "{s}");
+}

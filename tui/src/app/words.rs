@@ -30,6 +30,15 @@ const WORDS: &[(&str, &str)] = &[
 /// `message` with each column name in it (a whole word) put in words, and its first letter
 /// upper case when the message starts with one.
 pub fn humanize(message: &str) -> String {
+    // The store's "Lease not found: L-9" names what was looked for: "No lease with id L-9".
+    if let Some((what, id)) = message.split_once(" not found: ") {
+        let mut c = what.chars();
+        let what = match (c.next(), c.clone().next()) {
+            (Some(first), Some(second)) if second.is_lowercase() => format!("{}{}", first.to_lowercase(), c.as_str()),
+            _ => what.to_string(),
+        };
+        return format!("No {what} with id {id}");
+    }
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
@@ -73,6 +82,8 @@ mod tests {
             ("rent_due_day must be from 1 to 28 (got 30).", "Rent due day must be from 1 to 28 (got 30)."),
             ("No tenant has the email 'a_b@x.org'.", "No tenant has the email 'a_b@x.org'."),
             ("", ""),
+            ("Renewal recommendation not found: 42", "No renewal recommendation with id 42"),
+            ("AI action not found: 7", "No AI action with id 7"),
         ] {
             assert_eq!(humanize(message), shown);
         }

@@ -70,6 +70,8 @@ pub struct CaseScreen {
     error: Option<String>,
     /// An op to run once the current one is done (the payment's note).
     then: Option<CaseOp>,
+    /// The op under way is that follow-up: the status line keeps the first op's summary.
+    following: bool,
 }
 
 /// The plan form's fields: installments, start date, and the amount of each (blank for an even split).
@@ -186,7 +188,16 @@ fn payment_review(d: &CaseData, fields: &[String], today: NaiveDate) -> Result<M
 
 impl CaseScreen {
     pub fn new(id: Uuid) -> CaseScreen {
-        CaseScreen { id, data: None, mode: Mode::View, scroll: 0, action_error: None, error: None, then: None }
+        CaseScreen {
+            id,
+            data: None,
+            mode: Mode::View,
+            scroll: 0,
+            action_error: None,
+            error: None,
+            then: None,
+            following: false,
+        }
     }
 
     fn op(&mut self, op: CaseOp, cx: &mut Cx) {
@@ -432,10 +443,15 @@ impl Screen for CaseScreen {
                 if let Some(d) = &mut self.data {
                     d.row.case = *case;
                 }
-                cx.message(summary);
+                if !std::mem::take(&mut self.following) {
+                    cx.message(summary);
+                }
                 match self.then.take() {
                     // The payment's note follows it; the summary stays the payment's.
-                    Some(next) => self.op(next, cx),
+                    Some(next) => {
+                        self.following = true;
+                        self.op(next, cx)
+                    }
                     None => {
                         self.mode = Mode::View;
                         self.reload(cx);
@@ -444,6 +460,7 @@ impl Screen for CaseScreen {
             }
             Data::Error(e) => {
                 self.then = None;
+                self.following = false;
                 if self.data.is_some() {
                     match &mut self.mode {
                         Mode::Busy | Mode::Confirm { .. } | Mode::Review { .. } | Mode::View => {
