@@ -11,8 +11,12 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 # The workspace build of scripts/test (same features as the tests): nothing is compiled twice.
-cargo build --workspace --all-targets --locked --quiet
-BIN="$PWD/target/debug/unitcycle"
+# UNITCYCLE_BIN names a binary already built instead (e.g. after `cargo build -p unitcycle`
+# with a shared target directory).
+if [ -z "${UNITCYCLE_BIN:-}" ]; then
+    cargo build --workspace --all-targets --locked --quiet
+fi
+BIN="${UNITCYCLE_BIN:-$PWD/target/debug/unitcycle}"
 WORK="$(mktemp -d)"
 SESSION="unitcycle-tui-$$"
 DB="$WORK/replica.db"

@@ -82,7 +82,12 @@ fn ninety_days_of_the_schedule_advance_each_case_one_paced_step_at_a_time() {
             if text.contains("despite") || text.contains("earlier notice") {
                 assert!(i > 0, "{} step {} claims earlier notices on an empty timeline", c.id, a.escalation_level);
                 let n = i.to_string();
-                assert!(i == 1 || text.contains(&n), "{} step {}: {i} notices before it: {text}", c.id, a.escalation_level);
+                assert!(
+                    i == 1 || text.contains(&n),
+                    "{} step {}: {i} notices before it: {text}",
+                    c.id,
+                    a.escalation_level
+                );
             }
         }
         if let Some(legal) = steps.iter().find(|a| a.escalation_level == 5) {

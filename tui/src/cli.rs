@@ -230,8 +230,9 @@ pub enum LifecycleCommand {
         /// Match tenant name, unit number or lease number
         #[arg(long)]
         search: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: usize,
+        /// At most this many leases (the table shows 50 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
         #[command(flatten)]
         opts: Today,
     },
@@ -671,8 +672,9 @@ pub enum CollectionsCommand {
 pub enum OutboxCommand {
     /// Recent messages
     List {
-        #[arg(long, default_value_t = 30)]
-        limit: usize,
+        /// At most this many, newest first (the table shows 30 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -749,8 +751,9 @@ pub enum AiCommand {
     },
     /// List recent AI runs (task, provider, model, tokens, latency, outcome)
     Runs {
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
+        /// At most this many, newest first (the table shows 20 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },

@@ -442,3 +442,20 @@ fn enter_a_property_by_hand_and_keep_its_ledger() {
     // Archiving: refused while the lease is in place.
     assert_one_line_error(&unitcycle(&db, &["unit", "archive", unit]), "lease in place");
 }
+
+/// `--json` is not silently capped: without `--limit` it lists every lease (the table stops at
+/// 50 and says how to see more); with `--limit` it says the cap.
+#[test]
+fn json_lists_are_not_silently_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&stdout(&unitcycle(&db, args))).unwrap() };
+    let all = json(&["lifecycle", "list", "--json", "--today", "2026-11-25"]);
+    assert_eq!(all["count"].as_u64(), Some(300));
+    assert_eq!(all["results"].as_array().unwrap().len(), 300);
+    assert!(all["limit"].is_null());
+    let capped = json(&["lifecycle", "list", "--json", "--limit", "5", "--today", "2026-11-25"]);
+    assert_eq!((capped["results"].as_array().unwrap().len(), capped["limit"].as_u64()), (5, Some(5)));
+    let table = stdout(&unitcycle(&db, &["lifecycle", "list", "--today", "2026-11-25"]));
+    assert!(table.contains("50 of 300 leases (--limit N shows more; --json lists all)"), "{table}");
+}

@@ -38,10 +38,14 @@ pub use views::{PortfolioKpis, PropertyGrid, PropertyKpi, UnitGridRow};
 use crate::lifecycle::LifecycleError;
 use crate::migrations::{self, VERSION_TABLE};
 
-/// `Renewal recommendation` → `renewal recommendation`, for the middle of a sentence.
+/// `Renewal recommendation` → `renewal recommendation`, for the middle of a sentence (`AI
+/// action` stays as it is).
 fn lower_first(what: &str) -> String {
     let mut c = what.chars();
-    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+    match (c.next(), c.clone().next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => first.to_lowercase().chain(c).collect(),
+        _ => what.to_string(),
+    }
 }
 
 /// Everything that can go wrong with a replica, each with a message a person can act on.

@@ -131,11 +131,16 @@ pub fn lookup(tables: &[&[Binding]], ev: &KeyEvent) -> Option<Action> {
     tables.iter().flat_map(|t| t.iter()).find(|b| b.keys.iter().any(|k| k.matches(ev))).map(|b| b.action)
 }
 
+/// The keys that mean the same on every screen that has the thing, shown at the top of the
+/// `?` help. Destructive steps are on shifted keys or behind a confirm that says what happens.
+pub const KEY_MAP: &str = "Same on every screen: / filter · o sort · x clear filters · Space select · \
+A select all · u unselect · a approve · s send · X escalate or void, after a confirm";
+
 /// Keys that work on every screen.
 pub const GLOBAL: &[Binding] = &[
     b(&[k('?')], "?", "Show this help", Action::Help, true),
     b(&[k(':')], ":", "Command line (:lease L-000001, :property NAME, :quit)", Action::CommandLine, true),
-    b(&[k('/')], "/", "Search leases (tenant, unit or lease number)", Action::Search, true),
+    b(&[k('/')], "/", "Filter the list shown (elsewhere: search leases)", Action::Search, true),
     b(&[code(KeyCode::Esc), code(KeyCode::Backspace)], "Esc", "Back to the previous screen", Action::Back, true),
     b(&[k('1')], "1", "Dashboard", Action::GoDashboard, false),
     b(&[k('2')], "2", "Properties", Action::GoProperties, false),
@@ -174,6 +179,7 @@ pub const PROPERTIES: &[Binding] = &[
     b(&[k('e')], "e", "Edit the selected property", Action::EditRecord, false),
     b(&[k('A')], "A", "Archive the selected property (after a confirm)", Action::ArchiveRecord, false),
     b(&[k('i')], "i", "Import a rent roll or ledger CSV (:import)", Action::OpenImport, false),
+    b(&[k('x')], "x", "Clear the / filter", Action::ClearFilters, false),
 ];
 
 pub const IMPORT: &[Binding] = &[
@@ -201,7 +207,7 @@ pub const LIFECYCLE: &[Binding] = &[
     b(&[k('f')], "f", "Filter by state (all, active, month-to-month, notice, vacant)", Action::CycleState, true),
     b(&[k('p')], "p", "Filter by property", Action::CycleProperty, true),
     b(&[k('e')], "e", "Expiry window: any, 30, 60, 90 days (active leases)", Action::CycleExpiry, true),
-    b(&[k('s')], "s", "Sort: end date, unit, tenant, rent, state", Action::CycleSort, true),
+    b(&[k('o')], "o", "Sort: end date, unit, tenant, rent, state", Action::CycleSort, true),
     b(&[k('x')], "x", "Clear filters and search", Action::ClearFilters, false),
 ];
 
@@ -220,8 +226,12 @@ pub const PROPERTY: &[Binding] = &[
 pub const UNIT: &[Binding] = &[
     b(&[code(KeyCode::Tab), code(KeyCode::Right)], "Tab/→", "Next tab", Action::NextTab, true),
     b(&[code(KeyCode::BackTab), code(KeyCode::Left)], "S-Tab/←", "Previous tab", Action::PrevTab, false),
-    b(MOVE, "↑/k", "Scroll up", Action::Up, false),
-    b(MOVE_DOWN, "↓/j", "Scroll down", Action::Down, false),
+    b(MOVE, "↑/k", "Scroll up (Financials: newer entry)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Scroll down (Financials: older entry)", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "Newest entry (top)", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Oldest entry (bottom)", Action::Bottom, false),
     b(&[k('L'), code(KeyCode::Enter)], "L/Enter", "Open the current lease", Action::OpenLease, true),
     b(&[k('C')], "C", "Open the lease's collections case", Action::OpenCase, false),
     b(&[k('n')], "n", "Sign a new lease (vacant unit)", Action::NewLease, false),
@@ -231,7 +241,7 @@ pub const UNIT: &[Binding] = &[
     b(&[k('c')], "c", "Post a charge on the lease (amount, date, category)", Action::PostCharge, false),
     b(&[k('p')], "p", "Record a payment on the lease", Action::PostPayment, false),
     b(&[k('r')], "r", "Post a credit on the lease", Action::PostCredit, false),
-    b(&[k('x')], "x", "Void the selected ledger entry (Financials tab, ↑/↓ select)", Action::VoidEntry, false),
+    b(&[k('X')], "X", "Void the selected ledger entry (Financials tab, after a confirm)", Action::VoidEntry, false),
 ];
 
 pub const RENEWALS: &[Binding] = &[
@@ -251,7 +261,8 @@ pub const RENEWALS: &[Binding] = &[
     b(&[k('f')], "f", "Filter by risk level", Action::CycleRisk, false),
     b(&[k('t')], "t", "Filter by status", Action::CycleStatus, false),
     b(&[k('p')], "p", "Filter by property", Action::CycleProperty, false),
-    b(&[k('x')], "x", "Clear filters and selection", Action::ClearFilters, false),
+    b(&[k('u')], "u", "Unselect everything", Action::ClearSelection, false),
+    b(&[k('x')], "x", "Clear filters (risk, status, property, /)", Action::ClearFilters, false),
 ];
 
 pub const COLLECTIONS: &[Binding] = &[
@@ -263,13 +274,14 @@ pub const COLLECTIONS: &[Binding] = &[
     b(&[code(KeyCode::End), k('G')], "End/G", "Last case", Action::Bottom, false),
     b(&[code(KeyCode::Enter)], "Enter", "Open the case timeline", Action::Open, true),
     b(&[k('t')], "t", "Show open cases or all cases", Action::CycleStatus, true),
+    b(&[k('x')], "x", "Clear the / filter", Action::ClearFilters, false),
 ];
 
 pub const CASE: &[Binding] = &[
-    b(&[k('r')], "r", "Send the next step (says what, how and to whom; y sends)", Action::SendNextStep, true),
-    b(&[k('o')], "o", "Offer a payment plan (installments, start date)", Action::OfferPlan, true),
-    b(&[k('p')], "p", "Record a payment (amount, date)", Action::RecordPayment, true),
-    b(&[k('x')], "x", "Escalate to legal", Action::Escalate, true),
+    b(&[k('r'), k('s')], "r/s", "Send the next step (says what, how and to whom; y sends)", Action::SendNextStep, true),
+    b(&[k('o')], "o", "Offer a payment plan (shows the installments first)", Action::OfferPlan, true),
+    b(&[k('p')], "p", "Record a payment (amount, date, method, reference)", Action::RecordPayment, true),
+    b(&[k('X')], "X", "Escalate to legal (after a confirm)", Action::Escalate, true),
     b(&[k('n')], "n", "Add a note", Action::AddNote, true),
     b(MOVE, "↑/k", "Scroll the timeline up", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Scroll the timeline down", Action::Down, false),
@@ -295,21 +307,21 @@ pub const COMMAND_CENTER: &[Binding] = &[
     b(&[code(KeyCode::Home), k('g')], "Home/g", "First unit", Action::Top, false),
     b(&[code(KeyCode::End), k('G')], "End/G", "Last unit", Action::Bottom, false),
     b(&[k(' ')], "Space", "Select or unselect the unit", Action::ToggleSelect, true),
-    b(&[k('a')], "a", "Select every unit shown", Action::SelectAll, false),
-    b(&[k('i')], "i", "Invert the selection among the units shown", Action::InvertSelection, false),
-    b(&[k('*')], "*", "Select the units shown with the same AI action as this one", Action::SelectSameAi, false),
+    b(&[k('A')], "A", "Select every unit shown", Action::SelectAll, false),
+    b(&[k('i')], "i", "Invert the selection (among the units shown)", Action::InvertSelection, false),
+    b(&[k('*')], "*", "Select the units with this AI action (among those shown)", Action::SelectSameAi, false),
     b(&[k('u')], "u", "Unselect everything", Action::ClearSelection, false),
-    b(&[k('A')], "A", "Lifecycle filter: toggle Active", Action::ToggleActive, false),
-    b(&[k('M')], "M", "Lifecycle filter: toggle Month-to-Month", Action::ToggleMtm, false),
-    b(&[k('N')], "N", "Lifecycle filter: toggle Notice", Action::ToggleNotice, false),
-    b(&[k('V')], "V", "Lifecycle filter: toggle Vacant", Action::ToggleVacant, false),
+    b(&[k('T')], "T", "Lifecycle: toggle Active", Action::ToggleActive, false),
+    b(&[k('M')], "M", "Lifecycle: toggle Month-to-Month", Action::ToggleMtm, false),
+    b(&[k('N')], "N", "Lifecycle: toggle Notice", Action::ToggleNotice, false),
+    b(&[k('V')], "V", "Lifecycle: toggle Vacant", Action::ToggleVacant, false),
     b(&[k('p')], "p", "Filter by property (cycles through them)", Action::CycleProperty, false),
     b(&[k('r')], "r", "Rent range (e.g. 900-1500, -1200, 1000-)", Action::RentRange, false),
     b(&[k('R')], "R", "Filter by risk level (cycles)", Action::CycleRisk, false),
     b(&[k('w')], "w", "Only units with an AI action", Action::ToggleAiOnly, false),
-    b(&[k('s')], "s", "Sort: days to event, rent, unit, AI confidence, risk", Action::CycleSort, false),
+    b(&[k('o')], "o", "Sort: days to event, rent, unit, AI confidence, risk", Action::CycleSort, false),
     b(&[k('d')], "d", "Sort direction (ascending / descending)", Action::SortDirection, false),
-    b(&[k('x')], "x", "Clear filters", Action::ClearFilters, false),
+    b(&[k('x')], "x", "Clear filters (and the / filter)", Action::ClearFilters, false),
     b(&[k('b')], "b", "Bulk action on the selected units", Action::BulkActions, true),
     b(&[k('e')], "e", "Export the current view to CSV", Action::ExportCsv, true),
 ];
@@ -330,6 +342,46 @@ mod tests {
         assert_eq!(lookup(tables, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
         assert_eq!(lookup(tables, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
         assert_eq!(lookup(tables, &ev(KeyCode::Char('z'), KeyModifiers::NONE)), None);
+    }
+
+    /// One map: wherever a screen sorts, sends, clears, approves or selects, the key is the same.
+    #[test]
+    fn the_same_key_means_the_same_thing_on_every_screen() {
+        let map = [
+            (Action::CycleSort, 'o'),
+            (Action::Send, 's'),
+            (Action::SendNextStep, 's'),
+            (Action::ClearFilters, 'x'),
+            (Action::Approve, 'a'),
+            (Action::ToggleSelect, ' '),
+            (Action::SelectAll, 'A'),
+            (Action::ClearSelection, 'u'),
+            (Action::Escalate, 'X'),
+            (Action::VoidEntry, 'X'),
+        ];
+        for table in
+            [LIST, PROPERTIES, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT]
+        {
+            for (action, key) in map {
+                if let Some(b) = table.iter().find(|b| b.action == action) {
+                    assert!(b.keys.contains(&k(key)), "{action:?} is on {} here, not {key}", b.label);
+                }
+            }
+        }
+        // On the lists these keys mean nothing else.
+        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES] {
+            for b in table {
+                for (action, key) in map.iter().filter(|(_, key)| "osx u".contains(*key)) {
+                    if b.keys.contains(&k(*key)) {
+                        assert!(
+                            map.iter().any(|(a, c)| a == &b.action && c == key),
+                            "{key} is {:?}, not {action:?}",
+                            b.action
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod records_form;
 mod screens;
 mod theme;
 mod widgets;
+mod words;
 mod worker;
 
 #[cfg(test)]
@@ -33,7 +34,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::{Frame, Terminal};
 use unitcycle_core::store::Store;
 
-use keys::{Action, Binding};
+use keys::Action;
 use screens::Screen;
 use worker::{Data, Request, ScreenId, Worker};
 
@@ -118,6 +119,11 @@ pub struct App {
     synced: bool,
     /// Text a screen wants edited in `$EDITOR`, run by the event loop (which owns the terminal).
     edit: Option<(ScreenId, String)>,
+    /// Top-level screens left for another one, kept with their filters, sort and selection
+    /// for when their key is pressed again.
+    parked: Vec<Box<dyn Screen>>,
+    /// Keys typed while the top screen was still loading, replayed in order once it has data.
+    queued: std::collections::VecDeque<KeyEvent>,
     pub quit: bool,
 }
 
@@ -138,6 +144,8 @@ impl App {
             message: None,
             synced: false,
             edit: None,
+            parked: Vec::new(),
+            queued: Default::default(),
             quit: false,
         };
         app.worker.send(0, Request::Meta);
@@ -197,16 +205,39 @@ impl App {
 
     fn back(&mut self) {
         if self.stack.len() > 1 {
-            self.stack.pop();
+            if let Some((_, screen)) = self.stack.pop() {
+                if self.stack.len() == 1 {
+                    self.park(screen);
+                }
+            }
             self.with_top(|s, cx| s.reload(cx));
         }
     }
 
-    /// Opens a top-level screen: back to the bottom of the stack, then the screen.
+    /// Keeps a top-level screen (one per sidebar entry) for when it is opened again.
+    fn park(&mut self, screen: Box<dyn Screen>) {
+        let nav = screen.nav();
+        self.parked.retain(|s| s.nav() != nav);
+        self.parked.push(screen);
+    }
+
+    /// Opens a top-level screen: back to the bottom of the stack, then the screen, as it was
+    /// left (filters, sort, selection) if it was open before.
     fn goto(&mut self, nav: Nav) {
-        self.stack.truncate(1);
+        if self.stack.len() > 1 {
+            let mut above = self.stack.split_off(1);
+            let (_, screen) = above.swap_remove(0);
+            self.park(screen);
+        }
+        if nav == Nav::Dashboard {
+            return self.with_top(|s, cx| s.reload(cx));
+        }
+        if let Some(i) = self.parked.iter().position(|s| s.nav() == nav) {
+            let screen = self.parked.remove(i);
+            return self.push(screen);
+        }
         match nav {
-            Nav::Dashboard => self.with_top(|s, cx| s.reload(cx)),
+            Nav::Dashboard => {}
             Nav::Properties => self.push(Box::new(screens::properties::Properties::default())),
             Nav::Lifecycle => self.push(Box::new(screens::lifecycle::Lifecycle::new(None))),
             Nav::Renewals => self.push(Box::new(screens::renewals::Renewals::default())),
@@ -239,6 +270,11 @@ impl App {
             return;
         }
         self.with_screen(id, |s, cx| s.on_data(data, cx));
+        // Keys typed while the screen was loading now find it ready.
+        while !self.top().is_some_and(|s| s.loading()) {
+            let Some(key) = self.queued.pop_front() else { break };
+            self.handle_key(key);
+        }
     }
 
     pub fn handle_event(&mut self, ev: Event) {
@@ -252,6 +288,12 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent) {
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             self.quit = true;
+            return;
+        }
+        // A key typed right after a screen switch waits for the screen's data instead of
+        // being lost (in order, behind any already waiting).
+        if self.queued_for_later() {
+            self.queued.push_back(key);
             return;
         }
         if self.help {
@@ -285,7 +327,10 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
             Action::CommandLine => self.prompt = Some((PromptKind::Command, String::new())),
-            Action::Search => self.prompt = Some((PromptKind::Search, String::new())),
+            Action::Search => {
+                let text = self.top().and_then(|s| s.filter()).unwrap_or_default().to_string();
+                self.prompt = Some((PromptKind::Search, text))
+            }
             Action::Back => {
                 // A screen with a step under way (an import) cancels the step instead.
                 let mut cancelled = false;
@@ -305,7 +350,17 @@ impl App {
         }
     }
 
+    /// True while keys must wait: the top screen is loading.
+    fn queued_for_later(&self) -> bool {
+        self.top().is_some_and(|s| s.loading())
+    }
+
     fn run_prompt(&mut self, kind: PromptKind, text: &str) {
+        // A list with its own filter takes `/` (an empty text clears it).
+        if kind == PromptKind::Search && self.top().is_some_and(|s| s.filter().is_some()) {
+            let q = text.to_string();
+            return self.with_top(|s, cx| s.set_filter(q, cx));
+        }
         if text.is_empty() {
             return;
         }
@@ -384,7 +439,8 @@ impl App {
         self.draw_hints(f, hints);
         self.draw_status(f, status);
         if self.help {
-            self.draw_help(f, body);
+            // Over the whole frame, so the longest key table fits 80×24.
+            self.draw_help(f, area);
         }
     }
 
@@ -430,6 +486,7 @@ impl App {
         let line = if let Some((kind, text)) = &self.prompt {
             let lead = match kind {
                 PromptKind::Command => ":",
+                PromptKind::Search if self.top().is_some_and(|s| s.filter().is_some()) => "filter: ",
                 PromptKind::Search => "search leases: ",
             };
             Line::from(vec![
@@ -467,25 +524,88 @@ impl App {
     fn draw_help(&self, f: &mut Frame, area: Rect) {
         let bindings = self.top().map(|s| s.bindings()).unwrap_or(&[]);
         let title = self.top().map(|s| s.title()).unwrap_or_default();
-        let mut lines = Vec::new();
-        let section = |name: String, table: &[Binding], lines: &mut Vec<Line>| {
-            lines.push(Line::from(Span::styled(name, theme::bold().fg(theme::accent()))));
-            for b in table {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {:<10}", b.label), theme::bold()),
-                    Span::raw(b.help),
-                ]));
+        // The screen's keys, then the global ones with the six screen keys on one row.
+        let mut entries: Vec<(Option<&str>, String)> = vec![(None, format!("{title} keys"))];
+        entries.extend(bindings.iter().map(|b| (Some(b.label), b.help.to_string())));
+        entries.push((None, "Everywhere".into()));
+        for b in keys::GLOBAL {
+            match b.action {
+                Action::GoDashboard => entries.push((
+                    Some("1–6"),
+                    "Dashboard, properties, lifecycle, renewals, collections, command center".into(),
+                )),
+                Action::GoProperties
+                | Action::GoLifecycle
+                | Action::GoRenewals
+                | Action::GoCollections
+                | Action::GoCommandCenter => {}
+                _ => entries.push((Some(b.label), b.help.to_string())),
+            }
+        }
+        let w = 80.min(area.width);
+        let inner = usize::from(w - 2);
+        let map: Vec<Line> =
+            wrap_words(keys::KEY_MAP, inner).into_iter().map(|l| Line::from(Span::styled(l, theme::dim()))).collect();
+        // One column while the keys fit, else two (each help cut to its column).
+        let room = usize::from(area.height).saturating_sub(map.len() + 3);
+        let columns = if entries.len() <= room { 1 } else { 2 };
+        let per = entries.len().div_ceil(columns);
+        let col_w = inner / columns;
+        let label_w = entries.iter().filter_map(|(l, _)| l.map(|l| l.chars().count())).max().unwrap_or(0) + 1;
+        let cell = |(label, help): &(Option<&str>, String)| -> Vec<Span<'static>> {
+            match label {
+                None => vec![Span::styled(widgets::fit(help, col_w), theme::bold().fg(theme::accent()))],
+                Some(l) => {
+                    let help = if columns == 1 { help.as_str() } else { short(help) };
+                    vec![
+                        Span::styled(format!("{l:<label_w$}"), theme::bold()),
+                        Span::raw(format!(
+                            "{:<w$}",
+                            widgets::fit(help, col_w.saturating_sub(label_w + 1)),
+                            w = col_w - label_w
+                        )),
+                    ]
+                }
             }
         };
-        section(format!("{title} keys"), bindings, &mut lines);
-        section("Everywhere".to_string(), keys::GLOBAL, &mut lines);
+        let mut lines = map;
+        for row in 0..per {
+            let mut spans = Vec::new();
+            for c in 0..columns {
+                if let Some(e) = entries.get(c * per + row) {
+                    let mut s = cell(e);
+                    let used: usize = s.iter().map(|s| s.width()).sum();
+                    if c + 1 < columns && used < col_w {
+                        s.push(Span::raw(" ".repeat(col_w - used)));
+                    }
+                    spans.extend(s);
+                }
+            }
+            lines.push(Line::from(spans));
+        }
         lines.push(Line::from(Span::styled("Press any key to close", theme::dim())));
         let h = (lines.len() as u16 + 2).min(area.height);
-        let w = 76.min(area.width);
         let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
         f.render_widget(Clear, r);
         f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" Help ")), r);
     }
+}
+
+/// `text` in lines of at most `width` characters, broken between words.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }
 
 /// The hint bar's short form of a help text: up to the first "(".

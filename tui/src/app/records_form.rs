@@ -182,11 +182,14 @@ impl RecordForm {
 
     /// Puts a refusal under the field it names, or on the form.
     pub fn refuse(&mut self, e: String) {
+        // The message says the field as a person would (`humanize`); either form finds it.
+        let e = crate::app::words::humanize(&e);
         let lower = e.to_lowercase();
-        let field = self
-            .keys()
-            .iter()
-            .position(|k| lower.starts_with(k) || lower.starts_with(&format!("unknown {}", k.replace('_', " "))));
+        let field = self.keys().iter().position(|k| {
+            lower.starts_with(k)
+                || lower.starts_with(&crate::app::words::humanize(k).to_lowercase())
+                || lower.starts_with(&format!("unknown {}", k.replace('_', " ")))
+        });
         match field {
             Some(i) => {
                 self.form.errors[i] = Some(e);
@@ -400,16 +403,25 @@ impl RecordForm {
                     EntryKind::Payment => "a payment".into(),
                     EntryKind::Credit => "a credit".into(),
                 };
+                // Paying more than is owed is allowed, and said: the excess is a credit.
+                let warning = match kind {
+                    EntryKind::Payment => {
+                        crate::app::screens::case::overpayment_warning(e.amount, balance.max(Decimal::ZERO))
+                            .map(|w| format!(" Warning: {w}."))
+                    }
+                    _ => None,
+                };
                 Planned {
                     id: Uuid::new_v4(),
                     text: format!(
-                        "Post {what} of {} on lease {} dated {}, \"{}\". The balance goes from {} to {}.",
+                        "Post {what} of {} on lease {} dated {}, \"{}\". The balance goes from {} to {}.{}",
                         money(e.amount),
                         lease.lease_number,
                         e.trans_date,
                         e.description,
                         money(balance),
-                        money(after)
+                        money(after),
+                        warning.unwrap_or_default()
                     ),
                     done: format!("Saved: {what} of {} posted; balance {}", money(e.amount), money(after)),
                     action: RecordAction::PostLedger(input),

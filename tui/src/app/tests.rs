@@ -159,7 +159,7 @@ fn unit_detail_tabs() {
 #[test]
 fn lifecycle_dashboard() {
     snap("lifecycle", "3");
-    snap("lifecycle_notice_by_rent", "3fffss");
+    snap("lifecycle_notice_by_rent", "3fffoo");
     snap("lifecycle_expiring_30", "3e");
 }
 
@@ -350,7 +350,7 @@ fn cc_snap(name: &str, keys: &str) {
 #[test]
 fn command_center() {
     cc_snap("command_center", "6");
-    cc_snap("command_center_mtm_by_rent_desc", "6Mssd");
+    cc_snap("command_center_mtm_by_rent_desc", "6Mood");
     cc_snap("command_center_selected", "6 *");
 }
 
@@ -399,7 +399,7 @@ fn bulk_renewal_offers_by_email_run_once_even_when_confirmed_twice() {
     let before = count_renewals(&path);
     let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
     // Month-to-month units only, most confident AI action first; select the first two.
-    h.type_text("6Msss");
+    h.type_text("6Mooo");
     h.type_text("d  ");
     let s = h.screen();
     assert!(s.contains("2 selected"), "{s}");
@@ -539,6 +539,9 @@ fn recording_a_partial_payment_shows_the_new_balance() {
     let mut h = Harness::new(ai_store(), (120, 40));
     h.type_text("5\np10\n");
     let s = h.screen();
+    assert!(s.contains("Record a payment?") && s.contains("Balance") && s.contains("y / Enter: record"), "{s}");
+    h.type_text("y");
+    let s = h.screen();
     assert!(s.contains("Recorded $10.00; balance"), "{s}");
     let line = s.lines().find(|l| l.contains("Recorded $10.00; balance")).unwrap();
     let balance = line.split("balance ").nth(1).unwrap().split(';').next().unwrap().to_string();
@@ -556,6 +559,9 @@ fn the_plan_preview_sums_to_the_balance() {
     assert!(s.contains(&format!("Total {:>21}", balance)), "{s}");
     assert!(s.contains(" 4. "), "{s}");
     h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains("Offer a payment plan?") && s.contains("An email offer goes to"), "{s}");
+    h.type_text("y");
     assert!(h.screen().contains("Plan offered: 4 installments"));
 }
 
@@ -877,12 +883,13 @@ fn a_charge_then_a_payment_on_the_unit_move_its_balance() {
     let s = h.screen();
     assert!(s.contains(&format!("balance {}", money(balance))), "{s}");
     assert_eq!(rows_in(&path, "tenant_ledger_entry"), entries + 2);
-    // The Financials tab lists both; the last one (the payment) is voided by a reversing entry.
+    // The Financials tab lists both, newest first; the payment is voided by a reversing entry.
     h.type_text("\t\t");
     for _ in 0..200 {
         h.key(KeyCode::Down);
     }
-    h.type_text("xentered twice\n");
+    h.key(KeyCode::Home);
+    h.type_text("Xentered twice\n");
     let confirm = h.screen();
     assert!(confirm.contains("Void the") && confirm.contains("a reversing entry"), "{confirm}");
     h.type_text("y");
@@ -1090,4 +1097,93 @@ fn sending_the_next_step_asks_first_and_n_sends_nothing() {
     let s = h.screen();
     assert!(rows_in(&path, "collection_action") >= actions + 2, "{s}");
     assert!(s.contains("sent ahead of schedule by"), "{s}");
+}
+
+/// Paying more than the case's balance is allowed, after a warning that names the credit; `n`
+/// records nothing.
+#[test]
+fn an_over_payment_is_confirmed_with_a_warning_naming_the_credit() {
+    let (_dir, path) = demo_replica();
+    let mut store = Store::open(&path).unwrap();
+    run_ai_jobs(&mut store);
+    drop(store);
+    let entries = rows_in(&path, "tenant_ledger_entry");
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("5\n");
+    let s = h.screen();
+    let balance = s.lines().find_map(|l| l.split(" Balance ").nth(1)).unwrap().split(' ').next().unwrap().to_string();
+    h.type_text("p99999\t\tcheck\t1042\n");
+    let s = h.screen();
+    let owed = unitcycle_core::format::parse_money(&balance).unwrap();
+    let excess = unitcycle_core::format::money(rust_decimal::Decimal::from(99999) - owed);
+    assert!(s.contains(&format!("Warning: Payment $99,999.00 is {excess} more than the")), "{s}");
+    assert!(s.contains(&format!("balance {balance}; the excess will be a credit.")), "{s}");
+    let brief = super::screens::case::overpayment_warning(
+        rust_decimal::Decimal::from(99999),
+        rust_decimal::Decimal::from(3010),
+    );
+    assert_eq!(
+        brief.as_deref(),
+        Some("Payment $99,999.00 is $96,989.00 more than the balance $3,010.00; the excess will be a credit")
+    );
+    assert!(s.contains("Method     check") && s.contains("Reference  1042"), "{s}");
+    h.type_text("n");
+    assert_eq!(rows_in(&path, "tenant_ledger_entry"), entries);
+    assert!(h.screen().contains("Cancelled: nothing was changed"));
+}
+
+/// The help of the screen with the most keys fits an 80×24 terminal, closing line included.
+#[test]
+fn the_help_overlay_fits_80x24() {
+    let mut h = Harness::new(cc_store(), (80, 24));
+    h.type_text("6?");
+    let s = h.screen();
+    assert!(s.contains("Press any key to close") && s.contains("Same on every screen"), "{s}");
+    insta::assert_snapshot!("help_overlay_command_center_80x24", s);
+}
+
+/// `/` filters the list shown; the filter survives going to another screen and back.
+#[test]
+fn slash_filters_the_list_and_the_filter_survives_a_screen_switch() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5");
+    let s = h.screen();
+    let line = s.lines().find(|l| l.contains('▸')).unwrap().to_string();
+    let unit = line.split('▸').nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    h.type_text(&format!("/{unit}\n"));
+    let s = h.screen();
+    assert!(s.contains(&format!("filter \"{unit}\"")), "{s}");
+    h.type_text("1");
+    h.type_text("5");
+    let s = h.screen();
+    assert!(s.contains(&format!("filter \"{unit}\"")), "{s}");
+    h.type_text("x");
+    assert!(!h.screen().contains("filter \""));
+}
+
+/// Keys typed before a screen's data arrives are kept and run once it has loaded.
+#[test]
+fn keys_typed_while_a_screen_loads_are_not_lost() {
+    let mut settled = Harness::new(ai_store(), (120, 40));
+    settled.type_text("5j\n");
+    let expected = settled.screen();
+    let mut h = Harness::new(ai_store(), (120, 40));
+    for c in ['5', 'j'] {
+        h.app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    }
+    h.app.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+    h.app.settle();
+    assert!(expected.contains("Timeline"), "{expected}");
+    assert_eq!(h.screen(), expected);
+}
+
+/// A payment's method and reference go on the case's timeline; the status line keeps the
+/// payment's summary.
+#[test]
+fn a_payments_method_and_reference_are_noted_on_the_timeline() {
+    let mut h = Harness::new(ai_store(), (120, 40));
+    h.type_text("5\np10\t\tcheck\t1042\ny");
+    let s = h.screen();
+    assert!(s.contains("Recorded $10.00; balance"), "{s}");
+    assert!(s.contains("Payment of $10.00 on 2026-11-25: method check, reference 1042"), "{s}");
 }

@@ -182,6 +182,8 @@ pub enum CaseOp {
 pub struct Names {
     pub unit: String,
     pub tenant: String,
+    /// The tenant's email: where an emailed letter or offer goes.
+    pub email: String,
     pub property: String,
 }
 
@@ -189,6 +191,8 @@ pub struct Names {
 pub struct RenewalRow {
     pub rec: RenewalRecommendation,
     pub names: Names,
+    /// The current lease's end date (none for a month-to-month lease).
+    pub lease_end: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone)]
@@ -334,8 +338,8 @@ impl Worker {
                 let mut progress = |d: Data| {
                     let _ = progress_tx.send((id, d));
                 };
-                let data =
-                    answer(&mut store, &gateway, req, &mut progress).unwrap_or_else(|e| Data::Error(e.to_string()));
+                let data = answer(&mut store, &gateway, req, &mut progress)
+                    .unwrap_or_else(|e| Data::Error(super::words::humanize(&e.to_string())));
                 if data_tx.send((id, data)).is_err() {
                     break;
                 }
@@ -523,7 +527,8 @@ fn answer(
             let mut rows = Vec::with_capacity(recs.len());
             for rec in recs {
                 let names = names(store, rec.unit_id, rec.tenant_id, rec.property_id)?;
-                rows.push(RenewalRow { rec, names });
+                let lease_end = store.lease(rec.lease_id)?.lease_end_date;
+                rows.push(RenewalRow { rec, names, lease_end });
             }
             Data::Renewals(rows)
         }
@@ -667,9 +672,11 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 fn names(store: &Store, unit: Uuid, tenant: Uuid, property: Uuid) -> Result<Names, StoreError> {
+    let tenant = store.tenant(tenant)?;
     Ok(Names {
         unit: store.unit(unit)?.unit_number,
-        tenant: store.tenant(tenant)?.full_name(),
+        tenant: tenant.full_name(),
+        email: tenant.email,
         property: store.property(property)?.name,
     })
 }

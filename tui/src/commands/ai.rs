@@ -26,7 +26,8 @@ pub fn run(db: &Path, cmd: AiCommand) -> Result<()> {
     match cmd {
         AiCommand::Status { json } => status(db, json),
         AiCommand::Runs { limit, json } => {
-            let runs = open(db)?.ai_runs(limit)?;
+            // --json lists every run unless --limit is given; the table shows the latest 20.
+            let runs = open(db)?.ai_runs(limit.unwrap_or(if json { i64::MAX as usize } else { 20 }))?;
             if json {
                 return print_json(&runs);
             }

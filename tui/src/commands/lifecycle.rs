@@ -46,7 +46,9 @@ pub fn run(db: &Path, cmd: LifecycleCommand) -> Result<()> {
                 filter.lease_end_date_lte = Some(day + Duration::days(days as i64));
             }
             let total = store.count_leases(&filter)?;
-            let rows = store.lease_rows(&filter, LeaseSort::LeaseEndDate, 0, Some(limit))?;
+            // The table stops at 50 and says so; --json lists every lease unless --limit is given.
+            let limit = limit.or((!opts.json).then_some(50));
+            let rows = store.lease_rows(&filter, LeaseSort::LeaseEndDate, 0, limit)?;
             if opts.json {
                 let days = unitcycle_core::time::Days::of_port(&store, day, now_on(day))?;
                 let views: Vec<LeaseView> = rows
@@ -56,10 +58,14 @@ pub fn run(db: &Path, cmd: LifecycleCommand) -> Result<()> {
                         LeaseView::new(r, local, Vec::new())
                     })
                     .collect();
-                return print_json(&serde_json::json!({ "count": total, "results": views }));
+                return print_json(&serde_json::json!({ "count": total, "limit": limit, "results": views }));
             }
             print!("{}", render_list(&rows, day));
-            println!("{} of {} leases", rows.len(), total);
+            if (rows.len() as u64) < total {
+                println!("{} of {} leases (--limit N shows more; --json lists all)", rows.len(), total);
+            } else {
+                println!("{} of {} leases", rows.len(), total);
+            }
             Ok(())
         }
         LifecycleCommand::Show { lease, opts } => {

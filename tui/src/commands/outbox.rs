@@ -21,7 +21,9 @@ pub fn run(db: &Path, cmd: OutboxCommand) -> Result<()> {
     let mut store = open(db)?;
     match cmd {
         OutboxCommand::List { limit, json } => {
-            let msgs = store.outbox_messages(None, limit)?;
+            // --json lists every message unless --limit is given; the table shows the latest 30.
+            let cap = limit.unwrap_or(if json { i64::MAX as usize } else { 30 });
+            let msgs = store.outbox_messages(None, cap)?;
             if json {
                 return print_json(&msgs);
             }
@@ -44,6 +46,9 @@ pub fn run(db: &Path, cmd: OutboxCommand) -> Result<()> {
                 ]);
             }
             print!("{}", t.render());
+            if limit.is_none() && msgs.len() == cap {
+                println!("The latest {cap} messages (--limit N shows more; --json lists all)");
+            }
             Ok(())
         }
         OutboxCommand::Deliver { today: day } => {

@@ -51,6 +51,15 @@ enum Mode {
         yes: &'static str,
         ahead: Option<String>,
     },
+    /// A payment or a plan offer spelled out line by line (amounts, dates, recipient, any
+    /// warning); `y` does it, then `then` (the payment's method and reference as a note).
+    Review {
+        title: &'static str,
+        lines: Vec<Line<'static>>,
+        op: CaseOp,
+        then: Option<CaseOp>,
+        yes: &'static str,
+    },
     Busy,
 }
 
@@ -61,6 +70,10 @@ pub struct CaseScreen {
     scroll: usize,
     action_error: Option<String>,
     error: Option<String>,
+    /// An op to run once the current one is done (the payment's note).
+    then: Option<CaseOp>,
+    /// The op under way is that follow-up: the status line keeps the first op's summary.
+    following: bool,
 }
 
 /// The plan form's fields: installments, start date, and the amount of each (blank for an even split).
@@ -84,9 +97,109 @@ pub fn preview(
     Ok((terms, start, schedule))
 }
 
+/// The confirm of a plan offer: each installment, the total, and who gets the emailed offer.
+fn plan_review(d: &CaseData, terms: PlanTerms, start: NaiveDate, schedule: &[InstallmentPlan]) -> Mode {
+    let names = &d.row.names;
+    let mut lines = vec![Line::raw(format!(
+        "Offer {} (unit {} · {}) a plan for the balance {}: {} installments from {start}:",
+        names.tenant,
+        names.unit,
+        names.property,
+        money(d.row.case.current_balance),
+        schedule.len()
+    ))];
+    // A long plan shows its first installments and its last.
+    let shown = if schedule.len() > 8 { 6 } else { schedule.len() };
+    for i in &schedule[..shown] {
+        lines.push(Line::raw(format!("  {:>2}. {}  {:>12}", i.installment_number, i.due_date, money(i.amount))));
+    }
+    if let Some(last) = schedule.last().filter(|_| shown < schedule.len()) {
+        lines.push(Line::styled(
+            format!("  … {} more, the last on {}", schedule.len() - shown, last.due_date),
+            theme::dim(),
+        ));
+    }
+    let total: Decimal = schedule.iter().map(|i| i.amount).sum();
+    lines.push(Line::styled(format!("  Total {:>22}", money(total)), theme::bold()));
+    lines.push(Line::raw(format!(
+        "An email offer goes to {} at {}; escalation pauses while the installments are kept.",
+        names.tenant,
+        if names.email.is_empty() { "no email on record" } else { &names.email }
+    )));
+    Mode::Review {
+        title: " Offer a payment plan? ",
+        lines,
+        op: CaseOp::OfferPlan { terms, start },
+        then: None,
+        yes: "offer",
+    }
+}
+
+/// The over-payment warning: the amount above `balance` becomes a credit on the lease.
+pub fn overpayment_warning(amount: Decimal, balance: Decimal) -> Option<String> {
+    (amount > balance).then(|| {
+        format!(
+            "Payment {} is {} more than the balance {}; the excess will be a credit",
+            money(amount),
+            money(amount - balance),
+            money(balance)
+        )
+    })
+}
+
+/// The confirm of a payment: amount, date, method, reference, the balance after and, for an
+/// over-payment, the credit it leaves. Method and reference go on the timeline as a note.
+fn payment_review(d: &CaseData, fields: &[String], today: NaiveDate) -> Result<Mode, String> {
+    let amount = parse_money(&fields[0]).map_err(|e| format!("amount: {e}"))?;
+    if amount <= Decimal::ZERO {
+        return Err("amount: a payment must be greater than zero".to_string());
+    }
+    let paid_on = parse_date(&fields[1]).map_err(|e| format!("paid on: {e}"))?;
+    if paid_on > today {
+        return Err(format!("paid on: {paid_on} is in the future"));
+    }
+    let (method, reference) = (fields[2].trim(), fields[3].trim());
+    let balance = d.row.case.current_balance;
+    let names = &d.row.names;
+    let mut lines = vec![
+        Line::raw(format!("Record a payment from {} (unit {} · {}):", names.tenant, names.unit, names.property)),
+        Line::raw(format!("  Amount     {}", money(amount))),
+        Line::raw(format!("  Paid on    {paid_on}")),
+        Line::raw(format!("  Method     {}", if method.is_empty() { "not given" } else { method })),
+        Line::raw(format!("  Reference  {}", if reference.is_empty() { "none" } else { reference })),
+        Line::raw(format!("  Balance    {} → {}", money(balance), money((balance - amount).max(Decimal::ZERO)))),
+    ];
+    if let Some(w) = overpayment_warning(amount, balance) {
+        lines.push(Line::styled(format!("Warning: {w}."), theme::error()));
+    }
+    let memo: Vec<String> = [("method", method), ("reference", reference)]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    let then = (!memo.is_empty())
+        .then(|| CaseOp::Note(format!("Payment of {} on {paid_on}: {}", money(amount), memo.join(", "))));
+    Ok(Mode::Review {
+        title: " Record a payment? ",
+        lines,
+        op: CaseOp::RecordPayment { amount, paid_on },
+        then,
+        yes: "record",
+    })
+}
+
 impl CaseScreen {
     pub fn new(id: Uuid) -> CaseScreen {
-        CaseScreen { id, data: None, mode: Mode::View, scroll: 0, action_error: None, error: None }
+        CaseScreen {
+            id,
+            data: None,
+            mode: Mode::View,
+            scroll: 0,
+            action_error: None,
+            error: None,
+            then: None,
+            following: false,
+        }
     }
 
     fn op(&mut self, op: CaseOp, cx: &mut Cx) {
@@ -96,32 +209,27 @@ impl CaseScreen {
 
     fn submit(&mut self, cx: &mut Cx) {
         let Mode::Form(form) = &mut self.mode else { return };
-        let balance = self.data.as_ref().map_or(Decimal::ZERO, |d| d.row.case.current_balance);
+        let Some(d) = self.data.as_ref() else { return };
+        let balance = d.row.case.current_balance;
         let result = match form.kind {
-            FormKind::Plan => {
-                preview(balance, &form.fields, cx.today).map(|(terms, start, _)| CaseOp::OfferPlan { terms, start })
-            }
-            FormKind::Payment => (|| {
-                let amount = parse_money(&form.fields[0]).map_err(|e| format!("amount: {e}"))?;
-                if amount <= Decimal::ZERO {
-                    return Err("amount: a payment must be greater than zero".to_string());
-                }
-                let paid_on = parse_date(&form.fields[1]).map_err(|e| format!("date: {e}"))?;
-                if paid_on > cx.today {
-                    return Err(format!("date: {paid_on} is in the future"));
-                }
-                Ok(CaseOp::RecordPayment { amount, paid_on })
-            })(),
+            // A plan and a payment are said in full first; `y` does them.
+            FormKind::Plan => preview(balance, &form.fields, cx.today)
+                .map(|(terms, start, schedule)| plan_review(d, terms, start, &schedule)),
+            FormKind::Payment => payment_review(d, &form.fields, cx.today),
             FormKind::Note => {
                 if form.fields[0].trim().is_empty() {
                     Err("the note is empty".to_string())
                 } else {
-                    Ok(CaseOp::Note(form.fields[0].trim().to_string()))
+                    Ok(Mode::Busy)
                 }
             }
         };
         match result {
-            Ok(op) => self.op(op, cx),
+            Ok(Mode::Busy) => {
+                let note = form.fields[0].trim().to_string();
+                self.op(CaseOp::Note(note), cx)
+            }
+            Ok(review) => self.mode = review,
             Err(e) => form.error = Some(e),
         }
     }
@@ -195,6 +303,14 @@ impl CaseScreen {
                 ],
                 9,
             ),
+            Mode::Review { title, lines, yes, .. } => {
+                let mut lines = lines.clone();
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(format!("y / Enter: {yes}    n / Esc: cancel"), theme::bold()));
+                // Wrapped lines take more rows than there are lines: leave room for them.
+                let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(60)).sum();
+                (*title, lines, rows as u16 + 2)
+            }
             Mode::Busy => (" Working ", vec![Line::styled("Saving…", theme::dim())], 3),
         };
         let w = area.width.min(64);
@@ -245,6 +361,18 @@ impl Screen for CaseScreen {
                 KeyCode::Char('y') | KeyCode::Enter | KeyCode::Char('Y') => {
                     let op = op.clone();
                     self.op(op, cx)
+                }
+                KeyCode::Char('n') | KeyCode::Esc => {
+                    self.mode = Mode::View;
+                    cx.message("Cancelled: nothing was changed");
+                }
+                _ => {}
+            },
+            Mode::Review { op, then, .. } => match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    let (op, then) = (op.clone(), then.take());
+                    self.op(op, cx);
+                    self.then = then;
                 }
                 KeyCode::Char('n') | KeyCode::Esc => {
                     self.mode = Mode::View;
@@ -306,7 +434,11 @@ impl Screen for CaseScreen {
                 )
             }
             Action::RecordPayment => {
-                self.mode = form(FormKind::Payment, &["Amount", "Paid on"], vec![String::new(), cx.today.to_string()])
+                self.mode = form(
+                    FormKind::Payment,
+                    &["Amount", "Paid on", "Method", "Reference"],
+                    vec![String::new(), cx.today.to_string(), String::new(), String::new()],
+                )
             }
             Action::AddNote => self.mode = form(FormKind::Note, &["Note"], vec![String::new()]),
             Action::Escalate => {
@@ -342,14 +474,27 @@ impl Screen for CaseScreen {
                 if let Some(d) = &mut self.data {
                     d.row.case = *case;
                 }
-                self.mode = Mode::View;
-                cx.message(summary);
-                self.reload(cx);
+                if !std::mem::take(&mut self.following) {
+                    cx.message(summary);
+                }
+                match self.then.take() {
+                    // The payment's note follows it; the summary stays the payment's.
+                    Some(next) => {
+                        self.following = true;
+                        self.op(next, cx)
+                    }
+                    None => {
+                        self.mode = Mode::View;
+                        self.reload(cx);
+                    }
+                }
             }
             Data::Error(e) => {
+                self.then = None;
+                self.following = false;
                 if self.data.is_some() {
                     match &mut self.mode {
-                        Mode::Busy | Mode::Confirm { .. } | Mode::View => {
+                        Mode::Busy | Mode::Confirm { .. } | Mode::Review { .. } | Mode::View => {
                             self.mode = Mode::View;
                             self.action_error = Some(e);
                         }

@@ -91,6 +91,8 @@ pub struct CommandCenter {
     prompt: Option<Prompt>,
     panel: Option<Panel>,
     seq: u64,
+    /// The `/` filter: words matched against unit, property, tenant and AI action.
+    search: String,
 }
 
 /// Whole dollars when there are no cents: `$1,250`.
@@ -258,6 +260,15 @@ pub fn default_export_path(replica: &str, today: NaiveDate) -> PathBuf {
 impl CommandCenter {
     fn refresh_view(&mut self) {
         self.view = command_center::view(&self.rows, &self.filter);
+        if !self.search.is_empty() {
+            let (rows, labels) = (&self.rows, &self.labels);
+            self.view.retain(|&i| {
+                let r = &rows[i];
+                let label = labels.get(i).and_then(|l| l.as_deref()).unwrap_or_default();
+                let tenant = r.tenant_name.as_deref().unwrap_or_default();
+                super::matches(&self.search, &[&r.unit_number, &r.property_name, tenant, label])
+            });
+        }
         self.cursor.len = self.view.len();
         self.cursor.selected = self.cursor.selected.min(self.view.len().saturating_sub(1));
     }
@@ -474,7 +485,7 @@ impl CommandCenter {
         for s in STATES {
             let on = self.filter.lifecycle_states.contains(&s);
             let key = match s {
-                LeaseStatus::Active => "A",
+                LeaseStatus::Active => "T",
                 LeaseStatus::MonthToMonth => "M",
                 LeaseStatus::Notice => "N",
                 LeaseStatus::Vacant => "V",
@@ -516,6 +527,11 @@ impl CommandCenter {
                 theme::bold(),
             ),
         ];
+        let mut l2 = l2;
+        if !self.search.is_empty() {
+            l2.push(Span::styled(" Filter ", theme::dim()));
+            l2.push(Span::styled(format!("[{}]", self.search), theme::bold()));
+        }
         vec![Line::from(l1), Line::from(l2)]
     }
 
@@ -523,10 +539,19 @@ impl CommandCenter {
         let height = usize::from(area.height.saturating_sub(1));
         self.cursor.height.set(height.max(1));
         let first = self.cursor.first_visible(height);
-        let tenant_w: u16 = if area.width >= 100 { 18 } else { 14 };
+        // The fixed columns and spacing take 36 cells (and the last one is left free, where
+        // the bulk panel's edge shows the table); the unit with its property and the tenant
+        // take what their longest need, up to 2/5 and 3/10 of the rest, the AI action the
+        // remainder, so a wider terminal cuts nothing.
+        let rest = area.width.saturating_sub(37);
+        let longest = |w: fn(&Row) -> usize| self.rows.iter().map(w).max().unwrap_or(0) as u16;
+        let unit_w =
+            longest(|r| r.unit_number.chars().count() + 3 + r.property_name.chars().count()).max(15).min(rest * 2 / 5);
+        let tenant_w = longest(|r| r.tenant_name.as_deref().map_or(1, |t| t.chars().count())).max(6).min(rest * 3 / 10);
+        let ai_w = usize::from(rest - unit_w - tenant_w);
         let widths = [
             Constraint::Length(1),
-            Constraint::Length(7),
+            Constraint::Length(unit_w),
             Constraint::Length(tenant_w),
             Constraint::Length(8),
             Constraint::Length(9),
@@ -535,15 +560,15 @@ impl CommandCenter {
             Constraint::Fill(1),
         ];
         let header = TableRow::new(
-            ["☐", "Unit", "Tenant", "State", "Rent", "Days", "Risk", "AI action"].into_iter().enumerate().map(
-                |(i, h)| {
+            ["☐", "Unit · property", "Tenant", "State", "Rent", "Days", "Risk", "AI action"]
+                .into_iter()
+                .enumerate()
+                .map(|(i, h)| {
                     let line = Line::from(h);
                     Cell::from(if i == 4 || i == 5 { line.alignment(Alignment::Right) } else { line })
-                },
-            ),
+                }),
         )
         .style(theme::bold().fg(theme::accent()));
-        let ai_w = usize::from(area.width.saturating_sub(1 + 7 + tenant_w + 8 + 9 + 5 + 6 + 7));
         let rows = self.view.iter().enumerate().skip(first).take(height).map(|(pos, &i)| {
             let r = &self.rows[i];
             let checked = self.selected[i];
@@ -571,7 +596,7 @@ impl CommandCenter {
                     if checked { "☑" } else { "☐" },
                     if checked { theme::bold().fg(theme::accent()) } else { theme::dim() },
                 )),
-                Cell::from(r.unit_number.clone()),
+                Cell::from(fit(&format!("{} · {}", r.unit_number, r.property_name), usize::from(unit_w))),
                 tenant,
                 state,
                 Cell::from(Line::from(dollars(r.rent)).alignment(Alignment::Right)),
@@ -855,6 +880,20 @@ impl Screen for CommandCenter {
         self.prompt.is_some() || self.panel.is_some()
     }
 
+    fn filter(&self) -> Option<&str> {
+        Some(&self.search)
+    }
+
+    fn set_filter(&mut self, text: String, _cx: &mut Cx) {
+        self.search = text;
+        self.cursor.selected = 0;
+        self.refresh_view();
+    }
+
+    fn loading(&self) -> bool {
+        !self.loaded && self.error.is_none()
+    }
+
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         if self.panel.is_some() {
             self.panel_key(key, cx);
@@ -946,6 +985,7 @@ impl Screen for CommandCenter {
             }
             Action::ClearFilters => {
                 self.filter = Filter::default();
+                self.search.clear();
                 self.refresh_view();
             }
             Action::BulkActions => self.open_panel(cx),

@@ -138,7 +138,7 @@ impl LeaseDetail {
                 self.mode = Mode::Confirm { text: describe(&t, d), action };
                 Ok(())
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(crate::app::words::humanize(&e.to_string())),
         }
     }
 
@@ -274,6 +274,9 @@ impl Screen for LeaseDetail {
     }
     fn capturing(&self) -> bool {
         !matches!(self.mode, Mode::View) || self.flow.active()
+    }
+    fn loading(&self) -> bool {
+        self.data.is_none() && self.error.is_none()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         if self.flow.active() {

@@ -179,8 +179,8 @@ impl Lifecycle {
                     Row::new(vec![
                         Line::raw(r.lease.lease_number.clone()),
                         Line::raw(widgets::fit(&r.unit_number, 6)),
-                        Line::raw(widgets::fit(&r.property_name, 16)),
-                        Line::raw(widgets::fit(&r.tenant_name, 18)),
+                        Line::raw(r.property_name.clone()),
+                        Line::raw(r.tenant_name.clone()),
                         Line::styled(
                             r.lease.lease_status.label(),
                             Style::new().fg(theme::status(r.lease.lease_status)),
@@ -361,5 +361,11 @@ impl Screen for Lifecycle {
     }
     fn as_lifecycle(&mut self) -> Option<&mut Lifecycle> {
         Some(self)
+    }
+    fn filter(&self) -> Option<&str> {
+        Some(self.search.as_deref().unwrap_or_default())
+    }
+    fn set_filter(&mut self, text: String, cx: &mut Cx) {
+        self.set_search((!text.is_empty()).then_some(text), cx);
     }
 }

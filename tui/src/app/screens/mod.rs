@@ -46,6 +46,24 @@ pub trait Screen {
     fn as_lifecycle(&mut self) -> Option<&mut lifecycle::Lifecycle> {
         None
     }
+    /// The list's `/` filter, for a screen that filters its list (`None`: `/` searches leases).
+    fn filter(&self) -> Option<&str> {
+        None
+    }
+    /// Sets (or with an empty text clears) the list's `/` filter.
+    fn set_filter(&mut self, _text: String, _cx: &mut Cx) {}
+    /// True until the screen's first data arrives (keys typed meanwhile wait for it).
+    fn loading(&self) -> bool {
+        false
+    }
+}
+
+/// True when `text` is empty or every word of it is in one of `fields` (case-insensitive).
+pub fn matches(text: &str, fields: &[&str]) -> bool {
+    text.split_whitespace().all(|w| {
+        let w = w.to_lowercase();
+        fields.iter().any(|f| f.to_lowercase().contains(&w))
+    })
 }
 
 /// "Loading…" or the error that stopped loading.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 use unitcycle_core::model::Property;
 use unitcycle_core::records::RecordAction;
-use unitcycle_core::store::PortfolioKpis;
+use unitcycle_core::store::{PortfolioKpis, PropertyKpi};
 use uuid::Uuid;
 
 use super::{placeholder, property::PropertyView, Cursor, Screen};
@@ -29,12 +29,29 @@ pub struct Properties {
     flow: Flow,
     /// A property just written: selected when the list comes back.
     select: Option<Uuid>,
+    /// The `/` filter: words matched against name and city.
+    filter: String,
 }
 
 impl Properties {
+    /// The properties passing the `/` filter, in list order.
+    fn shown(&self) -> Vec<&PropertyKpi> {
+        let Some(k) = &self.kpis else { return Vec::new() };
+        k.per_property.iter().filter(|p| super::matches(&self.filter, &[&p.name, &p.city])).collect()
+    }
+
+    fn current(&self) -> Option<&PropertyKpi> {
+        self.shown().get(self.cursor.selected).copied()
+    }
+
     fn selected(&self) -> Option<&Property> {
-        let id = self.kpis.as_ref()?.per_property.get(self.cursor.selected)?.property_id;
+        let id = self.current()?.property_id;
         self.properties.iter().find(|p| p.id == id)
+    }
+
+    fn refit(&mut self) {
+        self.cursor.len = self.shown().len();
+        self.cursor.selected = self.cursor.selected.min(self.cursor.len.saturating_sub(1));
     }
 }
 
@@ -66,11 +83,7 @@ impl Screen for Properties {
                 self.flow.open(Kind::EditProperty(Box::new(p.clone())));
             }
         } else if action == Action::ArchiveRecord {
-            if let Some((p, units)) = self
-                .selected()
-                .zip(self.kpis.as_ref())
-                .map(|(p, k)| (p.clone(), k.per_property.get(self.cursor.selected).map_or(0, |x| x.units)))
-            {
+            if let Some((p, units)) = self.selected().map(|p| (p.clone(), self.current().map_or(0, |x| x.units))) {
                 self.flow.confirm(
                     p.id,
                     RecordAction::ArchiveProperty,
@@ -85,12 +98,26 @@ impl Screen for Properties {
         } else if action == Action::OpenImport {
             cx.push(Box::new(super::import::Import::new("")));
         } else if action == Action::Open {
-            if let Some(p) = self.kpis.as_ref().and_then(|k| k.per_property.get(self.cursor.selected)) {
+            if let Some(p) = self.current() {
                 cx.push(Box::new(PropertyView::new(p.property_id.to_string())));
             }
+        } else if action == Action::ClearFilters {
+            self.filter.clear();
+            self.refit();
         } else {
             self.cursor.apply(action);
         }
+    }
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+    fn set_filter(&mut self, text: String, _cx: &mut Cx) {
+        self.filter = text;
+        self.cursor.selected = 0;
+        self.refit();
+    }
+    fn loading(&self) -> bool {
+        self.kpis.is_none() && self.error.is_none()
     }
     fn on_data(&mut self, data: Data, cx: &mut Cx) {
         match self.flow.on_data(&data, cx) {
@@ -104,14 +131,12 @@ impl Screen for Properties {
         match data {
             Data::Properties(p) => self.properties = p,
             Data::Kpis(k) => {
-                self.cursor.len = k.per_property.len();
-                if let Some(i) =
-                    self.select.take().and_then(|id| k.per_property.iter().position(|p| p.property_id == id))
+                self.kpis = Some(k);
+                if let Some(i) = self.select.take().and_then(|id| self.shown().iter().position(|p| p.property_id == id))
                 {
                     self.cursor.selected = i;
                 }
-                self.cursor.selected = self.cursor.selected.min(self.cursor.len.saturating_sub(1));
-                self.kpis = Some(k);
+                self.refit();
                 self.error = None;
             }
             Data::Error(e) => self.error = Some(e),
@@ -125,14 +150,14 @@ impl Screen for Properties {
         self.cursor.height.set(height);
         let first = self.cursor.first_visible(height);
         let bar_width = table_area.width.saturating_sub(60).clamp(10, 40);
-        let rows: Vec<Row> = k
-            .per_property
+        let shown = self.shown();
+        let rows: Vec<Row> = shown
             .iter()
             .skip(first)
             .take(height)
             .map(|p| {
                 Row::new(vec![
-                    Line::raw(widgets::fit(&p.name, 24)),
+                    Line::raw(p.name.clone()),
                     Line::raw(widgets::fit(&p.city, 12)),
                     Line::raw(p.units.to_string()),
                     widgets::breakdown_bar(&p.lifecycle, bar_width),
@@ -141,7 +166,7 @@ impl Screen for Properties {
                 ])
             })
             .collect();
-        let mut state = TableState::default().with_selected(Some(self.cursor.selected - first));
+        let mut state = TableState::default().with_selected((!shown.is_empty()).then(|| self.cursor.selected - first));
         let table = Table::new(
             rows,
             [
@@ -156,9 +181,16 @@ impl Screen for Properties {
         .header(Row::new(["Property", "City", "Units", "Lifecycle breakdown", "Exp30", "Vacant"]).style(theme::bold()))
         .row_highlight_style(theme::selected())
         .highlight_symbol("▸")
-        .block(Block::bordered().title(format!(" {} properties ", k.properties)).border_style(theme::dim()));
+        .block(
+            Block::bordered()
+                .title(match self.filter.as_str() {
+                    "" => format!(" {} properties ", k.properties),
+                    f => format!(" {} of {} properties · filter \"{f}\" ", shown.len(), k.properties),
+                })
+                .border_style(theme::dim()),
+        );
         f.render_stateful_widget(table, table_area, &mut state);
-        if let Some(p) = k.per_property.get(self.cursor.selected) {
+        if let Some(p) = self.current() {
             let lines = vec![
                 Line::from(vec![
                     ratatui::text::Span::styled(format!("{}  ", p.name), theme::bold()),

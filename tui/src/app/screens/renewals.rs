@@ -88,6 +88,8 @@ pub struct Renewals {
     mode: Option<Mode>,
     /// The last refusal, shown under the table.
     action_error: Option<String>,
+    /// The `/` filter: words matched against unit, property and tenant.
+    filter: String,
 }
 
 impl Renewals {
@@ -103,6 +105,7 @@ impl Renewals {
             .filter(|r| self.risk.is_none_or(|l| r.rec.plan.churn_risk_level == l))
             .filter(|r| self.status.is_none_or(|s| r.rec.status == s))
             .filter(|r| self.property.as_ref().is_none_or(|p| &r.names.property == p))
+            .filter(|r| super::matches(&self.filter, &[&r.names.unit, &r.names.property, &r.names.tenant]))
             .collect();
         match self.sort {
             Sort::Churn => rows.sort_by(|a, b| {
@@ -269,6 +272,19 @@ impl Renewals {
         let height = usize::from(area.height.saturating_sub(3));
         self.cursor.height.set(height);
         let first = self.cursor.first_visible(height);
+        // Under 100 columns the churn percentage and the current rent give way to the names.
+        let wide = area.width >= 110;
+        // The unit with its property takes what its longest needs (leaving the tenant 14
+        // cells or more of the room the fixed columns leave), the tenant the rest.
+        let fixed: u16 = if wide { 1 + 10 + 5 + 8 + 10 + 10 + 14 + 10 } else { 1 + 10 + 8 + 10 + 14 + 8 };
+        let room = area.width.saturating_sub(fixed + 3);
+        let unit_w = rows
+            .iter()
+            .map(|r| (r.names.unit.chars().count() + 3 + r.names.property.chars().count()) as u16)
+            .max()
+            .unwrap_or(15)
+            .max(15)
+            .min(room.saturating_sub(14));
         let table_rows: Vec<Row> = rows
             .iter()
             .skip(first)
@@ -276,19 +292,25 @@ impl Renewals {
             .map(|r| {
                 let p = &r.rec.plan;
                 let mark = if self.selected.contains(&r.rec.id) { "◆" } else { " " };
-                Row::new(vec![
+                let mut cells = vec![
                     Line::styled(mark, Style::new().fg(theme::accent())),
-                    Line::raw(widgets::fit(&r.names.unit, 8)),
-                    Line::raw(widgets::fit(&r.names.tenant, 18)),
-                    Line::styled(
+                    Line::raw(widgets::fit(&format!("{} · {}", r.names.unit, r.names.property), usize::from(unit_w))),
+                    Line::raw(r.names.tenant.clone()),
+                    Line::raw(r.lease_end.map_or("—".into(), |d| d.to_string())),
+                ];
+                if wide {
+                    cells.push(Line::styled(
                         format!("{:>3.0}%", p.churn_score * 100.0),
                         Style::new().fg(risk_color(p.churn_risk_level)),
-                    ),
-                    Line::styled(p.churn_risk_level.label(), Style::new().fg(risk_color(p.churn_risk_level))),
-                    Line::raw(money(p.current_rent)).right_aligned(),
-                    Line::raw(money(p.recommended_rent)).right_aligned(),
-                    Line::raw(r.rec.status.label()),
-                ])
+                    ));
+                }
+                cells.push(Line::styled(p.churn_risk_level.label(), Style::new().fg(risk_color(p.churn_risk_level))));
+                if wide {
+                    cells.push(Line::raw(money(p.current_rent)).right_aligned());
+                }
+                cells.push(Line::raw(money(p.recommended_rent)).right_aligned());
+                cells.push(Line::raw(r.rec.status.label()));
+                Row::new(cells)
             })
             .collect();
         let mut state = TableState::default().with_selected((!rows.is_empty()).then(|| self.cursor.selected - first));
@@ -302,39 +324,34 @@ impl Renewals {
         if let Some(p) = &self.property {
             filters.push(p.clone());
         }
+        if !self.filter.is_empty() {
+            filters.push(format!("filter \"{}\"", self.filter));
+        }
         if !self.selected.is_empty() {
             filters.push(format!("{} selected", self.selected.len()));
         }
         let title = format!(" Renewals · {} · {} ", rows.len(), filters.join(" · "));
-        let table = Table::new(
-            table_rows,
-            [
-                Constraint::Length(1),
-                Constraint::Length(8),
-                Constraint::Min(10),
-                Constraint::Length(5),
-                Constraint::Length(8),
-                Constraint::Length(10),
-                Constraint::Length(10),
-                Constraint::Length(14),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                Line::raw(""),
-                Line::raw("Unit"),
-                Line::raw("Tenant"),
-                Line::raw("Churn"),
-                Line::raw("Risk"),
-                Line::raw("Current").right_aligned(),
-                Line::raw("Offer").right_aligned(),
-                Line::raw("Status"),
-            ])
-            .style(theme::bold()),
-        )
-        .row_highlight_style(theme::selected())
-        .highlight_symbol("▸")
-        .block(Block::bordered().title(title).border_style(theme::dim()));
+        let mut widths =
+            vec![Constraint::Length(1), Constraint::Length(unit_w), Constraint::Fill(1), Constraint::Length(10)];
+        let mut header =
+            vec![Line::raw(""), Line::raw("Unit · property"), Line::raw("Tenant"), Line::raw("Lease ends")];
+        if wide {
+            widths.push(Constraint::Length(5));
+            header.push(Line::raw("Churn"));
+        }
+        widths.push(Constraint::Length(8));
+        header.push(Line::raw("Risk"));
+        if wide {
+            widths.push(Constraint::Length(10));
+            header.push(Line::raw("Current").right_aligned());
+        }
+        widths.extend([Constraint::Length(10), Constraint::Length(14)]);
+        header.extend([Line::raw("Offer").right_aligned(), Line::raw("Status")]);
+        let table = Table::new(table_rows, widths)
+            .header(Row::new(header).style(theme::bold()))
+            .row_highlight_style(theme::selected())
+            .highlight_symbol("▸")
+            .block(Block::bordered().title(title).border_style(theme::dim()));
         f.render_stateful_widget(table, area, &mut state);
     }
 
@@ -500,6 +517,17 @@ impl Screen for Renewals {
     fn capturing(&self) -> bool {
         !matches!(self.mode(), Mode::View)
     }
+    fn filter(&self) -> Option<&str> {
+        Some(&self.filter)
+    }
+    fn set_filter(&mut self, text: String, _cx: &mut Cx) {
+        self.filter = text;
+        self.cursor.selected = 0;
+        self.refit();
+    }
+    fn loading(&self) -> bool {
+        !self.loaded && self.error.is_none()
+    }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         match self.mode() {
             Mode::Rent { .. } => self.rent_key(key, cx),
@@ -575,8 +603,9 @@ impl Screen for Renewals {
                 self.risk = None;
                 self.status = None;
                 self.property = None;
-                self.selected.clear();
+                self.filter.clear();
             }
+            Action::ClearSelection => self.selected.clear(),
             other => {
                 self.cursor.apply(other);
             }

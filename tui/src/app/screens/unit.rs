@@ -4,7 +4,7 @@
 //! new lease (the spec's vacant → active) through the shared form and a confirm step. The
 //! records flow (`records_form`) edits (`e`) and archives (`A`) the unit, edits the tenant
 //! (`t`), posts a charge, payment or credit on the lease (`c`, `p`, `r`, dated the property's
-//! local today) and voids the ledger entry selected on the Financials tab (`x`).
+//! local today) and voids the ledger entry selected on the Financials tab (`X`, newest first).
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -47,11 +47,22 @@ pub struct UnitDetail {
     error: Option<String>,
     mode: Mode,
     flow: Flow,
+    /// Rows of the tab's list when last drawn (the page for PgUp/PgDn).
+    page: std::cell::Cell<usize>,
 }
 
 impl UnitDetail {
     pub fn new(unit_id: Uuid) -> UnitDetail {
-        UnitDetail { unit_id, data: None, tab: 0, scroll: 0, error: None, mode: Mode::View, flow: Flow::default() }
+        UnitDetail {
+            unit_id,
+            data: None,
+            tab: 0,
+            scroll: 0,
+            error: None,
+            mode: Mode::View,
+            flow: Flow::default(),
+            page: std::cell::Cell::new(10),
+        }
     }
 
     /// The new-lease form, filled with a year from the first of next month at the market rent.
@@ -94,10 +105,12 @@ impl UnitDetail {
         }
     }
 
-    /// The ledger entry selected on the Financials tab.
+    /// The ledger entry selected on the Financials tab (an index into the ledger, oldest
+    /// first; the tab lists it newest first, so `scroll` 0 is the latest entry).
     fn selected_entry(&self) -> Option<usize> {
         let d = self.data.as_ref()?;
-        (!d.ledger.is_empty()).then(|| self.scroll.min(d.ledger.len() - 1))
+        let last = d.ledger.len().checked_sub(1)?;
+        Some(last - self.scroll.min(last))
     }
 
     /// The records key `action` on this unit, its lease or its tenant.
@@ -141,7 +154,7 @@ impl UnitDetail {
                     lease_number: d.lease.as_ref().map_or(String::new(), |l| l.lease_number.clone()),
                 }),
                 (2, None) => cx.message("The lease's ledger has no entries"),
-                _ => cx.message("Open the Financials tab (Tab) and select the entry with ↑/↓, then x"),
+                _ => cx.message("Open the Financials tab (Tab) and select the entry with ↑/↓, then X"),
             },
             _ => {}
         }
@@ -272,11 +285,19 @@ impl Screen for UnitDetail {
                 self.scroll = 0;
             }
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
-            Action::Down if self.tab == 2 => {
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.get().max(1)),
+            Action::Top => self.scroll = 0,
+            Action::Down | Action::PageDown | Action::Bottom if self.tab == 2 => {
                 let last = self.data.as_ref().map_or(0, |d| d.ledger.len().saturating_sub(1));
-                self.scroll = (self.scroll + 1).min(last);
+                self.scroll = match action {
+                    Action::Down => self.scroll + 1,
+                    Action::PageDown => self.scroll + self.page.get().max(1),
+                    _ => last,
+                }
+                .min(last);
             }
             Action::Down => self.scroll += 1,
+            Action::PageDown => self.scroll += self.page.get().max(1),
             Action::EditRecord
             | Action::ArchiveRecord
             | Action::EditTenant
@@ -307,6 +328,9 @@ impl Screen for UnitDetail {
     }
     fn capturing(&self) -> bool {
         !matches!(self.mode, Mode::View) || self.flow.active()
+    }
+    fn loading(&self) -> bool {
+        self.data.is_none() && self.error.is_none()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         if self.flow.active() {
@@ -468,7 +492,8 @@ impl Screen for UnitDetail {
             0 => f.render_widget(Paragraph::new(Self::overview(d, env)).block(block), body),
             1 => f.render_widget(Paragraph::new(Self::tenant(d)).block(block), body),
             2 => {
-                // Running balance, oldest first; only the visible window becomes rows.
+                // Running balance counted oldest first, listed newest first; only the visible
+                // window becomes rows.
                 let mut running = Decimal::ZERO;
                 let balances: Vec<Decimal> = d
                     .ledger
@@ -482,12 +507,16 @@ impl Screen for UnitDetail {
                     })
                     .collect();
                 let height = usize::from(body.height.saturating_sub(3));
-                let selected = self.selected_entry().unwrap_or(0);
+                self.page.set(height);
+                let selected = self.scroll.min(d.ledger.len().saturating_sub(1));
                 let first =
                     selected.saturating_sub(height.saturating_sub(1)).min(d.ledger.len().saturating_sub(height));
-                let rows: Vec<Row> = d.ledger[first..]
+                let rows: Vec<Row> = d
+                    .ledger
                     .iter()
-                    .zip(&balances[first..])
+                    .zip(&balances)
+                    .rev()
+                    .skip(first)
                     .take(height)
                     .map(|(e, bal)| {
                         let (charge, payment) = match e.trans_type {
@@ -496,7 +525,7 @@ impl Screen for UnitDetail {
                         };
                         Row::new(vec![
                             e.trans_date.to_string(),
-                            widgets::fit(&e.description, 28),
+                            e.description.clone(),
                             charge,
                             payment,
                             format::money(*bal),
@@ -515,9 +544,9 @@ impl Screen for UnitDetail {
                 )
                 .header(Row::new(["Date", "Description", "Charge", "Payment", "Balance"]).style(theme::bold()))
                 .row_highlight_style(theme::selected())
-                .block(block.title(format!(" Ledger · {} entries ", d.ledger.len())));
-                let mut state =
-                    ratatui::widgets::TableState::default().with_selected(self.selected_entry().map(|i| i - first));
+                .block(block.title(format!(" Ledger · {} entries, newest first ", d.ledger.len())));
+                let mut state = ratatui::widgets::TableState::default()
+                    .with_selected((!d.ledger.is_empty()).then(|| selected - first));
                 f.render_stateful_widget(t, body, &mut state);
             }
             3 => {
