@@ -81,6 +81,23 @@ async fn a_poisoned_store_runs_every_job_and_verify_lists_the_bad_rows() {
     let status: String =
         c.query_one("SELECT lease_status::text FROM tenant_lease WHERE id = $1", &[&far]).await.unwrap().get(0);
     assert_eq!(status, "active");
+    // The API answers around it (a GET of the lists that hold it is not a 503).
+    let property: Uuid =
+        c.query_one("SELECT property_id FROM tenant_lease WHERE id = $1", &[&far]).await.unwrap().get(0);
+    let manager = if property == db.properties[0] { MANAGER_A } else { MANAGER_B };
+    let token = db.token(manager).await;
+    let app = db.router();
+    let one = format!("/api/v1/tenants/leases/{far}/");
+    for url in
+        ["/api/v1/tenants/leases/", "/api/v1/tenants/leases/lifecycle-stats/", "/api/v1/portfolio/command-center/"]
+    {
+        let (status, v) = call(&app, axum::http::Method::GET, url, Some(&token), None).await;
+        assert_eq!(status, axum::http::StatusCode::OK, "GET {url}: {v}");
+    }
+    // The bad lease itself cannot be read; that is not a database to retry.
+    let (status, v) = call(&app, axum::http::Method::GET, &one, Some(&token), None).await;
+    assert_eq!(status, axum::http::StatusCode::INTERNAL_SERVER_ERROR, "{v}");
+    assert!(v["detail"].as_str().unwrap().contains("unitcycle-server verify"), "{v}");
     drop(c);
     db.finish().await;
 }
