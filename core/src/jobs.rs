@@ -315,14 +315,20 @@ pub fn run_with(
 
 /// A report that names the rows the job read past (`Store::read_sane`): `skipped_rows` in its
 /// counts, each row in `bad_rows`, and the count in its summary.
-fn with_skipped(mut report: JobReport, skipped: Vec<crate::doctor::BadRow>) -> JobReport {
+fn with_skipped(report: JobReport, skipped: Vec<crate::doctor::BadRow>) -> JobReport {
+    report_skipped(report, skipped, "unitcycle doctor")
+}
+
+/// Adds the rows a job read past to its report (see `with_skipped`); `lister` is the command that
+/// lists every such row (`unitcycle doctor` on a replica, `unitcycle-server verify` on the server).
+pub fn report_skipped(mut report: JobReport, skipped: Vec<crate::doctor::BadRow>, lister: &str) -> JobReport {
     if skipped.is_empty() {
         return report;
     }
     let mut seen = std::collections::BTreeSet::new();
     let rows: Vec<_> = skipped.into_iter().filter(|b| seen.insert((b.table.clone(), b.id.clone()))).collect();
     report.summary =
-        format!("{}; skipped {} bad row(s) (see `unitcycle doctor`)", report.summary.trim_end_matches('.'), rows.len());
+        format!("{}; skipped {} bad row(s) (see `{lister}`)", report.summary.trim_end_matches('.'), rows.len());
     if let Some(counts) = report.counts.as_object_mut() {
         counts.insert("skipped_rows".into(), rows.len().into());
         counts.insert("bad_rows".into(), rows.iter().map(|b| b.to_string()).collect::<Vec<_>>().into());

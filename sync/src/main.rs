@@ -11,7 +11,7 @@ use unitcycle_core::store::Store;
 use unitcycle_sync::auth::{self, Role};
 use unitcycle_sync::outbox::{api as api_outbox, delivery};
 use unitcycle_sync::server::{self, AppState, Clock};
-use unitcycle_sync::{bench, pg, scheduler};
+use unitcycle_sync::{bench, pg, scheduler, verify};
 
 const DEFAULT_DB: &str = "host=127.0.0.1 port=5432 user=postgres dbname=unitcycle";
 
@@ -74,6 +74,14 @@ enum Command {
         #[arg(long)]
         email: String,
     },
+    /// List the rows an older build let in that the boundary refuses today (dates outside
+    /// 1900-01-01..2199-12-31, numbers beyond their column, terms out of order); jobs skip them
+    /// with a warning. Exits 1 when there is any.
+    Verify {
+        /// Print the rows as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// Benchmark: initial sync of a generated portfolio, then 100 incremental changes
     BenchSync {
         #[arg(long, default_value_t = 100_000)]
@@ -103,6 +111,23 @@ async fn run(cli: Cli) -> Result<()> {
         Command::BenchSync { units, admin_url } => {
             let report = bench::bench_sync(&admin_url, units, &mut |line| eprintln!("{line}")).await?;
             println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(())
+        }
+        Command::Verify { json } => {
+            let pool = pg::pool(&cli.database_url, 2)?;
+            let client = pool.get().await?;
+            let bad = verify::scan(&**client).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&bad)?);
+            } else if bad.is_empty() {
+                println!("No bad rows.");
+            }
+            for b in bad.iter().filter(|_| !json) {
+                println!("{b}");
+            }
+            if !bad.is_empty() {
+                anyhow::bail!("{} bad row(s): jobs skip them with a warning until they are fixed", bad.len());
+            }
             Ok(())
         }
         Command::Migrate => {

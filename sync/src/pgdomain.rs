@@ -34,6 +34,18 @@ pub async fn rows<T: DeserializeOwned>(
         .collect()
 }
 
+/// Rows of synced table `t` matching `where_sql` (over alias `r`), as their JSON, unmapped (see
+/// `PgPort::sane_rows`).
+pub async fn json_rows(
+    c: &impl GenericClient,
+    t: &tables::Table,
+    where_sql: &str,
+    args: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Value>> {
+    let sql = format!("SELECT {} FROM {} r WHERE {where_sql}", tables::pg_json_expr(t), t.name);
+    Ok(c.query(&sql, args).await?.iter().map(|r| r.get::<_, Value>(0)).collect())
+}
+
 /// One row of synced table `table` by id.
 pub async fn row<T: DeserializeOwned>(c: &impl GenericClient, table: &str, id: Uuid) -> Result<Option<T>> {
     Ok(rows(c, table, "r.id = $1", &[&id]).await?.into_iter().next())

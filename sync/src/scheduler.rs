@@ -56,14 +56,37 @@ where
     outcome
 }
 
-/// Runs `job` for `today` through the storage port unless another server holds it or it already
-/// succeeded that day; the run is recorded in `job_run`.
-pub async fn once_a_day<T, F>(pool: &Pool, job: Job, today: NaiveDate, now: DateTime<Utc>, f: F) -> Result<Option<T>>
+/// The command that lists the rows a job read past (`PgPort::sane_rows`).
+const VERIFY: &str = "unitcycle-server verify";
+
+/// Runs `f` over every property and adds the rows it read past to its report.
+async fn with_port<T, F>(pool: &Pool, f: F) -> Result<(T, JobReport)>
 where
     T: Send + 'static,
-    F: FnOnce(
-            &mut adapter::PgPort,
-        ) -> std::result::Result<(T, String, serde_json::Value), unitcycle_core::store::StoreError>
+    F: FnOnce(&mut adapter::PgPort) -> std::result::Result<(T, JobReport), unitcycle_core::store::StoreError>
+        + Send
+        + 'static,
+{
+    adapter::run(pool, None, move |port| {
+        let (out, report) = f(port)?;
+        Ok((out, jobs::report_skipped(report, port.take_skipped(), VERIFY)))
+    })
+    .await
+    .map_err(|e| PgError::Setup(e.to_string()))
+}
+
+/// Runs `job` for `today` through the storage port unless another server holds it or it already
+/// succeeded that day; the run is recorded in `job_run`, with the rows it read past.
+pub async fn once_a_day<T, F>(
+    pool: &Pool,
+    job: Job,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    f: F,
+) -> Result<Option<(T, JobReport)>>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut adapter::PgPort) -> std::result::Result<(T, JobReport), unitcycle_core::store::StoreError>
         + Send
         + 'static,
 {
@@ -73,9 +96,25 @@ where
             return Ok(None);
         }
         drop(client);
-        let (out, summary, counts) = adapter::run(pool, None, f).await.map_err(|e| PgError::Setup(e.to_string()))?;
-        pgdomain::record_run(pool, job.name(), today, (now, Utc::now().max(now)), true, &summary, &counts).await?;
-        Ok(Some(out))
+        let (out, report) = with_port(pool, f).await?;
+        let finished = Utc::now().max(now);
+        pgdomain::record_run(pool, job.name(), today, (now, finished), true, &report.summary, &report.counts).await?;
+        Ok(Some((out, report)))
+    })
+    .await
+}
+
+async fn renewal_scan_report(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<(ScanReport, JobReport)>> {
+    let gateway = gateway.clone();
+    once_a_day(pool, Job::RenewalScan, today, now, move |port| {
+        let r = renewal_scan::renewal_scan(port, &gateway, today, now)?;
+        let report = r.job_report(today);
+        Ok((r, report))
     })
     .await
 }
@@ -87,11 +126,20 @@ pub async fn scheduled_renewal_scan(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<ScanReport>> {
+    Ok(renewal_scan_report(pool, gateway, today, now).await?.map(|(r, _)| r))
+}
+
+async fn ai_action_queue_report(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<(QueueReport, JobReport)>> {
     let gateway = gateway.clone();
-    once_a_day(pool, Job::RenewalScan, today, now, move |port| {
-        let r = renewal_scan::renewal_scan(port, &gateway, today, now)?;
+    once_a_day(pool, Job::AiActionQueue, today, now, move |port| {
+        let r = queue::ai_action_queue(port, &gateway, today, now)?;
         let report = r.job_report(today);
-        Ok((r, report.summary, report.counts))
+        Ok((r, report))
     })
     .await
 }
@@ -104,21 +152,31 @@ pub async fn scheduled_ai_action_queue(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<QueueReport>> {
-    let gateway = gateway.clone();
-    once_a_day(pool, Job::AiActionQueue, today, now, move |port| {
-        let r = queue::ai_action_queue(port, &gateway, today, now)?;
-        let report = r.job_report(today);
-        Ok((r, report.summary, report.counts))
+    Ok(ai_action_queue_report(pool, gateway, today, now).await?.map(|(r, _)| r))
+}
+
+async fn classification_report(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<JobReport>> {
+    let ran = once_a_day(pool, Job::ClassifyLeaseStatuses, today, now, move |port| {
+        classify::classify_lease_statuses(port, today, now).map(|r| ((), r))
     })
-    .await
+    .await?;
+    Ok(ran.map(|((), r)| r))
 }
 
 /// The 02:00 lifecycle classification over every property: `unitcycle_core::lifecycle::classify`,
 /// once a day.
 pub async fn scheduled_classification(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<JobReport>> {
-    once_a_day(pool, Job::ClassifyLeaseStatuses, today, now, move |port| {
-        let r = classify::classify_lease_statuses(port, today, now)?;
-        Ok((r.clone(), r.summary, r.counts))
+    classification_report(pool, today, now).await
+}
+
+async fn collections_scan_report(
+    pool: &Pool,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<(collections_scan::ScanReport, JobReport)>> {
+    once_a_day(pool, Job::CollectionsScan, today, now, move |port| {
+        let r = collections_scan::collections_scan(port, today, now)?;
+        Ok((r, r.job_report(today)))
     })
     .await
 }
@@ -130,9 +188,24 @@ pub async fn scheduled_collections_scan(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<collections_scan::ScanReport>> {
-    once_a_day(pool, Job::CollectionsScan, today, now, move |port| {
-        let r = collections_scan::collections_scan(port, today, now)?;
-        Ok((r, r.summary(), r.counts()))
+    Ok(collections_scan_report(pool, today, now).await?.map(|(r, _)| r))
+}
+
+async fn escalation_report(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<(EscalationReport, JobReport)>> {
+    let gateway = gateway.clone();
+    exclusively(pool, Job::EscalationEngine, || async move {
+        let ran = with_port(pool, move |port| {
+            let r = escalation::escalation_engine(port, &gateway, today, now)?;
+            let report = r.job_report(today);
+            Ok((r, report))
+        })
+        .await?;
+        Ok(Some(ran))
     })
     .await
 }
@@ -146,12 +219,18 @@ pub async fn escalation_engine(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Option<EscalationReport>> {
-    let gateway = gateway.clone();
-    exclusively(pool, Job::EscalationEngine, || async move {
-        adapter::run(pool, None, move |port| escalation::escalation_engine(port, &gateway, today, now))
-            .await
-            .map(Some)
-            .map_err(|e| PgError::Setup(e.to_string()))
+    Ok(escalation_report(pool, gateway, today, now).await?.map(|(r, _)| r))
+}
+
+async fn rent_report(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<(RentReport, JobReport)>> {
+    exclusively(pool, Job::PostRent, || async move {
+        let ran = with_port(pool, move |port| {
+            let r = rent::post_rent_charges(port, today, now)?;
+            let report = r.job_report(today);
+            Ok((r, report))
+        })
+        .await?;
+        Ok(Some(ran))
     })
     .await
 }
@@ -162,27 +241,32 @@ pub async fn escalation_engine(
 /// from the lease and the month, a late fee's from its rent charge; inserts skip stored ids), so
 /// each hour's run posts only what became due.
 pub async fn post_rent(pool: &Pool, today: NaiveDate, now: DateTime<Utc>) -> Result<Option<RentReport>> {
-    exclusively(pool, Job::PostRent, || async move {
-        adapter::run(pool, None, move |port| rent::post_rent_charges(port, today, now))
-            .await
-            .map(Some)
-            .map_err(|e| PgError::Setup(e.to_string()))
+    Ok(rent_report(pool, today, now).await?.map(|(r, _)| r))
+}
+
+/// Runs one scheduled job for `now`'s day (`None`: another server has it, or it already ran);
+/// the report counts the rows it read past (`skipped_rows`, `bad_rows`).
+pub async fn run_job_report(
+    pool: &Pool,
+    gateway: &Arc<Gateway>,
+    job: Job,
+    now: DateTime<Utc>,
+) -> Result<Option<JobReport>> {
+    let today = now.date_naive();
+    Ok(match job {
+        Job::ClassifyLeaseStatuses => classification_report(pool, today, now).await?,
+        Job::RenewalScan => renewal_scan_report(pool, gateway, today, now).await?.map(|(_, r)| r),
+        Job::AiActionQueue => ai_action_queue_report(pool, gateway, today, now).await?.map(|(_, r)| r),
+        Job::PostRent => rent_report(pool, today, now).await?.map(|(_, r)| r),
+        Job::CollectionsScan => collections_scan_report(pool, today, now).await?.map(|(_, r)| r),
+        Job::EscalationEngine => escalation_report(pool, gateway, today, now).await?.map(|(_, r)| r),
+        Job::InitialReclassification => None,
     })
-    .await
 }
 
 /// Runs one scheduled job for `now`'s day (`None`: another server has it, or it already ran).
 pub async fn run_job(pool: &Pool, gateway: &Arc<Gateway>, job: Job, now: DateTime<Utc>) -> Result<Option<String>> {
-    let today = now.date_naive();
-    Ok(match job {
-        Job::ClassifyLeaseStatuses => scheduled_classification(pool, today, now).await?.map(|r| r.summary),
-        Job::RenewalScan => scheduled_renewal_scan(pool, gateway, today, now).await?.map(|r| r.summary()),
-        Job::AiActionQueue => scheduled_ai_action_queue(pool, gateway, today, now).await?.map(|r| r.summary()),
-        Job::PostRent => post_rent(pool, today, now).await?.map(|r| r.summary()),
-        Job::CollectionsScan => scheduled_collections_scan(pool, today, now).await?.map(|r| r.summary()),
-        Job::EscalationEngine => escalation_engine(pool, gateway, today, now).await?.map(|r| r.summary()),
-        Job::InitialReclassification => None,
-    })
+    Ok(run_job_report(pool, gateway, job, now).await?.map(|r| r.summary))
 }
 
 /// Runs a job and logs what happened; a failed daily job is recorded in `job_run`.

@@ -154,6 +154,15 @@ impl IntoResponse for ApiError {
 
 impl From<PgError> for ApiError {
     fn from(e: PgError) -> Self {
+        // A row an older build let in (a year-10000 date) is not a failing database: retrying
+        // will not help, and `unitcycle-server verify` names it.
+        if matches!(e, PgError::Row(_) | PgError::Json(_)) {
+            tracing::error!(error = %e, "unreadable stored row");
+            return ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "A stored record is unreadable; `unitcycle-server verify` lists it for an administrator to fix.",
+            );
+        }
         tracing::error!(error = %e, "database failure");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly.")
     }

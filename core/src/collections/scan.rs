@@ -21,20 +21,35 @@ pub struct ScanReport {
     pub updated: u32,
     pub closed: u32,
     pub late_fees: u32,
+    /// Leases left alone because their balance is more than a money column holds (a ledger of
+    /// amounts at the column's edge): no case can record it.
+    pub too_large: u32,
 }
 
 impl ScanReport {
     pub fn summary(&self) -> String {
-        format!(
+        let summary = format!(
             "Opened {} cases, updated {}, closed {} as paid; charged {} late fees.",
             self.opened, self.updated, self.closed, self.late_fees
+        );
+        if self.too_large == 0 {
+            return summary;
+        }
+        format!(
+            "{}; left {} lease(s) whose balance is more than UnitCycle stores.",
+            summary.trim_end_matches('.'),
+            self.too_large
         )
     }
 
     pub fn counts(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut counts = serde_json::json!({
             "opened": self.opened, "updated": self.updated, "closed": self.closed, "late_fees": self.late_fees
-        })
+        });
+        if self.too_large > 0 {
+            counts["too_large"] = self.too_large.into();
+        }
+        counts
     }
 
     pub fn job_report(&self, today: NaiveDate) -> JobReport {
@@ -90,7 +105,16 @@ pub fn collections_scan_on<P: CollectionsPort>(port: &mut P, days: &Days, now: D
         writes.extend(fees.into_iter().map(CollectionWrite::Ledger));
         let prior = open.remove(&lease.id);
         let read_at = prior.as_ref().map_or(now, |c| c.updated_at);
-        match plan::scan_lease(lease, &entries, prior, today, now) {
+        let change = plan::scan_lease(lease, &entries, prior, today, now);
+        if let Some(CaseChange::Open(case) | CaseChange::Update(case) | CaseChange::Close(case)) = &change {
+            let amounts = [case.original_amount_due, case.current_balance, case.late_fee_total];
+            if !amounts.into_iter().all(crate::format::fits_money) {
+                tracing::warn!(lease = %lease.id, balance = %case.current_balance, "balance too large for a case");
+                report.too_large += 1;
+                continue;
+            }
+        }
+        match change {
             Some(CaseChange::Open(case)) => {
                 report.opened += 1;
                 writes.push(CollectionWrite::OpenCase(case));

@@ -14,8 +14,11 @@ pub use crate::records::adapter as records;
 pub use crate::renewals::adapter as renewals;
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use tokio::runtime::Handle;
+use tokio_postgres::types::ToSql;
 use unitcycle_core::ai::{AiRun, AiRunLog};
+use unitcycle_core::doctor::{self, BadRow, Sane};
 use unitcycle_core::model::{Lease, Property, Tenant, Unit};
 use unitcycle_core::port::Records;
 use unitcycle_core::store::StoreError;
@@ -23,6 +26,7 @@ use uuid::Uuid;
 
 use crate::pg::{self, PgError};
 use crate::pgdomain;
+use crate::tables;
 
 pub(crate) type StoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -38,6 +42,9 @@ pub struct PgPort {
     pub(crate) mutation: Option<MutationRecord>,
     /// The user an import's properties are granted to, in the import's transaction.
     pub(crate) grantee: Option<Uuid>,
+    /// Rows the lists jobs iterate read past ([`PgPort::sane_rows`]) since the last
+    /// [`PgPort::take_skipped`].
+    pub(crate) skipped: std::sync::Mutex<Vec<BadRow>>,
 }
 
 /// The `sync_mutation` row of a pushed action.
@@ -116,6 +123,73 @@ impl PgPort {
     }
 }
 
+impl PgPort {
+    /// The rows read past (see [`PgPort::sane_rows`]) since the last call; a job's report names
+    /// them.
+    pub fn take_skipped(&self) -> Vec<BadRow> {
+        std::mem::take(&mut *self.skipped.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Keeps `row` for the job's report and logs it: a row an older build let in is read past.
+    pub(crate) fn skip(&self, row: BadRow) {
+        tracing::warn!("skipping a bad row: {row}");
+        self.skipped.lock().unwrap_or_else(|e| e.into_inner()).push(row);
+    }
+
+    /// Like [`pgdomain::rows`], for the lists jobs iterate: each row is mapped on its own, and one
+    /// that does not read back or fails [`Sane`] (a year-10000 date, an amount beyond its column)
+    /// is skipped with a warning and kept for [`PgPort::take_skipped`], so one row an older build
+    /// let in does not fail a whole portfolio's job (`unitcycle-server verify` lists them).
+    pub(crate) fn sane_rows<T: DeserializeOwned + Sane>(
+        &self,
+        table: &str,
+        where_sql: &str,
+        args: &[&(dyn ToSql + Sync)],
+    ) -> StoreResult<Vec<T>> {
+        let t = pg::synced(table).map_err(store_error)?;
+        let raw = self.block(pgdomain::json_rows(self.client(), t, where_sql, args))?;
+        let mut out = Vec::with_capacity(raw.len());
+        for json in raw {
+            let read = tables::canonicalize(t, json.clone())
+                .map_err(|e| e.to_string())
+                .and_then(|v| serde_json::from_value::<T>(v).map_err(|e| e.to_string()));
+            let (field, value, why) = match read {
+                Ok(v) => match v.problem() {
+                    None => {
+                        out.push(v);
+                        continue;
+                    }
+                    Some((field, value, why)) => (field.to_string(), value, why),
+                },
+                Err(e) => unreadable(table, &json, &e),
+            };
+            let id = json.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            self.skip(BadRow { table: table.to_string(), id, field, value, why });
+        }
+        Ok(out)
+    }
+}
+
+/// What is wrong with a row that did not read back: its first checked column
+/// ([`doctor::COLUMNS`]) that breaks a rule, else the mapping's error.
+fn unreadable(table: &str, json: &serde_json::Value, error: &str) -> (String, String, String) {
+    for &(t, column, kind) in doctor::COLUMNS {
+        let text = match json.get(column) {
+            Some(serde_json::Value::String(s)) if t == table => s.clone(),
+            Some(n @ serde_json::Value::Number(_)) if t == table => n.to_string(),
+            _ => continue,
+        };
+        let why = match kind {
+            doctor::Kind::Date => doctor::date_problem(column, &text),
+            doctor::Kind::Numeric(p, s) => doctor::numeric_problem(column, &text, p, s),
+        };
+        if let Some(why) = why {
+            return (column.to_string(), text, why);
+        }
+    }
+    ("row".into(), String::new(), format!("unreadable: {error}"))
+}
+
 /// A text column parsed into its domain type (an enum, money); `what` names it in the error.
 pub(crate) fn parse<T: std::str::FromStr>(r: &tokio_postgres::Row, i: usize, what: &str) -> Result<T, PgError> {
     let text: String = r.get(i);
@@ -157,9 +231,11 @@ where
         None => pg::property_ids(&**client).await.map_err(store_error)?,
     };
     let rt = Handle::current();
-    tokio::task::spawn_blocking(move || f(&mut PgPort { client, rt, scope, mutation: None, grantee: None }))
-        .await
-        .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
+    tokio::task::spawn_blocking(move || {
+        f(&mut PgPort { client, rt, scope, mutation: None, grantee: None, skipped: Default::default() })
+    })
+    .await
+    .map_err(|e| StoreError::Database(format!("the job stopped: {e}")))?
 }
 
 impl AiRunLog for PgPort {

@@ -11,6 +11,8 @@ use serde_json::Value;
 use tokio_postgres::{GenericClient, Row, Transaction};
 use unitcycle_core::collections::port::{CollectionWrite, CollectionsPort};
 use unitcycle_core::collections::{CollectionAction, CollectionCase, Installment, PaymentPlan};
+use unitcycle_core::doctor::BadRow;
+use unitcycle_core::format;
 use unitcycle_core::model::{Lease, LedgerEntry};
 use unitcycle_core::store::StoreError;
 use uuid::Uuid;
@@ -35,7 +37,7 @@ fn case_from_row(r: &Row) -> Result<CollectionCase> {
         current_balance: parse(r, 6, "current_balance")?,
         late_fee_total: parse(r, 7, "late_fee_total")?,
         days_overdue: i64::from(r.get::<_, i32>(8)),
-        due_date: r.get(9),
+        due_date: r.try_get(9)?,
         escalation_level: r.get::<_, i32>(10).clamp(0, 5) as u8,
         tenant_risk_profile: parse(r, 11, "tenant_risk_profile")?,
         tone: parse(r, 12, "tone")?,
@@ -46,6 +48,22 @@ fn case_from_row(r: &Row) -> Result<CollectionCase> {
         created_at: r.get(17),
         updated_at: r.get(18),
     })
+}
+
+/// The first value of an open case the boundary would refuse (a date outside the calendar, an
+/// amount beyond a money column): (field, value, why).
+fn case_problem(c: &CollectionCase) -> Option<(String, String, String)> {
+    if let Err(why) = format::check_date("due_date", c.due_date) {
+        return Some(("due_date".into(), c.due_date.to_string(), why));
+    }
+    [
+        ("original_amount_due", c.original_amount_due),
+        ("current_balance", c.current_balance),
+        ("late_fee_total", c.late_fee_total),
+    ]
+    .into_iter()
+    .find(|(_, n)| !format::fits_money(*n))
+    .map(|(field, n)| (field.to_string(), n.to_string(), format::money_too_large(field, n)))
 }
 
 /// Filters of `GET /api/v1/collections/` (empty / None: any).
@@ -368,22 +386,16 @@ pub async fn collected_last_30_days(
 
 impl CollectionsPort for PgPort {
     fn collection_leases(&self) -> StoreResult<Vec<Lease>> {
-        self.block(pgdomain::rows(
-            self.client(),
-            "tenant_lease",
-            "r.property_id = ANY($1) ORDER BY r.id",
-            &[&self.scope],
-        ))
+        self.sane_rows("tenant_lease", "r.property_id = ANY($1) ORDER BY r.id", &[&self.scope])
     }
 
     fn lease_ledgers(&self) -> StoreResult<HashMap<Uuid, Vec<LedgerEntry>>> {
-        let entries: Vec<LedgerEntry> = self.block(pgdomain::rows(
-            self.client(),
+        let entries: Vec<LedgerEntry> = self.sane_rows(
             "tenant_ledger_entry",
             "r.lease_id IN (SELECT id FROM tenant_lease WHERE property_id = ANY($1))
              ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
             &[&self.scope],
-        ))?;
+        )?;
         let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
         for e in entries {
             if let Some(lease) = e.lease_id {
@@ -394,8 +406,9 @@ impl CollectionsPort for PgPort {
     }
 
     fn open_cases(&self) -> StoreResult<Vec<CollectionCase>> {
-        self.block(async {
-            self.client()
+        let rows = self.block(async {
+            Ok(self
+                .client()
                 .query(
                     &format!(
                         "SELECT {CASE_COLS} FROM collection_case r
@@ -404,11 +417,25 @@ impl CollectionsPort for PgPort {
                     ),
                     &[&self.scope],
                 )
-                .await?
-                .iter()
-                .map(case_from_row)
-                .collect()
-        })
+                .await?)
+        })?;
+        // A case that does not read back, or holds a value the boundary refuses, is read past.
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let bad = match case_from_row(r) {
+                Ok(c) => match case_problem(&c) {
+                    None => {
+                        out.push(c);
+                        continue;
+                    }
+                    Some(bad) => bad,
+                },
+                Err(e) => ("row".to_string(), String::new(), format!("unreadable: {e}")),
+            };
+            let id = r.get::<_, Uuid>(0).to_string();
+            self.skip(BadRow { table: "collection_case".into(), id, field: bad.0, value: bad.1, why: bad.2 });
+        }
+        Ok(out)
     }
 
     fn collection_case(&self, id: Uuid) -> StoreResult<CollectionCase> {

@@ -14,6 +14,7 @@ use unitcycle_core::command_center::port::{
     another_attempt, queue_item_changed, BulkBatch, CommandCenterPort, CommandCenterWrite, NewBatch, PendingAction,
 };
 use unitcycle_core::command_center::{ActionType, QueuedAction, Row, UnitSnapshot};
+use unitcycle_core::doctor::{BadRow, Sane};
 use unitcycle_core::lifecycle;
 use unitcycle_core::model::{Lease, LeaseStatus};
 use unitcycle_core::store::{StoreError, Worded};
@@ -127,8 +128,12 @@ pub async fn ai_queue(
 }
 
 /// What the queue's rules read about each unit of `properties` (its current lease and latest
-/// churn score).
-async fn unit_snapshots(c: &impl GenericClient, properties: &[Uuid]) -> Result<Vec<UnitSnapshot>> {
+/// churn score); a unit whose dates do not read back is an error of its own (see
+/// `PgPort::sane_rows`).
+async fn unit_snapshots(
+    c: &impl GenericClient,
+    properties: &[Uuid],
+) -> Result<Vec<std::result::Result<UnitSnapshot, BadRow>>> {
     let rows = c
         .query(
             "SELECT u.id, l.id, u.property_id, l.lease_status::text, l.lease_end_date, l.notice_move_out_date,
@@ -149,18 +154,32 @@ async fn unit_snapshots(c: &impl GenericClient, properties: &[Uuid]) -> Result<V
         .iter()
         .filter_map(|r| {
             let money = |i: usize| r.get::<_, &str>(i).parse::<Decimal>().ok();
-            Some(UnitSnapshot {
+            let date = |i: usize, field: &str| {
+                r.try_get::<_, Option<NaiveDate>>(i).map_err(|e| BadRow {
+                    table: "units_unit".into(),
+                    id: r.get::<_, Uuid>(0).to_string(),
+                    field: field.into(),
+                    value: String::new(),
+                    why: format!("unreadable: {e}"),
+                })
+            };
+            let (lease_end_date, notice_move_out_date) =
+                match (date(4, "lease_end_date"), date(5, "notice_move_out_date")) {
+                    (Ok(end), Ok(notice)) => (end, notice),
+                    (Err(bad), _) | (_, Err(bad)) => return Some(Err(bad)),
+                };
+            Some(Ok(UnitSnapshot {
                 unit_id: r.get(0),
                 lease_id: r.get(1),
                 property_id: r.get(2),
                 lease_status: LeaseStatus::parse(r.get(3))?,
-                lease_end_date: r.get(4),
-                notice_move_out_date: r.get(5),
+                lease_end_date,
+                notice_move_out_date,
                 current_rent: money(6)?,
                 market_rent: money(7)?,
                 churn_score: r.get(8),
                 open_renewal: r.get(9),
-            })
+            }))
         })
         .collect())
 }
@@ -353,7 +372,27 @@ async fn write(tx: &Transaction<'_>, w: &CommandCenterWrite, now: DateTime<Utc>)
 
 impl CommandCenterPort for PgPort {
     fn unit_snapshots(&self) -> StoreResult<Vec<UnitSnapshot>> {
-        self.block(unit_snapshots(self.client(), &self.scope))
+        let mut out = Vec::new();
+        for snapshot in self.block(unit_snapshots(self.client(), &self.scope))? {
+            let bad = match snapshot {
+                Ok(s) => match s.problem() {
+                    None => {
+                        out.push(s);
+                        continue;
+                    }
+                    Some((field, value, why)) => BadRow {
+                        table: "units_unit".into(),
+                        id: s.unit_id.to_string(),
+                        field: field.into(),
+                        value,
+                        why,
+                    },
+                },
+                Err(bad) => bad,
+            };
+            self.skip(bad);
+        }
+        Ok(out)
     }
 
     fn command_center_rows(&self, days: &unitcycle_core::time::Days) -> StoreResult<Vec<Row>> {

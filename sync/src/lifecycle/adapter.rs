@@ -15,12 +15,11 @@ use crate::pgdomain;
 impl LifecyclePort for PgPort {
     fn leases_in_states(&self, states: &[LeaseStatus]) -> StoreResult<Vec<Lease>> {
         let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
-        self.block(pgdomain::rows(
-            self.client(),
+        self.sane_rows(
             "tenant_lease",
             "r.lease_status = ANY($1) AND r.property_id = ANY($2) ORDER BY r.id",
             &[&states, &self.scope],
-        ))
+        )
     }
 
     fn write_transitions(&mut self, transitions: &[Transition], now: DateTime<Utc>) -> StoreResult<()> {

@@ -202,7 +202,7 @@ impl RenewalsPort for PgPort {
              AND NOT EXISTS (SELECT 1 FROM collection_case c WHERE c.lease_id = r.id AND {}) ORDER BY r.id",
             unitcycle_core::renewals::IN_LEGAL
         );
-        self.block(pgdomain::rows(self.client(), "tenant_lease", &filter, &[&self.scope]))
+        self.sane_rows("tenant_lease", &filter, &[&self.scope])
     }
 
     fn leases_with_open_renewal(&self) -> StoreResult<HashSet<Uuid>> {
@@ -226,12 +226,11 @@ impl RenewalsPort for PgPort {
     }
 
     fn ledger_since(&self, tenant_id: Uuid, since: NaiveDate) -> StoreResult<Vec<LedgerEntry>> {
-        self.block(pgdomain::rows(
-            self.client(),
+        self.sane_rows(
             "tenant_ledger_entry",
             "r.tenant_id = $1 AND r.trans_date >= $2 ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
             &[&tenant_id, &since],
-        ))
+        )
     }
 
     fn work_order_dates(&self, unit_id: Uuid) -> StoreResult<Vec<NaiveDate>> {
