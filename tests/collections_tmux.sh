@@ -75,7 +75,9 @@ expect "filter \"$TENANT\""
 tmux send-keys -t "$SESSION" Enter
 expect "Timeline · $ACTIONS actions"
 tmux send-keys -t "$SESSION" r
-expect "y / Enter: send"
+# The message itself is drafted and shown before anything can be sent.
+expect "── "
+screen | grep -qE "y / Enter: send|Y \(shift\): send anyway" || fail "the confirm offers no send key"
 # The popup's text, its lines joined (the frame's other columns left out).
 popup() {
     local off=-1 line out=""
@@ -85,7 +87,8 @@ popup() {
             continue
         fi
         case "${line:off:1}" in "└") break ;; esac
-        out+=" ${line:off+1:62}"
+        local rest="${line:off+1}"
+        out+=" ${rest%%│*}"
     done < <(screen)
     tr -s ' ' <<<"$out"
 }
@@ -95,6 +98,7 @@ for text in "Send step" "$LAST" "owed" "days overdue"; do
     grep -qF -- "$text" <<<"$preview" || fail "the preview does not show '$text'"
 done
 grep -qE "by (Email|SMS|Letter|Certified|Phone)" <<<"$preview" || fail "the preview names no channel"
+grep -qE "── (sms|email|letter) to " <<<"$preview" || fail "the preview does not show the message"
 tmux send-keys -t "$SESSION" n
 expect "Cancelled: nothing was changed"
 expect "Timeline · $ACTIONS actions"

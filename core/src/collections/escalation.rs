@@ -175,6 +175,38 @@ pub fn draft_step<P: CollectionsPort>(
     Ok((case, writes))
 }
 
+/// One message a step would send, as a confirm shows it before anything is queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessagePreview {
+    pub channel: DeliveryChannel,
+    /// Where it goes: email address, phone number, or postal (forwarding) address.
+    pub to: String,
+    pub text: String,
+}
+
+/// What sending `step` now would send, drafted from the current record exactly as the send
+/// drafts it (tone, history, the tenant's status), without writing anything: no timeline
+/// entry, no outbox row, no PDF.
+pub fn preview_step<P: CollectionsPort>(
+    port: &P,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    step: &'static EscalationStep,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<MessagePreview>> {
+    let who = Parties::of(port, case, today)?;
+    let mut case = case.clone();
+    case.days_overdue = (today - case.due_date).num_days().max(0);
+    let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
+    let mut out = Vec::new();
+    for channel in plan::routes(step, &who) {
+        let draft = draft_message(port, gateway, &case, &who, tone, channel, offer.as_deref(), today, now)?;
+        out.push(MessagePreview { channel, to: who.address(channel).unwrap_or_default(), text: draft.text });
+    }
+    Ok(out)
+}
+
 /// Drafts and writes one escalation step for a case in one transaction: the case moves to the
 /// step first, so a case changed meanwhile is refused (`Conflict`) before anything is queued.
 pub fn send_step<P: CollectionsPort>(

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::escalation::{case_clock, draft_message, draft_step, Parties};
+use super::escalation::{case_clock, draft_message, draft_step, preview_step, MessagePreview, Parties};
 use super::plan;
 use super::port::{CollectionWrite, CollectionsPort};
 use super::{
@@ -39,6 +39,19 @@ pub fn next_step_due<P: CollectionsPort + ?Sized>(
     };
     let (_, clock) = case_clock(port, case, now)?;
     Ok(Ok((step, clock.due_on(step))))
+}
+
+/// What `send-reminder` would send now, drafted but not written: the confirm shows it.
+pub fn preview_next_step<P: CollectionsPort>(
+    port: &P,
+    gateway: &Gateway,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<MessagePreview>> {
+    let case = port.collection_case(case_id)?;
+    let today = today_at(port, case.property_id, now)?;
+    let step = super::manual_next_step(case.status, case.escalation_level).map_err(refused)?;
+    preview_step(port, gateway, &case, step, today, now)
 }
 
 /// `send-reminder`: the next step now. Refused ahead of the schedule (the step's day not

@@ -1083,6 +1083,8 @@ fn sending_the_next_step_asks_first_and_n_sends_nothing() {
     let s = h.screen();
     assert!(s.contains("Send step 2") && s.contains("ahead of schedule (due on"), "{s}");
     assert!(s.contains("Y (shift): send anyway"), "{s}");
+    // The message itself is shown before anything is sent: step 2 goes by email.
+    assert!(s.contains("── email to ") && s.contains("Subject: "), "{s}");
     h.type_text("n");
     assert_eq!((rows_in(&path, "collection_action"), rows_in(&path, "outbox_message")), (actions, messages));
     // A plain y keeps to the schedule: nothing is sent and the refusal says when it is due.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::collections::escalation::MessagePreview;
 use unitcycle_core::collections::workflow::{self as collections_workflow, CaseAction};
 use unitcycle_core::collections::{
     CollectionAction, CollectionCase, CollectionsError, EscalationStep, PaymentPlan, PlanTerms,
@@ -112,6 +113,11 @@ pub enum Request {
     },
     /// A case, with when its next step is due at `now`.
     Case {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    /// What sending the case's next step now would send (drafted, nothing written).
+    CasePreview {
         id: Uuid,
         now: DateTime<Utc>,
     },
@@ -297,6 +303,8 @@ pub enum Data {
     },
     Cases(Vec<CaseRow>),
     Case(Box<CaseData>),
+    /// The messages the next step would send, for its confirm.
+    CasePreview(Vec<MessagePreview>),
     /// The case after an operation, with a one-line summary of what happened.
     CaseActed {
         case: Box<CollectionCase>,
@@ -567,6 +575,9 @@ fn answer(
             let plan = store.payment_plan(id)?;
             let next_step = collections_workflow::next_step_due(store, &case, now)?;
             Data::Case(Box::new(CaseData { row: CaseRow { case, names }, actions, plan, next_step }))
+        }
+        Request::CasePreview { id, now } => {
+            Data::CasePreview(collections_workflow::preview_next_step(store, gateway, id, now)?)
         }
         Request::CaseAct { id, op, actor, now } => {
             use unitcycle_core::format::money;

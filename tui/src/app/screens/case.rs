@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
+use unitcycle_core::collections::escalation::MessagePreview;
 use unitcycle_core::collections::{self, InstallmentPlan, PlanTerms};
 use unitcycle_core::format::money;
 use uuid::Uuid;
@@ -50,6 +51,9 @@ enum Mode {
         op: CaseOp,
         yes: &'static str,
         ahead: Option<String>,
+        /// The messages a send will queue, drafted from the current record; `None` while they
+        /// are being drafted (nothing can be sent until they are shown).
+        preview: Option<Vec<MessagePreview>>,
     },
     /// A payment or a plan offer spelled out line by line (amounts, dates, recipient, any
     /// warning); `y` does it, then `then` (the payment's method and reference as a note).
@@ -287,22 +291,24 @@ impl CaseScreen {
                 let h = lines.len() as u16 + 2;
                 (title, lines, h)
             }
-            Mode::Confirm { text, yes, ahead, .. } => (
-                " Confirm ",
-                vec![
-                    Line::raw(text.clone()),
-                    Line::raw(""),
-                    Line::styled(
-                        if ahead.is_some() {
-                            format!("Y (shift): {yes} anyway    y: keep to the schedule    n / Esc: cancel")
-                        } else {
-                            format!("y / Enter: {yes}    n / Esc: cancel")
-                        },
-                        theme::bold(),
-                    ),
-                ],
-                9,
-            ),
+            Mode::Confirm { text, yes, ahead, preview, .. } => {
+                let keys = match (preview, ahead) {
+                    (None, _) => "Drafting the message…    n / Esc: cancel".to_string(),
+                    (Some(_), Some(_)) => {
+                        format!("Y (shift): {yes} anyway    y: keep to the schedule    n / Esc: cancel")
+                    }
+                    (Some(_), None) => format!("y / Enter: {yes}    n / Esc: cancel"),
+                };
+                let mut lines = vec![Line::raw(text.clone()), Line::raw(""), Line::styled(keys, theme::bold())];
+                // The messages themselves, as they will be queued (the box grows to hold them).
+                for m in preview.iter().flatten() {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(format!("── {} to {} ──", m.channel.as_str(), m.to), theme::dim()));
+                    lines.extend(m.text.lines().map(|l| Line::raw(l.to_string())));
+                }
+                let tall = preview.as_ref().is_some_and(|p| !p.is_empty());
+                (" Confirm ", lines, if tall { area.height } else { 9 })
+            }
             Mode::Review { title, lines, yes, .. } => {
                 let mut lines = lines.clone();
                 lines.push(Line::raw(""));
@@ -313,7 +319,8 @@ impl CaseScreen {
             }
             Mode::Busy => (" Working ", vec![Line::styled("Saving…", theme::dim())], 3),
         };
-        let w = area.width.min(64);
+        let wide = matches!(&self.mode, Mode::Confirm { preview: Some(p), .. } if !p.is_empty());
+        let w = if wide { area.width.saturating_sub(4).min(100) } else { area.width.min(64) };
         let h = height.min(area.height);
         let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h };
         f.render_widget(Clear, r);
@@ -351,6 +358,7 @@ impl Screen for CaseScreen {
                 KeyCode::Enter => self.submit(cx),
                 _ => {}
             },
+            Mode::Confirm { preview: None, .. } if key.code != KeyCode::Esc && key.code != KeyCode::Char('n') => {}
             Mode::Confirm { op, ahead, .. } => match key.code {
                 // Ahead of the schedule only a shifted Y sends; y and Enter say why not.
                 KeyCode::Char('y') | KeyCode::Enter if ahead.is_some() => {
@@ -422,7 +430,9 @@ impl Screen for CaseScreen {
                         op: CaseOp::SendNextStep { override_schedule: ahead.is_some() },
                         yes: "send",
                         ahead,
+                        preview: None,
                     };
+                    cx.request(Request::CasePreview { id: self.id, now: cx.now });
                 }
                 Err(e) => self.action_error = Some(e.to_string()),
             },
@@ -454,6 +464,7 @@ impl Screen for CaseScreen {
                         op: CaseOp::Escalate,
                         yes: "escalate",
                         ahead: None,
+                        preview: Some(Vec::new()),
                     };
                 } else {
                     self.action_error = Some(collections::CollectionsError::Closed(c.status).to_string());
@@ -469,6 +480,11 @@ impl Screen for CaseScreen {
             Data::Case(d) => {
                 self.data = Some(d);
                 self.error = None;
+            }
+            Data::CasePreview(messages) => {
+                if let Mode::Confirm { preview, .. } = &mut self.mode {
+                    *preview = Some(messages);
+                }
             }
             Data::CaseActed { case, summary } => {
                 if let Some(d) = &mut self.data {
