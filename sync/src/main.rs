@@ -223,11 +223,12 @@ async fn seed_demo(pool: &deadpool_postgres::Pool, units: u32) -> Result<()> {
         let now = Utc::now();
         let cfg = DemoConfig { units, seed: DemoConfig::DEFAULT_SEED, today: now.date_naive() };
         let summary = demo::generate(&mut store, &cfg)?;
+        let gateway = unitcycle_core::ai::Gateway::offline("demo history is drafted by the offline provider".into());
+        // The cases' past steps, one paced step per run, as on a replica's demo.
+        demo::collections_history(&mut store, &gateway, cfg.today)?;
         let rows = pg::seed_from_replica(pool, store.conn(), 5000).await?;
         tracing::info!(units = summary.units, rows, "seeded the demo portfolio");
-        let gateway = std::sync::Arc::new(unitcycle_core::ai::Gateway::offline(
-            "demo history is drafted by the offline provider".into(),
-        ));
+        let gateway = std::sync::Arc::new(gateway);
         for job in demo::DEMO_JOBS {
             let ran = scheduler::run_job(pool, &gateway, job, now).await?;
             tracing::info!(job = job.name(), summary = ran.as_deref().unwrap_or("already ran"), "demo job");

@@ -344,6 +344,9 @@ impl Screen for CaseScreen {
     fn capturing(&self) -> bool {
         !matches!(self.mode, Mode::View)
     }
+    fn loading(&self) -> bool {
+        self.data.is_none() && self.error.is_none()
+    }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
         match &mut self.mode {
             Mode::Form(form) => match key.code {
