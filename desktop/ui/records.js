@@ -323,8 +323,14 @@ function postEntry(kind) {
     if (v.due_date) action.due_date = v.due_date;
     const what = kind === "charge" ? `a ${v.category.replace(/_/g, " ")} charge of ${fmtMoney(amount)}${v.due_date ? ` due ${v.due_date}` : ""}`
       : kind === "payment" ? `a payment of ${fmtMoney(amount)}` : `a credit of ${fmtMoney(amount)}`;
+    // Paying more than is owed is allowed, but said: the excess stays as a credit.
+    const owed = Number(L.balance);
+    const paid = Number(amount);
+    const over = kind === "payment" && paid > owed
+      ? ` Warning: the payment is ${fmtMoney((paid - Math.max(owed, 0)).toFixed(2))} more than the balance ${fmtMoney(Math.max(owed, 0).toFixed(2))}; the excess will be a credit.`
+      : "";
     return {
-      question: `Post ${what} on ${v.trans_date} to lease ${L.lease.lease_number} (${L.lease.tenant_name}, unit ${L.lease.unit_number})${v.description ? `: “${v.description}”` : ""}?`,
+      question: `Post ${what} on ${v.trans_date} to lease ${L.lease.lease_number} (${L.lease.tenant_name}, unit ${L.lease.unit_number})${v.description ? `: “${v.description}”` : ""}?${over}`,
       run: () => sendAction(null, action, (e) => `Posted ${e.trans_type.toLowerCase()} ${e.category} ${fmtMoney(e.amount)} on ${e.trans_date}.`),
     };
   });
