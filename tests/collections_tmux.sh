@@ -7,47 +7,8 @@ set -euo pipefail
 export LC_ALL=C.UTF-8
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "SKIP tests/collections_tmux.sh: tmux is not installed"
-    exit 0
-fi
-
-# The workspace build of scripts/test (same features as the tests): nothing is compiled twice.
-# UNITCYCLE_BIN names a binary already built instead (e.g. after `cargo build -p unitcycle`
-# with a shared target directory).
-if [ -z "${UNITCYCLE_BIN:-}" ]; then
-    cargo build --workspace --all-targets --locked --quiet
-fi
-BIN="${UNITCYCLE_BIN:-$PWD/target/debug/unitcycle}"
-WORK="$(mktemp -d)"
-SESSION="unitcycle-case-$$"
-DB="$WORK/replica.db"
-TODAY=2026-11-25
+source tests/lib/tmux.sh
 export UNITCYCLE_AI=offline
-
-cleanup() {
-    tmux kill-session -t "$SESSION" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $1"
-    echo "---- screen ----"
-    tmux capture-pane -p -t "$SESSION" || true
-    exit 1
-}
-
-screen() { tmux capture-pane -p -t "$SESSION"; }
-
-# Waits up to 20 s for TEXT to appear on the screen.
-expect() {
-    for _ in $(seq 1 200); do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-    done
-    fail "expected '$1' on screen"
-}
 
 outbox_count() { "$BIN" --db "$DB" outbox list --json | grep -c '"idempotency_key"' || true; }
 

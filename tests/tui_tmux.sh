@@ -5,47 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "SKIP tests/tui_tmux.sh: tmux is not installed"
-    exit 0
-fi
-
-# The workspace build of scripts/test (same features as the tests): nothing is compiled twice.
-# UNITCYCLE_BIN names a binary already built instead (e.g. after `cargo build -p unitcycle`
-# with a shared target directory).
-if [ -z "${UNITCYCLE_BIN:-}" ]; then
-    cargo build --workspace --all-targets --locked --quiet
-fi
-BIN="${UNITCYCLE_BIN:-$PWD/target/debug/unitcycle}"
-WORK="$(mktemp -d)"
-SESSION="unitcycle-tui-$$"
-DB="$WORK/replica.db"
-TODAY=2026-11-25
-
-cleanup() {
-    tmux kill-session -t "$SESSION" 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $1"
-    echo "---- screen ----"
-    tmux capture-pane -p -t "$SESSION" || true
-    exit 1
-}
-
-# Waits up to 10 s for TEXT to appear on the screen.
-expect() {
-    local text="$1" tries="${2:-100}"
-    for _ in $(seq 1 "$tries"); do
-        if tmux capture-pane -p -t "$SESSION" | grep -qF -- "$text"; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    fail "expected '$text' on screen"
-}
+source tests/lib/tmux.sh
 
 "$BIN" --db "$DB" demo --units 120 --seed 42 --today "$TODAY" 2>/dev/null
 # The app runs the jobs it owes when it opens; classify first so the lease picked stays active.
