@@ -35,6 +35,18 @@ fn fresh_case() -> (Store, CollectionCase) {
     (store, case)
 }
 
+/// The case's tenant moved out at the end of July, leaving `forwarding` as their address.
+fn moved_out(store: &Store, case: &CollectionCase, forwarding: &str) {
+    let c = store.conn();
+    c.execute(
+        "UPDATE tenant_lease SET lease_status = 'vacant', actual_move_out_date = '2026-07-31' WHERE id = ?1",
+        [case.lease_id.to_string()],
+    )
+    .unwrap();
+    c.execute("UPDATE tenants SET forwarding_address = ?2 WHERE id = ?1", (case.tenant_id.to_string(), forwarding))
+        .unwrap();
+}
+
 /// The bodies and recipients of the messages queued for a case.
 fn sent(store: &Store, case: &CollectionCase) -> Vec<(String, String, String)> {
     let mut stmt = store
@@ -63,13 +75,7 @@ fn a_legal_letter_on_a_case_with_no_earlier_notice_does_not_claim_one() {
 fn a_former_tenant_is_written_to_as_one_and_never_threatened_with_eviction() {
     let (mut store, case) = fresh_case();
     // The tenant moved out in the summer and left no forwarding address.
-    store
-        .conn()
-        .execute(
-            "UPDATE tenant_lease SET lease_status = 'vacant', actual_move_out_date = '2026-07-31' WHERE id = ?1",
-            [case.lease_id.to_string()],
-        )
-        .unwrap();
+    moved_out(&store, &case, "");
     cj::escalate(&mut store, &offline(), case.id, "user:pm", at("2026-11-25", 10)).unwrap();
     let messages = sent(&store, &case);
     assert!(!messages.is_empty());
@@ -82,20 +88,7 @@ fn a_former_tenant_is_written_to_as_one_and_never_threatened_with_eviction() {
 
     // With a forwarding address on file, the certified letter goes there.
     let (mut store, case) = fresh_case();
-    store
-        .conn()
-        .execute(
-            "UPDATE tenant_lease SET lease_status = 'vacant', actual_move_out_date = '2026-07-31' WHERE id = ?1",
-            [case.lease_id.to_string()],
-        )
-        .unwrap();
-    store
-        .conn()
-        .execute(
-            "UPDATE tenants SET forwarding_address = '9 Elm Rd, Dallas, TX 75201' WHERE id = ?1",
-            [case.tenant_id.to_string()],
-        )
-        .unwrap();
+    moved_out(&store, &case, "9 Elm Rd, Dallas, TX 75201");
     cj::escalate(&mut store, &offline(), case.id, "user:pm", at("2026-11-25", 10)).unwrap();
     let messages = sent(&store, &case);
     let letter = messages.iter().find(|m| m.0 == "letter").expect("a letter");
