@@ -237,7 +237,8 @@ async fn bad_input_is_a_4xx_with_a_detail_never_a_5xx() {
             notice.clone(),
             body(json!({"notice_date": "2026-13-01", "notice_move_out_date": "2026-07-01"})),
             StatusCode::BAD_REQUEST,
-            "Malformed JSON",
+            // The CLI's words for the same input (`format::parse_date`).
+            "Malformed JSON: invalid date '2026-13-01': expected YYYY-MM-DD, e.g. 2026-03-15",
         ),
         (
             Method::POST,

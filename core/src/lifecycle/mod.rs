@@ -55,7 +55,9 @@ pub enum LifecycleAction {
     ConvertMtm,
     /// `POST /give-notice/`.
     GiveNotice {
+        #[serde(with = "crate::format::wire::date")]
         notice_date: NaiveDate,
+        #[serde(with = "crate::format::wire::date")]
         notice_move_out_date: NaiveDate,
         #[serde(default)]
         reason: String,
@@ -63,11 +65,16 @@ pub enum LifecycleAction {
     /// `POST /mark-vacant/`: the tenant has moved out. Without a date, the notice's
     /// move-out date is used when it has passed, otherwise today.
     MarkVacant {
-        #[serde(default)]
+        #[serde(default, with = "crate::format::wire::opt_date")]
         actual_move_out_date: Option<NaiveDate>,
     },
     /// Month-to-month back to active when a renewal is signed (feature 1.2).
-    Renew { lease_begin_date: NaiveDate, lease_end_date: NaiveDate },
+    Renew {
+        #[serde(with = "crate::format::wire::date")]
+        lease_begin_date: NaiveDate,
+        #[serde(with = "crate::format::wire::date")]
+        lease_end_date: NaiveDate,
+    },
 }
 
 /// Why a lifecycle change was refused. The messages are the spec's `{"detail": ...}` texts.

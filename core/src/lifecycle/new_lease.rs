@@ -18,14 +18,17 @@ use crate::store::{Result, StoreError};
 /// The terms of a new lease, checked when made: every boundary (API, CLI, TUI form) builds one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeaseTerms {
+    #[serde(with = "crate::format::wire::date")]
     pub lease_begin_date: NaiveDate,
+    #[serde(with = "crate::format::wire::date")]
     pub lease_end_date: NaiveDate,
+    #[serde(with = "crate::format::wire::money")]
     pub monthly_rent_amount: Decimal,
-    #[serde(default)]
+    #[serde(default, with = "crate::format::wire::money")]
     pub security_deposit: Decimal,
     #[serde(default = "first_of_month")]
     pub rent_due_day: u8,
-    #[serde(default)]
+    #[serde(default, with = "crate::format::wire::money")]
     pub late_fee_amount: Decimal,
     #[serde(default = "five_days")]
     pub grace_period_days: i32,

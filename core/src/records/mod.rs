@@ -186,7 +186,7 @@ pub struct UnitInput {
     pub bathrooms: Decimal,
     #[serde(default)]
     pub square_feet: i32,
-    #[serde(default)]
+    #[serde(default, with = "crate::format::wire::money")]
     pub market_rent: Decimal,
 }
 
@@ -340,10 +340,12 @@ pub struct LedgerInput {
     pub category: String,
     #[serde(default)]
     pub description: String,
+    #[serde(with = "crate::format::wire::money")]
     pub amount: Decimal,
+    #[serde(with = "crate::format::wire::date")]
     pub trans_date: NaiveDate,
     /// For a charge: when it falls due (its `trans_date` when not given).
-    #[serde(default)]
+    #[serde(default, with = "crate::format::wire::opt_date")]
     pub due_date: Option<NaiveDate>,
 }
 

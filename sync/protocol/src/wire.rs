@@ -174,7 +174,9 @@ impl From<&LeaseStatusLog> for StatusLogWire {
 /// Body of `POST /give-notice/`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GiveNoticeRequest {
+    #[serde(with = "unitcycle_core::format::wire::date")]
     pub notice_date: NaiveDate,
+    #[serde(with = "unitcycle_core::format::wire::date")]
     pub notice_move_out_date: NaiveDate,
     #[serde(default)]
     pub reason: String,
@@ -187,19 +189,22 @@ pub struct GiveNoticeRequest {
 pub struct NewLeaseRequest {
     pub unit: Uuid,
     pub tenant: Uuid,
+    #[serde(with = "unitcycle_core::format::wire::date")]
     pub lease_begin_date: NaiveDate,
+    #[serde(with = "unitcycle_core::format::wire::date")]
     pub lease_end_date: NaiveDate,
     #[schema(value_type = String, example = "1850.00")]
+    #[serde(with = "unitcycle_core::format::wire::money")]
     pub monthly_rent_amount: rust_decimal::Decimal,
     /// Default 0.
-    #[serde(default)]
+    #[serde(default, with = "unitcycle_core::format::wire::money")]
     #[schema(value_type = String)]
     pub security_deposit: rust_decimal::Decimal,
     /// Day of the month rent falls due, 1–28; default 1.
     #[serde(default = "default_due_day")]
     pub rent_due_day: u8,
     /// Default 0.
-    #[serde(default)]
+    #[serde(default, with = "unitcycle_core::format::wire::money")]
     #[schema(value_type = String)]
     pub late_fee_amount: rust_decimal::Decimal,
     /// 0–31; default 5.
@@ -248,13 +253,15 @@ pub struct ChangesPage {
 pub enum ActionWire {
     ConvertMtm,
     GiveNotice {
+        #[serde(with = "unitcycle_core::format::wire::date")]
         notice_date: NaiveDate,
+        #[serde(with = "unitcycle_core::format::wire::date")]
         notice_move_out_date: NaiveDate,
         #[serde(default)]
         reason: String,
     },
     MarkVacant {
-        #[serde(default)]
+        #[serde(default, with = "unitcycle_core::format::wire::opt_date")]
         actual_move_out_date: Option<NaiveDate>,
     },
 }
