@@ -1,17 +1,11 @@
 //! The `unitcycle` command end to end: real binary, real replica file, exit codes.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn unitcycle(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unitcycle"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("UNITCYCLE_DB")
-        .output()
-        .expect("run unitcycle")
-}
+use common::unitcycle;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -3,20 +3,12 @@
 //! same table) and write nothing; a replica poisoned by an older build still runs every job and
 //! `unitcycle doctor` lists the bad rows.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
+use common::unitcycle;
 use unitcycle_core::store::Store;
-
-fn unitcycle(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_unitcycle"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("UNITCYCLE_DB")
-        .output()
-        .expect("run unitcycle")
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

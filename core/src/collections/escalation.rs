@@ -118,6 +118,35 @@ fn notice_pdf<R: Records>(
         .map(|sha256| Attachment { sha256, name: format!("Notice level {} unit {}.pdf", step.level, to.unit_number) }))
 }
 
+/// A step's messages drafted from the current record: who they are for, the case as of
+/// `today`, the tone, and one draft per route. What a send writes and a preview shows.
+struct StepDrafts {
+    who: Parties,
+    case: CollectionCase,
+    tone: Tone,
+    messages: Vec<(DeliveryChannel, DraftedLetter)>,
+}
+
+fn draft_messages<P: CollectionsPort>(
+    port: &P,
+    gateway: &Gateway,
+    case: &CollectionCase,
+    step: &'static EscalationStep,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<StepDrafts> {
+    let who = Parties::of(port, case, today)?;
+    let mut case = case.clone();
+    case.days_overdue = (today - case.due_date).num_days().max(0);
+    let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
+    let mut messages = Vec::new();
+    for channel in plan::routes(step, &who) {
+        let draft = draft_message(port, gateway, &case, &who, tone, channel, offer.as_deref(), today, now)?;
+        messages.push((channel, draft));
+    }
+    Ok(StepDrafts { who, case, tone, messages })
+}
+
 /// Drafts one escalation step for a case (one message per channel, through the gateway, with
 /// the letter PDF where the step goes by letter) and returns the case at that step with the
 /// rows to write: the step's `collection_action` (its text is the first channel's message) and
@@ -131,14 +160,9 @@ pub fn draft_step<P: CollectionsPort>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(CollectionCase, Vec<CollectionWrite>)> {
-    let who = Parties::of(records, case, today)?;
-    let mut case = case.clone();
-    case.days_overdue = (today - case.due_date).num_days().max(0);
-    let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
+    let StepDrafts { who, mut case, tone, messages } = draft_messages(records, gateway, case, step, today, now)?;
     let mut writes = Vec::new();
-    for channel in plan::routes(step, &who) {
-        let ch = &plan::channel_of(channel);
-        let draft = draft_message(records, gateway, &case, &who, tone, channel, offer.as_deref(), today, now)?;
+    for (channel, draft) in messages {
         let attachment = if channel == DeliveryChannel::Letter {
             notice_pdf(records, &case, step, tone, &who, &draft.text, today, now)?
         } else {
@@ -148,7 +172,7 @@ pub fn draft_step<P: CollectionsPort>(
             writes.push(CollectionWrite::Action(plan::step_action(
                 &case,
                 step,
-                *ch,
+                plan::channel_of(channel),
                 tone,
                 &draft.text,
                 &draft.provider,
@@ -195,16 +219,16 @@ pub fn preview_step<P: CollectionsPort>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Vec<MessagePreview>> {
-    let who = Parties::of(port, case, today)?;
-    let mut case = case.clone();
-    case.days_overdue = (today - case.due_date).num_days().max(0);
-    let (tone, offer) = plan::step_tone_and_plan(&case, step, today);
-    let mut out = Vec::new();
-    for channel in plan::routes(step, &who) {
-        let draft = draft_message(port, gateway, &case, &who, tone, channel, offer.as_deref(), today, now)?;
-        out.push(MessagePreview { channel, to: who.address(channel).unwrap_or_default(), text: draft.text });
-    }
-    Ok(out)
+    let drafts = draft_messages(port, gateway, case, step, today, now)?;
+    Ok(drafts
+        .messages
+        .into_iter()
+        .map(|(channel, draft)| MessagePreview {
+            channel,
+            to: drafts.who.address(channel).unwrap_or_default(),
+            text: draft.text,
+        })
+        .collect())
 }
 
 /// Drafts and writes one escalation step for a case in one transaction: the case moves to the

@@ -275,6 +275,18 @@ pub fn check_schedule(
     }
 }
 
+/// The over-payment warning: the amount above `balance` becomes a credit on the lease.
+pub fn overpayment_warning(amount: Decimal, balance: Decimal) -> Option<String> {
+    (amount > balance).then(|| {
+        format!(
+            "Payment {} is {} more than the balance {}; the excess will be a credit",
+            crate::format::money(amount),
+            crate::format::money(amount - balance),
+            crate::format::money(balance)
+        )
+    })
+}
+
 /// Why a collections action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CollectionsError {
@@ -870,8 +882,7 @@ impl CollectionAction {
     /// A message that reached (or was sent to) the tenant, as opposed to a note, a call log or
     /// a payment: what a later letter may call an earlier notice.
     pub fn is_notice(&self) -> bool {
-        use ActionType::*;
-        matches!(self.action_type, Sms | Email | FormalLetter | PaymentPlan | Escalation)
+        STEP_ACTION_TYPES.contains(&self.action_type)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -27,9 +27,11 @@ pub trait CollectionsPort: Records {
     fn collection_actions(&self, case_id: Uuid) -> Result<Vec<CollectionAction>>;
     /// A case's payment plan with its installments.
     fn payment_plan(&self, case_id: Uuid) -> Result<Option<PaymentPlan>>;
-    /// When the case's latest escalation step was sent: the newest of its `collection_action`
-    /// rows of a step's type ([`super::STEP_ACTION_TYPES`]); None before the first.
-    fn last_step_at(&self, case_id: Uuid) -> Result<Option<DateTime<Utc>>>;
+    /// When the case's latest escalation step was sent: the newest of its timeline's notices
+    /// ([`CollectionAction::is_notice`]); None before the first.
+    fn last_step_at(&self, case_id: Uuid) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.collection_actions(case_id)?.iter().filter(|a| a.is_notice()).map(|a| a.created_at).max())
+    }
     /// Applies `writes` in order in one transaction: all of them or none.
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()>;
 }

@@ -361,16 +361,6 @@ impl CollectionsPort for Store {
         Store::collection_actions(self, case_id)
     }
 
-    fn last_step_at(&self, case_id: Uuid) -> Result<Option<DateTime<Utc>>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT created_at FROM collection_action
-             WHERE case_id = ?1 AND action_type IN ('sms', 'email', 'formal_letter', 'payment_plan', 'escalation')",
-        )?;
-        let rows = stmt.query_map([case_id.to_string()], |r| r.get::<_, DateTime<Utc>>(0))?;
-        let times = rows.collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(times.into_iter().max())
-    }
-
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
         self.transaction(|tx| apply_collection_writes(tx, writes, now))
     }

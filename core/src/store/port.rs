@@ -307,10 +307,6 @@ impl CollectionsPort for Queueing<'_> {
         self.store.collection_actions(case_id)
     }
 
-    fn last_step_at(&self, case_id: Uuid) -> Result<Option<DateTime<Utc>>> {
-        self.store.last_step_at(case_id)
-    }
-
     /// As for renewals: a connected replica leaves the tenant's messages to the server.
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> Result<()> {
         let Some(action) = self.action.clone() else { return self.store.write_collections(writes, now) };

@@ -451,21 +451,6 @@ impl CollectionsPort for PgPort {
         self.block(payment_plan(self.client(), case_id))
     }
 
-    fn last_step_at(&self, case_id: Uuid) -> StoreResult<Option<DateTime<Utc>>> {
-        self.block(async {
-            let row = self
-                .client()
-                .query_one(
-                    "SELECT MAX(created_at) FROM collection_action
-                     WHERE case_id = $1
-                       AND action_type::text IN ('sms', 'email', 'formal_letter', 'payment_plan', 'escalation')",
-                    &[&case_id],
-                )
-                .await?;
-            Ok(row.get::<_, Option<DateTime<Utc>>>(0))
-        })
-    }
-
     fn write_collections(&mut self, writes: &[CollectionWrite], now: DateTime<Utc>) -> StoreResult<()> {
         self.write_all(writes, now)
     }

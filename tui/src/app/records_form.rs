@@ -406,7 +406,7 @@ impl RecordForm {
                 // Paying more than is owed is allowed, and said: the excess is a credit.
                 let warning = match kind {
                     EntryKind::Payment => {
-                        crate::app::screens::case::overpayment_warning(e.amount, balance.max(Decimal::ZERO))
+                        unitcycle_core::collections::overpayment_warning(e.amount, balance.max(Decimal::ZERO))
                             .map(|w| format!(" Warning: {w}."))
                     }
                     _ => None,

@@ -1120,7 +1120,7 @@ fn an_over_payment_is_confirmed_with_a_warning_naming_the_credit() {
     let excess = unitcycle_core::format::money(rust_decimal::Decimal::from(99999) - owed);
     assert!(s.contains(&format!("Warning: Payment $99,999.00 is {excess} more than the")), "{s}");
     assert!(s.contains(&format!("balance {balance}; the excess will be a credit.")), "{s}");
-    let brief = super::screens::case::overpayment_warning(
+    let brief = unitcycle_core::collections::overpayment_warning(
         rust_decimal::Decimal::from(99999),
         rust_decimal::Decimal::from(3010),
     );

@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rust_decimal::Decimal;
 use unitcycle_core::collections::escalation::MessagePreview;
-use unitcycle_core::collections::{self, InstallmentPlan, PlanTerms};
+use unitcycle_core::collections::{self, overpayment_warning, InstallmentPlan, PlanTerms};
 use unitcycle_core::format::money;
 use uuid::Uuid;
 
@@ -137,18 +137,6 @@ fn plan_review(d: &CaseData, terms: PlanTerms, start: NaiveDate, schedule: &[Ins
         then: None,
         yes: "offer",
     }
-}
-
-/// The over-payment warning: the amount above `balance` becomes a credit on the lease.
-pub fn overpayment_warning(amount: Decimal, balance: Decimal) -> Option<String> {
-    (amount > balance).then(|| {
-        format!(
-            "Payment {} is {} more than the balance {}; the excess will be a credit",
-            money(amount),
-            money(amount - balance),
-            money(balance)
-        )
-    })
 }
 
 /// The confirm of a payment: amount, date, method, reference, the balance after and, for an
