@@ -25,13 +25,13 @@ pub struct Choice {
 }
 
 /// A field the mapping's select offers: its JSON value and the name `--map` uses.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct FieldOption {
     pub field: Field,
     pub name: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ImportPreview {
     pub kind: ImportKind,
     /// Every column with its field; `mapping.error` says why the file cannot be imported yet.
@@ -41,7 +41,7 @@ pub struct ImportPreview {
     pub report: Option<ImportReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ExportResult {
     pub path: String,
     pub units: usize,
