@@ -30,4 +30,6 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
   },
+  // Component tests mount real components: resolve Svelte's client build, not the server one.
+  ...(process.env.VITEST ? { resolve: { conditions: ["browser"], alias: { $lib: fileURLToPath(new URL("./src/lib", import.meta.url)) } } } : {}),
 });
