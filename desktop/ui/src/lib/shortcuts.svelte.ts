@@ -1,6 +1,7 @@
 // Keyboard shortcuts as data: views register what they handle, one window listener
 // (App.svelte → handleKey) dispatches, and the `?` overlay (KeyHelp) lists the same table, so
 // the help can never drift from the keys that work.
+import { untrack } from "svelte";
 
 export type Shortcut = {
   /** "n", "/", "?", "Alt+3", "Shift+N", "Escape", or a two-key sequence "g d". */
@@ -34,7 +35,9 @@ export function register(...list: Shortcut[]): () => void {
 
 /** Call during a component's initialisation: the shortcuts live as long as the component. */
 export function useShortcuts(...list: Shortcut[]): void {
-  $effect(() => register(...list));
+  // untrack: register() reads the array it writes (push reads length), which would make the
+  // effect depend on its own write and loop.
+  $effect(() => untrack(() => register(...list)));
 }
 
 /** The chord of one key event in the notation of Shortcut.key. */
