@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::SystemTime;
 
-const SOURCES: [&str; 6] = ["src", "index.html", "package.json", "package-lock.json", "vite.config.ts", "svelte.config.js"];
+const SOURCES: [&str; 6] =
+    ["src", "index.html", "package.json", "package-lock.json", "vite.config.ts", "svelte.config.js"];
 
 fn newest(path: &Path) -> Option<SystemTime> {
     let meta = std::fs::metadata(path).ok()?;

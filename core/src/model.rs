@@ -12,8 +12,8 @@ use uuid::Uuid;
 /// One table per enum keeps `as_str`, `parse` and serde in agreement.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+        $(#[$meta])*
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }

@@ -145,7 +145,7 @@ pub mod ops {
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
-    use unitcycle_core::inspections::{self as insp, camera, quality};
+    use unitcycle_core::inspections::{self as insp, camera};
     use unitcycle_core::pdf::{self, ReportInput};
     use unitcycle_core::store::{InspectionFilter, LeaseFilter, LeaseSort};
 
@@ -292,7 +292,13 @@ pub mod ops {
         Ok(s.store()?.import_move_in_camera_files(&s.blobs, id(&room_id)?, &files, Utc::now())?)
     }
 
-    pub fn sign(s: &AppState, id_text: String, role: String, signer_name: String, png: &[u8]) -> CmdResult<MoveInInspection> {
+    pub fn sign(
+        s: &AppState,
+        id_text: String,
+        role: String,
+        signer_name: String,
+        png: &[u8],
+    ) -> CmdResult<MoveInInspection> {
         let role = parse::<SignerRole>(&role)?;
         Ok(s.store()?.sign_move_in(&s.blobs, id(&id_text)?, role, &signer_name, png, Utc::now())?)
     }

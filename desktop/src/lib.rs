@@ -76,11 +76,12 @@ pub fn run() {
     };
     catch_up(&state);
     let typed = commands::typed().invoke_handler();
-    let raw = tauri::generate_handler![media::upload_photo, media::upload_signature];
+    let raw: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![media::upload_photo, media::upload_signature]);
     let server = media::MediaServer::start(state.blobs.clone());
     let result = media::register(tauri::Builder::default(), server)
         .manage(state)
-        .invoke_handler(move |invoke| {
+        .invoke_handler(move |invoke: tauri::ipc::Invoke| {
             if media::RAW_COMMANDS.contains(&invoke.message.command()) {
                 raw(invoke)
             } else {

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use tauri::http::{Response, StatusCode};
 use tauri::ipc::{InvokeBody, Request};
-use tauri::{Manager, UriSchemeResponder};
+use tauri::UriSchemeResponder;
 
 use crate::commands::{ops, PhotoAdded};
 use crate::{AppState, CmdResult, CommandError};
@@ -83,7 +83,9 @@ pub fn thumbnail(blobs: &BlobStore, sha: &str) -> CmdResult<Vec<u8>> {
         .map_err(|e| CommandError::new("storage", format!("thumbnail failed: {e}")))?;
     // Written whole under a temporary name, then renamed: a reader never sees half a file.
     let tmp = dir.join(format!("{sha}.{}.tmp", std::process::id()));
-    let kept = std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&tmp, &out)).and_then(|_| std::fs::rename(&tmp, &path));
+    let kept = std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(&tmp, &out))
+        .and_then(|_| std::fs::rename(&tmp, &path));
     if kept.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

@@ -64,6 +64,7 @@ string_enum! {
 
 string_enum! {
     /// `collection_action.channel`.
+    #[serde(rename = "CollectionChannel")] // the TypeScript name: `Channel` is taken by Tauri
     Channel {
         Sms => "sms", "SMS";
         Email => "email", "Email";

@@ -18,7 +18,7 @@ use unitcycle_core::store::{Store, CONNECTED_REFUSAL};
 pub const MAX_CSV_BYTES: usize = 50 * 1024 * 1024;
 
 /// A person's choice for one column: a field (by its JSON name), or `null` not to import it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 pub struct Choice {
     pub column: String,
     pub field: Option<Field>,

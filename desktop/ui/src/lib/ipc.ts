@@ -1,8 +1,11 @@
 // One way to call the backend: every command result is unwrapped here, so a view never
 // forgets to report an error, and every failure reaches the caller as a CommandFailure.
 import { invoke } from "@tauri-apps/api/core";
-import type { CommandError, Result } from "./bindings";
+import type { CommandError } from "./bindings";
 import { toast } from "./toasts.svelte";
+
+/** What every generated command resolves to (tauri-specta's `typedError`). */
+export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 /** A command refused or failed; `code` is the stable machine word, `detail` the sentence for people. */
 export class CommandFailure extends Error {
