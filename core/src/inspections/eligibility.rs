@@ -22,7 +22,7 @@ pub const RULE: &str = "Leases that begin within 30 days of today (before or aft
 
 /// A lease a move-in inspection can be started for (`inspections::eligibility::RULE`), with
 /// the names people recognise and the property's local date the rule was applied on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 pub struct InspectableLease {
     pub lease_id: Uuid,
     pub lease_number: String,

@@ -13,7 +13,7 @@ use unitcycle_core::inspections::eligibility::{self, InspectableLease};
 use unitcycle_core::inspections::{self as insp, Completeness, InspectionDetail};
 
 /// The leases offered by "New inspection", with the rule that chose them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct InspectableLeases {
     /// `eligibility::RULE`, shown in the dialog.
     pub rule: &'static str,
@@ -21,7 +21,7 @@ pub struct InspectableLeases {
 }
 
 /// The inspection page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct InspectionView {
     pub detail: InspectionDetail,
     pub completeness: Completeness,
