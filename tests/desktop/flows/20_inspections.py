@@ -3,9 +3,11 @@ tenant is not), photos go up as raw bytes and come back as media: thumbnails wit
 verdicts, a camera folder imports with progress, the offline check runs and is labelled,
 signing is refused until the inspection is complete, both sign, finalize is confirmed, and the
 condition report is shown with pdf.js."""
+import datetime
 import os
 import re
 import time
+from zoneinfo import ZoneInfo
 
 from driver import E2EError, step
 
@@ -26,7 +28,7 @@ def move_in_lease(d):
     """A lease beginning today on a new unit of a new property in America/Los_Angeles, so the
     flow never depends on the demo's dates: (lease number, tenant name)."""
     stamp = str(int(time.time()))[-6:]
-    today = d.eval("return new Intl.DateTimeFormat('en-CA', {timeZone: 'America/Los_Angeles'}).format(new Date());")
+    today = datetime.datetime.now(ZoneInfo("America/Los_Angeles")).date().isoformat()
     act = lambda action: invoke(d, "record_action", {"entityId": None, "action": action})
     p = act({"action": "create_property", "name": f"E2E Move-ins {stamp}", "city": "Oakland", "time_zone": "America/Los_Angeles"})
     b = act({"action": "create_building", "property_id": p["id"], "name": "Main", "floors": 2})
@@ -119,10 +121,10 @@ def run(d):
     d.wait_text("#room-photos", "100TEST/IMG_0001.PNG")
 
     step("the offline check runs and is labelled by its provider")
-    d.wait_text("#ai-status", "Offline check")
-    d.wait_text("#queued", "4 photo(s) queued")
+    d.wait_text("#insp-ai-status", "Offline check")
+    d.wait_text("#insp-queued", "4 photo(s) queued")
     d.click("#analyze")
-    d.wait_text("#queued", "0 photo(s) queued")
+    d.wait_text("#insp-queued", "0 photo(s) queued")
     d.wait_text("#room-photos", "Offline check — rate by eye")
 
     step("rate an item with the keyboard-selectable ratings; add and remove an issue")
