@@ -307,6 +307,29 @@ async fn a_move_in_inspection_from_start_to_signed_report() {
     let (_, d) = call(&app, Method::GET, &format!("{BASE}/{id}/"), Some(&a), None).await;
     assert_eq!((d["items_good"].as_i64(), d["overall_condition_score"].as_f64()), (Some(1), Some(80.0)));
 
+    // --- signing needs 100 % completeness: refused until every room has a photo and every item
+    // a rating, with what is missing; then the other rooms are photographed and rated.
+    let ink = b64(&signature(true));
+    let body = json!({"role": "tenant", "signer_name": "Terry Tenant", "signature": ink});
+    let (s, v) = call(&app, Method::POST, &format!("{BASE}/{id}/sign/"), Some(&a), body_of(body)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(detail_text(&v).contains("Missing: an acceptable photo of"), "{v}");
+    for (n, room) in rooms.iter().enumerate().skip(1) {
+        let photo = test_images::sharp_nth(n);
+        let (ct, body) = multipart(&[("room_id", room["id"].as_str().unwrap())], &[("photos", "room.jpg", &photo)]);
+        let (s, v) = send(&app, Method::POST, &upload, &a, Some((&ct, body)), &[], None).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        for item in room["items"].as_array().unwrap() {
+            let uri = format!("{BASE}/{id}/items/{}/", item["id"].as_str().unwrap());
+            let (s, v) = call(&app, Method::PATCH, &uri, Some(&a), body_of(json!({"human_override": "good"}))).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
+    }
+    for item in rooms[0]["items"].as_array().unwrap().iter().skip(1) {
+        let uri = format!("{BASE}/{id}/items/{}/", item["id"].as_str().unwrap());
+        call(&app, Method::PATCH, &uri, Some(&a), body_of(json!({"human_override": "good"}))).await;
+    }
+
     // --- signatures: time and IP recorded; bad signatures refused with a reason.
     let sign_uri = format!("{BASE}/{id}/sign/");
     let sign = |body: Value, headers: &'static [(&'static str, &'static str)], peer: Option<SocketAddr>| {

@@ -56,6 +56,23 @@ impl Device {
         self.store.create_move_in_inspection(lease.lease.id, "Dana Inspector", at.date_naive(), at).unwrap()
     }
 
+    /// Makes the inspection signable (signing needs 100 % completeness): a photo of every room
+    /// that has none and a rating for every unrated item. Returns the photos added.
+    fn complete(&mut self, id: Uuid, at: DateTime<Utc>) -> usize {
+        let mut added = 0;
+        for (n, room) in self.detail(id).rooms.iter().enumerate() {
+            if room.photos.is_empty() {
+                let photo = test_images::sharp_nth(n + 1);
+                self.store.add_move_in_photo(&self.blobs, room.room.id, "room.jpg", &photo, None, at).unwrap();
+                added += 1;
+            }
+            for item in room.items.iter().filter(|i| i.rating().is_none()) {
+                self.store.rate_move_in_item(item.id, Some(ConditionRating::Good), None, at).unwrap();
+            }
+        }
+        added
+    }
+
     fn detail(&self, id: Uuid) -> InspectionDetail {
         self.store.move_in_detail(id).unwrap()
     }
@@ -108,12 +125,17 @@ async fn an_offline_inspection_is_pushed_whole_and_reaches_another_device() {
     for item in d.rooms.iter().flat_map(|r| &r.items) {
         a.store.rate_move_in_item(item.id, Some(ConditionRating::Good), Some("clean"), at(4)).unwrap();
     }
+    let photographed = a.complete(id, at(4));
     let ink = test_images::signature();
     a.store.sign_move_in(&a.blobs, id, SignerRole::Tenant, "Terry Tenant", &ink, at(5)).unwrap();
     a.store.sign_move_in(&a.blobs, id, SignerRole::Manager, "Morgan Manager", &ink, at(6)).unwrap();
     a.store.finalize_move_in(id, at(7)).unwrap();
     let (pushed, _) = a.sync().await;
-    assert_eq!((pushed.inspections_applied, pushed.blobs_uploaded), (1, 1), "only the signature is new: {pushed:?}");
+    assert_eq!(
+        (pushed.inspections_applied, pushed.blobs_uploaded),
+        (1, 1 + photographed),
+        "only the other rooms' photos and the signature are new: {pushed:?}"
+    );
     assert!(pushed.inspections_rejected.is_empty() && pushed.inspections_deferred.is_empty());
 
     // The server holds exactly the replica's rows, and the blobs they name.
@@ -152,6 +174,7 @@ async fn editing_an_inspection_the_server_has_finalized_is_refused_and_rolled_ba
     let d = a.start(at(0));
     let id = d.inspection.id;
     a.store.add_move_in_photo(&a.blobs, d.rooms[0].room.id, "living.jpg", &test_images::sharp(), None, at(1)).unwrap();
+    a.complete(id, at(1));
     a.sync().await;
     let mut b = Device::new(&url, &token).await;
     assert_eq!(b.detail(id), a.detail(id));

@@ -484,7 +484,7 @@ fn signature_png() -> Vec<u8> {
     png
 }
 
-/// Create, add a photo, rate an item, sign twice, finalize; returns the inspection as stored.
+/// Create, photograph every room, rate every item, sign twice, finalize; returns the inspection as stored.
 fn inspection_scenario<P: InspectionsPort>(port: &mut P, lease_id: Uuid) -> InspectionDetail {
     let d = insp_workflow::create(port, lease_id, "Parity Inspector", today(), now()).unwrap();
     let (id, room, item) = (d.inspection.id, d.rooms[0].room.id, d.rooms[0].items[0].id);
@@ -493,6 +493,16 @@ fn inspection_scenario<P: InspectionsPort>(port: &mut P, lease_id: Uuid) -> Insp
     assert!(outcomes[0].is_ok(), "{outcomes:?}");
     insp_workflow::override_item(port, id, item, Some(Some(ConditionRating::Good)), Some("scuff by the door"), now())
         .unwrap();
+    // Signing needs 100 % completeness: every other room photographed, every item rated.
+    for (n, room) in d.rooms.iter().enumerate().skip(1) {
+        let bytes = unitcycle_core::inspections::quality::test_images::sharp_nth(n);
+        let file = PhotoFile { file_name: format!("room-{n}.jpg"), content_type: "image/jpeg".into(), bytes };
+        let (_, outcomes) = insp_workflow::add_photos(port, id, room.room.id, &[file], now()).unwrap();
+        assert!(outcomes[0].is_ok(), "{outcomes:?}");
+    }
+    for other in d.rooms.iter().flat_map(|r| &r.items).filter(|i| i.id != item) {
+        insp_workflow::override_item(port, id, other.id, Some(Some(ConditionRating::Fair)), None, now()).unwrap();
+    }
     let sig = signature_png();
     insp_workflow::sign(port, id, SignerRole::Tenant, "Tina Tenant", &sig, "", now()).unwrap();
     insp_workflow::sign(port, id, SignerRole::Manager, "Max Manager", &sig, "", now()).unwrap();

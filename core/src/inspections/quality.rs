@@ -286,6 +286,12 @@ pub mod test_images {
         jpeg(&checkerboard(800, 600, 16, 40, 220))
     }
 
+    /// A sharp photo whose bytes differ for each `n` (an inspection refuses the same photo twice),
+    /// for tests that photograph every room.
+    pub fn sharp_nth(n: usize) -> Vec<u8> {
+        jpeg(&checkerboard(800, 600, 16 + (n % 16) as u32, 40 + (n / 16 % 20) as u8, 220))
+    }
+
     pub fn blurred() -> Vec<u8> {
         let img = checkerboard(800, 600, 16, 40, 220);
         jpeg(&image::imageops::blur(&img, 6.0))
