@@ -18,7 +18,7 @@ use unitcycle_core::format::{money, parse_amount, parse_date};
 use unitcycle_core::store::{Queueing, Store};
 
 /// When the case's next step may go, and the rule that says so.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct NextStep {
     pub level: u8,
     pub description: &'static str,
@@ -33,7 +33,7 @@ pub struct NextStep {
 }
 
 /// One message the step would send, as drafted from the current record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct PreviewMessage {
     /// `sms`, `email` or `letter`.
     pub channel: &'static str,
@@ -48,7 +48,7 @@ pub struct PreviewMessage {
 }
 
 /// Exactly what "send the next step" would do now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct StepPreview {
     pub next: NextStep,
     pub messages: Vec<PreviewMessage>,
@@ -60,14 +60,14 @@ pub struct StepPreview {
 }
 
 /// A case action's result: the case page as it now stands and one line saying what happened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CaseActed {
     pub detail: CaseDetail,
     pub summary: String,
 }
 
 /// A payment as it would be recorded, before it is: the form confirms it with the warning.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct PaymentCheck {
     /// The amount as a decimal string (`1250.00`), to send back to `case_record_payment`.
     pub amount: String,

@@ -21,10 +21,48 @@ use unitcycle_core::format::money;
 use unitcycle_core::store::Store;
 use unitcycle_core::time::Days;
 
+/// A command-center row as the screen reads it (core's `Row`, its action type as its word).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct CcUnit {
+    pub unit_id: Uuid,
+    pub unit_number: String,
+    pub property_id: Uuid,
+    pub property_name: String,
+    pub tenant_name: Option<String>,
+    pub lifecycle_state: unitcycle_core::model::LeaseStatus,
+    /// Decimal strings.
+    pub rent: String,
+    pub market_rent: String,
+    pub days_to_event: Option<i64>,
+    pub risk_level: Option<String>,
+    /// The top recommendation's action type (`renewal_offer`, `move_out_inspection`, …).
+    pub ai_action: Option<&'static str>,
+    pub ai_confidence: Option<f64>,
+}
+
+impl From<Row> for CcUnit {
+    fn from(r: Row) -> CcUnit {
+        CcUnit {
+            unit_id: r.unit_id,
+            unit_number: r.unit_number,
+            property_id: r.property_id,
+            property_name: r.property_name,
+            tenant_name: r.tenant_name,
+            lifecycle_state: r.lifecycle_state,
+            rent: r.rent.to_string(),
+            market_rent: r.market_rent.to_string(),
+            days_to_event: r.days_to_event,
+            risk_level: r.risk_level,
+            ai_action: r.ai_action.map(|a| a.as_str()),
+            ai_confidence: r.ai_confidence,
+        }
+    }
+}
+
 /// One unit of the command center, its money formatted and its recommendation in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CcRow {
-    pub row: Row,
+    pub row: CcUnit,
     pub state_label: &'static str,
     pub rent_label: String,
     pub market_rent_label: String,
@@ -35,7 +73,7 @@ pub struct CcRow {
 }
 
 /// The command center as filtered and sorted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CommandCenterView {
     pub today: NaiveDate,
     /// Units in the portfolio, before the filter.
@@ -85,7 +123,7 @@ pub fn command_center(s: &AppState, filter: Option<Filter>) -> CmdResult<Command
                 ai_queue_id: q.map(|q| q.1),
                 ai_label: q.map(|q| q.2.clone()),
                 ai_action_label: row.ai_action.map(|a| a.label()),
-                row,
+                row: row.into(),
             }
         })
         .collect();
@@ -167,7 +205,7 @@ fn request(
 }
 
 /// One message of a bulk preview.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct BulkMessage {
     pub channel: &'static str,
     pub recipient_name: String,
@@ -178,7 +216,7 @@ pub struct BulkMessage {
 }
 
 /// What the bulk action would do to one unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct BulkUnitPreview {
     pub unit_id: Uuid,
     pub unit_number: String,
@@ -190,7 +228,7 @@ pub struct BulkUnitPreview {
     pub messages: Vec<BulkMessage>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct BulkPreview {
     pub action_label: &'static str,
     pub method_label: &'static str,
@@ -260,14 +298,14 @@ pub fn bulk_preview(
 static PROGRESS: Mutex<BTreeMap<String, (usize, usize)>> = Mutex::new(BTreeMap::new());
 
 /// A skipped unit of a run, named.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Skipped {
     pub unit_id: Uuid,
     pub unit: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct BulkDone {
     pub batch_id: Uuid,
     pub units_processed: usize,
@@ -359,7 +397,10 @@ mod tests {
         };
         let view = ops::command_center(&s, Some(active)).unwrap();
         assert!(view.rows.iter().all(|r| r.row.lifecycle_state == LeaseStatus::Active));
-        assert!(view.rows.windows(2).all(|w| w[0].row.rent >= w[1].row.rent));
+        assert!(view
+            .rows
+            .windows(2)
+            .all(|w| w[0].row.rent.parse::<f64>().unwrap() >= w[1].row.rent.parse::<f64>().unwrap()));
         assert_eq!(view.summary.active_count as usize, view.rows.len());
 
         let units: Vec<String> = view.rows.iter().take(2).map(|r| r.row.unit_id.to_string()).collect();
