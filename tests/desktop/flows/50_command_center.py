@@ -35,6 +35,8 @@ def run(d):
     d.shot("command-center-preview")
 
     step("run it behind the confirm; the summary says what was done")
+    # Below a long preview the button is outside the window: scroll it into view first.
+    d.eval("document.querySelector('#bulk-run').scrollIntoView({block: 'center'}); return true;")
     d.click("#bulk-run")
     d.wait_text("dialog[open]", "2 will be acted on")
     d.click("dialog[open] .confirm-ok")
