@@ -10,6 +10,13 @@ _spec.loader.exec_module(_flow)
 ensure_demo = _flow.ensure_demo
 
 
+def centred_click(d, css):
+    """Below the table (or a long preview) a button can be outside the window, and the toasts
+    of an earlier flow can lie over it: scroll it to the middle and click it from the page."""
+    d.find(css)
+    d.eval("const b = document.querySelector(arguments[0]); b.scrollIntoView({block: 'center'}); b.click(); return true;", css)
+
+
 def run(d):
     ensure_demo(d)
     step("the command center lists the units with filters")
@@ -28,16 +35,14 @@ def run(d):
     step("preview a move-out inspection notice by email on each unit")
     d.type_into("#bulk-action", "move_out_inspection")
     d.type_into("#bulk-method", "email")
-    d.click("#bulk-preview")
+    centred_click(d, "#bulk-preview")
     d.wait_text("#bulk-preview-list", "2 acted on", timeout=60)
     d.wait_text("#bulk-preview-list", "move-out inspection scheduled for")
     d.wait_text("#bulk-preview-list", "Subject")
     d.shot("command-center-preview")
 
     step("run it behind the confirm; the summary says what was done")
-    # Below a long preview the button is outside the window: scroll it into view first.
-    d.eval("document.querySelector('#bulk-run').scrollIntoView({block: 'center'}); return true;")
-    d.click("#bulk-run")
+    centred_click(d, "#bulk-run")
     d.wait_text("dialog[open]", "2 will be acted on")
     d.click("dialog[open] .confirm-ok")
     d.wait_text("#bulk-result", "2 executed, 0 skipped", timeout=60)
