@@ -119,6 +119,20 @@ commands! {
     renewal_action(id: String, action: String, rent: Option<String>) -> portfolio::RenewalRow;
     list_collections(all: bool) -> portfolio::Queue<portfolio::CaseRow>;
     collection_case(id: String) -> portfolio::CaseDetail;
+    renewal_set_letter(id: String, text: String) -> portfolio::RenewalRow;
+    case_next_step(case_id: String) -> collections::NextStep;
+    case_preview_step(case_id: String) -> collections::StepPreview;
+    case_send_step(case_id: String, override_schedule: bool) -> collections::CaseActed;
+    case_check_payment(case_id: String, amount: String, paid_on: String) -> collections::PaymentCheck;
+    case_record_payment(case_id: String, amount: String, paid_on: String) -> collections::CaseActed;
+    case_offer_plan(case_id: String, installments: u32, installment_amount: Option<String>, start_date: String) -> collections::CaseActed;
+    case_escalate(case_id: String) -> collections::CaseActed;
+    case_add_note(case_id: String, text: String) -> collections::CaseActed;
+    command_center(filter: Option<unitcycle_core::command_center::Filter>) -> command_center::CommandCenterView;
+    cc_queue_action(queue_id: String, action: String) -> String;
+    bulk_preview(action_type: String, unit_ids: Vec<String>, method: String, scheduled_on: Option<String>) -> command_center::BulkPreview;
+    bulk_run(request_id: String, action_type: String, unit_ids: Vec<String>, method: String, scheduled_on: Option<String>) -> command_center::BulkDone;
+    bulk_progress(request_id: String) -> Option<(usize, usize)>;
     save_document(sha256: String, name: String) -> ReportResult;
     import_preview(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> import::ImportPreview;
     import_apply(kind: String, csv: String, choices: Option<Vec<import::Choice>>) -> unitcycle_core::import::ImportReport;
@@ -131,6 +145,8 @@ commands! {
     new_lease(unit_id: String, tenant_id: String, terms: serde_json::Value) -> unitcycle_core::store::LeaseListRow;
 }
 
+pub mod collections;
+pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod portfolio;
@@ -141,10 +157,16 @@ pub mod ops {
 
     use chrono::Utc;
 
+    pub use super::collections::{
+        case_add_note, case_check_payment, case_escalate, case_next_step, case_offer_plan, case_preview_step,
+        case_record_payment, case_send_step,
+    };
+    pub use super::command_center::{bulk_preview, bulk_progress, bulk_run, cc_queue_action, command_center};
     pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::inspections::{inspectable_leases, inspection_view};
     pub use super::portfolio::{
-        collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
+        collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf,
+        renewal_set_letter, save_document,
     };
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
     use super::*;

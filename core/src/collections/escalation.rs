@@ -115,7 +115,7 @@ fn notice_pdf<R: Records>(
         letter(&input, now).map_err(|e| StoreError::Rejected(format!("could not render the letter PDF: {e}")))?;
     Ok(records
         .put_document(&bytes, "application/pdf", now)?
-        .map(|sha256| Attachment { sha256, name: format!("Notice level {} unit {}.pdf", step.level, to.unit_number) }))
+        .map(|sha256| Attachment { sha256, name: notice_name(step, who) }))
 }
 
 /// A step's messages drafted from the current record: who they are for, the case as of
@@ -184,7 +184,7 @@ pub fn draft_step<P: CollectionsPort>(
             channel,
             recipient_name: who.tenant.full_name(),
             recipient: who.address(channel).unwrap_or_default(),
-            subject: format!("{}: {} {}", step.description, who.property.name, who.unit.unit_number),
+            subject: step_subject(step, &who),
             body: draft.text,
             attachment_sha256: attachment.as_ref().map(|a| a.sha256.clone()),
             attachment_name: attachment.map(|a| a.name),
@@ -203,9 +203,25 @@ pub fn draft_step<P: CollectionsPort>(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MessagePreview {
     pub channel: DeliveryChannel,
+    /// Who it is addressed to (the tenant's name).
+    pub recipient_name: String,
     /// Where it goes: email address, phone number, or postal (forwarding) address.
     pub to: String,
+    /// The subject the outbox message carries.
+    pub subject: String,
     pub text: String,
+    /// The printable PDF that goes with a letter (rendered when the step is sent).
+    pub attachment_name: Option<String>,
+}
+
+/// The subject of a step's messages.
+fn step_subject(step: &EscalationStep, who: &Parties) -> String {
+    format!("{}: {} {}", step.description, who.property.name, who.unit.unit_number)
+}
+
+/// The name of the notice PDF a letter of `step` carries.
+fn notice_name(step: &EscalationStep, who: &Parties) -> String {
+    format!("Notice level {} unit {}.pdf", step.level, who.recipient.unit_number)
 }
 
 /// What sending `step` now would send, drafted from the current record exactly as the send
@@ -225,8 +241,11 @@ pub fn preview_step<P: CollectionsPort>(
         .into_iter()
         .map(|(channel, draft)| MessagePreview {
             channel,
+            recipient_name: drafts.who.tenant.full_name(),
             to: drafts.who.address(channel).unwrap_or_default(),
+            subject: step_subject(step, &drafts.who),
             text: draft.text,
+            attachment_name: (channel == DeliveryChannel::Letter).then(|| notice_name(step, &drafts.who)),
         })
         .collect())
 }

@@ -326,6 +326,49 @@ fn prepare<P: CommandCenterPort>(
     Ok(Ok(prepared))
 }
 
+/// What a bulk request would do to one unit, drafted exactly as the run drafts it but written
+/// nowhere: the action (`detail`) and every message it would queue, or why the unit is skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitPreview {
+    pub unit_id: Uuid,
+    /// `Ok(detail)` when the unit would be acted on, `Err(reason)` when it would be skipped.
+    pub outcome: std::result::Result<String, String>,
+    pub messages: Vec<NewMessage>,
+}
+
+/// The preview of a bulk request, unit by unit in the request's order (a unit listed twice is
+/// previewed once), through the same drafting as [`execute_bulk`]; nothing is written (AI calls
+/// are logged in `ai_run` as every draft is).
+pub fn preview_bulk<P: CommandCenterPort>(
+    port: &P,
+    gateway: &Gateway,
+    req: &BulkRequest,
+    now: DateTime<Utc>,
+) -> Result<Vec<UnitPreview>> {
+    if req.unit_ids.is_empty() {
+        return Err(rejected("Select at least one unit."));
+    }
+    let in_scope = port.units_in_scope(&req.unit_ids)?;
+    let mut seen = HashSet::new();
+    let mut renewal = None;
+    let mut out = Vec::new();
+    for &unit_id in &req.unit_ids {
+        if !seen.insert(unit_id) {
+            continue;
+        }
+        let (outcome, messages) = if !in_scope.contains(&unit_id) {
+            (Err("unit not found".to_string()), Vec::new())
+        } else {
+            match prepare(port, gateway, req, &mut renewal, unit_id, None, now)? {
+                Ok(p) => (Ok(p.detail), p.messages),
+                Err(why) => (Err(why), Vec::new()),
+            }
+        };
+        out.push(UnitPreview { unit_id, outcome, messages });
+    }
+    Ok(out)
+}
+
 /// Executes a bulk action: one `bulk_action_batch` per request id, one `bulk_action_item` per
 /// unit, never a unit twice however often the request is retried. Units outside the port's scope
 /// are skipped.

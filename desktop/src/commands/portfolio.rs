@@ -1,8 +1,8 @@
 //! The back-office views beside inspections, mirroring the terminal app's groups: the portfolio
 //! dashboard, the renewal queue with its letter PDFs, and the collections queue with each case's
 //! timeline and the letters it sent. Renewals can be reviewed here too (approve, send, record the
-//! tenant's answer) through the same core workflow as the TUI; collections steps, plans and
-//! payments stay with the TUI, the CLI and the nightly jobs.
+//! tenant's answer, edit the letter) through the same core workflow as the TUI; the case actions
+//! (steps, payments, plans, escalation, notes) are in `collections`.
 
 use std::collections::BTreeMap;
 
@@ -87,13 +87,19 @@ pub struct CaseRow {
     pub tone_label: &'static str,
 }
 
-/// A case's timeline, plan and the letters that went out for it.
+/// A case's timeline, plan and the letters that went out for it, with when its next step is due.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CaseDetail {
     pub row: CaseRow,
     pub actions: Vec<TimelineEntry>,
     pub plan: Option<PaymentPlan>,
     pub documents: Vec<CaseDocument>,
+    /// The property's local date now (a payment's default date) and its time zone.
+    pub today: NaiveDate,
+    pub time_zone: String,
+    /// The next step and when it is due, or why there is none (`next_step_note`).
+    pub next_step: Option<super::collections::NextStep>,
+    pub next_step_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -201,6 +207,27 @@ pub fn renewal_action(s: &AppState, id_text: String, action: String, rent: Optio
     renewal_row(&store, rec)
 }
 
+/// Replaces a renewal's letter text with the reviewer's edit (as the TUI's letter editor does);
+/// the PDF and the email that sends it use the edited text.
+pub fn renewal_set_letter(s: &AppState, id_text: String, text: String) -> CmdResult<RenewalRow> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(CommandError::invalid("The letter cannot be empty."));
+    }
+    let id = id(&id_text)?;
+    let store = s.store()?;
+    let status = store.renewal(id)?.status;
+    if !matches!(status, renewals::RenewalStatus::Pending | renewals::RenewalStatus::Approved) {
+        return Err(CommandError::invalid(format!(
+            "The letter of a renewal that is {} cannot change: it is what the tenant was sent.",
+            status.label().to_lowercase()
+        )));
+    }
+    store.set_renewal_letter(id, text, "edited", Utc::now())?;
+    let rec = store.renewal(id)?;
+    renewal_row(&store, rec)
+}
+
 /// Renders the renewal offer letter (the drafted text with the offer's figures) to PDF, keeps
 /// it in the blob store and writes a copy under `letters/` beside the replica.
 pub fn renewal_letter_pdf(s: &AppState, id_text: String) -> CmdResult<ReportResult> {
@@ -259,7 +286,17 @@ pub fn collection_case(s: &AppState, id_text: String) -> CmdResult<CaseDetail> {
             })
         })
         .collect();
+    let property = store.property(case.property_id)?;
+    let today = unitcycle_core::time::today_of(&property, Utc::now())?;
+    let (next_step, next_step_note) = match super::collections::next_step(&store, &case)? {
+        Ok(n) => (Some(n), None),
+        Err(why) => (None, Some(why)),
+    };
     Ok(CaseDetail {
+        today,
+        time_zone: property.time_zone,
+        next_step,
+        next_step_note,
         row: case_row(&store, case)?,
         actions: store
             .collection_actions(case_id)?

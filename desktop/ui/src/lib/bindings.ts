@@ -32,6 +32,20 @@ export const commands = {
 	renewalAction: (id: string, action: string, rent: string | null) => typedError<RenewalRow, CommandError>(__TAURI_INVOKE("renewal_action", { id, action, rent })),
 	listCollections: (all: boolean) => typedError<Queue<CaseRow>, CommandError>(__TAURI_INVOKE("list_collections", { all })),
 	collectionCase: (id: string) => typedError<CaseDetail, CommandError>(__TAURI_INVOKE("collection_case", { id })),
+	renewalSetLetter: (id: string, text: string) => typedError<RenewalRow, CommandError>(__TAURI_INVOKE("renewal_set_letter", { id, text })),
+	caseNextStep: (caseId: string) => typedError<NextStep, CommandError>(__TAURI_INVOKE("case_next_step", { caseId })),
+	casePreviewStep: (caseId: string) => typedError<StepPreview, CommandError>(__TAURI_INVOKE("case_preview_step", { caseId })),
+	caseSendStep: (caseId: string, overrideSchedule: boolean) => typedError<CaseActed, CommandError>(__TAURI_INVOKE("case_send_step", { caseId, overrideSchedule })),
+	caseCheckPayment: (caseId: string, amount: string, paidOn: string) => typedError<PaymentCheck, CommandError>(__TAURI_INVOKE("case_check_payment", { caseId, amount, paidOn })),
+	caseRecordPayment: (caseId: string, amount: string, paidOn: string) => typedError<CaseActed, CommandError>(__TAURI_INVOKE("case_record_payment", { caseId, amount, paidOn })),
+	caseOfferPlan: (caseId: string, installments: number, installmentAmount: string | null, startDate: string) => typedError<CaseActed, CommandError>(__TAURI_INVOKE("case_offer_plan", { caseId, installments, installmentAmount, startDate })),
+	caseEscalate: (caseId: string) => typedError<CaseActed, CommandError>(__TAURI_INVOKE("case_escalate", { caseId })),
+	caseAddNote: (caseId: string, text: string) => typedError<CaseActed, CommandError>(__TAURI_INVOKE("case_add_note", { caseId, text })),
+	commandCenter: (filter: Filter | null) => typedError<CommandCenterView, CommandError>(__TAURI_INVOKE("command_center", { filter })),
+	ccQueueAction: (queueId: string, action: string) => typedError<string, CommandError>(__TAURI_INVOKE("cc_queue_action", { queueId, action })),
+	bulkPreview: (actionType: string, unitIds: string[], method: string, scheduledOn: string | null) => typedError<BulkPreview, CommandError>(__TAURI_INVOKE("bulk_preview", { actionType, unitIds, method, scheduledOn })),
+	bulkRun: (requestId: string, actionType: string, unitIds: string[], method: string, scheduledOn: string | null) => typedError<BulkDone, CommandError>(__TAURI_INVOKE("bulk_run", { requestId, actionType, unitIds, method, scheduledOn })),
+	bulkProgress: (requestId: string) => typedError<[number, number] | null, CommandError>(__TAURI_INVOKE("bulk_progress", { requestId })),
 	saveDocument: (sha256: string, name: string) => typedError<ReportResult, CommandError>(__TAURI_INVOKE("save_document", { sha256, name })),
 	importPreview: (kind: string, csv: string, choices: Choice[] | null) => typedError<ImportPreview, CommandError>(__TAURI_INVOKE("import_preview", { kind, csv, choices })),
 	importApply: (kind: string, csv: string, choices: Choice[] | null) => typedError<ImportReport, CommandError>(__TAURI_INVOKE("import_apply", { kind, csv, choices })),
@@ -99,6 +113,48 @@ export type Building = {
 	archived_at?: string | null,
 };
 
+export type BulkDone = {
+	batch_id: string,
+	units_processed: number,
+	executed: number,
+	already_done: number,
+	skipped: Skipped[],
+	messages_queued: number,
+	summary: string,
+};
+
+/**  One message of a bulk preview. */
+export type BulkMessage = {
+	channel: string,
+	recipient_name: string,
+	to: string,
+	subject: string,
+	body: string,
+	scheduled_for: string,
+};
+
+export type BulkPreview = {
+	action_label: string,
+	method_label: string,
+	units: BulkUnitPreview[],
+	acting: number,
+	skipped: number,
+	messages: number,
+	delivery: string,
+};
+
+/**  What the bulk action would do to one unit. */
+export type BulkUnitPreview = {
+	unit_id: string,
+	unit_number: string,
+	property_name: string,
+	tenant_name: string | null,
+	/**  Whether the unit would be acted on; `detail` says what, or why it is skipped. */
+	acts: boolean,
+	detail: string,
+	messages: BulkMessage[],
+};
+
 /**  One candidate photo in a camera folder. */
 export type CameraFile = {
 	/**  Where to read it. */
@@ -127,12 +183,24 @@ export type CameraScan = {
 	unreadable: string[],
 };
 
-/**  A case's timeline, plan and the letters that went out for it. */
+/**  A case action's result: the case page as it now stands and one line saying what happened. */
+export type CaseActed = {
+	detail: CaseDetail,
+	summary: string,
+};
+
+/**  A case's timeline, plan and the letters that went out for it, with when its next step is due. */
 export type CaseDetail = {
 	row: CaseRow,
 	actions: TimelineEntry[],
 	plan: PaymentPlan | null,
 	documents: CaseDocument[],
+	/**  The property's local date now (a payment's default date) and its time zone. */
+	today: string,
+	time_zone: string,
+	/**  The next step and when it is due, or why there is none (`next_step_note`). */
+	next_step: NextStep | null,
+	next_step_note: string | null,
 };
 
 /**  A PDF attached to a message sent for a case (a formal notice, a certified letter). */
@@ -155,6 +223,36 @@ export type CaseRow = {
 
 /**  `collection_case.status`. */
 export type CaseStatus = "open" | "payment_plan" | "paid" | "escalated" | "written_off";
+
+/**  One unit of the command center, its money formatted and its recommendation in words. */
+export type CcRow = {
+	row: CcUnit,
+	state_label: string,
+	rent_label: string,
+	market_rent_label: string,
+	/**  The top recommendation's pending queue item and its description. */
+	ai_queue_id: string | null,
+	ai_label: string | null,
+	ai_action_label: string | null,
+};
+
+/**  A command-center row as the screen reads it (core's `Row`, its action type as its word). */
+export type CcUnit = {
+	unit_id: string,
+	unit_number: string,
+	property_id: string,
+	property_name: string,
+	tenant_name: string | null,
+	lifecycle_state: LeaseStatus,
+	/**  Decimal strings. */
+	rent: string,
+	market_rent: string,
+	days_to_event: number | null,
+	risk_level: string | null,
+	/**  The top recommendation's action type (`renewal_offer`, `move_out_inspection`, …). */
+	ai_action: string | null,
+	ai_confidence: number | null,
+};
 
 /**  A person's choice for one column: a field (by its JSON name), or `null` not to import it. */
 export type Choice = {
@@ -241,6 +339,20 @@ export type ColumnMapping = {
 	overridden: boolean,
 };
 
+/**  The command center as filtered and sorted. */
+export type CommandCenterView = {
+	today: string,
+	/**  Units in the portfolio, before the filter. */
+	total: number,
+	rows: CcRow[],
+	summary: Summary,
+	/**  (property id, name), for the property filter. */
+	properties: ([string, string])[],
+	/**  (value, label) of the bulk action types and the delivery methods. */
+	action_types: ([string, string])[],
+	methods: ([string, string])[],
+};
+
 export type CommandError = {
 	/**
 	 *  Stable, machine-readable: `not_found`, `finalized`, `missing_signatures`, `invalid_image`,
@@ -297,6 +409,20 @@ export type Field = "property_name" | "property_address" | "property_city" | "pr
 export type FieldOption = {
 	field: Field,
 	name: string,
+};
+
+/**  The filter bar (every filter of the spec). */
+export type Filter = {
+	lifecycle_states: LeaseStatus[],
+	property: string | null,
+	risk_level: string | null,
+	min_rent: string | null,
+	max_rent: string | null,
+	/**  Only rows whose days to event are within this many days (|days| ≤ n). */
+	days_to_event: number | null,
+	with_ai_action: boolean,
+	sort_by: SortBy | null,
+	descending: boolean,
 };
 
 /**  What a file holds. */
@@ -656,10 +782,37 @@ export type Names = {
 	property_name: string,
 };
 
+/**  When the case's next step may go, and the rule that says so. */
+export type NextStep = {
+	level: number,
+	description: string,
+	/**  The channels the step goes by (`sms`, `email`, `letter`). */
+	channels: string[],
+	/**  The first date the schedule allows it (the property's local date). */
+	due_on: string,
+	/**  Whether it is due today (else sending needs an override, logged on the timeline). */
+	due: boolean,
+	/**  The rule, in words: the step's day of the schedule and the least gap after the last step. */
+	rule: string,
+};
+
 /**  One column the person mapped (serialisable [`Override`]). */
 export type OverrideChoice = {
 	column: string,
 	field: Field | null,
+};
+
+/**  A payment as it would be recorded, before it is: the form confirms it with the warning. */
+export type PaymentCheck = {
+	/**  The amount as a decimal string (`1250.00`), to send back to `case_record_payment`. */
+	amount: string,
+	amount_label: string,
+	paid_on: string,
+	balance: string,
+	/**  The balance after the payment (zero when it pays the case off). */
+	new_balance: string,
+	/**  Set when the payment exceeds the balance: the excess becomes a credit. */
+	warning: string | null,
 };
 
 /**  `collection_payment_plan` with its installments. */
@@ -731,6 +884,20 @@ export type PreExistingIssue = {
 	location?: string,
 	/**  `human` or the analyzer's provider name. */
 	source?: string,
+};
+
+/**  One message the step would send, as drafted from the current record. */
+export type PreviewMessage = {
+	/**  `sms`, `email` or `letter`. */
+	channel: string,
+	channel_label: string,
+	recipient_name: string,
+	/**  Email address, phone number or postal address; empty when it cannot go that way. */
+	to: string,
+	subject: string,
+	body: string,
+	/**  The PDF a letter carries (rendered when the step is sent). */
+	attachment_name: string | null,
 };
 
 /**  `properties`. */
@@ -897,6 +1064,37 @@ export type RowError = {
 
 /**  Who signs the inspection. */
 export type SignerRole = "tenant" | "manager";
+
+/**  A skipped unit of a run, named. */
+export type Skipped = {
+	unit_id: string,
+	unit: string,
+	reason: string,
+};
+
+/**  Command-center sort orders. */
+export type SortBy = "days_to_event" | "rent" | "unit" | "confidence" | "risk";
+
+/**  Exactly what "send the next step" would do now. */
+export type StepPreview = {
+	next: NextStep,
+	messages: PreviewMessage[],
+	/**
+	 *  The facts check every draft passed (the AI gateway refuses a draft whose amounts or
+	 *  dates differ from the case's), in words.
+	 */
+	facts: string,
+	/**  Where the messages go once queued. */
+	delivery: string,
+};
+
+/**  The command center's summary counts over the rows shown. */
+export type Summary = {
+	active_count: number,
+	mtm_count: number,
+	notice_count: number,
+	vacant_count: number,
+};
 
 /**  `tenants` (`Tenants`). */
 export type Tenant = {
