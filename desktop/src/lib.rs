@@ -113,6 +113,12 @@ pub fn run() {
             commands::lease_ledger,
             commands::find_tenant,
             commands::new_lease,
+            commands::lease_rows,
+            commands::lease_page,
+            commands::lifecycle_preview,
+            commands::lifecycle_action,
+            commands::settings,
+            commands::set_server_url,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
