@@ -129,6 +129,7 @@ commands! {
     lifecycle_action(lease_id: String, request: leases::LifecycleRequest) -> leases::LeasePage;
     settings() -> settings::Settings;
     set_server_url(url: String) -> settings::Settings;
+    open_replica(path: String, create: bool) -> settings::ReplicaCheck;
 }
 
 pub mod import;
@@ -150,7 +151,7 @@ pub mod ops {
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
     };
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
-    pub use super::settings::{set_server_url, settings};
+    pub use super::settings::{open_replica, set_server_url, settings};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera, quality};

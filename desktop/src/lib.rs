@@ -119,6 +119,7 @@ pub fn run() {
             commands::lifecycle_action,
             commands::settings,
             commands::set_server_url,
+            commands::open_replica,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

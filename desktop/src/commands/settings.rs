@@ -183,6 +183,80 @@ pub fn set_server_url(s: &AppState, url: String) -> CmdResult<Settings> {
     settings(s)
 }
 
+/// A replica file the person chose, checked by opening it (or creating it empty).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaCheck {
+    pub path: String,
+    pub created: bool,
+    pub schema_version: i64,
+    pub leases: u64,
+    /// Whether the app restarts on it now (the replica is chosen as `UNITCYCLE_DB` chooses it).
+    pub restarting: bool,
+}
+
+/// Checks `path` as a replica: an existing UnitCycle replica (opened, its schema brought up to
+/// date), or with `create` a new empty one (refused where a file already is). The path must be
+/// absolute and end in `.db`.
+pub fn check_replica(path: &str, create: bool) -> CmdResult<ReplicaCheck> {
+    let text = path.trim();
+    let file = std::path::PathBuf::from(text);
+    if text.is_empty() {
+        return Err(CommandError::invalid("Replica path is required, e.g. /home/me/unitcycle/replica.db"));
+    }
+    if !file.is_absolute() || file.extension().is_none_or(|e| e != "db") {
+        return Err(CommandError::invalid(format!(
+            "'{text}' is not a replica path: give the full path of a .db file, e.g. /home/me/unitcycle/replica.db"
+        )));
+    }
+    let store = if create {
+        if file.exists() {
+            return Err(CommandError::invalid(format!("{text} already exists: open it instead of creating it")));
+        }
+        unitcycle_core::store::Store::create(&file)?
+    } else {
+        if !file.is_file() {
+            return Err(CommandError::invalid(format!("there is no replica at {text}")));
+        }
+        unitcycle_core::store::Store::open(&file)
+            .map_err(|e| CommandError::invalid(format!("{text} is not a UnitCycle replica: {e}")))?
+    };
+    Ok(ReplicaCheck {
+        path: file.display().to_string(),
+        created: create,
+        schema_version: store.schema_version()?,
+        leases: store.count_leases(&Default::default())?,
+        restarting: false,
+    })
+}
+
+/// Opens a different replica (or creates an empty one): checked first, then the app starts
+/// again on it with `UNITCYCLE_DB` set to it, as the TUI and CLI choose their replica.
+pub fn open_replica(s: &AppState, path: String, create: bool) -> CmdResult<ReplicaCheck> {
+    let mut check = check_replica(&path, create)?;
+    if std::path::Path::new(&check.path) == s.db_path {
+        return Err(CommandError::invalid(format!("{} is the replica open now", check.path)));
+    }
+    check.restarting = cfg!(not(test));
+    #[cfg(not(test))]
+    relaunch(&check.path)?;
+    Ok(check)
+}
+
+/// Starts the app again on `db` and ends this one a moment later (once the answer is sent).
+#[cfg(not(test))]
+fn relaunch(db: &str) -> CmdResult<()> {
+    let exe = std::env::current_exe().map_err(|e| CommandError::new("storage", format!("cannot restart: {e}")))?;
+    std::process::Command::new(exe)
+        .env("UNITCYCLE_DB", db)
+        .spawn()
+        .map_err(|e| CommandError::new("storage", format!("cannot restart: {e}")))?;
+    std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::process::exit(0);
+    });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +313,25 @@ mod tests {
         let store = s.store().unwrap();
         assert!(unitcycle_core::sync_actions::connected(&store).unwrap());
         assert_eq!(sync_client::state(&store).unwrap().unwrap().server_url, "https://central.example.com");
+    }
+
+    #[test]
+    fn another_replica_is_checked_before_the_app_opens_it() {
+        let (s, dir) = state();
+        let new = dir.path().join("other.db").display().to_string();
+        for bad in ["", "relative.db", "/tmp/no-extension"] {
+            assert_eq!(open_replica(&s, bad.into(), false).unwrap_err().code, "invalid_input", "{bad}");
+        }
+        assert!(open_replica(&s, new.clone(), false).unwrap_err().detail.starts_with("there is no replica"));
+        let not_db = dir.path().join("notes.db");
+        std::fs::write(&not_db, "hello, not sqlite").unwrap();
+        let e = open_replica(&s, not_db.display().to_string(), false).unwrap_err();
+        assert!(e.detail.contains("is not a UnitCycle replica"), "{}", e.detail);
+        let c = open_replica(&s, new.clone(), true).unwrap();
+        assert!(c.created && c.leases == 0 && c.schema_version > 0);
+        assert!(open_replica(&s, new.clone(), true).unwrap_err().detail.contains("already exists"));
+        assert_eq!(open_replica(&s, new, false).unwrap().leases, 0);
+        let current = s.db_path.display().to_string();
+        assert!(open_replica(&s, current, false).unwrap_err().detail.contains("open now"));
     }
 }
