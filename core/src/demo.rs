@@ -33,7 +33,7 @@ impl DemoConfig {
 }
 
 /// What was generated.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DemoSummary {
     pub properties: u32,
     pub buildings: u32,

@@ -14,7 +14,7 @@ use crate::model::{Lease, LedgerEntry};
 use crate::store::{Result, Store};
 
 /// One stored value that breaks a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct BadRow {
     pub table: String,
     pub id: String,

@@ -251,7 +251,7 @@ pub fn catch_up(
 }
 
 /// What a job run did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct JobReport {
     pub job: &'static str,
     pub run_date: NaiveDate,

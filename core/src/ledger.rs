@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::model::{LedgerEntry, TransType};
 
 /// How one charge fared once payments were applied oldest-first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ChargeStatus {
     pub id: Uuid,
     pub category: String,
@@ -45,7 +45,7 @@ impl ChargeStatus {
 }
 
 /// The ledger read as a whole.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Allocation {
     pub charges: Vec<ChargeStatus>,
     /// Payments left over after every charge is covered (a credit on the account).

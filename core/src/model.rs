@@ -12,8 +12,8 @@ use uuid::Uuid;
 /// One table per enum keeps `as_str`, `parse` and serde in agreement.
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal;)+ }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)+
         }
@@ -141,7 +141,7 @@ string_enum! {
 }
 
 /// `properties`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Property {
     pub id: Uuid,
     pub name: String,
@@ -169,7 +169,7 @@ fn default_time_zone() -> String {
 }
 
 /// `buildings`: a property has one or more buildings, each with floors of units.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Building {
     pub id: Uuid,
     pub property_id: Uuid,
@@ -183,7 +183,7 @@ pub struct Building {
 }
 
 /// `units_unit` (`UnitsUnit`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Unit {
     pub id: Uuid,
     pub property_id: Uuid,
@@ -205,7 +205,7 @@ pub struct Unit {
 }
 
 /// `tenants` (`Tenants`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Tenant {
     pub id: Uuid,
     pub first_name: String,
@@ -230,7 +230,7 @@ impl Tenant {
 }
 
 /// `tenant_lease` (`TenantLease`) with every lifecycle field of spec 1.1.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Lease {
     pub id: Uuid,
     pub lease_number: String,
@@ -260,7 +260,7 @@ pub struct Lease {
 }
 
 /// `lease_status_log`: one row per lifecycle transition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseStatusLog {
     pub id: Uuid,
     pub lease_id: Uuid,
@@ -273,7 +273,7 @@ pub struct LeaseStatusLog {
 }
 
 /// `tenant_ledger_entry` (`TenantLedgerEntry`): charges and payments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LedgerEntry {
     pub id: Uuid,
     pub tenant_id: Uuid,
@@ -293,7 +293,7 @@ pub struct LedgerEntry {
 }
 
 /// `vendors` (the spec's `invoices.Vendor` and `vendors.VendorsVendor` are this one table).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Vendor {
     pub id: Uuid,
     pub name: String,
@@ -309,7 +309,7 @@ pub struct Vendor {
 }
 
 /// `units_maintenance` (`UnitsMaintenance`): a work order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct WorkOrder {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -328,7 +328,7 @@ pub struct WorkOrder {
 }
 
 /// `invoices`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Invoice {
     pub id: Uuid,
     pub vendor_id: Option<Uuid>,
@@ -348,7 +348,7 @@ pub struct Invoice {
 }
 
 /// `invoice_line_items`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct InvoiceLineItem {
     pub id: Uuid,
     pub invoice_id: Uuid,
@@ -360,7 +360,7 @@ pub struct InvoiceLineItem {
 }
 
 /// `equipment` (predictive maintenance's `Equipment`; `property_ref` as in the spec).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Equipment {
     pub id: Uuid,
     pub property_ref_id: Uuid,
@@ -388,7 +388,7 @@ impl Equipment {
 }
 
 /// `job_run`: a record of one run of a job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct JobRun {
     pub id: Uuid,
     pub job_name: String,

@@ -39,7 +39,7 @@ string_enum! {
 pub const MAX_ATTEMPTS: i32 = 5;
 
 /// A message to send.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct NewMessage {
     /// Same key, same message: enqueueing it again does nothing.
     pub idempotency_key: String,
@@ -60,7 +60,7 @@ pub struct NewMessage {
 }
 
 /// A queued message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct OutboxMessage {
     pub id: Uuid,
     pub idempotency_key: String,
@@ -204,7 +204,7 @@ impl Sender for FileSender {
 }
 
 /// What one delivery pass did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DeliveryReport {
     pub sent: u32,
     pub retrying: u32,

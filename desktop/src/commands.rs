@@ -14,7 +14,7 @@ use unitcycle_core::inspections::{
 use unitcycle_core::store::{AnalysisRun, CameraImport, InspectionListRow};
 
 /// A lease in the picker.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LeaseOption {
     pub id: Uuid,
     pub lease_number: String,
@@ -26,7 +26,7 @@ pub struct LeaseOption {
     pub monthly_rent: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AppInfo {
     pub db_path: String,
     pub schema_version: i64,
@@ -37,7 +37,7 @@ pub struct AppInfo {
 }
 
 /// Which provider condition analysis uses, so the screens can label its results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AiInfo {
     /// `claude` or `offline` (the value photos and items record as their provider).
     pub provider: &'static str,
@@ -56,13 +56,13 @@ pub fn analysis_label(provider: ProviderKind) -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct PhotoAdded {
     pub photo: MoveInPhoto,
     pub quality: PhotoQuality,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ReportResult {
     pub path: String,
     pub sha256: String,
@@ -78,10 +78,17 @@ macro_rules! commands {
     ($($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)+) => {
         $(
             #[tauri::command(async)]
+            #[specta::specta]
             pub fn $name(state: tauri::State<'_, AppState>, $($arg: $ty),*) -> CmdResult<$ret> {
                 ops::$name(&state, $($arg),*)
             }
         )+
+
+        /// Every typed command: the invoke handler and the TypeScript bindings come from this
+        /// one list, so a changed command cannot drift from its caller.
+        pub fn typed() -> tauri_specta::Builder<tauri::Wry> {
+            tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![$($name),+])
+        }
     };
 }
 
@@ -92,15 +99,12 @@ commands! {
     list_inspections() -> Vec<InspectionListRow>;
     start_inspection(lease_id: String, inspector_name: String) -> InspectionDetail;
     get_inspection(id: String) -> InspectionDetail;
-    add_photo(room_id: String, file_name: String, data_base64: String) -> PhotoAdded;
     delete_photo(photo_id: String) -> InspectionDetail;
-    photo_thumbnail(photo_id: String) -> String;
     rate_item(item_id: String, rating: Option<String>, notes: Option<String>) -> MoveInItem;
     add_issue(item_id: String, severity: String, description: String, dimensions: String, location: String) -> MoveInItem;
     remove_issue(item_id: String, index: usize) -> MoveInItem;
     set_room_notes(room_id: String, notes: String) -> MoveInRoom;
     completeness(id: String) -> Completeness;
-    sign(id: String, role: String, signer_name: String, png_base64: String) -> MoveInInspection;
     finalize(id: String) -> MoveInInspection;
     generate_report(id: String) -> ReportResult;
     open_path(path: String) -> ();
@@ -140,9 +144,7 @@ pub mod settings;
 
 pub mod ops {
     use std::collections::HashMap;
-    use std::io::Cursor;
 
-    use base64::Engine;
     use chrono::Utc;
 
     pub use super::import::{export_rent_roll, import_apply, import_preview};
@@ -154,7 +156,7 @@ pub mod ops {
     pub use super::settings::{open_replica, set_server_url, settings};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
-    use unitcycle_core::inspections::{self as insp, camera, quality};
+    use unitcycle_core::inspections::{self as insp, camera};
     use unitcycle_core::pdf::{self, ReportInput};
     use unitcycle_core::store::{InspectionFilter, LeaseFilter, LeaseSort};
 
@@ -164,13 +166,6 @@ pub mod ops {
 
     fn parse<T: std::str::FromStr<Err = String>>(text: &str) -> CmdResult<T> {
         text.parse().map_err(CommandError::invalid)
-    }
-
-    fn b64(data: &str) -> CmdResult<Vec<u8>> {
-        let data = data.split_once(";base64,").map_or(data, |(_, d)| d);
-        base64::engine::general_purpose::STANDARD
-            .decode(data.trim())
-            .map_err(|_| CommandError::invalid("the file could not be read (bad base64 data)"))
     }
 
     pub fn app_info(s: &AppState) -> CmdResult<AppInfo> {
@@ -241,28 +236,14 @@ pub mod ops {
         Ok(s.store()?.move_in_detail(id(&id_text)?)?)
     }
 
-    pub fn add_photo(s: &AppState, room_id: String, file_name: String, data_base64: String) -> CmdResult<PhotoAdded> {
-        let bytes = b64(&data_base64)?;
+    pub fn add_photo(s: &AppState, room_id: String, file_name: String, bytes: &[u8]) -> CmdResult<PhotoAdded> {
         let (photo, quality) =
-            s.store()?.add_move_in_photo(&s.blobs, id(&room_id)?, &file_name, &bytes, None, Utc::now())?;
+            s.store()?.add_move_in_photo(&s.blobs, id(&room_id)?, &file_name, bytes, None, Utc::now())?;
         Ok(PhotoAdded { photo, quality })
     }
 
     pub fn delete_photo(s: &AppState, photo_id: String) -> CmdResult<InspectionDetail> {
         Ok(s.store()?.delete_move_in_photo(id(&photo_id)?, Utc::now())?)
-    }
-
-    /// A small JPEG of the photo as a data URL, for the capture grid.
-    pub fn photo_thumbnail(s: &AppState, photo_id: String) -> CmdResult<String> {
-        let photo = s.store()?.move_in_photo(id(&photo_id)?)?;
-        let hash = photo.blob_hash().ok_or_else(|| CommandError::new("storage", "the photo has no stored file"))?;
-        let bytes = s.blobs.get(hash)?;
-        let img = quality::decode(&bytes).map_err(insp::InspectionError::from)?;
-        let mut out = Vec::new();
-        image::DynamicImage::ImageRgb8(img.thumbnail(320, 240).to_rgb8())
-            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
-            .map_err(|e| CommandError::new("storage", format!("thumbnail failed: {e}")))?;
-        Ok(format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(out)))
     }
 
     pub fn rate_item(
@@ -327,11 +308,10 @@ pub mod ops {
         id_text: String,
         role: String,
         signer_name: String,
-        png_base64: String,
+        png: &[u8],
     ) -> CmdResult<MoveInInspection> {
-        let png = b64(&png_base64)?;
         let role = parse::<SignerRole>(&role)?;
-        Ok(s.store()?.sign_move_in(&s.blobs, id(&id_text)?, role, &signer_name, &png, Utc::now())?)
+        Ok(s.store()?.sign_move_in(&s.blobs, id(&id_text)?, role, &signer_name, png, Utc::now())?)
     }
 
     pub fn finalize(s: &AppState, id_text: String) -> CmdResult<MoveInInspection> {

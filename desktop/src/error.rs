@@ -5,7 +5,7 @@ use unitcycle_core::blobs::BlobError;
 use unitcycle_core::inspections::InspectionError;
 use unitcycle_core::store::StoreError;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct CommandError {
     /// Stable, machine-readable: `not_found`, `finalized`, `missing_signatures`, `invalid_image`,
     /// `invalid_input` (also a change a domain rule refused, with the core's message), `storage`, `database`, `report`, `connected` (a replica that syncs with a

@@ -1,8 +1,10 @@
 //! UnitCycle desktop: a thin Tauri 2 shell. Each command parses its arguments, calls `core`
 //! and returns plain serde data or a `CommandError` (`{"code", "detail"}`).
 
+pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod media;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -73,54 +75,19 @@ pub fn run() {
         }
     };
     catch_up(&state);
-    let result = tauri::Builder::default()
+    let typed = commands::typed().invoke_handler();
+    let raw: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
+        Box::new(tauri::generate_handler![media::upload_photo, media::upload_signature]);
+    let server = media::MediaServer::start(state.blobs.clone());
+    let result = media::register(tauri::Builder::default(), server)
         .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::create_demo,
-            commands::list_leases,
-            commands::list_inspections,
-            commands::start_inspection,
-            commands::get_inspection,
-            commands::add_photo,
-            commands::delete_photo,
-            commands::photo_thumbnail,
-            commands::rate_item,
-            commands::add_issue,
-            commands::remove_issue,
-            commands::set_room_notes,
-            commands::completeness,
-            commands::analyze,
-            commands::scan_camera_folder,
-            commands::import_camera_files,
-            commands::sign,
-            commands::finalize,
-            commands::generate_report,
-            commands::open_path,
-            commands::dashboard,
-            commands::list_renewals,
-            commands::renewal_letter_pdf,
-            commands::renewal_action,
-            commands::list_collections,
-            commands::collection_case,
-            commands::save_document,
-            commands::import_preview,
-            commands::import_apply,
-            commands::export_rent_roll,
-            commands::record_action,
-            commands::list_properties,
-            commands::property_records,
-            commands::lease_ledger,
-            commands::find_tenant,
-            commands::new_lease,
-            commands::lease_rows,
-            commands::lease_page,
-            commands::lifecycle_preview,
-            commands::lifecycle_action,
-            commands::settings,
-            commands::set_server_url,
-            commands::open_replica,
-        ])
+        .invoke_handler(move |invoke: tauri::ipc::Invoke| {
+            if media::RAW_COMMANDS.contains(&invoke.message.command()) {
+                raw(invoke)
+            } else {
+                typed(invoke)
+            }
+        })
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("unitcycle-desktop: {e}");

@@ -26,7 +26,7 @@ pub use crate::command_center::ActionType;
 pub use crate::outbox::DeliveryChannel as Channel;
 
 /// A finished message: what the preview shows and the outbox sends.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Draft {
     pub channel: Channel,
     /// Email subject or letter "Re:" line; SMS has none.
@@ -46,7 +46,7 @@ impl Draft {
 }
 
 /// Who a message is for and where they live.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Recipient {
     pub first_name: String,
     pub last_name: String,
@@ -89,7 +89,7 @@ impl Recipient {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct RenewalLetterInput {
     pub recipient: Recipient,
     pub current_rent: Decimal,
@@ -102,7 +102,7 @@ pub struct RenewalLetterInput {
     pub channel: Channel,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct RentIncreaseInput {
     pub recipient: Recipient,
     pub current_rent: Decimal,
@@ -114,14 +114,14 @@ pub struct RentIncreaseInput {
 }
 
 /// A payment plan offered with a collections message (escalation level 4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct PlanOffer {
     pub installments: u32,
     pub installment_amount: Decimal,
     pub first_due: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct CollectionsInput {
     pub recipient: Recipient,
     /// Everything owed now, late fees included.
@@ -147,7 +147,7 @@ pub struct CollectionsInput {
 }
 
 /// One notice on a case's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct EarlierNotice {
     /// The step's description, e.g. `Formal notice`.
     pub description: String,
@@ -155,14 +155,14 @@ pub struct EarlierNotice {
 }
 
 /// A tenant who no longer lives at the unit the balance is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct FormerTenant {
     pub moved_out: Option<NaiveDate>,
     /// Where letters go now; `None` when the tenant left none (no letter can be posted).
     pub forwarding_address: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct MoveOutInspectionInput {
     pub recipient: Recipient,
     pub move_out_date: Option<NaiveDate>,
@@ -173,7 +173,7 @@ pub struct MoveOutInspectionInput {
 }
 
 /// The facts behind one command-center recommendation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct ActionInput {
     pub action_type: ActionType,
     pub tenant_name: String,
@@ -197,7 +197,7 @@ pub struct ActionInput {
 }
 
 /// The spec's `upsert_action` result: `{description, payload, draft_content, confidence, reason}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ActionSuggestion {
     /// Short, for the AI Action column: `Offer renewal @ $1,150.00`.
     pub description: String,

@@ -31,7 +31,7 @@ pub use provider::{
 pub use runs::{AiRun, AiRunLog, MemoryLog, RunOutcome};
 
 /// Which provider the gateway uses and why, for `unitcycle ai status` and screen labels.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
 pub struct ProviderStatus {
     pub provider: ProviderKind,
     pub model: String,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Which provider produced a result. Screens show it next to every AI result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     Claude,
@@ -41,7 +41,7 @@ impl fmt::Display for ProviderKind {
 }
 
 /// Tokens billed for one call (the offline provider reports zero).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -109,7 +109,7 @@ pub fn validator_for<T: DeserializeOwned>() -> impl Fn(&Value) -> Result<(), Str
 }
 
 /// A chat role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
@@ -153,7 +153,7 @@ impl Message {
 }
 
 /// A tool the model may call: `input_schema` is a JSON Schema object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ToolSpec {
     pub name: String,
     pub description: String,
@@ -194,7 +194,7 @@ pub enum ChatEvent {
 }
 
 /// One tool call made during a chat, for audit and display.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct ToolCallRecord {
     pub name: String,
     pub input: Value,
@@ -298,7 +298,7 @@ pub trait AiProvider: Send + Sync {
 }
 
 /// A typed AI result and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct AiOutput<T> {
     pub value: T,
     pub provider: ProviderKind,

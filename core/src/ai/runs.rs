@@ -12,7 +12,7 @@ use super::provider::ProviderKind;
 use crate::store::{Result as StoreResult, Store, StoreError};
 
 /// How an AI call ended (`ai_run.outcome`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum RunOutcome {
     Succeeded,
@@ -36,7 +36,7 @@ impl RunOutcome {
 }
 
 /// One row of `ai_run`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct AiRun {
     pub id: Uuid,
     pub task: String,

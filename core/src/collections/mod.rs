@@ -64,6 +64,7 @@ string_enum! {
 
 string_enum! {
     /// `collection_action.channel`.
+    #[serde(rename = "CollectionChannel")] // the TypeScript name: `Channel` is taken by Tauri
     Channel {
         Sms => "sms", "SMS";
         Email => "email", "Email";
@@ -119,7 +120,7 @@ pub fn select_tone(profile: RiskProfile, escalation_level: u8) -> Tone {
 }
 
 /// One step of the five-step escalation schedule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct EscalationStep {
     pub level: u8,
     /// Days overdue at which the step is due.
@@ -195,7 +196,7 @@ pub fn min_gap_days(level: u8) -> i64 {
 }
 
 /// What the schedule of one case counts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 pub struct StepClock {
     /// The case's due date (its oldest unpaid charge's).
     pub due_date: NaiveDate,
@@ -326,7 +327,7 @@ fn cents(amount: Decimal) -> Decimal {
 }
 
 /// One installment of a proposed plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct InstallmentPlan {
     pub installment_number: u32,
     pub amount: Decimal,
@@ -363,7 +364,7 @@ pub fn plan_installments(
 
 /// The terms agreed with the tenant: how many monthly installments and, when the tenant named
 /// one, the amount of each (the last takes what is left); otherwise the balance is split evenly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct PlanTerms {
     pub installments: u32,
     pub installment_amount: Option<Decimal>,
@@ -428,7 +429,7 @@ pub fn plan_for_terms(
 }
 
 /// The state of each installment given what was paid toward the plan (oldest first).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct PlanProgress {
     pub statuses: Vec<(InstallmentStatus, Decimal)>,
     /// An installment is past due and not fully paid: escalation resumes.
@@ -461,7 +462,7 @@ pub fn plan_progress(installments: &[InstallmentPlan], paid_toward_plan: Decimal
 }
 
 /// What recording a payment does to a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct PaymentOutcome {
     pub new_balance: Decimal,
     /// Paid beyond the balance (kept as a credit on the ledger).
@@ -829,7 +830,7 @@ mod tests {
 }
 
 /// `collection_case`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CollectionCase {
     pub id: uuid::Uuid,
     pub tenant_id: uuid::Uuid,
@@ -859,7 +860,7 @@ impl CollectionCase {
 }
 
 /// `collection_action`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CollectionAction {
     pub id: uuid::Uuid,
     pub case_id: uuid::Uuid,
@@ -919,7 +920,7 @@ impl CollectionAction {
 }
 
 /// `collection_payment_plan` with its installments.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PaymentPlan {
     pub id: uuid::Uuid,
     pub case_id: uuid::Uuid,
@@ -948,7 +949,7 @@ impl PaymentPlan {
 }
 
 /// `collection_plan_installment`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Installment {
     pub id: uuid::Uuid,
     pub plan_id: uuid::Uuid,
@@ -960,7 +961,7 @@ pub struct Installment {
 }
 
 /// What the daily scan decides for one lease's ledger.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub enum ScanDecision {
     /// Open a case for this overdue balance.
     Open {
@@ -1006,7 +1007,7 @@ pub fn scan_decision(
 }
 
 /// `GET /api/v1/collections/dashboard-stats/`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CollectionsDashboardStats {
     pub open_cases: u64,
     pub total_outstanding: Decimal,

@@ -218,7 +218,7 @@ pub const ENTITY: &str = "collection_case";
 
 /// A person's action on a case, as it travels from a connected replica to the server (the
 /// replica applies the same action at once through the same functions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CaseAction {
     /// `override` sends the step ahead of the schedule (absent: false, as older replicas send it).

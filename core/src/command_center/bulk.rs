@@ -26,7 +26,7 @@ fn rejected(e: impl std::fmt::Display) -> StoreError {
 }
 
 /// How a bulk action reaches tenants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     Email,
@@ -57,7 +57,7 @@ impl Method {
 
 /// `POST /api/command-center/actions/`: `{ action_type, unit_ids, method, scheduled_for? }` plus
 /// the client's request id, which makes a retried request a no-op for units already done.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct BulkRequest {
     pub request_id: String,
     pub action_type: ActionType,
@@ -69,7 +69,7 @@ pub struct BulkRequest {
 }
 
 /// What a bulk run did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct BulkResult {
     pub batch_id: Uuid,
     pub units_processed: usize,

@@ -51,7 +51,7 @@ string_enum! {
 pub const MIN_CONFIDENCE: f64 = 0.60;
 
 /// What the rules read about one unit and its current lease.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct UnitSnapshot {
     pub unit_id: Uuid,
     pub lease_id: Option<Uuid>,
@@ -69,7 +69,7 @@ pub struct UnitSnapshot {
 }
 
 /// A recommendation the rules produce, before the AI gateway words it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Candidate {
     pub action_type: ActionType,
     pub confidence: f64,
@@ -172,7 +172,7 @@ pub fn generate(s: &UnitSnapshot, today: NaiveDate) -> Vec<Candidate> {
 }
 
 /// A queued recommendation as the planner sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct QueuedAction {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -224,7 +224,7 @@ string_enum! {
 }
 
 /// One row of the command center.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Row {
     pub unit_id: Uuid,
     pub unit_number: String,
@@ -242,7 +242,7 @@ pub struct Row {
 }
 
 /// The filter bar (every filter of the spec).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Filter {
     pub lifecycle_states: Vec<LeaseStatus>,
     pub property: Option<Uuid>,
@@ -304,7 +304,7 @@ pub fn view(rows: &[Row], f: &Filter) -> Vec<usize> {
 }
 
 /// The command center's summary counts over the rows shown.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Summary {
     pub active_count: u64,
     pub mtm_count: u64,

@@ -21,7 +21,7 @@ pub const BATCH_ENTITY: &str = "bulk_action_batch";
 
 /// A person's action in the command center, as it travels from a connected replica to the
 /// server (the replica applies the same action at once through the same function).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CommandCenterAction {
     /// A pending queue item: approved, ready to send.

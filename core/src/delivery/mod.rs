@@ -129,7 +129,7 @@ pub struct Providers {
 }
 
 /// What `outbox status` shows for a channel (never a secret).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ProviderInfo {
     pub channel: DeliveryChannel,
     pub provider: String,
@@ -214,7 +214,7 @@ pub fn message_id(idempotency_key: &str) -> String {
 }
 
 /// What a provider's callback reports about a sent message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryEvent {
     Delivered,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One field UnitCycle reads from a rent roll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     PropertyName,
@@ -248,7 +248,7 @@ pub fn normalise(header: &str) -> String {
 }
 
 /// One column of the file and the field it was mapped to (none: ignored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct ColumnMapping {
     pub column: String,
     pub field: Option<Field>,

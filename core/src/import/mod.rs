@@ -69,7 +69,7 @@ pub struct RentRollRow {
 }
 
 /// A bad row (or, at line 1, a bad header) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct RowError {
     pub line: u64,
     pub message: String,
@@ -326,14 +326,14 @@ pub struct Existing {
 }
 
 /// A matched unit that gets a new lease: it becomes occupied at the lease's rent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct OccupyUnit {
     pub unit_id: Uuid,
     pub current_rent: Decimal,
 }
 
 /// Every row an import writes, in the order they are written (parents first).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ImportWrites {
     pub properties: Vec<Property>,
     /// Matched properties whose unit count grows: (property, new total_units).
@@ -364,7 +364,7 @@ impl ImportWrites {
 }
 
 /// Created and matched records of one kind.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct KindCount {
     pub created: u32,
     pub matched: u32,
@@ -374,7 +374,7 @@ pub struct KindCount {
 pub const KINDS: &[&str] = &["properties", "buildings", "units", "tenants", "leases", "opening_balances"];
 
 /// What an import did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ImportReport {
     pub dry_run: bool,
     /// Whether rows were written (false in a dry run and whenever a row is bad).
@@ -819,7 +819,7 @@ pub fn import_rent_roll<P: ImportPort + ?Sized>(
 
 /// The rent roll as `export rent-roll` writes it (and `import rent-roll` reads it back): the
 /// rows in property and unit order, each with its headers from [`Field::header`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ExportRow {
     pub property: Property,
     pub unit: Unit,

@@ -11,7 +11,7 @@ use super::{detect, ColumnMapping, Field, ImportPort, ImportReport, ImportReques
 use crate::store::Result;
 
 /// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
     /// Properties, units, tenants, leases, deposits and open balances (`import rent-roll`).
@@ -65,7 +65,7 @@ impl ImportKind {
 }
 
 /// A file's header mapped for review.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MappingReview {
     /// Every column, in file order, with its field (none: not imported) and whether the person
     /// chose it.
@@ -77,7 +77,7 @@ pub struct MappingReview {
 }
 
 /// One column the person mapped (serialisable [`Override`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct OverrideChoice {
     pub column: String,
     pub field: Option<Field>,

@@ -56,7 +56,7 @@ pub struct AnalysisRequest<'a> {
 }
 
 /// One item an analyzer found (spec's `items[]` of the condition analysis prompt).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct AnalyzedItem {
     pub item_type: String,
     pub item_label: String,
@@ -67,7 +67,7 @@ pub struct AnalyzedItem {
 }
 
 /// An analyzer's answer for one photo.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ConditionAnalysis {
     pub provider: String,
     /// `done` when the provider is confident, `needs_review` when a person must look.
@@ -95,7 +95,7 @@ pub trait ConditionAnalyzer {
 }
 
 /// The result of running an analyzer over an inspection's queued photos.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct AnalysisRun {
     pub provider: String,
     pub analysed: i64,
@@ -126,14 +126,14 @@ impl AnalysisRun {
 }
 
 /// What the `condition_analysis` prompt is filled from: the room and its checklist as hints.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ConditionAnalysisInput {
     pub room_name: String,
     pub room_type: String,
     pub items: Vec<ItemHint>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ItemHint {
     pub item_type: String,
     pub item_label: String,
@@ -141,7 +141,7 @@ pub struct ItemHint {
 
 /// The model's answer, in the spec prompt's shape. Unknown ratings or severities do not
 /// deserialize, which is what triggers the repair request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ConditionAnswer {
     pub items: Vec<AnswerItem>,
     #[serde(default)]
@@ -150,7 +150,7 @@ pub struct ConditionAnswer {
     pub overall_condition: Option<ConditionRating>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct AnswerItem {
     pub item_type: String,
     #[serde(default)]
@@ -163,7 +163,7 @@ pub struct AnswerItem {
     pub confidence: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct AnswerIssue {
     pub severity: IssueSeverity,
     pub description: String,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub const IMAGE_EXTENSIONS: [&str; 3] = ["jpg", "jpeg", "png"];
 
 /// One candidate photo in a camera folder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct CameraFile {
     /// Where to read it.
     pub path: PathBuf,
@@ -31,7 +31,7 @@ pub struct CameraFile {
 }
 
 /// What a scan found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct CameraScan {
     pub folder: PathBuf,
     pub files: Vec<CameraFile>,

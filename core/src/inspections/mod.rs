@@ -139,7 +139,7 @@ pub enum InspectionError {
 }
 
 /// A pre-existing issue on an item, from an analyzer or typed by the inspector.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PreExistingIssue {
     pub severity: IssueSeverity,
     pub description: String,
@@ -157,7 +157,7 @@ fn human() -> String {
 }
 
 /// `move_in_inspection`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MoveInInspection {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -245,7 +245,7 @@ impl MoveInInspection {
 }
 
 /// `move_in_room`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MoveInRoom {
     pub id: Uuid,
     pub inspection_id: Uuid,
@@ -259,7 +259,7 @@ pub struct MoveInRoom {
 }
 
 /// `move_in_item`. `condition_rating` is the analyzer's; `human_override` wins when set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MoveInItem {
     pub id: Uuid,
     pub room_id: Uuid,
@@ -293,7 +293,7 @@ impl MoveInItem {
 }
 
 /// `move_in_photo`. The bytes are the blob named in `photo_url` (`blob:<sha256>`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MoveInPhoto {
     pub id: Uuid,
     pub inspection_id: Uuid,
@@ -333,7 +333,7 @@ pub fn blob_hash(url: &str) -> Option<&str> {
 }
 
 /// A room with its items and photos, in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RoomDetail {
     pub room: MoveInRoom,
     pub items: Vec<MoveInItem>,
@@ -341,7 +341,7 @@ pub struct RoomDetail {
 }
 
 /// The full inspection (spec: "full detail with nested rooms, items, and photos").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct InspectionDetail {
     pub inspection: MoveInInspection,
     pub rooms: Vec<RoomDetail>,
@@ -450,7 +450,7 @@ pub fn plan_rooms(bedrooms: i32, bathrooms: Decimal) -> Vec<RoomPlan> {
 // --- completeness and summary -------------------------------------------------------------
 
 /// A room that still needs something, for the completeness panel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RoomRef {
     pub room_id: Uuid,
     pub room_type: String,
@@ -458,7 +458,7 @@ pub struct RoomRef {
 }
 
 /// An item without a rating.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ItemRef {
     pub item_id: Uuid,
     pub room_id: Uuid,
@@ -468,7 +468,7 @@ pub struct ItemRef {
 }
 
 /// The coverage check (spec: "rooms without photos, items without ratings").
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Completeness {
     pub completeness_pct: i64,
     pub is_complete: bool,
@@ -551,7 +551,7 @@ pub fn completeness(detail: &InspectionDetail) -> Completeness {
 }
 
 /// Rating counts and the score, as stored on `move_in_inspection`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RatingSummary {
     pub total_items_documented: i64,
     pub items_excellent: i64,

@@ -65,7 +65,7 @@ pub enum PhotoError {
 }
 
 /// What was measured.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PhotoMeasurements {
     pub width: u32,
     pub height: u32,
@@ -80,7 +80,7 @@ pub struct PhotoMeasurements {
 }
 
 /// The verdict on one photo.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PhotoQuality {
     /// 0.0–1.0.
     pub quality_score: f64,

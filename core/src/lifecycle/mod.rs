@@ -48,7 +48,7 @@ pub fn is_allowed(from: LeaseStatus, to: LeaseStatus) -> bool {
 }
 
 /// A manual lifecycle action requested by a person (or by another feature).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum LifecycleAction {
     /// `POST /convert-mtm/`.
@@ -124,7 +124,7 @@ fn check_dates(dates: &[(&str, NaiveDate)]) -> Result<(), LifecycleError> {
 }
 
 /// The lifecycle fields a transition sets. `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseChanges {
     pub holdover_start_date: Option<NaiveDate>,
     pub notice_date: Option<NaiveDate>,
@@ -137,7 +137,7 @@ pub struct LeaseChanges {
 }
 
 /// A validated change of one lease's lifecycle state: what to write and what to log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Transition {
     pub lease_id: Uuid,
     pub unit_id: Uuid,
@@ -362,7 +362,7 @@ pub fn classify_summary(transitions: &[Transition]) -> String {
 }
 
 /// `GET /api/v1/tenants/leases/lifecycle-stats/` (spec JSON, field for field).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct LifecycleStats {
     pub total_leases: u64,
     pub active: u64,
@@ -421,7 +421,7 @@ pub fn stats<'a>(leases: impl IntoIterator<Item = &'a Lease>, today: NaiveDate) 
 }
 
 /// Colour of the context-aware progress bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ProgressTone {
     /// More than 90 days left.
@@ -452,7 +452,7 @@ impl ProgressTone {
 }
 
 /// The context-aware lease progress of spec 1.1 (`getLeaseProgress` / `getLeaseTimeRemaining`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseProgress {
     /// Filled share of the bar, 0–100; `None` when the state has no bar (vacant, MTM).
     pub percent: Option<u8>,
@@ -604,7 +604,7 @@ pub fn days_to_event_from(
 }
 
 /// Serializer fields of `LeaseLifecycleSerializer` that depend on the date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseDayCounts {
     pub days_until_expiry: Option<i64>,
     pub days_in_current_status: Option<i64>,

@@ -16,7 +16,7 @@ use crate::port::Records;
 use crate::store::{Result, StoreError};
 
 /// The terms of a new lease, checked when made: every boundary (API, CLI, TUI form) builds one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseTerms {
     #[serde(with = "crate::format::wire::date")]
     pub lease_begin_date: NaiveDate,
@@ -191,7 +191,7 @@ pub fn new_lease<P: LifecyclePort + Records>(
 }
 
 /// A new tenant as a person or a file gives it, checked when made.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema, specta::Type)]
 pub struct TenantInput {
     pub first_name: String,
     pub last_name: String,

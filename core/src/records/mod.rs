@@ -25,7 +25,7 @@ use crate::model::{Building, LedgerEntry, Property, Tenant, TransType, Unit, Uni
 pub const PROPERTY_TYPES: &[&str] = &["multifamily", "single_family", "townhome", "condo", "mixed_use", "commercial"];
 
 /// A new property as a person gives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema, specta::Type)]
 pub struct PropertyInput {
     pub name: String,
     #[serde(default)]
@@ -54,7 +54,7 @@ fn utc() -> String {
 }
 
 /// Changes to a property: each field given replaces the stored one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema, specta::Type)]
 pub struct PropertyPatch {
     pub name: Option<String>,
     pub address: Option<String>,
@@ -122,7 +122,7 @@ impl PropertyPatch {
 }
 
 /// A new building of a property.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, specta::Type)]
 pub struct BuildingInput {
     pub property_id: Uuid,
     pub name: String,
@@ -135,7 +135,7 @@ fn one() -> i32 {
 }
 
 /// Changes to a building.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema, specta::Type)]
 pub struct BuildingPatch {
     pub name: Option<String>,
     pub floors: Option<i32>,
@@ -172,7 +172,7 @@ impl BuildingPatch {
 }
 
 /// A new unit of a property.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, specta::Type)]
 pub struct UnitInput {
     pub property_id: Uuid,
     #[serde(default)]
@@ -196,7 +196,7 @@ fn one_bath() -> Decimal {
 
 /// Changes to a unit. `status` may move a unit no lease holds between `vacant` and
 /// `maintenance` (occupied comes only from a lease).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema, specta::Type)]
 pub struct UnitPatch {
     pub building_id: Option<Uuid>,
     pub unit_number: Option<String>,
@@ -277,7 +277,7 @@ impl UnitPatch {
 }
 
 /// Changes to a tenant, checked like a new one ([`TenantInput`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, ToSchema, specta::Type)]
 pub struct TenantPatch {
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -309,7 +309,7 @@ impl TenantPatch {
 
 /// What a ledger entry a person posts does: a charge the tenant owes, a payment received, or a
 /// credit (a concession that lowers the balance; stored as a `Payment` of category `credit`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Charge,
@@ -330,7 +330,7 @@ impl std::str::FromStr for EntryKind {
 }
 
 /// A ledger entry a person posts on a lease.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, specta::Type)]
 pub struct LedgerInput {
     pub lease_id: Uuid,
     pub kind: EntryKind,
@@ -468,7 +468,7 @@ pub fn void_id(entry: Uuid) -> Uuid {
 /// A person's change to a record. `entity` and the record's id travel beside it (a
 /// `FeatureAction` of a connected replica); for a new record the id is the one the new record
 /// gets, chosen where the action is made, so the replica's and the server's rows are one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum RecordAction {
     CreateProperty(PropertyInput),

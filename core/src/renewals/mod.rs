@@ -24,7 +24,7 @@ pub const WEIGHTS: ChurnFactors = ChurnFactors {
 };
 
 /// Each factor normalised to 0.0–1.0 (stored as `churn_factors`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ChurnFactors {
     pub late_payments: f64,
     pub maintenance_requests: f64,
@@ -51,7 +51,7 @@ impl ChurnFactors {
 }
 
 /// What `compute_churn_score` reads about a lease, already counted by the caller.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ChurnInput {
     /// Charges posted in the last 12 months.
     pub charges_12mo: u32,
@@ -308,7 +308,7 @@ pub fn is_scan_candidate(lease: &Lease, today: NaiveDate) -> bool {
 
 /// A complete recommendation before it is stored (the `renewal_recommendation` fields the
 /// algorithms decide).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RenewalPlan {
     pub churn_score: f64,
     pub churn_risk_level: ChurnRiskLevel,
@@ -600,7 +600,7 @@ impl RenewalStatus {
 }
 
 /// `renewal_recommendation`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RenewalRecommendation {
     pub id: uuid::Uuid,
     pub lease_id: uuid::Uuid,
@@ -621,7 +621,7 @@ pub struct RenewalRecommendation {
 }
 
 /// A step of the review workflow.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum RenewalAction {
     /// Approve, optionally at a different rent.
@@ -714,7 +714,7 @@ pub fn is_expired(rec: &RenewalRecommendation, today: NaiveDate) -> bool {
 }
 
 /// `GET /api/v1/renewals/dashboard-stats/` (spec JSON).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RenewalDashboardStats {
     pub total_pending: u64,
     pub total_approved: u64,

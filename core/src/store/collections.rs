@@ -198,7 +198,7 @@ pub fn update_plan(tx: &Transaction<'_>, p: &PaymentPlan, now: DateTime<Utc>) ->
 }
 
 /// Filters of `GET /api/v1/collections/`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 pub struct CaseFilter {
     pub status: Vec<CaseStatus>,
     pub property: Option<Uuid>,

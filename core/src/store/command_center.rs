@@ -16,7 +16,7 @@ use crate::lifecycle;
 use crate::model::{Lease, LeaseStatus};
 
 /// A stored queue item with the words the AI gateway gave it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 pub struct QueueItem {
     pub id: Uuid,
     pub unit_id: Uuid,

@@ -79,7 +79,7 @@ pub fn insert_lease(tx: &Transaction<'_>, l: &Lease) -> rusqlite::Result<()> {
 }
 
 /// Filters of `GET /api/v1/tenants/leases/` plus the TUI's own.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseFilter {
     /// Any of these states (empty = all).
     pub lease_status: Vec<LeaseStatus>,
@@ -95,7 +95,7 @@ pub struct LeaseFilter {
 }
 
 /// Sort orders for lease lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum LeaseSort {
     #[default]
@@ -122,7 +122,7 @@ impl LeaseSort {
 }
 
 /// A lease with the names a list shows beside it (the spec's `LeaseLifecycleSerializer`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LeaseListRow {
     #[serde(flatten)]
     pub lease: Lease,

@@ -84,7 +84,7 @@ pub fn insert_renewal(tx: &Transaction<'_>, rec: &RenewalRecommendation) -> Resu
 }
 
 /// Filters of `GET /api/v1/renewals/`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
 pub struct RenewalFilter {
     pub status: Vec<RenewalStatus>,
     pub churn_risk_level: Vec<ChurnRiskLevel>,

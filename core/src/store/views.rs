@@ -15,7 +15,7 @@ use crate::lifecycle::LifecycleStats;
 use crate::model::{Building, Lease, LeaseStatus, TransType, Unit};
 
 /// One hex of the property grid: a unit with its current lease and tenant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct UnitGridRow {
     pub unit: Unit,
     pub building_name: String,
@@ -32,7 +32,7 @@ impl UnitGridRow {
 }
 
 /// A property's units grouped as the grid draws them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct PropertyGrid {
     pub buildings: Vec<Building>,
     /// Ordered by building name, floor, unit number.
@@ -40,7 +40,7 @@ pub struct PropertyGrid {
 }
 
 /// One property's line on the dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct PropertyKpi {
     pub property_id: Uuid,
     pub name: String,
@@ -52,7 +52,7 @@ pub struct PropertyKpi {
 }
 
 /// Portfolio totals for the dashboard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct PortfolioKpis {
     pub properties: u64,
     pub buildings: u64,

@@ -18,20 +18,20 @@ use unitcycle_core::store::{Store, CONNECTED_REFUSAL};
 pub const MAX_CSV_BYTES: usize = 50 * 1024 * 1024;
 
 /// A person's choice for one column: a field (by its JSON name), or `null` not to import it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 pub struct Choice {
     pub column: String,
     pub field: Option<Field>,
 }
 
 /// A field the mapping's select offers: its JSON value and the name `--map` uses.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct FieldOption {
     pub field: Field,
     pub name: &'static str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ImportPreview {
     pub kind: ImportKind,
     /// Every column with its field; `mapping.error` says why the file cannot be imported yet.
@@ -41,7 +41,7 @@ pub struct ImportPreview {
     pub report: Option<ImportReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ExportResult {
     pub path: String,
     pub units: usize,

@@ -23,7 +23,7 @@ use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, Store};
 pub const LEASE_ROWS: usize = 2000;
 
 /// The lifecycle badge: the state's key, its label and the spec's colour.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct StatusBadge {
     /// `active`, `month_to_month`, `notice` or `vacant`.
     pub status: &'static str,
@@ -44,7 +44,7 @@ pub fn badge(status: LeaseStatus) -> StatusBadge {
 }
 
 /// One line of the leases table.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LeaseRow {
     pub id: Uuid,
     pub lease_number: String,
@@ -64,7 +64,7 @@ pub struct LeaseRow {
 }
 
 /// One change of state, from `lease_status_log`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct StatusChange {
     pub at: DateTime<Utc>,
     pub from: StatusBadge,
@@ -74,7 +74,7 @@ pub struct StatusChange {
 }
 
 /// A dated event of the tenancy (lease start, notice given, move-out, …), oldest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct KeyDate {
     pub date: NaiveDate,
     pub label: String,
@@ -83,7 +83,7 @@ pub struct KeyDate {
 }
 
 /// The ledger in brief; the Records view shows every entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LedgerSummary {
     pub entries: usize,
     pub charges: String,
@@ -95,7 +95,7 @@ pub struct LedgerSummary {
 }
 
 /// A lifecycle action the lease's state allows, with the form's defaults.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AvailableAction {
     /// `convert_mtm`, `give_notice`, `mark_vacant` or `renew`.
     pub action: &'static str,
@@ -103,7 +103,7 @@ pub struct AvailableAction {
 }
 
 /// Everything the lease page draws, in one round trip.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LeasePage {
     pub lease: LeaseListRow,
     pub unit: Unit,
@@ -129,7 +129,7 @@ pub struct LeasePage {
 
 /// A lifecycle action as the form sends it, dates as typed (read by `format::parse_date`, so
 /// the desktop refuses what the CLI and the API refuse, with the same words).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum LifecycleRequest {
     ConvertMtm,
@@ -182,7 +182,7 @@ impl LifecycleRequest {
 }
 
 /// What a confirmed action will do, in words, and the state it leads to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LifecyclePreview {
     pub from: StatusBadge,
     pub to: StatusBadge,

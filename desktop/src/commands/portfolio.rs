@@ -19,7 +19,7 @@ use unitcycle_core::renewals::{self, RenewalAction, RenewalDashboardStats, Renew
 use unitcycle_core::store::{CaseFilter, InspectionFilter, LeaseListRow, PortfolioKpis, RenewalFilter, Store};
 
 /// Everything the dashboard draws, in one round trip.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Dashboard {
     pub today: NaiveDate,
     pub kpis: PortfolioKpis,
@@ -38,14 +38,14 @@ pub struct Dashboard {
 pub const QUEUE_ROWS: usize = 500;
 
 /// A queue's first rows and how many there are in all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Queue<T> {
     pub total: usize,
     pub rows: Vec<T>,
 }
 
 /// Who and where a renewal or case is about.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Names {
     pub lease_number: String,
     pub tenant_name: String,
@@ -65,7 +65,7 @@ impl From<LeaseListRow> for Names {
 }
 
 /// A line of the renewal queue, its money already formatted for the screen.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct RenewalRow {
     pub renewal: RenewalRecommendation,
     pub names: Names,
@@ -77,7 +77,7 @@ pub struct RenewalRow {
 }
 
 /// A line of the collections queue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CaseRow {
     pub case: collections::CollectionCase,
     pub names: Names,
@@ -88,7 +88,7 @@ pub struct CaseRow {
 }
 
 /// A case's timeline, plan and the letters that went out for it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CaseDetail {
     pub row: CaseRow,
     pub actions: Vec<TimelineEntry>,
@@ -96,14 +96,14 @@ pub struct CaseDetail {
     pub documents: Vec<CaseDocument>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct TimelineEntry {
     pub action: CollectionAction,
     pub label: &'static str,
 }
 
 /// A PDF attached to a message sent for a case (a formal notice, a certified letter).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct CaseDocument {
     pub sha256: String,
     pub name: String,

@@ -26,7 +26,7 @@ pub const LEASE_ON_SERVER: &str = "this replica syncs with a server, which numbe
      (POST /api/v1/tenants/leases/), and syncing brings it here";
 
 /// What a records action wrote.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Written {
     /// The table of the row: `properties`, `buildings`, `units_unit`, `tenants`,
     /// `tenant_ledger_entry`.
@@ -40,7 +40,7 @@ pub struct Written {
 }
 
 /// A property's buildings and units in use, each unit with its current lease and tenant.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct PropertyRecords {
     pub property: Property,
     pub buildings: Vec<Building>,
@@ -48,7 +48,7 @@ pub struct PropertyRecords {
 }
 
 /// One line of a lease's ledger.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LedgerLine {
     #[serde(flatten)]
     pub entry: LedgerEntry,
@@ -59,7 +59,7 @@ pub struct LedgerLine {
 }
 
 /// A lease's ledger, oldest first, with its balance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct LeaseLedger {
     pub lease: LeaseListRow,
     pub entries: Vec<LedgerLine>,

@@ -12,7 +12,7 @@ use unitcycle_core::delivery::{self, ProviderInfo, Providers};
 use unitcycle_sync_client as sync_client;
 
 /// The server this replica syncs with (none: a standalone replica, the system of record).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ServerSettings {
     pub server_url: String,
     /// Who logged in (empty until `unitcycle login`).
@@ -24,7 +24,7 @@ pub struct ServerSettings {
 }
 
 /// An environment variable that configures a provider: whether it is set, never its value.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct EnvSetting {
     pub name: &'static str,
     pub set: bool,
@@ -33,7 +33,7 @@ pub struct EnvSetting {
 }
 
 /// The AI provider condition analysis and letters use.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct AiSettings {
     /// `claude` or `offline`.
     pub provider: &'static str,
@@ -44,7 +44,7 @@ pub struct AiSettings {
 }
 
 /// Where messages go, per channel.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct DeliverySettings {
     pub channels: Vec<ProviderInfo>,
     /// A half-done configuration, naming what is missing (then nothing is sent until fixed).
@@ -52,7 +52,7 @@ pub struct DeliverySettings {
     pub variables: Vec<EnvSetting>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct Settings {
     pub replica_path: String,
     pub schema_version: i64,
@@ -184,7 +184,7 @@ pub fn set_server_url(s: &AppState, url: String) -> CmdResult<Settings> {
 }
 
 /// A replica file the person chose, checked by opening it (or creating it empty).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ReplicaCheck {
     pub path: String,
     pub created: bool,

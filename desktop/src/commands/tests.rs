@@ -1,4 +1,3 @@
-use base64::Engine;
 use unitcycle_core::ai::{ClaudeConfig, Gateway};
 
 use super::ops;
@@ -15,7 +14,7 @@ fn state_with(gateway: Gateway) -> (AppState, tempfile::TempDir) {
     (s, dir)
 }
 
-fn jpeg_bytes(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> Vec<u8> {
+fn jpeg(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         let v = if ((x / 16) + (y / 16)) % 2 == 0 { lo } else { hi };
         image::Rgb([v, v, v])
@@ -26,11 +25,6 @@ fn jpeg_bytes(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> Vec<u8> {
     out
 }
 
-fn jpeg(w: u32, h: u32, lo: u8, hi: u8, blur: f32) -> String {
-    let out = jpeg_bytes(w, h, lo, hi, blur);
-    format!("data:image/jpeg;base64,{}", base64::engine::general_purpose::STANDARD.encode(out))
-}
-
 /// The demo portfolio and a fresh inspection: (inspection id, first room id).
 fn inspection(s: &AppState) -> (String, String) {
     ops::create_demo(s).unwrap();
@@ -39,14 +33,14 @@ fn inspection(s: &AppState) -> (String, String) {
     (d.inspection.id.to_string(), d.rooms[0].room.id.to_string())
 }
 
-fn signature() -> String {
+fn signature() -> Vec<u8> {
     let mut img = image::RgbaImage::new(300, 100);
     for x in 20..250 {
         img.put_pixel(x, 50, image::Rgba([15, 23, 42, 255]));
     }
     let mut out = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).unwrap();
-    base64::engine::general_purpose::STANDARD.encode(out)
+    out
 }
 
 #[test]
@@ -79,12 +73,18 @@ fn every_command_from_an_empty_replica_to_a_finalized_report() {
     assert_eq!(ops::list_inspections(&s).unwrap().len(), 1);
     let room = d.rooms[0].room.id.to_string();
 
-    let added = ops::add_photo(&s, room.clone(), "living.jpg".into(), jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    let added = ops::add_photo(&s, room.clone(), "living.jpg".into(), &jpeg(800, 600, 40, 220, 0.0)).unwrap();
     assert!(added.quality.is_acceptable, "{:?}", added.quality);
-    let blurry = ops::add_photo(&s, room.clone(), "shaky.jpg".into(), jpeg(800, 600, 40, 220, 6.0)).unwrap();
+    let blurry = ops::add_photo(&s, room.clone(), "shaky.jpg".into(), &jpeg(800, 600, 40, 220, 6.0)).unwrap();
     assert!(blurry.quality.verdict.starts_with("Retake: blurry"), "{}", blurry.quality.verdict);
-    assert!(ops::photo_thumbnail(&s, added.photo.id.to_string()).unwrap().starts_with("data:image/jpeg;base64,"));
-    let e = ops::add_photo(&s, room.clone(), "notes.txt".into(), "aGVsbG8=".into()).unwrap_err();
+    let sha = added.photo.blob_hash().unwrap().to_string();
+    let thumb = crate::media::respond(&s.blobs, &format!("/thumb%2F{sha}"));
+    assert_eq!(thumb.headers()["Content-Type"], "image/jpeg");
+    assert!(crate::media::thumbs_dir(&s.blobs).join(format!("{sha}.jpg")).exists(), "kept for the next request");
+    let photo = crate::media::respond(&s.blobs, &format!("/blob/{sha}"));
+    assert_eq!(photo.body().len(), std::fs::metadata(s.blobs.path(&sha).unwrap()).unwrap().len() as usize);
+    assert_eq!(crate::media::respond(&s.blobs, "/blob/../../etc/passwd").status(), 400);
+    let e = ops::add_photo(&s, room.clone(), "notes.txt".into(), b"hello").unwrap_err();
     assert_eq!(e.code, "invalid_image");
     ops::delete_photo(&s, blurry.photo.id.to_string()).unwrap();
 
@@ -103,8 +103,8 @@ fn every_command_from_an_empty_replica_to_a_finalized_report() {
     assert!(c.completeness_pct > 0 && !c.is_complete);
 
     assert_eq!(ops::finalize(&s, id.clone()).unwrap_err().code, "missing_signatures");
-    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), signature()).unwrap();
-    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), signature()).unwrap();
+    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap();
+    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), &signature()).unwrap();
     let done = ops::finalize(&s, id.clone()).unwrap();
     assert_eq!(done.status.as_str(), "finalized");
     assert_eq!(ops::rate_item(&s, item, Some("poor".into()), None).unwrap_err().code, "finalized");
@@ -125,7 +125,7 @@ fn app_info_says_who_analyses_and_how_many_photos_wait() {
     assert_eq!(info.ai.model, "offline-templates-v1");
     assert_eq!(info.photos_queued, 0);
     let (id, room) = inspection(&s);
-    ops::add_photo(&s, room, "living.jpg".into(), jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    ops::add_photo(&s, room, "living.jpg".into(), &jpeg(800, 600, 40, 220, 0.0)).unwrap();
     assert_eq!(ops::app_info(&s).unwrap().photos_queued, 1);
     let run = ops::analyze(&s, id).unwrap();
     assert_eq!((run.provider.as_str(), run.needs_review), ("offline", 1));
@@ -142,7 +142,7 @@ fn with_claude_configured_but_unreachable_photos_stay_queued() {
     assert_eq!((info.ai.provider, info.ai.label), ("claude", "Analysed by Claude"));
 
     let (id, room) = inspection(&s);
-    ops::add_photo(&s, room, "living.jpg".into(), jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    ops::add_photo(&s, room, "living.jpg".into(), &jpeg(800, 600, 40, 220, 0.0)).unwrap();
     let run = ops::analyze(&s, id.clone()).unwrap();
     assert_eq!((run.provider.as_str(), run.still_queued, run.analysed), ("claude", 1, 0));
     assert!(run.message.contains("photos stay queued"), "{}", run.message);
@@ -159,11 +159,11 @@ fn with_claude_configured_but_unreachable_photos_stay_queued() {
 fn camera_card() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let dcim = dir.path();
-    let sharp = jpeg_bytes(800, 600, 40, 220, 0.0);
+    let sharp = jpeg(800, 600, 40, 220, 0.0);
     std::fs::create_dir_all(dcim.join("100CANON/THUMBS")).unwrap();
     std::fs::create_dir(dcim.join("101CANON")).unwrap();
     std::fs::write(dcim.join("100CANON/IMG_0001.JPG"), &sharp).unwrap();
-    std::fs::write(dcim.join("100CANON/IMG_0002.JPG"), jpeg_bytes(800, 600, 2, 40, 0.0)).unwrap();
+    std::fs::write(dcim.join("100CANON/IMG_0002.JPG"), jpeg(800, 600, 2, 40, 0.0)).unwrap();
     std::fs::write(dcim.join("100CANON/IMG_0003.jpeg"), &sharp[..sharp.len() / 2]).unwrap();
     std::fs::write(dcim.join("100CANON/IMG_0004.png"), b"shopping list, not a photo").unwrap();
     std::fs::write(dcim.join("100CANON/MVI_0005.MP4"), b"video").unwrap();
@@ -176,9 +176,9 @@ fn camera_card() -> tempfile::TempDir {
 fn a_camera_folder_imports_its_photos_refuses_bad_files_and_skips_duplicates() {
     let (s, _dir) = state();
     let (id, room) = inspection(&s);
-    let by_hand = ops::add_photo(&s, room.clone(), "hand.jpg".into(), jpeg(800, 600, 30, 230, 0.0)).unwrap();
+    let by_hand = ops::add_photo(&s, room.clone(), "hand.jpg".into(), &jpeg(800, 600, 30, 230, 0.0)).unwrap();
     let card = camera_card();
-    std::fs::write(card.path().join("hand-copy.JPG"), jpeg_bytes(800, 600, 30, 230, 0.0)).unwrap();
+    std::fs::write(card.path().join("hand-copy.JPG"), jpeg(800, 600, 30, 230, 0.0)).unwrap();
 
     let scan = ops::scan_camera_folder(&s, card.path().display().to_string()).unwrap();
     let names: Vec<&str> = scan.files.iter().map(|f| f.name.as_str()).collect();
@@ -235,8 +235,8 @@ fn camera_import_errors_are_clear() {
     let files = ops::scan_camera_folder(&s, card.path().display().to_string()).unwrap().files;
     let e = ops::import_camera_files(&s, uuid::Uuid::nil().to_string(), files.clone()).unwrap_err();
     assert_eq!(e.code, "not_found");
-    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), signature()).unwrap();
-    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), signature()).unwrap();
+    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap();
+    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), &signature()).unwrap();
     ops::finalize(&s, id).unwrap();
     assert_eq!(ops::import_camera_files(&s, room, files).unwrap_err().code, "finalized");
 }

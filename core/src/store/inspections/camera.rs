@@ -17,7 +17,7 @@ use crate::inspections::camera::CameraFile;
 use crate::inspections::{self as insp, quality, InspectionError, MoveInPhoto, PhotoError};
 
 /// A photo the import added (kept with its quality verdict, even when it needs a retake).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ImportedPhoto {
     pub name: String,
     pub photo: MoveInPhoto,
@@ -26,14 +26,14 @@ pub struct ImportedPhoto {
 }
 
 /// A file the import did not add, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct RefusedFile {
     pub name: String,
     pub reason: String,
 }
 
 /// What one import did with each file it was given, in the order given.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CameraImport {
     pub imported: Vec<ImportedPhoto>,
     /// Files whose content is already a photo of this inspection (or earlier in this import).

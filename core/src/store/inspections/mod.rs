@@ -280,7 +280,7 @@ fn write_analysis(c: &Connection, detail: &InspectionDetail, photo_id: Uuid, ite
 }
 
 /// An inspection in a list, with the names people recognise.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct InspectionListRow {
     pub inspection: MoveInInspection,
     pub lease_number: String,
@@ -290,7 +290,7 @@ pub struct InspectionListRow {
 }
 
 /// Filters of the list (spec: `?unit=`, `?property=`, `?status=`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct InspectionFilter {
     pub unit: Option<Uuid>,
     pub property: Option<Uuid>,

@@ -1,0 +1,49 @@
+// Every view of the app, in sidebar order. A feature adds one entry here and its component
+// under features/<id>/; the sidebar, the routes, the keyboard jumps and the key help all read
+// this list. Components are imported lazily so each view is its own chunk.
+import type { Component } from "svelte";
+
+export type Group = "Portfolio" | "Leasing" | "Collections" | "Inspections" | "System";
+
+export type Feature = {
+  /** Also the first path segment (#/<path>) and the nav link id (nav-<id>). */
+  id: string;
+  label: string;
+  group: Group;
+  path: string;
+  component: () => Promise<{ default: Component }>;
+  /** The letter after `g` (g then d → Dashboard). Alt+1…9 follow the list order. */
+  shortcut?: string;
+  /** The old plain-JS file holding this view, until it is ported. */
+  legacy?: string;
+};
+
+export const GROUPS: Group[] = ["Portfolio", "Leasing", "Collections", "Inspections", "System"];
+
+export const features: Feature[] = [
+  { id: "dashboard", label: "Dashboard", group: "Portfolio", path: "dashboard", shortcut: "d", legacy: "portfolio.js (renderDashboard)",
+    component: () => import("./dashboard/View.svelte") },
+  { id: "command-center", label: "Command center", group: "Portfolio", path: "command-center", shortcut: "m",
+    component: () => import("./command-center/View.svelte") },
+  { id: "records", label: "Records", group: "Portfolio", path: "records", shortcut: "r", legacy: "records.js (renderRecords)",
+    component: () => import("./records/View.svelte") },
+  { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i", legacy: "import.js (renderImport)",
+    component: () => import("./import/View.svelte") },
+  { id: "leases", label: "Leases", group: "Leasing", path: "leases", shortcut: "l", legacy: "app.js (renderLeases)",
+    component: () => import("./leases/View.svelte") },
+  { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n", legacy: "portfolio.js (renderRenewals)",
+    component: () => import("./renewals/View.svelte") },
+  { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
+    legacy: "portfolio.js (renderCollections, renderCase)", component: () => import("./collections/View.svelte") },
+  { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",
+    legacy: "app.js (renderInspections, renderInspection)", component: () => import("./inspections/View.svelte") },
+  { id: "settings", label: "Settings", group: "System", path: "settings", shortcut: "s",
+    component: () => import("./settings/View.svelte") },
+];
+
+export const DEFAULT_FEATURE = features[0]!;
+
+/** The feature owning a route path (its first segment), or undefined. */
+export function featureFor(path: string[]): Feature | undefined {
+  return features.find((f) => f.path === path[0]);
+}

@@ -1,0 +1,2 @@
+/** A <select> choice for Field. */
+export type Option = { value: string; label: string };
