@@ -99,6 +99,8 @@ commands! {
     list_inspections() -> Vec<InspectionListRow>;
     start_inspection(lease_id: String, inspector_name: String) -> InspectionDetail;
     get_inspection(id: String) -> InspectionDetail;
+    inspectable_leases(search: Option<String>) -> inspections::InspectableLeases;
+    inspection_view(id: String) -> inspections::InspectionView;
     delete_photo(photo_id: String) -> InspectionDetail;
     rate_item(item_id: String, rating: Option<String>, notes: Option<String>) -> MoveInItem;
     add_issue(item_id: String, severity: String, description: String, dimensions: String, location: String) -> MoveInItem;
@@ -137,6 +139,7 @@ commands! {
 }
 
 pub mod import;
+pub mod inspections;
 pub mod leases;
 pub mod portfolio;
 pub mod records;
@@ -148,6 +151,7 @@ pub mod ops {
     use chrono::Utc;
 
     pub use super::import::{export_rent_roll, import_apply, import_preview};
+    pub use super::inspections::{inspectable_leases, inspection_view};
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf, save_document,
@@ -348,7 +352,7 @@ pub mod ops {
             manager_signature: manager_sig.as_deref(),
             generated_at: now,
         })?;
-        let name = format!("move-in-{}-unit-{}-{}.pdf", property.name, unit.unit_number, i.inspection_date);
+        let name = super::inspections::report_name(&property.name, &unit.unit_number, &detail);
         let report = write_document(s, "reports", &name, &bytes)?;
         store.set_move_in_report(inspection_id, &report.sha256, now)?;
         Ok(report)
@@ -359,8 +363,7 @@ pub mod ops {
     pub(super) fn write_document(s: &AppState, dir: &str, name: &str, bytes: &[u8]) -> CmdResult<ReportResult> {
         let hash = s.blobs.put(bytes)?;
         let dir = s.db_path.parent().map(|p| p.join(dir)).unwrap_or_else(|| dir.into());
-        let name = name.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-");
-        let path = dir.join(name);
+        let path = dir.join(safe_name(name));
         std::fs::create_dir_all(&dir)
             .and_then(|_| std::fs::write(&path, bytes))
             .map_err(|e| CommandError::new("storage", format!("cannot write {}: {e}", path.display())))?;
@@ -369,6 +372,11 @@ pub mod ops {
             .map(|t| t.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string())
             .collect();
         Ok(ReportResult { path: path.display().to_string(), sha256: hash, bytes: bytes.len(), pages })
+    }
+
+    /// `name` made safe for any file system.
+    pub(super) fn safe_name(name: &str) -> String {
+        name.replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'), "-")
     }
 
     /// The folders beside the replica that hold what the app generates; only files in them open.

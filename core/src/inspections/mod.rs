@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod camera;
+pub mod eligibility;
 pub mod port;
 pub mod quality;
 pub mod workflow;
@@ -641,6 +642,53 @@ pub fn check_finalize(inspection: &MoveInInspection) -> Result<(), InspectionErr
     }
 }
 
+/// Signing needs a complete inspection: 100 % as [`completeness`] counts it — every room
+/// with at least one acceptable photo (a photo flagged for retake does not count) and every
+/// item rated. A report of a half-documented unit signed by both sides protects nobody.
+pub const SIGNING_RULE: &str =
+    "Signing needs a complete inspection (100%): an acceptable photo of every room and a rating for every item.";
+
+/// What still stands between the inspection and signing, in a person's words; `None` when it
+/// can be signed. Lists each room without an acceptable photo and each unrated item (the
+/// first ten by name, then how many more).
+pub fn signing_blockers(c: &Completeness) -> Option<String> {
+    if c.is_complete {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !c.rooms_without_photos.is_empty() {
+        let rooms: Vec<&str> = c.rooms_without_photos.iter().map(|r| r.room_name.as_str()).collect();
+        parts.push(format!("an acceptable photo of {}", rooms.join(", ")));
+    }
+    if !c.items_without_ratings.is_empty() {
+        const SHOWN: usize = 10;
+        let mut items: Vec<String> =
+            c.items_without_ratings.iter().take(SHOWN).map(|i| format!("{} — {}", i.room_name, i.item_label)).collect();
+        let n = c.items_without_ratings.len();
+        if n > SHOWN {
+            items.push(format!("and {} more", n - SHOWN));
+        }
+        let noun = if n == 1 { "item" } else { "items" };
+        parts.push(format!("a rating for {n} {noun} ({})", items.join(", ")));
+    }
+    if parts.is_empty() {
+        parts.push("at least one room to inspect".to_string());
+    }
+    Some(format!(
+        "signing needs a complete inspection (100%); it is {}% complete. Missing: {}",
+        c.completeness_pct,
+        parts.join("; ")
+    ))
+}
+
+/// Refuses signing below [`SIGNING_RULE`], with what is missing.
+pub fn check_sign_ready(detail: &InspectionDetail) -> Result<(), InspectionError> {
+    match signing_blockers(&completeness(detail)) {
+        None => Ok(()),
+        Some(why) => Err(InspectionError::Invalid(why)),
+    }
+}
+
 /// A signature must be a PNG with at least one drawn (non-transparent, non-white) pixel.
 pub fn check_signature(png: &[u8]) -> Result<(), InspectionError> {
     let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
@@ -930,6 +978,7 @@ pub fn sign(
     if signer.chars().count() > 150 {
         return Err(InspectionError::Invalid(format!("the {}'s name is longer than 150 characters", role.as_str())));
     }
+    check_sign_ready(detail)?;
     if png.is_empty() {
         return Err(InspectionError::EmptySignature);
     }

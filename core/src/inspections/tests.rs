@@ -351,6 +351,23 @@ fn signing_records_who_when_and_where_and_finalizing_locks() {
         sign(&mut d, SignerRole::Tenant, " ", &png, "", now()).unwrap_err().to_string(),
         "enter the tenant's name before signing"
     );
+    // Below 100 % signing is refused with what is missing, and nothing changes.
+    recompute(&mut d, now());
+    let before = d.clone();
+    assert_eq!(
+        sign(&mut d, SignerRole::Tenant, "Terry", &png, "", now()).unwrap_err().to_string(),
+        "signing needs a complete inspection (100%); it is 40% complete. Missing: an acceptable photo of \
+         bathroom 1; a rating for 2 items (kitchen — Item 11, bathroom 1 — Item 13)"
+    );
+    assert_eq!(d, before);
+    // The bathroom photographed and every item rated: 100 %.
+    let bytes = crate::inspections::quality::test_images::sharp();
+    add_photo(&mut d, Uuid::from_u128(200), "bath.jpg", &bytes, None, now()).unwrap();
+    for rd in &mut d.rooms {
+        rd.items.iter_mut().for_each(|i| apply_override(i, Some(Good), None));
+    }
+    assert_eq!(recompute(&mut d, now()).completeness_pct, 100);
+    assert_eq!(signing_blockers(&completeness(&d)), None);
     assert_eq!(sign(&mut d, SignerRole::Tenant, "Terry", b"", "", now()), Err(InspectionError::EmptySignature));
     let hash = sign(&mut d, SignerRole::Tenant, " Terry Tenant ", &png, "203.0.113.7", now()).unwrap();
     assert_eq!(hash, crate::blobs::sha256_hex(&png));

@@ -109,15 +109,8 @@ fn cover(d: &mut Doc, input: &ReportInput<'_>) {
     let score = i.overall_condition_score.map_or("-".to_string(), |s| format!("{s:.1}"));
     d.text_at(MARGIN + 16.0, top + 30.0, &score, Face::Mono, 30.0, colors::NAVY, true);
     d.text_at(MARGIN + 16.0, top + 70.0, "out of 100, from the rated items", Face::Body, 8.5, colors::MUTED, false);
-    d.text_at(
-        MARGIN + 16.0,
-        top + 90.0,
-        &format!("Completeness {}%", i.completeness_pct),
-        Face::Mono,
-        10.0,
-        colors::TEAL,
-        true,
-    );
+    let (completeness_text, completeness_colour) = completeness_badge(&inspections::completeness(input.detail));
+    d.text_at(MARGIN + 16.0, top + 90.0, &completeness_text, Face::Mono, 10.0, completeness_colour, true);
 
     let counts = [
         ("Excellent", i.items_excellent),
@@ -284,6 +277,17 @@ fn thumbnail(d: &mut Doc, input: &ReportInput<'_>, photo: &MoveInPhoto, x: f32, 
         (_, None) => ("quality not measured".to_string(), colors::MUTED),
     };
     d.text_at(x, top + h + 17.0, &verdict.0, Face::Mono, 7.0, verdict.1, false);
+}
+
+/// The completeness line of the summary panel and its colour: teal (the report's "good")
+/// only when nothing is missing; an incomplete inspection is red and says so, whatever the
+/// stored percentage rounds to.
+pub(crate) fn completeness_badge(c: &inspections::Completeness) -> (String, (u8, u8, u8)) {
+    if c.is_complete {
+        (format!("Completeness {}%", c.completeness_pct), colors::TEAL)
+    } else {
+        (format!("Completeness {}% - INCOMPLETE", c.completeness_pct), colors::RED)
+    }
 }
 
 fn closing(d: &mut Doc, input: &ReportInput<'_>) {

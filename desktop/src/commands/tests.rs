@@ -33,6 +33,18 @@ fn inspection(s: &AppState) -> (String, String) {
     (d.inspection.id.to_string(), d.rooms[0].room.id.to_string())
 }
 
+/// An acceptable photo of every room and every item rated: 100 %, ready to sign.
+fn complete(s: &AppState, id: &str) {
+    let d = ops::get_inspection(s, id.to_string()).unwrap();
+    for rd in &d.rooms {
+        ops::add_photo(s, rd.room.id.to_string(), "wide.jpg".into(), &jpeg(800, 600, 40, 220, 0.0)).unwrap();
+        for it in rd.items.iter().filter(|i| i.human_override.is_none()) {
+            ops::rate_item(s, it.id.to_string(), Some("good".into()), None).unwrap();
+        }
+    }
+    assert!(ops::completeness(s, id.to_string()).unwrap().is_complete);
+}
+
 fn signature() -> Vec<u8> {
     let mut img = image::RgbaImage::new(300, 100);
     for x in 20..250 {
@@ -103,6 +115,10 @@ fn every_command_from_an_empty_replica_to_a_finalized_report() {
     assert!(c.completeness_pct > 0 && !c.is_complete);
 
     assert_eq!(ops::finalize(&s, id.clone()).unwrap_err().code, "missing_signatures");
+    // Signing is refused below 100 %, with what is missing; then every room is documented.
+    let e = ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap_err();
+    assert!(e.detail.starts_with("signing needs a complete inspection (100%)"), "{}", e.detail);
+    complete(&s, &id);
     ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap();
     ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), &signature()).unwrap();
     let done = ops::finalize(&s, id.clone()).unwrap();
@@ -235,6 +251,7 @@ fn camera_import_errors_are_clear() {
     let files = ops::scan_camera_folder(&s, card.path().display().to_string()).unwrap().files;
     let e = ops::import_camera_files(&s, uuid::Uuid::nil().to_string(), files.clone()).unwrap_err();
     assert_eq!(e.code, "not_found");
+    complete(&s, &id);
     ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap();
     ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), &signature()).unwrap();
     ops::finalize(&s, id).unwrap();
@@ -548,4 +565,48 @@ fn a_connected_replica_queues_records_and_leaves_leases_to_the_server() {
     let terms = json!({"lease_begin_date": "2026-01-01", "lease_end_date": "2026-12-31", "monthly_rent_amount": "900"});
     let e = ops::new_lease(&s, u.id.to_string(), t.id.to_string(), terms).unwrap_err();
     assert_eq!((e.code, e.detail.as_str()), ("connected", super::records::LEASE_ON_SERVER));
+}
+
+#[test]
+fn only_leases_moving_in_are_offered_and_the_page_says_what_blocks_signing() {
+    let (s, _dir) = state();
+    ops::create_demo(&s).unwrap();
+    let offered = ops::inspectable_leases(&s, None).unwrap();
+    assert!(offered.rule.contains("within 30 days"), "{}", offered.rule);
+    let all = ops::list_leases(&s, None).unwrap();
+    assert!(offered.leases.len() < all.len(), "a two-year tenant is not offered");
+    // A lease moved to begin today is offered; an inspection of it shows what blocks signing.
+    let lease = &all[0];
+    let today = chrono::Utc::now().date_naive();
+    s.store()
+        .unwrap()
+        .conn()
+        .execute(
+            "UPDATE tenant_lease SET lease_begin_date = ?2, lease_status = 'active', actual_move_out_date = NULL WHERE id = ?1",
+            [lease.id.to_string(), today.to_string()],
+        )
+        .unwrap();
+    let found = ops::inspectable_leases(&s, Some(lease.lease_number.clone())).unwrap().leases;
+    assert_eq!(found.len(), 1, "{found:?}");
+    let d = ops::start_inspection(&s, lease.id.to_string(), "Dana Inspector".into()).unwrap();
+    let id = d.inspection.id.to_string();
+    let found = ops::inspectable_leases(&s, Some(lease.lease_number.clone())).unwrap().leases;
+    assert_eq!(found[0].open_inspection, Some(d.inspection.id), "an open inspection is continued");
+
+    let v = ops::inspection_view(&s, id.clone()).unwrap();
+    assert_eq!(v.time_zone, s.store().unwrap().property(d.inspection.property_id).unwrap().time_zone);
+    assert_eq!((v.lease_number.as_str(), v.unit_number.is_empty()), (lease.lease_number.as_str(), false));
+    let blocked = v.signing_blocked.unwrap();
+    assert!(blocked.starts_with("signing needs a complete inspection (100%); it is 0% complete"), "{blocked}");
+    assert_eq!(v.report_path, None);
+    complete(&s, &id);
+    let v = ops::inspection_view(&s, id.clone()).unwrap();
+    assert_eq!((v.signing_blocked, v.completeness.completeness_pct), (None, 100));
+    ops::sign(&s, id.clone(), "tenant".into(), "Terry Tenant".into(), &signature()).unwrap();
+    ops::sign(&s, id.clone(), "manager".into(), "Morgan Manager".into(), &signature()).unwrap();
+    ops::finalize(&s, id.clone()).unwrap();
+    let report = ops::generate_report(&s, id.clone()).unwrap();
+    assert_eq!(ops::inspection_view(&s, id).unwrap().report_path, Some(report.path));
+    let offered = ops::inspectable_leases(&s, Some(lease.lease_number.clone())).unwrap().leases;
+    assert!(offered.is_empty(), "a finalized move-in is not offered again: {offered:?}");
 }

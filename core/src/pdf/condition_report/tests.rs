@@ -115,3 +115,23 @@ fn a_draft_report_says_so_and_lists_what_is_missing() {
     assert!(closing.contains("not signed"), "{closing}");
     assert!(closing.contains("has not been finalized"), "{closing}");
 }
+
+#[test]
+fn only_a_complete_inspection_is_shown_in_the_good_colour() {
+    let (_, mut detail) = report(false);
+    let complete = inspections::completeness(&detail);
+    assert_eq!(completeness_badge(&complete), ("Completeness 100%".to_string(), colors::TEAL));
+    // One unrated item: 99% rounds near complete, but it is incomplete and red.
+    detail.rooms[0].items[0].human_override = None;
+    detail.rooms[0].items[0].condition_rating = None;
+    let c = inspections::completeness(&detail);
+    let (text, colour) = completeness_badge(&c);
+    assert_eq!(colour, colors::RED);
+    assert!(text.ends_with("INCOMPLETE"), "{text}");
+    // Nothing done at all (the 3 % case) is red too.
+    for rd in &mut detail.rooms {
+        rd.photos.clear();
+        rd.items.iter_mut().for_each(|i| (i.human_override, i.condition_rating) = (None, None));
+    }
+    assert_eq!(completeness_badge(&inspections::completeness(&detail)).1, colors::RED);
+}

@@ -15,6 +15,7 @@ use super::{found, get_json, get_opt_uuid, get_uuid, optional, Result, Store, St
 use crate::blobs::BlobStore;
 pub use crate::inspections::analysis::AnalysisRun;
 use crate::inspections::analysis::{AnalysisError, AnalysisRequest, ConditionAnalyzer};
+use crate::inspections::eligibility::InspectableLease;
 use crate::inspections::{
     self as insp, AnalysisStatus, Completeness, ConditionRating, InspectionDetail, InspectionError, InspectionStatus,
     MoveInInspection, MoveInItem, MoveInPhoto, MoveInRoom, PhotoQuality, PreExistingIssue, RoomDetail, SignerRole,
@@ -315,6 +316,60 @@ impl Store {
             port::write_rows(tx, None, &detail)?;
             load_detail(tx, detail.inspection.id)
         })
+    }
+
+    /// The leases a move-in inspection makes sense for at `now`, each judged on its property's
+    /// local date (`inspections::eligibility`), soonest move-in first; `search` matches the
+    /// tenant name, unit or lease number as the lease list does.
+    pub fn inspectable_leases(&self, search: Option<&str>, now: DateTime<Utc>) -> Result<Vec<InspectableLease>> {
+        use crate::inspections::eligibility;
+        use crate::model::LeaseStatus;
+        let filter = super::LeaseFilter {
+            lease_status: vec![LeaseStatus::Active, LeaseStatus::MonthToMonth, LeaseStatus::Notice],
+            search: search.map(str::trim).filter(|q| !q.is_empty()).map(str::to_string),
+            ..super::LeaseFilter::default()
+        };
+        let leases = self.lease_rows(&filter, super::LeaseSort::default(), 0, None)?;
+        let zones = self.property_zones()?;
+        let mut finalized = std::collections::HashSet::new();
+        let mut open = std::collections::HashMap::new();
+        let mut stmt =
+            self.conn.prepare("SELECT lease_id, id, status FROM move_in_inspection ORDER BY created_at, id")?;
+        let rows = stmt.query_map([], |r| Ok((get_uuid(r, 0)?, get_uuid(r, 1)?, r.get::<_, InspectionStatus>(2)?)))?;
+        for row in rows {
+            let (lease, id, status) = row?;
+            if status == InspectionStatus::Finalized {
+                finalized.insert(lease);
+            } else {
+                open.insert(lease, id);
+            }
+        }
+        let mut out = Vec::new();
+        for r in leases {
+            let zone = zones.get(&r.lease.property_id).cloned().unwrap_or_else(|| crate::time::DEFAULT_ZONE.into());
+            let today = crate::time::today_in(&zone, now)
+                .map_err(|e| StoreError::Rejected(format!("Property {}: {e}", r.lease.property_id)))?;
+            if eligibility::inspectable(&r.lease, finalized.contains(&r.lease.id), today).is_err() {
+                continue;
+            }
+            out.push(InspectableLease {
+                lease_id: r.lease.id,
+                lease_number: r.lease.lease_number,
+                tenant_name: r.tenant_name,
+                unit_number: r.unit_number,
+                property_name: r.property_name,
+                property_time_zone: zone,
+                lease_status: r.lease.lease_status,
+                lease_begin_date: r.lease.lease_begin_date,
+                today,
+                open_inspection: open.get(&r.lease.id).copied(),
+            });
+        }
+        out.sort_by(|a, b| {
+            let dist = |l: &InspectableLease| (l.lease_begin_date - l.today).num_days().abs();
+            dist(a).cmp(&dist(b)).then_with(|| a.lease_number.cmp(&b.lease_number))
+        });
+        Ok(out)
     }
 
     pub fn move_in_inspection(&self, id: Uuid) -> Result<MoveInInspection> {

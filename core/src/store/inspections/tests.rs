@@ -31,6 +31,16 @@ fn start(f: &mut Fixture) -> InspectionDetail {
     f.store.create_move_in_inspection(lease.lease.id, "Dana Inspector", now().date_naive(), now()).unwrap()
 }
 
+/// An acceptable photo of every room and every item rated: 100 %.
+fn complete(f: &mut Fixture, d: &InspectionDetail) {
+    for rd in &d.rooms {
+        f.store.add_move_in_photo(&f.blobs, rd.room.id, "wide.jpg", &test_images::sharp(), None, now()).unwrap();
+        for it in &rd.items {
+            f.store.rate_move_in_item(it.id, Some(ConditionRating::Good), None, now()).unwrap();
+        }
+    }
+}
+
 fn signature() -> Vec<u8> {
     let mut img = image::RgbaImage::from_pixel(300, 100, image::Rgba([255, 255, 255, 0]));
     for x in 20..250 {
@@ -233,6 +243,17 @@ fn finalize_needs_both_signatures_and_locks_everything() {
     let err = f.store.finalize_move_in(id, now()).unwrap_err();
     assert_eq!(err.to_string(), "finalizing needs both signatures; missing: tenant and manager");
 
+    // Signing is refused below 100 %, naming what is missing; nothing is recorded.
+    let err = f.store.sign_move_in(&f.blobs, id, SignerRole::Tenant, "Terry Tenant", &signature(), now()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("signing needs a complete inspection (100%); it is 0% complete. Missing: "), "{text}");
+    let first = &d.rooms[0].room.room_name;
+    assert!(text.contains(&format!("an acceptable photo of {first}, Kitchen")), "{text}");
+    assert!(text.contains(&format!("{first} — Walls")) && text.contains("more)"), "{text}");
+    assert_eq!(f.store.move_in_inspection(id).unwrap().tenant_signed_at, None);
+    complete(&mut f, &d);
+    assert_eq!(f.store.move_in_inspection(id).unwrap().completeness_pct, 100);
+
     let blank = {
         let img = image::RgbaImage::new(200, 80);
         let mut png = Vec::new();
@@ -267,4 +288,51 @@ fn finalize_needs_both_signatures_and_locks_everything() {
     }
     // The report can still be attached to a finalized inspection.
     f.store.set_move_in_report(id, &crate::blobs::sha256_hex(b"pdf"), now()).unwrap();
+}
+
+#[test]
+fn only_leases_near_move_in_without_a_finalized_inspection_are_inspectable() {
+    let mut f = fixture();
+    let today = now().date_naive();
+    // Two tenancies moving in now: one began 3 days ago, one begins in 10 days.
+    let active = LeaseFilter { lease_status: vec![crate::model::LeaseStatus::Active], ..LeaseFilter::default() };
+    let movers = f.store.lease_rows(&active, Default::default(), 0, Some(2)).unwrap();
+    for (r, days) in movers.iter().zip([-3i64, 10]) {
+        let begins = today + chrono::Duration::days(days);
+        f.store
+            .conn()
+            .execute(
+                "UPDATE tenant_lease SET lease_begin_date = ?2 WHERE id = ?1",
+                rusqlite::params![r.lease.id.to_string(), begins],
+            )
+            .unwrap();
+    }
+    let all = f.store.lease_rows(&LeaseFilter::default(), Default::default(), 0, None).unwrap();
+    let offered = f.store.inspectable_leases(None, now()).unwrap();
+    assert!(movers.iter().all(|m| offered.iter().any(|o| o.lease_id == m.lease.id)), "{offered:?}");
+    let distance: Vec<i64> = offered.iter().map(|l| (l.lease_begin_date - today).num_days().abs()).collect();
+    assert!(distance.windows(2).all(|w| w[0] <= w[1]), "nearest move-in first: {distance:?}");
+    assert!(offered.len() < all.len(), "{} of {}", offered.len(), all.len());
+    for l in &offered {
+        assert!((l.lease_begin_date - today).num_days().abs() <= 30, "{l:?}");
+        assert_ne!(l.lease_status, crate::model::LeaseStatus::Vacant);
+        assert_eq!(l.today, today);
+    }
+    // Every lease left out breaks the rule.
+    for r in all.iter().filter(|r| !offered.iter().any(|o| o.lease_id == r.lease.id)) {
+        assert!(crate::inspections::eligibility::inspectable(&r.lease, false, today).is_err(), "{:?}", r.lease);
+    }
+    // A lease the demo starts today: offered; once an inspection is open it is still offered
+    // (to continue); once finalized it is not.
+    let target = offered.iter().find(|o| o.lease_id == movers[1].lease.id).unwrap().clone();
+    let d = f.store.create_move_in_inspection(target.lease_id, "Dana", today, now()).unwrap();
+    let again = f.store.inspectable_leases(Some(&target.lease_number), now()).unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].open_inspection, Some(d.inspection.id));
+    complete(&mut f, &d);
+    let id = d.inspection.id;
+    f.store.sign_move_in(&f.blobs, id, SignerRole::Tenant, "Terry Tenant", &signature(), now()).unwrap();
+    f.store.sign_move_in(&f.blobs, id, SignerRole::Manager, "Morgan Manager", &signature(), now()).unwrap();
+    f.store.finalize_move_in(id, now()).unwrap();
+    assert!(f.store.inspectable_leases(None, now()).unwrap().iter().all(|l| l.lease_id != target.lease_id));
 }

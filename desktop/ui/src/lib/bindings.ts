@@ -12,6 +12,8 @@ export const commands = {
 	listInspections: () => typedError<InspectionListRow[], CommandError>(__TAURI_INVOKE("list_inspections")),
 	startInspection: (leaseId: string, inspectorName: string) => typedError<InspectionDetail, CommandError>(__TAURI_INVOKE("start_inspection", { leaseId, inspectorName })),
 	getInspection: (id: string) => typedError<InspectionDetail, CommandError>(__TAURI_INVOKE("get_inspection", { id })),
+	inspectableLeases: (search: string | null) => typedError<InspectableLeases, CommandError>(__TAURI_INVOKE("inspectable_leases", { search })),
+	inspectionView: (id: string) => typedError<InspectionView, CommandError>(__TAURI_INVOKE("inspection_view", { id })),
 	deletePhoto: (photoId: string) => typedError<InspectionDetail, CommandError>(__TAURI_INVOKE("delete_photo", { photoId })),
 	rateItem: (itemId: string, rating: string | null, notes: string | null) => typedError<MoveInItem, CommandError>(__TAURI_INVOKE("rate_item", { itemId, rating, notes })),
 	addIssue: (itemId: string, severity: string, description: string, dimensions: string, location: string) => typedError<MoveInItem, CommandError>(__TAURI_INVOKE("add_issue", { itemId, severity, description, dimensions, location })),
@@ -378,6 +380,35 @@ export type ImportedPhoto = {
 	verdict: string,
 };
 
+/**
+ *  A lease a move-in inspection can be started for (`inspections::eligibility::RULE`), with
+ *  the names people recognise and the property's local date the rule was applied on.
+ */
+export type InspectableLease = {
+	lease_id: string,
+	lease_number: string,
+	tenant_name: string,
+	unit_number: string,
+	property_name: string,
+	property_time_zone: string,
+	lease_status: LeaseStatus,
+	lease_begin_date: string,
+	/**  The property's local date the rule was applied on. */
+	today: string,
+	/**
+	 *  An inspection of the lease already started and not finalized: continue it rather than
+	 *  start another.
+	 */
+	open_inspection: string | null,
+};
+
+/**  The leases offered by "New inspection", with the rule that chose them. */
+export type InspectableLeases = {
+	/**  `eligibility::RULE`, shown in the dialog. */
+	rule: string,
+	leases: InspectableLease[],
+};
+
 /**  The full inspection (spec: "full detail with nested rooms, items, and photos"). */
 export type InspectionDetail = {
 	inspection: MoveInInspection,
@@ -395,6 +426,27 @@ export type InspectionListRow = {
 
 /**  `move_in_inspection.status`. */
 export type InspectionStatus = "in_progress" | "ai_processing" | "review" | "pending_signatures" | "finalized";
+
+/**  The inspection page. */
+export type InspectionView = {
+	detail: InspectionDetail,
+	completeness: Completeness,
+	/**  Why signing is refused now (the core's words), `None` when it can be signed. */
+	signing_blocked: string | null,
+	/**  `inspections::SIGNING_RULE`. */
+	signing_rule: string,
+	/**  The property's IANA time zone: signature, finalize and report times are shown in it. */
+	time_zone: string,
+	property_name: string,
+	unit_number: string,
+	tenant_name: string,
+	lease_number: string,
+	/**
+	 *  The file of the last generated report beside the replica, when it is there (to open
+	 *  with the system viewer).
+	 */
+	report_path: string | null,
+};
 
 /**  `collection_plan_installment`. */
 export type Installment = {
