@@ -143,14 +143,23 @@ commands! {
     lease_ledger(lease_id: String) -> records::LeaseLedger;
     find_tenant(email: String) -> Option<unitcycle_core::model::Tenant>;
     new_lease(unit_id: String, tenant_id: String, terms: serde_json::Value) -> unitcycle_core::store::LeaseListRow;
+    lease_rows(search: Option<String>, status: Option<String>) -> Vec<leases::LeaseRow>;
+    lease_page(lease_id: String) -> leases::LeasePage;
+    lifecycle_preview(lease_id: String, request: leases::LifecycleRequest) -> leases::LifecyclePreview;
+    lifecycle_action(lease_id: String, request: leases::LifecycleRequest) -> leases::LeasePage;
+    settings() -> settings::Settings;
+    set_server_url(url: String) -> settings::Settings;
+    open_replica(path: String, create: bool) -> settings::ReplicaCheck;
 }
 
 pub mod collections;
 pub mod command_center;
 pub mod import;
 pub mod inspections;
+pub mod leases;
 pub mod portfolio;
 pub mod records;
+pub mod settings;
 
 pub mod ops {
     use std::collections::HashMap;
@@ -164,11 +173,13 @@ pub mod ops {
     pub use super::command_center::{bulk_preview, bulk_progress, bulk_run, cc_queue_action, command_center};
     pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::inspections::{inspectable_leases, inspection_view};
+    pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf,
         renewal_set_letter, save_document,
     };
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
+    pub use super::settings::{open_replica, set_server_url, settings};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera};

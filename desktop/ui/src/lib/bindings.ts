@@ -56,6 +56,13 @@ export const commands = {
 	leaseLedger: (leaseId: string) => typedError<LeaseLedger, CommandError>(__TAURI_INVOKE("lease_ledger", { leaseId })),
 	findTenant: (email: string) => typedError<Tenant | null, CommandError>(__TAURI_INVOKE("find_tenant", { email })),
 	newLease: (unitId: string, tenantId: string, terms: Value) => typedError<LeaseListRow, CommandError>(__TAURI_INVOKE("new_lease", { unitId, tenantId, terms })),
+	leaseRows: (search: string | null, status: string | null) => typedError<LeaseRow[], CommandError>(__TAURI_INVOKE("lease_rows", { search, status })),
+	leasePage: (leaseId: string) => typedError<LeasePage, CommandError>(__TAURI_INVOKE("lease_page", { leaseId })),
+	lifecyclePreview: (leaseId: string, request: LifecycleRequest) => typedError<LifecyclePreview, CommandError>(__TAURI_INVOKE("lifecycle_preview", { leaseId, request })),
+	lifecycleAction: (leaseId: string, request: LifecycleRequest) => typedError<LeasePage, CommandError>(__TAURI_INVOKE("lifecycle_action", { leaseId, request })),
+	settings: () => typedError<Settings, CommandError>(__TAURI_INVOKE("settings")),
+	setServerUrl: (url: string) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_server_url", { url })),
+	openReplica: (path: string, create: boolean) => typedError<ReplicaCheck, CommandError>(__TAURI_INVOKE("open_replica", { path, create })),
 };
 
 /* Types */
@@ -71,6 +78,16 @@ export type AiInfo = {
 	label: string,
 	/**  Why this provider is active. */
 	note: string,
+};
+
+/**  The AI provider condition analysis and letters use. */
+export type AiSettings = {
+	/**  `claude` or `offline`. */
+	provider: string,
+	model: string,
+	label: string,
+	note: string,
+	variables: EnvSetting[],
 };
 
 /**  The result of running an analyzer over an inspection's queued photos. */
@@ -97,6 +114,13 @@ export type AppInfo = {
 	ai: AiInfo,
 	/**  Photos waiting for condition analysis, across the replica. */
 	photos_queued: number,
+};
+
+/**  A lifecycle action the lease's state allows, with the form's defaults. */
+export type AvailableAction = {
+	/**  `convert_mtm`, `give_notice`, `mark_vacant` or `renew`. */
+	action: string,
+	label: string,
 };
 
 /**  `buildings`: a property has one or more buildings, each with floors of units. */
@@ -396,6 +420,25 @@ export type Dashboard = {
 	inspections: { [key in string]: number },
 };
 
+/**  How a message reaches the tenant. */
+export type DeliveryChannel = "sms" | "email" | "letter";
+
+/**  Where messages go, per channel. */
+export type DeliverySettings = {
+	channels: ProviderInfo[],
+	/**  A half-done configuration, naming what is missing (then nothing is sent until fixed). */
+	problem: string | null,
+	variables: EnvSetting[],
+};
+
+/**  An environment variable that configures a provider: whether it is set, never its value. */
+export type EnvSetting = {
+	name: string,
+	set: boolean,
+	secret: boolean,
+	what: string,
+};
+
 export type ExportResult = {
 	path: string,
 	units: number,
@@ -557,6 +600,14 @@ export type ItemRef = {
 	item_label: string,
 };
 
+/**  A dated event of the tenancy (lease start, notice given, move-out, …), oldest first. */
+export type KeyDate = {
+	date: string,
+	label: string,
+	/**  Still to come on the property's local date. */
+	upcoming: boolean,
+};
+
 /**  Created and matched records of one kind. */
 export type KindCount = {
 	created: number,
@@ -622,6 +673,62 @@ export type LeaseOption = {
 	monthly_rent: string,
 };
 
+/**  Everything the lease page draws, in one round trip. */
+export type LeasePage = {
+	lease: LeaseListRow,
+	unit: Unit,
+	property: Property,
+	/**  The property's local date (the default of every date field). */
+	today: string,
+	badge: StatusBadge,
+	progress: LeaseProgress,
+	rent_label: string,
+	deposit_label: string,
+	/**  Newest first. */
+	history: StatusChange[],
+	key_dates: KeyDate[],
+	ledger: LedgerSummary,
+	actions: AvailableAction[],
+	/**
+	 *  Defaults for the forms: notice today, move-out in 30 days, a renewal of one year from
+	 *  today.
+	 */
+	default_move_out: string,
+	default_renewal_end: string,
+	/**  Whether an action is also queued for the server (a connected replica). */
+	connected: boolean,
+};
+
+/**  The context-aware lease progress of spec 1.1 (`getLeaseProgress` / `getLeaseTimeRemaining`). */
+export type LeaseProgress = {
+	/**  Filled share of the bar, 0–100; `None` when the state has no bar (vacant, MTM). */
+	percent: number | null,
+	tone: ProgressTone,
+	/**  Short text beside the bar: "142 days left", "Expired", "45 days holdover", … */
+	label: string,
+	/**  The state-adapted date line: "Jan 1, 2026 – Dec 31, 2026", "Moving out Apr 15, 2026", … */
+	dates: string,
+};
+
+/**  One line of the leases table. */
+export type LeaseRow = {
+	id: string,
+	lease_number: string,
+	tenant_name: string,
+	unit_number: string,
+	property_name: string,
+	badge: StatusBadge,
+	lease_begin_date: string,
+	lease_end_date: string | null,
+	/**  The rent as a plain decimal (sortable) and for the screen. */
+	monthly_rent: string,
+	monthly_rent_label: string,
+	/**  Active: days to lease end; notice: days to move-out; vacant: days vacant; MTM: none. */
+	days_to_event: number | null,
+	/**  The progress bar's short text ("142 days left", "45 days holdover", …). */
+	progress_label: string,
+};
+
 /**  The lifecycle state of a lease (spec 1.1, `tenant_lease.lease_status`). */
 export type LeaseStatus = "active" | "month_to_month" | "notice" | "vacant";
 
@@ -651,6 +758,33 @@ export type LedgerLine = {
 	/**  Whether a reversing entry voids it (then it cannot be voided again). */
 	voided: boolean,
 } & LedgerEntry;
+
+/**  The ledger in brief; the Records view shows every entry. */
+export type LedgerSummary = {
+	entries: number,
+	charges: string,
+	payments: string,
+	/**  Charges minus payments (negative = credit), plain decimal and for the screen. */
+	balance: string,
+	balance_label: string,
+	last_payment: string | null,
+};
+
+/**  What a confirmed action will do, in words, and the state it leads to. */
+export type LifecyclePreview = {
+	from: StatusBadge,
+	to: StatusBadge,
+	/**  One paragraph for the confirm dialog: every field that changes. */
+	text: string,
+};
+
+/**
+ *  A lifecycle action as the form sends it, dates as typed (read by `format::parse_date`, so
+ *  the desktop refuses what the CLI and the API refuse, with the same words).
+ */
+export type LifecycleRequest = { action: "convert_mtm" } | { action: "give_notice"; notice_date: string; move_out_date: string; reason?: string } | { action: "mark_vacant"; 
+/**  Empty: the notice's move-out date when it has passed, else today. */
+actual_move_out_date?: string | null } | { action: "renew"; lease_begin_date: string; lease_end_date: string };
 
 /**  `GET /api/v1/tenants/leases/lifecycle-stats/` (spec JSON, field for field). */
 export type LifecycleStats = {
@@ -900,6 +1034,21 @@ export type PreviewMessage = {
 	attachment_name: string | null,
 };
 
+/**  Colour of the context-aware progress bar. */
+export type ProgressTone = 
+/**  More than 90 days left. */
+"teal" | 
+/**  30–90 days left. */
+"amber" | 
+/**  Under 30 days left, or expired. */
+"orange" | 
+/**  Month-to-month holdover. */
+"month_to_month" | 
+/**  Notice countdown. */
+"red" | 
+/**  Vacant: nothing to show as a bar. */
+"gray";
+
 /**  `properties`. */
 export type Property = {
 	id: string,
@@ -941,6 +1090,13 @@ export type PropertyRecords = {
 	property: Property,
 	buildings: Building[],
 	units: UnitGridRow[],
+};
+
+/**  What `outbox status` shows for a channel (never a secret). */
+export type ProviderInfo = {
+	channel: DeliveryChannel,
+	provider: string,
+	description: string,
 };
 
 /**  `move_in_photo.ai_quality_issues` entries that can be measured from pixels. */
@@ -1028,6 +1184,16 @@ export type RenewalStatus = "pending" | "approved" | "sent" | "accepted" | "decl
 /**  `rent_strategy`. */
 export type RentStrategy = "hold" | "below_market_retain" | "market_rate" | "above_market_premium";
 
+/**  A replica file the person chose, checked by opening it (or creating it empty). */
+export type ReplicaCheck = {
+	path: string,
+	created: boolean,
+	schema_version: number,
+	leases: number,
+	/**  Whether the app restarts on it now (the replica is chosen as `UNITCYCLE_DB` chooses it). */
+	restarting: boolean,
+};
+
 export type ReportResult = {
 	path: string,
 	sha256: string,
@@ -1062,6 +1228,25 @@ export type RowError = {
 	message: string,
 };
 
+/**  The server this replica syncs with (none: a standalone replica, the system of record). */
+export type ServerSettings = {
+	server_url: string,
+	/**  Who logged in (empty until `unitcycle login`). */
+	email: string,
+	last_pull_at: string | null,
+	last_push_at: string | null,
+	/**  Local changes waiting to be pushed. */
+	pending: number,
+};
+
+export type Settings = {
+	replica_path: string,
+	schema_version: number,
+	server: ServerSettings | null,
+	ai: AiSettings,
+	delivery: DeliverySettings,
+};
+
 /**  Who signs the inspection. */
 export type SignerRole = "tenant" | "manager";
 
@@ -1074,6 +1259,25 @@ export type Skipped = {
 
 /**  Command-center sort orders. */
 export type SortBy = "days_to_event" | "rent" | "unit" | "confidence" | "risk";
+
+/**  The lifecycle badge: the state's key, its label and the spec's colour. */
+export type StatusBadge = {
+	/**  `active`, `month_to_month`, `notice` or `vacant`. */
+	status: string,
+	/**  "Active", "Month-to-Month", "Notice", "Vacant". */
+	label: string,
+	/**  Active teal, month-to-month amber, notice red, vacant gray (spec 1.1). */
+	color: string,
+};
+
+/**  One change of state, from `lease_status_log`. */
+export type StatusChange = {
+	at: string,
+	from: StatusBadge,
+	to: StatusBadge,
+	reason: string,
+	changed_by: string,
+};
 
 /**  Exactly what "send the next step" would do now. */
 export type StepPreview = {
