@@ -24,7 +24,9 @@ echo "==> building unitcycle-desktop"
 # The workspace build of scripts/test: `cargo build -p` would resolve features differently and
 # compile most of the dependency tree a second time.
 cargo build --workspace --all-targets --locked 2>&1 | tail -n 1
-app="$(pwd)/target/debug/unitcycle-desktop"
+# Cargo's target directory (a worktree may build into a shared one).
+target="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+app="$target/debug/unitcycle-desktop"
 [ -x "$app" ] || { echo "desktop e2e: no binary at $app"; exit 1; }
 
 # One full session: fresh X server, driver and replica. WebKitWebDriver sometimes drops the

@@ -14,29 +14,27 @@ export type Feature = {
   component: () => Promise<{ default: Component }>;
   /** The letter after `g` (g then d → Dashboard). Alt+1…9 follow the list order. */
   shortcut?: string;
-  /** The old plain-JS file holding this view, until it is ported. */
-  legacy?: string;
 };
 
 export const GROUPS: Group[] = ["Portfolio", "Leasing", "Collections", "Inspections", "System"];
 
 export const features: Feature[] = [
-  { id: "dashboard", label: "Dashboard", group: "Portfolio", path: "dashboard", shortcut: "d", legacy: "portfolio.js (renderDashboard)",
+  { id: "dashboard", label: "Dashboard", group: "Portfolio", path: "dashboard", shortcut: "d",
     component: () => import("./dashboard/View.svelte") },
   { id: "command-center", label: "Command center", group: "Portfolio", path: "command-center", shortcut: "m",
     component: () => import("./command-center/View.svelte") },
-  { id: "records", label: "Records", group: "Portfolio", path: "records", shortcut: "r", legacy: "records.js (renderRecords)",
+  { id: "records", label: "Records", group: "Portfolio", path: "records", shortcut: "r",
     component: () => import("./records/View.svelte") },
-  { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i", legacy: "import.js (renderImport)",
+  { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i",
     component: () => import("./import/View.svelte") },
-  { id: "leases", label: "Leases", group: "Leasing", path: "leases", shortcut: "l", legacy: "app.js (renderLeases)",
+  { id: "leases", label: "Leases", group: "Leasing", path: "leases", shortcut: "l",
     component: () => import("./leases/View.svelte") },
-  { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n", legacy: "portfolio.js (renderRenewals)",
+  { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n",
     component: () => import("./renewals/View.svelte") },
   { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
-    legacy: "portfolio.js (renderCollections, renderCase)", component: () => import("./collections/View.svelte") },
+    component: () => import("./collections/View.svelte") },
   { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",
-    legacy: "app.js (renderInspections, renderInspection)", component: () => import("./inspections/View.svelte") },
+    component: () => import("./inspections/View.svelte") },
   { id: "settings", label: "Settings", group: "System", path: "settings", shortcut: "s",
     component: () => import("./settings/View.svelte") },
 ];
