@@ -61,14 +61,17 @@ pub fn today(arg: Option<NaiveDate>) -> NaiveDate {
     arg.unwrap_or_else(|| Utc::now().date_naive())
 }
 
-/// `now` on the given day: the clock's time of day, so log rows stay ordered.
+/// `now` on the given day. On today, the clock. On another day (`--today`), a time between
+/// 10:00 and 14:00 UTC that moves with the clock's time of day, so log rows stay ordered and
+/// the day is that calendar date in every zone from UTC-10 to UTC+10: the clock's own time of
+/// day would put a US property on the day before from midnight UTC on.
 pub fn now_on(day: NaiveDate) -> chrono::DateTime<Utc> {
     let now = Utc::now();
     if now.date_naive() == day {
-        now
-    } else {
-        day.and_time(now.time()).and_utc()
+        return now;
     }
+    let into_day = now.time() - chrono::NaiveTime::MIN;
+    day.and_time(chrono::NaiveTime::MIN).and_utc() + chrono::TimeDelta::hours(10) + into_day / 6
 }
 
 pub fn print_json(value: &impl serde::Serialize) -> Result<()> {
