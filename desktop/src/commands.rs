@@ -265,6 +265,7 @@ pub mod ops {
     pub fn add_photo(s: &AppState, room_id: String, file_name: String, bytes: &[u8]) -> CmdResult<PhotoAdded> {
         let (photo, quality) =
             s.store()?.add_move_in_photo(&s.blobs, id(&room_id)?, &file_name, bytes, None, Utc::now())?;
+        s.prewarm(&photo);
         Ok(PhotoAdded { photo, quality })
     }
 
@@ -326,7 +327,9 @@ pub mod ops {
     /// reason and the rest still import. The front end sends a scan's files a few at a time
     /// to show progress.
     pub fn import_camera_files(s: &AppState, room_id: String, files: Vec<CameraFile>) -> CmdResult<CameraImport> {
-        Ok(s.store()?.import_move_in_camera_files(&s.blobs, id(&room_id)?, &files, Utc::now())?)
+        let import = s.store()?.import_move_in_camera_files(&s.blobs, id(&room_id)?, &files, Utc::now())?;
+        import.imported.iter().for_each(|i| s.prewarm(&i.photo));
+        Ok(import)
     }
 
     pub fn sign(

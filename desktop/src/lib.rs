@@ -21,6 +21,9 @@ pub struct AppState {
     pub blobs: BlobStore,
     pub db_path: PathBuf,
     pub gateway: Gateway,
+    /// The `media:` workers, once the window runs: a photo's thumbnail is made as it is added, so
+    /// a grid opens on thumbnails already made (none in tests, which call `ops` directly).
+    pub media: Option<media::MediaServer>,
 }
 
 impl AppState {
@@ -32,7 +35,14 @@ impl AppState {
 
     pub fn open_with(path: PathBuf, gateway: Gateway) -> CmdResult<AppState> {
         let store = if path.exists() { Store::open(&path)? } else { Store::create(&path)? };
-        Ok(AppState { store: Mutex::new(store), blobs: BlobStore::beside(&path), db_path: path, gateway })
+        Ok(AppState { store: Mutex::new(store), blobs: BlobStore::beside(&path), db_path: path, gateway, media: None })
+    }
+
+    /// Has the thumbnail of a newly added photo made in the background.
+    pub fn prewarm(&self, photo: &unitcycle_core::inspections::MoveInPhoto) {
+        if let (Some(server), Some(sha)) = (&self.media, photo.blob_hash()) {
+            server.prewarm(sha.to_string());
+        }
     }
 
     pub fn store(&self) -> CmdResult<std::sync::MutexGuard<'_, Store>> {
@@ -79,6 +89,7 @@ pub fn run() {
     let raw: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
         Box::new(tauri::generate_handler![media::upload_photo, media::upload_signature]);
     let server = media::MediaServer::start(state.blobs.clone());
+    let state = AppState { media: Some(server.clone()), ..state };
     let result = media::register(tauri::Builder::default(), server)
         .manage(state)
         .invoke_handler(move |invoke: tauri::ipc::Invoke| {

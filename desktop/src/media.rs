@@ -3,7 +3,8 @@
 //! loads images and PDFs the way a browser loads files and nothing crosses the IPC as base64;
 //! uploads go the other way as raw bytes (`upload_photo`, `upload_signature`).
 //!
-//! A thumbnail is made once, on its first request, and kept beside the blob store
+//! A thumbnail is made once (in the background as its photo is added, else on its first
+//! request) and kept beside the blob store
 //! (`<replica dir>/thumbs/<sha256>.jpg`); decoding a 12 MP photo costs far more than reading a
 //! 20 kB file, and a grid of hundreds asks for each many times as it scrolls.
 
@@ -119,7 +120,12 @@ pub fn respond(blobs: &BlobStore, path: &str) -> Response<Vec<u8>> {
     built.unwrap_or_else(|_| Response::new(Vec::new()))
 }
 
-type Job = (String, UriSchemeResponder);
+enum Job {
+    /// Answer a `media:` request.
+    Serve(String, UriSchemeResponder),
+    /// Make a new photo's thumbnail before anyone asks for it.
+    Prewarm(String),
+}
 
 /// A small pool answering `media:` requests off the main thread, `WORKERS` at a time.
 #[derive(Clone)]
@@ -135,17 +141,25 @@ impl MediaServer {
             let (queue, blobs) = (Arc::clone(&queue), blobs.clone());
             std::thread::spawn(move || loop {
                 let next = queue.lock().map(|q| q.recv());
-                let Ok(Ok((path, responder))) = next else { return };
-                responder.respond(respond(&blobs, &path));
+                match next {
+                    Ok(Ok(Job::Serve(path, responder))) => responder.respond(respond(&blobs, &path)),
+                    // A failure here is answered when the thumbnail is asked for.
+                    Ok(Ok(Job::Prewarm(sha))) => drop(thumbnail(&blobs, &sha)),
+                    _ => return,
+                }
             });
         }
         MediaServer { jobs }
     }
 
     pub fn serve(&self, path: String, responder: UriSchemeResponder) {
-        if let Err(mpsc::SendError((path, responder))) = self.jobs.send((path, responder)) {
+        if let Err(mpsc::SendError(Job::Serve(path, responder))) = self.jobs.send(Job::Serve(path, responder)) {
             responder.respond(respond(&BlobStore::new("."), &path));
         }
+    }
+
+    pub fn prewarm(&self, sha: String) {
+        let _ = self.jobs.send(Job::Prewarm(sha));
     }
 }
 

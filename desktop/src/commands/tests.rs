@@ -610,3 +610,17 @@ fn only_leases_moving_in_are_offered_and_the_page_says_what_blocks_signing() {
     let offered = ops::inspectable_leases(&s, Some(lease.lease_number.clone())).unwrap().leases;
     assert!(offered.is_empty(), "a finalized move-in is not offered again: {offered:?}");
 }
+
+#[test]
+fn a_photo_added_in_the_window_has_its_thumbnail_made_before_the_grid_asks() {
+    let (s, _dir) = state();
+    let s = AppState { media: Some(crate::media::MediaServer::start(s.blobs.clone())), ..s };
+    let (_, room) = inspection(&s);
+    let added = ops::add_photo(&s, room, "living.jpg".into(), &jpeg(800, 600, 40, 220, 0.0)).unwrap();
+    let thumb = crate::media::thumbs_dir(&s.blobs).join(format!("{}.jpg", added.photo.blob_hash().unwrap()));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !thumb.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(thumb.exists(), "made in the background by the media workers");
+}
