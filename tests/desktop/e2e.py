@@ -3,7 +3,8 @@ tests/desktop/flows/NN_name.py in order (each defines `run(d)` taking a driver.D
 
 Flows share the session and the replica, so a later flow may build on an earlier one; the run
 stops at the first failure (with a screenshot FAILED-<flow>.png when UNITCYCLE_E2E_SHOTS names
-a folder). UNITCYCLE_E2E_FLOWS=05,12 runs only the flows with those numbers.
+a folder). UNITCYCLE_E2E_FLOWS=05,12 runs only the flows with those numbers;
+UNITCYCLE_E2E_DIR=bench runs the benchmarks of tests/desktop/bench instead.
 Started by tests/desktop_e2e.sh, which provides APP, PORT and WORK.
 """
 import importlib.util
@@ -19,8 +20,12 @@ sys.path.insert(0, HERE)
 from driver import Driver  # noqa: E402
 
 
+# UNITCYCLE_E2E_DIR=bench runs the benchmarks (tests/desktop/bench) instead of the flows.
+FOLDER = os.environ.get("UNITCYCLE_E2E_DIR", "flows")
+
+
 def flow_files():
-    names = sorted(f for f in os.listdir(os.path.join(HERE, "flows")) if re.fullmatch(r"\d\d_\w+\.py", f))
+    names = sorted(f for f in os.listdir(os.path.join(HERE, FOLDER)) if re.fullmatch(r"\d\d_\w+\.py", f))
     only = os.environ.get("UNITCYCLE_E2E_FLOWS")
     if only:
         wanted = {n.strip() for n in only.split(",")}
@@ -29,7 +34,7 @@ def flow_files():
 
 
 def load(name):
-    spec = importlib.util.spec_from_file_location(f"flows.{name[:-3]}", os.path.join(HERE, "flows", name))
+    spec = importlib.util.spec_from_file_location(f"flows.{name[:-3]}", os.path.join(HERE, FOLDER, name))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
