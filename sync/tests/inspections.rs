@@ -438,7 +438,7 @@ async fn a_move_in_inspection_from_start_to_signed_report() {
     assert!(text[1].contains("scuffs by the door"), "{}", text[1]);
     let closing = text.last().unwrap();
     assert!(closing.contains("Terry Tenant") && closing.contains("Morgan Manager"), "{closing}");
-    assert!(closing.contains("Finalized and locked on 2026-06-15 12:00 UTC"), "{closing}");
+    assert!(closing.contains("Finalized and locked on 2026-06-15 06:00 MDT"), "{closing}");
     let (_, d) = call(&app, Method::GET, &format!("{BASE}/{id}/"), Some(&a), None).await;
     assert_eq!(d["condition_report_url"], report["condition_report_url"]);
     db.finish().await;

@@ -28,8 +28,13 @@ pub struct ReportInput<'a> {
 
 const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 
-fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A time as the property's clock shows it ("2026-03-01 07:00 PST"): the tenant and the
+/// manager signed there. A zone that does not parse (refused on entry) falls back to UTC.
+fn stamp(t: DateTime<Utc>, zone: &str) -> String {
+    match crate::time::zone(zone) {
+        Ok(tz) => t.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z").to_string(),
+        Err(_) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    }
 }
 
 fn condition_color(c: RoomCondition) -> (u8, u8, u8) {
@@ -99,7 +104,13 @@ fn cover(d: &mut Doc, input: &ReportInput<'_>) {
     let beds = format!("{} bd / {} ba - {} sq ft", input.unit.bedrooms, input.unit.bathrooms, input.unit.square_feet);
     label_value(d, MARGIN, "Inspector", &i.inspector_name, Face::Body);
     label_value(d, MARGIN + col, "Unit", &beds, Face::Body);
-    label_value(d, MARGIN + 2.0 * col, "Report generated", &stamp(input.generated_at), Face::Mono);
+    label_value(
+        d,
+        MARGIN + 2.0 * col,
+        "Report generated",
+        &stamp(input.generated_at, &input.property.time_zone),
+        Face::Mono,
+    );
     d.y += 50.0;
 
     // Summary panel.
@@ -398,12 +409,15 @@ fn closing(d: &mut Doc, input: &ReportInput<'_>) {
         }
         let who = if name.is_empty() { role.to_string() } else { format!("{role}: {name}") };
         d.text_at(x, top + 96.0, &who, Face::Body, 10.0, colors::INK, true);
-        let when = at.map_or("-".to_string(), |t| format!("signed {}", stamp(t)));
+        let when = at.map_or("-".to_string(), |t| format!("signed {}", stamp(t, &input.property.time_zone)));
         d.text_at(x, top + 110.0, &when, Face::Mono, 8.5, colors::MUTED, false);
     }
     d.y = top + 136.0;
     let lock = match i.finalized_at {
-        Some(t) => format!("Finalized and locked on {}. No changes were possible after this time.", stamp(t)),
+        Some(t) => format!(
+            "Finalized and locked on {}. No changes were possible after this time.",
+            stamp(t, &input.property.time_zone)
+        ),
         None => "This report is a draft: the inspection has not been finalized.".to_string(),
     };
     d.paragraph(MARGIN, CONTENT_W, &lock, Face::Body, 10.0, colors::NAVY);

@@ -103,7 +103,7 @@ fn the_report_is_a_pdf_with_a_cover_a_page_per_room_and_signatures() {
     assert!(closing.contains("Completeness statement"));
     assert!(closing.contains(&format!("documents {0} of {0} rooms", detail.rooms.len())), "{closing}");
     assert!(closing.contains("Terry Tenant") && closing.contains("Morgan Manager"), "{closing}");
-    assert!(closing.contains("Finalized and locked on 2026-03-01 15:00 UTC"), "{closing}");
+    assert!(closing.contains("Finalized and locked on 2026-03-01 07:00 PST"), "{closing}");
 }
 
 #[test]
