@@ -154,6 +154,56 @@ pub struct Transition {
 }
 
 impl Transition {
+    /// Exactly what the transition will do, in words: the confirm step of the terminal app and
+    /// the desktop's lease page both show it before anything is written.
+    pub fn describe(&self, row: &crate::store::LeaseListRow) -> String {
+        let who = format!(
+            "lease {} ({}, unit {} at {})",
+            row.lease.lease_number, row.tenant_name, row.unit_number, row.property_name
+        );
+        let c = &self.changes;
+        let (verb, detail) = match self.to {
+            LeaseStatus::MonthToMonth => (
+                "Convert",
+                format!(
+                    "Holdover starts {}; rent stays {} a month.",
+                    crate::format::opt_date(c.holdover_start_date),
+                    crate::format::money(row.lease.monthly_rent_amount)
+                ),
+            ),
+            LeaseStatus::Notice => (
+                "Give notice on",
+                format!(
+                    "Notice date {}, planned move-out {}, reason \"{}\". The unit stays occupied until it is marked vacant.",
+                    crate::format::opt_date(c.notice_date),
+                    crate::format::opt_date(c.notice_move_out_date),
+                    self.reason
+                ),
+            ),
+            LeaseStatus::Vacant => (
+                "Mark vacant",
+                format!(
+                    "Actual move-out {}; unit {} becomes vacant.",
+                    crate::format::opt_date(c.actual_move_out_date),
+                    row.unit_number
+                ),
+            ),
+            LeaseStatus::Active => (
+                "Renew",
+                format!(
+                    "New term {} to {}; the holdover ends and the lease becomes active again.",
+                    crate::format::opt_date(c.lease_begin_date),
+                    crate::format::opt_date(c.lease_end_date)
+                ),
+            ),
+        };
+        format!(
+            "{verb} {who}: {} → {}. {detail} A line is added to the status history.",
+            self.from.label(),
+            self.to.label()
+        )
+    }
+
     fn new(lease: &Lease, to: LeaseStatus, reason: impl Into<String>, actor: &str) -> Self {
         debug_assert!(is_allowed(lease.lease_status, to));
         Transition {

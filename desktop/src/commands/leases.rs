@@ -14,7 +14,7 @@ use unitcycle_sync_client as sync_client;
 
 use super::ops::id;
 use crate::{AppState, CmdResult, CommandError};
-use unitcycle_core::format::{self, money, parse_date};
+use unitcycle_core::format::{money, parse_date};
 use unitcycle_core::lifecycle::{self, LeaseProgress, LifecycleAction, Transition};
 use unitcycle_core::model::{Lease, LeaseStatus, Property, TransType, Unit};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, Store};
@@ -325,51 +325,6 @@ pub fn lease_page(s: &AppState, lease_id: String) -> CmdResult<LeasePage> {
     page(&*s.store()?, id(&lease_id)?, Utc::now())
 }
 
-/// Exactly what a transition will do, in words (as the terminal app's confirm step says it).
-pub fn describe(t: &Transition, row: &LeaseListRow) -> String {
-    let who = format!(
-        "lease {} ({}, unit {} at {})",
-        row.lease.lease_number, row.tenant_name, row.unit_number, row.property_name
-    );
-    let c = &t.changes;
-    let (verb, detail) = match t.to {
-        LeaseStatus::MonthToMonth => (
-            "Convert",
-            format!(
-                "Holdover starts {}; rent stays {} a month.",
-                format::opt_date(c.holdover_start_date),
-                money(row.lease.monthly_rent_amount)
-            ),
-        ),
-        LeaseStatus::Notice => (
-            "Give notice on",
-            format!(
-                "Notice date {}, planned move-out {}, reason \"{}\". The unit stays occupied until it is marked vacant.",
-                format::opt_date(c.notice_date),
-                format::opt_date(c.notice_move_out_date),
-                t.reason
-            ),
-        ),
-        LeaseStatus::Vacant => (
-            "Mark vacant",
-            format!(
-                "Actual move-out {}; unit {} becomes vacant.",
-                format::opt_date(c.actual_move_out_date),
-                row.unit_number
-            ),
-        ),
-        LeaseStatus::Active => (
-            "Renew",
-            format!(
-                "New term {} to {}; the holdover ends and the lease becomes active again.",
-                format::opt_date(c.lease_begin_date),
-                format::opt_date(c.lease_end_date)
-            ),
-        ),
-    };
-    format!("{verb} {who}: {} → {}. {detail} A line is added to the status history.", t.from.label(), t.to.label())
-}
-
 fn plan(
     store: &Store,
     lease_id: Uuid,
@@ -389,7 +344,7 @@ fn plan(
 pub fn lifecycle_preview(s: &AppState, lease_id: String, request: LifecycleRequest) -> CmdResult<LifecyclePreview> {
     let store = s.store()?;
     let (t, row) = plan(&store, id(&lease_id)?, &request, Utc::now())?;
-    Ok(LifecyclePreview { from: badge(t.from), to: badge(t.to), text: describe(&t, &row) })
+    Ok(LifecyclePreview { from: badge(t.from), to: badge(t.to), text: t.describe(&row) })
 }
 
 /// Applies a lifecycle action through the same workflow as `unitcycle lifecycle …`: on a

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 use unitcycle_core::format;
-use unitcycle_core::lifecycle::{self, LifecycleAction, Transition};
+use unitcycle_core::lifecycle::{self, LifecycleAction};
 use unitcycle_core::model::LeaseStatus;
 
 use super::{placeholder, Screen};
@@ -80,42 +80,6 @@ pub struct LeaseDetail {
     error: Option<String>,
 }
 
-/// Exactly what a transition will do, in words, for the confirm step.
-pub fn describe(t: &Transition, d: &LeaseData) -> String {
-    let who = format!(
-        "lease {} ({}, unit {} at {})",
-        d.row.lease.lease_number, d.row.tenant_name, d.row.unit_number, d.row.property_name
-    );
-    let head = format!("{who}: {} → {}.", t.from.label(), t.to.label());
-    let c = &t.changes;
-    let detail = match t.to {
-        LeaseStatus::MonthToMonth => format!(
-            "Holdover starts {}; rent stays {} a month.",
-            format::opt_date(c.holdover_start_date),
-            format::money(d.row.lease.monthly_rent_amount)
-        ),
-        LeaseStatus::Notice => format!(
-            "Notice date {}, planned move-out {}, reason \"{}\". The unit stays occupied until it is marked vacant.",
-            format::opt_date(c.notice_date),
-            format::opt_date(c.notice_move_out_date),
-            t.reason
-        ),
-        LeaseStatus::Vacant => format!(
-            "Actual move-out {}; unit {} becomes vacant.",
-            format::opt_date(c.actual_move_out_date),
-            d.row.unit_number
-        ),
-        LeaseStatus::Active => "The lease becomes active again.".to_string(),
-    };
-    let verb = match t.to {
-        LeaseStatus::MonthToMonth => "Convert",
-        LeaseStatus::Notice => "Give notice on",
-        LeaseStatus::Vacant => "Mark vacant",
-        LeaseStatus::Active => "Renew",
-    };
-    format!("{verb} {head} {detail} A line is added to the status history.")
-}
-
 impl LeaseDetail {
     /// `key`: a lease id or lease number.
     pub fn new(key: String) -> LeaseDetail {
@@ -135,7 +99,7 @@ impl LeaseDetail {
         let Some(d) = &self.data else { return Ok(()) };
         match lifecycle::plan_action(&d.row.lease, &action, &cx.actor, cx.today) {
             Ok(t) => {
-                self.mode = Mode::Confirm { text: describe(&t, d), action };
+                self.mode = Mode::Confirm { text: t.describe(&d.row), action };
                 Ok(())
             }
             Err(e) => Err(crate::app::words::humanize(&e.to_string())),
