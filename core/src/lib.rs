@@ -4,6 +4,7 @@
 //! `core` knows nothing of HTTP servers, terminals or windows.
 
 pub mod ai;
+pub mod bench;
 pub mod blobs;
 pub mod collections;
 pub mod command_center;

@@ -82,8 +82,33 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Benchmark: a whole day of the schedule (every run of every job) over a generated
+    /// portfolio in a throw-away database; prints each job's time as a markdown table
+    BenchNightly {
+        #[arg(long, default_value_t = 100_000)]
+        units: u32,
+        /// Where to create the throw-away benchmark database
+        #[arg(long, default_value = "host=127.0.0.1 port=5432 user=postgres dbname=postgres")]
+        admin_url: String,
+    },
+    /// Benchmark: concurrent clients on the main list endpoints of a generated portfolio;
+    /// prints latency per endpoint as a markdown table
+    BenchLoad {
+        #[arg(long, default_value_t = 100_000)]
+        units: u32,
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// Where to create the throw-away benchmark database
+        #[arg(long, default_value = "host=127.0.0.1 port=5432 user=postgres dbname=postgres")]
+        admin_url: String,
+    },
     /// Benchmark: initial sync of a generated portfolio, then 100 incremental changes
     BenchSync {
+        /// Print a markdown table instead of JSON
+        #[arg(long)]
+        markdown: bool,
         #[arg(long, default_value_t = 100_000)]
         units: u32,
         /// Where to create the throw-away benchmark database
@@ -108,9 +133,22 @@ async fn main() {
 
 async fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::BenchSync { units, admin_url } => {
+        Command::BenchNightly { units, admin_url } => {
+            println!("{}", bench::bench_nightly(&admin_url, units, &mut |line| eprintln!("{line}")).await?);
+            Ok(())
+        }
+        Command::BenchLoad { units, clients, seconds, admin_url } => {
+            let table = bench::bench_load(&admin_url, units, clients, seconds, &mut |line| eprintln!("{line}")).await?;
+            println!("{table}");
+            Ok(())
+        }
+        Command::BenchSync { markdown, units, admin_url } => {
             let report = bench::bench_sync(&admin_url, units, &mut |line| eprintln!("{line}")).await?;
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            if markdown {
+                println!("{}", report.markdown());
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
             Ok(())
         }
         Command::Verify { json } => {

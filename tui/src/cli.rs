@@ -740,6 +740,15 @@ pub enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         replica: Option<std::path::PathBuf>,
     },
+    /// Run a whole day of the schedule (every run of every scheduled job) over a generated
+    /// portfolio on a replica; prints each job's time and the peak memory as a markdown table
+    Nightly {
+        #[arg(long, default_value_t = 100_000)]
+        units: u32,
+        /// Start from a copy of this replica (from `bench tui --replica`) instead of generating
+        #[arg(long, value_name = "PATH")]
+        replica: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -268,7 +268,8 @@ impl Filter {
     }
 }
 
-fn risk_rank(level: Option<&str>) -> u8 {
+/// Risk levels of both kinds (collections profiles, churn levels) on one scale, for sorting.
+pub fn risk_rank(level: Option<&str>) -> u8 {
     match level {
         Some("critical" | "chronic") => 4,
         Some("high" | "repeat_offender") => 3,
@@ -283,24 +284,57 @@ fn risk_rank(level: Option<&str>) -> u8 {
 pub fn view(rows: &[Row], f: &Filter) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..rows.len()).filter(|&i| f.matches(&rows[i])).collect();
     let sort = f.sort_by.unwrap_or(SortBy::DaysToEvent);
-    let desc = f.descending;
-    let ord = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
-    idx.sort_by(|&a, &b| {
-        let (ra, rb) = (&rows[a], &rows[b]);
-        match sort {
-            SortBy::DaysToEvent => match (ra.days_to_event, rb.days_to_event) {
-                (Some(x), Some(y)) => ord(x.cmp(&y)),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            },
-            SortBy::Rent => ord(ra.rent.cmp(&rb.rent)),
-            SortBy::Unit => ord((&ra.property_name, &ra.unit_number).cmp(&(&rb.property_name, &rb.unit_number))),
-            SortBy::Confidence => ord(ra.ai_confidence.unwrap_or(-1.0).total_cmp(&rb.ai_confidence.unwrap_or(-1.0))),
-            SortBy::Risk => ord(risk_rank(ra.risk_level.as_deref()).cmp(&risk_rank(rb.risk_level.as_deref()))),
-        }
-    });
+    idx.sort_by(|&a, &b| compare(sort, f.descending, &rows[a], &rows[b]));
     idx
+}
+
+fn compare(sort: SortBy, desc: bool, ra: &Row, rb: &Row) -> std::cmp::Ordering {
+    let ord = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
+    match sort {
+        SortBy::DaysToEvent => match (ra.days_to_event, rb.days_to_event) {
+            (Some(x), Some(y)) => ord(x.cmp(&y)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        },
+        SortBy::Rent => ord(ra.rent.cmp(&rb.rent)),
+        SortBy::Unit => ord((&ra.property_name, &ra.unit_number).cmp(&(&rb.property_name, &rb.unit_number))),
+        SortBy::Confidence => ord(ra.ai_confidence.unwrap_or(-1.0).total_cmp(&rb.ai_confidence.unwrap_or(-1.0))),
+        SortBy::Risk => ord(risk_rank(ra.risk_level.as_deref()).cmp(&risk_rank(rb.risk_level.as_deref()))),
+    }
+}
+
+/// Every sort order of a set of rows, made once when the rows load (off the screen's thread),
+/// so a filter or sort key press only filters a ready order: one pass over the rows instead of
+/// a sort. [`Orders::view`] gives exactly [`view`]'s answer (a stable sort of all rows, then
+/// filtered, keeps the same relative order as filtering first).
+#[derive(Debug, Clone, Default)]
+pub struct Orders {
+    orders: Vec<(SortBy, bool, Vec<u32>)>,
+}
+
+impl Orders {
+    pub fn new(rows: &[Row]) -> Orders {
+        let mut orders = Vec::with_capacity(SortBy::ALL.len() * 2);
+        for &sort in SortBy::ALL {
+            for desc in [false, true] {
+                let mut idx: Vec<u32> = (0..rows.len() as u32).collect();
+                idx.sort_by(|&a, &b| compare(sort, desc, &rows[a as usize], &rows[b as usize]));
+                orders.push((sort, desc, idx));
+            }
+        }
+        Orders { orders }
+    }
+
+    /// The rows to show, as [`view`] would order them; `rows` must be the rows these orders
+    /// were made from (a mismatch falls back to sorting).
+    pub fn view(&self, rows: &[Row], f: &Filter) -> Vec<usize> {
+        let sort = f.sort_by.unwrap_or(SortBy::DaysToEvent);
+        match self.orders.iter().find(|(s, d, idx)| *s == sort && *d == f.descending && idx.len() == rows.len()) {
+            Some((_, _, idx)) => idx.iter().map(|&i| i as usize).filter(|&i| f.matches(&rows[i])).collect(),
+            None => view(rows, f),
+        }
+    }
 }
 
 /// The command center's summary counts over the rows shown.
@@ -340,6 +374,45 @@ pub fn bulk_item_key(request_id: &str, action_type: ActionType, unit_id: Uuid) -
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    /// The ready orders answer every filter and sort exactly as sorting on each key press does.
+    #[test]
+    fn ready_orders_match_sorting_each_time() {
+        let states = [LeaseStatus::Active, LeaseStatus::MonthToMonth, LeaseStatus::Notice, LeaseStatus::Vacant];
+        let rows: Vec<Row> = (0..60u32)
+            .map(|i| Row {
+                unit_id: Uuid::from_u128(u128::from(i)),
+                unit_number: format!("{}", 100 + i % 7),
+                property_id: Uuid::from_u128(u128::from(1000 + i % 2)),
+                property_name: format!("P{}", i % 2),
+                tenant_name: None,
+                lifecycle_state: states[(i % 4) as usize],
+                rent: Decimal::from(1000 + (i * 37) % 5 * 100),
+                market_rent: dec!(1500),
+                days_to_event: (i % 5 != 0).then_some(i64::from(i % 9) - 3),
+                risk_level: (i % 3 == 0).then(|| "high".to_string()),
+                ai_action: (i % 4 == 1).then_some(ActionType::RenewalOffer),
+                ai_confidence: (i % 4 == 1).then_some(f64::from(i % 3) / 3.0),
+            })
+            .collect();
+        let orders = Orders::new(&rows);
+        for &sort in SortBy::ALL {
+            for descending in [false, true] {
+                for with_ai_action in [false, true] {
+                    let f = Filter { sort_by: Some(sort), descending, with_ai_action, ..Default::default() };
+                    assert_eq!(orders.view(&rows, &f), view(&rows, &f), "{sort:?} desc={descending}");
+                }
+                let f = Filter {
+                    sort_by: Some(sort),
+                    descending,
+                    lifecycle_states: vec![LeaseStatus::Notice],
+                    ..Default::default()
+                };
+                assert_eq!(orders.view(&rows, &f), view(&rows, &f));
+            }
+        }
+        assert_eq!(Orders::default().view(&rows, &Filter::default()), view(&rows, &Filter::default()));
+    }
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

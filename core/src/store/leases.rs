@@ -334,7 +334,7 @@ impl Store {
     }
 }
 
-fn list_row(r: &Row<'_>) -> rusqlite::Result<LeaseListRow> {
+pub(crate) fn list_row(r: &Row<'_>) -> rusqlite::Result<LeaseListRow> {
     Ok(LeaseListRow {
         lease: lease_from_row(r)?,
         tenant_name: r.get(LEASE_NCOLS)?,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::leases::{lease_from_row, LEASE_COLS, LIST_FROM};
-use super::{get_dec, get_uuid, LeaseFilter, LeaseListRow, LeaseSort, Result, Store};
+use super::{get_dec, get_uuid, optional, LeaseFilter, LeaseListRow, LeaseSort, Result, Store};
 use crate::lifecycle::LifecycleStats;
 use crate::model::{Building, Lease, LeaseStatus, TransType, Unit};
 
@@ -217,13 +217,35 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<LeaseListRow>> {
+        let order = self.lease_order(filter, sort)?;
+        let end = offset.saturating_add(limit).min(order.len());
+        self.lease_rows_by_id(order.get(offset..end).unwrap_or_default())
+    }
+
+    /// The ids of the leases matching `filter`, in `sort` order: one sort of ids that a screen
+    /// keeps, so any position (the end of 100,000 leases as much as the start) is then a read
+    /// of the rows it draws by primary key, never an OFFSET that walks every row before it.
+    pub fn lease_order(&self, filter: &LeaseFilter, sort: LeaseSort) -> Result<Vec<Uuid>> {
         let (clause, args) = filter.where_clause();
-        let sql =
-            format!("SELECT l.id {LIST_FROM} {clause} ORDER BY {}, l.id LIMIT {limit} OFFSET {offset}", sort.sql());
+        let sql = format!("SELECT l.id {LIST_FROM} {clause} ORDER BY {}, l.id", sort.sql());
         let mut stmt = self.conn.prepare(&sql)?;
         let ids = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| get_uuid(r, 0))?;
-        let ids: Vec<Uuid> = ids.collect::<rusqlite::Result<_>>()?;
-        ids.into_iter().map(|id| self.lease_row(id)).collect()
+        Ok(ids.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// These leases with their names, in the order given (ids no longer present are skipped:
+    /// a lease removed since its screen took the order).
+    pub fn lease_rows_by_id(&self, ids: &[Uuid]) -> Result<Vec<LeaseListRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LEASE_COLS}, t.first_name || ' ' || t.last_name, u.unit_number, p.name {LIST_FROM} WHERE l.id = ?1"
+        ))?;
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(row) = optional(stmt.query_row([id.to_string()], super::leases::list_row))? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
     }
 
     /// Whether this replica is linked to a central server (`unitcycle login` was run).

@@ -45,14 +45,21 @@ pub enum Request {
     Unit {
         unit_id: Uuid,
     },
-    LeasePage {
+    /// The order of the leases matching a filter (their ids), their lifecycle stats and the
+    /// first page of rows from `offset`: asked when the filter or sort changes.
+    LeaseOrder {
         seq: u64,
         filter: LeaseFilter,
         sort: LeaseSort,
+        today: NaiveDate,
         offset: usize,
         limit: usize,
-        /// Also count the matching leases and their lifecycle stats (when the filter changed).
-        totals: Option<NaiveDate>,
+    },
+    /// The rows of these leases (a page of an order the screen holds), from `offset`.
+    LeaseRows {
+        seq: u64,
+        offset: usize,
+        ids: Vec<Uuid>,
     },
     Expiring {
         today: NaiveDate,
@@ -162,6 +169,27 @@ pub struct CcData {
     pub rows: Vec<CcRow>,
     /// Per row: the description of its top pending AI action ("Offer renewal @ $1,150").
     pub ai_labels: Vec<Option<String>>,
+    /// Every sort order of `rows`, made here so a key press on the screen only filters.
+    pub orders: unitcycle_core::command_center::Orders,
+    /// The filter bar's choices: properties by name, risk levels by rank.
+    pub properties: Vec<(Uuid, String)>,
+    pub risks: Vec<String>,
+}
+
+impl CcData {
+    /// Everything the screen derives from the rows, worked out off the draw thread.
+    pub fn new(rows: Vec<CcRow>, ai_labels: Vec<Option<String>>) -> CcData {
+        let orders = unitcycle_core::command_center::Orders::new(&rows);
+        let mut properties: Vec<(Uuid, String)> =
+            rows.iter().map(|r| (r.property_id, r.property_name.clone())).collect();
+        properties.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        properties.dedup_by_key(|p| p.0);
+        let mut risks: Vec<String> = rows.iter().filter_map(|r| r.risk_level.clone()).collect();
+        let rank = |r: &str| unitcycle_core::command_center::risk_rank(Some(r));
+        risks.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
+        risks.dedup();
+        CcData { rows, ai_labels, orders, properties, risks }
+    }
 }
 
 /// What a collections key does to a case.
@@ -268,11 +296,17 @@ pub enum Data {
     Properties(Vec<Property>),
     Property(Box<PropertyData>),
     Unit(Box<UnitData>),
+    LeaseOrder {
+        seq: u64,
+        order: Vec<Uuid>,
+        stats: LifecycleStats,
+        offset: usize,
+        rows: Vec<LeaseListRow>,
+    },
     LeasePage {
         seq: u64,
         offset: usize,
         rows: Vec<LeaseListRow>,
-        totals: Option<(u64, LifecycleStats)>,
     },
     Expiring(Vec<LeaseListRow>),
     Lease(Box<LeaseData>),
@@ -463,14 +497,14 @@ fn answer(
                 case,
             }))
         }
-        Request::LeasePage { seq, filter, sort, offset, limit, totals } => {
-            let totals = match totals {
-                Some(today) => Some((store.count_leases(&filter)?, store.lifecycle_stats(&filter, today)?)),
-                None => None,
-            };
-            let rows = store.lease_page(&filter, sort, offset, limit)?;
-            Data::LeasePage { seq, offset, rows, totals }
+        Request::LeaseOrder { seq, filter, sort, today, offset, limit } => {
+            let order = store.lease_order(&filter, sort)?;
+            let stats = store.lifecycle_stats(&filter, today)?;
+            let offset = offset.min(order.len().saturating_sub(1));
+            let rows = store.lease_rows_by_id(&order[offset..(offset + limit).min(order.len())])?;
+            Data::LeaseOrder { seq, order, stats, offset, rows }
         }
+        Request::LeaseRows { seq, offset, ids } => Data::LeasePage { seq, offset, rows: store.lease_rows_by_id(&ids)? },
         Request::Expiring { today, days, limit } => Data::Expiring(store.expiring_leases(today, days, limit)?),
         Request::Lease { key } => {
             let lease = store.find_lease(&key)?;
@@ -510,7 +544,7 @@ fn answer(
             }
             let ai_labels =
                 rows.iter().map(|r| r.ai_action.and_then(|a| labels.remove(&(r.unit_id, a))).map(|(_, d)| d)).collect();
-            Data::CommandCenter(Box::new(CcData { rows, ai_labels }))
+            Data::CommandCenter(Box::new(CcData::new(rows, ai_labels)))
         }
         Request::CcPreviews { seq, units, action_type } => {
             let mut items = Vec::with_capacity(units.len());

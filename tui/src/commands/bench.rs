@@ -5,8 +5,8 @@ use std::time::Instant;
 use anyhow::Result;
 use chrono::NaiveDate;
 use unitcycle_core::demo::{self, DemoConfig};
-use unitcycle_core::jobs;
 use unitcycle_core::store::{LeaseFilter, Store};
+use unitcycle_core::{bench, jobs};
 
 use crate::cli::BenchCommand;
 
@@ -14,7 +14,42 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Lifecycle { units } => lifecycle(units),
         BenchCommand::Tui { units, leases, replica } => crate::app::bench::run(units, leases, replica.as_deref()),
+        BenchCommand::Nightly { units, replica } => nightly(units, replica.as_deref()),
     }
+}
+
+/// The day's whole schedule on a replica, through the same `jobs::run_with` the app runs.
+fn nightly(units: u32, replica: Option<&std::path::Path>) -> Result<()> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("nightly.db");
+    match replica {
+        Some(from) => {
+            std::fs::copy(from, &path)?;
+        }
+        None => {
+            let mut store = Store::create(&path)?;
+            let t = Instant::now();
+            demo::generate(&mut store, &DemoConfig { units, seed: 42, today })?;
+            eprintln!("generated {units} units in {:.1} s", t.elapsed().as_secs_f64());
+        }
+    }
+    // A fresh process view of the replica: the peak counts the jobs, not the generating.
+    let mut store = Store::open(&path)?;
+    let leases = store.count_leases(&LeaseFilter::default())?;
+    bench::memory::reset_peak();
+    let gateway = unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into());
+    let mut times = Vec::new();
+    let started = Instant::now();
+    for (at, job) in bench::day_schedule(today) {
+        let t = Instant::now();
+        let report = jobs::run_with(&mut store, job, today, at, &gateway)?;
+        bench::add_run(&mut times, job, t.elapsed(), report.summary);
+    }
+    eprintln!("ran the day's schedule in {:.1} s", started.elapsed().as_secs_f64());
+    let title = format!("Nightly schedule on a replica: {leases} leases, day {today}");
+    println!("{}", bench::nightly_table(&title, &times, bench::memory::peak_mib()));
+    Ok(())
 }
 
 fn lifecycle(units: u32) -> Result<()> {

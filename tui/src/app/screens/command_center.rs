@@ -81,6 +81,7 @@ pub struct CommandCenter {
     loaded: bool,
     error: Option<String>,
     filter: Filter,
+    orders: command_center::Orders,
     view: Vec<usize>,
     cursor: Cursor,
     selected: Vec<bool>,
@@ -125,13 +126,7 @@ fn risk_label(level: &str) -> String {
 }
 
 fn risk_rank(level: &str) -> u8 {
-    match level {
-        "critical" | "chronic" => 4,
-        "high" | "repeat_offender" => 3,
-        "medium" | "standard" => 2,
-        "low" | "good_history" => 1,
-        _ => 0,
-    }
+    command_center::risk_rank(Some(level))
 }
 
 fn icon(a: ActionType) -> &'static str {
@@ -259,7 +254,7 @@ pub fn default_export_path(replica: &str, today: NaiveDate) -> PathBuf {
 
 impl CommandCenter {
     fn refresh_view(&mut self) {
-        self.view = command_center::view(&self.rows, &self.filter);
+        self.view = self.orders.view(&self.rows, &self.filter);
         if !self.search.is_empty() {
             let (rows, labels) = (&self.rows, &self.labels);
             self.view.retain(|&i| {
@@ -1007,15 +1002,9 @@ impl Screen for CommandCenter {
                 self.selected = d.rows.iter().map(|r| keep.contains(&r.unit_id)).collect();
                 self.rows = d.rows;
                 self.labels = d.ai_labels;
-                let mut props: Vec<(Uuid, String)> =
-                    self.rows.iter().map(|r| (r.property_id, r.property_name.clone())).collect();
-                props.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-                props.dedup_by_key(|p| p.0);
-                self.properties = props;
-                let mut risks: Vec<String> = self.rows.iter().filter_map(|r| r.risk_level.clone()).collect();
-                risks.sort_by(|a, b| risk_rank(a).cmp(&risk_rank(b)).then(a.cmp(b)));
-                risks.dedup();
-                self.risks = risks;
+                self.orders = d.orders;
+                self.properties = d.properties;
+                self.risks = d.risks;
                 self.loaded = true;
                 self.error = None;
                 self.refresh_view();
