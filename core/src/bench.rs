@@ -83,6 +83,105 @@ pub mod memory {
     }
 }
 
+/// What the photo benchmark measured: the on-device quality check of every photo and the offline
+/// move-in/move-out comparison of every pair.
+#[derive(Debug, Clone)]
+pub struct PhotoBench {
+    pub pairs: usize,
+    pub width: u32,
+    pub height: u32,
+    pub threads: usize,
+    pub wall: Duration,
+    /// Sum over photos of decoding plus the quality check.
+    pub quality: Duration,
+    /// Sum over pairs of the comparison (decoded photos in).
+    pub compare: Duration,
+    pub changed: usize,
+    pub peak_mib: Option<f64>,
+}
+
+impl PhotoBench {
+    pub fn table(&self) -> String {
+        let per = |d: Duration, n: usize| d.as_secs_f64() * 1000.0 / n.max(1) as f64;
+        format!(
+            "### Photos: quality check and offline comparison, {} pairs of {}×{} JPEGs ({:.0} MP) on {} threads\n\n\
+             | step | per photo or pair | total CPU |\n|---|---:|---:|\n\
+             | decode + quality check | {:.1} ms per photo | {:.2} s |\n\
+             | compare (align, diff, regions) | {:.1} ms per pair | {:.2} s |\n\
+             | **whole run (wall clock)** | {:.1} ms per pair | **{:.2} s** |\n\n\
+             {} of {} pairs changed (the ones with a drawn hole). Peak memory: {}\n",
+            self.pairs,
+            self.width,
+            self.height,
+            f64::from(self.width) * f64::from(self.height) / 1e6,
+            self.threads,
+            per(self.quality, self.pairs * 2),
+            self.quality.as_secs_f64(),
+            per(self.compare, self.pairs),
+            self.compare.as_secs_f64(),
+            per(self.wall, self.pairs),
+            self.wall.as_secs_f64(),
+            self.changed,
+            self.pairs,
+            self.peak_mib.map_or("n/a".to_string(), |m| format!("{m:.0} MiB")),
+        )
+    }
+}
+
+/// Checks and compares `pairs` photo pairs of `width`×`height` JPEGs on `threads` threads, as the
+/// desktop does after an inspection: every photo decoded and quality-checked, every pair
+/// compared. Four distinct pairs (two with a hole) are encoded once and reused.
+pub fn photo_pairs(pairs: usize, width: u32, height: u32, threads: usize) -> PhotoBench {
+    use crate::inspections::compare::{compare, samples};
+    use crate::inspections::quality;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    use std::time::Instant;
+
+    let jpeg = |img: &image::RgbImage| {
+        let mut out = Vec::new();
+        let _ = img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg);
+        out
+    };
+    let base = samples::scene(width, height, 1);
+    let sets: Vec<(Vec<u8>, Vec<u8>)> = (0..4u32)
+        .map(|i| {
+            let after = samples::scene(width, height, 10 + i);
+            let after = if i % 2 == 0 { samples::with_hole(&after, 0.3 + 0.1 * i as f32, 0.5, 0.03) } else { after };
+            (jpeg(&base), jpeg(&after))
+        })
+        .collect();
+    memory::reset_peak();
+    let next = AtomicUsize::new(0);
+    let totals = Mutex::new((Duration::ZERO, Duration::ZERO, 0usize));
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads.max(1) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= pairs {
+                    break;
+                }
+                let (before, after) = &sets[i % sets.len()];
+                let t = Instant::now();
+                let (Ok(a), Ok(b)) = (quality::decode(before), quality::decode(after)) else { continue };
+                let _ = (quality::judge(quality::measure(&a)), quality::judge(quality::measure(&b)));
+                let checked = t.elapsed();
+                let t = Instant::now();
+                let diff = compare(&a, &b);
+                let compared = t.elapsed();
+                let mut tot = totals.lock().unwrap_or_else(|e| e.into_inner());
+                tot.0 += checked;
+                tot.1 += compared;
+                tot.2 += usize::from(diff.changed);
+            });
+        }
+    });
+    let wall = start.elapsed();
+    let (quality, compare, changed) = *totals.lock().unwrap_or_else(|e| e.into_inner());
+    PhotoBench { pairs, width, height, threads, wall, quality, compare, changed, peak_mib: memory::peak_mib() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +212,12 @@ mod tests {
         assert!(table.contains("| **whole day** | 3 | **0.10 s** | |"), "{table}");
         assert!(table.contains("c / d") && table.contains("12 MiB"));
         assert!(memory::peak_mib().is_some_and(|m| m > 0.0));
+    }
+
+    #[test]
+    fn the_photo_benchmark_checks_and_compares_every_pair() {
+        let b = photo_pairs(4, 320, 240, 2);
+        assert_eq!((b.pairs, b.changed), (4, 2), "the two pairs with a hole");
+        assert!(b.table().contains("4 pairs of 320×240 JPEGs"), "{}", b.table());
     }
 }

@@ -19,6 +19,7 @@ pub enum Job {
     PostRent,
     CollectionsScan,
     EscalationEngine,
+    TurnoverDaily,
 }
 
 /// One row of the job registry.
@@ -88,6 +89,14 @@ pub const JOBS: &[JobDef] = &[
         spec_name: "collections.escalation_engine",
         cron: Some("30 */4 * * *"),
         describe: "Advance open collection cases to the step their days overdue call for",
+    },
+    JobDef {
+        job: Job::TurnoverDaily,
+        name: "turnover-daily",
+        spec_name: "turnover.update_vacancy_days",
+        cron: Some("0 1 * * *"),
+        describe: "Open a turnover case for any lease under notice without one; update move-outs and days vacant; \
+                   mark a case leased when the unit's next lease starts",
     },
 ];
 
@@ -304,6 +313,7 @@ pub fn run_with(
         Job::EscalationEngine => {
             crate::collections::escalation::escalation_engine(store, gateway, today, now).map(|r| r.job_report(today))
         }
+        Job::TurnoverDaily => crate::turnover::workflow::daily(store, today, now).map(|r| r.job_report(today)),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -420,13 +430,20 @@ mod tests {
                 Job::RenewalScan,
                 Job::PostRent,
                 Job::CollectionsScan,
-                Job::EscalationEngine
+                Job::EscalationEngine,
+                Job::TurnoverDaily
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
         assert_eq!(
             due_today_by(at("2026-12-03T02:00:00Z")),
-            vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::EscalationEngine]
+            vec![
+                Job::ClassifyLeaseStatuses,
+                Job::AiActionQueue,
+                Job::PostRent,
+                Job::EscalationEngine,
+                Job::TurnoverDaily
+            ]
         );
     }
 
@@ -444,11 +461,18 @@ mod tests {
         run_with(&mut store, Job::ClassifyLeaseStatuses, today, early, &gateway).unwrap();
         assert_eq!(
             owed(&store, now).unwrap(),
-            vec![Job::AiActionQueue, Job::RenewalScan, Job::PostRent, Job::CollectionsScan, Job::EscalationEngine]
+            vec![
+                Job::AiActionQueue,
+                Job::RenewalScan,
+                Job::PostRent,
+                Job::CollectionsScan,
+                Job::EscalationEngine,
+                Job::TurnoverDaily
+            ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 5);
+        assert_eq!(ran.len(), 6);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -30,3 +30,4 @@ pub mod rent;
 pub mod store;
 pub mod sync_actions;
 pub mod time;
+pub mod turnover;

@@ -39,6 +39,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     14 => "0014_outbox_delivery.sql",
     15 => "0015_records_archive.sql",
     16 => "0016_tenant_forwarding_address.sql",
+    17 => "0017_turnover.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -59,6 +60,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     14 => "0014_outbox_delivery.sql",
     15 => "0015_records_archive.sql",
     16 => "0016_tenant_forwarding_address.sql",
+    17 => "0017_turnover.sql",
 );
 
 /// The table that records which migrations a database has had.

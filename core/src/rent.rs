@@ -14,7 +14,7 @@
 //!   the only late-fee rule. This job charges it, and the collections scan charges it too when it
 //!   runs before this job did (a fee has one id per rent charge, so it is charged exactly once).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -34,6 +34,32 @@ pub trait RentPort: CollectionsPort {
     /// Inserts the entries whose id is not stored yet, in one transaction (all or none), and
     /// enters them in the change log; returns the ids it inserted.
     fn post_ledger(&mut self, entries: &[LedgerEntry], now: DateTime<Utc>) -> Result<HashSet<Uuid>>;
+
+    /// Each lease that has ledger entries, summarized in the store (one aggregate, no entries
+    /// read): see [`LedgerSummary`].
+    fn ledger_summaries(&self) -> Result<HashMap<Uuid, LedgerSummary>>;
+
+    /// The ledgers of these leases (a lease without entries is absent).
+    fn ledgers_of(&self, leases: &[Uuid]) -> Result<HashMap<Uuid, Vec<LedgerEntry>>>;
+}
+
+/// What the hourly rent job needs to know of a lease's ledger before reading it: most leases,
+/// most hours, have this month's rent posted and nothing open, and need nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerSummary {
+    /// The latest due date (else date) of a rent charge.
+    pub last_rent_due: Option<NaiveDate>,
+    /// Payments cover every charge (and every charge is positive): no charge is open.
+    pub covered: bool,
+}
+
+impl LedgerSummary {
+    /// Whether the rent job has nothing to post for `lease` on `day`: no open charge (so no late
+    /// fee), and no rent to charge (not billed, or this month's rent is posted).
+    pub fn settled(&self, lease: &Lease, day: NaiveDate) -> bool {
+        self.covered
+            && (!billed(lease.lease_status) || self.last_rent_due.and_then(|d| d.with_day(1)) == day.with_day(1))
+    }
 }
 
 /// The namespace of the ids of posted rent charges and late fees (UUID v5).
@@ -229,9 +255,13 @@ pub fn post_rent_charges<P: RentPort>(port: &mut P, today: NaiveDate, now: DateT
 
 /// [`post_rent_charges`] on a given calendar.
 pub fn post_rent_charges_on<P: RentPort>(port: &mut P, days: &Days, now: DateTime<Utc>) -> Result<RentReport> {
-    let mut ledgers = port.lease_ledgers()?;
+    let summaries = port.ledger_summaries()?;
     let mut leases = port.collection_leases()?;
     leases.sort_by_key(|l| l.id);
+    // Only the ledgers that may need a write are read: a lease without a summary has no entries.
+    leases.retain(|l| summaries.get(&l.id).is_none_or(|s| !s.settled(l, days.of(l.property_id))));
+    let unsettled: Vec<Uuid> = leases.iter().filter(|l| summaries.contains_key(&l.id)).map(|l| l.id).collect();
+    let mut ledgers = port.ledgers_of(&unsettled)?;
     let mut writes = Vec::new();
     for lease in &leases {
         let day = days.of(lease.property_id);
@@ -362,5 +392,23 @@ mod tests {
             ..charge.clone()
         };
         assert!(late_fee_entries(&l, &[charge, paid], d("2026-12-09"), now()).is_empty());
+    }
+
+    #[test]
+    fn a_lease_is_settled_when_the_month_is_posted_and_nothing_is_open() {
+        let l = lease(LeaseStatus::Active, "2025-01-01", Some("2027-06-30"));
+        let posted = LedgerSummary { last_rent_due: Some(d("2026-12-01")), covered: true };
+        assert!(posted.settled(&l, d("2026-12-20")), "December posted, all paid: nothing to read");
+        assert!(!posted.settled(&l, d("2027-01-01")), "January's rent is due");
+        assert!(
+            !LedgerSummary { covered: false, ..posted }.settled(&l, d("2026-12-20")),
+            "an open charge may owe a late fee"
+        );
+        let mut gone = l.clone();
+        gone.lease_status = LeaseStatus::Vacant;
+        assert!(
+            LedgerSummary { last_rent_due: None, covered: true }.settled(&gone, d("2027-01-01")),
+            "not billed, all paid"
+        );
     }
 }

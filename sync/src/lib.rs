@@ -21,6 +21,7 @@ pub mod records;
 pub mod renewals;
 pub mod scheduler;
 pub mod server;
+pub mod turnover;
 pub mod verify;
 
 pub use unitcycle_sync_client as client;

@@ -306,6 +306,10 @@ async fn write_transition(
         ],
     )
     .await?;
+    // Spec 2.1: notice opens the unit's turnover, in this same transaction.
+    if t.to == unitcycle_core::model::LeaseStatus::Notice {
+        crate::turnover::adapter::open_on_notice(tx, t.lease_id, now).await?;
+    }
     Ok(())
 }
 

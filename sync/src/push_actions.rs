@@ -8,6 +8,7 @@ use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCente
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
+use unitcycle_core::turnover::workflow::{self as turnover_workflow, TurnoverAction};
 use uuid::Uuid;
 
 use crate::adapter::{self, MutationRecord, PgPort};
@@ -88,6 +89,15 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 Err(e) => Some(format!("Not a records action: {e}")),
             }
         }
+        turnover_workflow::ENTITY => match serde_json::from_value::<TurnoverAction>(a.action.clone()) {
+            Ok(action) => {
+                run_recorded(st, p, a, "turnover", move |port, id| {
+                    turnover_workflow::apply_action(port, id, &action, &actor, now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not a turnover action: {e}")),
+        },
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };
     let Some(refused) = refused else { return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())) };

@@ -8,6 +8,7 @@
 //! started late catches up every job due earlier that day.
 
 use std::sync::Arc;
+use unitcycle_core::turnover::workflow as turnover;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::Pool;
@@ -260,6 +261,12 @@ pub async fn run_job_report(
         Job::PostRent => rent_report(pool, today, now).await?.map(|(_, r)| r),
         Job::CollectionsScan => collections_scan_report(pool, today, now).await?.map(|(_, r)| r),
         Job::EscalationEngine => escalation_report(pool, gateway, today, now).await?.map(|(_, r)| r),
+        Job::TurnoverDaily => once_a_day(pool, Job::TurnoverDaily, today, now, move |port| {
+            let r = turnover::daily(port, today, now)?;
+            Ok((r, r.job_report(today)))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -305,6 +305,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(get_blob, put_blob).layer(DefaultBodyLimit::max(MAX_BLOB_BYTES)))
         .merge(crate::renewals::api::routes())
         .merge(crate::collections::api::routes())
+        .merge(crate::turnover::api::routes())
         .merge(crate::command_center::api::routes())
         .merge(crate::inspections::api::routes())
         .merge(crate::import::api::routes())

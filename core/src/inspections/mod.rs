@@ -11,7 +11,9 @@
 
 pub mod analysis;
 pub mod camera;
+pub mod compare;
 pub mod eligibility;
+pub mod move_out;
 pub mod port;
 pub mod quality;
 pub mod workflow;

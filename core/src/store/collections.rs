@@ -378,6 +378,41 @@ impl crate::rent::RentPort for Store {
             Ok(new)
         })
     }
+
+    fn ledger_summaries(&self) -> Result<HashMap<Uuid, crate::rent::LedgerSummary>> {
+        // Amounts are decimal text: summed as REAL, a difference of cents is never within 1e-6.
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT lease_id,
+                    MAX(CASE WHEN trans_type = 'Charge' AND category = 'rent' THEN COALESCE(due_date, trans_date) END),
+                    TOTAL(CASE WHEN trans_type = 'Payment' THEN CAST(amount AS REAL) ELSE -CAST(amount AS REAL) END)
+                        > -0.000001
+                      AND COALESCE(MIN(CASE WHEN trans_type = 'Charge' THEN CAST(amount AS REAL) END), 1) > 0
+             FROM tenant_ledger_entry WHERE lease_id IS NOT NULL GROUP BY lease_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                get_uuid(r, 0)?,
+                crate::rent::LedgerSummary { last_rent_due: r.get(1).ok().flatten(), covered: r.get(2)? },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn ledgers_of(&self, leases: &[Uuid]) -> Result<HashMap<Uuid, Vec<LedgerEntry>>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {} FROM tenant_ledger_entry WHERE lease_id = ?1",
+            super::entities::LEDGER_COLS
+        ))?;
+        let mut out = HashMap::new();
+        for id in leases {
+            let rows =
+                self.read_sane("tenant_ledger_entry", &mut stmt, [id.to_string()], super::entities::ledger_from_row)?;
+            if !rows.is_empty() {
+                out.insert(*id, rows);
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// Applies collections writes inside `tx` (the replica's side of

@@ -415,5 +415,9 @@ pub fn apply_transition(tx: &Transaction<'_>, t: &Transition, now: DateTime<Utc>
         t.metadata.to_string(),
         now,
     ])?;
+    // Spec 2.1: notice opens the unit's turnover, in this same transaction.
+    if t.to == LeaseStatus::Notice {
+        super::turnover::open_on_notice(tx, t.lease_id, now)?;
+    }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod leases;
 mod port;
 mod records;
 mod renewals;
+mod turnover;
 mod views;
 
 use std::path::{Path, PathBuf};

@@ -316,6 +316,73 @@ pub const TABLES: &[Table] = &[
             "(SELECT c.property_id FROM collection_payment_plan p JOIN collection_case c ON c.id = p.case_id \
             WHERE p.id = r.plan_id)",
     },
+    // Turnover (spec 2.1): a case per lease under notice, its deposit deductions and its
+    // make-ready checklist.
+    Table {
+        name: "turnover_case",
+        columns: &[
+            ("id", Str),
+            ("lease_id", Str),
+            ("unit_id", Str),
+            ("property_id", Str),
+            ("stage", Str),
+            ("notice_date", Str),
+            ("expected_move_out", Str),
+            ("actual_move_out", Str),
+            ("inspection_date", Str),
+            ("make_ready_start", Str),
+            ("make_ready_complete", Str),
+            ("listed_date", Str),
+            ("leased_date", Str),
+            ("new_lease_id", Str),
+            ("inspection_work_order_id", Str),
+            ("security_deposit", Str),
+            ("total_deductions", Str),
+            ("refund_amount", Str),
+            ("deduction_letter_generated", Bool),
+            ("deduction_letter_date", Str),
+            ("make_ready_estimated_cost", Str),
+            ("make_ready_actual_cost", Str),
+            ("days_vacant", Int),
+            ("target_days_to_lease", Int),
+            ("stage_entered", Str),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "turnover_deduction",
+        columns: &[
+            ("id", Str),
+            ("case_id", Str),
+            ("category", Str),
+            ("description", Str),
+            ("amount", Str),
+            ("photo_url", Str),
+            ("ai_detected", Bool),
+            ("approved", Bool),
+            ("created_at", Time),
+        ],
+        property_sql: "(SELECT c.property_id FROM turnover_case c WHERE c.id = r.case_id)",
+    },
+    Table {
+        name: "turnover_checklist",
+        columns: &[
+            ("id", Str),
+            ("case_id", Str),
+            ("category", Str),
+            ("item", Str),
+            ("completed", Bool),
+            ("completed_by", Str),
+            ("completed_at", Time),
+            ("estimated_cost", Str),
+            ("actual_cost", Str),
+            ("vendor_id", Str),
+            ("work_order_id", Str),
+        ],
+        property_sql: "(SELECT c.property_id FROM turnover_case c WHERE c.id = r.case_id)",
+    },
     // Command center (spec 1.4): the AI action queue, bulk batches with their items, and the
     // record of each scheduled job's run.
     Table {
@@ -578,18 +645,22 @@ pub fn sqlite_inspection(conn: &rusqlite::Connection, id: &str) -> Result<[Vec<V
 /// PostgreSQL). When the server refuses an action on the record it sends the whole family back,
 /// and the replica drops the rows of the family the server does not have (a payment's ledger
 /// entry, a reminder, a plan the refused action made locally).
-pub const FAMILIES: &[(&str, &[(&str, &str)])] = &[(
-    "collection_case",
-    &[
-        (
-            "collection_plan_installment",
-            "plan_id IN (SELECT p.id FROM collection_payment_plan p WHERE p.case_id = {id})",
-        ),
-        ("collection_payment_plan", "case_id = {id}"),
-        ("collection_action", "case_id = {id}"),
-        ("tenant_ledger_entry", "lease_id = (SELECT c.lease_id FROM collection_case c WHERE c.id = {id})"),
-    ],
-)];
+pub const FAMILIES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "collection_case",
+        &[
+            (
+                "collection_plan_installment",
+                "plan_id IN (SELECT p.id FROM collection_payment_plan p WHERE p.case_id = {id})",
+            ),
+            ("collection_payment_plan", "case_id = {id}"),
+            ("collection_action", "case_id = {id}"),
+            ("tenant_ledger_entry", "lease_id = (SELECT c.lease_id FROM collection_case c WHERE c.id = {id})"),
+        ],
+    ),
+    // A deduction added, or an item completed, by a refused action.
+    ("turnover_case", &[("turnover_deduction", "case_id = {id}"), ("turnover_checklist", "case_id = {id}")]),
+];
 
 /// The family of a record of `entity` (`FAMILIES`): (table, condition with `placeholder`).
 pub fn family(entity: &str, placeholder: &str) -> Vec<(&'static Table, String)> {

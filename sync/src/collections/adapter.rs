@@ -530,4 +530,41 @@ impl unitcycle_core::rent::RentPort for PgPort {
         })
         .map_err(store_error)
     }
+
+    fn ledger_summaries(&self) -> StoreResult<HashMap<Uuid, unitcycle_core::rent::LedgerSummary>> {
+        let rows = self.block(async {
+            Ok(self
+                .client()
+                .query(
+                    "SELECT lease_id,
+                            MAX(COALESCE(due_date, trans_date)) FILTER (WHERE trans_type = 'Charge' AND category = 'rent'),
+                            COALESCE(SUM(CASE WHEN trans_type = 'Payment' THEN amount ELSE -amount END), 0) >= 0
+                              AND COALESCE(MIN(amount) FILTER (WHERE trans_type = 'Charge'), 1) > 0
+                     FROM tenant_ledger_entry
+                     WHERE lease_id IN (SELECT id FROM tenant_lease WHERE property_id = ANY($1))
+                     GROUP BY lease_id",
+                    &[&self.scope],
+                )
+                .await?)
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), unitcycle_core::rent::LedgerSummary { last_rent_due: r.get(1), covered: r.get(2) }))
+            .collect())
+    }
+
+    fn ledgers_of(&self, leases: &[Uuid]) -> StoreResult<HashMap<Uuid, Vec<LedgerEntry>>> {
+        let entries: Vec<LedgerEntry> = self.sane_rows(
+            "tenant_ledger_entry",
+            "r.lease_id = ANY($1) ORDER BY r.trans_date, r.trans_type, r.created_at, r.id",
+            &[&leases],
+        )?;
+        let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
+        for e in entries {
+            if let Some(lease) = e.lease_id {
+                out.entry(lease).or_default().push(e);
+            }
+        }
+        Ok(out)
+    }
 }
