@@ -698,6 +698,34 @@ entity_endpoints!(
 
 /// `count/next/previous` links for page `page` of `count` rows: the request's query string
 /// with another `page`.
+/// Refuses a caller who may only read (403).
+pub(crate) fn writer(p: &Principal) -> ApiResult<()> {
+    if p.role.can_write() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+/// Runs a feature's core read over the caller's properties (a record outside them is not found).
+pub(crate) async fn read<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::adapter::PgPort) -> Result<T, unitcycle_core::store::StoreError> + Send + 'static,
+{
+    Ok(crate::adapter::run(&st.pool, Some(p.properties.clone()), f).await?)
+}
+
+/// Runs a feature's core action over the caller's properties; refused for a read-only caller.
+pub(crate) async fn act<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut crate::adapter::PgPort) -> Result<T, unitcycle_core::store::StoreError> + Send + 'static,
+{
+    writer(p)?;
+    read(st, p, f).await
+}
+
 pub(crate) fn page_links(
     headers: &HeaderMap,
     uri: &Uri,

@@ -14,10 +14,10 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::adapter::collections::{self as rows, Filter};
-use crate::adapter::{self, PgPort};
+
 use crate::auth::Principal;
 use crate::query::{self, Paging, Query, Whole};
-use crate::server::{page_links, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, page_links, ApiError, ApiResult, AppState, Body};
 use crate::wire::{
     CaseDetailWire, CaseWire, CollectionActionWire, CollectionsStatsWire, ErrorBody, OfferPlanRequest, Page,
     PaymentWire, PlanWire, RecordPaymentRequest, SendReminderRequest,
@@ -139,24 +139,6 @@ async fn actions(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<CollectionActionWire>>> {
     Ok(Json(detail_of(&st, &p, case_id(&id)?).await?.actions))
-}
-
-fn writer(p: &Principal) -> ApiResult<()> {
-    if p.role.can_write() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
-/// Runs a case action over the caller's properties (a case outside them is not found).
-async fn act<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut PgPort) -> Result<T, unitcycle_core::store::StoreError> + Send + 'static,
-{
-    writer(p)?;
-    Ok(adapter::run(&st.pool, Some(p.properties.clone()), f).await?)
 }
 
 #[utoipa::path(post, path = "/api/v1/collections/{id}/send-reminder/",

@@ -29,7 +29,7 @@ use crate::adapter;
 use crate::adapter::inspections::{self as rows, Filter};
 use crate::auth::Principal;
 use crate::query::{self, Paging, Query};
-use crate::server::{page_links, parse_date, parse_uuid, ApiError, ApiResult, AppState, Body};
+use crate::server::{page_links, parse_date, parse_uuid, writer, ApiError, ApiResult, AppState, Body};
 use crate::wire::{ErrorBody, Page};
 use crate::wire_inspections::{
     AnalysisRunWire, CompletenessWire, CreateInspectionRequest, InspectionDetailWire, InspectionListWire,
@@ -90,14 +90,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
 fn inspection_id(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text).map_err(|_| ApiError::not_found("Move-in inspection"))
-}
-
-fn writer(p: &Principal) -> ApiResult<()> {
-    if p.role.can_write() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
 }
 
 /// A rule of `unitcycle_core::inspections` refused: a finalized inspection is a conflict,

@@ -16,10 +16,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::adapter::{self, PgPort};
 use crate::auth::Principal;
 use crate::query::{self, Paging, Query};
-use crate::server::{page_links, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, page_links, read, ApiError, ApiResult, AppState, Body};
 use crate::wire::{ErrorBody, Page};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -46,26 +45,6 @@ pub struct CaseFilter {
 }
 
 const ID: &str = "The case's id";
-
-/// Runs `f` over the caller's properties (a case outside them is not found).
-async fn read<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut PgPort) -> Result<T, StoreError> + Send + 'static,
-{
-    Ok(adapter::run(&st.pool, Some(p.properties.clone()), f).await?)
-}
-
-async fn act<T, F>(st: &AppState, p: &Principal, f: F) -> ApiResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut PgPort) -> Result<T, StoreError> + Send + 'static,
-{
-    if !p.role.can_write() {
-        return Err(ApiError::forbidden());
-    }
-    read(st, p, f).await
-}
 
 /// The cases matching the filter, newest first.
 async fn filtered(st: &AppState, p: &Principal, q: &CaseFilter) -> ApiResult<Vec<TurnoverCase>> {
