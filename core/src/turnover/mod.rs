@@ -403,6 +403,8 @@ pub fn new_deduction(
 pub struct PipelineStats {
     /// Every stage, in order, with its count (zero included).
     pub count_per_stage: Vec<StageCount>,
+    /// The same counts keyed by stage (`{"notice": 3, "inspect": 1, …}`).
+    pub by_stage: std::collections::BTreeMap<String, usize>,
     pub total_cases: usize,
     pub open_cases: usize,
     /// Average days vacant of the open cases whose unit is empty.
@@ -438,6 +440,10 @@ pub fn pipeline_stats(cases: &[TurnoverCase], today: NaiveDate) -> PipelineStats
                 label: s.label().into(),
                 count: cases.iter().filter(|c| c.stage == *s).count(),
             })
+            .collect(),
+        by_stage: Stage::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), cases.iter().filter(|c| c.stage == *s).count()))
             .collect(),
         total_cases: cases.len(),
         open_cases: open.len(),

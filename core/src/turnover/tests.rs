@@ -209,6 +209,7 @@ fn pipeline_stats_count_every_stage() {
     let counts: Vec<(String, usize)> = stats.count_per_stage.iter().map(|s| (s.stage.clone(), s.count)).collect();
     assert_eq!(counts[0], ("notice".into(), 1));
     assert_eq!(counts[2], ("make_ready".into(), 1));
+    assert_eq!((stats.by_stage["notice"], stats.by_stage["listed"], stats.by_stage.len()), (1, 0, 5));
     assert_eq!((stats.total_cases, stats.open_cases, stats.over_target), (2, 2, 1));
     assert_eq!(stats.avg_days_vacant, 17.5, "3 and 32 days");
     assert_eq!(stats.make_ready_estimated_cost, dec!(2620));
