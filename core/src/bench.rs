@@ -104,7 +104,7 @@ impl PhotoBench {
     pub fn table(&self) -> String {
         let per = |d: Duration, n: usize| d.as_secs_f64() * 1000.0 / n.max(1) as f64;
         format!(
-            "### Photos: quality check and offline comparison, {} pairs of {}×{} JPEGs ({:.0} MP) on {} threads\n\n\
+            "### Photos: quality check and offline comparison, {} pairs of {}×{} JPEGs ({:.1} MP) on {} threads\n\n\
              | step | per photo or pair | total CPU |\n|---|---:|---:|\n\
              | decode + quality check | {:.1} ms per photo | {:.2} s |\n\
              | compare (align, diff, regions) | {:.1} ms per pair | {:.2} s |\n\

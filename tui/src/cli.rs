@@ -749,6 +749,19 @@ pub enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         replica: Option<std::path::PathBuf>,
     },
+    /// Quality-check and compare move-in/move-out photo pairs offline, as after an inspection
+    Photos {
+        #[arg(long, default_value_t = 200)]
+        pairs: usize,
+        /// Width and height of each JPEG (4000×3000 is 12 MP)
+        #[arg(long, default_value_t = 4000)]
+        width: u32,
+        #[arg(long, default_value_t = 3000)]
+        height: u32,
+        /// Worker threads (default: the machine's cores)
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

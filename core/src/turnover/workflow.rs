@@ -170,25 +170,27 @@ pub struct GeneratedLetter {
     pub date: NaiveDate,
 }
 
-/// Drafts the deduction letter from the current record (the lease's deposit, the approved
-/// deductions), checks its figures against the case, renders the PDF and records it on the case.
-pub fn generate_deduction_letter<P: TurnoverPort>(
-    port: &mut P,
-    case_id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<GeneratedLetter> {
+/// A deduction letter drafted from the current record, nothing written: the case with the
+/// lease's deposit and the totals of its deductions, and the letter (what a confirm shows).
+pub struct LetterDraft {
+    pub case: TurnoverCase,
+    pub deductions: Vec<TurnoverDeduction>,
+    pub letter: DeductionLetter,
+}
+
+/// Drafts the deduction letter as [`generate_deduction_letter`] would now.
+pub fn draft_deduction_letter<P: TurnoverPort + ?Sized>(port: &P, case_id: Uuid) -> Result<LetterDraft> {
     let case = port.turnover_case(case_id)?;
-    let today = today_at(port, case.property_id, now)?;
     let lease = port.lease(case.lease_id)?;
     let deductions = port.turnover_deductions(case_id)?;
     // The deposit is the lease's as it stands; the totals are recomputed from the deductions.
     let current = super::with_totals(
-        &TurnoverCase { security_deposit: super::cents(lease.security_deposit), ..case.clone() },
+        &TurnoverCase { security_deposit: super::cents(lease.security_deposit), ..case },
         &deductions,
     );
     let tenant = port.tenant(lease.tenant_id)?;
-    let unit = port.unit(case.unit_id)?;
-    let property = port.property(case.property_id)?;
+    let unit = port.unit(current.unit_id)?;
+    let property = port.property(current.property_id)?;
     let unit_label = format!("unit {} at {}", unit.unit_number, property.name);
     let letter = super::deduction_letter(
         &current,
@@ -196,6 +198,23 @@ pub fn generate_deduction_letter<P: TurnoverPort>(
         &format!("{} {}", tenant.first_name, tenant.last_name),
         &unit_label,
     );
+    Ok(LetterDraft { case: current, deductions, letter })
+}
+
+/// Drafts the deduction letter from the current record (the lease's deposit, the approved
+/// deductions), checks its figures against the case, renders the PDF and records it on the case.
+pub fn generate_deduction_letter<P: TurnoverPort>(
+    port: &mut P,
+    case_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<GeneratedLetter> {
+    let read = port.turnover_case(case_id)?;
+    let today = today_at(port, read.property_id, now)?;
+    let LetterDraft { case: current, deductions, letter } = draft_deduction_letter(port, case_id)?;
+    let lease = port.lease(current.lease_id)?;
+    let tenant = port.tenant(lease.tenant_id)?;
+    let unit = port.unit(current.unit_id)?;
+    let property = port.property(current.property_id)?;
     check_letter(&letter, &current, &deductions)?;
     let address = if tenant.forwarding_address.trim().is_empty() {
         format!("Unit {}, {}", unit.unit_number, property.address)
@@ -221,7 +240,7 @@ pub fn generate_deduction_letter<P: TurnoverPort>(
         updated_at: now,
         ..current
     };
-    port.write_turnover(&[TurnoverWrite::update(&case, generated)], now)?;
+    port.write_turnover(&[TurnoverWrite::update(&read, generated)], now)?;
     Ok(GeneratedLetter { case: port.turnover_case(case_id)?, letter, pdf, document, date: today })
 }
 

@@ -191,6 +191,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         (Nav::Renewals, "renewals"),
         (Nav::Collections, "collections"),
         (Nav::CommandCenter, "command center"),
+        (Nav::Turnover, "turnover board"),
     ] {
         let t = Instant::now();
         app.goto(nav);

@@ -21,6 +21,10 @@ pub struct Form {
     pub errors: Vec<Option<String>>,
     /// A refusal of the whole form (e.g. from the core's rules).
     pub error: Option<String>,
+    /// A line above the fields saying what the form is about (e.g. which item it completes).
+    pub intro: Option<String>,
+    /// What Enter does, as the hint says it ("review" unless the form saves at once).
+    pub enter: &'static str,
 }
 
 /// What a key did to the form.
@@ -36,7 +40,17 @@ impl Form {
         let n = labels.len();
         let mut fields = values;
         fields.resize(n, String::new());
-        Form { title, labels, fields, focus: 0, errors: vec![None; n], error: None }
+        Form { title, labels, fields, focus: 0, errors: vec![None; n], error: None, intro: None, enter: "review" }
+    }
+
+    /// The form with Enter saying `enter` in the hint (a form whose Enter applies at once).
+    pub fn with_enter(self, enter: &'static str) -> Form {
+        Form { enter, ..self }
+    }
+
+    /// The form with `intro` shown above its fields.
+    pub fn with_intro(self, intro: impl Into<String>) -> Form {
+        Form { intro: Some(intro.into()), ..self }
     }
 
     pub fn key(&mut self, key: KeyEvent) -> FormKey {
@@ -74,9 +88,14 @@ impl Form {
     pub fn draw(&self, f: &mut Frame, area: Rect) {
         // Room for every field, its error, the form's error and the hint, within the border; a
         // long form on a small terminal keeps only the errors there are.
-        let full = self.labels.len() as u16 * 2 + 6;
+        let intro = self.intro.as_ref().map_or(0, |i| i.chars().count().div_ceil(68).max(1) as u16 + 1);
+        let full = self.labels.len() as u16 * 2 + 6 + intro;
         let roomy = full <= area.height;
         let mut lines = Vec::new();
+        if let Some(text) = &self.intro {
+            lines.push(Line::raw(text.clone()));
+            lines.push(Line::raw(""));
+        }
         for (i, name) in self.labels.iter().enumerate() {
             let focus = i == self.focus;
             lines.push(Line::from(vec![
@@ -94,7 +113,7 @@ impl Form {
         if let Some(e) = &self.error {
             lines.push(Line::styled(e.clone(), theme::error()));
         }
-        lines.push(Line::styled("Tab next field · Enter review · Esc cancel", theme::dim()));
+        lines.push(Line::styled(format!("Tab next field · Enter {} · Esc cancel", self.enter), theme::dim()));
         let height = if roomy { full } else { lines.len() as u16 + 3 };
         popup(f, area, self.title, lines, height);
     }

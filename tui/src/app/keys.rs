@@ -78,6 +78,11 @@ pub enum Action {
     PostCredit,
     VoidEntry,
     EditTenant,
+    GoTurnover,
+    AdvanceStage,
+    CompleteItem,
+    AddDeduction,
+    GenerateLetter,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -148,6 +153,7 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('4')], "4", "Renewals review queue", Action::GoRenewals, false),
     b(&[k('5')], "5", "Collections queue", Action::GoCollections, false),
     b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
+    b(&[k('7')], "7", "Turnover board", Action::GoTurnover, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -326,6 +332,37 @@ pub const COMMAND_CENTER: &[Binding] = &[
     b(&[k('e')], "e", "Export the current view to CSV", Action::ExportCsv, true),
 ];
 
+/// The turnover board: a column per stage, a card per case.
+pub const TURNOVER: &[Binding] = &[
+    b(&[code(KeyCode::Left), k('h')], "←/h", "Previous stage (column)", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l')], "→/l", "Next stage (column)", Action::Right, false),
+    b(MOVE, "↑/k", "Previous case in the column", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Next case in the column", Action::Down, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First case of the column", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last case of the column", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the case", Action::Open, true),
+    b(&[k('>'), k(']')], ">/]", "Move the case to the next stage (after a confirm)", Action::AdvanceStage, true),
+    b(&[k('x')], "x", "Clear the / filter", Action::ClearFilters, false),
+];
+
+/// A turnover case: its make-ready checklist and its deposit deductions.
+pub const TURNOVER_CASE: &[Binding] = &[
+    b(
+        &[code(KeyCode::Tab), code(KeyCode::BackTab)],
+        "Tab",
+        "Switch between the checklist and the deductions",
+        Action::NextTab,
+        true,
+    ),
+    b(MOVE, "↑/k", "Previous item or deduction", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Next item or deduction", Action::Down, false),
+    b(&[k('c')], "c", "Complete the selected checklist item (actual cost)", Action::CompleteItem, true),
+    b(&[k('d')], "d", "Add a deduction (category, description, amount)", Action::AddDeduction, true),
+    b(&[k('a')], "a", "Approve or un-approve the selected deduction", Action::Approve, true),
+    b(&[k('>'), k(']')], ">/]", "Move the case to the next stage (after a confirm)", Action::AdvanceStage, true),
+    b(&[k('L')], "L", "Generate the deduction letter (shows the letter first)", Action::GenerateLetter, true),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,9 +396,21 @@ mod tests {
             (Action::Escalate, 'X'),
             (Action::VoidEntry, 'X'),
         ];
-        for table in
-            [LIST, PROPERTIES, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT]
-        {
+        for table in [
+            LIST,
+            PROPERTIES,
+            LIFECYCLE,
+            PROPERTY,
+            UNIT,
+            LEASE,
+            RENEWALS,
+            COLLECTIONS,
+            CASE,
+            COMMAND_CENTER,
+            IMPORT,
+            TURNOVER,
+            TURNOVER_CASE,
+        ] {
             for (action, key) in map {
                 if let Some(b) = table.iter().find(|b| b.action == action) {
                     assert!(b.keys.contains(&k(key)), "{action:?} is on {} here, not {key}", b.label);
@@ -369,7 +418,7 @@ mod tests {
             }
         }
         // On the lists these keys mean nothing else.
-        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES] {
+        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES, TURNOVER] {
             for b in table {
                 for (action, key) in map.iter().filter(|(_, key)| "osx u".contains(*key)) {
                     if b.keys.contains(&k(*key)) {
@@ -386,9 +435,21 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in
-            [LIST, PROPERTIES, LIFECYCLE, PROPERTY, UNIT, LEASE, RENEWALS, COLLECTIONS, CASE, COMMAND_CENTER, IMPORT]
-        {
+        for table in [
+            LIST,
+            PROPERTIES,
+            LIFECYCLE,
+            PROPERTY,
+            UNIT,
+            LEASE,
+            RENEWALS,
+            COLLECTIONS,
+            CASE,
+            COMMAND_CENTER,
+            IMPORT,
+            TURNOVER,
+            TURNOVER_CASE,
+        ] {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

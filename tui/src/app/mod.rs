@@ -60,6 +60,7 @@ pub enum Nav {
     Renewals,
     Collections,
     CommandCenter,
+    Turnover,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -67,6 +68,7 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Properties, "2", "Properties"),
     (Nav::Lifecycle, "3", "Lease Lifecycle"),
     (Nav::CommandCenter, "6", "Command Center"),
+    (Nav::Turnover, "7", "Turnover"),
 ];
 
 /// The sidebar's AI group.
@@ -243,6 +245,7 @@ impl App {
             Nav::Renewals => self.push(Box::new(screens::renewals::Renewals::default())),
             Nav::Collections => self.push(Box::new(screens::collections::Collections::default())),
             Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
+            Nav::Turnover => self.push(Box::new(screens::turnover::Turnover::default())),
         }
     }
 
@@ -346,6 +349,7 @@ impl App {
             Action::GoRenewals => self.goto(Nav::Renewals),
             Action::GoCollections => self.goto(Nav::Collections),
             Action::GoCommandCenter => self.goto(Nav::CommandCenter),
+            Action::GoTurnover => self.goto(Nav::Turnover),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -388,6 +392,7 @@ impl App {
             ("renewals" | "r", _) => self.goto(Nav::Renewals),
             ("collections" | "c", _) => self.goto(Nav::Collections),
             ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
+            ("turnover" | "to", _) => self.goto(Nav::Turnover),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))
@@ -402,7 +407,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :turnover, :quit)"
                     ),
                     true,
                 ))
@@ -524,21 +529,22 @@ impl App {
     fn draw_help(&self, f: &mut Frame, area: Rect) {
         let bindings = self.top().map(|s| s.bindings()).unwrap_or(&[]);
         let title = self.top().map(|s| s.title()).unwrap_or_default();
-        // The screen's keys, then the global ones with the six screen keys on one row.
+        // The screen's keys, then the global ones with the seven screen keys on one row.
         let mut entries: Vec<(Option<&str>, String)> = vec![(None, format!("{title} keys"))];
         entries.extend(bindings.iter().map(|b| (Some(b.label), b.help.to_string())));
         entries.push((None, "Everywhere".into()));
         for b in keys::GLOBAL {
             match b.action {
                 Action::GoDashboard => entries.push((
-                    Some("1–6"),
-                    "Dashboard, properties, lifecycle, renewals, collections, command center".into(),
+                    Some("1–7"),
+                    "Dashboard, properties, lifecycle, renewals, collections, command center, turnover".into(),
                 )),
                 Action::GoProperties
                 | Action::GoLifecycle
                 | Action::GoRenewals
                 | Action::GoCollections
-                | Action::GoCommandCenter => {}
+                | Action::GoCommandCenter
+                | Action::GoTurnover => {}
                 _ => entries.push((Some(b.label), b.help.to_string())),
             }
         }

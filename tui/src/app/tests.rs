@@ -1189,3 +1189,234 @@ fn a_payments_method_and_reference_are_noted_on_the_timeline() {
     assert!(s.contains("Recorded $10.00; balance"), "{s}");
     assert!(s.contains("Payment of $10.00 on 2026-11-25: method check, reference 1042"), "{s}");
 }
+
+/// The demo with tonight's turnover job run: a case, at notice, for each lease under notice.
+fn turnover_store() -> Store {
+    let mut store = demo_store();
+    run_turnover_job(&mut store);
+    store
+}
+
+fn run_turnover_job(store: &mut Store) {
+    let now = today().and_hms_opt(1, 0, 0).unwrap().and_utc();
+    let gateway = Gateway::offline("tests run offline".into());
+    jobs::run_with(store, Job::TurnoverDaily, today(), now, &gateway).unwrap();
+}
+
+/// The demo replica in a file with the turnover job run, so a test can read what the app wrote.
+fn turnover_replica() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = demo_replica();
+    run_turnover_job(&mut Store::open(&path).unwrap());
+    (dir, path)
+}
+
+/// How many cases the replica at `path` has in each stage, in pipeline order.
+fn stage_counts(path: &std::path::Path) -> Vec<usize> {
+    use unitcycle_core::turnover::{port::TurnoverPort, Stage};
+    let cases = Store::open(path).unwrap().turnover_cases().unwrap();
+    Stage::ALL.iter().map(|s| cases.iter().filter(|c| c.stage == *s).count()).collect()
+}
+
+/// The text between `from` and `to` on the first line of `screen` holding `from`.
+fn between(screen: &str, from: &str, to: &str) -> String {
+    let line = screen.lines().find(|l| l.contains(from)).unwrap_or_else(|| panic!("no '{from}' in {screen}"));
+    line.split(from).nth(1).unwrap().split(to).next().unwrap().to_string()
+}
+
+#[test]
+fn the_turnover_board_lists_the_cases_per_stage() {
+    snap_on(turnover_store, "turnover_board", "7");
+    let (_dir, path) = turnover_replica();
+    let counts = stage_counts(&path);
+    assert_eq!(counts, [8, 0, 0, 0, 0], "the demo's leases under notice each open a case at notice");
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text(":turnover\n");
+    let s = h.screen();
+    assert!(s.contains("7 Turnover"), "{s}");
+    assert!(s.contains(" 8 open · avg 0.0 days vacant · 0 over the 21-day target · 0 letters overdue"), "{s}");
+    for (label, n) in ["Notice Given 8", "Make Ready 0", "Listed 0", "Leased 0"].iter().zip(1..) {
+        assert!(s.contains(label), "column {n}: {s}");
+    }
+    assert!(s.contains("vacant 0/21d") && s.contains("$0 of $1,310") && s.contains("↓3 more"), "{s}");
+    // `/` filters the cards by unit, property or tenant; x clears it.
+    let unit = between(&s, "▸", " · ");
+    h.type_text(&format!("/{unit}\n"));
+    let s = h.screen();
+    assert!(
+        s.contains(" 1 open ·") && s.contains(&format!("filter \"{unit}\"")) && s.contains("Notice Given 1"),
+        "{s}"
+    );
+    h.type_text("x");
+    assert!(h.screen().contains("Notice Given 8"));
+}
+
+#[test]
+fn an_empty_board_says_how_cases_open() {
+    let mut h = Harness::new(demo_store(), (120, 40));
+    h.type_text(":to\n");
+    let s = h.screen();
+    assert!(s.contains("No turnover cases. Giving notice on a lease (n on the lease screen) opens its case"), "{s}");
+    assert!(s.contains("unitcycle jobs run turnover-daily"), "{s}");
+}
+
+#[test]
+fn giving_notice_on_a_lease_puts_its_unit_on_the_board() {
+    let store = demo_store();
+    let number = lease_in(&store, LeaseStatus::Active);
+    let unit = store.lease_row(store.find_lease(&number).unwrap().id).unwrap().unit_number;
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":lease {number}\nn\t\tMoving away\ny"));
+    assert!(h.screen().contains("Saved: Active → Notice Given"), "{}", h.screen());
+    h.type_text("7");
+    let s = h.screen();
+    assert!(s.contains("Notice Given 1") && s.contains(&format!("▸{unit} · ")), "{s}");
+}
+
+/// `>` says what it will do; `n` changes nothing, `y` moves the card (and the cursor with it).
+#[test]
+fn moving_a_card_asks_first_then_moves_it_to_the_next_stage() {
+    let (_dir, path) = turnover_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("7>");
+    let s = h.screen();
+    let card = between(&s, "Move unit ", " from ");
+    assert!(s.contains(&format!("Move unit {card} from Notice Given to Pre-Inspection? y/n")), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: nothing was changed"));
+    assert_eq!(stage_counts(&path), [8, 0, 0, 0, 0]);
+    h.type_text(">y");
+    let s = h.screen();
+    assert!(s.contains(&format!("Moved unit {card} from Notice Given to Pre-Inspection")), "{s}");
+    assert!(s.contains("Notice Given 7") && s.contains("Pre-Inspection 1"), "{s}");
+    assert_eq!(stage_counts(&path), [7, 1, 0, 0, 0]);
+    // The cursor followed the card: `>` again offers its next stage.
+    h.type_text(">");
+    let s = h.screen();
+    assert!(s.contains(&format!("Move unit {card} from Pre-Inspection to Make Ready? y/n")), "{s}");
+    insta::assert_snapshot!("turnover_board_confirm_120x40", s);
+}
+
+/// Leased needs the unit's next lease: the core refuses, the board says why and nothing moves.
+#[test]
+fn a_move_the_core_refuses_is_shown_and_nothing_changes() {
+    let (_dir, path) = turnover_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (80, 24));
+    h.type_text("7>y>y>y");
+    assert_eq!(stage_counts(&path), [7, 0, 0, 1, 0]);
+    let s = h.screen();
+    assert!(s.contains("Listed 1"), "{s}");
+    h.type_text(">");
+    assert!(h.screen().contains("from Listed to Leased? y/n"), "{}", h.screen());
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("unit has no newer lease yet"), "{s}");
+    assert!(s.contains("Listed 1") && s.contains("Leased 0"), "{s}");
+    assert_eq!(stage_counts(&path), [7, 0, 0, 1, 0]);
+    // The refusal goes with the next key.
+    h.type_text("h");
+    assert!(!h.screen().contains("no newer lease"));
+}
+
+#[test]
+fn the_turnover_case_shows_its_checklist_and_deductions() {
+    snap_on(turnover_store, "turnover_case", "7\n");
+    snap_on(turnover_store, "turnover_deduction_form", "7\nd");
+}
+
+/// `d` adds a deduction (the core's refusals stay in the form), `a` approves it and the refund
+/// follows; approved deductions beyond the deposit leave the tenant owing.
+#[test]
+fn approving_a_deduction_changes_the_refund() {
+    use unitcycle_core::format::money;
+    let (_dir, path) = turnover_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("7\n");
+    let s = h.screen();
+    let deposit = between(&s, " Deposit ", " · ");
+    let deposit = unitcycle_core::format::parse_money(&deposit).unwrap();
+    assert!(s.contains(&format!("approved deductions $0.00 · refund {}", money(deposit))), "{s}");
+    // An unknown category and an amount below zero are the core's to refuse: the form stays.
+    h.type_text("dmold\tScuffed walls\t-5\n");
+    let s = h.screen();
+    assert!(s.contains("Add a deduction") && s.contains("unknown category 'mold'"), "{s}");
+    h.key(KeyCode::BackTab).key(KeyCode::BackTab);
+    backspace(&mut h, 4);
+    h.type_text("Paint\n");
+    let s = h.screen();
+    assert!(s.contains("A deduction is an amount above zero in dollars and cents (got -5)."), "{s}");
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    backspace(&mut h, 2);
+    h.type_text("120\n");
+    let s = h.screen();
+    assert!(s.contains("Deduction added: Paint: Scuffed walls ($120.00); a approves it"), "{s}");
+    assert!(s.contains(&format!("refund {}", money(deposit))), "not counted before approval: {s}");
+    h.type_text("a");
+    let after = money(deposit - rust_decimal::Decimal::from(120));
+    let s = h.screen();
+    assert!(s.contains(&format!("approved deductions $120.00 · refund {after}")), "{s}");
+    assert!(s.contains(&format!("Approved Paint: Scuffed walls ($120.00); refund {after}")), "{s}");
+    insta::assert_snapshot!("turnover_case_approved_120x40", s);
+    // Un-approving puts the refund back.
+    h.type_text("a");
+    assert!(h.screen().contains(&format!("approved deductions $0.00 · refund {}", money(deposit))));
+    // More than the deposit, approved: the tenant owes the difference.
+    let more = deposit + rust_decimal::Decimal::from(50);
+    h.type_text(&format!("dwall damage\tHoles in every wall\t{more}\n"));
+    h.type_text("a");
+    let s = h.screen();
+    assert!(s.contains(&format!("approved deductions {} · tenant owes $50.00", money(more))), "{s}");
+}
+
+/// `c` completes a checklist item at the cost typed; `L` shows the letter, `n` writes nothing,
+/// `y` writes its PDF to the replica's documents.
+#[test]
+fn completing_an_item_and_generating_the_deduction_letter() {
+    use unitcycle_core::turnover::port::TurnoverPort;
+    let (dir, path) = turnover_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.type_text("7\nc");
+    let s = h.screen();
+    assert!(s.contains("Complete a checklist item") && s.contains("(estimated $100.00)"), "{s}");
+    assert!(s.contains("Actual cost   100.00"), "prefilled with the estimate: {s}");
+    backspace(&mut h, 6);
+    h.type_text("9x\n");
+    assert!(h.screen().contains("invalid amount '9x'"), "{}", h.screen());
+    backspace(&mut h, 1);
+    h.type_text("5.50\n");
+    let s = h.screen();
+    assert!(s.contains("Done: Test and clean all appliances at $95.50; make-ready cost $95.50 of $1,310.00"), "{s}");
+    assert!(s.contains("1/8 done") && s.contains("user:test@tui"), "{s}");
+    h.type_text("L");
+    let s = h.screen();
+    assert!(s.contains("Subject: Security deposit itemization") && s.contains("No deductions were made"), "{s}");
+    assert!(s.contains("y / Enter: generate"), "{s}");
+    h.type_text("n");
+    let generated = |path: &std::path::Path| {
+        Store::open(path).unwrap().turnover_cases().unwrap().iter().filter(|c| c.deduction_letter_generated).count()
+    };
+    assert_eq!(generated(&path), 0);
+    let pdfs = || -> usize {
+        walk(&dir.path().join("blobs")).iter().filter(|p| std::fs::read(p).unwrap().starts_with(b"%PDF")).count()
+    };
+    let before = pdfs();
+    h.type_text("Ly");
+    let s = h.screen();
+    assert!(s.contains("Deduction letter generated on Nov 25, 2026: PDF saved to "), "{s}");
+    assert!(s.contains("deduction letter generated on Nov 25, 2026"), "{s}");
+    assert_eq!(generated(&path), 1);
+    assert_eq!(pdfs(), before + 1, "the letter's PDF is in the replica's documents");
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -25,6 +25,9 @@ use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
 use unitcycle_core::store::{LeaseFilter, LeaseListRow, LeaseSort, PortfolioKpis, PropertyGrid, Store, StoreError};
 use unitcycle_core::store::{QueueItem, Queueing, CONNECTED_REFUSAL};
+use unitcycle_core::turnover::port::TurnoverPort;
+use unitcycle_core::turnover::workflow::{self as turnover_workflow, CaseDetail, TurnoverAction};
+use unitcycle_core::turnover::{self, DeductionLetter, TurnoverCase};
 use uuid::Uuid;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -152,6 +155,27 @@ pub enum Request {
     ExportRentRoll {
         path: PathBuf,
     },
+    /// Every turnover case as a board card, its figures on its property's date at `now`.
+    TurnoverBoard {
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    },
+    /// A turnover case with its checklist and deductions (`turnover::workflow::detail`).
+    TurnoverCase {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    /// The deduction letter generating would write now, drafted from the record (nothing written).
+    TurnoverLetterDraft {
+        id: Uuid,
+    },
+    /// A turnover action, applied on the replica and queued for the server when connected.
+    TurnoverAct {
+        id: Uuid,
+        action: TurnoverAction,
+        actor: String,
+        now: DateTime<Utc>,
+    },
     /// A records action on record `id` (for a new record, its id), applied with
     /// `records::workflow::replica_record_action` (queued for the server on a connected replica).
     Record {
@@ -242,6 +266,31 @@ pub struct CaseData {
     pub plan: Option<PaymentPlan>,
     /// The next step and the first date the schedule allows it, or why there is none.
     pub next_step: Result<(&'static EscalationStep, NaiveDate), CollectionsError>,
+}
+
+/// A card of the turnover board: the case, its names and its figures on its property's date.
+#[derive(Debug, Clone)]
+pub struct TurnoverCard {
+    pub case: TurnoverCase,
+    pub names: Names,
+    pub days_in_stage: i64,
+    pub days_vacant: i32,
+    /// Days left before the deduction letter is due (negative: overdue); None once generated.
+    pub letter_days_left: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TurnoverBoardData {
+    pub cards: Vec<TurnoverCard>,
+    /// The date the pipeline figures are taken on (the first case's property's).
+    pub today: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct TurnoverCaseData {
+    pub detail: CaseDetail,
+    pub names: Names,
+    pub days_vacant: i32,
 }
 
 #[derive(Debug, Clone)]
@@ -355,6 +404,15 @@ pub enum Data {
         total: usize,
     },
     CcBulkDone(Box<BulkResult>),
+    TurnoverBoard(Box<TurnoverBoardData>),
+    TurnoverCase(Box<TurnoverCaseData>),
+    /// The deduction letter as generating it would write it.
+    TurnoverLetter(Box<DeductionLetter>),
+    /// The case after an action, with a one-line summary of what happened.
+    TurnoverActed {
+        case: Box<TurnoverCase>,
+        summary: String,
+    },
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
         id: Uuid,
@@ -664,6 +722,57 @@ fn answer(
             };
             Data::CaseActed { case: Box::new(case), summary }
         }
+        Request::TurnoverBoard { today, now } => {
+            let days = unitcycle_core::time::Days::of_port(store, today, now)?;
+            let mut cards = Vec::new();
+            for case in store.turnover_cases()? {
+                let names = case_names(store, &case)?;
+                let today = days.of(case.property_id);
+                cards.push(TurnoverCard {
+                    days_in_stage: turnover::days_in_stage(&case, today),
+                    days_vacant: turnover::days_vacant(&case, today),
+                    letter_days_left: turnover::letter_days_left(&case, today),
+                    names,
+                    case,
+                });
+            }
+            // The pipeline figures on one date, as the server's: the first case's property's.
+            let today = cards.first().map_or(today, |c| days.of(c.case.property_id));
+            Data::TurnoverBoard(Box::new(TurnoverBoardData { cards, today }))
+        }
+        Request::TurnoverCase { id, now } => {
+            let detail = turnover_workflow::detail(&*store, id, now)?;
+            let names = case_names(store, &detail.case)?;
+            let today = unitcycle_core::time::today_at(&*store, detail.case.property_id, now)?;
+            let days_vacant = turnover::days_vacant(&detail.case, today);
+            Data::TurnoverCase(Box::new(TurnoverCaseData { detail, names, days_vacant }))
+        }
+        Request::TurnoverLetterDraft { id } => Data::TurnoverLetter(Box::new(draft_letter(store, id)?)),
+        Request::TurnoverAct { id, action, actor, now } => {
+            let before = TurnoverPort::turnover_case(&*store, id)?;
+            let names = case_names(store, &before)?;
+            let queued = unitcycle_core::sync_actions::connected(store)?;
+            let (case, summary) = match &action {
+                // The letter's PDF goes to the replica's documents; the summary says where.
+                TurnoverAction::GenerateDeductionLetter => {
+                    let mut port = Queueing::on_replica(store, turnover_workflow::ENTITY, id, action.to_json()?)?;
+                    let generated = turnover_workflow::generate_deduction_letter(&mut port, id, now)?;
+                    let place = match (&generated.document, unitcycle_core::documents::blob_store(store)) {
+                        (Some(hash), Some(blobs)) => format!("PDF saved to {}", blobs.path(hash)?.display()),
+                        _ => "no PDF kept (this replica has no documents folder)".to_string(),
+                    };
+                    let on = unitcycle_core::format::date(generated.date);
+                    (generated.case, format!("Deduction letter generated on {on}: {place}"))
+                }
+                _ => {
+                    let case = turnover_workflow::act_on_replica(store, id, &action, &actor, now)?;
+                    let summary = turnover_summary(store, &action, &before, &case, &names)?;
+                    (case, summary)
+                }
+            };
+            let summary = if queued { format!("{summary} · queued for the server") } else { summary };
+            Data::TurnoverActed { case: Box::new(case), summary }
+        }
         Request::ImportRead { path } => {
             refuse_if_connected(store)?;
             Data::ImportFile { text: read_csv(&path)? }
@@ -723,6 +832,75 @@ fn names(store: &Store, unit: Uuid, tenant: Uuid, property: Uuid) -> Result<Name
         tenant: tenant.full_name(),
         email: tenant.email,
         property: store.property(property)?.name,
+    })
+}
+
+/// The names on a turnover case: its unit, its property and the tenant of the lease given notice on.
+fn case_names(store: &Store, case: &TurnoverCase) -> Result<Names, StoreError> {
+    let lease = store.lease(case.lease_id)?;
+    names(store, case.unit_id, lease.tenant_id, case.property_id)
+}
+
+/// The deduction letter as `generate_deduction_letter` would draft it now (nothing written).
+fn draft_letter(store: &Store, id: Uuid) -> Result<DeductionLetter, StoreError> {
+    Ok(turnover_workflow::draft_deduction_letter(store, id)?.letter)
+}
+
+/// "refund $1,200.00", or "tenant owes $75.00" when the approved deductions exceed the deposit.
+pub fn refund_text(refund: Decimal) -> String {
+    use unitcycle_core::format::money;
+    if refund < Decimal::ZERO {
+        format!("tenant owes {}", money(-refund))
+    } else {
+        format!("refund {}", money(refund))
+    }
+}
+
+/// What a turnover action did, in a line.
+fn turnover_summary(
+    store: &Store,
+    action: &TurnoverAction,
+    before: &TurnoverCase,
+    case: &TurnoverCase,
+    names: &Names,
+) -> Result<String, StoreError> {
+    use unitcycle_core::format::money;
+    let letter = if before.deduction_letter_generated && !case.deduction_letter_generated {
+        "; the deduction letter must be generated again"
+    } else {
+        ""
+    };
+    Ok(match action {
+        TurnoverAction::AdvanceStage { .. } => format!(
+            "Moved unit {} · {} from {} to {}",
+            names.unit,
+            names.property,
+            before.stage.label(),
+            case.stage.label()
+        ),
+        TurnoverAction::AddDeduction { category, description, amount, .. } => {
+            let category = unitcycle_core::turnover::DeductionCategory::parse(category).map_or("", |c| c.label());
+            format!("Deduction added: {category}: {} ({}); a approves it{letter}", description.trim(), money(*amount))
+        }
+        TurnoverAction::ApproveDeduction { deduction_id, approved } => {
+            let d = store.turnover_deductions(case.id)?.into_iter().find(|d| d.id == *deduction_id);
+            let what = d.map_or_else(
+                || "the deduction".to_string(),
+                |d| format!("{}: {} ({})", d.category.label(), d.description, money(d.amount)),
+            );
+            let done = if *approved { "Approved" } else { "Approval withdrawn from" };
+            format!("{done} {what}; {}{letter}", refund_text(case.refund_amount))
+        }
+        TurnoverAction::CompleteItem { item_id, .. } => {
+            let item = store.turnover_checklist(case.id)?.into_iter().find(|i| i.id == *item_id);
+            let what = item.map_or_else(String::new, |i| format!(" {} at {}", i.item, money(i.actual_cost)));
+            format!(
+                "Done:{what}; make-ready cost {} of {}",
+                money(case.make_ready_actual_cost),
+                money(case.make_ready_estimated_cost)
+            )
+        }
+        TurnoverAction::GenerateDeductionLetter => "Deduction letter generated".to_string(),
     })
 }
 

@@ -15,6 +15,11 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Lifecycle { units } => lifecycle(units),
         BenchCommand::Tui { units, leases, replica } => crate::app::bench::run(units, leases, replica.as_deref()),
         BenchCommand::Nightly { units, replica } => nightly(units, replica.as_deref()),
+        BenchCommand::Photos { pairs, width, height, threads } => {
+            let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+            println!("{}", bench::photo_pairs(pairs, width, height, threads).table());
+            Ok(())
+        }
     }
 }
 

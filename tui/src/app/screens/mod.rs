@@ -11,6 +11,8 @@ pub mod lifecycle;
 pub mod properties;
 pub mod property;
 pub mod renewals;
+pub mod turnover;
+pub mod turnover_case;
 pub mod unit;
 
 use std::cell::Cell;
