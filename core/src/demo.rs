@@ -272,12 +272,13 @@ fn due_dates(from: NaiveDate, to: NaiveDate, due_day: u32) -> Vec<NaiveDate> {
 
 /// The jobs a demo replica has already run on its day, so a first look finds renewal
 /// recommendations, collections cases and the action queue filled (the lifecycle classification
-/// ran when the demo was generated).
-pub const DEMO_JOBS: [crate::jobs::Job; 4] = [
+/// ran when the demo was generated), and the turnover board its leases under notice.
+pub const DEMO_JOBS: [crate::jobs::Job; 5] = [
     crate::jobs::Job::RenewalScan,
     crate::jobs::Job::CollectionsScan,
     crate::jobs::Job::EscalationEngine,
     crate::jobs::Job::AiActionQueue,
+    crate::jobs::Job::TurnoverDaily,
 ];
 
 /// Runs [`DEMO_JOBS`] through the offline provider (seeding a demo should not spend Claude

@@ -150,6 +150,11 @@ commands! {
     settings() -> settings::Settings;
     set_server_url(url: String) -> settings::Settings;
     open_replica(path: String, create: bool) -> settings::ReplicaCheck;
+    turnover_board() -> turnover::TurnoverBoard;
+    turnover_case(id: String) -> turnover::TurnoverDetail;
+    turnover_act(id: String, action: turnover::TurnoverRequest) -> turnover::TurnoverDetail;
+    turnover_letter_preview(id: String) -> turnover::LetterPreview;
+    turnover_letter_pdf(id: String) -> ReportResult;
 }
 
 pub mod collections;
@@ -160,6 +165,7 @@ pub mod leases;
 pub mod portfolio;
 pub mod records;
 pub mod settings;
+pub mod turnover;
 
 pub mod ops {
     use std::collections::HashMap;
@@ -180,6 +186,9 @@ pub mod ops {
     };
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
     pub use super::settings::{open_replica, set_server_url, settings};
+    pub use super::turnover::{
+        turnover_act, turnover_board, turnover_case, turnover_letter_pdf, turnover_letter_preview,
+    };
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera};

@@ -31,6 +31,8 @@ export const features: Feature[] = [
     component: () => import("./leases/View.svelte") },
   { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n",
     component: () => import("./renewals/View.svelte") },
+  { id: "turnover", label: "Turnover", group: "Leasing", path: "turnover", shortcut: "t",
+    component: () => import("./turnover/View.svelte") },
   { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
     component: () => import("./collections/View.svelte") },
   { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",

@@ -63,6 +63,11 @@ export const commands = {
 	settings: () => typedError<Settings, CommandError>(__TAURI_INVOKE("settings")),
 	setServerUrl: (url: string) => typedError<Settings, CommandError>(__TAURI_INVOKE("set_server_url", { url })),
 	openReplica: (path: string, create: boolean) => typedError<ReplicaCheck, CommandError>(__TAURI_INVOKE("open_replica", { path, create })),
+	turnoverBoard: () => typedError<TurnoverBoard, CommandError>(__TAURI_INVOKE("turnover_board")),
+	turnoverCase: (id: string) => typedError<TurnoverDetail, CommandError>(__TAURI_INVOKE("turnover_case", { id })),
+	turnoverAct: (id: string, action: TurnoverRequest) => typedError<TurnoverDetail, CommandError>(__TAURI_INVOKE("turnover_act", { id, action })),
+	turnoverLetterPreview: (id: string) => typedError<LetterPreview, CommandError>(__TAURI_INVOKE("turnover_letter_preview", { id })),
+	turnoverLetterPdf: (id: string) => typedError<ReportResult, CommandError>(__TAURI_INVOKE("turnover_letter_pdf", { id })),
 };
 
 /* Types */
@@ -121,6 +126,18 @@ export type AvailableAction = {
 	/**  `convert_mtm`, `give_notice`, `mark_vacant` or `renew`. */
 	action: string,
 	label: string,
+};
+
+/**  One card of the board. */
+export type BoardCard = {
+	case: TurnoverCase,
+	names: Names,
+	days_in_stage: number,
+	days_vacant: number,
+	/**  Vacant longer than the case's target (21 days). */
+	over_target: boolean,
+	/**  Days left before the deduction letter is due (negative: overdue); None once generated. */
+	letter_days_left: number | null,
 };
 
 /**  `buildings`: a property has one or more buildings, each with floors of units. */
@@ -278,6 +295,21 @@ export type CcUnit = {
 	ai_confidence: number | null,
 };
 
+/**  `turnover_checklist`: one make-ready item. */
+export type ChecklistItem = {
+	id: string,
+	case_id: string,
+	category: string,
+	item: string,
+	completed: boolean,
+	completed_by: string,
+	completed_at: string | null,
+	estimated_cost: string,
+	actual_cost: string,
+	vendor_id: string | null,
+	work_order_id: string | null,
+};
+
 /**  A person's choice for one column: a field (by its JSON name), or `null` not to import it. */
 export type Choice = {
 	column: string,
@@ -420,6 +452,9 @@ export type Dashboard = {
 	inspections: { [key in string]: number },
 };
 
+/**  `turnover_deduction.category`. */
+export type DeductionCategory = "cleaning" | "paint" | "carpet" | "appliance_repair" | "wall_damage" | "other";
+
 /**  How a message reaches the tenant. */
 export type DeliveryChannel = "sms" | "email" | "letter";
 
@@ -452,6 +487,12 @@ export type Field = "property_name" | "property_address" | "property_city" | "pr
 export type FieldOption = {
 	field: Field,
 	name: string,
+};
+
+/**  One row of the letter's figures. */
+export type Figure = {
+	label: string,
+	value: string,
 };
 
 /**  The filter bar (every filter of the spec). */
@@ -770,6 +811,17 @@ export type LedgerSummary = {
 	last_payment: string | null,
 };
 
+/**  The deduction letter as generating it now would draft it (nothing written). */
+export type LetterPreview = {
+	subject: string,
+	body: string,
+	figures: Figure[],
+	letter_deadline: string,
+	letter_days_left: number | null,
+	/**  Where the PDF goes and what generating it records. */
+	note: string,
+};
+
 /**  What a confirmed action will do, in words, and the state it leads to. */
 export type LifecyclePreview = {
 	from: StatusBadge,
@@ -916,6 +968,14 @@ export type Names = {
 	property_name: string,
 };
 
+/**  Moving the case to its next stage, and exactly what that does. */
+export type NextMove = {
+	stage: Stage,
+	label: string,
+	/**  What the move writes, in words, for the confirm dialog. */
+	effect: string,
+};
+
 /**  When the case's next step may go, and the rule that says so. */
 export type NextStep = {
 	level: number,
@@ -995,6 +1055,26 @@ export type PhotoQuality = {
 	measurements: PhotoMeasurements,
 	/**  `jpeg` or `png`. */
 	format: string,
+};
+
+/**
+ *  Pipeline figures (`dashboard-stats`): cases per stage, average days vacant and in stage,
+ *  make-ready cost, cases past the 21-day target and letters past their deadline.
+ */
+export type PipelineStats = {
+	/**  Every stage, in order, with its count (zero included). */
+	count_per_stage: StageCount[],
+	/**  The same counts keyed by stage (`{"notice": 3, "inspect": 1, …}`). */
+	by_stage: { [key in string]: number },
+	total_cases: number,
+	open_cases: number,
+	/**  Average days vacant of the open cases whose unit is empty. */
+	avg_days_vacant: number | null,
+	avg_days_in_stage: number | null,
+	make_ready_estimated_cost: string,
+	make_ready_actual_cost: string,
+	over_target: number,
+	letters_overdue: number,
 };
 
 /**  `collection_payment_plan.status`. */
@@ -1260,6 +1340,15 @@ export type Skipped = {
 /**  Command-center sort orders. */
 export type SortBy = "days_to_event" | "rent" | "unit" | "confidence" | "risk";
 
+/**  `turnover_case.stage`, in pipeline order. */
+export type Stage = "notice" | "inspect" | "make_ready" | "listed" | "leased";
+
+export type StageCount = {
+	stage: string,
+	label: string,
+	count: number,
+};
+
 /**  The lifecycle badge: the state's key, its label and the spec's colour. */
 export type StatusBadge = {
 	/**  `active`, `month_to_month`, `notice` or `vacant`. */
@@ -1328,6 +1417,100 @@ export type Tone = "friendly" | "firm" | "formal" | "legal";
 
 /**  `tenant_ledger_entry.trans_type`. */
 export type TransType = "Charge" | "Payment";
+
+/**  Everything the board draws, in one round trip. */
+export type TurnoverBoard = {
+	/**  The date the pipeline figures are on (the first case's property's). */
+	today: string,
+	stats: PipelineStats,
+	/**  Every case, newest first. */
+	cards: BoardCard[],
+	/**  The stages in pipeline order: (value, label). */
+	stages: TurnoverChoice[],
+};
+
+/**  `turnover_case`. */
+export type TurnoverCase = {
+	id: string,
+	lease_id: string,
+	unit_id: string,
+	property_id: string,
+	stage: Stage,
+	notice_date: string,
+	expected_move_out: string,
+	actual_move_out: string | null,
+	inspection_date: string | null,
+	make_ready_start: string | null,
+	make_ready_complete: string | null,
+	listed_date: string | null,
+	leased_date: string | null,
+	new_lease_id: string | null,
+	inspection_work_order_id: string | null,
+	security_deposit: string,
+	total_deductions: string,
+	refund_amount: string,
+	deduction_letter_generated: boolean,
+	/**  The property's date the deduction letter was generated. */
+	deduction_letter_date: string | null,
+	make_ready_estimated_cost: string,
+	make_ready_actual_cost: string,
+	days_vacant: number,
+	target_days_to_lease: number,
+	/**  The day the case entered its current stage. */
+	stage_entered: string,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A value and its label (a stage, a deduction category). */
+export type TurnoverChoice = {
+	value: string,
+	label: string,
+};
+
+/**  `turnover_deduction`: one deduction from the security deposit. */
+export type TurnoverDeduction = {
+	id: string,
+	case_id: string,
+	category: DeductionCategory,
+	description: string,
+	amount: string,
+	photo_url: string,
+	ai_detected: boolean,
+	approved: boolean,
+	created_at: string,
+};
+
+/**  A case page: the case with its deductions, checklist, dates and names. */
+export type TurnoverDetail = {
+	case: TurnoverCase,
+	names: Names,
+	stage_label: string,
+	deductions: TurnoverDeduction[],
+	checklist_items: ChecklistItem[],
+	/**  The last day the deduction letter may go out (30 days after the move-out). */
+	letter_deadline: string,
+	/**  Days left before that deadline (negative: overdue); None once the letter is generated. */
+	letter_days_left: number | null,
+	days_in_stage: number,
+	days_vacant: number,
+	over_target: boolean,
+	/**  "Refund $1,200.00", or "Tenant owes $75.00" when the approved deductions exceed the deposit. */
+	refund_text: string,
+	/**  The next stage (None once leased). */
+	next: NextMove | null,
+	/**  The deduction categories for the add form. */
+	categories: TurnoverChoice[],
+	/**  The property's date today. */
+	today: string,
+};
+
+/**
+ *  A person's action on a case as the window sends it: the core's [`TurnoverAction`] with
+ *  amounts as typed, read by core's parser (so a refusal has the CLI's words). The letter is not
+ *  one of them: it goes through `turnover_letter_pdf`, which saves its PDF.
+ */
+export type TurnoverRequest = { action: "advance_stage"; stage: Stage } | { action: "add_deduction"; category: string; description: string; amount: string } | { action: "approve_deduction"; deduction_id: string; approved: boolean } | { action: "complete_item"; item_id: string; actual_cost: string | null };
 
 /**  `units_unit` (`UnitsUnit`). */
 export type Unit = {
