@@ -56,6 +56,9 @@ pub enum Command {
     /// Collections cases: queue, timeline, reminders, plans, payments (spec 1.3)
     #[command(subcommand)]
     Collections(CollectionsCommand),
+    /// Turnover cases from notice to the next lease: board, case, stages, deductions, letter (spec 2.1)
+    #[command(subcommand)]
+    Turnover(TurnoverCommand),
     /// Command center AI action queue: list, approve, dismiss, execute (spec 1.4)
     #[command(subcommand, name = "command-center", alias = "cc")]
     Cc(CommandCenterCommand),
@@ -596,6 +599,53 @@ pub enum CommandCenterCommand {
 pub fn parse_method(text: &str) -> Result<Method, String> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_ascii_lowercase()))
         .map_err(|_| format!("'{text}' is not one of email, sms, both, manual"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TurnoverCommand {
+    /// Cases by stage, with days in stage, days vacant and the letter deadline
+    List {
+        /// Only this stage (notice, inspect, make_ready, listed, leased)
+        #[arg(long)]
+        stage: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pipeline figures: cases per stage, average days, make-ready cost, letters overdue
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A case with its checklist and deductions (CASE: its id or the first characters of it)
+    Show {
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a case to its next stage (or to STAGE, which must be the next one)
+    Advance { case: String, stage: Option<String> },
+    /// Add a deduction: CATEGORY (cleaning, paint, carpet, appliance_repair, wall_damage, other)
+    Deduct { case: String, category: String, amount: String, description: String },
+    /// Approve a deduction (the refund counts approved ones), or --withdraw the approval
+    Approve {
+        case: String,
+        deduction: String,
+        #[arg(long)]
+        withdraw: bool,
+    },
+    /// Mark a make-ready item done, at --cost (default: its estimate)
+    Complete {
+        case: String,
+        item: String,
+        #[arg(long)]
+        cost: Option<String>,
+    },
+    /// Show the deposit letter drafted from the record; --yes generates its PDF
+    Letter {
+        case: String,
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

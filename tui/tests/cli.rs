@@ -453,3 +453,31 @@ fn json_lists_are_not_silently_capped() {
     let table = stdout(&unitcycle(&db, &["lifecycle", "list", "--today", "2026-11-25"]));
     assert!(table.contains("50 of 300 leases (--limit N shows more; --json lists all)"), "{table}");
 }
+
+#[test]
+fn turnover_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let run = |args: &[&str]| {
+        let o = unitcycle(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    // The demo ran the turnover job: its leases under notice have cases.
+    let cases: serde_json::Value = serde_json::from_str(&run(&["turnover", "list", "--json"])).unwrap();
+    let case = cases[0]["id"].as_str().expect("a case").to_string();
+    let short = &case[..8];
+    assert_one_line_error(&unitcycle(&db, &["turnover", "advance", short, "listed"]), "one stage at a time");
+    assert!(run(&["turnover", "advance", short]).contains("to Pre-Inspection"));
+    assert_one_line_error(&unitcycle(&db, &["turnover", "deduct", short, "roof", "10", "Roof"]), "unknown category");
+    assert_one_line_error(&unitcycle(&db, &["turnover", "deduct", short, "paint", "0", "Wall"]), "above zero");
+    run(&["turnover", "deduct", short, "paint", "150", "Repaint bedroom wall"]);
+    let detail: serde_json::Value = serde_json::from_str(&run(&["turnover", "show", short, "--json"])).unwrap();
+    let deduction = detail["deductions"][0]["id"].as_str().unwrap();
+    assert!(run(&["turnover", "approve", short, &deduction[..8]]).contains("approved"));
+    let letter = run(&["turnover", "letter", short]);
+    assert!(letter.contains("Repaint bedroom wall ($150.00)") && letter.contains("Nothing written"), "{letter}");
+    assert!(run(&["turnover", "letter", short, "--yes"]).contains("Deduction letter generated"));
+    let stats: serde_json::Value = serde_json::from_str(&run(&["turnover", "stats", "--json"])).unwrap();
+    assert_eq!(stats["by_stage"]["inspect"], 1, "{stats}");
+}

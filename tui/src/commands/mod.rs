@@ -14,6 +14,7 @@ mod outbox;
 mod records;
 mod renewals;
 mod sync;
+mod turnover;
 
 use std::path::Path;
 
@@ -38,6 +39,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Ledger(cmd)) => records::ledger(&db, cmd),
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
+        Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
