@@ -40,6 +40,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     15 => "0015_records_archive.sql",
     16 => "0016_tenant_forwarding_address.sql",
     17 => "0017_turnover.sql",
+    18 => "0018_ledger_summary_index.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -61,6 +62,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     15 => "0015_records_archive.sql",
     16 => "0016_tenant_forwarding_address.sql",
     17 => "0017_turnover.sql",
+    18 => "0018_ledger_summary_index.sql",
 );
 
 /// The table that records which migrations a database has had.
