@@ -276,6 +276,21 @@ pub fn days_vacant(case: &TurnoverCase, today: NaiveDate) -> i32 {
     i32::try_from((end - out).num_days().max(0)).unwrap_or(i32::MAX)
 }
 
+/// Whether the unit has stood empty longer than the case's target (21 days) on `today`.
+pub fn over_target(case: &TurnoverCase, today: NaiveDate) -> bool {
+    days_vacant(case, today) > case.target_days_to_lease
+}
+
+/// The refund in words: "refund $1,200.00", or "tenant owes $75.00" when the approved deductions
+/// exceed the deposit.
+pub fn refund_words(refund: Decimal) -> String {
+    if refund < Decimal::ZERO {
+        format!("tenant owes {}", crate::format::money(-refund))
+    } else {
+        format!("refund {}", crate::format::money(refund))
+    }
+}
+
 /// Days in the current stage on `today`.
 pub fn days_in_stage(case: &TurnoverCase, today: NaiveDate) -> i64 {
     (today - case.stage_entered).num_days().max(0)
@@ -451,7 +466,7 @@ pub fn pipeline_stats(cases: &[TurnoverCase], today: NaiveDate) -> PipelineStats
         avg_days_in_stage: avg(&in_stage),
         make_ready_estimated_cost: open.iter().map(|c| c.make_ready_estimated_cost).sum(),
         make_ready_actual_cost: open.iter().map(|c| c.make_ready_actual_cost).sum(),
-        over_target: open.iter().filter(|c| days_vacant(c, today) > c.target_days_to_lease).count(),
+        over_target: open.iter().filter(|c| over_target(c, today)).count(),
         letters_overdue: cases.iter().filter(|c| letter_days_left(c, today).is_some_and(|d| d < 0)).count(),
     }
 }

@@ -14,7 +14,7 @@ use super::ops::{id, write_document};
 use super::portfolio::{actor, Names};
 use super::ReportResult;
 use crate::{AppState, CmdResult, CommandError};
-use unitcycle_core::format::{date, money, parse_amount};
+use unitcycle_core::format::{date, parse_amount};
 use unitcycle_core::store::{Queueing, Store};
 use unitcycle_core::turnover::port::TurnoverPort;
 use unitcycle_core::turnover::workflow::{self as tw, TurnoverAction};
@@ -140,11 +140,9 @@ impl TurnoverRequest {
 
 /// "Refund $1,200.00", or "Tenant owes $75.00" when the deductions exceed the deposit.
 pub fn refund_text(refund: Decimal) -> String {
-    if refund < Decimal::ZERO {
-        format!("Tenant owes {}", money(-refund))
-    } else {
-        format!("Refund {}", money(refund))
-    }
+    let words = turnover::refund_words(refund);
+    let mut chars = words.chars();
+    chars.next().map_or(String::new(), |first| first.to_uppercase().chain(chars).collect())
 }
 
 fn names(store: &Store, case: &TurnoverCase) -> CmdResult<Names> {
@@ -186,7 +184,7 @@ fn detail(store: &Store, case_id: Uuid, now: DateTime<Utc>) -> CmdResult<Turnove
         letter_days_left: d.letter_days_left,
         days_in_stage: d.days_in_stage,
         days_vacant,
-        over_target: days_vacant > d.case.target_days_to_lease,
+        over_target: turnover::over_target(&d.case, today),
         refund_text: refund_text(d.case.refund_amount),
         next: d.next_stage.map(|s| NextMove {
             stage: s,
@@ -220,7 +218,7 @@ pub fn turnover_board(s: &AppState) -> CmdResult<TurnoverBoard> {
         cards.push(BoardCard {
             names: names(&store, case)?,
             days_in_stage: turnover::days_in_stage(case, today),
-            over_target: days_vacant > case.target_days_to_lease,
+            over_target: turnover::over_target(case, today),
             days_vacant,
             letter_days_left: turnover::letter_days_left(case, today),
             case: case.clone(),

@@ -122,7 +122,7 @@ async fn kanban(
                 let today = days.of(c.property_id);
                 KanbanCard {
                     days_in_stage: turnover::days_in_stage(c, today),
-                    over_target: turnover::days_vacant(c, today) > c.target_days_to_lease,
+                    over_target: turnover::over_target(c, today),
                     case: c.clone(),
                 }
             })

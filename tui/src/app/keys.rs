@@ -367,6 +367,23 @@ pub const TURNOVER_CASE: &[Binding] = &[
 mod tests {
     use super::*;
 
+    /// Every screen's key table.
+    const EVERY_TABLE: [&[Binding]; 13] = [
+        LIST,
+        PROPERTIES,
+        LIFECYCLE,
+        PROPERTY,
+        UNIT,
+        LEASE,
+        RENEWALS,
+        COLLECTIONS,
+        CASE,
+        COMMAND_CENTER,
+        IMPORT,
+        TURNOVER,
+        TURNOVER_CASE,
+    ];
+
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, mods)
     }
@@ -396,21 +413,7 @@ mod tests {
             (Action::Escalate, 'X'),
             (Action::VoidEntry, 'X'),
         ];
-        for table in [
-            LIST,
-            PROPERTIES,
-            LIFECYCLE,
-            PROPERTY,
-            UNIT,
-            LEASE,
-            RENEWALS,
-            COLLECTIONS,
-            CASE,
-            COMMAND_CENTER,
-            IMPORT,
-            TURNOVER,
-            TURNOVER_CASE,
-        ] {
+        for table in EVERY_TABLE {
             for (action, key) in map {
                 if let Some(b) = table.iter().find(|b| b.action == action) {
                     assert!(b.keys.contains(&k(key)), "{action:?} is on {} here, not {key}", b.label);
@@ -435,21 +438,7 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [
-            LIST,
-            PROPERTIES,
-            LIFECYCLE,
-            PROPERTY,
-            UNIT,
-            LEASE,
-            RENEWALS,
-            COLLECTIONS,
-            CASE,
-            COMMAND_CENTER,
-            IMPORT,
-            TURNOVER,
-            TURNOVER_CASE,
-        ] {
+        for table in EVERY_TABLE {
             let all: Vec<Key> = table.iter().chain(GLOBAL).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{a:?} is bound twice");

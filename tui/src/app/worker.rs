@@ -846,16 +846,6 @@ fn draft_letter(store: &Store, id: Uuid) -> Result<DeductionLetter, StoreError> 
     Ok(turnover_workflow::draft_deduction_letter(store, id)?.letter)
 }
 
-/// "refund $1,200.00", or "tenant owes $75.00" when the approved deductions exceed the deposit.
-pub fn refund_text(refund: Decimal) -> String {
-    use unitcycle_core::format::money;
-    if refund < Decimal::ZERO {
-        format!("tenant owes {}", money(-refund))
-    } else {
-        format!("refund {}", money(refund))
-    }
-}
-
 /// What a turnover action did, in a line.
 fn turnover_summary(
     store: &Store,
@@ -889,7 +879,7 @@ fn turnover_summary(
                 |d| format!("{}: {} ({})", d.category.label(), d.description, money(d.amount)),
             );
             let done = if *approved { "Approved" } else { "Approval withdrawn from" };
-            format!("{done} {what}; {}{letter}", refund_text(case.refund_amount))
+            format!("{done} {what}; {}{letter}", unitcycle_core::turnover::refund_words(case.refund_amount))
         }
         TurnoverAction::CompleteItem { item_id, .. } => {
             let item = store.turnover_checklist(case.id)?.into_iter().find(|i| i.id == *item_id);

@@ -52,14 +52,6 @@ fn short(id: Uuid) -> String {
     id.simple().to_string()[..8].to_string()
 }
 
-fn refund_text(refund: rust_decimal::Decimal) -> String {
-    if refund < rust_decimal::Decimal::ZERO {
-        format!("tenant owes {}", money(-refund))
-    } else {
-        format!("refund {}", money(refund))
-    }
-}
-
 fn act(store: &mut Store, case: &TurnoverCase, action: TurnoverAction) -> Result<TurnoverCase> {
     let now = now_on(today(None));
     Ok(tw::act_on_replica(store, case.id, &action, &paths::actor(), now)?)
@@ -145,7 +137,7 @@ pub fn run(db: &Path, cmd: TurnoverCommand) -> Result<()> {
                 d.days_in_stage,
                 money(c.security_deposit),
                 money(c.total_deductions),
-                refund_text(c.refund_amount)
+                turnover::refund_words(c.refund_amount)
             );
             println!(
                 "Notice {} · move-out {} (actual {}) · inspected {} · make-ready {} to {} · listed {} · leased {}",
@@ -223,7 +215,11 @@ pub fn run(db: &Path, cmd: TurnoverCommand) -> Result<()> {
                 &c,
                 TurnoverAction::AddDeduction { category, description, amount, photo_url: String::new() },
             )?;
-            println!("Deduction of {} added (not approved yet); {}", money(amount), refund_text(after.refund_amount));
+            println!(
+                "Deduction of {} added (not approved yet); {}",
+                money(amount),
+                turnover::refund_words(after.refund_amount)
+            );
             Ok(())
         }
         TurnoverCommand::Approve { case, deduction, withdraw } => {
@@ -233,7 +229,7 @@ pub fn run(db: &Path, cmd: TurnoverCommand) -> Result<()> {
             let after =
                 act(&mut store, &c, TurnoverAction::ApproveDeduction { deduction_id: d.id, approved: !withdraw })?;
             let verb = if withdraw { "withdrawn" } else { "approved" };
-            println!("{} ({}) {verb}; {}", d.description, money(d.amount), refund_text(after.refund_amount));
+            println!("{} ({}) {verb}; {}", d.description, money(d.amount), turnover::refund_words(after.refund_amount));
             Ok(())
         }
         TurnoverCommand::Complete { case, item, cost } => {

@@ -20,7 +20,7 @@ use super::turnover::{advance_confirm, dollars};
 use super::{placeholder, Cursor, Screen};
 use crate::app::form::{Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
-use crate::app::worker::{refund_text, Data, Request, TurnoverCaseData};
+use crate::app::worker::{Data, Request, TurnoverCaseData};
 use crate::app::{theme, Cx, Env, Nav};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +227,7 @@ impl TurnoverCaseScreen {
             Span::raw(format!("Deposit {}", money(c.security_deposit))),
             Span::raw(format!("approved deductions {}", money(c.total_deductions))),
             Span::styled(
-                refund_text(c.refund_amount),
+                unitcycle_core::turnover::refund_words(c.refund_amount),
                 if c.refund_amount < Decimal::ZERO { theme::error() } else { theme::bold() },
             ),
             letter,
