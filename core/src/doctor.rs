@@ -64,6 +64,8 @@ pub const COLUMNS: &[(&str, &str, Kind)] = &[
     ("invoices", "total_amount", Kind::Numeric(12, 2)),
     ("job_run", "run_date", Kind::Date),
     ("move_in_inspection", "inspection_date", Kind::Date),
+    ("move_out_inspection", "inspection_date", Kind::Date),
+    ("move_out_inspection", "total_damage_cost", Kind::Numeric(10, 2)),
     ("renewal_recommendation", "current_rent", Kind::Numeric(10, 2)),
     ("renewal_recommendation", "market_rent", Kind::Numeric(10, 2)),
     ("renewal_recommendation", "recommended_lease_end", Kind::Date),

@@ -41,6 +41,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     16 => "0016_tenant_forwarding_address.sql",
     17 => "0017_turnover.sql",
     18 => "0018_ledger_summary_index.sql",
+    19 => "0019_move_out_inspection.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -63,6 +64,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     16 => "0016_tenant_forwarding_address.sql",
     17 => "0017_turnover.sql",
     18 => "0018_ledger_summary_index.sql",
+    19 => "0019_move_out_inspection.sql",
 );
 
 /// The table that records which migrations a database has had.

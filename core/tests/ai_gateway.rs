@@ -175,7 +175,7 @@ fn offline_chat_routes_the_question_to_a_matching_tool() {
 }
 
 #[test]
-fn the_registry_knows_every_phase_one_task() {
+fn the_registry_knows_every_task() {
     let names: Vec<&str> = prompts::registry().iter().map(|t| t.name).collect();
     assert_eq!(
         names,
@@ -185,7 +185,9 @@ fn the_registry_knows_every_phase_one_task() {
             "collections_message",
             "move_out_inspection_notice",
             "command_center_action",
-            "condition_analysis"
+            "condition_analysis",
+            "move_out_photo_analysis",
+            "photo_comparison"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

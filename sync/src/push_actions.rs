@@ -5,6 +5,7 @@
 use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
+use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
@@ -97,6 +98,15 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not a turnover action: {e}")),
+        },
+        move_out_workflow::ENTITY => match serde_json::from_value::<MoveOutAction>(a.action.clone()) {
+            Ok(action) => {
+                run_recorded(st, p, a, "move_out", move |port, id| {
+                    move_out_workflow::apply_action(port, id, &action, &actor, now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not a move-out inspection action: {e}")),
         },
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };

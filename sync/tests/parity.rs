@@ -756,3 +756,104 @@ async fn turnover_on_sqlite_and_on_postgres_leaves_the_same_rows() {
         "the second run changes nothing: {on_sqlite:#?}"
     );
 }
+
+/// The move-out inspection on one store's port (spec 3.1): a case is opened for a lease under
+/// notice, its inspection created, two rooms photographed, analysed offline (needs_review), a
+/// finalize refused, one photo reviewed as damage (capped by the cost table) and one as clean,
+/// the letter generated, then finalized onto the case. Returns each step's outcome and the
+/// rows in a form both stores write alike (photo ids are random; the rest is derived).
+fn move_out_scenario<P>(port: &mut P) -> Vec<String>
+where
+    P: unitcycle_core::inspections::move_out::port::MoveOutPort,
+{
+    use unitcycle_core::inspections::move_out::workflow::{self as mw, MoveOutAction};
+    use unitcycle_core::inspections::move_out::{DamageCategory, DamageItem, DamageSeverity, PhotoClassification};
+    use unitcycle_core::turnover::workflow as tw;
+    let outcome = |r: Result<String, StoreError>| r.unwrap_or_else(|e| format!("refused: {e}"));
+    tw::daily(port, today(), now()).unwrap();
+    let mut cases = port.turnover_cases().unwrap();
+    cases.sort_by_key(|c| c.id);
+    let lease_id = cases[0].lease_id;
+    let d = mw::create(port, lease_id, "Parity Inspector", today(), now()).unwrap();
+    let id = d.inspection.id;
+    let mut out =
+        vec![outcome(mw::create(port, lease_id, "Again", today(), now()).map(|d| d.inspection.id.to_string()))];
+    for (room, n) in [("kitchen", 1), ("bedroom_1", 2)] {
+        let bytes = unitcycle_core::inspections::quality::test_images::sharp_nth(n);
+        let file = PhotoFile { file_name: format!("{room}.jpg"), content_type: "image/jpeg".into(), bytes };
+        let (action, _) = mw::store_photos(&*port, room, &[file], now()).unwrap();
+        mw::apply_action(port, id, &action.unwrap(), "user:parity", now()).unwrap();
+    }
+    let (run, action) = mw::analyze(&*port, &Gateway::offline("parity".into()), id, now()).unwrap();
+    out.push(format!("{} needs_review {}", run.provider, run.needs_review));
+    mw::apply_action(port, id, &action, "user:parity", now()).unwrap();
+    out.push(outcome(mw::finalize(port, id, now()).map(|d| d.inspection.status.to_string())));
+    let photos = port.move_out(id).unwrap().photos;
+    let hole = DamageItem::new(
+        "Hole by the fridge",
+        DamageSeverity::Moderate,
+        DamageCategory::WallDamage,
+        Some(Decimal::from(350)),
+    )
+    .unwrap();
+    for p in &photos {
+        let (classification, items) = match p.room.as_str() {
+            "kitchen" => (PhotoClassification::Damage, Some(vec![hole.clone()])),
+            _ => (PhotoClassification::Clean, None),
+        };
+        let review = MoveOutAction::ReviewPhoto { photo_id: p.id, classification, damage_items: items };
+        mw::apply_action(port, id, &review, "user:parity", now()).unwrap();
+    }
+    out.push(outcome(mw::generate_letter(port, id, now()).map(|g| g.letter.body)));
+    out.push(outcome(mw::finalize(port, id, now()).map(|d| d.inspection.status.to_string())));
+    let d = port.move_out(id).unwrap();
+    let i = unitcycle_core::inspections::move_out::MoveOutInspection {
+        total_damage_cost: d.inspection.total_damage_cost.normalize(),
+        ..d.inspection
+    };
+    out.push(format!("{i:?}"));
+    for p in d.photos {
+        out.push(format!(
+            "{} {} {} {} {} {:?} {} {} {}",
+            p.room,
+            p.photo_order,
+            p.ai_classification,
+            p.ai_provider,
+            p.human_classification,
+            p.human_damage_items,
+            p.reviewed_by,
+            p.ai_analyzed,
+            p.photo_url
+        ));
+    }
+    let case = port.turnover_case(cases[0].id).unwrap();
+    out.push(format!(
+        "{} {} {:?}",
+        case.total_deductions.normalize(),
+        case.refund_amount.normalize(),
+        case.inspection_date
+    ));
+    for x in port.turnover_deductions(case.id).unwrap() {
+        out.push(format!("{} {} {} {} {}", x.category, x.description, x.amount.normalize(), x.approved, x.ai_detected));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn move_out_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let db = TestDb::empty("paritymoveout").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("replica.db")).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 120, seed: 5, today: today() }).unwrap();
+    pg::seed_from_replica(&db.pool, store.conn(), 1000).await.unwrap();
+    let on_sqlite = move_out_scenario(&mut store);
+    let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(move_out_scenario(port))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    assert!(on_sqlite[0].contains("has one already"), "{on_sqlite:#?}");
+    assert_eq!(on_sqlite[1], "offline needs_review 2");
+    assert!(on_sqlite[2].contains("need a classification"), "{on_sqlite:#?}");
+    assert!(on_sqlite[3].contains("$200.00"), "the letter states the capped item: {on_sqlite:#?}");
+    assert_eq!(on_sqlite[4], "finalized");
+    assert!(on_sqlite.iter().any(|o| o == "wall_damage Kitchen: Hole by the fridge 200 true false"), "{on_sqlite:#?}");
+    db.finish().await;
+}

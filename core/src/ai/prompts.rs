@@ -88,6 +88,8 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<MoveOutInspectionNotice>(),
         entry::<CommandCenterAction>(),
         entry::<ConditionAnalysis>(),
+        entry::<crate::inspections::move_out::analysis::MoveOutPhotoAnalysis>(),
+        entry::<crate::inspections::move_out::comparison::PhotoComparison>(),
     ]
 }
 

@@ -95,7 +95,7 @@ pub trait ConditionAnalyzer {
 }
 
 /// The result of running an analyzer over an inspection's queued photos.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct AnalysisRun {
     pub provider: String,
     pub analysed: i64,

@@ -10,6 +10,7 @@ mod import;
 mod inspections;
 mod job_runs;
 mod leases;
+mod move_out;
 mod port;
 mod records;
 mod renewals;

@@ -21,7 +21,7 @@ const ITEM_COLS: &str = "id, case_id, category, item, completed, completed_by, c
 
 /// `INSERT` of every column of `cols` into `table`; on the same id, `upsert` updates every column
 /// (never `REPLACE`: that deletes the row, and the cascade would take its children), else skips.
-fn insert_sql(table: &str, cols: &str, upsert: bool) -> String {
+pub(super) fn insert_sql(table: &str, cols: &str, upsert: bool) -> String {
     let names: Vec<&str> = cols.split(',').map(str::trim).collect();
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     let on_conflict = if upsert {

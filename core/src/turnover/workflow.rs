@@ -74,7 +74,11 @@ pub fn advance_stage<P: TurnoverPort>(
 
 /// The case after its deductions changed: totals recomputed, and a letter already generated
 /// marked as needing a new one (it no longer states the deductions).
-fn after_deductions(case: &TurnoverCase, deductions: &[TurnoverDeduction], now: DateTime<Utc>) -> TurnoverCase {
+pub(crate) fn after_deductions(
+    case: &TurnoverCase,
+    deductions: &[TurnoverDeduction],
+    now: DateTime<Utc>,
+) -> TurnoverCase {
     TurnoverCase {
         deduction_letter_generated: false,
         deduction_letter_date: None,
@@ -211,11 +215,32 @@ pub fn generate_deduction_letter<P: TurnoverPort>(
     let read = port.turnover_case(case_id)?;
     let today = today_at(port, read.property_id, now)?;
     let LetterDraft { case: current, deductions, letter } = draft_deduction_letter(port, case_id)?;
-    let lease = port.lease(current.lease_id)?;
-    let tenant = port.tenant(lease.tenant_id)?;
-    let unit = port.unit(current.unit_id)?;
-    let property = port.property(current.property_id)?;
     check_letter(&letter, &current, &deductions)?;
+    let pdf = letter_pdf(port, &current, &letter, today, now)?;
+    let document = port.put_document(&pdf, "application/pdf", now)?;
+    let generated = TurnoverCase {
+        deduction_letter_generated: true,
+        deduction_letter_date: Some(today),
+        updated_at: now,
+        ..current
+    };
+    port.write_turnover(&[TurnoverWrite::update(&read, generated)], now)?;
+    Ok(GeneratedLetter { case: port.turnover_case(case_id)?, letter, pdf, document, date: today })
+}
+
+/// The deduction letter as a PDF on the property's letterhead, to the tenant's forwarding
+/// address (else the unit's).
+pub(crate) fn letter_pdf<P: crate::port::Records + ?Sized>(
+    port: &P,
+    case: &TurnoverCase,
+    letter: &DeductionLetter,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let lease = port.lease(case.lease_id)?;
+    let tenant = port.tenant(lease.tenant_id)?;
+    let unit = port.unit(case.unit_id)?;
+    let property = port.property(case.property_id)?;
     let address = if tenant.forwarding_address.trim().is_empty() {
         format!("Unit {}, {}", unit.unit_number, property.address)
     } else {
@@ -231,22 +256,16 @@ pub fn generate_deduction_letter<P: TurnoverPort>(
         figures: letter.figures.clone(),
         banner: None,
     };
-    let pdf = crate::pdf::letter::letter(&input, now)
-        .map_err(|e| refused(format!("could not render the letter PDF: {e}")))?;
-    let document = port.put_document(&pdf, "application/pdf", now)?;
-    let generated = TurnoverCase {
-        deduction_letter_generated: true,
-        deduction_letter_date: Some(today),
-        updated_at: now,
-        ..current
-    };
-    port.write_turnover(&[TurnoverWrite::update(&read, generated)], now)?;
-    Ok(GeneratedLetter { case: port.turnover_case(case_id)?, letter, pdf, document, date: today })
+    crate::pdf::letter::letter(&input, now).map_err(|e| refused(format!("could not render the letter PDF: {e}")))
 }
 
 /// Every figure the letter states is the record's: the deposit, each approved deduction, the
 /// total and the refund (or balance owed).
-fn check_letter(letter: &DeductionLetter, case: &TurnoverCase, deductions: &[TurnoverDeduction]) -> Result<()> {
+pub(crate) fn check_letter(
+    letter: &DeductionLetter,
+    case: &TurnoverCase,
+    deductions: &[TurnoverDeduction],
+) -> Result<()> {
     use crate::format::money;
     let mut expected =
         vec![money(case.security_deposit), money(case.total_deductions), money(case.refund_amount.abs())];

@@ -549,9 +549,33 @@ pub async fn upload_blobs(
     blobs: &BlobStore,
     pushes: &[InspectionPush],
 ) -> Result<usize> {
+    upload_hashes(client, store, blobs, pushes.iter().flat_map(InspectionPush::blob_hashes)).await
+}
+
+/// The `blob:<sha256>` URLs anywhere in an action (a move-out photo), for upload before it.
+fn action_blob_hashes(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(h) = s.strip_prefix("blob:").filter(|h| h.len() == 64) {
+                out.push(h.to_string());
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| action_blob_hashes(x, out)),
+        serde_json::Value::Object(m) => m.values().for_each(|x| action_blob_hashes(x, out)),
+        _ => {}
+    }
+}
+
+/// Uploads the blobs named by `hashes` that the server is not known to hold.
+async fn upload_hashes<'a>(
+    client: &Client,
+    store: &Store,
+    blobs: &BlobStore,
+    all: impl Iterator<Item = &'a str>,
+) -> Result<usize> {
     let mut uploaded = 0;
     let mut hashes: Vec<&str> = Vec::new();
-    for h in pushes.iter().flat_map(InspectionPush::blob_hashes) {
+    for h in all {
         if !hashes.contains(&h) {
             hashes.push(h);
         }
@@ -700,7 +724,7 @@ pub async fn push(
         progress(format!("pushed {}/{total} changes", report.applied + report.rejected.len()));
     }
     push_inspections(client, store, blobs, batch, &mut report, progress).await?;
-    push_actions(client, store, batch, &mut report, progress).await?;
+    push_actions(client, store, blobs, batch, &mut report, progress).await?;
     Ok(report)
 }
 
@@ -710,6 +734,7 @@ pub async fn push(
 async fn push_actions(
     client: &Client,
     store: &Store,
+    blobs: &BlobStore,
     batch: usize,
     report: &mut PushReport,
     progress: &mut dyn FnMut(String),
@@ -717,6 +742,10 @@ async fn push_actions(
     let all = sync_actions::pending(store)?;
     let total = all.len();
     for chunk in all.chunks(batch.max(1)) {
+        // The photos an action names go first, so the server can attach them.
+        let mut hashes = Vec::new();
+        chunk.iter().for_each(|a| action_blob_hashes(&a.action, &mut hashes));
+        report.blobs_uploaded += upload_hashes(client, store, blobs, hashes.iter().map(String::as_str)).await?;
         let actions = chunk
             .iter()
             .map(|a| FeatureAction {

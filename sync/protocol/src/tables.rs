@@ -383,6 +383,54 @@ pub const TABLES: &[Table] = &[
         ],
         property_sql: "(SELECT c.property_id FROM turnover_case c WHERE c.id = r.case_id)",
     },
+    // Move-out photo inspection (spec 3.1): one per lease, and its photos.
+    Table {
+        name: "move_out_inspection",
+        columns: &[
+            ("id", Str),
+            ("turnover_case_id", Str),
+            ("unit_id", Str),
+            ("lease_id", Str),
+            ("property_id", Str),
+            ("inspector_name", Str),
+            ("inspection_date", Str),
+            ("status", Str),
+            ("total_damage_cost", Str),
+            ("total_wear_items", Int),
+            ("total_damage_items", Int),
+            ("deduction_letter", Str),
+            ("deduction_letter_generated_at", Time),
+            ("ai_processing_started_at", Time),
+            ("ai_processing_completed_at", Time),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
+    Table {
+        name: "inspection_photo",
+        columns: &[
+            ("id", Str),
+            ("inspection_id", Str),
+            ("room", Str),
+            ("photo_url", Str),
+            ("thumbnail_url", Str),
+            ("photo_order", Int),
+            ("ai_analyzed", Bool),
+            ("ai_classification", Str),
+            ("ai_confidence", Real),
+            ("ai_description", Str),
+            ("ai_damage_items", Json),
+            ("human_classification", Str),
+            ("human_override", Bool),
+            ("reviewed_by", Str),
+            ("reviewed_at", Time),
+            ("created_at", Time),
+            ("ai_provider", Str),
+            ("human_damage_items", Json),
+        ],
+        property_sql: "(SELECT i.property_id FROM move_out_inspection i WHERE i.id = r.inspection_id)",
+    },
     // Command center (spec 1.4): the AI action queue, bulk batches with their items, and the
     // record of each scheduled job's run.
     Table {
@@ -660,6 +708,18 @@ pub const FAMILIES: &[(&str, &[(&str, &str)])] = &[
     ),
     // A deduction added, or an item completed, by a refused action.
     ("turnover_case", &[("turnover_deduction", "case_id = {id}"), ("turnover_checklist", "case_id = {id}")]),
+    // Photos added or reviewed, and the deductions a finalize put on the turnover case.
+    (
+        "move_out_inspection",
+        &[
+            ("inspection_photo", "inspection_id = {id}"),
+            ("turnover_case", "id = (SELECT i.turnover_case_id FROM move_out_inspection i WHERE i.id = {id})"),
+            (
+                "turnover_deduction",
+                "case_id = (SELECT i.turnover_case_id FROM move_out_inspection i WHERE i.id = {id})",
+            ),
+        ],
+    ),
 ];
 
 /// The family of a record of `entity` (`FAMILIES`): (table, condition with `placeholder`).

@@ -224,10 +224,10 @@ async fn completeness(
 // --- photos and analysis -----------------------------------------------------------------
 
 /// One file of a multipart upload.
-struct Upload {
-    file_name: String,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(crate) struct Upload {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 fn multipart_error(status: StatusCode, text: String) -> ApiError {
@@ -242,7 +242,8 @@ fn multipart_error(status: StatusCode, text: String) -> ApiError {
 }
 
 /// Reads `room_id` and the files of a multipart body.
-async fn read_uploads(mut form: Multipart) -> ApiResult<(Option<String>, Vec<Upload>)> {
+/// The files of a multipart upload and its text field `field` (the room).
+pub(crate) async fn read_uploads(mut form: Multipart, room_field: &str) -> ApiResult<(Option<String>, Vec<Upload>)> {
     let mut room = None;
     let mut files = Vec::new();
     while let Some(field) = form.next_field().await.map_err(|e| multipart_error(e.status(), e.body_text()))? {
@@ -259,7 +260,7 @@ async fn read_uploads(mut form: Multipart) -> ApiResult<(Option<String>, Vec<Upl
                 }
                 files.push(Upload { file_name, content_type, bytes: bytes.to_vec() });
             }
-            None if name == "room_id" => room = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
+            None if name == room_field => room = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
             None => {}
         }
     }
@@ -281,7 +282,7 @@ async fn upload_photos(
     let form = form.map_err(|e| {
         ApiError::bad(format!("Send the photos as multipart/form-data with a room_id field ({}).", e.body_text()))
     })?;
-    let (room, files) = read_uploads(form).await?;
+    let (room, files) = read_uploads(form, "room_id").await?;
     let room = room.filter(|r| !r.is_empty()).ok_or_else(|| ApiError::bad("room_id: required."))?;
     let room_id = parse_uuid("room_id", &room)?;
     if files.is_empty() {
