@@ -59,6 +59,9 @@ pub enum Command {
     /// Turnover cases from notice to the next lease: board, case, stages, deductions, letter (spec 2.1)
     #[command(subcommand)]
     Turnover(TurnoverCommand),
+    /// Move-out photo inspections: start, photos, analysis, review, letter, finalize, compare (spec 3.1)
+    #[command(subcommand, name = "move-out")]
+    MoveOut(MoveOutCommand),
     /// Command center AI action queue: list, approve, dismiss, execute (spec 1.4)
     #[command(subcommand, name = "command-center", alias = "cc")]
     Cc(CommandCenterCommand),
@@ -599,6 +602,66 @@ pub enum CommandCenterCommand {
 pub fn parse_method(text: &str) -> Result<Method, String> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_ascii_lowercase()))
         .map_err(|_| format!("'{text}' is not one of email, sms, both, manual"))
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MoveOutCommand {
+    /// Move-out inspections, newest first, with their totals
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start the move-out inspection of a turnover case's lease (CASE: its id or first characters)
+    Start {
+        case: String,
+        #[arg(long)]
+        inspector: String,
+        /// YYYY-MM-DD (default: today)
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// An inspection with its photos by room (INSPECTION: its id or first characters)
+    Show {
+        inspection: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add photo files to a room (kitchen, living_room, bedroom_1, bathroom_1, hallway, exterior…)
+    Photos { inspection: String, room: String, files: Vec<PathBuf> },
+    /// Classify the photos waiting for it (offline: measured, marked needs_review)
+    Analyze { inspection: String },
+    /// Classify a photo yourself: damage (with --item, --severity, --category, --cost), normal_wear or clean
+    Review {
+        inspection: String,
+        photo: String,
+        classification: String,
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long, default_value = "minor")]
+        severity: String,
+        #[arg(long, default_value = "other")]
+        category: String,
+        #[arg(long)]
+        cost: Option<String>,
+    },
+    /// Show the deduction letter drafted from the reviewed damage; --yes generates its PDF
+    Letter {
+        inspection: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show what finalizing puts on the turnover case; --yes locks it and applies the deductions
+    Finalize {
+        inspection: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Compare with the unit's move-in inspection, photo pair by photo pair
+    Compare {
+        inspection: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

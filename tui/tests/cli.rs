@@ -481,3 +481,56 @@ fn turnover_from_the_command_line() {
     let stats: serde_json::Value = serde_json::from_str(&run(&["turnover", "stats", "--json"])).unwrap();
     assert_eq!(stats["by_stage"]["inspect"], 1, "{stats}");
 }
+
+#[test]
+fn a_move_out_inspection_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let run = |args: &[&str]| {
+        let o = unitcycle(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let cases: serde_json::Value = serde_json::from_str(&run(&["turnover", "list", "--json"])).unwrap();
+    let case = cases[0]["id"].as_str().expect("a case").to_string();
+    assert!(run(&["move-out", "start", &case[..8], "--inspector", "Dana Inspector"]).contains("Started"));
+    let list: serde_json::Value = serde_json::from_str(&run(&["move-out", "list", "--json"])).unwrap();
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    let short = &id[..8];
+    let photo = dir.path().join("kitchen.png");
+    let mut img = image::RgbImage::new(320, 240);
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        *p = image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x * y) % 251) as u8]);
+    }
+    img.save(&photo).unwrap();
+    let junk = dir.path().join("notes.jpg");
+    std::fs::write(&junk, b"not a photo").unwrap();
+    let added = run(&["move-out", "photos", short, "kitchen", photo.to_str().unwrap(), junk.to_str().unwrap()]);
+    assert!(added.contains("kitchen.png: added") && added.contains("notes.jpg: refused"), "{added}");
+    let analysed = run(&["move-out", "analyze", short]);
+    assert!(analysed.contains("Provider offline") && analysed.contains("needs_review"), "{analysed}");
+    assert_one_line_error(&unitcycle(&db, &["move-out", "finalize", short, "--yes"]), "need a classification");
+    let detail: serde_json::Value = serde_json::from_str(&run(&["move-out", "show", short, "--json"])).unwrap();
+    let p = detail["photos"][0]["id"].as_str().unwrap().to_string();
+    let reviewed = run(&[
+        "move-out",
+        "review",
+        short,
+        &p[..8],
+        "damage",
+        "--item",
+        "Hole by the door",
+        "--severity",
+        "moderate",
+        "--category",
+        "wall_damage",
+        "--cost",
+        "500",
+    ]);
+    assert!(reviewed.contains("capped at $200.00") && reviewed.contains("$200.00"), "{reviewed}");
+    let letter = run(&["move-out", "letter", short]);
+    assert!(letter.contains("$200.00") && letter.contains("Nothing written"), "{letter}");
+    let preview = run(&["move-out", "finalize", short]);
+    assert!(preview.contains("Hole by the door") && preview.contains("Nothing written"), "{preview}");
+    assert!(run(&["move-out", "finalize", short, "--yes"]).contains("Case deductions $200.00"));
+}

@@ -10,6 +10,7 @@ mod import;
 mod inspections;
 mod jobs;
 mod lifecycle;
+mod move_out;
 mod outbox;
 mod records;
 mod renewals;
@@ -40,6 +41,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
         Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
+        Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
