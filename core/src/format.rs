@@ -151,6 +151,20 @@ pub mod wire {
         }
     }
 
+    /// Money as a JSON number (`127450.0`), where a spec's example shows figures as numbers.
+    pub mod number_money {
+        use super::*;
+        use rust_decimal::prelude::ToPrimitive;
+
+        pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_f64(d.to_f64().unwrap_or_default())
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+            amount(Raw::deserialize(d)?).map_err(D::Error::custom)
+        }
+    }
+
     pub mod opt_money {
         use super::*;
 

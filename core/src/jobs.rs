@@ -20,6 +20,7 @@ pub enum Job {
     CollectionsScan,
     EscalationEngine,
     TurnoverDaily,
+    PricingEngine,
 }
 
 /// One row of the job registry.
@@ -97,6 +98,14 @@ pub const JOBS: &[JobDef] = &[
         cron: Some("0 1 * * *"),
         describe: "Open a turnover case for any lease under notice without one; update move-outs and days vacant; \
                    mark a case leased when the unit's next lease starts",
+    },
+    JobDef {
+        job: Job::PricingEngine,
+        name: "pricing-engine",
+        spec_name: "pricing.tasks.daily_pricing_engine",
+        cron: Some("0 4 * * *"),
+        describe: "Price every unit from its comps on its property's date (seasonal factor, vacancy discount); \
+                   keep each unit's market rent current",
     },
 ];
 
@@ -314,6 +323,7 @@ pub fn run_with(
             crate::collections::escalation::escalation_engine(store, gateway, today, now).map(|r| r.job_report(today))
         }
         Job::TurnoverDaily => crate::turnover::workflow::daily(store, today, now).map(|r| r.job_report(today)),
+        Job::PricingEngine => crate::pricing::workflow::daily(store, today, now).map(|r| r.job_report(today)),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -397,7 +407,10 @@ mod tests {
             next_due_after(at("2026-03-28T02:00:00Z")),
             (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent])
         );
-        assert_eq!(next_due_after(at("2026-03-28T03:00:00Z")), (at("2026-03-28T04:00:00Z"), vec![Job::PostRent]));
+        assert_eq!(
+            next_due_after(at("2026-03-28T03:00:00Z")),
+            (at("2026-03-28T04:00:00Z"), vec![Job::PostRent, Job::PricingEngine])
+        );
         assert_eq!(
             next_due_after(at("2026-03-28T04:00:00Z")),
             (at("2026-03-28T04:30:00Z"), vec![Job::EscalationEngine])
@@ -431,7 +444,8 @@ mod tests {
                 Job::PostRent,
                 Job::CollectionsScan,
                 Job::EscalationEngine,
-                Job::TurnoverDaily
+                Job::TurnoverDaily,
+                Job::PricingEngine
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
@@ -467,12 +481,13 @@ mod tests {
                 Job::PostRent,
                 Job::CollectionsScan,
                 Job::EscalationEngine,
-                Job::TurnoverDaily
+                Job::TurnoverDaily,
+                Job::PricingEngine
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 6);
+        assert_eq!(ran.len(), 7);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -24,6 +24,7 @@ pub mod model;
 pub mod outbox;
 pub mod pdf;
 pub mod port;
+pub mod pricing;
 pub mod records;
 pub mod renewals;
 pub mod rent;

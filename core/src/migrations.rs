@@ -42,6 +42,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     17 => "0017_turnover.sql",
     18 => "0018_ledger_summary_index.sql",
     19 => "0019_move_out_inspection.sql",
+    20 => "0020_pricing.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -65,6 +66,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     17 => "0017_turnover.sql",
     18 => "0018_ledger_summary_index.sql",
     19 => "0019_move_out_inspection.sql",
+    20 => "0020_pricing.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pg;
 pub mod pgdomain;
+pub mod pricing;
 pub mod push_actions;
 pub mod query;
 pub mod records;

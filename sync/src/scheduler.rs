@@ -267,6 +267,12 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::PricingEngine => once_a_day(pool, Job::PricingEngine, today, now, move |port| {
+            let r = unitcycle_core::pricing::workflow::daily(port, today, now)?;
+            Ok((r, r.job_report(today)))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -306,6 +306,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::renewals::api::routes())
         .merge(crate::collections::api::routes())
         .merge(crate::turnover::api::routes())
+        .merge(crate::pricing::api::routes())
         .merge(crate::command_center::api::routes())
         .merge(crate::inspections::api::routes())
         .merge(crate::inspections::move_out_api::routes())

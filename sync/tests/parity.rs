@@ -857,3 +857,57 @@ async fn move_out_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     assert!(on_sqlite.iter().any(|o| o == "wall_damage Kitchen: Hole by the fridge 200 true false"), "{on_sqlite:#?}");
     db.finish().await;
 }
+
+/// The pricing engine on one store's port, run twice on a day (the second writes nothing), then
+/// the revenue opportunity and the latest snapshots with their comps.
+fn pricing_scenario<P: unitcycle_core::pricing::port::PricingPort>(port: &mut P) -> Vec<String> {
+    use unitcycle_core::pricing::workflow as pw;
+    let mut out = vec![format!("{:?}", pw::daily(port, today(), now()).unwrap())];
+    out.push(format!("{:?}", pw::daily(port, today(), now()).unwrap()));
+    out.push(format!("{:?}", pw::opportunity(port, None).unwrap()));
+    for s in port.latest_snapshots().unwrap() {
+        let comps: Vec<String> = port
+            .snapshot_comps(s.id)
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {} {}", c.comp.address, c.comp.rent.normalize(), c.comp.similarity_score))
+            .collect();
+        let norm = |d: Decimal| d.normalize();
+        out.push(format!(
+            "{} {} {:?} {} {} {:?} {} {} {} {} {:?}",
+            s.unit_id,
+            s.snapshot_date,
+            s.current_rent.map(norm),
+            norm(s.market_rent),
+            norm(s.rent_gap_amount),
+            s.market_rent_per_sqft.map(norm),
+            s.rent_gap_pct,
+            s.pricing_strategy,
+            s.basis,
+            s.reason,
+            comps
+        ));
+        out.push(format!("unit {} market {}", s.unit_id, port.unit(s.unit_id).unwrap().market_rent.normalize()));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pricing_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let db = TestDb::empty("paritypricing").await;
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 150, seed: 8, today: today() }).unwrap();
+    pg::seed_from_replica(&db.pool, store.conn(), 1000).await.unwrap();
+    let on_sqlite = pricing_scenario(&mut store);
+    let on_pg = adapter::run(&db.pool, None, |port: &mut PgPort| Ok(pricing_scenario(port))).await.unwrap();
+    for (a, b) in on_sqlite.iter().zip(&on_pg) {
+        assert_eq!(a, b);
+    }
+    assert_eq!(on_sqlite.len(), on_pg.len());
+    assert!(
+        on_sqlite[1].contains("written: 0") && on_sqlite[1].contains("market_rents_updated: 0"),
+        "{}",
+        on_sqlite[1]
+    );
+    db.finish().await;
+}

@@ -12,6 +12,7 @@ mod job_runs;
 mod leases;
 mod move_out;
 mod port;
+mod pricing;
 mod records;
 mod renewals;
 mod turnover;
