@@ -42,3 +42,18 @@ CREATE TABLE pricing_market_comp (
     similarity_score DOUBLE PRECISION NOT NULL
 );
 CREATE INDEX pricing_market_comp_snapshot_idx ON pricing_market_comp(snapshot_id);
+
+-- Comps from outside the portfolio: public listings or the manager's own data, from a CSV.
+CREATE TABLE pricing_external_comp (
+    id UUID PRIMARY KEY,
+    property_id UUID NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+    source VARCHAR(50) NOT NULL,
+    address VARCHAR(300) NOT NULL,
+    bedrooms INTEGER NOT NULL,
+    bathrooms NUMERIC(3, 1) NOT NULL,
+    square_feet INTEGER,
+    rent NUMERIC(10, 2) NOT NULL,
+    observed_on DATE NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX pricing_external_comp_property_idx ON pricing_external_comp(property_id, observed_on);

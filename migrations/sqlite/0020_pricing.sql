@@ -42,3 +42,18 @@ CREATE TABLE pricing_market_comp (
     similarity_score REAL NOT NULL
 );
 CREATE INDEX pricing_market_comp_snapshot_idx ON pricing_market_comp(snapshot_id);
+
+-- Comps from outside the portfolio: public listings or the manager's own data, from a CSV.
+CREATE TABLE pricing_external_comp (
+    id TEXT PRIMARY KEY NOT NULL,
+    property_id TEXT NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    address TEXT NOT NULL,
+    bedrooms INTEGER NOT NULL,
+    bathrooms TEXT NOT NULL,
+    square_feet INTEGER,
+    rent TEXT NOT NULL,
+    observed_on TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX pricing_external_comp_property_idx ON pricing_external_comp(property_id, observed_on);

@@ -84,6 +84,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/pricing/units/{unit_id}/history/", true),
     ("get", "/api/v1/pricing/revenue-opportunity/", true),
     ("post", "/api/v1/pricing/run-engine/", true),
+    ("post", "/api/v1/pricing/comps/import/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),
     ("post", "/api/v1/inspections/{id}/upload-photos/", true),

@@ -862,7 +862,18 @@ async fn move_out_on_sqlite_and_on_postgres_leaves_the_same_rows() {
 /// the revenue opportunity and the latest snapshots with their comps.
 fn pricing_scenario<P: unitcycle_core::pricing::port::PricingPort>(port: &mut P) -> Vec<String> {
     use unitcycle_core::pricing::workflow as pw;
-    let mut out = vec![format!("{:?}", pw::daily(port, today(), now()).unwrap())];
+    let property = port.pricing_units().unwrap()[0].property_id;
+    let csv = "address,beds,baths,sqft,rent,date,source\n\
+               1 Elm St,1,1,700,1210,2026-06-01,public listing\n\
+               2 Elm St,1,1,720,1230,2026-06-02,public listing\n\
+               3 Elm St,1,1,,1250,2026-06-03,manager survey\n";
+    let mut out = vec![format!("{:?}", pw::import_comps(port, property, csv, now()).unwrap())];
+    out.push(format!("{:?}", pw::import_comps(port, property, csv, now()).unwrap()));
+    out.push(format!(
+        "{:?}",
+        port.external_comps().unwrap().iter().map(|c| (c.id, c.rent.normalize())).collect::<Vec<_>>()
+    ));
+    out.push(format!("{:?}", pw::daily(port, today(), now()).unwrap()));
     out.push(format!("{:?}", pw::daily(port, today(), now()).unwrap()));
     out.push(format!("{:?}", pw::opportunity(port, None).unwrap()));
     for s in port.latest_snapshots().unwrap() {
@@ -904,10 +915,14 @@ async fn pricing_on_sqlite_and_on_postgres_leaves_the_same_rows() {
         assert_eq!(a, b);
     }
     assert_eq!(on_sqlite.len(), on_pg.len());
+    assert_eq!(
+        (on_sqlite[0].as_str(), on_sqlite[1].as_str()),
+        ("CompsImport { rows: 3, added: 3 }", "CompsImport { rows: 3, added: 0 }")
+    );
     assert!(
-        on_sqlite[1].contains("written: 0") && on_sqlite[1].contains("market_rents_updated: 0"),
+        on_sqlite[4].contains("written: 0") && on_sqlite[4].contains("market_rents_updated: 0"),
         "{}",
-        on_sqlite[1]
+        on_sqlite[4]
     );
     db.finish().await;
 }

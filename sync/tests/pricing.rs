@@ -67,5 +67,37 @@ async fn the_engine_prices_the_portfolio_and_the_gap_is_reported_as_the_spec_sho
     assert!((r["annual_revenue_opportunity"].as_f64().unwrap() - monthly * 12.0).abs() < 0.01);
     let by = r["by_property"].as_array().unwrap();
     assert!(by.iter().all(|p| p["property_name"].is_string() && p["monthly_gap"].is_number()), "{r}");
+
+    // Comps from public listings or the manager's own data: all rows or none; twice adds nothing.
+    let property = first["property_id"].as_str().unwrap();
+    let csv = "address,beds,baths,sqft,rent,date,source\n9 Bay Rd,2,1,900,1500,2026-06-01,public listing\n";
+    let post = |body: &'static str, property: String| {
+        let (app, token) = (app.clone(), token.clone());
+        async move {
+            let req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri(format!("/api/v1/pricing/comps/import/?property={property}"))
+                .header("host", "api.test")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "text/csv")
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            let resp = tower::ServiceExt::oneshot(app, req).await.unwrap();
+            let status = resp.status();
+            let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null))
+        }
+    };
+    let (s, v) = post(csv, property.to_string()).await;
+    assert_eq!((s, v["added"].as_u64()), (StatusCode::OK, Some(1)), "{v}");
+    let (_, v) = post(csv, property.to_string()).await;
+    assert_eq!(v["added"].as_u64(), Some(0));
+    let (s, v) =
+        post("address,beds,baths,sqft,rent,date,source\n9 Bay Rd,two,1,900,1500,2026-06-01,x\n", property.to_string())
+            .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(v["detail"].as_str().unwrap().contains("row 2: beds 'two'"), "{v}");
+    let (s, _) = post(csv, uuid::Uuid::new_v4().to_string()).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
     db.finish().await;
 }

@@ -14,6 +14,7 @@
 //! 3. The month's seasonal factor ([`SEASONAL`]), then the vacancy discount: 0.5 % per week
 //!    vacant beyond 14 days (fractional weeks, as the spec divides), at most 5 %. Rounded to cents.
 
+pub mod comps;
 pub mod port;
 #[cfg(test)]
 mod tests;
@@ -73,9 +74,11 @@ string_enum! {
     }
 }
 
-/// A comp from outside the portfolio's units: a public listing or the manager's own data.
+/// A comp from outside the portfolio's units (`pricing_external_comp`): a public listing or the
+/// manager's own data, imported from a CSV.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct ExternalComp {
+    pub id: Uuid,
     pub property_id: Uuid,
     pub source: String,
     pub address: String,
@@ -86,6 +89,7 @@ pub struct ExternalComp {
     #[schema(value_type = String)]
     pub rent: Decimal,
     pub observed_on: NaiveDate,
+    pub created_at: DateTime<Utc>,
 }
 
 /// One comp the estimate used (`pricing_market_comp` without its snapshot).

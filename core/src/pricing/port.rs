@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{MarketComp, PricingSnapshot};
+use super::{ExternalComp, MarketComp, PricingSnapshot};
 use crate::model::Unit;
 use crate::port::Records;
 use crate::store::Result;
@@ -24,6 +24,11 @@ pub trait PricingPort: Records {
     fn snapshot_history(&self, unit_id: Uuid, since: NaiveDate) -> Result<Vec<PricingSnapshot>>;
     /// The comps a snapshot used.
     fn snapshot_comps(&self, snapshot_id: Uuid) -> Result<Vec<MarketComp>>;
+    /// The external comps imported (every property in scope).
+    fn external_comps(&self) -> Result<Vec<ExternalComp>>;
+    /// Adds imported comps (one already stored is left as it is), in one transaction; returns
+    /// how many were new.
+    fn add_external_comps(&mut self, comps: &[ExternalComp]) -> Result<usize>;
     /// Writes snapshots (upserted; their comps replaced) and the units' new market rents, in one
     /// transaction.
     fn write_pricing(&mut self, writes: &PricingWrites, now: DateTime<Utc>) -> Result<()>;

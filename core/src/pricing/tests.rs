@@ -105,6 +105,7 @@ fn fewer_than_three_comps_fall_back_with_less_confidence_and_say_why() {
     let external: Vec<ExternalComp> = [1510, 1530, 1550]
         .iter()
         .map(|r| ExternalComp {
+            id: Uuid::new_v4(),
             property_id: PROPERTY,
             source: "manager_csv".into(),
             address: "12 Elm St".into(),
@@ -113,6 +114,7 @@ fn fewer_than_three_comps_fall_back_with_less_confidence_and_say_why() {
             square_feet: Some(880),
             rent: Decimal::from(*r),
             observed_on: d("2026-01-02"),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
         })
         .collect();
     let m = compute_market_rent(&me, two, &external, 0, d("2026-10-01"));

@@ -65,6 +65,10 @@ pub fn run_engine<P: PricingPort>(
     let units = port.pricing_units()?;
     let vacant_since = port.vacant_since()?;
     let demand = super::demand_by_property(&units);
+    let mut external: HashMap<Uuid, Vec<super::ExternalComp>> = HashMap::new();
+    for c in port.external_comps()? {
+        external.entry(c.property_id).or_default().push(c);
+    }
     let latest: HashMap<Uuid, PricingSnapshot> = port.latest_snapshots()?.into_iter().map(|s| (s.unit_id, s)).collect();
     // Comps are within a property and a bed/bath count: group once, not 100,000 × 100,000.
     let mut groups: HashMap<(Uuid, i32, String), Vec<Unit>> = HashMap::new();
@@ -81,7 +85,8 @@ pub fn run_engine<P: PricingPort>(
             _ => 0,
         };
         let group = groups.get(&(u.property_id, u.bedrooms, u.bathrooms.normalize().to_string()));
-        let estimate = super::compute_market_rent(u, group.map_or(&[][..], |g| &g[..]), &[], days_vacant, day);
+        let comps = super::comps::current(external.get(&u.property_id).map_or(&[][..], |c| &c[..]), day);
+        let estimate = super::compute_market_rent(u, group.map_or(&[][..], |g| &g[..]), &comps, days_vacant, day);
         let d = demand.get(&u.property_id).copied().unwrap_or(0.0);
         let Some((snapshot, comps)) = super::snapshot(u, &estimate, d, day, now) else {
             report.no_estimate += 1;
@@ -123,6 +128,27 @@ pub fn opportunity<P: PricingPort + ?Sized>(port: &P, property: Option<Uuid>) ->
         }
     }
     Ok(super::revenue_opportunity(&snapshots, &names))
+}
+
+/// What an import of comps did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct CompsImport {
+    pub rows: u32,
+    pub added: u32,
+}
+
+/// Imports a comps CSV for `property_id`: every row or none (the bad rows named in the refusal).
+pub fn import_comps<P: PricingPort>(
+    port: &mut P,
+    property_id: Uuid,
+    csv: &str,
+    now: DateTime<Utc>,
+) -> Result<CompsImport> {
+    port.property(property_id)?;
+    let comps = super::comps::parse_comps(csv, property_id, now)
+        .map_err(|bad| crate::store::StoreError::Rejected(format!("Nothing imported: {}.", bad.join("; "))))?;
+    let added = port.add_external_comps(&comps)?;
+    Ok(CompsImport { rows: comps.len() as u32, added: added as u32 })
 }
 
 /// A unit's last 90 days of snapshots, oldest first.

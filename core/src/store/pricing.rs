@@ -11,11 +11,13 @@ use super::turnover::insert_sql;
 use super::{get_dec, get_uuid, Result, Store};
 use crate::model::Unit;
 use crate::pricing::port::{PricingPort, PricingWrites};
-use crate::pricing::{CompUsed, MarketComp, PricingSnapshot};
+use crate::pricing::{CompUsed, ExternalComp, MarketComp, PricingSnapshot};
 
 const SNAPSHOT_COLS: &str = "id, unit_id, property_id, snapshot_date, current_rent, market_rent, recommended_rent, \
     rent_per_sqft, market_rent_per_sqft, rent_gap_amount, rent_gap_pct, days_vacant, seasonal_factor, demand_score, \
     comp_count, confidence_score, pricing_strategy, created_at, basis, reason, size_adjustment, vacancy_discount";
+const EXTERNAL_COLS: &str =
+    "id, property_id, source, address, bedrooms, bathrooms, square_feet, rent, observed_on, created_at";
 const COMP_COLS: &str =
     "id, snapshot_id, source, address, bedrooms, bathrooms, square_feet, rent, distance_miles, similarity_score";
 
@@ -67,6 +69,21 @@ fn comp_from_row(r: &Row<'_>) -> rusqlite::Result<MarketComp> {
             distance_miles: r.get(8)?,
             similarity_score: r.get(9)?,
         },
+    })
+}
+
+fn external_from_row(r: &Row<'_>) -> rusqlite::Result<ExternalComp> {
+    Ok(ExternalComp {
+        id: get_uuid(r, 0)?,
+        property_id: get_uuid(r, 1)?,
+        source: r.get(2)?,
+        address: r.get(3)?,
+        bedrooms: r.get(4)?,
+        bathrooms: get_dec(r, 5)?,
+        square_feet: r.get(6)?,
+        rent: get_dec(r, 7)?,
+        observed_on: r.get(8)?,
+        created_at: r.get(9)?,
     })
 }
 
@@ -187,6 +204,36 @@ impl PricingPort for Store {
             [snapshot_id.to_string()],
             comp_from_row,
         )
+    }
+
+    fn external_comps(&self) -> Result<Vec<ExternalComp>> {
+        self.pricing_rows(
+            &format!("SELECT {EXTERNAL_COLS} FROM pricing_external_comp ORDER BY property_id, observed_on, id"),
+            [],
+            external_from_row,
+        )
+    }
+
+    fn add_external_comps(&mut self, comps: &[ExternalComp]) -> Result<usize> {
+        self.transaction(|tx| {
+            let mut put = tx.prepare_cached(&insert_sql("pricing_external_comp", EXTERNAL_COLS, false))?;
+            let mut added = 0;
+            for c in comps {
+                added += put.execute(params![
+                    c.id.to_string(),
+                    c.property_id.to_string(),
+                    c.source,
+                    c.address,
+                    c.bedrooms,
+                    c.bathrooms.to_string(),
+                    c.square_feet,
+                    c.rent.to_string(),
+                    c.observed_on,
+                    c.created_at,
+                ])?;
+            }
+            Ok(added)
+        })
     }
 
     fn write_pricing(&mut self, writes: &PricingWrites, now: DateTime<Utc>) -> Result<()> {

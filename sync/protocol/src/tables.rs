@@ -428,6 +428,22 @@ pub const TABLES: &[Table] = &[
         ],
         property_sql: "(SELECT s.property_id FROM pricing_snapshot s WHERE s.id = r.snapshot_id)",
     },
+    Table {
+        name: "pricing_external_comp",
+        columns: &[
+            ("id", Str),
+            ("property_id", Str),
+            ("source", Str),
+            ("address", Str),
+            ("bedrooms", Int),
+            ("bathrooms", Str),
+            ("square_feet", Int),
+            ("rent", Str),
+            ("observed_on", Str),
+            ("created_at", Time),
+        ],
+        property_sql: "r.property_id",
+    },
     // Move-out photo inspection (spec 3.1): one per lease, and its photos.
     Table {
         name: "move_out_inspection",

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use tokio_postgres::Transaction;
 use unitcycle_core::model::Unit;
 use unitcycle_core::pricing::port::{PricingPort, PricingWrites};
-use unitcycle_core::pricing::{MarketComp, PricingSnapshot};
+use unitcycle_core::pricing::{ExternalComp, MarketComp, PricingSnapshot};
 use uuid::Uuid;
 
 use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
@@ -38,6 +38,20 @@ async fn apply(tx: &Transaction<'_>, w: &PricingWrites, now: DateTime<Utc>) -> R
         pg::bump(tx, pg::synced("units_unit")?, &units).await?;
     }
     Ok(())
+}
+
+/// Comps an import adds (none of them stored yet).
+struct NewComps(Vec<ExternalComp>);
+
+impl RowWrite for NewComps {
+    async fn apply(&self, tx: &Transaction<'_>, _now: DateTime<Utc>) -> StoreResult<()> {
+        let applied = async {
+            let t = pg::synced("pricing_external_comp")?;
+            let ids = pg::upsert_rows(tx, t, &self.0).await?;
+            pg::bump(tx, t, &ids).await
+        };
+        applied.await.map_err(store_error)
+    }
 }
 
 impl RowWrite for PricingWrites {
@@ -90,6 +104,29 @@ impl PricingPort for PgPort {
             "r.snapshot_id = $1 ORDER BY r.id",
             &[&snapshot_id],
         ))
+    }
+
+    fn external_comps(&self) -> StoreResult<Vec<ExternalComp>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "pricing_external_comp",
+            "r.property_id = ANY($1) ORDER BY r.property_id, r.observed_on, r.id",
+            &[&self.scope],
+        ))
+    }
+
+    fn add_external_comps(&mut self, comps: &[ExternalComp]) -> StoreResult<usize> {
+        let ids: Vec<Uuid> = comps.iter().map(|c| c.id).collect();
+        let sql = "SELECT id FROM pricing_external_comp WHERE id = ANY($1)";
+        let stored: Vec<Uuid> = self
+            .block(async { Ok::<_, pg::PgError>(self.client().query(sql, &[&ids]).await?) })?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let new: Vec<ExternalComp> = comps.iter().filter(|c| !stored.contains(&c.id)).cloned().collect();
+        let added = new.len();
+        self.write_all(&[NewComps(new)], Utc::now())?;
+        Ok(added)
     }
 
     fn write_pricing(&mut self, writes: &PricingWrites, now: DateTime<Utc>) -> StoreResult<()> {

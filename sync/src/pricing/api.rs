@@ -25,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(routes!(revenue_opportunity))
         .routes(routes!(run_engine))
+        .routes(routes!(import_comps))
 }
 
 /// Filters of the snapshot list.
@@ -143,6 +144,40 @@ async fn run_engine(State(st): State<AppState>, p: Principal, body: Body) -> Api
                 }
             }
             workflow::run_engine(port, property, now.date_naive(), now)
+        })
+        .await?,
+    ))
+}
+
+/// `comps/import`: which property the comps are for.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ImportTarget {
+    #[serde(deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+}
+
+#[utoipa::path(post, path = "/api/v1/pricing/comps/import/", operation_id = "pricing_import_comps",
+    summary = "Import external comps (CSV: address, beds, baths, sq ft, asking rent, date, source) from public listings or your own data; all rows or none",
+    params(ImportTarget), request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, description = "Rows read and comps added", body = workflow::CompsImport),
+        (status = 400, description = "Bad rows, each named; nothing imported", body = ErrorBody),
+        (status = 404, description = "No such property", body = ErrorBody)))]
+async fn import_comps(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<ImportTarget>,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<workflow::CompsImport>> {
+    let property = q.property.ok_or_else(|| ApiError::bad("property: required (the property the comps are for)."))?;
+    let text = String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad("The CSV must be UTF-8 text."))?;
+    let now = st.clock.now();
+    Ok(Json(
+        act(&st, &p, move |port| {
+            if !port.property_zones()?.contains_key(&property) {
+                return Err(unitcycle_core::store::StoreError::NotFound { what: "Property", id: property.to_string() });
+            }
+            workflow::import_comps(port, property, &text, now)
         })
         .await?,
     ))
