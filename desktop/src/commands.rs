@@ -155,6 +155,17 @@ commands! {
     turnover_act(id: String, action: turnover::TurnoverRequest) -> turnover::TurnoverDetail;
     turnover_letter_preview(id: String) -> turnover::LetterPreview;
     turnover_letter_pdf(id: String) -> ReportResult;
+    move_out_list() -> Vec<move_out::MoveOutRow>;
+    move_out_leases(search: Option<String>) -> move_out::MoveOutLeases;
+    move_out_create(lease_id: String, inspector_name: String) -> move_out::MoveOutPage;
+    move_out_page(id: String) -> move_out::MoveOutPage;
+    move_out_import_camera_files(id: String, room: String, files: Vec<CameraFile>) -> move_out::MoveOutImport;
+    move_out_analyze(id: String) -> move_out::MoveOutAnalyzed;
+    move_out_review(photo_id: String, classification: String, damage_items: Option<Vec<move_out::DamageItemInput>>) -> move_out::MoveOutPage;
+    move_out_letter_preview(id: String) -> move_out::MoveOutLetter;
+    move_out_letter_pdf(id: String) -> move_out::MoveOutLetterSaved;
+    move_out_finalize(id: String) -> move_out::MoveOutFinalized;
+    move_out_compare(move_in_id: String, move_out_id: String) -> move_out::ComparisonView;
 }
 
 pub mod collections;
@@ -162,6 +173,7 @@ pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod leases;
+pub mod move_out;
 pub mod portfolio;
 pub mod records;
 pub mod settings;
@@ -180,6 +192,11 @@ pub mod ops {
     pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::inspections::{inspectable_leases, inspection_view};
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
+    pub use super::move_out::{
+        add_move_out_photo, move_out_analyze, move_out_compare, move_out_create, move_out_finalize,
+        move_out_import_camera_files, move_out_leases, move_out_letter_pdf, move_out_letter_preview, move_out_list,
+        move_out_page, move_out_review,
+    };
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf,
         renewal_set_letter, save_document,

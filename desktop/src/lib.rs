@@ -87,7 +87,7 @@ pub fn run() {
     catch_up(&state);
     let typed = commands::typed().invoke_handler();
     let raw: Box<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
-        Box::new(tauri::generate_handler![media::upload_photo, media::upload_signature]);
+        Box::new(tauri::generate_handler![media::upload_photo, media::upload_move_out_photo, media::upload_signature]);
     let server = media::MediaServer::start(state.blobs.clone());
     let state = AppState { media: Some(server.clone()), ..state };
     let result = media::register(tauri::Builder::default(), server)

@@ -1,7 +1,8 @@
 //! Photos, signatures and PDFs by reference. The `media` URI scheme serves a stored blob
 //! (`media://localhost/blob/<sha256>`) or its thumbnail (`…/thumb/<sha256>`), so the window
 //! loads images and PDFs the way a browser loads files and nothing crosses the IPC as base64;
-//! uploads go the other way as raw bytes (`upload_photo`, `upload_signature`).
+//! uploads go the other way as raw bytes (`upload_photo`, `upload_move_out_photo`,
+//! `upload_signature`).
 //!
 //! A thumbnail is made once (in the background as its photo is added, else on its first
 //! request) and kept beside the blob store
@@ -19,6 +20,7 @@ use tauri::UriSchemeResponder;
 use crate::commands::{ops, PhotoAdded};
 use crate::{AppState, CmdResult, CommandError};
 use unitcycle_core::blobs::BlobStore;
+use unitcycle_core::inspections::move_out::workflow::PhotoUpload;
 use unitcycle_core::inspections::quality;
 use unitcycle_core::inspections::MoveInInspection;
 
@@ -211,6 +213,15 @@ pub fn upload_photo(state: tauri::State<'_, AppState>, request: Request<'_>) -> 
     ops::add_photo(&state, header(&request, "room-id")?, header(&request, "file-name")?, body(&request)?)
 }
 
+/// Adds a photo to a move-out inspection's room from the file's bytes (headers
+/// `inspection-id`, `room`, `file-name`).
+#[tauri::command(async)]
+pub fn upload_move_out_photo(state: tauri::State<'_, AppState>, request: Request<'_>) -> CmdResult<PhotoUpload> {
+    let (id, room, name) =
+        (header(&request, "inspection-id")?, header(&request, "room")?, header(&request, "file-name")?);
+    ops::add_move_out_photo(&state, id, room, name, body(&request)?)
+}
+
 /// Signs an inspection with a drawn signature's PNG bytes (headers `inspection-id`, `role`,
 /// `signer-name`).
 #[tauri::command(async)]
@@ -222,4 +233,4 @@ pub fn upload_signature(state: tauri::State<'_, AppState>, request: Request<'_>)
 
 /// The commands that take a raw body; the typed list cannot describe them, so `ipc.ts` wraps
 /// them by hand over the generated types.
-pub const RAW_COMMANDS: [&str; 2] = ["upload_photo", "upload_signature"];
+pub const RAW_COMMANDS: [&str; 3] = ["upload_photo", "upload_signature", "upload_move_out_photo"];

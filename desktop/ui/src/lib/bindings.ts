@@ -68,6 +68,17 @@ export const commands = {
 	turnoverAct: (id: string, action: TurnoverRequest) => typedError<TurnoverDetail, CommandError>(__TAURI_INVOKE("turnover_act", { id, action })),
 	turnoverLetterPreview: (id: string) => typedError<LetterPreview, CommandError>(__TAURI_INVOKE("turnover_letter_preview", { id })),
 	turnoverLetterPdf: (id: string) => typedError<ReportResult, CommandError>(__TAURI_INVOKE("turnover_letter_pdf", { id })),
+	moveOutList: () => typedError<MoveOutRow[], CommandError>(__TAURI_INVOKE("move_out_list")),
+	moveOutLeases: (search: string | null) => typedError<MoveOutLeases, CommandError>(__TAURI_INVOKE("move_out_leases", { search })),
+	moveOutCreate: (leaseId: string, inspectorName: string) => typedError<MoveOutPage, CommandError>(__TAURI_INVOKE("move_out_create", { leaseId, inspectorName })),
+	moveOutPage: (id: string) => typedError<MoveOutPage, CommandError>(__TAURI_INVOKE("move_out_page", { id })),
+	moveOutImportCameraFiles: (id: string, room: string, files: CameraFile[]) => typedError<MoveOutImport, CommandError>(__TAURI_INVOKE("move_out_import_camera_files", { id, room, files })),
+	moveOutAnalyze: (id: string) => typedError<MoveOutAnalyzed, CommandError>(__TAURI_INVOKE("move_out_analyze", { id })),
+	moveOutReview: (photoId: string, classification: string, damageItems: DamageItemInput[] | null) => typedError<MoveOutPage, CommandError>(__TAURI_INVOKE("move_out_review", { photoId, classification, damageItems })),
+	moveOutLetterPreview: (id: string) => typedError<MoveOutLetter, CommandError>(__TAURI_INVOKE("move_out_letter_preview", { id })),
+	moveOutLetterPdf: (id: string) => typedError<MoveOutLetterSaved, CommandError>(__TAURI_INVOKE("move_out_letter_pdf", { id })),
+	moveOutFinalize: (id: string) => typedError<MoveOutFinalized, CommandError>(__TAURI_INVOKE("move_out_finalize", { id })),
+	moveOutCompare: (moveInId: string, moveOutId: string) => typedError<ComparisonView, CommandError>(__TAURI_INVOKE("move_out_compare", { moveInId, moveOutId })),
 };
 
 /* Types */
@@ -252,6 +263,18 @@ export type CaseDocument = {
 	created_at: string,
 };
 
+/**  The turnover case's deposit accounting. */
+export type CaseFigures = {
+	case_id: string,
+	stage_label: string,
+	security_deposit: string,
+	total_deductions: string,
+	/**  Negative: what the tenant owes. */
+	refund_amount: string,
+	/**  "Refund $1,200.00" or "Tenant owes $75.00". */
+	refund_text: string,
+};
+
 /**  A line of the collections queue. */
 export type CaseRow = {
 	case: CollectionCase,
@@ -293,6 +316,16 @@ export type CcUnit = {
 	/**  The top recommendation's action type (`renewal_offer`, `move_out_inspection`, …). */
 	ai_action: string | null,
 	ai_confidence: number | null,
+};
+
+/**  One item that will be charged: a reviewed damage photo's priced item. */
+export type ChargeLine = {
+	photo_id: string,
+	room_label: string,
+	item: string,
+	category_label: string,
+	severity_label: string,
+	amount: string,
 };
 
 /**  `turnover_checklist`: one make-ready item. */
@@ -420,6 +453,22 @@ export type CommandError = {
 	detail: string,
 };
 
+/**  The move-in vs move-out comparison (the core's `Comparison`). */
+export type ComparisonView = {
+	move_in_id: string,
+	move_out_id: string,
+	move_in_date: string,
+	move_out_date: string,
+	lease_duration: string,
+	provider: string,
+	pairs: PairView[],
+	/**  Pairs a person must look at. */
+	needs_review: number,
+	/**  What may be charged per the comparison (new damage only). */
+	chargeable_total: string,
+	summary: string,
+};
+
 /**  The coverage check (spec: "rooms without photos, items without ratings"). */
 export type Completeness = {
 	completeness_pct: number,
@@ -436,6 +485,37 @@ export type Completeness = {
 
 /**  The condition of one item (`move_in_item.condition_rating` / `human_override`). */
 export type ConditionRating = "excellent" | "good" | "fair" | "poor" | "damaged";
+
+/**  A damage item's category. */
+export type DamageCategory = "wall_damage" | "floor_damage" | "fixture_damage" | "appliance_damage" | "cleaning_needed" | "other";
+
+/**
+ *  A damage item as the review form sends it: the cost as typed (empty: the table's lowest,
+ *  or none for `other`, which a person must price).
+ */
+export type DamageItemInput = {
+	item: string,
+	severity: string,
+	category: string,
+	estimated_cost?: string,
+};
+
+/**
+ *  A damage item as the window reads it: the core's `DamageItem` (de)serialises its cost with
+ *  `serde(with)`, which specta cannot describe, so the window gets the same fields as plain types.
+ */
+export type DamageItemView = {
+	item: string,
+	severity: DamageSeverity,
+	/**  What may be charged (the estimate brought within the table); null: a person prices it. */
+	estimated_cost: string | null,
+	category: DamageCategory,
+	/**  Why the cost is not the estimate given ("" when it is). */
+	cost_note: string,
+};
+
+/**  A damage item's severity. */
+export type DamageSeverity = "minor" | "moderate" | "severe";
 
 /**  Everything the dashboard draws, in one round trip. */
 export type Dashboard = {
@@ -464,6 +544,19 @@ export type DeliverySettings = {
 	/**  A half-done configuration, naming what is missing (then nothing is sent until fixed). */
 	problem: string | null,
 	variables: EnvSetting[],
+};
+
+/**
+ *  One difference between the move-in and the move-out (the core's `Difference`, whose cost
+ *  travels through `serde(with)`, as plain fields).
+ */
+export type DifferenceView = {
+	/**  `pre_existing`, `new_damage`, `normal_wear` or `improved`. */
+	classification: string,
+	description: string,
+	estimated_repair_cost: string | null,
+	charge_to_tenant: boolean,
+	reasoning: string,
 };
 
 /**  An environment variable that configures a provider: whether it is set, never its value. */
@@ -960,6 +1053,145 @@ export type MoveInRoom = {
 	is_complete: boolean,
 };
 
+/**  What one analysis run did, and the page after it. */
+export type MoveOutAnalyzed = {
+	run: AnalysisRun,
+	provider_label: string,
+	page: MoveOutPage,
+};
+
+/**  The inspection finalized, and the turnover case's figures after it. */
+export type MoveOutFinalized = {
+	case: CaseFigures | null,
+	page: MoveOutPage,
+};
+
+/**  What a camera-folder import did with each file. */
+export type MoveOutImport = {
+	imported: PhotoUpload[],
+	/**  Files whose content is already a photo of this inspection (or earlier in this import). */
+	duplicates: string[],
+	refused: RefusedFile[],
+};
+
+/**  `move_out_inspection`: one walk through the empty unit. */
+export type MoveOutInspection = {
+	id: string,
+	/**  The lease's turnover case, when it has one. */
+	turnover_case_id: string | null,
+	unit_id: string,
+	lease_id: string,
+	/**  The unit's property (scopes the record like every other). */
+	property_id: string,
+	inspector_name: string,
+	inspection_date: string,
+	status: MoveOutStatus,
+	total_damage_cost: string,
+	total_wear_items: number,
+	total_damage_items: number,
+	deduction_letter: string,
+	deduction_letter_generated_at: string | null,
+	ai_processing_started_at: string | null,
+	ai_processing_completed_at: string | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A lease "New move-out inspection" offers. */
+export type MoveOutLease = {
+	lease_id: string,
+	lease_number: string,
+	tenant_name: string,
+	unit_number: string,
+	property_name: string,
+	lease_status: LeaseStatus,
+	status_label: string,
+	/**  The actual move-out, else the one the notice gave. */
+	move_out_date: string | null,
+	security_deposit: string,
+	/**
+	 *  Whether the lease's turnover case exists (for a lease under notice without one, a
+	 *  standalone replica opens it on create).
+	 */
+	has_case: boolean,
+};
+
+/**  The leases offered, with the rule that chose them. */
+export type MoveOutLeases = {
+	rule: string,
+	leases: MoveOutLease[],
+};
+
+/**  The deduction letter as generating it now would draft it (nothing written). */
+export type MoveOutLetter = {
+	subject: string,
+	body: string,
+	figures: Figure[],
+	deductions: ChargeLine[],
+	security_deposit: string,
+	total_deductions: string,
+	refund_amount: string,
+	refund_text: string,
+	/**  Where the PDF goes and what generating records. */
+	note: string,
+};
+
+/**  A generated letter: its PDF beside the replica and exactly what it states. */
+export type MoveOutLetterSaved = {
+	report: ReportResult,
+	subject: string,
+	body: string,
+	figures: Figure[],
+};
+
+/**  The inspection page, in one round trip. */
+export type MoveOutPage = {
+	inspection: MoveOutInspection,
+	/**  By room, then order. */
+	photos: PhotoView[],
+	names: Names,
+	status_label: string,
+	/**  The property's IANA time zone (review and letter times are shown in it). */
+	time_zone: string,
+	/**  The spec's rooms in walking order, then any other room the photos are of. */
+	rooms: RoomChoice[],
+	/**  Why finalizing is refused now (the core's words), None when it can be finalized. */
+	blockers: string | null,
+	/**  The lease's turnover case as it stands (None: the lease has no case). */
+	case: CaseFigures | null,
+	/**  The deductions finalizing puts on the turnover case (approved: a person reviewed each). */
+	on_finalize: ChargeLine[],
+	/**  The case's figures after finalizing (None once finalized, or without a case). */
+	after_finalize: CaseFigures | null,
+	repair_costs: RepairCost[],
+	/**  What a review may classify a photo as. */
+	classifications: TurnoverChoice[],
+	severities: TurnoverChoice[],
+	categories: TurnoverChoice[],
+	/**  The move-in inspection of this lease (else the unit's latest), to compare with. */
+	move_in_id: string | null,
+	/**  `claude` or `offline`: who "Analyze" asks. */
+	provider: string,
+	provider_label: string,
+	/**  The generated letter's PDF beside the replica, when it is there. */
+	letter_path: string | null,
+	/**  Whether changes are also queued for the server. */
+	connected: boolean,
+};
+
+/**  One line of the move-out inspection list. */
+export type MoveOutRow = {
+	inspection: MoveOutInspection,
+	names: Names,
+	status_label: string,
+	photos: number,
+	/**  Photos still waiting for analysis or a person's classification. */
+	to_review: number,
+};
+
+/**  `move_out_inspection.status`. */
+export type MoveOutStatus = "in_progress" | "ai_processing" | "review" | "finalized";
+
 /**  Who and where a renewal or case is about. */
 export type Names = {
 	lease_number: string,
@@ -996,6 +1228,27 @@ export type OverrideChoice = {
 	field: Field | null,
 };
 
+/**  One move-out photo and the move-in photo of the same room (the core's `ComparedPair`). */
+export type PairView = {
+	room: string,
+	/**  The move-in room it was paired with ("" when the move-in has no such room). */
+	move_in_room_name: string,
+	move_in_photo_id: string | null,
+	move_in_photo_url: string,
+	move_out_photo_id: string,
+	move_out_photo_url: string,
+	provider: string,
+	/**  `changed`, `unchanged`, `needs_review` or `no_move_in_photo`. */
+	status: string,
+	/**
+	 *  Where the photos differ (regions as fractions of the move-out photo); null when the
+	 *  pixel comparison could not be made.
+	 */
+	diff: PhotoDiff | null,
+	differences: DifferenceView[],
+	summary: string,
+};
+
 /**  A payment as it would be recorded, before it is: the form confirms it with the warning. */
 export type PaymentCheck = {
 	/**  The amount as a decimal string (`1250.00`), to send back to `case_record_payment`. */
@@ -1028,6 +1281,21 @@ export type PhotoAdded = {
 	quality: PhotoQuality,
 };
 
+/**  `inspection_photo.ai_classification` (and `human_classification`). */
+export type PhotoClassification = "pending" | "normal_wear" | "damage" | "clean" | "needs_review";
+
+/**  What the comparison found for one pair. */
+export type PhotoDiff = {
+	/**  The pixels differ somewhere beyond noise: a person must look (`needs_review`). */
+	changed: boolean,
+	/**  Share of the image in changed cells (0–1). */
+	changed_share: number | null,
+	/**  Changed areas, largest first. */
+	regions: Region[],
+	/**  The shift that aligned the move-out photo, in fractions of the width and height. */
+	shift: [number | null, number | null],
+};
+
 /**  What was measured. */
 export type PhotoMeasurements = {
 	width: number,
@@ -1055,6 +1323,42 @@ export type PhotoQuality = {
 	measurements: PhotoMeasurements,
 	/**  `jpeg` or `png`. */
 	format: string,
+};
+
+/**  One file's outcome when photos are added: the photo stored (with its quality) or why not. */
+export type PhotoUpload = {
+	file_name: string,
+	/**  The new photo's id; null when the file was refused. */
+	photo_id: string | null,
+	photo_url: string,
+	quality: PhotoQuality | null,
+	error: string,
+};
+
+/**
+ *  A photo as the page shows it: what the AI concluded, the review, and what counts (the
+ *  core's `classification()` and `damage_items()`).
+ */
+export type PhotoView = {
+	id: string,
+	room: string,
+	/**  `blob:<sha256>` (served by the `media:` scheme). */
+	photo_url: string,
+	photo_order: number,
+	ai_analyzed: boolean,
+	ai_classification: PhotoClassification,
+	ai_confidence: number | null,
+	ai_description: string,
+	ai_damage_items: DamageItemView[],
+	/**  `claude`, `offline` ("" before analysis). */
+	ai_provider: string,
+	human_override: boolean,
+	reviewed_by: string,
+	reviewed_at: string | null,
+	/**  The classification that counts: the reviewer's, else the AI's. */
+	classification: PhotoClassification,
+	/**  The damage items that count: the reviewer's when given, else the AI's. */
+	damage_items: DamageItemView[],
 };
 
 /**
@@ -1194,6 +1498,16 @@ export type RefusedFile = {
 	reason: string,
 };
 
+/**  A changed area, as fractions of the image's width and height (0–1, from the top left). */
+export type Region = {
+	x: number | null,
+	y: number | null,
+	w: number | null,
+	h: number | null,
+	/**  Share of the region's cells that changed (0–1). */
+	score: number | null,
+};
+
 /**  `GET /api/v1/renewals/dashboard-stats/` (spec JSON). */
 export type RenewalDashboardStats = {
 	total_pending: number,
@@ -1264,6 +1578,14 @@ export type RenewalStatus = "pending" | "approved" | "sent" | "accepted" | "decl
 /**  `rent_strategy`. */
 export type RentStrategy = "hold" | "below_market_retain" | "market_rate" | "above_market_premium";
 
+/**  One cell of the spec's repair cost table. */
+export type RepairCost = {
+	category: DamageCategory,
+	severity: DamageSeverity,
+	min: string,
+	max: string,
+};
+
 /**  A replica file the person chose, checked by opening it (or creating it empty). */
 export type ReplicaCheck = {
 	path: string,
@@ -1284,6 +1606,12 @@ export type ReportResult = {
 
 /**  `collection_case.tenant_risk_profile`. */
 export type RiskProfile = "good_history" | "standard" | "repeat_offender" | "chronic";
+
+/**  A room the inspection can hold photos of. */
+export type RoomChoice = {
+	value: string,
+	label: string,
+};
 
 /**  `move_in_room.overall_condition`: an item rating, or not inspected yet. */
 export type RoomCondition = "excellent" | "good" | "fair" | "poor" | "damaged" | "not_inspected";
