@@ -272,13 +272,16 @@ fn due_dates(from: NaiveDate, to: NaiveDate, due_day: u32) -> Vec<NaiveDate> {
 
 /// The jobs a demo replica has already run on its day, so a first look finds renewal
 /// recommendations, collections cases and the action queue filled (the lifecycle classification
-/// ran when the demo was generated), and the turnover board its leases under notice.
-pub const DEMO_JOBS: [crate::jobs::Job; 5] = [
+/// ran when the demo was generated), the turnover board its leases under notice, and every unit
+/// priced. The pricing engine runs last: it replaces units' market rents with its figures from
+/// comps, and the jobs before it keep seeing the portfolio as generated.
+pub const DEMO_JOBS: [crate::jobs::Job; 6] = [
     crate::jobs::Job::RenewalScan,
     crate::jobs::Job::CollectionsScan,
     crate::jobs::Job::EscalationEngine,
     crate::jobs::Job::AiActionQueue,
     crate::jobs::Job::TurnoverDaily,
+    crate::jobs::Job::PricingEngine,
 ];
 
 /// Runs [`DEMO_JOBS`] through the offline provider (seeding a demo should not spend Claude
@@ -292,7 +295,25 @@ pub fn run_demo_jobs(
     let gateway = crate::ai::Gateway::offline("demo history is drafted by the offline provider".into());
     collections_history(store, &gateway, today)?;
     for job in DEMO_JOBS {
+        if job == crate::jobs::Job::PricingEngine {
+            pricing_history(store, today)?;
+        }
         done(&crate::jobs::run_with(store, job, today, now, &gateway)?);
+    }
+    Ok(())
+}
+
+/// The days before the demo's day the pricing engine is replayed on (see [`pricing_history`]).
+pub const PRICING_HISTORY_DAYS: [i64; 2] = [60, 30];
+
+/// A price history for the revenue screens' charts: the pricing engine on each of the
+/// [`PRICING_HISTORY_DAYS`] before `today` (the season moves the market rent month by month).
+/// Only the run on `today` is the day's job; these leave no `job_run` row.
+pub fn pricing_history(store: &mut Store, today: NaiveDate) -> Result<()> {
+    for back in PRICING_HISTORY_DAYS {
+        let day = today - Duration::days(back);
+        // Noon UTC is the same calendar day at every demo property.
+        crate::pricing::workflow::daily(store, day, at(day, 12))?;
     }
     Ok(())
 }
@@ -832,6 +853,18 @@ mod tests {
         // Collections as the paced engine leaves them: each case's steps one by one, on their
         // own days, never faster than the schedule's gaps.
         run_demo_jobs(&mut store, today, at(today, 9), |_| ()).unwrap();
+        // Every unit with something to go on is priced today, over a history one run per
+        // replayed day long (the season moves every figure); only today's run is a job run.
+        {
+            use crate::pricing::port::PricingPort;
+            let latest = store.latest_snapshots().unwrap();
+            assert!(latest.len() > 150 && latest.iter().all(|s| s.snapshot_date == today), "{}", latest.len());
+            let history = crate::pricing::workflow::history(&store, latest[0].unit_id, today).unwrap();
+            let days: Vec<NaiveDate> = history.iter().map(|s| s.snapshot_date).collect();
+            assert_eq!(days, [today - Duration::days(60), today - Duration::days(30), today]);
+            let runs = store.job_runs(50).unwrap();
+            assert_eq!(runs.iter().filter(|r| r.job_name == "pricing-engine").count(), 1);
+        }
         let cases = store.collection_cases(&Default::default()).unwrap();
         let mut levels = std::collections::BTreeSet::new();
         for c in &cases {

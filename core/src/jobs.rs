@@ -102,7 +102,7 @@ pub const JOBS: &[JobDef] = &[
     JobDef {
         job: Job::PricingEngine,
         name: "pricing-engine",
-        spec_name: "pricing.tasks.daily_pricing_engine",
+        spec_name: "pricing.daily_pricing_engine",
         cron: Some("0 4 * * *"),
         describe: "Price every unit from its comps on its property's date (seasonal factor, vacancy discount); \
                    keep each unit's market rent current",

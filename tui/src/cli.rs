@@ -59,6 +59,10 @@ pub enum Command {
     /// Turnover cases from notice to the next lease: board, case, stages, deductions, letter (spec 2.1)
     #[command(subcommand)]
     Turnover(TurnoverCommand),
+    /// Revenue intelligence: price units from their comps, the revenue opportunity, units below
+    /// market, a unit's price history (spec 2.2)
+    #[command(subcommand)]
+    Pricing(PricingCommand),
     /// Move-out photo inspections: start, photos, analysis, review, letter, finalize, compare (spec 3.1)
     #[command(subcommand, name = "move-out")]
     MoveOut(MoveOutCommand),
@@ -708,6 +712,52 @@ pub enum TurnoverCommand {
         case: String,
         #[arg(long)]
         yes: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricingCommand {
+    /// Run the pricing engine now: every unit (or one property's) priced from its comps on its
+    /// property's date; a snapshot is written where the figures changed
+    Run {
+        /// Only this property (id or name); a whole run is the daily job, recorded in `jobs runs`
+        #[arg(long)]
+        property: Option<String>,
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// Units analysed, below, at and above market, the monthly gap and the annual opportunity,
+    /// by property (from the latest snapshots)
+    Opportunity {
+        /// Only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each unit's latest snapshot: current, market and recommended rent, the gap, the strategy
+    Units {
+        /// Only units more than 2% below market, the largest shortfall first
+        #[arg(long)]
+        below: bool,
+        /// Only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        /// At most this many (the table shows 50 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A unit's last 90 days of snapshots, with the factors and the comps of the latest
+    History {
+        /// The unit's id, or its number (with --property when several properties use it)
+        unit: String,
+        /// The property whose unit numbered UNIT is meant (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        #[command(flatten)]
+        opts: Today,
     },
 }
 

@@ -534,3 +534,65 @@ fn a_move_out_inspection_from_the_command_line() {
     assert!(preview.contains("Hole by the door") && preview.contains("Nothing written"), "{preview}");
     assert!(run(&["move-out", "finalize", short, "--yes"]).contains("Case deductions $200.00"));
 }
+
+#[test]
+fn pricing_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let run = |args: &[&str]| {
+        let o = unitcycle(&db, args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let json = |args: &[&str]| -> serde_json::Value { serde_json::from_str(&run(args)).unwrap() };
+    // The demo ran the pricing engine: the opportunity is the spec's shape and adds up.
+    let o = json(&["pricing", "opportunity", "--json"]);
+    let count = |k: &str| o[k].as_u64().unwrap();
+    assert_eq!(
+        count("units_below_market") + count("units_at_market") + count("units_above_market"),
+        count("total_units_analyzed")
+    );
+    let monthly = o["total_monthly_gap"].as_f64().unwrap();
+    assert!(monthly > 0.0 && (o["annual_revenue_opportunity"].as_f64().unwrap() - monthly * 12.0).abs() < 0.01, "{o}");
+    let text = run(&["pricing", "opportunity"]);
+    assert!(text.contains(&format!("{} units analysed", count("total_units_analyzed"))), "{text}");
+    assert!(text.contains("Harbor View Apartments"), "{text}");
+    // The units below market are the ones the opportunity counts, largest shortfall first, and
+    // their shortfalls are its monthly gap.
+    let below = json(&["pricing", "units", "--below", "--json"]);
+    let rows = below["results"].as_array().unwrap();
+    assert_eq!(below["count"].as_u64(), Some(count("units_below_market")));
+    assert_eq!(rows.len() as u64, count("units_below_market"), "--json lists every one");
+    assert!(rows.iter().all(|r| r["rent_gap_pct"].as_f64().unwrap() < -2.0), "{below}");
+    let gap = |r: &serde_json::Value| r["rent_gap_amount"].as_str().unwrap().parse::<f64>().unwrap();
+    assert!(rows.windows(2).all(|w| gap(&w[0]) <= gap(&w[1])), "largest shortfall first");
+    let short: f64 = rows.iter().map(|r| -gap(r)).sum();
+    assert!((short - monthly).abs() < 0.01, "{short} vs {monthly}");
+    let table = run(&["pricing", "units"]);
+    assert!(table.contains("50 of 300 units priced (--limit N shows more; --json lists all)"), "{table}");
+    // A unit's history: the demo's replayed days and today, with the factors of the latest.
+    let unit = rows[0]["unit_id"].as_str().unwrap();
+    let h = json(&["pricing", "history", unit, "--json", "--today", "2026-11-25"]);
+    let days: Vec<&str> =
+        h["history"].as_array().unwrap().iter().map(|s| s["snapshot_date"].as_str().unwrap()).collect();
+    assert_eq!(days, ["2026-09-26", "2026-10-26", "2026-11-25"]);
+    assert_eq!(h["comps"].as_array().unwrap().len() as u64, h["history"][2]["comp_count"].as_u64().unwrap());
+    let number = rows[0]["unit_number"].as_str().unwrap();
+    let property = rows[0]["property_name"].as_str().unwrap();
+    let text = run(&["pricing", "history", number, "--property", property, "--today", "2026-11-25"]);
+    assert!(
+        text.contains(&format!("Unit {number} · {property}")) && text.contains("3 snapshots in the 90 days"),
+        "{text}"
+    );
+    assert!(text.contains("seasonal ×0.98") && text.contains("Similarity"), "{text}");
+    assert_one_line_error(&unitcycle(&db, &["pricing", "history", "Z999"]), "no unit 'Z999' in use");
+    // The engine again on the same day changes nothing; one property's run prices its units only.
+    let again = run(&["pricing", "run", "--today", "2026-11-25"]);
+    assert!(
+        again.contains("pricing-engine (2026-11-25): Priced 300 units: 0 snapshots written, 300 unchanged"),
+        "{again}"
+    );
+    let one = json(&["pricing", "run", "--property", "Harbor", "--today", "2026-11-25", "--json"]);
+    assert!(one["summary"].as_str().unwrap().starts_with("Harbor View Apartments only: Priced 300 units"), "{one}");
+    assert!(run(&["jobs", "runs"]).contains("pricing-engine"));
+}

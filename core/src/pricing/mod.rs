@@ -32,6 +32,8 @@ use crate::model::{string_enum, Unit, UnitStatus};
 
 /// Internal comps needed before their average is used.
 pub const MIN_COMPS: usize = 3;
+/// At most this many comps (the most similar) are stored with a snapshot.
+pub const STORED_COMPS: usize = 10;
 /// Comps match within this many square feet.
 pub const SQFT_BAND: i32 = 100;
 /// The spec's seasonal table, month → factor.
@@ -372,14 +374,18 @@ pub fn snapshot(
     let (gap_amount, gap_pct) = current.map_or((Decimal::ZERO, 0.0), |c| gap(c, market));
     let seasonal = seasonal_factor(today.month());
     let id = snapshot_id(unit.id, today);
-    let comps = estimate
-        .comps
-        .iter()
+    // The closest comps are kept with the snapshot (every comp counts in `comp_count` and the
+    // average): 30-odd rows per unit per change would be millions a day at 100,000 units.
+    let mut closest: Vec<&CompUsed> = estimate.comps.iter().collect();
+    closest.sort_by(|a, b| b.similarity_score.total_cmp(&a.similarity_score).then(a.address.cmp(&b.address)));
+    closest.truncate(STORED_COMPS);
+    let comps = closest
+        .into_iter()
         .enumerate()
         .map(|(n, c)| MarketComp {
             id: Uuid::new_v5(&id, format!("comp:{n}").as_bytes()),
             snapshot_id: id,
-            comp: c.clone(),
+            comp: (*c).clone(),
         })
         .collect();
     let cents = crate::turnover::cents;

@@ -1,4 +1,4 @@
-//! The daily pricing engine (spec 2.2, `pricing.tasks.daily_pricing_engine`, 04:00), written once
+//! The daily pricing engine (spec 2.2, `pricing.daily_pricing_engine`, 04:00 UTC), written once
 //! over [`PricingPort`]: every unit priced on its property's date; a snapshot is written when the
 //! unit's figures differ from its latest one, so a second run on a day writes nothing.
 

@@ -1,5 +1,6 @@
 //! `unitcycle bench tui`: time frames of the property grid (5,000 units) and the lease table
-//! (100,000 leases) drawn into a 120×40 `TestBackend`, and the command center re-filtering,
+//! (100,000 leases) drawn into a 120×40 `TestBackend`, every sidebar screen over the same
+//! replica (the revenue screen over its units priced), and the command center re-filtering,
 //! re-sorting and drawing 100,000 rows per frame.
 
 use std::time::{Duration, Instant};
@@ -20,7 +21,7 @@ use unitcycle_core::model::LeaseStatus;
 use super::screens::command_center::CommandCenter;
 use super::screens::property::PropertyView;
 use super::screens::Screen;
-use super::worker::{CcData, Data, PropertyData};
+use super::worker::{CcData, Data, PricingData, PricingRow, PropertyData};
 use super::{App, Cx, Env, Nav};
 
 const FRAMES: u32 = 200;
@@ -145,6 +146,14 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         t.elapsed().as_secs_f64() * 1e3
     );
     drop(cc_rows);
+    // The revenue screen needs the units priced: once (a kept replica keeps its snapshots).
+    let mut store = store;
+    if unitcycle_core::pricing::port::PricingPort::latest_snapshots(&store)?.is_empty() {
+        let t = Instant::now();
+        let now = today.and_hms_opt(12, 0, 0).expect("valid time").and_utc();
+        let r = unitcycle_core::pricing::workflow::daily(&mut store, today, now)?;
+        println!("- price {} units (the pricing engine): {:.1} s", r.units, t.elapsed().as_secs_f64());
+    }
     let mut app = App::new(env, store);
     let t = Instant::now();
     app.goto(Nav::Lifecycle);
@@ -192,6 +201,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         (Nav::Collections, "collections"),
         (Nav::CommandCenter, "command center"),
         (Nav::Turnover, "turnover board"),
+        (Nav::Pricing, "revenue intelligence"),
     ] {
         let t = Instant::now();
         app.goto(nav);
@@ -208,6 +218,7 @@ pub fn run(units: u32, leases: u32, replica: Option<&std::path::Path>) -> Result
         report(&mut table, &format!("{name}, {all} leases: ↓/↑ + draw"), &mut times);
     }
     command_center(today, leases as usize, &mut table)?;
+    pricing(today, leases as usize, &mut table)?;
     print_table(&table);
     Ok(())
 }
@@ -300,9 +311,114 @@ fn command_center(today: NaiveDate, n: usize, table: &mut Vec<String>) -> Result
     Ok(())
 }
 
+/// `n` synthetic units below market over 500 properties, as the revenue screen's worker
+/// answers them (the opportunity, the rows and every sort order).
+fn synthetic_pricing(n: usize) -> PricingData {
+    use std::collections::HashMap;
+    use unitcycle_core::pricing::{self, Basis, PricingSnapshot, Strategy};
+    let at = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
+    let names: HashMap<Uuid, String> =
+        (0..500).map(|p| (Uuid::from_u128(1_000_000 + p), format!("Property {p:03}"))).collect();
+    let rows: Vec<PricingRow> = (0..n)
+        .map(|i| {
+            let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 33;
+            let market = Decimal::from(1000 + (h % 2000) as i64);
+            // 3 % to 17 % below market.
+            let current = (market * Decimal::new(97 - (h % 15) as i64, 2)).round_dp(2);
+            let (gap, pct) = pricing::gap(current, market);
+            let property_id = Uuid::from_u128(1_000_000 + (i % 500) as u128);
+            PricingRow {
+                snapshot: PricingSnapshot {
+                    id: Uuid::from_u128(i as u128 + 1),
+                    unit_id: Uuid::from_u128(i as u128 + 10_000_000),
+                    property_id,
+                    snapshot_date: today,
+                    current_rent: Some(current),
+                    market_rent: market,
+                    recommended_rent: market.round_dp(0),
+                    rent_per_sqft: None,
+                    market_rent_per_sqft: None,
+                    rent_gap_amount: gap,
+                    rent_gap_pct: pct,
+                    days_vacant: 0,
+                    seasonal_factor: 0.98,
+                    demand_score: 0.93,
+                    comp_count: 3 + (h % 20) as i32,
+                    confidence_score: 0.6 + (h % 35) as f64 / 100.0,
+                    pricing_strategy: Strategy::Aggressive,
+                    created_at: at,
+                    basis: Basis::Internal,
+                    reason: "Internal comps at this property.".into(),
+                    size_adjustment: 1.0,
+                    vacancy_discount: 0.0,
+                },
+                unit: format!("{}{:03}", (b'A' + (i % 26) as u8) as char, i % 1000),
+                property: names[&property_id].clone(),
+            }
+        })
+        .collect();
+    let snapshots: Vec<PricingSnapshot> = rows.iter().map(|r| r.snapshot.clone()).collect();
+    let opportunity = pricing::revenue_opportunity(&snapshots, &names);
+    let orders = super::screens::pricing::Orders::new(&rows);
+    PricingData { opportunity, rows, orders, priced: n, as_of: Some(today) }
+}
+
+/// The revenue screen over `n` units below market in memory: each frame changes the sort (so
+/// the view is rebuilt from a prepared order) or moves the cursor, and draws at 120×40.
+fn pricing(today: NaiveDate, n: usize, table: &mut Vec<String>) -> Result<()> {
+    use super::keys::Action;
+    use super::screens::pricing::Pricing;
+    let env = env(today);
+    let mut cx = Cx {
+        today,
+        actor: env.actor.clone(),
+        now: (env.now)(),
+        replica: env.db_label.clone(),
+        id: 1,
+        requests: Vec::new(),
+        push: Vec::new(),
+        message: None,
+        edit: None,
+    };
+    let t = Instant::now();
+    let data = synthetic_pricing(n);
+    let worker = t.elapsed();
+    let mut screen = Pricing::default();
+    let t = Instant::now();
+    screen.on_data(Data::Pricing(Box::new(data)), &mut cx);
+    println!(
+        "- revenue screen, {n} units below market: opportunity and every sort order on the worker {:.1} ms, screen takes them {:.2} ms",
+        worker.as_secs_f64() * 1e3,
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let mut terminal = Terminal::new(TestBackend::new(120, 40))?;
+    let cycle = [Action::CycleSort, Action::SortDirection, Action::Down, Action::PageDown, Action::Bottom];
+    let mut times = Vec::new();
+    for i in 0..FRAMES as usize {
+        let t = Instant::now();
+        screen.on_action(cycle[i % cycle.len()], &mut cx);
+        terminal.draw(|f| screen.draw(f, f.area(), &env))?;
+        times.push(t.elapsed());
+    }
+    report(table, &format!("revenue screen, {n} units below market: sort/move key + draw"), &mut times);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_revenue_benchmark_runs_on_a_small_portfolio() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let data = synthetic_pricing(1_000);
+        assert_eq!((data.rows.len(), data.opportunity.units_below_market), (1_000, 1_000));
+        assert_eq!(data.opportunity.by_property.len(), 500);
+        let mut table = Vec::new();
+        pricing(today, 1_000, &mut table).unwrap();
+        assert_eq!(table.len(), 1);
+    }
 
     #[test]
     fn the_command_center_benchmark_runs_on_a_small_portfolio() {

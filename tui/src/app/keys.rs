@@ -83,6 +83,8 @@ pub enum Action {
     CompleteItem,
     AddDeduction,
     GenerateLetter,
+    GoPricing,
+    RunPricing,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -154,6 +156,7 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('5')], "5", "Collections queue", Action::GoCollections, false),
     b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
     b(&[k('7')], "7", "Turnover board", Action::GoTurnover, false),
+    b(&[k('8')], "8", "Revenue intelligence", Action::GoPricing, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -363,12 +366,34 @@ pub const TURNOVER_CASE: &[Binding] = &[
     b(&[k('L')], "L", "Generate the deduction letter (shows the letter first)", Action::GenerateLetter, true),
 ];
 
+/// Revenue intelligence: the portfolio's gap to market and the units below it.
+pub const PRICING: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First unit", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last unit", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Price history (the unit's 90 days, factors and comps)", Action::Open, true),
+    b(&[k('o')], "o", "Sort (gap $, gap %, unit, confidence)", Action::CycleSort, true),
+    b(&[k('d')], "d", "Sort direction (largest first / smallest first)", Action::SortDirection, false),
+    b(&[k('r')], "r", "Run the pricing engine now (after a confirm)", Action::RunPricing, true),
+    b(&[k('x')], "x", "Clear the / filter", Action::ClearFilters, false),
+];
+
+/// A unit's price history: the chart, its factors and its comps.
+pub const PRICING_UNIT: &[Binding] = &[
+    b(MOVE, "↑/k", "Scroll the comps up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Scroll the comps down", Action::Down, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the unit", Action::Open, true),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 13] = [
+    const EVERY_TABLE: [&[Binding]; 15] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -382,6 +407,8 @@ mod tests {
         IMPORT,
         TURNOVER,
         TURNOVER_CASE,
+        PRICING,
+        PRICING_UNIT,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
@@ -421,7 +448,7 @@ mod tests {
             }
         }
         // On the lists these keys mean nothing else.
-        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES, TURNOVER] {
+        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES, TURNOVER, PRICING] {
             for b in table {
                 for (action, key) in map.iter().filter(|(_, key)| "osx u".contains(*key)) {
                     if b.keys.contains(&k(*key)) {

@@ -12,7 +12,7 @@ mod screens;
 mod theme;
 mod widgets;
 mod words;
-mod worker;
+pub(crate) mod worker;
 
 #[cfg(test)]
 mod tests;
@@ -61,6 +61,7 @@ pub enum Nav {
     Collections,
     CommandCenter,
     Turnover,
+    Pricing,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -69,6 +70,7 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::Lifecycle, "3", "Lease Lifecycle"),
     (Nav::CommandCenter, "6", "Command Center"),
     (Nav::Turnover, "7", "Turnover"),
+    (Nav::Pricing, "8", "Revenue"),
 ];
 
 /// The sidebar's AI group.
@@ -246,6 +248,7 @@ impl App {
             Nav::Collections => self.push(Box::new(screens::collections::Collections::default())),
             Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
             Nav::Turnover => self.push(Box::new(screens::turnover::Turnover::default())),
+            Nav::Pricing => self.push(Box::new(screens::pricing::Pricing::default())),
         }
     }
 
@@ -350,6 +353,7 @@ impl App {
             Action::GoCollections => self.goto(Nav::Collections),
             Action::GoCommandCenter => self.goto(Nav::CommandCenter),
             Action::GoTurnover => self.goto(Nav::Turnover),
+            Action::GoPricing => self.goto(Nav::Pricing),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -393,6 +397,7 @@ impl App {
             ("collections" | "c", _) => self.goto(Nav::Collections),
             ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("turnover" | "to", _) => self.goto(Nav::Turnover),
+            ("revenue" | "pricing" | "rev", _) => self.goto(Nav::Pricing),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))
@@ -407,7 +412,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :turnover, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :turnover, :revenue, :quit)"
                     ),
                     true,
                 ))
@@ -529,22 +534,23 @@ impl App {
     fn draw_help(&self, f: &mut Frame, area: Rect) {
         let bindings = self.top().map(|s| s.bindings()).unwrap_or(&[]);
         let title = self.top().map(|s| s.title()).unwrap_or_default();
-        // The screen's keys, then the global ones with the seven screen keys on one row.
+        // The screen's keys, then the global ones with the eight screen keys on one row.
         let mut entries: Vec<(Option<&str>, String)> = vec![(None, format!("{title} keys"))];
         entries.extend(bindings.iter().map(|b| (Some(b.label), b.help.to_string())));
         entries.push((None, "Everywhere".into()));
         for b in keys::GLOBAL {
             match b.action {
                 Action::GoDashboard => entries.push((
-                    Some("1–7"),
-                    "Dashboard, properties, lifecycle, renewals, collections, command center, turnover".into(),
+                    Some("1–8"),
+                    "Dashboard, properties, lifecycle, renewals, collections, command center, turnover, revenue".into(),
                 )),
                 Action::GoProperties
                 | Action::GoLifecycle
                 | Action::GoRenewals
                 | Action::GoCollections
                 | Action::GoCommandCenter
-                | Action::GoTurnover => {}
+                | Action::GoTurnover
+                | Action::GoPricing => {}
                 _ => entries.push((Some(b.label), b.help.to_string())),
             }
         }

@@ -1420,3 +1420,148 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The demo over three properties, priced as `unitcycle demo` prices it: the pricing engine on
+/// the days of its price history, then today's run.
+fn pricing_store() -> Store {
+    let mut store = Store::in_memory().unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 600, seed: 42, today: today() }).unwrap();
+    run_pricing(&mut store);
+    store
+}
+
+fn run_pricing(store: &mut Store) {
+    demo::pricing_history(store, today()).unwrap();
+    // Noon UTC: the same calendar day at every demo property.
+    let now = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let gateway = Gateway::offline("tests run offline".into());
+    jobs::run_with(store, Job::PricingEngine, today(), now, &gateway).unwrap();
+}
+
+/// The rows of the units-below-market table on `screen`: the lines with a shortfall.
+fn table_rows(screen: &str) -> Vec<&str> {
+    screen.lines().filter(|l| l.contains(" -$")).collect()
+}
+
+#[test]
+fn the_revenue_screen_shows_the_opportunity_and_the_units_below_market() {
+    snap_on(pricing_store, "pricing", "8");
+    let store = pricing_store();
+    let o = unitcycle_core::pricing::workflow::opportunity(&store, None).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(":revenue\n");
+    let s = h.screen();
+    assert!(s.contains("8 Revenue") && s.contains("Revenue Intelligence"), "{s}");
+    assert!(
+        s.contains(&format!(
+            " {} units analysed · {} below market · {} at · {} above",
+            o.total_units_analyzed, o.units_below_market, o.units_at_market, o.units_above_market
+        )),
+        "{s}"
+    );
+    let annual = super::screens::turnover::dollars(o.annual_revenue_opportunity);
+    assert!(s.contains(&format!("annual opportunity {annual}")), "{s}");
+    for p in &o.by_property {
+        assert!(s.contains(&p.property_name) && s.contains(&format!("{} below", p.units_below)), "{s}");
+    }
+    assert!(s.contains(&format!("Units below market · {} · sorted by gap $ ↓", o.units_below_market)), "{s}");
+}
+
+/// `o` cycles the sort, `d` flips it, `/` filters by unit or property; the order is the gap's.
+#[test]
+fn the_units_below_market_sort_by_gap_and_filter() {
+    use unitcycle_core::pricing::port::PricingPort;
+    let store = pricing_store();
+    let below: Vec<_> = store
+        .latest_snapshots()
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.rent_gap_pct < -2.0 && s.current_rent.is_some())
+        .collect();
+    let deepest = below.iter().map(|s| s.rent_gap_pct).fold(f64::MAX, f64::min);
+    let largest = below.iter().map(|s| s.rent_gap_amount).min().unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text("8");
+    let s = h.screen();
+    let first = s.lines().find(|l| l.contains("│▸")).unwrap().to_string();
+    assert!(first.contains(&unitcycle_core::format::money(largest)), "largest shortfall first: {s}");
+    h.type_text("o");
+    let s = h.screen();
+    assert!(s.contains("sorted by gap % ↓") && s.contains("Gap %↓"), "{s}");
+    let first = s.lines().find(|l| l.contains("│▸")).unwrap().to_string();
+    assert!(first.contains(&format!("{deepest:+.1}%")), "deepest gap first: {s}");
+    h.type_text("d");
+    let s = h.screen();
+    assert!(s.contains("sorted by gap % ↑"), "{s}");
+    let shallow = s.lines().find(|l| l.contains("│▸")).unwrap().to_string();
+    assert!(shallow.contains("-2."), "the smallest gap below −2% first: {s}");
+    insta::assert_snapshot!("pricing_sorted_by_gap_pct_ascending_120x40", s);
+    // A filter keeps the sort; x clears it.
+    h.type_text("/Maple\n");
+    let s = h.screen();
+    assert!(s.contains("filter \"Maple\"") && !s.contains("│ A101     Riverside"), "{s}");
+    assert!(table_rows(&s).len() > 5 && table_rows(&s).iter().all(|r| r.contains("Maple")), "{s}");
+    h.type_text("x");
+    assert!(!h.screen().contains("filter \"Maple\""));
+}
+
+#[test]
+fn a_units_price_history_shows_the_chart_and_the_factors() {
+    snap_on(pricing_store, "pricing_history", "8\n");
+    let mut h = Harness::new(pricing_store(), (120, 40));
+    h.type_text("8");
+    let unit = between(&h.screen(), "│▸", " ");
+    h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains(&format!("Unit {unit} price history")), "{s}");
+    assert!(s.contains("90-day history  ━ market  ━ current"), "{s}");
+    for factor in ["Basis           Internal comps", "Seasonal        ×0.98", "Confidence", "Strategy", "Comps used"] {
+        assert!(s.contains(factor), "{factor}: {s}");
+    }
+    assert!(s.contains("Aug 28") && s.contains("Nov 25"), "the 90 days to today: {s}");
+    // Enter opens the unit, whose overview carries the Market Intelligence card.
+    h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains(&format!("Unit {unit}")) && s.contains("Market Intelligence"), "{s}");
+    assert!(s.contains("below market") && s.contains("Market rent, last 30 days"), "{s}");
+    insta::assert_snapshot!("pricing_unit_overview_120x40", s);
+}
+
+/// Without snapshots the screen says how to get them; `r` says what it will do, `n` runs
+/// nothing and `y` runs the engine (recorded as the day's job) and shows the figures.
+#[test]
+fn the_pricing_engine_runs_from_the_screen_after_a_confirm() {
+    use unitcycle_core::pricing::port::PricingPort;
+    let (_dir, path) = demo_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (80, 24));
+    h.type_text("8");
+    let s = h.screen();
+    assert!(s.contains("No pricing snapshots on this replica yet: the pricing engine has not run."), "{s}");
+    h.type_text("r");
+    let s = h.screen();
+    assert!(s.contains("Run the pricing engine now for Nov 25, 2026?"), "{s}");
+    insta::assert_snapshot!("pricing_run_confirm_80x24", s);
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: the pricing engine did not run"));
+    assert_eq!(Store::open(&path).unwrap().latest_snapshots().unwrap().len(), 0);
+    h.type_text("ry");
+    let s = h.screen();
+    assert!(s.contains("Pricing engine: Priced 120 units: 120 snapshots written"), "{s}");
+    assert!(s.contains("units analysed") && s.contains("Units below market"), "{s}");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.latest_snapshots().unwrap().len(), 120);
+    assert_eq!(store.job_runs(10).unwrap().iter().filter(|r| r.job_name == "pricing-engine").count(), 1);
+    // Again the same day: nothing changed, nothing written.
+    h.type_text("ry");
+    assert!(h.screen().contains("0 snapshots written, 120 unchanged"), "{}", h.screen());
+}
+
+#[test]
+fn the_revenue_keys_are_in_the_help() {
+    let mut h = Harness::new(pricing_store(), (120, 40));
+    h.type_text("8?");
+    let s = h.screen();
+    for key in ["Revenue Intelligence keys", "Run the pricing engine now", "Sort (gap $, gap %, unit, confidence)"] {
+        assert!(s.contains(key), "{key}: {s}");
+    }
+}

@@ -18,8 +18,11 @@ use unitcycle_core::command_center::bulk::{BulkRequest, BulkResult};
 use unitcycle_core::command_center::workflow as cc_workflow;
 use unitcycle_core::command_center::{ActionType, Row as CcRow};
 use unitcycle_core::import::{self, ImportKind, ImportReport, ImportRequest, Override, IMPORT_ACTOR};
+use unitcycle_core::jobs::{Job, JobReport};
 use unitcycle_core::lifecycle::{LifecycleAction, LifecycleStats, Transition};
 use unitcycle_core::model::{Lease, LeaseStatusLog, LedgerEntry, Property, Tenant, Unit, Vendor, WorkOrder};
+use unitcycle_core::pricing::port::PricingPort;
+use unitcycle_core::pricing::{self, MarketComp, PricingSnapshot, RevenueOpportunity};
 use unitcycle_core::renewals::workflow;
 use unitcycle_core::renewals::{RenewalAction, RenewalRecommendation};
 use unitcycle_core::store::{CaseFilter, RenewalFilter};
@@ -45,8 +48,10 @@ pub enum Request {
         key: String,
         today: NaiveDate,
     },
+    /// A unit with its lease, ledger and the rest of its detail; `now` dates its price history.
     Unit {
         unit_id: Uuid,
+        now: DateTime<Utc>,
     },
     /// The order of the leases matching a filter (their ids), their lifecycle stats and the
     /// first page of rows from `offset`: asked when the filter or sort changes.
@@ -176,6 +181,20 @@ pub enum Request {
         actor: String,
         now: DateTime<Utc>,
     },
+    /// The revenue opportunity of the latest pricing snapshots, and the units below market with
+    /// their names and every sort order of them.
+    Pricing,
+    /// A unit's 90-day price history, on its property's date at `now`, and its latest comps.
+    PricingHistory {
+        unit_id: Uuid,
+        now: DateTime<Utc>,
+    },
+    /// Runs a job now through `jobs::run_with`, as the schedule would (recorded in `job_run`).
+    RunJob {
+        job: Job,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+    },
     /// A records action on record `id` (for a new record, its id), applied with
     /// `records::workflow::replica_record_action` (queued for the server on a connected replica).
     Record {
@@ -293,6 +312,39 @@ pub struct TurnoverCaseData {
     pub days_vacant: i32,
 }
 
+/// A unit below market on the revenue screen: its latest snapshot and its names.
+#[derive(Debug, Clone)]
+pub struct PricingRow {
+    pub snapshot: PricingSnapshot,
+    pub unit: String,
+    pub property: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PricingData {
+    pub opportunity: RevenueOpportunity,
+    /// The units below market (more than 2 % under), as the opportunity counts them.
+    pub rows: Vec<PricingRow>,
+    /// Every sort order of `rows`, made here so a key press on the screen only picks one.
+    pub orders: super::screens::pricing::Orders,
+    /// Units with a snapshot (none: the engine has not run on this replica).
+    pub priced: usize,
+    /// The day of the newest snapshot.
+    pub as_of: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PricingHistoryData {
+    pub unit: Unit,
+    pub property_name: String,
+    /// The property's date: the chart's last day.
+    pub today: NaiveDate,
+    /// The last 90 days of snapshots, oldest first.
+    pub history: Vec<PricingSnapshot>,
+    /// The comps the latest snapshot used.
+    pub comps: Vec<MarketComp>,
+}
+
 #[derive(Debug, Clone)]
 pub struct PropertyData {
     pub property: Property,
@@ -323,6 +375,10 @@ pub struct UnitData {
     pub renewal: Option<RenewalRecommendation>,
     /// The current lease's open collections case.
     pub case: Option<CollectionCase>,
+    /// The unit's last 90 days of pricing snapshots, oldest first (the Market Intelligence card).
+    pub pricing: Vec<PricingSnapshot>,
+    /// The property's date the pricing history runs to.
+    pub today: NaiveDate,
 }
 
 #[derive(Debug, Clone)]
@@ -413,6 +469,10 @@ pub enum Data {
         case: Box<TurnoverCase>,
         summary: String,
     },
+    Pricing(Box<PricingData>),
+    PricingHistory(Box<PricingHistoryData>),
+    /// What a job run now did.
+    JobRan(Box<JobReport>),
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
         id: Uuid,
@@ -504,9 +564,11 @@ fn answer(
             let buildings = store.buildings(property.id)?.into_iter().filter(|b| b.archived_at.is_none()).collect();
             Data::Property(Box::new(PropertyData { property, buildings, stats, grid }))
         }
-        Request::Unit { unit_id } => {
+        Request::Unit { unit_id, now } => {
             let unit = store.unit(unit_id)?;
             let property = store.property(unit.property_id)?;
+            let today = unitcycle_core::time::today_of(&property, now)?;
+            let pricing = pricing::workflow::history(&*store, unit_id, today)?;
             let all_buildings = store.buildings(unit.property_id)?;
             let building_name = unit
                 .building_id
@@ -553,6 +615,8 @@ fn answer(
                 vendors,
                 renewal,
                 case,
+                pricing,
+                today,
             }))
         }
         Request::LeaseOrder { seq, filter, sort, today, offset, limit } => {
@@ -773,6 +837,33 @@ fn answer(
             let summary = if queued { format!("{summary} · queued for the server") } else { summary };
             Data::TurnoverActed { case: Box::new(case), summary }
         }
+        Request::Pricing => Data::Pricing(Box::new(pricing_data(store)?)),
+        Request::PricingHistory { unit_id, now } => {
+            let unit = store.unit(unit_id)?;
+            let property = store.property(unit.property_id)?;
+            let today = unitcycle_core::time::today_of(&property, now)?;
+            let history = pricing::workflow::history(&*store, unit_id, today)?;
+            let mut comps = match history.last() {
+                Some(s) => store.snapshot_comps(s.id)?,
+                None => Vec::new(),
+            };
+            // The closest comps first (stored in id order).
+            comps.sort_by(|a, b| b.comp.similarity_score.total_cmp(&a.comp.similarity_score));
+            Data::PricingHistory(Box::new(PricingHistoryData {
+                unit,
+                property_name: property.name,
+                today,
+                history,
+                comps,
+            }))
+        }
+        Request::RunJob { job, today, now } => {
+            // The server prices a connected replica's units (and sets their market rents).
+            if job == Job::PricingEngine && unitcycle_core::sync_actions::connected(store)? {
+                return Err(StoreError::Rejected(PRICED_BY_SERVER.into()));
+            }
+            Data::JobRan(Box::new(unitcycle_core::jobs::run_with(store, job, today, now, gateway)?))
+        }
         Request::ImportRead { path } => {
             refuse_if_connected(store)?;
             Data::ImportFile { text: read_csv(&path)? }
@@ -794,6 +885,40 @@ fn answer(
         }
     })
 }
+
+/// The revenue screen's data from one read of the latest snapshots: the opportunity as
+/// `pricing::workflow::opportunity` figures it, and the units below market by name.
+fn pricing_data(store: &Store) -> Result<PricingData, StoreError> {
+    use std::collections::HashMap;
+    let snapshots = store.latest_snapshots()?;
+    let properties: HashMap<Uuid, String> = store.properties()?.into_iter().map(|p| (p.id, p.name)).collect();
+    let mut units: HashMap<Uuid, String> = store.pricing_units()?.into_iter().map(|u| (u.id, u.unit_number)).collect();
+    let opportunity = pricing::revenue_opportunity(&snapshots, &properties);
+    let (priced, as_of) = (snapshots.len(), snapshots.iter().map(|s| s.snapshot_date).max());
+    let mut rows = Vec::new();
+    for snapshot in snapshots {
+        if snapshot.current_rent.is_none() || snapshot.rent_gap_pct >= -pricing::AT_MARKET_PCT {
+            continue;
+        }
+        // An archived unit keeps its last snapshot (the opportunity counts it): name it too.
+        let unit = match units.get(&snapshot.unit_id) {
+            Some(n) => n.clone(),
+            None => {
+                let n = store.unit(snapshot.unit_id)?.unit_number;
+                units.insert(snapshot.unit_id, n.clone());
+                n
+            }
+        };
+        let property = properties.get(&snapshot.property_id).cloned().unwrap_or_default();
+        rows.push(PricingRow { snapshot, unit, property });
+    }
+    let orders = super::screens::pricing::Orders::new(&rows);
+    Ok(PricingData { opportunity, rows, orders, priced, as_of })
+}
+
+/// Why a connected replica does not run the pricing engine itself.
+pub const PRICED_BY_SERVER: &str =
+    "This replica syncs with a server, which runs the pricing engine: run it there (POST /api/v1/pricing/run-engine/), then sync.";
 
 /// The server is the system of record of a connected replica: import there, then sync.
 fn refuse_if_connected(store: &Store) -> Result<(), StoreError> {

@@ -12,6 +12,7 @@ mod jobs;
 mod lifecycle;
 mod move_out;
 mod outbox;
+mod pricing;
 mod records;
 mod renewals;
 mod sync;
@@ -41,6 +42,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Renewals(cmd)) => renewals::run(&db, cmd),
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
         Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
+        Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),

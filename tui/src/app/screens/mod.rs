@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod import;
 pub mod lease;
 pub mod lifecycle;
+pub mod pricing;
 pub mod properties;
 pub mod property;
 pub mod renewals;

@@ -1,6 +1,8 @@
 //! Unit detail: header with the unit number and the lifecycle badge (from the lease's
 //! `lease_status`, not the unit status); stat row with rent, tenant, lease progress and balance;
-//! tabs Overview, Tenant, Financials, Maintenance and Compliance. On a vacant unit `n` signs a
+//! tabs Overview (with the Market Intelligence card: the latest pricing snapshot's current
+//! against market rent and 30 days of market rent), Tenant, Financials, Maintenance and
+//! Compliance. On a vacant unit `n` signs a
 //! new lease (the spec's vacant → active) through the shared form and a confirm step. The
 //! records flow (`records_form`) edits (`e`) and archives (`A`) the unit, edits the tenant
 //! (`t`), posts a charge, payment or credit on the lease (`c`, `p`, `r`, dated the property's
@@ -193,6 +195,52 @@ impl UnitDetail {
         lines
     }
 
+    /// The Market Intelligence card: the latest snapshot's current and market rent, the gap in
+    /// dollars and percent, and a sparkline of the last 30 days of market rent.
+    fn market(d: &UnitData) -> Vec<Line<'static>> {
+        use super::pricing::{daily, position, spark};
+        let Some(s) = d.pricing.last() else {
+            return vec![Line::styled(
+                "Not priced yet: r on the Revenue screen (8) runs the pricing engine",
+                theme::dim(),
+            )];
+        };
+        // Labels narrower than `widgets::kv`'s, so a gap with its percentage fits the card.
+        let kv = |label: &str, value: String, style: ratatui::style::Style| {
+            Line::from(vec![Span::styled(format!("{label:<13}"), theme::dim()), Span::styled(value, style)])
+        };
+        let plain = ratatui::style::Style::new();
+        let mut lines = vec![
+            kv("Current rent", s.current_rent.map_or_else(|| "vacant".into(), format::money), plain),
+            kv("Market rent", format::money(s.market_rent), theme::bold()),
+        ];
+        match s.current_rent {
+            Some(_) => {
+                let below = s.rent_gap_pct < -unitcycle_core::pricing::AT_MARKET_PCT;
+                let gap = format!("{} ({:+.1}%)", format::money(s.rent_gap_amount), s.rent_gap_pct);
+                lines.push(kv("Gap", gap, if below { theme::error() } else { theme::bold() }));
+                lines.push(kv("", position(s.rent_gap_pct).into(), plain));
+            }
+            None => lines.push(kv("Recommended", format::money(s.recommended_rent), plain)),
+        }
+        let days = daily(&d.pricing, d.today, 30);
+        let market: Vec<_> = days.iter().map(|s| s.map(|s| s.market_rent)).collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Market rent, last 30 days", theme::dim()));
+        lines.push(Line::styled(spark(&market), ratatui::style::Style::new().fg(theme::accent())));
+        lines.push(Line::styled(
+            format!(
+                "{} · {} comps · {:.0}% confidence · {}",
+                s.basis.label(),
+                s.comp_count,
+                s.confidence_score * 100.0,
+                format::date(s.snapshot_date)
+            ),
+            theme::dim(),
+        ));
+        lines
+    }
+
     fn tenant(d: &UnitData) -> Vec<Line<'static>> {
         let Some(t) = &d.tenant else {
             return vec![Line::styled("No tenant: the unit has no lease on record", theme::dim())];
@@ -272,7 +320,7 @@ impl Screen for UnitDetail {
         keys::UNIT
     }
     fn reload(&mut self, cx: &mut Cx) {
-        cx.request(Request::Unit { unit_id: self.unit_id });
+        cx.request(Request::Unit { unit_id: self.unit_id, now: cx.now });
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         match action {
@@ -489,7 +537,17 @@ impl Screen for UnitDetail {
         );
         let block = Block::bordered().border_style(theme::dim());
         match self.tab {
-            0 => f.render_widget(Paragraph::new(Self::overview(d, env)).block(block), body),
+            0 => {
+                // The card holds a 30-day sparkline; on a narrow terminal the overview wraps beside it.
+                let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(32)]).areas(body);
+                let overview = Paragraph::new(Self::overview(d, env)).wrap(ratatui::widgets::Wrap { trim: false });
+                f.render_widget(overview.block(block), left);
+                let card = Block::bordered().title(" Market Intelligence ").border_style(theme::dim());
+                f.render_widget(
+                    Paragraph::new(Self::market(d)).wrap(ratatui::widgets::Wrap { trim: false }).block(card),
+                    right,
+                );
+            }
             1 => f.render_widget(Paragraph::new(Self::tenant(d)).block(block), body),
             2 => {
                 // Running balance counted oldest first, listed newest first; only the visible
