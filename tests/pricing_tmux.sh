@@ -57,9 +57,11 @@ tmux send-keys -t "$SESSION" Enter
 expect "Unit $unit price history"
 expect "90-day history  ━ market  ━ current"
 expect "Why this figure"
-for factor in "Basis           Internal comps" "Seasonal        ×0.98" "Confidence" "Strategy" "Comps used"; do
+for factor in "Basis           Internal comps" "Seasonal        ×0.98" "Confidence" "Strategy"; do
     expect "$factor" 20
 done
+# The comps panel: every comp, or the closest a snapshot keeps.
+screen | grep -qE "Comps used · |Closest [0-9]+ of [0-9]+ comps" || fail "no comps panel"
 screen | grep -qF "Aug 28" && screen | grep -qF "Nov 25" || fail "the chart does not run over the 90 days to today"
 tmux send-keys -t "$SESSION" Escape
 expect "sorted by gap % ↑"

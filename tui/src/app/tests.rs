@@ -1515,7 +1515,9 @@ fn a_units_price_history_shows_the_chart_and_the_factors() {
     let s = h.screen();
     assert!(s.contains(&format!("Unit {unit} price history")), "{s}");
     assert!(s.contains("90-day history  ━ market  ━ current"), "{s}");
-    for factor in ["Basis           Internal comps", "Seasonal        ×0.98", "Confidence", "Strategy", "Comps used"] {
+    for factor in
+        ["Basis           Internal comps", "Seasonal        ×0.98", "Confidence", "Strategy", "Closest 10 of 25 comps"]
+    {
         assert!(s.contains(factor), "{factor}: {s}");
     }
     assert!(s.contains("Aug 28") && s.contains("Nov 25"), "the 90 days to today: {s}");

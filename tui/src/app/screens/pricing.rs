@@ -616,9 +616,8 @@ impl PricingUnit {
     }
 
     fn draw_comps(&self, d: &PricingHistoryData, f: &mut Frame, area: Rect) {
-        let block = Block::bordered()
-            .title(Span::styled(format!(" Comps used · {} ", d.comps.len()), theme::bold()))
-            .border_style(theme::dim());
+        // A snapshot keeps its closest comps (`pricing::STORED_COMPS`); the figure used them all.
+        let block = Block::bordered().title(Span::styled(comps_title(d), theme::bold())).border_style(theme::dim());
         if d.comps.is_empty() {
             let text = match d.history.last() {
                 Some(s) => format!("None: {}", s.basis.label().to_lowercase()),
@@ -717,6 +716,16 @@ impl Screen for PricingUnit {
             None => vec![Line::styled("Not priced in the last 90 days", theme::dim())],
         };
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), right);
+    }
+}
+
+/// "Comps used · 4", or "Closest 10 of 25 comps" when the snapshot keeps only the closest.
+fn comps_title(d: &PricingHistoryData) -> String {
+    let used = d.history.last().map_or(d.comps.len(), |s| s.comp_count.max(0) as usize);
+    if used > d.comps.len() {
+        format!(" Closest {} of {used} comps ", d.comps.len())
+    } else {
+        format!(" Comps used · {} ", d.comps.len())
     }
 }
 
