@@ -54,6 +54,15 @@ fn same(a: &PricingSnapshot, b: &PricingSnapshot) -> bool {
     a == &PricingSnapshot { id: a.id, snapshot_date: a.snapshot_date, created_at: a.created_at, ..b.clone() }
 }
 
+/// `NotFound` unless `property` is in the port's scope (a caller's grants on the server).
+fn in_scope<P: PricingPort + ?Sized>(port: &P, property: Uuid) -> Result<()> {
+    if port.property_zones()?.contains_key(&property) {
+        Ok(())
+    } else {
+        Err(crate::store::StoreError::NotFound { what: "Property", id: property.to_string() })
+    }
+}
+
 /// Prices every unit (of `property`, or all) on its property's date.
 pub fn run_engine<P: PricingPort>(
     port: &mut P,
@@ -61,6 +70,9 @@ pub fn run_engine<P: PricingPort>(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<EngineReport> {
+    if let Some(p) = property {
+        in_scope(port, p)?;
+    }
     let days = Days::of_port(port, today, now)?;
     let units = port.pricing_units()?;
     let vacant_since = port.vacant_since()?;
@@ -144,7 +156,7 @@ pub fn import_comps<P: PricingPort>(
     csv: &str,
     now: DateTime<Utc>,
 ) -> Result<CompsImport> {
-    port.property(property_id)?;
+    in_scope(port, property_id)?;
     let comps = super::comps::parse_comps(csv, property_id, now)
         .map_err(|bad| crate::store::StoreError::Rejected(format!("Nothing imported: {}.", bad.join("; "))))?;
     let added = port.add_external_comps(&comps)?;
@@ -153,6 +165,8 @@ pub fn import_comps<P: PricingPort>(
 
 /// A unit's last 90 days of snapshots, oldest first.
 pub fn history<P: PricingPort + ?Sized>(port: &P, unit_id: Uuid, today: NaiveDate) -> Result<Vec<PricingSnapshot>> {
-    port.unit(unit_id)?;
+    let unit = port.unit(unit_id)?;
+    in_scope(port, unit.property_id)
+        .map_err(|_| crate::store::StoreError::NotFound { what: "Unit", id: unit_id.to_string() })?;
     port.snapshot_history(unit_id, today - Duration::days(89))
 }

@@ -90,9 +90,6 @@ async fn history(
     Ok(Json(
         read(&st, &p, move |port| {
             let unit = port.unit(unit_id)?;
-            if !port.property_zones()?.contains_key(&unit.property_id) {
-                return Err(unitcycle_core::store::StoreError::NotFound { what: "Unit", id: unit_id.to_string() });
-            }
             let today = unitcycle_core::time::today_at(port, unit.property_id, now)?;
             workflow::history(port, unit_id, today)
         })
@@ -136,17 +133,7 @@ async fn run_engine(State(st): State<AppState>, p: Principal, body: Body) -> Api
     let req: RunEngineRequest = body.json_or_default()?;
     let now = st.clock.now();
     let property = req.property_id;
-    Ok(Json(
-        act(&st, &p, move |port| {
-            if let Some(id) = property {
-                if !port.property_zones()?.contains_key(&id) {
-                    return Err(unitcycle_core::store::StoreError::NotFound { what: "Property", id: id.to_string() });
-                }
-            }
-            workflow::run_engine(port, property, now.date_naive(), now)
-        })
-        .await?,
-    ))
+    Ok(Json(act(&st, &p, move |port| workflow::run_engine(port, property, now.date_naive(), now)).await?))
 }
 
 /// `comps/import`: which property the comps are for.
@@ -172,13 +159,5 @@ async fn import_comps(
     let property = q.property.ok_or_else(|| ApiError::bad("property: required (the property the comps are for)."))?;
     let text = String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad("The CSV must be UTF-8 text."))?;
     let now = st.clock.now();
-    Ok(Json(
-        act(&st, &p, move |port| {
-            if !port.property_zones()?.contains_key(&property) {
-                return Err(unitcycle_core::store::StoreError::NotFound { what: "Property", id: property.to_string() });
-            }
-            workflow::import_comps(port, property, &text, now)
-        })
-        .await?,
-    ))
+    Ok(Json(act(&st, &p, move |port| workflow::import_comps(port, property, &text, now)).await?))
 }
