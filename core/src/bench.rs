@@ -221,3 +221,106 @@ mod tests {
         assert!(b.table().contains("4 pairs of 320×240 JPEGs"), "{}", b.table());
     }
 }
+
+/// What the risk-scoring benchmark measured: the weekly job over a replica topped up to a
+/// number of work orders.
+#[derive(Debug, Clone)]
+pub struct RiskBench {
+    pub units: usize,
+    pub work_orders: usize,
+    pub added: Duration,
+    pub first: Duration,
+    pub second: Duration,
+    pub report: String,
+    pub peak_mib: Option<f64>,
+}
+
+impl RiskBench {
+    pub fn table(&self) -> String {
+        format!(
+            "### Predictive maintenance: risk scores for {} units with {} work orders\n\n\
+             | step | time |\n|---|---:|\n\
+             | weekly scoring (every unit, suggestions written) | **{:.2} s** |\n\
+             | the same day again (same rows rewritten) | {:.2} s |\n\n\
+             {}\n\nPeak memory while scoring: {}\n",
+            self.units,
+            self.work_orders,
+            self.first.as_secs_f64(),
+            self.second.as_secs_f64(),
+            self.report,
+            self.peak_mib.map_or("n/a".to_string(), |m| format!("{m:.0} MiB")),
+        )
+    }
+}
+
+/// Tops the replica's work orders up to `work_orders` (spread over its units and the last 18
+/// months, titles that recur), then runs the weekly risk scoring twice on `today`.
+pub fn risk_scoring(
+    store: &mut crate::store::Store,
+    work_orders: usize,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> crate::store::Result<RiskBench> {
+    use crate::model::{WorkOrder, WorkOrderPriority, WorkOrderStatus};
+    use crate::work_orders::port::MaintenancePort;
+    use rust_decimal::Decimal;
+    const TITLES: [(&str, &str); 6] = [
+        ("plumbing", "Leaking kitchen faucet"),
+        ("plumbing", "Clogged bathroom drain"),
+        ("hvac", "HVAC not cooling"),
+        ("electrical", "Outlet not working"),
+        ("appliance", "Dishwasher not draining"),
+        ("general", "Sticking front door"),
+    ];
+    let started = std::time::Instant::now();
+    let units = store.maintenance_units()?;
+    let have: usize =
+        store.conn().query_row("SELECT COUNT(*) FROM units_maintenance", [], |r| r.get::<_, i64>(0))? as usize;
+    if !units.is_empty() && have < work_orders {
+        store.transaction(|tx| {
+            for i in have..work_orders {
+                let u = &units[i % units.len()];
+                let (category, title) = TITLES[(i / units.len() + i) % TITLES.len()];
+                let requested = today - chrono::Duration::days((i * 37 % 540) as i64);
+                let done = requested < today - chrono::Duration::days(14);
+                let w = WorkOrder {
+                    id: uuid::Uuid::new_v5(&u.id, format!("bench-wo:{i}").as_bytes()),
+                    unit_id: u.id,
+                    property_id: u.property_id,
+                    tenant_id: None,
+                    title: title.into(),
+                    description: String::new(),
+                    category: category.into(),
+                    priority: WorkOrderPriority::Medium,
+                    status: if done { WorkOrderStatus::Completed } else { WorkOrderStatus::Open },
+                    requested_date: requested,
+                    completed_date: done.then_some(requested + chrono::Duration::days(3)),
+                    cost: Decimal::new(8_500 + (i as i64 * 131) % 60_000, 2),
+                    assigned_vendor_id: None,
+                    created_at: now,
+                    scheduled_date: None,
+                    tenant_rating: None,
+                };
+                crate::store::insert_work_order(tx, &w)?;
+            }
+            Ok(())
+        })?;
+    }
+    let added = started.elapsed();
+    memory::reset_peak();
+    let t = std::time::Instant::now();
+    let report = crate::predictive_maintenance::workflow::weekly(store, today, now)?;
+    let first = t.elapsed();
+    let t = std::time::Instant::now();
+    crate::predictive_maintenance::workflow::weekly(store, today, now)?;
+    let second = t.elapsed();
+    Ok(RiskBench {
+        units: units.len(),
+        work_orders: work_orders.max(have),
+        added,
+        first,
+        second,
+        report: report.summary(),
+        peak_mib: memory::peak_mib(),
+    })
+}

@@ -197,6 +197,25 @@ const VENDORS: &[(&str, &str)] = &[
     ("painting", "FreshCoat Painters"),
     ("cleaning", "Sparkle Turnover Cleaning"),
 ];
+/// The day a vendor's visit was booked: each vendor has its own habit (0–3 days, plus a day on
+/// some jobs), derived from the vendor and the job rather than drawn, so the demo's random
+/// sequence (and every figure that follows from it) stays as it was.
+fn visit_date(v: &Vendor, requested: NaiveDate, cost: Decimal, today: NaiveDate) -> NaiveDate {
+    let habit = i64::from(v.id.as_bytes()[0] % 4);
+    let extra = i64::from((cost * Decimal::ONE_HUNDRED).trunc().to_string().ends_with(['1', '3', '5', '7', '9']));
+    (requested + Duration::days(habit + extra)).min(today)
+}
+
+/// Two finished jobs in three are rated by the tenant; a vendor's ratings lean its own way.
+fn tenant_rating(v: &Vendor, cost: Decimal) -> Option<i32> {
+    let cents: i64 = (cost * Decimal::ONE_HUNDRED).trunc().to_string().parse().unwrap_or(0);
+    if cents % 3 == 0 {
+        return None;
+    }
+    let lean = i32::from(v.id.as_bytes()[1] % 3);
+    Some((5 - lean - i32::from(lean > 0 && cents % 2 == 1)).max(1))
+}
+
 /// (type, name, expected lifespan in years)
 const EQUIPMENT: &[(&str, &str, f64)] = &[
     ("water_heater", "Water heater", 12.0),
@@ -275,13 +294,17 @@ fn due_dates(from: NaiveDate, to: NaiveDate, due_day: u32) -> Vec<NaiveDate> {
 /// ran when the demo was generated), the turnover board its leases under notice, and every unit
 /// priced. The pricing engine runs last: it replaces units' market rents with its figures from
 /// comps, and the jobs before it keep seeing the portfolio as generated.
-pub const DEMO_JOBS: [crate::jobs::Job; 6] = [
+pub const DEMO_JOBS: [crate::jobs::Job; 10] = [
     crate::jobs::Job::RenewalScan,
     crate::jobs::Job::CollectionsScan,
     crate::jobs::Job::EscalationEngine,
     crate::jobs::Job::AiActionQueue,
     crate::jobs::Job::TurnoverDaily,
     crate::jobs::Job::PricingEngine,
+    crate::jobs::Job::PriceBenchmarks,
+    crate::jobs::Job::RepeatVisits,
+    crate::jobs::Job::VendorScorecards,
+    crate::jobs::Job::RiskScoring,
 ];
 
 /// Runs [`DEMO_JOBS`] through the offline provider (seeding a demo should not spend Claude
@@ -294,6 +317,7 @@ pub fn run_demo_jobs(
 ) -> Result<()> {
     let gateway = crate::ai::Gateway::offline("demo history is drafted by the offline provider".into());
     collections_history(store, &gateway, today)?;
+    maintenance_records(store, today, now)?;
     for job in DEMO_JOBS {
         if job == crate::jobs::Job::PricingEngine {
             pricing_history(store, today)?;
@@ -301,6 +325,67 @@ pub fn run_demo_jobs(
         done(&crate::jobs::run_with(store, job, today, now, &gateway)?);
     }
     Ok(())
+}
+
+/// Warranties on some units' appliances (some held by a demo vendor, so dispatch sends the job
+/// to the holder; some ending within 30 days) and each vendor's service agreement (a few ending
+/// within 30 days, some with a licence about to lapse). Derived from the records' ids, so the
+/// generator's random sequence is untouched.
+pub fn maintenance_records(store: &mut Store, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+    use crate::vendor_intelligence::{VendorContract, WarrantyRecord};
+    use crate::work_orders::port::{MaintenancePort, MaintenanceWrites};
+    let vendors = store.vendor_list()?;
+    let appliance: Vec<&Vendor> = vendors.iter().filter(|v| v.trade == "appliance" || v.trade == "hvac").collect();
+    let mut w = MaintenanceWrites::default();
+    const ITEMS: [(&str, &str, &str); 4] = [
+        ("Dishwasher", "Whirlpool", "1-800-253-1301"),
+        ("Refrigerator", "GE Appliances", "1-800-432-2737"),
+        ("Water Heater", "Rheem", "1-800-432-8373"),
+        ("HVAC", "Carrier", "1-800-227-7437"),
+    ];
+    for u in store.maintenance_units()? {
+        let b = u.id.as_bytes();
+        if b[2] % 6 != 0 {
+            continue;
+        }
+        let (item, brand, contact) = ITEMS[usize::from(b[3]) % ITEMS.len()];
+        let installed = today - Duration::days(60 + i64::from(b[4]) * 4);
+        let end = today + Duration::days(i64::from(b[5]) * 3 - 60);
+        let holder =
+            (!appliance.is_empty() && b[6] % 2 == 0).then(|| appliance[usize::from(b[7]) % appliance.len()].id);
+        w.warranties.push(WarrantyRecord {
+            id: Uuid::new_v5(&u.id, format!("warranty:{item}").as_bytes()),
+            unit_id: u.id,
+            item_type: item.into(),
+            brand: brand.into(),
+            model_number: format!("{}-{}", &brand[..2].to_uppercase(), 100 + u32::from(b[8])),
+            installed_date: installed,
+            warranty_end_date: end,
+            warranty_vendor_id: holder,
+            warranty_provider: brand.into(),
+            coverage_type: ["full", "parts_only", "labor_only"][usize::from(b[9]) % 3].into(),
+            status: if end < today { "expired" } else { "active" }.into(),
+            claim_history: Vec::new(),
+            contact: contact.into(),
+        });
+    }
+    for v in &vendors {
+        let b = v.id.as_bytes();
+        let end = today + Duration::days(i64::from(b[2]) * 2 - 20);
+        w.contracts.push(VendorContract {
+            id: Uuid::new_v5(&v.id, b"service_agreement"),
+            vendor_id: v.id,
+            contract_type: "service_agreement".into(),
+            title: format!("{} service agreement", v.name),
+            start_date: end - Duration::days(365),
+            end_date: end,
+            insurance_expiry: v.insurance_expiry,
+            license_expiry: (b[3] % 4 == 0).then(|| today + Duration::days(i64::from(b[4] % 40))),
+            auto_renew: b[5] % 3 == 0,
+            created_at: now,
+        });
+    }
+    store.write_maintenance(&w, now)
 }
 
 /// The days before the demo's day the pricing engine is replayed on (see [`pricing_history`]).
@@ -729,6 +814,11 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
                             cost: if completed.is_some() { cost } else { Decimal::ZERO },
                             assigned_vendor_id: vendor.map(|v| v.id),
                             created_at: at(requested, 8),
+                            scheduled_date: vendor.map(|v| visit_date(v, requested, cost, today)),
+                            tenant_rating: match (completed, vendor) {
+                                (Some(_), Some(v)) => tenant_rating(v, cost),
+                                _ => None,
+                            },
                         };
                         store::insert_work_order(tx, &wo)?;
                         s.work_orders += 1;

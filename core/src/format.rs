@@ -151,6 +151,12 @@ pub mod wire {
         }
     }
 
+    /// Money as a JSON number, for figures built into JSON by hand.
+    pub fn decimal_number(d: Decimal) -> serde_json::Value {
+        use rust_decimal::prelude::ToPrimitive;
+        serde_json::json!(d.to_f64().unwrap_or_default())
+    }
+
     /// Money as a JSON number (`127450.0`), where a spec's example shows figures as numbers.
     pub mod number_money {
         use super::*;

@@ -21,6 +21,11 @@ pub enum Job {
     EscalationEngine,
     TurnoverDaily,
     PricingEngine,
+    RiskScoring,
+    VendorScorecards,
+    PriceBenchmarks,
+    RepeatVisits,
+    ContractExpiry,
 }
 
 /// One row of the job registry.
@@ -107,6 +112,42 @@ pub const JOBS: &[JobDef] = &[
         describe: "Price every unit from its comps on its property's date (seasonal factor, vacancy discount); \
                    keep each unit's market rent current",
     },
+    JobDef {
+        job: Job::RiskScoring,
+        name: "risk-scoring",
+        spec_name: "predictive_maintenance.compute_all_risk_scores",
+        cron: Some("0 5 * * 1"),
+        describe: "Score every unit's maintenance risk (frequency, cost trend, equipment age, repeat issues, season); \
+                   predict the next work order and suggest preventive work for high and critical units",
+    },
+    JobDef {
+        job: Job::VendorScorecards,
+        name: "vendor-scorecards",
+        spec_name: "vendor_intelligence.calculate_monthly_scorecards",
+        cron: Some("0 4 1 * *"),
+        describe: "Score last month's work of every vendor with activity on the six weighted metrics",
+    },
+    JobDef {
+        job: Job::PriceBenchmarks,
+        name: "price-benchmarks",
+        spec_name: "vendor_intelligence.update_price_benchmarks",
+        cron: Some("30 3 * * 0"),
+        describe: "Recompute average, median, min and max cost per work category from approved invoices",
+    },
+    JobDef {
+        job: Job::RepeatVisits,
+        name: "repeat-visits",
+        spec_name: "vendor_intelligence.detect_repeat_visits",
+        cron: Some("0 6 * * *"),
+        describe: "Flag work orders on the same unit and category within 30 days of a completed job",
+    },
+    JobDef {
+        job: Job::ContractExpiry,
+        name: "contract-expiry",
+        spec_name: "vendor_intelligence.check_contract_expiry",
+        cron: Some("30 8 * * *"),
+        describe: "List vendor contracts, insurance certificates and licences expiring within 30 days",
+    },
 ];
 
 impl Job {
@@ -136,6 +177,15 @@ impl Job {
         let cron = self.cron()?;
         let times: Vec<String> = self.times_of_day().iter().map(|t| t.format("%H:%M").to_string()).collect();
         let hourly = times.len() == 24 && times.iter().all(|t| t[2..] == times[0][2..]);
+        let fields: Vec<&str> = cron.split_whitespace().collect();
+        let on = match (fields.get(2).copied(), fields.get(4).copied()) {
+            (Some(dom), _) if dom != "*" => Some(format!("day {dom} of each month")),
+            (_, Some(dow)) if dow != "*" => Some(format!("{}s", weekday_name(dow))),
+            _ => None,
+        };
+        if let (Some(on), [time]) = (on, &times[..]) {
+            return Some(format!("{cron}  ({on} {time} UTC)"));
+        }
         Some(if hourly {
             format!("{cron}  (hourly at {} UTC)", &times[0][2..])
         } else if times.len() == 1 {
@@ -154,6 +204,11 @@ impl Job {
         self.cron().and_then(|c| cron_times(c).ok()).unwrap_or_default()
     }
 
+    /// Whether the schedule runs it on `day` (its day-of-month and day-of-week fields).
+    pub fn runs_on(self, day: NaiveDate) -> bool {
+        self.cron().is_some_and(|c| cron_runs_on(c, day))
+    }
+
     pub fn parse(name: &str) -> Option<Job> {
         let name = name.trim();
         JOBS.iter()
@@ -162,15 +217,34 @@ impl Job {
     }
 }
 
-/// The times of day of a daily cron expression `minute hour * * *`, sorted. Each of the two
-/// fields is `*`, `*/step`, a number, or a comma list of numbers; the day fields must be `*`.
+fn weekday_name(dow: &str) -> &'static str {
+    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        [dow.parse::<usize>().unwrap_or(0) % 7]
+}
+
+/// Whether a cron expression's day fields allow `day`: day of month (a number or `*`) and day
+/// of week (0 = Sunday … 6, or `*`); the month field must be `*`.
+pub fn cron_runs_on(expr: &str, day: NaiveDate) -> bool {
+    use chrono::Datelike;
+    let fields: Vec<&str> = expr.split_whitespace().collect();
+    let [_, _, dom, _, dow] = fields[..] else { return false };
+    let dom_ok = dom == "*" || dom.split(',').any(|d| d.parse() == Ok(day.day()));
+    let dow_ok = dow == "*"
+        || dow.split(',').any(|d| d.parse::<u32>().map(|d| d % 7) == Ok(day.weekday().num_days_from_sunday()));
+    dom_ok && dow_ok
+}
+
+/// The times of day of a cron expression `minute hour dom * dow`, sorted. Each of the two
+/// time fields is `*`, `*/step`, a number, or a comma list of numbers; the day fields are `*`
+/// or numbers ([`cron_runs_on`]), the month field `*`.
 pub fn cron_times(expr: &str) -> std::result::Result<Vec<NaiveTime>, String> {
     let fields: Vec<&str> = expr.split_whitespace().collect();
     let [minute, hour, dom, month, dow] = fields[..] else {
         return Err(format!("'{expr}': a cron expression has five fields"));
     };
-    if [dom, month, dow] != ["*", "*", "*"] {
-        return Err(format!("'{expr}': only daily schedules (day fields '*') are supported"));
+    let days_ok = |f: &str, max: u32| f == "*" || f.split(',').all(|d| d.parse::<u32>().is_ok_and(|d| d <= max));
+    if month != "*" || !days_ok(dom, 31) || !days_ok(dow, 7) {
+        return Err(format!("'{expr}': the month must be '*' and the day fields '*' or numbers"));
     }
     let field = |text: &str, max: u32| -> std::result::Result<Vec<u32>, String> {
         if text == "*" {
@@ -203,7 +277,7 @@ pub fn cron_times(expr: &str) -> std::result::Result<Vec<NaiveTime>, String> {
 pub fn next_due_after(now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Job>) {
     let mut best: Option<(DateTime<Utc>, Vec<Job>)> = None;
     for day in [now.date_naive(), now.date_naive() + chrono::Duration::days(1)] {
-        for job in Job::all() {
+        for job in Job::all().filter(|j| j.runs_on(day)) {
             for time in job.times_of_day() {
                 let at = day.and_time(time).and_utc();
                 if at <= now {
@@ -228,6 +302,9 @@ pub fn due_today_by(now: DateTime<Utc>) -> Vec<Job> {
 
 /// The latest time on `now`'s day, at or before `now`, at which `job` was due.
 pub fn last_due(job: Job, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if !job.runs_on(now.date_naive()) {
+        return None;
+    }
     job.times_of_day().into_iter().map(|t| now.date_naive().and_time(t).and_utc()).filter(|at| *at <= now).max()
 }
 
@@ -324,6 +401,13 @@ pub fn run_with(
         }
         Job::TurnoverDaily => crate::turnover::workflow::daily(store, today, now).map(|r| r.job_report(today)),
         Job::PricingEngine => crate::pricing::workflow::daily(store, today, now).map(|r| r.job_report(today)),
+        Job::RiskScoring => {
+            crate::predictive_maintenance::workflow::weekly(store, today, now).map(|r| r.job_report(today))
+        }
+        Job::VendorScorecards => crate::vendor_intelligence::workflow::monthly(store, today, now),
+        Job::PriceBenchmarks => crate::vendor_intelligence::workflow::update_benchmarks(store, today, now),
+        Job::RepeatVisits => crate::vendor_intelligence::workflow::detect_repeat_visits(store, today, now),
+        Job::ContractExpiry => crate::vendor_intelligence::workflow::contract_expiry(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -388,7 +472,9 @@ mod tests {
         ] {
             assert_eq!(cron_times(expr).unwrap(), times, "{expr}");
         }
-        for bad in ["0 2 * *", "0 2 1 * *", "61 2 * * *", "0 */0 * * *", "x 2 * * *"] {
+        // Day-of-month and day-of-week fields are numbers; the month is every month.
+        assert_eq!(cron_times("0 4 1 * *").unwrap(), vec![hm(4, 0)]);
+        for bad in ["0 2 * *", "0 2 * 1 *", "0 2 32 * *", "0 2 * * 8", "61 2 * * *", "0 */0 * * *", "x 2 * * *"] {
             assert!(cron_times(bad).is_err(), "{bad}");
         }
         for job in Job::all() {
@@ -434,6 +520,27 @@ mod tests {
     }
 
     #[test]
+    fn weekly_and_monthly_jobs_run_on_their_day_only() {
+        // 2026-11-30 is a Monday, 2026-12-01 the 1st (a Tuesday), 2026-12-06 a Sunday.
+        assert!(due_today_by(at("2026-11-30T05:00:00Z")).contains(&Job::RiskScoring));
+        assert!(!due_today_by(at("2026-12-02T05:00:00Z")).contains(&Job::RiskScoring));
+        assert!(due_today_by(at("2026-12-01T04:00:00Z")).contains(&Job::VendorScorecards));
+        assert!(!due_today_by(at("2026-12-02T04:00:00Z")).contains(&Job::VendorScorecards));
+        assert!(due_today_by(at("2026-12-06T03:30:00Z")).contains(&Job::PriceBenchmarks));
+        assert!(!due_today_by(at("2026-12-05T03:30:00Z")).contains(&Job::PriceBenchmarks));
+        assert_eq!(Job::RiskScoring.schedule().unwrap(), "0 5 * * 1  (Mondays 05:00 UTC)");
+        assert_eq!(Job::VendorScorecards.schedule().unwrap(), "0 4 1 * *  (day 1 of each month 04:00 UTC)");
+        assert_eq!(Job::PriceBenchmarks.schedule().unwrap(), "30 3 * * 0  (Sundays 03:30 UTC)");
+        assert_eq!(Job::ContractExpiry.schedule().unwrap(), "30 8 * * *  (daily 08:30 UTC)");
+        // From Saturday night the next weekly run is Sunday's benchmarks.
+        assert_eq!(next_due_after(at("2026-12-05T23:59:00Z")).0, at("2026-12-06T00:00:00Z"));
+        assert_eq!(
+            next_due_after(at("2026-12-06T03:00:00Z")),
+            (at("2026-12-06T03:30:00Z"), vec![Job::PriceBenchmarks])
+        );
+    }
+
+    #[test]
     fn a_server_started_at_ten_to_eleven_catches_up_every_job_due_earlier_that_day() {
         assert_eq!(
             due_today_by(at("2026-12-03T10:50:00Z")),
@@ -445,7 +552,9 @@ mod tests {
                 Job::CollectionsScan,
                 Job::EscalationEngine,
                 Job::TurnoverDaily,
-                Job::PricingEngine
+                Job::PricingEngine,
+                Job::RepeatVisits,
+                Job::ContractExpiry
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
@@ -482,12 +591,14 @@ mod tests {
                 Job::CollectionsScan,
                 Job::EscalationEngine,
                 Job::TurnoverDaily,
-                Job::PricingEngine
+                Job::PricingEngine,
+                Job::RepeatVisits,
+                Job::ContractExpiry
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 7);
+        assert_eq!(ran.len(), 9);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -43,6 +43,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     18 => "0018_ledger_summary_index.sql",
     19 => "0019_move_out_inspection.sql",
     20 => "0020_pricing.sql",
+    21 => "0021_maintenance_vendors.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -67,6 +68,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     18 => "0018_ledger_summary_index.sql",
     19 => "0019_move_out_inspection.sql",
     20 => "0020_pricing.sql",
+    21 => "0021_maintenance_vendors.sql",
 );
 
 /// The table that records which migrations a database has had.

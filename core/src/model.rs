@@ -325,6 +325,12 @@ pub struct WorkOrder {
     pub cost: Decimal,
     pub assigned_vendor_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// The day the vendor's visit is (or was) booked: response time is measured to it.
+    #[serde(default)]
+    pub scheduled_date: Option<NaiveDate>,
+    /// The tenant's rating of the finished job, 1–5 (vendor scorecards' tenant satisfaction).
+    #[serde(default)]
+    pub tenant_rating: Option<i32>,
 }
 
 /// `invoices`.
@@ -344,6 +350,7 @@ pub struct Invoice {
     pub status: InvoiceStatus,
     pub confidence_score: Option<f64>,
     pub created_at: DateTime<Utc>,
+    #[serde(default)]
     pub line_items: Vec<InvoiceLineItem>,
 }
 

@@ -187,7 +187,8 @@ fn the_registry_knows_every_task() {
             "command_center_action",
             "condition_analysis",
             "move_out_photo_analysis",
-            "photo_comparison"
+            "photo_comparison",
+            "vendor_dispatch"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

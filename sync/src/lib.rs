@@ -11,6 +11,7 @@ pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod lifecycle;
+pub mod maintenance;
 pub mod openapi;
 pub mod outbox;
 pub mod pg;

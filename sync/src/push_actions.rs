@@ -10,6 +10,7 @@ use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
 use unitcycle_core::turnover::workflow::{self as turnover_workflow, TurnoverAction};
+use unitcycle_core::work_orders::{workflow as maintenance, MaintenanceAction};
 use uuid::Uuid;
 
 use crate::adapter::{self, MutationRecord, PgPort};
@@ -108,6 +109,20 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
             }
             Err(e) => Some(format!("Not a move-out inspection action: {e}")),
         },
+        entity if MaintenanceAction::ENTITIES.contains(&entity) => {
+            match serde_json::from_value::<MaintenanceAction>(a.action.clone()) {
+                Ok(action) if action.entity() != entity => {
+                    Some(format!("A '{}' action is not about {entity}.", a.action["action"]))
+                }
+                Ok(action) => {
+                    run_recorded(st, p, a, "maintenance", move |port, id| {
+                        maintenance::apply_action(port, id, &action, now)
+                    })
+                    .await?
+                }
+                Err(e) => Some(format!("Not a maintenance action: {e}")),
+            }
+        }
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };
     let Some(refused) = refused else { return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())) };

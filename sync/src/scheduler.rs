@@ -273,6 +273,26 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::RiskScoring => once_a_day(pool, job, today, now, move |port| {
+            let r = unitcycle_core::predictive_maintenance::workflow::weekly(port, today, now)?;
+            Ok((r, r.job_report(today)))
+        })
+        .await?
+        .map(|(_, r)| r),
+        Job::VendorScorecards | Job::PriceBenchmarks | Job::RepeatVisits | Job::ContractExpiry => {
+            once_a_day(pool, job, today, now, move |port| {
+                use unitcycle_core::vendor_intelligence::workflow as vi;
+                let r = match job {
+                    Job::VendorScorecards => vi::monthly(port, today, now)?,
+                    Job::PriceBenchmarks => vi::update_benchmarks(port, today, now)?,
+                    Job::RepeatVisits => vi::detect_repeat_visits(port, today, now)?,
+                    _ => vi::contract_expiry(port, today, now)?,
+                };
+                Ok(((), r))
+            })
+            .await?
+            .map(|(_, r)| r)
+        }
         Job::InitialReclassification => None,
     })
 }

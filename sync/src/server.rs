@@ -310,6 +310,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::command_center::api::routes())
         .merge(crate::inspections::api::routes())
         .merge(crate::inspections::move_out_api::routes())
+        .merge(crate::maintenance::api::routes())
         .merge(crate::import::api::routes())
         .merge(crate::outbox::api::routes())
         .merge(crate::records::api::routes())

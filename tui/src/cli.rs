@@ -63,6 +63,14 @@ pub enum Command {
     /// market, a unit's price history (spec 2.2)
     #[command(subcommand)]
     Pricing(PricingCommand),
+    /// Predictive maintenance and work orders: risk scores, the heatmap, preventive suggestions,
+    /// work orders from request to completion, equipment (spec 2.3)
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+    /// Vendor intelligence: scorecards, dispatch recommendations, repeat-visit alerts, expiring
+    /// documents, price benchmarks and analysis, warranties and contracts (spec 5.4)
+    #[command(subcommand)]
+    Vendors(VendorsCommand),
     /// Move-out photo inspections: start, photos, analysis, review, letter, finalize, compare (spec 3.1)
     #[command(subcommand, name = "move-out")]
     MoveOut(MoveOutCommand),
@@ -665,6 +673,305 @@ pub enum MoveOutCommand {
         inspection: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MaintenanceCommand {
+    /// Each unit's latest risk score, highest first: the five factors' points, the predicted
+    /// next work order and the 30/90-day cost
+    Risk {
+        /// Only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        /// Only this level: low, medium, high or critical
+        #[arg(long)]
+        level: Option<String>,
+        /// At most this many (the table shows 50 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score every unit (or one property's) now; a whole run is the weekly job, recorded in `jobs runs`
+    Score {
+        /// Only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// The risk heatmap: property, building, floor, a cell per unit with its level's letter
+    Heatmap {
+        /// Only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Preventive work orders suggested by the risk scoring and waiting for a decision
+    Suggestions {
+        /// Every suggestion, whatever its status
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a suggestion (its id or first characters): a work order is created from it
+    Approve { suggestion: String },
+    /// Dismiss a suggestion
+    Dismiss { suggestion: String },
+    /// Work orders, newest first
+    #[command(name = "work-orders")]
+    WorkOrders {
+        /// Only this unit (id, or its number with --property when several properties use it)
+        #[arg(long)]
+        unit: Option<String>,
+        /// The property of --unit, or only this property (id or name)
+        #[arg(long)]
+        property: Option<String>,
+        /// Only open and in-progress work orders
+        #[arg(long)]
+        open: bool,
+        /// At most this many (the table shows 50 unless given; --json lists every one)
+        #[arg(long)]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a work order on a unit
+    Create {
+        /// The unit's id, or its number (with --property when several properties use it)
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        property: Option<String>,
+        #[arg(long)]
+        title: String,
+        /// plumbing, electrical, hvac, appliance, general, pest, roofing, painting, cleaning,
+        /// flooring or landscaping
+        #[arg(long)]
+        category: String,
+        /// low, medium, high or emergency
+        #[arg(long, default_value = "medium")]
+        priority: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// The request date [default: the property's today]
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Assign a work order (its id or first characters) to a vendor (id, first characters or name)
+    Assign {
+        work_order: String,
+        #[arg(long)]
+        vendor: String,
+    },
+    /// Book the vendor's visit
+    Schedule {
+        work_order: String,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+    },
+    /// Mark a work order in progress
+    Start { work_order: String },
+    /// Complete a work order with its cost (and the tenant's 1-5 rating)
+    Complete {
+        work_order: String,
+        #[arg(long, value_parser = parse_date)]
+        date: NaiveDate,
+        #[arg(long, value_parser = parse_money)]
+        cost: Decimal,
+        #[arg(long)]
+        rating: Option<i32>,
+    },
+    /// Cancel a work order
+    Cancel { work_order: String },
+    /// Equipment of the properties: list, add
+    #[command(subcommand)]
+    Equipment(EquipmentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EquipmentCommand {
+    /// Equipment by property, oldest first
+    List {
+        #[arg(long)]
+        property: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a piece of equipment on a property (and a unit)
+    Add {
+        /// The property (id or name)
+        #[arg(long)]
+        property: String,
+        /// The unit it serves (id or number), if one
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        name: String,
+        /// e.g. water_heater, hvac, furnace, refrigerator, roof
+        #[arg(long = "type")]
+        equipment_type: String,
+        #[arg(long, default_value = "")]
+        manufacturer: String,
+        #[arg(long, default_value = "")]
+        model: String,
+        #[arg(long, value_parser = parse_date)]
+        installed: NaiveDate,
+        /// Expected lifespan in years
+        #[arg(long)]
+        lifespan: f64,
+        #[arg(long, value_parser = parse_date)]
+        warranty_expiry: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VendorsCommand {
+    /// Each vendor's latest scorecard: the six scores, overall and jobs, best first
+    Scorecards {
+        /// Calculate this month's scorecards first (to date)
+        #[arg(long)]
+        calculate: bool,
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// A vendor (id, first characters or name): the latest scorecard's breakdown and the trend
+    Show {
+        vendor: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The dispatch recommendation of a work order: warranty check, top 3 with reasoning,
+    /// repeat-visit warning (worked out and stored on first asking)
+    Dispatch {
+        work_order: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dispatch a work order to one of its recommended vendors: shows what changes; --yes applies
+    Accept {
+        work_order: String,
+        #[arg(long)]
+        vendor: String,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Open repeat-visit alerts (--all: every one)
+    Alerts {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve a repeat-visit alert: open, warranty_claim, vendor_credited, different_issue, dismissed
+    Resolve {
+        alert: String,
+        #[arg(long)]
+        status: String,
+    },
+    /// Contracts, insurance and licences expired or expiring within 30 days
+    Expiring {
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// The portfolio's price benchmarks per work category
+    Benchmarks {
+        #[arg(long)]
+        json: bool,
+    },
+    /// An invoice (id, first characters or number) against the benchmark of its category
+    #[command(name = "analyze-price")]
+    AnalyzePrice {
+        invoice: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The dashboard's figures: average score, top and bottom performer, warranties, alerts
+    Stats {
+        #[command(flatten)]
+        opts: Today,
+    },
+    /// Warranties: list, add
+    #[command(subcommand)]
+    Warranty(WarrantyCommand),
+    /// Vendor contracts and compliance documents: list, add
+    #[command(subcommand)]
+    Contract(ContractCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarrantyCommand {
+    /// Warranties, by unit
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a warranty on a unit
+    Add(Box<WarrantyAdd>),
+}
+
+#[derive(Debug, Args)]
+pub struct WarrantyAdd {
+    /// The unit's id, or its number (with --property when several properties use it)
+    #[arg(long)]
+    pub unit: String,
+    #[arg(long)]
+    pub property: Option<String>,
+    /// HVAC, Dishwasher, Water Heater, Roof, Refrigerator, Washer, Dryer, Garbage Disposal,
+    /// Microwave or Oven (any case)
+    #[arg(long)]
+    pub item: String,
+    #[arg(long)]
+    pub brand: String,
+    #[arg(long, default_value = "")]
+    pub model: String,
+    #[arg(long, value_parser = parse_date)]
+    pub installed: NaiveDate,
+    #[arg(long, value_parser = parse_date)]
+    pub ends: NaiveDate,
+    /// Who honours it (a company name)
+    #[arg(long)]
+    pub provider: String,
+    /// The vendor holding it, if one of ours (id, first characters or name)
+    #[arg(long)]
+    pub vendor: Option<String>,
+    /// full, parts_only or labor_only
+    #[arg(long, default_value = "full")]
+    pub coverage: String,
+    #[arg(long, default_value = "")]
+    pub contact: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContractCommand {
+    /// Contracts by vendor
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a vendor's contract or compliance document
+    Add {
+        /// The vendor (id, first characters or name)
+        #[arg(long)]
+        vendor: String,
+        /// service_agreement, insurance_certificate, license or w9
+        #[arg(long = "type")]
+        contract_type: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_date)]
+        start: NaiveDate,
+        #[arg(long, value_parser = parse_date)]
+        end: NaiveDate,
+        #[arg(long, value_parser = parse_date)]
+        insurance_expiry: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        license_expiry: Option<NaiveDate>,
+        #[arg(long)]
+        auto_renew: bool,
     },
 }
 

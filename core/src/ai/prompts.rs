@@ -90,6 +90,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<ConditionAnalysis>(),
         entry::<crate::inspections::move_out::analysis::MoveOutPhotoAnalysis>(),
         entry::<crate::inspections::move_out::comparison::PhotoComparison>(),
+        entry::<crate::vendor_intelligence::dispatch::DispatchReasoning>(),
     ]
 }
 

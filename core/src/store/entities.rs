@@ -21,13 +21,16 @@ pub(super) const TENANT_COLS: &str =
 pub(super) const LEDGER_COLS: &str =
     "id, tenant_id, lease_id, unit_id, property_id, trans_type, category, description, \
     amount, trans_date, due_date, created_at";
-const VENDOR_COLS: &str = "id, name, trade, contact_name, email, phone, license_number, insurance_expiry, \
+pub(super) const VENDOR_COLS: &str = "id, name, trade, contact_name, email, phone, license_number, insurance_expiry, \
     hourly_rate, is_active, created_at";
-const WORK_ORDER_COLS: &str = "id, unit_id, property_id, tenant_id, title, description, category, priority, \
-    status, requested_date, completed_date, cost, assigned_vendor_id, created_at";
-const EQUIPMENT_COLS: &str = "id, property_ref_id, unit_id, name, equipment_type, manufacturer, model_number, \
+pub(super) const WORK_ORDER_COLS: &str =
+    "id, unit_id, property_id, tenant_id, title, description, category, priority, \
+    status, requested_date, completed_date, cost, assigned_vendor_id, created_at, scheduled_date, tenant_rating";
+pub(super) const EQUIPMENT_COLS: &str =
+    "id, property_ref_id, unit_id, name, equipment_type, manufacturer, model_number, \
     install_date, age_years, expected_lifespan_years, warranty_expiry, created_at";
-const INVOICE_COLS: &str = "id, vendor_id, property_id, unit_id, work_order_id, invoice_number, invoice_date, \
+pub(super) const INVOICE_COLS: &str =
+    "id, vendor_id, property_id, unit_id, work_order_id, invoice_number, invoice_date, \
     due_date, subtotal, tax, total_amount, status, confidence_score, created_at";
 
 pub(super) fn property_from_row(r: &Row<'_>) -> rusqlite::Result<Property> {
@@ -109,7 +112,7 @@ pub(super) fn ledger_from_row(r: &Row<'_>) -> rusqlite::Result<LedgerEntry> {
     })
 }
 
-fn vendor_from_row(r: &Row<'_>) -> rusqlite::Result<Vendor> {
+pub(super) fn vendor_from_row(r: &Row<'_>) -> rusqlite::Result<Vendor> {
     Ok(Vendor {
         id: get_uuid(r, 0)?,
         name: r.get(1)?,
@@ -125,7 +128,7 @@ fn vendor_from_row(r: &Row<'_>) -> rusqlite::Result<Vendor> {
     })
 }
 
-fn work_order_from_row(r: &Row<'_>) -> rusqlite::Result<WorkOrder> {
+pub(super) fn work_order_from_row(r: &Row<'_>) -> rusqlite::Result<WorkOrder> {
     Ok(WorkOrder {
         id: get_uuid(r, 0)?,
         unit_id: get_uuid(r, 1)?,
@@ -141,10 +144,12 @@ fn work_order_from_row(r: &Row<'_>) -> rusqlite::Result<WorkOrder> {
         cost: get_dec(r, 11)?,
         assigned_vendor_id: get_opt_uuid(r, 12)?,
         created_at: r.get(13)?,
+        scheduled_date: r.get(14)?,
+        tenant_rating: r.get(15)?,
     })
 }
 
-fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
+pub(super) fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
     Ok(Equipment {
         id: get_uuid(r, 0)?,
         property_ref_id: get_uuid(r, 1)?,
@@ -161,7 +166,7 @@ fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
     })
 }
 
-fn invoice_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
+pub(super) fn invoice_from_row(r: &Row<'_>) -> rusqlite::Result<Invoice> {
     Ok(Invoice {
         id: get_uuid(r, 0)?,
         vendor_id: get_opt_uuid(r, 1)?,
@@ -314,7 +319,7 @@ pub fn insert_vendor(tx: &Transaction<'_>, v: &Vendor) -> rusqlite::Result<()> {
 
 pub fn insert_work_order(tx: &Transaction<'_>, w: &WorkOrder) -> rusqlite::Result<()> {
     tx.prepare_cached(&format!(
-        "INSERT INTO units_maintenance ({WORK_ORDER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+        "INSERT INTO units_maintenance ({WORK_ORDER_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
     ))?
     .execute(params![
         w.id.to_string(),
@@ -330,7 +335,9 @@ pub fn insert_work_order(tx: &Transaction<'_>, w: &WorkOrder) -> rusqlite::Resul
         w.completed_date,
         w.cost.to_string(),
         opt_uuid(w.assigned_vendor_id),
-        w.created_at
+        w.created_at,
+        w.scheduled_date,
+        w.tenant_rating
     ])?;
     Ok(())
 }

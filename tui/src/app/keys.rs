@@ -85,6 +85,10 @@ pub enum Action {
     GenerateLetter,
     GoPricing,
     RunPricing,
+    GoMaintenance,
+    Dismiss,
+    Dispatch,
+    RunRiskScoring,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -157,6 +161,7 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
     b(&[k('7')], "7", "Turnover board", Action::GoTurnover, false),
     b(&[k('8')], "8", "Revenue intelligence", Action::GoPricing, false),
+    b(&[k('9')], "9", "Maintenance risk heatmap (:risk; vendors: :vendors)", Action::GoMaintenance, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -251,6 +256,13 @@ pub const UNIT: &[Binding] = &[
     b(&[k('p')], "p", "Record a payment on the lease", Action::PostPayment, false),
     b(&[k('r')], "r", "Post a credit on the lease", Action::PostCredit, false),
     b(&[k('X')], "X", "Void the selected ledger entry (Financials tab, after a confirm)", Action::VoidEntry, false),
+    b(
+        &[k('D')],
+        "D",
+        "Dispatch the selected work order (Maintenance tab): warranty, top 3 vendors, repeat warning",
+        Action::Dispatch,
+        false,
+    ),
 ];
 
 pub const RENEWALS: &[Binding] = &[
@@ -388,12 +400,61 @@ pub const PRICING_UNIT: &[Binding] = &[
     b(&[code(KeyCode::Enter)], "Enter", "Open the unit", Action::Open, true),
 ];
 
+/// The maintenance risk heatmap: property → building → floor → a cell per unit.
+pub const RISK: &[Binding] = &[
+    b(&[code(KeyCode::Left), k('h')], "←/h", "Previous unit", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l')], "→/l", "Next unit", Action::Right, false),
+    b(MOVE, "↑/k", "Unit above (the floor or building before)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Unit below (the floor or building after)", Action::Down, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First unit", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last unit", Action::Bottom, false),
+    b(&[code(KeyCode::Enter)], "Enter", "The unit's risk card (factors, prediction, suggestions)", Action::Open, true),
+    b(&[k('p')], "p", "Next property", Action::CycleProperty, true),
+    b(&[k('r')], "r", "Score every unit now (the weekly risk job, after a confirm)", Action::RunRiskScoring, true),
+];
+
+/// A unit's risk card: its factors and its preventive suggestions.
+pub const RISK_CARD: &[Binding] = &[
+    b(MOVE, "↑/k", "Previous suggestion", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Next suggestion", Action::Down, false),
+    b(&[k('a')], "a", "Approve the suggestion: a work order is created (after a confirm)", Action::Approve, true),
+    b(&[k('d')], "d", "Dismiss the suggestion (after a confirm)", Action::Dismiss, true),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the unit", Action::Open, true),
+];
+
+/// Vendor intelligence: scorecards, repeat-visit alerts, expiring documents.
+pub const VENDORS: &[Binding] = &[
+    b(
+        &[code(KeyCode::Tab), code(KeyCode::Right)],
+        "Tab/→",
+        "Next tab (scorecards, alerts, expiring)",
+        Action::NextTab,
+        true,
+    ),
+    b(&[code(KeyCode::BackTab), code(KeyCode::Left)], "S-Tab/←", "Previous tab", Action::PrevTab, false),
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First row", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
+    b(&[k('o')], "o", "Sort the scorecards (overall, name, jobs)", Action::CycleSort, true),
+    b(&[k('d')], "d", "Sort direction (largest first / smallest first)", Action::SortDirection, false),
+];
+
+/// A work order's dispatch: the warranty check, the top 3 vendors and the repeat warning.
+pub const DISPATCH: &[Binding] = &[
+    b(MOVE, "↑/k", "Previous vendor", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Next vendor", Action::Down, false),
+    b(&[k('a')], "a", "Accept the vendor: assign and dispatch (shows what changes first)", Action::Approve, true),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 15] = [
+    const EVERY_TABLE: [&[Binding]; 19] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -409,6 +470,10 @@ mod tests {
         TURNOVER_CASE,
         PRICING,
         PRICING_UNIT,
+        RISK,
+        RISK_CARD,
+        VENDORS,
+        DISPATCH,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
@@ -448,7 +513,7 @@ mod tests {
             }
         }
         // On the lists these keys mean nothing else.
-        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES, TURNOVER, PRICING] {
+        for table in [LIFECYCLE, RENEWALS, COLLECTIONS, COMMAND_CENTER, PROPERTIES, TURNOVER, PRICING, RISK, VENDORS] {
             for b in table {
                 for (action, key) in map.iter().filter(|(_, key)| "osx u".contains(*key)) {
                     if b.keys.contains(&k(*key)) {

@@ -62,6 +62,10 @@ pub enum Nav {
     CommandCenter,
     Turnover,
     Pricing,
+    /// The maintenance risk heatmap (9, :risk); not in the sidebar.
+    Maintenance,
+    /// Vendor intelligence (:vendors); not in the sidebar.
+    Vendors,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -249,6 +253,8 @@ impl App {
             Nav::CommandCenter => self.push(Box::new(screens::command_center::CommandCenter::default())),
             Nav::Turnover => self.push(Box::new(screens::turnover::Turnover::default())),
             Nav::Pricing => self.push(Box::new(screens::pricing::Pricing::default())),
+            Nav::Maintenance => self.push(Box::new(screens::risk::Risk::default())),
+            Nav::Vendors => self.push(Box::new(screens::vendors::Vendors::default())),
         }
     }
 
@@ -354,6 +360,7 @@ impl App {
             Action::GoCommandCenter => self.goto(Nav::CommandCenter),
             Action::GoTurnover => self.goto(Nav::Turnover),
             Action::GoPricing => self.goto(Nav::Pricing),
+            Action::GoMaintenance => self.goto(Nav::Maintenance),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -398,6 +405,8 @@ impl App {
             ("cc" | "command-center", _) => self.goto(Nav::CommandCenter),
             ("turnover" | "to", _) => self.goto(Nav::Turnover),
             ("revenue" | "pricing" | "rev", _) => self.goto(Nav::Pricing),
+            ("risk" | "maintenance" | "heatmap", _) => self.goto(Nav::Maintenance),
+            ("vendors" | "vendor", _) => self.goto(Nav::Vendors),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))
@@ -412,7 +421,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :turnover, :revenue, :quit)"
+                        "unknown command ':{text}' (try :lease L-000001, :property NAME, :import FILE, :export, :dashboard, :properties, :lifecycle, :renewals, :cc, :collections, :turnover, :revenue, :risk, :vendors, :quit)"
                     ),
                     true,
                 ))
@@ -541,8 +550,10 @@ impl App {
         for b in keys::GLOBAL {
             match b.action {
                 Action::GoDashboard => entries.push((
-                    Some("1–8"),
-                    "Dashboard, properties, lifecycle, renewals, collections, command center, turnover, revenue".into(),
+                    Some("1–9"),
+                    "Dashboard, properties, lifecycle, renewals, collections, command center, turnover, revenue, \
+                     maintenance risk"
+                        .into(),
                 )),
                 Action::GoProperties
                 | Action::GoLifecycle
@@ -550,7 +561,8 @@ impl App {
                 | Action::GoCollections
                 | Action::GoCommandCenter
                 | Action::GoTurnover
-                | Action::GoPricing => {}
+                | Action::GoPricing
+                | Action::GoMaintenance => {}
                 _ => entries.push((Some(b.label), b.help.to_string())),
             }
         }

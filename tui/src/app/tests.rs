@@ -1567,3 +1567,158 @@ fn the_revenue_keys_are_in_the_help() {
         assert!(s.contains(key), "{key}: {s}");
     }
 }
+
+/// The demo (120 units) scored by the weekly risk job and with last month's vendor scorecards.
+fn run_maintenance_jobs(store: &mut Store) {
+    let now = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let gateway = Gateway::offline("tests run offline".into());
+    for job in [Job::RiskScoring, Job::VendorScorecards, Job::RepeatVisits] {
+        jobs::run_with(store, job, today(), now, &gateway).unwrap();
+    }
+}
+
+fn risk_store() -> Store {
+    let mut store = demo_store();
+    run_maintenance_jobs(&mut store);
+    store
+}
+
+fn risk_replica() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = demo_replica();
+    run_maintenance_jobs(&mut Store::open(&path).unwrap());
+    (dir, path)
+}
+
+#[test]
+fn the_risk_screen_shows_the_heatmap_and_a_units_risk_card() {
+    snap_on(risk_store, "risk_heatmap", "9");
+    let store = risk_store();
+    let map = unitcycle_core::predictive_maintenance::workflow::heatmap(&store, None).unwrap();
+    let first = &map[0];
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(":risk\n");
+    let s = h.screen();
+    assert!(
+        s.contains("Maintenance Risk") && s.contains(&format!(" {} · property 1/{}", first.property_name, map.len()))
+    );
+    assert!(
+        s.contains(&format!("Risk: ██ low {}  ██ medium {}", first.by_level["low"], first.by_level["medium"])),
+        "{s}"
+    );
+    assert!(s.contains("Heatmap · building › floor › unit") && s.contains("Enter: risk card"), "{s}");
+    let unit = between(&s, "▸", " ");
+    h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains(&format!("Unit {unit} risk")) && s.contains("Risk card"), "{s}");
+    for part in [
+        "Frequency",
+        "/30",
+        "Cost trend",
+        "/20",
+        "Equipment age",
+        "Repeat issues",
+        "Season",
+        "/10",
+        "Next WO",
+        "Cost ahead",
+    ] {
+        assert!(s.contains(part), "{part}: {s}");
+    }
+    assert!(s.contains("Preventive suggestions · "), "{s}");
+    // p moves to the next property; the keys are in the help.
+    h.key(KeyCode::Esc).type_text("p");
+    let next = if map.len() > 1 { 2 } else { 1 };
+    assert!(h.screen().contains(&format!(" · property {next}/{}", map.len())), "{}", h.screen());
+    h.type_text("?");
+    let s = h.screen();
+    for key in ["Maintenance Risk keys", "The unit's risk card", "Score every unit now"] {
+        assert!(s.contains(key), "{key}: {s}");
+    }
+}
+
+/// `a` says what approving creates; `n` changes nothing; `y` creates the work order.
+#[test]
+fn approving_a_suggestion_creates_its_work_order_after_a_confirm() {
+    use unitcycle_core::predictive_maintenance::workflow as pm;
+    let (_dir, path) = risk_replica();
+    let s = pm::suggestions(&Store::open(&path).unwrap(), None, None).unwrap().remove(0);
+    let mut h = Harness::new(Store::open(&path).unwrap(), (120, 40));
+    h.app.push(Box::new(super::screens::risk::RiskCard::new(s.unit_id)));
+    h.app.settle();
+    // The card lists the unit's suggestions soonest first: select this one.
+    let mine = pm::suggestions(&Store::open(&path).unwrap(), None, Some(s.unit_id)).unwrap();
+    let at = mine.iter().position(|x| x.id == s.id).unwrap();
+    for _ in 0..at {
+        h.key(KeyCode::Char('j'));
+    }
+    h.type_text("a");
+    let screen = h.screen();
+    assert!(screen.contains("Approve suggestion") && screen.contains("A work order is created"), "{screen}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: nothing was changed"));
+    let still = pm::suggestions(&Store::open(&path).unwrap(), Some("all"), Some(s.unit_id)).unwrap();
+    assert_eq!(still.iter().find(|x| x.id == s.id).unwrap().status, "suggested");
+    h.type_text("ay");
+    assert!(h.screen().contains("Saved: work order "), "{}", h.screen());
+    let after = pm::suggestions(&Store::open(&path).unwrap(), Some("all"), Some(s.unit_id)).unwrap();
+    let done = after.iter().find(|x| x.id == s.id).unwrap();
+    assert_eq!(done.status, "work_order_created");
+    let wo = unitcycle_core::work_orders::port::MaintenancePort::work_order(
+        &Store::open(&path).unwrap(),
+        done.work_order_id.unwrap(),
+    )
+    .unwrap();
+    assert_eq!(wo.unit_id, s.unit_id);
+}
+
+/// From the unit's Maintenance tab, `D` opens the selected work order's dispatch; `a` lists
+/// what accepting changes and `y` dispatches it.
+#[test]
+fn d_on_a_work_order_opens_its_dispatch_and_a_accepts_a_vendor() {
+    use unitcycle_core::model::WorkOrderStatus;
+    use unitcycle_core::work_orders::port::MaintenancePort;
+    let (_dir, path) = risk_replica();
+    let store = Store::open(&path).unwrap();
+    let open = store
+        .work_orders_since(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|w| w.status == WorkOrderStatus::Open)
+        .expect("an open work order in the demo");
+    let at = store.work_orders(open.unit_id).unwrap().iter().position(|w| w.id == open.id).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(&format!(":unit {}\n\t\t\t", open.unit_id));
+    let s = h.screen();
+    assert!(s.contains("D dispatch") && s.contains("Maintenance risk") && s.contains("Risk score"), "{s}");
+    for _ in 0..at {
+        h.key(KeyCode::Char('j'));
+    }
+    h.type_text("D");
+    let s = h.screen();
+    assert!(s.contains("Dispatch recommendation") && s.contains(&open.title), "{s}");
+    assert!(s.contains("Warranty  ") && s.contains("Repeat    ") && s.contains("Recommended vendors (offline)"), "{s}");
+    h.type_text("a");
+    let s = h.screen();
+    assert!(s.contains("Accept the dispatch") && s.contains("Open to In Progress"), "{s}");
+    assert!(s.contains("nothing is sent to the vendor or the tenant"), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("Saved: work order dispatched to "), "{}", h.screen());
+    let after = Store::open(&path).unwrap().work_order(open.id).unwrap();
+    assert_eq!(after.status, WorkOrderStatus::InProgress);
+    assert!(after.assigned_vendor_id.is_some());
+}
+
+#[test]
+fn the_vendors_screen_lists_scorecards_by_overall_alerts_and_expiring_documents() {
+    let mut h = Harness::new(risk_store(), (120, 40));
+    h.type_text(":vendors\n");
+    let s = h.screen();
+    assert!(s.contains("Scorecards (") && s.contains("Overall↓") && s.contains("Sorted by overall ↓"), "{s}");
+    h.type_text("o");
+    assert!(h.screen().contains("Vendor↓"), "{}", h.screen());
+    h.type_text("\t");
+    assert!(h.screen().contains("Repeat visits ("), "{}", h.screen());
+    h.type_text("\t");
+    let s = h.screen();
+    assert!(s.contains("Expiring documents (") && (s.contains("Auto-renew") || s.contains("No contract")), "{s}");
+}

@@ -33,6 +33,8 @@ use unitcycle_core::turnover::workflow::{self as turnover_workflow, CaseDetail, 
 use unitcycle_core::turnover::{self, DeductionLetter, TurnoverCase};
 use uuid::Uuid;
 
+pub mod maintenance;
+
 /// Which screen asked; the answer goes back to it (if it is still open).
 pub type ScreenId = u64;
 
@@ -189,6 +191,8 @@ pub enum Request {
         unit_id: Uuid,
         now: DateTime<Utc>,
     },
+    /// Maintenance risk and vendor intelligence (`worker::maintenance`).
+    Maintenance(maintenance::MaintRequest),
     /// Runs a job now through `jobs::run_with`, as the schedule would (recorded in `job_run`).
     RunJob {
         job: Job,
@@ -379,6 +383,10 @@ pub struct UnitData {
     pub pricing: Vec<PricingSnapshot>,
     /// The property's date the pricing history runs to.
     pub today: NaiveDate,
+    /// The unit's latest maintenance risk score.
+    pub risk: Option<unitcycle_core::predictive_maintenance::UnitRiskScore>,
+    /// The contracts of the vendors on this unit's work orders (insurance and licence expiry).
+    pub contracts: Vec<unitcycle_core::vendor_intelligence::VendorContract>,
 }
 
 #[derive(Debug, Clone)]
@@ -473,6 +481,7 @@ pub enum Data {
     PricingHistory(Box<PricingHistoryData>),
     /// What a job run now did.
     JobRan(Box<JobReport>),
+    Maintenance(maintenance::MaintData),
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
         id: Uuid,
@@ -600,6 +609,14 @@ fn answer(
                 .vendors()?
                 .into_iter()
                 .filter(|v| work_orders.iter().any(|w| w.assigned_vendor_id == Some(v.id)))
+                .collect::<Vec<Vendor>>();
+            let risk =
+                unitcycle_core::predictive_maintenance::workflow::risk_scores(&*store, None, Some(unit_id), None)?
+                    .into_iter()
+                    .next();
+            let contracts = unitcycle_core::work_orders::port::MaintenancePort::contracts(&*store)?
+                .into_iter()
+                .filter(|c| vendors.iter().any(|v| v.id == c.vendor_id))
                 .collect();
             Data::Unit(Box::new(UnitData {
                 unit,
@@ -617,6 +634,8 @@ fn answer(
                 case,
                 pricing,
                 today,
+                risk,
+                contracts,
             }))
         }
         Request::LeaseOrder { seq, filter, sort, today, offset, limit } => {
@@ -857,6 +876,7 @@ fn answer(
                 comps,
             }))
         }
+        Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
         Request::RunJob { job, today, now } => {
             // The server prices a connected replica's units (and sets their market rents).
             if job == Job::PricingEngine && unitcycle_core::sync_actions::connected(store)? {

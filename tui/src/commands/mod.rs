@@ -10,6 +10,7 @@ mod import;
 mod inspections;
 mod jobs;
 mod lifecycle;
+mod maintenance;
 mod move_out;
 mod outbox;
 mod pricing;
@@ -17,6 +18,7 @@ mod records;
 mod renewals;
 mod sync;
 mod turnover;
+pub(crate) mod vendors;
 
 use std::path::Path;
 
@@ -44,6 +46,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
         Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
+        Some(Command::Maintenance(cmd)) => maintenance::run(&db, cmd),
+        Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),

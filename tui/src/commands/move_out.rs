@@ -24,12 +24,12 @@ use crate::cli::{parse_choice, MoveOutCommand};
 use crate::paths;
 use crate::table::{Align, Table};
 
-fn short(id: Uuid) -> String {
+pub(super) fn short(id: Uuid) -> String {
     id.simple().to_string()[..8].to_string()
 }
 
 /// One of `items` by its id or the first characters of it.
-fn by_key<T>(items: Vec<T>, key: &str, id: impl Fn(&T) -> Uuid, what: &str) -> Result<T> {
+pub(super) fn by_key<T>(items: Vec<T>, key: &str, id: impl Fn(&T) -> Uuid, what: &str) -> Result<T> {
     let key = key.trim().to_lowercase().replace('-', "");
     let mut hits: Vec<T> =
         items.into_iter().filter(|i| !key.is_empty() && id(i).simple().to_string().starts_with(&key)).collect();

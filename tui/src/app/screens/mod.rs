@@ -12,9 +12,11 @@ pub mod pricing;
 pub mod properties;
 pub mod property;
 pub mod renewals;
+pub mod risk;
 pub mod turnover;
 pub mod turnover_case;
 pub mod unit;
+pub mod vendors;
 
 use std::cell::Cell;
 

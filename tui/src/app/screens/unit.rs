@@ -7,6 +7,9 @@
 //! records flow (`records_form`) edits (`e`) and archives (`A`) the unit, edits the tenant
 //! (`t`), posts a charge, payment or credit on the lease (`c`, `p`, `r`, dated the property's
 //! local today) and voids the ledger entry selected on the Financials tab (`X`, newest first).
+//! The Maintenance tab carries the unit's risk card beside its work orders; `D` opens the
+//! dispatch view of the work order selected there. The Compliance tab lists the insurance and
+//! licence of the vendors on the unit's work orders, with their contracts' expiry dates.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -259,7 +262,11 @@ impl UnitDetail {
     }
 
     fn compliance(d: &UnitData, env: &Env) -> Vec<Line<'static>> {
-        let Some(l) = &d.lease else { return vec![Line::styled("No lease on record", theme::dim())] };
+        let Some(l) = &d.lease else {
+            let mut lines = vec![Line::styled("No lease on record", theme::dim())];
+            lines.extend(Self::vendor_compliance(d, env));
+            return lines;
+        };
         let deposits: Decimal = d
             .ledger
             .iter()
@@ -293,17 +300,44 @@ impl UnitDetail {
         if let Some(h) = l.holdover_start_date {
             lines.push(widgets::kv("Holdover since", h.to_string()));
         }
-        lines.push(Line::styled("Vendor insurance", theme::bold()));
+        lines.extend(Self::vendor_compliance(d, env));
+        lines
+    }
+}
+
+impl UnitDetail {
+    /// The insurance and licence of the vendors on this unit's work orders, from the vendor
+    /// record and their contracts.
+    fn vendor_compliance(d: &UnitData, env: &Env) -> Vec<Line<'static>> {
+        let expiry = |what: &str, x: Option<chrono::NaiveDate>| match x {
+            Some(x) if x < env.today => format!("{what} EXPIRED {x}"),
+            Some(x) => format!("{what} to {x}"),
+            None => format!("no {what} date"),
+        };
+        let mut lines = vec![Line::styled("Vendor insurance and licences", theme::bold())];
         if d.vendors.is_empty() {
             lines.push(Line::styled("No vendors on this unit's work orders", theme::dim()));
         }
         for v in &d.vendors {
-            let state = match v.insurance_expiry {
-                Some(x) if x < env.today => format!("EXPIRED {x}"),
-                Some(x) => format!("valid to {x}"),
-                None => "no certificate".into(),
+            let licence = if v.license_number.is_empty() {
+                "no licence no.".to_string()
+            } else {
+                format!("licence {}", v.license_number)
             };
-            lines.push(widgets::kv(&widgets::fit(&v.name, 15), state));
+            lines.push(widgets::kv(
+                &widgets::fit(&v.name, 15),
+                format!("{} · {licence}", expiry("insurance", v.insurance_expiry)),
+            ));
+            for c in d.contracts.iter().filter(|c| c.vendor_id == v.id) {
+                let mut facts = vec![format!("{} to {}", c.contract_type.replace('_', " "), c.end_date)];
+                if c.insurance_expiry.is_some() {
+                    facts.push(expiry("insurance", c.insurance_expiry));
+                }
+                if c.license_expiry.is_some() {
+                    facts.push(expiry("licence", c.license_expiry));
+                }
+                lines.push(widgets::kv("", format!("  {}", facts.join(" · "))));
+            }
         }
         lines
     }
@@ -335,8 +369,10 @@ impl Screen for UnitDetail {
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::PageUp => self.scroll = self.scroll.saturating_sub(self.page.get().max(1)),
             Action::Top => self.scroll = 0,
-            Action::Down | Action::PageDown | Action::Bottom if self.tab == 2 => {
-                let last = self.data.as_ref().map_or(0, |d| d.ledger.len().saturating_sub(1));
+            Action::Down | Action::PageDown | Action::Bottom if self.tab == 2 || self.tab == 3 => {
+                let len =
+                    self.data.as_ref().map_or(0, |d| if self.tab == 2 { d.ledger.len() } else { d.work_orders.len() });
+                let last = len.saturating_sub(1);
                 self.scroll = match action {
                     Action::Down => self.scroll + 1,
                     Action::PageDown => self.scroll + self.page.get().max(1),
@@ -353,6 +389,17 @@ impl Screen for UnitDetail {
             | Action::PostPayment
             | Action::PostCredit
             | Action::VoidEntry => self.record_action(action, cx),
+            Action::Dispatch => {
+                let order = self
+                    .data
+                    .as_ref()
+                    .and_then(|d| d.work_orders.get(self.scroll.min(d.work_orders.len().saturating_sub(1))));
+                match order {
+                    Some(w) if self.tab == 3 => cx.push(Box::new(super::vendors::Dispatch::new(w.id))),
+                    None if self.tab == 3 => cx.message("This unit has no work orders to dispatch"),
+                    _ => cx.message("Open the Maintenance tab (Tab), select a work order with ↑/↓, then D"),
+                }
+            }
             Action::OpenLease => {
                 if let Some(l) = self.data.as_ref().and_then(|d| d.lease.as_ref()) {
                     cx.push(Box::new(LeaseDetail::new(l.id.to_string())));
@@ -608,8 +655,37 @@ impl Screen for UnitDetail {
                 f.render_stateful_widget(t, body, &mut state);
             }
             3 => {
-                let height = usize::from(body.height.saturating_sub(3));
-                let first = self.scroll.min(d.work_orders.len().saturating_sub(height));
+                // The risk card beside the work orders when there is room, under them when the
+                // terminal is tall, else the score in the title.
+                let (body, card) = if d.risk.is_none() {
+                    (body, None)
+                } else if body.width >= 90 {
+                    let [l, r] = Layout::horizontal([Constraint::Min(40), Constraint::Length(42)]).areas(body);
+                    (l, Some(r))
+                } else if body.height >= 24 {
+                    let [t, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(12)]).areas(body);
+                    (t, Some(b))
+                } else {
+                    (body, None)
+                };
+                if let Some(card) = card {
+                    let block = Block::bordered().title(" Maintenance risk ").border_style(theme::dim());
+                    f.render_widget(
+                        Paragraph::new(super::risk::card_lines(d.risk.as_ref()))
+                            .wrap(ratatui::widgets::Wrap { trim: false })
+                            .block(block),
+                        card,
+                    );
+                }
+                let risk = match (&d.risk, card) {
+                    (Some(r), None) => format!("· risk {:.1} {} ", r.risk_score, r.risk_level),
+                    (None, _) => "· not scored ".to_string(),
+                    _ => String::new(),
+                };
+                let height = usize::from(body.height.saturating_sub(3)).max(1);
+                let len = d.work_orders.len();
+                let selected = self.scroll.min(len.saturating_sub(1));
+                let first = selected.saturating_sub(height.saturating_sub(1)).min(len.saturating_sub(height));
                 let rows: Vec<Row> = d.work_orders[first..]
                     .iter()
                     .take(height)
@@ -634,8 +710,12 @@ impl Screen for UnitDetail {
                     ],
                 )
                 .header(Row::new(["Requested", "Work order", "Priority", "Status", "Cost"]).style(theme::bold()))
-                .block(block.title(format!(" Work orders · {} ", d.work_orders.len())));
-                f.render_widget(t, body);
+                .row_highlight_style(theme::selected())
+                .highlight_symbol("▸")
+                .block(block.title(format!(" Work orders · {} {risk}· D dispatch ", d.work_orders.len())));
+                let mut state =
+                    ratatui::widgets::TableState::default().with_selected((len > 0).then(|| selected - first));
+                f.render_stateful_widget(t, body, &mut state);
             }
             _ => {
                 let lines = Self::compliance(d, env);

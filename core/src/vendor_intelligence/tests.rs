@@ -1,0 +1,341 @@
+//! Spec 5.4 by example: the six weights, each metric with hand-worked figures, warranty-first
+//! dispatch, repeat visits, benchmarks and expiry.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use uuid::Uuid;
+
+use super::dispatch::{self, candidates, offline_answer, rank, DispatchInput};
+use super::*;
+use crate::ai::prompts::Task;
+use crate::model::{Invoice, InvoiceStatus, Vendor, WorkOrder, WorkOrderPriority, WorkOrderStatus};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 7, 1, 4, 0, 0).unwrap()
+}
+
+fn vendor(name: &str, trade: &str) -> Vendor {
+    Vendor {
+        id: Uuid::new_v5(&Uuid::NAMESPACE_OID, name.as_bytes()),
+        name: name.into(),
+        trade: trade.into(),
+        contact_name: String::new(),
+        email: String::new(),
+        phone: String::new(),
+        license_number: String::new(),
+        insurance_expiry: None,
+        hourly_rate: dec!(80),
+        is_active: true,
+        created_at: now(),
+    }
+}
+
+fn job(v: &Vendor, unit: Uuid, category: &str, requested: NaiveDate, done_after: Option<i64>) -> WorkOrder {
+    WorkOrder {
+        id: Uuid::new_v4(),
+        unit_id: unit,
+        property_id: Uuid::nil(),
+        tenant_id: None,
+        title: format!("{category} job"),
+        description: String::new(),
+        category: category.into(),
+        priority: WorkOrderPriority::Medium,
+        status: if done_after.is_some() { WorkOrderStatus::Completed } else { WorkOrderStatus::Open },
+        requested_date: requested,
+        completed_date: done_after.map(|d| requested + Duration::days(d)),
+        cost: dec!(100),
+        assigned_vendor_id: Some(v.id),
+        created_at: now(),
+        scheduled_date: Some(requested + Duration::days(1)),
+        tenant_rating: None,
+    }
+}
+
+fn invoice(v: &Vendor, w: &WorkOrder, total: Decimal) -> Invoice {
+    Invoice {
+        id: Uuid::new_v4(),
+        vendor_id: Some(v.id),
+        property_id: None,
+        unit_id: Some(w.unit_id),
+        work_order_id: Some(w.id),
+        invoice_number: "INV".into(),
+        invoice_date: w.completed_date.unwrap_or(w.requested_date),
+        due_date: None,
+        subtotal: total,
+        tax: Decimal::ZERO,
+        total_amount: total,
+        status: InvoiceStatus::Approved,
+        confidence_score: None,
+        created_at: now(),
+        line_items: Vec::new(),
+    }
+}
+
+#[test]
+fn the_six_weights_are_the_specs_and_sum_to_one() {
+    let w: HashMap<&str, f64> = WEIGHTS.iter().copied().collect();
+    assert_eq!(w["response_time"], 0.15);
+    assert_eq!(w["first_visit"], 0.25);
+    assert_eq!(w["cost_accuracy"], 0.20);
+    assert_eq!(w["sla_compliance"], 0.15);
+    assert_eq!(w["tenant_satisfaction"], 0.15);
+    assert_eq!(w["documentation"], 0.10);
+    assert!((WEIGHTS.iter().map(|(_, w)| w).sum::<f64>() - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn a_scorecard_by_hand() {
+    let v = vendor("ProFlow Plumbing", "plumbing");
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    let start = day(2026, 6, 1);
+    // Four jobs, booked a day after the request (response 10 − 2×1 = 8).
+    let mut j1 = job(&v, a, "plumbing", day(2026, 6, 2), Some(2)); // done in 2 days (SLA 7) ✓
+    j1.tenant_rating = Some(5);
+    let mut j2 = job(&v, b, "plumbing", day(2026, 6, 5), Some(10)); // 10 days: late
+    j2.tenant_rating = Some(3);
+    let j3 = job(&v, a, "plumbing", day(2026, 6, 10), Some(1)); // a repeat of j1 (4 days after it was done)
+    let j4 = job(&v, Uuid::new_v4(), "plumbing", day(2026, 6, 20), None); // open, another unit
+    let all = [&j1, &j2, &j3, &j4];
+    // Invoices: j1 at the average, j2 20 % above it → mean deviation 10 % → 10 − 10/5 = 8.
+    let i1 = invoice(&v, &j1, dec!(100));
+    let i2 = invoice(&v, &j2, dec!(120));
+    let benchmarks: HashMap<String, Decimal> = [("plumbing".to_string(), dec!(100))].into();
+    let invoiced: BTreeSet<Uuid> = [j1.id, j2.id].into();
+    let input = ScorecardInput {
+        vendor: &v,
+        jobs: all.to_vec(),
+        all_orders: &all,
+        invoices: vec![(&i1, "plumbing".into()), (&i2, "plumbing".into())],
+        invoiced: &invoiced,
+        benchmarks: &benchmarks,
+    };
+    let c = compute_scorecard(&input, "monthly", start, day(2026, 6, 30), now()).unwrap();
+    assert_eq!(c.response_time_score, 8.0);
+    // Completed 3; j1 was followed by j3 within 30 days → 2 of 3 first-visit: 66.7 %.
+    assert_eq!(c.first_visit_resolution_rate, 66.7);
+    assert_eq!(c.first_visit_score, 6.67);
+    assert_eq!(c.cost_accuracy_score, 8.0);
+    // 2 of 3 within SLA → 6.67.
+    assert_eq!(c.sla_compliance_score, 6.67);
+    // Ratings 5 and 3 → 4 × 2 = 8.
+    assert_eq!(c.tenant_satisfaction_score, 8.0);
+    // 2 of 3 completed jobs invoiced → 6.67.
+    assert_eq!(c.documentation_score, 6.67);
+    // 8×.15 + 6.667×.25 + 8×.20 + 6.667×.15 + 8×.15 + 6.667×.10 = 7.333 → 7.3
+    assert_eq!(c.overall_score, 7.3);
+    assert_eq!(c.total_jobs, 4);
+    assert_eq!(c.total_invoiced_usd, dec!(220));
+    assert_eq!(c.metrics["not_measured"], serde_json::json!([]));
+}
+
+#[test]
+fn unmeasured_metrics_are_left_out_and_the_weights_rescaled() {
+    let v = vendor("Quiet Co", "general");
+    let mut j = job(&v, Uuid::new_v4(), "general", day(2026, 6, 2), Some(1));
+    j.scheduled_date = Some(day(2026, 6, 2)); // same day: 10
+    let all = [&j];
+    let none: BTreeSet<Uuid> = BTreeSet::new();
+    let bench = HashMap::new();
+    let input = ScorecardInput {
+        vendor: &v,
+        jobs: vec![&j],
+        all_orders: &all,
+        invoices: vec![],
+        invoiced: &none,
+        benchmarks: &bench,
+    };
+    let c = compute_scorecard(&input, "monthly", day(2026, 6, 1), day(2026, 6, 30), now()).unwrap();
+    // Measured: response 10, first visit 10, SLA 10, documentation 0 → (1.5+2.5+1.5+0)/(.15+.25+.15+.10) = 8.46
+    assert_eq!(c.overall_score, 8.5);
+    assert_eq!(c.metrics["not_measured"], serde_json::json!(["cost_accuracy", "tenant_satisfaction"]));
+    // No activity: no scorecard.
+    let idle = ScorecardInput {
+        vendor: &v,
+        jobs: vec![],
+        all_orders: &[],
+        invoices: vec![],
+        invoiced: &none,
+        benchmarks: &bench,
+    };
+    assert!(compute_scorecard(&idle, "monthly", day(2026, 6, 1), day(2026, 6, 30), now()).is_none());
+}
+
+#[test]
+fn a_repeat_visit_is_the_same_unit_and_category_within_30_days_of_completion() {
+    let v = vendor("Quick Plumb", "plumbing");
+    let unit = Uuid::new_v4();
+    let first = job(&v, unit, "plumbing", day(2026, 3, 1), Some(4)); // done 03-05
+    let repeat = job(&v, unit, "plumbing", day(2026, 3, 28), None); // 23 days later
+    let other_category = job(&v, unit, "electrical", day(2026, 3, 10), None);
+    let too_late = job(&v, unit, "plumbing", day(2026, 5, 30), None);
+    let alerts = detect_repeat_visits(&[&first, &repeat, &other_category, &too_late], now());
+    assert_eq!(alerts.len(), 1);
+    let a = &alerts[0];
+    assert_eq!((a.first_visit_date, a.repeat_visit_date, a.days_between), (day(2026, 3, 5), day(2026, 3, 28), 23));
+    assert_eq!(a.id, alert_id(first.id, repeat.id));
+    assert_eq!(a.resolution_status, "open");
+}
+
+#[test]
+fn benchmarks_are_average_median_min_max_of_approved_invoices_per_category() {
+    let v = vendor("A", "plumbing");
+    let w = vendor("B", "plumbing");
+    let j = job(&v, Uuid::new_v4(), "plumbing", day(2026, 1, 1), Some(1));
+    let orders: HashMap<Uuid, &WorkOrder> = [(j.id, &j)].into();
+    let mut rejected = invoice(&v, &j, dec!(9999));
+    rejected.status = InvoiceStatus::Rejected;
+    let inv = [invoice(&v, &j, dec!(180)), invoice(&w, &j, dec!(310)), invoice(&v, &j, dec!(510)), rejected];
+    let b = price_benchmarks(&inv, &orders, now());
+    assert_eq!(b.len(), 1);
+    let b = &b[0];
+    assert_eq!(b.work_category, "plumbing");
+    assert_eq!(
+        (b.average_cost_usd, b.median_cost_usd, b.min_cost_usd, b.max_cost_usd),
+        (dec!(333.33), dec!(310), dec!(180), dec!(510))
+    );
+    assert_eq!((b.sample_count, b.vendor_count), (3, 2));
+}
+
+#[test]
+fn deviation_labels() {
+    assert_eq!(deviation_pct(dec!(450), dec!(333)), 35.1);
+    for (pct, label) in [
+        (-10.1, "below_average"),
+        (-10.0, "within_range"),
+        (10.0, "within_range"),
+        (10.1, "slightly_above"),
+        (25.0, "slightly_above"),
+        (25.1, "significantly_above"),
+    ] {
+        assert_eq!(deviation_label(pct), label, "{pct}");
+    }
+}
+
+fn warranty(unit: Uuid, item: &str, end: NaiveDate, holder: Option<Uuid>) -> WarrantyRecord {
+    WarrantyRecord {
+        id: Uuid::new_v4(),
+        unit_id: unit,
+        item_type: item.into(),
+        brand: "Whirlpool".into(),
+        model_number: String::new(),
+        installed_date: day(2025, 1, 15),
+        warranty_end_date: end,
+        warranty_vendor_id: holder,
+        warranty_provider: "Whirlpool".into(),
+        coverage_type: "full".into(),
+        status: "active".into(),
+        claim_history: vec![],
+        contact: "1-800-253-1301".into(),
+    }
+}
+
+#[test]
+fn a_covered_item_is_always_dispatched_to_the_warranty_holder() {
+    let unit = Uuid::new_v4();
+    let best = vendor("ApplianceCare Pros", "appliance");
+    let holder = vendor("Whirlpool Service", "warranty");
+    let vendors = vec![best.clone(), holder.clone()];
+    let cards = vec![VendorScorecard {
+        id: Uuid::new_v4(),
+        vendor_id: best.id,
+        period: "monthly".into(),
+        period_start: day(2026, 6, 1),
+        period_end: day(2026, 6, 30),
+        response_time_score: 10.0,
+        first_visit_resolution_rate: 100.0,
+        first_visit_score: 10.0,
+        cost_accuracy_score: 10.0,
+        sla_compliance_score: 10.0,
+        tenant_satisfaction_score: 10.0,
+        documentation_score: 10.0,
+        overall_score: 9.9,
+        total_jobs: 10,
+        total_invoiced_usd: dec!(1000),
+        created_at: now(),
+        metrics: serde_json::json!({}),
+    }];
+    let today = day(2026, 7, 1);
+    let w = [warranty(unit, "Dishwasher", day(2027, 1, 15), Some(holder.id))];
+    let items = dispatch::warranty_items("appliance", "Dishwasher not draining");
+    assert_eq!(items, vec!["Dishwasher"]);
+    let found = dispatch::find_warranty(&w, unit, &items, today);
+    let names: HashMap<Uuid, &Vendor> = vendors.iter().map(|v| (v.id, v)).collect();
+    let check = dispatch::warranty_check(found, &names, "Dishwasher", "B-112");
+    assert!(check.has_warranty && check.warranty_vendor_id == Some(holder.id));
+    let c = candidates("appliance", &vendors, &[], &[], &cards, &HashMap::new(), check.warranty_vendor_id);
+    let input = DispatchInput {
+        category: "appliance".into(),
+        description: "Dishwasher not draining".into(),
+        unit_number: "B-112".into(),
+        property_name: "Maple".into(),
+        priority: "medium".into(),
+        tenant_notes: String::new(),
+        candidates: c.clone(),
+        warranty: check,
+        benchmark: None,
+    };
+    let answer = offline_answer(&input);
+    assert_eq!(answer.recommendations[0].vendor_id, holder.id, "the holder first, above a 9.9 vendor");
+    assert!(answer.warranty_applies);
+    // A model that puts anyone else first is refused (and the offline ranking answers).
+    let mut wrong = answer.clone();
+    wrong.recommendations.swap(0, 1);
+    assert!(dispatch::DispatchReasoning::check(&input, &wrong).is_err());
+    // An expired warranty does not apply.
+    assert!(dispatch::find_warranty(&w, unit, &items, day(2027, 1, 16)).is_none());
+    // Without a warranty, the best score is first.
+    assert_eq!(rank(candidates("appliance", &vendors, &[], &[], &cards, &HashMap::new(), None))[0].vendor_id, best.id);
+}
+
+#[test]
+fn dispatch_reasoning_states_the_figures() {
+    let v = vendor("ProFlow Plumbing LLC", "plumbing");
+    let c = dispatch::Candidate {
+        vendor_id: v.id,
+        name: v.name.clone(),
+        trade: "plumbing".into(),
+        overall_score: Some(8.7),
+        first_visit_rate: Some(92.0),
+        jobs: 20,
+        jobs_in_category: 19,
+        open_jobs: 1,
+        avg_cost: Some(dec!(285)),
+        warranty_holder: false,
+    };
+    let none = dispatch::warranty_check(None, &HashMap::new(), "plumbing fixtures", "B-112");
+    assert_eq!(none.message, "No active warranty found for plumbing fixtures in Unit B-112.");
+    let r = dispatch::reasoning(&c, "plumbing", Some(dec!(310)), &none);
+    assert_eq!(r["specialty_match"], "Primary specialty: plumbing (95% of jobs)");
+    assert_eq!(r["performance"], "8.7/10 overall, 92% first-visit resolution");
+    assert_eq!(r["workload"], "1 open job (low)");
+    assert_eq!(r["cost_history"], "Avg $285.00 for plumbing (below benchmark $310.00)");
+    assert_eq!(dispatch::cost_range(Some(dec!(285)), None), "$250-320");
+}
+
+#[test]
+fn documents_expiring_within_30_days() {
+    let v = vendor("Volt Masters", "electrical");
+    let today = day(2026, 7, 1);
+    let c = VendorContract {
+        id: Uuid::new_v4(),
+        vendor_id: v.id,
+        contract_type: "service_agreement".into(),
+        title: "Annual electrical".into(),
+        start_date: day(2025, 7, 20),
+        end_date: day(2026, 7, 20),
+        insurance_expiry: Some(day(2026, 12, 1)),
+        license_expiry: Some(day(2026, 7, 31)),
+        auto_renew: false,
+        created_at: now(),
+    };
+    let docs = expiring_documents(&[v], &[c], today);
+    let got: Vec<(&str, i64)> = docs.iter().map(|d| (d.document.as_str(), d.days_left)).collect();
+    assert_eq!(got, vec![("contract", 19), ("license", 30)]);
+}
