@@ -1219,6 +1219,17 @@ pub enum BenchCommand {
         #[arg(long, value_name = "PATH")]
         replica: Option<std::path::PathBuf>,
     },
+    /// Score every unit's maintenance risk (the weekly job, twice) over a generated portfolio
+    /// topped up to a number of work orders; prints the times and the peak memory
+    Risk {
+        #[arg(long, default_value_t = 100_000)]
+        units: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        work_orders: usize,
+        /// Start from a copy of this replica instead of generating
+        #[arg(long, value_name = "PATH")]
+        replica: Option<std::path::PathBuf>,
+    },
     /// Quality-check and compare move-in/move-out photo pairs offline, as after an inspection
     Photos {
         #[arg(long, default_value_t = 200)]

@@ -15,6 +15,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Lifecycle { units } => lifecycle(units),
         BenchCommand::Tui { units, leases, replica } => crate::app::bench::run(units, leases, replica.as_deref()),
         BenchCommand::Nightly { units, replica } => nightly(units, replica.as_deref()),
+        BenchCommand::Risk { units, work_orders, replica } => risk(units, work_orders, replica.as_deref()),
         BenchCommand::Photos { pairs, width, height, threads } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
             println!("{}", bench::photo_pairs(pairs, width, height, threads).table());
@@ -23,11 +24,14 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     }
 }
 
-/// The day's whole schedule on a replica, through the same `jobs::run_with` the app runs.
-fn nightly(units: u32, replica: Option<&std::path::Path>) -> Result<()> {
-    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("nightly.db");
+/// A replica to measure on, in a temporary directory: a copy of `replica` or a generated one.
+fn bench_replica(
+    dir: &tempfile::TempDir,
+    units: u32,
+    replica: Option<&std::path::Path>,
+    today: NaiveDate,
+) -> Result<std::path::PathBuf> {
+    let path = dir.path().join("bench.db");
     match replica {
         Some(from) => {
             // Through SQLite, not a file copy: the source may still have pages in its WAL.
@@ -41,6 +45,27 @@ fn nightly(units: u32, replica: Option<&std::path::Path>) -> Result<()> {
             eprintln!("generated {units} units in {:.1} s", t.elapsed().as_secs_f64());
         }
     }
+    Ok(path)
+}
+
+/// The weekly risk scoring over `units` units and `work_orders` work orders.
+fn risk(units: u32, work_orders: usize, replica: Option<&std::path::Path>) -> Result<()> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 30).expect("valid date");
+    let now = today.and_hms_opt(5, 0, 0).expect("valid time").and_utc();
+    let dir = tempfile::tempdir()?;
+    let path = bench_replica(&dir, units, replica, today)?;
+    let mut store = Store::open(&path)?;
+    let r = bench::risk_scoring(&mut store, work_orders, today, now)?;
+    eprintln!("topped up to {} work orders in {:.1} s", r.work_orders, r.added.as_secs_f64());
+    println!("{}", r.table());
+    Ok(())
+}
+
+/// The day's whole schedule on a replica, through the same `jobs::run_with` the app runs.
+fn nightly(units: u32, replica: Option<&std::path::Path>) -> Result<()> {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
+    let dir = tempfile::tempdir()?;
+    let path = bench_replica(&dir, units, replica, today)?;
     // A fresh process view of the replica: the peak counts the jobs, not the generating.
     let mut store = Store::open(&path)?;
     let leases = store.count_leases(&LeaseFilter::default())?;
