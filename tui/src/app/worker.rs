@@ -882,6 +882,9 @@ fn answer(
             if job == Job::PricingEngine && unitcycle_core::sync_actions::connected(store)? {
                 return Err(StoreError::Rejected(PRICED_BY_SERVER.into()));
             }
+            if job == Job::RiskScoring && unitcycle_core::sync_actions::connected(store)? {
+                return Err(StoreError::Rejected(SCORED_BY_SERVER.into()));
+            }
             Data::JobRan(Box::new(unitcycle_core::jobs::run_with(store, job, today, now, gateway)?))
         }
         Request::ImportRead { path } => {
@@ -939,6 +942,10 @@ fn pricing_data(store: &Store) -> Result<PricingData, StoreError> {
 /// Why a connected replica does not run the pricing engine itself.
 pub const PRICED_BY_SERVER: &str =
     "This replica syncs with a server, which runs the pricing engine: run it there (POST /api/v1/pricing/run-engine/), then sync.";
+
+/// Why a connected replica does not score maintenance risk itself.
+pub const SCORED_BY_SERVER: &str = "This replica syncs with a server, which scores maintenance risk: run it there \
+    (POST /api/v1/predictive-maintenance/risk-scores/compute/), then sync.";
 
 /// The server is the system of record of a connected replica: import there, then sync.
 fn refuse_if_connected(store: &Store) -> Result<(), StoreError> {

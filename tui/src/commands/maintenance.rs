@@ -205,6 +205,9 @@ pub fn run(db: &Path, cmd: MaintenanceCommand) -> Result<()> {
             Ok(())
         }
         MaintenanceCommand::Score { property, opts } => {
+            if unitcycle_core::sync_actions::connected(&store)? {
+                anyhow::bail!("{}", crate::app::worker::SCORED_BY_SERVER);
+            }
             let (day, now) = now_for(opts.today);
             let report = match find_property(&store, property.as_deref())? {
                 None => jobs::run(&mut store, Job::RiskScoring, day, now)?,
