@@ -166,6 +166,10 @@ commands! {
     move_out_letter_pdf(id: String) -> move_out::MoveOutLetterSaved;
     move_out_finalize(id: String) -> move_out::MoveOutFinalized;
     move_out_compare(move_in_id: String, move_out_id: String) -> move_out::ComparisonView;
+    pricing_dashboard(property_id: Option<String>) -> pricing::PricingDashboard;
+    pricing_history(unit_id: String) -> pricing::PricingHistory;
+    pricing_run_engine(property_id: Option<String>) -> unitcycle_core::jobs::JobReport;
+    pricing_report_pdf(property_id: String) -> ReportResult;
 }
 
 pub mod collections;
@@ -175,6 +179,7 @@ pub mod inspections;
 pub mod leases;
 pub mod move_out;
 pub mod portfolio;
+pub mod pricing;
 pub mod records;
 pub mod settings;
 pub mod turnover;
@@ -201,6 +206,7 @@ pub mod ops {
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf,
         renewal_set_letter, save_document,
     };
+    pub use super::pricing::{pricing_dashboard, pricing_history, pricing_report_pdf, pricing_run_engine};
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
     pub use super::settings::{open_replica, set_server_url, settings};
     pub use super::turnover::{

@@ -16,6 +16,7 @@
 
 pub mod comps;
 pub mod port;
+pub mod report;
 #[cfg(test)]
 mod tests;
 pub mod workflow;

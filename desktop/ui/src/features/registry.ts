@@ -23,6 +23,8 @@ export const features: Feature[] = [
     component: () => import("./dashboard/View.svelte") },
   { id: "command-center", label: "Command center", group: "Portfolio", path: "command-center", shortcut: "m",
     component: () => import("./command-center/View.svelte") },
+  { id: "pricing", label: "Revenue intelligence", group: "Portfolio", path: "pricing", shortcut: "v",
+    component: () => import("./pricing/View.svelte") },
   { id: "records", label: "Records", group: "Portfolio", path: "records", shortcut: "r",
     component: () => import("./records/View.svelte") },
   { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i",

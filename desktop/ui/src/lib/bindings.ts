@@ -79,6 +79,10 @@ export const commands = {
 	moveOutLetterPdf: (id: string) => typedError<MoveOutLetterSaved, CommandError>(__TAURI_INVOKE("move_out_letter_pdf", { id })),
 	moveOutFinalize: (id: string) => typedError<MoveOutFinalized, CommandError>(__TAURI_INVOKE("move_out_finalize", { id })),
 	moveOutCompare: (moveInId: string, moveOutId: string) => typedError<ComparisonView, CommandError>(__TAURI_INVOKE("move_out_compare", { moveInId, moveOutId })),
+	pricingDashboard: (propertyId: string | null) => typedError<PricingDashboard, CommandError>(__TAURI_INVOKE("pricing_dashboard", { propertyId })),
+	pricingHistory: (unitId: string) => typedError<PricingHistory, CommandError>(__TAURI_INVOKE("pricing_history", { unitId })),
+	pricingRunEngine: (propertyId: string | null) => typedError<JobReport, CommandError>(__TAURI_INVOKE("pricing_run_engine", { propertyId })),
+	pricingReportPdf: (propertyId: string) => typedError<ReportResult, CommandError>(__TAURI_INVOKE("pricing_report_pdf", { propertyId })),
 };
 
 /* Types */
@@ -138,6 +142,9 @@ export type AvailableAction = {
 	action: string,
 	label: string,
 };
+
+/**  Where the market rent came from. */
+export type Basis = "internal" | "external" | "stored" | "current_rent" | "none";
 
 /**  One card of the board. */
 export type BoardCard = {
@@ -453,6 +460,18 @@ export type CommandError = {
 	detail: string,
 };
 
+/**  One comp the estimate used (`pricing_market_comp` without its snapshot). */
+export type CompUsed = {
+	source: string,
+	address: string,
+	bedrooms: number,
+	bathrooms: string,
+	square_feet: number | null,
+	rent: string,
+	distance_miles: number | null,
+	similarity_score: number | null,
+};
+
 /**  The move-in vs move-out comparison (the core's `Comparison`). */
 export type ComparisonView = {
 	move_in_id: string,
@@ -557,6 +576,13 @@ export type DifferenceView = {
 	estimated_repair_cost: string | null,
 	charge_to_tenant: boolean,
 	reasoning: string,
+};
+
+/**  Whether the pricing engine can run here, and what running it does (said before it is done). */
+export type EngineState = {
+	/**  None: it can run; else why not (a connected replica). */
+	refusal: string | null,
+	confirm: string,
 };
 
 /**  An environment variable that configures a provider: whether it is set, never its value. */
@@ -732,6 +758,16 @@ export type ItemRef = {
 	room_name: string,
 	item_type: string,
 	item_label: string,
+};
+
+/**  What a job run did. */
+export type JobReport = {
+	job: string,
+	run_date: string,
+	summary: string,
+	counts: Value,
+	/**  True when the job had already done its work and changed nothing. */
+	skipped: boolean,
 };
 
 /**  A dated event of the tenancy (lease start, notice given, move-out, …), oldest first. */
@@ -1418,6 +1454,92 @@ export type PreviewMessage = {
 	attachment_name: string | null,
 };
 
+/**  A unit's latest snapshot — the figure and every factor it is made of — and its names. */
+export type PricedUnit = {
+	snapshot: PricingSnapshot,
+	unit_number: string,
+	property_name: string,
+	strategy_label: string,
+	basis_label: string,
+};
+
+/**  Everything the dashboard draws, in one round trip. */
+export type PricingDashboard = {
+	/**  Units with a snapshot (none: the engine has not run on this replica). */
+	priced: number,
+	/**  The day of the newest snapshot. */
+	as_of: string | null,
+	totals: PricingTotals,
+	/**  Every property with an occupied unit priced, the largest monthly gap first. */
+	properties: PropertyGap[],
+	/**
+	 *  The units below market (of `property_id` when given), the largest shortfall first; at
+	 *  most `QUEUE_ROWS` of them (`below_total` counts them all).
+	 */
+	below: PricedUnit[],
+	below_total: number,
+	/**  The property the units below market are narrowed to. */
+	property_id: string | null,
+	engine: EngineState,
+};
+
+/**  A unit's price history: its snapshots of the last 90 days and the comps of the latest. */
+export type PricingHistory = {
+	unit: Unit,
+	property_name: string,
+	/**  The property's date: the chart's last day. */
+	today: string,
+	days: number,
+	/**  Oldest first; a snapshot is written only when the unit's figures change. */
+	history: PricingSnapshot[],
+	/**  The latest snapshot with its labels (None: not priced in the 90 days). */
+	latest: PricedUnit | null,
+	/**
+	 *  The comps the latest figure used, the most similar first (a snapshot keeps the closest
+	 *  `pricing::STORED_COMPS`; its `comp_count` says how many the figure averaged).
+	 */
+	comps: CompUsed[],
+};
+
+/**  `pricing_snapshot`: one unit on one day. */
+export type PricingSnapshot = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	snapshot_date: string,
+	/**  The rent paid (null while vacant). */
+	current_rent: string | null,
+	market_rent: string,
+	recommended_rent: string,
+	rent_per_sqft: string | null,
+	market_rent_per_sqft: string | null,
+	rent_gap_amount: string,
+	rent_gap_pct: number | null,
+	days_vacant: number,
+	seasonal_factor: number | null,
+	demand_score: number | null,
+	comp_count: number,
+	confidence_score: number | null,
+	pricing_strategy: Strategy,
+	created_at: string,
+	/**  Where the market rent came from, and why (the factors beside the figure). */
+	basis: Basis,
+	reason: string,
+	size_adjustment: number | null,
+	vacancy_discount: number | null,
+};
+
+/**  The revenue opportunity's totals, money as decimal strings like every figure of the app. */
+export type PricingTotals = {
+	total_units_analyzed: number,
+	units_below_market: number,
+	units_at_market: number,
+	units_above_market: number,
+	total_monthly_gap: string,
+	annual_revenue_opportunity: string,
+	avg_gap_pct: number | null,
+};
+
 /**  Colour of the context-aware progress bar. */
 export type ProgressTone = 
 /**  More than 90 days left. */
@@ -1456,6 +1578,17 @@ export type Property = {
 	 *  leases); `None` while in use.
 	 */
 	archived_at?: string | null,
+};
+
+/**  One property's line: its gap and how many of its units are priced and below market. */
+export type PropertyGap = {
+	property_id: string,
+	property_name: string,
+	/**  Units with a snapshot, vacant ones included. */
+	units_priced: number,
+	units_below: number,
+	monthly_gap: string,
+	avg_gap_pct: number | null,
 };
 
 /**  One property's line on the dashboard. */
@@ -1708,6 +1841,9 @@ export type StepPreview = {
 	/**  Where the messages go once queued. */
 	delivery: string,
 };
+
+/**  `pricing_snapshot.pricing_strategy`. */
+export type Strategy = "aggressive" | "market" | "conservative" | "lease_up" | "premium";
 
 /**  The command center's summary counts over the rows shown. */
 export type Summary = {
