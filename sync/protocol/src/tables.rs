@@ -1151,7 +1151,10 @@ mod tests {
                 .lines()
                 .map(str::trim)
                 .filter_map(|l| l.split_whitespace().next())
-                .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .filter(|w| {
+                    w.starts_with(|c: char| c.is_ascii_lowercase())
+                        && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                })
                 .collect();
             // Columns added by later migrations come after the created ones.
             for added in sql.split(&format!("ALTER TABLE {} ADD COLUMN ", t.name)).skip(1) {
