@@ -202,13 +202,17 @@ const VENDORS: &[(&str, &str)] = &[
 /// sequence (and every figure that follows from it) stays as it was.
 fn visit_date(v: &Vendor, requested: NaiveDate, cost: Decimal, today: NaiveDate) -> NaiveDate {
     let habit = i64::from(v.id.as_bytes()[0] % 4);
-    let extra = i64::from((cost * Decimal::ONE_HUNDRED).trunc().to_string().ends_with(['1', '3', '5', '7', '9']));
-    (requested + Duration::days(habit + extra)).min(today)
+    (requested + Duration::days(habit + cents(cost) % 2)).min(today)
+}
+
+fn cents(amount: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (amount * Decimal::ONE_HUNDRED).trunc().to_i64().unwrap_or(0)
 }
 
 /// Two finished jobs in three are rated by the tenant; a vendor's ratings lean its own way.
 fn tenant_rating(v: &Vendor, cost: Decimal) -> Option<i32> {
-    let cents: i64 = (cost * Decimal::ONE_HUNDRED).trunc().to_string().parse().unwrap_or(0);
+    let cents = cents(cost);
     if cents % 3 == 0 {
         return None;
     }

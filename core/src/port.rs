@@ -32,6 +32,16 @@ pub trait Records: AiRunLog {
 }
 
 /// Who a letter about `lease` is for.
+/// `NotFound` (as `what` `id`) unless `property` is in the port's scope (a caller's grants on the
+/// server): a record outside them does not exist for the caller.
+pub fn in_scope<R: Records + ?Sized>(records: &R, property: Uuid, what: &'static str, id: Uuid) -> Result<()> {
+    if records.property_zones()?.contains_key(&property) {
+        Ok(())
+    } else {
+        Err(crate::store::StoreError::NotFound { what, id: id.to_string() })
+    }
+}
+
 pub fn recipient<R: Records + ?Sized>(records: &R, lease: &Lease) -> Result<Recipient> {
     let tenant = records.tenant(lease.tenant_id)?;
     let unit = records.unit(lease.unit_id)?;

@@ -56,7 +56,7 @@ pub fn compute_all<P: MaintenancePort + ?Sized>(
     now: DateTime<Utc>,
 ) -> Result<RiskReport> {
     if let Some(p) = property {
-        crate::work_orders::workflow::in_scope(port, p, "Property", p)?;
+        crate::port::in_scope(port, p, "Property", p)?;
     }
     let days = Days::of_port(port, today, now)?;
     let units = port.maintenance_units()?;
@@ -70,7 +70,7 @@ pub fn compute_all<P: MaintenancePort + ?Sized>(
     for e in &equipment {
         by_property.entry(e.property_ref_id).or_default().push(e);
     }
-    let medians = median_costs(port, &orders)?;
+    let medians = median_costs(port, &orders, now)?;
     let cost_of = |c: &str| medians.get(c).copied().unwrap_or_else(|| super::default_preventive_cost(c));
     let pending: std::collections::HashSet<(Uuid, String)> = port
         .suggestions()?
@@ -110,7 +110,11 @@ pub fn compute_all<P: MaintenancePort + ?Sized>(
 }
 
 /// The portfolio's median invoiced cost per category (the preventive estimates' basis).
-fn median_costs<P: MaintenancePort + ?Sized>(port: &P, orders: &[WorkOrder]) -> Result<HashMap<String, Decimal>> {
+fn median_costs<P: MaintenancePort + ?Sized>(
+    port: &P,
+    orders: &[WorkOrder],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, Decimal>> {
     let stored = port.benchmarks()?;
     if !stored.is_empty() {
         return Ok(stored.into_iter().map(|b| (b.work_category, b.median_cost_usd)).collect());
@@ -119,10 +123,7 @@ fn median_costs<P: MaintenancePort + ?Sized>(port: &P, orders: &[WorkOrder]) -> 
     let since =
         orders.iter().map(|w| w.requested_date).min().unwrap_or_else(crate::vendor_intelligence::workflow::earliest);
     let invoices = port.invoices_since(since)?;
-    Ok(vi::price_benchmarks(&invoices, &by_id, Utc::now())
-        .into_iter()
-        .map(|b| (b.work_category, b.median_cost_usd))
-        .collect())
+    Ok(vi::price_benchmarks(&invoices, &by_id, now).into_iter().map(|b| (b.work_category, b.median_cost_usd)).collect())
 }
 
 /// The weekly job.

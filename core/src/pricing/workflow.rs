@@ -54,15 +54,6 @@ fn same(a: &PricingSnapshot, b: &PricingSnapshot) -> bool {
     a == &PricingSnapshot { id: a.id, snapshot_date: a.snapshot_date, created_at: a.created_at, ..b.clone() }
 }
 
-/// `NotFound` unless `property` is in the port's scope (a caller's grants on the server).
-fn in_scope<P: PricingPort + ?Sized>(port: &P, property: Uuid) -> Result<()> {
-    if port.property_zones()?.contains_key(&property) {
-        Ok(())
-    } else {
-        Err(crate::store::StoreError::NotFound { what: "Property", id: property.to_string() })
-    }
-}
-
 /// Prices every unit (of `property`, or all) on its property's date.
 pub fn run_engine<P: PricingPort>(
     port: &mut P,
@@ -71,7 +62,7 @@ pub fn run_engine<P: PricingPort>(
     now: DateTime<Utc>,
 ) -> Result<EngineReport> {
     if let Some(p) = property {
-        in_scope(port, p)?;
+        crate::port::in_scope(port, p, "Property", p)?;
     }
     let days = Days::of_port(port, today, now)?;
     let units = port.pricing_units()?;
@@ -156,7 +147,7 @@ pub fn import_comps<P: PricingPort>(
     csv: &str,
     now: DateTime<Utc>,
 ) -> Result<CompsImport> {
-    in_scope(port, property_id)?;
+    crate::port::in_scope(port, property_id, "Property", property_id)?;
     let comps = super::comps::parse_comps(csv, property_id, now)
         .map_err(|bad| crate::store::StoreError::Rejected(format!("Nothing imported: {}.", bad.join("; "))))?;
     let added = port.add_external_comps(&comps)?;
@@ -166,7 +157,6 @@ pub fn import_comps<P: PricingPort>(
 /// A unit's last 90 days of snapshots, oldest first.
 pub fn history<P: PricingPort + ?Sized>(port: &P, unit_id: Uuid, today: NaiveDate) -> Result<Vec<PricingSnapshot>> {
     let unit = port.unit(unit_id)?;
-    in_scope(port, unit.property_id)
-        .map_err(|_| crate::store::StoreError::NotFound { what: "Unit", id: unit_id.to_string() })?;
+    crate::port::in_scope(port, unit.property_id, "Unit", unit_id)?;
     port.snapshot_history(unit_id, today - Duration::days(89))
 }

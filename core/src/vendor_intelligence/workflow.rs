@@ -300,7 +300,7 @@ pub fn dispatch<P: MaintenancePort>(
     now: DateTime<Utc>,
 ) -> Result<DispatchView> {
     let order = port.work_order(work_order_id)?;
-    crate::work_orders::workflow::in_scope(port, order.property_id, "Work order", work_order_id)?;
+    crate::port::in_scope(port, order.property_id, "Work order", work_order_id)?;
     let today = crate::time::today_at(port, order.property_id, now)?;
     let unit = port.unit(order.unit_id)?;
     let vendors = port.vendor_list()?;
@@ -481,7 +481,7 @@ pub fn check_warranty<P: MaintenancePort + ?Sized>(
     now: DateTime<Utc>,
 ) -> Result<Option<WarrantyRecord>> {
     let unit = port.unit(unit_id)?;
-    crate::work_orders::workflow::in_scope(port, unit.property_id, "Unit", unit_id)?;
+    crate::port::in_scope(port, unit.property_id, "Unit", unit_id)?;
     let today = crate::time::today_at(port, unit.property_id, now)?;
     let items = dispatch::warranty_items("", item);
     let wanted: Vec<&str> = if items.is_empty() { vec![item.trim()] } else { items };
@@ -536,7 +536,7 @@ pub fn analyze_price<P: MaintenancePort + ?Sized>(
 ) -> Result<PriceAnalysis> {
     let inv = port.invoice(invoice_id)?;
     if let Some(p) = inv.property_id {
-        crate::work_orders::workflow::in_scope(port, p, "Invoice", invoice_id)?;
+        crate::port::in_scope(port, p, "Invoice", invoice_id)?;
     }
     let orders = port.work_orders_since(earliest())?;
     let orders_by_id = by_id(&orders);

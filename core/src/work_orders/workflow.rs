@@ -8,25 +8,12 @@ use uuid::Uuid;
 use super::port::{MaintenancePort, MaintenanceWrites};
 use super::{MaintenanceAction, NewWorkOrder};
 use crate::model::{WorkOrder, WorkOrderStatus};
+use crate::port::in_scope;
 use crate::store::{Result, StoreError};
 use crate::time::today_at;
 
 fn refused(e: impl ToString) -> StoreError {
     StoreError::Rejected(e.to_string())
-}
-
-/// `NotFound` unless `property` is in the port's scope.
-pub(crate) fn in_scope<P: MaintenancePort + ?Sized>(
-    port: &P,
-    property: Uuid,
-    what: &'static str,
-    id: Uuid,
-) -> Result<()> {
-    if port.property_zones()?.contains_key(&property) {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound { what, id: id.to_string() })
-    }
 }
 
 /// What an action changed: the record's id and its table.
