@@ -53,5 +53,12 @@ expect "Heatmap · building › floor › unit"
 tmux send-keys -t "$SESSION" ":vendors" Enter
 expect "Scorecards ("
 expect "Overall↓"
+# The repeat-visit alerts: `a` asks how to resolve one and what that changes; `n` leaves it open.
+tmux send-keys -t "$SESSION" Tab
+expect "Repeat visits ("
+tmux send-keys -t "$SESSION" a
+expect "Resolve the repeat-visit alert"
+tmux send-keys -t "$SESSION" n
+expect "Cancelled: nothing was changed"
 tmux send-keys -t "$SESSION" q
 echo "ok: maintenance risk screen driven in tmux (heatmap legend, risk card, vendors)"

@@ -406,8 +406,18 @@ pub fn run_with(
         }
         Job::VendorScorecards => crate::vendor_intelligence::workflow::monthly(store, today, now),
         Job::PriceBenchmarks => crate::vendor_intelligence::workflow::update_benchmarks(store, today, now),
-        Job::RepeatVisits => crate::vendor_intelligence::workflow::detect_repeat_visits(store, today, now),
-        Job::ContractExpiry => crate::vendor_intelligence::workflow::contract_expiry(store, today, now),
+        Job::RepeatVisits => crate::vendor_intelligence::workflow::detect_repeat_visits(
+            store,
+            today,
+            now,
+            crate::delivery::manager_from_env().as_deref(),
+        ),
+        Job::ContractExpiry => crate::vendor_intelligence::workflow::contract_expiry(
+            store,
+            today,
+            now,
+            crate::delivery::manager_from_env().as_deref(),
+        ),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {

@@ -188,7 +188,8 @@ fn the_registry_knows_every_task() {
             "condition_analysis",
             "move_out_photo_analysis",
             "photo_comparison",
-            "vendor_dispatch"
+            "vendor_dispatch",
+            "price_analysis"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -282,11 +282,12 @@ pub async fn run_job_report(
         Job::VendorScorecards | Job::PriceBenchmarks | Job::RepeatVisits | Job::ContractExpiry => {
             once_a_day(pool, job, today, now, move |port| {
                 use unitcycle_core::vendor_intelligence::workflow as vi;
+                let manager = unitcycle_core::delivery::manager_from_env();
                 let r = match job {
                     Job::VendorScorecards => vi::monthly(port, today, now)?,
                     Job::PriceBenchmarks => vi::update_benchmarks(port, today, now)?,
-                    Job::RepeatVisits => vi::detect_repeat_visits(port, today, now)?,
-                    _ => vi::contract_expiry(port, today, now)?,
+                    Job::RepeatVisits => vi::detect_repeat_visits(port, today, now, manager.as_deref())?,
+                    _ => vi::contract_expiry(port, today, now, manager.as_deref())?,
                 };
                 Ok(((), r))
             })

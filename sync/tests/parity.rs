@@ -958,7 +958,7 @@ fn maintenance_scenario<P: MaintenancePort>(port: &mut P) -> Vec<String> {
     let mut out = vec![format!("{:?}", pm::weekly(port, today(), now()).unwrap())];
     out.push(format!("{:?}", pm::weekly(port, today(), now()).unwrap()));
     out.push(vi::update_benchmarks(port, today(), now()).unwrap().summary);
-    out.push(vi::detect_repeat_visits(port, today(), now()).unwrap().summary);
+    out.push(vi::detect_repeat_visits(port, today(), now(), Some("manager@example.com")).unwrap().summary);
     out.push(vi::monthly(port, today(), now()).unwrap().summary);
     let unit = port.maintenance_units().unwrap()[0].clone();
     let holder = port.vendor_list().unwrap()[0].clone();
@@ -987,6 +987,9 @@ fn maintenance_scenario<P: MaintenancePort>(port: &mut P) -> Vec<String> {
         auto_renew: false,
     };
     apply_action(port, ids(2), &MaintenanceAction::AddContract(contract), now()).unwrap();
+    out.push(vi::contract_expiry(port, today(), now(), Some("manager@example.com")).unwrap().summary);
+    // The same day again: the notice is not queued twice.
+    out.push(vi::contract_expiry(port, today(), now(), Some("manager@example.com")).unwrap().summary);
     let order = NewWorkOrder {
         unit_id: unit.id,
         title: "Dishwasher not draining".into(),
@@ -1030,6 +1033,13 @@ async fn maintenance_on_sqlite_and_on_postgres_leaves_the_same_rows() {
         assert_eq!(a, b);
     }
     assert_eq!(on_sqlite.len(), on_pg.len());
+    let client = db.pool.get().await.unwrap();
+    let notices = sqlite_text(&store, OUTBOX);
+    assert!(notices
+        .iter()
+        .any(|m| m[0] == format!("contract-expiry:{}", today()) && m[5].contains("Appliance service")));
+    assert_eq!(notices.iter().filter(|m| m[0].starts_with("contract-expiry:")).count(), 1, "one notice a day");
+    assert_eq!(notices, pg_text(&client, OUTBOX).await, "outbox_message");
     // The weekly job is idempotent: the second run scores the same and suggests nothing new.
     let (first, second) = (&on_sqlite[0], &on_sqlite[1]);
     assert!(second.contains("suggestions: 0"), "{second}");

@@ -91,6 +91,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::inspections::move_out::analysis::MoveOutPhotoAnalysis>(),
         entry::<crate::inspections::move_out::comparison::PhotoComparison>(),
         entry::<crate::vendor_intelligence::dispatch::DispatchReasoning>(),
+        entry::<crate::vendor_intelligence::price_analysis::PriceAnalysisTask>(),
     ]
 }
 

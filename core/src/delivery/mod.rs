@@ -116,6 +116,22 @@ pub mod env {
     pub const SMS_FROM: &str = "UNITCYCLE_SMS_FROM";
     /// Where the file provider writes (the server's default: `./outbox`; a replica's: beside it).
     pub const OUTBOX_DIR: &str = "UNITCYCLE_OUTBOX_DIR";
+    /// The property manager's e-mail address, for the jobs' notices to the office (expiring
+    /// vendor documents, repeat visits). Unset: the notices stay in the job reports.
+    pub const MANAGER_EMAIL: &str = "UNITCYCLE_MANAGER_EMAIL";
+}
+
+/// The manager's address from `UNITCYCLE_MANAGER_EMAIL`, when it is set and looks like one.
+pub fn manager_from_env() -> Option<String> {
+    manager_from(std::env::var(env::MANAGER_EMAIL).ok())
+}
+
+/// `value` as a manager address: trimmed, one `@` with text on both sides; otherwise none.
+pub fn manager_from(value: Option<String>) -> Option<String> {
+    let v = value?.trim().to_string();
+    let (local, domain) = v.split_once('@')?;
+    (!local.is_empty() && domain.contains('.') && !domain.contains('@') && !v.contains(char::is_whitespace))
+        .then_some(v)
 }
 
 /// The default Messages API base URL.

@@ -28,13 +28,16 @@ fn rows<T: serde::de::DeserializeOwned>(
     json_rows::select(store.conn(), table, cols, tail, params)
 }
 
-fn write(tx: &rusqlite::Transaction<'_>, w: &MaintenanceWrites) -> Result<()> {
+fn write(tx: &rusqlite::Transaction<'_>, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()> {
     for (table, values) in w.tables().map_err(|e| StoreError::Corrupt(e.to_string()))? {
         if values.is_empty() {
             continue;
         }
         let cols = columns(table).ok_or_else(|| StoreError::Corrupt(format!("no column list for {table}")))?;
         json_rows::upsert(tx, table, cols, &values)?;
+    }
+    for m in &w.messages {
+        crate::outbox::enqueue(tx, m, now)?;
     }
     Ok(())
 }
@@ -170,11 +173,11 @@ impl MaintenancePort for Store {
         rows(self, "price_benchmark", "ORDER BY r.work_category", [])
     }
 
-    fn write_maintenance(&mut self, w: &MaintenanceWrites, _now: DateTime<Utc>) -> Result<()> {
+    fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()> {
         if w.is_empty() {
             return Ok(());
         }
-        self.transaction(|tx| write(tx, w))
+        self.transaction(|tx| write(tx, w, now))
     }
 }
 
@@ -233,7 +236,7 @@ impl MaintenancePort for Queueing<'_> {
     fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()> {
         let Some(action) = self.action.clone() else { return self.store.write_maintenance(w, now) };
         self.store.transaction(|tx| {
-            write(tx, w)?;
+            write(tx, w, now)?;
             crate::sync_actions::queue(tx, &action, now)
         })
     }

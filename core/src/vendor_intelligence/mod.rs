@@ -9,6 +9,7 @@
 //! `metrics` names what was not measured.
 
 pub mod dispatch;
+pub mod price_analysis;
 pub mod workflow;
 
 #[cfg(test)]

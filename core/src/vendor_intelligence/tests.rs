@@ -339,3 +339,105 @@ fn documents_expiring_within_30_days() {
     let got: Vec<(&str, i64)> = docs.iter().map(|d| (d.document.as_str(), d.days_left)).collect();
     assert_eq!(got, vec![("contract", 19), ("license", 30)]);
 }
+
+fn price_input() -> super::price_analysis::PriceInput {
+    use super::price_analysis::{PriceAnswer, PriceInput};
+    PriceInput {
+        vendor_name: "Metro Pipe & Drain".into(),
+        category: "plumbing".into(),
+        invoice_total: dec!(450),
+        line_items: serde_json::json!([{"description": "Snake main line", "amount": 450}]),
+        avg: dec!(300),
+        median: dec!(280),
+        min: dec!(150),
+        max: dec!(520),
+        count: 12,
+        vendor_count: 4,
+        vendor_avg: Some(dec!(410)),
+        vendor_recent: vec![dec!(420), dec!(400)],
+        offline: PriceAnswer {
+            deviation_pct: deviation_pct(dec!(450), dec!(300)),
+            deviation_label: "significantly_above".into(),
+            explanation: "This $450.00 plumbing invoice is 50% above your portfolio average of $300.00.".into(),
+            vendor_pattern: "consistent".into(),
+            recommendation: "flag".into(),
+            severity: "warning".into(),
+        },
+    }
+}
+
+#[test]
+fn the_price_prompt_is_the_specs_filled_with_the_invoice_and_benchmark() {
+    use super::price_analysis::PriceAnalysisTask;
+    let p = PriceAnalysisTask::prompt(&price_input());
+    assert!(p.starts_with("Analyze this vendor invoice against portfolio benchmarks.\nInvoice:\n- Vendor: Metro Pipe & Drain\n- Work category: plumbing\n- Total: $450.00\n"));
+    assert!(p.contains("Benchmarks for \"plumbing\":\n- Average: $300.00\n- Median: $280.00\n- Min: $150.00\n- Max: $520.00\n- Sample size: 12 invoices from 4 vendors"));
+    assert!(p.contains("- Average charge for this category: $410.00\n- Last 6 invoices: $420.00, $400.00"));
+    assert!(p.ends_with("\"severity\": \"info|warning|critical\"\n}"));
+}
+
+#[test]
+fn a_model_may_word_the_price_analysis_but_not_change_a_figure() {
+    use super::price_analysis::PriceAnalysisTask;
+    let i = price_input();
+    assert_eq!(i.offline.deviation_pct, 50.0);
+    let good = super::price_analysis::PriceAnswer {
+        explanation:
+            "At $450.00 against a $300.00 average this is high, though Metro's last jobs were $420.00 and $400.00."
+                .into(),
+        recommendation: "request_itemization".into(),
+        ..i.offline.clone()
+    };
+    assert_eq!(PriceAnalysisTask::check(&i, &good), Ok(()));
+    let invented =
+        super::price_analysis::PriceAnswer { explanation: "A fair price would be $350.00.".into(), ..good.clone() };
+    assert!(PriceAnalysisTask::check(&i, &invented).unwrap_err().contains("$350.00"));
+    let moved = super::price_analysis::PriceAnswer { deviation_pct: 20.0, ..good.clone() };
+    assert!(PriceAnalysisTask::check(&i, &moved).unwrap_err().contains("50.0"));
+    let off_list = super::price_analysis::PriceAnswer { recommendation: "pay".into(), ..good };
+    assert!(PriceAnalysisTask::check(&i, &off_list).unwrap_err().starts_with("recommendation must be one of"));
+    assert_eq!(PriceAnalysisTask::offline(&i), Some(i.offline.clone()));
+}
+
+#[test]
+fn offline_price_recommendations_follow_the_deviation() {
+    use super::price_analysis::{offline_recommendation, recommendation_sentence};
+    assert_eq!(offline_recommendation(60.0, "significantly_above"), ("request_itemization", "critical"));
+    assert_eq!(offline_recommendation(30.0, "significantly_above"), ("flag", "warning"));
+    assert_eq!(offline_recommendation(12.0, "slightly_above"), ("flag", "info"));
+    assert_eq!(offline_recommendation(-20.0, "below_average"), ("approve", "info"));
+    assert_eq!(
+        recommendation_sentence("flag", "significantly_above"),
+        "Flag for review. Consider requesting itemized breakdown or negotiating rate."
+    );
+}
+
+#[test]
+fn the_manager_is_emailed_once_a_day_and_only_with_something_to_say() {
+    use super::workflow::manager_notice;
+    use crate::jobs::Job;
+    let lines = vec!["TrueFix contract (HVAC service) on 2026-07-20 — 19 days left".to_string()];
+    let m = manager_notice(
+        Some("pm@example.com"),
+        Job::ContractExpiry,
+        day(2026, 7, 1),
+        "1 expiring".into(),
+        &lines,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(m.idempotency_key, "contract-expiry:2026-07-01");
+    assert_eq!(m.recipient, "pm@example.com");
+    assert_eq!(m.subject, "UnitCycle: 1 expiring");
+    assert!(m.body.contains("- TrueFix contract (HVAC service) on 2026-07-20 — 19 days left"), "{}", m.body);
+    assert_eq!(manager_notice(None, Job::ContractExpiry, day(2026, 7, 1), "x".into(), &lines, now()), None);
+    assert_eq!(
+        manager_notice(Some("pm@example.com"), Job::RepeatVisits, day(2026, 7, 1), "x".into(), &[], now()),
+        None
+    );
+    use crate::delivery::manager_from;
+    assert_eq!(manager_from(Some(" pm@example.com ".into())).as_deref(), Some("pm@example.com"));
+    for bad in ["", "pm", "pm@", "@example.com", "pm@localhost", "p m@example.com"] {
+        assert_eq!(manager_from(Some(bad.into())), None, "{bad}");
+    }
+}

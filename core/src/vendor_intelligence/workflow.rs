@@ -12,6 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::dispatch::{self, DispatchReasoning, WarrantyCheck};
+use super::price_analysis::{self, PriceAnalysisTask, PriceAnswer, PriceInput};
 use super::{ExpiringDocument, PriceBenchmark, RepeatVisitAlert, VendorScorecard, WarrantyRecord};
 use crate::ai::Gateway;
 use crate::format::money;
@@ -133,11 +134,12 @@ pub fn update_benchmarks<P: MaintenancePort + ?Sized>(
 }
 
 /// Finds new repeat visits among the last 60 days' work orders; an alert already on record
-/// keeps its resolution.
+/// keeps its resolution. The manager (`manager`, an e-mail address) is told of the new ones.
 pub fn detect_repeat_visits<P: MaintenancePort + ?Sized>(
     port: &mut P,
     today: NaiveDate,
     now: DateTime<Utc>,
+    manager: Option<&str>,
 ) -> Result<JobReport> {
     let orders = port.work_orders_since(today - Duration::days(2 * super::REPEAT_WINDOW_DAYS))?;
     let refs: Vec<&WorkOrder> = orders.iter().collect();
@@ -145,8 +147,72 @@ pub fn detect_repeat_visits<P: MaintenancePort + ?Sized>(
     let new: Vec<RepeatVisitAlert> =
         super::detect_repeat_visits(&refs, now).into_iter().filter(|a| !known.contains(&a.id)).collect();
     let n = new.len();
-    port.write_maintenance(&MaintenanceWrites { repeat_alerts: new, ..Default::default() }, now)?;
+    let units: HashMap<Uuid, String> = if n == 0 {
+        HashMap::new()
+    } else {
+        port.maintenance_units()?.into_iter().map(|u| (u.id, u.unit_number)).collect()
+    };
+    let lines: Vec<String> = new
+        .iter()
+        .map(|a| {
+            format!(
+                "Unit {}: {} visited {} and again {} ({} days apart)",
+                units.get(&a.unit_id).map_or("?", String::as_str),
+                a.work_category,
+                a.first_visit_date,
+                a.repeat_visit_date,
+                a.days_between
+            )
+        })
+        .collect();
+    let messages = manager_notice(
+        manager,
+        Job::RepeatVisits,
+        today,
+        format!("{n} new repeat visit{}: possible callbacks", if n == 1 { "" } else { "s" }),
+        &lines,
+        now,
+    )
+    .into_iter()
+    .collect();
+    port.write_maintenance(&MaintenanceWrites { repeat_alerts: new, messages, ..Default::default() }, now)?;
     Ok(report(Job::RepeatVisits, today, format!("{n} new repeat visits found."), json!({"new_alerts": n}), n == 0))
+}
+
+/// The office's notice of what a job found (spec 5.4: "notify property manager"): one e-mail
+/// per job and day through the outbox (its idempotency key is the job and the day, so a rerun
+/// sends nothing twice); none without a manager address or without anything to say.
+pub fn manager_notice(
+    manager: Option<&str>,
+    job: Job,
+    today: NaiveDate,
+    subject: String,
+    lines: &[String],
+    now: DateTime<Utc>,
+) -> Option<crate::outbox::NewMessage> {
+    let to = manager?;
+    if lines.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = lines.iter().map(|l| format!("- {l}")).collect();
+    Some(crate::outbox::NewMessage {
+        idempotency_key: format!("{}:{today}", job.name()),
+        channel: crate::outbox::DeliveryChannel::Email,
+        recipient_name: "Property manager".into(),
+        recipient: to.to_string(),
+        subject: format!("UnitCycle: {subject}"),
+        body: format!(
+            "{subject} ({}):\n\n{}\n\nSent by UnitCycle's {} job.",
+            crate::format::date(today),
+            list.join("\n"),
+            job.name()
+        ),
+        attachment_sha256: None,
+        attachment_name: None,
+        related_type: job.name().to_string(),
+        related_id: None,
+        scheduled_for: now,
+    })
 }
 
 /// Contracts, insurance and licences expiring within 30 days.
@@ -154,28 +220,52 @@ pub fn expiring<P: MaintenancePort + ?Sized>(port: &P, today: NaiveDate) -> Resu
     Ok(super::expiring_documents(&port.vendor_list()?, &port.contracts()?, today))
 }
 
-/// The 08:30 job: what expires in the next 30 days, listed for the manager.
+/// The 08:30 job: what expires in the next 30 days (and what has expired), e-mailed to the
+/// manager when there is an address, and in the run report either way.
 pub fn contract_expiry<P: MaintenancePort + ?Sized>(
     port: &mut P,
     today: NaiveDate,
-    _now: DateTime<Utc>,
+    now: DateTime<Utc>,
+    manager: Option<&str>,
 ) -> Result<JobReport> {
     let docs = expiring(port, today)?;
-    let soon: Vec<String> = docs
-        .iter()
-        .filter(|d| d.days_left >= 0)
-        .map(|d| format!("{} {} ({}) on {}", d.vendor_name, d.document, d.title, d.expires_on))
-        .collect();
+    let line = |d: &ExpiringDocument| format!("{} {} ({}) on {}", d.vendor_name, d.document, d.title, d.expires_on);
+    let soon: Vec<String> = docs.iter().filter(|d| d.days_left >= 0).map(line).collect();
     let expired = docs.len() - soon.len();
+    let every: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            if d.days_left < 0 {
+                format!("{} — expired", line(d))
+            } else {
+                format!("{} — {} days left", line(d), d.days_left)
+            }
+        })
+        .collect();
+    let notice = manager_notice(
+        manager,
+        Job::ContractExpiry,
+        today,
+        format!("{} vendor documents expiring within 30 days, {expired} expired", soon.len()),
+        &every,
+        now,
+    );
+    let emailed = notice.is_some();
+    port.write_maintenance(&MaintenanceWrites { messages: notice.into_iter().collect(), ..Default::default() }, now)?;
     Ok(report(
         Job::ContractExpiry,
         today,
         if docs.is_empty() {
             "No vendor contract, insurance or licence expires in the next 30 days.".into()
         } else {
-            format!("{} expiring in 30 days, {expired} expired: {}", soon.len(), soon.join("; "))
+            format!(
+                "{} expiring in 30 days, {expired} expired{}: {}",
+                soon.len(),
+                if emailed { " (e-mailed to the manager)" } else { "" },
+                soon.join("; ")
+            )
         },
-        json!({"expiring": soon.len(), "expired": expired}),
+        json!({"expiring": soon.len(), "expired": expired, "emailed": emailed}),
         false,
     ))
 }
@@ -527,10 +617,17 @@ pub struct PriceAnalysis {
     pub recommendation_code: String,
     /// `info`, `warning`, `critical`.
     pub severity: String,
+    /// `claude` or `offline`: who worded the explanation and read the pattern (the deviation is
+    /// always the arithmetic).
+    pub provider: String,
 }
 
-pub fn analyze_price<P: MaintenancePort + ?Sized>(
+/// The spec's price analysis of an invoice: the deviation from its category's benchmark (the
+/// stored weekly one, else worked out now), the vendor's pattern over their last six invoices
+/// of the category and a recommendation — worded by the model when there is one.
+pub fn analyze_price<P: MaintenancePort>(
     port: &P,
+    gateway: &Gateway,
     invoice_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<PriceAnalysis> {
@@ -561,6 +658,7 @@ pub fn analyze_price<P: MaintenancePort + ?Sized>(
             recommendation: "Review by hand: there is no benchmark for this category yet.".into(),
             recommendation_code: "flag".into(),
             severity: "info".into(),
+            provider: "offline".into(),
         });
     };
     let pct = super::deviation_pct(inv.total_amount, b.average_cost_usd);
@@ -574,30 +672,50 @@ pub fn analyze_price<P: MaintenancePort + ?Sized>(
     recent.sort_by_key(|i| std::cmp::Reverse(i.invoice_date));
     recent.truncate(6);
     let above = recent.iter().filter(|i| i.total_amount > b.average_cost_usd).count();
-    let pattern = vendor_pattern(&recent, b.average_cost_usd);
-    let (code, recommendation, severity) = match label {
-        "significantly_above" if pct > 50.0 => (
-            "request_itemization",
-            "Request an itemized breakdown before approving; the charge is far above the portfolio's range.",
-            "critical",
-        ),
-        "significantly_above" => {
-            ("flag", "Flag for review. Consider requesting itemized breakdown or negotiating rate.", "warning")
-        }
-        "slightly_above" => ("flag", "Flag for a quick review; slightly above the portfolio average.", "info"),
-        _ => ("approve", "Approve: within the portfolio's normal range.", "info"),
-    };
+    let (code, severity) = price_analysis::offline_recommendation(pct, label);
     let against = if pct >= 0.0 { format!("{pct:.0}% above") } else { format!("{:.0}% below", -pct) };
     let history = if recent.is_empty() {
         String::new()
     } else {
         format!(" {} has charged above average on {above} of their last {} invoices.", vendor_name, recent.len())
     };
+    let vendor_recent: Vec<Decimal> = recent.iter().map(|i| i.total_amount).collect();
+    let input = PriceInput {
+        vendor_name: vendor_name.clone(),
+        category: category.clone(),
+        invoice_total: inv.total_amount,
+        line_items: serde_json::to_value(&inv.line_items).unwrap_or_default(),
+        avg: b.average_cost_usd,
+        median: b.median_cost_usd,
+        min: b.min_cost_usd,
+        max: b.max_cost_usd,
+        count: b.sample_count,
+        vendor_count: b.vendor_count,
+        vendor_avg: (!vendor_recent.is_empty())
+            .then(|| (vendor_recent.iter().sum::<Decimal>() / Decimal::from(vendor_recent.len())).round_dp(2)),
+        vendor_recent,
+        offline: PriceAnswer {
+            deviation_pct: pct,
+            deviation_label: label.into(),
+            explanation: format!(
+                "This {} {category} invoice is {against} your portfolio average of {} for the same work category.{history}",
+                money(inv.total_amount),
+                money(b.average_cost_usd)
+            ),
+            vendor_pattern: vendor_pattern(&recent, b.average_cost_usd).into(),
+            recommendation: code.into(),
+            severity: severity.into(),
+        },
+    };
+    let (answer, provider) = match gateway.run::<PriceAnalysisTask>(&input, port, now) {
+        Ok(out) => (out.value, out.provider.as_str().to_string()),
+        Err(_) => (input.offline.clone(), "offline".to_string()),
+    };
     Ok(PriceAnalysis {
         invoice_id,
-        vendor_name: vendor_name.clone(),
+        vendor_name,
         invoice_total: inv.total_amount,
-        work_category: category.clone(),
+        work_category: category,
         benchmark: json!({
             "average": crate::format::wire::decimal_number(b.average_cost_usd),
             "median": crate::format::wire::decimal_number(b.median_cost_usd),
@@ -606,17 +724,15 @@ pub fn analyze_price<P: MaintenancePort + ?Sized>(
             "sample_count": b.sample_count,
             "vendor_count": b.vendor_count
         }),
+        // The figure and its label are the arithmetic, whoever worded the rest.
         deviation_pct: pct,
         deviation_label: label.into(),
-        explanation: format!(
-            "This {} {category} invoice is {against} your portfolio average of {} for the same work category.{history}",
-            money(inv.total_amount),
-            money(b.average_cost_usd)
-        ),
-        vendor_pattern: pattern.into(),
-        recommendation: recommendation.into(),
-        recommendation_code: code.into(),
-        severity: severity.into(),
+        explanation: answer.explanation,
+        vendor_pattern: answer.vendor_pattern,
+        recommendation: price_analysis::recommendation_sentence(&answer.recommendation, label).into(),
+        recommendation_code: answer.recommendation,
+        severity: answer.severity,
+        provider,
     })
 }
 

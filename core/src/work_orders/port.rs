@@ -55,6 +55,8 @@ pub struct MaintenanceWrites {
     pub repeat_alerts: Vec<RepeatVisitAlert>,
     pub scorecards: Vec<VendorScorecard>,
     pub benchmarks: Vec<PriceBenchmark>,
+    /// Notices for the office, queued in the outbox in the same transaction as the rows.
+    pub messages: Vec<crate::outbox::NewMessage>,
 }
 
 impl MaintenanceWrites {

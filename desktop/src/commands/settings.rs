@@ -87,6 +87,7 @@ fn delivery_settings(s: &AppState) -> DeliverySettings {
             env(e::SMS_AUTH_TOKEN, true, "SMS auth token"),
             env(e::SMS_FROM, false, "sending phone number, e.g. +15550100"),
             env(e::OUTBOX_DIR, false, "where unsent messages are written as files"),
+            env(e::MANAGER_EMAIL, false, "the property manager's address, for the jobs' notices to the office"),
         ],
     }
 }

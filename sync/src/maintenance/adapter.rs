@@ -19,7 +19,7 @@ use crate::pg;
 use crate::pgdomain;
 
 impl RowWrite for MaintenanceWrites {
-    async fn apply(&self, tx: &Transaction<'_>, _now: DateTime<Utc>) -> StoreResult<()> {
+    async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         let applied = async {
             for (table, rows) in self.tables().map_err(|e| pg::PgError::Setup(e.to_string()))? {
                 if rows.is_empty() {
@@ -28,6 +28,9 @@ impl RowWrite for MaintenanceWrites {
                 let t = pg::synced(table)?;
                 let ids = pg::upsert_rows(tx, t, &rows).await?;
                 pg::bump(tx, t, &ids).await?;
+            }
+            for m in &self.messages {
+                pgdomain::enqueue(tx, m, now).await?;
             }
             Ok::<_, pg::PgError>(())
         };

@@ -438,8 +438,8 @@ async fn analyze_price(
     Path(id): Path<String>,
 ) -> ApiResult<Json<PriceAnalysis>> {
     let id = id_of(&id, "Invoice")?;
-    let now = st.clock.now();
-    Ok(Json(read(&st, &p, move |port| vi::analyze_price(port, id, now)).await?))
+    let (now, gateway) = (st.clock.now(), st.gateway.clone());
+    Ok(Json(read(&st, &p, move |port| vi::analyze_price(port, &gateway, id, now)).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

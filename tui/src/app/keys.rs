@@ -86,6 +86,7 @@ pub enum Action {
     GoPricing,
     RunPricing,
     GoMaintenance,
+    GoVendors,
     Dismiss,
     Dispatch,
     RunRiskScoring,
@@ -161,7 +162,8 @@ pub const GLOBAL: &[Binding] = &[
     b(&[k('6')], "6", "Portfolio command center", Action::GoCommandCenter, false),
     b(&[k('7')], "7", "Turnover board", Action::GoTurnover, false),
     b(&[k('8')], "8", "Revenue intelligence", Action::GoPricing, false),
-    b(&[k('9')], "9", "Maintenance risk heatmap (:risk; vendors: :vendors)", Action::GoMaintenance, false),
+    b(&[k('9')], "9", "Maintenance risk heatmap (:risk)", Action::GoMaintenance, false),
+    b(&[k('0')], "0", "Vendors: scorecards, repeat visits, expiring documents (:vendors)", Action::GoVendors, false),
     b(&[ctrl('r')], "Ctrl-R", "Reload from the replica", Action::Refresh, false),
     b(&[k('q'), ctrl('c')], "q", "Quit (Ctrl-C also quits)", Action::Quit, true),
 ];
@@ -440,6 +442,7 @@ pub const VENDORS: &[Binding] = &[
     b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
     b(&[k('o')], "o", "Sort the scorecards (overall, name, jobs)", Action::CycleSort, true),
     b(&[k('d')], "d", "Sort direction (largest first / smallest first)", Action::SortDirection, false),
+    b(&[k('a')], "a", "Resolve the selected repeat-visit alert (choose how, then confirm)", Action::Approve, true),
 ];
 
 /// A work order's dispatch: the warranty check, the top 3 vendors and the repeat warning.

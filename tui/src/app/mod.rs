@@ -62,9 +62,9 @@ pub enum Nav {
     CommandCenter,
     Turnover,
     Pricing,
-    /// The maintenance risk heatmap (9, :risk); not in the sidebar.
+    /// The maintenance risk heatmap (9, :risk).
     Maintenance,
-    /// Vendor intelligence (:vendors); not in the sidebar.
+    /// Vendor intelligence (0, :vendors).
     Vendors,
 }
 
@@ -75,6 +75,8 @@ const NAV: &[(Nav, &str, &str)] = &[
     (Nav::CommandCenter, "6", "Command Center"),
     (Nav::Turnover, "7", "Turnover"),
     (Nav::Pricing, "8", "Revenue"),
+    (Nav::Maintenance, "9", "Maintenance risk"),
+    (Nav::Vendors, "0", "Vendors"),
 ];
 
 /// The sidebar's AI group.
@@ -361,6 +363,7 @@ impl App {
             Action::GoTurnover => self.goto(Nav::Turnover),
             Action::GoPricing => self.goto(Nav::Pricing),
             Action::GoMaintenance => self.goto(Nav::Maintenance),
+            Action::GoVendors => self.goto(Nav::Vendors),
             other => self.with_top(|s, cx| s.on_action(other, cx)),
         }
     }
@@ -550,9 +553,9 @@ impl App {
         for b in keys::GLOBAL {
             match b.action {
                 Action::GoDashboard => entries.push((
-                    Some("1–9"),
+                    Some("1–9, 0"),
                     "Dashboard, properties, lifecycle, renewals, collections, command center, turnover, revenue, \
-                     maintenance risk"
+                     maintenance risk, vendors"
                         .into(),
                 )),
                 Action::GoProperties
@@ -562,7 +565,8 @@ impl App {
                 | Action::GoCommandCenter
                 | Action::GoTurnover
                 | Action::GoPricing
-                | Action::GoMaintenance => {}
+                | Action::GoMaintenance
+                | Action::GoVendors => {}
                 _ => entries.push((Some(b.label), b.help.to_string())),
             }
         }

@@ -1722,3 +1722,27 @@ fn the_vendors_screen_lists_scorecards_by_overall_alerts_and_expiring_documents(
     let s = h.screen();
     assert!(s.contains("Expiring documents (") && (s.contains("Auto-renew") || s.contains("No contract")), "{s}");
 }
+
+#[test]
+fn a_repeat_visit_alert_is_resolved_from_the_vendors_screen_after_a_confirm() {
+    use unitcycle_core::work_orders::port::MaintenancePort;
+    let (_dir, path) = risk_replica();
+    let store = Store::open(&path).unwrap();
+    let open: Vec<_> = store.repeat_alerts().unwrap().into_iter().filter(|a| a.resolution_status == "open").collect();
+    assert!(!open.is_empty(), "the demo has repeat visits");
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text("0\t");
+    assert!(h.screen().contains(&format!("Repeat visits ({})", open.len())), "{}", h.screen());
+    h.type_text("a");
+    let s = h.screen();
+    assert!(s.contains("Resolve the repeat-visit alert") && s.contains("nothing is sent to a vendor"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: nothing was changed"), "{}", h.screen());
+    h.type_text("a");
+    h.key(KeyCode::Right);
+    h.type_text("y");
+    assert!(h.screen().contains("Saved: the alert is closed as vendor credited"), "{}", h.screen());
+    let after = Store::open(&path).unwrap().repeat_alerts().unwrap();
+    assert_eq!(after.iter().filter(|a| a.resolution_status == "vendor_credited").count(), 1);
+    assert_eq!(after.iter().filter(|a| a.resolution_status == "open").count(), open.len() - 1);
+}

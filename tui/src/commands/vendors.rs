@@ -414,7 +414,7 @@ pub fn run(db: &Path, cmd: VendorsCommand) -> Result<()> {
                 Some(i) => i.clone(),
                 None => by_key(invoices, key, |i| i.id, "invoice")?,
             };
-            let a = vi::analyze_price(&store, inv.id, now_on(today(None)))?;
+            let a = vi::analyze_price(&store, &Gateway::from_env(), inv.id, now_on(today(None)))?;
             if json {
                 return print_json(&a);
             }
@@ -434,6 +434,10 @@ pub fn run(db: &Path, cmd: VendorsCommand) -> Result<()> {
                 a.severity
             );
             println!("Recommendation ({}): {}", a.recommendation_code.replace('_', " "), a.recommendation);
+            println!(
+                "Worded by {}; the deviation is the benchmark arithmetic.",
+                if a.provider == "claude" { "Claude" } else { "the offline templates (no model)" }
+            );
             Ok(())
         }
         VendorsCommand::Stats { opts } => {

@@ -171,16 +171,33 @@ impl Risk {
         }
     }
 
-    fn legend(&self, p: &HeatmapProperty) -> Line<'static> {
-        let mut spans = vec![Span::styled(" Risk: ", theme::bold())];
-        for (name, hex) in LEVELS {
-            spans.push(Span::styled("██", Style::new().fg(theme::hex(hex))));
-            spans.push(Span::raw(format!(" {name} {}  ", p.by_level.get(name).copied().unwrap_or(0))));
+    /// The counts per level; in a narrow terminal the names shorten so the whole line shows.
+    fn legend(&self, p: &HeatmapProperty, width: usize) -> Line<'static> {
+        let count = |name: &str| p.by_level.get(name).copied().unwrap_or(0);
+        let wide = |short: bool| {
+            let gap = if short { " " } else { "  " };
+            let mut spans = vec![Span::styled(" Risk: ", theme::bold())];
+            for (name, hex) in LEVELS {
+                let label = match (short, name) {
+                    (true, "medium") => "med",
+                    (true, "critical") => "crit",
+                    _ => name,
+                };
+                spans.push(Span::styled("██", Style::new().fg(theme::hex(hex))));
+                spans.push(Span::raw(format!(" {label} {}{gap}", count(name))));
+            }
+            spans.push(Span::styled("░░", theme::dim()));
+            let (unscored, average) = if short { ("none", "avg") } else { ("unscored", "average") };
+            spans.push(Span::raw(format!(" {unscored} {}", count("unscored"))));
+            spans.push(Span::styled(format!("{gap}· {average} {:.1}", p.avg_risk_score), theme::dim()));
+            Line::from(spans)
+        };
+        let line = wide(false);
+        if line.width() <= width {
+            line
+        } else {
+            wide(true)
         }
-        spans.push(Span::styled("░░", theme::dim()));
-        spans.push(Span::raw(format!(" unscored {}", p.by_level.get("unscored").copied().unwrap_or(0))));
-        spans.push(Span::styled(format!("  · average {:.1}", p.avg_risk_score), theme::dim()));
-        Line::from(spans)
     }
 
     /// The grid's lines, the rows of cells (for ↑/↓) and the line of the selected cell.
@@ -360,7 +377,7 @@ impl Screen for Risk {
                         `unitcycle maintenance score`).";
             f.render_widget(Paragraph::new(Line::styled(text, theme::dim())), legend);
         } else {
-            f.render_widget(Paragraph::new(self.legend(p)), legend);
+            f.render_widget(Paragraph::new(self.legend(p, usize::from(legend.width))), legend);
         }
         let block = Block::bordered().title(" Heatmap · building › floor › unit ").border_style(theme::dim());
         let inner = block.inner(body);

@@ -3,7 +3,8 @@
 //! and the contracts, insurance and licences expired or expiring within 30 days. From a work
 //! order on the unit screen, `D` opens its dispatch view: the warranty check, the top three
 //! vendors with their reasoning and the repeat-visit warning; `a` accepts the selected vendor
-//! after a confirm that lists every change.
+//! after a confirm that lists every change. On the alerts tab `a` resolves the selected alert:
+//! ←/→ pick how (warranty claim, vendor credited, different issue, dismissed), `y` saves.
 
 use std::cmp::Ordering;
 
@@ -66,6 +67,9 @@ pub fn sorted(cards: &[ScoreRow], sort: Sort, flipped: bool) -> Vec<&ScoreRow> {
     v
 }
 
+/// How an alert may be closed (the spec's resolution statuses other than `open`).
+const CLOSING: [&str; 4] = ["warranty_claim", "vendor_credited", "different_issue", "dismissed"];
+
 #[derive(Default)]
 pub struct Vendors {
     data: Option<Box<VendorsData>>,
@@ -74,6 +78,9 @@ pub struct Vendors {
     sort: Sort,
     flipped: bool,
     cursors: [Cursor; 3],
+    /// Resolving an alert: its id and the chosen index into `CLOSING`.
+    resolving: Option<(Uuid, usize)>,
+    busy: bool,
 }
 
 impl Vendors {
@@ -114,8 +121,43 @@ impl Screen for Vendors {
     fn loading(&self) -> bool {
         self.data.is_none() && self.error.is_none()
     }
-    fn on_action(&mut self, action: Action, _cx: &mut Cx) {
+    fn capturing(&self) -> bool {
+        self.resolving.is_some() || self.busy
+    }
+    fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
+        if self.busy {
+            return;
+        }
+        let Some((id, pick)) = self.resolving else { return };
+        match key.code {
+            KeyCode::Left | KeyCode::Char('h') => {
+                self.resolving = Some((id, (pick + CLOSING.len() - 1) % CLOSING.len()))
+            }
+            KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
+                self.resolving = Some((id, (pick + 1) % CLOSING.len()))
+            }
+            KeyCode::Char('y') | KeyCode::Enter => {
+                self.resolving = None;
+                let action = MaintenanceAction::ResolveAlert { resolution_status: CLOSING[pick].into() };
+                cx.request(Request::Maintenance(MaintRequest::Act { id, action, now: cx.now }));
+                self.busy = true;
+            }
+            KeyCode::Char('n') | KeyCode::Esc => {
+                self.resolving = None;
+                cx.message("Cancelled: nothing was changed");
+            }
+            _ => {}
+        }
+    }
+    fn on_action(&mut self, action: Action, cx: &mut Cx) {
         match action {
+            Action::Approve if self.tab == 1 => {
+                match self.data.as_ref().and_then(|d| d.alerts.get(self.cursors[1].selected)) {
+                    Some(a) => self.resolving = Some((a.alert.id, 0)),
+                    None => cx.message("No alert to resolve"),
+                }
+            }
+            Action::Approve => cx.message("Resolve alerts on the Repeat visits tab (Tab)"),
             Action::NextTab => self.tab = (self.tab + 1) % 3,
             Action::PrevTab => self.tab = (self.tab + 2) % 3,
             Action::CycleSort => {
@@ -133,8 +175,16 @@ impl Screen for Vendors {
             }
         }
     }
-    fn on_data(&mut self, data: Data, _cx: &mut Cx) {
+    fn on_data(&mut self, data: Data, cx: &mut Cx) {
         match data {
+            Data::Maintenance(MaintData::Acted(acted)) => {
+                self.busy = false;
+                let (action, _) = *acted;
+                if let MaintenanceAction::ResolveAlert { resolution_status } = action {
+                    cx.message(format!("Saved: the alert is closed as {}", resolution_status.replace('_', " ")));
+                }
+                self.reload(cx);
+            }
             Data::Maintenance(MaintData::Vendors(d)) => {
                 for (c, n) in self.cursors.iter_mut().zip(Self::lens(&d)) {
                     c.len = n;
@@ -143,11 +193,52 @@ impl Screen for Vendors {
                 self.data = Some(d);
                 self.error = None;
             }
+            Data::Error(e) if self.busy => {
+                self.busy = false;
+                cx.message(format!("Refused: {e}"));
+            }
             Data::Error(e) => self.error = Some(e),
             _ => {}
         }
     }
-    fn draw(&self, f: &mut Frame, area: Rect, _env: &Env) {
+    fn draw(&self, f: &mut Frame, area: Rect, env: &Env) {
+        self.draw_tabs(f, area, env);
+        if self.busy {
+            form::popup(f, area, "Saving", vec![Line::styled("Resolving the alert…", theme::dim())], 3);
+        } else if let Some((id, pick)) = self.resolving {
+            let Some(a) = self.data.as_ref().and_then(|d| d.alerts.iter().find(|a| a.alert.id == id)) else { return };
+            let choices: Vec<Span> = CLOSING
+                .iter()
+                .enumerate()
+                .flat_map(|(i, c)| {
+                    let style = if i == pick { theme::selected().fg(theme::accent()) } else { theme::dim() };
+                    [Span::styled(format!(" {} ", c.replace('_', " ")), style), Span::raw(" ")]
+                })
+                .collect();
+            let lines = vec![
+                Line::raw(format!(
+                    "Unit {} · {}: visited {} by {}, again {} by {} ({} days).",
+                    a.unit,
+                    a.alert.work_category,
+                    date(a.alert.first_visit_date),
+                    a.first_vendor,
+                    date(a.alert.repeat_visit_date),
+                    a.repeat_vendor,
+                    a.alert.days_between
+                )),
+                Line::raw("The alert leaves the open list; nothing is sent to a vendor or a tenant."),
+                Line::raw(""),
+                Line::from(choices),
+                Line::raw(""),
+                Line::styled("←/→ choose    y / Enter: save    n / Esc: cancel", theme::bold()),
+            ];
+            form::popup(f, area, "Resolve the repeat-visit alert", lines, 10);
+        }
+    }
+}
+
+impl Vendors {
+    fn draw_tabs(&self, f: &mut Frame, area: Rect, _env: &Env) {
         let Some(d) = &self.data else { return placeholder(f, area, &self.error) };
         let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let [n_cards, n_alerts, n_docs] = Self::lens(d);
