@@ -44,6 +44,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     19 => "0019_move_out_inspection.sql",
     20 => "0020_pricing.sql",
     21 => "0021_maintenance_vendors.sql",
+    22 => "0022_list_indexes.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -69,6 +70,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     19 => "0019_move_out_inspection.sql",
     20 => "0020_pricing.sql",
     21 => "0021_maintenance_vendors.sql",
+    22 => "0022_list_indexes.sql",
 );
 
 /// The table that records which migrations a database has had.

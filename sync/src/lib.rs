@@ -19,6 +19,7 @@ pub mod pgdomain;
 pub mod pricing;
 pub mod push_actions;
 pub mod query;
+pub mod read_cache;
 pub mod records;
 pub mod renewals;
 pub mod scheduler;

@@ -321,6 +321,7 @@ pub fn router(state: AppState) -> Router {
     router
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "Not found.") })
         .layer(DefaultBodyLimit::max(MAX_JSON_BYTES))
+        .layer(axum::middleware::from_fn(crate::read_cache::bump_after_writes))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
         .with_state(state)
 }
@@ -402,6 +403,22 @@ struct Entity {
     /// SQL over alias `r` with `$1` = the caller's property ids.
     scope: &'static str,
     order: &'static str,
+}
+
+/// The lease list's order (end date first, open-ended leases last).
+pub const LEASE_ORDER: &str = "r.lease_end_date NULLS LAST, r.id";
+
+/// Every list endpoint's table and order: each is read in an index's order (checked on
+/// PostgreSQL's plans by `sync/tests/list_plans.rs`).
+pub fn list_orders() -> Vec<(&'static str, &'static str)> {
+    let mut v: Vec<(&str, &str)> = [PROPERTIES, UNITS, LEDGER, TENANTS, WORK_ORDERS, BUILDINGS, VENDORS]
+        .iter()
+        .map(|e| (e.table, e.order))
+        .collect();
+    v.push(("tenant_lease", LEASE_ORDER));
+    v.push(("renewal_recommendation", crate::renewals::adapter::ORDER));
+    v.push(("collection_case", crate::collections::adapter::ORDER));
+    v
 }
 
 const PROPERTIES: Entity =
@@ -811,7 +828,7 @@ async fn paged(
 ) -> ApiResult<(PageMeta, Vec<tokio_postgres::Row>)> {
     let (page, size) = paging.get()?;
     let client = st.pool.get().await?;
-    let count: i64 = client.query_one(&format!("SELECT COUNT(*) {from_where}"), args).await?.get(0);
+    let count = crate::read_cache::count(&**client, &format!("SELECT COUNT(*) {from_where}"), args).await?;
     if page > 1 && (page - 1) * size >= count {
         return Err(ApiError::not_found("Page"));
     }
@@ -943,9 +960,7 @@ async fn list_leases(
         "{}, t.first_name || ' ' || t.last_name, u.unit_number::text, p.name::text, p.time_zone::text",
         tables::pg_json_expr(tables::table("tenant_lease").ok_or_else(|| ApiError::not_found("Endpoint"))?)
     );
-    let (page, rows) =
-        paged(&st, (&headers, &uri), &paging, (&select, &from_where, "r.lease_end_date NULLS LAST, r.id"), &args)
-            .await?;
+    let (page, rows) = paged(&st, (&headers, &uri), &paging, (&select, &from_where, LEASE_ORDER), &args).await?;
     let now = st.clock.now();
     let mut results = Vec::with_capacity(rows.len());
     for r in &rows {
@@ -955,6 +970,9 @@ async fn list_leases(
     }
     Ok(Json(Page { count: page.count, next: page.next, previous: page.previous, results }))
 }
+
+/// Leases of one status, end date and property time zone, and how many.
+type LeaseGroup = (String, Option<NaiveDate>, i64, String);
 
 #[utoipa::path(get, path = "/api/v1/tenants/leases/lifecycle-stats/",
     summary = "Aggregate counts per lifecycle status", params(LeaseFilter),
@@ -973,14 +991,32 @@ async fn lifecycle_stats(
          GROUP BY r.lease_status, r.lease_end_date, p.time_zone",
         clauses.join(" AND ")
     );
+    let client = st.pool.get().await?;
+    // The groups are cached (they change only with the leases); the day each counts against is
+    // worked out below, on every request.
+    let key = format!("{sql}\u{1f}{args:?}");
+    let groups: Arc<Vec<LeaseGroup>> = crate::read_cache::cached(&**client, &key, || async {
+        let rows = client.query(&sql, &args).await?;
+        Ok::<_, tokio_postgres::Error>(Arc::new(
+            rows.iter().map(|r| (r.get::<_, String>(0), r.get(1), r.get(2), r.get::<_, String>(3))).collect(),
+        ))
+    })
+    .await?;
     let now = st.clock.now();
     let mut stats = LifecycleStats::default();
-    for r in st.pool.get().await?.query(&sql, &args).await? {
-        let Some(status) = LeaseStatus::parse(r.get::<_, &str>(0)) else { continue };
-        let end: Option<NaiveDate> = r.get(1);
-        let today = unitcycle_core::time::today_in(r.get(3), now).map_err(pg::PgError::Setup)?;
-        for _ in 0..r.get::<_, i64>(2) {
-            stats.add(status, end, today);
+    let mut days: HashMap<&str, NaiveDate> = HashMap::new();
+    for (status, end, n, zone) in groups.iter() {
+        let Some(status) = LeaseStatus::parse(status) else { continue };
+        let today = match days.get(zone.as_str()) {
+            Some(d) => *d,
+            None => {
+                let d = unitcycle_core::time::today_in(zone, now).map_err(pg::PgError::Setup)?;
+                days.insert(zone, d);
+                d
+            }
+        };
+        for _ in 0..*n {
+            stats.add(status, *end, today);
         }
     }
     Ok(Json(stats))

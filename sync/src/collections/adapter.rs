@@ -81,6 +81,9 @@ const WHERE: &str = "r.property_id = ANY($1)
     AND ($3::uuid IS NULL OR r.property_id = $3) AND ($4::uuid IS NULL OR r.tenant_id = $4)
     AND ($5::int IS NULL OR r.escalation_level = $5) AND ($6::int IS NULL OR r.days_overdue >= $6)";
 
+/// The list's order: most overdue first, then the largest balance.
+pub const ORDER: &str = "r.days_overdue DESC, r.current_balance DESC, r.id";
+
 /// One page of cases (most overdue first) and the total count.
 pub async fn list(
     c: &impl GenericClient,
@@ -91,12 +94,13 @@ pub async fn list(
 ) -> Result<(i64, Vec<CollectionCase>)> {
     let args: [&(dyn tokio_postgres::types::ToSql + Sync); 6] =
         [&properties, &f.status, &f.property, &f.tenant, &f.escalation_level, &f.days_overdue_gte];
-    let count: i64 = c.query_one(&format!("SELECT COUNT(*) FROM collection_case r WHERE {WHERE}"), &args).await?.get(0);
+    let count =
+        crate::read_cache::count(c, &format!("SELECT COUNT(*) FROM collection_case r WHERE {WHERE}"), &args).await?;
     let rows = c
         .query(
             &format!(
                 "SELECT {CASE_COLS} FROM collection_case r WHERE {WHERE}
-                 ORDER BY r.days_overdue DESC, r.current_balance DESC, r.id LIMIT {limit} OFFSET {offset}"
+                 ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}"
             ),
             &args,
         )

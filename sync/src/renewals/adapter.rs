@@ -74,6 +74,9 @@ const WHERE: &str = "r.property_id = ANY($1)
     AND ($4::uuid IS NULL OR r.property_id = $4) AND ($5::uuid IS NULL OR r.lease_id = $5)";
 
 /// One page of recommendations (highest churn first) and the total count.
+/// The list's order: highest churn first, newest first among equals.
+pub const ORDER: &str = "r.churn_score DESC, r.created_at DESC, r.id";
+
 pub async fn list(
     c: &impl GenericClient,
     properties: &[Uuid],
@@ -84,13 +87,13 @@ pub async fn list(
     let w = WHERE;
     let args: [&(dyn tokio_postgres::types::ToSql + Sync); 5] =
         [&properties, &f.status, &f.churn_risk_level, &f.property, &f.lease];
-    let count: i64 =
-        c.query_one(&format!("SELECT COUNT(*) FROM renewal_recommendation r WHERE {w}"), &args).await?.get(0);
+    let count =
+        crate::read_cache::count(c, &format!("SELECT COUNT(*) FROM renewal_recommendation r WHERE {w}"), &args).await?;
     let rows = c
         .query(
             &format!(
                 "SELECT {COLS} FROM renewal_recommendation r WHERE {w}
-                 ORDER BY r.churn_score DESC, r.created_at DESC, r.id LIMIT {limit} OFFSET {offset}"
+                 ORDER BY {ORDER} LIMIT {limit} OFFSET {offset}"
             ),
             &args,
         )
