@@ -170,6 +170,15 @@ commands! {
     pricing_history(unit_id: String) -> pricing::PricingHistory;
     pricing_run_engine(property_id: Option<String>) -> unitcycle_core::jobs::JobReport;
     pricing_report_pdf(property_id: String) -> ReportResult;
+    maintenance_view(status: Option<String>, property_id: Option<String>) -> maintenance::MaintenanceView;
+    maintenance_units(search: Option<String>, property_id: Option<String>) -> Vec<maintenance::UnitChoice>;
+    maintenance_act(id: Option<String>, action: unitcycle_core::work_orders::MaintenanceAction) -> maintenance::MaintenanceActed;
+    work_order_dispatch(work_order_id: String) -> unitcycle_core::vendor_intelligence::workflow::DispatchView;
+    equipment_view() -> maintenance::EquipmentView;
+    risk_view(property_id: Option<String>) -> maintenance::RiskView;
+    vendors_view() -> vendors::VendorsView;
+    vendors_detect_repeats() -> unitcycle_core::jobs::JobReport;
+    vendor_scorecard(vendor_id: String) -> unitcycle_core::vendor_intelligence::workflow::ScorecardDetail;
 }
 
 pub mod collections;
@@ -177,12 +186,14 @@ pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod leases;
+pub mod maintenance;
 pub mod move_out;
 pub mod portfolio;
 pub mod pricing;
 pub mod records;
 pub mod settings;
 pub mod turnover;
+pub mod vendors;
 
 pub mod ops {
     use std::collections::HashMap;
@@ -197,6 +208,9 @@ pub mod ops {
     pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::inspections::{inspectable_leases, inspection_view};
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
+    pub use super::maintenance::{
+        equipment_view, maintenance_act, maintenance_units, maintenance_view, risk_view, work_order_dispatch,
+    };
     pub use super::move_out::{
         add_move_out_photo, move_out_analyze, move_out_compare, move_out_create, move_out_finalize,
         move_out_import_camera_files, move_out_leases, move_out_letter_pdf, move_out_letter_preview, move_out_list,
@@ -212,6 +226,7 @@ pub mod ops {
     pub use super::turnover::{
         turnover_act, turnover_board, turnover_case, turnover_letter_pdf, turnover_letter_preview,
     };
+    pub use super::vendors::{vendor_scorecard, vendors_detect_repeats, vendors_view};
     use super::*;
     use unitcycle_core::demo::{self, DemoConfig};
     use unitcycle_core::inspections::{self as insp, camera};

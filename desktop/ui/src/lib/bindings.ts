@@ -83,9 +83,26 @@ export const commands = {
 	pricingHistory: (unitId: string) => typedError<PricingHistory, CommandError>(__TAURI_INVOKE("pricing_history", { unitId })),
 	pricingRunEngine: (propertyId: string | null) => typedError<JobReport, CommandError>(__TAURI_INVOKE("pricing_run_engine", { propertyId })),
 	pricingReportPdf: (propertyId: string) => typedError<ReportResult, CommandError>(__TAURI_INVOKE("pricing_report_pdf", { propertyId })),
+	maintenanceView: (status: string | null, propertyId: string | null) => typedError<MaintenanceView, CommandError>(__TAURI_INVOKE("maintenance_view", { status, propertyId })),
+	maintenanceUnits: (search: string | null, propertyId: string | null) => typedError<UnitChoice[], CommandError>(__TAURI_INVOKE("maintenance_units", { search, propertyId })),
+	maintenanceAct: (id: string | null, action: MaintenanceAction) => typedError<MaintenanceActed, CommandError>(__TAURI_INVOKE("maintenance_act", { id, action })),
+	workOrderDispatch: (workOrderId: string) => typedError<DispatchView, CommandError>(__TAURI_INVOKE("work_order_dispatch", { workOrderId })),
+	equipmentView: () => typedError<EquipmentView, CommandError>(__TAURI_INVOKE("equipment_view")),
+	riskView: (propertyId: string | null) => typedError<RiskView, CommandError>(__TAURI_INVOKE("risk_view", { propertyId })),
+	vendorsView: () => typedError<VendorsView, CommandError>(__TAURI_INVOKE("vendors_view")),
+	vendorsDetectRepeats: () => typedError<JobReport, CommandError>(__TAURI_INVOKE("vendors_detect_repeats")),
+	vendorScorecard: (vendorId: string) => typedError<ScorecardDetail, CommandError>(__TAURI_INVOKE("vendor_scorecard", { vendorId })),
 };
 
 /* Types */
+/**  What an action changed: the record's id and its table. */
+export type ActionOutcome = {
+	entity: string,
+	id: string,
+	/**  The work order the action made or changed, when there is one. */
+	work_order_id: string | null,
+};
+
 /**  `collection_action.action_type`. */
 export type ActionType = "sms" | "email" | "formal_letter" | "payment_plan" | "escalation" | "call" | "payment_received" | "note";
 
@@ -108,6 +125,13 @@ export type AiSettings = {
 	label: string,
 	note: string,
 	variables: EnvSetting[],
+};
+
+export type AlertRow = {
+	alert: RepeatVisitAlert,
+	unit_number: string,
+	first_vendor: string | null,
+	repeat_vendor: string | null,
 };
 
 /**  The result of running an analyzer over an inspection's queued photos. */
@@ -505,6 +529,15 @@ export type Completeness = {
 /**  The condition of one item (`move_in_item.condition_rating` / `human_override`). */
 export type ConditionRating = "excellent" | "good" | "fair" | "poor" | "damaged";
 
+export type ContractRow = {
+	contract: VendorContract,
+	vendor_name: string,
+	/**  Days to its end (negative: ended). */
+	days_left: number,
+	/**  Ending within 30 days (not yet ended). */
+	expiring: boolean,
+};
+
 /**  A damage item's category. */
 export type DamageCategory = "wall_damage" | "floor_damage" | "fixture_damage" | "appliance_damage" | "cleaning_needed" | "other";
 
@@ -578,6 +611,31 @@ export type DifferenceView = {
 	reasoning: string,
 };
 
+/**  One recommendation as the dispatch view shows it. */
+export type DispatchChoice = {
+	rank: number,
+	vendor_id: string,
+	vendor_name: string,
+	overall_score: number | null,
+	reasoning: Value,
+	estimated_cost: string,
+	status: string,
+};
+
+/**  The spec's dispatch response. */
+export type DispatchView = {
+	work_order_id: string,
+	work_category: string,
+	unit: string,
+	description: string,
+	warranty_check: WarrantyCheck,
+	recommendations: DispatchChoice[],
+	repeat_visit_warning: RepeatWarning,
+	/**  `claude` or `offline`. */
+	provider: string,
+	assigned_vendor_id: string | null,
+};
+
 /**  Whether the pricing engine can run here, and what running it does (said before it is done). */
 export type EngineState = {
 	/**  None: it can run; else why not (a connected replica). */
@@ -591,6 +649,57 @@ export type EnvSetting = {
 	set: boolean,
 	secret: boolean,
 	what: string,
+};
+
+/**  `equipment` (predictive maintenance's `Equipment`; `property_ref` as in the spec). */
+export type Equipment = {
+	id: string,
+	property_ref_id: string,
+	unit_id: string | null,
+	name: string,
+	equipment_type: string,
+	manufacturer: string,
+	model_number: string,
+	install_date: string,
+	age_years: number | null,
+	expected_lifespan_years: number | null,
+	warranty_expiry: string | null,
+	created_at: string,
+};
+
+/**  A piece of equipment with its names and how much of its life it has used. */
+export type EquipmentRow = {
+	equipment: Equipment,
+	property_name: string,
+	/**  None: shared by the property. */
+	unit_number: string | null,
+	/**  Share of the expected lifespan used today, as a percentage (100 = due for replacement). */
+	life_used_pct: number | null,
+	/**  Days to the warranty's end (negative: ended); None without a warranty. */
+	warranty_days_left: number | null,
+};
+
+export type EquipmentView = {
+	/**  The most worn first. */
+	rows: EquipmentRow[],
+	properties: PickerChoice[],
+	today: string,
+};
+
+/**  A document of a vendor that expires soon. */
+export type ExpiringDocument = {
+	vendor_id: string,
+	vendor_name: string,
+	/**  The contract it comes from; null for the vendor record's own insurance. */
+	contract_id: string | null,
+	/**  `contract`, `insurance` or `license`. */
+	document: string,
+	contract_type: string,
+	title: string,
+	expires_on: string,
+	/**  Negative when already expired. */
+	days_left: number,
+	auto_renew: boolean,
 };
 
 export type ExportResult = {
@@ -979,6 +1088,53 @@ export type LifecycleStats = {
 	expiring_90_days: number,
 };
 
+/**  What a maintenance action did. */
+export type MaintenanceActed = {
+	outcome: ActionOutcome,
+	/**  One sentence for a person ("Work order "Leaking tap" completed."). */
+	message: string,
+	/**  The work order the action made or changed, as the table shows it. */
+	work_order: WorkOrderRow | null,
+	queued: boolean,
+};
+
+/**
+ *  A person's change to maintenance records, as it travels from a replica to the server. The
+ *  record it is about is the queued action's `entity_id` (the new record's id for the `Add…`
+ *  and `Create` actions).
+ */
+export type MaintenanceAction = {
+	action: "create",
+} & NewWorkOrder | ({ action: "assign"; vendor_id: string }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never } | ({ action: "schedule"; scheduled_date: string }) & { completed_date?: never; cost?: never; resolution_status?: never; tenant_rating?: never; vendor_id?: never } | ({ action: "start" }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never; vendor_id?: never } | ({ action: "complete"; completed_date: string; cost: string; tenant_rating?: number | null }) & { resolution_status?: never; scheduled_date?: never; vendor_id?: never } | ({ action: "cancel" }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never; vendor_id?: never } | {
+	action: "add_equipment",
+} & NewEquipment | {
+	action: "add_warranty",
+} & NewWarranty | {
+	action: "add_contract",
+} & NewContract | 
+/**  Approve a preventive suggestion: a work order is created from it. */
+({ action: "approve_suggestion" }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never; vendor_id?: never } | ({ action: "dismiss_suggestion" }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never; vendor_id?: never } | 
+/**  Dispatch the work order to a recommended vendor (record: the work order). */
+({ action: "accept_dispatch"; vendor_id: string }) & { completed_date?: never; cost?: never; resolution_status?: never; scheduled_date?: never; tenant_rating?: never } | ({ action: "resolve_alert"; resolution_status: string }) & { completed_date?: never; cost?: never; scheduled_date?: never; tenant_rating?: never; vendor_id?: never };
+
+/**  The work-order list and what its forms offer, in one round trip. */
+export type MaintenanceView = {
+	/**  Newest request first. */
+	rows: WorkOrderRow[],
+	status: string,
+	property_id: string | null,
+	statuses: string[],
+	properties: PickerChoice[],
+	/**  Active vendors (the ones a work order can be assigned to), by name. */
+	vendors: PickerChoice[],
+	categories: string[],
+	priorities: string[],
+	/**  The day new requests and completions default to. */
+	today: string,
+	/**  A connected replica queues every change for the server. */
+	queued: boolean,
+};
+
 /**  A file's header mapped for review. */
 export type MappingReview = {
 	/**
@@ -990,6 +1146,13 @@ export type MappingReview = {
 	error: string | null,
 	/**  The person's choices as the import's overrides ([`ImportRequest::overrides`]). */
 	overrides: OverrideChoice[],
+};
+
+export type MetricScore = {
+	metric: string,
+	score: number | null,
+	weight: number | null,
+	measured: boolean,
 };
 
 /**  `move_in_inspection`. */
@@ -1236,6 +1399,56 @@ export type Names = {
 	property_name: string,
 };
 
+/**  A vendor's contract or compliance document. */
+export type NewContract = {
+	vendor_id: string,
+	contract_type: string,
+	title: string,
+	start_date: string,
+	end_date: string,
+	insurance_expiry?: string | null,
+	license_expiry?: string | null,
+	auto_renew?: boolean,
+};
+
+/**  Equipment to record on a property (and optionally a unit). */
+export type NewEquipment = {
+	property_id: string,
+	unit_id?: string | null,
+	name: string,
+	equipment_type: string,
+	manufacturer?: string,
+	model_number?: string,
+	install_date: string,
+	expected_lifespan_years: number | null,
+	warranty_expiry?: string | null,
+};
+
+/**  A warranty to record on a unit. */
+export type NewWarranty = {
+	unit_id: string,
+	item_type: string,
+	brand: string,
+	model_number?: string,
+	installed_date: string,
+	warranty_end_date: string,
+	warranty_vendor_id?: string | null,
+	warranty_provider: string,
+	coverage_type: string,
+	contact?: string,
+};
+
+/**  A new work order as a person enters it. */
+export type NewWorkOrder = {
+	unit_id: string,
+	title: string,
+	description?: string,
+	category: string,
+	priority: WorkOrderPriority,
+	requested_date: string,
+	tenant_id?: string | null,
+};
+
 /**  Moving the case to its next stage, and exactly what that does. */
 export type NextMove = {
 	stage: Stage,
@@ -1310,6 +1523,11 @@ export type PaymentPlan = {
 	created_at: string,
 	updated_at: string,
 	installments: Installment[],
+};
+
+export type Performer = {
+	name: string,
+	score: number | null,
 };
 
 export type PhotoAdded = {
@@ -1397,6 +1615,14 @@ export type PhotoView = {
 	damage_items: DamageItemView[],
 };
 
+/**  A property or vendor in a picker. */
+export type PickerChoice = {
+	id: string,
+	name: string,
+	/**  A vendor's trade (empty for a property). */
+	detail: string,
+};
+
 /**
  *  Pipeline figures (`dashboard-stats`): cases per stage, average days vacant and in stage,
  *  make-ready cost, cases past the 21-day target and letters past their deadline.
@@ -1438,6 +1664,26 @@ export type PreExistingIssue = {
 	location?: string,
 	/**  `human` or the analyzer's provider name. */
 	source?: string,
+};
+
+/**  `preventive_wo_suggestion`. */
+export type PreventiveWoSuggestion = {
+	id: string,
+	unit_id: string,
+	risk_score_id: string,
+	title: string,
+	description: string,
+	/**  `low`, `medium`, `high`, `urgent`. */
+	priority: string,
+	category: string,
+	estimated_cost: string,
+	reasoning: string,
+	suggested_date: string,
+	/**  `suggested`, `approved`, `work_order_created`, `dismissed`. */
+	status: string,
+	work_order_id: string | null,
+	created_at: string,
+	property_id: string,
 };
 
 /**  One message the step would send, as drafted from the current record. */
@@ -1719,6 +1965,31 @@ export type RepairCost = {
 	max: string,
 };
 
+/**  `repeat_visit_alert`. */
+export type RepeatVisitAlert = {
+	id: string,
+	unit_id: string,
+	work_category: string,
+	first_visit_date: string,
+	first_visit_vendor_id: string | null,
+	repeat_visit_date: string,
+	repeat_visit_vendor_id: string | null,
+	days_between: number,
+	/**  `open`, `warranty_claim`, `vendor_credited`, `different_issue`, `dismissed`. */
+	resolution_status: string,
+	created_at: string,
+	first_work_order_id: string | null,
+	repeat_work_order_id: string | null,
+};
+
+export type RepeatWarning = {
+	is_repeat: boolean,
+	previous_visit: string | null,
+	previous_vendor: string | null,
+	days_since: number | null,
+	message: string,
+};
+
 /**  A replica file the person chose, checked by opening it (or creating it empty). */
 export type ReplicaCheck = {
 	path: string,
@@ -1737,8 +2008,31 @@ export type ReportResult = {
 	pages: string[],
 };
 
+/**  A factor of the risk score and the most points it gives. */
+export type RiskFactor = {
+	/**  The `UnitRiskScore` field holding its points. */
+	key: string,
+	label: string,
+	max: number | null,
+};
+
 /**  `collection_case.tenant_risk_profile`. */
 export type RiskProfile = "good_history" | "standard" | "repeat_offender" | "chronic";
+
+export type RiskRow = {
+	score: UnitRiskScore,
+	unit_number: string,
+	property_name: string,
+};
+
+/**  The latest risk score of each unit, worst first, and the suggestions waiting for a decision. */
+export type RiskView = {
+	scores: RiskRow[],
+	factors: RiskFactor[],
+	/**  Soonest first. */
+	suggestions: SuggestionRow[],
+	property_id: string | null,
+};
 
 /**  A room the inspection can hold photos of. */
 export type RoomChoice = {
@@ -1767,6 +2061,22 @@ export type RoomRef = {
 export type RowError = {
 	line: number,
 	message: string,
+};
+
+export type ScoreRow = {
+	card: VendorScorecard,
+	name: string,
+	trade: string,
+};
+
+/**  A vendor's scorecard with its metric breakdown and trend. */
+export type ScorecardDetail = {
+	vendor: Vendor,
+	latest: VendorScorecard | null,
+	/**  Each metric's score and weight in the latest scorecard. */
+	breakdown: MetricScore[],
+	/**  Every scorecard, oldest first. */
+	trend: VendorScorecard[],
 };
 
 /**  The server this replica syncs with (none: a standalone replica, the system of record). */
@@ -1844,6 +2154,12 @@ export type StepPreview = {
 
 /**  `pricing_snapshot.pricing_strategy`. */
 export type Strategy = "aggressive" | "market" | "conservative" | "lease_up" | "premium";
+
+export type SuggestionRow = {
+	suggestion: PreventiveWoSuggestion,
+	unit_number: string,
+	property_name: string,
+};
 
 /**  The command center's summary counts over the rows shown. */
 export type Summary = {
@@ -1998,6 +2314,14 @@ export type Unit = {
 	archived_at?: string | null,
 };
 
+/**  A unit in the unit picker. */
+export type UnitChoice = {
+	id: string,
+	unit_number: string,
+	property_id: string,
+	property_name: string,
+};
+
 /**  One hex of the property grid: a unit with its current lease and tenant. */
 export type UnitGridRow = {
 	unit: Unit,
@@ -2007,10 +2331,227 @@ export type UnitGridRow = {
 	tenant_name: string | null,
 };
 
+/**  `unit_risk_score`. */
+export type UnitRiskScore = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	score_date: string,
+	/**  0–100. */
+	risk_score: number | null,
+	/**  `low` (0–25), `medium` (26–50), `high` (51–75), `critical` (76–100). */
+	risk_level: string,
+	/**  Points from work-order frequency (of 30). */
+	wo_frequency_score: number | null,
+	/**  Points from the cost trend (of 20). */
+	wo_cost_score: number | null,
+	/**  Points from equipment age (of 20). */
+	equipment_age_score: number | null,
+	/**  Points from repeat issues (of 20). */
+	repeat_issue_score: number | null,
+	/**  Points from the season (of 10). */
+	seasonal_score: number | null,
+	predicted_next_wo_date: string | null,
+	predicted_next_wo_type: string,
+	predicted_cost_30_days: string,
+	predicted_cost_90_days: string,
+	wo_count_12_months: number,
+	total_cost_12_months: string,
+	avg_days_between_wo: number,
+	created_at: string,
+	/**  The title words (longer than 4 letters) seen in 3+ work orders: the repeat factor's why. */
+	repeated_keywords: string[],
+};
+
 /**  `units_unit.status`: the physical unit, not the tenancy. */
 export type UnitStatus = "occupied" | "vacant" | "maintenance";
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  `vendors` (the spec's `invoices.Vendor` and `vendors.VendorsVendor` are this one table). */
+export type Vendor = {
+	id: string,
+	name: string,
+	trade: string,
+	contact_name: string,
+	email: string,
+	phone: string,
+	license_number: string,
+	insurance_expiry: string | null,
+	hourly_rate: string,
+	is_active: boolean,
+	created_at: string,
+};
+
+/**  `vendor_contract`. */
+export type VendorContract = {
+	id: string,
+	vendor_id: string,
+	/**  `service_agreement`, `insurance_certificate`, `license`, `w9`. */
+	contract_type: string,
+	title: string,
+	start_date: string,
+	end_date: string,
+	insurance_expiry: string | null,
+	license_expiry: string | null,
+	auto_renew: boolean,
+	created_at: string,
+};
+
+/**  `vendor_scorecard`. */
+export type VendorScorecard = {
+	id: string,
+	vendor_id: string,
+	/**  `monthly` or `quarterly`. */
+	period: string,
+	period_start: string,
+	period_end: string,
+	response_time_score: number | null,
+	/**  Percent of completed jobs with no repeat visit within 30 days. */
+	first_visit_resolution_rate: number | null,
+	first_visit_score: number | null,
+	cost_accuracy_score: number | null,
+	sla_compliance_score: number | null,
+	tenant_satisfaction_score: number | null,
+	documentation_score: number | null,
+	/**  0–10, the weighted mean of the measured metrics. */
+	overall_score: number | null,
+	total_jobs: number,
+	total_invoiced_usd: string,
+	created_at: string,
+	/**  The measurements behind each score, and `not_measured`. */
+	metrics: Value,
+};
+
+/**  The dashboard's figures (the spec's stats response). */
+export type VendorStats = {
+	avg_vendor_score: number | null,
+	total_vendors: number,
+	top_performer: Performer | null,
+	bottom_performer: Performer | null,
+	active_warranties: number,
+	warranties_expiring_30d: number,
+	expiring_contracts: number,
+	expiring_insurance: number,
+	open_repeat_alerts: number,
+	total_saved_warranty_ytd: number | null,
+	price_anomalies_this_month: number,
+};
+
+/**  The vendors screen in one round trip. */
+export type VendorsView = {
+	/**  Each vendor's latest scorecard, best overall first. */
+	cards: ScoreRow[],
+	/**  Open repeat-visit alerts, the latest repeat first. */
+	alerts: AlertRow[],
+	/**  The soonest ending first. */
+	warranties: WarrantyRow[],
+	/**  The soonest ending first. */
+	contracts: ContractRow[],
+	/**  Contracts, insurance and licences expiring within 30 days (or expired in the last 30). */
+	expiring: ExpiringDocument[],
+	stats: VendorStats,
+	/**  How an alert may be resolved (`open` excluded). */
+	resolutions: string[],
+	window_days: number,
+	today: string,
+	/**  None: "look for repeat visits" can run here; else why not (a connected replica). */
+	detect_refusal: string | null,
+};
+
+/**  The spec's `warranty_check` block. */
+export type WarrantyCheck = {
+	has_warranty: boolean,
+	message: string,
+	warranty_id: string | null,
+	item_type: string | null,
+	warranty_vendor: string | null,
+	warranty_vendor_id: string | null,
+	warranty_end: string | null,
+	coverage: string | null,
+	contact: string | null,
+};
+
+/**  One claim against a warranty. */
+export type WarrantyClaim = {
+	date: string,
+	issue: string,
+	resolution?: string,
+	cost_saved?: string | null,
+};
+
+/**  `warranty_record`. */
+export type WarrantyRecord = {
+	id: string,
+	unit_id: string,
+	/**
+	 *  `HVAC`, `Dishwasher`, `Water Heater`, `Roof`, `Refrigerator`, `Washer`, `Dryer`,
+	 *  `Garbage Disposal`, `Microwave`, `Oven`.
+	 */
+	item_type: string,
+	brand: string,
+	model_number: string,
+	installed_date: string,
+	warranty_end_date: string,
+	warranty_vendor_id: string | null,
+	warranty_provider: string,
+	/**  `full`, `parts_only`, `labor_only`. */
+	coverage_type: string,
+	/**  `active`, `expired`, `claimed`. */
+	status: string,
+	claim_history: WarrantyClaim[],
+	/**  The provider's phone or address for claims. */
+	contact: string,
+};
+
+export type WarrantyRow = {
+	warranty: WarrantyRecord,
+	unit_number: string,
+	vendor_name: string | null,
+	/**  Days to its end (negative: ended). */
+	days_left: number,
+	/**  In force and ending within 30 days. */
+	expiring: boolean,
+};
+
+/**  `units_maintenance` (`UnitsMaintenance`): a work order. */
+export type WorkOrder = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	tenant_id: string | null,
+	title: string,
+	description: string,
+	category: string,
+	priority: WorkOrderPriority,
+	status: WorkOrderStatus,
+	requested_date: string,
+	completed_date: string | null,
+	cost: string,
+	assigned_vendor_id: string | null,
+	created_at: string,
+	/**  The day the vendor's visit is (or was) booked: response time is measured to it. */
+	scheduled_date?: string | null,
+	/**  The tenant's rating of the finished job, 1–5 (vendor scorecards' tenant satisfaction). */
+	tenant_rating?: number | null,
+};
+
+/**  `units_maintenance.priority`. */
+export type WorkOrderPriority = "low" | "medium" | "high" | "emergency";
+
+/**  A work order with the names the table shows. */
+export type WorkOrderRow = {
+	order: WorkOrder,
+	unit_number: string,
+	property_name: string,
+	/**  None: not assigned. */
+	vendor_name: string | null,
+	status_label: string,
+	priority_label: string,
+};
+
+/**  `units_maintenance.status`. */
+export type WorkOrderStatus = "open" | "in_progress" | "completed" | "cancelled";
 
 /**  What a records action wrote. */
 export type Written = {
