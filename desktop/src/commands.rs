@@ -165,7 +165,7 @@ commands! {
     move_out_letter_preview(id: String) -> move_out::MoveOutLetter;
     move_out_letter_pdf(id: String) -> move_out::MoveOutLetterSaved;
     move_out_finalize(id: String) -> move_out::MoveOutFinalized;
-    move_out_compare(move_in_id: String, move_out_id: String) -> move_out::ComparisonView;
+    move_out_compare(move_in_id: String, move_out_id: String) -> unitcycle_core::inspections::move_out::comparison::Comparison;
     pricing_dashboard(property_id: Option<String>) -> pricing::PricingDashboard;
     pricing_history(unit_id: String) -> pricing::PricingHistory;
     pricing_run_engine(property_id: Option<String>) -> unitcycle_core::jobs::JobReport;

@@ -22,7 +22,6 @@ use unitcycle_core::ai::ProviderKind;
 use unitcycle_core::blobs::sha256_hex;
 use unitcycle_core::format::{date, parse_amount};
 use unitcycle_core::inspections::camera::CameraFile;
-use unitcycle_core::inspections::compare::PhotoDiff;
 use unitcycle_core::inspections::move_out::comparison::{self, Comparison};
 use unitcycle_core::inspections::move_out::port::MoveOutPort;
 use unitcycle_core::inspections::move_out::workflow::{self as mw, MoveOutAction, PhotoUpload};
@@ -131,35 +130,6 @@ pub struct RepairCost {
     pub max: Decimal,
 }
 
-/// A damage item as the window reads it: the core's `DamageItem` (de)serialises its cost with
-/// `serde(with)`, which specta cannot describe, so the window gets the same fields as plain types.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct DamageItemView {
-    pub item: String,
-    pub severity: DamageSeverity,
-    /// What may be charged (the estimate brought within the table); null: a person prices it.
-    pub estimated_cost: Option<Decimal>,
-    pub category: DamageCategory,
-    /// Why the cost is not the estimate given ("" when it is).
-    pub cost_note: String,
-}
-
-impl From<&DamageItem> for DamageItemView {
-    fn from(i: &DamageItem) -> DamageItemView {
-        DamageItemView {
-            item: i.item.clone(),
-            severity: i.severity,
-            estimated_cost: i.estimated_cost,
-            category: i.category,
-            cost_note: i.cost_note.clone(),
-        }
-    }
-}
-
-fn views(items: &[DamageItem]) -> Vec<DamageItemView> {
-    items.iter().map(DamageItemView::from).collect()
-}
-
 /// A photo as the page shows it: what the AI concluded, the review, and what counts (the
 /// core's `classification()` and `damage_items()`).
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -173,7 +143,7 @@ pub struct PhotoView {
     pub ai_classification: PhotoClassification,
     pub ai_confidence: Option<f64>,
     pub ai_description: String,
-    pub ai_damage_items: Vec<DamageItemView>,
+    pub ai_damage_items: Vec<DamageItem>,
     /// `claude`, `offline` ("" before analysis).
     pub ai_provider: String,
     pub human_override: bool,
@@ -182,7 +152,7 @@ pub struct PhotoView {
     /// The classification that counts: the reviewer's, else the AI's.
     pub classification: PhotoClassification,
     /// The damage items that count: the reviewer's when given, else the AI's.
-    pub damage_items: Vec<DamageItemView>,
+    pub damage_items: Vec<DamageItem>,
 }
 
 impl From<&InspectionPhoto> for PhotoView {
@@ -196,13 +166,13 @@ impl From<&InspectionPhoto> for PhotoView {
             ai_classification: p.ai_classification,
             ai_confidence: p.ai_confidence,
             ai_description: p.ai_description.clone(),
-            ai_damage_items: views(&p.ai_damage_items),
+            ai_damage_items: p.ai_damage_items.clone(),
             ai_provider: p.ai_provider.clone(),
             human_override: p.human_override,
             reviewed_by: p.reviewed_by.clone(),
             reviewed_at: p.reviewed_at,
             classification: p.classification(),
-            damage_items: views(p.damage_items()),
+            damage_items: p.damage_items().to_vec(),
         }
     }
 }
@@ -241,99 +211,6 @@ pub struct MoveOutPage {
     pub letter_path: Option<String>,
     /// Whether changes are also queued for the server.
     pub connected: bool,
-}
-
-/// One difference between the move-in and the move-out (the core's `Difference`, whose cost
-/// travels through `serde(with)`, as plain fields).
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct DifferenceView {
-    /// `pre_existing`, `new_damage`, `normal_wear` or `improved`.
-    pub classification: String,
-    pub description: String,
-    pub estimated_repair_cost: Option<Decimal>,
-    pub charge_to_tenant: bool,
-    pub reasoning: String,
-}
-
-/// One move-out photo and the move-in photo of the same room (the core's `ComparedPair`).
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct PairView {
-    pub room: String,
-    /// The move-in room it was paired with ("" when the move-in has no such room).
-    pub move_in_room_name: String,
-    pub move_in_photo_id: Option<Uuid>,
-    pub move_in_photo_url: String,
-    pub move_out_photo_id: Uuid,
-    pub move_out_photo_url: String,
-    pub provider: String,
-    /// `changed`, `unchanged`, `needs_review` or `no_move_in_photo`.
-    pub status: String,
-    /// Where the photos differ (regions as fractions of the move-out photo); null when the
-    /// pixel comparison could not be made.
-    pub diff: Option<PhotoDiff>,
-    pub differences: Vec<DifferenceView>,
-    pub summary: String,
-}
-
-/// The move-in vs move-out comparison (the core's `Comparison`).
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct ComparisonView {
-    pub move_in_id: Uuid,
-    pub move_out_id: Uuid,
-    pub move_in_date: NaiveDate,
-    pub move_out_date: NaiveDate,
-    pub lease_duration: String,
-    pub provider: String,
-    pub pairs: Vec<PairView>,
-    /// Pairs a person must look at.
-    pub needs_review: usize,
-    /// What may be charged per the comparison (new damage only).
-    pub chargeable_total: Decimal,
-    pub summary: String,
-}
-
-impl From<Comparison> for ComparisonView {
-    fn from(c: Comparison) -> ComparisonView {
-        let pairs = c
-            .pairs
-            .into_iter()
-            .map(|p| PairView {
-                differences: p
-                    .differences
-                    .into_iter()
-                    .map(|d| DifferenceView {
-                        classification: d.classification,
-                        description: d.description,
-                        estimated_repair_cost: d.estimated_repair_cost,
-                        charge_to_tenant: d.charge_to_tenant,
-                        reasoning: d.reasoning,
-                    })
-                    .collect(),
-                room: p.room,
-                move_in_room_name: p.move_in_room_name,
-                move_in_photo_id: p.move_in_photo_id,
-                move_in_photo_url: p.move_in_photo_url,
-                move_out_photo_id: p.move_out_photo_id,
-                move_out_photo_url: p.move_out_photo_url,
-                provider: p.provider,
-                status: p.status,
-                diff: p.diff,
-                summary: p.summary,
-            })
-            .collect();
-        ComparisonView {
-            move_in_id: c.move_in_id,
-            move_out_id: c.move_out_id,
-            move_in_date: c.move_in_date,
-            move_out_date: c.move_out_date,
-            lease_duration: c.lease_duration,
-            provider: c.provider,
-            pairs,
-            needs_review: c.needs_review,
-            chargeable_total: c.chargeable_total,
-            summary: c.summary,
-        }
-    }
 }
 
 /// What one analysis run did, and the page after it.
@@ -786,10 +663,10 @@ pub fn move_out_finalize(s: &AppState, id_text: String) -> CmdResult<MoveOutFina
 
 /// Compares a move-out inspection with a move-in of the same unit, pair by pair (nothing is
 /// written): offline, where the photos differ is highlighted and each pair is left to a person.
-pub fn move_out_compare(s: &AppState, move_in_id: String, move_out_id: String) -> CmdResult<ComparisonView> {
+pub fn move_out_compare(s: &AppState, move_in_id: String, move_out_id: String) -> CmdResult<Comparison> {
     let (move_in, move_out) = (id(&move_in_id)?, id(&move_out_id)?);
     let store = s.store()?;
-    Ok(comparison::compare_inspections(&*store, &s.gateway, move_in, move_out, Utc::now())?.into())
+    Ok(comparison::compare_inspections(&*store, &s.gateway, move_in, move_out, Utc::now())?)
 }
 
 #[cfg(test)]

@@ -55,6 +55,7 @@ pub struct Difference {
     pub description: String,
     #[serde(default, with = "crate::format::wire::opt_money")]
     #[schema(value_type = Option<String>)]
+    #[specta(type = Option<Decimal>)]
     pub estimated_repair_cost: Option<Decimal>,
     pub charge_to_tenant: bool,
     pub reasoning: String,

@@ -213,6 +213,7 @@ pub struct DamageItem {
     /// What may be charged (the estimate brought within the table); null: a person prices it.
     #[serde(default, with = "crate::format::wire::opt_money")]
     #[schema(value_type = Option<String>, example = "75.00")]
+    #[specta(type = Option<Decimal>)]
     pub estimated_cost: Option<Decimal>,
     #[schema(value_type = String, example = "wall_damage")]
     pub category: DamageCategory,

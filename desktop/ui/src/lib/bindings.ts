@@ -78,7 +78,7 @@ export const commands = {
 	moveOutLetterPreview: (id: string) => typedError<MoveOutLetter, CommandError>(__TAURI_INVOKE("move_out_letter_preview", { id })),
 	moveOutLetterPdf: (id: string) => typedError<MoveOutLetterSaved, CommandError>(__TAURI_INVOKE("move_out_letter_pdf", { id })),
 	moveOutFinalize: (id: string) => typedError<MoveOutFinalized, CommandError>(__TAURI_INVOKE("move_out_finalize", { id })),
-	moveOutCompare: (moveInId: string, moveOutId: string) => typedError<ComparisonView, CommandError>(__TAURI_INVOKE("move_out_compare", { moveInId, moveOutId })),
+	moveOutCompare: (moveInId: string, moveOutId: string) => typedError<Comparison, CommandError>(__TAURI_INVOKE("move_out_compare", { moveInId, moveOutId })),
 	pricingDashboard: (propertyId: string | null) => typedError<PricingDashboard, CommandError>(__TAURI_INVOKE("pricing_dashboard", { propertyId })),
 	pricingHistory: (unitId: string) => typedError<PricingHistory, CommandError>(__TAURI_INVOKE("pricing_history", { unitId })),
 	pricingRunEngine: (propertyId: string | null) => typedError<JobReport, CommandError>(__TAURI_INVOKE("pricing_run_engine", { propertyId })),
@@ -496,15 +496,37 @@ export type CompUsed = {
 	similarity_score: number | null,
 };
 
-/**  The move-in vs move-out comparison (the core's `Comparison`). */
-export type ComparisonView = {
+/**  One move-out photo and the move-in photo of the same room it is compared with. */
+export type ComparedPair = {
+	room: string,
+	/**  The move-in room it was paired with ("" when the move-in has no such room). */
+	move_in_room_name: string,
+	move_in_photo_id: string | null,
+	move_in_photo_url: string,
+	move_out_photo_id: string,
+	move_out_photo_url: string,
+	/**  `claude`, `offline`. */
+	provider: string,
+	/**
+	 *  `changed` (classified by a model), `unchanged`, `needs_review` (a person must look) or
+	 *  `no_move_in_photo`.
+	 */
+	status: string,
+	/**  The offline pixel comparison (where the photos differ); null when it could not be made. */
+	diff: PhotoDiff | null,
+	differences: Difference[],
+	summary: string,
+};
+
+/**  `GET /api/v1/move-in-inspections/{id}/compare/{moveOutId}/`. */
+export type Comparison = {
 	move_in_id: string,
 	move_out_id: string,
 	move_in_date: string,
 	move_out_date: string,
 	lease_duration: string,
 	provider: string,
-	pairs: PairView[],
+	pairs: ComparedPair[],
 	/**  Pairs a person must look at. */
 	needs_review: number,
 	/**  What may be charged per the comparison (new damage only). */
@@ -541,6 +563,17 @@ export type ContractRow = {
 /**  A damage item's category. */
 export type DamageCategory = "wall_damage" | "floor_damage" | "fixture_damage" | "appliance_damage" | "cleaning_needed" | "other";
 
+/**  One damage item on a photo (the spec's `ai_damage_items[]`), its cost checked against the table. */
+export type DamageItem = {
+	item: string,
+	severity: DamageSeverity,
+	/**  What may be charged (the estimate brought within the table); null: a person prices it. */
+	estimated_cost?: string | null,
+	category: DamageCategory,
+	/**  Why the cost is not the estimate given ("" when it is). */
+	cost_note?: string,
+};
+
 /**
  *  A damage item as the review form sends it: the cost as typed (empty: the table's lowest,
  *  or none for `other`, which a person must price).
@@ -550,20 +583,6 @@ export type DamageItemInput = {
 	severity: string,
 	category: string,
 	estimated_cost?: string,
-};
-
-/**
- *  A damage item as the window reads it: the core's `DamageItem` (de)serialises its cost with
- *  `serde(with)`, which specta cannot describe, so the window gets the same fields as plain types.
- */
-export type DamageItemView = {
-	item: string,
-	severity: DamageSeverity,
-	/**  What may be charged (the estimate brought within the table); null: a person prices it. */
-	estimated_cost: string | null,
-	category: DamageCategory,
-	/**  Why the cost is not the estimate given ("" when it is). */
-	cost_note: string,
 };
 
 /**  A damage item's severity. */
@@ -598,15 +617,12 @@ export type DeliverySettings = {
 	variables: EnvSetting[],
 };
 
-/**
- *  One difference between the move-in and the move-out (the core's `Difference`, whose cost
- *  travels through `serde(with)`, as plain fields).
- */
-export type DifferenceView = {
+/**  One difference between the move-in and the move-out. */
+export type Difference = {
 	/**  `pre_existing`, `new_damage`, `normal_wear` or `improved`. */
 	classification: string,
 	description: string,
-	estimated_repair_cost: string | null,
+	estimated_repair_cost?: string | null,
 	charge_to_tenant: boolean,
 	reasoning: string,
 };
@@ -1477,27 +1493,6 @@ export type OverrideChoice = {
 	field: Field | null,
 };
 
-/**  One move-out photo and the move-in photo of the same room (the core's `ComparedPair`). */
-export type PairView = {
-	room: string,
-	/**  The move-in room it was paired with ("" when the move-in has no such room). */
-	move_in_room_name: string,
-	move_in_photo_id: string | null,
-	move_in_photo_url: string,
-	move_out_photo_id: string,
-	move_out_photo_url: string,
-	provider: string,
-	/**  `changed`, `unchanged`, `needs_review` or `no_move_in_photo`. */
-	status: string,
-	/**
-	 *  Where the photos differ (regions as fractions of the move-out photo); null when the
-	 *  pixel comparison could not be made.
-	 */
-	diff: PhotoDiff | null,
-	differences: DifferenceView[],
-	summary: string,
-};
-
 /**  A payment as it would be recorded, before it is: the form confirms it with the warning. */
 export type PaymentCheck = {
 	/**  The amount as a decimal string (`1250.00`), to send back to `case_record_payment`. */
@@ -1603,7 +1598,7 @@ export type PhotoView = {
 	ai_classification: PhotoClassification,
 	ai_confidence: number | null,
 	ai_description: string,
-	ai_damage_items: DamageItemView[],
+	ai_damage_items: DamageItem[],
 	/**  `claude`, `offline` ("" before analysis). */
 	ai_provider: string,
 	human_override: boolean,
@@ -1612,7 +1607,7 @@ export type PhotoView = {
 	/**  The classification that counts: the reviewer's, else the AI's. */
 	classification: PhotoClassification,
 	/**  The damage items that count: the reviewer's when given, else the AI's. */
-	damage_items: DamageItemView[],
+	damage_items: DamageItem[],
 };
 
 /**  A property or vendor in a picker. */

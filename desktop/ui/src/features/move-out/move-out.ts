@@ -62,7 +62,7 @@ export const cleanAmount = (v: string): string => v.trim().replace(/^\$/, "").re
 /** One row of the damage items editor. */
 export type ItemDraft = { item: string; severity: string; category: string; estimated_cost: string };
 
-type ItemLike = { item: string; severity: string; category: string; estimated_cost: string | null };
+type ItemLike = { item: string; severity: string; category: string; estimated_cost?: string | null };
 
 /** The editor's rows, starting from the items that count on the photo. */
 export function draftsOf(items: ItemLike[]): ItemDraft[] {
