@@ -34,6 +34,17 @@ fn entries() -> &'static Mutex<HashMap<String, Entry>> {
     ENTRIES.get_or_init(Mutex::default)
 }
 
+/// One lock per key being computed: requests that miss together wait for the first one's
+/// figure instead of each scanning the same rows (after a write, every reader misses at once).
+fn computing(key: &str) -> Arc<tokio::sync::Mutex<()>> {
+    static LOCKS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    let mut map = LOCKS.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+    if map.len() >= MAX_ENTRIES {
+        map.retain(|_, l| Arc::strong_count(l) > 1);
+    }
+    map.entry(key.to_string()).or_default().clone()
+}
+
 /// Something was (or may have been) written: every cached value is recomputed on next use.
 pub fn bump() {
     GENERATION.fetch_add(1, Ordering::SeqCst);
@@ -54,6 +65,11 @@ where
         c.query_one("SELECT current_database()::text, COALESCE(MAX(change_seq), 0) FROM sync_row_version", &[]).await?;
     let key = format!("{}\u{1f}{key}", row.get::<_, String>(0));
     let seq: i64 = row.get(1);
+    if let Some(v) = lookup::<T>(&key, generation, seq) {
+        return Ok(v);
+    }
+    let lock = computing(&key);
+    let _computing = lock.lock().await;
     if let Some(v) = lookup::<T>(&key, generation, seq) {
         return Ok(v);
     }
