@@ -16,6 +16,7 @@ pub mod figures;
 pub mod format;
 pub mod import;
 pub mod inspections;
+pub mod invoice_processing;
 pub mod jobs;
 pub mod ledger;
 pub mod lifecycle;

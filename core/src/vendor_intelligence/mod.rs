@@ -543,3 +543,20 @@ pub fn expiring_documents(vendors: &[Vendor], contracts: &[VendorContract], toda
     out.sort_by(|a, b| a.expires_on.cmp(&b.expires_on).then(a.vendor_name.cmp(&b.vendor_name)));
     out
 }
+
+/// Each vendor's latest scorecard, best overall first (ties by vendor id): the scorecards table of
+/// the terminal and the desktop.
+pub fn latest_scorecards(cards: Vec<VendorScorecard>) -> Vec<VendorScorecard> {
+    let mut latest: HashMap<Uuid, VendorScorecard> = HashMap::new();
+    for c in cards {
+        match latest.get(&c.vendor_id) {
+            Some(e) if e.period_start >= c.period_start => {}
+            _ => {
+                latest.insert(c.vendor_id, c);
+            }
+        }
+    }
+    let mut out: Vec<VendorScorecard> = latest.into_values().collect();
+    out.sort_by(|a, b| b.overall_score.total_cmp(&a.overall_score).then(a.vendor_id.cmp(&b.vendor_id)));
+    out
+}

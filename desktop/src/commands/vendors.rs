@@ -85,22 +85,6 @@ pub struct VendorsView {
 pub const DETECTED_BY_SERVER: &str = "This replica syncs with a server, which looks for repeat visits daily at 06:00: \
      its alerts arrive with the next sync.";
 
-/// Each vendor's latest scorecard, best overall first (as the TUI lists them).
-pub fn latest_scorecards(cards: Vec<VendorScorecard>) -> Vec<VendorScorecard> {
-    let mut latest: HashMap<Uuid, VendorScorecard> = HashMap::new();
-    for c in cards {
-        match latest.get(&c.vendor_id) {
-            Some(e) if e.period_start >= c.period_start => {}
-            _ => {
-                latest.insert(c.vendor_id, c);
-            }
-        }
-    }
-    let mut out: Vec<VendorScorecard> = latest.into_values().collect();
-    out.sort_by(|a, b| b.overall_score.total_cmp(&a.overall_score).then(a.vendor_id.cmp(&b.vendor_id)));
-    out
-}
-
 fn soon(days_left: i64) -> bool {
     (0..=EXPIRY_WINDOW_DAYS).contains(&days_left)
 }
@@ -111,7 +95,7 @@ pub fn vendors_view(s: &AppState) -> CmdResult<VendorsView> {
     let today = now.date_naive();
     let names = Names::load(&store)?;
     let trades: HashMap<Uuid, String> = store.vendor_list()?.into_iter().map(|v| (v.id, v.trade)).collect();
-    let cards = latest_scorecards(store.scorecards()?)
+    let cards = unitcycle_core::vendor_intelligence::latest_scorecards(store.scorecards()?)
         .into_iter()
         .map(|card| ScoreRow {
             name: names.vendor(Some(card.vendor_id)).unwrap_or_default(),

@@ -2,7 +2,6 @@
 //! the core's `vendor_intelligence::workflow`; every change is a `MaintenanceAction` through
 //! `act_on_replica`. Accepting a dispatch says what it changes and needs `--yes`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{anyhow, Result};
@@ -11,7 +10,6 @@ use unitcycle_core::format::{date, money, opt_date};
 use unitcycle_core::model::WorkOrderStatus;
 use unitcycle_core::store::Store;
 use unitcycle_core::vendor_intelligence::workflow::{self as vi, earliest, DispatchView};
-use unitcycle_core::vendor_intelligence::VendorScorecard;
 use unitcycle_core::work_orders::port::MaintenancePort;
 use unitcycle_core::work_orders::{MaintenanceAction, NewContract, NewWarranty};
 use uuid::Uuid;
@@ -45,22 +43,6 @@ pub fn reasoning_lines(reasoning: &serde_json::Value) -> Vec<(String, String)> {
         serde_json::Value::Null => Vec::new(),
         other => vec![("Why".into(), text(other))],
     }
-}
-
-/// Each vendor's latest scorecard, best first.
-pub fn latest_scorecards(cards: Vec<VendorScorecard>) -> Vec<VendorScorecard> {
-    let mut latest: HashMap<Uuid, VendorScorecard> = HashMap::new();
-    for c in cards {
-        match latest.get(&c.vendor_id) {
-            Some(e) if e.period_start >= c.period_start => {}
-            _ => {
-                latest.insert(c.vendor_id, c);
-            }
-        }
-    }
-    let mut out: Vec<VendorScorecard> = latest.into_values().collect();
-    out.sort_by(|a, b| b.overall_score.total_cmp(&a.overall_score).then(a.vendor_id.cmp(&b.vendor_id)));
-    out
 }
 
 /// What accepting `vendor` for the dispatch of `view` changes, line by line.
@@ -137,7 +119,7 @@ pub fn run(db: &Path, cmd: VendorsCommand) -> Result<()> {
                     println!("Calculated {} scorecards for this month to {}.\n", cards.len(), date(day));
                 }
             }
-            let cards = latest_scorecards(store.scorecards()?);
+            let cards = unitcycle_core::vendor_intelligence::latest_scorecards(store.scorecards()?);
             if opts.json {
                 return print_json(&cards);
             }

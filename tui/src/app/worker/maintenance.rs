@@ -115,7 +115,7 @@ pub fn answer(store: &mut Store, gateway: &Gateway, req: MaintRequest) -> Result
             let vendors: HashMap<Uuid, (String, String)> =
                 store.vendor_list()?.into_iter().map(|v| (v.id, (v.name, v.trade))).collect();
             let name = |id: Option<Uuid>| id.and_then(|v| vendors.get(&v)).map_or("—".to_string(), |v| v.0.clone());
-            let cards = crate::commands::vendors::latest_scorecards(store.scorecards()?)
+            let cards = unitcycle_core::vendor_intelligence::latest_scorecards(store.scorecards()?)
                 .into_iter()
                 .map(|card| {
                     let (name, trade) = vendors.get(&card.vendor_id).cloned().unwrap_or_default();
