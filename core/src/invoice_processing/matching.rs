@@ -63,12 +63,12 @@ pub struct WoSimilarity {
     /// The candidate scored.
     pub work_order_id: Uuid,
     /// `1 − |invoice total − cost| / the larger of the two`; 0 without a total or a cost.
-    pub amount: f64,
+    pub amount_proximity: f64,
     /// `1 − days between the job's completion (or request) and the invoice date / 90`, at least 0.
-    pub date: f64,
+    pub date_proximity: f64,
     /// Shared words / the smaller of the two word sets (line items vs the work order's title,
     /// description and category); 0 when either has none.
-    pub description: f64,
+    pub description_overlap: f64,
     /// The shared words, sorted.
     pub shared_words: Vec<String>,
     /// `0.5 × amount + 0.3 × date + 0.2 × description`.
@@ -134,12 +134,12 @@ pub fn match_invoice_to_wo(extraction: &ExtractedInvoice, work_orders: &[WorkOrd
     // Strategy 3: line item description matching, any vendor.
     let mut by_words: Vec<WoSimilarity> =
         work_orders.iter().filter(|wo| in_window(wo)).map(|wo| compute_wo_similarity(wo, extraction)).collect();
-    sort_best_first(&mut by_words, |s| s.description);
-    let qualifies = |s: &WoSimilarity| s.shared_words.len() >= 2 && s.description >= 0.5;
+    sort_best_first(&mut by_words, |s| s.description_overlap);
+    let qualifies = |s: &WoSimilarity| s.shared_words.len() >= 2 && s.description_overlap >= 0.5;
     if let Some(best) = by_words.first().filter(|b| qualifies(b)) {
-        let tied = by_words.get(1).is_some_and(|second| second.description == best.description);
+        let tied = by_words.get(1).is_some_and(|second| second.description_overlap == best.description_overlap);
         if !tied {
-            let confidence = (0.4 + 0.5 * best.description).min(WORDS_ONLY_MAX_CONFIDENCE);
+            let confidence = (0.4 + 0.5 * best.description_overlap).min(WORDS_ONLY_MAX_CONFIDENCE);
             return WoMatch {
                 work_order_id: Some(best.work_order_id),
                 confidence,
@@ -271,9 +271,9 @@ pub fn compute_wo_similarity(wo: &WorkOrder, extraction: &ExtractedInvoice) -> W
     let description = if smaller == 0 { 0.0 } else { shared_words.len() as f64 / smaller as f64 };
     WoSimilarity {
         work_order_id: wo.id,
-        amount,
-        date,
-        description,
+        amount_proximity: amount,
+        date_proximity: date,
+        description_overlap: description,
         shared_words,
         score: AMOUNT_WEIGHT * amount + DATE_WEIGHT * date + WORDS_WEIGHT * description,
     }
@@ -447,7 +447,10 @@ mod tests {
         let ace = ace();
         let wos = [faucet_job(&ace)];
         let s = compute_wo_similarity(&wos[0], &invoice());
-        assert!(close(s.amount, 0.9) && close(s.date, 0.9) && close(s.description, 0.8), "{s:?}");
+        assert!(
+            close(s.amount_proximity, 0.9) && close(s.date_proximity, 0.9) && close(s.description_overlap, 0.8),
+            "{s:?}"
+        );
         assert_eq!(s.shared_words, vec!["cartridge", "faucet", "kitchen", "replace"]);
         assert!(close(s.score, 0.88), "{}", s.score);
 

@@ -130,6 +130,18 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// The levels, lowest first.
+pub const RISK_LEVELS: [&str; 4] = ["low", "medium", "high", "critical"];
+
+/// A `risk_level` filter as given, or why it is not one of the levels.
+pub fn check_risk_level(level: &str) -> Result<&str, String> {
+    if RISK_LEVELS.contains(&level) {
+        Ok(level)
+    } else {
+        Err(format!("risk_level: '{level}' is not low, medium, high or critical."))
+    }
+}
+
 /// The level of a score: low up to 25, medium up to 50, high up to 75, critical above.
 pub fn risk_level(score: f64) -> &'static str {
     if score <= 25.0 {

@@ -195,7 +195,7 @@ pub fn heatmap<P: MaintenancePort + ?Sized>(port: &P, property: Option<Uuid>) ->
     let mut out = Vec::new();
     for (property_id, bs) in tree {
         let mut by_level: BTreeMap<String, u32> =
-            ["low", "medium", "high", "critical", "unscored"].iter().map(|l| (l.to_string(), 0)).collect();
+            super::RISK_LEVELS.iter().chain(&["unscored"]).map(|l| (l.to_string(), 0)).collect();
         let (mut sum, mut n) = (0.0, 0u32);
         let buildings = bs
             .into_iter()

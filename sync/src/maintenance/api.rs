@@ -170,9 +170,7 @@ async fn risk_scores(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<Page<UnitRiskScore>>> {
     if let Some(l) = q.risk_level.as_deref() {
-        if !["low", "medium", "high", "critical"].contains(&l) {
-            return Err(ApiError::bad(format!("risk_level: '{l}' is not low, medium, high or critical.")));
-        }
+        unitcycle_core::predictive_maintenance::check_risk_level(l).map_err(ApiError::bad)?;
     }
     let rows = read(&st, &p, move |port| pm::risk_scores(port, q.property, q.unit, q.risk_level.as_deref())).await?;
     Ok(Json(page(rows, &paging, &headers, &uri)?))

@@ -12,7 +12,7 @@
 use std::cmp::Ordering;
 
 use chrono::{Duration, NaiveDate};
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
@@ -26,9 +26,9 @@ use unitcycle_core::jobs::Job;
 use unitcycle_core::pricing::{PricingSnapshot, AT_MARKET_PCT};
 use uuid::Uuid;
 
+use super::job_run::{JobRun, JobSpec};
 use super::turnover::dollars;
 use super::{placeholder, Cursor, Screen};
-use crate::app::form;
 use crate::app::keys::{self, Action, Binding};
 use crate::app::widgets::{self, fit};
 use crate::app::worker::{Data, PricingData, PricingHistoryData, PricingRow, Request};
@@ -156,6 +156,10 @@ fn pct(p: f64) -> String {
     format!("{p:+.1}%")
 }
 
+/// The job `r` runs.
+const RUN: JobSpec =
+    JobSpec { job: Job::PricingEngine, name: "Pricing engine", running: "Running the pricing engine…" };
+
 /// What `r` will do, said before it is done.
 pub fn run_confirm(today: NaiveDate) -> String {
     format!(
@@ -178,8 +182,7 @@ pub struct Pricing {
     /// Indices of the rows shown, in order (the sort's order, filtered).
     view: Vec<u32>,
     cursor: Cursor,
-    confirm: Option<String>,
-    busy: bool,
+    run: JobRun,
     /// The last refusal, shown under the table.
     action_error: Option<String>,
 }
@@ -367,21 +370,6 @@ impl Pricing {
         factors.push(s.pricing_strategy.label().to_string());
         Line::from(vec![Span::styled(format!(" {} · ", r.unit), theme::bold()), Span::raw(factors.join(" · "))])
     }
-
-    fn draw_confirm(&self, f: &mut Frame, area: Rect) {
-        if self.busy {
-            let lines = vec![Line::styled("Running the pricing engine…", theme::dim())];
-            return form::popup(f, area, "Pricing engine", lines, 3);
-        }
-        if let Some(text) = &self.confirm {
-            let lines = vec![
-                Line::raw(text.clone()),
-                Line::raw(""),
-                Line::styled("y / Enter: run now    n / Esc: cancel", theme::bold()),
-            ];
-            form::popup(f, area, "Run the pricing engine", lines, 9);
-        }
-    }
 }
 
 impl Screen for Pricing {
@@ -398,26 +386,13 @@ impl Screen for Pricing {
         cx.request(Request::Pricing);
     }
     fn capturing(&self) -> bool {
-        self.confirm.is_some() || self.busy
+        self.run.capturing()
     }
     fn loading(&self) -> bool {
         self.data.is_none() && self.error.is_none()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
-        if self.busy {
-            return;
-        }
-        match key.code {
-            KeyCode::Char('y') | KeyCode::Enter => {
-                cx.request(Request::RunJob { job: Job::PricingEngine, today: cx.today, now: cx.now });
-                self.busy = true;
-            }
-            KeyCode::Char('n') | KeyCode::Esc => {
-                self.confirm = None;
-                cx.message("Cancelled: the pricing engine did not run");
-            }
-            _ => {}
-        }
+        self.run.on_key(&RUN, key, cx);
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         self.action_error = None;
@@ -445,7 +420,7 @@ impl Screen for Pricing {
                 self.filter.clear();
                 self.refresh_view(keep);
             }
-            Action::RunPricing => self.confirm = Some(run_confirm(cx.today)),
+            Action::RunPricing => self.run.ask(run_confirm(cx.today)),
             _ => {}
         }
     }
@@ -465,14 +440,11 @@ impl Screen for Pricing {
                 self.refresh_view(keep);
             }
             Data::JobRan(report) => {
-                self.busy = false;
-                self.confirm = None;
-                cx.message(format!("Pricing engine: {}", report.summary));
+                self.run.done(&RUN, &report, cx);
                 self.reload(cx);
             }
             Data::Error(e) => {
-                self.busy = false;
-                self.confirm = None;
+                self.run.stop();
                 if self.data.is_some() {
                     self.action_error = Some(e);
                 } else {
@@ -492,7 +464,7 @@ impl Screen for Pricing {
                 lines.push(Line::styled(e.clone(), theme::error()));
             }
             f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
-            return self.draw_confirm(f, area);
+            return self.run.draw(&RUN, f, area);
         }
         // A few property bars on a small terminal, more when there is room for the table too.
         let most = if area.height >= 30 { 6 } else { 3 };
@@ -508,7 +480,7 @@ impl Screen for Pricing {
         self.draw_bars(d, f, bars);
         self.draw_table(d, f, table);
         f.render_widget(Paragraph::new(self.foot_line()), foot);
-        self.draw_confirm(f, area);
+        self.run.draw(&RUN, f, area);
     }
 }
 

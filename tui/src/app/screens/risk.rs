@@ -21,6 +21,7 @@ use unitcycle_core::predictive_maintenance::{HeatmapProperty, HeatmapUnit, Preve
 use unitcycle_core::work_orders::MaintenanceAction;
 use uuid::Uuid;
 
+use super::job_run::{JobRun, JobSpec};
 use super::{placeholder, Screen};
 use crate::app::form;
 use crate::app::keys::{self, Action, Binding};
@@ -118,6 +119,10 @@ fn ordered(p: &HeatmapProperty) -> Vec<&HeatmapUnit> {
     p.buildings.iter().flat_map(|b| b.floors.iter().rev().flat_map(|f| f.units.iter())).collect()
 }
 
+/// The job `r` runs.
+const RUN: JobSpec = JobSpec { job: Job::RiskScoring, name: "Risk scoring", running: "Scoring every unit…" };
+
+/// What `r` will do, said before it is done.
 pub fn run_confirm(today: chrono::NaiveDate) -> String {
     format!(
         "Score every unit now for {}? The weekly risk job: each unit's score from its work orders, their \
@@ -136,8 +141,7 @@ pub struct Risk {
     selected: usize,
     /// The rows of cells as last drawn (unit indices), for ↑/↓.
     rows: RefCell<Vec<Vec<usize>>>,
-    confirm: Option<String>,
-    busy: bool,
+    run: JobRun,
     action_error: Option<String>,
 }
 
@@ -274,26 +278,13 @@ impl Screen for Risk {
         cx.request(Request::Maintenance(MaintRequest::Heatmap));
     }
     fn capturing(&self) -> bool {
-        self.confirm.is_some() || self.busy
+        self.run.capturing()
     }
     fn loading(&self) -> bool {
         self.data.is_none() && self.error.is_none()
     }
     fn on_key(&mut self, key: KeyEvent, cx: &mut Cx) {
-        if self.busy {
-            return;
-        }
-        match key.code {
-            KeyCode::Char('y') | KeyCode::Enter => {
-                cx.request(Request::RunJob { job: Job::RiskScoring, today: cx.today, now: cx.now });
-                self.busy = true;
-            }
-            KeyCode::Char('n') | KeyCode::Esc => {
-                self.confirm = None;
-                cx.message("Cancelled: the risk scoring did not run");
-            }
-            _ => {}
-        }
+        self.run.on_key(&RUN, key, cx);
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         self.action_error = None;
@@ -317,7 +308,7 @@ impl Screen for Risk {
                     cx.push(Box::new(RiskCard::new(u.unit_id)));
                 }
             }
-            Action::RunRiskScoring => self.confirm = Some(run_confirm(cx.today)),
+            Action::RunRiskScoring => self.run.ask(run_confirm(cx.today)),
             _ => {}
         }
     }
@@ -335,14 +326,11 @@ impl Screen for Risk {
                 self.selected = found.unwrap_or(0);
             }
             Data::JobRan(report) => {
-                self.busy = false;
-                self.confirm = None;
-                cx.message(format!("Risk scoring: {}", report.summary));
+                self.run.done(&RUN, &report, cx);
                 self.reload(cx);
             }
             Data::Error(e) => {
-                self.busy = false;
-                self.confirm = None;
+                self.run.stop();
                 if self.data.is_some() {
                     self.action_error = Some(e);
                 } else {
@@ -387,16 +375,7 @@ impl Screen for Risk {
         let first = at.saturating_sub(height.saturating_sub(1)).min(lines.len().saturating_sub(height));
         f.render_widget(Paragraph::new(lines[first..].to_vec()).block(block), body);
         f.render_widget(Paragraph::new(self.foot()), foot);
-        if self.busy {
-            form::popup(f, area, "Risk scoring", vec![Line::styled("Scoring every unit…", theme::dim())], 3);
-        } else if let Some(text) = &self.confirm {
-            let lines = vec![
-                Line::raw(text.clone()),
-                Line::raw(""),
-                Line::styled("y / Enter: run now    n / Esc: cancel", theme::bold()),
-            ];
-            form::popup(f, area, "Run the risk scoring", lines, 9);
-        }
+        self.run.draw(&RUN, f, area);
     }
 }
 
