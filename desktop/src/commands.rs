@@ -267,7 +267,11 @@ pub mod ops {
                 return Err(CommandError::invalid("this replica already has data; the demo is only for an empty one"));
             }
             let now = Utc::now();
-            let cfg = DemoConfig { units: 60, ..DemoConfig::new(now.date_naive()) };
+            // The demo's properties are in US time zones: its day is the westernmost one's, so no
+            // property sees its records dated after its own today (from midnight UTC the UTC date
+            // is a day ahead of every US property).
+            let today = unitcycle_core::time::today_in("America/Los_Angeles", now).map_err(CommandError::invalid)?;
+            let cfg = DemoConfig { units: 60, ..DemoConfig::new(today) };
             demo::generate(&mut store, &cfg)?;
             demo::run_demo_jobs(&mut store, cfg.today, now, |_| ())?;
         }

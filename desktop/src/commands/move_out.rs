@@ -696,13 +696,18 @@ mod tests {
     /// An active demo lease given notice today: its id.
     fn under_notice(s: &AppState) -> uuid::Uuid {
         let lease = ops::lease_rows(s, None, Some("active".into())).unwrap().remove(0);
-        let today = chrono::Utc::now().date_naive();
+        let now = chrono::Utc::now();
+        // The notice is given on the property's own date (ahead of it is refused).
+        let store = s.store().unwrap();
+        let property = store.lease(lease.id).unwrap().property_id;
+        let today = unitcycle_core::time::today_at(&*store, property, now).unwrap();
+        drop(store);
         let action = LifecycleAction::GiveNotice {
             notice_date: today,
             notice_move_out_date: today + chrono::Days::new(30),
             reason: "Moving".into(),
         };
-        s.store().unwrap().apply_lifecycle_action(lease.id, &action, "test", chrono::Utc::now()).unwrap();
+        s.store().unwrap().apply_lifecycle_action(lease.id, &action, "test", now).unwrap();
         lease.id
     }
 
