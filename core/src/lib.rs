@@ -11,6 +11,7 @@ pub mod command_center;
 pub mod delivery;
 pub mod demo;
 pub mod doctor;
+pub mod document_ai;
 pub mod documents;
 pub mod figures;
 pub mod format;

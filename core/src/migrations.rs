@@ -45,6 +45,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     20 => "0020_pricing.sql",
     21 => "0021_maintenance_vendors.sql",
     22 => "0022_list_indexes.sql",
+    23 => "0023_invoice_extraction.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -71,6 +72,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     20 => "0020_pricing.sql",
     21 => "0021_maintenance_vendors.sql",
     22 => "0022_list_indexes.sql",
+    23 => "0023_invoice_extraction.sql",
 );
 
 /// The table that records which migrations a database has had.

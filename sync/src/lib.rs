@@ -10,6 +10,7 @@ pub mod collections;
 pub mod command_center;
 pub mod import;
 pub mod inspections;
+pub mod invoice_processing;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod openapi;

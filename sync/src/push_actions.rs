@@ -6,6 +6,7 @@ use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
+use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
@@ -123,6 +124,17 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 Err(e) => Some(format!("Not a maintenance action: {e}")),
             }
         }
+        invoices::ENTITY => match serde_json::from_value::<InvoiceAction>(a.action.clone()) {
+            Ok(action) => {
+                let gateway = gateway.clone();
+                run_recorded(st, p, a, "invoices", move |port, id| {
+                    let pdf = invoice_pdf(port, id, &action)?;
+                    invoices::apply_action(port, &gateway, id, &action, pdf.as_deref(), now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not an invoice action: {e}")),
+        },
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };
     let Some(refused) = refused else { return Ok(answer(Outcome::Applied, String::new(), false, Vec::new())) };
@@ -136,6 +148,22 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
         .await?;
     let rows = current_rows(&**client, &a.entity, a.entity_id, &p.properties).await?;
     Ok(answer(Outcome::Rejected, refused, false, rows))
+}
+
+/// The uploaded PDF an invoice action needs: the upload's blob (pushed before the action), or
+/// for an approval the stored upload's.
+fn invoice_pdf(port: &PgPort, invoice_id: Uuid, action: &InvoiceAction) -> Result<Option<Vec<u8>>, StoreError> {
+    use unitcycle_core::inspections::port::InspectionsPort;
+    use unitcycle_core::work_orders::port::MaintenancePort;
+    let source = match action {
+        InvoiceAction::Upload { source_document, .. } => Some(source_document.clone()),
+        InvoiceAction::Approve(_) => port.invoice_extraction(invoice_id)?.map(|x| x.source_document),
+        InvoiceAction::MatchWorkOrder { .. } => None,
+    };
+    match source.as_deref().and_then(unitcycle_core::inspections::blob_hash) {
+        Some(hash) => port.blob(hash),
+        None => Ok(None),
+    }
 }
 
 /// Runs `f` (the feature's core workflow) over the caller's port with the action recorded in

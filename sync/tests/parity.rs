@@ -1018,7 +1018,37 @@ fn maintenance_scenario<P: MaintenancePort>(port: &mut P) -> Vec<String> {
     out.push(rows_of("work order", MaintenancePort::work_order(port, ids(3)).unwrap()));
     out.push(rows_of("heatmap", pm::heatmap(port, None).unwrap()));
     out.push(rows_of("stats", vi::stats(port, today(), now()).unwrap()));
+    out.extend(invoice_scenario(port, &gateway, &holder.name));
     out
+}
+
+/// Invoice extraction (3.2): an upload matched by its work order reference, approved with a
+/// correction (the vendor's template learns it), and the same bill uploaded again (a duplicate).
+fn invoice_scenario<P: MaintenancePort>(port: &mut P, gateway: &Gateway, vendor: &str) -> Vec<String> {
+    use unitcycle_core::document_ai::samples::{demo_invoice, invoice_pdf, Layout};
+    use unitcycle_core::invoice_processing::workflow::{self as inv, ApproveExtraction, Upload};
+    let mut sample = demo_invoice(1);
+    sample.vendor_name = vendor.to_string();
+    sample.invoice_date = today();
+    sample.work_order_reference = Some("WO-03030303".into());
+    let pdf = invoice_pdf(&sample, Layout::UsClassic);
+    let up = Upload { file_name: "bill.pdf", pdf: &pdf, source_document: "blob:abc".into() };
+    let ids = |n: u8| Uuid::from_bytes([n; 16]);
+    let first = inv::upload(port, gateway, ids(40), &up, now()).unwrap();
+    assert_eq!(first.matched_work_order_id, Some(ids(3)), "matched by the reference");
+    let fix = ApproveExtraction { invoice_number: Some("INV-CORRECTED".into()), ..Default::default() };
+    inv::approve(port, ids(40), &fix, Some(&pdf), now()).unwrap();
+    let again = inv::upload(port, gateway, ids(41), &up, now()).unwrap();
+    let timeless = |mut rows: Vec<unitcycle_core::invoice_processing::record::InvoiceAiExtraction>| {
+        rows.iter_mut().for_each(|x| x.processing_time_ms = None);
+        rows
+    };
+    vec![
+        format!("duplicate of {:?}", again.duplicate_of_invoice_id),
+        rows_of("extractions", timeless(port.invoice_extractions().unwrap())),
+        rows_of("invoice", port.invoice(ids(40)).unwrap()),
+        rows_of("templates", port.invoice_templates().unwrap()),
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

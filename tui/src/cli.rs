@@ -71,6 +71,10 @@ pub enum Command {
     /// documents, price benchmarks and analysis, warranties and contracts (spec 5.4)
     #[command(subcommand)]
     Vendors(VendorsCommand),
+    /// Vendor invoices read off their PDFs: extract, upload, the processing queue, approve with
+    /// corrections, match to a work order (spec 3.2)
+    #[command(subcommand)]
+    Invoices(InvoicesCommand),
     /// Move-out photo inspections: start, photos, analysis, review, letter, finalize, compare (spec 3.1)
     #[command(subcommand, name = "move-out")]
     MoveOut(MoveOutCommand),
@@ -829,6 +833,71 @@ pub enum EquipmentCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum InvoicesCommand {
+    /// Read an invoice PDF and print every field with its confidence and place on the page;
+    /// stores nothing (--json for scripts)
+    Extract {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Upload an invoice PDF: read, matched to a work order, GL-coded, price-checked, queued
+    Upload {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The processing queue: open invoices (needing review first), then the approved
+    Queue {
+        /// processing, extracted, approved, rejected or failed
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An invoice's extraction (id or first characters): fields, confidence, match, GL, price
+    Show {
+        invoice: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve an extraction with corrections: shows what the invoice becomes; --yes applies
+    Approve {
+        invoice: String,
+        #[arg(long)]
+        vendor: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        due: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_money)]
+        subtotal: Option<rust_decimal::Decimal>,
+        #[arg(long, value_parser = parse_money)]
+        tax: Option<rust_decimal::Decimal>,
+        #[arg(long, value_parser = parse_money)]
+        total: Option<rust_decimal::Decimal>,
+        /// A work order (id or first characters)
+        #[arg(long)]
+        work_order: Option<String>,
+        #[arg(long)]
+        gl_code: Option<String>,
+        /// Approve although an earlier invoice has the same vendor, number and amount
+        #[arg(long)]
+        not_a_duplicate: bool,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Match an invoice to a work order by hand
+    Match {
+        invoice: String,
+        #[arg(long)]
+        work_order: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum VendorsCommand {
     /// Each vendor's latest scorecard: the six scores, overall and jobs, best first
     Scorecards {
@@ -1229,6 +1298,11 @@ pub enum BenchCommand {
         /// Start from a copy of this replica instead of generating
         #[arg(long, value_name = "PATH")]
         replica: Option<std::path::PathBuf>,
+    },
+    /// Read generated invoice PDFs with the offline extractor; prints pages per second
+    Documents {
+        #[arg(long, default_value_t = 200)]
+        documents: usize,
     },
     /// Quality-check and compare move-in/move-out photo pairs offline, as after an inspection
     Photos {

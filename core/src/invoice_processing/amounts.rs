@@ -7,9 +7,11 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 /// Which convention the amount was printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum NumberStyle {
     /// `1,234.56`: comma groups thousands, dot marks the cents.
     Us,
@@ -24,7 +26,8 @@ pub enum NumberStyle {
 }
 
 /// Which convention a numeric date was printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum DateStyle {
     /// `03/05/2026` is March 5.
     Us,

@@ -1,13 +1,20 @@
-//! Invoice AI extraction (spec 3.2), the pure first increment: the spec's extraction prompt, the
-//! shape of what the model returns, and the arithmetic we never leave to the model — reading
-//! amounts and dates as printed, checking that the figures add up, and matching the invoice to a
-//! work order. No storage and no endpoints here: those come later and call these functions.
+//! Invoice AI extraction (spec 3.2): the spec's extraction prompt and the shape of its answer,
+//! and the arithmetic we never leave to the model — reading amounts and dates as printed
+//! (`amounts`), checking that the figures add up (`totals`), matching the invoice to a work order
+//! (`matching`), its GL code (`gl`) and price check (`price_check`). `offline` reads invoices on
+//! the device; `workflow` is upload → extract → review → approve over the maintenance port.
 //!
 //! A field the model did not find stays `None`; nothing here invents a figure to fill a gap.
 
 pub mod amounts;
+pub mod gl;
 pub mod matching;
+pub mod offline;
+pub mod price_check;
+pub mod record;
+pub mod replica;
 pub mod totals;
+pub mod workflow;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -81,19 +88,22 @@ pub struct ExtractedInvoice {
 }
 
 /// One line of an invoice as the model read it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct LineItem {
     /// What the line is for.
     #[serde(default)]
     pub description: Option<String>,
     /// How many units (hours, parts).
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub quantity: Option<Decimal>,
     /// Price of one unit.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub unit_price: Option<Decimal>,
     /// The line's total: quantity × unit price.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub total: Option<Decimal>,
 }
 

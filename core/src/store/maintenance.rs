@@ -11,6 +11,7 @@ use super::entities::{
 };
 use super::json_rows;
 use super::{Queueing, Result, Store, StoreError};
+use crate::invoice_processing::record::{InvoiceAiExtraction, InvoiceVendorTemplate};
 use crate::model::{Building, Equipment, Invoice, Unit, Vendor, WorkOrder};
 use crate::predictive_maintenance::{PreventiveWoSuggestion, UnitRiskScore};
 use crate::vendor_intelligence::{
@@ -119,14 +120,7 @@ impl MaintenancePort for Store {
         )?
         .pop()
         .ok_or_else(|| StoreError::NotFound { what: "Invoice", id: id.to_string() })?;
-        if let Some(w) = inv.work_order_id {
-            inv.line_items = self
-                .invoices_for_work_order(w)?
-                .into_iter()
-                .find(|i| i.id == id)
-                .map(|i| i.line_items)
-                .unwrap_or_default();
-        }
+        inv.line_items = rows(self, "invoice_line_items", "WHERE r.invoice_id = ?1 ORDER BY r.id", [id.to_string()])?;
         Ok(inv)
     }
 
@@ -171,6 +165,27 @@ impl MaintenancePort for Store {
 
     fn benchmarks(&self) -> Result<Vec<PriceBenchmark>> {
         rows(self, "price_benchmark", "ORDER BY r.work_category", [])
+    }
+
+    fn vendor_invoices(&self, vendor_id: Uuid) -> Result<Vec<Invoice>> {
+        collect(
+            self,
+            &format!("SELECT {INVOICE_COLS} FROM invoices WHERE vendor_id = ?1 ORDER BY invoice_date DESC, id"),
+            [vendor_id.to_string()],
+            invoice_from_row,
+        )
+    }
+
+    fn invoice_extractions(&self) -> Result<Vec<InvoiceAiExtraction>> {
+        rows(self, "invoice_ai_extraction", "ORDER BY r.created_at DESC, r.id", [])
+    }
+
+    fn invoice_extraction(&self, invoice_id: Uuid) -> Result<Option<InvoiceAiExtraction>> {
+        Ok(rows(self, "invoice_ai_extraction", "WHERE r.invoice_id = ?1", [invoice_id.to_string()])?.pop())
+    }
+
+    fn invoice_templates(&self) -> Result<Vec<InvoiceVendorTemplate>> {
+        rows(self, "invoice_vendor_template", "ORDER BY r.vendor_key", [])
     }
 
     fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()> {
@@ -232,6 +247,18 @@ impl MaintenancePort for Queueing<'_> {
     }
     fn benchmarks(&self) -> Result<Vec<PriceBenchmark>> {
         self.store.benchmarks()
+    }
+    fn vendor_invoices(&self, vendor_id: Uuid) -> Result<Vec<Invoice>> {
+        self.store.vendor_invoices(vendor_id)
+    }
+    fn invoice_extractions(&self) -> Result<Vec<InvoiceAiExtraction>> {
+        self.store.invoice_extractions()
+    }
+    fn invoice_extraction(&self, invoice_id: Uuid) -> Result<Option<InvoiceAiExtraction>> {
+        self.store.invoice_extraction(invoice_id)
+    }
+    fn invoice_templates(&self) -> Result<Vec<InvoiceVendorTemplate>> {
+        self.store.invoice_templates()
     }
     fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()> {
         let Some(action) = self.action.clone() else { return self.store.write_maintenance(w, now) };

@@ -5,7 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::model::{Building, Equipment, Invoice, Unit, Vendor, WorkOrder};
+use crate::invoice_processing::record::{InvoiceAiExtraction, InvoiceVendorTemplate};
+use crate::model::{Building, Equipment, Invoice, InvoiceLineItem, Unit, Vendor, WorkOrder};
 use crate::port::Records;
 use crate::predictive_maintenance::{PreventiveWoSuggestion, UnitRiskScore};
 use crate::store::json_rows::Kind::{self, B, I, J, R, S, T};
@@ -38,6 +39,13 @@ pub trait MaintenancePort: Records {
     fn contracts(&self) -> Result<Vec<VendorContract>>;
     fn repeat_alerts(&self) -> Result<Vec<RepeatVisitAlert>>;
     fn benchmarks(&self) -> Result<Vec<PriceBenchmark>>;
+    /// A vendor's invoices, newest first (duplicates, the vendor's price history).
+    fn vendor_invoices(&self, vendor_id: Uuid) -> Result<Vec<Invoice>>;
+    /// Every invoice extraction, newest first (the processing queue).
+    fn invoice_extractions(&self) -> Result<Vec<InvoiceAiExtraction>>;
+    /// An invoice's extraction, if it was uploaded.
+    fn invoice_extraction(&self, invoice_id: Uuid) -> Result<Option<InvoiceAiExtraction>>;
+    fn invoice_templates(&self) -> Result<Vec<InvoiceVendorTemplate>>;
     /// Writes every row of `w` (inserted or replaced by id) in one transaction.
     fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> Result<()>;
 }
@@ -55,6 +63,11 @@ pub struct MaintenanceWrites {
     pub repeat_alerts: Vec<RepeatVisitAlert>,
     pub scorecards: Vec<VendorScorecard>,
     pub benchmarks: Vec<PriceBenchmark>,
+    /// Invoices (3.2): uploaded, extracted, approved; their lines are written on approval.
+    pub invoices: Vec<Invoice>,
+    pub invoice_line_items: Vec<InvoiceLineItem>,
+    pub invoice_extractions: Vec<InvoiceAiExtraction>,
+    pub invoice_templates: Vec<InvoiceVendorTemplate>,
     /// Notices for the office, queued in the outbox in the same transaction as the rows.
     pub messages: Vec<crate::outbox::NewMessage>,
 }
@@ -72,6 +85,10 @@ impl MaintenanceWrites {
         Ok(vec![
             ("equipment", rows(&self.equipment)?),
             ("units_maintenance", rows(&self.work_orders)?),
+            ("invoices", rows(&self.invoices)?),
+            ("invoice_line_items", rows(&self.invoice_line_items)?),
+            ("invoice_ai_extraction", rows(&self.invoice_extractions)?),
+            ("invoice_vendor_template", rows(&self.invoice_templates)?),
             ("unit_risk_score", rows(&self.risk_scores)?),
             ("preventive_wo_suggestion", rows(&self.suggestions)?),
             ("vendor_dispatch_recommendation", rows(&self.dispatches)?),
@@ -241,6 +258,78 @@ pub fn columns(table: &str) -> Option<&'static [(&'static str, Kind)]> {
             ("max_cost_usd", S),
             ("sample_count", I),
             ("vendor_count", I),
+            ("updated_at", T),
+        ],
+        "invoices" => &[
+            ("id", S),
+            ("vendor_id", S),
+            ("property_id", S),
+            ("unit_id", S),
+            ("work_order_id", S),
+            ("invoice_number", S),
+            ("invoice_date", S),
+            ("due_date", S),
+            ("subtotal", S),
+            ("tax", S),
+            ("total_amount", S),
+            ("status", S),
+            ("confidence_score", R),
+            ("created_at", T),
+        ],
+        "invoice_line_items" => &[
+            ("id", S),
+            ("invoice_id", S),
+            ("description", S),
+            ("quantity", S),
+            ("unit_price", S),
+            ("total", S),
+            ("gl_code", S),
+        ],
+        "invoice_ai_extraction" => &[
+            ("id", S),
+            ("invoice_id", S),
+            ("extracted_vendor_name", S),
+            ("extracted_invoice_number", S),
+            ("extracted_date", S),
+            ("extracted_due_date", S),
+            ("extracted_total", S),
+            ("extracted_tax", S),
+            ("extracted_subtotal", S),
+            ("extracted_line_items", J),
+            ("matched_work_order_id", S),
+            ("wo_match_confidence", R),
+            ("wo_match_reasoning", S),
+            ("suggested_gl_code", S),
+            ("gl_confidence", R),
+            ("price_validated", B),
+            ("price_anomaly_detected", B),
+            ("price_anomaly_details", S),
+            ("historical_avg_price", S),
+            ("extraction_confidence", R),
+            ("extraction_model", S),
+            ("processing_time_ms", I),
+            ("raw_response", J),
+            ("created_at", T),
+            ("status", S),
+            ("provider", S),
+            ("source_document", S),
+            ("file_name", S),
+            ("page_count", I),
+            ("field_sources", J),
+            ("needs_review", B),
+            ("review_notes", J),
+            ("duplicate_of_invoice_id", S),
+            ("approved_at", T),
+            ("property_id", S),
+        ],
+        "invoice_vendor_template" => &[
+            ("id", S),
+            ("vendor_key", S),
+            ("vendor_name", S),
+            ("labels", J),
+            ("number_style", S),
+            ("date_style", S),
+            ("approvals", I),
             ("updated_at", T),
         ],
         _ => return None,

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::DeserializeOwned;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Transaction;
+use unitcycle_core::invoice_processing::record::{InvoiceAiExtraction, InvoiceVendorTemplate};
 use unitcycle_core::model::{Building, Equipment, Invoice, InvoiceLineItem, Unit, Vendor, WorkOrder};
 use unitcycle_core::predictive_maintenance::{PreventiveWoSuggestion, UnitRiskScore};
 use unitcycle_core::store::StoreError;
@@ -108,7 +109,15 @@ impl MaintenancePort for PgPort {
     }
 
     fn invoice(&self, id: Uuid) -> StoreResult<Invoice> {
-        let mut inv: Invoice = self.one("invoices", id, "Invoice")?;
+        // An uploaded invoice has no property until it is matched to a work order.
+        let mut inv: Invoice = self
+            .select::<Invoice>(
+                "invoices",
+                "r.id = $1 AND (r.property_id IS NULL OR r.property_id = ANY($2))",
+                &[&id, &self.scope],
+            )?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound { what: "Invoice", id: id.to_string() })?;
         inv.line_items =
             self.select::<InvoiceLineItem>("invoice_line_items", "r.invoice_id = $1 ORDER BY r.id", &[&id])?;
         Ok(inv)
@@ -157,6 +166,36 @@ impl MaintenancePort for PgPort {
 
     fn benchmarks(&self) -> StoreResult<Vec<PriceBenchmark>> {
         self.select("price_benchmark", "TRUE ORDER BY r.work_category", &[])
+    }
+
+    fn vendor_invoices(&self, vendor_id: Uuid) -> StoreResult<Vec<Invoice>> {
+        self.select(
+            "invoices",
+            "r.vendor_id = $1 AND (r.property_id IS NULL OR r.property_id = ANY($2)) ORDER BY r.invoice_date DESC, r.id",
+            &[&vendor_id, &self.scope],
+        )
+    }
+
+    fn invoice_extractions(&self) -> StoreResult<Vec<InvoiceAiExtraction>> {
+        self.select(
+            "invoice_ai_extraction",
+            "(r.property_id IS NULL OR r.property_id = ANY($1)) ORDER BY r.created_at DESC, r.id",
+            &[&self.scope],
+        )
+    }
+
+    fn invoice_extraction(&self, invoice_id: Uuid) -> StoreResult<Option<InvoiceAiExtraction>> {
+        Ok(self
+            .select(
+                "invoice_ai_extraction",
+                "r.invoice_id = $1 AND (r.property_id IS NULL OR r.property_id = ANY($2))",
+                &[&invoice_id, &self.scope],
+            )?
+            .pop())
+    }
+
+    fn invoice_templates(&self) -> StoreResult<Vec<InvoiceVendorTemplate>> {
+        self.select("invoice_vendor_template", "TRUE ORDER BY r.vendor_key", &[])
     }
 
     fn write_maintenance(&mut self, w: &MaintenanceWrites, now: DateTime<Utc>) -> StoreResult<()> {

@@ -61,7 +61,7 @@ fn id_of(text: &str, what: &str) -> ApiResult<Uuid> {
 }
 
 /// One page of `rows` (DRF-style `count/next/previous/results`).
-fn page<T>(rows: Vec<T>, paging: &Paging, headers: &HeaderMap, uri: &Uri) -> ApiResult<Page<T>> {
+pub(crate) fn page<T>(rows: Vec<T>, paging: &Paging, headers: &HeaderMap, uri: &Uri) -> ApiResult<Page<T>> {
     let (page, size) = paging.get()?;
     let count = rows.len() as i64;
     if page > 1 && (page - 1) * size >= count {

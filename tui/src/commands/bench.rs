@@ -16,6 +16,12 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Tui { units, leases, replica } => crate::app::bench::run(units, leases, replica.as_deref()),
         BenchCommand::Nightly { units, replica } => nightly(units, replica.as_deref()),
         BenchCommand::Risk { units, work_orders, replica } => risk(units, work_orders, replica.as_deref()),
+        BenchCommand::Documents { documents } => {
+            let b = unitcycle_core::document_ai::bench::offline_extraction(documents);
+            println!("| documents | pages | seconds | pages/s |\n|---:|---:|---:|---:|");
+            println!("| {} | {} | {:.3} | {:.1} |", b.documents, b.pages, b.seconds, b.pages_per_second);
+            Ok(())
+        }
         BenchCommand::Photos { pairs, width, height, threads } => {
             let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
             println!("{}", bench::photo_pairs(pairs, width, height, threads).table());

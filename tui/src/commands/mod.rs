@@ -8,6 +8,7 @@ mod demo;
 mod doctor;
 mod import;
 mod inspections;
+mod invoices;
 mod jobs;
 mod lifecycle;
 mod maintenance;
@@ -45,6 +46,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Collections(cmd)) => collections::run(&db, cmd),
         Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
         Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
+        Some(Command::Invoices(cmd)) => invoices::run(&db, cmd),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Maintenance(cmd)) => maintenance::run(&db, cmd),
         Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),
