@@ -445,6 +445,23 @@ pub const VENDORS: &[Binding] = &[
     b(&[k('a')], "a", "Resolve the selected repeat-visit alert (choose how, then confirm)", Action::Approve, true),
 ];
 
+/// The invoice processing queue (spec 3.2).
+pub const INVOICES: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First row", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last row", Action::Bottom, false),
+    b(
+        &[k('a')],
+        "a",
+        "Approve the selected invoice as read (shows what it becomes, then confirm)",
+        Action::Approve,
+        true,
+    ),
+];
+
 /// A work order's dispatch: the warranty check, the top 3 vendors and the repeat warning.
 pub const DISPATCH: &[Binding] = &[
     b(MOVE, "↑/k", "Previous vendor", Action::Up, false),
@@ -457,7 +474,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 19] = [
+    const EVERY_TABLE: [&[Binding]; 20] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -477,6 +494,7 @@ mod tests {
         RISK_CARD,
         VENDORS,
         DISPATCH,
+        INVOICES,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

@@ -66,6 +66,8 @@ pub enum Nav {
     Maintenance,
     /// Vendor intelligence (0, :vendors).
     Vendors,
+    /// The invoice processing queue (:invoices).
+    Invoices,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -257,6 +259,7 @@ impl App {
             Nav::Pricing => self.push(Box::new(screens::pricing::Pricing::default())),
             Nav::Maintenance => self.push(Box::new(screens::risk::Risk::default())),
             Nav::Vendors => self.push(Box::new(screens::vendors::Vendors::default())),
+            Nav::Invoices => self.push(Box::new(screens::invoices::Invoices::default())),
         }
     }
 
@@ -410,6 +413,7 @@ impl App {
             ("revenue" | "pricing" | "rev", _) => self.goto(Nav::Pricing),
             ("risk" | "maintenance" | "heatmap", _) => self.goto(Nav::Maintenance),
             ("vendors" | "vendor", _) => self.goto(Nav::Vendors),
+            ("invoices" | "inv", _) => self.goto(Nav::Invoices),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))

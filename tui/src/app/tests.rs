@@ -1746,3 +1746,31 @@ fn a_repeat_visit_alert_is_resolved_from_the_vendors_screen_after_a_confirm() {
     assert_eq!(after.iter().filter(|a| a.resolution_status == "vendor_credited").count(), 1);
     assert_eq!(after.iter().filter(|a| a.resolution_status == "open").count(), open.len() - 1);
 }
+
+#[test]
+fn an_uploaded_invoice_is_approved_from_the_processing_queue_after_a_confirm() {
+    use unitcycle_core::document_ai::samples::{demo_invoice, invoice_pdf, Layout};
+    use unitcycle_core::invoice_processing::replica;
+    use unitcycle_core::work_orders::port::MaintenancePort;
+    let (_dir, path) = demo_replica();
+    let mut store = Store::open(&path).unwrap();
+    let sample = demo_invoice(2);
+    let pdf = invoice_pdf(&sample, Layout::UsClassic);
+    let now = chrono::Utc::now();
+    let x = replica::upload(&mut store, &unitcycle_core::ai::Gateway::offline("test".into()), "bill.pdf", &pdf, now)
+        .unwrap();
+    let mut h = Harness::new(store, (140, 40));
+    h.type_text(":invoices\n");
+    let s = h.screen();
+    assert!(s.contains("Processing queue (1)") && s.contains(&sample.invoice_number), "{s}");
+    assert!(s.contains("What was read") && s.contains("Invoice number"), "{s}");
+    h.type_text("a");
+    let s = h.screen();
+    assert!(s.contains("Approve this invoice as read?") && s.contains("Nothing is paid or sent"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: nothing was changed"), "{}", h.screen());
+    h.type_text("ay");
+    assert!(h.screen().contains(&format!("Approved: invoice {}", sample.invoice_number)), "{}", h.screen());
+    let after = Store::open(&path).unwrap();
+    assert_eq!(after.invoice(x.invoice_id).unwrap().status, unitcycle_core::model::InvoiceStatus::Approved);
+}

@@ -8,7 +8,7 @@ mod demo;
 mod doctor;
 mod import;
 mod inspections;
-mod invoices;
+pub(crate) mod invoices;
 mod jobs;
 mod lifecycle;
 mod maintenance;

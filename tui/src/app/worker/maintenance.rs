@@ -1,12 +1,16 @@
 //! The worker's maintenance and vendor requests (spec 2.3 and 5.4): the risk heatmap, a unit's
 //! risk card with its pending suggestions, the vendor scorecards, alerts and expiring
 //! documents, a work order's dispatch view, and maintenance actions through
-//! `act_on_replica` (queued for the server when connected).
+//! `act_on_replica` (queued for the server when connected); the invoice processing queue and
+//! approving an invoice as read (spec 3.2).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
+use unitcycle_core::invoice_processing::replica;
+use unitcycle_core::invoice_processing::workflow::{self as invoices, ApproveExtraction};
 use unitcycle_core::model::{Unit, WorkOrderStatus};
 use unitcycle_core::predictive_maintenance::{workflow as pm, HeatmapProperty, PreventiveWoSuggestion, UnitRiskScore};
 use unitcycle_core::store::{Store, StoreError};
@@ -30,6 +34,10 @@ pub enum MaintRequest {
     Dispatch { work_order_id: Uuid, now: DateTime<Utc> },
     /// A maintenance action on record `id`.
     Act { id: Uuid, action: MaintenanceAction, now: DateTime<Utc> },
+    /// The invoice processing queue (spec 3.2).
+    Invoices,
+    /// Approve an invoice's extraction as read.
+    ApproveInvoice { invoice_id: Uuid, now: DateTime<Utc> },
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +97,8 @@ pub enum MaintData {
     Vendors(Box<VendorsData>),
     Dispatch(Box<DispatchData>),
     Acted(Box<(MaintenanceAction, ActionOutcome)>),
+    Invoices(Vec<InvoiceAiExtraction>),
+    InvoiceApproved(Box<InvoiceAiExtraction>),
 }
 
 pub fn answer(store: &mut Store, gateway: &Gateway, req: MaintRequest) -> Result<MaintData, StoreError> {
@@ -145,6 +155,11 @@ pub fn answer(store: &mut Store, gateway: &Gateway, req: MaintRequest) -> Result
         MaintRequest::Act { id, action, now } => {
             let outcome = act_on_replica(store, id, &action, now)?;
             MaintData::Acted(Box::new((action, outcome)))
+        }
+        MaintRequest::Invoices => MaintData::Invoices(invoices::processing_queue(&*store, None)?),
+        MaintRequest::ApproveInvoice { invoice_id, now } => {
+            let done = replica::approve(store, gateway, invoice_id, &ApproveExtraction::default(), now)?;
+            MaintData::InvoiceApproved(Box::new(done))
         }
     })
 }
