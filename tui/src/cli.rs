@@ -889,6 +889,23 @@ pub enum InvoicesCommand {
         #[arg(long)]
         yes: bool,
     },
+    /// Write a sample invoice PDF with known fields (to try `extract` and `upload`); with
+    /// --work-order, billed by that work order's vendor and naming it
+    Sample {
+        out: std::path::PathBuf,
+        /// Which of the sample bills (vendors, lines and numbers vary with it)
+        #[arg(long, default_value_t = 1)]
+        n: u32,
+        /// A work order (id or first characters) of this replica
+        #[arg(long)]
+        work_order: Option<String>,
+        /// Print this label before the invoice number (a vendor's own wording)
+        #[arg(long)]
+        number_label: Option<String>,
+        /// us, eu or iso
+        #[arg(long, default_value = "us")]
+        layout: String,
+    },
     /// Match an invoice to a work order by hand
     Match {
         invoice: String,

@@ -7,11 +7,13 @@ use std::path::Path;
 use anyhow::{anyhow, Context, Result};
 use unitcycle_core::ai::Gateway;
 use unitcycle_core::document_ai;
+use unitcycle_core::document_ai::samples::{demo_invoice, invoice_pdf, Layout};
 use unitcycle_core::format::{money, opt_date};
 use unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
 use unitcycle_core::invoice_processing::workflow::{self as wf, ApproveExtraction};
 use unitcycle_core::invoice_processing::{offline, replica};
 use unitcycle_core::store::Store;
+use unitcycle_core::work_orders::port::MaintenancePort;
 
 use super::maintenance::find_work_order;
 use super::move_out::{by_key, short};
@@ -248,6 +250,38 @@ pub fn run(db: &Path, cmd: InvoicesCommand) -> Result<()> {
             }
             let done = replica::approve(&mut store, &Gateway::from_env(), x.invoice_id, &corrections, now)?;
             describe(&done).iter().for_each(|l| println!("{l}"));
+            Ok(())
+        }
+        InvoicesCommand::Sample { out, n, work_order, number_label, layout } => {
+            let layout = match layout.trim().to_ascii_lowercase().as_str() {
+                "us" => Layout::UsClassic,
+                "eu" => Layout::EuropeanColumns,
+                "iso" => Layout::IsoCompact,
+                other => return Err(anyhow!("layout '{other}' is not one of: us, eu, iso")),
+            };
+            let mut sample = demo_invoice(n);
+            sample.number_label = number_label;
+            if let Some(key) = work_order {
+                let store = open(db)?;
+                let wo = find_work_order(&store, &key)?;
+                let vendor = wo
+                    .assigned_vendor_id
+                    .and_then(|v| store.vendor_list().ok()?.into_iter().find(|x| x.id == v))
+                    .ok_or_else(|| anyhow!("work order {} has no vendor assigned", short(wo.id)))?;
+                sample.vendor_name = vendor.name;
+                sample.work_order_reference = Some(format!("WO-{}", short(wo.id)));
+                sample.invoice_date = wo.completed_date.unwrap_or(wo.requested_date);
+                sample.due_date = sample.invoice_date.checked_add_days(chrono::Days::new(30));
+            }
+            std::fs::write(&out, invoice_pdf(&sample, layout))
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{} · {} · {} · total {}",
+                out.display(),
+                sample.vendor_name,
+                sample.invoice_number,
+                money(sample.total())
+            );
             Ok(())
         }
         InvoicesCommand::Match { invoice, work_order } => {
