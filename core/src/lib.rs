@@ -19,6 +19,7 @@ pub mod import;
 pub mod inspections;
 pub mod invoice_processing;
 pub mod jobs;
+pub mod lease_abstraction;
 pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;

@@ -46,6 +46,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     21 => "0021_maintenance_vendors.sql",
     22 => "0022_list_indexes.sql",
     23 => "0023_invoice_extraction.sql",
+    24 => "0024_lease_abstraction.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -73,6 +74,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     21 => "0021_maintenance_vendors.sql",
     22 => "0022_list_indexes.sql",
     23 => "0023_invoice_extraction.sql",
+    24 => "0024_lease_abstraction.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -179,12 +179,19 @@ commands! {
     vendors_view() -> vendors::VendorsView;
     vendors_detect_repeats() -> unitcycle_core::jobs::JobReport;
     vendor_scorecard(vendor_id: String) -> unitcycle_core::vendor_intelligence::workflow::ScorecardDetail;
+    invoices_queue(status: Option<String>) -> Vec<unitcycle_core::invoice_processing::record::InvoiceAiExtraction>;
+    invoice_upload_path(path: String) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
+    invoice_upload_bytes(file_name: String, bytes: Vec<u8>) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
+    invoice_review(invoice_id: String) -> invoices::InvoiceReview;
+    invoice_approve(invoice_id: String, corrections: invoices::ApproveCorrections) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
+    invoice_match(invoice_id: String, work_order_id: String) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
 }
 
 pub mod collections;
 pub mod command_center;
 pub mod import;
 pub mod inspections;
+pub mod invoices;
 pub mod leases;
 pub mod maintenance;
 pub mod move_out;
@@ -207,6 +214,9 @@ pub mod ops {
     pub use super::command_center::{bulk_preview, bulk_progress, bulk_run, cc_queue_action, command_center};
     pub use super::import::{export_rent_roll, import_apply, import_preview};
     pub use super::inspections::{inspectable_leases, inspection_view};
+    pub use super::invoices::{
+        invoice_approve, invoice_match, invoice_review, invoice_upload_bytes, invoice_upload_path, invoices_queue,
+    };
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
     pub use super::maintenance::{
         equipment_view, maintenance_act, maintenance_units, maintenance_view, risk_view, work_order_dispatch,

@@ -11,6 +11,7 @@ pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod invoice_processing;
+pub mod lease_abstraction;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod openapi;

@@ -7,6 +7,7 @@ use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
+use unitcycle_core::lease_abstraction::workflow::{self as abstractions, AbstractionAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
@@ -134,6 +135,26 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not an invoice action: {e}")),
+        },
+        abstractions::ENTITY => match serde_json::from_value::<AbstractionAction>(a.action.clone()) {
+            Ok(action) => {
+                let gateway = gateway.clone();
+                run_recorded(st, p, a, "lease_abstraction", move |port, id| {
+                    let pdf = match &action {
+                        AbstractionAction::Upload { document_url, .. } => {
+                            use unitcycle_core::inspections::port::InspectionsPort;
+                            match unitcycle_core::inspections::blob_hash(document_url) {
+                                Some(hash) => port.blob(hash)?,
+                                None => None,
+                            }
+                        }
+                        _ => None,
+                    };
+                    abstractions::apply_action(port, &gateway, id, &action, pdf.as_deref(), now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not a lease abstraction action: {e}")),
         },
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };

@@ -312,6 +312,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::inspections::move_out_api::routes())
         .merge(crate::maintenance::api::routes())
         .merge(crate::invoice_processing::api::routes())
+        .merge(crate::lease_abstraction::api::routes())
         .merge(crate::import::api::routes())
         .merge(crate::outbox::api::routes())
         .merge(crate::records::api::routes())

@@ -1076,3 +1076,39 @@ async fn maintenance_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     assert_eq!(first.split(", suggestions").next(), second.split(", suggestions").next());
     db.finish().await;
 }
+
+/// Lease abstraction (4.3): a lease read, corrected and applied to its lease record.
+fn abstraction_scenario<P: unitcycle_core::lease_abstraction::port::AbstractionPort>(
+    port: &mut P,
+    lease_id: Uuid,
+) -> Vec<String> {
+    use unitcycle_core::document_ai::samples::{lease_pdf, SampleLease};
+    use unitcycle_core::lease_abstraction::workflow::{self as la, ApplyRequest, Upload};
+    let lease = port.lease(lease_id).unwrap();
+    let mut sample = SampleLease::demo();
+    sample.monthly_rent = lease.monthly_rent_amount + Decimal::new(25, 0);
+    let pdf = lease_pdf(&sample);
+    let id = Uuid::from_bytes([50; 16]);
+    let up = Upload { file_name: "lease.pdf", pdf: &pdf, document_url: "blob:lease".into(), lease_id: Some(lease.id) };
+    la::upload(port, &Gateway::offline("parity".into()), id, &up, now()).unwrap();
+    let fix: serde_json::Map<String, Value> =
+        [("governing_law_state".to_string(), Value::from("Texas"))].into_iter().collect();
+    la::update_terms(port, id, &fix, "parity", now()).unwrap();
+    let req = ApplyRequest { lease_id: None, fields: Some(vec!["monthly_rent".into()]), dry_run: false };
+    let outcome = la::apply(port, id, &req, now()).unwrap();
+    let mut a = port.abstraction(id).unwrap();
+    a.processing_time_ms = None;
+    vec![rows_of("diff", &outcome.diff), rows_of("abstraction", a), rows_of("lease", port.lease(lease.id).unwrap())]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_abstraction_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parityabstract").await;
+    let lease = store.find_lease("L-000001").unwrap().id;
+    let on_sqlite = abstraction_scenario(&mut store, lease);
+    let on_pg =
+        adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(abstraction_scenario(port, lease))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    assert!(on_sqlite[0].contains("\"applied\":true"), "{}", on_sqlite[0]);
+    db.finish().await;
+}

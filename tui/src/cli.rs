@@ -75,6 +75,10 @@ pub enum Command {
     /// corrections, match to a work order (spec 3.2)
     #[command(subcommand)]
     Invoices(InvoicesCommand),
+    /// Lease documents read into terms: abstract a PDF, the list, review, correct, apply to the
+    /// lease record from a diff (spec 4.3)
+    #[command(subcommand)]
+    Leases(LeasesCommand),
     /// Move-out photo inspections: start, photos, analysis, review, letter, finalize, compare (spec 3.1)
     #[command(subcommand, name = "move-out")]
     MoveOut(MoveOutCommand),
@@ -829,6 +833,62 @@ pub enum EquipmentCommand {
         lifespan: f64,
         #[arg(long, value_parser = parse_date)]
         warranty_expiry: Option<NaiveDate>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LeasesCommand {
+    /// Read a lease PDF into the spec's terms, with the non-standard clauses and missing terms;
+    /// stores nothing unless --save (--json for scripts)
+    Abstract {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Keep it on this replica for review (tied to this lease: id or number)
+        #[arg(long)]
+        save: bool,
+        #[arg(long)]
+        lease: Option<String>,
+    },
+    /// Write a sample lease PDF with known terms (to try `abstract`); with --lease, that lease's
+    /// tenant, unit and terms (and --rent to print a different rent than the record's)
+    Sample {
+        out: std::path::PathBuf,
+        #[arg(long)]
+        lease: Option<String>,
+        #[arg(long, value_parser = parse_money)]
+        rent: Option<Decimal>,
+    },
+    /// Stored abstractions, newest first
+    Abstractions {
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An abstraction (id or first characters): its terms, flags and missing terms
+    Show {
+        abstraction: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct terms: --set term=value (repeatable; value as JSON or text)
+    Correct {
+        abstraction: String,
+        #[arg(long = "set", value_name = "TERM=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Apply terms to the lease record: shows the diff; --yes writes the chosen fields
+    Apply {
+        abstraction: String,
+        /// The lease (id or number), when the abstraction is not tied to one
+        #[arg(long)]
+        lease: Option<String>,
+        /// Only these terms (repeatable); default every term that changes
+        #[arg(long = "field")]
+        fields: Vec<String>,
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -37,7 +37,7 @@ pub struct BBox {
 }
 
 /// A run of text drawn in one go (one `Tj`/`TJ`), with its box.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Span {
     pub text: String,
     pub bbox: BBox,
@@ -45,14 +45,14 @@ pub struct Span {
 
 /// Spans on one baseline, left to right; `text` joins them with the gaps as spaces (a wide
 /// gap, as between a label and its value or between table columns, becomes several spaces).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct TextLine {
     pub text: String,
     pub spans: Vec<Span>,
     pub bbox: BBox,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Page {
     /// 1-based.
     pub number: u32,
@@ -65,7 +65,7 @@ pub struct Page {
     pub scanned: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Document {
     pub pages: Vec<Page>,
 }

@@ -3,6 +3,7 @@
 //! Typed queries live in submodules by domain (`leases`, `entities`, `job_runs`). Money is kept
 //! as decimal text so nothing is ever rounded through a float.
 
+mod abstraction;
 mod collections;
 mod command_center;
 mod entities;

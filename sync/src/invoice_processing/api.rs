@@ -58,31 +58,56 @@ pub struct UploadResponse {
     pub extraction: InvoiceAiExtraction,
 }
 
-/// The PDF of a multipart body (the first file, or the field named `file`).
-async fn pdf_of(mut form: Multipart) -> ApiResult<(String, Vec<u8>)> {
-    let too_large = || {
-        ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("The upload is larger than {} MB; split the document.", MAX_BYTES >> 20),
-        )
-    };
+/// The PDF of an upload and its multipart text fields: a multipart body's file (the first,
+/// or the field named `file`), or the whole body sent as `application/pdf`.
+pub(crate) struct PdfUpload {
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    pub fields: Vec<(String, String)>,
+}
+
+pub(crate) async fn read_pdf_upload(st: &AppState, request: Request, what: &str) -> ApiResult<PdfUpload> {
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+    if content_type.starts_with("multipart/form-data") {
+        let form = Multipart::from_request(request, st).await.map_err(|e: MultipartRejection| {
+            ApiError::bad(format!("Send the {what} as multipart/form-data with a 'file' field ({}).", e.body_text()))
+        })?;
+        return pdf_of(form, what).await;
+    }
+    if content_type.starts_with("application/pdf") || content_type.starts_with("application/octet-stream") {
+        let Body(bytes) = Body::from_request(request, st).await?;
+        return Ok(PdfUpload { file_name: format!("{what}.pdf"), pdf: bytes.to_vec(), fields: Vec::new() });
+    }
+    Err(ApiError::bad(format!(
+        "Send the {what} as multipart/form-data with a 'file' field, or as the body with Content-Type application/pdf."
+    )))
+}
+
+async fn pdf_of(mut form: Multipart, what: &str) -> ApiResult<PdfUpload> {
     let bad = |status: StatusCode, text: String| {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
+            ApiError::new(status, format!("The upload is larger than {} MB; split the document.", MAX_BYTES >> 20))
         } else {
             ApiError::new(status, format!("Cannot read the multipart upload: {text}"))
         }
     };
+    let mut file = None;
+    let mut fields = Vec::new();
     while let Some(field) = form.next_field().await.map_err(|e| bad(e.status(), e.body_text()))? {
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(str::to_string);
-        if file_name.is_none() && name != "file" {
-            continue;
-        }
         let bytes = field.bytes().await.map_err(|e| bad(e.status(), e.body_text()))?;
-        return Ok((file_name.unwrap_or_else(|| "invoice.pdf".into()), bytes.to_vec()));
+        match file_name {
+            Some(f) if file.is_none() => file = Some((f, bytes.to_vec())),
+            None if name == "file" && file.is_none() => file = Some((format!("{what}.pdf"), bytes.to_vec())),
+            None => fields.push((name, String::from_utf8_lossy(&bytes).trim().to_string())),
+            Some(_) => {}
+        }
     }
-    Err(ApiError::bad("Attach the invoice PDF as the multipart field 'file'."))
+    let (file_name, pdf) =
+        file.ok_or_else(|| ApiError::bad(format!("Attach the {what} PDF as the multipart field 'file'.")))?;
+    Ok(PdfUpload { file_name, pdf, fields })
 }
 
 #[utoipa::path(post, path = "/api/v1/invoices/upload/", operation_id = "invoice_upload",
@@ -93,21 +118,7 @@ async fn pdf_of(mut form: Multipart) -> ApiResult<(String, Vec<u8>)> {
         (status = 413, description = "Larger than 50 MB", body = ErrorBody)))]
 async fn upload(State(st): State<AppState>, p: Principal, request: Request) -> ApiResult<Response> {
     writer(&p)?;
-    let content_type =
-        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    let (file_name, pdf) = if content_type.starts_with("multipart/form-data") {
-        let form = Multipart::from_request(request, &st).await.map_err(|e: MultipartRejection| {
-            ApiError::bad(format!("Send the invoice as multipart/form-data with a 'file' field ({}).", e.body_text()))
-        })?;
-        pdf_of(form).await?
-    } else if content_type.starts_with("application/pdf") || content_type.starts_with("application/octet-stream") {
-        let Body(bytes) = Body::from_request(request, &st).await?;
-        ("invoice.pdf".to_string(), bytes.to_vec())
-    } else {
-        return Err(ApiError::bad(
-            "Send the invoice as multipart/form-data with a 'file' field, or as the body with Content-Type application/pdf.",
-        ));
-    };
+    let PdfUpload { file_name, pdf, .. } = read_pdf_upload(&st, request, "invoice").await?;
     // Refused before anything is stored.
     wf::read_upload(&pdf).map_err(|e| ApiError::bad(e.to_string()))?;
     let now = st.clock.now();

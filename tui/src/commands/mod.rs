@@ -10,6 +10,7 @@ mod import;
 mod inspections;
 pub(crate) mod invoices;
 mod jobs;
+mod leases;
 mod lifecycle;
 mod maintenance;
 mod move_out;
@@ -47,6 +48,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Turnover(cmd)) => turnover::run(&db, cmd),
         Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
         Some(Command::Invoices(cmd)) => invoices::run(&db, cmd),
+        Some(Command::Leases(cmd)) => leases::run(&db, cmd),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Maintenance(cmd)) => maintenance::run(&db, cmd),
         Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),

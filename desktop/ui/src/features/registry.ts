@@ -29,6 +29,8 @@ export const features: Feature[] = [
     component: () => import("./maintenance/View.svelte") },
   { id: "vendors", label: "Vendors", group: "Portfolio", path: "vendors", shortcut: "y",
     component: () => import("./vendors/View.svelte") },
+  { id: "invoices", label: "Invoices", group: "Portfolio", path: "invoices", shortcut: "b",
+    component: () => import("./invoices/View.svelte") },
   { id: "records", label: "Records", group: "Portfolio", path: "records", shortcut: "r",
     component: () => import("./records/View.svelte") },
   { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i",

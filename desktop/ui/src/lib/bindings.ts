@@ -92,6 +92,12 @@ export const commands = {
 	vendorsView: () => typedError<VendorsView, CommandError>(__TAURI_INVOKE("vendors_view")),
 	vendorsDetectRepeats: () => typedError<JobReport, CommandError>(__TAURI_INVOKE("vendors_detect_repeats")),
 	vendorScorecard: (vendorId: string) => typedError<ScorecardDetail, CommandError>(__TAURI_INVOKE("vendor_scorecard", { vendorId })),
+	invoicesQueue: (status: string | null) => typedError<InvoiceAiExtraction[], CommandError>(__TAURI_INVOKE("invoices_queue", { status })),
+	invoiceUploadPath: (path: string) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_upload_path", { path })),
+	invoiceUploadBytes: (fileName: string, bytes: number[]) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_upload_bytes", { fileName, bytes })),
+	invoiceReview: (invoiceId: string) => typedError<InvoiceReview, CommandError>(__TAURI_INVOKE("invoice_review", { invoiceId })),
+	invoiceApprove: (invoiceId: string, corrections: ApproveCorrections) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_approve", { invoiceId, corrections })),
+	invoiceMatch: (invoiceId: string, workOrderId: string) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_match", { invoiceId, workOrderId })),
 };
 
 /* Types */
@@ -160,11 +166,46 @@ export type AppInfo = {
 	photos_queued: number,
 };
 
+/**
+ *  A person's corrections at approval, as the window sends them: core's `ApproveExtraction`
+ *  with its amounts as decimal strings (its serde `with` has no TypeScript type of its own).
+ *  A field left null keeps what was read.
+ */
+export type ApproveCorrections = {
+	vendor_name?: string | null,
+	vendor_id?: string | null,
+	invoice_number?: string | null,
+	invoice_date?: string | null,
+	due_date?: string | null,
+	/**  Decimal strings ("162.38"). */
+	subtotal?: string | null,
+	tax?: string | null,
+	total?: string | null,
+	line_items?: LineItem[] | null,
+	work_order_id?: string | null,
+	gl_code?: string | null,
+	/**  Approve even though an earlier invoice has the same vendor, number and amount. */
+	not_a_duplicate?: boolean,
+};
+
 /**  A lifecycle action the lease's state allows, with the form's defaults. */
 export type AvailableAction = {
 	/**  `convert_mtm`, `give_notice`, `mark_vacant` or `renew`. */
 	action: string,
 	label: string,
+};
+
+/**
+ *  Where something sits on a page: PDF points from the page's top-left corner (y grows down,
+ *  as on screen), so a viewer can highlight it over the rendered page.
+ */
+export type BBox = {
+	/**  1-based page number. */
+	page: number,
+	x: number | null,
+	y: number | null,
+	width: number | null,
+	height: number | null,
 };
 
 /**  Where the market rent came from. */
@@ -733,6 +774,20 @@ export type FieldOption = {
 	name: string,
 };
 
+/**  Where and how one field was read. */
+export type FieldSource = {
+	/**  `offline`. */
+	provider: string,
+	/**  0..1. */
+	confidence: number | null,
+	/**  Where the value is printed, for highlighting it on the page. */
+	location: BBox | null,
+	/**  The text as printed. */
+	raw: string | null,
+	/**  How it was found: `label 'Invoice #'`, `template`, `largest amount`, … */
+	via: string,
+};
+
 /**  One row of the letter's figures. */
 export type Figure = {
 	label: string,
@@ -872,6 +927,112 @@ export type Installment = {
 
 /**  `collection_plan_installment.status`. */
 export type InstallmentStatus = "pending" | "paid" | "overdue" | "partial";
+
+/**  `invoices`. */
+export type Invoice = {
+	id: string,
+	vendor_id: string | null,
+	property_id: string | null,
+	unit_id: string | null,
+	work_order_id: string | null,
+	invoice_number: string,
+	invoice_date: string,
+	due_date: string | null,
+	subtotal: string,
+	tax: string,
+	total_amount: string,
+	status: InvoiceStatus,
+	confidence_score: number | null,
+	created_at: string,
+	line_items?: InvoiceLineItem[],
+};
+
+/**  `invoice_ai_extraction`. */
+export type InvoiceAiExtraction = {
+	id: string,
+	invoice_id: string,
+	extracted_vendor_name: string,
+	extracted_invoice_number: string,
+	extracted_date: string | null,
+	extracted_due_date: string | null,
+	extracted_total: string | null,
+	extracted_tax: string | null,
+	extracted_subtotal: string | null,
+	extracted_line_items: LineItem[],
+	matched_work_order_id: string | null,
+	wo_match_confidence: number | null,
+	wo_match_reasoning: string,
+	suggested_gl_code: string,
+	gl_confidence: number | null,
+	price_validated: boolean,
+	price_anomaly_detected: boolean,
+	price_anomaly_details: string,
+	historical_avg_price: string | null,
+	extraction_confidence: number | null,
+	extraction_model: string,
+	processing_time_ms: number | null,
+	/**  The provider's answer as it came: every field of the spec's extraction prompt. */
+	raw_response: Value,
+	created_at: string,
+	/**  One of [`STATUSES`]. */
+	status: string,
+	/**  `claude` or `offline`: who read the fields. */
+	provider: string,
+	/**  The uploaded PDF (`blob:<sha256>`). */
+	source_document: string,
+	file_name: string,
+	page_count: number,
+	/**
+	 *  Per field (`invoice_number`, `total`, `line_items[0]`, …): provider, confidence, the
+	 *  text as printed and its box on the page.
+	 */
+	field_sources: Value,
+	/**
+	 *  A person must look before approving (low confidence, totals that do not add up, an
+	 *  ambiguous date, a scanned page, a possible duplicate).
+	 */
+	needs_review: boolean,
+	/**  Why, one sentence each. */
+	review_notes: string[],
+	/**  An earlier invoice with the same vendor, number and amount. */
+	duplicate_of_invoice_id: string | null,
+	approved_at: string | null,
+	/**  The matched work order's property (the row's sync scope); none while unmatched. */
+	property_id: string | null,
+};
+
+/**  `invoice_line_items`. */
+export type InvoiceLineItem = {
+	id: string,
+	invoice_id: string,
+	description: string,
+	quantity: string,
+	unit_price: string,
+	total: string,
+	gl_code: string,
+};
+
+/**  One invoice under review, in one round trip. */
+export type InvoiceReview = {
+	extraction: InvoiceAiExtraction,
+	invoice: Invoice,
+	/**  `extraction.field_sources`, typed: per field, who read it, how sure, how, and where. */
+	fields: { [key in string]: FieldSource },
+	/**  The stored PDF read back (empty when the PDF is not on this device). */
+	pages: Page[],
+	/**  Why the pages are empty, when they are. */
+	pages_note: string | null,
+	/**
+	 *  The invoice's vendor's work orders first, then the others; recent completed or in
+	 *  progress ones (and the matched one, whatever its state).
+	 */
+	work_orders: WorkOrderChoice[],
+	matched_work_order: WorkOrderChoice | null,
+	vendor_name: string | null,
+};
+
+/**  `invoices.status`. */
+export type InvoiceStatus = "pending" | "approved" | "paid" | "rejected";
 
 /**  Severity of a pre-existing issue (spec's condition analysis prompt). */
 export type IssueSeverity = "cosmetic" | "minor" | "moderate" | "major";
@@ -1102,6 +1263,18 @@ export type LifecycleStats = {
 	expiring_30_days: number,
 	expiring_60_days: number,
 	expiring_90_days: number,
+};
+
+/**  One line of an invoice as the model read it. */
+export type LineItem = {
+	/**  What the line is for. */
+	description?: string | null,
+	/**  How many units (hours, parts). */
+	quantity?: string | null,
+	/**  Price of one unit. */
+	unit_price?: string | null,
+	/**  The line's total: quantity × unit price. */
+	total?: string | null,
 };
 
 /**  What a maintenance action did. */
@@ -1491,6 +1664,18 @@ export type NextStep = {
 export type OverrideChoice = {
 	column: string,
 	field: Field | null,
+};
+
+export type Page = {
+	/**  1-based. */
+	number: number,
+	/**  Points. */
+	width: number | null,
+	height: number | null,
+	/**  Top to bottom. */
+	lines: TextLine[],
+	/**  No text but at least one image: a scan that needs the vision model. */
+	scanned: boolean,
 };
 
 /**  A payment as it would be recorded, before it is: the form confirms it with the warning. */
@@ -2106,6 +2291,12 @@ export type Skipped = {
 /**  Command-center sort orders. */
 export type SortBy = "days_to_event" | "rent" | "unit" | "confidence" | "risk";
 
+/**  A run of text drawn in one go (one `Tj`/`TJ`), with its box. */
+export type Span = {
+	text: string,
+	bbox: BBox,
+};
+
 /**  `turnover_case.stage`, in pipeline order. */
 export type Stage = "notice" | "inspect" | "make_ready" | "listed" | "leased";
 
@@ -2180,6 +2371,16 @@ export type Tenant = {
 	archived_at?: string | null,
 	/**  Where letters go once the tenant has moved out; empty when none was left. */
 	forwarding_address?: string,
+};
+
+/**
+ *  Spans on one baseline, left to right; `text` joins them with the gaps as spaces (a wide
+ *  gap, as between a label and its value or between table columns, becomes several spaces).
+ */
+export type TextLine = {
+	text: string,
+	spans: Span[],
+	bbox: BBox,
 };
 
 export type TimelineEntry = {
@@ -2529,6 +2730,21 @@ export type WorkOrder = {
 	scheduled_date?: string | null,
 	/**  The tenant's rating of the finished job, 1–5 (vendor scorecards' tenant satisfaction). */
 	tenant_rating?: number | null,
+};
+
+/**  A work order an invoice may be matched to. */
+export type WorkOrderChoice = {
+	id: string,
+	title: string,
+	unit_number: string,
+	property_name: string,
+	vendor_name: string | null,
+	status: string,
+	category: string,
+	/**  The day it was completed, else requested. */
+	date: string,
+	/**  Assigned to the invoice's vendor. */
+	same_vendor: boolean,
 };
 
 /**  `units_maintenance.priority`. */
