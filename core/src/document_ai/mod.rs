@@ -8,6 +8,7 @@
 //! [`MAX_STREAM_BYTES`] (a zip bomb).
 
 pub mod bench;
+pub mod images;
 mod kind;
 mod read;
 pub mod samples;

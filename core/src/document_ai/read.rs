@@ -176,7 +176,7 @@ fn media_box(pdf: &Pdf, id: ObjectId) -> [f32; 4] {
     DEFAULT_MEDIA_BOX
 }
 
-fn page_resources<'a>(pdf: &'a Pdf, page: &'a Dictionary) -> Option<&'a Dictionary> {
+pub(super) fn page_resources<'a>(pdf: &'a Pdf, page: &'a Dictionary) -> Option<&'a Dictionary> {
     let mut node = Some(page);
     for _ in 0..32 {
         let dict = node?;
