@@ -27,6 +27,7 @@ pub mod model;
 pub mod outbox;
 pub mod pdf;
 pub mod port;
+pub mod portfolio_chat;
 pub mod predictive_maintenance;
 pub mod pricing;
 pub mod records;

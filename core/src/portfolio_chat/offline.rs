@@ -1,0 +1,272 @@
+//! The offline chat: a manager's question mapped onto one of the spec's tools by rules — the
+//! intent from its words, a property named fuzzily, statuses, priorities, "within N days",
+//! "this month" / "last month", "top N" — and answered with the tool's rows and sentence. A
+//! question it cannot map gets what it can answer, with examples, never a number.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::data::PortfolioData;
+use super::tools::{self, name_match};
+use super::ToolAnswer;
+
+/// What the offline path made of a question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+pub struct OfflineReply {
+    /// The tool call it made (name, input), if it could map the question.
+    pub tool: Option<String>,
+    #[specta(type = Option<std::collections::BTreeMap<String, String>>)]
+    pub input: Option<Value>,
+    pub answer: Option<ToolAnswer>,
+    /// The reply: the answer's sentence, the tool's refusal, or what it can answer.
+    pub text: String,
+    pub provider: String,
+}
+
+/// What the offline chat can answer, with examples (the reply to a question it cannot map).
+pub const HELP: &str = "I answer from the portfolio's records without an AI model, so I need questions about leases, \
+vacancy, work orders or money. For example: \"month-to-month leases at Harbor View\", \"leases expiring in the next 60 \
+days\", \"vacant units with market rent\", \"open urgent work orders\", \"delinquency by property\", \"collection rate \
+last month\", \"rent roll at Riverside\", \"which units are furthest under market\".";
+
+fn words(q: &str) -> Vec<String> {
+    q.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '$'))
+        .filter(|w| !w.is_empty())
+        .map(|w| w.trim_matches('-').to_lowercase())
+        .collect()
+}
+
+/// Words a property name shares with many others: they do not pick a property by themselves.
+const GENERIC: &[&str] = &[
+    "the",
+    "at",
+    "of",
+    "and",
+    "apartments",
+    "apartment",
+    "residences",
+    "homes",
+    "place",
+    "court",
+    "plaza",
+    "tower",
+    "towers",
+    "village",
+    "commons",
+    "lofts",
+    "park",
+    "view",
+    "house",
+    "estates",
+];
+
+/// The property the question names, if any: the one most of whose distinctive words it uses.
+fn property_in(data: &PortfolioData, q: &[String]) -> Option<String> {
+    let phrase = q.join(" ");
+    data.property_names()
+        .into_iter()
+        .filter_map(|name| {
+            let distinctive: Vec<String> = name
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_lowercase)
+                .filter(|w| w.len() >= 3 && !GENERIC.contains(&w.as_str()))
+                .collect();
+            let hits = distinctive.iter().filter(|w| q.iter().any(|x| name_match(w, x) > 0 && x.len() >= 4)).count();
+            let whole = phrase.contains(&name.to_lowercase());
+            (hits > 0 || whole).then_some((usize::from(whole) * 100 + hits, name))
+        })
+        .max_by_key(|(score, name)| (*score, std::cmp::Reverse(name.clone())))
+        .map(|(_, name)| name)
+}
+
+fn has(q: &[String], any: &[&str]) -> bool {
+    any.iter().any(|a| {
+        if a.contains(' ') {
+            q.join(" ").contains(a)
+        } else {
+            q.iter().any(|w| w == a || (a.len() >= 6 && w.starts_with(a)))
+        }
+    })
+}
+
+/// The first whole number after one of `after` in the question.
+fn number_after(q: &[String], after: &[&str]) -> Option<i64> {
+    q.iter().enumerate().find_map(|(i, w)| {
+        after
+            .contains(&w.as_str())
+            .then(|| q[i + 1..].iter().take(3).find_map(|n| n.trim_start_matches('$').parse::<i64>().ok()))
+            .flatten()
+    })
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn date_range(q: &[String], today: chrono::NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    if has(q, &["last month", "previous month"]) {
+        return Some("last_month".into());
+    }
+    if has(q, &["this month"]) {
+        return Some("this_month".into());
+    }
+    let m = q.iter().find_map(|w| MONTHS.iter().position(|m| m == w))? as u32 + 1;
+    let year = if m > today.month() { today.year() - 1 } else { today.year() };
+    Some(format!("{year:04}-{m:02}"))
+}
+
+/// Maps a question onto a tool call (name, input), or `None`.
+pub fn parse(data: &PortfolioData, question: &str) -> Option<(String, Value)> {
+    let q = words(question);
+    let mut input = Map::new();
+    if let Some(p) = property_in(data, &q) {
+        input.insert("property_name".into(), json!(p));
+    }
+    let limit = number_after(&q, &["top", "first", "largest", "biggest", "worst"]);
+    let tool = if has(
+        &q,
+        &["work order", "work orders", "maintenance", "repair", "repairs", "ticket", "tickets", "wo", "wos"],
+    ) {
+        if has(&q, &["in progress", "in-progress", "underway"]) {
+            input.insert("status".into(), json!("in_progress"));
+        } else if has(&q, &["completed", "done", "closed", "finished"]) {
+            input.insert("status".into(), json!("completed"));
+        } else if has(&q, &["open", "outstanding", "pending"]) {
+            input.insert("status".into(), json!("open"));
+        }
+        for p in ["urgent", "high", "medium", "low"] {
+            if has(&q, &[p]) {
+                input.insert("priority".into(), json!(p));
+                break;
+            }
+        }
+        if let Some(n) = limit {
+            input.insert("limit".into(), json!(n));
+        }
+        "query_maintenance"
+    } else if has(
+        &q,
+        &[
+            "delinquency",
+            "delinquent",
+            "past due",
+            "owe",
+            "owes",
+            "owing",
+            "behind",
+            "arrears",
+            "collection rate",
+            "collected",
+            "collections",
+            "rent roll",
+            "revenue",
+            "income",
+            "received",
+            "under market",
+            "below market",
+            "variance",
+            "above market",
+        ],
+    ) {
+        let metric = if has(&q, &["delinquency", "delinquent", "past due", "owe", "owes", "owing", "behind", "arrears"])
+        {
+            "delinquency"
+        } else if has(&q, &["collection rate", "collected", "collections"]) {
+            "collection_rate"
+        } else if has(&q, &["rent roll"]) {
+            "total_rent_roll"
+        } else if has(&q, &["revenue", "income", "received"]) {
+            "revenue_by_property"
+        } else {
+            "rent_variance"
+        };
+        input.insert("metric".into(), json!(metric));
+        if let Some(r) = date_range(&q, data.today) {
+            input.insert("date_range".into(), json!(r));
+        }
+        "query_financials"
+    } else if has(&q, &["vacant", "vacancy", "vacancies", "empty", "unoccupied", "unrented"]) {
+        if has(&q, &["market", "pricing", "price", "rent", "lost", "losing"]) {
+            input.insert("include_pricing".into(), json!(true));
+        }
+        "query_vacancy"
+    } else if has(
+        &q,
+        &[
+            "lease",
+            "leases",
+            "tenant",
+            "tenants",
+            "expiring",
+            "expire",
+            "expires",
+            "month-to-month",
+            "month to month",
+            "mtm",
+            "notice",
+            "renewal",
+            "renewals",
+            "occupied",
+        ],
+    ) {
+        if has(&q, &["month-to-month", "month to month", "mtm", "holdover"]) {
+            input.insert("lease_status".into(), json!("month_to_month"));
+        } else if has(&q, &["notice", "moving out", "move out", "move-out"]) {
+            input.insert("lease_status".into(), json!("notice"));
+        } else if has(&q, &["active", "current"]) {
+            input.insert("lease_status".into(), json!("active"));
+        }
+        if has(&q, &["expiring", "expire", "expires", "ending", "end", "renewal", "renewals"]) {
+            let days = number_after(&q, &["next", "within", "in", "coming"])
+                .filter(|n| (1..=3650).contains(n))
+                .unwrap_or(if has(&q, &["this month"]) {
+                    use chrono::Datelike;
+                    let d = data.today;
+                    let next = if d.month() == 12 {
+                        chrono::NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+                    } else {
+                        chrono::NaiveDate::from_ymd_opt(d.year(), d.month() + 1, 1)
+                    };
+                    next.map_or(30, |n| (n - d).num_days() - 1)
+                } else {
+                    90
+                });
+            input.insert("expiring_within_days".into(), json!(days));
+        }
+        if let Some(n) = limit {
+            input.insert("limit".into(), json!(n));
+        } else {
+            input.insert("limit".into(), json!(50));
+        }
+        "query_leases"
+    } else {
+        return None;
+    };
+    Some((tool.to_string(), Value::Object(input)))
+}
+
+/// Answers a question offline.
+pub fn answer(data: &PortfolioData, question: &str) -> OfflineReply {
+    let provider = "offline".to_string();
+    let Some((tool, input)) = parse(data, question) else {
+        return OfflineReply { tool: None, input: None, answer: None, text: HELP.into(), provider };
+    };
+    match tools::run(data, &tool, &input) {
+        Ok(a) => {
+            OfflineReply { text: a.summary.clone(), tool: Some(tool), input: Some(input), answer: Some(a), provider }
+        }
+        Err(e) => OfflineReply { tool: Some(tool), input: Some(input), answer: None, text: e, provider },
+    }
+}
