@@ -47,6 +47,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     22 => "0022_list_indexes.sql",
     23 => "0023_invoice_extraction.sql",
     24 => "0024_lease_abstraction.sql",
+    25 => "0025_portfolio_chat.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -75,6 +76,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     22 => "0022_list_indexes.sql",
     23 => "0023_invoice_extraction.sql",
     24 => "0024_lease_abstraction.sql",
+    25 => "0025_portfolio_chat.sql",
 );
 
 /// The table that records which migrations a database has had.

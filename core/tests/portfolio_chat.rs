@@ -260,3 +260,29 @@ fn a_property_that_does_not_exist_is_named_with_the_ones_that_do() {
     .unwrap_err();
     assert!(err.contains("lease_status must be one of"), "{err}");
 }
+
+#[test]
+fn on_a_replica_a_conversation_keeps_each_question_with_its_answer_and_the_tool_it_used() {
+    use unitcycle_core::portfolio_chat::port::ChatPort;
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let (mut store, _) = portfolio();
+    let now = today().and_hms_opt(14, 0, 0).unwrap().and_utc();
+    let gateway = unitcycle_core::ai::Gateway::offline("test".into());
+    let c = wf::create_conversation(&mut store, uuid::Uuid::from_bytes([1; 16]), "pat@example.com", "", now).unwrap();
+    let mut seen = Vec::new();
+    let (q, a) = wf::send_message(&mut store, &gateway, c.id, "pat@example.com", "open work orders", now, &mut |e| {
+        seen.push(format!("{e:?}").split(['{', '(']).next().unwrap_or_default().trim().to_string())
+    })
+    .unwrap();
+    assert_eq!(seen, ["ToolCall", "ToolResult", "TextDelta"]);
+    assert_eq!((q.role.as_str(), a.role.as_str()), ("user", "assistant"));
+    assert_eq!(a.tool_calls[0]["name"], "query_maintenance");
+    assert!(a.content.contains("offline"));
+    assert_eq!(store.chat_messages(c.id).unwrap().len(), 2);
+    assert_eq!(store.conversation(c.id).unwrap().unwrap().title, "open work orders");
+    let err = wf::messages(&store, c.id, "someone@else.com").unwrap_err();
+    assert!(err.to_string().contains("No conversation"), "{err}");
+    let d = wf::daily_digest(&mut store, today(), now).unwrap();
+    assert_eq!(wf::daily_digest(&mut store, today(), now).unwrap(), d, "built once a day");
+    assert!(d.highlights.as_array().unwrap().iter().any(|h| h["type"] == "info"));
+}

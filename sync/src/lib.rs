@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod outbox;
 pub mod pg;
 pub mod pgdomain;
+pub mod portfolio_chat;
 pub mod pricing;
 pub mod push_actions;
 pub mod query;

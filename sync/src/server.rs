@@ -313,6 +313,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::maintenance::api::routes())
         .merge(crate::invoice_processing::api::routes())
         .merge(crate::lease_abstraction::api::routes())
+        .merge(crate::portfolio_chat::api::routes())
         .merge(crate::import::api::routes())
         .merge(crate::outbox::api::routes())
         .merge(crate::records::api::routes())

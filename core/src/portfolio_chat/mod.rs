@@ -5,8 +5,12 @@
 //! what it can answer instead, never a number.
 
 pub mod data;
+pub mod digest;
 pub mod offline;
+pub mod port;
+pub mod record;
 pub mod tools;
+pub mod workflow;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -1,0 +1,243 @@
+//! One workflow per chat action (spec 3.3), over [`ChatPort`]: start a conversation, send a
+//! message (Claude's streaming tool loop when configured, the offline rules otherwise), read the
+//! history, and the day's digest. A message and its reply are written together at the end, so a
+//! client that drops mid-answer leaves no half-written message.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::data::{load, PortfolioData};
+use super::port::{ChatPort, ChatWrites};
+use super::record::{ChatConversation, ChatMessage, DailyDigest};
+use super::{digest, offline, tool_definitions, tools};
+use crate::ai::provider::{Message, ToolSpec};
+use crate::ai::{ChatEvent, ChatRequest, Gateway, ProviderKind};
+use crate::format::check_text;
+use crate::store::{Result, StoreError};
+use crate::time::Days;
+
+/// The registry name of a chat call (`ai_run.task`).
+pub const TASK: &str = "portfolio_chat";
+
+/// What the model is told: answer from the tools, cite their figures, never invent one.
+pub const SYSTEM_PROMPT: &str = "You are the portfolio assistant of a residential property manager. Answer questions \
+about leases, vacancy, maintenance and money only from the results of the tools you are given; quote their figures \
+exactly and never estimate or invent a number. If the tools cannot answer, say what you can answer instead. Keep \
+answers short: one or two sentences, then the rows that matter. create_action only proposes an action; it is \
+created after the manager confirms it.";
+
+/// History sent to the model: the latest messages within this many characters (about a
+/// quarter of as many tokens).
+pub const HISTORY_BUDGET_CHARS: usize = 24_000;
+
+fn refused(e: impl ToString) -> StoreError {
+    StoreError::Rejected(e.to_string())
+}
+
+/// The snapshot the tools answer from, on the properties' own dates.
+pub fn snapshot<P: ChatPort>(port: &P, now: DateTime<Utc>) -> Result<PortfolioData> {
+    let today = now.date_naive();
+    let days = Days::of_port(port, today, now)?;
+    load(port, &days, today, today - Duration::days(400))
+}
+
+pub fn create_conversation<P: ChatPort>(
+    port: &mut P,
+    id: Uuid,
+    user: &str,
+    title: &str,
+    now: DateTime<Utc>,
+) -> Result<ChatConversation> {
+    let title = check_text("Title", title, 200, false).map_err(refused)?;
+    if port.conversation(id)?.is_some() {
+        return Err(refused(format!("Conversation {id} already exists.")));
+    }
+    let c = ChatConversation { id, user_email: user.to_string(), title, created_at: now, updated_at: now };
+    port.write_chat(&ChatWrites { conversations: vec![c.clone()], ..Default::default() }, now)?;
+    Ok(c)
+}
+
+/// The user's conversation `id` (another user's does not exist for them).
+pub fn conversation<P: ChatPort + ?Sized>(port: &P, id: Uuid, user: &str) -> Result<ChatConversation> {
+    port.conversation(id)?
+        .filter(|c| c.user_email == user)
+        .ok_or_else(|| StoreError::NotFound { what: "Conversation", id: id.to_string() })
+}
+
+pub fn messages<P: ChatPort + ?Sized>(port: &P, id: Uuid, user: &str) -> Result<Vec<ChatMessage>> {
+    conversation(port, id, user)?;
+    port.chat_messages(id)
+}
+
+/// A tool's answer for the model: the query tools' rows and sentence; `create_action` is a
+/// proposal only (the manager confirms it in the app).
+fn run_tool(data: &PortfolioData, name: &str, input: &Value) -> std::result::Result<Value, String> {
+    if name == "create_action" {
+        let kind = input["action_type"].as_str().unwrap_or_default();
+        if !["work_order", "reminder", "follow_up"].contains(&kind) || input["title"].as_str().is_none_or(str::is_empty)
+        {
+            return Err("create_action needs action_type (work_order, reminder or follow_up) and a title".into());
+        }
+        return Ok(json!({"proposed": input, "created": false,
+            "note": "Nothing is created until the manager confirms this action in the app."}));
+    }
+    tools::run(data, name, input).and_then(|a| serde_json::to_value(a).map_err(|e| e.to_string()))
+}
+
+/// The reply to one message and what it did.
+struct Reply {
+    text: String,
+    calls: Vec<Value>,
+    results: Vec<Value>,
+    tokens: i32,
+    model: String,
+}
+
+fn reply_offline(data: &PortfolioData, text: &str, on_event: &mut dyn FnMut(ChatEvent)) -> Reply {
+    let r = offline::answer(data, text);
+    let mut calls = Vec::new();
+    let mut results = Vec::new();
+    if let (Some(tool), Some(input)) = (&r.tool, &r.input) {
+        on_event(ChatEvent::ToolCall { name: tool.clone(), input: input.clone() });
+        let content = r.answer.as_ref().map_or_else(|| json!({"error": r.text}), |a| json!(a));
+        on_event(ChatEvent::ToolResult {
+            name: tool.clone(),
+            content: content.to_string(),
+            is_error: r.answer.is_none(),
+        });
+        calls.push(json!({"name": tool, "input": input}));
+        results.push(content);
+    }
+    let text = format!("{} (offline: answered by rules from the records, no AI model)", r.text);
+    on_event(ChatEvent::TextDelta(text.clone()));
+    Reply { text, calls, results, tokens: 0, model: "offline-chat-rules-v1".into() }
+}
+
+fn history(previous: &[ChatMessage], question: &str) -> Vec<Message> {
+    let mut kept = Vec::new();
+    let mut used = question.len();
+    for m in previous.iter().rev().filter(|m| m.role == "user" || m.role == "assistant") {
+        used += m.content.len();
+        if used > HISTORY_BUDGET_CHARS {
+            break;
+        }
+        kept.push(if m.role == "user" {
+            Message::user(m.content.clone())
+        } else {
+            Message::assistant(m.content.clone())
+        });
+    }
+    kept.reverse();
+    // The model's turns must alternate and start with the user.
+    while kept.first().is_some_and(|m| m.role != crate::ai::provider::Role::User) {
+        kept.remove(0);
+    }
+    kept.push(Message::user(question));
+    kept
+}
+
+/// Sends `text` in conversation `id` and answers it, streaming through `on_event`. Both
+/// messages are written at the end, in one transaction.
+pub fn send_message<P: ChatPort>(
+    port: &mut P,
+    gateway: &Gateway,
+    id: Uuid,
+    user: &str,
+    text: &str,
+    now: DateTime<Utc>,
+    on_event: &mut dyn FnMut(ChatEvent),
+) -> Result<(ChatMessage, ChatMessage)> {
+    let mut conv = conversation(port, id, user)?;
+    let text = check_text("Message", text, 4000, true).map_err(refused)?;
+    let data = snapshot(port, now)?;
+    let previous = port.chat_messages(id)?;
+    let reply = if gateway.status().provider == ProviderKind::Offline {
+        reply_offline(&data, &text, on_event)
+    } else {
+        let request = ChatRequest {
+            task: TASK.into(),
+            system: SYSTEM_PROMPT.into(),
+            messages: history(&previous, &text),
+            tools: tool_definitions()
+                .into_iter()
+                .map(|t| ToolSpec {
+                    name: t["name"].as_str().unwrap_or_default().into(),
+                    description: t["description"].as_str().unwrap_or_default().into(),
+                    input_schema: t["input_schema"].clone(),
+                })
+                .collect(),
+            max_tokens: Some(2048),
+            max_turns: 6,
+        };
+        let mut results = Vec::new();
+        let mut executor = |name: &str, input: &Value| {
+            let r = run_tool(&data, name, input);
+            results.push(r.clone().unwrap_or_else(|e| json!({"error": e})));
+            r
+        };
+        match gateway.chat(&request, &mut executor, on_event, port, now) {
+            Ok(r) => Reply {
+                calls: r.tool_calls.iter().map(|c| json!({"name": c.name, "input": c.input})).collect(),
+                results,
+                text: r.text,
+                tokens: (r.usage.input_tokens + r.usage.output_tokens).min(i32::MAX as u64) as i32,
+                model: r.model,
+            },
+            Err(e) => {
+                let mut r = reply_offline(&data, &text, on_event);
+                r.text = format!("The AI model could not answer ({e}). {}", r.text);
+                r
+            }
+        }
+    };
+    // Messages keep their order even when two arrive within one clock tick.
+    let asked_at = previous.last().map_or(now, |m| now.max(m.created_at + Duration::milliseconds(1)));
+    let question = ChatMessage {
+        id: Uuid::new_v4(),
+        conversation_id: id,
+        role: "user".into(),
+        content: text.clone(),
+        tool_calls: json!([]),
+        tool_results: json!([]),
+        tokens_used: 0,
+        model: String::new(),
+        created_at: asked_at,
+    };
+    let answer = ChatMessage {
+        id: Uuid::new_v4(),
+        conversation_id: id,
+        role: "assistant".into(),
+        content: reply.text,
+        tool_calls: json!(reply.calls),
+        tool_results: json!(reply.results),
+        tokens_used: reply.tokens,
+        model: reply.model,
+        created_at: asked_at + Duration::milliseconds(1),
+    };
+    if conv.title.is_empty() {
+        conv.title = text.chars().take(60).collect();
+    }
+    conv.updated_at = now;
+    let w = ChatWrites {
+        conversations: vec![conv],
+        messages: vec![question.clone(), answer.clone()],
+        ..Default::default()
+    };
+    port.write_chat(&w, now)?;
+    Ok((question, answer))
+}
+
+/// The digest of `day`: the stored one, else built from today's records and stored (a past day
+/// that was never built is not made up from today's figures).
+pub fn daily_digest<P: ChatPort>(port: &mut P, day: NaiveDate, now: DateTime<Utc>) -> Result<DailyDigest> {
+    if let Some(d) = port.digest(day)? {
+        return Ok(d);
+    }
+    if day != now.date_naive() {
+        return Err(StoreError::NotFound { what: "Daily digest", id: day.to_string() });
+    }
+    let d = digest::build(&snapshot(port, now)?, now);
+    port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
+    Ok(d)
+}
