@@ -75,6 +75,12 @@ pub enum Command {
     /// corrections, match to a work order (spec 3.2)
     #[command(subcommand)]
     Invoices(InvoicesCommand),
+    /// Ask the portfolio in plain words (spec 3.3): the answer, the tool it called and its table
+    Ask {
+        question: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Lease documents read into terms: abstract a PDF, the list, review, correct, apply to the
     /// lease record from a diff (spec 4.3)
     #[command(subcommand)]

@@ -462,6 +462,14 @@ pub const INVOICES: &[Binding] = &[
     ),
 ];
 
+/// The chat's answer table (the question line takes every key while it has the focus).
+pub const CHAT: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the row's unit or lease", Action::Open, true),
+    b(&[code(KeyCode::Tab)], "Tab", "Back to the question line", Action::NextTab, true),
+];
+
 /// A work order's dispatch: the warranty check, the top 3 vendors and the repeat warning.
 pub const DISPATCH: &[Binding] = &[
     b(MOVE, "↑/k", "Previous vendor", Action::Up, false),
@@ -474,7 +482,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 20] = [
+    const EVERY_TABLE: [&[Binding]; 21] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -495,6 +503,7 @@ mod tests {
         VENDORS,
         DISPATCH,
         INVOICES,
+        CHAT,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

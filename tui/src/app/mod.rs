@@ -68,6 +68,8 @@ pub enum Nav {
     Vendors,
     /// The invoice processing queue (:invoices).
     Invoices,
+    /// Portfolio chat (:chat, :ask …).
+    Chat,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -260,6 +262,7 @@ impl App {
             Nav::Maintenance => self.push(Box::new(screens::risk::Risk::default())),
             Nav::Vendors => self.push(Box::new(screens::vendors::Vendors::default())),
             Nav::Invoices => self.push(Box::new(screens::invoices::Invoices::default())),
+            Nav::Chat => self.push(Box::new(screens::chat::Chat::default())),
         }
     }
 
@@ -414,6 +417,8 @@ impl App {
             ("risk" | "maintenance" | "heatmap", _) => self.goto(Nav::Maintenance),
             ("vendors" | "vendor", _) => self.goto(Nav::Vendors),
             ("invoices" | "inv", _) => self.goto(Nav::Invoices),
+            ("chat", _) => self.goto(Nav::Chat),
+            ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {
                 self.push(Box::new(screens::unit::UnitDetail::new(uuid::Uuid::parse_str(key).unwrap_or_default())))

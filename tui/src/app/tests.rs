@@ -1774,3 +1774,24 @@ fn an_uploaded_invoice_is_approved_from_the_processing_queue_after_a_confirm() {
     let after = Store::open(&path).unwrap();
     assert_eq!(after.invoice(x.invoice_id).unwrap().status, unitcycle_core::model::InvoiceStatus::Approved);
 }
+
+#[test]
+fn a_question_is_answered_with_its_table_and_a_row_opens_its_unit() {
+    let (_dir, path) = demo_replica();
+    let store = Store::open(&path).unwrap();
+    let mut h = Harness::new(store, (140, 40));
+    h.type_text(":chat\n");
+    assert!(h.screen().contains("Ask about leases, vacancy"), "{}", h.screen());
+    h.type_text("vacant units with market rent\n");
+    let s = h.screen();
+    assert!(s.contains("You: vacant units with market rent") && s.contains("are vacant"), "{s}");
+    assert!(s.contains("tool: query_vacancy") && s.contains("offline"), "{s}");
+    assert!(s.contains("Market rent"), "the table's columns: {s}");
+    h.key(KeyCode::Tab);
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Unit "), "the row's unit opens: {s}");
+    // :ask asks at once; a question it cannot map says what it can answer.
+    h.type_text(":ask tell me a joke\n");
+    assert!(h.screen().contains("I answer from the portfolio's records"), "{}", h.screen());
+}

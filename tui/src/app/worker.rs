@@ -33,6 +33,7 @@ use unitcycle_core::turnover::workflow::{self as turnover_workflow, CaseDetail, 
 use unitcycle_core::turnover::{self, DeductionLetter, TurnoverCase};
 use uuid::Uuid;
 
+pub mod chat;
 pub mod maintenance;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -193,6 +194,8 @@ pub enum Request {
     },
     /// Maintenance risk and vendor intelligence (`worker::maintenance`).
     Maintenance(maintenance::MaintRequest),
+    /// A question to the portfolio chat (`worker::chat`).
+    Ask(chat::Ask),
     /// Runs a job now through `jobs::run_with`, as the schedule would (recorded in `job_run`).
     RunJob {
         job: Job,
@@ -482,6 +485,7 @@ pub enum Data {
     /// What a job run now did.
     JobRan(Box<JobReport>),
     Maintenance(maintenance::MaintData),
+    Answered(Box<chat::Answered>),
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
         id: Uuid,
@@ -877,6 +881,7 @@ fn answer(
             }))
         }
         Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
+        Request::Ask(ask) => Data::Answered(Box::new(chat::answer(store, gateway, ask)?)),
         Request::RunJob { job, today, now } => {
             // The server prices a connected replica's units (and sets their market rents).
             if job == Job::PricingEngine && unitcycle_core::sync_actions::connected(store)? {

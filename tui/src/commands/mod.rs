@@ -49,6 +49,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
         Some(Command::Invoices(cmd)) => invoices::run(&db, cmd),
         Some(Command::Leases(cmd)) => leases::run(&db, cmd),
+        Some(Command::Ask { question, json }) => ask(&db, &question.join(" "), json),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Maintenance(cmd)) => maintenance::run(&db, cmd),
         Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),
@@ -63,6 +64,36 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Export(cmd)) => import::export(&db, cmd),
         Some(Command::Doctor { json }) => doctor::run(&db, json),
     }
+}
+
+/// `unitcycle ask …`: one question through the chat workflow (a conversation of its own).
+fn ask(db: &Path, question: &str, json: bool) -> Result<()> {
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let mut store = open(db)?;
+    let now = now_on(today(None));
+    let user = crate::paths::actor();
+    let gateway = unitcycle_core::ai::Gateway::from_env();
+    let c = wf::create_conversation(&mut store, uuid::Uuid::new_v4(), &user, "", now)?;
+    let (_, reply) = wf::send_message(&mut store, &gateway, c.id, &user, question, now, &mut |_| {})?;
+    if json {
+        return print_json(&reply);
+    }
+    println!("{}", reply.content);
+    for (call, result) in
+        reply.tool_calls.as_array().into_iter().flatten().zip(reply.tool_results.as_array().into_iter().flatten())
+    {
+        println!("tool: {} {}", call["name"].as_str().unwrap_or_default(), call["input"]);
+        if let Ok(t) = serde_json::from_value::<unitcycle_core::portfolio_chat::ToolAnswer>(result.clone()) {
+            println!("{}", t.columns.join(" | "));
+            for row in t.rows.iter().take(20) {
+                println!("{}", row.join(" | "));
+            }
+            if t.rows.len() > 20 {
+                println!("… {} more rows (--json for all)", t.rows.len() - 20);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Opens an existing replica with a message that says which file failed.

@@ -2,6 +2,7 @@
 //! `on_key` handle input, `on_data` takes answers, `draw` renders from state only.
 
 pub mod case;
+pub mod chat;
 pub mod collections;
 pub mod command_center;
 pub mod dashboard;
