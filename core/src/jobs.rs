@@ -26,6 +26,7 @@ pub enum Job {
     PriceBenchmarks,
     RepeatVisits,
     ContractExpiry,
+    DailyDigest,
 }
 
 /// One row of the job registry.
@@ -147,6 +148,14 @@ pub const JOBS: &[JobDef] = &[
         spec_name: "vendor_intelligence.check_contract_expiry",
         cron: Some("30 8 * * *"),
         describe: "List vendor contracts, insurance certificates and licences expiring within 30 days",
+    },
+    JobDef {
+        job: Job::DailyDigest,
+        name: "daily-digest",
+        spec_name: "chat.generate_daily_digest",
+        cron: Some("0 6 * * *"),
+        describe: "Write the day's portfolio digest: leases expiring this week, urgent work orders, past due, \
+                   vacancy, notices and this month's collection rate as alert, info and success items",
     },
 ];
 
@@ -418,6 +427,7 @@ pub fn run_with(
             now,
             crate::delivery::manager_from_env().as_deref(),
         ),
+        Job::DailyDigest => crate::portfolio_chat::workflow::digest_job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -542,6 +552,7 @@ mod tests {
         assert_eq!(Job::VendorScorecards.schedule().unwrap(), "0 4 1 * *  (day 1 of each month 04:00 UTC)");
         assert_eq!(Job::PriceBenchmarks.schedule().unwrap(), "30 3 * * 0  (Sundays 03:30 UTC)");
         assert_eq!(Job::ContractExpiry.schedule().unwrap(), "30 8 * * *  (daily 08:30 UTC)");
+        assert_eq!(Job::DailyDigest.schedule().unwrap(), "0 6 * * *  (daily 06:00 UTC)");
         // From Saturday night the next weekly run is Sunday's benchmarks.
         assert_eq!(next_due_after(at("2026-12-05T23:59:00Z")).0, at("2026-12-06T00:00:00Z"));
         assert_eq!(
@@ -564,7 +575,8 @@ mod tests {
                 Job::TurnoverDaily,
                 Job::PricingEngine,
                 Job::RepeatVisits,
-                Job::ContractExpiry
+                Job::ContractExpiry,
+                Job::DailyDigest
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
@@ -603,12 +615,13 @@ mod tests {
                 Job::TurnoverDaily,
                 Job::PricingEngine,
                 Job::RepeatVisits,
-                Job::ContractExpiry
+                Job::ContractExpiry,
+                Job::DailyDigest
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 9);
+        assert_eq!(ran.len(), 10);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -185,8 +185,16 @@ commands! {
     invoice_review(invoice_id: String) -> invoices::InvoiceReview;
     invoice_approve(invoice_id: String, corrections: invoices::ApproveCorrections) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
     invoice_match(invoice_id: String, work_order_id: String) -> unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
+    abstractions_list(status: Option<String>) -> Vec<unitcycle_core::lease_abstraction::LeaseAbstraction>;
+    abstraction_upload_path(path: String, lease_id: Option<Uuid>) -> unitcycle_core::lease_abstraction::LeaseAbstraction;
+    abstraction_upload_bytes(file_name: String, bytes: Vec<u8>, lease_id: Option<Uuid>) -> unitcycle_core::lease_abstraction::LeaseAbstraction;
+    abstraction_review(id: String) -> abstractions::AbstractionReview;
+    abstraction_update_terms(id: String, terms: serde_json::Value) -> unitcycle_core::lease_abstraction::LeaseAbstraction;
+    abstraction_diff(id: String, lease_id: Option<Uuid>) -> unitcycle_core::lease_abstraction::workflow::ApplyOutcome;
+    abstraction_apply(id: String, lease_id: Option<Uuid>, fields: Vec<String>) -> unitcycle_core::lease_abstraction::workflow::ApplyOutcome;
 }
 
+pub mod abstractions;
 pub mod collections;
 pub mod command_center;
 pub mod import;
@@ -207,6 +215,10 @@ pub mod ops {
 
     use chrono::Utc;
 
+    pub use super::abstractions::{
+        abstraction_apply, abstraction_diff, abstraction_review, abstraction_update_terms, abstraction_upload_bytes,
+        abstraction_upload_path, abstractions_list,
+    };
     pub use super::collections::{
         case_add_note, case_check_payment, case_escalate, case_next_step, case_offer_plan, case_preview_step,
         case_record_payment, case_send_step,

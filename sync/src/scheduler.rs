@@ -305,6 +305,11 @@ pub async fn run_job_report(
             .await?
             .map(|(_, r)| r)
         }
+        Job::DailyDigest => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::portfolio_chat::workflow::digest_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -241,3 +241,18 @@ pub fn daily_digest<P: ChatPort>(port: &mut P, day: NaiveDate, now: DateTime<Utc
     port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
     Ok(d)
 }
+
+/// The 06:00 job: (re)writes `today`'s digest from the records.
+pub fn digest_job<P: ChatPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc>) -> Result<crate::jobs::JobReport> {
+    let mut data = snapshot(port, now)?;
+    data.today = today;
+    let d = digest::build(&data, now);
+    port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
+    Ok(crate::jobs::JobReport {
+        job: crate::jobs::Job::DailyDigest.name(),
+        run_date: today,
+        summary: d.content.clone(),
+        counts: d.metrics.clone(),
+        skipped: false,
+    })
+}

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::maintenance::Names;
 use super::ops::id;
 use crate::{AppState, CmdResult, CommandError};
+use unitcycle_core::document_ai::images::{page_image, PageImage};
 use unitcycle_core::document_ai::{self, Page};
 use unitcycle_core::invoice_processing::offline::FieldSource;
 use unitcycle_core::invoice_processing::record::InvoiceAiExtraction;
@@ -60,6 +61,8 @@ pub struct InvoiceReview {
     pub pages: Vec<Page>,
     /// Why the pages are empty, when they are.
     pub pages_note: Option<String>,
+    /// The pictures of the scanned pages (that have no text to draw).
+    pub images: Vec<PageImage>,
     /// The invoice's vendor's work orders first, then the others; recent completed or in
     /// progress ones (and the matched one, whatever its state).
     pub work_orders: Vec<WorkOrderChoice>,
@@ -156,12 +159,17 @@ pub fn invoice_review(s: &AppState, invoice_id: String) -> CmdResult<InvoiceRevi
     let invoice = store.invoice(invoice_id)?;
     let fields: BTreeMap<String, FieldSource> =
         serde_json::from_value(extraction.field_sources.clone()).unwrap_or_default();
-    let (pages, pages_note) = match replica::document(&store, &extraction) {
+    let (pages, pages_note, images) = match replica::document(&store, &extraction) {
         Some(pdf) => match document_ai::read_pdf(&pdf) {
-            Ok(doc) => (doc.pages, None),
-            Err(e) => (Vec::new(), Some(format!("The stored PDF cannot be read: {e}"))),
+            Ok(doc) => {
+                let images = scanned_images(&pdf, &doc.pages);
+                (doc.pages, None, images)
+            }
+            Err(e) => (Vec::new(), Some(format!("The stored PDF cannot be read: {e}")), Vec::new()),
         },
-        None => (Vec::new(), Some("The PDF is not on this device (it was uploaded elsewhere).".to_string())),
+        None => {
+            (Vec::new(), Some("The PDF is not on this device (it was uploaded elsewhere).".to_string()), Vec::new())
+        }
     };
     let names = Names::load(&store)?;
     let vendor = invoice.vendor_id;
@@ -204,9 +212,16 @@ pub fn invoice_review(s: &AppState, invoice_id: String) -> CmdResult<InvoiceRevi
         fields,
         pages,
         pages_note,
+        images,
         work_orders,
         matched_work_order,
     })
+}
+
+/// The pictures of `pages` that are scans (no text to draw); a scan whose picture cannot be
+/// converted has none.
+pub fn scanned_images(pdf: &[u8], pages: &[Page]) -> Vec<PageImage> {
+    pages.iter().filter(|p| p.scanned).filter_map(|p| page_image(pdf, p.number).ok().flatten()).collect()
 }
 
 /// Approves an invoice's extraction with a person's corrections (only the fields they changed).
@@ -234,7 +249,7 @@ mod tests {
     use super::super::collections::tests::demo;
     use super::super::ops;
     use super::*;
-    use unitcycle_core::document_ai::samples::{demo_invoice, invoice_pdf, Layout};
+    use unitcycle_core::document_ai::samples::{demo_invoice, invoice_pdf, scanned_pdf, Layout};
 
     #[test]
     fn an_invoice_is_uploaded_reviewed_with_its_page_matched_and_approved() {
@@ -269,6 +284,16 @@ mod tests {
         let r = ops::invoice_review(&s, x.invoice_id.to_string()).unwrap();
         assert_eq!(r.invoice.invoice_number, "FIXED-1");
         assert_eq!(r.matched_work_order.map(|w| w.id), Some(wo));
+    }
+
+    #[test]
+    fn a_scanned_invoice_has_its_picture() {
+        let (s, _dir) = demo();
+        let x = ops::invoice_upload_bytes(&s, "scan.pdf".into(), scanned_pdf()).unwrap();
+        let r = ops::invoice_review(&s, x.invoice_id.to_string()).unwrap();
+        assert!(r.pages[0].scanned);
+        assert_eq!(r.images.len(), 1);
+        assert_eq!(r.images[0].page, 1);
     }
 
     #[test]

@@ -39,6 +39,8 @@ export const features: Feature[] = [
     component: () => import("./leases/View.svelte") },
   { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n",
     component: () => import("./renewals/View.svelte") },
+  { id: "abstractions", label: "Lease abstraction", group: "Leasing", path: "abstractions", shortcut: "a",
+    component: () => import("./abstractions/View.svelte") },
   { id: "turnover", label: "Turnover", group: "Leasing", path: "turnover", shortcut: "t",
     component: () => import("./turnover/View.svelte") },
   { id: "move-out", label: "Move-out inspections", group: "Leasing", path: "move-out", shortcut: "o",

@@ -98,9 +98,32 @@ export const commands = {
 	invoiceReview: (invoiceId: string) => typedError<InvoiceReview, CommandError>(__TAURI_INVOKE("invoice_review", { invoiceId })),
 	invoiceApprove: (invoiceId: string, corrections: ApproveCorrections) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_approve", { invoiceId, corrections })),
 	invoiceMatch: (invoiceId: string, workOrderId: string) => typedError<InvoiceAiExtraction, CommandError>(__TAURI_INVOKE("invoice_match", { invoiceId, workOrderId })),
+	abstractionsList: (status: string | null) => typedError<LeaseAbstraction[], CommandError>(__TAURI_INVOKE("abstractions_list", { status })),
+	abstractionUploadPath: (path: string, leaseId: string | null) => typedError<LeaseAbstraction, CommandError>(__TAURI_INVOKE("abstraction_upload_path", { path, leaseId })),
+	abstractionUploadBytes: (fileName: string, bytes: number[], leaseId: string | null) => typedError<LeaseAbstraction, CommandError>(__TAURI_INVOKE("abstraction_upload_bytes", { fileName, bytes, leaseId })),
+	abstractionReview: (id: string) => typedError<AbstractionReview, CommandError>(__TAURI_INVOKE("abstraction_review", { id })),
+	abstractionUpdateTerms: (id: string, terms: Value) => typedError<LeaseAbstraction, CommandError>(__TAURI_INVOKE("abstraction_update_terms", { id, terms })),
+	abstractionDiff: (id: string, leaseId: string | null) => typedError<ApplyOutcome, CommandError>(__TAURI_INVOKE("abstraction_diff", { id, leaseId })),
+	abstractionApply: (id: string, leaseId: string | null, fields: string[]) => typedError<ApplyOutcome, CommandError>(__TAURI_INVOKE("abstraction_apply", { id, leaseId, fields })),
 };
 
 /* Types */
+/**  One abstraction under review, in one round trip. */
+export type AbstractionReview = {
+	abstraction: LeaseAbstraction,
+	/**  `abstraction.field_sources`, typed: per term, who read it, how sure, how, and where. */
+	fields: { [key in string]: FieldSource },
+	/**  The stored PDF read back (empty when the PDF is not on this device). */
+	pages: Page[],
+	/**  Why the pages are empty, when they are. */
+	pages_note: string | null,
+	/**  The pictures of the scanned pages (that have no text to draw). */
+	images: PageImage[],
+	/**  The extraction schema, in its order. */
+	schema: TermDef[],
+	lease: LeaseTie | null,
+};
+
 /**  What an action changed: the record's id and its table. */
 export type ActionOutcome = {
 	entity: string,
@@ -164,6 +187,13 @@ export type AppInfo = {
 	ai: AiInfo,
 	/**  Photos waiting for condition analysis, across the replica. */
 	photos_queued: number,
+};
+
+export type ApplyOutcome = {
+	abstraction: LeaseAbstraction,
+	lease_id: string,
+	diff: TermDiff[],
+	applied: boolean,
 };
 
 /**
@@ -1022,6 +1052,8 @@ export type InvoiceReview = {
 	pages: Page[],
 	/**  Why the pages are empty, when they are. */
 	pages_note: string | null,
+	/**  The pictures of the scanned pages (that have no text to draw). */
+	images: PageImage[],
 	/**
 	 *  The invoice's vendor's work orders first, then the others; recent completed or in
 	 *  progress ones (and the matched one, whatever its state).
@@ -1097,6 +1129,36 @@ export type Lease = {
 	actual_move_out_date: string | null,
 	created_at: string,
 	updated_at: string,
+};
+
+/**  `lease_abstraction`. */
+export type LeaseAbstraction = {
+	id: string,
+	lease_id: string | null,
+	unit_id: string | null,
+	property_id: string | null,
+	/**  The uploaded PDF (`blob:<sha256>`). */
+	document_url: string,
+	document_name: string,
+	page_count: number | null,
+	status: string,
+	/**  Every term of the schema (null where not found). */
+	extracted_terms: Value,
+	non_standard_clauses: NonStandardClause[],
+	missing_terms: string[],
+	extraction_confidence: number | null,
+	model_used: string,
+	processing_time_ms: number | null,
+	reviewed_by: string,
+	reviewed_at: string | null,
+	applied_to_lease: boolean,
+	applied_at: string | null,
+	created_at: string,
+	updated_at: string,
+	/**  `claude` or `offline`. */
+	provider: string,
+	/**  Per term: provider, confidence, the text as printed and its box on the page. */
+	field_sources: Value,
 };
 
 /**  A lease's ledger, oldest first, with its balance. */
@@ -1187,6 +1249,14 @@ export type LeaseRow = {
 
 /**  The lifecycle state of a lease (spec 1.1, `tenant_lease.lease_status`). */
 export type LeaseStatus = "active" | "month_to_month" | "notice" | "vacant";
+
+/**  The lease an abstraction is tied to. */
+export type LeaseTie = {
+	id: string,
+	lease_number: string,
+	tenant_name: string,
+	monthly_rent: string,
+};
 
 /**  `tenant_ledger_entry` (`TenantLedgerEntry`): charges and payments. */
 export type LedgerEntry = {
@@ -1660,6 +1730,15 @@ export type NextStep = {
 	rule: string,
 };
 
+/**  One non-standard clause (the spec's shape). */
+export type NonStandardClause = {
+	clause: string,
+	page: number,
+	/**  `info`, `warning` or `critical`. */
+	severity: string,
+	explanation: string,
+};
+
 /**  One column the person mapped (serialisable [`Override`]). */
 export type OverrideChoice = {
 	column: string,
@@ -1676,6 +1755,17 @@ export type Page = {
 	lines: TextLine[],
 	/**  No text but at least one image: a scan that needs the vision model. */
 	scanned: boolean,
+};
+
+/**  One page's picture. */
+export type PageImage = {
+	/**  1-based. */
+	page: number,
+	/**  `image/jpeg` or `image/png`. */
+	media_type: string,
+	width: number,
+	height: number,
+	data: string,
 };
 
 /**  A payment as it would be recorded, before it is: the form confirms it with the warning. */
@@ -2371,6 +2461,25 @@ export type Tenant = {
 	archived_at?: string | null,
 	/**  Where letters go once the tenant has moved out; empty when none was left. */
 	forwarding_address?: string,
+};
+
+/**  One term of the extraction schema. */
+export type TermDef = {
+	term: string,
+	/**  The type as the spec writes it: `string`, `decimal or null`, `tenant|landlord`, … */
+	kind: string,
+};
+
+/**  One line of the diff between the lease record and the extracted terms. */
+export type TermDiff = {
+	term: string,
+	/**  The lease record's field. */
+	field: string,
+	current: string,
+	extracted: string,
+	changes: boolean,
+	/**  Written to the lease by this request. */
+	applied: boolean,
 };
 
 /**
