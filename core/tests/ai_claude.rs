@@ -571,3 +571,63 @@ fn an_answer_that_breaks_the_task_rules_is_repaired_then_falls_back_offline() {
     let ask = sent[1].body["messages"][2]["content"][0]["text"].as_str().unwrap();
     assert!(ask.starts_with("Your reply could not be used: channel must be email."), "{ask}");
 }
+
+/// A demo replica and a conversation of its manager's, for the portfolio chat through Claude.
+fn chat_replica() -> (unitcycle_core::store::Store, uuid::Uuid) {
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let mut store = unitcycle_core::store::Store::in_memory().unwrap();
+    let day = now().date_naive();
+    unitcycle_core::demo::generate(&mut store, &unitcycle_core::demo::DemoConfig { units: 60, seed: 2, today: day })
+        .unwrap();
+    let c = wf::create_conversation(&mut store, uuid::Uuid::from_bytes([7; 16]), "pat@example.com", "", now()).unwrap();
+    (store, c.id)
+}
+
+#[test]
+fn portfolio_chat_through_claude_runs_the_specs_tool_and_keeps_its_rows() {
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let mut fake = Fake::start(vec![sse_reply("portfolio_chat_tool_use.sse"), sse_reply("portfolio_chat_final.sse")]);
+    let gateway = unitcycle_core::ai::Gateway::with_provider(Box::new(fake.provider()), "fake Messages API".into());
+    let (mut store, id) = chat_replica();
+    let mut events = Vec::new();
+    let (_, reply) = wf::send_message(
+        &mut store,
+        &gateway,
+        id,
+        "pat@example.com",
+        "How much vacancy do we have?",
+        now(),
+        &mut |e| events.push(e),
+    )
+    .unwrap();
+    assert_eq!(reply.content, "The vacant units and their market rents are in the table below.");
+    assert_eq!(reply.tool_calls, json!([{"name": "query_vacancy", "input": {"include_pricing": true}}]));
+    assert!(reply.tool_results[0]["summary"].as_str().unwrap().contains("are vacant"), "{}", reply.tool_results);
+    assert_eq!(reply.model, "claude-sonnet-4-20250514");
+    assert!(reply.tokens_used > 0);
+    assert!(events.iter().any(|e| matches!(e, ChatEvent::ToolCall { name, .. } if name == "query_vacancy")));
+
+    let sent = fake.received();
+    let tools: Vec<&str> =
+        sent[0].body["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(tools, ["query_leases", "query_financials", "query_maintenance", "query_vacancy", "create_action"]);
+    assert!(sent[0].body["system"].as_str().unwrap().contains("never estimate or invent a number"));
+    let result = &sent[1].body["messages"][2]["content"][0];
+    assert_eq!(result["type"], "tool_result");
+    let answer: Value = serde_json::from_str(result["content"].as_str().unwrap()).unwrap();
+    assert_eq!(answer["tool"], "query_vacancy");
+}
+
+#[test]
+fn a_chat_stream_cut_short_falls_back_to_the_offline_answer_and_says_so() {
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let mut fake = Fake::start(vec![sse_reply("portfolio_chat_cut.sse")]);
+    let gateway = unitcycle_core::ai::Gateway::with_provider(Box::new(fake.provider()), "fake Messages API".into());
+    let (mut store, id) = chat_replica();
+    let (_, reply) =
+        wf::send_message(&mut store, &gateway, id, "pat@example.com", "vacant units", now(), &mut |_| {}).unwrap();
+    assert!(reply.content.starts_with("The AI model could not answer"), "{}", reply.content);
+    assert!(reply.content.contains("offline"), "{}", reply.content);
+    assert_eq!(reply.tool_calls[0]["name"], "query_vacancy", "the offline rules answered");
+    let _ = fake.received();
+}

@@ -286,3 +286,25 @@ fn on_a_replica_a_conversation_keeps_each_question_with_its_answer_and_the_tool_
     assert_eq!(wf::daily_digest(&mut store, today(), now).unwrap(), d, "built once a day");
     assert!(d.highlights.as_array().unwrap().iter().any(|h| h["type"] == "info"));
 }
+
+#[test]
+fn month_to_month_tenants_paying_more_than_200_under_market_are_listed_with_the_gap() {
+    let (store, data) = portfolio();
+    let rows = store.command_center_rows(&Days::uniform(today())).unwrap();
+    let a = &data.property_names()[0];
+    let expected: Vec<&unitcycle_core::command_center::Row> = rows
+        .iter()
+        .filter(|r| &r.property_name == a && r.lifecycle_state == LeaseStatus::MonthToMonth)
+        .filter(|r| r.market_rent - r.rent > Decimal::from(200))
+        .collect();
+    let gap: Decimal = expected.iter().map(|r| r.market_rent - r.rent).sum();
+    let reply = answer(&data, &format!("which month-to-month tenants at {a} pay more than $200 under market?"));
+    let table = reply.answer.expect("a table");
+    assert_eq!(table.rows.len(), expected.len(), "{}", reply.text);
+    assert!(reply.text.starts_with(&format!("{} month-to-month", expected.len())), "{}", reply.text);
+    assert!(
+        reply.text.contains(&money(gap)) && reply.text.contains("more than $200.00 under market"),
+        "{}",
+        reply.text
+    );
+}

@@ -257,6 +257,59 @@ pub fn parse(data: &PortfolioData, question: &str) -> Option<(String, Value)> {
     Some((tool.to_string(), Value::Object(input)))
 }
 
+/// A dollar amount in the question ("$200").
+fn amount_in(q: &[String]) -> Option<rust_decimal::Decimal> {
+    q.iter().find_map(|w| w.strip_prefix('$').and_then(|n| n.replace(',', "").parse().ok()))
+}
+
+/// "…month-to-month tenants … pay more than $200 under market": the rent-variance table cut to
+/// the rows over the amount (and of the status named), its sentence rebuilt from those rows.
+fn narrowed(a: ToolAnswer, q: &[String]) -> ToolAnswer {
+    use rust_decimal::Decimal;
+    let status = if has(q, &["month-to-month", "month to month", "mtm"]) {
+        Some("month_to_month")
+    } else if has(q, &["notice"]) {
+        Some("notice")
+    } else if has(q, &["active"]) {
+        Some("active")
+    } else {
+        None
+    };
+    let over = amount_in(q);
+    if status.is_none() && over.is_none() {
+        return a;
+    }
+    let gap = |row: &Vec<String>| -> Decimal {
+        row.get(6).and_then(|v| v.trim_start_matches('$').replace(',', "").parse().ok()).unwrap_or_default()
+    };
+    let keep: Vec<usize> = (0..a.rows.len())
+        .filter(|i| status.is_none_or(|s| a.rows[*i].get(3).is_some_and(|c| c == s)))
+        .filter(|i| over.is_none_or(|n| gap(&a.rows[*i]) > n))
+        .collect();
+    let total: Decimal = keep.iter().map(|i| gap(&a.rows[*i])).sum();
+    let what = match status {
+        Some(s) => format!("{} {}", s.replace('_', "-"), if keep.len() == 1 { "lease" } else { "leases" }),
+        None => (if keep.len() == 1 { "lease" } else { "leases" }).to_string(),
+    };
+    let place =
+        a.input["property_name"].as_str().map_or_else(|| " across the portfolio".to_string(), |p| format!(" at {p}"));
+    let bar = over
+        .map_or_else(|| "below market".to_string(), |n| format!("more than {} under market", crate::format::money(n)));
+    let summary = format!(
+        "{} {what}{place} pay {bar}; together {} a month under market.",
+        keep.len(),
+        crate::format::money(total)
+    );
+    ToolAnswer {
+        rows: keep.iter().map(|i| a.rows[*i].clone()).collect(),
+        row_ids: keep.iter().map(|i| a.row_ids[*i].clone()).collect(),
+        matched: keep.len(),
+        totals: json!({"leases": keep.len(), "total_under_market": total.to_string()}),
+        summary,
+        ..a
+    }
+}
+
 /// Answers a question offline.
 pub fn answer(data: &PortfolioData, question: &str) -> OfflineReply {
     let provider = "offline".to_string();
@@ -265,6 +318,7 @@ pub fn answer(data: &PortfolioData, question: &str) -> OfflineReply {
     };
     match tools::run(data, &tool, &input) {
         Ok(a) => {
+            let a = if input["metric"] == "rent_variance" { narrowed(a, &words(question)) } else { a };
             OfflineReply { text: a.summary.clone(), tool: Some(tool), input: Some(input), answer: Some(a), provider }
         }
         Err(e) => OfflineReply { tool: Some(tool), input: Some(input), answer: None, text: e, provider },

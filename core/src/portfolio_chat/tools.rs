@@ -371,13 +371,15 @@ pub fn query_financials(data: &PortfolioData, input: &Value) -> Result<ToolAnswe
             let mut rows: Vec<_> = occupied.iter().map(|r| (r, r.market_rent - r.rent)).collect();
             rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.unit_number.cmp(&b.0.unit_number)));
             let total: Decimal = rows.iter().map(|(_, v)| *v).sum();
+            // What the units below market miss (those above market do not offset it).
+            let shortfall: Decimal = rows.iter().map(|(_, v)| *v).filter(|v| *v > Decimal::ZERO).sum();
             let under = rows.iter().filter(|(_, v)| *v > Decimal::ZERO).count();
             let summary = format!(
                 "{} of {}{} rent below market; together {} a month under market.",
                 under,
                 plural(rows.len(), "occupied unit", "occupied units"),
                 at(&property),
-                money(total.max(Decimal::ZERO))
+                money(shortfall)
             );
             let table = rows
                 .iter()
@@ -388,6 +390,7 @@ pub fn query_financials(data: &PortfolioData, input: &Value) -> Result<ToolAnswe
                             r.property_name.clone(),
                             r.unit_number.clone(),
                             r.tenant_name.clone().unwrap_or_default(),
+                            r.lifecycle_state.as_str().to_string(),
                             money(r.rent),
                             money(r.market_rent),
                             money(*v),
@@ -398,10 +401,10 @@ pub fn query_financials(data: &PortfolioData, input: &Value) -> Result<ToolAnswe
             answer(
                 "query_financials",
                 input,
-                &["Property", "Unit", "Tenant", "Rent", "Market", "Under market"],
+                &["Property", "Unit", "Tenant", "Status", "Rent", "Market", "Under market"],
                 table,
                 500,
-                json!({"units_below_market": under, "total_variance": total.to_string()}),
+                json!({"units_below_market": under, "below_market_shortfall": shortfall.to_string(), "total_variance": total.to_string()}),
                 summary,
             )
         }
