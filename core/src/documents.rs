@@ -20,3 +20,13 @@ pub fn blob_store(store: &Store) -> Option<BlobStore> {
 pub fn load_attachment(store: &Store, sha256: &str) -> Option<Vec<u8>> {
     blob_store(store)?.get(sha256).ok()
 }
+
+/// Keeps an uploaded document in the replica's blob store and returns its `blob:<sha256>`
+/// reference (an in-memory replica keeps nothing but still names the bytes).
+pub fn keep_upload(store: &Store, bytes: &[u8]) -> crate::store::Result<String> {
+    let hash = match blob_store(store) {
+        Some(blobs) => blobs.put(bytes).map_err(|e| crate::store::StoreError::Corrupt(e.to_string()))?,
+        None => crate::blobs::sha256_hex(bytes),
+    };
+    Ok(format!("blob:{hash}"))
+}

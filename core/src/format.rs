@@ -211,6 +211,22 @@ pub mod wire {
     }
 }
 
+/// Month names in lower case, January first (for reading dates written in words).
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// `Mar 15, 2026`.
 pub fn date(d: NaiveDate) -> String {
     d.format("%b %-d, %Y").to_string()

@@ -5,6 +5,7 @@
 
 use std::str::FromStr;
 
+use crate::format::MONTHS;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -166,21 +167,6 @@ fn whole_digits(whole: &str) -> Result<String, String> {
     }
     Ok(groups.concat())
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// Reads a printed date: `2026-03-05`, `03/05/2026` (US), `05.03.2026` / `05/03/2026` (EU),
 /// `March 5, 2026`, `5 Mar 2026`, `Mar 5 2026`. A month written as a word is never ambiguous and

@@ -9,7 +9,7 @@ use super::record::InvoiceAiExtraction;
 use super::workflow::{self, ApproveExtraction, InvoiceAction};
 use crate::ai::Gateway;
 use crate::documents::blob_store;
-use crate::store::{Result, Store, StoreError};
+use crate::store::{Result, Store};
 
 /// Reads, stores and extracts an uploaded PDF. Refused uploads store nothing.
 pub fn upload(
@@ -20,10 +20,7 @@ pub fn upload(
     now: DateTime<Utc>,
 ) -> Result<InvoiceAiExtraction> {
     workflow::read_upload(pdf)?;
-    let source_document = match blob_store(store) {
-        Some(blobs) => format!("blob:{}", blobs.put(pdf).map_err(|e| StoreError::Corrupt(e.to_string()))?),
-        None => format!("blob:{}", crate::blobs::sha256_hex(pdf)),
-    };
+    let source_document = crate::documents::keep_upload(store, pdf)?;
     let action = InvoiceAction::Upload { file_name: file_name.to_string(), source_document };
     workflow::act_on_replica(store, gateway, Uuid::new_v4(), &action, Some(pdf), now)
 }

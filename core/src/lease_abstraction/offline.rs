@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::document_ai::{BBox, Document};
+use crate::format::MONTHS;
 use crate::invoice_processing::amounts::{parse_money, NumberStyle};
 use crate::invoice_processing::offline::FieldSource;
 
@@ -74,21 +75,6 @@ pub fn sentences(doc: &Document) -> Vec<Sentence> {
 const ABBREVIATIONS: &[&str] = &[
     "st.", "ave.", "rd.", "blvd.", "dr.", "apt.", "no.", "inc.", "mr.", "mrs.", "ms.", "jan.", "feb.", "mar.", "apr.",
     "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.",
-];
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 /// Dates written in words in `text` (`June 1, 2026`, `1 June 2026`, `Jun. 1, 2026`), in order.

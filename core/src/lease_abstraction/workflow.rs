@@ -515,11 +515,7 @@ pub fn upload_on_replica(
     now: DateTime<Utc>,
 ) -> Result<LeaseAbstraction> {
     document_ai::read_pdf(pdf).map_err(refused)?;
-    let hash = match crate::documents::blob_store(store) {
-        Some(blobs) => blobs.put(pdf).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        None => crate::blobs::sha256_hex(pdf),
-    };
-    let action =
-        AbstractionAction::Upload { file_name: file_name.into(), document_url: format!("blob:{hash}"), lease_id };
+    let document_url = crate::documents::keep_upload(store, pdf)?;
+    let action = AbstractionAction::Upload { file_name: file_name.into(), document_url, lease_id };
     act_on_replica(store, gateway, Uuid::new_v4(), &action, Some(pdf), now)
 }

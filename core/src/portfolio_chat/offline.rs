@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use super::data::PortfolioData;
 use super::tools::{self, name_match};
 use super::ToolAnswer;
+use crate::format::MONTHS;
 
 /// What the offline path made of a question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -98,21 +99,6 @@ fn number_after(q: &[String], after: &[&str]) -> Option<i64> {
             .flatten()
     })
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 fn date_range(q: &[String], today: chrono::NaiveDate) -> Option<String> {
     use chrono::Datelike;
