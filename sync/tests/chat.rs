@@ -35,7 +35,7 @@ async fn a_question_streams_its_answer_from_the_callers_own_properties() {
     let ask = |token: &str, text: &str| {
         let (app, token, path) = (app.clone(), token.to_string(), format!("/api/v1/chat/conversations/{id}/messages/"));
         let text = text.to_string();
-        async move { call_raw(&app, Method::POST, &path, Some(&token), body(json!({"content": text}))).await }
+        async move { call_raw(&app, Method::POST, &path, Some(&token), body(json!({"message": text}))).await }
     };
     let (s, raw) = ask(&a, "vacant units with market rent").await;
     assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&raw));

@@ -127,7 +127,7 @@ async fn an_invoice_pdf_is_uploaded_read_matched_reviewed_and_approved() {
     let (s, bad) =
         call(Method::POST, format!("/api/v1/invoices/{id}/approve-extraction/"), Some(json!({"total": "lots"}))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
-    let fix = json!({"due_date": "2027-01-15"});
+    let fix = json!({"overrides": {"due_date": "2027-01-15"}});
     let (s, done) = call(Method::POST, format!("/api/v1/invoices/{id}/approve-extraction/"), Some(fix)).await;
     assert_eq!(s, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "approved");

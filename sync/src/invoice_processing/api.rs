@@ -176,7 +176,17 @@ async fn approve_extraction(
     body: Body,
 ) -> ApiResult<Json<InvoiceAiExtraction>> {
     let id = invoice_id(&id)?;
-    let overrides: ApproveExtraction = body.json_or_default()?;
+    // The corrections, sent as the body or under "overrides".
+    let raw: serde_json::Value = body.json_or_default()?;
+    let raw = match raw {
+        serde_json::Value::Object(mut m) if m.contains_key("overrides") && m.len() == 1 => {
+            m.remove("overrides").unwrap_or_default()
+        }
+        serde_json::Value::Null => serde_json::json!({}),
+        other => other,
+    };
+    let overrides: ApproveExtraction =
+        serde_json::from_value(raw).map_err(|e| ApiError::bad(format!("Malformed corrections: {e}")))?;
     let x = read(&st, &p, move |port| wf::extraction(port, id)).await?;
     let pdf = match unitcycle_core::inspections::blob_hash(&x.source_document).map(str::to_string) {
         Some(h) => blobs(&**st.pool.get().await?, std::slice::from_ref(&h)).await?.remove(&h),
@@ -189,6 +199,8 @@ async fn approve_extraction(
 /// The body of `match-work-order`.
 #[derive(Deserialize, ToSchema)]
 pub struct MatchWorkOrder {
+    /// Also read as `work_order`.
+    #[serde(alias = "work_order")]
     pub work_order_id: Uuid,
 }
 

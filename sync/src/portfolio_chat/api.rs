@@ -88,6 +88,8 @@ async fn history(
 
 #[derive(Deserialize, ToSchema)]
 pub struct SendMessage {
+    /// The question (also read as `message` or `text`).
+    #[serde(alias = "message", alias = "text")]
     pub content: String,
 }
 
