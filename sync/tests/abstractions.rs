@@ -9,11 +9,17 @@ use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use common::*;
 use http_body_util::BodyExt;
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 use unitcycle_core::document_ai::samples::{lease_pdf, SampleLease};
 
 const BOUNDARY: &str = "uc-lease-boundary-5d1e";
+
+/// Money as the API writes it (a decimal string, or a number).
+fn money(v: &Value) -> Decimal {
+    v.as_str().map_or_else(|| v.to_string(), str::to_string).parse().unwrap()
+}
 
 async fn send(
     app: &Router,
@@ -61,12 +67,10 @@ async fn a_lease_pdf_is_abstracted_corrected_and_applied_to_its_lease() {
     let (_, leases) = json_call(Method::GET, "/api/v1/tenants/leases/?page_size=1".into(), None).await;
     let lease = leases["results"][0].clone();
     let lease_id = lease["id"].as_str().unwrap().to_string();
-    let rent: f64 = lease["monthly_rent_amount"]
-        .as_str()
-        .map_or_else(|| lease["monthly_rent_amount"].as_f64().unwrap(), |s| s.parse().unwrap());
+    let rent = money(&lease["monthly_rent_amount"]);
 
     let mut sample = SampleLease::demo();
-    sample.monthly_rent = rust_decimal::Decimal::try_from(rent + 40.0).unwrap().round_dp(2);
+    sample.monthly_rent = rent + Decimal::from(40);
     let ct = format!("multipart/form-data; boundary={BOUNDARY}");
     let (s, a) =
         send(&app, Method::POST, "/api/v1/abstractions/", &token, &ct, multipart(&lease_id, &lease_pdf(&sample))).await;
@@ -150,10 +154,7 @@ async fn a_lease_pdf_is_abstracted_corrected_and_applied_to_its_lease() {
         (Some(true), Some(true))
     );
     let (_, after) = json_call(Method::GET, format!("/api/v1/tenants/leases/{lease_id}/"), None).await;
-    let new_rent: f64 = after["monthly_rent_amount"]
-        .as_str()
-        .map_or_else(|| after["monthly_rent_amount"].as_f64().unwrap(), |s| s.parse().unwrap());
-    assert!((new_rent - (rent + 40.0)).abs() < 0.01, "{after}");
+    assert_eq!(money(&after["monthly_rent_amount"]), rent + Decimal::from(40), "{after}");
 
     let (s, e) =
         send(&app, Method::POST, "/api/v1/abstractions/", &token, "application/pdf", b"not a pdf".to_vec()).await;

@@ -97,7 +97,7 @@ pub fn check_price(
 
 #[cfg(test)]
 mod tests {
-    use chrono::Utc;
+    use chrono::DateTime;
     use rust_decimal_macros::dec;
 
     use super::*;
@@ -112,7 +112,7 @@ mod tests {
             max_cost_usd: avg,
             sample_count: n,
             vendor_count: 2,
-            updated_at: Utc::now(),
+            updated_at: DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default(),
         }
     }
 

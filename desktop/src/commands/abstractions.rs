@@ -13,7 +13,7 @@ use chrono::Utc;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::invoices::{scanned_images, MAX_UPLOAD_BYTES};
+use super::invoices::{check_size, read_upload, scanned_images};
 use super::ops::id;
 use super::portfolio::actor;
 use crate::{AppState, CmdResult, CommandError};
@@ -64,27 +64,9 @@ pub fn abstractions_list(s: &AppState, status: Option<String>) -> CmdResult<Vec<
     Ok(wf::list(&*s.store()?, status.as_deref(), None)?)
 }
 
-fn too_large(bytes: usize) -> CommandError {
-    CommandError::invalid(format!(
-        "This file is {:.1} MB; a lease upload is at most 50 MB.",
-        bytes as f64 / (1024.0 * 1024.0)
-    ))
-}
-
 /// Uploads the lease PDF at `path` on this computer.
 pub fn abstraction_upload_path(s: &AppState, path: String, lease_id: Option<Uuid>) -> CmdResult<LeaseAbstraction> {
-    let file = std::path::PathBuf::from(path.trim());
-    let meta =
-        std::fs::metadata(&file).map_err(|e| CommandError::invalid(format!("Cannot read {}: {e}", file.display())))?;
-    if !meta.is_file() {
-        return Err(CommandError::invalid(format!("{} is not a file.", file.display())));
-    }
-    if meta.len() > MAX_UPLOAD_BYTES as u64 {
-        return Err(too_large(meta.len() as usize));
-    }
-    let bytes =
-        std::fs::read(&file).map_err(|e| CommandError::invalid(format!("Cannot read {}: {e}", file.display())))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "lease.pdf".into());
+    let (name, bytes) = read_upload(&path, "lease")?;
     abstraction_upload_bytes(s, name, bytes, lease_id)
 }
 
@@ -95,9 +77,7 @@ pub fn abstraction_upload_bytes(
     bytes: Vec<u8>,
     lease_id: Option<Uuid>,
 ) -> CmdResult<LeaseAbstraction> {
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(too_large(bytes.len()));
-    }
+    check_size(bytes.len(), "lease")?;
     let mut store = s.store()?;
     if let Some(l) = lease_id {
         store.lease(l)?;
@@ -216,8 +196,8 @@ pub fn abstraction_apply(
 #[cfg(test)]
 mod tests {
     use super::super::collections::tests::demo;
+    use super::super::invoices::MAX_UPLOAD_BYTES;
     use super::super::ops;
-    use super::*;
     use unitcycle_core::document_ai::samples::{lease_pdf, scanned_pdf, SampleLease};
 
     #[test]

@@ -120,33 +120,41 @@ pub fn invoices_queue(s: &AppState, status: Option<String>) -> CmdResult<Vec<Inv
 
 /// Uploads the PDF at `path` on this computer.
 pub fn invoice_upload_path(s: &AppState, path: String) -> CmdResult<InvoiceAiExtraction> {
+    let (name, bytes) = read_upload(&path, "invoice")?;
+    invoice_upload_bytes(s, name, bytes)
+}
+
+/// The file at `path` and its name, refused when it is not a file or larger than an upload may
+/// be (`what`: "invoice", "lease").
+pub(super) fn read_upload(path: &str, what: &str) -> CmdResult<(String, Vec<u8>)> {
     let file = std::path::PathBuf::from(path.trim());
     let meta =
         std::fs::metadata(&file).map_err(|e| CommandError::invalid(format!("Cannot read {}: {e}", file.display())))?;
     if !meta.is_file() {
         return Err(CommandError::invalid(format!("{} is not a file.", file.display())));
     }
-    if meta.len() > MAX_UPLOAD_BYTES as u64 {
-        return Err(too_large(meta.len() as usize));
-    }
+    check_size(meta.len() as usize, what)?;
     let bytes =
         std::fs::read(&file).map_err(|e| CommandError::invalid(format!("Cannot read {}: {e}", file.display())))?;
-    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "invoice.pdf".into());
-    invoice_upload_bytes(s, name, bytes)
+    let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| format!("{what}.pdf"));
+    Ok((name, bytes))
 }
 
-fn too_large(bytes: usize) -> CommandError {
-    CommandError::invalid(format!(
-        "This file is {:.1} MB; an invoice upload is at most 50 MB.",
+/// Refuses an upload larger than [`MAX_UPLOAD_BYTES`].
+pub(super) fn check_size(bytes: usize, what: &str) -> CmdResult<()> {
+    if bytes <= MAX_UPLOAD_BYTES {
+        return Ok(());
+    }
+    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    Err(CommandError::invalid(format!(
+        "This file is {:.1} MB; {article} {what} upload is at most 50 MB.",
         bytes as f64 / (1024.0 * 1024.0)
-    ))
+    )))
 }
 
 /// Uploads a PDF's bytes (a file chosen in the window).
 pub fn invoice_upload_bytes(s: &AppState, file_name: String, bytes: Vec<u8>) -> CmdResult<InvoiceAiExtraction> {
-    if bytes.len() > MAX_UPLOAD_BYTES {
-        return Err(too_large(bytes.len()));
-    }
+    check_size(bytes.len(), "invoice")?;
     let mut store = s.store()?;
     Ok(replica::upload(&mut store, &s.gateway, file_name.trim(), &bytes, Utc::now())?)
 }
