@@ -2,7 +2,8 @@
 # Drives the portfolio chat in a real terminal (tmux): on a demo replica, asks with :ask for the
 # month-to-month leases of the first property and checks the sentence's count against
 # `unitcycle ask` (the same rules, run from the command line), sees the table, moves to it with
-# Tab and opens the first row's unit with Enter. Skips without tmux.
+# Tab and opens the first row's unit with Enter; back in the chat, proposes a work order for that
+# unit, reviews it in the confirm (a) and creates it (y). Skips without tmux.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 cd "$(dirname "$0")/.."
@@ -32,5 +33,16 @@ tmux send-keys -t "$SESSION" Tab
 tmux send-keys -t "$SESSION" Enter
 expect "$first_unit"
 expect "Unit $first_unit"
+tmux send-keys -t "$SESSION" Escape
+expect "tool: query_leases"
+tmux send-keys -t "$SESSION" Tab
+tmux send-keys -t "$SESSION" "create a work order for unit $first_unit at Harbor View: leaking faucet" Enter
+expect "I can create this once you confirm it"
+tmux send-keys -t "$SESSION" Tab
+tmux send-keys -t "$SESSION" a
+expect "Create this?"
+expect "Leaking faucet"
+tmux send-keys -t "$SESSION" y
+expect "Created: Work order 'Leaking faucet' for unit $first_unit"
 tmux send-keys -t "$SESSION" q
-echo "ok: portfolio chat driven in tmux (:ask, the answer and its table, a row opens its unit)"
+echo "ok: portfolio chat driven in tmux (:ask, the answer and its table, a row opens its unit, a proposed work order created after its confirm)"

@@ -153,8 +153,9 @@ pub const JOBS: &[JobDef] = &[
         job: Job::DailyDigest,
         name: "daily-digest",
         spec_name: "chat.generate_daily_digest",
-        cron: Some("0 6 * * *"),
-        describe: "Write the day's portfolio digest: leases expiring this week, urgent work orders, past due, \
+        cron: Some("0 * * * *"),
+        describe: "Write the day's portfolio digest by 06:00 in each property's time zone (hourly, rewritten when \
+                   another zone's morning comes): leases expiring this week, urgent work orders, past due, \
                    vacancy, notices and this month's collection rate as alert, info and success items",
     },
 ];
@@ -504,18 +505,21 @@ mod tests {
 
     #[test]
     fn the_renewal_scan_runs_at_three_after_the_classification_and_queue_at_two() {
-        // The rent job runs every hour, after the 02:00 jobs and before the 08:00 scan.
+        // The rent job and the digest run every hour, after the 02:00 jobs and before the 08:00 scan.
         assert_eq!(
             next_due_after(at("2026-03-28T01:00:00Z")),
-            (at("2026-03-28T02:00:00Z"), vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent])
+            (
+                at("2026-03-28T02:00:00Z"),
+                vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest]
+            )
         );
         assert_eq!(
             next_due_after(at("2026-03-28T02:00:00Z")),
-            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent])
+            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest])
         );
         assert_eq!(
             next_due_after(at("2026-03-28T03:00:00Z")),
-            (at("2026-03-28T04:00:00Z"), vec![Job::PostRent, Job::PricingEngine])
+            (at("2026-03-28T04:00:00Z"), vec![Job::PostRent, Job::PricingEngine, Job::DailyDigest])
         );
         assert_eq!(
             next_due_after(at("2026-03-28T04:00:00Z")),
@@ -523,11 +527,14 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T07:00:00Z")),
-            (at("2026-03-28T08:00:00Z"), vec![Job::PostRent, Job::CollectionsScan])
+            (at("2026-03-28T08:00:00Z"), vec![Job::PostRent, Job::CollectionsScan, Job::DailyDigest])
         );
         assert_eq!(next_due_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
         assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-28T21:00:00Z"));
-        assert_eq!(next_due_after(at("2026-03-28T23:30:00Z")), (at("2026-03-29T00:00:00Z"), vec![Job::PostRent]));
+        assert_eq!(
+            next_due_after(at("2026-03-28T23:30:00Z")),
+            (at("2026-03-29T00:00:00Z"), vec![Job::PostRent, Job::DailyDigest])
+        );
     }
 
     #[test]
@@ -552,7 +559,7 @@ mod tests {
         assert_eq!(Job::VendorScorecards.schedule().unwrap(), "0 4 1 * *  (day 1 of each month 04:00 UTC)");
         assert_eq!(Job::PriceBenchmarks.schedule().unwrap(), "30 3 * * 0  (Sundays 03:30 UTC)");
         assert_eq!(Job::ContractExpiry.schedule().unwrap(), "30 8 * * *  (daily 08:30 UTC)");
-        assert_eq!(Job::DailyDigest.schedule().unwrap(), "0 6 * * *  (daily 06:00 UTC)");
+        assert_eq!(Job::DailyDigest.schedule().unwrap(), "0 * * * *  (hourly at :00 UTC)");
         // From Saturday night the next weekly run is Sunday's benchmarks.
         assert_eq!(next_due_after(at("2026-12-05T23:59:00Z")).0, at("2026-12-06T00:00:00Z"));
         assert_eq!(
@@ -579,7 +586,7 @@ mod tests {
                 Job::DailyDigest
             ]
         );
-        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent]);
+        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent, Job::DailyDigest]);
         assert_eq!(
             due_today_by(at("2026-12-03T02:00:00Z")),
             vec![
@@ -587,7 +594,8 @@ mod tests {
                 Job::AiActionQueue,
                 Job::PostRent,
                 Job::EscalationEngine,
-                Job::TurnoverDaily
+                Job::TurnoverDaily,
+                Job::DailyDigest
             ]
         );
     }
@@ -625,9 +633,12 @@ mod tests {
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
-        // At 11:00 the rent job is due again; at 12:30 it and the escalation engine; nothing else is.
-        assert_eq!(owed(&store, at("2026-12-03T11:00:00Z")).unwrap(), vec![Job::PostRent]);
-        assert_eq!(owed(&store, at("2026-12-03T12:30:00Z")).unwrap(), vec![Job::PostRent, Job::EscalationEngine]);
+        // At 11:00 the hourly jobs are due again; at 12:30 they and the escalation engine; nothing else is.
+        assert_eq!(owed(&store, at("2026-12-03T11:00:00Z")).unwrap(), vec![Job::PostRent, Job::DailyDigest]);
+        assert_eq!(
+            owed(&store, at("2026-12-03T12:30:00Z")).unwrap(),
+            vec![Job::PostRent, Job::EscalationEngine, Job::DailyDigest]
+        );
     }
 
     #[test]

@@ -308,3 +308,111 @@ fn month_to_month_tenants_paying_more_than_200_under_market_are_listed_with_the_
         reply.text
     );
 }
+
+#[test]
+fn a_proposed_work_order_is_created_only_when_the_manager_confirms_it_and_only_once() {
+    use unitcycle_core::portfolio_chat::action;
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let (mut store, data) = portfolio();
+    let now = today().and_hms_opt(15, 0, 0).unwrap().and_utc();
+    let gateway = unitcycle_core::ai::Gateway::offline("test".into());
+    let row = data.units.iter().find(|r| r.unit_number.len() >= 3).unwrap();
+    let (unit, prop) = (row.unit_id, row.property_name.clone());
+    let c = wf::create_conversation(&mut store, uuid::Uuid::new_v4(), "pat@example.com", "", now).unwrap();
+    let q = format!("Create a work order for unit {} at {prop}: urgent leaking kitchen faucet", row.unit_number);
+    let (_, reply) = wf::send_message(&mut store, &gateway, c.id, "pat@example.com", &q, now, &mut |_| {}).unwrap();
+    assert_eq!(reply.tool_calls[0]["name"], "create_action", "{}", reply.content);
+    assert!(reply.content.contains("once you confirm"), "{}", reply.content);
+    let (_, proposal) = wf::pending_proposal(&reply).expect("a proposal waiting for its confirm");
+    assert_eq!(proposal.unit_id, Some(unit));
+    assert_eq!(
+        (proposal.title.as_str(), proposal.priority.as_deref()),
+        ("Urgent leaking kitchen faucet", Some("emergency"))
+    );
+    let before = store.work_orders_since(today() - Duration::days(1)).unwrap().len();
+    assert_eq!(store.work_orders_since(today() - Duration::days(1)).unwrap().len(), before, "nothing yet");
+
+    let done =
+        wf::confirm_action(&mut store, c.id, reply.id, "pat@example.com", None, now, action::act_on_replica).unwrap();
+    let order = store.work_order(done.work_order_id.unwrap()).unwrap();
+    assert_eq!((order.unit_id, order.status), (unit, WorkOrderStatus::Open));
+    assert_eq!((order.category.as_str(), order.priority.as_str()), ("plumbing", "emergency"));
+    assert!(done.summary.contains("opened"), "{}", done.summary);
+    let err = wf::confirm_action(&mut store, c.id, reply.id, "pat@example.com", None, now, action::act_on_replica)
+        .unwrap_err();
+    assert!(err.to_string().contains("created already"), "{err}");
+    let err = wf::confirm_action(&mut store, c.id, reply.id, "eve@example.com", None, now, action::act_on_replica)
+        .unwrap_err();
+    assert!(err.to_string().contains("No conversation"), "{err}");
+    assert_eq!(store.work_orders_since(today() - Duration::days(1)).unwrap().len(), before + 1);
+}
+
+#[test]
+fn a_confirmed_reminder_is_emailed_to_the_manager_on_its_morning() {
+    use unitcycle_core::portfolio_chat::action;
+    use unitcycle_core::portfolio_chat::workflow as wf;
+    let (mut store, _) = portfolio();
+    let now = today().and_hms_opt(15, 0, 0).unwrap().and_utc();
+    let gateway = unitcycle_core::ai::Gateway::offline("test".into());
+    let c = wf::create_conversation(&mut store, uuid::Uuid::new_v4(), "pat@example.com", "", now).unwrap();
+    let (_, reply) = wf::send_message(
+        &mut store,
+        &gateway,
+        c.id,
+        "pat@example.com",
+        "remind me to call the roofer",
+        now,
+        &mut |_| {},
+    )
+    .unwrap();
+    let (_, p) = wf::pending_proposal(&reply).unwrap();
+    assert_eq!((p.action_type.as_str(), p.title.as_str()), ("reminder", "Call the roofer"));
+    let due = today() + Duration::days(2);
+    let done =
+        wf::confirm_action(&mut store, c.id, reply.id, "pat@example.com", Some(due), now, action::act_on_replica)
+            .unwrap();
+    let sent = store.outbox_messages(Some(done.id), 5).unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].recipient.as_str(), sent[0].subject.as_str()),
+        ("pat@example.com", "Reminder: Call the roofer")
+    );
+    assert_eq!(sent[0].scheduled_for, due.and_hms_opt(8, 0, 0).unwrap().and_utc(), "08:00, no unit: UTC");
+    // A day already past is refused and nothing is queued.
+    let (_, again) =
+        wf::send_message(&mut store, &gateway, c.id, "pat@example.com", "follow up with the insurer", now, &mut |_| {})
+            .unwrap();
+    let err = wf::confirm_action(
+        &mut store,
+        c.id,
+        again.id,
+        "pat@example.com",
+        Some(today() - Duration::days(1)),
+        now,
+        action::act_on_replica,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("has passed"), "{err}");
+    assert!(wf::pending_proposal(&store_message(&store, c.id, again.id)).is_some(), "still waiting");
+}
+
+fn store_message(store: &Store, c: uuid::Uuid, id: uuid::Uuid) -> unitcycle_core::portfolio_chat::record::ChatMessage {
+    use unitcycle_core::portfolio_chat::port::ChatPort;
+    store.chat_messages(c).unwrap().into_iter().find(|m| m.id == id).unwrap()
+}
+
+#[test]
+fn the_digest_is_written_by_six_in_the_morning_wherever_each_property_is() {
+    use chrono::TimeZone;
+    use unitcycle_core::portfolio_chat::workflow::digest_due;
+    let ny = unitcycle_core::time::zone("America/New_York").unwrap();
+    let la = unitcycle_core::time::zone("America/Los_Angeles").unwrap();
+    let at = |h| chrono::Utc.with_ymd_and_hms(2026, 12, 3, h, 0, 0).unwrap();
+    let d = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    // 10:00 UTC is 05:00 in New York: the 3rd's digest is not due yet; the 2nd's (from LA) is.
+    assert_eq!(digest_due(&[ny, la], at(10)), Some((d.pred_opt().unwrap(), at(14) - Duration::days(1))));
+    // 11:00 UTC: New York's morning. 14:00 UTC: Los Angeles' too, so the digest is written again.
+    assert_eq!(digest_due(&[ny, la], at(11)), Some((d, at(11))));
+    assert_eq!(digest_due(&[ny, la], at(14)), Some((d, at(14))));
+    assert_eq!(digest_due(&[], at(6)), Some((d, at(6))), "no property: UTC");
+}

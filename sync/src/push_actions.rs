@@ -8,6 +8,7 @@ use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCente
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
 use unitcycle_core::lease_abstraction::workflow::{self as abstractions, AbstractionAction};
+use unitcycle_core::portfolio_chat::action::{self as chat_action, ChatAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
 use unitcycle_core::store::StoreError;
@@ -155,6 +156,13 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not a lease abstraction action: {e}")),
+        },
+        chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
+            Ok(action) => {
+                run_recorded(st, p, a, "chat", move |port, id| chat_action::apply_action(port, id, &action, now))
+                    .await?
+            }
+            Err(e) => Some(format!("Not a chat action: {e}")),
         },
         other => Some(format!("Actions on {other} are not synced by this server.")),
     };

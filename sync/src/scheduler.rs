@@ -305,8 +305,14 @@ pub async fn run_job_report(
             .await?
             .map(|(_, r)| r)
         }
-        Job::DailyDigest => once_a_day(pool, job, today, now, move |port| {
-            Ok(((), unitcycle_core::portfolio_chat::workflow::digest_job(port, today, now)?))
+        // Hourly, so each time zone's 06:00 is covered; the job itself writes only when a
+        // property's morning has come since the stored digest (the lock keeps two servers apart).
+        Job::DailyDigest => exclusively(pool, job, || async move {
+            let ran = with_port(pool, move |port| {
+                Ok(((), unitcycle_core::portfolio_chat::workflow::digest_job(port, today, now)?))
+            })
+            .await?;
+            Ok(Some(ran))
         })
         .await?
         .map(|(_, r)| r),

@@ -81,6 +81,22 @@ async fn a_question_streams_its_answer_from_the_callers_own_properties() {
         (Some(1), Some("vacant units with market rent"))
     );
 
+    // A proposed reminder is created only by the confirm, once; manager B cannot confirm it.
+    let (_, raw) = ask(&a, "remind me to renew the boiler permit").await;
+    let reply = events(&raw).pop().unwrap().1;
+    assert_eq!(reply["tool_calls"][0]["name"], "create_action", "{reply}");
+    let confirm = format!("/api/v1/chat/conversations/{id}/messages/{}/confirm-action/", reply["id"].as_str().unwrap());
+    let (s, _) = call(&app, Method::POST, &confirm, Some(&b), body(json!({}))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = call(&app, Method::POST, &confirm, Some(&a), body(json!({"due_date": "someday"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, done) = call(&app, Method::POST, &confirm, Some(&a), body(json!({}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(done["action_type"], "reminder");
+    assert!(done["summary"].as_str().unwrap().contains(MANAGER_A), "{done}");
+    let (s, again) = call(&app, Method::POST, &confirm, Some(&a), body(json!({}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{again}");
+
     let (s, digest) = call(&app, Method::GET, "/api/v1/chat/daily-digest/", Some(&a), None).await;
     assert_eq!(s, StatusCode::OK, "{digest}");
     let kinds: Vec<&str> =

@@ -126,6 +126,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/chat/conversations/", true),
     ("post", "/api/v1/chat/conversations/{id}/messages/", true),
     ("get", "/api/v1/chat/conversations/{id}/messages/", true),
+    ("post", "/api/v1/chat/conversations/{id}/messages/{message_id}/confirm-action/", true),
     ("get", "/api/v1/chat/daily-digest/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),

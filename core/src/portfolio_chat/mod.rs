@@ -4,6 +4,7 @@
 //! totals it cites and one sentence built from those numbers; a question it cannot map gets
 //! what it can answer instead, never a number.
 
+pub mod action;
 pub mod data;
 pub mod digest;
 pub mod offline;

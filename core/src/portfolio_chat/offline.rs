@@ -113,9 +113,101 @@ fn date_range(q: &[String], today: chrono::NaiveDate) -> Option<String> {
     Some(format!("{year:04}-{m:02}"))
 }
 
+/// "Create a work order for unit 204 at Harbor View: leaking faucet", "remind me to call the
+/// roofer", "follow up with unit 3B about the parking permit": a `create_action` proposal.
+fn proposal_in(data: &PortfolioData, question: &str, q: &[String]) -> Option<Value> {
+    let lower = question.trim().to_lowercase();
+    let starts = |prefixes: &[&str]| prefixes.iter().find(|p| lower.starts_with(*p)).map(|p| p.len());
+    let (kind, cut) = if let Some(n) = starts(&[
+        "remind me to ",
+        "remind me ",
+        "set a reminder to ",
+        "add a reminder to ",
+        "create a reminder to ",
+        "reminder to ",
+        "reminder: ",
+    ]) {
+        ("reminder", n)
+    } else if let Some(n) =
+        starts(&["follow up ", "follow-up ", "add a follow-up ", "add a follow up ", "create a follow-up "])
+    {
+        ("follow_up", if lower.starts_with("follow") { 0 } else { n })
+    } else if has(
+        q,
+        &[
+            "create a work order",
+            "open a work order",
+            "log a work order",
+            "add a work order",
+            "raise a work order",
+            "new work order",
+            "create work order",
+            "open a new work order",
+            "create a maintenance request",
+        ],
+    ) {
+        ("work_order", 0)
+    } else {
+        return None;
+    };
+    // The title: after a colon, else after " to " / " about " for a work order, else the rest.
+    let rest = question.trim().get(cut..).unwrap_or_default();
+    let title = match rest.split_once(':') {
+        Some((_, t)) if !t.trim().is_empty() => t.trim(),
+        _ if kind == "work_order" => {
+            rest.split_once(" to ").or_else(|| rest.split_once(" about ")).map_or("", |(_, t)| t.trim())
+        }
+        _ => rest.trim(),
+    };
+    let property = property_in(data, q);
+    let mut units: Vec<_> = data
+        .units
+        .iter()
+        .filter(|r| property.as_ref().is_none_or(|p| &r.property_name == p))
+        .filter(|r| {
+            let n = r.unit_number.to_lowercase();
+            q.iter().enumerate().any(|(i, w)| {
+                w == &n
+                    && (i == 0
+                        || ["unit", "apt", "apartment", "#"].contains(&q[i - 1].as_str())
+                        || n.chars().any(|c| c.is_alphabetic())
+                        || n.len() >= 3)
+            })
+        })
+        .collect();
+    units.dedup_by_key(|r| r.unit_id);
+    let unit = (units.len() == 1).then(|| units[0]);
+    let title = if title.is_empty() {
+        match (kind, unit) {
+            ("work_order", Some(u)) => format!("Work order for unit {}", u.unit_number),
+            _ => return None,
+        }
+    } else {
+        let mut c = title.trim_end_matches(['.', '?', '!']).chars();
+        c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+    };
+    let mut input = Map::new();
+    input.insert("action_type".into(), json!(kind));
+    input.insert("title".into(), json!(title));
+    if let Some(u) = unit {
+        input.insert("unit_id".into(), json!(u.unit_id.to_string()));
+    }
+    if has(q, &["urgent", "emergency", "asap"]) {
+        input.insert("priority".into(), json!("urgent"));
+    } else if has(q, &["high priority"]) {
+        input.insert("priority".into(), json!("high"));
+    } else if has(q, &["low priority"]) {
+        input.insert("priority".into(), json!("low"));
+    }
+    Some(Value::Object(input))
+}
+
 /// Maps a question onto a tool call (name, input), or `None`.
 pub fn parse(data: &PortfolioData, question: &str) -> Option<(String, Value)> {
     let q = words(question);
+    if let Some(input) = proposal_in(data, question, &q) {
+        return Some(("create_action".into(), input));
+    }
     let mut input = Map::new();
     if let Some(p) = property_in(data, &q) {
         input.insert("property_name".into(), json!(p));
@@ -302,6 +394,13 @@ pub fn answer(data: &PortfolioData, question: &str) -> OfflineReply {
     let Some((tool, input)) = parse(data, question) else {
         return OfflineReply { tool: None, input: None, answer: None, text: HELP.into(), provider };
     };
+    if tool == "create_action" {
+        let text = match super::action::propose(data, &input) {
+            Ok(p) => format!("I can create this once you confirm it: {}.", p["summary"].as_str().unwrap_or_default()),
+            Err(e) => format!("I could not propose that: {e}."),
+        };
+        return OfflineReply { tool: Some(tool), input: Some(input), answer: None, text, provider };
+    }
     match tools::run(data, &tool, &input) {
         Ok(a) => {
             let a = if input["metric"] == "rent_variance" { narrowed(a, &words(question)) } else { a };

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use super::action::{self, ChatAction, ConfirmedAction, ProposedAction};
 use super::data::{load, PortfolioData};
 use super::port::{ChatPort, ChatWrites};
 use super::record::{ChatConversation, ChatMessage, DailyDigest};
@@ -74,13 +75,7 @@ pub fn messages<P: ChatPort + ?Sized>(port: &P, id: Uuid, user: &str) -> Result<
 /// proposal only (the manager confirms it in the app).
 fn run_tool(data: &PortfolioData, name: &str, input: &Value) -> std::result::Result<Value, String> {
     if name == "create_action" {
-        let kind = input["action_type"].as_str().unwrap_or_default();
-        if !["work_order", "reminder", "follow_up"].contains(&kind) || input["title"].as_str().is_none_or(str::is_empty)
-        {
-            return Err("create_action needs action_type (work_order, reminder or follow_up) and a title".into());
-        }
-        return Ok(json!({"proposed": input, "created": false,
-            "note": "Nothing is created until the manager confirms this action in the app."}));
+        return action::propose(data, input);
     }
     tools::run(data, name, input).and_then(|a| serde_json::to_value(a).map_err(|e| e.to_string()))
 }
@@ -100,12 +95,13 @@ fn reply_offline(data: &PortfolioData, text: &str, on_event: &mut dyn FnMut(Chat
     let mut results = Vec::new();
     if let (Some(tool), Some(input)) = (&r.tool, &r.input) {
         on_event(ChatEvent::ToolCall { name: tool.clone(), input: input.clone() });
-        let content = r.answer.as_ref().map_or_else(|| json!({"error": r.text}), |a| json!(a));
-        on_event(ChatEvent::ToolResult {
-            name: tool.clone(),
-            content: content.to_string(),
-            is_error: r.answer.is_none(),
-        });
+        let content = match (tool.as_str(), &r.answer) {
+            ("create_action", _) => run_tool(data, tool, input).unwrap_or_else(|e| json!({"error": e})),
+            (_, Some(a)) => json!(a),
+            (_, None) => json!({"error": r.text}),
+        };
+        let is_error = content.get("error").is_some();
+        on_event(ChatEvent::ToolResult { name: tool.clone(), content: content.to_string(), is_error });
         calls.push(json!({"name": tool, "input": input}));
         results.push(content);
     }
@@ -242,17 +238,100 @@ pub fn daily_digest<P: ChatPort>(port: &mut P, day: NaiveDate, now: DateTime<Utc
     Ok(d)
 }
 
-/// The 06:00 job: (re)writes `today`'s digest from the records.
+/// The hour the digest is ready in each property's time zone.
+pub const DIGEST_HOUR: u32 = 6;
+
+/// Which digest is due at `now`: the latest local date on which some property has passed
+/// 06:00, and the last such 06:00 (UTC) on that date. A digest written before that instant is
+/// rewritten, so each property's morning figures are in by its own 06:00.
+pub fn digest_due(zones: &[chrono_tz::Tz], now: DateTime<Utc>) -> Option<(NaiveDate, DateTime<Utc>)> {
+    use chrono::TimeZone;
+    let zones: Vec<chrono_tz::Tz> = if zones.is_empty() { vec![chrono_tz::UTC] } else { zones.to_vec() };
+    let mut due: Option<(NaiveDate, DateTime<Utc>)> = None;
+    for tz in zones {
+        let day = crate::time::local_date(tz, now);
+        // Today's 06:00 if it has passed here, else yesterday's.
+        for d in [day, day - Duration::days(1)] {
+            let six = d.and_hms_opt(DIGEST_HOUR, 0, 0).and_then(|t| tz.from_local_datetime(&t).earliest());
+            let Some(six) = six.map(|t| t.with_timezone(&Utc)).filter(|t| *t <= now) else { continue };
+            due = match due {
+                Some((bd, bt)) if bd > d || (bd == d && bt >= six) => Some((bd, bt)),
+                _ => Some((d, six)),
+            };
+            break;
+        }
+    }
+    due
+}
+
+/// The digest job (hourly, so every time zone's 06:00 is covered): writes the due day's digest
+/// when it is missing or older than the latest property's 06:00 on that day; otherwise nothing.
 pub fn digest_job<P: ChatPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc>) -> Result<crate::jobs::JobReport> {
-    let mut data = snapshot(port, now)?;
-    data.today = today;
-    let d = digest::build(&data, now);
-    port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
-    Ok(crate::jobs::JobReport {
+    let zones =
+        port.property_zones()?.values().map(|z| crate::time::zone(z).map_err(refused)).collect::<Result<Vec<_>>>()?;
+    let report = |summary: String, counts: Value, skipped| crate::jobs::JobReport {
         job: crate::jobs::Job::DailyDigest.name(),
         run_date: today,
-        summary: d.content.clone(),
-        counts: d.metrics.clone(),
-        skipped: false,
+        summary,
+        counts,
+        skipped,
+    };
+    let Some((day, since)) = digest_due(&zones, now) else {
+        return Ok(report("No property has reached 06:00 yet.".into(), json!({}), true));
+    };
+    if let Some(d) = port.digest(day)?.filter(|d| d.generated_at >= since) {
+        return Ok(report(format!("The digest of {day} is current (written {}).", d.generated_at), json!({}), true));
+    }
+    let mut data = snapshot(port, now)?;
+    data.today = day;
+    let d = digest::build(&data, now);
+    port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
+    Ok(report(d.content.clone(), d.metrics.clone(), false))
+}
+
+/// The first proposal in `message` not yet confirmed: its index among the message's tool
+/// calls, and the proposal.
+pub fn pending_proposal(message: &ChatMessage) -> Option<(usize, ProposedAction)> {
+    let calls = message.tool_calls.as_array()?;
+    calls.iter().enumerate().find_map(|(i, c)| {
+        let result = message.tool_results.get(i)?;
+        (c["name"] == "create_action" && result["created"] == json!(false))
+            .then(|| serde_json::from_value(result["proposed"].clone()).ok())
+            .flatten()
+            .map(|p| (i, p))
     })
+}
+
+/// The id a confirmed proposal's record takes: the same for the same proposal, so confirming
+/// twice (or a retried push) creates one work order or one reminder.
+pub fn action_id(message: Uuid, index: usize) -> Uuid {
+    Uuid::new_v5(&message, format!("create_action:{index}").as_bytes())
+}
+
+/// Confirms the pending proposal of `message` in `user`'s conversation `id`: `apply` creates it
+/// (the work order, or the reminder in the outbox; on a replica, queued for the server), then
+/// the message records what was created, so it is not offered again.
+pub fn confirm_action<P: ChatPort>(
+    port: &mut P,
+    id: Uuid,
+    message_id: Uuid,
+    user: &str,
+    due_date: Option<NaiveDate>,
+    now: DateTime<Utc>,
+    apply: impl FnOnce(&mut P, Uuid, &ChatAction, DateTime<Utc>) -> Result<ConfirmedAction>,
+) -> Result<ConfirmedAction> {
+    let mut message = messages(port, id, user)?
+        .into_iter()
+        .find(|m| m.id == message_id)
+        .ok_or_else(|| StoreError::NotFound { what: "Chat message", id: message_id.to_string() })?;
+    let (index, proposal) = pending_proposal(&message)
+        .ok_or_else(|| refused("This message proposes nothing to create, or it was created already."))?;
+    let action = ChatAction::Confirm { proposal, notify: user.to_string(), due_date };
+    let done = apply(port, action_id(message_id, index), &action, now)?;
+    if let Some(slot) = message.tool_results.get_mut(index) {
+        slot["created"] = json!(true);
+        slot["confirmed"] = json!(done);
+    }
+    port.write_chat(&ChatWrites { messages: vec![message], ..Default::default() }, now)?;
+    Ok(done)
 }

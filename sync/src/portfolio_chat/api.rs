@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use unitcycle_core::ai::ChatEvent;
 use unitcycle_core::format::check_text;
+use unitcycle_core::portfolio_chat::action::{self, ConfirmedAction};
 use unitcycle_core::portfolio_chat::record::{ChatConversation, ChatMessage, DailyDigest};
 use unitcycle_core::portfolio_chat::workflow as wf;
 use utoipa::{IntoParams, ToSchema};
@@ -31,6 +32,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_conversation, conversations))
         .routes(routes!(send_message, history))
+        .routes(routes!(confirm_action))
         .routes(routes!(daily_digest))
 }
 
@@ -156,6 +158,46 @@ async fn send_message(
         HttpBody::from_stream(stream),
     )
         .into_response())
+}
+
+#[derive(Deserialize, Default, ToSchema)]
+pub struct ConfirmBody {
+    /// A reminder's or follow-up's day (YYYY-MM-DD); by default the next morning (a follow-up:
+    /// in three days).
+    #[serde(default)]
+    pub due_date: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/chat/conversations/{id}/messages/{message_id}/confirm-action/",
+    operation_id = "chat_confirm_action",
+    summary = "Create what a reply's create_action proposed: the work order, or the reminder emailed to the caller",
+    params(("id" = String, Path, description = "The conversation's id"),
+        ("message_id" = String, Path, description = "The reply that proposed the action")),
+    request_body = ConfirmBody,
+    responses((status = 201, description = "What was created", body = ConfirmedAction),
+        (status = 400, description = "Nothing to confirm, or a bad due date", body = ErrorBody),
+        (status = 404, description = "No such conversation or message of the caller's", body = ErrorBody)))]
+async fn confirm_action(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((id, message_id)): Path<(String, String)>,
+    body: Body,
+) -> ApiResult<Response> {
+    let id = conversation_id(&id)?;
+    let message_id = Uuid::parse_str(message_id.trim()).map_err(|_| ApiError::not_found("Chat message"))?;
+    let b: ConfirmBody = body.json_or_default()?;
+    let due = match b.due_date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(unitcycle_core::format::parse_date(d).map_err(|e| ApiError::bad(format!("due_date: {e}")))?),
+        None => None,
+    };
+    let (now, user) = (st.clock.now(), p.email.clone());
+    let done = act(&st, &p, move |port| {
+        wf::confirm_action(port, id, message_id, &user, due, now, |port, id, a, now| {
+            action::apply_action(port, id, a, now)
+        })
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(done)).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -468,6 +468,10 @@ pub const CHAT: &[Binding] = &[
     b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
     b(&[code(KeyCode::Enter)], "Enter", "Open the row's unit or lease", Action::Open, true),
     b(&[code(KeyCode::Tab)], "Tab", "Back to the question line", Action::NextTab, true),
+    b(&[code(KeyCode::Left), k('h')], "←/h", "The conversation's earlier answer", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l')], "→/l", "The conversation's later answer", Action::Right, false),
+    b(&[k('a')], "a", "Create the proposed work order or reminder (shows it first)", Action::Approve, true),
+    b(&[k('e')], "e", "Save the table as CSV beside the replica", Action::ExportCsv, true),
 ];
 
 /// A work order's dispatch: the warranty check, the top 3 vendors and the repeat warning.

@@ -196,6 +196,8 @@ pub enum Request {
     Maintenance(maintenance::MaintRequest),
     /// A question to the portfolio chat (`worker::chat`).
     Ask(chat::Ask),
+    /// The chat's confirms, history and digest (`worker::chat`).
+    Chat(chat::ChatRequest),
     /// Runs a job now through `jobs::run_with`, as the schedule would (recorded in `job_run`).
     RunJob {
         job: Job,
@@ -486,6 +488,7 @@ pub enum Data {
     JobRan(Box<JobReport>),
     Maintenance(maintenance::MaintData),
     Answered(Box<chat::Answered>),
+    Chat(chat::ChatData),
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
         id: Uuid,
@@ -882,6 +885,7 @@ fn answer(
         }
         Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
         Request::Ask(ask) => Data::Answered(Box::new(chat::answer(store, gateway, ask)?)),
+        Request::Chat(req) => Data::Chat(chat::run(store, req)?),
         Request::RunJob { job, today, now } => {
             // The server prices a connected replica's units (and sets their market rents).
             if job == Job::PricingEngine && unitcycle_core::sync_actions::connected(store)? {

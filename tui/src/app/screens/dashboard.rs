@@ -1,17 +1,20 @@
 //! Dashboard: portfolio KPIs — units per lifecycle state, leases expiring in 30/60/90 days,
-//! vacancy — a bar chart of the states and a table of properties.
+//! vacancy — the morning's digest (spec 3.3: alert, info and success items), a bar chart of the
+//! states and a table of properties.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
+use unitcycle_core::portfolio_chat::record::DailyDigest;
 use unitcycle_core::renewals::{self, RenewalDashboardStats};
 use unitcycle_core::store::PortfolioKpis;
 
 use super::{placeholder, property::PropertyView, Cursor, Screen};
 use crate::app::keys::{self, Action, Binding};
 use crate::app::widgets::{self, STATES};
+use crate::app::worker::chat::{ChatData, ChatRequest};
 use crate::app::worker::{Data, Request};
 use crate::app::{theme, Cx, Env, Nav};
 
@@ -19,6 +22,7 @@ use crate::app::{theme, Cx, Env, Nav};
 pub struct Dashboard {
     kpis: Option<PortfolioKpis>,
     renewals: Option<RenewalDashboardStats>,
+    digest: Option<DailyDigest>,
     error: Option<String>,
     cursor: Cursor,
 }
@@ -36,6 +40,7 @@ impl Screen for Dashboard {
     fn reload(&mut self, cx: &mut Cx) {
         cx.request(Request::Kpis { today: cx.today });
         cx.request(Request::Renewals);
+        cx.request(Request::Chat(ChatRequest::Digest { now: cx.now }));
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         if action == Action::OpenImport {
@@ -57,13 +62,54 @@ impl Screen for Dashboard {
                 self.error = None;
             }
             Data::Renewals(rows) => self.renewals = Some(renewals::dashboard_stats(rows.iter().map(|r| &r.rec))),
+            Data::Chat(ChatData::Digest(d)) => self.digest = Some(*d),
             Data::Error(e) => self.error = Some(e),
             _ => {}
         }
     }
     fn draw(&self, f: &mut Frame, area: Rect, _env: &Env) {
         let Some(k) = &self.kpis else { return placeholder(f, area, &self.error) };
-        let [cards, rest] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(area);
+        let items: Vec<(String, String)> = self.digest.as_ref().map_or_else(Vec::new, |d| {
+            d.highlights
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|h| {
+                    (h["type"].as_str().unwrap_or("info").to_string(), h["text"].as_str().unwrap_or("").to_string())
+                })
+                .collect()
+        });
+        // The digest's items in as many lines as fit beside each other (two per line).
+        let digest_height = if items.is_empty() { 0 } else { items.len().div_ceil(2).min(3) as u16 + 2 };
+        let [cards, digest_area, rest] =
+            Layout::vertical([Constraint::Length(4), Constraint::Length(digest_height), Constraint::Min(0)])
+                .areas(area);
+        if let Some(d) = self.digest.as_ref().filter(|_| !items.is_empty()) {
+            let half = usize::from(digest_area.width.saturating_sub(4) / 2);
+            let span = |(kind, text): &(String, String)| {
+                let (mark, style) = match kind.as_str() {
+                    "alert" => ("! ", theme::error()),
+                    "success" => ("✓ ", Style::new().fg(Color::Green)),
+                    _ => ("· ", Style::new()),
+                };
+                Span::styled(widgets::fit(&format!("{mark}{text}"), half.saturating_sub(1)), style)
+            };
+            let lines: Vec<Line> = items
+                .chunks(2)
+                .map(|pair| {
+                    let first = span(&pair[0]);
+                    let pad = " ".repeat(half.saturating_sub(first.width()));
+                    let mut l = vec![first, Span::raw(pad)];
+                    l.extend(pair.get(1).map(span));
+                    Line::from(l)
+                })
+                .collect();
+            let title = format!(" Today's digest · {} ", d.digest_date);
+            f.render_widget(
+                Paragraph::new(lines).block(Block::bordered().title(title).border_style(theme::dim())),
+                digest_area,
+            );
+        }
         let card_areas = Layout::horizontal([Constraint::Ratio(1, 5); 5]).split(cards);
         let l = &k.lifecycle;
         let card = |title: &str, big: String, small: String| {

@@ -1,8 +1,12 @@
 //! The worker's chat requests (spec 3.3): ask a question in a conversation (started on the first
-//! question) through the core workflow, on the replica.
+//! question) through the core workflow, on the replica; confirm what a reply proposed; the
+//! user's recent conversations and one of them again; the day's digest.
 
 use chrono::{DateTime, Utc};
 use unitcycle_core::ai::Gateway;
+use unitcycle_core::portfolio_chat::action::{self, ConfirmedAction, ProposedAction};
+use unitcycle_core::portfolio_chat::port::ChatPort;
+use unitcycle_core::portfolio_chat::record::{ChatConversation, ChatMessage, DailyDigest};
 use unitcycle_core::portfolio_chat::workflow as wf;
 use unitcycle_core::portfolio_chat::ToolAnswer;
 use unitcycle_core::store::{Store, StoreError};
@@ -16,14 +20,44 @@ pub struct Ask {
     pub now: DateTime<Utc>,
 }
 
-/// The reply: its text, the table of the tool it used, the tool call as "name {input}".
+/// One question and its reply: the text, the table of the tool it used, the tool calls as
+/// "name {input}", and a proposed action still waiting for the manager's confirm.
 #[derive(Debug, Clone)]
 pub struct Answered {
     pub conversation: Uuid,
+    pub message_id: Uuid,
     pub question: String,
     pub text: String,
     pub table: Option<ToolAnswer>,
     pub calls: Vec<String>,
+    pub proposal: Option<ProposedAction>,
+    /// What a confirmed proposal created.
+    pub created: Option<String>,
+}
+
+impl Answered {
+    fn of(conversation: Uuid, question: String, reply: &ChatMessage) -> Answered {
+        let results = reply.tool_results.as_array().cloned().unwrap_or_default();
+        let table = results.iter().find_map(|v| serde_json::from_value::<ToolAnswer>(v.clone()).ok());
+        let created = results.iter().find_map(|v| v["confirmed"]["summary"].as_str().map(str::to_string));
+        let calls = reply
+            .tool_calls
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| format!("{} {}", c["name"].as_str().unwrap_or_default(), c["input"]))
+            .collect();
+        Answered {
+            conversation,
+            message_id: reply.id,
+            question,
+            text: reply.content.clone(),
+            table,
+            calls,
+            proposal: wf::pending_proposal(reply).map(|(_, p)| p),
+            created,
+        }
+    }
 }
 
 pub fn answer(store: &mut Store, gateway: &Gateway, ask: Ask) -> Result<Answered, StoreError> {
@@ -32,13 +66,53 @@ pub fn answer(store: &mut Store, gateway: &Gateway, ask: Ask) -> Result<Answered
         None => wf::create_conversation(store, Uuid::new_v4(), &ask.user, "", ask.now)?.id,
     };
     let (_, reply) = wf::send_message(store, gateway, conversation, &ask.user, &ask.question, ask.now, &mut |_| {})?;
-    let table = reply.tool_results.get(0).and_then(|v| serde_json::from_value::<ToolAnswer>(v.clone()).ok());
-    let calls = reply
-        .tool_calls
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| format!("{} {}", c["name"].as_str().unwrap_or_default(), c["input"]))
-        .collect();
-    Ok(Answered { conversation, question: ask.question, text: reply.content, table, calls })
+    Ok(Answered::of(conversation, ask.question, &reply))
+}
+
+/// The chat's other requests.
+#[derive(Debug, Clone)]
+pub enum ChatRequest {
+    /// Create what reply `message` proposed (queued for the server on a connected replica).
+    Confirm { conversation: Uuid, message: Uuid, user: String, now: DateTime<Utc> },
+    /// The user's conversations, most recent first.
+    Recent { user: String },
+    /// A conversation's questions and replies, to carry on with it.
+    Resume { conversation: Uuid, user: String },
+    /// Today's digest (built and stored if the 06:00 job has not run yet).
+    Digest { now: DateTime<Utc> },
+}
+
+#[derive(Debug, Clone)]
+pub enum ChatData {
+    Confirmed { message: Uuid, done: ConfirmedAction },
+    Recent(Vec<ChatConversation>),
+    Resumed { conversation: Uuid, answers: Vec<Answered> },
+    Digest(Box<DailyDigest>),
+}
+
+pub fn run(store: &mut Store, req: ChatRequest) -> Result<ChatData, StoreError> {
+    Ok(match req {
+        ChatRequest::Confirm { conversation, message, user, now } => {
+            let done = wf::confirm_action(store, conversation, message, &user, None, now, action::act_on_replica)?;
+            ChatData::Confirmed { message, done }
+        }
+        ChatRequest::Recent { user } => ChatData::Recent(store.conversations(&user)?),
+        ChatRequest::Resume { conversation, user } => {
+            let messages = wf::messages(store, conversation, &user)?;
+            let mut answers = Vec::new();
+            let mut question = String::new();
+            for m in &messages {
+                if m.role == "user" {
+                    question = m.content.clone();
+                } else {
+                    answers.push(Answered::of(conversation, std::mem::take(&mut question), m));
+                }
+            }
+            ChatData::Resumed { conversation, answers }
+        }
+        ChatRequest::Digest { now } => {
+            let today = now.date_naive();
+            ChatData::Digest(Box::new(wf::daily_digest(store, today, now)?))
+        }
+    })
 }
