@@ -80,6 +80,10 @@ pub enum Command {
         question: Vec<String>,
         #[arg(long)]
         json: bool,
+        /// Create what the answer proposes (a work order, reminder or follow-up); without it the
+        /// proposal is only shown
+        #[arg(long)]
+        yes: bool,
     },
     /// Lease documents read into terms: abstract a PDF, the list, review, correct, apply to the
     /// lease record from a diff (spec 4.3)

@@ -221,8 +221,12 @@ pub fn apply_action<P: MaintenancePort + ?Sized>(
         });
     }
     let notify = notify.trim();
-    if !notify.contains('@') {
-        return Err(refused(format!("A reminder is emailed to its manager; '{notify}' is not an email address.")));
+    if crate::delivery::manager_from(Some(notify.to_string())).is_none() {
+        return Err(refused(format!(
+            "A {} is emailed to its manager, and '{notify}' is not an email address (on a replica, set \
+             UNITCYCLE_MANAGER_EMAIL to the manager's address).",
+            p.kind_label().to_lowercase()
+        )));
     }
     let default_days = if p.action_type == "reminder" { 1 } else { 3 };
     let due = due_date.unwrap_or(today + Duration::days(default_days));

@@ -326,7 +326,12 @@ pub fn confirm_action<P: ChatPort>(
         .ok_or_else(|| StoreError::NotFound { what: "Chat message", id: message_id.to_string() })?;
     let (index, proposal) = pending_proposal(&message)
         .ok_or_else(|| refused("This message proposes nothing to create, or it was created already."))?;
-    let action = ChatAction::Confirm { proposal, notify: user.to_string(), due_date };
+    // The reminder goes to the user's own address; a replica's user ("user:pat@cli") is not one,
+    // so there it goes to the manager's address (`UNITCYCLE_MANAGER_EMAIL`).
+    let notify = crate::delivery::manager_from(Some(user.to_string()))
+        .or_else(crate::delivery::manager_from_env)
+        .unwrap_or_else(|| user.to_string());
+    let action = ChatAction::Confirm { proposal, notify, due_date };
     let done = apply(port, action_id(message_id, index), &action, now)?;
     if let Some(slot) = message.tool_results.get_mut(index) {
         slot["created"] = json!(true);

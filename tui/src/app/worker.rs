@@ -488,6 +488,8 @@ pub enum Data {
     JobRan(Box<JobReport>),
     Maintenance(maintenance::MaintData),
     Answered(Box<chat::Answered>),
+    /// A chat reply as it streams (the text so far, or a tool call); not an answer.
+    ChatStream(String),
     Chat(chat::ChatData),
     /// A records action was written: the id of the row, and whether it is queued for the server.
     RecordSaved {
@@ -495,6 +497,13 @@ pub enum Data {
         queued: bool,
     },
     Error(String),
+}
+
+impl Data {
+    /// Reports on a request still running (not its answer).
+    fn is_progress(&self) -> bool {
+        matches!(self, Data::CcProgress { .. } | Data::ChatStream(_))
+    }
 }
 
 pub struct Worker {
@@ -533,7 +542,7 @@ impl Worker {
     /// Answers that have arrived, without waiting.
     pub fn try_recv(&mut self) -> Option<(ScreenId, Data)> {
         let got = self.rx.try_recv().ok();
-        if got.as_ref().is_some_and(|(_, d)| !matches!(d, Data::CcProgress { .. })) {
+        if got.as_ref().is_some_and(|(_, d)| !d.is_progress()) {
             self.pending -= 1;
         }
         got
@@ -546,7 +555,7 @@ impl Worker {
         }
         match self.rx.recv_timeout(timeout) {
             Ok(got) => {
-                if !matches!(got.1, Data::CcProgress { .. }) {
+                if !got.1.is_progress() {
                     self.pending -= 1;
                 }
                 Some(got)
@@ -884,7 +893,9 @@ fn answer(
             }))
         }
         Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
-        Request::Ask(ask) => Data::Answered(Box::new(chat::answer(store, gateway, ask)?)),
+        Request::Ask(ask) => {
+            Data::Answered(Box::new(chat::answer(store, gateway, ask, &mut |s| progress(Data::ChatStream(s)))?))
+        }
         Request::Chat(req) => Data::Chat(chat::run(store, req)?),
         Request::RunJob { job, today, now } => {
             // The server prices a connected replica's units (and sets their market rents).

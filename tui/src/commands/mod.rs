@@ -49,7 +49,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Pricing(cmd)) => pricing::run(&db, cmd),
         Some(Command::Invoices(cmd)) => invoices::run(&db, cmd),
         Some(Command::Leases(cmd)) => leases::run(&db, cmd),
-        Some(Command::Ask { question, json }) => ask(&db, &question.join(" "), json),
+        Some(Command::Ask { question, json, yes }) => ask(&db, &question.join(" "), json, yes),
         Some(Command::MoveOut(cmd)) => move_out::run(&db, cmd),
         Some(Command::Maintenance(cmd)) => maintenance::run(&db, cmd),
         Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),
@@ -67,7 +67,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
 }
 
 /// `unitcycle ask …`: one question through the chat workflow (a conversation of its own).
-fn ask(db: &Path, question: &str, json: bool) -> Result<()> {
+fn ask(db: &Path, question: &str, json: bool, yes: bool) -> Result<()> {
     use unitcycle_core::portfolio_chat::workflow as wf;
     let mut store = open(db)?;
     let now = now_on(today(None));
@@ -92,6 +92,22 @@ fn ask(db: &Path, question: &str, json: bool) -> Result<()> {
                 println!("… {} more rows (--json for all)", t.rows.len() - 20);
             }
         }
+    }
+    if let Some((_, p)) = wf::pending_proposal(&reply) {
+        if !yes {
+            println!("Not created. To create it, run again with --yes.");
+            return Ok(());
+        }
+        let done = wf::confirm_action(
+            &mut store,
+            c.id,
+            reply.id,
+            &user,
+            None,
+            now,
+            unitcycle_core::portfolio_chat::action::act_on_replica,
+        )?;
+        println!("Created: {} ({})", done.summary, p.kind_label());
     }
     Ok(())
 }

@@ -36,6 +36,8 @@ pub struct Chat {
     confirming: bool,
     error: Option<String>,
     cursor: Cursor,
+    /// The reply so far while it streams.
+    streaming: String,
     /// A question to ask as soon as the screen opens (`:ask …`).
     pending: Option<String>,
 }
@@ -215,8 +217,10 @@ impl Screen for Chat {
     }
     fn on_data(&mut self, data: Data, cx: &mut Cx) {
         match data {
+            Data::ChatStream(text) => self.streaming = text,
             Data::Answered(a) => {
                 self.busy = false;
+                self.streaming.clear();
                 self.conversation = Some(a.conversation);
                 self.answers.push(*a);
                 self.show(self.answers.len() - 1);
@@ -243,6 +247,7 @@ impl Screen for Chat {
             }
             Data::Error(e) => {
                 self.busy = false;
+                self.streaming.clear();
                 self.error = Some(e);
             }
             _ => {}
@@ -250,7 +255,9 @@ impl Screen for Chat {
     }
     fn draw(&self, f: &mut Frame, area: Rect, _env: &Env) {
         let [input, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(3)]).areas(area);
-        let prompt = if self.busy {
+        let prompt = if self.busy && !self.streaming.is_empty() {
+            format!("Answering… {}", self.streaming.lines().last().unwrap_or_default())
+        } else if self.busy {
             "Working…".to_string()
         } else {
             format!("{}{}", self.input, if self.on_table { "" } else { "▏" })

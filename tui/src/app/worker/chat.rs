@@ -3,7 +3,7 @@
 //! user's recent conversations and one of them again; the day's digest.
 
 use chrono::{DateTime, Utc};
-use unitcycle_core::ai::Gateway;
+use unitcycle_core::ai::{ChatEvent, Gateway};
 use unitcycle_core::portfolio_chat::action::{self, ConfirmedAction, ProposedAction};
 use unitcycle_core::portfolio_chat::port::ChatPort;
 use unitcycle_core::portfolio_chat::record::{ChatConversation, ChatMessage, DailyDigest};
@@ -60,12 +60,27 @@ impl Answered {
     }
 }
 
-pub fn answer(store: &mut Store, gateway: &Gateway, ask: Ask) -> Result<Answered, StoreError> {
+/// Asks; `stream` gets the reply as it comes (the text so far, or the tool being called).
+pub fn answer(
+    store: &mut Store,
+    gateway: &Gateway,
+    ask: Ask,
+    stream: &mut dyn FnMut(String),
+) -> Result<Answered, StoreError> {
     let conversation = match ask.conversation {
         Some(c) => c,
         None => wf::create_conversation(store, Uuid::new_v4(), &ask.user, "", ask.now)?.id,
     };
-    let (_, reply) = wf::send_message(store, gateway, conversation, &ask.user, &ask.question, ask.now, &mut |_| {})?;
+    let mut so_far = String::new();
+    let mut on_event = |e: ChatEvent| match e {
+        ChatEvent::TextDelta(t) => {
+            so_far.push_str(&t);
+            stream(so_far.clone());
+        }
+        ChatEvent::ToolCall { name, input } => stream(format!("{so_far}\n(tool: {name} {input})")),
+        ChatEvent::ToolResult { .. } => {}
+    };
+    let (_, reply) = wf::send_message(store, gateway, conversation, &ask.user, &ask.question, ask.now, &mut on_event)?;
     Ok(Answered::of(conversation, ask.question, &reply))
 }
 
