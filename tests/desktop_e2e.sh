@@ -46,7 +46,8 @@ pids+=($!)
 port=$(( 4500 + RANDOM % 1000 ))
 native=$(( port + 1 ))
 sleep 1
-DISPLAY="$display" UNITCYCLE_DB="$work/replica.db" UNITCYCLE_AI=offline WEBKIT_DISABLE_COMPOSITING_MODE=1 \
+# The manager's address: a chat reminder is emailed to it (the desktop's user is not an address).
+DISPLAY="$display" UNITCYCLE_DB="$work/replica.db" UNITCYCLE_AI=offline UNITCYCLE_MANAGER_EMAIL=manager@example.com WEBKIT_DISABLE_COMPOSITING_MODE=1 \
     tauri-driver --port "$port" --native-port "$native" >"$work/driver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do

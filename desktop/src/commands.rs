@@ -192,9 +192,15 @@ commands! {
     abstraction_update_terms(id: String, terms: serde_json::Value) -> unitcycle_core::lease_abstraction::LeaseAbstraction;
     abstraction_diff(id: String, lease_id: Option<Uuid>) -> unitcycle_core::lease_abstraction::workflow::ApplyOutcome;
     abstraction_apply(id: String, lease_id: Option<Uuid>, fields: Vec<String>) -> unitcycle_core::lease_abstraction::workflow::ApplyOutcome;
+    chat_conversations() -> Vec<unitcycle_core::portfolio_chat::record::ChatConversation>;
+    chat_messages(conversation_id: String) -> Vec<chat::ChatTurn>;
+    chat_ask(conversation_id: Option<String>, question: String) -> chat::ChatTurn;
+    chat_confirm(conversation_id: String, message_id: String) -> unitcycle_core::portfolio_chat::action::ConfirmedAction;
+    chat_digest() -> unitcycle_core::portfolio_chat::record::DailyDigest;
 }
 
 pub mod abstractions;
+pub mod chat;
 pub mod collections;
 pub mod command_center;
 pub mod import;
@@ -219,6 +225,7 @@ pub mod ops {
         abstraction_apply, abstraction_diff, abstraction_review, abstraction_update_terms, abstraction_upload_bytes,
         abstraction_upload_path, abstractions_list,
     };
+    pub use super::chat::{chat_ask, chat_confirm, chat_conversations, chat_digest, chat_messages};
     pub use super::collections::{
         case_add_note, case_check_payment, case_escalate, case_next_step, case_offer_plan, case_preview_step,
         case_record_payment, case_send_step,

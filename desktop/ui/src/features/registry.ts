@@ -35,6 +35,8 @@ export const features: Feature[] = [
     component: () => import("./records/View.svelte") },
   { id: "import", label: "Import", group: "Portfolio", path: "import", shortcut: "i",
     component: () => import("./import/View.svelte") },
+  { id: "chat", label: "Ask the portfolio", group: "Portfolio", path: "chat", shortcut: "k",
+    component: () => import("./chat/View.svelte") },
   { id: "leases", label: "Leases", group: "Leasing", path: "leases", shortcut: "l",
     component: () => import("./leases/View.svelte") },
   { id: "renewals", label: "Renewals", group: "Leasing", path: "renewals", shortcut: "n",

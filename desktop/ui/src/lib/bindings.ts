@@ -105,6 +105,11 @@ export const commands = {
 	abstractionUpdateTerms: (id: string, terms: Value) => typedError<LeaseAbstraction, CommandError>(__TAURI_INVOKE("abstraction_update_terms", { id, terms })),
 	abstractionDiff: (id: string, leaseId: string | null) => typedError<ApplyOutcome, CommandError>(__TAURI_INVOKE("abstraction_diff", { id, leaseId })),
 	abstractionApply: (id: string, leaseId: string | null, fields: string[]) => typedError<ApplyOutcome, CommandError>(__TAURI_INVOKE("abstraction_apply", { id, leaseId, fields })),
+	chatConversations: () => typedError<ChatConversation[], CommandError>(__TAURI_INVOKE("chat_conversations")),
+	chatMessages: (conversationId: string) => typedError<ChatTurn[], CommandError>(__TAURI_INVOKE("chat_messages", { conversationId })),
+	chatAsk: (conversationId: string | null, question: string) => typedError<ChatTurn, CommandError>(__TAURI_INVOKE("chat_ask", { conversationId, question })),
+	chatConfirm: (conversationId: string, messageId: string) => typedError<ConfirmedAction, CommandError>(__TAURI_INVOKE("chat_confirm", { conversationId, messageId })),
+	chatDigest: () => typedError<DailyDigest, CommandError>(__TAURI_INVOKE("chat_digest")),
 };
 
 /* Types */
@@ -430,6 +435,33 @@ export type ChargeLine = {
 	amount: string,
 };
 
+export type ChatConversation = {
+	id: string,
+	user_email: string,
+	title: string,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  One question and its reply, as the chat view shows it. */
+export type ChatTurn = {
+	conversation_id: string,
+	/**  The reply's id (what a confirm names). */
+	message_id: string,
+	question: string,
+	text: string,
+	model: string,
+	/**  `offline` when the rules answered, else `claude`. */
+	provider: string,
+	/**  The table of the query tool it used, if any. */
+	table: ToolAnswer | null,
+	/**  The tool calls as "name {input}". */
+	calls: string[],
+	pending: PendingProposal | null,
+	/**  What a confirmed proposal created, in one sentence. */
+	created: string | null,
+};
+
 /**  `turnover_checklist`: one make-ready item. */
 export type ChecklistItem = {
 	id: string,
@@ -622,6 +654,18 @@ export type Completeness = {
 /**  The condition of one item (`move_in_item.condition_rating` / `human_override`). */
 export type ConditionRating = "excellent" | "good" | "fair" | "poor" | "damaged";
 
+/**  What a confirmation created. */
+export type ConfirmedAction = {
+	/**  The action's id: the work order's, or the outbox message's `related_id`. */
+	id: string,
+	action_type: string,
+	work_order_id: string | null,
+	/**  When the reminder or follow-up is delivered. */
+	scheduled_for: string | null,
+	/**  One sentence saying what was created. */
+	summary: string,
+};
+
 export type ContractRow = {
 	contract: VendorContract,
 	vendor_name: string,
@@ -629,6 +673,16 @@ export type ContractRow = {
 	days_left: number,
 	/**  Ending within 30 days (not yet ended). */
 	expiring: boolean,
+};
+
+/**  `highlights`: `[{"type": "alert|info|success", "text": "…"}]`. */
+export type DailyDigest = {
+	id: string,
+	digest_date: string,
+	content: string,
+	highlights: Value,
+	metrics: Value,
+	generated_at: string,
 };
 
 /**  A damage item's category. */
@@ -1795,6 +1849,19 @@ export type PaymentPlan = {
 	installments: Installment[],
 };
 
+/**  What an answer proposed and is not created yet. */
+export type PendingProposal = {
+	proposal: ProposedAction,
+	/**  What confirming it creates, in one sentence (unit and property by name, when it is emailed). */
+	summary: string,
+	/**  `Work order`, `Reminder` or `Follow-up`. */
+	kind: string,
+	/**  The unit and property by name, when it is for a unit. */
+	unit_label: string | null,
+	/**  When a reminder or follow-up is emailed, or what a work order does. */
+	when: string,
+};
+
 export type Performer = {
 	name: string,
 	score: number | null,
@@ -2123,6 +2190,15 @@ export type PropertyRecords = {
 	property: Property,
 	buildings: Building[],
 	units: UnitGridRow[],
+};
+
+/**  What `create_action` proposes (the tool's input, checked). */
+export type ProposedAction = {
+	action_type: string,
+	title: string,
+	description?: string,
+	unit_id?: string | null,
+	priority?: string | null,
 };
 
 /**  What `outbox status` shows for a channel (never a secret). */
@@ -2499,6 +2575,26 @@ export type TimelineEntry = {
 
 /**  `collection_case.tone` and `collection_action.tone_used`. */
 export type Tone = "friendly" | "firm" | "formal" | "legal";
+
+/**
+ *  A tool's answer: the rows (as a table a screen can show and open), the totals the sentence
+ *  cites, and the sentence.
+ */
+export type ToolAnswer = {
+	tool: string,
+	input: Value,
+	columns: string[],
+	/**
+	 *  One row per record, in `columns` order; `row_ids` names each row's unit, lease or work
+	 *  order so a screen can open it.
+	 */
+	rows: string[][],
+	row_ids: string[],
+	/**  Rows matched before `limit` cut the table. */
+	matched: number,
+	totals: { [key in string]: string },
+	summary: string,
+};
 
 /**  `tenant_ledger_entry.trans_type`. */
 export type TransType = "Charge" | "Payment";
