@@ -33,6 +33,7 @@ pub mod pricing;
 pub mod records;
 pub mod renewals;
 pub mod rent;
+pub mod screening;
 pub mod store;
 pub mod sync_actions;
 pub mod time;

@@ -48,6 +48,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     23 => "0023_invoice_extraction.sql",
     24 => "0024_lease_abstraction.sql",
     25 => "0025_portfolio_chat.sql",
+    26 => "0026_screening.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -77,6 +78,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     23 => "0023_invoice_extraction.sql",
     24 => "0024_lease_abstraction.sql",
     25 => "0025_portfolio_chat.sql",
+    26 => "0026_screening.sql",
 );
 
 /// The table that records which migrations a database has had.

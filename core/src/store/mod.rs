@@ -4,6 +4,7 @@
 //! as decimal text so nothing is ever rounded through a float.
 
 mod abstraction;
+mod screening;
 mod chat;
 mod collections;
 mod command_center;
