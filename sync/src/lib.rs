@@ -26,6 +26,7 @@ pub mod read_cache;
 pub mod records;
 pub mod renewals;
 pub mod scheduler;
+pub mod screening;
 pub mod server;
 pub mod turnover;
 pub mod verify;

@@ -11,6 +11,7 @@ use unitcycle_core::lease_abstraction::workflow::{self as abstractions, Abstract
 use unitcycle_core::portfolio_chat::action::{self as chat_action, ChatAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
+use unitcycle_core::screening::workflow::{self as screening_workflow, ScreeningAction};
 use unitcycle_core::store::StoreError;
 use unitcycle_core::turnover::workflow::{self as turnover_workflow, TurnoverAction};
 use unitcycle_core::work_orders::{workflow as maintenance, MaintenanceAction};
@@ -156,6 +157,21 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not a lease abstraction action: {e}")),
+        },
+        screening_workflow::ENTITY => match serde_json::from_value::<ScreeningAction>(a.action.clone()) {
+            Ok(mut action) => {
+                // A decision is recorded as the pushing user's, whatever the replica wrote.
+                if let ScreeningAction::Approve { actor: who, .. } | ScreeningAction::Deny { actor: who, .. } =
+                    &mut action
+                {
+                    who.clone_from(&p.email);
+                }
+                run_recorded(st, p, a, "screening", move |port, id| {
+                    screening_workflow::apply_action(port, id, &action, now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not a screening action: {e}")),
         },
         chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
             Ok(action) => {

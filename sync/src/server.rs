@@ -78,6 +78,8 @@ pub struct AppState {
     /// The base of the URL the provider calls (`UNITCYCLE_PUBLIC_URL`), which Twilio signs; else
     /// the request's Host when it names this machine.
     pub public_url: Option<Arc<str>>,
+    /// Recent public screening applications per client address, for the intake form's limit.
+    pub intake_limit: Arc<crate::screening::api::IntakeLimit>,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             callback_secret: None,
             sms_auth_token: None,
             public_url: None,
+            intake_limit: Arc::default(),
         }
     }
 
@@ -313,6 +316,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::maintenance::api::routes())
         .merge(crate::invoice_processing::api::routes())
         .merge(crate::lease_abstraction::api::routes())
+        .merge(crate::screening::api::routes())
         .merge(crate::portfolio_chat::api::routes())
         .merge(crate::import::api::routes())
         .merge(crate::outbox::api::routes())

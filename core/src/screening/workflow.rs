@@ -32,6 +32,8 @@ fn refused(e: impl ToString) -> StoreError {
 /// it is about is the queued action's `entity_id` (the new one's id for `Submit`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+// One action per request, never stored in bulk: the size of the application does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum ScreeningAction {
     Submit(NewApplication),
     Score,
