@@ -40,6 +40,8 @@ pub enum Action {
     ToggleSelect,
     SelectAll,
     Approve,
+    /// Deny an application (screening).
+    Deny,
     Send,
     CycleRisk,
     CycleStatus,
@@ -462,6 +464,30 @@ pub const INVOICES: &[Binding] = &[
     ),
 ];
 
+/// Tenant screening: the applications, a new one, score, approve, deny.
+pub const SCREENING: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[k('n')], "n", "New application (the intake form)", Action::AddRecord, true),
+    b(
+        &[k('s')],
+        "s",
+        "Score the selected application (the spec's rules, every factor shown)",
+        Action::RunPricing,
+        true,
+    ),
+    b(
+        &[k('a')],
+        "a",
+        "Approve, with the conditions when conditional (shows what is recorded first)",
+        Action::Approve,
+        true,
+    ),
+    b(&[k('d')], "d", "Deny with the reason (shows the adverse action notice's reasons first)", Action::Deny, true),
+];
+
 /// The chat's answer table (the question line takes every key while it has the focus).
 pub const CHAT: &[Binding] = &[
     b(MOVE, "↑/k", "Move up", Action::Up, false),
@@ -486,7 +512,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 21] = [
+    const EVERY_TABLE: [&[Binding]; 22] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -508,6 +534,7 @@ mod tests {
         DISPATCH,
         INVOICES,
         CHAT,
+        SCREENING,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

@@ -70,6 +70,8 @@ pub enum Nav {
     Invoices,
     /// Portfolio chat (:chat, :ask …).
     Chat,
+    /// Tenant screening applications (:screening).
+    Screening,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -263,6 +265,7 @@ impl App {
             Nav::Vendors => self.push(Box::new(screens::vendors::Vendors::default())),
             Nav::Invoices => self.push(Box::new(screens::invoices::Invoices::default())),
             Nav::Chat => self.push(Box::new(screens::chat::Chat::default())),
+            Nav::Screening => self.push(Box::new(screens::screening::Screening::default())),
         }
     }
 
@@ -418,6 +421,7 @@ impl App {
             ("vendors" | "vendor", _) => self.goto(Nav::Vendors),
             ("invoices" | "inv", _) => self.goto(Nav::Invoices),
             ("chat", _) => self.goto(Nav::Chat),
+            ("screening" | "applications" | "apps", _) => self.goto(Nav::Screening),
             ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {

@@ -35,6 +35,7 @@ use uuid::Uuid;
 
 pub mod chat;
 pub mod maintenance;
+pub mod screening;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
 pub type ScreenId = u64;
@@ -194,6 +195,8 @@ pub enum Request {
     },
     /// Maintenance risk and vendor intelligence (`worker::maintenance`).
     Maintenance(maintenance::MaintRequest),
+    /// Tenant screening (`worker::screening`).
+    Screening(screening::ScreeningRequest),
     /// A question to the portfolio chat (`worker::chat`).
     Ask(chat::Ask),
     /// The chat's confirms, history and digest (`worker::chat`).
@@ -487,6 +490,7 @@ pub enum Data {
     /// What a job run now did.
     JobRan(Box<JobReport>),
     Maintenance(maintenance::MaintData),
+    Screening(screening::ScreeningData),
     Answered(Box<chat::Answered>),
     /// A chat reply as it streams (the text so far, or a tool call); not an answer.
     ChatStream(String),
@@ -893,6 +897,7 @@ fn answer(
             }))
         }
         Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
+        Request::Screening(req) => Data::Screening(screening::answer(store, req)?),
         Request::Ask(ask) => {
             Data::Answered(Box::new(chat::answer(store, gateway, ask, &mut |s| progress(Data::ChatStream(s)))?))
         }

@@ -16,6 +16,7 @@ pub mod properties;
 pub mod property;
 pub mod renewals;
 pub mod risk;
+pub mod screening;
 pub mod turnover;
 pub mod turnover_case;
 pub mod unit;
