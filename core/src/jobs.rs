@@ -27,6 +27,7 @@ pub enum Job {
     RepeatVisits,
     ContractExpiry,
     DailyDigest,
+    ScreeningPurge,
 }
 
 /// One row of the job registry.
@@ -157,6 +158,15 @@ pub const JOBS: &[JobDef] = &[
         describe: "Write the day's portfolio digest by 06:00 in each property's time zone (hourly, rewritten when \
                    another zone's morning comes): leases expiring this week, urgent work orders, past due, \
                    vacancy, notices and this month's collection rate as alert, info and success items",
+    },
+    JobDef {
+        job: Job::ScreeningPurge,
+        name: "screening-pii-purge",
+        spec_name: "screening.purge_denied_applications",
+        cron: Some("0 3 * * *"),
+        describe: "Remove the personal data (names, contact, date of birth, SSN, employer, documents) of applications \
+                   denied longer ago than UNITCYCLE_SCREENING_RETENTION_DAYS (default 730); the score and the \
+                   decision stay",
     },
 ];
 
@@ -429,6 +439,7 @@ pub fn run_with(
             crate::delivery::manager_from_env().as_deref(),
         ),
         Job::DailyDigest => crate::portfolio_chat::workflow::digest_job(store, today, now),
+        Job::ScreeningPurge => crate::screening::workflow::purge_job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -515,7 +526,7 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T02:00:00Z")),
-            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest])
+            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest, Job::ScreeningPurge])
         );
         assert_eq!(
             next_due_after(at("2026-03-28T03:00:00Z")),
@@ -583,7 +594,8 @@ mod tests {
                 Job::PricingEngine,
                 Job::RepeatVisits,
                 Job::ContractExpiry,
-                Job::DailyDigest
+                Job::DailyDigest,
+                Job::ScreeningPurge
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent, Job::DailyDigest]);
@@ -624,12 +636,13 @@ mod tests {
                 Job::PricingEngine,
                 Job::RepeatVisits,
                 Job::ContractExpiry,
-                Job::DailyDigest
+                Job::DailyDigest,
+                Job::ScreeningPurge
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 10);
+        assert_eq!(ran.len(), 11);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -316,6 +316,11 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::ScreeningPurge => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::screening::workflow::purge_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -270,6 +270,40 @@ pub fn purge_denied<P: ScreeningPort + ?Sized>(
     Ok(due.len())
 }
 
+/// The retention period from `UNITCYCLE_SCREENING_RETENTION_DAYS` (default
+/// [`DEFAULT_RETENTION_DAYS`]), or why the setting is not a number of days.
+pub fn retention_from_env() -> std::result::Result<i64, String> {
+    match std::env::var("UNITCYCLE_SCREENING_RETENTION_DAYS") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| *d >= 1)
+            .ok_or_else(|| format!("UNITCYCLE_SCREENING_RETENTION_DAYS='{v}' is not a number of days (1 or more)")),
+        _ => Ok(DEFAULT_RETENTION_DAYS),
+    }
+}
+
+/// The nightly purge: denied applications' personal data after the retention period.
+pub fn purge_job<P: ScreeningPort + ?Sized>(
+    port: &mut P,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<crate::jobs::JobReport> {
+    let days = retention_from_env().map_err(refused)?;
+    let n = purge_denied(port, days, today, now)?;
+    Ok(crate::jobs::JobReport {
+        job: crate::jobs::Job::ScreeningPurge.name(),
+        run_date: today,
+        summary: format!(
+            "{n} denied application{} purged of personal data (kept {days} days)",
+            if n == 1 { "" } else { "s" }
+        ),
+        counts: json!({"purged": n, "retention_days": days}),
+        skipped: false,
+    })
+}
+
 /// Applies `action` on a replica: queued for the server when connected, in the transaction of
 /// its rows.
 pub fn act_on_replica(

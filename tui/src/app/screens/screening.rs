@@ -325,8 +325,8 @@ impl Screen for Screening {
     fn draw(&self, f: &mut Frame, area: Rect, _env: &Env) {
         let Some(rows) = &self.rows else { return placeholder(f, area, &self.error) };
         if rows.is_empty() {
-            let text = "No applications yet: n takes one here (or `unitcycle screening apply`, the desktop, or the \
-                        public application endpoint).";
+            let text = "No applications yet: n takes one here (applicants also apply through the server's public \
+                        application endpoint, POST /api/v1/screening/apply/).";
             f.render_widget(
                 Paragraph::new(Line::styled(text, theme::dim()))
                     .wrap(Wrap { trim: true })
