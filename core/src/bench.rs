@@ -192,13 +192,18 @@ mod tests {
         let runs = day_schedule(day);
         let count = |job: Job| runs.iter().filter(|(_, j)| *j == job).count();
         assert_eq!(count(Job::PostRent), 24, "hourly");
+        assert_eq!(count(Job::DailyDigest), 24, "hourly, so each time zone's 06:00 is covered");
         assert_eq!(count(Job::EscalationEngine), 6, "every four hours");
         assert_eq!(count(Job::ClassifyLeaseStatuses), 1);
         assert_eq!(count(Job::InitialReclassification), 0, "one-time, not scheduled");
         assert!(runs.windows(2).all(|w| w[0].0 <= w[1].0));
         let two = day.and_hms_opt(2, 0, 0).unwrap().and_utc();
         let at_two: Vec<Job> = runs.iter().filter(|(at, _)| *at == two).map(|(_, j)| *j).collect();
-        assert_eq!(at_two, [Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent], "registry order");
+        assert_eq!(
+            at_two,
+            [Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest],
+            "registry order"
+        );
     }
 
     #[test]
