@@ -289,6 +289,30 @@ pub fn digest_job<P: ChatPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc
     Ok(report(d.content.clone(), d.metrics.clone(), false))
 }
 
+/// What a stored reply shows on a screen: the table of the query tool it used, each tool call
+/// as "name {input}", and what a confirmed proposal created.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplyView {
+    pub table: Option<super::ToolAnswer>,
+    pub calls: Vec<String>,
+    pub created: Option<String>,
+}
+
+pub fn reply_view(reply: &ChatMessage) -> ReplyView {
+    let results = reply.tool_results.as_array().map_or(&[][..], Vec::as_slice);
+    ReplyView {
+        table: results.iter().find_map(|v| serde_json::from_value(v.clone()).ok()),
+        calls: reply
+            .tool_calls
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| format!("{} {}", c["name"].as_str().unwrap_or_default(), c["input"]))
+            .collect(),
+        created: results.iter().find_map(|v| v["confirmed"]["summary"].as_str().map(str::to_string)),
+    }
+}
+
 /// The first proposal in `message` not yet confirmed: its index among the message's tool
 /// calls, and the proposal.
 pub fn pending_proposal(message: &ChatMessage) -> Option<(usize, ProposedAction)> {

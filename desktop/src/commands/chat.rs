@@ -72,15 +72,7 @@ fn when(p: &ProposedAction) -> String {
 impl ChatTurn {
     pub fn of(conversation_id: Uuid, question: String, reply: &ChatMessage) -> ChatTurn {
         let results = reply.tool_results.as_array().cloned().unwrap_or_default();
-        let table = results.iter().find_map(|v| serde_json::from_value::<ToolAnswer>(v.clone()).ok());
-        let created = results.iter().find_map(|v| v["confirmed"]["summary"].as_str().map(str::to_string));
-        let calls = reply
-            .tool_calls
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| format!("{} {}", c["name"].as_str().unwrap_or_default(), c["input"]))
-            .collect();
+        let wf::ReplyView { table, calls, created } = wf::reply_view(reply);
         let pending = wf::pending_proposal(reply).map(|(i, proposal)| {
             let summary = results
                 .get(i)

@@ -37,25 +37,16 @@ pub struct Answered {
 
 impl Answered {
     fn of(conversation: Uuid, question: String, reply: &ChatMessage) -> Answered {
-        let results = reply.tool_results.as_array().cloned().unwrap_or_default();
-        let table = results.iter().find_map(|v| serde_json::from_value::<ToolAnswer>(v.clone()).ok());
-        let created = results.iter().find_map(|v| v["confirmed"]["summary"].as_str().map(str::to_string));
-        let calls = reply
-            .tool_calls
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| format!("{} {}", c["name"].as_str().unwrap_or_default(), c["input"]))
-            .collect();
+        let view = wf::reply_view(reply);
         Answered {
             conversation,
             message_id: reply.id,
             question,
             text: reply.content.clone(),
-            table,
-            calls,
+            table: view.table,
+            calls: view.calls,
             proposal: wf::pending_proposal(reply).map(|(_, p)| p),
-            created,
+            created: view.created,
         }
     }
 }
