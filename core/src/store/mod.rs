@@ -4,7 +4,6 @@
 //! as decimal text so nothing is ever rounded through a float.
 
 mod abstraction;
-mod screening;
 mod chat;
 mod collections;
 mod command_center;
@@ -20,6 +19,7 @@ mod port;
 mod pricing;
 mod records;
 mod renewals;
+mod screening;
 mod turnover;
 mod views;
 
