@@ -197,6 +197,13 @@ commands! {
     chat_ask(conversation_id: Option<String>, question: String) -> chat::ChatTurn;
     chat_confirm(conversation_id: String, message_id: String) -> unitcycle_core::portfolio_chat::action::ConfirmedAction;
     chat_digest() -> unitcycle_core::portfolio_chat::record::DailyDigest;
+    screening_list() -> Vec<screening::ApplicationListItem>;
+    screening_detail(id: String) -> screening::ApplicationDetail;
+    screening_units() -> Vec<screening::UnitOption>;
+    screening_submit(application: unitcycle_core::screening::NewApplication) -> screening::ApplicationDetail;
+    screening_score(id: String) -> screening::ApplicationDetail;
+    screening_approve(id: String, notes: String, conditional: bool) -> screening::ApplicationDetail;
+    screening_deny(id: String, reason: String) -> screening::ApplicationDetail;
 }
 
 pub mod abstractions;
@@ -212,6 +219,7 @@ pub mod move_out;
 pub mod portfolio;
 pub mod pricing;
 pub mod records;
+pub mod screening;
 pub mod settings;
 pub mod turnover;
 pub mod vendors;
@@ -251,6 +259,10 @@ pub mod ops {
     };
     pub use super::pricing::{pricing_dashboard, pricing_history, pricing_report_pdf, pricing_run_engine};
     pub use super::records::{find_tenant, lease_ledger, list_properties, new_lease, property_records, record_action};
+    pub use super::screening::{
+        screening_approve, screening_deny, screening_detail, screening_list, screening_score, screening_submit,
+        screening_units,
+    };
     pub use super::settings::{open_replica, set_server_url, settings};
     pub use super::turnover::{
         turnover_act, turnover_board, turnover_case, turnover_letter_pdf, turnover_letter_preview,

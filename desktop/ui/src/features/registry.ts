@@ -47,6 +47,8 @@ export const features: Feature[] = [
     component: () => import("./turnover/View.svelte") },
   { id: "move-out", label: "Move-out inspections", group: "Leasing", path: "move-out", shortcut: "o",
     component: () => import("./move-out/View.svelte") },
+  { id: "screening", label: "Applications", group: "Leasing", path: "screening", shortcut: "q",
+    component: () => import("./screening/View.svelte") },
   { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
     component: () => import("./collections/View.svelte") },
   { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",

@@ -110,6 +110,13 @@ export const commands = {
 	chatAsk: (conversationId: string | null, question: string) => typedError<ChatTurn, CommandError>(__TAURI_INVOKE("chat_ask", { conversationId, question })),
 	chatConfirm: (conversationId: string, messageId: string) => typedError<ConfirmedAction, CommandError>(__TAURI_INVOKE("chat_confirm", { conversationId, messageId })),
 	chatDigest: () => typedError<DailyDigest, CommandError>(__TAURI_INVOKE("chat_digest")),
+	screeningList: () => typedError<ApplicationListItem[], CommandError>(__TAURI_INVOKE("screening_list")),
+	screeningDetail: (id: string) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_detail", { id })),
+	screeningUnits: () => typedError<UnitOption[], CommandError>(__TAURI_INVOKE("screening_units")),
+	screeningSubmit: (application: NewApplication) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_submit", { application })),
+	screeningScore: (id: string) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_score", { id })),
+	screeningApprove: (id: string, notes: string, conditional: boolean) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_approve", { id, notes, conditional })),
+	screeningDeny: (id: string, reason: string) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_deny", { id, reason })),
 };
 
 /* Types */
@@ -192,6 +199,66 @@ export type AppInfo = {
 	ai: AiInfo,
 	/**  Photos waiting for condition analysis, across the replica. */
 	photos_queued: number,
+};
+
+/**
+ *  One application as the detail shows it: the score and every factor; never the date of birth
+ *  or the SSN.
+ */
+export type ApplicationDetail = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	unit_number: string,
+	property_name: string,
+	first_name: string,
+	last_name: string,
+	email: string,
+	phone: string,
+	employer_name: string,
+	monthly_income: string,
+	employment_start_date: string,
+	previous_landlord_name: string,
+	previous_lease_duration_months: number | null,
+	eviction_history: boolean,
+	ai_score: number | null,
+	ai_recommendation: string,
+	income_score: number | null,
+	employment_score: number | null,
+	rental_history_score: number | null,
+	risk_factors: ScreeningFactor[],
+	ai_reasoning: string,
+	status: string,
+	decision_notes: string,
+	reviewed_by: string,
+	reviewed_at: string | null,
+	documents: number,
+	/**  Submitted or scored: a person still decides it. */
+	waiting: boolean,
+	/**  The adverse action notice a denial just produced (`blob:<sha256>`), when stored. */
+	notice_url: string | null,
+};
+
+/**
+ *  An application in the list: [`unitcycle_core::screening::ApplicationRow`]'s fields and where
+ *  it is for; never the date of birth or the SSN.
+ */
+export type ApplicationListItem = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	first_name: string,
+	last_name: string,
+	email: string,
+	monthly_income: string,
+	ai_score: number | null,
+	ai_recommendation: string,
+	status: string,
+	created_at: string,
+	unit_number: string,
+	property_name: string,
+	/**  Submitted or scored: a person still decides it. */
+	waiting: boolean,
 };
 
 export type ApplyOutcome = {
@@ -1712,6 +1779,33 @@ export type Names = {
 	property_name: string,
 };
 
+/**  An application as a person enters it (the intake form, the public endpoint, the CLI). */
+export type NewApplication = {
+	unit_id: string,
+	first_name: string,
+	last_name: string,
+	email: string,
+	phone?: string,
+	date_of_birth?: string | null,
+	ssn_last_four?: string,
+	employer_name: string,
+	employer_phone?: string,
+	job_title?: string,
+	monthly_income: string,
+	employment_start_date: string,
+	income_verification_type?: string,
+	previous_address?: string,
+	previous_landlord_name?: string,
+	previous_landlord_phone?: string,
+	previous_rent?: string | null,
+	previous_lease_duration_months?: number | null,
+	reason_for_leaving?: string,
+	eviction_history?: boolean,
+	num_occupants?: number,
+	has_pets?: boolean,
+	pet_details?: string,
+};
+
 /**  A vendor's contract or compliance document. */
 export type NewContract = {
 	vendor_id: string,
@@ -2425,6 +2519,16 @@ export type ScorecardDetail = {
 	trend: VendorScorecard[],
 };
 
+/**
+ *  One deduction of the score ([`RiskFactor`], named apart from the maintenance risk view's
+ *  factor).
+ */
+export type ScreeningFactor = {
+	factor: string,
+	severity: string,
+	score_impact: number,
+};
+
 /**  The server this replica syncs with (none: a standalone replica, the system of record). */
 export type ServerSettings = {
 	server_url: string,
@@ -2730,6 +2834,17 @@ export type UnitGridRow = {
 	/**  The unit's current lease: the newest one that is not vacant, else the newest one. */
 	lease: Lease | null,
 	tenant_name: string | null,
+};
+
+/**  A unit in the intake's picker, vacant ones first. */
+export type UnitOption = {
+	id: string,
+	unit_number: string,
+	property_id: string,
+	property_name: string,
+	vacant: boolean,
+	/**  The rent the income is compared with (market rent, else current rent). */
+	rent: string,
 };
 
 /**  `unit_risk_score`. */
