@@ -20,6 +20,7 @@ pub mod inspections;
 pub mod invoice_processing;
 pub mod jobs;
 pub mod lease_abstraction;
+pub mod lease_generation;
 pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;
