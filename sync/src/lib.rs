@@ -12,6 +12,7 @@ pub mod import;
 pub mod inspections;
 pub mod invoice_processing;
 pub mod lease_abstraction;
+pub mod lease_generation;
 pub mod lifecycle;
 pub mod maintenance;
 pub mod openapi;

@@ -316,6 +316,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::maintenance::api::routes())
         .merge(crate::invoice_processing::api::routes())
         .merge(crate::lease_abstraction::api::routes())
+        .merge(crate::lease_generation::api::routes())
         .merge(crate::screening::api::routes())
         .merge(crate::portfolio_chat::api::routes())
         .merge(crate::import::api::routes())

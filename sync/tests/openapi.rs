@@ -136,6 +136,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/chat/conversations/{id}/messages/", true),
     ("post", "/api/v1/chat/conversations/{id}/messages/{message_id}/confirm-action/", true),
     ("get", "/api/v1/chat/daily-digest/", true),
+    ("get", "/api/v1/jurisdiction-rules/", true),
+    ("post", "/api/v1/jurisdiction-rules/check-compliance/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),
     ("post", "/api/v1/inspections/{id}/upload-photos/", true),
