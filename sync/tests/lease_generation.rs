@@ -48,5 +48,19 @@ async fn the_rules_of_a_state_and_a_lease_checked_against_them() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     let (s, _) = call(&app, Method::POST, path, Some(&a), body(json!({"state": "NY"}))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    let (s, all) = call(&app, Method::GET, "/api/v1/lease-clauses/", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(all.as_array().unwrap().len() >= 20);
+    let (_, risky) = call(&app, Method::GET, "/api/v1/lease-clauses/?is_standard=false", Some(&a), None).await;
+    assert!(risky.as_array().unwrap().iter().all(|c| c["is_standard"] == false && c["risk_score"].as_i64() > Some(70)));
+    let (_, deposit) =
+        call(&app, Method::GET, "/api/v1/lease-clauses/?category=security_deposit", Some(&a), None).await;
+    assert_eq!(deposit.as_array().unwrap().len(), 2);
+    let (_, ca) = call(&app, Method::GET, "/api/v1/lease-clauses/required/?state=CA", Some(&a), None).await;
+    let titles: Vec<&str> = ca.as_array().unwrap().iter().map(|c| c["category"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["bed_bugs", "megans_law"]);
+    let (s, _) = call(&app, Method::GET, "/api/v1/lease-clauses/?is_standard=maybe", Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     db.finish().await;
 }

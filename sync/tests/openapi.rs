@@ -138,6 +138,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/chat/daily-digest/", true),
     ("get", "/api/v1/jurisdiction-rules/", true),
     ("post", "/api/v1/jurisdiction-rules/check-compliance/", true),
+    ("get", "/api/v1/lease-clauses/", true),
+    ("get", "/api/v1/lease-clauses/required/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),
     ("post", "/api/v1/inspections/{id}/upload-photos/", true),

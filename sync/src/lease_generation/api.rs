@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use unitcycle_core::lease_generation::clauses::{library, required_for, LeaseClause};
 use unitcycle_core::lease_generation::jurisdiction::{
     check_compliance, rules_for, JurisdictionRule, LeaseMoneyTerms, Violation, RULE_TYPES,
 };
@@ -18,7 +19,11 @@ use crate::server::{ApiError, ApiResult, AppState, Body};
 use crate::wire::ErrorBody;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(rules)).routes(routes!(check))
+    OpenApiRouter::new()
+        .routes(routes!(rules))
+        .routes(routes!(check))
+        .routes(routes!(clauses))
+        .routes(routes!(required_clauses))
 }
 
 fn state_code(state: &str) -> ApiResult<String> {
@@ -112,4 +117,47 @@ async fn check(State(st): State<AppState>, _p: Principal, body: Body) -> ApiResu
     }
     let violations = check_compliance(&state, req.city.as_deref(), t, day);
     Ok(Json(CheckResult { compliant: violations.iter().all(|v| v.severity != "error"), state, violations }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClauseQuery {
+    pub category: Option<String>,
+    /// `true` or `false`.
+    pub is_standard: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/lease-clauses/", operation_id = "lease_clauses",
+    summary = "The clause library: text with its variables, the states requiring or prohibiting it, its risk score",
+    params(ClauseQuery),
+    responses((status = 200, description = "The clauses", body = Vec<LeaseClause>),
+        (status = 400, description = "A bad filter", body = ErrorBody)))]
+async fn clauses(_p: Principal, Query(q): Query<ClauseQuery>) -> ApiResult<Json<Vec<LeaseClause>>> {
+    let standard = match q.is_standard.as_deref().map(|s| s.trim().to_lowercase()) {
+        None => None,
+        Some(s) if s.is_empty() => None,
+        Some(s) if s == "true" || s == "1" => Some(true),
+        Some(s) if s == "false" || s == "0" => Some(false),
+        Some(s) => return Err(ApiError::bad(format!("is_standard '{s}' is not true or false"))),
+    };
+    let category = q.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let mut out = library();
+    out.retain(|c| category.is_none_or(|k| c.category == k) && standard.is_none_or(|s| c.is_standard == s));
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequiredQuery {
+    pub state: String,
+    pub city: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/lease-clauses/required/", operation_id = "lease_clauses_required",
+    summary = "The clauses a state (and city) requires", params(RequiredQuery),
+    responses((status = 200, description = "The required clauses", body = Vec<LeaseClause>),
+        (status = 400, description = "No or a bad state", body = ErrorBody)))]
+async fn required_clauses(_p: Principal, Query(q): Query<RequiredQuery>) -> ApiResult<Json<Vec<LeaseClause>>> {
+    let state = state_code(&q.state)?;
+    Ok(Json(required_for(&state, q.city.as_deref())))
 }
