@@ -4,5 +4,6 @@
 //! disclosures for WA, CA, NY, TX and FL, each with its statute and effective date) and the check
 //! of a lease's terms against them. A state without rules is said so, never assumed compliant.
 
+pub mod assembly;
 pub mod clauses;
 pub mod jurisdiction;
