@@ -58,36 +58,63 @@ pub struct UploadResponse {
     pub extraction: InvoiceAiExtraction,
 }
 
-/// The PDF of an upload and its multipart text fields: a multipart body's file (the first,
-/// or the field named `file`), or the whole body sent as `application/pdf`.
-pub(crate) struct PdfUpload {
-    pub file_name: String,
-    pub pdf: Vec<u8>,
+/// An uploaded file and the form's other (text) fields: a multipart body's file (the first
+/// with a file name, or the field named `file`), or the whole body.
+pub(crate) struct FileUpload {
+    /// The name the client gave, if any.
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
     pub fields: Vec<(String, String)>,
 }
 
-pub(crate) async fn read_pdf_upload(st: &AppState, request: Request, what: &str) -> ApiResult<PdfUpload> {
+impl FileUpload {
+    /// The text field `name`, if sent.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+pub(crate) fn too_large(what: &str, max_bytes: usize) -> ApiError {
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("The {what} is larger than {} MB.", max_bytes >> 20))
+}
+
+/// Reads an upload of at most `max_bytes`: multipart/form-data, or the whole body when its
+/// content type is one of `raw_types` (any content type when `raw_types` is empty).
+pub(crate) async fn read_upload(
+    st: &AppState,
+    request: Request,
+    what: &str,
+    max_bytes: usize,
+    raw_types: &[&str],
+) -> ApiResult<FileUpload> {
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     if content_type.starts_with("multipart/form-data") {
         let form = Multipart::from_request(request, st).await.map_err(|e: MultipartRejection| {
             ApiError::bad(format!("Send the {what} as multipart/form-data with a 'file' field ({}).", e.body_text()))
         })?;
-        return pdf_of(form, what).await;
+        return file_of(form, what, max_bytes).await;
     }
-    if content_type.starts_with("application/pdf") || content_type.starts_with("application/octet-stream") {
-        let Body(bytes) = Body::from_request(request, st).await?;
-        return Ok(PdfUpload { file_name: format!("{what}.pdf"), pdf: bytes.to_vec(), fields: Vec::new() });
+    if raw_types.is_empty() || raw_types.iter().any(|t| content_type.starts_with(t)) {
+        let Body(bytes) = Body::from_request(request, st).await.map_err(|e| {
+            if e.status == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large(what, max_bytes)
+            } else {
+                e
+            }
+        })?;
+        return Ok(FileUpload { file_name: None, bytes: bytes.to_vec(), fields: Vec::new() });
     }
     Err(ApiError::bad(format!(
-        "Send the {what} as multipart/form-data with a 'file' field, or as the body with Content-Type application/pdf."
+        "Send the {what} as multipart/form-data with a 'file' field, or as the body with Content-Type {}.",
+        raw_types.join(" or ")
     )))
 }
 
-async fn pdf_of(mut form: Multipart, what: &str) -> ApiResult<PdfUpload> {
+async fn file_of(mut form: Multipart, what: &str, max_bytes: usize) -> ApiResult<FileUpload> {
     let bad = |status: StatusCode, text: String| {
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(status, format!("The upload is larger than {} MB; split the document.", MAX_BYTES >> 20))
+            too_large(what, max_bytes)
         } else {
             ApiError::new(status, format!("Cannot read the multipart upload: {text}"))
         }
@@ -99,15 +126,28 @@ async fn pdf_of(mut form: Multipart, what: &str) -> ApiResult<PdfUpload> {
         let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(|e| bad(e.status(), e.body_text()))?;
         match file_name {
-            Some(f) if file.is_none() => file = Some((f, bytes.to_vec())),
-            None if name == "file" && file.is_none() => file = Some((format!("{what}.pdf"), bytes.to_vec())),
+            Some(f) if file.is_none() => file = Some((Some(f), bytes.to_vec())),
+            None if name == "file" && file.is_none() => file = Some((None, bytes.to_vec())),
             None => fields.push((name, String::from_utf8_lossy(&bytes).trim().to_string())),
             Some(_) => {}
         }
     }
-    let (file_name, pdf) =
-        file.ok_or_else(|| ApiError::bad(format!("Attach the {what} PDF as the multipart field 'file'.")))?;
-    Ok(PdfUpload { file_name, pdf, fields })
+    let (file_name, bytes) =
+        file.ok_or_else(|| ApiError::bad(format!("Attach the {what} as the multipart field 'file'.")))?;
+    Ok(FileUpload { file_name, bytes, fields })
+}
+
+/// The PDF of an upload and its multipart text fields (the file named `<what>.pdf` when the
+/// client gave no name).
+pub(crate) struct PdfUpload {
+    pub file_name: String,
+    pub pdf: Vec<u8>,
+    pub fields: Vec<(String, String)>,
+}
+
+pub(crate) async fn read_pdf_upload(st: &AppState, request: Request, what: &str) -> ApiResult<PdfUpload> {
+    let up = read_upload(st, request, what, MAX_BYTES, &["application/pdf", "application/octet-stream"]).await?;
+    Ok(PdfUpload { file_name: up.file_name.unwrap_or_else(|| format!("{what}.pdf")), pdf: up.bytes, fields: up.fields })
 }
 
 #[utoipa::path(post, path = "/api/v1/invoices/upload/", operation_id = "invoice_upload",

@@ -10,8 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -28,6 +27,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::inspections::adapter::put_blob;
+use crate::invoice_processing::api::{read_upload, too_large, FileUpload};
 use crate::maintenance::api::page;
 use crate::query::{self, Paging, Query};
 use crate::server::{act, read, writer, ApiError, ApiResult, AppState, Body, ClientIp};
@@ -235,53 +235,6 @@ fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     }
 }
 
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("The document is larger than {} MB.", MAX_DOCUMENT_BYTES >> 20),
-    )
-}
-
-/// The uploaded file (its name when given and its bytes) and the multipart `type` field.
-async fn read_document(st: &AppState, request: Request) -> ApiResult<(Option<String>, Vec<u8>, Option<String>)> {
-    let content_type =
-        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-    if !content_type.starts_with("multipart/form-data") {
-        let Body(bytes) = Body::from_request(request, st).await.map_err(|e| {
-            if e.status == StatusCode::PAYLOAD_TOO_LARGE {
-                too_large()
-            } else {
-                e
-            }
-        })?;
-        return Ok((None, bytes.to_vec(), None));
-    }
-    let mut form = Multipart::from_request(request, st).await.map_err(|e: MultipartRejection| {
-        ApiError::bad(format!("Send the document as multipart/form-data with a 'file' field ({}).", e.body_text()))
-    })?;
-    let bad = |status: StatusCode, text: String| {
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            ApiError::new(status, format!("Cannot read the multipart upload: {text}"))
-        }
-    };
-    let (mut file, mut kind) = (None, None);
-    while let Some(field) = form.next_field().await.map_err(|e| bad(e.status(), e.body_text()))? {
-        let name = field.name().unwrap_or("").to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = field.bytes().await.map_err(|e| bad(e.status(), e.body_text()))?;
-        match (name.as_str(), file_name) {
-            ("type", None) => kind = Some(String::from_utf8_lossy(&bytes).trim().to_string()),
-            ("file", f) if file.is_none() => file = Some((f, bytes.to_vec())),
-            (_, Some(f)) if file.is_none() => file = Some((Some(f), bytes.to_vec())),
-            _ => {}
-        }
-    }
-    let (name, bytes) = file.ok_or_else(|| ApiError::bad("Attach the document as the multipart field 'file'."))?;
-    Ok((name, bytes, kind))
-}
-
 #[utoipa::path(post, path = "/api/v1/screening/applications/{id}/upload-document/", operation_id = "screening_upload_document",
     summary = "Attach a document to an application (multipart field 'file' and optional 'type', or the file as the body with ?type=); a PDF, JPEG or PNG of at most 20 MB",
     params(("id" = String, Path, description = ID), DocumentQuery),
@@ -299,12 +252,13 @@ async fn upload_document(
 ) -> ApiResult<Json<Value>> {
     writer(&p)?;
     let id = application_id(&id)?;
-    let (name, bytes, field_kind) = read_document(&st, request).await?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(too_large());
+    let up = read_upload(&st, request, "document", MAX_DOCUMENT_BYTES, &[]).await?;
+    if up.bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large("document", MAX_DOCUMENT_BYTES));
     }
-    let kind = field_kind.or(q.kind).map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    let kind = up.field("type").map(str::to_string).or(q.kind).map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     let kind = kind.unwrap_or_else(|| "other".into());
+    let FileUpload { file_name: name, bytes, .. } = up;
     if !wf::DOCUMENT_TYPES.contains(&kind.as_str()) {
         return Err(ApiError::bad(format!("Document type '{kind}' is not one of: {}.", wf::DOCUMENT_TYPES.join(", "))));
     }
