@@ -81,6 +81,15 @@ impl ProposedAction {
         })
     }
 
+    /// What confirming it does and when, as a confirm shows it.
+    pub fn when(&self) -> &'static str {
+        match self.action_type.as_str() {
+            "work_order" => "An open work order is created for the unit now. Nothing is sent to the tenant.",
+            "reminder" => "Emailed to you at 8:00 tomorrow morning (the unit's time, else UTC).",
+            _ => "Emailed to you at 8:00 in three days (the unit's time, else UTC).",
+        }
+    }
+
     pub fn kind_label(&self) -> &'static str {
         match self.action_type.as_str() {
             "work_order" => "Work order",

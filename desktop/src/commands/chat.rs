@@ -61,14 +61,6 @@ fn unit_label(summary: &str) -> Option<String> {
     Some(rest[..end].trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn when(p: &ProposedAction) -> String {
-    match p.action_type.as_str() {
-        "work_order" => "An open work order is created for the unit now. Nothing is sent to the tenant.".into(),
-        "reminder" => "Emailed to you at 8:00 tomorrow morning (the unit's time, else UTC).".into(),
-        _ => "Emailed to you at 8:00 in three days (the unit's time, else UTC).".into(),
-    }
-}
-
 impl ChatTurn {
     pub fn of(conversation_id: Uuid, question: String, reply: &ChatMessage) -> ChatTurn {
         let results = reply.tool_results.as_array().cloned().unwrap_or_default();
@@ -81,7 +73,7 @@ impl ChatTurn {
             PendingProposal {
                 kind: proposal.kind_label().to_string(),
                 unit_label: proposal.unit_id.and(unit_label(&summary)),
-                when: when(&proposal),
+                when: proposal.when().to_string(),
                 summary,
                 proposal,
             }

@@ -123,11 +123,7 @@ fn proposal_lines(a: &Answered) -> Vec<Line<'static>> {
         lines.push(Line::raw(format!("{:<12}{pr}", "Priority")));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(match p.action_type.as_str() {
-        "work_order" => "An open work order is created for the unit. Nothing is sent to the tenant.",
-        "reminder" => "A reminder is emailed to you at 8:00 tomorrow (the unit's time).",
-        _ => "A follow-up is emailed to you at 8:00 in three days (the unit's time).",
-    }));
+    lines.push(Line::raw(p.when()));
     lines
 }
 
