@@ -28,6 +28,8 @@ pub enum Job {
     ContractExpiry,
     DailyDigest,
     ScreeningPurge,
+    LeaseSigningReminders,
+    LeaseSigningExpiry,
 }
 
 /// One row of the job registry.
@@ -167,6 +169,22 @@ pub const JOBS: &[JobDef] = &[
         describe: "Remove the personal data (names, contact, date of birth, SSN, employer, documents) of applications \
                    denied longer ago than UNITCYCLE_SCREENING_RETENTION_DAYS (default 730); the score and the \
                    decision stay",
+    },
+    JobDef {
+        job: Job::LeaseSigningReminders,
+        name: "lease-signing-reminders",
+        spec_name: "leases.send_signing_reminders",
+        cron: Some("0 10 * * *"),
+        describe: "Email each signer still waiting on a working signing link a reminder (once a day, at most 5, \
+                   not on the day the link was sent)",
+    },
+    JobDef {
+        job: Job::LeaseSigningExpiry,
+        name: "lease-signing-expiry",
+        spec_name: "leases.expire_unsigned_leases",
+        cron: Some("30 2 * * *"),
+        describe: "Void leases still unsigned when their signing links expire (ESIGN_TOKEN_EXPIRY_DAYS, default 14); \
+                   record the lease of any fully signed lease that has none yet",
     },
 ];
 
@@ -440,6 +458,8 @@ pub fn run_with(
         ),
         Job::DailyDigest => crate::portfolio_chat::workflow::digest_job(store, today, now),
         Job::ScreeningPurge => crate::screening::workflow::purge_job(store, today, now),
+        Job::LeaseSigningReminders => crate::lease_generation::workflow::reminder_job(store, today, now),
+        Job::LeaseSigningExpiry => crate::lease_generation::workflow::expiry_job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -526,6 +546,10 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T02:00:00Z")),
+            (at("2026-03-28T02:30:00Z"), vec![Job::LeaseSigningExpiry])
+        );
+        assert_eq!(
+            next_due_after(at("2026-03-28T02:30:00Z")),
             (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest, Job::ScreeningPurge])
         );
         assert_eq!(
@@ -595,7 +619,9 @@ mod tests {
                 Job::RepeatVisits,
                 Job::ContractExpiry,
                 Job::DailyDigest,
-                Job::ScreeningPurge
+                Job::ScreeningPurge,
+                Job::LeaseSigningReminders,
+                Job::LeaseSigningExpiry
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent, Job::DailyDigest]);
@@ -637,12 +663,14 @@ mod tests {
                 Job::RepeatVisits,
                 Job::ContractExpiry,
                 Job::DailyDigest,
-                Job::ScreeningPurge
+                Job::ScreeningPurge,
+                Job::LeaseSigningReminders,
+                Job::LeaseSigningExpiry
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 11);
+        assert_eq!(ran.len(), 13);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

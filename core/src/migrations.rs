@@ -49,6 +49,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     24 => "0024_lease_abstraction.sql",
     25 => "0025_portfolio_chat.sql",
     26 => "0026_screening.sql",
+    27 => "0027_lease_generation.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -79,6 +80,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     24 => "0024_lease_abstraction.sql",
     25 => "0025_portfolio_chat.sql",
     26 => "0026_screening.sql",
+    27 => "0027_lease_generation.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -189,7 +189,8 @@ fn the_registry_knows_every_task() {
             "move_out_photo_analysis",
             "photo_comparison",
             "vendor_dispatch",
-            "price_analysis"
+            "price_analysis",
+            "lease_translation"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -70,8 +70,22 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<&'static str>> {
             .await?;
         applied.push(m.name);
     }
+    seed_reference(&tx).await?;
     tx.commit().await?;
     Ok(applied)
+}
+
+/// Writes the shipped clause library and jurisdiction rules (the same rows and ids as every
+/// replica's), so a changed asset reaches the database with the server that ships it.
+async fn seed_reference(tx: &Transaction<'_>) -> Result<()> {
+    use unitcycle_core::lease_generation::{clauses, model};
+    for t in tables::REFERENCE_TABLES {
+        match t.name {
+            "lease_clause" => upsert_rows(tx, t, &clauses::library()).await?,
+            _ => upsert_rows(tx, t, &model::rule_rows()).await?,
+        };
+    }
+    Ok(())
 }
 
 /// Gives the rows `ids` of `t` the next change sequence numbers (the change log). Call it

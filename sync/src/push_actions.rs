@@ -8,6 +8,7 @@ use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCente
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
 use unitcycle_core::lease_abstraction::workflow::{self as abstractions, AbstractionAction};
+use unitcycle_core::lease_generation::workflow::{self as lease_generation, LeaseGenerationAction};
 use unitcycle_core::portfolio_chat::action::{self as chat_action, ChatAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
@@ -172,6 +173,24 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not a screening action: {e}")),
+        },
+        lease_generation::ENTITY => match serde_json::from_value::<LeaseGenerationAction>(a.action.clone()) {
+            Ok(mut action) => {
+                // A step is recorded as the pushing user's, whatever the replica wrote.
+                use LeaseGenerationAction::*;
+                if let Generate { actor, .. }
+                | SendForSigning { actor, .. }
+                | CreateRenewal { actor, .. }
+                | Void { actor, .. } = &mut action
+                {
+                    actor.clone_from(&p.email);
+                }
+                run_recorded(st, p, a, "lease generation", move |port, id| {
+                    lease_generation::apply_action(port, id, &action, now)
+                })
+                .await?
+            }
+            Err(e) => Some(format!("Not a lease generation action: {e}")),
         },
         chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
             Ok(action) => {

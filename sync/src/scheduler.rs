@@ -321,6 +321,16 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::LeaseSigningReminders => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::lease_generation::workflow::reminder_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
+        Job::LeaseSigningExpiry => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::lease_generation::workflow::expiry_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -317,6 +317,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::invoice_processing::api::routes())
         .merge(crate::lease_abstraction::api::routes())
         .merge(crate::lease_generation::api::routes())
+        .merge(crate::lease_generation::leases::routes())
         .merge(crate::screening::api::routes())
         .merge(crate::portfolio_chat::api::routes())
         .merge(crate::import::api::routes())

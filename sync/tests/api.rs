@@ -467,8 +467,10 @@ async fn blobs_are_content_addressed_and_the_openapi_document_lists_the_routes()
                 .replace("{itemId}", &Uuid::nil().to_string())
                 .replace("{sha256}", &"0".repeat(64));
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-            let (s, _) = call_raw(&app, m, &uri, None, None).await;
-            assert_ne!(s, StatusCode::NOT_FOUND, "{method} {path}");
+            let (s, body) = call_raw(&app, m, &uri, None, None).await;
+            // A public link's unknown token is the one 404 that is an answer, not a missing route.
+            let unknown_link = path.contains("{token}") && String::from_utf8_lossy(&body).contains("Signing link");
+            assert!(s != StatusCode::NOT_FOUND || unknown_link, "{method} {path}");
             assert_ne!(s, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
             let public = op["security"] == json!([]);
             assert_eq!(s == StatusCode::UNAUTHORIZED, !public, "{method} {path}: {s}");

@@ -1,11 +1,19 @@
-//! Lease generation (spec 4.5) on the server, first increment: the jurisdiction rules for a
-//! state and the compliance check of a lease's terms, each violation naming its statute.
+//! Lease generation (spec 4.5) on the server: the jurisdiction rules for a state and the
+//! compliance check of a lease's terms, each violation naming its statute; and a lease from
+//! template to signatures over HTTP — generated, previewed, sent, read and signed on the public
+//! page (consent, every page, a used or expired link refused), the signed PDF's hash on its
+//! certificate, the unit Active, a renewal drafted, translation refused offline.
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
 use common::*;
-use serde_json::json;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+use uuid::Uuid;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_rules_of_a_state_and_a_lease_checked_against_them() {
@@ -62,5 +70,210 @@ async fn the_rules_of_a_state_and_a_lease_checked_against_them() {
     assert_eq!(titles, ["bed_bugs", "megans_law"]);
     let (s, _) = call(&app, Method::GET, "/api/v1/lease-clauses/?is_standard=maybe", Some(&a), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    db.finish().await;
+}
+
+/// A public request (no login) with the headers a browser sends.
+async fn browser(app: &Router, method: Method, uri: &str, accept: &str, body: Option<Value>) -> (StatusCode, Vec<u8>) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, "api.test")
+        .header(header::ACCEPT, accept)
+        .header(header::USER_AGENT, "Mozilla/5.0 (test browser)")
+        .header(header::CONTENT_TYPE, "application/json");
+    let req = req.body(body.map_or_else(Body::empty, |b| Body::from(b.to_string()))).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (status, resp.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+fn token_of(link: &Value) -> String {
+    link["url"].as_str().unwrap().trim_end_matches('/').rsplit('/').next().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_from_template_to_both_signatures_turns_the_unit_active() {
+    let db = TestDb::new("leasesign", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let client = db.pool.get().await.unwrap();
+    let row = client
+        .query_one(
+            "SELECT u.id, p.state FROM units_unit u JOIN properties p ON p.id = u.property_id \
+             WHERE u.property_id = $1 AND u.status = 'vacant' AND u.archived_at IS NULL ORDER BY u.unit_number LIMIT 1",
+            &[&db.properties[0]],
+        )
+        .await
+        .unwrap();
+    let (unit, state): (Uuid, String) = (row.get(0), row.get(1));
+
+    let (s, t) = call(
+        &app,
+        Method::POST,
+        "/api/v1/lease-templates/",
+        Some(&a),
+        body(json!({"name": "Standard", "jurisdiction_state": state})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let (_, list) = call(&app, Method::GET, &format!("/api/v1/lease-templates/?state={state}"), Some(&a), None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    let terms = json!({"tenant_name": "Dana Okafor", "tenant_email": "dana@example.com",
+        "start_date": "2027-01-01", "end_date": "2027-12-31", "monthly_rent": "1800.00",
+        "security_deposit": "1800.00", "late_fee": "50.00", "grace_days": 5,
+        "variables": {"landlord_paid_utilities": "water", "floodplain_status": "is not",
+                      "flood_damage_status": "is not", "sprinkler_status": "has"}});
+    let (s, lease) = call(
+        &app,
+        Method::POST,
+        "/api/v1/generated-leases/",
+        Some(&a),
+        body(json!({"unit_id": unit, "template_id": t["id"], "lease_terms": terms,
+                    "addenda": [{"addendum_type": "parking", "terms": {"space": "P-14", "monthly_fee": "75.00"}}]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{lease}");
+    assert_eq!((lease["status"].as_str(), lease["sendable"].as_bool()), (Some("draft"), Some(true)), "{lease}");
+    assert!(lease["ai_risk_assessment"]["overall_score"].is_number());
+    let id = lease["id"].as_str().unwrap().to_string();
+    let (s, html) =
+        call_raw(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/preview/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&html).contains("<h2>1. Parties</h2>"));
+    let (s, _) =
+        call(&app, Method::POST, &format!("/api/v1/generated-leases/{id}/risk-assessment/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/generated-leases/{id}/translate/"),
+        Some(&a),
+        body(json!({"language": "Spanish"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(e.to_string().contains("No machine translation offline"), "{e}");
+
+    let signers = json!({"signers": [
+        {"signer_role": "tenant", "signer_name": "Dana Okafor", "signer_email": "dana@example.com"},
+        {"signer_role": "property_manager", "signer_name": "Alex Manager", "signer_email": "a@example.com"}]});
+    let (s, sent) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/generated-leases/{id}/send-for-signing/"),
+        Some(&a),
+        body(signers.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    let links = sent["signing_links"].as_array().unwrap();
+    assert_eq!(links.len(), 2);
+    let (tenant, manager) = (token_of(&links[0]), token_of(&links[1]));
+    let (s, _) =
+        call(&app, Method::POST, &format!("/api/v1/generated-leases/{id}/send-for-signing/"), Some(&a), body(signers))
+            .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "sent once");
+    let queued: i64 = client
+        .query_one("SELECT COUNT(*) FROM outbox_message WHERE related_id = $1", &[&Uuid::parse_str(&id).unwrap()])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(queued, 2, "one link emailed per signer");
+
+    // The public page: JSON for a program, the page for a browser; no login either way.
+    let page = format!("/api/v1/lease-signatures/{tenant}/");
+    let (s, req) = browser(&app, Method::GET, &page, "application/json", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let req: Value = serde_json::from_slice(&req).unwrap();
+    let pages = req["page_count"].as_i64().unwrap();
+    assert!(pages >= 3, "{req}");
+    let (s, html) = browser(&app, Method::GET, &page, "text/html", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let html = String::from_utf8_lossy(&html);
+    assert!(html.contains("id=\"sign-button\"") && html.contains("id=\"page-1\""), "{html}");
+
+    let sign = |pages_viewed: Vec<i64>, consent: bool, name: &str| {
+        json!({"signature_kind": "typed", "signature_data": name, "consent": consent,
+               "pages_viewed": pages_viewed, "time_spent_seconds": 185})
+    };
+    let all: Vec<i64> = (1..=pages).collect();
+    let at = |t: &str| format!("/api/v1/lease-signatures/{t}/sign/");
+    let (s, e) =
+        browser(&app, Method::POST, &at(&tenant), "application/json", Some(sign(vec![1], true, "Dana Okafor"))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&e).contains("not viewed yet"));
+    let (s, _) =
+        browser(&app, Method::POST, &at(&tenant), "application/json", Some(sign(all.clone(), false, "Dana Okafor")))
+            .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "no consent");
+    let (s, out) =
+        browser(&app, Method::POST, &at(&tenant), "application/json", Some(sign(all.clone(), true, "Dana Okafor")))
+            .await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&out));
+    let out: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(out["lease_status"], "partially_signed");
+    let (s, e) =
+        browser(&app, Method::POST, &at(&tenant), "application/json", Some(sign(all.clone(), true, "Dana Okafor")))
+            .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a used link");
+    assert!(String::from_utf8_lossy(&e).contains("has been used"));
+    // Fifteen days on, the manager's link has expired.
+    let later = db.router_at(now() + chrono::Duration::days(15));
+    let (s, e) = browser(&later, Method::GET, &format!("/api/v1/lease-signatures/{manager}/"), "text/html", None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(String::from_utf8_lossy(&e).contains("expired"));
+    let (s, e) =
+        browser(&app, Method::GET, &format!("/api/v1/lease-signatures/{}/", Uuid::new_v4()), "text/html", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&e));
+
+    let (s, out) =
+        browser(&app, Method::POST, &at(&manager), "application/json", Some(sign(all, true, "Alex Manager"))).await;
+    assert_eq!(s, StatusCode::OK, "{}", String::from_utf8_lossy(&out));
+    let out: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(out["lease_status"], "fully_signed");
+    assert!(out["tenant_lease_id"].is_string(), "{out}");
+
+    // The signed lease is stored as hashed; the final PDF's certificate names that hash.
+    let hash = out["signed_document_sha256"].as_str().unwrap().to_string();
+    let (s, signed) = call_raw(&app, Method::GET, &format!("/api/v1/blobs/{hash}"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(unitcycle_core::lease_generation::document::sha256_hex(&signed), hash);
+    let (s, pdf) =
+        call_raw(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/document/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let texts = unitcycle_core::pdf::page_texts(&pdf).unwrap();
+    let last = texts.last().unwrap();
+    assert!(last.contains("Certificate of Completion") && last.contains(&hash), "{last}");
+
+    let status: String =
+        client.query_one("SELECT status FROM units_unit WHERE id = $1", &[&unit]).await.unwrap().get(0);
+    assert_eq!(status, "occupied");
+    let (_, detail) = call(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/"), Some(&a), None).await;
+    assert!(detail["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["status"] == "signed" && s["user_agent"] == "Mozilla/5.0 (test browser)"));
+    assert!(detail["addenda"][0]["signed"].as_bool().unwrap());
+    assert!(!detail.to_string().contains(&tenant), "no token in the detail");
+
+    let (s, renewal) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/generated-leases/{id}/create-renewal/"),
+        Some(&a),
+        body(json!({"rent_increase_pct": "3"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{renewal}");
+    assert_eq!(renewal["is_renewal"], true);
+    assert_eq!(renewal["lease_terms"]["start_date"], "2028-01-01");
+    assert_eq!(renewal["lease_terms"]["monthly_rent"], "1854.00");
+    let b = db.token(MANAGER_B).await;
+    let (s, _) = call(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/"), Some(&b), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another manager's lease");
+    drop(client);
     db.finish().await;
 }

@@ -1217,3 +1217,187 @@ async fn screening_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     assert_eq!(sqlite_text(&store, sql), pg_notices);
     db.finish().await;
 }
+
+/// Lease generation and e-signing (4.5), the end to end: an application approved, a
+/// template made, a lease generated for the applicant (a deposit over the state's cap refused
+/// first), sent to the tenant and the manager, a signature without consent refused, both
+/// signatures, a used link refused, and the unit Active with the new tenant's lease.
+fn lease_generation_scenario<P>(port: &mut P, unit_id: Uuid) -> Vec<String>
+where
+    P: unitcycle_core::lease_generation::port::LeaseGenerationPort
+        + unitcycle_core::lease_generation::port::SigningLookup
+        + LifecyclePort
+        + unitcycle_core::records::port::RecordsPort,
+{
+    use unitcycle_core::lease_generation::model::GenerationTerms;
+    use unitcycle_core::lease_generation::workflow::{
+        self as lg, GenerateInput, LeaseGenerationAction as A, SignInput, SignerContext, SignerInput,
+    };
+    use unitcycle_core::screening::workflow::{apply_action as screen, ScreeningAction};
+    let app = Uuid::from_bytes([70; 16]);
+    let new = unitcycle_core::screening::NewApplication {
+        unit_id,
+        first_name: "Dana".into(),
+        last_name: "Okafor".into(),
+        email: "dana.okafor@example.com".into(),
+        phone: "555-0142".into(),
+        date_of_birth: chrono::NaiveDate::from_ymd_opt(1991, 2, 3),
+        ssn_last_four: "4321".into(),
+        employer_name: "Harbor Clinic".into(),
+        employer_phone: String::new(),
+        job_title: "Nurse".into(),
+        monthly_income: Decimal::from(12000),
+        employment_start_date: chrono::NaiveDate::from_ymd_opt(2020, 1, 6).unwrap(),
+        income_verification_type: "pay_stubs".into(),
+        previous_address: "9 Pine St".into(),
+        previous_landlord_name: "Lee Rentals".into(),
+        previous_landlord_phone: String::new(),
+        previous_rent: Some(Decimal::from(1500)),
+        previous_lease_duration_months: Some(24),
+        reason_for_leaving: "More room".into(),
+        eviction_history: false,
+        num_occupants: 1,
+        has_pets: false,
+        pet_details: String::new(),
+    };
+    screen(port, app, &ScreeningAction::Submit(new), now()).unwrap();
+    screen(
+        port,
+        app,
+        &ScreeningAction::Approve { notes: String::new(), conditional: Some(false), actor: "parity".into() },
+        now(),
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let terms = |deposit: i64| GenerationTerms {
+        tenant_name: String::new(),
+        tenant_email: String::new(),
+        start_date: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        end_date: chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap(),
+        monthly_rent: Decimal::from(1800),
+        security_deposit: Decimal::from(deposit),
+        rent_due_day: 1,
+        late_fee: Decimal::from(50),
+        grace_days: 5,
+        variables: [
+            ("landlord_paid_utilities", "water, sewer and trash"),
+            ("floodplain_status", "is not"),
+            ("flood_damage_status", "is not"),
+            ("sprinkler_status", "has"),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .into(),
+    };
+    let lease = Uuid::from_bytes([71; 16]);
+    let template = Uuid::from_bytes([72; 16]);
+    let mut step = |port: &mut P, id: Uuid, action: A| {
+        out.push(match lg::apply_action(port, id, &action, now()) {
+            Ok(o) => rows_of("outcome", (o.template, o.lease.map(|l| (l.lease.status, l.sendable, l.clauses.len())))),
+            Err(e) => format!("refused: {e}"),
+        });
+    };
+    let state = port.property(port.unit(unit_id).unwrap().property_id).unwrap().state;
+    step(
+        port,
+        template,
+        A::CreateTemplate(lg::TemplateInput {
+            name: "Standard residential".into(),
+            property_type: "residential".into(),
+            jurisdiction_state: state,
+            jurisdiction_city: String::new(),
+            base_clause_ids: Vec::new(),
+            property_id: None,
+        }),
+    );
+    let generate = |deposit: i64| GenerateInput {
+        unit_id,
+        template_id: Some(template),
+        screening_application_id: Some(app),
+        lease_terms: terms(deposit),
+        clause_ids: Vec::new(),
+        addenda: Vec::new(),
+    };
+    // A draft whose clauses lack their values cannot be sent.
+    let mut unfilled = generate(1800);
+    unfilled.lease_terms.variables.clear();
+    step(port, Uuid::from_bytes([73; 16]), A::Generate { input: unfilled, actor: "parity".into() });
+    step(port, Uuid::from_bytes([73; 16]), A::SendForSigning { signers: Vec::new(), actor: "parity".into() });
+    step(port, lease, A::Generate { input: generate(1800), actor: "parity".into() });
+    let signers = vec![
+        SignerInput {
+            signer_role: "tenant".into(),
+            signer_name: "Dana Okafor".into(),
+            signer_email: "dana.okafor@example.com".into(),
+        },
+        SignerInput {
+            signer_role: "property_manager".into(),
+            signer_name: "Morgan Manager".into(),
+            signer_email: "manager@example.com".into(),
+        },
+    ];
+    step(port, lease, A::SendForSigning { signers, actor: "parity".into() });
+    let tokens: Vec<Uuid> = port.lease_signatures(lease).unwrap().iter().map(|s| s.signing_token).collect();
+    let (a, addenda) = {
+        let sig = lg::open_signature(port, tokens[0], now()).unwrap();
+        let view = lg::signer_view(port, &sig, now()).unwrap();
+        (view.assembled, view.addenda)
+    };
+    let pages = unitcycle_core::lease_generation::signing_page::pages(&a, &addenda).len() as i32;
+    let input = |consent: bool, name: &str| SignInput {
+        signature_kind: "typed".into(),
+        signature_data: name.into(),
+        consent,
+        pages_viewed: (1..=pages).collect(),
+        time_spent_seconds: 240,
+    };
+    let ctx = SignerContext { ip_address: Some("203.0.113.7".into()), user_agent: "parity-browser".into() };
+    let mut sign = |port: &mut P, token: Uuid, input: SignInput| {
+        out.push(match lg::sign(port, token, &input, &ctx, "parity", now()) {
+            Ok(o) => rows_of("signed", (o.status, o.lease_status, o.waiting_for, o.tenant_lease_id.is_some())),
+            Err(e) => format!("refused: {e}"),
+        });
+    };
+    sign(port, tokens[0], input(false, "Dana Okafor"));
+    sign(port, tokens[0], input(true, "Dana Okafor"));
+    sign(port, tokens[1], input(true, "Morgan Manager"));
+    sign(port, tokens[1], input(true, "Morgan Manager"));
+    let mut leases = port.generated_leases().unwrap();
+    for l in &mut leases {
+        // The record's id and the PDFs' hashes are not reproducible: compared as present.
+        l.tenant_lease_id = l.tenant_lease_id.map(|_| Uuid::nil());
+        l.signed_document_sha256 = format!("{} hex digits", l.signed_document_sha256.len());
+    }
+    out.push(rows_of("leases", leases));
+    let sigs: Vec<_> = port.lease_signatures(lease).unwrap().iter().map(|s| s.redacted()).collect();
+    out.push(rows_of("signatures", sigs));
+    let unit = port.unit(unit_id).unwrap();
+    let active =
+        port.unit_leases(unit_id).unwrap().into_iter().find(|l| l.lease_status == LeaseStatus::Active).unwrap();
+    let tenant = port.tenant(active.tenant_id).unwrap();
+    out.push(rows_of("unit", (unit.status, active.monthly_rent_amount, active.lease_begin_date, tenant.email)));
+    out.into_iter().map(|t| without_blob_hashes(&t)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lease_generation_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("paritylease").await;
+    let unit = store
+        .properties()
+        .unwrap()
+        .iter()
+        .flat_map(|p| store.units(p.id).unwrap())
+        .find(|u| u.status == unitcycle_core::model::UnitStatus::Vacant && u.archived_at.is_none())
+        .expect("a vacant unit")
+        .id;
+    let on_sqlite = lease_generation_scenario(&mut store, unit);
+    let on_pg =
+        adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(lease_generation_scenario(port, unit))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    let text = on_sqlite.join("\n");
+    assert!(text.contains("refused: The lease cannot be sent: 'Utilities' needs: landlord_paid_utilities"), "{text}");
+    assert!(text.contains("refused: Agree to sign electronically"), "{text}");
+    assert!(text.contains("\"fully_signed\""), "{text}");
+    assert!(text.contains("refused: This signing link has been used"), "{text}");
+    assert!(on_sqlite.last().unwrap().contains("\"occupied\""), "{}", on_sqlite.last().unwrap());
+    db.finish().await;
+}

@@ -92,6 +92,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::inspections::move_out::comparison::PhotoComparison>(),
         entry::<crate::vendor_intelligence::dispatch::DispatchReasoning>(),
         entry::<crate::vendor_intelligence::price_analysis::PriceAnalysisTask>(),
+        entry::<crate::lease_generation::translate::LeaseTranslation>(),
     ]
 }
 

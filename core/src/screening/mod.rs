@@ -303,7 +303,7 @@ fn one() -> i32 {
     1
 }
 
-fn check_email(email: &str) -> Result<String, String> {
+pub(crate) fn check_email(email: &str) -> Result<String, String> {
     let e = email.trim().to_lowercase();
     let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
     if ok && !e.contains(char::is_whitespace) && e.len() <= 254 {

@@ -12,6 +12,7 @@ mod import;
 mod inspections;
 mod job_runs;
 pub mod json_rows;
+mod lease_generation;
 mod leases;
 mod maintenance;
 mod move_out;
@@ -269,6 +270,18 @@ impl Store {
                 rusqlite::params![m.version, m.name],
             )?;
             tx.commit()?;
+        }
+        // The shipped clause library and jurisdiction rules, written when they are new or changed
+        // in number (an ordinary open writes nothing).
+        let shipped =
+            crate::lease_generation::clauses::library().len() + crate::lease_generation::model::rule_rows().len();
+        let held: i64 = self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM lease_clause) + (SELECT COUNT(*) FROM jurisdiction_rule)",
+            [],
+            |r| r.get(0),
+        )?;
+        if usize::try_from(held).ok() != Some(shipped) {
+            self.transaction(lease_generation::seed_reference)?;
         }
         Ok(())
     }
