@@ -662,95 +662,11 @@ pub fn apply_action<P: LeaseGenerationPort>(
             w.leases.push(refreshed(port, lease, now)?);
         }
         SendForSigning { signers, actor } => {
-            let lease = port.generated_lease(id)?;
-            in_scope(port, lease.property_id, "Generated lease", id)?;
-            if lease.status != "draft" && lease.status != "review" {
-                return Err(refused(format!(
-                    "The lease is {} already; void it and generate again to send new links.",
-                    lease.status.replace('_', " ")
-                )));
-            }
-            // Figures are read from the record again now: nothing stale is sent.
-            let lease = refreshed(port, lease, now)?;
-            let a = assembled(port, &lease, now)?;
-            if !a.sendable() {
-                let errors: Vec<String> =
-                    a.violations.iter().filter(|v| v.severity == "error").map(|v| v.message.clone()).collect();
-                return Err(refused(format!("The lease cannot be sent: {}", errors.join(" "))));
-            }
-            let mut list: Vec<SignerInput> = signers.iter().map(checked_signer).collect::<Result<_>>()?;
-            if list.is_empty() {
-                list.push(SignerInput {
-                    signer_role: "tenant".into(),
-                    signer_name: lease.lease_terms.tenant_name.clone(),
-                    signer_email: lease.lease_terms.tenant_email.clone(),
-                });
-                list.extend(default_manager(actor));
-            }
-            if !list.iter().any(|s| s.signer_role == "tenant") {
-                return Err(refused("A lease is signed by at least one tenant."));
-            }
-            let property = port.property(lease.property_id)?;
-            let expires_at = now + Duration::days(token_expiry_days());
-            for (i, s) in list.iter().enumerate() {
-                let token = Uuid::new_v4();
-                let sig = LeaseSignature {
-                    id: Uuid::new_v5(&lease.id, format!("signer:{i}:{}", s.signer_email).as_bytes()),
-                    lease_id: lease.id,
-                    signer_role: s.signer_role.clone(),
-                    signer_name: s.signer_name.clone(),
-                    signer_email: s.signer_email.clone(),
-                    signing_token: token,
-                    signed_at: None,
-                    ip_address: None,
-                    user_agent: String::new(),
-                    pages_viewed: Vec::new(),
-                    time_spent_seconds: 0,
-                    status: "pending".into(),
-                    reminder_count: 0,
-                    expires_at,
-                    signature_kind: String::new(),
-                    signature_data: String::new(),
-                    consent_at: None,
-                    viewed_at: None,
-                    last_reminded_at: None,
-                    updated_at: now,
-                };
-                let url = signing_url(token);
-                w.messages.push(NewMessage {
-                    idempotency_key: format!("{ENTITY}:{}:sign:{}", lease.id, sig.id),
-                    channel: DeliveryChannel::Email,
-                    recipient_name: s.signer_name.clone(),
-                    recipient: s.signer_email.clone(),
-                    subject: format!(
-                        "Please sign your lease for {}, unit {}",
-                        property.name,
-                        port.unit(lease.unit_id)?.unit_number
-                    ),
-                    body: signing_email(&sig, &lease, &property.name, &url),
-                    attachment_sha256: None,
-                    attachment_name: None,
-                    related_type: ENTITY.into(),
-                    related_id: Some(lease.id),
-                    scheduled_for: now,
-                });
-                links.push(SigningLink {
-                    signer_role: sig.signer_role.clone(),
-                    signer_name: sig.signer_name.clone(),
-                    signer_email: sig.signer_email.clone(),
-                    url,
-                    expires_at,
-                });
-                w.signatures.push(sig);
-            }
-            let mut lease = lease;
-            lease.status = "sent_for_signing".into();
-            lease.document_html = render_html(
-                &a,
-                &title_of(port, &lease)?,
-                &w.signatures.iter().map(|s| (s.signer_name.clone(), role_label(&s.signer_role))).collect::<Vec<_>>(),
-            );
-            w.leases.push(lease);
+            let plan = plan_send(port, id, signers, actor, now)?;
+            links = plan.links;
+            w.messages = plan.messages;
+            w.signatures = plan.signatures;
+            w.leases.push(plan.lease);
         }
         CreateRenewal { from, new_rent, rent_increase_pct, term_months, actor } => {
             let ask =
@@ -779,6 +695,137 @@ pub fn apply_action<P: LeaseGenerationPort>(
     port.write_lease_rows(&w, now)?;
     let lease = lease_id.map(|l| detail(port, l, now)).transpose()?;
     Ok(LeaseOutcome { lease, template: None, signing_links: links })
+}
+
+/// What sending a lease for signing writes: the lease (refreshed from the record), a signature
+/// request per signer and the email with each one's link.
+pub struct SendPlan {
+    pub lease: GeneratedLease,
+    pub signatures: Vec<LeaseSignature>,
+    pub messages: Vec<NewMessage>,
+    pub links: Vec<SigningLink>,
+}
+
+/// Plans sending lease `id` to `signers` (by default its tenant and the manager): refused while
+/// the lease breaks a rule or has been sent.
+pub fn plan_send<P: LeaseGenerationPort>(
+    port: &P,
+    id: Uuid,
+    signers: &[SignerInput],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<SendPlan> {
+    let lease = port.generated_lease(id)?;
+    in_scope(port, lease.property_id, "Generated lease", id)?;
+    if lease.status != "draft" && lease.status != "review" {
+        return Err(refused(format!(
+            "The lease is {} already; void it and generate again to send new links.",
+            lease.status.replace('_', " ")
+        )));
+    }
+    // Figures are read from the record again now: nothing stale is sent.
+    let lease = refreshed(port, lease, now)?;
+    let a = assembled(port, &lease, now)?;
+    if !a.sendable() {
+        let errors: Vec<String> =
+            a.violations.iter().filter(|v| v.severity == "error").map(|v| v.message.clone()).collect();
+        return Err(refused(format!("The lease cannot be sent: {}", errors.join(" "))));
+    }
+    let mut list: Vec<SignerInput> = signers.iter().map(checked_signer).collect::<Result<_>>()?;
+    if list.is_empty() {
+        list.push(SignerInput {
+            signer_role: "tenant".into(),
+            signer_name: lease.lease_terms.tenant_name.clone(),
+            signer_email: lease.lease_terms.tenant_email.clone(),
+        });
+        list.extend(default_manager(actor));
+    }
+    if !list.iter().any(|s| s.signer_role == "tenant") {
+        return Err(refused("A lease is signed by at least one tenant."));
+    }
+    let property = port.property(lease.property_id)?;
+    let expires_at = now + Duration::days(token_expiry_days());
+    let (mut signatures, mut messages, mut links) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, s) in list.iter().enumerate() {
+        let token = Uuid::new_v4();
+        let sig = LeaseSignature {
+            id: Uuid::new_v5(&lease.id, format!("signer:{i}:{}", s.signer_email).as_bytes()),
+            lease_id: lease.id,
+            signer_role: s.signer_role.clone(),
+            signer_name: s.signer_name.clone(),
+            signer_email: s.signer_email.clone(),
+            signing_token: token,
+            signed_at: None,
+            ip_address: None,
+            user_agent: String::new(),
+            pages_viewed: Vec::new(),
+            time_spent_seconds: 0,
+            status: "pending".into(),
+            reminder_count: 0,
+            expires_at,
+            signature_kind: String::new(),
+            signature_data: String::new(),
+            consent_at: None,
+            viewed_at: None,
+            last_reminded_at: None,
+            updated_at: now,
+        };
+        let url = signing_url(token);
+        messages.push(NewMessage {
+            idempotency_key: format!("{ENTITY}:{}:sign:{}", lease.id, sig.id),
+            channel: DeliveryChannel::Email,
+            recipient_name: s.signer_name.clone(),
+            recipient: s.signer_email.clone(),
+            subject: format!(
+                "Please sign your lease for {}, unit {}",
+                property.name,
+                port.unit(lease.unit_id)?.unit_number
+            ),
+            body: signing_email(&sig, &lease, &property.name, &url),
+            attachment_sha256: None,
+            attachment_name: None,
+            related_type: ENTITY.into(),
+            related_id: Some(lease.id),
+            scheduled_for: now,
+        });
+        links.push(SigningLink {
+            signer_role: sig.signer_role.clone(),
+            signer_name: sig.signer_name.clone(),
+            signer_email: sig.signer_email.clone(),
+            url,
+            expires_at,
+        });
+        signatures.push(sig);
+    }
+    let mut lease = lease;
+    lease.status = "sent_for_signing".into();
+    lease.document_html = render_html(
+        &a,
+        &title_of(port, &lease)?,
+        &signatures.iter().map(|s| (s.signer_name.clone(), role_label(&s.signer_role))).collect::<Vec<_>>(),
+    );
+    Ok(SendPlan { lease, signatures, messages, links })
+}
+
+/// Exactly the emails sending would queue, for the confirm a person sees first: each signer's
+/// address, subject and text (the link is made when it is sent).
+pub fn send_preview<P: LeaseGenerationPort>(
+    port: &P,
+    id: Uuid,
+    signers: &[SignerInput],
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewMessage>> {
+    let plan = plan_send(port, id, signers, actor, now)?;
+    Ok(plan
+        .messages
+        .into_iter()
+        .zip(&plan.links)
+        .map(|(mut m, l)| {
+            m.body = m.body.replace(&l.url, "(this signer's own signing link)");
+            m
+        })
+        .collect())
 }
 
 fn template(id: Uuid, t: &TemplateInput, now: DateTime<Utc>) -> Result<LeaseTemplate> {
@@ -1231,4 +1278,36 @@ pub fn act_on_replica(
 pub fn term_months(t: &GenerationTerms) -> i32 {
     let (a, b) = (t.start_date, t.end_date + Duration::days(1));
     (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
+}
+
+/// A signer signs in person on a standalone replica (the manager's device, no public page):
+/// the signer has read the lease on the screen and typed their name after the consent shown
+/// with it. A connected replica refuses (the server holds the signing links and would not
+/// know); its signers sign on the emailed page.
+pub fn sign_in_person(
+    store: &mut crate::store::Store,
+    signature_id: Uuid,
+    typed_name: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<SignOutcome> {
+    if crate::sync_actions::connected(store)? {
+        return Err(refused("This replica is connected: signers sign on the page their email links to."));
+    }
+    let sig = store
+        .generated_leases()?
+        .into_iter()
+        .find_map(|l| store.lease_signatures(l.id).ok()?.into_iter().find(|s| s.id == signature_id))
+        .ok_or_else(|| StoreError::NotFound { what: "Signature request", id: signature_id.to_string() })?;
+    let view = signer_view(store, &sig, now)?;
+    let pages = super::signing_page::pages(&view.assembled, &view.addenda).len() as i32;
+    let input = SignInput {
+        signature_kind: "typed".into(),
+        signature_data: typed_name.to_string(),
+        consent: true,
+        pages_viewed: (1..=pages).collect(),
+        time_spent_seconds: 0,
+    };
+    let ctx = SignerContext { ip_address: None, user_agent: format!("in person, recorded by {actor}") };
+    sign(store, sig.signing_token, &input, &ctx, actor, now)
 }
