@@ -190,7 +190,8 @@ fn the_registry_knows_every_task() {
             "photo_comparison",
             "vendor_dispatch",
             "price_analysis",
-            "lease_translation"
+            "lease_translation",
+            "lease_renewal_analysis"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -271,6 +271,16 @@ async fn a_lease_from_template_to_both_signatures_turns_the_unit_active() {
     assert_eq!(renewal["is_renewal"], true);
     assert_eq!(renewal["lease_terms"]["start_date"], "2028-01-01");
     assert_eq!(renewal["lease_terms"]["monthly_rent"], "1854.00");
+    assert!(renewal["renewal_analysis"].is_null(), "the rent was given");
+    // Without a rent, the analysis from the record sets it (offline: by rules, within 5%).
+    let (s, advised) =
+        call(&app, Method::POST, &format!("/api/v1/generated-leases/{id}/create-renewal/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{advised}");
+    let analysis = &advised["renewal_analysis"];
+    assert_eq!(analysis["provider"], "offline", "{advised}");
+    assert!(analysis["reasoning"].as_str().unwrap().contains("needs_review"));
+    let rent: f64 = advised["lease_terms"]["monthly_rent"].as_str().unwrap().parse().unwrap();
+    assert!((1800.0..=1890.0).contains(&rent), "{rent}");
     let b = db.token(MANAGER_B).await;
     let (s, _) = call(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/"), Some(&b), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "another manager's lease");

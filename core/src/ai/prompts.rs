@@ -93,6 +93,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::vendor_intelligence::dispatch::DispatchReasoning>(),
         entry::<crate::vendor_intelligence::price_analysis::PriceAnalysisTask>(),
         entry::<crate::lease_generation::translate::LeaseTranslation>(),
+        entry::<crate::lease_generation::renewal_analysis::RenewalAnalysis>(),
     ]
 }
 

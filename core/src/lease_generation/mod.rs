@@ -12,6 +12,7 @@ pub mod document;
 pub mod jurisdiction;
 pub mod model;
 pub mod port;
+pub mod renewal_analysis;
 pub mod signing_page;
 pub mod translate;
 pub mod workflow;

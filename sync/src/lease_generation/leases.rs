@@ -13,6 +13,7 @@ use serde::Deserialize;
 use unitcycle_core::lease_generation::model::GeneratedLease;
 use unitcycle_core::lease_generation::model::{LeaseTemplate, PROPERTY_TYPES, STATUSES};
 use unitcycle_core::lease_generation::port::LeaseGenerationPort;
+use unitcycle_core::lease_generation::renewal_analysis::{analyze, RenewalAdvice};
 use unitcycle_core::lease_generation::signing_page::{signing_page, SigningView};
 use unitcycle_core::lease_generation::translate::{translate, Translation};
 use unitcycle_core::lease_generation::workflow::{
@@ -251,10 +252,18 @@ pub struct RenewalBody {
     pub term_months: Option<u32>,
 }
 
+/// A renewal lease and, when the rent was not given, the analysis that set it.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct RenewalCreated {
+    #[serde(flatten)]
+    pub lease: LeaseDetail,
+    pub renewal_analysis: Option<RenewalAdvice>,
+}
+
 #[utoipa::path(post, path = "/api/v1/generated-leases/{id}/create-renewal/", operation_id = "generated_lease_renewal",
-    summary = "Generate a renewal from a fully signed lease: terms pre-filled, the rent escalated, every change listed",
+    summary = "Generate a renewal from a fully signed lease: terms pre-filled, the rent escalated (by the renewal analysis from the record when neither new_rent nor rent_increase_pct is given), every change listed",
     params(("id" = String, Path, description = ID)), request_body = RenewalBody,
-    responses((status = 201, description = "The renewal lease (draft)", body = LeaseDetail),
+    responses((status = 201, description = "The renewal lease (draft) and the analysis", body = RenewalCreated),
         (status = 400, description = "The lease is not fully signed, or bad terms", body = ErrorBody),
         (status = 404, description = "No such lease", body = ErrorBody)))]
 async fn create_renewal(
@@ -265,15 +274,28 @@ async fn create_renewal(
 ) -> ApiResult<Response> {
     let from = lease_id(&id)?;
     let b: RenewalBody = body.json_or_default()?;
-    let action = LeaseGenerationAction::CreateRenewal {
-        from,
-        new_rent: b.new_rent,
-        rent_increase_pct: b.rent_increase_pct,
-        term_months: b.term_months,
-        actor: p.email.clone(),
-    };
-    let out = run(&st, &p, Uuid::new_v4(), action).await?;
-    Ok((StatusCode::CREATED, Json(lease_of(out)?)).into_response())
+    let (now, gateway, actor) = (st.clock.now(), st.gateway.clone(), p.email.clone());
+    let out = act(&st, &p, move |port| {
+        let advice = match (b.new_rent, b.rent_increase_pct) {
+            (None, None) => Some(analyze(port, &gateway, from, now)?),
+            _ => None,
+        };
+        let new_rent = b.new_rent.or_else(|| {
+            advice.as_ref().and_then(|a| Decimal::try_from(a.analysis.recommended_rent).ok()).map(|r| r.round_dp(2))
+        });
+        let action = LeaseGenerationAction::CreateRenewal {
+            from,
+            new_rent,
+            rent_increase_pct: b.rent_increase_pct,
+            term_months: b.term_months,
+            actor,
+        };
+        let out = wf::apply_action(port, Uuid::new_v4(), &action, now)?;
+        Ok((out, advice))
+    })
+    .await?;
+    let created = RenewalCreated { lease: lease_of(out.0)?, renewal_analysis: out.1 };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
