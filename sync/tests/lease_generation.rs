@@ -223,7 +223,8 @@ async fn a_lease_from_template_to_both_signatures_turns_the_unit_active() {
     let later = db.router_at(now() + chrono::Duration::days(15));
     let (s, e) = browser(&later, Method::GET, &format!("/api/v1/lease-signatures/{manager}/"), "text/html", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(String::from_utf8_lossy(&e).contains("expired"));
+    let e = String::from_utf8_lossy(&e);
+    assert!(e.contains("id=\"link-refused\"") && e.contains("expired"), "a page for a browser: {e}");
     let (s, e) =
         browser(&app, Method::GET, &format!("/api/v1/lease-signatures/{}/", Uuid::new_v4()), "text/html", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{}", String::from_utf8_lossy(&e));

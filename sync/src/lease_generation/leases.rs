@@ -348,6 +348,16 @@ async fn void(
     )?))
 }
 
+fn refusal_page(detail: &str) -> String {
+    let text = detail.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">\
+         <title>Lease signing</title><style>body{{font-family:sans-serif;max-width:36em;margin:4em auto}}</style>\
+         </head><body><h1>Lease signing</h1><p id=\"link-refused\">{text}</p><p>If you still need to sign, ask \
+         your property manager for a new link.</p></body></html>"
+    )
+}
+
 fn token_of(text: &str) -> ApiResult<Uuid> {
     Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found("Signing link"))
 }
@@ -416,7 +426,12 @@ async fn signing(State(st): State<AppState>, headers: HeaderMap, Path(token): Pa
             },
         ))
     })
-    .await?;
+    .await;
+    // A browser gets the refusal (a used, withdrawn or expired link) as a page, not JSON.
+    let out = match out {
+        Err(e) if html => return Ok((e.status, Html(refusal_page(&e.detail))).into_response()),
+        other => other?,
+    };
     Ok(match out {
         (Some(page), _) => Html(page).into_response(),
         (None, json) => Json(json).into_response(),
