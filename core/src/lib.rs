@@ -7,6 +7,7 @@ pub mod ai;
 pub mod bench;
 pub mod blobs;
 pub mod collections;
+pub mod communications_hub;
 pub mod command_center;
 pub mod delivery;
 pub mod demo;

@@ -191,7 +191,9 @@ fn the_registry_knows_every_task() {
             "vendor_dispatch",
             "price_analysis",
             "lease_translation",
-            "lease_renewal_analysis"
+            "lease_renewal_analysis",
+            "message_classification",
+            "tenant_auto_response"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -94,6 +94,8 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::vendor_intelligence::price_analysis::PriceAnalysisTask>(),
         entry::<crate::lease_generation::translate::LeaseTranslation>(),
         entry::<crate::lease_generation::renewal_analysis::RenewalAnalysis>(),
+        entry::<crate::communications_hub::classify::MessageClassification>(),
+        entry::<crate::communications_hub::auto_response::AutoResponseTask>(),
     ]
 }
 

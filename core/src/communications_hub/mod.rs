@@ -1,0 +1,9 @@
+//! Tenant communications hub (spec 5.3), first increment: the pure rules the inbox runs on —
+//! classification of an inbound message (the spec's emergency keywords always critical), the
+//! auto-response only for routine questions above 0.85 confidence and only from the sender's own
+//! record (a reply's figures checked against it), and the churn prediction with the spec's
+//! weights and thresholds. Storage, the webhook, the inbox screens and the jobs build on these.
+
+pub mod auto_response;
+pub mod churn;
+pub mod classify;
