@@ -204,6 +204,16 @@ commands! {
     screening_score(id: String) -> screening::ApplicationDetail;
     screening_approve(id: String, notes: String, conditional: bool) -> screening::ApplicationDetail;
     screening_deny(id: String, reason: String) -> screening::ApplicationDetail;
+    builder_clauses(unit_id: String) -> lease_generation::ClauseLibrary;
+    builder_assemble(request: lease_generation::BuilderRequest) -> lease_generation::BuilderPreview;
+    builder_generate(request: lease_generation::BuilderRequest) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
+    builder_leases() -> Vec<lease_generation::BuilderLeaseRow>;
+    builder_lease(id: String) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
+    builder_send_preview(id: String, signers: Vec<unitcycle_core::lease_generation::workflow::SignerInput>) -> Vec<lease_generation::SigningEmail>;
+    builder_send(id: String, signers: Vec<unitcycle_core::lease_generation::workflow::SignerInput>) -> unitcycle_core::lease_generation::workflow::LeaseOutcome;
+    builder_sign_in_person(signature_id: String, typed_name: String) -> unitcycle_core::lease_generation::workflow::SignOutcome;
+    builder_void(id: String, reason: String) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
+    builder_renew(id: String, new_rent: Option<String>, rent_increase_pct: Option<String>, term_months: Option<u32>) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
 }
 
 pub mod abstractions;
@@ -213,6 +223,7 @@ pub mod command_center;
 pub mod import;
 pub mod inspections;
 pub mod invoices;
+pub mod lease_generation;
 pub mod leases;
 pub mod maintenance;
 pub mod move_out;
@@ -243,6 +254,10 @@ pub mod ops {
     pub use super::inspections::{inspectable_leases, inspection_view};
     pub use super::invoices::{
         invoice_approve, invoice_match, invoice_review, invoice_upload_bytes, invoice_upload_path, invoices_queue,
+    };
+    pub use super::lease_generation::{
+        builder_assemble, builder_clauses, builder_generate, builder_lease, builder_leases, builder_renew,
+        builder_send, builder_send_preview, builder_sign_in_person, builder_void,
     };
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
     pub use super::maintenance::{

@@ -49,6 +49,8 @@ export const features: Feature[] = [
     component: () => import("./move-out/View.svelte") },
   { id: "screening", label: "Applications", group: "Leasing", path: "screening", shortcut: "q",
     component: () => import("./screening/View.svelte") },
+  { id: "lease-builder", label: "Lease builder", group: "Leasing", path: "lease-builder", shortcut: "e",
+    component: () => import("./lease-builder/View.svelte") },
   { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
     component: () => import("./collections/View.svelte") },
   { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",

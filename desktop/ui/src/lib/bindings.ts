@@ -117,6 +117,16 @@ export const commands = {
 	screeningScore: (id: string) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_score", { id })),
 	screeningApprove: (id: string, notes: string, conditional: boolean) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_approve", { id, notes, conditional })),
 	screeningDeny: (id: string, reason: string) => typedError<ApplicationDetail, CommandError>(__TAURI_INVOKE("screening_deny", { id, reason })),
+	builderClauses: (unitId: string) => typedError<ClauseLibrary, CommandError>(__TAURI_INVOKE("builder_clauses", { unitId })),
+	builderAssemble: (request: BuilderRequest) => typedError<BuilderPreview, CommandError>(__TAURI_INVOKE("builder_assemble", { request })),
+	builderGenerate: (request: BuilderRequest) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_generate", { request })),
+	builderLeases: () => typedError<BuilderLeaseRow[], CommandError>(__TAURI_INVOKE("builder_leases")),
+	builderLease: (id: string) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_lease", { id })),
+	builderSendPreview: (id: string, signers: SignerInput[]) => typedError<SigningEmail[], CommandError>(__TAURI_INVOKE("builder_send_preview", { id, signers })),
+	builderSend: (id: string, signers: SignerInput[]) => typedError<LeaseOutcome, CommandError>(__TAURI_INVOKE("builder_send", { id, signers })),
+	builderSignInPerson: (signatureId: string, typedName: string) => typedError<SignOutcome, CommandError>(__TAURI_INVOKE("builder_sign_in_person", { signatureId, typedName })),
+	builderVoid: (id: string, reason: string) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_void", { id, reason })),
+	builderRenew: (id: string, newRent: string | null, rentIncreasePct: string | null, termMonths: number | null) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_renew", { id, newRent, rentIncreasePct, termMonths })),
 };
 
 /* Types */
@@ -290,6 +300,14 @@ export type ApproveCorrections = {
 	not_a_duplicate?: boolean,
 };
 
+/**  One clause as it stands in the lease. */
+export type AssembledClause = {
+	number: number,
+	clause: LeaseClause,
+	/**  The text with its variables filled (placeholders kept where a value is missing). */
+	text: string,
+};
+
 /**  A lifecycle action the lease's state allows, with the form's defaults. */
 export type AvailableAction = {
 	/**  `convert_mtm`, `give_notice`, `mark_vacant` or `renew`. */
@@ -323,6 +341,51 @@ export type BoardCard = {
 	over_target: boolean,
 	/**  Days left before the deduction letter is due (negative: overdue); None once generated. */
 	letter_days_left: number | null,
+};
+
+/**  A generated lease in the list, with each signer's status. */
+export type BuilderLeaseRow = {
+	id: string,
+	unit_id: string,
+	unit_number: string,
+	property_name: string,
+	tenant_name: string,
+	tenant_email: string,
+	start_date: string,
+	end_date: string,
+	monthly_rent: string,
+	status: string,
+	is_renewal: boolean,
+	overall_risk: number | null,
+	/**  The lease record made when every party signed. */
+	tenant_lease_id: string | null,
+	created_at: string,
+	signers: SignerStatus[],
+};
+
+/**  The lease as it would be generated now (nothing written). */
+export type BuilderPreview = {
+	state: string,
+	/**  The clauses in order (the state's required ones added), filled, each with its risk. */
+	clauses: AssembledClause[],
+	/**  Errors block sending; warnings are for a person. Each with its statute. */
+	violations: Violation[],
+	risk: RiskAssessment,
+	/**  No error among the violations. */
+	sendable: boolean,
+	/**  The `{{variables}}` still without a value, in clause order. */
+	missing_variables: string[],
+	/**  What the core refuses in the terms (tenant, email, dates, amounts), when anything. */
+	terms_error: string | null,
+	/**  The lease as the signers will read it. */
+	html: string,
+};
+
+/**  The lease being built: the unit, its terms and the clauses chosen (by id). */
+export type BuilderRequest = {
+	unit_id: string,
+	lease_terms: GenerationTerms,
+	clause_ids: string[],
 };
 
 /**  `buildings`: a property has one or more buildings, each with floors of units. */
@@ -561,6 +624,25 @@ export type ChurnFactors = {
 
 /**  `churn_risk_level`. */
 export type ChurnRiskLevel = "low" | "medium" | "high" | "critical";
+
+/**  The library for the unit's jurisdiction. */
+export type ClauseLibrary = {
+	unit_id: string,
+	unit_number: string,
+	property_name: string,
+	state: string,
+	city: string,
+	clauses: LibraryClause[],
+};
+
+/**  One clause's risk as the assessment lists it. */
+export type ClauseRisk = {
+	clause_id: string,
+	title: string,
+	risk_score: number,
+	dispute_count: number,
+	flagged: boolean,
+};
 
 /**  `collection_action`. */
 export type CollectionAction = {
@@ -959,6 +1041,53 @@ export type Filter = {
 	descending: boolean,
 };
 
+/**  One `generated_lease` row. */
+export type GeneratedLease = {
+	id: string,
+	template_id: string | null,
+	unit_id: string,
+	property_id: string,
+	/**  The lease record made when every party has signed. */
+	tenant_lease_id: string | null,
+	screening_application_id: string | null,
+	lease_terms: GenerationTerms,
+	clause_ids: string[],
+	/**  `{overall_score, clause_risks[], high_risk_clauses[], warnings[], provider}`. */
+	ai_risk_assessment: { [key in string]: string },
+	/**  `[{rule_type, severity, message, statute_reference}]`. */
+	jurisdiction_warnings: { [key in string]: string }[],
+	/**  The final signed PDF (`blob:<sha256>`) once fully signed. */
+	document_url: string,
+	document_html: string,
+	status: string,
+	is_renewal: boolean,
+	previous_lease_id: string | null,
+	/**  `[{field, old_value, new_value, reason}]`. */
+	renewal_changes: { [key in string]: string }[],
+	/**  `{language: html}` of translations made (each with the binding-language disclaimer). */
+	translations: { [key in string]: string },
+	/**  SHA-256 of the signed lease (without its certificate), as printed on the certificate. */
+	signed_document_sha256: string,
+	created_by: string,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  The terms a lease is generated from (`generated_lease.lease_terms`), checked when made. */
+export type GenerationTerms = {
+	tenant_name?: string,
+	tenant_email?: string,
+	start_date: string,
+	end_date: string,
+	monthly_rent: string,
+	security_deposit?: string,
+	rent_due_day?: number,
+	late_fee?: string,
+	grace_days?: number,
+	/**  Values for the clauses' other placeholders (`sprinkler_status`, `landlord_paid_utilities`, …). */
+	variables?: { [key in string]: string },
+};
+
 /**  What a file holds. */
 export type ImportKind = 
 /**  Properties, units, tenants, leases, deposits and open balances (`import rent-roll`). */
@@ -1282,6 +1411,47 @@ export type LeaseAbstraction = {
 	field_sources: Value,
 };
 
+/**  One `lease_addendum` row. */
+export type LeaseAddendum = {
+	id: string,
+	lease_id: string,
+	addendum_type: string,
+	title: string,
+	terms: { [key in string]: string },
+	document_html: string,
+	requires_signature: boolean,
+	signed: boolean,
+	created_at: string,
+};
+
+/**  One `lease_clause` row. */
+export type LeaseClause = {
+	id?: string,
+	slug: string,
+	category: string,
+	title: string,
+	text: string,
+	jurisdiction_required?: { [key in string]: string }[],
+	jurisdiction_prohibited?: { [key in string]: string }[],
+	risk_score: number,
+	dispute_count?: number,
+	required_variables?: string[],
+	is_standard: boolean,
+	version?: number,
+	effective_date?: string,
+};
+
+/**  A lease with everything the detail shows. */
+export type LeaseDetail = {
+	/**  The clauses in order with their filled text. */
+	clauses: AssembledClause[],
+	/**  Signatures without their tokens. */
+	signatures: LeaseSignature[],
+	addenda: LeaseAddendum[],
+	/**  Whether the lease may be sent (no error among the warnings). */
+	sendable: boolean,
+} & GeneratedLease;
+
 /**  A lease's ledger, oldest first, with its balance. */
 export type LeaseLedger = {
 	lease: LeaseListRow,
@@ -1310,6 +1480,14 @@ export type LeaseOption = {
 	lease_status: string,
 	lease_begin_date: string,
 	monthly_rent: string,
+};
+
+/**  What a step did: the lease after it, or the template it made. */
+export type LeaseOutcome = {
+	lease: LeaseDetail | null,
+	template: LeaseTemplate | null,
+	/**  The links emailed (send for signing), one per signer: who and where. */
+	signing_links: SigningLink[],
 };
 
 /**  Everything the lease page draws, in one round trip. */
@@ -1368,8 +1546,50 @@ export type LeaseRow = {
 	progress_label: string,
 };
 
+/**  One `lease_signature` row: a party's signing request and, once signed, its audit trail. */
+export type LeaseSignature = {
+	id: string,
+	lease_id: string,
+	signer_role: string,
+	signer_name: string,
+	signer_email: string,
+	signing_token: string,
+	signed_at: string | null,
+	ip_address: string | null,
+	user_agent: string,
+	pages_viewed: number[],
+	time_spent_seconds: number,
+	status: string,
+	reminder_count: number,
+	expires_at: string,
+	/**  `typed` or `drawn`. */
+	signature_kind: string,
+	/**  The typed name, or the drawn signature as a PNG data URL. */
+	signature_data: string,
+	consent_at: string | null,
+	viewed_at: string | null,
+	last_reminded_at: string | null,
+	updated_at: string,
+};
+
 /**  The lifecycle state of a lease (spec 1.1, `tenant_lease.lease_status`). */
 export type LeaseStatus = "active" | "month_to_month" | "notice" | "vacant";
+
+/**  One `lease_template` row: a named starting set of clauses for a state. */
+export type LeaseTemplate = {
+	id: string,
+	name: string,
+	property_type: string,
+	jurisdiction_state: string,
+	jurisdiction_city?: string,
+	base_clause_ids?: string[],
+	version: number,
+	is_active: boolean,
+	/**  The property it is for; none for every property of its state. */
+	property_id: string | null,
+	created_at: string,
+	updated_at: string,
+};
 
 /**  The lease an abstraction is tied to. */
 export type LeaseTie = {
@@ -1426,6 +1646,26 @@ export type LetterPreview = {
 	letter_days_left: number | null,
 	/**  Where the PDF goes and what generating it records. */
 	note: string,
+};
+
+/**  A clause of the library as the builder lists it, for one unit's state and city. */
+export type LibraryClause = {
+	id: string,
+	slug: string,
+	category: string,
+	title: string,
+	text: string,
+	risk_score: number,
+	dispute_count: number,
+	/**  Above the spec's flag (70). */
+	flagged: boolean,
+	is_standard: boolean,
+	/**  The unit's state (or city) requires it: assembly adds it whatever is chosen. */
+	required_here: boolean,
+	/**  The unit's state prohibits it, with the statute. */
+	prohibited_here: string | null,
+	/**  In the standard set a lease starts from. */
+	default_chosen: boolean,
 };
 
 /**  What a confirmed action will do, in words, and the state it leads to. */
@@ -2448,6 +2688,18 @@ export type ReportResult = {
 	pages: string[],
 };
 
+/**
+ *  The spec's `ai_risk_assessment`: `{overall_score, clause_risks[], warnings[]}`. The overall
+ *  score is the riskiest clause's (one risky clause makes the lease risky), with the mean beside
+ *  it.
+ */
+export type RiskAssessment = {
+	overall_score: number,
+	mean_score: number | null,
+	clause_risks: ClauseRisk[],
+	warnings: string[],
+};
+
 /**  A factor of the risk score and the most points it gives. */
 export type RiskFactor = {
 	/**  The `UnitRiskScore` field holding its points. */
@@ -2548,8 +2800,57 @@ export type Settings = {
 	delivery: DeliverySettings,
 };
 
+/**  What signing did. */
+export type SignOutcome = {
+	status: string,
+	lease_status: string,
+	signed_at: string,
+	/**  Parties still to sign. */
+	waiting_for: string[],
+	/**  Once every party has signed: the final PDF (`blob:<sha256>`) and the signed lease's hash. */
+	document_url: string,
+	signed_document_sha256: string,
+	/**  The lease record made (or renewed) when the last party signed. */
+	tenant_lease_id: string | null,
+};
+
+/**  A signer named when a lease is sent. */
+export type SignerInput = {
+	signer_role: string,
+	signer_name: string,
+	signer_email: string,
+};
+
 /**  Who signs the inspection. */
 export type SignerRole = "tenant" | "manager";
+
+/**  A signer's status, as the leases list shows it. */
+export type SignerStatus = {
+	id: string,
+	signer_role: string,
+	signer_name: string,
+	signer_email: string,
+	status: string,
+	viewed_at: string | null,
+	signed_at: string | null,
+	expires_at: string,
+};
+
+/**  One email sending queues: to whom, its subject and its text (the link is made when sent). */
+export type SigningEmail = {
+	recipient_name: string,
+	recipient: string,
+	subject: string,
+	body: string,
+};
+
+export type SigningLink = {
+	signer_role: string,
+	signer_name: string,
+	signer_email: string,
+	url: string,
+	expires_at: string,
+};
 
 /**  A skipped unit of a run, named. */
 export type Skipped = {
@@ -2973,6 +3274,15 @@ export type VendorsView = {
 	today: string,
 	/**  None: "look for repeat visits" can run here; else why not (a connected replica). */
 	detect_refusal: string | null,
+};
+
+/**  A term the jurisdiction does not allow, or a disclosure it requires that is missing. */
+export type Violation = {
+	rule_type: string,
+	/**  `error` (the lease cannot be sent as it is) or `warning` (a person should look). */
+	severity: string,
+	message: string,
+	statute_reference: string,
 };
 
 /**  The spec's `warranty_check` block. */
