@@ -92,6 +92,12 @@ pub enum Action {
     Dismiss,
     Dispatch,
     RunRiskScoring,
+    /// Re-assess a generated lease's risk and its state's rules.
+    AssessLease,
+    /// Sign a generated lease in person (standalone replica).
+    SignInPerson,
+    /// Make a renewal from a fully signed generated lease.
+    RenewLease,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -486,6 +492,35 @@ pub const SCREENING: &[Binding] = &[
         true,
     ),
     b(&[k('d')], "d", "Deny with the reason (shows the adverse action notice's reasons first)", Action::Deny, true),
+    b(&[k('g')], "g", "Lease (for the approved applicant: the :leases-gen form, filled)", Action::NewLease, true),
+];
+
+/// Lease generation and e-signing (:leases-gen): the generated leases, a new one, re-assess,
+/// send for signing, sign in person, renew, void.
+pub const LEASE_GEN: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up (in a confirm: scroll)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down (in a confirm: scroll)", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the lease's unit", Action::Open, false),
+    b(
+        &[k('n')],
+        "n",
+        "New lease (unit, tenant, terms; a clause lacking a value is said first)",
+        Action::AddRecord,
+        true,
+    ),
+    b(&[k('r')], "r", "Re-assess (the risk and the state's rules, from the record)", Action::AssessLease, true),
+    b(&[k('s')], "s", "Send for signing (shows every email exactly; y sends)", Action::Send, true),
+    b(
+        &[k('p')],
+        "p",
+        "Sign in person (the next signer types their name; standalone replica)",
+        Action::SignInPerson,
+        true,
+    ),
+    b(&[k('w')], "w", "Renewal (of a fully signed lease: rent increase %)", Action::RenewLease, true),
+    b(&[k('v'), k('X')], "v/X", "Void (with the reason, after a confirm)", Action::VoidEntry, true),
 ];
 
 /// The chat's answer table (the question line takes every key while it has the focus).
@@ -512,7 +547,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 22] = [
+    const EVERY_TABLE: [&[Binding]; 23] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -535,6 +570,7 @@ mod tests {
         INVOICES,
         CHAT,
         SCREENING,
+        LEASE_GEN,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

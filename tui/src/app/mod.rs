@@ -72,6 +72,8 @@ pub enum Nav {
     Chat,
     /// Tenant screening applications (:screening).
     Screening,
+    /// Lease generation and e-signing (:leases-gen, :lease-builder).
+    LeaseGen,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -266,6 +268,7 @@ impl App {
             Nav::Invoices => self.push(Box::new(screens::invoices::Invoices::default())),
             Nav::Chat => self.push(Box::new(screens::chat::Chat::default())),
             Nav::Screening => self.push(Box::new(screens::screening::Screening::default())),
+            Nav::LeaseGen => self.push(Box::new(screens::lease_gen::LeaseGen::default())),
         }
     }
 
@@ -422,6 +425,7 @@ impl App {
             ("invoices" | "inv", _) => self.goto(Nav::Invoices),
             ("chat", _) => self.goto(Nav::Chat),
             ("screening" | "applications" | "apps", _) => self.goto(Nav::Screening),
+            ("leases-gen" | "lease-builder", _) => self.goto(Nav::LeaseGen),
             ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {

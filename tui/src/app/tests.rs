@@ -1795,3 +1795,149 @@ fn a_question_is_answered_with_its_table_and_a_row_opens_its_unit() {
     h.type_text(":ask tell me a joke\n");
     assert!(h.screen().contains("I answer from the portfolio's records"), "{}", h.screen());
 }
+
+/// A unit with no lease but vacant ones (the demo's first by id).
+fn vacant_unit(store: &Store) -> String {
+    store
+        .conn()
+        .query_row(
+            "SELECT unit_id FROM tenant_lease GROUP BY unit_id HAVING SUM(lease_status <> 'vacant') = 0
+             ORDER BY unit_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The demo with a lease generated (a draft, every clause variable given) for a vacant unit.
+fn lease_gen_store() -> Store {
+    use std::collections::BTreeMap;
+    use unitcycle_core::lease_generation::model::GenerationTerms;
+    use unitcycle_core::lease_generation::workflow::{act_on_replica, GenerateInput, LeaseGenerationAction};
+    let mut store = demo_store();
+    let unit = uuid::Uuid::parse_str(&vacant_unit(&store)).unwrap();
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let variables: BTreeMap<String, String> = [
+        ("landlord_paid_utilities", "water and trash"),
+        ("floodplain_status", "is not"),
+        ("flood_damage_status", "is not"),
+        ("sprinkler_status", "has"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let input = GenerateInput {
+        unit_id: unit,
+        template_id: None,
+        screening_application_id: None,
+        lease_terms: GenerationTerms {
+            tenant_name: "Alex Rivera".into(),
+            tenant_email: "alex@example.com".into(),
+            start_date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            end_date: NaiveDate::from_ymd_opt(2027, 11, 30).unwrap(),
+            monthly_rent: rust_decimal::Decimal::from(1450),
+            security_deposit: rust_decimal::Decimal::from(1450),
+            rent_due_day: 1,
+            late_fee: rust_decimal::Decimal::from(50),
+            grace_days: 5,
+            variables,
+        },
+        clause_ids: vec![],
+        addenda: vec![],
+    };
+    let id = uuid::Uuid::from_u128(0x4_5);
+    let action = LeaseGenerationAction::Generate { input, actor: "user:test@tui".into() };
+    act_on_replica(&mut store, id, &action, now).unwrap();
+    store
+}
+
+#[test]
+fn lease_builder() {
+    snap("lease_builder_empty", ":leases-gen\n");
+    snap("lease_builder_new_form", ":lease-builder\nn");
+    snap_on(lease_gen_store, "lease_builder", ":leases-gen\n");
+    snap_on(lease_gen_store, "lease_builder_send_confirm", ":leases-gen\ns");
+}
+
+#[test]
+fn a_lease_is_generated_sent_and_signed_in_person_and_the_unit_is_occupied() {
+    let store = demo_store();
+    let unit = vacant_unit(&store);
+    let mut h = Harness::new(store, (140, 45));
+    h.type_text(":leases-gen\n");
+    assert!(h.screen().contains("No generated leases yet"), "{}", h.screen());
+    h.type_text(&format!("n{unit}\tAlex Rivera\talex@example.com\n"));
+    // A clause lacks a value: said in the form, nothing written.
+    let s = h.screen();
+    assert!(s.contains("Needs a value: landlord_paid_utilities") && s.contains("Nothing was made yet"), "{s}");
+    for _ in 0..120 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text(
+        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has\n",
+    );
+    let s = h.screen();
+    assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
+    assert!(s.contains("Ready to send (s)") && s.contains("Clauses ("), "{s}");
+    // Sending shows every email first; n sends nothing.
+    h.type_text("s");
+    let s = h.screen();
+    assert!(s.contains("To: Alex Rivera <alex@example.com>") && s.contains("Subject: Please sign your lease"), "{s}");
+    assert!(s.contains("(this signer's own signing link)"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: nothing was recorded or sent"), "{}", h.screen());
+    h.type_text("sy");
+    let s = h.screen();
+    assert!(s.contains("lease sent for signing") && s.contains("1 signing email(s) queued"), "{s}");
+    h.type_text("p");
+    assert!(h.screen().contains("signs in person"), "{}", h.screen());
+    h.type_text("Alex Rivera\n");
+    let s = h.screen();
+    assert!(s.contains("Signed: lease fully signed") && s.contains("the unit is occupied"), "{s}");
+    assert!(s.contains("fully signed"), "{s}");
+    // Voiding a signed lease is refused; its unit opens with Enter.
+    h.type_text("v");
+    assert!(h.screen().contains("The lease is fully signed and cannot change"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Active") && s.contains("Rivera"), "{s}");
+    // Back on the list: a renewal draft (3% more), re-assessed, then voided after a confirm.
+    h.key(KeyCode::Esc);
+    h.type_text("w");
+    assert!(h.screen().contains("Rent increase %"), "{}", h.screen());
+    h.type_text("\n");
+    let s = h.screen();
+    assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (2)"), "{s}");
+    assert!(s.contains("· renewal"), "the new draft is selected: {s}");
+    h.type_text("r");
+    assert!(h.screen().contains("Alex Rivera: lease draft · risk"), "{}", h.screen());
+    h.type_text("vnew terms agreed\n");
+    let s = h.screen();
+    assert!(s.contains("Void the lease for unit") && s.contains("Reason: new terms agreed"), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("Alex Rivera: lease voided"), "{}", h.screen());
+}
+
+#[test]
+fn g_on_an_approved_application_opens_the_new_lease_form_filled() {
+    let store = demo_store();
+    let unit = vacant_unit(&store);
+    let mut h = Harness::new(store, (140, 45));
+    h.type_text(&format!(
+        ":screening\nn{unit}\tAlex\tRivera\talex@example.com\t555-0100\tAcme\t6000\t2020-01-01\t\t\tn\n"
+    ));
+    assert!(h.screen().contains("Alex Rivera: submitted"), "{}", h.screen());
+    h.type_text("g");
+    assert!(h.screen().contains("A lease is generated for an approved application"), "{}", h.screen());
+    h.type_text("a\ny");
+    assert!(h.screen().contains("Alex Rivera: approved"), "{}", h.screen());
+    h.type_text("g");
+    let s = h.screen();
+    assert!(s.contains("New lease") && s.contains("alex@example.com") && s.contains("Harbor View"), "{s}");
+    // The utilities clause's value is asked for, its name filled in: typing the value makes it.
+    h.type_text("\n");
+    assert!(h.screen().contains("landlord_paid_utilities="), "{}", h.screen());
+    h.type_text("water\n");
+    let s = h.screen();
+    assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
+}

@@ -10,6 +10,7 @@ pub mod import;
 pub mod invoices;
 pub mod job_run;
 pub mod lease;
+pub mod lease_gen;
 pub mod lifecycle;
 pub mod pricing;
 pub mod properties;

@@ -3,7 +3,8 @@
 //! (checked by the core's constructor), `s` scores the selected one, `a` approves it (with the
 //! conditions when conditional) and `d` denies it with the reason — both after a confirm that
 //! shows what is recorded and, for a denial, what the adverse action notice tells the applicant.
-//! The date of birth and the SSN are never shown.
+//! `g` on an approved application opens the lease builder's new-lease form (`:leases-gen`)
+//! filled with the applicant and the unit. The date of birth and the SSN are never shown.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -275,6 +276,23 @@ impl Screen for Screening {
                 }
                 Some(l) => cx.message(format!("This application is {} already", l.app.status.replace('_', " "))),
                 None => cx.message("No application to approve"),
+            },
+            Action::NewLease => match self.selected() {
+                Some(l) if matches!(l.app.status.as_str(), "approved" | "conditionally_approved") => {
+                    let a = &l.app;
+                    cx.push(Box::new(super::lease_gen::LeaseGen::for_application(
+                        cx.today,
+                        &format!("{} at {}", l.unit_number, l.property_name),
+                        &format!("{} {}", a.first_name, a.last_name),
+                        &a.email,
+                        a.id,
+                    )))
+                }
+                Some(l) => cx.message(format!(
+                    "A lease is generated for an approved application (this one is {})",
+                    l.app.status.replace('_', " ")
+                )),
+                None => cx.message("No application selected"),
             },
             Action::Deny => match self.selected() {
                 Some(l) if open(l) => self.mode = Mode::Deny(Form::new("Deny", DENY, vec![String::new()])),
