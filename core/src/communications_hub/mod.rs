@@ -7,3 +7,4 @@
 pub mod auto_response;
 pub mod churn;
 pub mod classify;
+pub mod webhook;
