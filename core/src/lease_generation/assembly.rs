@@ -169,12 +169,16 @@ pub fn render_html(lease: &AssembledLease, title: &str, signers: &[(String, Stri
     h
 }
 
+/// The lease the tests of this module and its neighbours assemble: its variables and money terms.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod fixtures {
+    use std::collections::BTreeMap;
+
     use rust_decimal_macros::dec;
 
-    fn vars() -> BTreeMap<String, String> {
+    use super::super::jurisdiction::LeaseMoneyTerms;
+
+    pub fn vars() -> BTreeMap<String, String> {
         [
             ("lease_date", "December 1, 2026"),
             ("landlord_name", "Harbor View LLC"),
@@ -193,7 +197,7 @@ mod tests {
         .into()
     }
 
-    fn terms() -> LeaseMoneyTerms {
+    pub fn terms() -> LeaseMoneyTerms {
         LeaseMoneyTerms {
             monthly_rent: dec!(1800),
             security_deposit: dec!(1800),
@@ -205,6 +209,14 @@ mod tests {
             disclosures: Vec::new(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    use super::fixtures::{terms, vars};
 
     fn slugs(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| s.to_string()).collect()

@@ -337,46 +337,13 @@ pub fn signing_page(v: &SigningView<'_>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use chrono::NaiveDate;
-    use rust_decimal_macros::dec;
 
     use super::super::assembly::assemble;
-    use super::super::jurisdiction::LeaseMoneyTerms;
     use super::*;
 
-    fn vars() -> BTreeMap<String, String> {
-        [
-            ("lease_date", "December 1, 2026"),
-            ("landlord_name", "Harbor View LLC"),
-            ("tenant_name", "Alex Rivera"),
-            ("property_address", "12 Harbor Way, Seattle, WA"),
-            ("unit_number", "204"),
-            ("start_date", "January 1, 2027"),
-            ("end_date", "December 31, 2027"),
-            ("rent_amount", "$1,800.00"),
-            ("rent_due_day", "1"),
-            ("security_deposit", "$1,800.00"),
-            ("grace_days", "5"),
-            ("late_fee", "$75.00"),
-        ]
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .into()
-    }
-
-    fn terms() -> LeaseMoneyTerms {
-        LeaseMoneyTerms {
-            monthly_rent: dec!(1800),
-            security_deposit: dec!(1800),
-            late_fee: dec!(75),
-            grace_days: 5,
-            units_in_structure: Some(12),
-            small_landlord: false,
-            year_built: Some(1968),
-            disclosures: Vec::new(),
-        }
-    }
+    use super::super::assembly::fixtures::{terms, vars};
 
     fn lease() -> AssembledLease {
         let slugs: Vec<String> =
