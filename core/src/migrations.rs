@@ -50,6 +50,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     25 => "0025_portfolio_chat.sql",
     26 => "0026_screening.sql",
     27 => "0027_lease_generation.sql",
+    28 => "0028_communications_hub.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -81,6 +82,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     25 => "0025_portfolio_chat.sql",
     26 => "0026_screening.sql",
     27 => "0027_lease_generation.sql",
+    28 => "0028_communications_hub.sql",
 );
 
 /// The table that records which migrations a database has had.

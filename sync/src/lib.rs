@@ -8,6 +8,7 @@ pub mod auth;
 pub mod bench;
 pub mod collections;
 pub mod command_center;
+pub mod communications_hub;
 pub mod import;
 pub mod inspections;
 pub mod invoice_processing;

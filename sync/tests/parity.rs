@@ -1401,3 +1401,71 @@ async fn lease_generation_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     assert!(on_sqlite.last().unwrap().contains("\"occupied\""), "{}", on_sqlite.last().unwrap());
     db.finish().await;
 }
+
+/// The communications hub (5.3): a routine question answered from the record, an emergency
+/// escalated with a work order, a maintenance report, an unknown sender refused and a staff reply,
+/// on both stores.
+fn communications_scenario<P: unitcycle_core::communications_hub::port::CommunicationsPort>(
+    port: &mut P,
+    email: &str,
+    phone: &str,
+) -> Vec<String> {
+    use unitcycle_core::communications_hub::inbound::{receive, reply, stats, InboundMessage};
+    let gateway = Gateway::offline("parity".into());
+    let msg = |channel: &str, from: &str, content: &str| InboundMessage {
+        channel: channel.into(),
+        from_number: (channel == "sms").then(|| from.to_string()),
+        from: (channel != "sms").then(|| from.to_string()),
+        content: content.into(),
+        timestamp: None,
+    };
+    let mut out = Vec::new();
+    let mut conversation = None;
+    for (i, m) in [
+        msg("email", email, "When is my rent due?"),
+        msg("sms", phone, "There is a burst pipe flooding the bathroom"),
+        msg("email", email, "The dishwasher is broken and leaking"),
+        msg("sms", "+1 555 999 0000", "hello?"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        out.push(match receive(port, &gateway, Uuid::from_bytes([80 + i as u8; 16]), m, now()) {
+            Ok(o) => {
+                conversation.get_or_insert(o.conversation_id);
+                rows_of("received", (&o.classification, &o.auto_response, &o.paged, &o.work_order_id))
+            }
+            Err(e) => format!("refused: {e}"),
+        });
+    }
+    let c = conversation.unwrap();
+    out.push(match reply(port, c, "We are on it.", None, "parity", now()) {
+        Ok(m) => rows_of("reply", m),
+        Err(e) => format!("refused: {e}"),
+    });
+    out.push(rows_of("conversations", port.conversations().unwrap()));
+    for c in port.conversations().unwrap() {
+        out.push(rows_of("messages", port.conversation_messages(c.id).unwrap()));
+    }
+    out.push(rows_of("stats", stats(port).unwrap()));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_communications_hub_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parityhub").await;
+    let lease = store.find_lease("L-000001").unwrap();
+    let tenant = store.tenant(lease.tenant_id).unwrap();
+    let (email, phone) = (tenant.email.clone(), tenant.phone.clone());
+    assert!(!phone.is_empty() && !email.is_empty());
+    let on_sqlite = communications_scenario(&mut store, &email, &phone);
+    let (e, p) = (email.clone(), phone.clone());
+    let on_pg =
+        adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(communications_scenario(port, &e, &p))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    let text = on_sqlite.join("\n");
+    assert!(text.contains("\"sent\":true"), "{text}");
+    assert!(text.contains("\"critical\""), "{text}");
+    assert!(text.contains("refused: No tenant has the address"), "{text}");
+    db.finish().await;
+}

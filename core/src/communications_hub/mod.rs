@@ -7,4 +7,7 @@
 pub mod auto_response;
 pub mod churn;
 pub mod classify;
+pub mod inbound;
+pub mod model;
+pub mod port;
 pub mod webhook;

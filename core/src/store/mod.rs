@@ -7,6 +7,7 @@ mod abstraction;
 mod chat;
 mod collections;
 mod command_center;
+mod communications;
 mod entities;
 mod import;
 mod inspections;

@@ -1,0 +1,76 @@
+//! What the hub reads and writes: one port both stores implement. A conversation belongs to its
+//! tenant's property; the replies it sends (an auto-response, a page to the on-call contact, a
+//! staff reply) are queued in the transaction of its rows.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::model::{TenantConversation, TenantMessage};
+use crate::model::Tenant;
+use crate::outbox::NewMessage;
+use crate::store::json_rows::Kind::{self, B, J, R, S, T};
+use crate::store::Result;
+
+/// The rows one step writes, in one transaction.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HubWrite {
+    pub conversations: Vec<TenantConversation>,
+    pub messages: Vec<TenantMessage>,
+    pub outbox: Vec<NewMessage>,
+}
+
+pub trait CommunicationsPort:
+    crate::work_orders::port::MaintenancePort + crate::records::port::RecordsPort + crate::renewals::port::RenewalsPort
+{
+    /// Every conversation in scope, the latest message first.
+    fn conversations(&self) -> Result<Vec<TenantConversation>>;
+    fn conversation(&self, id: Uuid) -> Result<TenantConversation>;
+    fn conversation_messages(&self, conversation_id: Uuid) -> Result<Vec<TenantMessage>>;
+    /// The tenant (not archived) whose email is `address` (any case) or whose phone has the same
+    /// last ten digits.
+    fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>>;
+    fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()>;
+}
+
+/// `tenant_conversation`'s columns (the sync registry names the same).
+pub const CONVERSATION_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("tenant_id", S),
+    ("unit_id", S),
+    ("property_id", S),
+    ("channel", S),
+    ("status", S),
+    ("category", S),
+    ("urgency", S),
+    ("sentiment_score", R),
+    ("ai_auto_responded", B),
+    ("assigned_to", S),
+    ("escalated", B),
+    ("escalation_reason", S),
+    ("last_message_at", T),
+    ("created_at", T),
+    ("updated_at", T),
+];
+
+/// `tenant_message`'s columns.
+pub const MESSAGE_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("conversation_id", S),
+    ("direction", S),
+    ("channel", S),
+    ("content", S),
+    ("is_ai_generated", B),
+    ("is_auto_sent", B),
+    ("ai_classification", J),
+    ("sentiment", R),
+    ("suggested_response", S),
+    ("sent_by", S),
+    ("read_at", T),
+    ("created_at", T),
+];
+
+/// The last ten digits of a phone number (how an SMS sender is matched to a tenant).
+pub fn phone_key(phone: &str) -> String {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(10)..].to_string()
+}

@@ -1,0 +1,77 @@
+//! `CommunicationsPort` on the replica: conversations and messages through their column lists,
+//! the replies and pages queued in the same transaction.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::{json_rows, Result, Store, StoreError};
+use crate::communications_hub::model::{TenantConversation, TenantMessage};
+use crate::communications_hub::port::{phone_key, CommunicationsPort, HubWrite, CONVERSATION_COLUMNS, MESSAGE_COLUMNS};
+use crate::model::Tenant;
+
+impl CommunicationsPort for Store {
+    fn conversations(&self) -> Result<Vec<TenantConversation>> {
+        json_rows::select(
+            self.conn(),
+            "tenant_conversation",
+            CONVERSATION_COLUMNS,
+            "ORDER BY r.last_message_at DESC, r.id",
+            [],
+        )
+    }
+
+    fn conversation(&self, id: Uuid) -> Result<TenantConversation> {
+        json_rows::select(
+            self.conn(),
+            "tenant_conversation",
+            CONVERSATION_COLUMNS,
+            "WHERE r.id = ?1",
+            [id.to_string()],
+        )?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "Conversation", id: id.to_string() })
+    }
+
+    fn conversation_messages(&self, conversation_id: Uuid) -> Result<Vec<TenantMessage>> {
+        json_rows::select(
+            self.conn(),
+            "tenant_message",
+            MESSAGE_COLUMNS,
+            "WHERE r.conversation_id = ?1 ORDER BY r.created_at, r.id",
+            [conversation_id.to_string()],
+        )
+    }
+
+    fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>> {
+        let email = address.trim().to_lowercase();
+        let phone = phone_key(address);
+        let mut stmt = self.conn().prepare(
+            "SELECT id, phone FROM tenants WHERE archived_at IS NULL AND (lower(email) = ?1 OR phone <> '') ORDER BY id",
+        )?;
+        let rows = stmt.query_map([&email], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut found = None;
+        for row in rows {
+            let (id, p) = row?;
+            let by_phone = phone.len() >= 7 && phone_key(&p) == phone;
+            if by_phone || !email.is_empty() && email.contains('@') {
+                let t = Store::tenant(self, id.parse().map_err(|e| StoreError::Corrupt(format!("tenants.id: {e}")))?)?;
+                if by_phone || t.email.to_lowercase() == email {
+                    found = Some(t);
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()> {
+        self.transaction(|tx| {
+            json_rows::upsert(tx, "tenant_conversation", CONVERSATION_COLUMNS, &w.conversations)?;
+            json_rows::upsert(tx, "tenant_message", MESSAGE_COLUMNS, &w.messages)?;
+            for m in &w.outbox {
+                crate::outbox::enqueue(tx, m, now)?;
+            }
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,96 @@
+//! `CommunicationsPort` over PostgreSQL: conversations and messages through their canonical JSON
+//! (the sync registry's column lists), written with the replies and pages in one transaction and
+//! entered in the change log.
+
+use chrono::{DateTime, Utc};
+use tokio_postgres::Transaction;
+use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage};
+use unitcycle_core::communications_hub::port::{phone_key, CommunicationsPort, HubWrite};
+use unitcycle_core::model::Tenant;
+use unitcycle_core::port::Records;
+use unitcycle_core::store::StoreError;
+use uuid::Uuid;
+
+use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
+use crate::{pg, pgdomain};
+
+struct Rows<'a>(&'a HubWrite);
+
+async fn upsert<T: serde::Serialize>(tx: &Transaction<'_>, table: &str, rows: &[T]) -> pg::Result<()> {
+    let t = pg::synced(table)?;
+    let ids = pg::upsert_rows(tx, t, rows).await?;
+    pg::bump(tx, t, &ids).await
+}
+
+impl RowWrite for Rows<'_> {
+    async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
+        let w = self.0;
+        let applied = async {
+            upsert(tx, "tenant_conversation", &w.conversations).await?;
+            upsert(tx, "tenant_message", &w.messages).await?;
+            for m in &w.outbox {
+                pgdomain::enqueue(tx, m, now).await?;
+            }
+            Ok::<_, pg::PgError>(())
+        };
+        applied.await.map_err(store_error)
+    }
+}
+
+const OF_SCOPE: &str = "(SELECT c.property_id FROM tenant_conversation c WHERE c.id = r.conversation_id) = ANY($1)";
+
+impl CommunicationsPort for PgPort {
+    fn conversations(&self) -> StoreResult<Vec<TenantConversation>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "tenant_conversation",
+            "r.property_id = ANY($1) ORDER BY r.last_message_at DESC NULLS LAST, r.id",
+            &[&self.scope],
+        ))
+    }
+
+    fn conversation(&self, id: Uuid) -> StoreResult<TenantConversation> {
+        self.block(pgdomain::rows::<TenantConversation>(
+            self.client(),
+            "tenant_conversation",
+            "r.property_id = ANY($1) AND r.id = $2",
+            &[&self.scope, &id],
+        ))?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "Conversation", id: id.to_string() })
+    }
+
+    fn conversation_messages(&self, conversation_id: Uuid) -> StoreResult<Vec<TenantMessage>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "tenant_message",
+            &format!("{OF_SCOPE} AND r.conversation_id = $2 ORDER BY r.created_at, r.id"),
+            &[&self.scope, &conversation_id],
+        ))
+    }
+
+    fn tenant_by_contact(&self, address: &str) -> StoreResult<Option<Tenant>> {
+        let email = address.trim().to_lowercase();
+        let phone = phone_key(address);
+        let id: Option<Uuid> = self.block(async {
+            Ok(self
+                .client()
+                .query_opt(
+                    "SELECT id FROM tenants WHERE archived_at IS NULL AND (lower(email) = $1 \
+                     OR (length($2) >= 7 AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 10) = $2)) \
+                     ORDER BY (lower(email) = $1) DESC, id LIMIT 1",
+                    &[&email, &phone],
+                )
+                .await?
+                .map(|r| r.get(0)))
+        })?;
+        id.map(|id| self.tenant(id)).transpose()
+    }
+
+    fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> StoreResult<()> {
+        if w.conversations.is_empty() && w.messages.is_empty() && w.outbox.is_empty() && self.mutation.is_none() {
+            return Ok(());
+        }
+        self.write_all(&[Rows(w)], now)
+    }
+}

@@ -1,0 +1,193 @@
+//! `/api/v2/communications/…` (spec 5.3), first increment: the inbound webhook, the inbox
+//! (conversations with filters, a conversation with its messages, inbox figures) and a staff
+//! reply. Thin handlers over `unitcycle_core::communications_hub::inbound`.
+//!
+//! The webhook takes a provider's signed request (`X-UnitCycle-Signature`, HMAC-SHA256 over the
+//! timestamp and body under `UNITCYCLE_INBOUND_SECRET`; a bad, missing or replayed signature is
+//! refused and nothing is stored) or a signed-in staff member's (the simulation of a message).
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use unitcycle_core::communications_hub::inbound::{self, InboundMessage, InboundOutcome, InboxStats};
+use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage, STATUSES};
+use unitcycle_core::communications_hub::port::CommunicationsPort;
+use unitcycle_core::communications_hub::webhook;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use crate::auth::{self, Principal};
+use crate::maintenance::api::page;
+use crate::query::{self, Paging, Query};
+use crate::server::{act, read, ApiError, ApiResult, AppState, Body};
+use crate::wire::{ErrorBody, Page};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(receive))
+        .routes(routes!(conversations))
+        .routes(routes!(stats))
+        .routes(routes!(conversation))
+        .routes(routes!(reply))
+}
+
+fn conversation_id(text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found("Conversation"))
+}
+
+/// The signed-in staff member a request carries, if any.
+async fn staff(st: &AppState, headers: &HeaderMap) -> ApiResult<Option<Principal>> {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return Ok(None) };
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("Token ")).unwrap_or(value).trim();
+    auth::authenticate(&st.pool, token, st.clock.now())
+        .await?
+        .map(Some)
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Invalid, expired or revoked token."))
+}
+
+#[utoipa::path(post, path = "/api/v2/communications/inbound/", operation_id = "communications_inbound",
+    summary = "Webhook for an inbound SMS, WhatsApp or email (signed by the provider, or sent by signed-in staff): matched to its tenant, threaded, classified (emergency keywords critical, the on-call paged), answered automatically only for routine questions from the tenant's own record, a maintenance report opened as a work order",
+    security(()), request_body = InboundMessage,
+    responses((status = 200, description = "The message, its classification and any auto-response", body = InboundOutcome),
+        (status = 400, description = "Bad input, or a sender who is no tenant (nothing stored)", body = ErrorBody),
+        (status = 403, description = "A missing, forged or replayed signature (nothing stored)", body = ErrorBody)))]
+async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Body) -> ApiResult<Json<InboundOutcome>> {
+    let now = st.clock.now();
+    let scope = match staff(&st, &headers).await? {
+        Some(p) => {
+            crate::server::writer(&p)?;
+            Some(p.properties)
+        }
+        None => {
+            let secret = std::env::var("UNITCYCLE_INBOUND_SECRET").unwrap_or_default();
+            if secret.trim().is_empty() {
+                return Err(ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "The inbound webhook takes signed requests only, and UNITCYCLE_INBOUND_SECRET is not set.",
+                ));
+            }
+            let given = headers.get(webhook::SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
+            webhook::verify(secret.trim(), given, &body.0, now)
+                .map_err(|e| ApiError::new(StatusCode::FORBIDDEN, format!("Refused: {e}.")))?;
+            None
+        }
+    };
+    let msg: InboundMessage = body.json()?;
+    let gateway = st.gateway.clone();
+    // The message's id comes from its content, sender and time, so a provider's retry is one message.
+    let key = format!("{}|{:?}|{:?}|{}|{:?}", msg.channel, msg.from_number, msg.from, msg.content, msg.timestamp);
+    let id = Uuid::new_v5(&Uuid::NAMESPACE_OID, key.as_bytes());
+    let out = crate::adapter::run(&st.pool, scope, move |port| inbound::receive(port, &gateway, id, &msg, now)).await?;
+    Ok(Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConversationFilter {
+    pub status: Option<String>,
+    pub category: Option<String>,
+    pub urgency: Option<String>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub tenant: Option<Uuid>,
+    #[serde(default, deserialize_with = "query::uuid")]
+    pub property: Option<Uuid>,
+    /// `sms`, `email`, `whatsapp` or `in_app`.
+    pub channel: Option<String>,
+}
+
+fn one_of(name: &str, v: &Option<String>, allowed: &[&str]) -> ApiResult<Option<String>> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) if !allowed.contains(&s) => {
+            Err(ApiError::bad(format!("{name}: '{s}' is not one of: {}.", allowed.join(", "))))
+        }
+        other => Ok(other.map(str::to_string)),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/conversations/", operation_id = "communications_conversations",
+    summary = "Conversations, the latest message first; filters status, category, urgency, channel, tenant, property",
+    params(ConversationFilter, Paging),
+    responses((status = 200, description = "One page of conversations", body = Page<TenantConversation>),
+        (status = 400, description = "Bad filter", body = ErrorBody)))]
+async fn conversations(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<ConversationFilter>,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<Page<TenantConversation>>> {
+    use unitcycle_core::communications_hub::classify::{CATEGORIES, URGENCIES};
+    let status = one_of("status", &q.status, STATUSES)?;
+    let category = one_of("category", &q.category, CATEGORIES)?;
+    let urgency = one_of("urgency", &q.urgency, URGENCIES)?;
+    let channel = one_of("channel", &q.channel, unitcycle_core::communications_hub::model::CHANNELS)?;
+    let all = read(&st, &p, |port| port.conversations()).await?;
+    let rows = all
+        .into_iter()
+        .filter(|c| status.as_ref().is_none_or(|s| c.status == *s))
+        .filter(|c| category.as_ref().is_none_or(|s| c.category == *s))
+        .filter(|c| urgency.as_ref().is_none_or(|s| c.urgency == *s))
+        .filter(|c| channel.as_ref().is_none_or(|s| c.channel == *s))
+        .filter(|c| q.tenant.is_none_or(|t| c.tenant_id == t))
+        .filter(|c| q.property.is_none_or(|t| c.property_id == t))
+        .collect();
+    Ok(Json(page(rows, &paging, &headers, &uri)?))
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/conversations/stats/", operation_id = "communications_stats",
+    summary = "Inbox figures: open, waiting on staff, waiting on the tenant, resolved, critical open, average hours to a reply",
+    responses((status = 200, description = "The figures", body = InboxStats)))]
+async fn stats(State(st): State<AppState>, p: Principal) -> ApiResult<Json<InboxStats>> {
+    Ok(Json(read(&st, &p, |port| inbound::stats(port)).await?))
+}
+
+/// A conversation with every message, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationDetail {
+    #[serde(flatten)]
+    pub conversation: TenantConversation,
+    pub messages: Vec<TenantMessage>,
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/conversations/{id}/", operation_id = "communications_conversation",
+    summary = "A conversation with all its messages (each inbound one with its classification)",
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses((status = 200, description = "The conversation", body = ConversationDetail),
+        (status = 404, description = "No such conversation", body = ErrorBody)))]
+async fn conversation(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConversationDetail>> {
+    let id = conversation_id(&id)?;
+    let (conversation, messages) =
+        read(&st, &p, move |port| Ok((port.conversation(id)?, port.conversation_messages(id)?))).await?;
+    Ok(Json(ConversationDetail { conversation, messages }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReplyBody {
+    pub content: String,
+    /// Default: the conversation's channel.
+    #[serde(default)]
+    pub channel: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v2/communications/conversations/{id}/reply/", operation_id = "communications_reply",
+    summary = "A staff reply, queued to the tenant on the conversation's channel (or the one given)",
+    params(("id" = String, Path, description = "The conversation's id")), request_body = ReplyBody,
+    responses((status = 201, description = "The reply", body = TenantMessage),
+        (status = 400, description = "No content, a bad channel, or no address for it", body = ErrorBody),
+        (status = 404, description = "No such conversation", body = ErrorBody)))]
+async fn reply(State(st): State<AppState>, p: Principal, Path(id): Path<String>, body: Body) -> ApiResult<Response> {
+    let id = conversation_id(&id)?;
+    let b: ReplyBody = body.json()?;
+    let (now, actor) = (st.clock.now(), p.email.clone());
+    let m = act(&st, &p, move |port| inbound::reply(port, id, &b.content, b.channel.as_deref(), &actor, now)).await?;
+    Ok((StatusCode::CREATED, Json(m)).into_response())
+}
