@@ -5,6 +5,7 @@
 use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
+use unitcycle_core::communications_hub::inbound::{self as hub, HubAction};
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
 use unitcycle_core::lease_abstraction::workflow::{self as abstractions, AbstractionAction};
@@ -191,6 +192,17 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 .await?
             }
             Err(e) => Some(format!("Not a lease generation action: {e}")),
+        },
+        hub::ENTITY => match serde_json::from_value::<HubAction>(a.action.clone()) {
+            Ok(mut action) => {
+                // A reply is recorded as the pushing user's, whatever the replica wrote.
+                if let HubAction::Reply { actor, .. } = &mut action {
+                    actor.clone_from(&p.email);
+                }
+                run_recorded(st, p, a, "communications", move |port, id| hub::apply_action(port, id, &action, now))
+                    .await?
+            }
+            Err(e) => Some(format!("Not a communications action: {e}")),
         },
         chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
             Ok(action) => {

@@ -1439,7 +1439,7 @@ fn communications_scenario<P: unitcycle_core::communications_hub::port::Communic
         });
     }
     let c = conversation.unwrap();
-    out.push(match reply(port, c, "We are on it.", None, "parity", now()) {
+    out.push(match reply(port, c, Uuid::from_bytes([90; 16]), "We are on it.", None, "parity", now()) {
         Ok(m) => rows_of("reply", m),
         Err(e) => format!("refused: {e}"),
     });

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::auto_response::{check_figures, eligible, AutoResponseInput, AutoResponseTask, TenantFacts};
 use super::classify::{with_rules, Classification, ClassificationInput, MessageClassification};
-use super::model::{TenantConversation, TenantMessage, CHANNELS};
+use super::model::{TenantConversation, TenantMessage, CHANNELS, STATUSES};
 use super::port::{CommunicationsPort, HubWrite};
 use crate::ai::Gateway;
 use crate::format::check_text;
@@ -373,6 +373,7 @@ pub fn receive<P: CommunicationsPort>(
 pub fn reply<P: CommunicationsPort>(
     port: &mut P,
     id: Uuid,
+    message_id: Uuid,
     content: &str,
     channel: Option<&str>,
     actor: &str,
@@ -390,9 +391,11 @@ pub fn reply<P: CommunicationsPort>(
     if to.trim().is_empty() {
         return Err(refused(format!("{} has no {channel} address on file.", tenant.first_name)));
     }
-    let n = port.conversation_messages(id)?.len();
+    if port.conversation_messages(id)?.iter().any(|m| m.id == message_id) {
+        return Err(refused("This reply has been sent already."));
+    }
     let message = TenantMessage {
-        id: Uuid::new_v5(&id, format!("reply:{n}:{now}").as_bytes()),
+        id: message_id,
         conversation_id: id,
         direction: "outbound".into(),
         channel: channel.clone(),
@@ -468,4 +471,83 @@ pub fn stats<P: CommunicationsPort>(port: &P) -> Result<InboxStats> {
         avg_response_hours: (!gaps.is_empty())
             .then(|| (gaps.iter().sum::<f64>() / gaps.len() as f64 * 10.0).round() / 10.0),
     })
+}
+
+/// The queued action's entity (`sync_action.entity`).
+pub const ENTITY: &str = "tenant_conversation";
+
+/// A person's step on a conversation, as it travels from a replica to the server; the
+/// conversation is the queued action's `entity_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum HubAction {
+    /// A reply; its id is chosen where it is written, so the replica's row and the server's are one.
+    Reply {
+        message_id: Uuid,
+        content: String,
+        #[serde(default)]
+        channel: Option<String>,
+        actor: String,
+    },
+    Assign {
+        to: String,
+    },
+    /// `active`, `waiting_staff`, `waiting_tenant`, `resolved` or `archived`.
+    SetStatus {
+        status: String,
+    },
+}
+
+/// What a step did: the conversation after it and the reply it queued.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type, utoipa::ToSchema)]
+pub struct HubOutcome {
+    pub conversation: TenantConversation,
+    pub message: Option<TenantMessage>,
+}
+
+/// Applies `action` to conversation `id`.
+pub fn apply_action<P: CommunicationsPort>(
+    port: &mut P,
+    id: Uuid,
+    action: &HubAction,
+    now: DateTime<Utc>,
+) -> Result<HubOutcome> {
+    match action {
+        HubAction::Reply { message_id, content, channel, actor } => {
+            let message = reply(port, id, *message_id, content, channel.as_deref(), actor, now)?;
+            Ok(HubOutcome { conversation: port.conversation(id)?, message: Some(message) })
+        }
+        HubAction::Assign { to } => {
+            let mut c = port.conversation(id)?;
+            in_scope(port, c.property_id, "Conversation", id)?;
+            c.assigned_to = check_text("assigned_to", to, 100, false).map_err(refused)?;
+            c.updated_at = now;
+            port.write_hub(&HubWrite { conversations: vec![c.clone()], ..Default::default() }, now)?;
+            Ok(HubOutcome { conversation: c, message: None })
+        }
+        HubAction::SetStatus { status } => {
+            let mut c = port.conversation(id)?;
+            in_scope(port, c.property_id, "Conversation", id)?;
+            let status = status.trim();
+            if !STATUSES.contains(&status) {
+                return Err(refused(format!("status '{status}' is not one of: {}.", STATUSES.join(", "))));
+            }
+            c.status = status.into();
+            c.updated_at = now;
+            port.write_hub(&HubWrite { conversations: vec![c.clone()], ..Default::default() }, now)?;
+            Ok(HubOutcome { conversation: c, message: None })
+        }
+    }
+}
+
+/// Applies `action` on a replica: queued for the server when connected (which sends the reply),
+/// in the transaction of its rows.
+pub fn act_on_replica(
+    store: &mut crate::store::Store,
+    id: Uuid,
+    action: &HubAction,
+    now: DateTime<Utc>,
+) -> Result<HubOutcome> {
+    let json = serde_json::to_value(action).map_err(refused)?;
+    apply_action(&mut crate::store::Queueing::on_replica(store, ENTITY, id, json)?, id, action, now)
 }

@@ -75,3 +75,31 @@ impl CommunicationsPort for Store {
         })
     }
 }
+
+impl CommunicationsPort for super::Queueing<'_> {
+    fn conversations(&self) -> Result<Vec<TenantConversation>> {
+        self.store.conversations()
+    }
+
+    fn conversation(&self, id: Uuid) -> Result<TenantConversation> {
+        self.store.conversation(id)
+    }
+
+    fn conversation_messages(&self, conversation_id: Uuid) -> Result<Vec<TenantMessage>> {
+        self.store.conversation_messages(conversation_id)
+    }
+
+    fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>> {
+        self.store.tenant_by_contact(address)
+    }
+
+    fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()> {
+        let Some(action) = self.action.clone() else { return self.store.write_hub(w, now) };
+        // The rows and the queued action in one transaction; the server sends the reply.
+        self.store.transaction(|tx| {
+            json_rows::upsert(tx, "tenant_conversation", CONVERSATION_COLUMNS, &w.conversations)?;
+            json_rows::upsert(tx, "tenant_message", MESSAGE_COLUMNS, &w.messages)?;
+            crate::sync_actions::queue(tx, &action, now)
+        })
+    }
+}

@@ -188,6 +188,9 @@ async fn reply(State(st): State<AppState>, p: Principal, Path(id): Path<String>,
     let id = conversation_id(&id)?;
     let b: ReplyBody = body.json()?;
     let (now, actor) = (st.clock.now(), p.email.clone());
-    let m = act(&st, &p, move |port| inbound::reply(port, id, &b.content, b.channel.as_deref(), &actor, now)).await?;
+    let m = act(&st, &p, move |port| {
+        inbound::reply(port, id, Uuid::new_v4(), &b.content, b.channel.as_deref(), &actor, now)
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(m)).into_response())
 }
