@@ -238,8 +238,14 @@ pub fn receive<P: CommunicationsPort>(
     let n = earlier.iter().filter(|m| m.direction == "inbound").count() as f64;
     conversation.sentiment_score =
         ((conversation.sentiment_score * n + class.sentiment) / (n + 1.0) * 100.0).round() / 100.0;
-    conversation.category = class.category.clone();
-    conversation.urgency = class.urgency.clone();
+    // An open thread keeps its most urgent state: a follow-up does not calm an emergency.
+    let rank = |u: &str| super::classify::URGENCIES.iter().position(|x| *x == u).unwrap_or(2);
+    if earlier.is_empty() || rank(&class.urgency) <= rank(&conversation.urgency) {
+        conversation.urgency = class.urgency.clone();
+    }
+    if !conversation.escalated {
+        conversation.category = class.category.clone();
+    }
     conversation.last_message_at = Some(received_at);
     conversation.updated_at = now;
     conversation.status = "waiting_staff".into();

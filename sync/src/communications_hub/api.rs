@@ -4,7 +4,8 @@
 //!
 //! The webhook takes a provider's signed request (`X-UnitCycle-Signature`, HMAC-SHA256 over the
 //! timestamp and body under `UNITCYCLE_INBOUND_SECRET`; a bad, missing or replayed signature is
-//! refused and nothing is stored) or a signed-in staff member's (the simulation of a message).
+//! refused and nothing is stored), Twilio's form post of an SMS (`X-Twilio-Signature`, keyed with
+//! `TWILIO_AUTH_TOKEN`), or a signed-in staff member's (the simulation of a message).
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -55,8 +56,38 @@ async fn staff(st: &AppState, headers: &HeaderMap) -> ApiResult<Option<Principal
     responses((status = 200, description = "The message, its classification and any auto-response", body = InboundOutcome),
         (status = 400, description = "Bad input, or a sender who is no tenant (nothing stored)", body = ErrorBody),
         (status = 403, description = "A missing, forged or replayed signature (nothing stored)", body = ErrorBody)))]
-async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Body) -> ApiResult<Json<InboundOutcome>> {
+async fn receive(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    body: Body,
+) -> ApiResult<Json<InboundOutcome>> {
     let now = st.clock.now();
+    // Twilio posts an SMS as a form (From, Body) signed with X-Twilio-Signature.
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if form {
+        let token = st.sms_auth_token.as_deref().ok_or_else(|| {
+            ApiError::new(StatusCode::FORBIDDEN, "Twilio posts are refused: TWILIO_AUTH_TOKEN is not set.")
+        })?;
+        crate::outbox::api::check_signature(&st, token, &headers, &uri, &body.0)?;
+        let fields: std::collections::HashMap<String, String> = form_urlencoded::parse(&body.0).into_owned().collect();
+        let msg = InboundMessage {
+            channel: if fields.get("From").is_some_and(|f| f.starts_with("whatsapp:")) { "whatsapp" } else { "sms" }
+                .into(),
+            from_number: fields.get("From").map(|f| f.trim_start_matches("whatsapp:").to_string()),
+            from: None,
+            content: fields.get("Body").cloned().unwrap_or_default(),
+            timestamp: None,
+        };
+        let id = Uuid::new_v5(&Uuid::NAMESPACE_OID, fields.get("MessageSid").cloned().unwrap_or_default().as_bytes());
+        let gateway = st.gateway.clone();
+        return Ok(Json(
+            crate::adapter::run(&st.pool, None, move |port| inbound::receive(port, &gateway, id, &msg, now)).await?,
+        ));
+    }
     let scope = match staff(&st, &headers).await? {
         Some(p) => {
             crate::server::writer(&p)?;

@@ -72,7 +72,13 @@ fn called_url(st: &AppState, headers: &HeaderMap, uri: &Uri) -> String {
 }
 
 /// The callback must carry Twilio's signature of the URL and the form, keyed with the auth token.
-fn check_signature(st: &AppState, token: &str, headers: &HeaderMap, uri: &Uri, form: &[u8]) -> ApiResult<()> {
+pub(crate) fn check_signature(
+    st: &AppState,
+    token: &str,
+    headers: &HeaderMap,
+    uri: &Uri,
+    form: &[u8],
+) -> ApiResult<()> {
     let forbidden = |d: &str| ApiError::new(StatusCode::FORBIDDEN, d);
     let Some(given) = headers.get(twilio::SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
         return Err(forbidden("The X-Twilio-Signature header is missing."));
