@@ -176,3 +176,56 @@ async fn inbound_messages_are_threaded_classified_answered_or_escalated_and_forg
     assert_eq!(s, StatusCode::NOT_FOUND);
     db.finish().await;
 }
+
+/// A reply written on a connected replica reaches the server as one queued action, which the
+/// server applies and sends; the conversation and the reply are then the same on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_on_a_connected_replica_is_queued_and_sent_by_the_server() {
+    use unitcycle_core::communications_hub::inbound::{act_on_replica, HubAction};
+    use unitcycle_core::communications_hub::port::CommunicationsPort;
+    let db = TestDb::new("hubsync", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let app = db.router();
+    let email: String = db
+        .pool
+        .get()
+        .await
+        .unwrap()
+        .query_one(
+            "SELECT t.email FROM tenants t JOIN tenant_lease l ON l.tenant_id = t.id \
+             WHERE l.property_id = $1 AND l.lease_status = 'active' AND t.email <> '' ORDER BY t.id LIMIT 1",
+            &[&db.properties[0]],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let m = json!({"channel": "email", "from": email, "content": "The noise upstairs is unacceptable"});
+    let (s, out) = call(&app, Method::POST, "/api/v2/communications/inbound/", Some(&token), body(m)).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let conversation: Uuid = out["conversation_id"].as_str().unwrap().parse().unwrap();
+
+    let (mut store, api) = replica(&url, &token).await;
+    assert_eq!(store.conversation(conversation).unwrap().status, "waiting_staff");
+    let reply = HubAction::Reply {
+        message_id: Uuid::new_v4(),
+        content: "Sorry about that; we have spoken to your neighbour.".into(),
+        channel: None,
+        actor: "replica".into(),
+    };
+    act_on_replica(&mut store, conversation, &reply, now()).unwrap();
+    let resolve = HubAction::SetStatus { status: "resolved".into() };
+    act_on_replica(&mut store, conversation, &resolve, now()).unwrap();
+    let (report, _) = unitcycle_sync::client::sync(&api, &store, &no_blobs(), &url, &mut |_| {}).await.unwrap();
+    assert_eq!((report.actions_applied, report.actions_rejected.len()), (2, 0), "{report:?}");
+    let (_, detail) =
+        call(&app, Method::GET, &format!("/api/v2/communications/conversations/{conversation}/"), Some(&token), None)
+            .await;
+    assert_eq!(detail["status"], "resolved", "{detail}");
+    let replies: Vec<&Value> =
+        detail["messages"].as_array().unwrap().iter().filter(|m| m["direction"] == "outbound").collect();
+    assert_eq!(replies.len(), 1, "{detail}");
+    assert_eq!(replies[0]["sent_by"], MANAGER_A, "recorded as the pushing user's");
+    assert_eq!(count(&db, &format!("SELECT COUNT(*) FROM outbox_message WHERE recipient = '{email}'")).await, 1);
+    db.finish().await;
+}
