@@ -101,6 +101,7 @@ pub const COLUMNS: &[(&str, &str, Kind)] = &[
     ("tenant_ledger_entry", "amount", Kind::Numeric(10, 2)),
     ("tenant_ledger_entry", "due_date", Kind::Date),
     ("tenant_ledger_entry", "trans_date", Kind::Date),
+    ("tenant_sentiment_log", "date", Kind::Date),
     ("tenants", "date_of_birth", Kind::Date),
     ("turnover_case", "actual_move_out", Kind::Date),
     ("turnover_case", "deduction_letter_date", Kind::Date),

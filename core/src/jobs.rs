@@ -30,6 +30,7 @@ pub enum Job {
     ScreeningPurge,
     LeaseSigningReminders,
     LeaseSigningExpiry,
+    DailySentiment,
 }
 
 /// One row of the job registry.
@@ -185,6 +186,14 @@ pub const JOBS: &[JobDef] = &[
         cron: Some("30 2 * * *"),
         describe: "Void leases still unsigned when their signing links expire (ESIGN_TOKEN_EXPIRY_DAYS, default 14); \
                    record the lease of any fully signed lease that has none yet",
+    },
+    JobDef {
+        job: Job::DailySentiment,
+        name: "communications-daily-sentiment",
+        spec_name: "communications.tasks.calculate_daily_sentiment",
+        cron: Some("0 3 * * *"),
+        describe: "Log each tenant's rolling 30-day sentiment and churn prediction (with its factors) for those who \
+                   wrote in the last 30 days; the at-risk list reads it",
     },
 ];
 
@@ -460,6 +469,7 @@ pub fn run_with(
         Job::ScreeningPurge => crate::screening::workflow::purge_job(store, today, now),
         Job::LeaseSigningReminders => crate::lease_generation::workflow::reminder_job(store, today, now),
         Job::LeaseSigningExpiry => crate::lease_generation::workflow::expiry_job(store, today, now),
+        Job::DailySentiment => crate::communications_hub::sentiment::job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -550,7 +560,10 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T02:30:00Z")),
-            (at("2026-03-28T03:00:00Z"), vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest, Job::ScreeningPurge])
+            (
+                at("2026-03-28T03:00:00Z"),
+                vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest, Job::ScreeningPurge, Job::DailySentiment]
+            )
         );
         assert_eq!(
             next_due_after(at("2026-03-28T03:00:00Z")),
@@ -621,7 +634,8 @@ mod tests {
                 Job::DailyDigest,
                 Job::ScreeningPurge,
                 Job::LeaseSigningReminders,
-                Job::LeaseSigningExpiry
+                Job::LeaseSigningExpiry,
+                Job::DailySentiment
             ]
         );
         assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent, Job::DailyDigest]);
@@ -665,12 +679,13 @@ mod tests {
                 Job::DailyDigest,
                 Job::ScreeningPurge,
                 Job::LeaseSigningReminders,
-                Job::LeaseSigningExpiry
+                Job::LeaseSigningExpiry,
+                Job::DailySentiment
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 13);
+        assert_eq!(ran.len(), 14);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());

@@ -41,3 +41,19 @@ CREATE TABLE tenant_message (
     created_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX tenant_message_conversation_idx ON tenant_message(conversation_id, created_at);
+
+-- The daily rolling sentiment of each tenant who wrote in the last 30 days, with the churn
+-- prediction and its factors (one row per tenant and day).
+CREATE TABLE tenant_sentiment_log (
+    id UUID PRIMARY KEY,
+    tenant_id UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    property_id UUID NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+    date DATE NOT NULL,
+    sentiment_score DOUBLE PRECISION NOT NULL DEFAULT 0,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    risk_level VARCHAR(10) NOT NULL DEFAULT 'low' CHECK (risk_level IN ('low', 'medium', 'high', 'critical')),
+    contributing_factors JSONB NOT NULL DEFAULT '{}',
+    churn_probability DOUBLE PRECISION NOT NULL DEFAULT 0,
+    UNIQUE (tenant_id, date)
+);
+CREATE INDEX tenant_sentiment_log_date_idx ON tenant_sentiment_log(date, risk_level);

@@ -331,6 +331,11 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::DailySentiment => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::communications_hub::sentiment::job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -170,10 +170,33 @@ async fn inbound_messages_are_threaded_classified_answered_or_escalated_and_forg
     assert!(st["avg_response_hours"].is_number(), "{st}");
     let (s, _) = call(&app, Method::GET, "/api/v2/communications/conversations/?urgency=extreme", Some(&a), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The nightly sentiment log, the tenant's trend and the at-risk list.
+    let today = today();
+    let (logged, _) = unitcycle_sync::adapter::run(&db.pool, None, move |port| {
+        unitcycle_core::communications_hub::sentiment::daily_sentiment(port, today, now)
+    })
+    .await
+    .unwrap();
+    assert!(logged >= 1);
+    let (s, trend) =
+        call(&app, Method::GET, &format!("/api/v2/communications/sentiment/{tenant}/?days=30"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{trend}");
+    let day = &trend["history"][0];
+    assert_eq!(day["message_count"], 4, "{trend}");
+    assert!(day["contributing_factors"]["factors"]["sentiment_trend"].is_number(), "{trend}");
+    let (s, risky) = call(&app, Method::GET, "/api/v2/communications/sentiment/at-risk/", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(risky["total_at_risk"].is_number() && risky["at_risk_tenants"].is_array(), "{risky}");
+    let (s, _) =
+        call(&app, Method::GET, &format!("/api/v2/communications/sentiment/{tenant}/?days=45"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
     let b = db.token(MANAGER_B).await;
     let (s, _) =
         call(&app, Method::GET, &format!("/api/v2/communications/conversations/{email_thread}/"), Some(&b), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, none) =
+        call(&app, Method::GET, &format!("/api/v2/communications/sentiment/{tenant}/"), Some(&b), None).await;
+    assert_eq!(none["history"].as_array().map(Vec::len), Some(0), "another manager sees no log: {none}");
     db.finish().await;
 }
 

@@ -159,6 +159,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v2/communications/conversations/stats/", true),
     ("get", "/api/v2/communications/conversations/{id}/", true),
     ("post", "/api/v2/communications/conversations/{id}/reply/", true),
+    ("get", "/api/v2/communications/sentiment/at-risk/", true),
+    ("get", "/api/v2/communications/sentiment/{tenant_id}/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),
     ("post", "/api/v1/inspections/{id}/upload-photos/", true),

@@ -1448,6 +1448,10 @@ fn communications_scenario<P: unitcycle_core::communications_hub::port::Communic
         out.push(rows_of("messages", port.conversation_messages(c.id).unwrap()));
     }
     out.push(rows_of("stats", stats(port).unwrap()));
+    use unitcycle_core::communications_hub::sentiment;
+    out.push(rows_of("sentiment", sentiment::daily_sentiment(port, now().date_naive(), now()).unwrap()));
+    out.push(rows_of("logs", port.sentiment_logs().unwrap()));
+    out.push(rows_of("at risk", sentiment::at_risk(port).unwrap()));
     out
 }
 

@@ -436,6 +436,7 @@ pub fn reply<P: CommunicationsPort>(
             related_id: Some(id),
             scheduled_for: now,
         }],
+        ..Default::default()
     };
     port.write_hub(&w, now)?;
     Ok(message)

@@ -10,4 +10,5 @@ pub mod classify;
 pub mod inbound;
 pub mod model;
 pub mod port;
+pub mod sentiment;
 pub mod webhook;

@@ -53,3 +53,21 @@ pub struct TenantMessage {
     pub read_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
+
+/// One `tenant_sentiment_log` row: a tenant's rolling 30-day sentiment on `date`, with the churn
+/// prediction and every factor behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct SentimentLog {
+    pub id: Uuid,
+    pub tenant_id: Uuid,
+    pub property_id: Uuid,
+    pub date: chrono::NaiveDate,
+    pub sentiment_score: f64,
+    pub message_count: i32,
+    pub risk_level: String,
+    /// The signals counted and the churn factors (`negative_billing_msgs`, `unresolved_maintenance`, …).
+    #[schema(value_type = Object)]
+    #[specta(type = std::collections::BTreeMap<String, String>)]
+    pub contributing_factors: Value,
+    pub churn_probability: f64,
+}

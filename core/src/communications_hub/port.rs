@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::model::{TenantConversation, TenantMessage};
+use super::model::{SentimentLog, TenantConversation, TenantMessage};
 use crate::model::Tenant;
 use crate::outbox::NewMessage;
-use crate::store::json_rows::Kind::{self, B, J, R, S, T};
+use crate::store::json_rows::Kind::{self, B, I, J, R, S, T};
 use crate::store::Result;
 
 /// The rows one step writes, in one transaction.
@@ -17,6 +17,7 @@ pub struct HubWrite {
     pub conversations: Vec<TenantConversation>,
     pub messages: Vec<TenantMessage>,
     pub outbox: Vec<NewMessage>,
+    pub sentiment: Vec<SentimentLog>,
 }
 
 pub trait CommunicationsPort:
@@ -29,6 +30,8 @@ pub trait CommunicationsPort:
     /// The tenant (not archived) whose email is `address` (any case) or whose phone has the same
     /// last ten digits.
     fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>>;
+    /// Every sentiment log row in scope, the latest day first.
+    fn sentiment_logs(&self) -> Result<Vec<SentimentLog>>;
     fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()>;
 }
 
@@ -74,3 +77,16 @@ pub fn phone_key(phone: &str) -> String {
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     digits[digits.len().saturating_sub(10)..].to_string()
 }
+
+/// `tenant_sentiment_log`'s columns.
+pub const SENTIMENT_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("tenant_id", S),
+    ("property_id", S),
+    ("date", S),
+    ("sentiment_score", R),
+    ("message_count", I),
+    ("risk_level", S),
+    ("contributing_factors", J),
+    ("churn_probability", R),
+];

@@ -5,8 +5,10 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{json_rows, Result, Store, StoreError};
-use crate::communications_hub::model::{TenantConversation, TenantMessage};
-use crate::communications_hub::port::{phone_key, CommunicationsPort, HubWrite, CONVERSATION_COLUMNS, MESSAGE_COLUMNS};
+use crate::communications_hub::model::{SentimentLog, TenantConversation, TenantMessage};
+use crate::communications_hub::port::{
+    phone_key, CommunicationsPort, HubWrite, CONVERSATION_COLUMNS, MESSAGE_COLUMNS, SENTIMENT_COLUMNS,
+};
 use crate::model::Tenant;
 
 impl CommunicationsPort for Store {
@@ -64,10 +66,21 @@ impl CommunicationsPort for Store {
         Ok(found)
     }
 
+    fn sentiment_logs(&self) -> Result<Vec<SentimentLog>> {
+        json_rows::select(
+            self.conn(),
+            "tenant_sentiment_log",
+            SENTIMENT_COLUMNS,
+            "ORDER BY r.date DESC, r.tenant_id",
+            [],
+        )
+    }
+
     fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()> {
         self.transaction(|tx| {
             json_rows::upsert(tx, "tenant_conversation", CONVERSATION_COLUMNS, &w.conversations)?;
             json_rows::upsert(tx, "tenant_message", MESSAGE_COLUMNS, &w.messages)?;
+            json_rows::upsert(tx, "tenant_sentiment_log", SENTIMENT_COLUMNS, &w.sentiment)?;
             for m in &w.outbox {
                 crate::outbox::enqueue(tx, m, now)?;
             }
@@ -93,12 +106,17 @@ impl CommunicationsPort for super::Queueing<'_> {
         self.store.tenant_by_contact(address)
     }
 
+    fn sentiment_logs(&self) -> Result<Vec<SentimentLog>> {
+        self.store.sentiment_logs()
+    }
+
     fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()> {
         let Some(action) = self.action.clone() else { return self.store.write_hub(w, now) };
         // The rows and the queued action in one transaction; the server sends the reply.
         self.store.transaction(|tx| {
             json_rows::upsert(tx, "tenant_conversation", CONVERSATION_COLUMNS, &w.conversations)?;
             json_rows::upsert(tx, "tenant_message", MESSAGE_COLUMNS, &w.messages)?;
+            json_rows::upsert(tx, "tenant_sentiment_log", SENTIMENT_COLUMNS, &w.sentiment)?;
             crate::sync_actions::queue(tx, &action, now)
         })
     }

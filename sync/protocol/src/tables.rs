@@ -1134,6 +1134,21 @@ pub const TABLES: &[Table] = &[
         ],
         property_sql: "(SELECT c.property_id FROM tenant_conversation c WHERE c.id = r.conversation_id)",
     },
+    Table {
+        name: "tenant_sentiment_log",
+        columns: &[
+            ("id", Str),
+            ("tenant_id", Str),
+            ("property_id", Str),
+            ("date", Str),
+            ("sentiment_score", Real),
+            ("message_count", Int),
+            ("risk_level", Str),
+            ("contributing_factors", Json),
+            ("churn_probability", Real),
+        ],
+        property_sql: "r.property_id",
+    },
 ];
 
 /// Reference tables shipped with the build (the lease clause library and the jurisdiction

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use tokio_postgres::Transaction;
-use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage};
+use unitcycle_core::communications_hub::model::{SentimentLog, TenantConversation, TenantMessage};
 use unitcycle_core::communications_hub::port::{phone_key, CommunicationsPort, HubWrite};
 use unitcycle_core::model::Tenant;
 use unitcycle_core::port::Records;
@@ -28,6 +28,7 @@ impl RowWrite for Rows<'_> {
         let applied = async {
             upsert(tx, "tenant_conversation", &w.conversations).await?;
             upsert(tx, "tenant_message", &w.messages).await?;
+            upsert(tx, "tenant_sentiment_log", &w.sentiment).await?;
             for m in &w.outbox {
                 pgdomain::enqueue(tx, m, now).await?;
             }
@@ -87,8 +88,17 @@ impl CommunicationsPort for PgPort {
         id.map(|id| self.tenant(id)).transpose()
     }
 
+    fn sentiment_logs(&self) -> StoreResult<Vec<SentimentLog>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "tenant_sentiment_log",
+            "r.property_id = ANY($1) ORDER BY r.date DESC, r.tenant_id",
+            &[&self.scope],
+        ))
+    }
+
     fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> StoreResult<()> {
-        if w.conversations.is_empty() && w.messages.is_empty() && w.outbox.is_empty() && self.mutation.is_none() {
+        if w == &HubWrite::default() && self.mutation.is_none() {
             return Ok(());
         }
         self.write_all(&[Rows(w)], now)

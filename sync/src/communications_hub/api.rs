@@ -13,8 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use unitcycle_core::communications_hub::inbound::{self, InboundMessage, InboundOutcome, InboxStats};
+use unitcycle_core::communications_hub::model::SentimentLog;
 use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage, STATUSES};
 use unitcycle_core::communications_hub::port::CommunicationsPort;
+use unitcycle_core::communications_hub::sentiment::{self, AtRisk};
 use unitcycle_core::communications_hub::webhook;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -34,6 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats))
         .routes(routes!(conversation))
         .routes(routes!(reply))
+        .routes(routes!(at_risk))
+        .routes(routes!(tenant_sentiment))
 }
 
 fn conversation_id(text: &str) -> ApiResult<Uuid> {
@@ -224,4 +228,54 @@ async fn reply(State(st): State<AppState>, p: Principal, Path(id): Path<String>,
     })
     .await?;
     Ok((StatusCode::CREATED, Json(m)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/sentiment/at-risk/", operation_id = "communications_at_risk",
+    summary = "Tenants whose latest sentiment log is high or critical churn risk, by churn probability, with the factors and a recommended action",
+    responses((status = 200, description = "The at-risk tenants", body = AtRisk)))]
+async fn at_risk(State(st): State<AppState>, p: Principal) -> ApiResult<Json<AtRisk>> {
+    Ok(Json(read(&st, &p, |port| sentiment::at_risk(port)).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TrendQuery {
+    /// 30, 60 or 90 (default 90).
+    pub days: Option<i64>,
+}
+
+/// A tenant's sentiment over a window, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SentimentHistory {
+    pub tenant_id: Uuid,
+    pub days: i64,
+    pub history: Vec<SentimentLog>,
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/sentiment/{tenant_id}/", operation_id = "communications_sentiment",
+    summary = "A tenant's daily sentiment and churn prediction over the last 30, 60 or 90 days",
+    params(("tenant_id" = String, Path, description = "The tenant's id"), TrendQuery),
+    responses((status = 200, description = "The history, oldest first", body = SentimentHistory),
+        (status = 400, description = "A window other than 30, 60 or 90", body = ErrorBody),
+        (status = 404, description = "No such tenant", body = ErrorBody)))]
+async fn tenant_sentiment(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(tenant): Path<String>,
+    Query(q): Query<TrendQuery>,
+) -> ApiResult<Json<SentimentHistory>> {
+    let tenant = Uuid::parse_str(tenant.trim()).map_err(|_| ApiError::not_found("Tenant"))?;
+    let days = q.days.unwrap_or(90);
+    if ![30, 60, 90].contains(&days) {
+        return Err(ApiError::bad(format!("days: {days} is not 30, 60 or 90.")));
+    }
+    let since = st.clock.now().date_naive() - chrono::Duration::days(days);
+    let mut history = read(&st, &p, move |port| {
+        unitcycle_core::port::Records::tenant(port, tenant)?;
+        port.sentiment_logs()
+    })
+    .await?;
+    history.retain(|l| l.tenant_id == tenant && l.date >= since);
+    history.reverse();
+    Ok(Json(SentimentHistory { tenant_id: tenant, days, history }))
 }
