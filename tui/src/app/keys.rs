@@ -98,6 +98,18 @@ pub enum Action {
     SignInPerson,
     /// Make a renewal from a fully signed generated lease.
     RenewLease,
+    /// Cycle the inbox's channel filter.
+    CycleChannel,
+    /// Cycle the inbox's urgency filter.
+    CycleUrgency,
+    /// Cycle the inbox's category filter.
+    CycleCategory,
+    /// Reply to the selected conversation (after a confirm).
+    Reply,
+    /// Assign the selected conversation to someone.
+    Assign,
+    /// Resolve the selected conversation (after a confirm).
+    Resolve,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -523,6 +535,21 @@ pub const LEASE_GEN: &[Binding] = &[
     b(&[k('v'), k('X')], "v/X", "Void (with the reason, after a confirm)", Action::VoidEntry, true),
 ];
 
+/// The unified inbox (:inbox): the threads, filters, reply, assign, resolve.
+pub const INBOX: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up (in a confirm or the open thread: scroll)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down (in a confirm or the open thread: scroll)", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the thread full width (Esc back)", Action::Open, true),
+    b(&[k('c')], "c", "Channel filter (all, sms, email, whatsapp, in_app)", Action::CycleChannel, true),
+    b(&[k('u')], "u", "Urgency filter (all, critical, high, normal, low)", Action::CycleUrgency, true),
+    b(&[k('i')], "i", "Category filter (all, maintenance, billing, lease, …)", Action::CycleCategory, true),
+    b(&[k('r')], "r", "Reply (shows the recipient and the text; y sends)", Action::Reply, true),
+    b(&[k('a')], "a", "Assign the conversation (default: you)", Action::Assign, true),
+    b(&[k('x'), k('X')], "x/X", "Resolve the conversation (after a confirm)", Action::Resolve, true),
+];
+
 /// The chat's answer table (the question line takes every key while it has the focus).
 pub const CHAT: &[Binding] = &[
     b(MOVE, "↑/k", "Move up", Action::Up, false),
@@ -547,7 +574,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 23] = [
+    const EVERY_TABLE: [&[Binding]; 24] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -571,6 +598,7 @@ mod tests {
         CHAT,
         SCREENING,
         LEASE_GEN,
+        INBOX,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

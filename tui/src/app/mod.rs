@@ -74,6 +74,8 @@ pub enum Nav {
     Screening,
     /// Lease generation and e-signing (:leases-gen, :lease-builder).
     LeaseGen,
+    /// The unified tenant inbox (:inbox).
+    Inbox,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -269,6 +271,7 @@ impl App {
             Nav::Chat => self.push(Box::new(screens::chat::Chat::default())),
             Nav::Screening => self.push(Box::new(screens::screening::Screening::default())),
             Nav::LeaseGen => self.push(Box::new(screens::lease_gen::LeaseGen::default())),
+            Nav::Inbox => self.push(Box::new(screens::inbox::Inbox::default())),
         }
     }
 
@@ -426,6 +429,7 @@ impl App {
             ("chat", _) => self.goto(Nav::Chat),
             ("screening" | "applications" | "apps", _) => self.goto(Nav::Screening),
             ("leases-gen" | "lease-builder", _) => self.goto(Nav::LeaseGen),
+            ("inbox" | "messages", _) => self.goto(Nav::Inbox),
             ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {

@@ -1941,3 +1941,91 @@ fn g_on_an_approved_application_opens_the_new_lease_form_filled() {
     let s = h.screen();
     assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
 }
+
+/// The demo with three conversations received (offline gateway): a rent question by email
+/// (answered automatically), an emergency by SMS and a complaint by email.
+fn inbox_store() -> Store {
+    use unitcycle_core::communications_hub::inbound::{receive, InboundMessage};
+    let mut store = demo_store();
+    let contacts: Vec<(String, String)> = {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT t.email, t.phone FROM tenants t WHERE t.email <> '' AND t.phone <> ''
+                 AND EXISTS (SELECT 1 FROM tenant_lease l WHERE l.tenant_id = t.id) ORDER BY t.id LIMIT 3",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let gateway = Gateway::offline("tests".into());
+    let messages = [
+        ("email", None, Some(contacts[0].0.clone()), "Hi, when is my rent due this month?", 7),
+        ("sms", Some(contacts[1].1.clone()), None, "There is a gas leak in the kitchen, please help!", 8),
+        ("email", None, Some(contacts[2].0.clone()), "The neighbor noise every night is unacceptable.", 9),
+    ];
+    for (i, (channel, from_number, from, content, hour)) in messages.into_iter().enumerate() {
+        let msg =
+            InboundMessage { channel: channel.into(), from_number, from, content: content.into(), timestamp: None };
+        let now = today().and_hms_opt(hour, 0, 0).unwrap().and_utc();
+        receive(&mut store, &gateway, uuid::Uuid::from_u128(0x5300 + i as u128), &msg, now).unwrap();
+    }
+    store
+}
+
+#[test]
+fn inbox() {
+    snap("inbox_empty", ":inbox\n");
+    snap_on(inbox_store, "inbox", ":inbox\n");
+}
+
+#[test]
+fn the_inbox_filters_replies_to_the_tenant_shown_and_resolves() {
+    let mut h = Harness::new(inbox_store(), (160, 45));
+    h.type_text(":inbox\n");
+    let s = h.screen();
+    assert!(s.contains("Conversations (3)") && s.contains("3 open") && s.contains("1 critical open"), "{s}");
+    assert!(s.contains("complaint") && s.contains("! sms"), "{s}");
+    h.type_text("jj");
+    let s = h.screen();
+    assert!(s.contains("auto-response (sent automatically)"), "the rent question was answered: {s}");
+    assert!(s.contains("billing · normal · rent_due_date_query"), "{s}");
+    // Urgency: critical shows only the emergency.
+    h.type_text("u");
+    let s = h.screen();
+    assert!(s.contains("Conversations (1)") && s.contains("urgency critical") && s.contains("gas leak"), "{s}");
+    assert!(s.contains("emergency · critical · report_emergency"), "{s}");
+    // Reply: the confirm shows the recipient (the phone, by SMS) and the text; y queues it.
+    h.type_text("rA technician is on the way.\n");
+    let s = h.screen();
+    assert!(
+        s.contains("Send this reply by sms?") && s.contains("To: ") && s.contains("A technician is on the way."),
+        "{s}"
+    );
+    let to = s.lines().find(|l| l.contains("To: ")).unwrap().to_string();
+    assert!(to.chars().filter(char::is_ascii_digit).count() >= 7, "a phone number: {to}");
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Reply queued by sms") && s.contains("→ to the tenant"), "{s}");
+    assert!(s.contains("sent by user:test@tui") && s.contains("waiting tenant"), "{s}");
+    // Assign: the current actor by default (the reply assigned it already).
+    h.type_text("a");
+    assert!(h.screen().contains("user:test@tui"), "{}", h.screen());
+    h.key(KeyCode::Esc);
+    // Resolve after a confirm; n cancels.
+    h.type_text("x");
+    assert!(h.screen().contains("Resolve the sms conversation"), "{}", h.screen());
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled"), "{}", h.screen());
+    h.type_text("Xy");
+    let s = h.screen();
+    assert!(s.contains("Resolved") && s.contains("0 critical open"), "{s}");
+    // Back to every urgency: three threads, Enter opens one full width, Esc closes it.
+    for _ in 0..4 {
+        h.type_text("u");
+    }
+    assert!(h.screen().contains("Conversations (3)"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    assert!(!h.screen().contains("Conversations (3)") && h.screen().contains(" Thread "), "{}", h.screen());
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Conversations (3)"), "{}", h.screen());
+}

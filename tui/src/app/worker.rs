@@ -34,6 +34,7 @@ use unitcycle_core::turnover::{self, DeductionLetter, TurnoverCase};
 use uuid::Uuid;
 
 pub mod chat;
+pub mod inbox;
 pub mod lease_gen;
 pub mod maintenance;
 pub mod screening;
@@ -200,6 +201,8 @@ pub enum Request {
     Screening(screening::ScreeningRequest),
     /// Lease generation and e-signing (`worker::lease_gen`).
     LeaseGen(lease_gen::LeaseGenRequest),
+    /// The unified inbox (`worker::inbox`).
+    Inbox(inbox::InboxRequest),
     /// A question to the portfolio chat (`worker::chat`).
     Ask(chat::Ask),
     /// The chat's confirms, history and digest (`worker::chat`).
@@ -495,6 +498,7 @@ pub enum Data {
     Maintenance(maintenance::MaintData),
     Screening(screening::ScreeningData),
     LeaseGen(lease_gen::LeaseGenData),
+    Inbox(inbox::InboxData),
     Answered(Box<chat::Answered>),
     /// A chat reply as it streams (the text so far, or a tool call); not an answer.
     ChatStream(String),
@@ -903,6 +907,7 @@ fn answer(
         Request::Maintenance(req) => Data::Maintenance(maintenance::answer(store, gateway, req)?),
         Request::Screening(req) => Data::Screening(screening::answer(store, req)?),
         Request::LeaseGen(req) => Data::LeaseGen(lease_gen::answer(store, req)?),
+        Request::Inbox(req) => Data::Inbox(inbox::answer(store, req)?),
         Request::Ask(ask) => {
             Data::Answered(Box::new(chat::answer(store, gateway, ask, &mut |s| progress(Data::ChatStream(s)))?))
         }

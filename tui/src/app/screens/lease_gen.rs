@@ -635,7 +635,7 @@ impl Screen for LeaseGen {
 }
 
 /// A confirm that scrolls (↑/↓) and always shows its keys at the bottom.
-fn confirm(f: &mut Frame, area: Rect, title: &str, text: &[String], yes: &str, scroll: u16) {
+pub(crate) fn confirm(f: &mut Frame, area: Rect, title: &str, text: &[String], yes: &str, scroll: u16) {
     let w = area.width.min(76);
     let inner = w.saturating_sub(2).max(1) as usize;
     let rows: usize = text.iter().map(|t| t.chars().count().div_ceil(inner).max(1)).sum();

@@ -7,6 +7,7 @@ pub mod collections;
 pub mod command_center;
 pub mod dashboard;
 pub mod import;
+pub mod inbox;
 pub mod invoices;
 pub mod job_run;
 pub mod lease;
