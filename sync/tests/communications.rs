@@ -170,6 +170,18 @@ async fn inbound_messages_are_threaded_classified_answered_or_escalated_and_forg
     assert!(st["avg_response_hours"].is_number(), "{st}");
     let (s, _) = call(&app, Method::GET, "/api/v2/communications/conversations/?urgency=extreme", Some(&a), None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    // The demo simulation runs four messages through the whole pipeline.
+    let (s, sim) = call(&app, Method::POST, "/api/v2/communications/simulate/", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{sim}");
+    let kinds: Vec<&str> =
+        sim["results"].as_array().unwrap().iter().map(|r| r["classification"]["category"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["billing", "maintenance", "complaint", "emergency"], "{sim}");
+    let reader = db.token(READER).await;
+    assert_eq!(
+        call(&app, Method::POST, "/api/v2/communications/simulate/", Some(&reader), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+
     // The nightly sentiment log, the tenant's trend and the at-risk list.
     let today = today();
     let (logged, _) = unitcycle_sync::adapter::run(&db.pool, None, move |port| {
@@ -182,7 +194,7 @@ async fn inbound_messages_are_threaded_classified_answered_or_escalated_and_forg
         call(&app, Method::GET, &format!("/api/v2/communications/sentiment/{tenant}/?days=30"), Some(&a), None).await;
     assert_eq!(s, StatusCode::OK, "{trend}");
     let day = &trend["history"][0];
-    assert_eq!(day["message_count"], 4, "{trend}");
+    assert!(day["message_count"].as_i64() >= Some(4), "{trend}");
     assert!(day["contributing_factors"]["factors"]["sentiment_trend"].is_number(), "{trend}");
     let (s, risky) = call(&app, Method::GET, "/api/v2/communications/sentiment/at-risk/", Some(&a), None).await;
     assert_eq!(s, StatusCode::OK);

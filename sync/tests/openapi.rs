@@ -161,6 +161,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v2/communications/conversations/{id}/reply/", true),
     ("get", "/api/v2/communications/sentiment/at-risk/", true),
     ("get", "/api/v2/communications/sentiment/{tenant_id}/", true),
+    ("post", "/api/v2/communications/simulate/", true),
     ("post", "/api/v1/inspections/", true),
     ("get", "/api/v1/inspections/{id}/", true),
     ("post", "/api/v1/inspections/{id}/upload-photos/", true),

@@ -2,6 +2,7 @@
 //! the replies and pages queued in the same transaction.
 
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
 use uuid::Uuid;
 
 use super::{json_rows, Result, Store, StoreError};
@@ -45,25 +46,37 @@ impl CommunicationsPort for Store {
     }
 
     fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>> {
-        let email = address.trim().to_lowercase();
-        let phone = phone_key(address);
-        let mut stmt = self.conn().prepare(
-            "SELECT id, phone FROM tenants WHERE archived_at IS NULL AND (lower(email) = ?1 OR phone <> '') ORDER BY id",
-        )?;
-        let rows = stmt.query_map([&email], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let mut found = None;
-        for row in rows {
-            let (id, p) = row?;
-            let by_phone = phone.len() >= 7 && phone_key(&p) == phone;
-            if by_phone || !email.is_empty() && email.contains('@') {
-                let t = Store::tenant(self, id.parse().map_err(|e| StoreError::Corrupt(format!("tenants.id: {e}")))?)?;
-                if by_phone || t.email.to_lowercase() == email {
-                    found = Some(t);
+        // An address with '@' is an email; anything else is a phone, matched on its last ten digits.
+        let address = address.trim();
+        let id: Option<String> = if address.contains('@') {
+            self.conn()
+                .query_row(
+                    "SELECT id FROM tenants WHERE archived_at IS NULL AND lower(email) = ?1 ORDER BY id LIMIT 1",
+                    [address.to_lowercase()],
+                    |r| r.get(0),
+                )
+                .optional()?
+        } else {
+            let key = phone_key(address);
+            if key.len() < 7 {
+                return Ok(None);
+            }
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT id, phone FROM tenants WHERE archived_at IS NULL AND phone <> '' ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let mut found = None;
+            for row in rows {
+                let (id, phone) = row?;
+                if phone_key(&phone) == key {
+                    found = Some(id);
                     break;
                 }
             }
-        }
-        Ok(found)
+            found
+        };
+        id.map(|id| Store::tenant(self, id.parse().map_err(|e| StoreError::Corrupt(format!("tenants.id: {e}")))?))
+            .transpose()
     }
 
     fn sentiment_logs(&self) -> Result<Vec<SentimentLog>> {

@@ -71,19 +71,30 @@ impl CommunicationsPort for PgPort {
     }
 
     fn tenant_by_contact(&self, address: &str) -> StoreResult<Option<Tenant>> {
-        let email = address.trim().to_lowercase();
-        let phone = phone_key(address);
+        // An address with '@' is an email; anything else is a phone, matched on its last ten digits.
+        let address = address.trim().to_string();
+        let phone = phone_key(&address);
+        if !address.contains('@') && phone.len() < 7 {
+            return Ok(None);
+        }
         let id: Option<Uuid> = self.block(async {
-            Ok(self
-                .client()
-                .query_opt(
-                    "SELECT id FROM tenants WHERE archived_at IS NULL AND (lower(email) = $1 \
-                     OR (length($2) >= 7 AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 10) = $2)) \
-                     ORDER BY (lower(email) = $1) DESC, id LIMIT 1",
-                    &[&email, &phone],
-                )
-                .await?
-                .map(|r| r.get(0)))
+            let row = if address.contains('@') {
+                self.client()
+                    .query_opt(
+                        "SELECT id FROM tenants WHERE archived_at IS NULL AND lower(email) = $1 ORDER BY id LIMIT 1",
+                        &[&address.to_lowercase()],
+                    )
+                    .await?
+            } else {
+                self.client()
+                    .query_opt(
+                        "SELECT id FROM tenants WHERE archived_at IS NULL AND phone <> '' \
+                         AND right(regexp_replace(phone, '[^0-9]', '', 'g'), 10) = $1 ORDER BY id LIMIT 1",
+                        &[&phone],
+                    )
+                    .await?
+            };
+            Ok(row.map(|r| r.get(0)))
         })?;
         id.map(|id| self.tenant(id)).transpose()
     }

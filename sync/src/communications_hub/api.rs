@@ -37,6 +37,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(conversation))
         .routes(routes!(reply))
         .routes(routes!(at_risk))
+        .routes(routes!(simulate))
         .routes(routes!(tenant_sentiment))
 }
 
@@ -278,4 +279,62 @@ async fn tenant_sentiment(
     history.retain(|l| l.tenant_id == tenant && l.date >= since);
     history.reverse();
     Ok(Json(SentimentHistory { tenant_id: tenant, days, history }))
+}
+
+/// The demo simulation's messages: a routine question, a repair, a complaint and an emergency.
+const SIMULATED: [(&str, &str); 4] = [
+    ("email", "Hi, when is my rent due this month? And how much is it?"),
+    ("sms", "The kitchen sink is clogged and leaking under the cabinet"),
+    ("email", "The noise from upstairs is unacceptable, this is the third night in a row!!"),
+    ("sms", "There is smoke coming from the hallway outlet"),
+];
+
+/// What the simulation sent and what the pipeline did with each message.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Simulation {
+    pub sent: usize,
+    pub results: Vec<InboundOutcome>,
+}
+
+#[utoipa::path(post, path = "/api/v2/communications/simulate/", operation_id = "communications_simulate",
+    summary = "Demo simulation: four mock inbound messages (a rent question, a repair, a complaint, an emergency) from tenants of the caller's properties, each through the whole pipeline",
+    responses((status = 200, description = "The pipeline's answer to each message", body = Simulation),
+        (status = 400, description = "No tenant with a live lease and an address to write from", body = ErrorBody)))]
+async fn simulate(State(st): State<AppState>, p: Principal) -> ApiResult<Json<Simulation>> {
+    crate::server::writer(&p)?;
+    let rows = st
+        .pool
+        .get()
+        .await?
+        .query(
+            "SELECT t.email, t.phone FROM tenants t JOIN tenant_lease l ON l.tenant_id = t.id \
+             WHERE l.property_id = ANY($1) AND l.lease_status IN ('active', 'month_to_month') \
+             AND t.archived_at IS NULL AND t.email <> '' AND t.phone <> '' ORDER BY t.id LIMIT 4",
+            &[&p.properties],
+        )
+        .await?;
+    if rows.is_empty() {
+        return Err(ApiError::bad(
+            "No tenant of your properties has a live lease, an email and a phone to write from.",
+        ));
+    }
+    let senders: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let (now, gateway) = (st.clock.now(), st.gateway.clone());
+    let results = act(&st, &p, move |port| {
+        let mut out = Vec::new();
+        for (i, (channel, content)) in SIMULATED.iter().enumerate() {
+            let (email, phone) = &senders[i % senders.len()];
+            let msg = InboundMessage {
+                channel: (*channel).into(),
+                from_number: (*channel == "sms").then(|| phone.clone()),
+                from: (*channel != "sms").then(|| email.clone()),
+                content: (*content).into(),
+                timestamp: None,
+            };
+            out.push(inbound::receive(port, &gateway, Uuid::new_v4(), &msg, now)?);
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(Simulation { sent: results.len(), results }))
 }
