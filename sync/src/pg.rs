@@ -125,6 +125,14 @@ pub async fn upsert_rows<T: serde::Serialize>(tx: &Transaction<'_>, t: &Table, r
     Ok(ids)
 }
 
+/// Writes domain rows of synced table `table` and enters them in the change log (`upsert_rows`
+/// then `bump`), for adapters that write a table's rows as they are.
+pub async fn upsert_synced<T: serde::Serialize>(tx: &Transaction<'_>, table: &str, rows: &[T]) -> Result<()> {
+    let t = synced(table)?;
+    let ids = upsert_rows(tx, t, rows).await?;
+    bump(tx, t, &ids).await
+}
+
 /// The canonical JSON of rows `ids` of `t`.
 pub async fn rows_by_id(c: &impl GenericClient, t: &Table, ids: &[Uuid]) -> Result<Vec<Value>> {
     let sql = format!("SELECT {} FROM {} r WHERE r.id = ANY($1)", tables::pg_json_expr(t), t.name);

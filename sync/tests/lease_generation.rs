@@ -280,8 +280,8 @@ async fn a_lease_from_template_to_both_signatures_turns_the_unit_active() {
     let analysis = &advised["renewal_analysis"];
     assert_eq!(analysis["provider"], "offline", "{advised}");
     assert!(analysis["reasoning"].as_str().unwrap().contains("needs_review"));
-    let rent: f64 = advised["lease_terms"]["monthly_rent"].as_str().unwrap().parse().unwrap();
-    assert!((1800.0..=1890.0).contains(&rent), "{rent}");
+    let rent: rust_decimal::Decimal = advised["lease_terms"]["monthly_rent"].as_str().unwrap().parse().unwrap();
+    assert!((rust_decimal::Decimal::from(1800)..=rust_decimal::Decimal::from(1890)).contains(&rent), "{rent}");
     let b = db.token(MANAGER_B).await;
     let (s, _) = call(&app, Method::GET, &format!("/api/v1/generated-leases/{id}/"), Some(&b), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND, "another manager's lease");

@@ -47,7 +47,12 @@ pub struct RenewalAnalysisInput {
 /// The spec's answer shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 pub struct RenewalAnalysisOutput {
-    pub recommended_rent: f64,
+    /// Money, as the spec's example writes it: a JSON number.
+    #[serde(with = "crate::format::wire::number_money")]
+    #[schema(value_type = f64)]
+    #[specta(type = f64)]
+    pub recommended_rent: Decimal,
+    /// A percentage, not money.
     pub rent_change_pct: f64,
     pub reasoning: String,
     #[serde(default)]
@@ -66,8 +71,12 @@ fn payment_summary(i: &RenewalAnalysisInput) -> String {
 
 /// The range a recommended rent may take: from the current rent down 5% (a concession) to the
 /// current rent up [`MAX_INCREASE_PCT`].
-fn bounds(current: f64) -> (f64, f64) {
-    (current * 0.95, current * (1.0 + MAX_INCREASE_PCT as f64 / 100.0))
+fn bounds(current: Decimal) -> (Decimal, Decimal) {
+    let hundred = Decimal::from(100);
+    (
+        (current * Decimal::from(95) / hundred).round_dp(2),
+        (current * (hundred + Decimal::from(MAX_INCREASE_PCT)) / hundred).round_dp(2),
+    )
 }
 
 impl Task for RenewalAnalysis {
@@ -108,9 +117,9 @@ impl Task for RenewalAnalysis {
     }
 
     fn check(i: &RenewalAnalysisInput, o: &RenewalAnalysisOutput) -> std::result::Result<(), String> {
-        let current = i.current_rent.to_f64().unwrap_or_default();
+        let current = i.current_rent;
         let (lo, hi) = bounds(current);
-        if !(lo - 0.005..=hi + 0.005).contains(&o.recommended_rent) {
+        if !(lo..=hi).contains(&o.recommended_rent.round_dp(2)) {
             return Err(format!(
                 "recommended_rent must be between {lo:.2} and {hi:.2} (the current rent is {current:.2})."
             ));
@@ -174,7 +183,7 @@ pub fn offline(i: &RenewalAnalysisInput) -> RenewalAnalysisOutput {
         _ => "Send the standard renewal offer.",
     };
     RenewalAnalysisOutput {
-        recommended_rent: rent.to_f64().unwrap_or_default(),
+        recommended_rent: rent,
         rent_change_pct: pct.to_f64().unwrap_or_default(),
         reasoning,
         clause_updates: Vec::new(),
@@ -266,13 +275,13 @@ mod tests {
 
     #[test]
     fn offline_moves_toward_the_market_at_most_five_percent_and_half_for_a_likely_leaver() {
-        assert_eq!(offline(&input(dec!(2050), 0.1)).recommended_rent, 2050.0);
+        assert_eq!(offline(&input(dec!(2050), 0.1)).recommended_rent, dec!(2050));
         let capped = offline(&input(dec!(2400), 0.1));
-        assert_eq!((capped.recommended_rent, capped.rent_change_pct), (2100.0, 5.0));
+        assert_eq!((capped.recommended_rent, capped.rent_change_pct), (dec!(2100), 5.0));
         let leaver = offline(&input(dec!(2400), 0.8));
-        assert_eq!((leaver.recommended_rent, leaver.retention_risk.as_str()), (2050.0, "high"));
+        assert_eq!((leaver.recommended_rent, leaver.retention_risk.as_str()), (dec!(2050), "high"));
         let above = offline(&input(dec!(1900), 0.5));
-        assert_eq!((above.recommended_rent, above.retention_risk.as_str()), (2000.0, "medium"));
+        assert_eq!((above.recommended_rent, above.retention_risk.as_str()), (dec!(2000), "medium"));
         assert!(above.reasoning.contains("offline") && above.reasoning.contains("needs_review"));
         let unknown = offline(&input(Decimal::ZERO, 0.1));
         assert!(unknown.reasoning.contains("No market rent is on record"));
@@ -283,7 +292,7 @@ mod tests {
         let i = input(dec!(2400), 0.1);
         let mut o = offline(&i);
         assert!(RenewalAnalysis::check(&i, &o).is_ok());
-        o.recommended_rent = 2600.0;
+        o.recommended_rent = dec!(2600);
         assert!(RenewalAnalysis::check(&i, &o).unwrap_err().contains("between 1900.00 and 2100.00"));
     }
 }

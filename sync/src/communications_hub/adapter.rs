@@ -16,19 +16,13 @@ use crate::{pg, pgdomain};
 
 struct Rows<'a>(&'a HubWrite);
 
-async fn upsert<T: serde::Serialize>(tx: &Transaction<'_>, table: &str, rows: &[T]) -> pg::Result<()> {
-    let t = pg::synced(table)?;
-    let ids = pg::upsert_rows(tx, t, rows).await?;
-    pg::bump(tx, t, &ids).await
-}
-
 impl RowWrite for Rows<'_> {
     async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         let w = self.0;
         let applied = async {
-            upsert(tx, "tenant_conversation", &w.conversations).await?;
-            upsert(tx, "tenant_message", &w.messages).await?;
-            upsert(tx, "tenant_sentiment_log", &w.sentiment).await?;
+            pg::upsert_synced(tx, "tenant_conversation", &w.conversations).await?;
+            pg::upsert_synced(tx, "tenant_message", &w.messages).await?;
+            pg::upsert_synced(tx, "tenant_sentiment_log", &w.sentiment).await?;
             for m in &w.outbox {
                 pgdomain::enqueue(tx, m, now).await?;
             }

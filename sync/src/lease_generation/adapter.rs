@@ -14,20 +14,14 @@ use crate::{pg, pgdomain};
 
 struct Rows<'a>(&'a LeaseWrite);
 
-async fn upsert<T: serde::Serialize>(tx: &Transaction<'_>, table: &str, rows: &[T]) -> pg::Result<()> {
-    let t = pg::synced(table)?;
-    let ids = pg::upsert_rows(tx, t, rows).await?;
-    pg::bump(tx, t, &ids).await
-}
-
 impl RowWrite for Rows<'_> {
     async fn apply(&self, tx: &Transaction<'_>, now: DateTime<Utc>) -> StoreResult<()> {
         let w = self.0;
         let applied = async {
-            upsert(tx, "lease_template", &w.templates).await?;
-            upsert(tx, "generated_lease", &w.leases).await?;
-            upsert(tx, "lease_signature", &w.signatures).await?;
-            upsert(tx, "lease_addendum", &w.addenda).await?;
+            pg::upsert_synced(tx, "lease_template", &w.templates).await?;
+            pg::upsert_synced(tx, "generated_lease", &w.leases).await?;
+            pg::upsert_synced(tx, "lease_signature", &w.signatures).await?;
+            pg::upsert_synced(tx, "lease_addendum", &w.addenda).await?;
             for m in &w.messages {
                 pgdomain::enqueue(tx, m, now).await?;
             }

@@ -280,9 +280,7 @@ async fn create_renewal(
             (None, None) => Some(analyze(port, &gateway, from, now)?),
             _ => None,
         };
-        let new_rent = b.new_rent.or_else(|| {
-            advice.as_ref().and_then(|a| Decimal::try_from(a.analysis.recommended_rent).ok()).map(|r| r.round_dp(2))
-        });
+        let new_rent = b.new_rent.or_else(|| advice.as_ref().map(|a| a.analysis.recommended_rent.round_dp(2)));
         let action = LeaseGenerationAction::CreateRenewal {
             from,
             new_rent,
