@@ -201,7 +201,7 @@ mod tests {
         let at_two: Vec<Job> = runs.iter().filter(|(at, _)| *at == two).map(|(_, j)| *j).collect();
         assert_eq!(
             at_two,
-            [Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest],
+            [Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest, Job::OnboardingTasks],
             "registry order"
         );
     }

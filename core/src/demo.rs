@@ -877,6 +877,11 @@ pub fn generate(store: &mut Store, cfg: &DemoConfig) -> Result<DemoSummary> {
     // active lease is past its end (month-to-month from the day after) and no notice is past
     // its move-out (vacant).
     crate::lifecycle::classify::classify_lease_statuses(store, today, at(today, 2))?;
+    // Each property's knowledge base starts from the shipped handbook, so the FAQ bot and the
+    // onboarding messages have something true to say.
+    for p in crate::port::Records::property_zones(&*store)?.into_keys() {
+        crate::onboarding::workflow::seed_demo_knowledge(store, p, created)?;
+    }
     Ok(s)
 }
 

@@ -31,6 +31,8 @@ pub enum Job {
     LeaseSigningReminders,
     LeaseSigningExpiry,
     DailySentiment,
+    OnboardingTasks,
+    OnboardingStalled,
 }
 
 /// One row of the job registry.
@@ -194,6 +196,23 @@ pub const JOBS: &[JobDef] = &[
         cron: Some("0 3 * * *"),
         describe: "Log each tenant's rolling 30-day sentiment and churn prediction (with its factors) for those who \
                    wrote in the last 30 days; the at-risk list reads it",
+    },
+    JobDef {
+        job: Job::OnboardingTasks,
+        name: "onboarding-tasks",
+        spec_name: "onboarding.process_scheduled_onboarding_tasks",
+        cron: Some("0 * * * *"),
+        describe: "Send each onboarding checklist's system tasks as they fall due on the property's date (welcome, \
+                   utility guide, community information, check-ins), make the checklist of any signed lease without \
+                   one, and bring each checklist's status up to date",
+    },
+    JobDef {
+        job: Job::OnboardingStalled,
+        name: "onboarding-stalled",
+        spec_name: "onboarding.detect_stalled_onboardings",
+        cron: Some("0 9 * * *"),
+        describe: "Mark stalled the onboardings whose required tasks are overdue with nothing done, and tell the \
+                   manager and the tenant once",
     },
 ];
 
@@ -403,6 +422,13 @@ pub struct JobReport {
     pub skipped: bool,
 }
 
+impl JobReport {
+    /// A run that did its work (not skipped).
+    pub fn new(job: Job, run_date: NaiveDate, summary: String, counts: serde_json::Value) -> JobReport {
+        JobReport { job: job.name(), run_date, summary, counts, skipped: false }
+    }
+}
+
 /// Runs a job with the AI gateway configured from the environment (Claude when
 /// `ANTHROPIC_API_KEY` is set, the offline provider otherwise).
 pub fn run(store: &mut Store, job: Job, today: NaiveDate, now: DateTime<Utc>) -> Result<JobReport> {
@@ -470,6 +496,8 @@ pub fn run_with(
         Job::LeaseSigningReminders => crate::lease_generation::workflow::reminder_job(store, today, now),
         Job::LeaseSigningExpiry => crate::lease_generation::workflow::expiry_job(store, today, now),
         Job::DailySentiment => crate::communications_hub::sentiment::job(store, today, now),
+        Job::OnboardingTasks => crate::onboarding::workflow::process_job(store, gateway, today, now),
+        Job::OnboardingStalled => crate::onboarding::workflow::stalled_job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -551,7 +579,13 @@ mod tests {
             next_due_after(at("2026-03-28T01:00:00Z")),
             (
                 at("2026-03-28T02:00:00Z"),
-                vec![Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest]
+                vec![
+                    Job::ClassifyLeaseStatuses,
+                    Job::AiActionQueue,
+                    Job::PostRent,
+                    Job::DailyDigest,
+                    Job::OnboardingTasks
+                ]
             )
         );
         assert_eq!(
@@ -562,12 +596,22 @@ mod tests {
             next_due_after(at("2026-03-28T02:30:00Z")),
             (
                 at("2026-03-28T03:00:00Z"),
-                vec![Job::RenewalScan, Job::PostRent, Job::DailyDigest, Job::ScreeningPurge, Job::DailySentiment]
+                vec![
+                    Job::RenewalScan,
+                    Job::PostRent,
+                    Job::DailyDigest,
+                    Job::ScreeningPurge,
+                    Job::DailySentiment,
+                    Job::OnboardingTasks
+                ]
             )
         );
         assert_eq!(
             next_due_after(at("2026-03-28T03:00:00Z")),
-            (at("2026-03-28T04:00:00Z"), vec![Job::PostRent, Job::PricingEngine, Job::DailyDigest])
+            (
+                at("2026-03-28T04:00:00Z"),
+                vec![Job::PostRent, Job::PricingEngine, Job::DailyDigest, Job::OnboardingTasks]
+            )
         );
         assert_eq!(
             next_due_after(at("2026-03-28T04:00:00Z")),
@@ -575,13 +619,16 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T07:00:00Z")),
-            (at("2026-03-28T08:00:00Z"), vec![Job::PostRent, Job::CollectionsScan, Job::DailyDigest])
+            (
+                at("2026-03-28T08:00:00Z"),
+                vec![Job::PostRent, Job::CollectionsScan, Job::DailyDigest, Job::OnboardingTasks]
+            )
         );
         assert_eq!(next_due_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
         assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-28T21:00:00Z"));
         assert_eq!(
             next_due_after(at("2026-03-28T23:30:00Z")),
-            (at("2026-03-29T00:00:00Z"), vec![Job::PostRent, Job::DailyDigest])
+            (at("2026-03-29T00:00:00Z"), vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks])
         );
     }
 
@@ -635,10 +682,15 @@ mod tests {
                 Job::ScreeningPurge,
                 Job::LeaseSigningReminders,
                 Job::LeaseSigningExpiry,
-                Job::DailySentiment
+                Job::DailySentiment,
+                Job::OnboardingTasks,
+                Job::OnboardingStalled
             ]
         );
-        assert_eq!(due_today_by(at("2026-12-03T00:10:00Z")), vec![Job::PostRent, Job::DailyDigest]);
+        assert_eq!(
+            due_today_by(at("2026-12-03T00:10:00Z")),
+            vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks]
+        );
         assert_eq!(
             due_today_by(at("2026-12-03T02:00:00Z")),
             vec![
@@ -647,7 +699,8 @@ mod tests {
                 Job::PostRent,
                 Job::EscalationEngine,
                 Job::TurnoverDaily,
-                Job::DailyDigest
+                Job::DailyDigest,
+                Job::OnboardingTasks
             ]
         );
     }
@@ -680,20 +733,25 @@ mod tests {
                 Job::ScreeningPurge,
                 Job::LeaseSigningReminders,
                 Job::LeaseSigningExpiry,
-                Job::DailySentiment
+                Job::DailySentiment,
+                Job::OnboardingTasks,
+                Job::OnboardingStalled
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 14);
+        assert_eq!(ran.len(), 16);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
         // At 11:00 the hourly jobs are due again; at 12:30 they and the escalation engine; nothing else is.
-        assert_eq!(owed(&store, at("2026-12-03T11:00:00Z")).unwrap(), vec![Job::PostRent, Job::DailyDigest]);
+        assert_eq!(
+            owed(&store, at("2026-12-03T11:00:00Z")).unwrap(),
+            vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks]
+        );
         assert_eq!(
             owed(&store, at("2026-12-03T12:30:00Z")).unwrap(),
-            vec![Job::PostRent, Job::EscalationEngine, Job::DailyDigest]
+            vec![Job::PostRent, Job::EscalationEngine, Job::DailyDigest, Job::OnboardingTasks]
         );
     }
 

@@ -26,6 +26,7 @@ pub mod ledger;
 pub mod lifecycle;
 pub mod migrations;
 pub mod model;
+pub mod onboarding;
 pub mod outbox;
 pub mod pdf;
 pub mod port;

@@ -51,6 +51,8 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     26 => "0026_screening.sql",
     27 => "0027_lease_generation.sql",
     28 => "0028_communications_hub.sql",
+    29 => "0029_communications_broadcasts.sql",
+    30 => "0030_onboarding.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -83,6 +85,8 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     26 => "0026_screening.sql",
     27 => "0027_lease_generation.sql",
     28 => "0028_communications_hub.sql",
+    29 => "0029_communications_broadcasts.sql",
+    30 => "0030_onboarding.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -193,7 +193,12 @@ fn the_registry_knows_every_task() {
             "lease_translation",
             "lease_renewal_analysis",
             "message_classification",
-            "tenant_auto_response"
+            "tenant_auto_response",
+            "tenant_faq",
+            "onboarding_welcome_email",
+            "onboarding_document_verification",
+            "onboarding_utility_guide",
+            "onboarding_handbook_extraction"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -214,6 +214,9 @@ commands! {
     builder_sign_in_person(signature_id: String, typed_name: String) -> unitcycle_core::lease_generation::workflow::SignOutcome;
     builder_void(id: String, reason: String) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
     builder_renew(id: String, new_rent: Option<String>, rent_increase_pct: Option<String>, term_months: Option<u32>) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
+    kb_entries(property_id: String, category: Option<String>, search: Option<String>, include_retired: bool) -> onboarding::KnowledgeBase;
+    kb_save(property_id: String, entry: unitcycle_core::onboarding::workflow::KnowledgeInput) -> unitcycle_core::onboarding::model::KnowledgeEntry;
+    kb_ask(property_id: String, question: String) -> unitcycle_core::onboarding::workflow::ChatReply;
 }
 
 pub mod abstractions;
@@ -227,6 +230,7 @@ pub mod lease_generation;
 pub mod leases;
 pub mod maintenance;
 pub mod move_out;
+pub mod onboarding;
 pub mod portfolio;
 pub mod pricing;
 pub mod records;
@@ -268,6 +272,7 @@ pub mod ops {
         move_out_import_camera_files, move_out_leases, move_out_letter_pdf, move_out_letter_preview, move_out_list,
         move_out_page, move_out_review,
     };
+    pub use super::onboarding::{kb_ask, kb_entries, kb_save};
     pub use super::portfolio::{
         collection_case, dashboard, list_collections, list_renewals, renewal_action, renewal_letter_pdf,
         renewal_set_letter, save_document,

@@ -16,6 +16,7 @@ pub mod lease_abstraction;
 pub mod lease_generation;
 pub mod lifecycle;
 pub mod maintenance;
+pub mod onboarding;
 pub mod openapi;
 pub mod outbox;
 pub mod pg;

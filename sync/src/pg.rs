@@ -75,13 +75,16 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<&'static str>> {
     Ok(applied)
 }
 
-/// Writes the shipped clause library and jurisdiction rules (the same rows and ids as every
-/// replica's), so a changed asset reaches the database with the server that ships it.
+/// Writes the shipped clause library, jurisdiction rules and reply templates (the same rows and
+/// ids as every replica's), so a changed asset reaches the database with the server that ships it.
 async fn seed_reference(tx: &Transaction<'_>) -> Result<()> {
     use unitcycle_core::lease_generation::{clauses, model};
     for t in tables::REFERENCE_TABLES {
         match t.name {
             "lease_clause" => upsert_rows(tx, t, &clauses::library()).await?,
+            "communication_template" => {
+                upsert_rows(tx, t, &unitcycle_core::communications_hub::templates::library()).await?
+            }
             _ => upsert_rows(tx, t, &model::rule_rows()).await?,
         };
     }

@@ -5,11 +5,13 @@
 use tokio_postgres::GenericClient;
 use unitcycle_core::collections::workflow::{self as case_workflow, CaseAction};
 use unitcycle_core::command_center::workflow::{self as cc_workflow, CommandCenterAction};
+use unitcycle_core::communications_hub::broadcast::{self, BroadcastAction};
 use unitcycle_core::communications_hub::inbound::{self as hub, HubAction};
 use unitcycle_core::inspections::move_out::workflow::{self as move_out_workflow, MoveOutAction};
 use unitcycle_core::invoice_processing::workflow::{self as invoices, InvoiceAction};
 use unitcycle_core::lease_abstraction::workflow::{self as abstractions, AbstractionAction};
 use unitcycle_core::lease_generation::workflow::{self as lease_generation, LeaseGenerationAction};
+use unitcycle_core::onboarding::workflow::{self as onboarding, OnboardingAction};
 use unitcycle_core::portfolio_chat::action::{self as chat_action, ChatAction};
 use unitcycle_core::records::{workflow as records, RecordAction};
 use unitcycle_core::renewals::{workflow, RenewalAction};
@@ -203,6 +205,31 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                     .await?
             }
             Err(e) => Some(format!("Not a communications action: {e}")),
+        },
+        broadcast::ENTITY => match serde_json::from_value::<BroadcastAction>(a.action.clone()) {
+            Ok(mut action) => {
+                // A broadcast is created as the pushing user's; the server sends its messages.
+                if let BroadcastAction::Create { actor, .. } = &mut action {
+                    actor.clone_from(&p.email);
+                }
+                run_recorded(st, p, a, "broadcast", move |port, id| broadcast::apply_action(port, id, &action, now))
+                    .await?
+            }
+            Err(e) => Some(format!("Not a broadcast action: {e}")),
+        },
+        onboarding::ENTITY => match serde_json::from_value::<OnboardingAction>(a.action.clone()) {
+            Ok(mut action) => {
+                // A message or key handoff is recorded as the pushing user's, whatever the replica wrote.
+                match &mut action {
+                    OnboardingAction::SendMessage { actor, .. }
+                    | OnboardingAction::RecordKey { actor, .. }
+                    | OnboardingAction::UpdateKey { actor, .. } => actor.clone_from(&p.email),
+                    _ => {}
+                }
+                run_recorded(st, p, a, "onboarding", move |port, id| onboarding::apply_action(port, id, &action, now))
+                    .await?
+            }
+            Err(e) => Some(format!("Not an onboarding action: {e}")),
         },
         chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
             Ok(action) => {

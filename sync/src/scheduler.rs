@@ -336,6 +336,24 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        // Hourly, so each property's date is covered; sending is idempotent per task.
+        Job::OnboardingTasks => {
+            let gateway = gateway.clone();
+            exclusively(pool, job, || async move {
+                let ran = with_port(pool, move |port| {
+                    Ok(((), unitcycle_core::onboarding::workflow::process_job(port, &gateway, today, now)?))
+                })
+                .await?;
+                Ok(Some(ran))
+            })
+            .await?
+            .map(|(_, r)| r)
+        }
+        Job::OnboardingStalled => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::onboarding::workflow::stalled_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

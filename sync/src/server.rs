@@ -319,6 +319,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(crate::lease_generation::api::routes())
         .merge(crate::lease_generation::leases::routes())
         .merge(crate::communications_hub::api::routes())
+        .merge(crate::onboarding::api::routes())
         .merge(crate::screening::api::routes())
         .merge(crate::portfolio_chat::api::routes())
         .merge(crate::import::api::routes())

@@ -70,6 +70,8 @@ async fn inbound_messages_are_threaded_classified_answered_or_escalated_and_forg
     let reply = out["auto_response"]["content"].as_str().unwrap();
     let rent_words = unitcycle_core::format::money(rent.parse().unwrap());
     assert!(reply.contains(&first) && reply.contains(&rent_words), "{reply} / {rent_words}");
+    // In the office's own words: the rent-due template marked auto_send for this intent.
+    assert!(reply.starts_with(&format!("Hi {first}! Your rent of {rent_words} is due on ")), "{reply}");
 
     // An emergency by SMS, signed by the provider: critical, paged, a work order.
     let now = now();
@@ -262,5 +264,196 @@ async fn a_reply_on_a_connected_replica_is_queued_and_sent_by_the_server() {
     assert_eq!(replies.len(), 1, "{detail}");
     assert_eq!(replies[0]["sent_by"], MANAGER_A, "recorded as the pushing user's");
     assert_eq!(count(&db, &format!("SELECT COUNT(*) FROM outbox_message WHERE recipient = '{email}'")).await, 1);
+    db.finish().await;
+}
+
+/// Templates and broadcasts over HTTP: the template list; a broadcast refused with a 400 for each
+/// bad input; a filtered one created, previewed, sent once per tenant and channel; sent again
+/// with nothing queued twice; each delivery's status (a tenant without an email skipped, with
+/// why); and another manager seeing none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_is_previewed_then_sent_once_per_tenant_and_channel_across_retries() {
+    let db = TestDb::new("hubcast", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let property = db.properties[0];
+
+    let (s, templates) = call(&app, Method::GET, "/api/v2/communications/templates/", Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{templates}");
+    let names: Vec<&str> = templates.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Rent due date") && names.contains(&"Emergency acknowledgment"), "{names:?}");
+    let rent = templates.as_array().unwrap().iter().find(|t| t["trigger_intent"] == "rent_due_date_query").unwrap();
+    assert_eq!(rent["variables"], json!(["first_name", "rent_amount", "due_date", "portal_url"]));
+    let (_, sms) = call(&app, Method::GET, "/api/v2/communications/templates/?channel=sms", Some(&a), None).await;
+    assert!(sms.as_array().unwrap().iter().all(|t| t["channel"] == "sms"), "{sms}");
+
+    // Bad input is a 400 with the reason, never a 5xx.
+    let url = "/api/v2/communications/broadcasts/";
+    for (bad, why) in [
+        (json!({"title": "", "content": "x", "channels": ["email"]}), "title is required"),
+        (json!({"title": "t".repeat(201), "content": "x", "channels": ["email"]}), "longer than 200"),
+        (json!({"title": "Notice", "content": " ", "channels": ["email"]}), "content is required"),
+        (json!({"title": "Notice", "content": "x", "channels": []}), "channels"),
+        (json!({"title": "Notice", "content": "x", "channels": ["fax"]}), "'fax'"),
+        (json!({"title": "Notice", "content": "x", "channels": "email"}), "Malformed JSON"),
+        (json!({"title": "Notice", "content": "x", "channels": ["sms"], "recipient_filter": {"floor": 3}}), "'floor'"),
+        (json!({"title": "Notice", "content": "Hi {{nick}}", "channels": ["sms"]}), "{{nick}}"),
+        (
+            json!({"title": "Notice", "content": "x", "channels": ["sms"], "recipient_filter": {"unit_range": "9-1"}}),
+            "above",
+        ),
+        (
+            json!({"title": "Notice", "content": "x", "channels": ["sms"],
+                "recipient_filter": {"property_id": Uuid::new_v4().to_string()}}),
+            "no property",
+        ),
+    ] {
+        let (s, e) = call(&app, Method::POST, url, Some(&a), body(bad.clone())).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        assert!(e["detail"].as_str().unwrap_or_default().contains(why), "{bad}: {e}");
+    }
+    let (s, _) = call(&app, Method::POST, url, None, body(json!({}))).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let reader = db.token(READER).await;
+    let (s, _) = call(
+        &app,
+        Method::POST,
+        url,
+        Some(&reader),
+        body(json!({"title": "Notice", "content": "x", "channels": ["email"]})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // One tenant of the property has no email on file: skipped on email, reached by SMS.
+    let client = db.pool.get().await.unwrap();
+    let quiet: Uuid = client
+        .query_one(
+            "SELECT t.id FROM tenants t JOIN tenant_lease l ON l.tenant_id = t.id \
+             WHERE l.property_id = $1 AND l.lease_status IN ('active', 'month_to_month', 'notice') \
+             AND t.phone <> '' ORDER BY t.id LIMIT 1",
+            &[&property],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    client.execute("UPDATE tenants SET email = '' WHERE id = $1", &[&quiet]).await.unwrap();
+
+    let create = json!({"title": "Water shut-off", "content": "Hi {{first_name}}, the water in unit {{unit_number}} is off Tuesday 9-12.",
+        "channels": ["email", "sms"], "recipient_filter": {"property_id": property.to_string()}});
+    let (s, draft) = call(&app, Method::POST, url, Some(&a), body(create)).await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    assert_eq!((draft["status"].as_str(), draft["recipient_count"].as_i64()), (Some("draft"), Some(0)));
+    assert_eq!(draft["property_id"], property.to_string());
+    let id = draft["id"].as_str().unwrap().to_string();
+
+    let (s, preview) = call(&app, Method::GET, &format!("{url}{id}/preview/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{preview}");
+    let tenants = preview["recipient_count"].as_u64().unwrap();
+    let to_send = preview["to_send"].as_u64().unwrap();
+    assert!(tenants >= 2, "{preview}");
+    assert_eq!((preview["skipped"].as_u64(), to_send), (Some(1), tenants * 2 - 1), "{preview}");
+    let first = &preview["deliveries"][0];
+    assert!(first["content"].as_str().unwrap().starts_with("Hi "), "{first}");
+    assert!(!first["content"].as_str().unwrap().contains("{{"), "{first}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM outbox_message WHERE related_type = 'broadcast_message'").await, 0);
+
+    let (s, sent) = call(&app, Method::POST, &format!("{url}{id}/send/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    assert_eq!(sent["queued"].as_u64(), Some(to_send), "{sent}");
+    assert_eq!(sent["broadcast"]["status"], "sent");
+    assert_eq!(sent["broadcast"]["recipient_count"].as_u64(), Some(tenants));
+    assert_eq!(sent["broadcast"]["sent_count"].as_u64(), Some(to_send));
+    let queued = "SELECT COUNT(*) FROM outbox_message WHERE related_type = 'broadcast_message'";
+    assert_eq!(count(&db, queued).await as u64, to_send);
+
+    // Sending again (a retry) queues nothing twice.
+    let (s, again) = call(&app, Method::POST, &format!("{url}{id}/send/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{again}");
+    assert_eq!((again["queued"].as_u64(), again["already_sent"].as_u64()), (Some(0), Some(to_send)), "{again}");
+    assert_eq!(count(&db, queued).await as u64, to_send);
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(DISTINCT recipient) FROM outbox_message WHERE related_id = '{id}'")).await
+            as u64,
+        to_send,
+        "one message per address"
+    );
+
+    // Each delivery's status, the skipped one with why.
+    let (s, detail) = call(&app, Method::GET, &format!("{url}{id}/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{detail}");
+    let rows = detail["recipients"].as_array().unwrap();
+    assert_eq!(rows.len() as u64, tenants * 2);
+    let skipped: Vec<&Value> = rows.iter().filter(|r| r["status"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "{detail}");
+    assert_eq!(
+        (skipped[0]["tenant_id"].as_str(), skipped[0]["channel"].as_str()),
+        (Some(&*quiet.to_string()), Some("email"))
+    );
+    assert!(skipped[0]["error"].as_str().unwrap().contains("no email on file"), "{detail}");
+    assert!(rows
+        .iter()
+        .filter(|r| r["status"] == "sent")
+        .all(|r| r["outbox_message_key"].as_str().unwrap().starts_with("broadcast_recipient:")));
+    let (_, list) = call(&app, Method::GET, &format!("{url}?status=sent"), Some(&a), None).await;
+    assert_eq!(list["count"], 1, "{list}");
+    let (s, _) = call(&app, Method::GET, &format!("{url}?status=lost"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+
+    // A filter nobody matches: refused with a 400 at send, nothing queued.
+    let nobody = json!({"title": "Nobody", "content": "x", "channels": ["email"],
+        "recipient_filter": {"property_id": property.to_string(), "unit_range": "90000-90001"}});
+    let (_, d) = call(&app, Method::POST, url, Some(&a), body(nobody)).await;
+    let (s, e) = call(&app, Method::POST, &format!("{url}{}/send/", d["id"].as_str().unwrap()), Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+
+    // Another manager sees none of it.
+    let b = db.token(MANAGER_B).await;
+    assert_eq!(call(&app, Method::GET, &format!("{url}{id}/"), Some(&b), None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call(&app, Method::POST, &format!("{url}{id}/send/"), Some(&b), None).await.0, StatusCode::NOT_FOUND);
+    let (_, theirs) = call(&app, Method::GET, url, Some(&b), None).await;
+    assert_eq!(theirs["count"], 0, "{theirs}");
+    assert_eq!(call(&app, Method::GET, &format!("{url}not-an-id/"), Some(&a), None).await.0, StatusCode::NOT_FOUND);
+    db.finish().await;
+}
+
+/// A broadcast written on a connected replica goes up as queued actions; the server creates it
+/// and sends the messages (the replica's own outbox sends none), and both agree on the rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broadcast_on_a_connected_replica_is_sent_by_the_server() {
+    use unitcycle_core::communications_hub::broadcast::{act_on_replica, BroadcastAction};
+    use unitcycle_core::communications_hub::port::CommunicationsPort;
+    let db = TestDb::new("hubcastsync", 400).await;
+    let url = db.serve().await;
+    let token = db.token(MANAGER_A).await;
+    let app = db.router();
+    let (mut store, api) = replica(&url, &token).await;
+    let id = Uuid::new_v4();
+    let create = BroadcastAction::Create {
+        title: "Pool closed".into(),
+        content: "The pool is closed Saturday.".into(),
+        channels: vec!["email".into()],
+        recipient_filter: json!({"property_id": db.properties[0].to_string(), "unit_range": "100-199"}),
+        actor: "replica".into(),
+    };
+    act_on_replica(&mut store, id, &create, now()).unwrap();
+    let local = act_on_replica(&mut store, id, &BroadcastAction::Send, now()).unwrap();
+    assert!(local.queued > 0, "{local:?}");
+    let replica_outbox: i64 = store.conn().query_row("SELECT COUNT(*) FROM outbox_message", [], |r| r.get(0)).unwrap();
+    assert_eq!(replica_outbox, 0, "the server sends a connected replica's broadcast");
+    let (report, _) = unitcycle_sync::client::sync(&api, &store, &no_blobs(), &url, &mut |_| {}).await.unwrap();
+    assert_eq!((report.actions_applied, report.actions_rejected.len()), (2, 0), "{report:?}");
+    let (_, detail) =
+        call(&app, Method::GET, &format!("/api/v2/communications/broadcasts/{id}/"), Some(&token), None).await;
+    assert_eq!(detail["status"], "sent", "{detail}");
+    assert_eq!(detail["created_by"], MANAGER_A, "recorded as the pushing user's");
+    assert_eq!(detail["sent_count"].as_u64(), Some(local.queued as u64), "{detail}");
+    assert_eq!(
+        count(&db, &format!("SELECT COUNT(*) FROM outbox_message WHERE related_id = '{id}'")).await as usize,
+        local.queued
+    );
+    let (_, _) = unitcycle_sync::client::sync(&api, &store, &no_blobs(), &url, &mut |_| {}).await.unwrap();
+    assert_eq!(store.broadcast(id).unwrap().created_by, MANAGER_A);
+    assert_eq!(store.broadcast_recipients(id).unwrap().len(), local.recipients.len());
     db.finish().await;
 }

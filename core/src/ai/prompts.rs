@@ -96,6 +96,11 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::lease_generation::renewal_analysis::RenewalAnalysis>(),
         entry::<crate::communications_hub::classify::MessageClassification>(),
         entry::<crate::communications_hub::auto_response::AutoResponseTask>(),
+        entry::<crate::onboarding::faq::TenantFaq>(),
+        entry::<crate::onboarding::welcome::WelcomeEmailTask>(),
+        entry::<crate::onboarding::verify_document::DocumentVerification>(),
+        entry::<crate::onboarding::utility_guide::UtilityGuideTask>(),
+        entry::<crate::onboarding::handbook::HandbookExtraction>(),
     ]
 }
 

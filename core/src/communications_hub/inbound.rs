@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::auto_response::{check_figures, eligible, AutoResponseInput, AutoResponseTask, TenantFacts};
+use super::auto_response::{check_figures, eligible, AutoResponse, AutoResponseInput, AutoResponseTask, TenantFacts};
 use super::classify::{with_rules, Classification, ClassificationInput, MessageClassification};
 use super::model::{TenantConversation, TenantMessage, CHANNELS, STATUSES};
 use super::port::{CommunicationsPort, HubWrite};
@@ -80,7 +80,7 @@ fn live(l: &Lease) -> bool {
 }
 
 /// The tenant's lease the thread belongs to: the live one, else the latest.
-fn lease_of<P: CommunicationsPort + ?Sized>(port: &P, tenant: &Tenant) -> Result<Lease> {
+pub fn lease_of<P: CommunicationsPort + ?Sized>(port: &P, tenant: &Tenant) -> Result<Lease> {
     let mut leases = port.leases_of(Holder::Tenant(tenant.id))?;
     leases.sort_by_key(|l| (live(l), l.lease_begin_date));
     leases.pop().ok_or_else(|| {
@@ -288,8 +288,26 @@ pub fn receive<P: CommunicationsPort>(
                 let f = facts(port, &tenant, &lease, today)?;
                 let input =
                     AutoResponseInput { content: content.clone(), intent: class.intent.clone(), facts: f.clone() };
-                let answer = gateway.run::<AutoResponseTask>(&input, port, now).map_err(|e| refused(e.to_string()))?;
-                let a = answer.value;
+                // The office's own wording first: a template marked auto_send for this intent
+                // (spec 5.3's trigger_intent), filled from the tenant's record; else the prompt.
+                let values = super::templates::RecordValues::from_facts(&tenant, &f);
+                let templated = super::templates::library()
+                    .into_iter()
+                    .filter(|t| t.auto_send && t.trigger_intent == class.intent)
+                    .find_map(|t| super::templates::render(&t.content, &values).ok());
+                let from_template = templated.is_some();
+                let a = match templated {
+                    Some(text) => AutoResponse {
+                        auto_respond: true,
+                        content: text,
+                        confidence: class.confidence,
+                        needs_human_followup: false,
+                        followup_reason: None,
+                    },
+                    None => {
+                        gateway.run::<AutoResponseTask>(&input, port, now).map_err(|e| refused(e.to_string()))?.value
+                    }
+                };
                 let checked = if a.auto_respond { check_figures(&a.content, &f) } else { Err("declined".into()) };
                 let to = address(&channel, &tenant);
                 match checked {
@@ -301,7 +319,7 @@ pub fn receive<P: CommunicationsPort>(
                             direction: "outbound".into(),
                             channel: channel.clone(),
                             content: a.content.clone(),
-                            is_ai_generated: true,
+                            is_ai_generated: !from_template,
                             is_auto_sent: true,
                             ai_classification: json!({}),
                             sentiment: 0.0,
@@ -333,6 +351,25 @@ pub fn receive<P: CommunicationsPort>(
                     Err(why) => reply.reason = Some(format!("The drafted reply was not sent: {why}")),
                 }
             }
+        }
+    }
+    // A general question a person answers gets a suggested reply from the property's knowledge
+    // base (spec 4.6's FAQ rules, by retrieval; nothing is sent): the entry's answer, cited.
+    if !reply.sent && !class.is_emergency && matches!(class.category.as_str(), "general" | "lease") {
+        let (office_phone, office_email) = crate::onboarding::workflow::office();
+        let faq = crate::onboarding::faq::offline_answer(&crate::onboarding::faq::FaqInput {
+            property_name: property.name.clone(),
+            office_phone,
+            office_email,
+            emergency_phone: None,
+            entries: port.property_knowledge(property.id)?.into_iter().filter(|e| e.is_active).collect(),
+            facts: None,
+            question: content.clone(),
+        });
+        if let (false, Some(source), Some(m)) = (faq.handoff, faq.source_entry_id, w.messages.first_mut()) {
+            m.suggested_response = faq.answer;
+            m.ai_classification["suggested_from"] =
+                json!({"knowledge_base_entry": source, "question": faq.source_question});
         }
     }
     w.conversations.push(conversation.clone());

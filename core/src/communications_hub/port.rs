@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::broadcast::{BroadcastMessage, BroadcastRecipient};
 use super::model::{SentimentLog, TenantConversation, TenantMessage};
 use crate::model::Tenant;
 use crate::outbox::NewMessage;
@@ -18,6 +19,9 @@ pub struct HubWrite {
     pub messages: Vec<TenantMessage>,
     pub outbox: Vec<NewMessage>,
     pub sentiment: Vec<SentimentLog>,
+    pub broadcasts: Vec<BroadcastMessage>,
+    /// Broadcast deliveries (one per broadcast, tenant and channel).
+    pub recipients: Vec<BroadcastRecipient>,
 }
 
 pub trait CommunicationsPort:
@@ -32,6 +36,13 @@ pub trait CommunicationsPort:
     fn tenant_by_contact(&self, address: &str) -> Result<Option<Tenant>>;
     /// Every sentiment log row in scope, the latest day first.
     fn sentiment_logs(&self) -> Result<Vec<SentimentLog>>;
+    /// A property's knowledge base (spec 4.6), which suggests replies to general questions.
+    fn property_knowledge(&self, property_id: Uuid) -> Result<Vec<crate::onboarding::model::KnowledgeEntry>>;
+    /// Every broadcast in scope (a portfolio-wide one too), the newest first.
+    fn broadcasts(&self) -> Result<Vec<BroadcastMessage>>;
+    fn broadcast(&self, id: Uuid) -> Result<BroadcastMessage>;
+    /// A broadcast's deliveries in scope, by tenant and channel.
+    fn broadcast_recipients(&self, broadcast_id: Uuid) -> Result<Vec<BroadcastRecipient>>;
     fn write_hub(&mut self, w: &HubWrite, now: DateTime<Utc>) -> Result<()>;
 }
 
@@ -89,4 +100,53 @@ pub const SENTIMENT_COLUMNS: &[(&str, Kind)] = &[
     ("risk_level", S),
     ("contributing_factors", J),
     ("churn_probability", R),
+];
+
+/// `communication_template`'s columns (shipped rows, written when a store opens).
+pub const TEMPLATE_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("name", S),
+    ("category", S),
+    ("channel", S),
+    ("content", S),
+    ("variables", J),
+    ("auto_send", B),
+    ("trigger_intent", S),
+    ("created_at", T),
+];
+
+/// `broadcast_message`'s columns.
+pub const BROADCAST_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("property_id", S),
+    ("title", S),
+    ("content", S),
+    ("channels", J),
+    ("recipient_filter", J),
+    ("recipient_count", I),
+    ("sent_count", I),
+    ("read_count", I),
+    ("status", S),
+    ("sent_at", T),
+    ("created_by", S),
+    ("created_at", T),
+    ("updated_at", T),
+];
+
+/// `broadcast_recipient`'s columns.
+pub const RECIPIENT_COLUMNS: &[(&str, Kind)] = &[
+    ("id", S),
+    ("broadcast_id", S),
+    ("tenant_id", S),
+    ("property_id", S),
+    ("unit_id", S),
+    ("channel", S),
+    ("address", S),
+    ("status", S),
+    ("content", S),
+    ("outbox_message_key", S),
+    ("error", S),
+    ("sent_at", T),
+    ("created_at", T),
+    ("updated_at", T),
 ];

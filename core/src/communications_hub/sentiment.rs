@@ -112,13 +112,12 @@ pub fn job<P: CommunicationsPort>(
     now: DateTime<Utc>,
 ) -> Result<crate::jobs::JobReport> {
     let (n, at_risk) = daily_sentiment(port, today, now)?;
-    Ok(crate::jobs::JobReport {
-        job: crate::jobs::Job::DailySentiment.name(),
-        run_date: today,
-        summary: format!("{n} tenant{} logged; {at_risk} at risk (high or critical)", if n == 1 { "" } else { "s" }),
-        counts: json!({"logged": n, "at_risk": at_risk}),
-        skipped: false,
-    })
+    Ok(crate::jobs::JobReport::new(
+        crate::jobs::Job::DailySentiment,
+        today,
+        format!("{n} tenant{} logged; {at_risk} at risk (high or critical)", crate::format::plural_s(n)),
+        json!({"logged": n, "at_risk": at_risk}),
+    ))
 }
 
 /// One tenant on the at-risk list (the spec's shape).

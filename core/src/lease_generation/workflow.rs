@@ -979,7 +979,7 @@ pub fn sign<P>(
     now: DateTime<Utc>,
 ) -> Result<SignOutcome>
 where
-    P: LeaseGenerationPort + SigningLookup + LifecyclePort + RecordsPort,
+    P: LeaseGenerationPort + SigningLookup + LifecyclePort + RecordsPort + crate::onboarding::port::OnboardingPort,
 {
     let mut sig = open_signature(port, token, now)?;
     let SignerView { mut lease, assembled: a, addenda, title } = signer_view(port, &sig, now)?;
@@ -1089,7 +1089,7 @@ where
 /// nightly expiry job finishes any that stopped half way).
 pub fn activate<P>(port: &mut P, id: Uuid, actor: &str, now: DateTime<Utc>) -> Result<Option<Uuid>>
 where
-    P: LeaseGenerationPort + LifecyclePort + RecordsPort,
+    P: LeaseGenerationPort + LifecyclePort + RecordsPort + crate::onboarding::port::OnboardingPort,
 {
     let mut lease = port.generated_lease(id)?;
     if lease.status != "fully_signed" {
@@ -1131,7 +1131,12 @@ where
     let record = crate::lifecycle::new_lease::new_lease(port, lease.unit_id, tenant_id, t.lease_terms(), actor, now)?;
     lease.tenant_lease_id = Some(record.id);
     lease.updated_at = now;
+    let property_id = lease.property_id;
     port.write_lease_rows(&LeaseWrite { leases: vec![lease], ..Default::default() }, now)?;
+    // The signed lease starts the tenant's onboarding (spec 4.6); the hourly processor sends
+    // the welcome.
+    let signed = today_at(port, property_id, now)?;
+    crate::onboarding::workflow::create_checklist(port, record.id, signed, now)?;
     Ok(Some(record.id))
 }
 
@@ -1184,31 +1189,19 @@ pub fn reminder_job<P: LeaseGenerationPort>(
     }
     let n = w.signatures.len();
     port.write_lease_rows(&w, now)?;
-    Ok(report(
+    Ok(crate::jobs::JobReport::new(
         crate::jobs::Job::LeaseSigningReminders,
         today,
-        format!("{n} signing reminder{} sent", plural(n)),
+        format!("{n} signing reminder{} sent", crate::format::plural_s(n)),
         json!({"reminded": n}),
     ))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-fn report(job: crate::jobs::Job, today: NaiveDate, summary: String, counts: Value) -> crate::jobs::JobReport {
-    crate::jobs::JobReport { job: job.name(), run_date: today, summary, counts, skipped: false }
 }
 
 /// The 02:30 expiry: a lease still unsigned when a signer's link expires is voided (its links
 /// stop working); fully signed leases without their lease record get it.
 pub fn expiry_job<P>(port: &mut P, today: NaiveDate, now: DateTime<Utc>) -> Result<crate::jobs::JobReport>
 where
-    P: LeaseGenerationPort + LifecyclePort + RecordsPort,
+    P: LeaseGenerationPort + LifecyclePort + RecordsPort + crate::onboarding::port::OnboardingPort,
 {
     let mut w = LeaseWrite::default();
     let expired: Vec<LeaseSignature> = port.open_signatures()?.into_iter().filter(|s| s.expires_at <= now).collect();
@@ -1254,10 +1247,14 @@ where
         }
     }
     let n = voided.len();
-    Ok(report(
+    Ok(crate::jobs::JobReport::new(
         crate::jobs::Job::LeaseSigningExpiry,
         today,
-        format!("{n} unsigned lease{} voided; {activated} signed lease{} recorded", plural(n), plural(activated)),
+        format!(
+            "{n} unsigned lease{} voided; {activated} signed lease{} recorded",
+            crate::format::plural_s(n),
+            crate::format::plural_s(activated)
+        ),
         json!({"voided": n, "activated": activated}),
     ))
 }

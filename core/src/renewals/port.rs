@@ -30,6 +30,9 @@ pub trait RenewalsPort: Records {
     fn renewal(&self, id: Uuid) -> Result<RenewalRecommendation>;
     /// Pending, approved and sent recommendations.
     fn open_renewals(&self) -> Result<Vec<RenewalRecommendation>>;
+    /// The tenant's latest churn signal from their messages (spec 5.3's daily sentiment log):
+    /// its risk level and churn probability.
+    fn churn_signal(&self, tenant_id: Uuid) -> Result<Option<(String, f64)>>;
     /// Applies `writes` in order in one transaction: all of them or none.
     fn write_renewals(&mut self, writes: &[RenewalWrite], now: DateTime<Utc>) -> Result<()>;
 }

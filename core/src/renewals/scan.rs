@@ -108,6 +108,18 @@ impl ScanReport {
     }
 }
 
+/// The manager's note when the tenant's messages signal a high or critical churn risk.
+pub fn churn_signal_note(signal: Option<(String, f64)>) -> Option<String> {
+    let (risk, p) = signal?;
+    matches!(risk.as_str(), "high" | "critical").then(|| {
+        format!(
+            "Their messages signal {risk} churn risk ({:.0}% in the communications hub's sentiment log): reach \
+             out before the offer.",
+            p * 100.0
+        )
+    })
+}
+
 /// The scan: active leases ending in 30–120 days and month-to-month leases without an open
 /// recommendation get one, with churn, rent, term and a drafted letter; offers nobody answered
 /// before the proposed start lapse. Letters are drafted before anything is written, then every
@@ -130,8 +142,13 @@ pub fn renewal_scan<P: RenewalsPort>(
             continue;
         }
         let input = load_churn_input(port, &lease, &vacancy, today)?;
-        let plan = super::plan_renewal(&lease, &input, today);
+        let mut plan = super::plan_renewal(&lease, &input, today);
         let letter = draft_renewal_letter(port, gateway, &lease, &plan, today, now)?;
+        // The communications hub's churn signal (5.3) is for the manager reviewing the offer,
+        // so it is added after the letter is drafted and never reaches the tenant.
+        if let Some(note) = churn_signal_note(port.churn_signal(lease.tenant_id)?) {
+            plan.rent_reasoning = format!("{} {note}", plan.rent_reasoning).trim().to_string();
+        }
         writes.push(RenewalWrite::Insert(new_recommendation(&lease, plan, letter, now)));
     }
     let created = writes.len();
@@ -150,4 +167,15 @@ pub fn renewal_scan<P: RenewalsPort>(
     writes.extend(lapsed);
     port.write_renewals(&writes, now)?;
     Ok(ScanReport { created, expired })
+}
+
+#[cfg(test)]
+mod churn_signal_tests {
+    #[test]
+    fn only_a_high_or_critical_signal_from_the_tenants_messages_is_noted() {
+        assert_eq!(super::churn_signal_note(None), None);
+        assert_eq!(super::churn_signal_note(Some(("medium".into(), 0.45))), None);
+        let note = super::churn_signal_note(Some(("critical".into(), 0.82))).unwrap();
+        assert!(note.contains("critical churn risk (82%"), "{note}");
+    }
 }

@@ -17,6 +17,7 @@ mod lease_generation;
 mod leases;
 mod maintenance;
 mod move_out;
+mod onboarding;
 mod port;
 mod pricing;
 mod records;
@@ -283,6 +284,11 @@ impl Store {
         )?;
         if usize::try_from(held).ok() != Some(shipped) {
             self.transaction(lease_generation::seed_reference)?;
+        }
+        // The shipped reply templates, likewise.
+        let held: i64 = self.conn.query_row("SELECT COUNT(*) FROM communication_template", [], |r| r.get(0))?;
+        if usize::try_from(held).ok() != Some(crate::communications_hub::templates::library().len()) {
+            self.transaction(communications::seed_templates)?;
         }
         Ok(())
     }

@@ -50,6 +50,19 @@ impl Records for Store {
 }
 
 impl RenewalsPort for Store {
+    fn churn_signal(&self, tenant_id: Uuid) -> Result<Option<(String, f64)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT risk_level, churn_probability FROM tenant_sentiment_log WHERE tenant_id = ?1 \
+                 ORDER BY date DESC LIMIT 1",
+                [tenant_id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Active and month-to-month leases, except those in legal collections
     /// (`renewals::IN_LEGAL`): no renewal is offered to a tenant the office is taking to court.
     fn renewal_candidates(&self) -> Result<Vec<Lease>> {
@@ -204,6 +217,10 @@ impl Records for Queueing<'_> {
 impl RenewalsPort for Queueing<'_> {
     fn renewal_candidates(&self) -> Result<Vec<Lease>> {
         self.store.renewal_candidates()
+    }
+
+    fn churn_signal(&self, tenant_id: Uuid) -> Result<Option<(String, f64)>> {
+        self.store.churn_signal(tenant_id)
     }
 
     fn leases_with_open_renewal(&self) -> Result<HashSet<Uuid>> {

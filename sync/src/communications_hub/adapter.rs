@@ -1,9 +1,10 @@
-//! `CommunicationsPort` over PostgreSQL: conversations and messages through their canonical JSON
-//! (the sync registry's column lists), written with the replies and pages in one transaction and
-//! entered in the change log.
+//! `CommunicationsPort` over PostgreSQL: conversations, messages, broadcasts and their deliveries
+//! through their canonical JSON (the sync registry's column lists), written with the replies,
+//! pages and broadcast messages in one transaction and entered in the change log.
 
 use chrono::{DateTime, Utc};
 use tokio_postgres::Transaction;
+use unitcycle_core::communications_hub::broadcast::{BroadcastMessage, BroadcastRecipient};
 use unitcycle_core::communications_hub::model::{SentimentLog, TenantConversation, TenantMessage};
 use unitcycle_core::communications_hub::port::{phone_key, CommunicationsPort, HubWrite};
 use unitcycle_core::model::Tenant;
@@ -23,6 +24,8 @@ impl RowWrite for Rows<'_> {
             pg::upsert_synced(tx, "tenant_conversation", &w.conversations).await?;
             pg::upsert_synced(tx, "tenant_message", &w.messages).await?;
             pg::upsert_synced(tx, "tenant_sentiment_log", &w.sentiment).await?;
+            pg::upsert_synced(tx, "broadcast_message", &w.broadcasts).await?;
+            pg::upsert_synced(tx, "broadcast_recipient", &w.recipients).await?;
             for m in &w.outbox {
                 pgdomain::enqueue(tx, m, now).await?;
             }
@@ -93,12 +96,49 @@ impl CommunicationsPort for PgPort {
         id.map(|id| self.tenant(id)).transpose()
     }
 
+    fn property_knowledge(
+        &self,
+        property_id: Uuid,
+    ) -> StoreResult<Vec<unitcycle_core::onboarding::model::KnowledgeEntry>> {
+        unitcycle_core::onboarding::port::OnboardingPort::knowledge_base(self, property_id)
+    }
+
     fn sentiment_logs(&self) -> StoreResult<Vec<SentimentLog>> {
         self.block(pgdomain::rows(
             self.client(),
             "tenant_sentiment_log",
             "r.property_id = ANY($1) ORDER BY r.date DESC, r.tenant_id",
             &[&self.scope],
+        ))
+    }
+
+    fn broadcasts(&self) -> StoreResult<Vec<BroadcastMessage>> {
+        // A portfolio-wide broadcast (no property) is everyone's, as in the change feed.
+        self.block(pgdomain::rows(
+            self.client(),
+            "broadcast_message",
+            "(r.property_id = ANY($1) OR r.property_id IS NULL) ORDER BY r.created_at DESC, r.id",
+            &[&self.scope],
+        ))
+    }
+
+    fn broadcast(&self, id: Uuid) -> StoreResult<BroadcastMessage> {
+        self.block(pgdomain::rows::<BroadcastMessage>(
+            self.client(),
+            "broadcast_message",
+            "(r.property_id = ANY($1) OR r.property_id IS NULL) AND r.id = $2",
+            &[&self.scope, &id],
+        ))?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "Broadcast", id: id.to_string() })
+    }
+
+    fn broadcast_recipients(&self, broadcast_id: Uuid) -> StoreResult<Vec<BroadcastRecipient>> {
+        self.block(pgdomain::rows(
+            self.client(),
+            "broadcast_recipient",
+            "r.property_id = ANY($1) AND r.broadcast_id = $2 ORDER BY r.property_id, r.tenant_id, r.channel",
+            &[&self.scope, &broadcast_id],
         ))
     }
 

@@ -1,6 +1,8 @@
-//! `/api/v2/communications/…` (spec 5.3), first increment: the inbound webhook, the inbox
-//! (conversations with filters, a conversation with its messages, inbox figures) and a staff
-//! reply. Thin handlers over `unitcycle_core::communications_hub::inbound`.
+//! `/api/v2/communications/…` (spec 5.3): the inbound webhook, the inbox (conversations with
+//! filters, a conversation with its messages, inbox figures), a staff reply, the sentiment views,
+//! the reply templates (filled in from one tenant's record) and broadcasts (create, preview, send
+//! once per tenant and channel across retries). Thin handlers over
+//! `unitcycle_core::communications_hub::{inbound, templates, broadcast}`.
 //!
 //! The webhook takes a provider's signed request (`X-UnitCycle-Signature`, HMAC-SHA256 over the
 //! timestamp and body under `UNITCYCLE_INBOUND_SECRET`; a bad, missing or replayed signature is
@@ -12,11 +14,15 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use unitcycle_core::communications_hub::broadcast::{
+    self, BroadcastInput, BroadcastMessage, BroadcastPreview, BroadcastRecipient, NewBroadcast, SendOutcome,
+};
 use unitcycle_core::communications_hub::inbound::{self, InboundMessage, InboundOutcome, InboxStats};
 use unitcycle_core::communications_hub::model::SentimentLog;
 use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage, STATUSES};
 use unitcycle_core::communications_hub::port::CommunicationsPort;
 use unitcycle_core::communications_hub::sentiment::{self, AtRisk};
+use unitcycle_core::communications_hub::templates::{self, CommunicationTemplate, RenderedTemplate};
 use unitcycle_core::communications_hub::webhook;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -39,6 +45,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(at_risk))
         .routes(routes!(simulate))
         .routes(routes!(tenant_sentiment))
+        .routes(routes!(list_templates))
+        .routes(routes!(conversation_templates))
+        .routes(routes!(broadcasts, create_broadcast))
+        .routes(routes!(broadcast_detail))
+        .routes(routes!(broadcast_preview))
+        .routes(routes!(send_broadcast))
 }
 
 fn conversation_id(text: &str) -> ApiResult<Uuid> {
@@ -337,4 +349,145 @@ async fn simulate(State(st): State<AppState>, p: Principal) -> ApiResult<Json<Si
     })
     .await?;
     Ok(Json(Simulation { sent: results.len(), results }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateFilter {
+    /// `billing`, `maintenance`, `lease`, `emergency`, `general`, …
+    pub category: Option<String>,
+    /// `sms` or `email`.
+    pub channel: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/templates/", operation_id = "communications_templates",
+    summary = "The reply templates: each with its {{variables}} (filled in only from one tenant's own record), the intent it answers and whether it is sent automatically",
+    params(TemplateFilter),
+    responses((status = 200, description = "The templates", body = Vec<CommunicationTemplate>)))]
+async fn list_templates(_p: Principal, Query(q): Query<TemplateFilter>) -> ApiResult<Json<Vec<CommunicationTemplate>>> {
+    let pick = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_lowercase);
+    let (category, channel) = (pick(&q.category), pick(&q.channel));
+    Ok(Json(
+        templates::library()
+            .into_iter()
+            .filter(|t| category.as_ref().is_none_or(|c| t.category == *c))
+            .filter(|t| channel.as_ref().is_none_or(|c| t.channel == *c))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/conversations/{id}/templates/",
+    operation_id = "communications_conversation_templates",
+    summary = "Every template filled in from the record of the conversation's tenant, or why it cannot be (a variable without a value: never sent blank)",
+    params(("id" = String, Path, description = "The conversation's id")),
+    responses((status = 200, description = "The templates for this tenant", body = Vec<RenderedTemplate>),
+        (status = 404, description = "No such conversation", body = ErrorBody)))]
+async fn conversation_templates(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<RenderedTemplate>>> {
+    let id = conversation_id(&id)?;
+    let now = st.clock.now();
+    Ok(Json(read(&st, &p, move |port| templates::for_conversation(port, id, now)).await?))
+}
+
+fn broadcast_id(text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found("Broadcast"))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BroadcastFilter {
+    /// `draft`, `sending` or `sent`.
+    pub status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/broadcasts/", operation_id = "communications_broadcasts",
+    summary = "Broadcasts, the newest first (a portfolio-wide one too); filter status",
+    params(BroadcastFilter, Paging),
+    responses((status = 200, description = "One page of broadcasts", body = Page<BroadcastMessage>),
+        (status = 400, description = "Bad filter", body = ErrorBody)))]
+async fn broadcasts(
+    State(st): State<AppState>,
+    p: Principal,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<BroadcastFilter>,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<Page<BroadcastMessage>>> {
+    let status = one_of("status", &q.status, broadcast::STATUSES)?;
+    let mut rows = read(&st, &p, |port| port.broadcasts()).await?;
+    rows.retain(|b| status.as_ref().is_none_or(|s| b.status == *s));
+    Ok(Json(page(rows, &paging, &headers, &uri)?))
+}
+
+#[utoipa::path(post, path = "/api/v2/communications/broadcasts/", operation_id = "communications_create_broadcast",
+    summary = "Creates a broadcast as a draft (nothing is sent until /send/): title (at most 200 characters), content (its {{variables}} filled in per tenant), channels (email, sms, in_app) and recipient_filter (property_id, building, unit_range \"100-199\", lease_status, min_balance, has_balance)",
+    request_body = BroadcastInput,
+    responses((status = 201, description = "The draft", body = BroadcastMessage),
+        (status = 400, description = "A missing or too long title, no content, an unknown channel, variable or filter key", body = ErrorBody)))]
+async fn create_broadcast(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Response> {
+    crate::server::writer(&p)?;
+    let input: BroadcastInput = body.json()?;
+    let new = NewBroadcast::checked(&input).map_err(ApiError::bad)?;
+    let (now, actor) = (st.clock.now(), p.email.clone());
+    let b = act(&st, &p, move |port| broadcast::create(port, Uuid::new_v4(), &new, &actor, now)).await?;
+    Ok((StatusCode::CREATED, Json(b)).into_response())
+}
+
+/// A broadcast with each delivery (a tenant on a channel) and its status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BroadcastDetail {
+    #[serde(flatten)]
+    pub broadcast: BroadcastMessage,
+    pub recipients: Vec<BroadcastRecipient>,
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/broadcasts/{id}/", operation_id = "communications_broadcast",
+    summary = "A broadcast with its deliveries: each tenant and channel, queued, sent, failed or skipped (with why)",
+    params(("id" = String, Path, description = "The broadcast's id")),
+    responses((status = 200, description = "The broadcast", body = BroadcastDetail),
+        (status = 404, description = "No such broadcast", body = ErrorBody)))]
+async fn broadcast_detail(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BroadcastDetail>> {
+    let id = broadcast_id(&id)?;
+    let (broadcast, recipients) =
+        read(&st, &p, move |port| Ok((broadcast::get(port, id)?, port.broadcast_recipients(id)?))).await?;
+    Ok(Json(BroadcastDetail { broadcast, recipients }))
+}
+
+#[utoipa::path(get, path = "/api/v2/communications/broadcasts/{id}/preview/",
+    operation_id = "communications_broadcast_preview",
+    summary = "What sending the broadcast would do now: how many tenants, the messages per channel, and exactly what each tenant is sent (or why not)",
+    params(("id" = String, Path, description = "The broadcast's id")),
+    responses((status = 200, description = "The preview", body = BroadcastPreview),
+        (status = 404, description = "No such broadcast", body = ErrorBody)))]
+async fn broadcast_preview(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BroadcastPreview>> {
+    let id = broadcast_id(&id)?;
+    let now = st.clock.now();
+    Ok(Json(read(&st, &p, move |port| broadcast::preview(port, id, now)).await?))
+}
+
+#[utoipa::path(post, path = "/api/v2/communications/broadcasts/{id}/send/", operation_id = "communications_send_broadcast",
+    summary = "Sends the broadcast to its filtered recipients: one message per tenant and channel through the outbox; sending again queues only what was not sent (nothing twice)",
+    params(("id" = String, Path, description = "The broadcast's id")),
+    responses((status = 200, description = "What was queued, and every delivery's status", body = SendOutcome),
+        (status = 400, description = "No tenant matches the filter", body = ErrorBody),
+        (status = 404, description = "No such broadcast", body = ErrorBody)))]
+async fn send_broadcast(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SendOutcome>> {
+    let id = broadcast_id(&id)?;
+    let now = st.clock.now();
+    Ok(Json(act(&st, &p, move |port| broadcast::send(port, id, now)).await?))
 }

@@ -197,6 +197,20 @@ pub(crate) async fn update_status(
 }
 
 impl RenewalsPort for PgPort {
+    fn churn_signal(&self, tenant_id: Uuid) -> StoreResult<Option<(String, f64)>> {
+        self.block(async {
+            Ok(self
+                .client()
+                .query_opt(
+                    "SELECT risk_level, churn_probability FROM tenant_sentiment_log WHERE tenant_id = $1 \
+                     AND property_id = ANY($2) ORDER BY date DESC LIMIT 1",
+                    &[&tenant_id, &self.scope],
+                )
+                .await?
+                .map(|r| (r.get(0), r.get(1))))
+        })
+    }
+
     /// Active and month-to-month leases, except those in legal collections
     /// (`renewals::IN_LEGAL`).
     fn renewal_candidates(&self) -> StoreResult<Vec<Lease>> {

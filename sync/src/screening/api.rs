@@ -223,7 +223,7 @@ pub struct DocumentQuery {
 }
 
 /// What kind of file `bytes` is, by its first bytes: its content type and extension.
-fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(b"%PDF-") {
         Some(("application/pdf", "pdf"))
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

@@ -110,6 +110,28 @@ pub enum Action {
     Assign,
     /// Resolve the selected conversation (after a confirm).
     Resolve,
+    /// Reply to the selected conversation from a template (filled in from the tenant's record).
+    UseTemplate,
+    /// Complete the selected onboarding task (after a confirm).
+    CompleteTask,
+    /// Skip the selected onboarding task (after a confirm).
+    SkipTask,
+    /// Reopen the selected onboarding task (after a confirm).
+    ReopenTask,
+    /// Send the tenant being onboarded a message (after a confirm).
+    SendMessage,
+    /// Record a key handoff (after a confirm).
+    RecordKey,
+    /// Open the property's knowledge base.
+    KnowledgeBase,
+    /// Add a knowledge-base entry.
+    NewEntry,
+    /// Edit the selected knowledge-base entry.
+    EditEntry,
+    /// Retire (or restore) the selected knowledge-base entry.
+    RetireEntry,
+    /// Try a question on the FAQ bot.
+    AskBot,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -548,6 +570,51 @@ pub const INBOX: &[Binding] = &[
     b(&[k('r')], "r", "Reply (shows the recipient and the text; y sends)", Action::Reply, true),
     b(&[k('a')], "a", "Assign the conversation (default: you)", Action::Assign, true),
     b(&[k('x'), k('X')], "x/X", "Resolve the conversation (after a confirm)", Action::Resolve, true),
+    b(
+        &[k('t')],
+        "t",
+        "Reply from a template (filled in from the tenant's record; editable)",
+        Action::UseTemplate,
+        true,
+    ),
+];
+
+/// Broadcasts (:broadcast): the broadcasts sent, a new one with a live recipient count, a retry.
+pub const BROADCAST: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up (in a confirm: scroll)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down (in a confirm: scroll)", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(
+        &[k('n')],
+        "n",
+        "New broadcast (title, text, channels, filters; the recipients counted as you type)",
+        Action::AddRecord,
+        true,
+    ),
+    b(&[k('s')], "s", "Send what is not sent yet (a retry: shows it first; nothing twice)", Action::Send, true),
+];
+
+/// Onboarding (:onboarding): the checklists, a checklist's tasks, keys and messages, and the
+/// property's knowledge base with the FAQ bot.
+pub const ONBOARDING: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the checklist (Esc back)", Action::Open, true),
+    b(&[k('d')], "d", "Complete the task (after a confirm)", Action::CompleteTask, true),
+    b(&[k('S')], "S", "Skip the task (not a blocking one; after a confirm)", Action::SkipTask, true),
+    b(&[k('p')], "p", "Reopen the task (after a confirm)", Action::ReopenTask, false),
+    b(&[k('s')], "s", "Send the tenant a message (shows it and the recipient; y sends)", Action::SendMessage, true),
+    b(&[k('K')], "K", "Record a key handoff (type, identifier, code, quantity)", Action::RecordKey, true),
+    b(&[k('b')], "b", "The property's knowledge base", Action::KnowledgeBase, true),
+    b(&[code(KeyCode::Left), k('h')], "←/h", "Knowledge base: the previous property", Action::Left, false),
+    b(&[code(KeyCode::Right), k('l')], "→/l", "Knowledge base: the next property", Action::Right, false),
+    b(&[k('n')], "n", "New knowledge-base entry", Action::NewEntry, true),
+    b(&[k('e')], "e", "Edit the entry", Action::EditEntry, true),
+    b(&[k('X')], "X", "Retire or restore the entry (after a confirm)", Action::RetireEntry, true),
+    b(&[k('t')], "t", "Try a question on the FAQ bot", Action::AskBot, true),
 ];
 
 /// The chat's answer table (the question line takes every key while it has the focus).
@@ -574,7 +641,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 24] = [
+    const EVERY_TABLE: [&[Binding]; 25] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -599,6 +666,7 @@ mod tests {
         SCREENING,
         LEASE_GEN,
         INBOX,
+        BROADCAST,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

@@ -76,6 +76,10 @@ pub enum Nav {
     LeaseGen,
     /// The unified tenant inbox (:inbox).
     Inbox,
+    /// Broadcasts to tenants (:broadcast).
+    Broadcast,
+    /// Tenant onboarding and the knowledge base (:onboarding).
+    Onboarding,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -272,6 +276,8 @@ impl App {
             Nav::Screening => self.push(Box::new(screens::screening::Screening::default())),
             Nav::LeaseGen => self.push(Box::new(screens::lease_gen::LeaseGen::default())),
             Nav::Inbox => self.push(Box::new(screens::inbox::Inbox::default())),
+            Nav::Broadcast => self.push(Box::new(screens::broadcast::Broadcasts::default())),
+            Nav::Onboarding => self.push(Box::new(screens::onboarding::Onboarding::default())),
         }
     }
 
@@ -430,6 +436,8 @@ impl App {
             ("screening" | "applications" | "apps", _) => self.goto(Nav::Screening),
             ("leases-gen" | "lease-builder", _) => self.goto(Nav::LeaseGen),
             ("inbox" | "messages", _) => self.goto(Nav::Inbox),
+            ("broadcast" | "broadcasts", _) => self.goto(Nav::Broadcast),
+            ("onboarding" | "kb" | "knowledge-base", _) => self.goto(Nav::Onboarding),
             ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {

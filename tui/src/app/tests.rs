@@ -2029,3 +2029,132 @@ fn the_inbox_filters_replies_to_the_tenant_shown_and_resolves() {
     h.key(KeyCode::Esc);
     assert!(h.screen().contains("Conversations (3)"), "{}", h.screen());
 }
+
+#[test]
+fn a_template_reply_is_filled_in_from_the_tenants_record_edited_then_confirmed() {
+    let mut h = Harness::new(inbox_store(), (160, 45));
+    h.type_text(":inbox\n");
+    h.type_text("t");
+    let s = h.screen();
+    assert!(s.contains("Reply from a template") && s.contains("Rent due date (billing, sms)"), "{s}");
+    assert!(s.contains("Your rent of $") && !s.contains("{{first_name}}"), "filled in from the record: {s}");
+    // Enter puts the text in the reply form to edit; Enter again shows the confirm.
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Reply") && s.contains("Your rent of $"), "{s}");
+    h.type_text(" Thanks!\n");
+    let s = h.screen();
+    assert!(s.contains("Send this reply by") && s.contains("Thanks!"), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("Reply queued by"), "{}", h.screen());
+    // Esc leaves the picker with nothing sent.
+    h.type_text("t");
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("Reply from a template"), "{}", h.screen());
+}
+
+#[test]
+fn a_broadcast_counts_its_recipients_as_it_is_written_and_shows_everything_before_it_is_queued() {
+    let mut h = Harness::new(demo_store(), (160, 45));
+    h.type_text(":broadcast\n");
+    assert!(h.screen().contains("No broadcasts yet"), "{}", h.screen());
+    h.type_text("n");
+    let s = h.screen();
+    assert!(s.contains("New broadcast") && s.contains("Recipients now: "), "{s}");
+    let everyone = s.lines().find(|l| l.contains("Recipients now: ")).unwrap().to_string();
+    h.type_text("Water shut-off\tHi {{first_name}}, the water in unit {{unit_number}} is off Tuesday.\t\t\t\t");
+    h.type_text("100-199");
+    let s = h.screen();
+    let some = s.lines().find(|l| l.contains("Recipients now: ")).unwrap().to_string();
+    assert!(some != everyone && some.contains("by email"), "the count follows the filter: {everyone} / {some}");
+    // A bad filter says why, and nothing can be sent.
+    h.type_text("x");
+    assert!(h.screen().contains("not a range of unit numbers"), "{}", h.screen());
+    h.key(KeyCode::Backspace);
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Send \"Water shut-off\" to") && s.contains("Audience: every property, units 100-199"), "{s}");
+    assert!(s.contains("Each tenant's message") && s.contains(", the water in unit "), "{s}");
+    assert!(!s.contains("{{"), "{s}");
+    // n goes back to the composer; Enter and y queue it.
+    h.type_text("n");
+    assert!(h.screen().contains("New broadcast"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    h.type_text("y");
+    let s = h.screen();
+    assert!(s.contains("Queued ") && s.contains("Broadcasts (1)") && s.contains("Water shut-off"), "{s}");
+    assert!(s.contains("sent     email"), "each delivery's status: {s}");
+    // A retry sends nothing twice.
+    h.type_text("s");
+    assert!(h.screen().contains("Nothing to send"), "{}", h.screen());
+}
+
+#[test]
+fn broadcasts() {
+    snap("broadcasts_empty", ":broadcast\n");
+    snap("broadcast_composer", ":broadcast\nnRent reminder\tRent is due on {{due_date}}.\t");
+}
+
+/// The demo with one onboarding: the first active lease's checklist, made as if signed 20 days
+/// before its move-in (offline gateway, so the due messages are the rules').
+fn onboarding_store() -> Store {
+    let mut store = demo_store();
+    let lease = store.find_lease(&lease_in(&store, LeaseStatus::Active)).unwrap();
+    let gateway = Gateway::offline("tests".into());
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let signed = lease.lease_begin_date - chrono::Duration::days(20);
+    unitcycle_core::onboarding::workflow::create_for_lease(&mut store, &gateway, lease.id, signed, now).unwrap();
+    store
+}
+
+#[test]
+fn onboarding() {
+    snap("onboarding_empty", ":onboarding\n");
+    snap_on(onboarding_store, "onboarding", ":onboarding\n");
+}
+
+#[test]
+fn onboarding_completes_tasks_refuses_a_blocking_skip_sends_after_a_confirm_and_edits_the_knowledge_base() {
+    let mut h = Harness::new(onboarding_store(), (160, 45));
+    h.type_text(":onboarding\n");
+    assert!(h.screen().contains("Onboardings (1)"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Blocks move-in: Upload renters' insurance") && s.contains("Send the welcome email"), "{s}");
+    // The portal task completed after a confirm.
+    h.type_text("jd");
+    assert!(h.screen().contains("Complete 'Set up the tenant portal account'"), "{}", h.screen());
+    h.type_text("y");
+    assert!(h.screen().contains("Recorded ·"), "{}", h.screen());
+    // Renters' insurance blocks move-in: the skip is refused.
+    h.type_text("jSy");
+    assert!(h.screen().contains("blocks move-in and cannot be skipped"), "{}", h.screen());
+    // A message: the confirm names the recipient and shows the text; n cancels, y sends.
+    h.type_text("s");
+    h.key(KeyCode::Tab);
+    h.type_text("Parking");
+    h.key(KeyCode::Tab);
+    h.type_text("Your spot is 14.\n");
+    let s = h.screen();
+    assert!(s.contains("Send this email?") && s.contains("To: ") && s.contains("Your spot is 14."), "{s}");
+    h.type_text("y");
+    assert!(h.screen().contains("Message queued by email"), "{}", h.screen());
+    // Keys: two unit keys issued.
+    h.type_text("K\n");
+    assert!(h.screen().contains("Record 2 × physical unit key issued to"), "{}", h.screen());
+    h.type_text("y");
+    assert!(h.screen().contains("2 × physical unit key issued"), "{}", h.screen());
+    // The knowledge base: the bot answers from an entry and cites it; a new entry is saved.
+    h.type_text("b");
+    assert!(h.screen().contains("active) "), "{}", h.screen());
+    h.type_text("twhat are the pool hours\n");
+    let s = h.screen();
+    assert!(s.contains("Source: ") && s.contains("offline"), "{s}");
+    h.key(KeyCode::Esc);
+    h.type_text("n");
+    h.key(KeyCode::Tab);
+    h.type_text("Is there a rooftop deck?");
+    h.key(KeyCode::Tab);
+    h.type_text("Yes, open 8am to 10pm.\n");
+    assert!(h.screen().contains("Saved \"Is there a rooftop deck?\""), "{}", h.screen());
+}

@@ -33,10 +33,12 @@ use unitcycle_core::turnover::workflow::{self as turnover_workflow, CaseDetail, 
 use unitcycle_core::turnover::{self, DeductionLetter, TurnoverCase};
 use uuid::Uuid;
 
+pub mod broadcast;
 pub mod chat;
 pub mod inbox;
 pub mod lease_gen;
 pub mod maintenance;
+pub mod onboarding;
 pub mod screening;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
@@ -203,6 +205,10 @@ pub enum Request {
     LeaseGen(lease_gen::LeaseGenRequest),
     /// The unified inbox (`worker::inbox`).
     Inbox(inbox::InboxRequest),
+    /// Broadcasts (`worker::broadcast`).
+    Broadcast(broadcast::BroadcastRequest),
+    /// Tenant onboarding and the knowledge base (`worker::onboarding`).
+    Onboarding(onboarding::OnboardingRequest),
     /// A question to the portfolio chat (`worker::chat`).
     Ask(chat::Ask),
     /// The chat's confirms, history and digest (`worker::chat`).
@@ -499,6 +505,8 @@ pub enum Data {
     Screening(screening::ScreeningData),
     LeaseGen(lease_gen::LeaseGenData),
     Inbox(inbox::InboxData),
+    Broadcast(broadcast::BroadcastData),
+    Onboarding(onboarding::OnboardingData),
     Answered(Box<chat::Answered>),
     /// A chat reply as it streams (the text so far, or a tool call); not an answer.
     ChatStream(String),
@@ -908,6 +916,8 @@ fn answer(
         Request::Screening(req) => Data::Screening(screening::answer(store, req)?),
         Request::LeaseGen(req) => Data::LeaseGen(lease_gen::answer(store, req)?),
         Request::Inbox(req) => Data::Inbox(inbox::answer(store, req)?),
+        Request::Broadcast(req) => Data::Broadcast(broadcast::answer(store, req)?),
+        Request::Onboarding(req) => Data::Onboarding(onboarding::answer(store, gateway, req)?),
         Request::Ask(ask) => {
             Data::Answered(Box::new(chat::answer(store, gateway, ask, &mut |s| progress(Data::ChatStream(s)))?))
         }

@@ -51,6 +51,8 @@ export const features: Feature[] = [
     component: () => import("./screening/View.svelte") },
   { id: "lease-builder", label: "Lease builder", group: "Leasing", path: "lease-builder", shortcut: "e",
     component: () => import("./lease-builder/View.svelte") },
+  { id: "knowledge-base", label: "Knowledge base", group: "Leasing", path: "knowledge-base", shortcut: "f",
+    component: () => import("./knowledge-base/View.svelte") },
   { id: "collections", label: "Collections", group: "Collections", path: "collections", shortcut: "c",
     component: () => import("./collections/View.svelte") },
   { id: "inspections", label: "Move-in inspections", group: "Inspections", path: "inspections", shortcut: "p",

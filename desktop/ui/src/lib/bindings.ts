@@ -127,6 +127,9 @@ export const commands = {
 	builderSignInPerson: (signatureId: string, typedName: string) => typedError<SignOutcome, CommandError>(__TAURI_INVOKE("builder_sign_in_person", { signatureId, typedName })),
 	builderVoid: (id: string, reason: string) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_void", { id, reason })),
 	builderRenew: (id: string, newRent: string | null, rentIncreasePct: string | null, termMonths: number | null) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_renew", { id, newRent, rentIncreasePct, termMonths })),
+	kbEntries: (propertyId: string, category: string | null, search: string | null, includeRetired: boolean) => typedError<KnowledgeBase, CommandError>(__TAURI_INVOKE("kb_entries", { propertyId, category, search, includeRetired })),
+	kbSave: (propertyId: string, entry: KnowledgeInput) => typedError<KnowledgeEntry, CommandError>(__TAURI_INVOKE("kb_save", { propertyId, entry })),
+	kbAsk: (propertyId: string, question: string) => typedError<ChatReply, CommandError>(__TAURI_INVOKE("kb_ask", { propertyId, question })),
 };
 
 /* Types */
@@ -573,6 +576,11 @@ export type ChatConversation = {
 	updated_at: string,
 };
 
+/**  The bot's answer, and the inbox thread a person picks it up on when it hands off. */
+export type ChatReply = {
+	handoff_conversation_id: string | null,
+} & FaqAnswer;
+
 /**  One question and its reply, as the chat view shows it. */
 export type ChatTurn = {
 	conversation_id: string,
@@ -998,6 +1006,23 @@ export type ExportResult = {
 	bytes: number,
 };
 
+/**  The bot's answer. */
+export type FaqAnswer = {
+	answer: string,
+	/**  The entry the answer cites (`None` for the hand-off and for answers from the asker's record). */
+	source_entry_id: string | null,
+	source_question: string | null,
+	/**  The cited entry's category, [`ACCOUNT_CATEGORY`] for the asker's own record, `""` for the hand-off. */
+	category: string,
+	/**  0–1. */
+	confidence: number | null,
+	/**  A person should take the question. */
+	handoff: boolean,
+	/**  `claude` or `offline` (filled by [`ask`]). */
+	provider?: string,
+	needs_review?: boolean,
+};
+
 /**  One field UnitCycle reads from a rent roll. */
 export type Field = "property_name" | "property_address" | "property_city" | "property_state" | "property_zip" | "unit_number" | "bedrooms" | "bathrooms" | "square_feet" | "market_rent" | "tenant_name" | "first_name" | "last_name" | "email" | "phone" | "lease_start" | "lease_end" | "monthly_rent" | "security_deposit" | "balance" | "status" | "trans_date" | "description" | "charge" | "payment" | "amount" | "trans_type" | "category";
 
@@ -1350,6 +1375,42 @@ export type KeyDate = {
 export type KindCount = {
 	created: number,
 	matched: number,
+};
+
+/**  A property's knowledge base as the page lists it. */
+export type KnowledgeBase = {
+	property_id: string,
+	property_name: string,
+	/**  The categories an entry is filed under, in the spec's order. */
+	categories: string[],
+	/**  The entries the filters let through: active ones first, then by category and question. */
+	entries: KnowledgeEntry[],
+	/**  Every entry of the property, and how many of them are retired (whatever the filters). */
+	total: number,
+	retired: number,
+};
+
+/**  One `property_knowledge_base` entry: a question a tenant asks and the property's answer. */
+export type KnowledgeEntry = {
+	id: string,
+	property_id: string,
+	category: string,
+	question: string,
+	answer: string,
+	keywords: string[],
+	is_active: boolean,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A knowledge-base entry as a manager writes it (an `id` edits that entry). */
+export type KnowledgeInput = {
+	id?: string | null,
+	category: string,
+	question: string,
+	answer: string,
+	keywords?: string[],
+	is_active?: boolean,
 };
 
 /**  `tenant_lease` (`TenantLease`) with every lifecycle field of spec 1.1. */

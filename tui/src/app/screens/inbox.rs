@@ -4,7 +4,10 @@
 //! (or below) the list: each message with its direction and time, an inbound one with its classification,
 //! an outbound one with whether it was sent automatically. `c`, `u` and `i` cycle the channel,
 //! urgency and category filters; `r` replies after a confirm that shows exactly who it goes to,
-//! `a` assigns, `x`/`X` resolves after a confirm; Enter opens the thread full width.
+//! `a` assigns, `x`/`X` resolves after a confirm; Enter opens the thread full width. `t` picks a
+//! reply template, filled in from that tenant's own record (one whose variable has no value there
+//! is shown with why and cannot be picked); the text opens in the reply form to edit, then the
+//! same confirm.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,9 +17,10 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 use unitcycle_core::communications_hub::inbound::{HubAction, InboxStats};
 use unitcycle_core::communications_hub::model::TenantMessage;
+use unitcycle_core::communications_hub::templates::RenderedTemplate;
 use uuid::Uuid;
 
-use super::lease_gen::confirm;
+use super::lease_gen::{confirm, confirm_key, ConfirmKey};
 use super::{placeholder, Cursor, Screen};
 use crate::app::form::{self, Form, FormKey};
 use crate::app::keys::{self, Action, Binding};
@@ -36,6 +40,12 @@ enum Mode {
     List,
     Reply(Form),
     Assign(Form),
+    /// The templates for the selected conversation's tenant; the highlighted one.
+    Templates {
+        id: Uuid,
+        templates: Vec<RenderedTemplate>,
+        selected: usize,
+    },
     Confirm {
         title: &'static str,
         text: Vec<String>,
@@ -204,25 +214,40 @@ impl Screen for Inbox {
                     }
                 }
             },
-            Mode::Confirm { title, text, yes, id, action, scroll } => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            Mode::Templates { id, templates, selected } => match key.code {
+                KeyCode::Esc => Mode::List,
+                KeyCode::Down | KeyCode::Char('j') | KeyCode::Tab => {
+                    let selected = (selected + 1).min(templates.len().saturating_sub(1));
+                    Mode::Templates { id, templates, selected }
+                }
+                KeyCode::Up | KeyCode::Char('k') | KeyCode::BackTab => {
+                    Mode::Templates { id, templates, selected: selected.saturating_sub(1) }
+                }
+                KeyCode::Enter => match templates.get(selected).map(|t| (&t.content, &t.refused)) {
+                    Some((Some(text), _)) if self.selected().is_some_and(|t| t.conversation.id == id) => {
+                        let intro = self.selected().map(reply_intro).unwrap_or_default();
+                        Mode::Reply(
+                            Form::new("Reply", REPLY, vec![text.clone()]).with_enter("review").with_intro(intro),
+                        )
+                    }
+                    Some((_, Some(why))) => {
+                        cx.message(format!("This template cannot be used for this tenant: {why}"));
+                        Mode::Templates { id, templates, selected }
+                    }
+                    _ => Mode::List,
+                },
+                _ => Mode::Templates { id, templates, selected },
+            },
+            Mode::Confirm { title, text, yes, id, action, scroll } => match confirm_key(key, scroll, text.len()) {
+                ConfirmKey::Yes => {
                     self.act(id, *action, cx);
                     Mode::List
                 }
-                KeyCode::Char('n') | KeyCode::Esc => {
+                ConfirmKey::No => {
                     cx.message("Cancelled: nothing was recorded or sent");
                     Mode::List
                 }
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                    let step = if key.code == KeyCode::PageDown { 10 } else { 1 };
-                    let max = text.len().saturating_sub(1) as u16;
-                    Mode::Confirm { title, text, yes, id, action, scroll: (scroll + step).min(max) }
-                }
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                    let step = if key.code == KeyCode::PageUp { 10 } else { 1 };
-                    Mode::Confirm { title, text, yes, id, action, scroll: scroll.saturating_sub(step) }
-                }
-                _ => Mode::Confirm { title, text, yes, id, action, scroll },
+                ConfirmKey::Stay { scroll } => Mode::Confirm { title, text, yes, id, action, scroll },
             },
         };
     }
@@ -249,15 +274,21 @@ impl Screen for Inbox {
                     cx.message(format!("{} has no {} address on file", t.tenant_name, label(&t.conversation.channel)))
                 }
                 Some(t) => {
-                    let intro = format!(
-                        "To {} <{}> by {}; a confirm shows it before it is sent.",
-                        t.tenant_name,
-                        t.address(),
-                        label(&t.conversation.channel)
-                    );
+                    let intro = reply_intro(t);
                     self.mode = Mode::Reply(
                         Form::new("Reply", REPLY, vec![String::new()]).with_enter("review").with_intro(intro),
                     )
+                }
+                None => cx.message("No conversation to reply to"),
+            },
+            Action::UseTemplate => match self.selected() {
+                Some(t) if t.address().trim().is_empty() => {
+                    cx.message(format!("{} has no {} address on file", t.tenant_name, label(&t.conversation.channel)))
+                }
+                Some(t) => {
+                    let id = t.conversation.id;
+                    self.busy = true;
+                    cx.request(Request::Inbox(InboxRequest::Templates { id, now: cx.now }));
                 }
                 None => cx.message("No conversation to reply to"),
             },
@@ -318,6 +349,15 @@ impl Screen for Inbox {
                 self.cursor.len = self.visible().len();
                 self.cursor.selected = self.cursor.selected.min(self.cursor.len.saturating_sub(1));
             }
+            Data::Inbox(InboxData::Templates { id, templates }) => {
+                self.busy = false;
+                if templates.is_empty() {
+                    cx.message("No templates");
+                } else {
+                    let selected = templates.iter().position(|t| t.content.is_some()).unwrap_or_default();
+                    self.mode = Mode::Templates { id, templates, selected };
+                }
+            }
             Data::Inbox(InboxData::Done(out)) => {
                 self.busy = false;
                 self.mode = Mode::List;
@@ -359,6 +399,7 @@ impl Screen for Inbox {
                 }
             }
             Mode::Confirm { title, text, yes, scroll, .. } => confirm(f, area, title, text, yes, *scroll),
+            Mode::Templates { templates, selected, .. } => draw_templates(f, area, templates, *selected),
             Mode::List if self.busy => form::popup(f, area, "Working", vec![Line::styled("Working…", theme::dim())], 3),
             Mode::List => {}
         }
@@ -468,6 +509,38 @@ impl Inbox {
     }
 }
 
+fn reply_intro(t: &Thread) -> String {
+    format!(
+        "To {} <{}> by {}; a confirm shows it before it is sent.",
+        t.tenant_name,
+        t.address(),
+        label(&t.conversation.channel)
+    )
+}
+
+/// The template picker: each template's name and its text for this tenant (or why it cannot be
+/// used), the highlighted one marked.
+fn draw_templates(f: &mut Frame, area: Rect, templates: &[RenderedTemplate], selected: usize) {
+    let mut lines = vec![Line::styled("Filled in from this tenant's own record:", theme::dim()), Line::raw("")];
+    for (i, t) in templates.iter().enumerate() {
+        let mark = if i == selected { "▸ " } else { "  " };
+        let style = if i == selected { theme::selected() } else { theme::bold() };
+        lines.push(Line::styled(
+            format!("{mark}{} ({}, {})", t.template.name, t.template.category, t.template.channel),
+            style,
+        ));
+        match (&t.content, &t.refused) {
+            (Some(text), _) => lines.push(Line::raw(format!("    {text}"))),
+            (None, Some(why)) => lines.push(Line::styled(format!("    cannot be used: {why}"), theme::error())),
+            (None, None) => {}
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("↑/↓ choose · Enter edit it, then review · Esc cancel", theme::dim()));
+    let height = (lines.len() as u16 + 2 + templates.len() as u16 * 2).min(area.height);
+    form::popup(f, area, "Reply from a template", lines, height);
+}
+
 /// The thread: who and where, then each message with its direction, time and what it was.
 fn thread_lines(t: &Thread) -> Vec<Line<'static>> {
     let c = &t.conversation;
@@ -513,6 +586,13 @@ fn thread_lines(t: &Thread) -> Vec<Line<'static>> {
                 ),
                 theme::dim(),
             ));
+            if !m.suggested_response.is_empty() {
+                let source = m.ai_classification["suggested_from"]["question"].as_str().unwrap_or("the knowledge base");
+                lines.push(Line::styled(
+                    format!("  suggested reply (from \"{source}\"; not sent): {}", m.suggested_response),
+                    Style::new().fg(theme::accent()),
+                ));
+            }
         } else if m.is_auto_sent {
             lines.push(Line::styled("  auto-response (sent automatically)", theme::dim()));
         } else {

@@ -419,25 +419,16 @@ impl Screen for LeaseGen {
                     }
                 }
             },
-            Mode::Confirm { title, text, yes, id, action, scroll } => match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
+            Mode::Confirm { title, text, yes, id, action, scroll } => match confirm_key(key, scroll, text.len()) {
+                ConfirmKey::Yes => {
                     self.act(id, *action, cx);
                     Mode::List
                 }
-                KeyCode::Char('n') | KeyCode::Esc => {
+                ConfirmKey::No => {
                     cx.message("Cancelled: nothing was recorded or sent");
                     Mode::List
                 }
-                KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => {
-                    let step = if key.code == KeyCode::PageDown { 10 } else { 1 };
-                    let max = text.len().saturating_sub(1) as u16;
-                    Mode::Confirm { title, text, yes, id, action, scroll: (scroll + step).min(max) }
-                }
-                KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => {
-                    let step = if key.code == KeyCode::PageUp { 10 } else { 1 };
-                    Mode::Confirm { title, text, yes, id, action, scroll: scroll.saturating_sub(step) }
-                }
-                _ => Mode::Confirm { title, text, yes, id, action, scroll },
+                ConfirmKey::Stay { scroll } => Mode::Confirm { title, text, yes, id, action, scroll },
             },
         };
     }
@@ -632,6 +623,28 @@ impl Screen for LeaseGen {
             Mode::List => {}
         }
     }
+}
+
+/// What a key does in a [`confirm`]: y/Enter accepts, n/Esc cancels, ↑/↓ (PgUp/PgDn by ten)
+/// scroll; any other key stays where it is.
+pub(crate) enum ConfirmKey {
+    Yes,
+    No,
+    Stay { scroll: u16 },
+}
+
+pub(crate) fn confirm_key(key: KeyEvent, scroll: u16, lines: usize) -> ConfirmKey {
+    let max = lines.saturating_sub(1) as u16;
+    let scroll = match key.code {
+        KeyCode::Char('y') | KeyCode::Enter => return ConfirmKey::Yes,
+        KeyCode::Char('n') | KeyCode::Esc => return ConfirmKey::No,
+        KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1).min(max),
+        KeyCode::PageDown => scroll.saturating_add(10).min(max),
+        KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+        KeyCode::PageUp => scroll.saturating_sub(10),
+        _ => scroll,
+    };
+    ConfirmKey::Stay { scroll }
 }
 
 /// A confirm that scrolls (↑/↓) and always shows its keys at the bottom.

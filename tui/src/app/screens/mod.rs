@@ -1,6 +1,7 @@
 //! The screens. Each is a component: `reload` asks the worker for its data, `on_action` and
 //! `on_key` handle input, `on_data` takes answers, `draw` renders from state only.
 
+pub mod broadcast;
 pub mod case;
 pub mod chat;
 pub mod collections;
@@ -13,6 +14,7 @@ pub mod job_run;
 pub mod lease;
 pub mod lease_gen;
 pub mod lifecycle;
+pub mod onboarding;
 pub mod pricing;
 pub mod properties;
 pub mod property;

@@ -1,11 +1,13 @@
 //! The worker's unified-inbox requests (spec 5.3): every conversation (latest first) with its
-//! tenant, unit and messages, the inbox figures, and a person's step on a conversation through
-//! the core (queued for the server when connected).
+//! tenant, unit and messages, the inbox figures, the reply templates filled in from a tenant's
+//! record, and a person's step on a conversation through the core (queued for the server when
+//! connected).
 
 use chrono::{DateTime, Utc};
 use unitcycle_core::communications_hub::inbound::{self, HubAction, HubOutcome, InboxStats};
 use unitcycle_core::communications_hub::model::{TenantConversation, TenantMessage};
 use unitcycle_core::communications_hub::port::CommunicationsPort;
+use unitcycle_core::communications_hub::templates::{self, RenderedTemplate};
 use unitcycle_core::store::{Store, StoreError};
 use uuid::Uuid;
 
@@ -40,12 +42,18 @@ pub enum InboxRequest {
         action: Box<HubAction>,
         now: DateTime<Utc>,
     },
+    /// Every template filled in from the record of conversation `id`'s tenant.
+    Templates {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
 }
 
 #[derive(Debug, Clone)]
 pub enum InboxData {
     List { threads: Vec<Thread>, stats: InboxStats },
     Done(Box<HubOutcome>),
+    Templates { id: Uuid, templates: Vec<RenderedTemplate> },
 }
 
 pub fn answer(store: &mut Store, req: InboxRequest) -> Result<InboxData, StoreError> {
@@ -71,6 +79,9 @@ pub fn answer(store: &mut Store, req: InboxRequest) -> Result<InboxData, StoreEr
                 });
             }
             InboxData::List { threads, stats: inbound::stats(&*store)? }
+        }
+        InboxRequest::Templates { id, now } => {
+            InboxData::Templates { id, templates: templates::for_conversation(&*store, id, now)? }
         }
         InboxRequest::Act { id, action, now } => {
             InboxData::Done(Box::new(inbound::act_on_replica(store, id, &action, now)?))

@@ -1,0 +1,55 @@
+-- Tenant communications hub (spec 5.3), second half: the reply templates and the broadcasts.
+-- `communication_template` holds the shipped templates (written by every store from the same
+-- rows with the same ids when it opens, like `lease_clause`, so never synced).
+-- `broadcast_message` is a mass message; it carries the property of its recipient filter (NULL
+-- for a portfolio-wide broadcast, which every user's replica receives). `broadcast_recipient`
+-- is one delivery: a tenant on one channel, written once per broadcast, tenant and channel, so a
+-- retried send queues nothing twice; it carries its tenant's property and syncs by it.
+CREATE TABLE communication_template (
+    id UUID PRIMARY KEY,
+    name VARCHAR(100) NOT NULL,
+    category VARCHAR(20) NOT NULL,
+    channel VARCHAR(15) NOT NULL,
+    content TEXT NOT NULL,
+    variables JSONB NOT NULL DEFAULT '[]',
+    auto_send BOOLEAN NOT NULL DEFAULT FALSE,
+    trigger_intent VARCHAR(50) NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE broadcast_message (
+    id UUID PRIMARY KEY,
+    property_id UUID REFERENCES properties(id) ON DELETE CASCADE,
+    title VARCHAR(200) NOT NULL,
+    content TEXT NOT NULL,
+    channels JSONB NOT NULL DEFAULT '[]',
+    recipient_filter JSONB NOT NULL DEFAULT '{}',
+    recipient_count INTEGER NOT NULL DEFAULT 0,
+    sent_count INTEGER NOT NULL DEFAULT 0,
+    read_count INTEGER NOT NULL DEFAULT 0,
+    status VARCHAR(20) NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sending', 'sent')),
+    sent_at TIMESTAMPTZ,
+    created_by VARCHAR(254) NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX broadcast_message_created_idx ON broadcast_message(created_at DESC);
+
+CREATE TABLE broadcast_recipient (
+    id UUID PRIMARY KEY,
+    broadcast_id UUID NOT NULL REFERENCES broadcast_message(id) ON DELETE CASCADE,
+    tenant_id UUID NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    property_id UUID NOT NULL REFERENCES properties(id) ON DELETE CASCADE,
+    unit_id UUID REFERENCES units_unit(id) ON DELETE SET NULL,
+    channel VARCHAR(15) NOT NULL CHECK (channel IN ('email', 'sms', 'in_app')),
+    address TEXT NOT NULL DEFAULT '',
+    status VARCHAR(10) NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed', 'skipped')),
+    content TEXT NOT NULL DEFAULT '',
+    outbox_message_key TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    sent_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (broadcast_id, tenant_id, channel)
+);
+CREATE INDEX broadcast_recipient_tenant_idx ON broadcast_recipient(tenant_id);
