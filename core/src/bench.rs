@@ -194,6 +194,11 @@ mod tests {
         assert_eq!(count(Job::PostRent), 24, "hourly");
         assert_eq!(count(Job::DailyDigest), 24, "hourly, so each time zone's 06:00 is covered");
         assert_eq!(count(Job::EscalationEngine), 6, "every four hours");
+        assert_eq!(count(Job::ShowingReminders), 96, "every 15 minutes");
+        assert_eq!(count(Job::ShowingNoShows), 48, "every 30 minutes");
+        assert_eq!(count(Job::ListingAutoDelist), 48, "every 30 minutes");
+        assert_eq!(count(Job::ListingAnalytics), 4, "every 6 hours");
+        assert_eq!(count(Job::ListingStale), 1);
         assert_eq!(count(Job::ClassifyLeaseStatuses), 1);
         assert_eq!(count(Job::InitialReclassification), 0, "one-time, not scheduled");
         assert!(runs.windows(2).all(|w| w[0].0 <= w[1].0));
@@ -201,7 +206,16 @@ mod tests {
         let at_two: Vec<Job> = runs.iter().filter(|(at, _)| *at == two).map(|(_, j)| *j).collect();
         assert_eq!(
             at_two,
-            [Job::ClassifyLeaseStatuses, Job::AiActionQueue, Job::PostRent, Job::DailyDigest, Job::OnboardingTasks],
+            [
+                Job::ClassifyLeaseStatuses,
+                Job::AiActionQueue,
+                Job::PostRent,
+                Job::DailyDigest,
+                Job::OnboardingTasks,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ListingAutoDelist
+            ],
             "registry order"
         );
     }

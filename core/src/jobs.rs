@@ -33,6 +33,12 @@ pub enum Job {
     DailySentiment,
     OnboardingTasks,
     OnboardingStalled,
+    ShowingReminders,
+    ShowingNoShows,
+    ShowingNurture,
+    ListingAnalytics,
+    ListingAutoDelist,
+    ListingStale,
 }
 
 /// One row of the job registry.
@@ -213,6 +219,53 @@ pub const JOBS: &[JobDef] = &[
         cron: Some("0 9 * * *"),
         describe: "Mark stalled the onboardings whose required tasks are overdue with nothing done, and tell the \
                    manager and the tenant once",
+    },
+    JobDef {
+        job: Job::ShowingReminders,
+        name: "showing-reminders",
+        spec_name: "showings.tasks.send_showing_reminders",
+        cron: Some("*/15 * * * *"),
+        describe: "Send each upcoming showing's 24-hour, 2-hour and 30-minute reminders by email (and text), each \
+                   once; a reminder whose window passed before it could go is skipped",
+    },
+    JobDef {
+        job: Job::ShowingNoShows,
+        name: "showing-no-shows",
+        spec_name: "showings.tasks.mark_no_shows",
+        cron: Some("*/30 * * * *"),
+        describe: "Mark no-show the showings still scheduled or confirmed after their end, and move the prospect \
+                   back to engaged (lost after a second no-show)",
+    },
+    JobDef {
+        job: Job::ShowingNurture,
+        name: "showing-nurture",
+        spec_name: "showings.tasks.send_nurture_messages",
+        cron: Some("0 10 * * *"),
+        describe: "Send one follow-up to each prospect who toured 48 hours or more ago without applying (an \
+                   interest follow-up, then an urgency note when others toured the listing)",
+    },
+    JobDef {
+        job: Job::ListingAnalytics,
+        name: "listing-analytics",
+        spec_name: "syndication.tasks.sync_platform_analytics",
+        cron: Some("0 */6 * * *"),
+        describe: "Bring each listing's views, inquiries and days on market up to date from its analytics rows and \
+                   leads (the feed gives no counts back)",
+    },
+    JobDef {
+        job: Job::ListingAutoDelist,
+        name: "listing-auto-delist",
+        spec_name: "syndication.tasks.auto_delist_leased_units",
+        cron: Some("*/30 * * * *"),
+        describe: "Delist from every platform the active listings whose unit now has an active lease",
+    },
+    JobDef {
+        job: Job::ListingStale,
+        name: "listing-stale",
+        spec_name: "syndication.tasks.flag_stale_listings",
+        cron: Some("0 8 * * *"),
+        describe: "Flag the listings on the market more than 14 days with views below the 25th percentile and \
+                   attach a price check to each",
     },
 ];
 
@@ -498,6 +551,17 @@ pub fn run_with(
         Job::DailySentiment => crate::communications_hub::sentiment::job(store, today, now),
         Job::OnboardingTasks => crate::onboarding::workflow::process_job(store, gateway, today, now),
         Job::OnboardingStalled => crate::onboarding::workflow::stalled_job(store, today, now),
+        Job::ShowingReminders => crate::showings::workflow::reminders_job(store, today, now),
+        Job::ShowingNoShows => crate::showings::workflow::no_show_job(store, today, now),
+        Job::ShowingNurture => crate::showings::workflow::nurture_job(store, gateway, today, now),
+        Job::ListingAnalytics => crate::listing_syndication::workflow::analytics_job(store, today, now),
+        Job::ListingAutoDelist => crate::listing_syndication::workflow::auto_delist_job(
+            store,
+            &*crate::listing_syndication::publisher::from_env(),
+            today,
+            now,
+        ),
+        Job::ListingStale => crate::listing_syndication::workflow::stale_job(store, today, now),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -572,11 +636,43 @@ mod tests {
         }
     }
 
+    /// The jobs that run every 15 or 30 minutes.
+    const FREQUENT: [Job; 3] = [Job::ShowingReminders, Job::ShowingNoShows, Job::ListingAutoDelist];
+
+    /// The next time a job other than the every-15/30-minute ones is due, with the jobs due
+    /// then other than those.
+    fn next_timed_after(mut now: DateTime<Utc>) -> (DateTime<Utc>, Vec<Job>) {
+        loop {
+            let (at, jobs) = next_due_after(now);
+            let jobs: Vec<Job> = jobs.into_iter().filter(|j| !FREQUENT.contains(j)).collect();
+            if !jobs.is_empty() {
+                return (at, jobs);
+            }
+            now = at;
+        }
+    }
+
+    #[test]
+    fn the_showing_and_delisting_jobs_run_every_quarter_and_half_hour() {
+        assert_eq!(Job::ShowingReminders.times_of_day().len(), 96);
+        assert_eq!(Job::ShowingNoShows.times_of_day().len(), 48);
+        assert_eq!(
+            next_due_after(at("2026-03-28T01:00:00Z")),
+            (at("2026-03-28T01:15:00Z"), vec![Job::ShowingReminders])
+        );
+        assert_eq!(
+            next_due_after(at("2026-03-28T01:15:00Z")),
+            (at("2026-03-28T01:30:00Z"), vec![Job::ShowingReminders, Job::ShowingNoShows, Job::ListingAutoDelist])
+        );
+        assert_eq!(Job::parse("send_showing_reminders"), Some(Job::ShowingReminders));
+        assert_eq!(Job::ShowingNurture.schedule().unwrap(), "0 10 * * *  (daily 10:00 UTC)");
+    }
+
     #[test]
     fn the_renewal_scan_runs_at_three_after_the_classification_and_queue_at_two() {
         // The rent job and the digest run every hour, after the 02:00 jobs and before the 08:00 scan.
         assert_eq!(
-            next_due_after(at("2026-03-28T01:00:00Z")),
+            next_timed_after(at("2026-03-28T01:00:00Z")),
             (
                 at("2026-03-28T02:00:00Z"),
                 vec![
@@ -589,11 +685,11 @@ mod tests {
             )
         );
         assert_eq!(
-            next_due_after(at("2026-03-28T02:00:00Z")),
+            next_timed_after(at("2026-03-28T02:00:00Z")),
             (at("2026-03-28T02:30:00Z"), vec![Job::LeaseSigningExpiry])
         );
         assert_eq!(
-            next_due_after(at("2026-03-28T02:30:00Z")),
+            next_timed_after(at("2026-03-28T02:30:00Z")),
             (
                 at("2026-03-28T03:00:00Z"),
                 vec![
@@ -607,28 +703,31 @@ mod tests {
             )
         );
         assert_eq!(
-            next_due_after(at("2026-03-28T03:00:00Z")),
+            next_timed_after(at("2026-03-28T03:00:00Z")),
             (
                 at("2026-03-28T04:00:00Z"),
                 vec![Job::PostRent, Job::PricingEngine, Job::DailyDigest, Job::OnboardingTasks]
             )
         );
         assert_eq!(
-            next_due_after(at("2026-03-28T04:00:00Z")),
+            next_timed_after(at("2026-03-28T04:00:00Z")),
             (at("2026-03-28T04:30:00Z"), vec![Job::EscalationEngine])
         );
         assert_eq!(
-            next_due_after(at("2026-03-28T07:00:00Z")),
+            next_timed_after(at("2026-03-28T07:00:00Z")),
             (
                 at("2026-03-28T08:00:00Z"),
-                vec![Job::PostRent, Job::CollectionsScan, Job::DailyDigest, Job::OnboardingTasks]
+                vec![Job::PostRent, Job::CollectionsScan, Job::DailyDigest, Job::OnboardingTasks, Job::ListingStale]
             )
         );
-        assert_eq!(next_due_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
-        assert_eq!(next_due_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-28T21:00:00Z"));
+        assert_eq!(next_timed_after(at("2026-03-28T08:00:00Z")).0, at("2026-03-28T08:30:00Z"));
+        assert_eq!(next_timed_after(at("2026-03-28T20:30:00Z")).0, at("2026-03-28T21:00:00Z"));
         assert_eq!(
-            next_due_after(at("2026-03-28T23:30:00Z")),
-            (at("2026-03-29T00:00:00Z"), vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks])
+            next_timed_after(at("2026-03-28T23:30:00Z")),
+            (
+                at("2026-03-29T00:00:00Z"),
+                vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks, Job::ListingAnalytics]
+            )
         );
     }
 
@@ -658,7 +757,7 @@ mod tests {
         // From Saturday night the next weekly run is Sunday's benchmarks.
         assert_eq!(next_due_after(at("2026-12-05T23:59:00Z")).0, at("2026-12-06T00:00:00Z"));
         assert_eq!(
-            next_due_after(at("2026-12-06T03:00:00Z")),
+            next_timed_after(at("2026-12-06T03:00:00Z")),
             (at("2026-12-06T03:30:00Z"), vec![Job::PriceBenchmarks])
         );
     }
@@ -684,12 +783,26 @@ mod tests {
                 Job::LeaseSigningExpiry,
                 Job::DailySentiment,
                 Job::OnboardingTasks,
-                Job::OnboardingStalled
+                Job::OnboardingStalled,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ShowingNurture,
+                Job::ListingAnalytics,
+                Job::ListingAutoDelist,
+                Job::ListingStale
             ]
         );
         assert_eq!(
             due_today_by(at("2026-12-03T00:10:00Z")),
-            vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks]
+            vec![
+                Job::PostRent,
+                Job::DailyDigest,
+                Job::OnboardingTasks,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ListingAnalytics,
+                Job::ListingAutoDelist
+            ]
         );
         assert_eq!(
             due_today_by(at("2026-12-03T02:00:00Z")),
@@ -700,7 +813,11 @@ mod tests {
                 Job::EscalationEngine,
                 Job::TurnoverDaily,
                 Job::DailyDigest,
-                Job::OnboardingTasks
+                Job::OnboardingTasks,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ListingAnalytics,
+                Job::ListingAutoDelist
             ]
         );
     }
@@ -735,23 +852,45 @@ mod tests {
                 Job::LeaseSigningExpiry,
                 Job::DailySentiment,
                 Job::OnboardingTasks,
-                Job::OnboardingStalled
+                Job::OnboardingStalled,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ShowingNurture,
+                Job::ListingAnalytics,
+                Job::ListingAutoDelist,
+                Job::ListingStale
             ]
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 16);
+        assert_eq!(ran.len(), 22);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
         // At 11:00 the hourly jobs are due again; at 12:30 they and the escalation engine; nothing else is.
         assert_eq!(
             owed(&store, at("2026-12-03T11:00:00Z")).unwrap(),
-            vec![Job::PostRent, Job::DailyDigest, Job::OnboardingTasks]
+            vec![
+                Job::PostRent,
+                Job::DailyDigest,
+                Job::OnboardingTasks,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ListingAutoDelist
+            ]
         );
         assert_eq!(
             owed(&store, at("2026-12-03T12:30:00Z")).unwrap(),
-            vec![Job::PostRent, Job::EscalationEngine, Job::DailyDigest, Job::OnboardingTasks]
+            vec![
+                Job::PostRent,
+                Job::EscalationEngine,
+                Job::DailyDigest,
+                Job::OnboardingTasks,
+                Job::ShowingReminders,
+                Job::ShowingNoShows,
+                Job::ListingAnalytics,
+                Job::ListingAutoDelist
+            ]
         );
     }
 

@@ -53,6 +53,9 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     28 => "0028_communications_hub.sql",
     29 => "0029_communications_broadcasts.sql",
     30 => "0030_onboarding.sql",
+    31 => "0031_listings.sql",
+    32 => "0032_showings.sql",
+    33 => "0033_staging.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -87,6 +90,9 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     28 => "0028_communications_hub.sql",
     29 => "0029_communications_broadcasts.sql",
     30 => "0030_onboarding.sql",
+    31 => "0031_listings.sql",
+    32 => "0032_showings.sql",
+    33 => "0033_staging.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -198,7 +198,12 @@ fn the_registry_knows_every_task() {
             "onboarding_welcome_email",
             "onboarding_document_verification",
             "onboarding_utility_guide",
-            "onboarding_handbook_extraction"
+            "onboarding_handbook_extraction",
+            "staging_listing",
+            "showing_feedback_analysis",
+            "showing_nurture_message",
+            "listing_optimization",
+            "listing_lead_qualification"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

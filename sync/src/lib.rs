@@ -15,6 +15,7 @@ pub mod invoice_processing;
 pub mod lease_abstraction;
 pub mod lease_generation;
 pub mod lifecycle;
+pub mod listing_syndication;
 pub mod maintenance;
 pub mod onboarding;
 pub mod openapi;
@@ -31,6 +32,8 @@ pub mod renewals;
 pub mod scheduler;
 pub mod screening;
 pub mod server;
+pub mod showings;
+pub mod staging;
 pub mod turnover;
 pub mod verify;
 

@@ -231,6 +231,29 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
             }
             Err(e) => Some(format!("Not an onboarding action: {e}")),
         },
+        unitcycle_core::listing_syndication::workflow::ENTITY => {
+            use unitcycle_core::listing_syndication::{publisher, workflow as listings};
+            match serde_json::from_value::<listings::ListingAction>(a.action.clone()) {
+                Ok(action) => {
+                    run_recorded(st, p, a, "listing", move |port, id| {
+                        listings::apply_action(port, &*publisher::from_env(), id, &action, now)
+                    })
+                    .await?
+                }
+                Err(e) => Some(format!("Not a listing action: {e}")),
+            }
+        }
+        unitcycle_core::showings::workflow::ENTITY => {
+            match serde_json::from_value::<unitcycle_core::showings::workflow::ShowingAction>(a.action.clone()) {
+                Ok(action) => {
+                    run_recorded(st, p, a, "showing", move |port, id| {
+                        unitcycle_core::showings::workflow::apply_action(port, id, &action, now)
+                    })
+                    .await?
+                }
+                Err(e) => Some(format!("Not a showing action: {e}")),
+            }
+        }
         chat_action::ENTITY => match serde_json::from_value::<ChatAction>(a.action.clone()) {
             Ok(action) => {
                 run_recorded(st, p, a, "chat", move |port, id| chat_action::apply_action(port, id, &action, now))

@@ -354,6 +354,51 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        // Every 15 and 30 minutes: each reminder and no-show is written once (its flag or status).
+        Job::ShowingReminders | Job::ShowingNoShows => exclusively(pool, job, || async move {
+            let ran = with_port(pool, move |port| {
+                let r = if job == Job::ShowingReminders {
+                    unitcycle_core::showings::workflow::reminders_job(port, today, now)?
+                } else {
+                    unitcycle_core::showings::workflow::no_show_job(port, today, now)?
+                };
+                Ok(((), r))
+            })
+            .await?;
+            Ok(Some(ran))
+        })
+        .await?
+        .map(|(_, r)| r),
+        Job::ShowingNurture => {
+            let gateway = gateway.clone();
+            once_a_day(pool, job, today, now, move |port| {
+                Ok(((), unitcycle_core::showings::workflow::nurture_job(port, &gateway, today, now)?))
+            })
+            .await?
+            .map(|(_, r)| r)
+        }
+        // Every 6 hours and every 30 minutes: each run recomputes (analytics) or delists what
+        // is leased, so running again changes nothing.
+        Job::ListingAnalytics | Job::ListingAutoDelist => exclusively(pool, job, || async move {
+            let ran = with_port(pool, move |port| {
+                let r = if job == Job::ListingAnalytics {
+                    unitcycle_core::listing_syndication::workflow::analytics_job(port, today, now)?
+                } else {
+                    let publisher = unitcycle_core::listing_syndication::publisher::from_env();
+                    unitcycle_core::listing_syndication::workflow::auto_delist_job(port, &*publisher, today, now)?
+                };
+                Ok(((), r))
+            })
+            .await?;
+            Ok(Some(ran))
+        })
+        .await?
+        .map(|(_, r)| r),
+        Job::ListingStale => once_a_day(pool, job, today, now, move |port| {
+            Ok(((), unitcycle_core::listing_syndication::workflow::stale_job(port, today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::InitialReclassification => None,
     })
 }

@@ -1116,7 +1116,12 @@ async fn a_lease_abstraction_on_sqlite_and_on_postgres_leaves_the_same_rows() {
 /// Tenant screening (4.2): two applications submitted for one unit, one scored and approved,
 /// the other denied (the adverse action notice attached and queued), a denial without a reason
 /// and a second decision refused.
-fn screening_scenario<P: unitcycle_core::screening::port::ScreeningPort>(port: &mut P, unit_id: Uuid) -> Vec<String> {
+fn screening_scenario<
+    P: unitcycle_core::screening::port::ScreeningPort + unitcycle_core::showings::port::ShowingsPort,
+>(
+    port: &mut P,
+    unit_id: Uuid,
+) -> Vec<String> {
     use unitcycle_core::screening::workflow::{apply_action, ScreeningAction};
     use unitcycle_core::screening::NewApplication;
     let new = |first: &str, income: i64| NewApplication {
@@ -1228,7 +1233,8 @@ where
         + unitcycle_core::lease_generation::port::SigningLookup
         + LifecyclePort
         + unitcycle_core::records::port::RecordsPort
-        + unitcycle_core::onboarding::port::OnboardingPort,
+        + unitcycle_core::onboarding::port::OnboardingPort
+        + unitcycle_core::showings::port::ShowingsPort,
 {
     use unitcycle_core::lease_generation::model::GenerationTerms;
     use unitcycle_core::lease_generation::workflow::{
@@ -1620,5 +1626,316 @@ async fn onboarding_on_sqlite_and_on_postgres_leaves_the_same_rows() {
     let stalled = |what: &str| on_sqlite.iter().find(|l| l.starts_with(what)).unwrap().clone();
     assert!(stalled("stalled: ").contains("\"stalled\":1"), "flagged: {text}");
     assert!(stalled("stalled again: ").contains("\"stalled\":0"), "flagged once: {text}");
+    db.finish().await;
+}
+
+fn staging_png(shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([shade, shade.saturating_add((x + y) as u8), 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Virtual staging (4.1): a project, two photos (one unreadable), generated offline, the
+/// listing text, and a publish.
+fn staging_scenario<P: unitcycle_core::staging::port::StagingPort>(port: &mut P, lease: Uuid) -> Vec<String> {
+    use unitcycle_core::staging::workflow::{self as sw, NewProject, PhotoUpload};
+    let gateway = Gateway::offline("parity".into());
+    let unit = port.lease(lease).unwrap().unit_id;
+    let id = Uuid::from_bytes([93; 16]);
+    let mut out = Vec::new();
+    let push = |out: &mut Vec<String>, what: &str, r: Result<String, StoreError>| {
+        out.push(r.unwrap_or_else(|e| format!("refused {what}: {e}")));
+    };
+    let bad = NewProject { unit_id: unit, style: "rococo".into() };
+    push(
+        &mut out,
+        "create",
+        sw::create_project(port, Uuid::from_bytes([94; 16]), &bad, now()).map(|d| rows_of("p", d)),
+    );
+    let n = NewProject { unit_id: unit, style: "minimalist".into() };
+    push(&mut out, "create", sw::create_project(port, id, &n, now()).map(|d| rows_of("project", d)));
+    let broken = staging_png(10)[..40].to_vec();
+    for (i, (room, bytes)) in [("living room", staging_png(30)), ("bathroom", broken)].into_iter().enumerate() {
+        let up = PhotoUpload { room: room.into(), photo_order: None };
+        let r = sw::upload_photo(port, id, Uuid::from_bytes([95 + i as u8; 16]), &up, &bytes, now());
+        push(&mut out, "upload", r.map(|p| rows_of("photo", p)));
+    }
+    let enhance = unitcycle_core::staging::enhance::EnhanceOnly;
+    push(&mut out, "generate", sw::generate(port, &enhance, id, now()).map(|d| rows_of("generated", d)));
+    push(&mut out, "listing", sw::generate_listing(port, &gateway, id, now()).map(|d| rows_of("listing", d)));
+    push(&mut out, "publish", sw::publish(port, id, now()).map(|d| rows_of("published", d)));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staging_on_sqlite_and_on_postgres_leaves_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("paritystaging").await;
+    let lease = store.find_lease("L-000001").unwrap().id;
+    let on_sqlite = staging_scenario(&mut store, lease);
+    let on_pg = adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(staging_scenario(port, lease))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    let text = on_sqlite.join("\n");
+    assert!(text.contains("refused create: style is one of"), "{text}");
+    assert!(text.contains("\"staging_label\":\"enhanced, not staged\""), "{text}");
+    assert!(text.contains("\"processing_status\":\"failed\""), "{text}");
+    assert!(text.contains("\"listing_provider\":\"offline\""), "{text}");
+    db.finish().await;
+}
+
+/// Listing syndication (5.1): a listing created for a unit without a lease, published through
+/// the feed, a lead scored and answered, a day's analytics, a competitor and a price check;
+/// then (after a lease lands on the unit) the auto-delist job.
+fn listing_scenario<P: unitcycle_core::listing_syndication::port::ListingPort>(
+    port: &mut P,
+    unit_id: Uuid,
+) -> Vec<String> {
+    use unitcycle_core::listing_syndication::publisher::FeedPublisher;
+    use unitcycle_core::listing_syndication::workflow::{
+        self as ls, AnalyticsInput, NewCompetitor, NewLead, NewListing,
+    };
+    let gateway = Gateway::offline("parity".into());
+    let (id, lead_id, comp_id) = (Uuid::from_bytes([51; 16]), Uuid::from_bytes([52; 16]), Uuid::from_bytes([53; 16]));
+    let mut out = Vec::new();
+    let new = NewListing {
+        unit_id,
+        amenities: vec!["dishwasher".into()],
+        pet_policy: "Cats allowed".into(),
+        ..Default::default()
+    };
+    out.push(rows_of("create", ls::create(port, id, new, now()).unwrap()));
+    out.push(rows_of(
+        "publish",
+        ls::publish(port, &FeedPublisher, id, &["zillow".into(), "zumper".into()], now()).unwrap(),
+    ));
+    let lead = NewLead {
+        listing_id: id,
+        source_platform: "zillow".into(),
+        prospect_name: "Maya Chen".into(),
+        email: "maya@example.com".into(),
+        phone: "555-010-2030".into(),
+        message: "Hello, I work as a nurse and need to move asap. Is parking included?".into(),
+        move_in_date: Some(today() + chrono::Duration::days(12)),
+        stated_income: Some(Decimal::from(5200)),
+    };
+    out.push(rows_of("lead", ls::add_lead(port, &gateway, lead_id, lead, now()).unwrap()));
+    out.push(rows_of("respond", ls::respond(port, lead_id, &Default::default(), now()).unwrap()));
+    let day = AnalyticsInput {
+        platform_name: "zillow".into(),
+        date: today(),
+        views: 120,
+        inquiries: 4,
+        ..Default::default()
+    };
+    out.push(rows_of("analytics", ls::record_analytics(port, id, &day, now()).unwrap()));
+    let comp = NewCompetitor {
+        competitor_address: "9 Elm St".into(),
+        competitor_rent: Decimal::from(1450),
+        competitor_bedrooms: 1,
+        competitor_sqft: Some(700),
+        competitor_amenities: vec![],
+    };
+    out.push(rows_of("competitor", ls::add_competitor(port, id, comp_id, &comp, now()).unwrap()));
+    out.push(rows_of("price check", ls::price_check(port, id, now()).unwrap()));
+    out
+}
+
+fn listing_rows<P: unitcycle_core::listing_syndication::port::ListingPort>(port: &P) -> Vec<String> {
+    vec![
+        rows_of("listings", port.listings().unwrap()),
+        rows_of("platforms", port.listing_platforms().unwrap()),
+        rows_of("leads", port.listing_leads().unwrap()),
+        rows_of("analytics", port.listing_analytics().unwrap()),
+        rows_of("competitors", port.competing_listings().unwrap()),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_on_sqlite_and_on_postgres_leave_the_same_rows() {
+    use unitcycle_core::listing_syndication::publisher::FeedPublisher;
+    use unitcycle_core::listing_syndication::workflow as ls;
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("paritylistings").await;
+    let unit: Uuid = store
+        .conn()
+        .query_row(
+            "SELECT u.id FROM units_unit u WHERE u.market_rent > 0 AND NOT EXISTS (SELECT 1 FROM tenant_lease l
+             WHERE l.unit_id = u.id AND l.lease_status IN ('active', 'month_to_month')) ORDER BY u.id LIMIT 1",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap()
+        .parse()
+        .unwrap();
+    let on_sqlite = listing_scenario(&mut store, unit);
+    let on_pg = adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(listing_scenario(port, unit))).await.unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    // A lease lands on the unit on both stores: the 30-minute job delists the listing everywhere.
+    let lease = store.find_lease("L-000001").unwrap().id;
+    store
+        .conn()
+        .execute(
+            "UPDATE tenant_lease SET unit_id = ?1, lease_status = 'active' WHERE id = ?2",
+            [unit.to_string(), lease.to_string()],
+        )
+        .unwrap();
+    db.pool
+        .get()
+        .await
+        .unwrap()
+        .execute("UPDATE tenant_lease SET unit_id = $1, lease_status = 'active' WHERE id = $2", &[&unit, &lease])
+        .await
+        .unwrap();
+    let later = now() + chrono::Duration::minutes(30);
+    let r = ls::auto_delist_job(&mut store, &FeedPublisher, later.date_naive(), later).unwrap();
+    assert_eq!(r.counts["delisted"], 1, "{}", r.counts);
+    let sqlite_rows = listing_rows(&store);
+    let pg_rows = adapter::run(&db.pool, None, move |port: &mut PgPort| {
+        let r = ls::auto_delist_job(port, &FeedPublisher, later.date_naive(), later)?;
+        assert_eq!(r.counts["delisted"], 1);
+        Ok(listing_rows(port))
+    })
+    .await
+    .unwrap();
+    assert_eq!(sqlite_rows, pg_rows);
+    assert!(sqlite_rows[0].contains("\"status\":\"delisted\""), "{}", sqlite_rows[0]);
+    assert!(on_sqlite.iter().any(|l| l.starts_with("respond") && l.contains("\"status\":\"contacted\"")));
+    db.finish().await;
+}
+
+/// Smart showings (5.2): a prospect, the day's slots, a showing booked and a clash refused, a
+/// confirmation, identity verified and a self-guided access code, the reminders (twice), the
+/// tour completed with feedback, a no-show, the nurture message (twice), the funnel and the
+/// themes. Access codes are random: compared by length.
+fn showings_scenario<P: unitcycle_core::showings::port::ShowingsPort>(
+    port: &mut P,
+    listing: Uuid,
+    property: Uuid,
+) -> Vec<String> {
+    use unitcycle_core::showings::workflow::{self as sw, NewFeedback, NewProspect, NewShowing};
+    let gateway = Gateway::offline("parity".into());
+    let mut out = Vec::new();
+    let blank = |mut v: sw::ShowingView| {
+        v.showing.access_code = format!("({} chars)", v.showing.access_code.len());
+        v
+    };
+    let prospect = |port: &mut P, name: &str, email: &str| {
+        let new = NewProspect {
+            listing_id: Some(listing),
+            property_id: None,
+            name: name.into(),
+            email: email.into(),
+            phone: "555-0142".into(),
+            pre_screening: serde_json::json!({"income_range": "75k-100k", "pets": false}),
+            lead_score: Some(70),
+        };
+        sw::create_prospect(port, new, now()).unwrap()
+    };
+    let dana = prospect(port, "Dana Reyes", "dana@example.com");
+    let lee = prospect(port, "Lee Park", "lee@example.com");
+    out.push(rows_of("prospect", &dana));
+    let day = today() + chrono::Duration::days(1);
+    // Tomorrow's hours: 10:00-16:00, 45-minute showings, at most 6.
+    use chrono::Datelike;
+    let hours = unitcycle_core::showings::model::ShowingSlotConfig {
+        id: Uuid::nil(),
+        property_id: property,
+        day_of_week: day.weekday().num_days_from_monday() as i32,
+        start_time: chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+        end_time: chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+        max_per_day: 6,
+        slot_duration_minutes: 45,
+        is_self_guided_allowed: true,
+        updated_at: now(),
+    };
+    out.push(rows_of("hours", sw::save_slot_config(port, hours, now()).unwrap()));
+    out.push(rows_of("configs", port.slot_configs().unwrap()));
+    let slots = sw::day_slots(port, property, day, None, now()).unwrap();
+    out.push(rows_of("slots", &slots));
+    let (first, second) = (slots.slots[1].start, slots.slots[2].start);
+    let book = |port: &mut P, who: Uuid, t: &str, at| {
+        let new = NewShowing { listing_id: listing, prospect_id: who, showing_type: t.into(), scheduled_at: at };
+        match sw::schedule(port, &new, now()) {
+            Ok(v) => rows_of("booked", blank(v)),
+            Err(sw::BookError::Refused(r)) => format!("refused: {}", r.message()),
+            Err(sw::BookError::Store(e)) => format!("failed: {e}"),
+        }
+    };
+    out.push(book(port, dana.id, "guided", first));
+    out.push(book(port, lee.id, "guided", first));
+    out.push(book(port, lee.id, "self_guided", second));
+    let showings = port.showings().unwrap();
+    let guided = showings.iter().find(|s| s.prospect_id == dana.id).unwrap().id;
+    let selfg = showings.iter().find(|s| s.prospect_id == lee.id).unwrap().id;
+    out.push(rows_of("confirmed", blank(sw::confirm(port, guided, now()).unwrap())));
+    out.push(match sw::access_code(port, selfg, now()) {
+        Ok(c) => rows_of("code", c.access_code.len()),
+        Err(e) => format!("refused code: {e}"),
+    });
+    let p = sw::verify_identity(port, lee.id, Some((b"id-scan", "image/jpeg")), Some((b"selfie", "image/jpeg")), now());
+    out.push(rows_of("verified", p.unwrap()));
+    let code = sw::access_code(port, selfg, now()).unwrap();
+    out.push(rows_of("code", (code.access_code.len(), code.expires_at, code.instructions)));
+    for hours in [-23, -1] {
+        let t = first + chrono::Duration::hours(hours);
+        out.push(rows_of("reminders", sw::reminders_job(port, t.date_naive(), t).unwrap().counts));
+    }
+    let after = second + chrono::Duration::hours(2);
+    out.push(rows_of("completed", blank(sw::complete(port, guided, None, after).unwrap())));
+    out.push(rows_of("no-shows", sw::no_show_job(port, after.date_naive(), after).unwrap().counts));
+    let fb = NewFeedback {
+        overall_rating: 4,
+        liked: vec!["kitchen".into()],
+        disliked: vec!["parking".into()],
+        comments: "Great light, noisy street.".into(),
+        would_apply: None,
+        price_perception: "fair".into(),
+    };
+    out.push(rows_of("feedback", sw::submit_feedback(port, &gateway, guided, fb, after).unwrap()));
+    let later = after + chrono::Duration::days(3);
+    for _ in 0..2 {
+        out.push(rows_of("nurture", sw::nurture_job(port, &gateway, later.date_naive(), later).unwrap().counts));
+    }
+    out.push(rows_of("messages", port.nurture_messages().unwrap()));
+    out.push(rows_of("funnel", sw::funnel_of(port, Some(property), None, later).unwrap()));
+    out.push(rows_of("themes", sw::themes(port, Some(listing)).unwrap()));
+    out.push(rows_of("prospects", port.prospects().unwrap()));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn showings_on_sqlite_and_on_postgres_leave_the_same_rows() {
+    let (db, _dir, mut store) = one_portfolio_in_both_stores("parityshowings").await;
+    let lease = store.find_lease("L-000001").unwrap();
+    let (unit, property) = (lease.unit_id, lease.property_id);
+    let listing = Uuid::from_bytes([95; 16]);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO listing (id, unit_id, property_id, status, asking_rent, title, description, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, 'active', '1850.00', 'Sunny 2BR', 'A unit.', ?4, ?4)",
+            rusqlite::params![listing.to_string(), unit.to_string(), property.to_string(), now()],
+        )
+        .unwrap();
+    db.pool
+        .get()
+        .await
+        .unwrap()
+        .execute(
+            "INSERT INTO listing (id, unit_id, property_id, status, asking_rent, title, description, created_at, \
+             updated_at) VALUES ($1, $2, $3, 'active', 1850.00, 'Sunny 2BR', 'A unit.', $4, $4)",
+            &[&listing, &unit, &property, &now()],
+        )
+        .await
+        .unwrap();
+    let on_sqlite = showings_scenario(&mut store, listing, property);
+    let on_pg = adapter::run(&db.pool, None, move |port: &mut PgPort| Ok(showings_scenario(port, listing, property)))
+        .await
+        .unwrap();
+    assert_eq!(on_sqlite, on_pg);
+    let text = on_sqlite.join("\n");
+    assert!(text.contains("refused: The listing already has a showing"), "{text}");
+    assert!(text.contains("refused code: Lee Park has not verified their identity"), "{text}");
+    assert!(text.contains("\"sent\":1") && text.contains("interest_followup"), "{text}");
+    assert!(text.contains("\"start_time\":\"10:00:00\"") && text.contains("\"slot_duration_minutes\":45"), "{text}");
     db.finish().await;
 }

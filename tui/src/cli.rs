@@ -98,6 +98,9 @@ pub enum Command {
     /// Move-in inspections done on the desktop: list, status, analysis of queued photos (spec 4.4)
     #[command(subcommand)]
     Inspections(InspectionsCommand),
+    /// Listing syndication: the listings and the MITS feed platforms ingest (spec 5.1)
+    #[command(subcommand)]
+    Listings(ListingsCommand),
     /// Messages queued for tenants, and sending them
     #[command(subcommand)]
     Outbox(OutboxCommand),
@@ -1292,6 +1295,20 @@ pub enum CollectionsCommand {
     },
     /// Add a note to the case timeline
     Note { case: String, text: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListingsCommand {
+    /// Write the MITS ILS feed of the active listings (what rental platforms ingest) to FILE
+    Feed {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Every listing: status, rent, days on market, views, leads, stale flag
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -101,6 +101,11 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::onboarding::verify_document::DocumentVerification>(),
         entry::<crate::onboarding::utility_guide::UtilityGuideTask>(),
         entry::<crate::onboarding::handbook::HandbookExtraction>(),
+        entry::<crate::staging::listing::ListingTask>(),
+        entry::<crate::showings::feedback::FeedbackNlp>(),
+        entry::<crate::showings::nurture::NurtureMessageTask>(),
+        entry::<crate::listing_syndication::optimize::ListingOptimization>(),
+        entry::<crate::listing_syndication::scoring::LeadQualification>(),
     ]
 }
 

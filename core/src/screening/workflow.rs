@@ -102,8 +102,9 @@ fn decided(app: &ScreeningApplication) -> Result<()> {
     Ok(())
 }
 
-/// Applies `action` to application `id`.
-pub fn apply_action<P: ScreeningPort + ?Sized>(
+/// Applies `action` to application `id`. A submitted application whose email is a showing
+/// prospect's converts the prospect (spec 5.2).
+pub fn apply_action<P: ScreeningPort + crate::showings::port::ShowingsPort + ?Sized>(
     port: &mut P,
     id: Uuid,
     action: &ScreeningAction,
@@ -183,6 +184,9 @@ pub fn apply_action<P: ScreeningPort + ?Sized>(
         }
     };
     port.write_applications(std::slice::from_ref(&app), &messages, now)?;
+    if matches!(action, ScreeningAction::Submit(_)) {
+        crate::showings::workflow::on_application_submitted(port, app.id, app.property_id, &app.email, now)?;
+    }
     Ok(ScreeningOutcome { application: super::redacted(&app), score, notice_url })
 }
 

@@ -15,6 +15,7 @@ mod job_runs;
 pub mod json_rows;
 mod lease_generation;
 mod leases;
+mod listing_syndication;
 mod maintenance;
 mod move_out;
 mod onboarding;
@@ -23,6 +24,8 @@ mod pricing;
 mod records;
 mod renewals;
 mod screening;
+mod showings;
+mod staging;
 mod turnover;
 mod views;
 

@@ -132,6 +132,36 @@ pub enum Action {
     RetireEntry,
     /// Try a question on the FAQ bot.
     AskBot,
+    /// Record that the prospect confirmed the selected showing.
+    ConfirmShowing,
+    /// Cancel the selected showing (after a confirm).
+    CancelShowing,
+    /// Mark the selected showing completed.
+    CompleteShowing,
+    /// Issue (or show) the selected self-guided showing's access code.
+    ShowingAccessCode,
+    /// Switch the showings calendar between a day and a week.
+    ToggleWeek,
+    /// Start a staging project for a vacant unit (pick the unit and style).
+    NewStagingProject,
+    /// Upload an empty-room photo (a file path and its room) to the project.
+    UploadStagingPhoto,
+    /// Generate the project's pending photos (staged, or enhanced offline).
+    GenerateStaging,
+    /// Write the project's listing headline and description.
+    GenerateListing,
+    /// Publish the generated photos to the unit's listing (after a confirm).
+    PublishStaging,
+    /// Publish the selected listing to its platforms (after a confirm naming them).
+    PublishListing,
+    /// Delist the selected listing from every platform (after a confirm).
+    DelistListing,
+    /// Re-optimize the selected listing's content per platform.
+    OptimizeListing,
+    /// Price-check the selected listing.
+    PriceCheckListing,
+    /// Reply to the selected lead (the exact text shown before it is queued).
+    RespondLead,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -617,6 +647,53 @@ pub const ONBOARDING: &[Binding] = &[
     b(&[k('t')], "t", "Try a question on the FAQ bot", Action::AskBot, true),
 ];
 
+/// The showings calendar (:showings).
+pub const SHOWINGS: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::Left), k('h')], "←/h", "The previous day (or week)", Action::Left, true),
+    b(&[code(KeyCode::Right), k('l')], "→/l", "The next day (or week)", Action::Right, true),
+    b(&[k('w')], "w", "Day or week view", Action::ToggleWeek, true),
+    b(&[k('c')], "c", "The prospect confirmed the showing", Action::ConfirmShowing, true),
+    b(&[k('x')], "x", "Cancel the showing (after a confirm)", Action::CancelShowing, true),
+    b(&[k('m')], "m", "Mark the showing completed", Action::CompleteShowing, true),
+    b(&[k('a')], "a", "Self-guided access code (identity verified first)", Action::ShowingAccessCode, true),
+];
+
+/// The tour funnel (:funnel).
+pub const FUNNEL: &[Binding] = &[];
+
+/// Listing syndication (:listings): the listings board.
+pub const LISTINGS: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[k('p')], "p", "Publish to the platforms (after a confirm naming them)", Action::PublishListing, true),
+    b(&[k('d')], "d", "Delist from every platform (after a confirm)", Action::DelistListing, true),
+    b(&[k('o')], "o", "Optimize title and description per platform", Action::OptimizeListing, true),
+    b(&[k('c')], "c", "Price check (comps, market rent, views percentile)", Action::PriceCheckListing, true),
+];
+
+/// The lead inbox (:leads).
+pub const LEADS: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[k('r')], "r", "Respond: the exact message is shown before it is queued", Action::RespondLead, true),
+];
+
+/// Virtual staging (:staging): the projects, and a project's photos and listing text.
+pub const STAGING: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Enter)], "Enter", "Open the project (Esc back)", Action::Open, true),
+    b(&[k('n')], "n", "New project for a vacant unit (pick the unit and style)", Action::NewStagingProject, true),
+    b(&[k('U')], "U", "Upload an empty-room photo (file path and room)", Action::UploadStagingPhoto, true),
+    b(&[k('g')], "g", "Generate the pending photos (staged, or enhanced offline)", Action::GenerateStaging, true),
+    b(&[k('l')], "l", "Write the listing headline and description", Action::GenerateListing, true),
+    b(&[k('P')], "P", "Publish the photos to the unit's listing (after a confirm)", Action::PublishStaging, true),
+];
+
 /// The chat's answer table (the question line takes every key while it has the focus).
 pub const CHAT: &[Binding] = &[
     b(MOVE, "↑/k", "Move up", Action::Up, false),
@@ -641,7 +718,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 25] = [
+    const EVERY_TABLE: [&[Binding]; 26] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -667,6 +744,7 @@ mod tests {
         LEASE_GEN,
         INBOX,
         BROADCAST,
+        STAGING,
     ];
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {

@@ -80,6 +80,16 @@ pub enum Nav {
     Broadcast,
     /// Tenant onboarding and the knowledge base (:onboarding).
     Onboarding,
+    /// The showings calendar (:showings).
+    Showings,
+    /// The tour conversion funnel (:funnel).
+    Funnel,
+    /// Virtual staging projects (:staging).
+    Staging,
+    /// The listings board (:listings).
+    Listings,
+    /// The lead inbox (:leads).
+    Leads,
 }
 
 const NAV: &[(Nav, &str, &str)] = &[
@@ -278,6 +288,11 @@ impl App {
             Nav::Inbox => self.push(Box::new(screens::inbox::Inbox::default())),
             Nav::Broadcast => self.push(Box::new(screens::broadcast::Broadcasts::default())),
             Nav::Onboarding => self.push(Box::new(screens::onboarding::Onboarding::default())),
+            Nav::Showings => self.push(Box::new(screens::showings::Showings::default())),
+            Nav::Funnel => self.push(Box::new(screens::showings::Funnel::default())),
+            Nav::Staging => self.push(Box::new(screens::staging::Staging::default())),
+            Nav::Listings => self.push(Box::new(screens::listings::Listings::default())),
+            Nav::Leads => self.push(Box::new(screens::listings::Leads::default())),
         }
     }
 
@@ -438,6 +453,11 @@ impl App {
             ("inbox" | "messages", _) => self.goto(Nav::Inbox),
             ("broadcast" | "broadcasts", _) => self.goto(Nav::Broadcast),
             ("onboarding" | "kb" | "knowledge-base", _) => self.goto(Nav::Onboarding),
+            ("showings" | "tours", _) => self.goto(Nav::Showings),
+            ("funnel" | "showings-funnel", _) => self.goto(Nav::Funnel),
+            ("staging" | "virtual-staging", _) => self.goto(Nav::Staging),
+            ("listings" | "syndication", _) => self.goto(Nav::Listings),
+            ("leads" | "lead-inbox", _) => self.goto(Nav::Leads),
             ("ask", question) => self.push(Box::new(screens::chat::Chat::asking(question))),
             ("lease", key) if !key.is_empty() => self.push(Box::new(screens::lease::LeaseDetail::new(key.to_string()))),
             ("unit", key) if uuid::Uuid::parse_str(key).is_ok() => {

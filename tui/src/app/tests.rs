@@ -2158,3 +2158,325 @@ fn onboarding_completes_tasks_refuses_a_blocking_skip_sends_after_a_confirm_and_
     h.type_text("Yes, open 8am to 10pm.\n");
     assert!(h.screen().contains("Saved \"Is there a rooftop deck?\""), "{}", h.screen());
 }
+
+/// The demo with a 5.1 listing of the first lease's unit and two showings booked the day
+/// before for today: Dana's guided tour (confirmed) and Lee's self-guided one.
+fn showings_store() -> Store {
+    use unitcycle_core::showings::workflow::{self as sw, NewProspect, NewShowing};
+    let mut store = demo_store();
+    let lease = store.find_lease(&lease_in(&store, LeaseStatus::Active)).unwrap();
+    let listing = uuid::Uuid::from_u128(0x5_2000);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO listing (id, unit_id, property_id, status, asking_rent, title, description, created_at, \
+             updated_at) VALUES (?1, ?2, ?3, 'active', '1850.00', 'Sunny 2BR near the park', 'A unit.', \
+             '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z')",
+            [listing.to_string(), lease.unit_id.to_string(), lease.property_id.to_string()],
+        )
+        .unwrap();
+    let booked_at = (today() - chrono::Duration::days(1)).and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let slots = sw::day_slots(&store, lease.property_id, today(), None, booked_at).unwrap();
+    for (i, (name, email, kind)) in
+        [("Dana Reyes", "dana@example.com", "guided"), ("Lee Park", "lee@example.com", "self_guided")]
+            .iter()
+            .enumerate()
+    {
+        let p = sw::create_prospect(
+            &mut store,
+            NewProspect {
+                listing_id: Some(listing),
+                property_id: None,
+                name: (*name).into(),
+                email: (*email).into(),
+                phone: String::new(),
+                pre_screening: serde_json::json!({}),
+                lead_score: Some(60),
+            },
+            booked_at,
+        )
+        .unwrap();
+        let new = NewShowing {
+            listing_id: listing,
+            prospect_id: p.id,
+            showing_type: (*kind).into(),
+            scheduled_at: slots.slots[4 + 2 * i].start,
+        };
+        let v = sw::schedule(&mut store, &new, booked_at).unwrap();
+        if i == 0 {
+            sw::confirm(&mut store, v.showing.id, booked_at).unwrap();
+        }
+    }
+    store
+}
+
+#[test]
+fn showings() {
+    snap_on(showings_store, "showings", ":showings\n");
+    snap_on(showings_store, "showings_week", ":showings\nw");
+    snap_on(showings_store, "funnel", ":funnel\n");
+}
+
+#[test]
+fn showings_cancel_after_a_confirm_refuse_a_code_before_identity_and_move_by_day() {
+    let mut h = Harness::new(showings_store(), (120, 40));
+    h.type_text(":showings\n");
+    let s = h.screen();
+    assert!(s.contains("Dana Reyes") && s.contains("Lee Park") && s.contains("2 showings"), "{s}");
+    // The self-guided tour: no access code before the identity check.
+    h.type_text("ja");
+    assert!(h.screen().contains("has not verified their identity"), "{}", h.screen());
+    // Cancel asks first; n keeps it, y cancels.
+    h.type_text("x");
+    assert!(h.screen().contains("Cancel Lee Park's self guided showing"), "{}", h.screen());
+    h.type_text("n");
+    assert!(h.screen().contains("Not cancelled"), "{}", h.screen());
+    h.type_text("xy");
+    assert!(h.screen().contains("Lee Park · cancelled"), "{}", h.screen());
+    // The next day has none; back again.
+    h.type_text("l");
+    assert!(h.screen().contains("No showings"), "{}", h.screen());
+    h.type_text("h");
+    assert!(h.screen().contains("Dana Reyes"), "{}", h.screen());
+}
+
+/// The demo with one staging project for its first vacant unit: a living room staged by a
+/// staging service, a kitchen only enhanced, a bathroom that failed, the listing text written
+/// offline, and a draft listing for the unit to publish to.
+fn staging_store() -> Store {
+    use unitcycle_core::staging::model::StagingPhoto;
+    use unitcycle_core::staging::port::{StagingPort, StagingWrite};
+    use unitcycle_core::staging::workflow::{self as wf, NewProject};
+    let mut store = demo_store();
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let mut units = Vec::new();
+    for p in store.properties().unwrap() {
+        units.extend(store.units(p.id).unwrap());
+    }
+    units.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
+    let unit = units.into_iter().find(|u| u.status == unitcycle_core::model::UnitStatus::Vacant).unwrap();
+    let id = uuid::Uuid::from_u128(41);
+    wf::create_project(&mut store, id, &NewProject { unit_id: unit.id, style: "scandinavian".into() }, now).unwrap();
+    let photo = |n: u128, room: &str, status: &str, staged: bool, label: &str, note: &str, error: &str| StagingPhoto {
+        id: uuid::Uuid::from_u128(n),
+        project_id: id,
+        property_id: unit.property_id,
+        room: room.into(),
+        original_url: format!("blob:{}", "a".repeat(64)),
+        staged_url: if status == "completed" { format!("blob:{}", "b".repeat(64)) } else { String::new() },
+        thumbnail_original: String::new(),
+        thumbnail_staged: String::new(),
+        processing_status: status.into(),
+        processing_error: error.into(),
+        ai_description: note.into(),
+        photo_order: n as i32 - 50,
+        virtually_staged: staged,
+        staging_label: label.into(),
+        provider: "staging-service:test".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    let photos = vec![
+        photo(50, "living room", "completed", true, "virtually staged", "A grey sofa, oak table and a wool rug.", ""),
+        photo(
+            51,
+            "kitchen",
+            "completed",
+            false,
+            "enhanced, not staged",
+            "Enhanced, not staged: exposure adjusted, sharpened. No furniture was added.",
+            "",
+        ),
+        photo(52, "bathroom", "failed", false, "", "", "the staging service answered 500: model overloaded"),
+    ];
+    let mut project = store.staging_project(id).unwrap();
+    project.status = "completed".into();
+    store.write_staging(&StagingWrite { projects: vec![project], photos, listing: None }, now).unwrap();
+    let gateway = Gateway::offline("tests".into());
+    wf::generate_listing(&mut store, &gateway, id, now).unwrap();
+    store
+        .conn()
+        .execute(
+            "INSERT INTO listing (id, unit_id, property_id, status, asking_rent, title, description, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, 'draft', '1450.00', 'Sunny corner unit', '', ?4, ?4)",
+            rusqlite::params![uuid::Uuid::from_u128(60).to_string(), unit.id.to_string(), unit.property_id.to_string(), now],
+        )
+        .unwrap();
+    store
+}
+
+#[test]
+fn staging() {
+    snap("staging_empty", ":staging\n");
+    snap_on(staging_store, "staging", ":staging\n");
+    snap_on(staging_store, "staging_project", ":staging\n\n");
+}
+
+#[test]
+fn staging_labels_photos_honestly_picks_a_vacant_unit_and_publishes_after_a_confirm() {
+    let mut h = Harness::new(staging_store(), (120, 40));
+    h.type_text(":staging\n\n");
+    let s = h.screen();
+    assert!(s.contains("living room") && s.contains("virtually staged"), "{s}");
+    assert!(s.contains("kitchen") && s.contains("enhanced, not staged"), "{s}");
+    assert!(s.contains("the staging service answered 500"), "{s}");
+    assert!(s.contains("needs review"), "{s}");
+    assert!(
+        s.contains("living room and kitchen.") && !s.contains("and bathroom"),
+        "the failed bathroom is left out: {s}"
+    );
+    // The publish confirm names the listing and each photo going to it; n keeps it unpublished.
+    h.type_text("P");
+    let s = h.screen();
+    assert!(s.contains("Publish 2 photos to the draft listing \"Sunny corner unit\"?"), "{s}");
+    assert!(s.contains("1. Living room — virtually staged") && s.contains("2. Kitchen — enhanced, not staged"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Not published"), "{}", h.screen());
+    h.type_text("Py");
+    assert!(h.screen().contains("2 photos published to unit"), "{}", h.screen());
+    // A new project: a vacant unit and a style, picked with the arrows.
+    h.key(KeyCode::Esc);
+    h.type_text("n");
+    let s = h.screen();
+    assert!(s.contains("New staging project") && s.contains("◂ modern ▸"), "{s}");
+    h.key(KeyCode::Right);
+    assert!(h.screen().contains("◂ traditional ▸"), "{}", h.screen());
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("Project made for unit"), "{}", h.screen());
+    assert!(h.screen().contains("traditional style"), "{}", h.screen());
+}
+
+/// The demo with two 5.1 listings of units without a lease (one published a week ago, one a
+/// draft) and three leads on the published one.
+fn listings_store() -> Store {
+    use unitcycle_core::listing_syndication::publisher::FeedPublisher;
+    use unitcycle_core::listing_syndication::workflow::{self as ls, NewLead, NewListing};
+    let mut store = demo_store();
+    let gateway = Gateway::offline("test".into());
+    let now = today().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    let mut free: Vec<uuid::Uuid> = Vec::new();
+    for p in store.properties().unwrap() {
+        for u in store.units(p.id).unwrap() {
+            if u.market_rent > rust_decimal::Decimal::ZERO && ls::leased(&store, u.id).unwrap().is_none() {
+                free.push(u.id);
+            }
+        }
+    }
+    let (a, b) = (uuid::Uuid::from_u128(0x5_1001), uuid::Uuid::from_u128(0x5_1002));
+    let new = |unit_id| NewListing {
+        unit_id,
+        amenities: vec!["in_unit_laundry".into(), "dishwasher".into()],
+        pet_policy: "Cats allowed".into(),
+        ..Default::default()
+    };
+    ls::create(&mut store, a, new(free[0]), now - chrono::Duration::days(9)).unwrap();
+    ls::create(&mut store, b, new(free[1]), now).unwrap();
+    ls::publish(&mut store, &FeedPublisher, a, &["zillow".into(), "zumper".into()], now - chrono::Duration::days(7))
+        .unwrap();
+    for (i, (name, email, phone, message, days)) in [
+        (
+            "Maya Chen",
+            "maya@example.com",
+            "555-010-2030",
+            "Hello, I work as a nurse and need to move asap. Is parking included?",
+            10,
+        ),
+        ("Jo", "", "555-010-4444", "still available?", 90),
+        ("Sam Ortiz", "sam@example.com", "", "Hi, we are relocating next month. Are cats ok? Thanks!", 40),
+    ]
+    .iter()
+    .enumerate()
+    {
+        ls::add_lead(
+            &mut store,
+            &gateway,
+            uuid::Uuid::from_u128(0x5_1100 + i as u128),
+            NewLead {
+                listing_id: a,
+                source_platform: "zillow".into(),
+                prospect_name: (*name).into(),
+                email: (*email).into(),
+                phone: (*phone).into(),
+                message: (*message).into(),
+                move_in_date: Some(today() + chrono::Duration::days(*days)),
+                stated_income: None,
+            },
+            now,
+        )
+        .unwrap();
+    }
+    store
+}
+
+#[test]
+fn listings() {
+    snap_on(listings_store, "listings", ":listings\n");
+    snap_on(listings_store, "listings_publish_confirm", ":listings\np");
+    snap_on(listings_store, "leads", ":leads\n");
+    snap_on(listings_store, "leads_respond_confirm", ":leads\nr");
+}
+
+#[test]
+fn a_listing_is_published_after_naming_its_platforms_and_a_lead_answered_with_the_text_shown() {
+    let mut h = Harness::new(listings_store(), (120, 40));
+    h.type_text(":listings\n");
+    let s = h.screen();
+    assert!(s.contains("2 listing(s) · 1 active"), "{s}");
+    // The draft (the newest, first): p names the platforms; n keeps it a draft, y publishes.
+    h.type_text("p");
+    let s = h.screen();
+    assert!(s.contains("Zillow, Apartments.com, Zumper, Facebook Marketplace"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Nothing done"), "{}", h.screen());
+    h.type_text("py");
+    assert!(h.screen().contains("Published to 4 platform(s): 4 pending on the feed"), "{}", h.screen());
+    // The price check and delist (after a confirm).
+    h.type_text("c");
+    assert!(h.screen().contains("Market median"), "{}", h.screen());
+    h.type_text("x");
+    h.type_text("d");
+    assert!(h.screen().contains("Delist listing"), "{}", h.screen());
+    h.type_text("y");
+    assert!(h.screen().contains("Delisted from"), "{}", h.screen());
+    // The inbox: the reply's exact text before it is queued.
+    h.type_text(":leads\n");
+    let s = h.screen();
+    assert!(s.contains("Maya Chen") && s.contains("×30%"), "{s}");
+    h.type_text("r");
+    assert!(h.screen().contains("Queue this email to Maya Chen"), "{}", h.screen());
+    h.type_text("y");
+    assert!(h.screen().contains("Reply queued by email to maya@example.com; lead contacted"), "{}", h.screen());
+}
+
+#[test]
+fn a_photo_is_uploaded_from_a_file_and_generated_from_the_staging_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(&dir.path().join("demo.db")).unwrap();
+    demo::generate(&mut store, &DemoConfig { units: 30, seed: 42, today: today() }).unwrap();
+    let photo = dir.path().join("living.png");
+    image::RgbImage::from_fn(32, 24, |x, _| image::Rgb([20, 20 + x as u8, 30])).save(&photo).unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(":staging\nn\n");
+    assert!(h.screen().contains("Project made for unit"), "{}", h.screen());
+    h.type_text("U");
+    h.type_text(&format!("{}\tliving room\n", photo.display()));
+    assert!(h.screen().contains("living room photo added"), "{}", h.screen());
+    h.type_text("g");
+    let s = h.screen();
+    assert!(s.contains("1 photo generated by enhance-only"), "{s}");
+    assert!(s.contains("enhanced, not staged") && !s.contains("virtually staged  "), "{s}");
+}
+
+#[test]
+fn a_connected_replica_shows_staging_but_leaves_the_changes_to_the_server() {
+    let store = staging_store();
+    store
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+        .unwrap();
+    let mut h = Harness::new(store, (120, 40));
+    h.type_text(":staging\n\n");
+    assert!(h.screen().contains("virtually staged"), "{}", h.screen());
+    h.type_text("g");
+    assert!(h.screen().contains("which keeps the staging photos"), "{}", h.screen());
+}

@@ -37,9 +37,12 @@ pub mod broadcast;
 pub mod chat;
 pub mod inbox;
 pub mod lease_gen;
+pub mod listings;
 pub mod maintenance;
 pub mod onboarding;
 pub mod screening;
+pub mod showings;
+pub mod staging;
 
 /// Which screen asked; the answer goes back to it (if it is still open).
 pub type ScreenId = u64;
@@ -209,6 +212,12 @@ pub enum Request {
     Broadcast(broadcast::BroadcastRequest),
     /// Tenant onboarding and the knowledge base (`worker::onboarding`).
     Onboarding(onboarding::OnboardingRequest),
+    /// Showings and the tour funnel (`worker::showings`).
+    Showings(showings::ShowingsRequest),
+    /// The listings board and the lead inbox (`worker::listings`).
+    Listings(listings::ListingsRequest),
+    /// Virtual staging (`worker::staging`).
+    Staging(staging::StagingRequest),
     /// A question to the portfolio chat (`worker::chat`).
     Ask(chat::Ask),
     /// The chat's confirms, history and digest (`worker::chat`).
@@ -507,6 +516,9 @@ pub enum Data {
     Inbox(inbox::InboxData),
     Broadcast(broadcast::BroadcastData),
     Onboarding(onboarding::OnboardingData),
+    Showings(showings::ShowingsData),
+    Listings(listings::ListingsData),
+    Staging(staging::StagingData),
     Answered(Box<chat::Answered>),
     /// A chat reply as it streams (the text so far, or a tool call); not an answer.
     ChatStream(String),
@@ -522,7 +534,10 @@ pub enum Data {
 impl Data {
     /// Reports on a request still running (not its answer).
     fn is_progress(&self) -> bool {
-        matches!(self, Data::CcProgress { .. } | Data::ChatStream(_))
+        matches!(
+            self,
+            Data::CcProgress { .. } | Data::ChatStream(_) | Data::Staging(staging::StagingData::Progress { .. })
+        )
     }
 }
 
@@ -918,6 +933,11 @@ fn answer(
         Request::Inbox(req) => Data::Inbox(inbox::answer(store, req)?),
         Request::Broadcast(req) => Data::Broadcast(broadcast::answer(store, req)?),
         Request::Onboarding(req) => Data::Onboarding(onboarding::answer(store, gateway, req)?),
+        Request::Showings(req) => Data::Showings(showings::answer(store, req)?),
+        Request::Listings(req) => Data::Listings(listings::answer(store, gateway, req)?),
+        Request::Staging(req) => {
+            Data::Staging(staging::answer(store, gateway, req, &mut |d| progress(Data::Staging(d)))?)
+        }
         Request::Ask(ask) => {
             Data::Answered(Box::new(chat::answer(store, gateway, ask, &mut |s| progress(Data::ChatStream(s)))?))
         }

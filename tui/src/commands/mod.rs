@@ -12,6 +12,7 @@ pub(crate) mod invoices;
 mod jobs;
 mod leases;
 mod lifecycle;
+mod listings;
 mod maintenance;
 mod move_out;
 mod outbox;
@@ -55,6 +56,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Vendors(cmd)) => vendors::run(&db, cmd),
         Some(Command::Cc(cmd)) => command_center::run(&db, cmd),
         Some(Command::Inspections(cmd)) => inspections::run(&db, cmd),
+        Some(Command::Listings(cmd)) => listings::run(&db, cmd),
         Some(Command::Outbox(cmd)) => outbox::run(&db, cmd),
         Some(Command::Bench(cmd)) => bench::run(cmd),
         Some(Command::Ai(cmd)) => ai::run(&db, cmd),
