@@ -86,7 +86,7 @@ for _ in $(seq 1 50); do
     tmux has-session -t "$SESSION" 2>/dev/null || break
     sleep 0.1
 done
-runs="$("$BIN" --db "$DB" jobs runs | grep -c pricing-engine)"
+runs="$("$BIN" --db "$DB" jobs runs --limit 1000 | grep -c pricing-engine)"
 # The demo's run and the one confirmed with y (n ran nothing).
 [ "$runs" -eq 2 ] || fail "expected 2 pricing-engine runs in \`unitcycle jobs runs\`, got $runs"
 echo "ok: revenue screen driven in tmux (totals, sort by gap, unit history, r confirm, y runs the engine)"
