@@ -322,12 +322,97 @@ pub fn run_demo_jobs(
     let gateway = crate::ai::Gateway::offline("demo history is drafted by the offline provider".into());
     collections_history(store, &gateway, today)?;
     maintenance_records(store, today, now)?;
+    leasing_history(store, &gateway, today, now)?;
     for job in DEMO_JOBS {
         if job == crate::jobs::Job::PricingEngine {
             pricing_history(store, today)?;
         }
         done(&crate::jobs::run_with(store, job, today, now, &gateway)?);
     }
+    Ok(())
+}
+
+/// Who wrote in about the demo's listings: name, e-mail, phone, message, move-in in days.
+const DEMO_LEADS: [(&str, &str, &str, &str, i64); 3] = [
+    (
+        "Rosa Martinez",
+        "rosa.martinez@example.com",
+        "555-010-4455",
+        "Hi! I'm a nurse at the hospital nearby and need a place by the first of the month. \
+         Is parking included, and can I see it this week?",
+        12,
+    ),
+    ("Devon Clark", "devon.clark@example.com", "", "Is this still available?", 45),
+    (
+        "Amara Okafor",
+        "amara.okafor@example.com",
+        "555-010-7781",
+        "Hello, I work as a software engineer and am relocating in about six weeks. \
+         Are cats allowed, and is there in-unit laundry?",
+        40,
+    ),
+];
+
+/// The demo's vacant units on the market (5.1, 5.2): the first vacant units of the first
+/// property listed and published (through the feed: no platform account here), leads on them
+/// scored offline, and a tour booked for the best lead on the next weekday, so `:listings`,
+/// `:leads`, `:showings` and `:funnel` open on rows. Ids are derived from the units' (v5), so
+/// the generator's random sequence is untouched.
+pub fn leasing_history(
+    store: &mut Store,
+    gateway: &crate::ai::Gateway,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::listing_syndication::{publisher, workflow as listings};
+    use crate::showings::workflow as showings;
+    let mut zones: Vec<(Uuid, String)> = crate::port::Records::property_zones(&*store)?.into_iter().collect();
+    zones.sort();
+    let Some((property, zone)) = zones.into_iter().next() else { return Ok(()) };
+    let mut vacant: Vec<Unit> = store
+        .units(property)?
+        .into_iter()
+        .filter(|u| u.status == UnitStatus::Vacant && u.archived_at.is_none())
+        .collect();
+    vacant.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
+    let feed = publisher::from_lookup(|_| None);
+    let platforms = ["zillow", "apartments_com", "zumper"].map(String::from);
+    let mut best: Option<(i32, Uuid)> = None;
+    for (i, unit) in vacant.iter().take(2).enumerate() {
+        let id = |what: &str| Uuid::new_v5(&unit.id, what.as_bytes());
+        let new = listings::NewListing { unit_id: unit.id, ..Default::default() };
+        let listing = listings::create(store, id("listing"), new, now)?;
+        listings::publish(store, feed.as_ref(), listing.id, &platforms, now)?;
+        for (j, (name, email, phone, message, days)) in DEMO_LEADS.iter().enumerate() {
+            if i > 0 && j > 0 {
+                break;
+            }
+            let lead = listings::NewLead {
+                listing_id: listing.id,
+                source_platform: platforms[j % platforms.len()].clone(),
+                prospect_name: (*name).into(),
+                email: (*email).into(),
+                phone: (*phone).into(),
+                message: (*message).into(),
+                move_in_date: Some(today + chrono::Duration::days(*days)),
+                stated_income: None,
+            };
+            let lead = listings::add_lead(store, gateway, id(&format!("lead {j}")), lead, now)?;
+            if best.is_none_or(|(score, _)| lead.lead_score > score) {
+                best = Some((lead.lead_score, lead.id));
+            }
+        }
+    }
+    let Some((_, lead)) = best else { return Ok(()) };
+    // The next weekday (the default showing hours are Monday to Saturday) at 10:00 local.
+    let tz: chrono_tz::Tz = zone.parse().unwrap_or(chrono_tz::UTC);
+    let mut day = today + chrono::Duration::days(1);
+    while day.weekday() == chrono::Weekday::Sun {
+        day += chrono::Duration::days(1);
+    }
+    let at = crate::showings::slots::instant(tz, day.and_hms_opt(10, 0, 0).unwrap_or_default());
+    let tour = showings::LeadTour { showing_type: "guided".into(), scheduled_at: at };
+    showings::schedule_from_lead(store, lead, &tour, now)?;
     Ok(())
 }
 
@@ -963,6 +1048,20 @@ mod tests {
             assert_eq!(days, [today - Duration::days(60), today - Duration::days(30), today]);
             let runs = store.job_runs(50).unwrap();
             assert_eq!(runs.iter().filter(|r| r.job_name == "pricing-engine").count(), 1);
+        }
+        // Two vacant units on the market through the feed, their leads scored, the best lead's
+        // tour booked.
+        {
+            use crate::listing_syndication::port::ListingPort;
+            use crate::showings::port::ShowingsPort;
+            let listings = store.listings().unwrap();
+            assert_eq!(listings.len(), 2);
+            assert!(listings.iter().all(|l| l.status == "active"), "{listings:?}");
+            let leads = store.listing_leads().unwrap();
+            assert_eq!(leads.len(), 4);
+            let best = leads.iter().max_by_key(|l| l.lead_score).unwrap();
+            assert_eq!((best.prospect_name.as_str(), best.status.as_str()), ("Rosa Martinez", "touring"));
+            assert_eq!(store.showings().unwrap().len(), 1);
         }
         let cases = store.collection_cases(&Default::default()).unwrap();
         let mut levels = std::collections::BTreeSet::new();

@@ -72,6 +72,21 @@ pub fn store_error(e: PgError) -> StoreError {
 }
 
 impl PgPort {
+    /// Rows of a synced `table` (row alias `r`) in the properties the caller may see (`$1`);
+    /// `filter` goes on after the scope (`AND r.id = $2 …`, `ORDER BY …`) with `params` from `$2`.
+    pub(crate) fn scoped_rows<T: DeserializeOwned>(
+        &self,
+        table: &str,
+        filter: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> StoreResult<Vec<T>> {
+        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&self.scope];
+        all.extend_from_slice(params);
+        self.block(crate::pgdomain::rows(self.client(), table, &format!("r.property_id = ANY($1) {filter}"), &all))
+    }
+}
+
+impl PgPort {
     pub(crate) fn block<T>(&self, f: impl std::future::Future<Output = Result<T, PgError>>) -> StoreResult<T> {
         self.rt.block_on(f).map_err(store_error)
     }

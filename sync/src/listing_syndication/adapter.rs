@@ -34,50 +34,37 @@ impl RowWrite for Rows<'_> {
     }
 }
 
-impl PgPort {
-    fn listing_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        filter: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> StoreResult<Vec<T>> {
-        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&self.scope];
-        all.extend_from_slice(params);
-        self.block(pgdomain::rows(self.client(), table, &format!("r.property_id = ANY($1) {filter}"), &all))
-    }
-}
-
 impl ListingPort for PgPort {
     fn listings(&self) -> StoreResult<Vec<Listing>> {
-        self.listing_rows("listing", "ORDER BY r.created_at DESC, r.id", &[])
+        self.scoped_rows("listing", "ORDER BY r.created_at DESC, r.id", &[])
     }
 
     fn listing(&self, id: Uuid) -> StoreResult<Listing> {
-        self.listing_rows::<Listing>("listing", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<Listing>("listing", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Listing", id: id.to_string() })
     }
 
     fn listing_platforms(&self) -> StoreResult<Vec<ListingPlatform>> {
-        self.listing_rows("listing_platform", "ORDER BY r.listing_id, r.platform_name", &[])
+        self.scoped_rows("listing_platform", "ORDER BY r.listing_id, r.platform_name", &[])
     }
 
     fn listing_leads(&self) -> StoreResult<Vec<ListingLead>> {
-        self.listing_rows("listing_lead", "ORDER BY r.lead_score DESC, r.created_at DESC, r.id", &[])
+        self.scoped_rows("listing_lead", "ORDER BY r.lead_score DESC, r.created_at DESC, r.id", &[])
     }
 
     fn listing_lead(&self, id: Uuid) -> StoreResult<ListingLead> {
-        self.listing_rows::<ListingLead>("listing_lead", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<ListingLead>("listing_lead", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Lead", id: id.to_string() })
     }
 
     fn listing_analytics(&self) -> StoreResult<Vec<ListingAnalytics>> {
-        self.listing_rows("listing_analytics", "ORDER BY r.date DESC, r.id", &[])
+        self.scoped_rows("listing_analytics", "ORDER BY r.date DESC, r.id", &[])
     }
 
     fn competing_listings(&self) -> StoreResult<Vec<CompetingListing>> {
-        self.listing_rows("competing_listing", "ORDER BY r.price_diff_pct, r.id", &[])
+        self.scoped_rows("competing_listing", "ORDER BY r.price_diff_pct, r.id", &[])
     }
 
     fn write_listings(&mut self, w: &ListingWrite, now: DateTime<Utc>) -> StoreResult<()> {

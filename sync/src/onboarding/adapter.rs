@@ -34,33 +34,20 @@ impl RowWrite for Rows<'_> {
     }
 }
 
-impl PgPort {
-    fn onboarding_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        filter: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> StoreResult<Vec<T>> {
-        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&self.scope];
-        all.extend_from_slice(params);
-        self.block(pgdomain::rows(self.client(), table, &format!("r.property_id = ANY($1) {filter}"), &all))
-    }
-}
-
 impl OnboardingPort for PgPort {
     fn checklists(&self) -> StoreResult<Vec<OnboardingChecklist>> {
-        self.onboarding_rows("onboarding_checklist", "ORDER BY r.move_in_date, r.id", &[])
+        self.scoped_rows("onboarding_checklist", "ORDER BY r.move_in_date, r.id", &[])
     }
 
     fn checklist(&self, id: Uuid) -> StoreResult<OnboardingChecklist> {
-        self.onboarding_rows::<OnboardingChecklist>("onboarding_checklist", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<OnboardingChecklist>("onboarding_checklist", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Onboarding checklist", id: id.to_string() })
     }
 
     fn checklist_for_lease(&self, tenant_lease_id: Uuid) -> StoreResult<Option<OnboardingChecklist>> {
         Ok(self
-            .onboarding_rows::<OnboardingChecklist>(
+            .scoped_rows::<OnboardingChecklist>(
                 "onboarding_checklist",
                 "AND r.tenant_lease_id = $2",
                 &[&tenant_lease_id],
@@ -69,29 +56,25 @@ impl OnboardingPort for PgPort {
     }
 
     fn onboarding_tasks(&self, checklist_id: Uuid) -> StoreResult<Vec<OnboardingTask>> {
-        self.onboarding_rows("onboarding_task", "AND r.checklist_id = $2 ORDER BY r.sort_order, r.id", &[&checklist_id])
+        self.scoped_rows("onboarding_task", "AND r.checklist_id = $2 ORDER BY r.sort_order, r.id", &[&checklist_id])
     }
 
     fn onboarding_messages(&self, checklist_id: Uuid) -> StoreResult<Vec<OnboardingMessage>> {
-        self.onboarding_rows(
-            "onboarding_message",
-            "AND r.checklist_id = $2 ORDER BY r.created_at, r.id",
-            &[&checklist_id],
-        )
+        self.scoped_rows("onboarding_message", "AND r.checklist_id = $2 ORDER BY r.created_at, r.id", &[&checklist_id])
     }
 
     fn key_handoffs(&self) -> StoreResult<Vec<KeyHandoff>> {
-        self.onboarding_rows("key_handoff", "ORDER BY r.created_at DESC, r.id", &[])
+        self.scoped_rows("key_handoff", "ORDER BY r.created_at DESC, r.id", &[])
     }
 
     fn key_handoff(&self, id: Uuid) -> StoreResult<KeyHandoff> {
-        self.onboarding_rows::<KeyHandoff>("key_handoff", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<KeyHandoff>("key_handoff", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Key handoff", id: id.to_string() })
     }
 
     fn knowledge_base(&self, property_id: Uuid) -> StoreResult<Vec<KnowledgeEntry>> {
-        self.onboarding_rows(
+        self.scoped_rows(
             "property_knowledge_base",
             "AND r.property_id = $2 ORDER BY r.category, r.question, r.id",
             &[&property_id],

@@ -43,50 +43,37 @@ impl RowWrite for Rows<'_> {
     }
 }
 
-impl PgPort {
-    fn showing_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        filter: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> StoreResult<Vec<T>> {
-        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&self.scope];
-        all.extend_from_slice(params);
-        self.block(pgdomain::rows(self.client(), table, &format!("r.property_id = ANY($1) {filter}"), &all))
-    }
-}
-
 impl ShowingsPort for PgPort {
     fn prospects(&self) -> StoreResult<Vec<Prospect>> {
-        self.showing_rows("prospect", "ORDER BY r.lead_score DESC, r.created_at DESC, r.id", &[])
+        self.scoped_rows("prospect", "ORDER BY r.lead_score DESC, r.created_at DESC, r.id", &[])
     }
 
     fn prospect(&self, id: Uuid) -> StoreResult<Prospect> {
-        self.showing_rows::<Prospect>("prospect", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<Prospect>("prospect", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Prospect", id: id.to_string() })
     }
 
     fn showings(&self) -> StoreResult<Vec<Showing>> {
-        self.showing_rows("showing", "ORDER BY r.scheduled_at, r.id", &[])
+        self.scoped_rows("showing", "ORDER BY r.scheduled_at, r.id", &[])
     }
 
     fn showing(&self, id: Uuid) -> StoreResult<Showing> {
-        self.showing_rows::<Showing>("showing", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<Showing>("showing", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Showing", id: id.to_string() })
     }
 
     fn showing_feedback(&self) -> StoreResult<Vec<ShowingFeedback>> {
-        self.showing_rows("showing_feedback", "ORDER BY r.created_at, r.id", &[])
+        self.scoped_rows("showing_feedback", "ORDER BY r.created_at, r.id", &[])
     }
 
     fn slot_configs(&self) -> StoreResult<Vec<ShowingSlotConfig>> {
-        self.showing_rows("showing_slot_config", "ORDER BY r.property_id, r.day_of_week, r.start_time", &[])
+        self.scoped_rows("showing_slot_config", "ORDER BY r.property_id, r.day_of_week, r.start_time", &[])
     }
 
     fn nurture_messages(&self) -> StoreResult<Vec<NurtureMessage>> {
-        self.showing_rows("nurture_message", "ORDER BY r.created_at DESC, r.id", &[])
+        self.scoped_rows("nurture_message", "ORDER BY r.created_at DESC, r.id", &[])
     }
 
     fn listing_ref(&self, id: Uuid) -> StoreResult<ListingRef> {

@@ -10,7 +10,7 @@ use unitcycle_core::store::StoreError;
 use uuid::Uuid;
 
 use crate::adapter::{store_error, PgPort, RowWrite, StoreResult};
-use crate::{pg, pgdomain};
+use crate::pg;
 
 async fn has_listings(c: &impl tokio_postgres::GenericClient) -> Result<bool, pg::PgError> {
     Ok(c.query_one("SELECT to_regclass('listing') IS NOT NULL", &[]).await?.get(0))
@@ -43,32 +43,19 @@ impl RowWrite for Rows<'_> {
     }
 }
 
-impl PgPort {
-    fn staging_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        table: &str,
-        filter: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> StoreResult<Vec<T>> {
-        let mut all: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = vec![&self.scope];
-        all.extend_from_slice(params);
-        self.block(pgdomain::rows(self.client(), table, &format!("r.property_id = ANY($1) {filter}"), &all))
-    }
-}
-
 impl StagingPort for PgPort {
     fn staging_projects(&self) -> StoreResult<Vec<StagingProject>> {
-        self.staging_rows("staging_project", "ORDER BY r.created_at DESC, r.id", &[])
+        self.scoped_rows("staging_project", "ORDER BY r.created_at DESC, r.id", &[])
     }
 
     fn staging_project(&self, id: Uuid) -> StoreResult<StagingProject> {
-        self.staging_rows::<StagingProject>("staging_project", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<StagingProject>("staging_project", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Staging project", id: id.to_string() })
     }
 
     fn staging_photos(&self, project_id: Uuid) -> StoreResult<Vec<StagingPhoto>> {
-        self.staging_rows(
+        self.scoped_rows(
             "staging_photo",
             "AND r.project_id = $2 ORDER BY r.photo_order, r.created_at, r.id",
             &[&project_id],
@@ -76,7 +63,7 @@ impl StagingPort for PgPort {
     }
 
     fn staging_photo(&self, id: Uuid) -> StoreResult<StagingPhoto> {
-        self.staging_rows::<StagingPhoto>("staging_photo", "AND r.id = $2", &[&id])?
+        self.scoped_rows::<StagingPhoto>("staging_photo", "AND r.id = $2", &[&id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound { what: "Staging photo", id: id.to_string() })
     }
