@@ -375,6 +375,8 @@ pub fn leasing_history(
         .filter(|u| u.status == UnitStatus::Vacant && u.archived_at.is_none())
         .collect();
     vacant.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
+    // Not a unit whose next lease has begun (the auto-delist job would take it off the market).
+    vacant.retain(|u| listings::leased(&*store, u.id).is_ok_and(|l| l.is_none()));
     let feed = publisher::from_lookup(|_| None);
     let platforms = ["zillow", "apartments_com", "zumper"].map(String::from);
     let mut best: Option<(i32, Uuid)> = None;
