@@ -152,6 +152,8 @@ pub enum Action {
     GenerateListing,
     /// Publish the generated photos to the unit's listing (after a confirm).
     PublishStaging,
+    /// A draft listing for a vacant unit (pick the unit).
+    NewListing,
     /// Publish the selected listing to its platforms (after a confirm naming them).
     PublishListing,
     /// Delist the selected listing from every platform (after a confirm).
@@ -667,6 +669,7 @@ pub const FUNNEL: &[Binding] = &[];
 pub const LISTINGS: &[Binding] = &[
     b(MOVE, "↑/k", "Move up", Action::Up, false),
     b(MOVE_DOWN, "↓/j", "Move down", Action::Down, false),
+    b(&[k('n')], "n", "New listing for a vacant unit (drafted from its record)", Action::NewListing, true),
     b(&[k('p')], "p", "Publish to the platforms (after a confirm naming them)", Action::PublishListing, true),
     b(&[k('d')], "d", "Delist from every platform (after a confirm)", Action::DelistListing, true),
     b(&[k('o')], "o", "Optimize title and description per platform", Action::OptimizeListing, true),

@@ -2449,6 +2449,25 @@ fn a_listing_is_published_after_naming_its_platforms_and_a_lead_answered_with_th
 }
 
 #[test]
+fn n_drafts_a_listing_for_the_vacant_unit_picked_and_esc_makes_none() {
+    let mut h = Harness::new(listings_store(), (120, 40));
+    h.type_text(":listings\n");
+    assert!(h.screen().contains("2 listing(s)"), "{}", h.screen());
+    // Esc in the picker makes nothing.
+    h.type_text("n");
+    let s = h.screen();
+    assert!(s.contains("A draft listing of which vacant unit?") && s.contains("▸"), "{s}");
+    h.key(KeyCode::Esc);
+    assert!(h.screen().contains("Nothing done"), "{}", h.screen());
+    assert!(h.screen().contains("2 listing(s)"), "{}", h.screen());
+    // Down and Enter: a draft of the second vacant unit, drafted from its record.
+    h.type_text("nj\n");
+    let s = h.screen();
+    assert!(s.contains("Draft listing") && s.contains("p publishes it"), "{s}");
+    assert!(s.contains("3 listing(s)"), "{s}");
+}
+
+#[test]
 fn a_photo_is_uploaded_from_a_file_and_generated_from_the_staging_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::create(&dir.path().join("demo.db")).unwrap();

@@ -1,11 +1,12 @@
 //! Listing syndication (spec 5.1). `:listings` is the board: each listing with its status,
-//! asking rent, days on market, views, leads and the stale flag. `p` publishes to its
+//! asking rent, days on market, views, leads and the stale flag. `n` drafts a listing for a
+//! vacant unit (picked from a list) from the unit's record, `p` publishes to its
 //! platforms after a confirm that names them, `d` delists from every platform after a
 //! confirm, `o` re-optimizes the content per platform, `c` runs the price check. `:leads` is
 //! the unified lead inbox: grade, score with its five factors, status; `r` shows the exact
 //! reply and queues it on `y`.
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
@@ -19,6 +20,7 @@ use super::lease_gen::{confirm, confirm_key, ConfirmKey};
 use super::{placeholder, Cursor, Screen};
 use crate::app::keys::{self, Action, Binding};
 use crate::app::worker::listings::{BoardRow, LeadRow, ListingsData, ListingsRequest};
+use crate::app::worker::staging::UnitChoice;
 use crate::app::worker::{Data, Request};
 use crate::app::{theme, Cx, Env, Nav};
 
@@ -27,6 +29,7 @@ enum Pending {
     Publish { id: Uuid, platforms: Vec<String> },
     Delist(Uuid),
     Respond(Uuid),
+    Create(Uuid),
 }
 
 #[derive(Default)]
@@ -40,6 +43,11 @@ enum Mode {
         scroll: u16,
         step: Pending,
     },
+    /// Picking the vacant unit of a new listing (↑/↓, Enter creates the draft, Esc cancels).
+    Pick {
+        units: Vec<UnitChoice>,
+        cursor: usize,
+    },
     /// A result (price check, optimized content) shown until a key is pressed.
     Show {
         title: &'static str,
@@ -52,6 +60,17 @@ fn modal_key(mode: &mut Mode, key: KeyEvent, cx: &mut Cx) -> Option<Pending> {
     match std::mem::take(mode) {
         Mode::Browse => None,
         Mode::Show { .. } => None,
+        Mode::Pick { units, cursor } => {
+            let last = units.len().saturating_sub(1);
+            match key.code {
+                KeyCode::Up | KeyCode::Char('k') => *mode = Mode::Pick { units, cursor: cursor.saturating_sub(1) },
+                KeyCode::Down | KeyCode::Char('j') => *mode = Mode::Pick { units, cursor: (cursor + 1).min(last) },
+                KeyCode::Enter | KeyCode::Char('y') => return units.get(cursor).map(|u| Pending::Create(u.id)),
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => cx.message("Nothing done"),
+                _ => *mode = Mode::Pick { units, cursor },
+            }
+            None
+        }
         Mode::Confirm { title, yes, text, scroll, step } => match confirm_key(key, scroll, text.len()) {
             ConfirmKey::Yes => Some(step),
             ConfirmKey::No => {
@@ -70,6 +89,17 @@ fn draw_modal(f: &mut Frame, area: Rect, mode: &Mode) {
     match mode {
         Mode::Confirm { title, yes, text, scroll, .. } => confirm(f, area, title, text, yes, *scroll),
         Mode::Show { title, text } => confirm(f, area, title, text, "close", 0),
+        Mode::Pick { units, cursor } => {
+            let mut text = vec!["A draft listing of which vacant unit? (↑/↓ choose)".to_string(), String::new()];
+            // Keep the chosen unit in view: a window of 12 around it.
+            let first = cursor.saturating_sub(11);
+            text.extend(units.iter().enumerate().skip(first).take(12).map(|(i, u)| {
+                format!("{} {} · {}", if i == *cursor { "▸" } else { " " }, u.unit_number, u.property_name)
+            }));
+            text.push(String::new());
+            text.push("Drafted from the unit's record (its market rent, rooms, size); nothing is published.".into());
+            confirm(f, area, "New listing", &text, "create the draft", 0)
+        }
         Mode::Browse => {}
     }
 }
@@ -123,12 +153,18 @@ impl Screen for Listings {
         let req = match modal_key(&mut self.mode, key, cx) {
             Some(Pending::Publish { id, platforms }) => ListingsRequest::Publish { id, platforms, now: cx.now },
             Some(Pending::Delist(id)) => ListingsRequest::Delist { id, now: cx.now },
+            Some(Pending::Create(unit_id)) => ListingsRequest::Create { unit_id, now: cx.now },
             Some(Pending::Respond(_)) | None => return,
         };
         self.busy = true;
         cx.request(Request::Listings(req));
     }
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
+        if action == Action::NewListing {
+            self.busy = true;
+            cx.request(Request::Listings(ListingsRequest::VacantUnits));
+            return;
+        }
         let Some(r) = self.selected().cloned() else {
             self.cursor.apply(action);
             return;
@@ -187,6 +223,14 @@ impl Screen for Listings {
                 self.cursor.selected = self.cursor.selected.min(rows.len().saturating_sub(1));
                 self.rows = Some(rows);
                 self.error = None;
+            }
+            Data::Listings(ListingsData::Units(units)) => {
+                self.busy = false;
+                if units.is_empty() {
+                    cx.message("No vacant unit: a listing is made for a vacant unit");
+                } else {
+                    self.mode = Mode::Pick { units, cursor: 0 };
+                }
             }
             Data::Listings(ListingsData::Done(text)) => {
                 self.busy = false;
@@ -255,11 +299,8 @@ impl Screen for Listings {
         );
         if rows.is_empty() {
             f.render_widget(
-                Paragraph::new(Line::styled(
-                    "No listings: create one for a vacant unit (POST /api/v1/listings/).",
-                    theme::dim(),
-                ))
-                .block(Block::bordered().border_style(theme::dim())),
+                Paragraph::new(Line::styled("No listings: n drafts one for a vacant unit.", theme::dim()))
+                    .block(Block::bordered().border_style(theme::dim())),
                 body,
             );
         } else {

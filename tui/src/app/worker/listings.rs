@@ -19,13 +19,38 @@ pub const DEFAULT_PLATFORMS: &[&str] = &["zillow", "apartments_com", "zumper", "
 
 #[derive(Debug, Clone)]
 pub enum ListingsRequest {
-    Board { now: DateTime<Utc> },
+    Board {
+        now: DateTime<Utc>,
+    },
+    /// The vacant units a listing can be made for.
+    VacantUnits,
+    /// A draft listing of a vacant unit, drafted from its record.
+    Create {
+        unit_id: Uuid,
+        now: DateTime<Utc>,
+    },
     Leads,
-    Publish { id: Uuid, platforms: Vec<String>, now: DateTime<Utc> },
-    Delist { id: Uuid, now: DateTime<Utc> },
-    Optimize { id: Uuid, now: DateTime<Utc> },
-    PriceCheck { id: Uuid, now: DateTime<Utc> },
-    Respond { id: Uuid, now: DateTime<Utc> },
+    Publish {
+        id: Uuid,
+        platforms: Vec<String>,
+        now: DateTime<Utc>,
+    },
+    Delist {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    Optimize {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    PriceCheck {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
+    Respond {
+        id: Uuid,
+        now: DateTime<Utc>,
+    },
 }
 
 /// One listing on the board.
@@ -47,6 +72,7 @@ pub struct LeadRow {
 #[derive(Debug, Clone)]
 pub enum ListingsData {
     Board(Vec<BoardRow>),
+    Units(Vec<super::staging::UnitChoice>),
     Leads(Vec<LeadRow>),
     Done(String),
     Checked(Box<PriceCheck>),
@@ -73,6 +99,22 @@ pub fn answer(store: &mut Store, gateway: &Gateway, req: ListingsRequest) -> Res
                 })
                 .collect();
             ListingsData::Board(rows)
+        }
+        ListingsRequest::VacantUnits => ListingsData::Units(super::staging::vacant_units(store)?),
+        ListingsRequest::Create { unit_id, now } => {
+            // A connected replica's listings are the server's (it numbers and publishes them).
+            if unitcycle_core::sync_actions::connected(store)? {
+                return Err(StoreError::Rejected(
+                    "this replica is connected: create the listing on the server (POST /api/v1/listings/)".into(),
+                ));
+            }
+            let new = wf::NewListing { unit_id, ..Default::default() };
+            let l = wf::create(store, Uuid::new_v4(), new, now)?;
+            ListingsData::Done(format!(
+                "Draft listing \"{}\" at {}/month: p publishes it",
+                l.title,
+                unitcycle_core::format::money(l.asking_rent)
+            ))
         }
         ListingsRequest::Leads => {
             let listings = store.listings()?;

@@ -23,7 +23,7 @@ pub struct Row {
     pub failed: usize,
 }
 
-/// A vacant unit a project can be made for.
+/// A vacant unit a project or a listing can be made for.
 #[derive(Debug, Clone)]
 pub struct UnitChoice {
     pub id: Uuid,
@@ -77,7 +77,9 @@ fn list(store: &Store) -> Result<Vec<Row>, StoreError> {
     Ok(rows)
 }
 
-fn vacant_units(store: &Store) -> Result<Vec<UnitChoice>, StoreError> {
+/// The vacant units of every property (by property name, then unit number): what a staging
+/// project or a new listing is made for.
+pub fn vacant_units(store: &Store) -> Result<Vec<UnitChoice>, StoreError> {
     let mut out = Vec::new();
     let mut properties = store.properties()?;
     properties.retain(|p| p.archived_at.is_none());
