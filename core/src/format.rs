@@ -95,6 +95,18 @@ pub fn check_text(what: &str, text: &str, max: usize, required: bool) -> Result<
     Ok(t.to_string())
 }
 
+/// Checks an email address: trimmed and lower-cased, one `@` with a dotted domain, no
+/// whitespace, at most 254 characters. Returns the address as stored.
+pub fn check_email(email: &str) -> Result<String, String> {
+    let e = email.trim().to_lowercase();
+    let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
+    if ok && !e.contains(char::is_whitespace) && e.len() <= 254 {
+        Ok(e)
+    } else {
+        Err(format!("Email '{}' is not an email address.", email.trim()))
+    }
+}
+
 /// Reads an amount typed by a person: `1850`, `1,850.00`, `$1,850.5`; at most two decimals and
 /// at most `MAX_MONEY`.
 pub fn parse_money(text: &str) -> Result<Decimal, String> {

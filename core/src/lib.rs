@@ -40,6 +40,7 @@ pub mod rent;
 pub mod screening;
 pub mod showings;
 pub mod staging;
+pub mod stats;
 pub mod store;
 pub mod sync_actions;
 pub mod time;

@@ -7,31 +7,12 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
+use axum::http::{Method, StatusCode};
 use common::*;
-use http_body_util::BodyExt;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use unitcycle_core::onboarding::verify_document::{sample_certificate_pdf, SampleCertificate};
 use uuid::Uuid;
-
-async fn upload(app: &Router, uri: &str, token: &str, bytes: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::HOST, "api.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
 
 fn task<'a>(detail: &'a Value, ty: &str) -> &'a Value {
     detail["tasks"].as_array().unwrap().iter().find(|t| t["task_type"] == ty).unwrap()
@@ -111,7 +92,8 @@ async fn a_lease_is_onboarded_from_signing_through_keys_insurance_and_questions(
     };
     let up = format!("{tasks}upload-document/");
     let verify = format!("{tasks}verify-document/");
-    let (s, t) = upload(&app, &up, &a, sample_certificate_pdf(&cert(Decimal::from(100_000))), "application/pdf").await;
+    let (s, t) =
+        post_bytes(&app, &up, &a, sample_certificate_pdf(&cert(Decimal::from(100_000))), "application/pdf").await;
     assert_eq!(s, StatusCode::CREATED, "{t}");
     let (s, t) = call(&app, Method::POST, &verify, Some(&a), None).await;
     assert_eq!(s, StatusCode::OK, "{t}");
@@ -123,12 +105,12 @@ async fn a_lease_is_onboarded_from_signing_through_keys_insurance_and_questions(
         .to_vec();
     form.extend(sample_certificate_pdf(&cert(Decimal::from(300_000))));
     form.extend(b"\r\n--XBOUNDARY--\r\n");
-    let (s, _) = upload(&app, &up, &a, form, "multipart/form-data; boundary=XBOUNDARY").await;
+    let (s, _) = post_bytes(&app, &up, &a, form, "multipart/form-data; boundary=XBOUNDARY").await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, t) = call(&app, Method::POST, &verify, Some(&a), None).await;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!((t["document_verified"].clone(), t["status"].clone()), (json!(true), json!("completed")), "{t}");
-    let (s, _) = upload(&app, &up, &a, Vec::new(), "application/pdf").await;
+    let (s, _) = post_bytes(&app, &up, &a, Vec::new(), "application/pdf").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
     // Keys: issued (completing the key task), a return needs its condition.
@@ -225,7 +207,8 @@ async fn a_lease_is_onboarded_from_signing_through_keys_insurance_and_questions(
 
     let handbook = "Q: Where do I put recycling?\nA: Recycling goes in the blue bins behind building B.\n\n\
                     Q: Can I have a grill on my balcony?\nA: Charcoal grills are not allowed; electric grills are fine.\n";
-    let (s, saved) = upload(&app, &format!("{kb}bulk-import/"), &a, handbook.as_bytes().to_vec(), "text/plain").await;
+    let (s, saved) =
+        post_bytes(&app, &format!("{kb}bulk-import/"), &a, handbook.as_bytes().to_vec(), "text/plain").await;
     assert_eq!(s, StatusCode::CREATED, "{saved}");
     assert_eq!(saved.as_array().map(Vec::len), Some(2), "{saved}");
 

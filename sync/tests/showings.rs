@@ -7,14 +7,11 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::Router;
 use chrono::{DateTime, Utc};
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use uuid::Uuid;
 
 async fn multipart(app: &Router, uri: &str, token: &str, parts: &[(&str, &[u8])]) -> (StatusCode, Value) {
@@ -32,18 +29,7 @@ async fn multipart(app: &Router, uri: &str, token: &str, parts: &[(&str, &[u8])]
         bytes.extend_from_slice(b"\r\n");
     }
     bytes.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::HOST, "api.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-        .body(Body::from(bytes))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    post_bytes(app, uri, token, bytes, &format!("multipart/form-data; boundary={boundary}")).await
 }
 
 /// A PNG's first bytes (enough for the upload to be recognised as an image).

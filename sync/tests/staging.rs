@@ -6,13 +6,10 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{header, Method, Request, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::Router;
 use common::*;
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 use uuid::Uuid;
 
 fn png(w: u32, h: u32, shade: u8) -> Vec<u8> {
@@ -46,18 +43,7 @@ fn multipart(photos: &[(&str, Vec<u8>)]) -> (String, Vec<u8>) {
 
 async fn upload(app: &Router, uri: &str, token: &str, photos: &[(&str, Vec<u8>)]) -> (StatusCode, Value) {
     let (content_type, bytes) = multipart(photos);
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(header::HOST, "api.test")
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    post_bytes(app, uri, token, bytes, &content_type).await
 }
 
 /// A vacant unit of manager A's property (the first unit when none is vacant).

@@ -98,7 +98,7 @@ impl GenerationTerms {
     /// Checks the terms: the tenant named with an email address, and the lease terms valid.
     pub fn checked(mut self) -> Result<GenerationTerms, String> {
         self.tenant_name = crate::format::check_text("tenant_name", &self.tenant_name, 200, true)?;
-        self.tenant_email = crate::screening::check_email(&self.tenant_email)?;
+        self.tenant_email = crate::format::check_email(&self.tenant_email)?;
         self.lease_terms().check()?;
         for (k, v) in &self.variables {
             crate::format::check_text(k, v, 2000, false)?;

@@ -436,16 +436,16 @@ fn checked_signer(s: &SignerInput) -> Result<SignerInput> {
     Ok(SignerInput {
         signer_role: role.into(),
         signer_name: check_text("signer_name", &s.signer_name, 200, true).map_err(refused)?,
-        signer_email: crate::screening::check_email(&s.signer_email).map_err(refused)?,
+        signer_email: crate::format::check_email(&s.signer_email).map_err(refused)?,
     })
 }
 
 /// The manager who countersigns when the request names nobody: the actor when it is an
 /// address, else `UNITCYCLE_MANAGER_EMAIL`.
 fn default_manager(actor: &str) -> Option<SignerInput> {
-    let email = Some(actor.trim().to_string()).filter(|a| crate::screening::check_email(a).is_ok()).or_else(|| {
-        std::env::var("UNITCYCLE_MANAGER_EMAIL").ok().filter(|a| crate::screening::check_email(a).is_ok())
-    })?;
+    let email = Some(actor.trim().to_string())
+        .filter(|a| crate::format::check_email(a).is_ok())
+        .or_else(|| std::env::var("UNITCYCLE_MANAGER_EMAIL").ok().filter(|a| crate::format::check_email(a).is_ok()))?;
     Some(SignerInput {
         signer_role: "property_manager".into(),
         signer_name: "Property Manager".into(),

@@ -78,15 +78,6 @@ pub struct PriceCheck {
     pub view_percentile: i32,
 }
 
-pub fn median(values: &mut [Decimal]) -> Option<Decimal> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort();
-    let n = values.len();
-    Some(if n % 2 == 1 { values[n / 2] } else { ((values[n / 2 - 1] + values[n / 2]) / Decimal::TWO).round_dp(2) })
-}
-
 fn round5(d: Decimal) -> Decimal {
     let five = Decimal::from(5);
     (d / five).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero) * five
@@ -105,8 +96,9 @@ pub fn price_check(
     let same: Vec<&CompetingListing> = comps.iter().filter(|c| c.competitor_bedrooms == bedrooms).collect();
     let used: Vec<&CompetingListing> = if same.is_empty() { comps.iter().collect() } else { same };
     let mut rents: Vec<Decimal> = used.iter().map(|c| c.competitor_rent).filter(|r| *r > Decimal::ZERO).collect();
+    rents.sort();
     let n = rents.len() as i32;
-    let (median, basis, confidence) = match median(&mut rents) {
+    let (median, basis, confidence) = match crate::stats::median(&rents) {
         Some(m) => (
             m,
             format!("{n} comparable listing{}", if n == 1 { "" } else { "s" }),

@@ -303,16 +303,6 @@ fn one() -> i32 {
     1
 }
 
-pub(crate) fn check_email(email: &str) -> Result<String, String> {
-    let e = email.trim().to_lowercase();
-    let ok = e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'));
-    if ok && !e.contains(char::is_whitespace) && e.len() <= 254 {
-        Ok(e)
-    } else {
-        Err(format!("Email '{}' is not an email address.", email.trim()))
-    }
-}
-
 fn check_money(what: &str, v: Decimal) -> Result<Decimal, String> {
     if v < Decimal::ZERO {
         return Err(format!("{what} cannot be negative."));
@@ -369,7 +359,7 @@ impl NewApplication {
             property_id,
             first_name: check_text("First name", &self.first_name, 100, true)?,
             last_name: check_text("Last name", &self.last_name, 100, true)?,
-            email: check_email(&self.email)?,
+            email: crate::format::check_email(&self.email)?,
             phone: check_text("Phone", &self.phone, 20, false)?,
             date_of_birth: self.date_of_birth,
             ssn_last_four: ssn.to_string(),

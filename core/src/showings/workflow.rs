@@ -60,18 +60,6 @@ pub struct NewProspect {
     pub lead_score: Option<i32>,
 }
 
-fn check_email(email: &str) -> Result<String> {
-    let e = email.trim().to_lowercase();
-    let ok = e.len() <= 254
-        && e.split_once('@').is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'))
-        && !e.contains(char::is_whitespace);
-    if ok {
-        Ok(e)
-    } else {
-        Err(refused(format!("'{}' is not an email address.", email.trim())))
-    }
-}
-
 fn check_phone(phone: &str) -> Result<String> {
     let p = phone.trim().to_string();
     let digits = p.chars().filter(char::is_ascii_digit).count();
@@ -97,7 +85,7 @@ pub fn create_prospect<P: ShowingsPort + ?Sized>(
     now: DateTime<Utc>,
 ) -> Result<Prospect> {
     let name = check_text("Name", &new.name, 200, true).map_err(refused)?;
-    let email = check_email(&new.email)?;
+    let email = crate::format::check_email(&new.email).map_err(refused)?;
     let phone = check_phone(&new.phone)?;
     let pre_screening = check_pre_screening(&new.pre_screening)?;
     let property_id = match (new.listing_id, new.property_id) {

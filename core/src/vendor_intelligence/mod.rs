@@ -229,17 +229,6 @@ pub fn approved(inv: &Invoice) -> bool {
     matches!(inv.status, InvoiceStatus::Approved | InvoiceStatus::Paid)
 }
 
-fn median(sorted: &[Decimal]) -> Decimal {
-    let n = sorted.len();
-    if n == 0 {
-        Decimal::ZERO
-    } else if n % 2 == 1 {
-        sorted[n / 2]
-    } else {
-        ((sorted[n / 2 - 1] + sorted[n / 2]) / Decimal::TWO).round_dp(2)
-    }
-}
-
 /// A benchmark's id, derived from its category.
 pub fn benchmark_id(category: &str) -> Uuid {
     Uuid::new_v5(&Uuid::NAMESPACE_OID, format!("price_benchmark:{category}").as_bytes())
@@ -264,7 +253,7 @@ pub fn price_benchmarks(
             PriceBenchmark {
                 id: benchmark_id(&category),
                 average_cost_usd: (totals.iter().sum::<Decimal>() / Decimal::from(n)).round_dp(2),
-                median_cost_usd: median(&totals),
+                median_cost_usd: crate::stats::median(&totals).unwrap_or_default(),
                 min_cost_usd: totals[0],
                 max_cost_usd: totals[n - 1],
                 sample_count: n as i32,

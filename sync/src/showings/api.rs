@@ -146,14 +146,6 @@ pub struct CancelBody {
     pub reason: String,
 }
 
-fn optional_json<T: Default + serde::de::DeserializeOwned>(body: &Body) -> ApiResult<T> {
-    if body.0.iter().all(u8::is_ascii_whitespace) {
-        Ok(T::default())
-    } else {
-        body.json()
-    }
-}
-
 #[utoipa::path(post, path = "/api/v1/showings/{id}/cancel/", operation_id = "showings_cancel",
     summary = "Cancel a scheduled or confirmed showing (its access code with it); the prospect is told",
     params(("id" = String, Path, description = "The showing's id")),
@@ -168,7 +160,7 @@ async fn cancel(
     body: Body,
 ) -> ApiResult<Json<ShowingView>> {
     let id = id_of("Showing", &id)?;
-    let b: CancelBody = optional_json(&body)?;
+    let b: CancelBody = body.json_or_default()?;
     let now = st.clock.now();
     Ok(Json(act(&st, &p, move |port| wf::cancel(port, id, &b.reason, now)).await?))
 }
@@ -194,7 +186,7 @@ async fn complete(
     body: Body,
 ) -> ApiResult<Json<ShowingView>> {
     let id = id_of("Showing", &id)?;
-    let b: CompleteBody = optional_json(&body)?;
+    let b: CompleteBody = body.json_or_default()?;
     let now = st.clock.now();
     Ok(Json(act(&st, &p, move |port| wf::complete(port, id, b.conversion_outcome.as_deref(), now)).await?))
 }

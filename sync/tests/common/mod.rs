@@ -198,6 +198,29 @@ pub async fn call_raw(
     (status, resp.into_body().collect().await.unwrap().to_bytes().to_vec())
 }
 
+/// POSTs `bytes` as `content_type` (an upload: a file, a multipart form) and reads the JSON
+/// answer (`Null` when there is none).
+pub async fn post_bytes(
+    app: &Router,
+    uri: &str,
+    token: &str,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, "api.test")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
 pub fn body(v: Value) -> Option<Vec<u8>> {
     Some(serde_json::to_vec(&v).unwrap())
 }
