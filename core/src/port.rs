@@ -24,6 +24,9 @@ pub trait Records: AiRunLog {
     fn tenant(&self, id: Uuid) -> Result<Tenant>;
     fn unit(&self, id: Uuid) -> Result<Unit>;
     fn property(&self, id: Uuid) -> Result<Property>;
+    /// Every tenant of a lease in the port's scope, as "first last": one read where a job names
+    /// every lease's tenant (one lookup per lease was 100,000 round trips on the server).
+    fn tenant_names(&self) -> Result<HashMap<Uuid, String>>;
     /// Every property in the port's scope with its IANA time zone (`crate::time::Days`).
     fn property_zones(&self) -> Result<HashMap<Uuid, String>>;
     /// Stores a rendered document (a letter PDF) as a content-addressed blob and returns its

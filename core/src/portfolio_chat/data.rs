@@ -75,6 +75,7 @@ pub fn load<P: CommandCenterPort + MaintenancePort + CollectionsPort>(
         })
         .collect();
     let ledgers = port.lease_ledgers()?;
+    let names = port.tenant_names()?;
     let mut leases = Vec::new();
     for lease in port.collection_leases()? {
         let Some(row) = by_unit.get(&lease.unit_id) else { continue };
@@ -84,8 +85,7 @@ pub fn load<P: CommandCenterPort + MaintenancePort + CollectionsPort>(
             .filter(|e| e.trans_type == crate::model::TransType::Payment)
             .map(|e| (e.trans_date, e.amount))
             .collect();
-        let tenant_name =
-            port.tenant(lease.tenant_id).map(|t| format!("{} {}", t.first_name, t.last_name)).unwrap_or_default();
+        let tenant_name = names.get(&lease.tenant_id).cloned().unwrap_or_default();
         leases.push(LeaseMoney {
             lease_id: lease.id,
             unit_id: lease.unit_id,

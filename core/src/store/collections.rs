@@ -399,16 +399,16 @@ impl crate::rent::RentPort for Store {
     }
 
     fn ledgers_of(&self, leases: &[Uuid]) -> Result<HashMap<Uuid, Vec<LedgerEntry>>> {
+        // One statement for the lot (the ids as a JSON array), each id a search of the lease index.
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {} FROM tenant_ledger_entry WHERE lease_id = ?1",
+            "SELECT {} FROM tenant_ledger_entry WHERE lease_id IN (SELECT value FROM json_each(?1))",
             super::entities::LEDGER_COLS
         ))?;
-        let mut out = HashMap::new();
-        for id in leases {
-            let rows =
-                self.read_sane("tenant_ledger_entry", &mut stmt, [id.to_string()], super::entities::ledger_from_row)?;
-            if !rows.is_empty() {
-                out.insert(*id, rows);
+        let ids = format!("[{}]", leases.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(","));
+        let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
+        for e in self.read_sane("tenant_ledger_entry", &mut stmt, [ids], super::entities::ledger_from_row)? {
+            if let Some(lease) = e.lease_id {
+                out.entry(lease).or_default().push(e);
             }
         }
         Ok(out)

@@ -37,6 +37,12 @@ impl Records for Store {
         Store::property(self, id)
     }
 
+    fn tenant_names(&self) -> Result<HashMap<Uuid, String>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, first_name || ' ' || last_name FROM tenants")?;
+        let rows = stmt.query_map([], |r| Ok((super::get_uuid(r, 0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn property_zones(&self) -> Result<HashMap<Uuid, String>> {
         Store::property_zones(self)
     }
@@ -203,6 +209,10 @@ impl Records for Queueing<'_> {
 
     fn property(&self, id: Uuid) -> Result<Property> {
         Store::property(self.store, id)
+    }
+
+    fn tenant_names(&self) -> Result<HashMap<Uuid, String>> {
+        Records::tenant_names(self.store)
     }
 
     fn property_zones(&self) -> Result<HashMap<Uuid, String>> {

@@ -278,6 +278,20 @@ impl Records for PgPort {
         self.must("properties", "Property", id)
     }
 
+    fn tenant_names(&self) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        self.block(async {
+            let rows = self
+                .client()
+                .query(
+                    "SELECT t.id, t.first_name || ' ' || t.last_name FROM tenants t
+                     WHERE EXISTS (SELECT 1 FROM tenant_lease l WHERE l.tenant_id = t.id AND l.property_id = ANY($1))",
+                    &[&self.scope],
+                )
+                .await?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+        })
+    }
+
     fn property_zones(&self) -> StoreResult<std::collections::HashMap<Uuid, String>> {
         self.block(async {
             let rows =
