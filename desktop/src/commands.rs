@@ -217,6 +217,19 @@ commands! {
     kb_entries(property_id: String, category: Option<String>, search: Option<String>, include_retired: bool) -> onboarding::KnowledgeBase;
     kb_save(property_id: String, entry: unitcycle_core::onboarding::workflow::KnowledgeInput) -> unitcycle_core::onboarding::model::KnowledgeEntry;
     kb_ask(property_id: String, question: String) -> unitcycle_core::onboarding::workflow::ChatReply;
+    staging_view() -> staging::StagingView;
+    staging_project(project_id: String) -> staging::StagingPage;
+    staging_create(unit_id: String, style: String) -> staging::StagingPage;
+    staging_upload_bytes(project_id: String, room: String, bytes: Vec<u8>) -> staging::StagingPage;
+    staging_upload_path(project_id: String, room: String, path: String) -> staging::StagingPage;
+    staging_generate(project_id: String) -> staging::StagingPage;
+    staging_progress(project_id: String) -> Option<(u32, u32)>;
+    staging_publish(project_id: String) -> staging::StagingPage;
+    listings_view() -> listings::ListingsView;
+    listing_page(listing_id: String) -> listings::ListingPage;
+    listing_save(listing_id: String, title: String, description: String, photos: Vec<unitcycle_core::listing_syndication::edit::PhotoEdit>) -> listings::ListingPage;
+    listing_publish(listing_id: String, platforms: Vec<String>) -> listings::ListingPage;
+    listing_delist(listing_id: String) -> listings::ListingPage;
 }
 
 pub mod abstractions;
@@ -228,6 +241,7 @@ pub mod inspections;
 pub mod invoices;
 pub mod lease_generation;
 pub mod leases;
+pub mod listings;
 pub mod maintenance;
 pub mod move_out;
 pub mod onboarding;
@@ -236,6 +250,7 @@ pub mod pricing;
 pub mod records;
 pub mod screening;
 pub mod settings;
+pub mod staging;
 pub mod turnover;
 pub mod vendors;
 
@@ -264,6 +279,7 @@ pub mod ops {
         builder_send, builder_send_preview, builder_sign_in_person, builder_void,
     };
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
+    pub use super::listings::{listing_delist, listing_page, listing_publish, listing_save, listings_view};
     pub use super::maintenance::{
         equipment_view, maintenance_act, maintenance_units, maintenance_view, risk_view, work_order_dispatch,
     };
@@ -284,6 +300,10 @@ pub mod ops {
         screening_units,
     };
     pub use super::settings::{open_replica, set_server_url, settings};
+    pub use super::staging::{
+        staging_create, staging_generate, staging_progress, staging_project, staging_publish, staging_upload_bytes,
+        staging_upload_path, staging_view,
+    };
     pub use super::turnover::{
         turnover_act, turnover_board, turnover_case, turnover_letter_pdf, turnover_letter_preview,
     };

@@ -289,3 +289,56 @@ async fn a_replicas_pushed_listing_actions_are_applied_once() {
     assert_eq!(d["status"], "delisted", "{d}");
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replicas_pushed_edit_reorders_the_photos_and_never_invents_or_restages_one() {
+    let db = TestDb::new("listingsedit", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let unit = free_unit(&db, db.properties[0]).await;
+    let photos = json!([
+        {"url": "https://img.test/1.jpg", "caption": "Living room (virtually staged)", "order": 0, "virtually_staged": true},
+        {"url": "https://img.test/2.jpg", "caption": "Kitchen", "order": 1},
+    ]);
+    let (s, l) =
+        call(&app, Method::POST, "/api/v1/listings/", Some(&a), body(json!({"unit_id": unit, "photos": photos}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{l}");
+    let id = l["id"].as_str().unwrap().to_string();
+    let push = |action: Value| {
+        let (app, a, id) = (app.clone(), a.clone(), id.clone());
+        async move {
+            let req = json!({"actions": [{"client_id": Uuid::new_v4(), "entity": "listing", "entity_id": id, "action": action}]});
+            let (s, v) = call(&app, Method::POST, "/api/v1/sync/push", Some(&a), body(req)).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v["results"][0].clone()
+        }
+    };
+    let edit = json!({"type": "edit", "title": "Sunny corner home", "description": "Quiet street.", "photos": [
+        {"url": "https://img.test/2.jpg", "caption": "Open kitchen"},
+        {"url": "https://img.test/1.jpg", "caption": "Living room"},
+    ]});
+    let r = push(edit).await;
+    assert_eq!(r["outcome"], "applied", "{r}");
+    let (_, d) = call(&app, Method::GET, &format!("/api/v1/listings/{id}/"), Some(&a), None).await;
+    assert_eq!(d["title"], "Sunny corner home", "{d}");
+    assert_eq!(
+        d["photos"],
+        json!([
+            {"url": "https://img.test/2.jpg", "caption": "Open kitchen", "order": 0},
+            {"url": "https://img.test/1.jpg", "caption": "Living room (virtually staged)", "order": 1, "virtually_staged": true},
+        ])
+    );
+    let invented = json!({"type": "edit", "title": "T", "description": "D", "photos": [
+        {"url": "https://img.test/9.jpg", "caption": ""}, {"url": "https://img.test/1.jpg", "caption": ""},
+    ]});
+    let r = push(invented).await;
+    assert_eq!(r["outcome"], "rejected", "{r}");
+    let restaged = json!({"type": "edit", "title": "T", "description": "D", "photos": [
+        {"url": "https://img.test/2.jpg", "caption": "", "virtually_staged": true}, {"url": "https://img.test/1.jpg", "caption": ""},
+    ]});
+    let r = push(restaged).await;
+    assert_eq!(r["outcome"], "rejected", "{r}");
+    let (_, after) = call(&app, Method::GET, &format!("/api/v1/listings/{id}/"), Some(&a), None).await;
+    assert_eq!((&after["title"], &after["photos"]), (&d["title"], &d["photos"]), "nothing changed by a refused edit");
+    db.finish().await;
+}

@@ -644,3 +644,98 @@ fn a_connected_replica_queues_the_reply_for_the_server_instead_of_sending_it() {
     let wrong = wf::act_on_replica(&mut store, &FeedPublisher, Uuid::from_u128(999), &action, now);
     assert!(wrong.is_err());
 }
+
+#[test]
+fn an_edit_reorders_and_recaptions_the_photos_refreshes_platform_text_and_is_queued_when_connected() {
+    use super::edit::PhotoEdit;
+    let (mut store, u) = replica();
+    let now = at("2026-12-01T15:00:00Z");
+    let id = Uuid::from_u128(500);
+    let photos = json!([
+        {"url": "blob:aa", "caption": "Living room (virtually staged)", "order": 0, "virtually_staged": true},
+        {"url": "blob:bb", "caption": "Kitchen", "order": 1},
+    ]);
+    wf::create(&mut store, id, NewListing { unit_id: u.id, photos: Some(photos), ..Default::default() }, now).unwrap();
+    wf::publish(&mut store, &FeedPublisher, id, &["zillow".into()], now).unwrap();
+    let order = vec![
+        PhotoEdit { url: "blob:bb".into(), caption: "Open kitchen".into() },
+        PhotoEdit { url: "blob:aa".into(), caption: "Living room".into() },
+    ];
+    let action = wf::ListingAction::Edit {
+        title: "Sunny corner home".into(),
+        description: "Quiet street.".into(),
+        photos: order,
+    };
+    let later = now + Duration::hours(1);
+    let out = wf::apply_action(&mut store, &FeedPublisher, id, &action, later).unwrap();
+    let wf::ListingOutcome::Edited(l) = out else { panic!("an edit answers the listing") };
+    assert_eq!((l.title.as_str(), l.updated_at, l.status.as_str()), ("Sunny corner home", later, "active"));
+    let stored = store.listing(id).unwrap();
+    assert_eq!(
+        stored.photos,
+        json!([
+            {"url": "blob:bb", "caption": "Open kitchen", "order": 0},
+            {"url": "blob:aa", "caption": "Living room (virtually staged)", "order": 1, "virtually_staged": true},
+        ])
+    );
+    let zillow = &wf::platforms_of(&store, id).unwrap()[0];
+    assert_eq!(zillow.platform_specific_content["title"], "Sunny corner home");
+    assert_eq!(zillow.platform_specific_content["provider"], "edited");
+    assert_eq!(zillow.platform_specific_content["channel"], "feed");
+
+    // Invented photos are refused with the core's words; nothing changes.
+    let bad = wf::ListingAction::Edit {
+        title: "T".into(),
+        description: "D".into(),
+        photos: vec![
+            PhotoEdit { url: "blob:zz".into(), caption: String::new() },
+            PhotoEdit { url: "blob:aa".into(), caption: String::new() },
+        ],
+    };
+    let e = wf::apply_action(&mut store, &FeedPublisher, id, &bad, later).unwrap_err().to_string();
+    assert!(e.contains("photos[0]: blob:zz is not one of the listing's photos"), "{e}");
+    assert_eq!(store.listing(id).unwrap(), stored);
+
+    // Connected: applied at once and queued for the server to replay through the same action.
+    store
+        .conn()
+        .execute("INSERT INTO sync_state (server_url, device_id, email, cursor) VALUES ('http://s', 'd', 'e', 0)", [])
+        .unwrap();
+    let again = wf::ListingAction::Edit {
+        title: "Sunny corner home, 2 bed".into(),
+        description: "Quiet street.".into(),
+        photos: vec![
+            PhotoEdit { url: "blob:aa".into(), caption: "Living room".into() },
+            PhotoEdit { url: "blob:bb".into(), caption: "Kitchen".into() },
+        ],
+    };
+    wf::act_on_replica(&mut store, &FeedPublisher, id, &again, later).unwrap();
+    assert_eq!(store.listing(id).unwrap().title, "Sunny corner home, 2 bed");
+    let queued: String =
+        store.conn().query_row("SELECT action FROM sync_action WHERE entity = 'listing'", [], |r| r.get(0)).unwrap();
+    let queued: serde_json::Value = serde_json::from_str(&queued).unwrap();
+    assert_eq!((queued["type"].as_str(), queued["photos"][0]["url"].as_str()), (Some("edit"), Some("blob:aa")));
+}
+
+#[test]
+fn a_leased_units_listing_cannot_be_edited() {
+    let (mut store, u) = replica();
+    let now = at("2026-12-01T15:00:00Z");
+    let id = Uuid::from_u128(600);
+    let l = wf::create(&mut store, id, NewListing { unit_id: u.id, ..Default::default() }, now).unwrap();
+    let (lease_id, number): (String, String) = store
+        .conn()
+        .query_row("SELECT id, lease_number FROM tenant_lease WHERE unit_id <> ?1 LIMIT 1", [u.id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    store
+        .conn()
+        .execute(
+            "UPDATE tenant_lease SET unit_id = ?1, lease_status = 'active' WHERE id = ?2",
+            [u.id.to_string(), lease_id],
+        )
+        .unwrap();
+    let e = wf::edit(&mut store, id, "New title", &l.description, &[], now).unwrap_err().to_string();
+    assert_eq!(e, format!("The unit has an active lease ({number}); its listing cannot be edited."));
+}

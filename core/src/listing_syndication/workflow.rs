@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::analysis::{self, PriceCheck, SyndicationStats};
+use super::edit::PhotoEdit;
 use super::model::{
     analytics_id, platform_id, CompetingListing, Listing, ListingAnalytics, ListingLead, ListingPlatform,
     LEAD_STATUSES, PLATFORMS,
@@ -135,8 +136,8 @@ pub fn create<P: ListingPort>(port: &mut P, id: Uuid, new: NewListing, now: Date
     let amenities: Vec<String> = new.amenities.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
     let (title, description) = draft_text(&unit, &property, rent, &amenities);
     let title = new.title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).unwrap_or(title);
-    if title.chars().count() > 200 {
-        return Err(refused("title: at most 200 characters."));
+    if title.chars().count() > super::edit::MAX_TITLE {
+        return Err(refused(format!("title: at most {} characters.", super::edit::MAX_TITLE)));
     }
     let l = Listing {
         id,
@@ -395,6 +396,51 @@ pub fn delist<P: ListingPort>(
         published_at: l.published_at,
         platforms: rows.iter().map(status_of).collect(),
     })
+}
+
+/// Edits a listing's title, description and photo order and captions (checked by
+/// [`super::edit::edited`]). Refused for a unit that has an active lease. When the text changes,
+/// the content stored for each of its platforms becomes the person's own words cut to that
+/// platform's limits (provider `edited`), so the next push carries what they wrote; `optimize`
+/// rewrites it per platform again when wanted.
+pub fn edit<P: ListingPort>(
+    port: &mut P,
+    id: Uuid,
+    title: &str,
+    description: &str,
+    photos: &[PhotoEdit],
+    now: DateTime<Utc>,
+) -> Result<Listing> {
+    let l = listing(port, id)?;
+    if let Some(lease) = leased(port, l.unit_id)? {
+        return Err(refused(format!(
+            "The unit has an active lease ({}); its listing cannot be edited.",
+            lease.lease_number
+        )));
+    }
+    let mut e = super::edit::edited(&l, title, description, photos).map_err(refused)?;
+    e.updated_at = now;
+    let mut w = ListingWrite::default();
+    if (e.title.as_str(), e.description.as_str()) != (l.title.as_str(), l.description.as_str()) {
+        for mut row in platforms_of(port, id)? {
+            let channel = row.platform_specific_content.get("channel").cloned();
+            let lim = optimize::limits(&row.platform_name).copied().unwrap_or(optimize::LIMITS[0]);
+            let own = Optimized {
+                optimized_title: optimize::trim_to(&e.title, lim.title_char_limit),
+                optimized_description: optimize::trim_to(&e.description, lim.description_char_limit),
+                keywords_used: Vec::new(),
+                seo_score: 0,
+            };
+            row.platform_specific_content = content(&own, &row.platform_name, "edited");
+            if let Some(c) = channel {
+                row.platform_specific_content["channel"] = c;
+            }
+            w.platforms.push(row);
+        }
+    }
+    w.listings.push(e.clone());
+    port.write_listings(&w, now)?;
+    Ok(e)
 }
 
 /// One platform's optimized content.
@@ -1097,10 +1143,22 @@ pub fn current_detail<P: ListingPort + ?Sized>(port: &P, id: Uuid, now: DateTime
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ListingAction {
-    Publish { platforms: Vec<String> },
+    Publish {
+        platforms: Vec<String>,
+    },
     Delist,
     PriceCheck,
-    Respond { lead_id: Uuid, body: RespondBody },
+    Respond {
+        lead_id: Uuid,
+        body: RespondBody,
+    },
+    /// The title, the description, and the listing's own photos in a new order with their
+    /// captions (see [`super::edit`]).
+    Edit {
+        title: String,
+        description: String,
+        photos: Vec<PhotoEdit>,
+    },
 }
 
 /// What a step did.
@@ -1110,6 +1168,7 @@ pub enum ListingOutcome {
     Published(PublishOutcome),
     PriceChecked(PriceCheck),
     Responded(Box<RespondOutcome>),
+    Edited(Box<Listing>),
 }
 
 pub fn apply_action<P: ListingPort>(
@@ -1131,6 +1190,9 @@ pub fn apply_action<P: ListingPort>(
                 return Err(StoreError::NotFound { what: "Lead", id: lead_id.to_string() });
             }
             ListingOutcome::Responded(Box::new(respond(port, *lead_id, body, now)?))
+        }
+        ListingAction::Edit { title, description, photos } => {
+            ListingOutcome::Edited(Box::new(edit(port, id, title, description, photos, now)?))
         }
     })
 }

@@ -130,6 +130,19 @@ export const commands = {
 	kbEntries: (propertyId: string, category: string | null, search: string | null, includeRetired: boolean) => typedError<KnowledgeBase, CommandError>(__TAURI_INVOKE("kb_entries", { propertyId, category, search, includeRetired })),
 	kbSave: (propertyId: string, entry: KnowledgeInput) => typedError<KnowledgeEntry, CommandError>(__TAURI_INVOKE("kb_save", { propertyId, entry })),
 	kbAsk: (propertyId: string, question: string) => typedError<ChatReply, CommandError>(__TAURI_INVOKE("kb_ask", { propertyId, question })),
+	stagingView: () => typedError<StagingView, CommandError>(__TAURI_INVOKE("staging_view")),
+	stagingProject: (projectId: string) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_project", { projectId })),
+	stagingCreate: (unitId: string, style: string) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_create", { unitId, style })),
+	stagingUploadBytes: (projectId: string, room: string, bytes: number[]) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_upload_bytes", { projectId, room, bytes })),
+	stagingUploadPath: (projectId: string, room: string, path: string) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_upload_path", { projectId, room, path })),
+	stagingGenerate: (projectId: string) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_generate", { projectId })),
+	stagingProgress: (projectId: string) => typedError<[number, number] | null, CommandError>(__TAURI_INVOKE("staging_progress", { projectId })),
+	stagingPublish: (projectId: string) => typedError<StagingPage, CommandError>(__TAURI_INVOKE("staging_publish", { projectId })),
+	listingsView: () => typedError<ListingsView, CommandError>(__TAURI_INVOKE("listings_view")),
+	listingPage: (listingId: string) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_page", { listingId })),
+	listingSave: (listingId: string, title: string, description: string, photos: PhotoEdit[]) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_save", { listingId, title, description, photos })),
+	listingPublish: (listingId: string, platforms: string[]) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_publish", { listingId, platforms })),
+	listingDelist: (listingId: string) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_delist", { listingId })),
 };
 
 /* Types */
@@ -1769,6 +1782,103 @@ export type LineItem = {
 	total?: string | null,
 };
 
+/**  A rental listing published to one or more platforms. */
+export type Listing = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	turnover_case_id: string | null,
+	/**  The virtual-staging project whose photos the listing was made from, if any. */
+	staging_project_id: string | null,
+	status: string,
+	asking_rent: string,
+	title: string,
+	description: string,
+	/**  `[{"url": "...", "caption": "...", "order": 0, "virtually_staged": false}]`. */
+	photos: { [key in string]: string }[],
+	/**  `["in_unit_laundry", "dishwasher", "pool", "gym", "parking"]`. */
+	amenities: string[],
+	pet_policy: string,
+	parking: string,
+	published_at: string | null,
+	delisted_at: string | null,
+	total_views: number,
+	total_inquiries: number,
+	days_on_market: number,
+	/**
+	 *  Set by the daily stale check: on the market more than 14 days with views below the 25th
+	 *  percentile of active listings.
+	 */
+	is_stale: boolean,
+	/**  The last price check (the `price-check` answer), `{}` before one. */
+	last_price_check: { [key in string]: string },
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A listing with its platform statuses (the spec's detail). */
+export type ListingDetail = {
+	platforms: ListingPlatform[],
+	lead_count: number,
+} & Listing;
+
+/**  A listing as its editor shows it. */
+export type ListingPage = {
+	detail: ListingDetail,
+	unit_number: string,
+	property_name: string,
+	photos: ListingPhotoView[],
+	/**  The platforms a publish is offered for: the ones it is on, else the default four. */
+	publish_to: string[],
+	/**  The lease that makes the unit leased (its listing can be neither edited nor published). */
+	leased_by: string | null,
+	max_title: number,
+	max_description: number,
+	max_caption: number,
+};
+
+/**  One photo of the editor, in the listing's order. */
+export type ListingPhotoView = {
+	url: string,
+	/**  The photo's sha256 when it is a stored blob (the `media` scheme serves it). */
+	sha256: string | null,
+	caption: string,
+	virtually_staged: boolean,
+};
+
+/**  Platform-specific syndication record for a listing. */
+export type ListingPlatform = {
+	id: string,
+	listing_id: string,
+	property_id: string,
+	platform_name: string,
+	/**  The listing's page on the platform; `null` until the platform confirms it. */
+	platform_listing_url: string | null,
+	syndication_status: string,
+	/**  `{"title": "...", "description": "...", "char_limit": 500, ...}`. */
+	platform_specific_content: { [key in string]: string },
+	/**  Why the last push failed (empty when it did not). */
+	last_error: string,
+	last_synced_at: string | null,
+	created_at: string,
+};
+
+/**  A listing in the list. */
+export type ListingRow = {
+	listing: Listing,
+	unit_number: string,
+	property_name: string,
+	leads: number,
+	photos: number,
+	/**  The platforms it is on (any status but delisted). */
+	platforms: string[],
+};
+
+export type ListingsView = {
+	rows: ListingRow[],
+	platforms: PlatformOption[],
+};
+
 /**  What a maintenance action did. */
 export type MaintenanceActed = {
 	outcome: ActionOutcome,
@@ -2282,6 +2392,12 @@ export type PhotoDiff = {
 	shift: [number | null, number | null],
 };
 
+/**  One photo of an edit, in its new place: which photo (its `url`) and its caption. */
+export type PhotoEdit = {
+	url: string,
+	caption?: string,
+};
+
 /**  What was measured. */
 export type PhotoMeasurements = {
 	width: number,
@@ -2377,6 +2493,12 @@ export type PipelineStats = {
 
 /**  `collection_payment_plan.status`. */
 export type PlanStatus = "proposed" | "accepted" | "active" | "completed" | "defaulted";
+
+/**  A platform of the picker: its value and its name (`apartments_com` → `Apartments.com`). */
+export type PlatformOption = {
+	value: string,
+	label: string,
+};
 
 /**  Portfolio totals for the dashboard. */
 export type PortfolioKpis = {
@@ -2533,6 +2655,13 @@ export type ProgressTone =
 /**  Vacant: nothing to show as a bar. */
 "gray";
 
+/**  A project with its photos in order (the spec's detail). */
+export type ProjectDetail = {
+	photos: StagingPhoto[],
+	unit_number: string,
+	property_name: string,
+} & StagingProject;
+
 /**  `properties`. */
 export type Property = {
 	id: string,
@@ -2601,6 +2730,16 @@ export type ProviderInfo = {
 	channel: DeliveryChannel,
 	provider: string,
 	description: string,
+};
+
+/**  Exactly what a publish will do: which photos go to which listing. */
+export type PublishPlan = {
+	project_id: string,
+	listing_id: string,
+	listing_title: string,
+	listing_status: string,
+	/**  The photos in listing order (the failed and unprocessed ones stay out). */
+	photos: StagingPhoto[],
 };
 
 /**  `move_in_photo.ai_quality_issues` entries that can be measured from pixels. */
@@ -2938,6 +3077,110 @@ export type StageCount = {
 	count: number,
 };
 
+/**  A project with its photos, and what publishing would do (or why it cannot yet). */
+export type StagingPage = {
+	detail: ProjectDetail,
+	photos: StagingPhotoView[],
+	plan: PublishPlan | null,
+	/**  Why the project cannot be published now (core's words), when it cannot. */
+	plan_blocked: string | null,
+	/**  One line per photo of the plan: `1. Living room — virtually staged`. */
+	plan_lines: string[],
+	read_only: string | null,
+};
+
+/**  `staging_photo`. */
+export type StagingPhoto = {
+	id: string,
+	project_id: string,
+	property_id: string,
+	/**  The room photographed (`living room`, `kitchen`, …). */
+	room: string,
+	/**  `blob:<sha256>` of the uploaded photo. */
+	original_url: string,
+	/**  `blob:<sha256>` of the staged (or enhanced) JPEG; empty until generated. */
+	staged_url: string,
+	thumbnail_original: string,
+	thumbnail_staged: string,
+	/**  One of [`PHOTO_STATUSES`]. */
+	processing_status: string,
+	processing_error: string,
+	ai_description: string,
+	photo_order: number,
+	/**  True only when a staging service furnished the room. */
+	virtually_staged?: boolean,
+	/**  [`LABEL_STAGED`] or [`LABEL_ENHANCED`] once generated; empty before. */
+	staging_label?: string,
+	/**  The service that produced the staged version (`enhance-only`, or the staging service's host). */
+	provider?: string,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  One photo as the project page shows it: its label as core words it and its images by sha256. */
+export type StagingPhotoView = {
+	photo: StagingPhoto,
+	/**  `virtually staged`, `enhanced, not staged`, or the photo's status. */
+	label: string,
+	/**  `Living room`. */
+	room: string,
+	original_sha256: string | null,
+	staged_sha256: string | null,
+};
+
+/**  `staging_project`. */
+export type StagingProject = {
+	id: string,
+	unit_id: string,
+	property_id: string,
+	/**  One of [`STYLES`]. */
+	style: string,
+	/**  One of [`PROJECT_STATUSES`]. */
+	status: string,
+	listing_description: string,
+	/**  At most 80 characters (the spec's headline limit; the column holds 200). */
+	listing_headline: string,
+	/**  The listing's key features as bullet points (from the record offline). */
+	listing_features?: string[],
+	/**  Who wrote the listing text: `claude`, `offline`, or empty before it is generated. */
+	listing_provider?: string,
+	/**  Set when the text needs a person's review before it is published (always offline). */
+	listing_needs_review?: boolean,
+	/**  The listing the photos were published to. */
+	listing_id?: string | null,
+	published_at?: string | null,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A project in the list with where it is and how far its photos got. */
+export type StagingRow = {
+	project: StagingProject,
+	unit_number: string,
+	property_name: string,
+	photos: number,
+	done: number,
+	failed: number,
+};
+
+/**  A vacant unit a project can be made for. */
+export type StagingUnit = {
+	id: string,
+	unit_number: string,
+	property_name: string,
+};
+
+/**  The staging page: the projects, what a new one can be made for, and who generates. */
+export type StagingView = {
+	projects: StagingRow[],
+	units: StagingUnit[],
+	styles: StyleOption[],
+	/**  The service generation goes through (`enhance-only`, or the staging service's host). */
+	provider: string,
+	/**  Set on a connected replica: why projects cannot be changed here. */
+	read_only: string | null,
+};
+
 /**  The lifecycle badge: the state's key, its label and the spec's colour. */
 export type StatusBadge = {
 	/**  `active`, `month_to_month`, `notice` or `vacant`. */
@@ -2972,6 +3215,12 @@ export type StepPreview = {
 
 /**  `pricing_snapshot.pricing_strategy`. */
 export type Strategy = "aggressive" | "market" | "conservative" | "lease_up" | "premium";
+
+/**  A style of the picker: its value and its name. */
+export type StyleOption = {
+	value: string,
+	label: string,
+};
 
 export type SuggestionRow = {
 	suggestion: PreventiveWoSuggestion,
