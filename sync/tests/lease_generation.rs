@@ -288,3 +288,53 @@ async fn a_lease_from_template_to_both_signatures_turns_the_unit_active() {
     drop(client);
     db.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_template_is_revised_to_its_next_version_and_retired() {
+    let db = TestDb::new("leasetemplates", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let (s, t) = call(
+        &app,
+        Method::POST,
+        "/api/v1/lease-templates/",
+        Some(&a),
+        body(json!({"name": "Standard", "jurisdiction_state": "WA"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let uri = format!("/api/v1/lease-templates/{}/", t["id"].as_str().unwrap());
+
+    // The next version keeps the template's id and first date.
+    let (s, v2) = call(
+        &app,
+        Method::PUT,
+        &uri,
+        Some(&a),
+        body(json!({"name": "Standard 2027", "jurisdiction_state": "WA", "jurisdiction_city": "Seattle"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v2}");
+    assert_eq!(
+        (v2["id"].clone(), v2["version"].as_i64(), v2["name"].as_str()),
+        (t["id"].clone(), Some(2), Some("Standard 2027"))
+    );
+    assert_eq!(v2["created_at"], t["created_at"]);
+    let (s, bad) = call(&app, Method::PUT, &uri, Some(&a), body(json!({"name": "", "jurisdiction_state": "WA"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+
+    // Retired: gone from the list, refused for a new lease, and retired only once.
+    let (s, r) = call(&app, Method::POST, &format!("{uri}retire/"), Some(&a), None).await;
+    assert_eq!((s, r["is_active"].as_bool()), (StatusCode::OK, Some(false)), "{r}");
+    let (_, list) = call(&app, Method::GET, "/api/v1/lease-templates/?state=WA", Some(&a), None).await;
+    assert!(list.as_array().unwrap().iter().all(|x| x["id"] != t["id"]), "{list}");
+    let (s, again) = call(&app, Method::POST, &format!("{uri}retire/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{again}");
+    assert!(again.to_string().contains("retired"), "{again}");
+    let (s, _) =
+        call(&app, Method::PUT, &uri, Some(&a), body(json!({"name": "Back", "jurisdiction_state": "WA"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _) =
+        call(&app, Method::POST, &format!("/api/v1/lease-templates/{}/retire/", Uuid::new_v4()), Some(&a), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}

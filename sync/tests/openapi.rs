@@ -142,6 +142,8 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("get", "/api/v1/lease-clauses/required/", true),
     ("get", "/api/v1/lease-templates/", true),
     ("post", "/api/v1/lease-templates/", true),
+    ("put", "/api/v1/lease-templates/{id}/", true),
+    ("post", "/api/v1/lease-templates/{id}/retire/", true),
     ("post", "/api/v1/generated-leases/", true),
     ("get", "/api/v1/generated-leases/", true),
     ("get", "/api/v1/generated-leases/{id}/", true),

@@ -136,6 +136,11 @@ pub struct GenerateInput {
 #[allow(clippy::large_enum_variant)]
 pub enum LeaseGenerationAction {
     CreateTemplate(TemplateInput),
+    /// A template's next version: its name, place and base clauses replaced, checked as a new
+    /// one is. Leases generated from it keep the clauses they were assembled with.
+    ReviseTemplate(TemplateInput),
+    /// Takes a template out of the list offered for new leases (its leases are untouched).
+    RetireTemplate,
     Generate {
         input: GenerateInput,
         actor: String,
@@ -497,7 +502,7 @@ fn generate<P: LeaseGenerationPort>(
         }
     }
     let terms = terms.checked().map_err(refused)?;
-    let template = input.template_id.map(|t| port.lease_template(t)).transpose()?;
+    let template = input.template_id.map(|t| active_template(port, t)).transpose()?;
     let clause_ids = if !input.clause_ids.is_empty() {
         input.clause_ids.clone()
     } else if let Some(t) = template.as_ref().filter(|t| !t.base_clause_ids.is_empty()) {
@@ -646,6 +651,23 @@ pub fn apply_action<P: LeaseGenerationPort>(
             if let Some(p) = t.property_id {
                 in_scope(port, p, "Property", p)?;
             }
+            w.templates.push(t.clone());
+            port.write_lease_rows(&w, now)?;
+            return Ok(LeaseOutcome { lease: None, template: Some(t), signing_links: links });
+        }
+        ReviseTemplate(input) => {
+            let prev = active_template(port, id)?;
+            let t =
+                LeaseTemplate { version: prev.version + 1, created_at: prev.created_at, ..template(id, input, now)? };
+            if let Some(p) = t.property_id {
+                in_scope(port, p, "Property", p)?;
+            }
+            w.templates.push(t.clone());
+            port.write_lease_rows(&w, now)?;
+            return Ok(LeaseOutcome { lease: None, template: Some(t), signing_links: links });
+        }
+        RetireTemplate => {
+            let t = LeaseTemplate { is_active: false, updated_at: now, ..active_template(port, id)? };
             w.templates.push(t.clone());
             port.write_lease_rows(&w, now)?;
             return Ok(LeaseOutcome { lease: None, template: Some(t), signing_links: links });
@@ -826,6 +848,19 @@ pub fn send_preview<P: LeaseGenerationPort>(
             m
         })
         .collect())
+}
+
+/// Template `id` while it is offered: a retired one is refused by name, and one for another
+/// manager's property does not exist for the caller.
+fn active_template<P: LeaseGenerationPort + ?Sized>(port: &P, id: Uuid) -> Result<LeaseTemplate> {
+    let t = port.lease_template(id)?;
+    if let Some(p) = t.property_id {
+        in_scope(port, p, "Lease template", id)?;
+    }
+    if !t.is_active {
+        return Err(refused(format!("Template '{}' was retired; choose an active one.", t.name)));
+    }
+    Ok(t)
 }
 
 fn template(id: Uuid, t: &TemplateInput, now: DateTime<Utc>) -> Result<LeaseTemplate> {

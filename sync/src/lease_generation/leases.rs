@@ -35,6 +35,8 @@ use crate::wire::{ErrorBody, Page};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(templates, create_template))
+        .routes(routes!(revise_template))
+        .routes(routes!(retire_template))
         .routes(routes!(generate, leases))
         .routes(routes!(detail))
         .routes(routes!(preview))
@@ -108,9 +110,48 @@ async fn templates(
 async fn create_template(State(st): State<AppState>, p: Principal, body: Body) -> ApiResult<Response> {
     writer(&p)?;
     let input: TemplateInput = body.json()?;
-    let out = run(&st, &p, Uuid::new_v4(), LeaseGenerationAction::CreateTemplate(input)).await?;
-    let t = out.template.ok_or_else(|| ApiError::not_found("Lease template"))?;
+    let t = template_of(run(&st, &p, Uuid::new_v4(), LeaseGenerationAction::CreateTemplate(input)).await?)?;
     Ok((StatusCode::CREATED, Json(t)).into_response())
+}
+
+const TEMPLATE_ID: &str = "The template's id";
+
+fn template_of(out: LeaseOutcome) -> ApiResult<LeaseTemplate> {
+    out.template.ok_or_else(|| ApiError::not_found("Lease template"))
+}
+
+#[utoipa::path(put, path = "/api/v1/lease-templates/{id}/", operation_id = "lease_template_revise",
+    summary = "Revise a template: its next version, checked as a new one is; leases made from it keep their clauses",
+    params(("id" = String, Path, description = TEMPLATE_ID)), request_body = TemplateInput,
+    responses((status = 200, description = "The template, its version raised by one", body = LeaseTemplate),
+        (status = 400, description = "Bad input, a clause the state prohibits, or the template is retired", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody)))]
+async fn revise_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<LeaseTemplate>> {
+    writer(&p)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::not_found("Lease template"))?;
+    let input: TemplateInput = body.json()?;
+    Ok(Json(template_of(run(&st, &p, id, LeaseGenerationAction::ReviseTemplate(input)).await?)?))
+}
+
+#[utoipa::path(post, path = "/api/v1/lease-templates/{id}/retire/", operation_id = "lease_template_retire",
+    summary = "Retire a template: no longer listed or offered for new leases",
+    params(("id" = String, Path, description = TEMPLATE_ID)),
+    responses((status = 200, description = "The retired template", body = LeaseTemplate),
+        (status = 400, description = "Already retired", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody)))]
+async fn retire_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> ApiResult<Json<LeaseTemplate>> {
+    writer(&p)?;
+    let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::not_found("Lease template"))?;
+    Ok(Json(template_of(run(&st, &p, id, LeaseGenerationAction::RetireTemplate).await?)?))
 }
 
 #[utoipa::path(post, path = "/api/v1/generated-leases/", operation_id = "generated_lease_create",
