@@ -103,6 +103,34 @@ pub fn create_project<P: StagingPort>(
     detail(port, id)
 }
 
+/// A vacant unit a staging project or a listing can be made for.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct VacantUnit {
+    pub id: Uuid,
+    pub unit_number: String,
+    pub property_name: String,
+}
+
+/// The vacant units of every open property on a replica, by property name then unit number:
+/// the choice a new staging project or listing starts from.
+pub fn vacant_units(store: &crate::store::Store) -> Result<Vec<VacantUnit>> {
+    let mut properties = store.properties()?;
+    properties.retain(|p| p.archived_at.is_none());
+    properties.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    let mut out = Vec::new();
+    for p in properties {
+        let mut units = store.units(p.id)?;
+        units.retain(|u| u.status == crate::model::UnitStatus::Vacant && u.archived_at.is_none());
+        units.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
+        out.extend(units.into_iter().map(|u| VacantUnit {
+            id: u.id,
+            unit_number: u.unit_number,
+            property_name: p.name.clone(),
+        }));
+    }
+    Ok(out)
+}
+
 /// The projects in scope, the latest first; `status` and `unit` narrow them.
 pub fn projects<P: StagingPort>(port: &P, status: Option<&str>, unit: Option<Uuid>) -> Result<Vec<StagingProject>> {
     Ok(port

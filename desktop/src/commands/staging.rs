@@ -16,7 +16,6 @@ use uuid::Uuid;
 
 use super::ops::id;
 use crate::{AppState, CmdResult, CommandError};
-use unitcycle_core::model::UnitStatus;
 use unitcycle_core::staging::model::{blob_hash, caption_room, StagingPhoto, StagingProject, STYLES};
 use unitcycle_core::staging::port::StagingPort;
 use unitcycle_core::staging::provider;
@@ -38,13 +37,7 @@ pub struct StagingRow {
     pub failed: u32,
 }
 
-/// A vacant unit a project can be made for.
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-pub struct StagingUnit {
-    pub id: Uuid,
-    pub unit_number: String,
-    pub property_name: String,
-}
+use unitcycle_core::staging::workflow::VacantUnit;
 
 /// A style of the picker: its value and its name.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -57,7 +50,7 @@ pub struct StyleOption {
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 pub struct StagingView {
     pub projects: Vec<StagingRow>,
-    pub units: Vec<StagingUnit>,
+    pub units: Vec<VacantUnit>,
     pub styles: Vec<StyleOption>,
     /// The service generation goes through (`enhance-only`, or the staging service's host).
     pub provider: String,
@@ -106,24 +99,6 @@ fn writable(store: &Store) -> CmdResult<()> {
     }
 }
 
-fn vacant_units(store: &Store) -> CmdResult<Vec<StagingUnit>> {
-    let mut properties = store.properties()?;
-    properties.retain(|p| p.archived_at.is_none());
-    properties.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    let mut out = Vec::new();
-    for p in properties {
-        let mut units = store.units(p.id)?;
-        units.retain(|u| u.status == UnitStatus::Vacant && u.archived_at.is_none());
-        units.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
-        out.extend(units.into_iter().map(|u| StagingUnit {
-            id: u.id,
-            unit_number: u.unit_number,
-            property_name: p.name.clone(),
-        }));
-    }
-    Ok(out)
-}
-
 pub fn staging_view(s: &AppState) -> CmdResult<StagingView> {
     let store = s.store()?;
     let mut projects = Vec::new();
@@ -141,7 +116,7 @@ pub fn staging_view(s: &AppState) -> CmdResult<StagingView> {
     }
     Ok(StagingView {
         projects,
-        units: vacant_units(&store)?,
+        units: unitcycle_core::staging::workflow::vacant_units(&store)?,
         styles: STYLES.iter().map(|v| StyleOption { value: v.to_string(), label: style_label(v) }).collect(),
         provider: provider::from_env().name(),
         read_only: read_only(&store)?,

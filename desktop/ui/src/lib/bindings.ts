@@ -3163,17 +3163,10 @@ export type StagingRow = {
 	failed: number,
 };
 
-/**  A vacant unit a project can be made for. */
-export type StagingUnit = {
-	id: string,
-	unit_number: string,
-	property_name: string,
-};
-
 /**  The staging page: the projects, what a new one can be made for, and who generates. */
 export type StagingView = {
 	projects: StagingRow[],
-	units: StagingUnit[],
+	units: VacantUnit[],
 	styles: StyleOption[],
 	/**  The service generation goes through (`enhance-only`, or the staging service's host). */
 	provider: string,
@@ -3492,6 +3485,13 @@ export type UnitRiskScore = {
 
 /**  `units_unit.status`: the physical unit, not the tenancy. */
 export type UnitStatus = "occupied" | "vacant" | "maintenance";
+
+/**  A vacant unit a staging project or a listing can be made for. */
+export type VacantUnit = {
+	id: string,
+	unit_number: string,
+	property_name: string,
+};
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
 

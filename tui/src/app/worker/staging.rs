@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use unitcycle_core::ai::Gateway;
-use unitcycle_core::model::UnitStatus;
 use unitcycle_core::staging::model::StagingProject;
 use unitcycle_core::staging::port::StagingPort;
 use unitcycle_core::staging::workflow::{self as wf, NewProject, ProjectDetail, PublishPlan};
@@ -23,13 +22,7 @@ pub struct Row {
     pub failed: usize,
 }
 
-/// A vacant unit a project or a listing can be made for.
-#[derive(Debug, Clone)]
-pub struct UnitChoice {
-    pub id: Uuid,
-    pub unit_number: String,
-    pub property_name: String,
-}
+pub use unitcycle_core::staging::workflow::{vacant_units, VacantUnit as UnitChoice};
 
 #[derive(Debug, Clone)]
 pub enum StagingRequest {
@@ -75,26 +68,6 @@ fn list(store: &Store) -> Result<Vec<Row>, StoreError> {
         });
     }
     Ok(rows)
-}
-
-/// The vacant units of every property (by property name, then unit number): what a staging
-/// project or a new listing is made for.
-pub fn vacant_units(store: &Store) -> Result<Vec<UnitChoice>, StoreError> {
-    let mut out = Vec::new();
-    let mut properties = store.properties()?;
-    properties.retain(|p| p.archived_at.is_none());
-    properties.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    for p in properties {
-        let mut units = store.units(p.id)?;
-        units.retain(|u| u.status == UnitStatus::Vacant && u.archived_at.is_none());
-        units.sort_by(|a, b| a.unit_number.cmp(&b.unit_number));
-        out.extend(units.into_iter().map(|u| UnitChoice {
-            id: u.id,
-            unit_number: u.unit_number,
-            property_name: p.name.clone(),
-        }));
-    }
-    Ok(out)
 }
 
 fn counts(d: &ProjectDetail) -> (usize, usize) {
