@@ -164,6 +164,8 @@ pub enum Action {
     PriceCheckListing,
     /// Reply to the selected lead (the exact text shown before it is queued).
     RespondLead,
+    /// Retire the selected lease template (after a confirm).
+    RetireTemplate,
 }
 
 /// A key: a code plus whether Ctrl is held (Shift is part of the character itself).
@@ -589,6 +591,25 @@ pub const LEASE_GEN: &[Binding] = &[
     b(&[k('v'), k('X')], "v/X", "Void (with the reason, after a confirm)", Action::VoidEntry, true),
 ];
 
+/// Lease templates (:lease-templates): the templates, a new one, a revision, retire.
+pub const LEASE_TEMPLATES: &[Binding] = &[
+    b(MOVE, "↑/k", "Move up (in the form's clause list: previous clause)", Action::Up, false),
+    b(MOVE_DOWN, "↓/j", "Move down (in the form's clause list: next clause)", Action::Down, false),
+    b(&[code(KeyCode::PageUp)], "PgUp", "Page up", Action::PageUp, false),
+    b(&[code(KeyCode::PageDown)], "PgDn", "Page down", Action::PageDown, false),
+    b(&[code(KeyCode::Home), k('g')], "Home/g", "First template", Action::Top, false),
+    b(&[code(KeyCode::End), k('G')], "End/G", "Last template", Action::Bottom, false),
+    b(&[k('n')], "n", "New template (name, state, city, type; Space picks clauses)", Action::AddRecord, true),
+    b(&[k('e')], "e", "Revise the template (saving makes the next version)", Action::EditRecord, true),
+    b(
+        &[k('X')],
+        "X",
+        "Retire the template (after a confirm; its leases keep their clauses)",
+        Action::RetireTemplate,
+        true,
+    ),
+];
+
 /// The unified inbox (:inbox): the threads, filters, reply, assign, resolve.
 pub const INBOX: &[Binding] = &[
     b(MOVE, "↑/k", "Move up (in a confirm or the open thread: scroll)", Action::Up, false),
@@ -721,7 +742,7 @@ mod tests {
     use super::*;
 
     /// Every screen's key table.
-    const EVERY_TABLE: [&[Binding]; 26] = [
+    const EVERY_TABLE: [&[Binding]; 27] = [
         LIST,
         PROPERTIES,
         LIFECYCLE,
@@ -745,6 +766,7 @@ mod tests {
         CHAT,
         SCREENING,
         LEASE_GEN,
+        LEASE_TEMPLATES,
         INBOX,
         BROADCAST,
         STAGING,

@@ -74,6 +74,8 @@ pub enum Nav {
     Screening,
     /// Lease generation and e-signing (:leases-gen, :lease-builder).
     LeaseGen,
+    /// Lease templates (:lease-templates, :templates).
+    LeaseTemplates,
     /// The unified tenant inbox (:inbox).
     Inbox,
     /// Broadcasts to tenants (:broadcast).
@@ -285,6 +287,7 @@ impl App {
             Nav::Chat => self.push(Box::new(screens::chat::Chat::default())),
             Nav::Screening => self.push(Box::new(screens::screening::Screening::default())),
             Nav::LeaseGen => self.push(Box::new(screens::lease_gen::LeaseGen::default())),
+            Nav::LeaseTemplates => self.push(Box::new(screens::lease_templates::LeaseTemplates::default())),
             Nav::Inbox => self.push(Box::new(screens::inbox::Inbox::default())),
             Nav::Broadcast => self.push(Box::new(screens::broadcast::Broadcasts::default())),
             Nav::Onboarding => self.push(Box::new(screens::onboarding::Onboarding::default())),
@@ -450,6 +453,7 @@ impl App {
             ("chat", _) => self.goto(Nav::Chat),
             ("screening" | "applications" | "apps", _) => self.goto(Nav::Screening),
             ("leases-gen" | "lease-builder", _) => self.goto(Nav::LeaseGen),
+            ("lease-templates" | "templates", _) => self.goto(Nav::LeaseTemplates),
             ("inbox" | "messages", _) => self.goto(Nav::Inbox),
             ("broadcast" | "broadcasts", _) => self.goto(Nav::Broadcast),
             ("onboarding" | "kb" | "knowledge-base", _) => self.goto(Nav::Onboarding),

@@ -1859,6 +1859,131 @@ fn lease_builder() {
     snap_on(lease_gen_store, "lease_builder_send_confirm", ":leases-gen\ns");
 }
 
+/// The demo with lease templates: Texas (revised to version 2) and California (retired).
+fn lease_templates_store() -> Store {
+    use unitcycle_core::lease_generation::clauses::library;
+    use unitcycle_core::lease_generation::workflow::{
+        act_on_replica, LeaseGenerationAction, TemplateInput, STANDARD_CLAUSES,
+    };
+    let mut store = demo_store();
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    let lib = library();
+    let ids = |extra: &[&str]| -> Vec<uuid::Uuid> {
+        lib.iter()
+            .filter(|c| STANDARD_CLAUSES.contains(&c.slug.as_str()) || extra.contains(&c.slug.as_str()))
+            .map(|c| c.id)
+            .collect()
+    };
+    let texas = TemplateInput {
+        name: "Texas standard".into(),
+        property_type: "residential".into(),
+        jurisdiction_state: "TX".into(),
+        jurisdiction_city: "Austin".into(),
+        base_clause_ids: ids(&[]),
+        property_id: None,
+    };
+    let tx = uuid::Uuid::from_u128(0x7_1);
+    act_on_replica(&mut store, tx, &LeaseGenerationAction::CreateTemplate(texas.clone()), now).unwrap();
+    let revised = TemplateInput { base_clause_ids: ids(&["flood_disclosure", "attorney_fees_one_way"]), ..texas };
+    act_on_replica(&mut store, tx, &LeaseGenerationAction::ReviseTemplate(revised), now).unwrap();
+    let california = TemplateInput {
+        name: "California 2025".into(),
+        property_type: "mixed".into(),
+        jurisdiction_state: "CA".into(),
+        jurisdiction_city: String::new(),
+        base_clause_ids: ids(&["bed_bugs"]),
+        property_id: None,
+    };
+    let ca = uuid::Uuid::from_u128(0x7_2);
+    act_on_replica(&mut store, ca, &LeaseGenerationAction::CreateTemplate(california), now).unwrap();
+    act_on_replica(&mut store, ca, &LeaseGenerationAction::RetireTemplate, now).unwrap();
+    store
+}
+
+#[test]
+fn lease_templates() {
+    snap("lease_templates_empty", ":lease-templates\n");
+    snap("lease_templates_new_form", ":templates\nn");
+    snap_on(lease_templates_store, "lease_templates", ":lease-templates\n");
+    snap_on(lease_templates_store, "lease_templates_retired", ":lease-templates\nj");
+    snap_on(lease_templates_store, "lease_templates_revise_form", ":lease-templates\ne\t\t\t\t");
+    snap_on(lease_templates_store, "lease_templates_retire_confirm", ":lease-templates\nX");
+    snap_on(lease_templates_store, "lease_templates_help", ":lease-templates\n?");
+}
+
+#[test]
+fn a_template_is_made_revised_to_version_2_and_retired_and_a_retired_one_cannot_change() {
+    use unitcycle_core::lease_generation::clauses::library;
+    use unitcycle_core::lease_generation::port::LeaseGenerationPort;
+    use unitcycle_core::lease_generation::workflow::STANDARD_CLAUSES;
+    let lib = library();
+    let id_of = |slug: &str| lib.iter().find(|c| c.slug == slug).unwrap().id;
+    let index_of = |slug: &str| lib.iter().position(|c| c.slug == slug).unwrap();
+    let (_dir, path) = demo_replica();
+    let mut h = Harness::new(Store::open(&path).unwrap(), (140, 45));
+    h.type_text(":lease-templates\n");
+    assert!(h.screen().contains("No lease templates yet"), "{}", h.screen());
+    // n: name, state, city, the type left residential, then into the clauses; a clause the
+    // state prohibits is refused by the core with its message and nothing is written.
+    h.type_text("nCalifornia starter\tCA\tLos Angeles\t\t");
+    for _ in 0..index_of("nonrefundable_deposit") {
+        h.key(KeyCode::Down);
+    }
+    h.type_text(" \n");
+    let s = h.screen();
+    assert!(s.contains("'Non-refundable deposit' is not allowed in CA leases."), "{s}");
+    assert!(Store::open(&path).unwrap().lease_templates().unwrap().is_empty());
+    h.type_text(" \n");
+    let s = h.screen();
+    assert!(s.contains("Template 'California starter' made for CA · Los Angeles (version 1)"), "{s}");
+    assert!(s.contains("Lease templates (1 active, 0 retired)"), "{s}");
+    let t = Store::open(&path).unwrap().lease_templates().unwrap().remove(0);
+    assert_eq!((t.version, t.is_active, t.jurisdiction_state.as_str()), (1, true, "CA"));
+    assert_eq!((t.jurisdiction_city.as_str(), t.property_type.as_str()), ("Los Angeles", "residential"));
+    assert_eq!(t.base_clause_ids.len(), STANDARD_CLAUSES.len());
+    // e: the same form filled in; picking the bed bugs clause makes version 2.
+    h.type_text("e");
+    assert!(h.screen().contains("Saving makes version 2 of 'California starter'"), "{}", h.screen());
+    h.type_text("\t\t\t\t");
+    for _ in 0..index_of("bed_bugs") {
+        h.key(KeyCode::Down);
+    }
+    h.type_text(" \n");
+    let s = h.screen();
+    assert!(s.contains("Template 'California starter' is now version 2"), "{s}");
+    let all = Store::open(&path).unwrap().lease_templates().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].id, all[0].version, all[0].is_active), (t.id, 2, true));
+    assert!(all[0].base_clause_ids.contains(&id_of("bed_bugs")));
+    assert_eq!(all[0].base_clause_ids.len(), STANDARD_CLAUSES.len() + 1);
+    // X: a confirm that names the template; n keeps it, y retires it.
+    h.type_text("X");
+    let s = h.screen();
+    assert!(s.contains("Retire the lease template 'California starter' (version 2)?"), "{s}");
+    assert!(s.contains("no longer be offered for new leases"), "{s}");
+    h.type_text("n");
+    assert!(h.screen().contains("Cancelled: the template is still offered"), "{}", h.screen());
+    assert!(Store::open(&path).unwrap().lease_templates().unwrap()[0].is_active);
+    h.type_text("Xy");
+    let s = h.screen();
+    assert!(s.contains("Template 'California starter' retired: no longer offered for new leases"), "{s}");
+    assert!(s.contains("Lease templates (0 active, 1 retired)"), "{s}");
+    let all = Store::open(&path).unwrap().lease_templates().unwrap();
+    assert_eq!((all.len(), all[0].version, all[0].is_active), (1, 2, false));
+    // A retired template cannot be revised or retired again.
+    for key in ["e", "X"] {
+        h.type_text(key);
+        let s = h.screen();
+        assert!(s.contains("is retired: it cannot be revised or retired again"), "{key}: {s}");
+    }
+    // Bad input is said in the form, never written.
+    h.type_text("n\tTexas\t\tcastle\n");
+    let s = h.screen();
+    assert!(s.contains("The template's name") && s.contains("A two-letter state code"), "{s}");
+    assert!(s.contains("One of: residential, commercial, mixed"), "{s}");
+    assert_eq!(Store::open(&path).unwrap().lease_templates().unwrap().len(), 1);
+}
+
 #[test]
 fn a_lease_is_generated_sent_and_signed_in_person_and_the_unit_is_occupied() {
     let store = demo_store();

@@ -13,6 +13,7 @@ pub mod invoices;
 pub mod job_run;
 pub mod lease;
 pub mod lease_gen;
+pub mod lease_templates;
 pub mod lifecycle;
 pub mod listings;
 pub mod onboarding;

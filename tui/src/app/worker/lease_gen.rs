@@ -1,13 +1,13 @@
 //! The worker's lease-generation requests (spec 4.5): the generated leases with their unit,
 //! clauses and signatures, the exact emails sending would queue (for the confirm), a person's
 //! step through the core workflow (queued for the server when connected) and signing in person
-//! on a standalone replica.
+//! on a standalone replica; and the lease templates (active first) for `:lease-templates`.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 use unitcycle_core::lease_generation::clauses::library;
-use unitcycle_core::lease_generation::model::GeneratedLease;
+use unitcycle_core::lease_generation::model::{GeneratedLease, LeaseTemplate};
 use unitcycle_core::lease_generation::port::LeaseGenerationPort;
 use unitcycle_core::lease_generation::workflow::{
     self as wf, GenerateInput, LeaseDetail, LeaseGenerationAction, LeaseOutcome, SignOutcome, STANDARD_CLAUSES,
@@ -49,6 +49,8 @@ pub enum LeaseGenRequest {
     },
     /// Signature `signature_id` signed in person with `name` typed (standalone replica only).
     SignInPerson { signature_id: Uuid, name: String, actor: String, now: DateTime<Utc> },
+    /// The lease templates: active ones first, then retired ones, each by state and name.
+    Templates,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +67,7 @@ pub enum LeaseGenData {
         messages: Vec<String>,
     },
     Signed(Box<SignOutcome>),
+    Templates(Vec<LeaseTemplate>),
 }
 
 pub fn answer(store: &mut Store, req: LeaseGenRequest) -> Result<LeaseGenData, StoreError> {
@@ -112,6 +115,12 @@ pub fn answer(store: &mut Store, req: LeaseGenRequest) -> Result<LeaseGenData, S
         }
         LeaseGenRequest::SignInPerson { signature_id, name, actor, now } => {
             LeaseGenData::Signed(Box::new(wf::sign_in_person(store, signature_id, &name, &actor, now)?))
+        }
+        LeaseGenRequest::Templates => {
+            let mut all = store.lease_templates()?;
+            // The port's order (state, name) within each group, kept stable.
+            all.sort_by_key(|t| !t.is_active);
+            LeaseGenData::Templates(all)
         }
     })
 }
