@@ -416,3 +416,17 @@ fn the_digest_is_written_by_six_in_the_morning_wherever_each_property_is() {
     assert_eq!(digest_due(&[ny, la], at(14)), Some((d, at(14))));
     assert_eq!(digest_due(&[], at(6)), Some((d, at(6))), "no property: UTC");
 }
+
+/// The job's digest reads each lease's ledger a chunk at a time; its figures are the ones the
+/// whole snapshot gives.
+#[test]
+fn the_digest_read_in_chunks_has_the_snapshots_figures() {
+    use unitcycle_core::portfolio_chat::{data, digest};
+    let (store, snapshot) = portfolio();
+    let now = today().and_hms_opt(14, 0, 0).unwrap().and_utc();
+    let whole = digest::build(&snapshot, now);
+    let chunked = data::digest(&store, &Days::uniform(today()), today(), today() - Duration::days(400), now).unwrap();
+    assert_eq!(chunked, whole);
+    assert!(whole.metrics["past_due_leases"].as_u64().unwrap() > 0, "{}", whole.metrics);
+    assert_ne!(whole.metrics["due_this_month"], "0", "{}", whole.metrics);
+}

@@ -1,45 +1,73 @@
 //! The daily digest (spec 3.3): the morning's figures as alert / info / success items and a
 //! short paragraph, every number from the snapshot.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::data::PortfolioData;
+use super::data::{PortfolioData, WorkOrderRow};
 use super::record::{digest_id, DailyDigest};
+use crate::command_center::Row;
 use crate::format::money;
+use crate::ledger::Allocation;
 use crate::model::{LeaseStatus, WorkOrderStatus};
+
+/// The digest's money: each lease's past-due amount (those above zero), and the charges due
+/// this month so far with what of them is paid. Built one lease at a time, so the job never
+/// holds the whole portfolio's ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Money {
+    pub past_due: Vec<Decimal>,
+    pub due: Decimal,
+    pub paid: Decimal,
+}
+
+impl Money {
+    /// Adds one lease's ledger, allocated oldest-first.
+    pub fn add(&mut self, ledger: &Allocation, today: NaiveDate) {
+        let owed: Decimal = ledger.overdue(today).map(|c| c.open_amount).sum();
+        if owed > Decimal::ZERO {
+            self.past_due.push(owed);
+        }
+        let month_start = today.with_day(1).unwrap_or(today);
+        for c in ledger.charges.iter().filter(|c| c.due_date >= month_start && c.due_date <= today) {
+            self.due += c.amount;
+            self.paid += c.amount - c.open_amount;
+        }
+    }
+}
 
 /// The digest of `data`'s day.
 pub fn build(data: &PortfolioData, now: DateTime<Utc>) -> DailyDigest {
-    let today = data.today;
-    let units = data.units.len();
-    let count = |s: LeaseStatus| data.units.iter().filter(|r| r.lifecycle_state == s).count();
+    let mut money = Money::default();
+    for l in &data.leases {
+        money.add(&l.ledger, data.today);
+    }
+    build_from(data.today, &data.units, &data.work_orders, &money, now)
+}
+
+/// The digest of `today` from the unit rows, the work orders and the money.
+pub fn build_from(
+    today: NaiveDate,
+    rows: &[Row],
+    work_orders: &[WorkOrderRow],
+    figures: &Money,
+    now: DateTime<Utc>,
+) -> DailyDigest {
+    let units = rows.len();
+    let count = |s: LeaseStatus| rows.iter().filter(|r| r.lifecycle_state == s).count();
     let vacant = count(LeaseStatus::Vacant);
     let notice = count(LeaseStatus::Notice);
-    let expiring_week = data
-        .units
+    let expiring_week = rows
         .iter()
         .filter(|r| r.lifecycle_state == LeaseStatus::Active && r.days_to_event.is_some_and(|d| (0..=7).contains(&d)))
         .count();
-    let open =
-        |w: &&super::data::WorkOrderRow| matches!(w.order.status, WorkOrderStatus::Open | WorkOrderStatus::InProgress);
-    let open_wos = data.work_orders.iter().filter(open).count();
-    let urgent = data.work_orders.iter().filter(open).filter(|w| w.order.priority.as_str() == "urgent").count();
-    let past_due: Vec<Decimal> = data
-        .leases
-        .iter()
-        .map(|l| l.ledger.overdue(today).map(|c| c.open_amount).sum::<Decimal>())
-        .filter(|v| *v > Decimal::ZERO)
-        .collect();
+    let open = |w: &&WorkOrderRow| matches!(w.order.status, WorkOrderStatus::Open | WorkOrderStatus::InProgress);
+    let open_wos = work_orders.iter().filter(open).count();
+    let urgent = work_orders.iter().filter(open).filter(|w| w.order.priority.as_str() == "urgent").count();
+    let past_due = &figures.past_due;
     let past_due_total: Decimal = past_due.iter().sum();
-    let month_start = today.with_day(1).unwrap_or(today);
-    let (due, paid) = data
-        .leases
-        .iter()
-        .flat_map(|l| l.ledger.charges.iter())
-        .filter(|c| c.due_date >= month_start && c.due_date <= today)
-        .fold((Decimal::ZERO, Decimal::ZERO), |(d, p), c| (d + c.amount, p + c.amount - c.open_amount));
+    let (due, paid) = (figures.due, figures.paid);
     let rate = if due > Decimal::ZERO { (paid / due * Decimal::ONE_HUNDRED).round_dp(1) } else { Decimal::ZERO };
     let vacancy = if units == 0 { 0.0 } else { vacant as f64 * 100.0 / units as f64 };
 

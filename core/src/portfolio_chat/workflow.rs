@@ -11,10 +11,11 @@ use super::action::{self, ChatAction, ConfirmedAction, ProposedAction};
 use super::data::{load, PortfolioData};
 use super::port::{ChatPort, ChatWrites};
 use super::record::{ChatConversation, ChatMessage, DailyDigest};
-use super::{digest, offline, tool_definitions, tools};
+use super::{offline, tool_definitions, tools};
 use crate::ai::provider::{Message, ToolSpec};
 use crate::ai::{ChatEvent, ChatRequest, Gateway, ProviderKind};
 use crate::format::check_text;
+use crate::rent::RentPort;
 use crate::store::{Result, StoreError};
 use crate::time::Days;
 
@@ -226,14 +227,14 @@ pub fn send_message<P: ChatPort>(
 
 /// The digest of `day`: the stored one, else built from today's records and stored (a past day
 /// that was never built is not made up from today's figures).
-pub fn daily_digest<P: ChatPort>(port: &mut P, day: NaiveDate, now: DateTime<Utc>) -> Result<DailyDigest> {
+pub fn daily_digest<P: ChatPort + RentPort>(port: &mut P, day: NaiveDate, now: DateTime<Utc>) -> Result<DailyDigest> {
     if let Some(d) = port.digest(day)? {
         return Ok(d);
     }
     if day != now.date_naive() {
         return Err(StoreError::NotFound { what: "Daily digest", id: day.to_string() });
     }
-    let d = digest::build(&snapshot(port, now)?, now);
+    let d = build_digest(port, day, now)?;
     port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
     Ok(d)
 }
@@ -266,7 +267,19 @@ pub fn digest_due(zones: &[chrono_tz::Tz], now: DateTime<Utc>) -> Option<(NaiveD
 
 /// The digest job (hourly, so every time zone's 06:00 is covered): writes the due day's digest
 /// when it is missing or older than the latest property's 06:00 on that day; otherwise nothing.
-pub fn digest_job<P: ChatPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc>) -> Result<crate::jobs::JobReport> {
+/// The digest of `day` from the records as they are at `now` (the snapshot's reads; see
+/// [`super::data::digest`]).
+fn build_digest<P: ChatPort + RentPort>(port: &P, day: NaiveDate, now: DateTime<Utc>) -> Result<DailyDigest> {
+    let today = now.date_naive();
+    let days = Days::of_port(port, today, now)?;
+    super::data::digest(port, &days, day, today - Duration::days(400), now)
+}
+
+pub fn digest_job<P: ChatPort + RentPort>(
+    port: &mut P,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<crate::jobs::JobReport> {
     let zones =
         port.property_zones()?.values().map(|z| crate::time::zone(z).map_err(refused)).collect::<Result<Vec<_>>>()?;
     let report = |summary: String, counts: Value, skipped| crate::jobs::JobReport {
@@ -282,9 +295,7 @@ pub fn digest_job<P: ChatPort>(port: &mut P, today: NaiveDate, now: DateTime<Utc
     if let Some(d) = port.digest(day)?.filter(|d| d.generated_at >= since) {
         return Ok(report(format!("The digest of {day} is current (written {}).", d.generated_at), json!({}), true));
     }
-    let mut data = snapshot(port, now)?;
-    data.today = day;
-    let d = digest::build(&data, now);
+    let d = build_digest(port, day, now)?;
     port.write_chat(&ChatWrites { digests: vec![d.clone()], ..Default::default() }, now)?;
     Ok(report(d.content.clone(), d.metrics.clone(), false))
 }
