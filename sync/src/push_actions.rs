@@ -184,7 +184,8 @@ pub async fn apply(st: &AppState, p: &Principal, a: &FeatureAction) -> ApiResult
                 if let Generate { actor, .. }
                 | SendForSigning { actor, .. }
                 | CreateRenewal { actor, .. }
-                | Void { actor, .. } = &mut action
+                | Void { actor, .. }
+                | EditDraft { actor, .. } = &mut action
                 {
                     actor.clone_from(&p.email);
                 }

@@ -338,3 +338,77 @@ async fn a_template_is_revised_to_its_next_version_and_retired() {
         call(&app, Method::POST, &format!("/api/v1/lease-templates/{}/retire/", Uuid::new_v4()), Some(&a), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_lease_is_edited_in_place_and_a_voided_one_is_not() {
+    let db = TestDb::new("leaseedit", 400).await;
+    let app = db.router();
+    let a = db.token(MANAGER_A).await;
+    let client = db.pool.get().await.unwrap();
+    let unit: Uuid = client
+        .query_one(
+            "SELECT id FROM units_unit WHERE property_id = $1 AND archived_at IS NULL ORDER BY unit_number LIMIT 1",
+            &[&db.properties[0]],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    drop(client);
+    let terms = |rent: &str| {
+        json!({"tenant_name": "Dana Okafor", "tenant_email": "dana@example.com",
+            "start_date": "2027-01-01", "end_date": "2027-12-31", "monthly_rent": rent,
+            "security_deposit": rent, "late_fee": "50.00", "grace_days": 5,
+            "variables": {"landlord_paid_utilities": "water", "floodplain_status": "is not",
+                          "flood_damage_status": "is not", "sprinkler_status": "has"}})
+    };
+    let generate = || body(json!({"unit_id": unit, "lease_terms": terms("1800.00")}));
+    let (s, draft) = call(&app, Method::POST, "/api/v1/generated-leases/", Some(&a), generate()).await;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let uri = format!("/api/v1/generated-leases/{}/", draft["id"].as_str().unwrap());
+
+    // The rent changed: the same lease, its figures and text follow, the change listed.
+    let (s, edited) = call(&app, Method::PATCH, &uri, Some(&a), body(json!({"lease_terms": terms("1950.00")}))).await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(
+        (edited["id"].clone(), edited["created_at"].clone()),
+        (draft["id"].clone(), draft["created_at"].clone())
+    );
+    assert_eq!(edited["lease_terms"]["monthly_rent"], "1950.00");
+    assert_eq!(edited["lease_terms"]["security_deposit"], "1950.00");
+    assert_eq!((edited["status"].as_str(), edited["sendable"].as_bool()), (Some("draft"), Some(true)), "{edited}");
+    let rent = edited["clauses"].as_array().unwrap().iter().find(|c| c["clause"]["slug"] == "rent").unwrap();
+    assert!(rent["text"].as_str().unwrap().contains("$1,950.00"), "{rent}");
+    let change = &edited["renewal_changes"][0];
+    assert_eq!((change["field"].as_str(), change["new_value"].as_str()), (Some("monthly_rent"), Some("$1,950.00")));
+    let (_, read) = call(&app, Method::GET, &uri, Some(&a), None).await;
+    assert_eq!(read["lease_terms"]["monthly_rent"], "1950.00");
+    let (s, bad) = call(&app, Method::PATCH, &uri, Some(&a), body(json!({"lease_terms": terms("-5")}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}");
+    let (s, _) = call(&app, Method::PATCH, &uri, Some(&a), body(json!({"clause_ids": []}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "the terms are required");
+
+    // Sending still works, with the new figures; a sent lease is no longer a draft.
+    let (s, sent) = call(&app, Method::POST, &format!("{uri}send-for-signing/"), Some(&a), None).await;
+    assert_eq!(s, StatusCode::OK, "{sent}");
+    assert_eq!(sent["lease"]["status"], "sent_for_signing");
+    assert_eq!(sent["lease"]["lease_terms"]["monthly_rent"], "1950.00");
+    let (s, e) = call(&app, Method::PATCH, &uri, Some(&a), body(json!({"lease_terms": terms("1700.00")}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("only a draft not yet sent"), "{e}");
+
+    // A voided draft: refused, by name.
+    let (_, other) = call(&app, Method::POST, "/api/v1/generated-leases/", Some(&a), generate()).await;
+    let other = format!("/api/v1/generated-leases/{}/", other["id"].as_str().unwrap());
+    let (s, _) = call(&app, Method::POST, &format!("{other}void/"), Some(&a), body(json!({"reason": "x"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, e) = call(&app, Method::PATCH, &other, Some(&a), body(json!({"lease_terms": terms("1700.00")}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert!(e.to_string().contains("The lease is voided"), "{e}");
+    let unknown = format!("/api/v1/generated-leases/{}/", Uuid::new_v4());
+    let (s, _) = call(&app, Method::PATCH, &unknown, Some(&a), body(json!({"lease_terms": terms("1700.00")}))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let b = db.token(MANAGER_B).await;
+    let (s, _) = call(&app, Method::PATCH, &uri, Some(&b), body(json!({"lease_terms": terms("1700.00")}))).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another manager's lease");
+    db.finish().await;
+}

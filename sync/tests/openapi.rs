@@ -147,6 +147,7 @@ const ROUTES: &[(&str, &str, bool)] = &[
     ("post", "/api/v1/generated-leases/", true),
     ("get", "/api/v1/generated-leases/", true),
     ("get", "/api/v1/generated-leases/{id}/", true),
+    ("patch", "/api/v1/generated-leases/{id}/", true),
     ("get", "/api/v1/generated-leases/{id}/preview/", true),
     ("get", "/api/v1/generated-leases/{id}/document/", true),
     ("post", "/api/v1/generated-leases/{id}/risk-assessment/", true),

@@ -14,5 +14,7 @@ pub mod model;
 pub mod port;
 pub mod renewal_analysis;
 pub mod signing_page;
+#[cfg(test)]
+mod tests;
 pub mod translate;
 pub mod workflow;

@@ -128,6 +128,24 @@ pub struct GenerateInput {
     pub addenda: Vec<AddendumInput>,
 }
 
+/// A draft's new terms (`PATCH /api/v1/generated-leases/{id}/`, the `EditDraft` step). The
+/// lease keeps its id, unit, template, application, author and creation time, and is assembled
+/// again exactly as a new one is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type, utoipa::ToSchema)]
+pub struct DraftEdit {
+    /// The terms in full. An empty tenant name or email keeps the lease's own.
+    pub lease_terms: GenerationTerms,
+    /// Clauses by id; when empty or omitted, the lease keeps its clauses. The state's required
+    /// clauses are always added.
+    #[serde(default)]
+    pub clause_ids: Vec<Uuid>,
+    /// The lease's addenda, in order; when empty or omitted, the lease keeps those it has. A
+    /// list replaces them place by place and may add more, but keeps every one the lease has
+    /// (same place, same type): an addendum is not taken off a draft.
+    #[serde(default)]
+    pub addenda: Vec<AddendumInput>,
+}
+
 /// A person's lease-generation step, as it travels from a replica to the server. The lease it
 /// is about is the queued action's `entity_id` (the new one's for `Generate`, `CreateRenewal`
 /// and the template's for `CreateTemplate`).
@@ -168,6 +186,12 @@ pub enum LeaseGenerationAction {
     },
     Void {
         reason: String,
+        actor: String,
+    },
+    /// A draft (never sent) re-made from new terms, clauses and addenda; each change is listed
+    /// in the lease's `renewal_changes` with who made it.
+    EditDraft {
+        input: DraftEdit,
         actor: String,
     },
 }
@@ -351,18 +375,47 @@ fn title_of(port: &(impl LeaseGenerationPort + ?Sized), lease: &GeneratedLease) 
 }
 
 /// Re-assembles `lease` from the record and stores its HTML, risk and warnings.
-fn refreshed<P: LeaseGenerationPort>(
+fn refreshed<P: LeaseGenerationPort>(port: &P, lease: GeneratedLease, now: DateTime<Utc>) -> Result<GeneratedLease> {
+    Ok(refreshed_with(port, lease, now)?.0)
+}
+
+/// [`refreshed`], with the assembly it stored.
+fn refreshed_with<P: LeaseGenerationPort>(
     port: &P,
     mut lease: GeneratedLease,
     now: DateTime<Utc>,
-) -> Result<GeneratedLease> {
+) -> Result<(GeneratedLease, AssembledLease)> {
     let a = assembled(port, &lease, now)?;
     lease.clause_ids = a.clauses.iter().map(|c| c.clause.id).collect();
     lease.ai_risk_assessment = risk_json(&a);
     lease.jurisdiction_warnings = json!(a.violations);
     lease.document_html = render_html(&a, &title_of(port, &lease)?, &signers_of(port, &lease)?);
     lease.updated_at = now;
-    Ok(lease)
+    Ok((lease, a))
+}
+
+/// The one assembly of a draft, new or edited: its terms checked, its clauses known to the
+/// library (the pets clause added when a pet addendum comes with it), then assembled from the
+/// record ([`refreshed`]): the state's required clauses added, the variables filled from the
+/// unit, property and tenant, the state's limits and prohibitions checked, each clause's risk
+/// scored.
+fn assemble_draft<P: LeaseGenerationPort>(
+    port: &P,
+    mut lease: GeneratedLease,
+    with_pet: bool,
+    now: DateTime<Utc>,
+) -> Result<(GeneratedLease, AssembledLease)> {
+    lease.lease_terms = lease.lease_terms.checked().map_err(refused)?;
+    let lib = library();
+    if let Some(bad) = lease.clause_ids.iter().find(|c| !lib.iter().any(|l| l.id == **c)) {
+        return Err(refused(format!("No clause {bad} in the library.")));
+    }
+    if with_pet {
+        if let Some(p) = lib.iter().find(|c| c.slug == "pets").filter(|p| !lease.clause_ids.contains(&p.id)) {
+            lease.clause_ids.push(p.id);
+        }
+    }
+    refreshed_with(port, lease, now)
 }
 
 /// The lease with its clauses, signatures (no tokens) and addenda.
@@ -501,7 +554,6 @@ fn generate<P: LeaseGenerationPort>(
             terms.tenant_email = app.email.clone();
         }
     }
-    let terms = terms.checked().map_err(refused)?;
     let template = input.template_id.map(|t| active_template(port, t)).transpose()?;
     let clause_ids = if !input.clause_ids.is_empty() {
         input.clause_ids.clone()
@@ -511,16 +563,6 @@ fn generate<P: LeaseGenerationPort>(
         let lib = library();
         STANDARD_CLAUSES.iter().filter_map(|s| lib.iter().find(|c| c.slug == *s)).map(|c| c.id).collect()
     };
-    let lib = library();
-    if let Some(bad) = clause_ids.iter().find(|c| !lib.iter().any(|l| l.id == **c)) {
-        return Err(refused(format!("No clause {bad} in the library.")));
-    }
-    let mut clause_ids = clause_ids;
-    if input.addenda.iter().any(|a| a.addendum_type == "pet") {
-        if let Some(p) = lib.iter().find(|c| c.slug == "pets").filter(|p| !clause_ids.contains(&p.id)) {
-            clause_ids.push(p.id);
-        }
-    }
     let lease = GeneratedLease {
         id,
         template_id: template.map(|t| t.id),
@@ -544,9 +586,134 @@ fn generate<P: LeaseGenerationPort>(
         created_at: now,
         updated_at: now,
     };
+    let with_pet = input.addenda.iter().any(|a| a.addendum_type == "pet");
+    let (lease, _) = assemble_draft(port, lease, with_pet, now)?;
     let addenda =
         input.addenda.iter().enumerate().map(|(i, a)| addendum_row(id, i, a, now)).collect::<Result<Vec<_>>>()?;
-    Ok((refreshed(port, lease, now)?, addenda))
+    Ok((lease, addenda))
+}
+
+/// The violations an edit may not save: a clause the state prohibits and money over its
+/// limits, each with its statute. (Other errors, such as a clause's missing value, stay on the
+/// draft as they do on a new one and block sending.)
+const UNLAWFUL: &[&str] = &["prohibited_clause", "security_deposit_limit", "late_fee_limit"];
+
+/// Lease `id`, a draft never sent, re-made from `input` (see [`DraftEdit`]): its changes are
+/// appended to `renewal_changes` as `{field, old_value, new_value, reason}` naming `actor`.
+fn edit_draft<P: LeaseGenerationPort>(
+    port: &P,
+    id: Uuid,
+    input: &DraftEdit,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<(GeneratedLease, Vec<LeaseAddendum>)> {
+    let old = port.generated_lease(id)?;
+    in_scope(port, old.property_id, "Generated lease", id)?;
+    if !matches!(old.status.as_str(), "draft" | "review") {
+        return Err(refused(format!(
+            "The lease is {}: only a draft not yet sent for signing can be edited (void it and generate again).",
+            old.status.replace('_', " ")
+        )));
+    }
+    let current = port.lease_addenda(id)?;
+    let addenda = if input.addenda.is_empty() {
+        Vec::new()
+    } else {
+        let rows =
+            input.addenda.iter().enumerate().map(|(i, a)| addendum_row(id, i, a, now)).collect::<Result<Vec<_>>>()?;
+        if let Some(gone) = current.iter().find(|c| !rows.iter().any(|r| r.id == c.id)) {
+            return Err(refused(format!(
+                "The draft's addendum '{}' cannot be taken off: list every addendum it has, in its place (void \
+                 the lease and generate again to drop one).",
+                gone.title
+            )));
+        }
+        // An addendum that stays keeps the day it was added.
+        rows.into_iter()
+            .map(|r| LeaseAddendum {
+                created_at: current.iter().find(|c| c.id == r.id).map_or(r.created_at, |c| c.created_at),
+                ..r
+            })
+            .collect()
+    };
+    let with_pet = if addenda.is_empty() { &current } else { &addenda }.iter().any(|a| a.addendum_type == "pet");
+    let mut terms = input.lease_terms.clone();
+    if terms.tenant_name.trim().is_empty() {
+        terms.tenant_name.clone_from(&old.lease_terms.tenant_name);
+    }
+    if terms.tenant_email.trim().is_empty() {
+        terms.tenant_email.clone_from(&old.lease_terms.tenant_email);
+    }
+    let clause_ids = if input.clause_ids.is_empty() { old.clause_ids.clone() } else { input.clause_ids.clone() };
+    let draft = GeneratedLease { lease_terms: terms, clause_ids, ..old.clone() };
+    let (mut lease, a) = assemble_draft(port, draft, with_pet, now)?;
+    let unlawful: Vec<String> = a
+        .violations
+        .iter()
+        .filter(|v| v.severity == "error" && UNLAWFUL.contains(&v.rule_type.as_str()))
+        .map(|v| {
+            if v.statute_reference.is_empty() {
+                v.message.clone()
+            } else {
+                format!("{} ({})", v.message.trim_end_matches('.'), v.statute_reference)
+            }
+        })
+        .collect();
+    if !unlawful.is_empty() {
+        return Err(refused(format!("The draft was not changed: {}", unlawful.join("; "))));
+    }
+    let reason = format!("Draft edited ({actor})");
+    let mut changes = lease.renewal_changes.as_array().cloned().unwrap_or_default();
+    for (field, before, after) in draft_changes(&old, &lease, &current, &addenda) {
+        changes.push(json!({"field": field, "old_value": before, "new_value": after, "reason": reason}));
+    }
+    lease.renewal_changes = json!(changes);
+    Ok((lease, addenda))
+}
+
+/// What an edit changed: (field, old value, new value), as text.
+fn draft_changes(
+    old: &GeneratedLease,
+    new: &GeneratedLease,
+    old_addenda: &[LeaseAddendum],
+    new_addenda: &[LeaseAddendum],
+) -> Vec<(&'static str, String, String)> {
+    let (a, b) = (&old.lease_terms, &new.lease_terms);
+    let mut out = Vec::new();
+    let mut field = |name: &'static str, x: String, y: String| {
+        if x != y {
+            out.push((name, x, y));
+        }
+    };
+    field("tenant_name", a.tenant_name.clone(), b.tenant_name.clone());
+    field("tenant_email", a.tenant_email.clone(), b.tenant_email.clone());
+    field("start_date", a.start_date.to_string(), b.start_date.to_string());
+    field("end_date", a.end_date.to_string(), b.end_date.to_string());
+    field("monthly_rent", money(a.monthly_rent), money(b.monthly_rent));
+    field("security_deposit", money(a.security_deposit), money(b.security_deposit));
+    field("rent_due_day", a.rent_due_day.to_string(), b.rent_due_day.to_string());
+    field("late_fee", money(a.late_fee), money(b.late_fee));
+    field("grace_days", a.grace_days.to_string(), b.grace_days.to_string());
+    let vars = |t: &GenerationTerms| t.variables.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+    field("variables", vars(a), vars(b));
+    let slugs = |ids: &[Uuid]| {
+        let lib = library();
+        ids.iter()
+            .map(|id| lib.iter().find(|c| c.id == *id).map_or_else(|| id.to_string(), |c| c.slug.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    field("clauses", slugs(&old.clause_ids), slugs(&new.clause_ids));
+    if !new_addenda.is_empty() {
+        let list = |rows: &[LeaseAddendum]| {
+            rows.iter()
+                .map(|r| format!("{} ({})", r.title, addendum_text(&r.terms).replace('\n', ", ")))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        field("addenda", list(old_addenda), list(new_addenda));
+    }
+    out
 }
 
 /// Months from `from` → the same day `months` later, minus a day (a 12-month term from
@@ -711,6 +878,11 @@ pub fn apply_action<P: LeaseGenerationPort>(
                 w.signatures.push(s);
             }
             w.leases.push(lease);
+        }
+        EditDraft { input, actor } => {
+            let (lease, addenda) = edit_draft(port, id, input, actor, now)?;
+            w.leases.push(lease);
+            w.addenda = addenda;
         }
     }
     let lease_id = w.leases.first().map(|l| l.id);

@@ -17,8 +17,8 @@ use unitcycle_core::lease_generation::renewal_analysis::{analyze, RenewalAdvice}
 use unitcycle_core::lease_generation::signing_page::{signing_page, SigningView};
 use unitcycle_core::lease_generation::translate::{translate, Translation};
 use unitcycle_core::lease_generation::workflow::{
-    self as wf, GenerateInput, LeaseDetail, LeaseGenerationAction, LeaseOutcome, SignInput, SignOutcome, SignerContext,
-    SignerInput, TemplateInput,
+    self as wf, DraftEdit, GenerateInput, LeaseDetail, LeaseGenerationAction, LeaseOutcome, SignInput, SignOutcome,
+    SignerContext, SignerInput, TemplateInput,
 };
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -38,7 +38,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(revise_template))
         .routes(routes!(retire_template))
         .routes(routes!(generate, leases))
-        .routes(routes!(detail))
+        .routes(routes!(detail, edit_draft))
         .routes(routes!(preview))
         .routes(routes!(document))
         .routes(routes!(risk_assessment))
@@ -208,6 +208,24 @@ async fn detail(State(st): State<AppState>, p: Principal, Path(id): Path<String>
     let id = lease_id(&id)?;
     let now = st.clock.now();
     Ok(Json(read(&st, &p, move |port| wf::detail(port, id, now)).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/generated-leases/{id}/", operation_id = "generated_lease_edit",
+    summary = "Edit a draft not yet sent: new terms (and clauses, addenda), assembled again as a new lease is; each change listed in renewal_changes",
+    params(("id" = String, Path, description = ID)), request_body = DraftEdit,
+    responses((status = 200, description = "The edited draft with its clauses, warnings and risk", body = LeaseDetail),
+        (status = 400, description = "Bad terms, a clause the state prohibits, money over its limits (the statute named), or the lease is not a draft", body = ErrorBody),
+        (status = 404, description = "No such lease", body = ErrorBody)))]
+async fn edit_draft(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+    body: Body,
+) -> ApiResult<Json<LeaseDetail>> {
+    writer(&p)?;
+    let id = lease_id(&id)?;
+    let input: DraftEdit = body.json()?;
+    Ok(Json(lease_of(run(&st, &p, id, LeaseGenerationAction::EditDraft { input, actor: p.email.clone() }).await?)?))
 }
 
 #[utoipa::path(get, path = "/api/v1/generated-leases/{id}/preview/", operation_id = "generated_lease_preview",

@@ -578,6 +578,7 @@ pub const LEASE_GEN: &[Binding] = &[
         Action::AddRecord,
         true,
     ),
+    b(&[k('e')], "e", "Edit a draft not yet sent (the same form, filled in)", Action::EditRecord, true),
     b(&[k('r')], "r", "Re-assess (the risk and the state's rules, from the record)", Action::AssessLease, true),
     b(&[k('s')], "s", "Send for signing (shows every email exactly; y sends)", Action::Send, true),
     b(

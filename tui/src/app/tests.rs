@@ -1811,11 +1811,17 @@ fn vacant_unit(store: &Store) -> String {
 
 /// The demo with a lease generated (a draft, every clause variable given) for a vacant unit.
 fn lease_gen_store() -> Store {
+    let mut store = demo_store();
+    generate_draft(&mut store);
+    store
+}
+
+/// A draft lease (every clause variable given) for the first vacant unit, at $1,450 a month.
+fn generate_draft(store: &mut Store) {
     use std::collections::BTreeMap;
     use unitcycle_core::lease_generation::model::GenerationTerms;
     use unitcycle_core::lease_generation::workflow::{act_on_replica, GenerateInput, LeaseGenerationAction};
-    let mut store = demo_store();
-    let unit = uuid::Uuid::parse_str(&vacant_unit(&store)).unwrap();
+    let unit = uuid::Uuid::parse_str(&vacant_unit(store)).unwrap();
     let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
     let variables: BTreeMap<String, String> = [
         ("landlord_paid_utilities", "water and trash"),
@@ -1847,8 +1853,7 @@ fn lease_gen_store() -> Store {
     };
     let id = uuid::Uuid::from_u128(0x4_5);
     let action = LeaseGenerationAction::Generate { input, actor: "user:test@tui".into() };
-    act_on_replica(&mut store, id, &action, now).unwrap();
-    store
+    act_on_replica(store, id, &action, now).unwrap();
 }
 
 #[test]
@@ -1857,6 +1862,48 @@ fn lease_builder() {
     snap("lease_builder_new_form", ":lease-builder\nn");
     snap_on(lease_gen_store, "lease_builder", ":leases-gen\n");
     snap_on(lease_gen_store, "lease_builder_send_confirm", ":leases-gen\ns");
+    snap_on(lease_gen_store, "lease_builder_edit_form", ":leases-gen\ne");
+}
+
+#[test]
+fn e_edits_a_draft_leases_rent_in_place_and_a_sent_lease_says_why_it_cannot_be_edited() {
+    use unitcycle_core::lease_generation::port::LeaseGenerationPort;
+    let (_dir, path) = demo_replica();
+    generate_draft(&mut Store::open(&path).unwrap());
+    let before = Store::open(&path).unwrap().generated_leases().unwrap().remove(0);
+    let mut h = Harness::new(Store::open(&path).unwrap(), (140, 45));
+    h.type_text(":leases-gen\ne");
+    let s = h.screen();
+    assert!(s.contains("Edit the draft lease") && s.contains("alex@example.com") && s.contains("1450"), "{s}");
+    // Another unit is said in the form; nothing is written.
+    h.type_text("9");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("void it and generate again for another"), "{}", h.screen());
+    backspace(&mut h, 1);
+    // The rent (the sixth field) from 1450 to 1525.
+    h.type_text("\t\t\t\t\t");
+    backspace(&mut h, 4);
+    h.type_text("1525\n");
+    let s = h.screen();
+    assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
+    assert!(s.contains("$1,525.00 a month · deposit $1,450.00") && s.contains("Ready to send (s)"), "{s}");
+    let after = Store::open(&path).unwrap().generated_leases().unwrap().remove(0);
+    assert_eq!((after.id, after.created_at, after.unit_id), (before.id, before.created_at, before.unit_id));
+    assert_eq!(after.lease_terms.monthly_rent, rust_decimal::Decimal::from(1525));
+    assert_eq!(after.lease_terms.security_deposit, rust_decimal::Decimal::from(1450));
+    let change = &after.renewal_changes[0];
+    assert_eq!((change["field"].as_str(), change["new_value"].as_str()), (Some("monthly_rent"), Some("$1,525.00")));
+    assert_eq!(change["reason"], "Draft edited (user:test@tui)");
+    // Sent: no longer a draft, and e says why.
+    h.type_text("sy");
+    assert!(h.screen().contains("lease sent for signing"), "{}", h.screen());
+    h.type_text("e");
+    let s = h.screen();
+    assert!(s.contains("The lease is sent for signing: only a draft not yet sent for signing can be edited"), "{s}");
+    assert_eq!(
+        Store::open(&path).unwrap().generated_leases().unwrap()[0].lease_terms.monthly_rent,
+        after.lease_terms.monthly_rent
+    );
 }
 
 /// The demo with lease templates: Texas (revised to version 2) and California (retired).

@@ -2,7 +2,8 @@
 //! leases newest first, each with its status, overall risk and who still has to sign, and beside
 //! the list the selected lease's terms, its state's rules it breaks (errors first, each with its
 //! statute), its signatures and its clauses with their risk. `n` makes a new lease (a clause
-//! lacking a value is said before anything is written), `r` re-assesses it, `s` sends it for
+//! lacking a value is said before anything is written), `e` edits a draft not yet sent (the
+//! same form, filled in from its terms), `r` re-assesses it, `s` sends it for
 //! signing after a confirm that shows every email exactly, `p` records a signer signing in
 //! person (standalone replica), `w` makes a renewal and `v` voids it after a confirm.
 
@@ -17,7 +18,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use unitcycle_core::format::{date, money, parse_date};
 use unitcycle_core::lease_generation::model::{GeneratedLease, GenerationTerms};
-use unitcycle_core::lease_generation::workflow::{term_months, GenerateInput, LeaseGenerationAction};
+use unitcycle_core::lease_generation::workflow::{term_months, DraftEdit, GenerateInput, LeaseGenerationAction};
 use unitcycle_core::outbox::NewMessage;
 use uuid::Uuid;
 
@@ -52,6 +53,12 @@ enum Mode {
     New {
         form: Form,
         application: Option<Uuid>,
+    },
+    /// The same form filled in from draft `id`'s terms, for unit `unit` (which stays).
+    Edit {
+        form: Form,
+        id: Uuid,
+        unit: String,
     },
     Sign {
         form: Form,
@@ -121,6 +128,29 @@ fn new_form(today: NaiveDate, unit: &str, name: &str, email: &str) -> Form {
     ];
     Form::new("New lease", NEW, values).with_enter("generate").with_intro(
         "Empty rent: the unit's market rent; empty deposit: one month's. Variables: name=value; name=value.",
+    )
+}
+
+/// The new-lease form filled in from draft `l`'s terms, to edit it.
+fn edit_form(l: &GenListed) -> Form {
+    let t = &l.detail.lease.lease_terms;
+    let variables: Vec<String> = t.variables.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let values = vec![
+        l.unit_number.clone(),
+        t.tenant_name.clone(),
+        t.tenant_email.clone(),
+        t.start_date.to_string(),
+        t.end_date.to_string(),
+        t.monthly_rent.to_string(),
+        t.security_deposit.to_string(),
+        t.rent_due_day.to_string(),
+        t.late_fee.to_string(),
+        t.grace_days.to_string(),
+        variables.join("; "),
+    ];
+    Form::new("Edit the draft lease", NEW, values).with_enter("save the draft").with_intro(
+        "Saving assembles the draft again from these terms (its unit, clauses and addenda kept) and lists each \
+         change on the lease. Empty deposit: one month's rent. Variables: name=value; name=value.",
     )
 }
 
@@ -221,8 +251,9 @@ impl LeaseGen {
         cx.request(Request::LeaseGen(LeaseGenRequest::Act { id, action: Box::new(action), now: cx.now }));
     }
 
-    /// Checks the new-lease form; on success asks the worker to generate it.
-    fn submit_new(&mut self, form: &mut Form, application: Option<Uuid>, cx: &mut Cx) -> bool {
+    /// The form's terms once every field reads (each error said under its field), with whether
+    /// the rent and the deposit were given. `unit` is the unit an edited draft keeps.
+    fn form_terms(form: &mut Form, unit: Option<&str>) -> Option<(GenerationTerms, bool, bool)> {
         let start = parse_date(form.value(3));
         let end = parse_date(form.value(4));
         let rent = amount(form.value(5));
@@ -232,11 +263,15 @@ impl LeaseGen {
         let grace = form.value(9).parse::<i32>();
         let vars = parse_variables(form.value(VARIABLES));
         let ok = form.check(|i, v| match i {
+            0 if unit.is_some_and(|u| u != v) => {
+                Some(format!("The draft is for unit {}: void it and generate again for another", unit.unwrap_or("")))
+            }
             0 if v.is_empty() => Some("The unit's number (or 'number at property')".into()),
             1 if v.is_empty() => Some("The tenant's full name".into()),
             2 if !v.contains('@') => Some("The tenant's email address".into()),
             3 if start.is_err() => Some("A date, YYYY-MM-DD".into()),
             4 if end.is_err() => Some("A date, YYYY-MM-DD".into()),
+            5 if unit.is_some() && v.is_empty() => Some("The monthly rent, e.g. 1450".into()),
             5 if rent.is_err() => Some("An amount, e.g. 1450 (empty: market rent)".into()),
             6 if deposit.is_err() => Some("An amount (empty: one month's rent)".into()),
             7 if due.is_err() => Some("A day of the month, 1-28".into()),
@@ -246,12 +281,12 @@ impl LeaseGen {
             _ => None,
         });
         if !ok {
-            return false;
+            return None;
         }
         let (Ok(start), Ok(end), Ok(rent), Ok(deposit), Ok(due), Ok(late), Ok(grace), Ok(variables)) =
             (start, end, rent, deposit, due, late, grace, vars)
         else {
-            return false;
+            return None;
         };
         let terms = GenerationTerms {
             tenant_name: form.value(1).into(),
@@ -259,11 +294,28 @@ impl LeaseGen {
             start_date: start,
             end_date: end,
             monthly_rent: rent.unwrap_or_default(),
-            security_deposit: deposit.unwrap_or_default(),
+            security_deposit: deposit.or(rent).unwrap_or_default(),
             rent_due_day: due,
             late_fee: late.unwrap_or_default(),
             grace_days: grace,
             variables,
+        };
+        Some((terms, rent.is_some(), deposit.is_some()))
+    }
+
+    /// Checks the edited draft's form; on success saves it through the core's `EditDraft`.
+    fn submit_edit(&mut self, form: &mut Form, id: Uuid, unit: &str, cx: &mut Cx) {
+        if let Some((lease_terms, _, _)) = Self::form_terms(form, Some(unit)) {
+            let input = DraftEdit { lease_terms, clause_ids: Vec::new(), addenda: Vec::new() };
+            self.select = Some(id);
+            self.act(id, LeaseGenerationAction::EditDraft { input, actor: cx.actor.clone() }, cx);
+        }
+    }
+
+    /// Checks the new-lease form; on success asks the worker to generate it.
+    fn submit_new(&mut self, form: &mut Form, application: Option<Uuid>, cx: &mut Cx) -> bool {
+        let Some((terms, rent_given, deposit_given)) = Self::form_terms(form, None) else {
+            return false;
         };
         let input = GenerateInput {
             unit_id: Uuid::nil(),
@@ -279,8 +331,8 @@ impl LeaseGen {
             id,
             unit: form.value(0).to_string(),
             input: Box::new(input),
-            rent_given: rent.is_some(),
-            deposit_given: deposit.is_some(),
+            rent_given,
+            deposit_given,
             actor: cx.actor.clone(),
             now: cx.now,
         }));
@@ -343,6 +395,14 @@ impl Screen for LeaseGen {
                 FormKey::Submit => {
                     self.submit_new(&mut form, application, cx);
                     Mode::New { form, application }
+                }
+            },
+            Mode::Edit { mut form, id, unit } => match form.key(key) {
+                FormKey::Cancel => Mode::List,
+                FormKey::Edited => Mode::Edit { form, id, unit },
+                FormKey::Submit => {
+                    self.submit_edit(&mut form, id, &unit, cx);
+                    Mode::Edit { form, id, unit }
                 }
             },
             Mode::Sign { mut form, signature } => match form.key(key) {
@@ -436,6 +496,16 @@ impl Screen for LeaseGen {
         let status = self.selected().map(|l| l.detail.lease.status.clone());
         match action {
             Action::AddRecord => self.mode = Mode::New { form: new_form(cx.today, "", "", ""), application: None },
+            Action::EditRecord => match (self.selected(), status.as_deref()) {
+                (Some(l), Some("draft" | "review")) => {
+                    self.mode = Mode::Edit { form: edit_form(l), id: l.detail.lease.id, unit: l.unit_number.clone() }
+                }
+                (Some(_), Some(s)) => cx.message(format!(
+                    "The lease is {}: only a draft not yet sent for signing can be edited (void it and generate again)",
+                    status_label(s)
+                )),
+                _ => cx.message("No lease to edit"),
+            },
             Action::Open => match self.selected() {
                 Some(l) => cx.push(Box::new(super::unit::UnitDetail::new(l.detail.lease.unit_id))),
                 None => cx.message("No lease selected"),
@@ -451,7 +521,7 @@ impl Screen for LeaseGen {
             Action::Send => match (self.selected(), status.as_deref()) {
                 (Some(l), Some("draft" | "review")) => {
                     if !l.detail.sendable {
-                        cx.message("The lease cannot be sent: fix the errors shown (void it and generate again)");
+                        cx.message("The lease cannot be sent: fix the errors shown (e edits the draft)");
                     } else {
                         let id = l.detail.lease.id;
                         self.busy = true;
@@ -585,7 +655,9 @@ impl Screen for LeaseGen {
                 self.busy = false;
                 self.select = None;
                 match &mut self.mode {
-                    Mode::New { form, .. } | Mode::Sign { form, .. } | Mode::Renew(form) => form.error = Some(e),
+                    Mode::New { form, .. } | Mode::Edit { form, .. } | Mode::Sign { form, .. } | Mode::Renew(form) => {
+                        form.error = Some(e)
+                    }
                     _ => cx.message(format!("Refused: {e}")),
                 }
             }
@@ -612,7 +684,11 @@ impl Screen for LeaseGen {
             Some(rows) => self.draw_list(f, area, rows),
         }
         match &self.mode {
-            Mode::New { form, .. } | Mode::Sign { form, .. } | Mode::Renew(form) | Mode::Void(form) => {
+            Mode::New { form, .. }
+            | Mode::Edit { form, .. }
+            | Mode::Sign { form, .. }
+            | Mode::Renew(form)
+            | Mode::Void(form) => {
                 form.draw(f, area);
                 if self.busy {
                     form::popup(f, area, "Working", vec![Line::styled("Working…", theme::dim())], 3);
