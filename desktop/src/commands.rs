@@ -207,6 +207,7 @@ commands! {
     builder_clauses(unit_id: String) -> lease_generation::ClauseLibrary;
     builder_assemble(request: lease_generation::BuilderRequest) -> lease_generation::BuilderPreview;
     builder_generate(request: lease_generation::BuilderRequest) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
+    builder_edit(id: String, request: lease_generation::BuilderRequest) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
     builder_leases() -> Vec<lease_generation::BuilderLeaseRow>;
     builder_lease(id: String) -> unitcycle_core::lease_generation::workflow::LeaseDetail;
     builder_send_preview(id: String, signers: Vec<unitcycle_core::lease_generation::workflow::SignerInput>) -> Vec<lease_generation::SigningEmail>;
@@ -275,8 +276,8 @@ pub mod ops {
         invoice_approve, invoice_match, invoice_review, invoice_upload_bytes, invoice_upload_path, invoices_queue,
     };
     pub use super::lease_generation::{
-        builder_assemble, builder_clauses, builder_generate, builder_lease, builder_leases, builder_renew,
-        builder_send, builder_send_preview, builder_sign_in_person, builder_void,
+        builder_assemble, builder_clauses, builder_edit, builder_generate, builder_lease, builder_leases,
+        builder_renew, builder_send, builder_send_preview, builder_sign_in_person, builder_void,
     };
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
     pub use super::listings::{listing_delist, listing_page, listing_publish, listing_save, listings_view};

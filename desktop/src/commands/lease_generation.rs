@@ -23,7 +23,7 @@ use unitcycle_core::lease_generation::jurisdiction::Violation;
 use unitcycle_core::lease_generation::model::{GeneratedLease, GenerationTerms};
 use unitcycle_core::lease_generation::port::LeaseGenerationPort;
 use unitcycle_core::lease_generation::workflow::{
-    self as wf, GenerateInput, LeaseDetail, LeaseGenerationAction, LeaseOutcome, SignOutcome, SignerInput,
+    self as wf, DraftEdit, GenerateInput, LeaseDetail, LeaseGenerationAction, LeaseOutcome, SignOutcome, SignerInput,
 };
 use unitcycle_core::store::Store;
 
@@ -269,6 +269,14 @@ pub fn builder_generate(s: &AppState, req: BuilderRequest) -> CmdResult<LeaseDet
         addenda: Vec::new(),
     };
     leased(act(s, Uuid::new_v4(), LeaseGenerationAction::Generate { input, actor: actor() })?)
+}
+
+/// Draft lease `id` made again from the builder's terms and clauses (none chosen: it keeps its
+/// clauses; its addenda stay); the core refuses a lease already sent, a prohibited clause or an
+/// amount over the state's limit.
+pub fn builder_edit(s: &AppState, id_text: String, req: BuilderRequest) -> CmdResult<LeaseDetail> {
+    let input = DraftEdit { lease_terms: req.lease_terms, clause_ids: req.clause_ids, addenda: Vec::new() };
+    leased(act(s, id(&id_text)?, LeaseGenerationAction::EditDraft { input, actor: actor() })?)
 }
 
 /// Every generated lease, newest first, with each signer's status.
@@ -534,5 +542,39 @@ mod tests {
         let voided = ops::builder_void(&s, d.lease.id.to_string(), "Wrong unit".into()).unwrap();
         assert_eq!(voided.lease.status, "voided");
         assert_eq!(ops::builder_lease(&s, Uuid::new_v4().to_string()).unwrap_err().code, "not_found");
+    }
+
+    #[test]
+    fn a_draft_is_edited_in_place_and_a_sent_lease_is_refused_in_core_words() {
+        let (s, _dir) = demo();
+        let (unit, lib) = ruled(&s);
+        let req = filled(&s, request(unit, &lib));
+        let d = ops::builder_generate(&s, req.clone()).unwrap();
+        let id = d.lease.id.to_string();
+        let before = ops::builder_leases(&s).unwrap().len();
+
+        let mut edit = req.clone();
+        edit.lease_terms.monthly_rent = Decimal::new(1525, 0);
+        edit.clause_ids = Vec::new();
+        let e = ops::builder_edit(&s, id.clone(), edit).unwrap();
+        assert_eq!(e.lease.id, d.lease.id);
+        assert_eq!(e.lease.status, "draft");
+        assert_eq!(e.lease.lease_terms.monthly_rent, Decimal::new(1525, 0));
+        assert_eq!(e.lease.clause_ids, d.lease.clause_ids, "no clauses chosen: it keeps its own");
+        let stored = ops::builder_lease(&s, id.clone()).unwrap();
+        assert_eq!(stored.lease.lease_terms.monthly_rent, Decimal::new(1525, 0));
+        let row = ops::builder_leases(&s).unwrap().into_iter().find(|r| r.id == d.lease.id).unwrap();
+        assert_eq!(row.monthly_rent, Decimal::new(1525, 0));
+        assert_eq!(ops::builder_leases(&s).unwrap().len(), before, "edited in place, not a new lease");
+
+        let signers = vec![SignerInput {
+            signer_role: "tenant".into(),
+            signer_name: "Alex Rivera".into(),
+            signer_email: "alex.rivera@example.com".into(),
+        }];
+        ops::builder_send(&s, id.clone(), signers).unwrap();
+        let e = ops::builder_edit(&s, id.clone(), req).unwrap_err();
+        assert!(e.detail.contains("sent for signing: only a draft not yet sent"), "{}", e.detail);
+        assert_eq!(ops::builder_lease(&s, id).unwrap().lease.lease_terms.monthly_rent, Decimal::new(1525, 0));
     }
 }

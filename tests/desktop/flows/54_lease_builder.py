@@ -2,10 +2,12 @@
 unit in California (a state with rules on record); the terms are filled and the clause details the assembly names as
 missing are typed in, and the lease is compliant; checking the habitability waiver raises the risk
 to its score and shows the prohibition with its statute, live, and unchecking it clears both; the
-preview shows the tenant. "Generate draft" writes the draft; "Send for signing…" goes through the
+preview shows the tenant. "Generate draft" writes the draft; "Edit draft" loads it back into the
+form, where the rent is changed and "Save draft" writes it over the same lease (the detail and the
+replica show the new rent, the form is fresh again); "Send for signing…" goes through the
 confirm, which lists exactly the emails `builder_send_preview` returns (the tenant's address among
 them); each signer then signs in person and the lease is "Fully signed", in the view and in the
-replica, with the lease record made."""
+replica, with the lease record made; a sent lease's "Edit draft" is disabled with the reason."""
 import importlib.util
 import os
 import time
@@ -103,6 +105,23 @@ def run(d):
     assert lease["status"] == "draft" and lease["unit_id"] == unit["id"], lease
     d.find(f"#lb-leases tr.lb-lease[data-id='{lease['id']}'][data-status='draft']")
 
+    step("Edit draft loads the draft into the form; a new rent is saved over the same lease")
+    scroll_click(d, "#lb-edit")
+    d.find(f"#lb-editing[data-id='{lease['id']}']")
+    d.wait_text("#lb-generate", "Save draft")
+    wait_for("the draft's tenant in the form", lambda: d.eval("return document.querySelector('#lb-tenant').value") == TENANT)
+    d.type_into("#lb-rent", "1525")
+    wait_for("the preview at the new rent", lambda: "1,525" in (attr(d, "#lb-preview", "srcdoc") or ""))
+    d.shot("lease-builder-editing")
+    scroll_click(d, "#lb-generate")
+    d.wait_text("#lb-lease", "$1,525.00 a month")
+    d.wait_text("#lb-generate", "Generate draft")
+    d.wait_gone("#lb-editing")
+    edited = invoke(d, "builder_leases")
+    assert len(edited) == before + 1, edited
+    row = next(l for l in edited if l["id"] == lease["id"])
+    assert row["status"] == "draft" and float(row["monthly_rent"]) == 1525, row
+
     step("Send for signing: the confirm lists exactly the emails queued, the tenant's among them")
     expected = invoke(d, "builder_send_preview", {"id": lease["id"], "signers": []})
     assert EMAIL in [m["recipient"] for m in expected], expected
@@ -119,6 +138,8 @@ def run(d):
     signers = next(l for l in invoke(d, "builder_leases") if l["id"] == lease["id"])["signers"]
     assert [s["signer_email"] for s in signers] == [m["recipient"] for m in expected], signers
     assert all(s["status"] == "pending" for s in signers), signers
+    assert d.eval("return document.querySelector('#lb-edit').disabled") is True
+    d.wait_text("#lb-edit-blocked", "Only a draft not yet sent can be edited")
 
     step("each signer signs in person; the lease is fully signed")
     for i, s in enumerate(signers):

@@ -120,6 +120,7 @@ export const commands = {
 	builderClauses: (unitId: string) => typedError<ClauseLibrary, CommandError>(__TAURI_INVOKE("builder_clauses", { unitId })),
 	builderAssemble: (request: BuilderRequest) => typedError<BuilderPreview, CommandError>(__TAURI_INVOKE("builder_assemble", { request })),
 	builderGenerate: (request: BuilderRequest) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_generate", { request })),
+	builderEdit: (id: string, request: BuilderRequest) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_edit", { id, request })),
 	builderLeases: () => typedError<BuilderLeaseRow[], CommandError>(__TAURI_INVOKE("builder_leases")),
 	builderLease: (id: string) => typedError<LeaseDetail, CommandError>(__TAURI_INVOKE("builder_lease", { id })),
 	builderSendPreview: (id: string, signers: SignerInput[]) => typedError<SigningEmail[], CommandError>(__TAURI_INVOKE("builder_send_preview", { id, signers })),

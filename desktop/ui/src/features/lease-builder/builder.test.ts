@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { BuilderLeaseRow, LibraryClause, SignerStatus } from "$lib/bindings";
 import {
-  defaultChoice, defaultTerms, emailTo, inPersonLines, jurisdictionNote, riskTone, sendSigners, signerTimes,
-  signingSummary, toRequest,
+  defaultChoice, defaultTerms, editBlocked, emailTo, inPersonLines, jurisdictionNote, riskTone, sendSigners,
+  signerTimes, signingSummary, termsOf, toRequest,
 } from "./builder";
 
 const UNIT = "0b6f3c1e-2d4a-4e8b-9c1d-123456789abc";
@@ -41,6 +41,35 @@ describe("the terms form", () => {
     expect(toRequest(UNIT, { ...f, grace_days: "2.5" }, [])).toEqual({ error: "Grace days '2.5' is not a whole number." });
     // An empty tenant is the core's to refuse, in its words.
     expect("request" in toRequest(UNIT, f, [])).toBe(true);
+  });
+});
+
+describe("editing a draft", () => {
+  it("loads the draft's terms into the form, and they read back as the same request", () => {
+    const lease_terms = {
+      tenant_name: "Alex Rivera", tenant_email: "alex@example.com", start_date: "2027-01-01", end_date: "2027-12-31",
+      monthly_rent: "1450.00", security_deposit: "1000", late_fee: "50", grace_days: 5, rent_due_day: 1,
+      variables: { landlord_paid_utilities: "water" },
+    };
+    const f = termsOf(lease_terms);
+    expect(f).toEqual({
+      tenant_name: "Alex Rivera", tenant_email: "alex@example.com", start_date: "2027-01-01", end_date: "2027-12-31",
+      monthly_rent: "1450.00", security_deposit: "1000", late_fee: "50", grace_days: "5", rent_due_day: "1",
+      variables: { landlord_paid_utilities: "water" },
+    });
+    const r = toRequest(UNIT, f, ["c1"]);
+    if (!("request" in r)) throw new Error(r.error);
+    expect(r.request.lease_terms).toEqual(lease_terms);
+    expect(termsOf({ start_date: "2027-01-01", end_date: "2027-12-31", monthly_rent: "900" })).toMatchObject({
+      tenant_name: "", security_deposit: "", grace_days: "", variables: {},
+    });
+  });
+
+  it("is for a draft not yet sent; otherwise it says why not", () => {
+    expect(editBlocked("draft")).toBe("");
+    expect(editBlocked("review")).toBe("");
+    expect(editBlocked("sent_for_signing")).toBe("Only a draft not yet sent can be edited: this lease is sent for signing.");
+    expect(editBlocked("voided")).toContain("voided");
   });
 });
 

@@ -1,8 +1,9 @@
-// The lease builder's pure parts: the terms form (its defaults, and read into the core's
-// request; the core checks the rest and its words are shown), a risk's tone, each signer's
+// The lease builder's pure parts: the terms form (its defaults, a draft's terms loaded back into
+// it for editing, and read into the core's request; the core checks the rest and its words are
+// shown), whether a lease may be edited, a risk's tone, each signer's
 // status as the leases list shows it, the signers a send names, and the lines the confirms list.
 import type {
-  BuilderLeaseRow, BuilderRequest, LibraryClause, SignerInput, SignerStatus, SigningEmail,
+  BuilderLeaseRow, BuilderRequest, GenerationTerms, LibraryClause, SignerInput, SignerStatus, SigningEmail,
 } from "$lib/bindings";
 import type { Tone } from "$lib/components/badge";
 import { formatDateTime, humanize } from "$lib/format";
@@ -37,6 +38,23 @@ export function defaultTerms(rent: string, today: Date = new Date()): TermsForm 
     tenant_name: "", tenant_email: "", start_date: iso(start), end_date: iso(end), monthly_rent: r,
     security_deposit: r, late_fee: "50", grace_days: "5", rent_due_day: "1", variables: {},
   };
+}
+
+/** A draft's terms as the form holds them, to edit (an amount or day left out is empty). */
+export function termsOf(t: GenerationTerms): TermsForm {
+  const text = (v: string | number | undefined) => (v === undefined ? "" : String(v));
+  return {
+    tenant_name: t.tenant_name ?? "", tenant_email: t.tenant_email ?? "", start_date: t.start_date,
+    end_date: t.end_date, monthly_rent: t.monthly_rent, security_deposit: text(t.security_deposit),
+    late_fee: text(t.late_fee), grace_days: text(t.grace_days), rent_due_day: text(t.rent_due_day),
+    variables: { ...(t.variables ?? {}) },
+  };
+}
+
+/** Why a lease cannot be edited ("" for a draft not yet sent, which can). */
+export function editBlocked(status: string): string {
+  if (status === "draft" || status === "review") return "";
+  return `Only a draft not yet sent can be edited: this lease is ${humanize(status).toLowerCase()}.`;
 }
 
 const amount = (t: string) => t.replace(/[$,\s]/g, "");
