@@ -161,9 +161,11 @@ const ROWS_SQL: &str = "WITH cur AS (
              LEFT JOIN tenant_lease l ON l.id = cur.lease_id
              LEFT JOIN tenants t ON t.id = l.tenant_id
              -- Each unit's most confident pending action through the unit's index: a window over the
-             -- whole queue joined back was scanned once per unit (seconds at 20,000 units).
+             -- whole queue joined back was scanned once per unit (seconds at 20,000 units). Ties go
+             -- as the window's scan gave them (priority, then the first queued), never by the random
+             -- id, so a unit shows the same action on every read.
              LEFT JOIN ai_action_queue top ON top.id = (SELECT q.id FROM ai_action_queue q
-                 WHERE q.unit_id = u.id AND q.status = 'pending' ORDER BY q.confidence_score DESC, q.id LIMIT 1)
+                 WHERE q.unit_id = u.id AND q.status = 'pending' ORDER BY q.confidence_score DESC, q.priority, q.rowid LIMIT 1)
              LEFT JOIN risk ON risk.lease_id = l.id
              LEFT JOIN churn ON churn.lease_id = l.id AND churn.rn = 1
              ORDER BY p.name, u.unit_number";
