@@ -574,7 +574,7 @@ pub const LEASE_GEN: &[Binding] = &[
     b(
         &[k('n')],
         "n",
-        "New lease (unit, tenant, terms; a clause lacking a value is said first)",
+        "New lease (unit, tenant, terms, template: ←/→; a clause lacking a value is said first)",
         Action::AddRecord,
         true,
     ),

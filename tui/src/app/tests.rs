@@ -1906,6 +1906,103 @@ fn e_edits_a_draft_leases_rent_in_place_and_a_sent_lease_says_why_it_cannot_be_e
     );
 }
 
+/// An active template for the first vacant unit's state, its base clauses the standard ones
+/// and the bed bugs clause: its id and base clauses.
+fn vacant_units_state_template(store: &mut Store) -> (uuid::Uuid, Vec<uuid::Uuid>) {
+    use unitcycle_core::lease_generation::clauses::library;
+    use unitcycle_core::lease_generation::workflow::{
+        act_on_replica, LeaseGenerationAction, TemplateInput, STANDARD_CLAUSES,
+    };
+    let unit = store.unit(uuid::Uuid::parse_str(&vacant_unit(store)).unwrap()).unwrap();
+    let state = store.property(unit.property_id).unwrap().state;
+    let base: Vec<uuid::Uuid> = library()
+        .iter()
+        .filter(|c| STANDARD_CLAUSES.contains(&c.slug.as_str()) || c.slug == "bed_bugs")
+        .map(|c| c.id)
+        .collect();
+    let input = TemplateInput {
+        name: "Harbor standard".into(),
+        property_type: "residential".into(),
+        jurisdiction_state: state,
+        jurisdiction_city: String::new(),
+        base_clause_ids: base.clone(),
+        property_id: None,
+    };
+    let id = uuid::Uuid::from_u128(0x7_3);
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    act_on_replica(store, id, &LeaseGenerationAction::CreateTemplate(input), now).unwrap();
+    (id, base)
+}
+
+/// The first vacant unit as the form names it: "number at property".
+fn vacant_unit_named(store: &Store) -> String {
+    let unit = store.unit(uuid::Uuid::parse_str(&vacant_unit(store)).unwrap()).unwrap();
+    format!("{} at {}", unit.unit_number, store.property(unit.property_id).unwrap().name)
+}
+
+#[test]
+fn lease_builder_new_form_offers_the_units_states_templates() {
+    for size in SIZES {
+        let mut store = demo_store();
+        vacant_units_state_template(&mut store);
+        let unit = vacant_unit_named(&store);
+        let mut h = Harness::new(store, size);
+        h.type_text(&format!(":leases-gen\nn{unit}{}", "\t".repeat(11)));
+        h.key(KeyCode::Right);
+        insta::assert_snapshot!(format!("lease_builder_new_form_template_{}x{}", size.0, size.1), h.screen());
+    }
+}
+
+#[test]
+fn a_new_lease_takes_the_chosen_templates_base_clauses_and_a_retired_one_is_refused_in_the_form() {
+    use unitcycle_core::lease_generation::port::LeaseGenerationPort;
+    use unitcycle_core::lease_generation::workflow::{act_on_replica, LeaseGenerationAction};
+    let (_dir, path) = demo_replica();
+    let (template, base) = vacant_units_state_template(&mut Store::open(&path).unwrap());
+    let unit = vacant_unit_named(&Store::open(&path).unwrap());
+    let mut h = Harness::new(Store::open(&path).unwrap(), (140, 45));
+    h.type_text(":leases-gen\n");
+    let vars =
+        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has";
+    // The unit, the tenant, the variables, then the Template field: none until ←/→ picks one.
+    h.type_text(&format!("n{unit}\tAlex Rivera\talex@example.com{}{vars}\t", "\t".repeat(8)));
+    let s = h.screen();
+    assert!(s.contains("None (standard clauses) (1 for"), "{s}");
+    h.key(KeyCode::Right);
+    let s = h.screen();
+    assert!(s.contains("Harbor standard · version 1 (1 of 1, ←/→)"), "{s}");
+    // Typing on the field changes nothing; ← goes back to none and Space forward again.
+    h.type_text("x");
+    h.key(KeyCode::Left);
+    assert!(h.screen().contains("None (standard clauses) (1 for"), "{}", h.screen());
+    h.type_text(" \n");
+    let s = h.screen();
+    assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
+    let lease = Store::open(&path).unwrap().generated_leases().unwrap().remove(0);
+    assert_eq!(lease.template_id, Some(template));
+    assert!(base.iter().all(|c| lease.clause_ids.contains(c)), "{:?}", lease.clause_ids);
+    // A template retired after the form read the list: the core's refusal is said in the form,
+    // nothing is written, and the field offers none again.
+    h.type_text(&format!("n{unit}\tSam Lee\tsam@example.com{}{vars}\t", "\t".repeat(8)));
+    h.key(KeyCode::Right);
+    assert!(h.screen().contains("Harbor standard · version 1"), "{}", h.screen());
+    let now = today().and_hms_opt(9, 0, 0).unwrap().and_utc();
+    act_on_replica(&mut Store::open(&path).unwrap(), template, &LeaseGenerationAction::RetireTemplate, now).unwrap();
+    h.key(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Template 'Harbor standard' was retired; choose an active one."), "{s}");
+    assert!(s.contains("no active template for"), "{s}");
+    assert_eq!(Store::open(&path).unwrap().generated_leases().unwrap().len(), 1);
+}
+
+#[test]
+fn the_edit_form_does_not_offer_the_template() {
+    let mut h = Harness::new(lease_gen_store(), (140, 45));
+    h.type_text(":leases-gen\ne");
+    let s = h.screen();
+    assert!(s.contains("Edit the draft lease") && !s.contains("Template"), "{s}");
+}
+
 /// The demo with lease templates: Texas (revised to version 2) and California (retired).
 fn lease_templates_store() -> Store {
     use unitcycle_core::lease_generation::clauses::library;

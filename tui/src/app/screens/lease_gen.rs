@@ -2,7 +2,8 @@
 //! leases newest first, each with its status, overall risk and who still has to sign, and beside
 //! the list the selected lease's terms, its state's rules it breaks (errors first, each with its
 //! statute), its signatures and its clauses with their risk. `n` makes a new lease (a clause
-//! lacking a value is said before anything is written), `e` edits a draft not yet sent (the
+//! lacking a value is said before anything is written; its Template field offers the active
+//! templates of the unit's state by ←/→, whose base clauses the lease then takes), `e` edits a draft not yet sent (the
 //! same form, filled in from its terms), `r` re-assesses it, `s` sends it for
 //! signing after a confirm that shows every email exactly, `p` records a signer signing in
 //! person (standalone replica), `w` makes a renewal and `v` voids it after a confirm.
@@ -17,7 +18,7 @@ use ratatui::Frame;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use unitcycle_core::format::{date, money, parse_date};
-use unitcycle_core::lease_generation::model::{GeneratedLease, GenerationTerms};
+use unitcycle_core::lease_generation::model::{GeneratedLease, GenerationTerms, LeaseTemplate};
 use unitcycle_core::lease_generation::workflow::{term_months, DraftEdit, GenerateInput, LeaseGenerationAction};
 use unitcycle_core::outbox::NewMessage;
 use uuid::Uuid;
@@ -41,8 +42,25 @@ const NEW: &[&str] = &[
     "Late fee",
     "Grace days",
     "Variables",
+    "Template",
 ];
 const VARIABLES: usize = 10;
+const TEMPLATE: usize = 11;
+/// The edit form's fields: the new-lease form's without the template (a draft keeps its own).
+const EDIT: &[&str] = &[
+    "Unit",
+    "Tenant name",
+    "Tenant email",
+    "Start date",
+    "End date",
+    "Monthly rent",
+    "Deposit",
+    "Due day",
+    "Late fee",
+    "Grace days",
+    "Variables",
+];
+const NO_TEMPLATE: &str = "None (standard clauses)";
 const SIGN: &[&str] = &["Typed name"];
 const RENEW: &[&str] = &["Rent increase %"];
 const VOID: &[&str] = &["Reason"];
@@ -76,7 +94,65 @@ enum Mode {
     },
 }
 
+/// The new-lease form's template choice: the active templates of the unit's state, read when
+/// the Template field is reached for the unit the form names.
+#[derive(Default)]
+struct TemplateChoice {
+    /// The unit text the list was asked for (none: not asked yet).
+    unit: Option<String>,
+    /// The answer is awaited.
+    asking: bool,
+    state: String,
+    templates: Vec<LeaseTemplate>,
+    /// Why the unit has no state (it is not found).
+    note: Option<String>,
+    /// 0 is no template, `i` the template `i - 1`.
+    pick: usize,
+    /// The template to pick again when the answer comes (the one picked before asking).
+    keep: Option<Uuid>,
+}
+
+impl TemplateChoice {
+    /// Asks the worker for the templates of the unit `form` names; the one picked stays picked
+    /// if it is still offered.
+    fn ask(&mut self, form: &mut Form, cx: &mut Cx) {
+        let unit = form.value(0).to_string();
+        let keep = self.picked().map(|t| t.id);
+        *self = TemplateChoice { unit: Some(unit.clone()), asking: true, keep, ..TemplateChoice::default() };
+        form.fields[TEMPLATE] = self.label();
+        cx.request(Request::LeaseGen(LeaseGenRequest::TemplateChoices { unit }));
+    }
+
+    fn picked(&self) -> Option<&LeaseTemplate> {
+        self.pick.checked_sub(1).and_then(|i| self.templates.get(i))
+    }
+
+    /// What the Template field shows.
+    fn label(&self) -> String {
+        if self.asking {
+            return "… (reading the unit's templates)".into();
+        }
+        let count = self.templates.len();
+        match self.picked() {
+            Some(t) => format!("{} · version {} ({} of {count}, ←/→)", t.name, t.version, self.pick),
+            None if self.unit.is_none() => NO_TEMPLATE.into(),
+            None if count > 0 => format!("{NO_TEMPLATE} ({count} for {}, ←/→)", self.state),
+            None => match &self.note {
+                Some(note) => format!("{NO_TEMPLATE} · {note}"),
+                None => format!("{NO_TEMPLATE} · no active template for {}", self.state),
+            },
+        }
+    }
+
+    /// ←/→ (or Space) through none and the templates.
+    fn cycle(&mut self, back: bool) {
+        let n = self.templates.len() + 1;
+        self.pick = if back { (self.pick + n - 1) % n } else { (self.pick + 1) % n };
+    }
+}
+
 pub struct LeaseGen {
+    template: TemplateChoice,
     rows: Option<Vec<GenListed>>,
     error: Option<String>,
     cursor: Cursor,
@@ -92,6 +168,7 @@ pub struct LeaseGen {
 impl Default for LeaseGen {
     fn default() -> Self {
         LeaseGen {
+            template: TemplateChoice::default(),
             rows: None,
             error: None,
             cursor: Cursor::default(),
@@ -125,9 +202,11 @@ fn new_form(today: NaiveDate, unit: &str, name: &str, email: &str) -> Form {
         "50".into(),
         "5".into(),
         String::new(),
+        NO_TEMPLATE.into(),
     ];
     Form::new("New lease", NEW, values).with_enter("generate").with_intro(
-        "Empty rent: the unit's market rent; empty deposit: one month's. Variables: name=value; name=value.",
+        "Empty rent: the unit's market rent; empty deposit: one month's. Variables: name=value; name=value. \
+         Template: an active one of the unit's state gives its base clauses.",
     )
 }
 
@@ -148,7 +227,7 @@ fn edit_form(l: &GenListed) -> Form {
         t.grace_days.to_string(),
         variables.join("; "),
     ];
-    Form::new("Edit the draft lease", NEW, values).with_enter("save the draft").with_intro(
+    Form::new("Edit the draft lease", EDIT, values).with_enter("save the draft").with_intro(
         "Saving assembles the draft again from these terms (its unit, clauses and addenda kept) and lists each \
          change on the lease. Empty deposit: one month's rent. Variables: name=value; name=value.",
     )
@@ -317,9 +396,16 @@ impl LeaseGen {
         let Some((terms, rent_given, deposit_given)) = Self::form_terms(form, None) else {
             return false;
         };
+        // A template picked for another unit than the form now names is picked again.
+        if self.template.picked().is_some() && self.template.unit.as_deref() != Some(form.value(0)) {
+            form.errors[TEMPLATE] = Some("The unit changed: check the template for it (←/→)".into());
+            form.focus = TEMPLATE;
+            self.template.ask(form, cx);
+            return false;
+        }
         let input = GenerateInput {
             unit_id: Uuid::nil(),
-            template_id: None,
+            template_id: self.template.picked().map(|t| t.id),
             screening_application_id: application,
             lease_terms: terms,
             clause_ids: Vec::new(),
@@ -338,6 +424,29 @@ impl LeaseGen {
         }));
         self.select = Some(id);
         true
+    }
+
+    /// A key in the new-lease form: on the Template field ←/→ or Space choose (typing does
+    /// nothing there); reaching the field reads the unit's templates when the unit changed.
+    fn new_form_key(&mut self, form: &mut Form, key: KeyEvent, cx: &mut Cx) -> FormKey {
+        let on_template = form.focus == TEMPLATE;
+        let fresh = self.template.unit.as_deref() == Some(form.value(0));
+        let answer = match key.code {
+            KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if on_template => {
+                if fresh && !self.template.asking {
+                    self.template.cycle(key.code == KeyCode::Left);
+                    form.errors[TEMPLATE] = None;
+                    form.fields[TEMPLATE] = self.template.label();
+                }
+                FormKey::Edited
+            }
+            KeyCode::Char(_) | KeyCode::Backspace if on_template => FormKey::Edited,
+            _ => form.key(key),
+        };
+        if answer == FormKey::Edited && form.focus == TEMPLATE && self.template.unit.as_deref() != Some(form.value(0)) {
+            self.template.ask(form, cx);
+        }
+        answer
     }
 
     fn send_confirm(&self, id: Uuid, messages: &[NewMessage], cx: &Cx) -> Mode {
@@ -389,7 +498,7 @@ impl Screen for LeaseGen {
         let mode = std::mem::replace(&mut self.mode, Mode::List);
         self.mode = match mode {
             Mode::List => Mode::List,
-            Mode::New { mut form, application } => match form.key(key) {
+            Mode::New { mut form, application } => match self.new_form_key(&mut form, key, cx) {
                 FormKey::Cancel => Mode::List,
                 FormKey::Edited => Mode::New { form, application },
                 FormKey::Submit => {
@@ -495,7 +604,10 @@ impl Screen for LeaseGen {
     fn on_action(&mut self, action: Action, cx: &mut Cx) {
         let status = self.selected().map(|l| l.detail.lease.status.clone());
         match action {
-            Action::AddRecord => self.mode = Mode::New { form: new_form(cx.today, "", "", ""), application: None },
+            Action::AddRecord => {
+                self.template = TemplateChoice::default();
+                self.mode = Mode::New { form: new_form(cx.today, "", "", ""), application: None }
+            }
             Action::EditRecord => match (self.selected(), status.as_deref()) {
                 (Some(l), Some("draft" | "review")) => {
                     self.mode = Mode::Edit { form: edit_form(l), id: l.detail.lease.id, unit: l.unit_number.clone() }
@@ -601,6 +713,18 @@ impl Screen for LeaseGen {
                 self.error = None;
                 self.refreshing = false;
             }
+            Data::LeaseGen(LeaseGenData::TemplateChoices { unit, state, templates, note }) => {
+                if self.template.unit.as_deref() != Some(unit.as_str()) {
+                    return;
+                }
+                let keep = self.template.keep;
+                let pick = keep.and_then(|k| templates.iter().position(|t| t.id == k)).map_or(0, |i| i + 1);
+                self.template =
+                    TemplateChoice { unit: Some(unit), asking: false, state, templates, note, pick, keep: None };
+                if let Mode::New { form, .. } = &mut self.mode {
+                    form.fields[TEMPLATE] = self.template.label();
+                }
+            }
             Data::LeaseGen(LeaseGenData::Preview { id, messages }) => {
                 self.busy = false;
                 self.mode = self.send_confirm(id, &messages, cx);
@@ -654,6 +778,13 @@ impl Screen for LeaseGen {
             Data::Error(e) if self.busy => {
                 self.busy = false;
                 self.select = None;
+                if let Mode::New { form, .. } = &mut self.mode {
+                    // The template may have been retired since the list was read: the list is
+                    // read again (the picked one stays picked while it is offered).
+                    if self.template.picked().is_some() {
+                        self.template.ask(form, cx);
+                    }
+                }
                 match &mut self.mode {
                     Mode::New { form, .. } | Mode::Edit { form, .. } | Mode::Sign { form, .. } | Mode::Renew(form) => {
                         form.error = Some(e)
@@ -663,6 +794,10 @@ impl Screen for LeaseGen {
             }
             Data::Error(e) => {
                 self.refreshing = false;
+                // The unit's templates could not be read: asked again when the field is reached.
+                if self.template.asking {
+                    self.template = TemplateChoice::default();
+                }
                 self.error = Some(e)
             }
             _ => {}

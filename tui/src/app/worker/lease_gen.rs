@@ -1,7 +1,8 @@
 //! The worker's lease-generation requests (spec 4.5): the generated leases with their unit,
 //! clauses and signatures, the exact emails sending would queue (for the confirm), a person's
 //! step through the core workflow (queued for the server when connected) and signing in person
-//! on a standalone replica; and the lease templates (active first) for `:lease-templates`.
+//! on a standalone replica; and the lease templates (active first) for `:lease-templates`, and
+//! the active ones a new lease's unit may use.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -51,6 +52,9 @@ pub enum LeaseGenRequest {
     SignInPerson { signature_id: Uuid, name: String, actor: String, now: DateTime<Utc> },
     /// The lease templates: active ones first, then retired ones, each by state and name.
     Templates,
+    /// The active templates a new lease for the unit `unit` names may use: those of its
+    /// property's state, for every property of the state or for its own property.
+    TemplateChoices { unit: String },
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +72,14 @@ pub enum LeaseGenData {
     },
     Signed(Box<SignOutcome>),
     Templates(Vec<LeaseTemplate>),
+    /// The active templates for unit `unit` (the text asked with) and its property's state;
+    /// `note` says why there is no state (the unit is not found).
+    TemplateChoices {
+        unit: String,
+        state: String,
+        templates: Vec<LeaseTemplate>,
+        note: Option<String>,
+    },
 }
 
 pub fn answer(store: &mut Store, req: LeaseGenRequest) -> Result<LeaseGenData, StoreError> {
@@ -122,6 +134,32 @@ pub fn answer(store: &mut Store, req: LeaseGenRequest) -> Result<LeaseGenData, S
             all.sort_by_key(|t| !t.is_active);
             LeaseGenData::Templates(all)
         }
+        LeaseGenRequest::TemplateChoices { unit } => {
+            let property = match find_unit(store, &unit) {
+                Ok(id) => {
+                    let u = store.unit(id)?;
+                    store.property(u.property_id)?
+                }
+                Err(e) => {
+                    return Ok(LeaseGenData::TemplateChoices {
+                        unit,
+                        state: String::new(),
+                        templates: Vec::new(),
+                        note: Some(e),
+                    })
+                }
+            };
+            let templates = store
+                .lease_templates()?
+                .into_iter()
+                .filter(|t| {
+                    t.is_active
+                        && t.jurisdiction_state.eq_ignore_ascii_case(&property.state)
+                        && t.property_id.is_none_or(|p| p == property.id)
+                })
+                .collect();
+            LeaseGenData::TemplateChoices { unit, state: property.state, templates, note: None }
+        }
     })
 }
 
@@ -134,6 +172,23 @@ fn missing_variables(
 ) -> Result<Vec<(Vec<String>, String)>, StoreError> {
     let unit = store.unit(input.unit_id)?;
     let lib = library();
+    let standard = || STANDARD_CLAUSES.iter().filter_map(|s| lib.iter().find(|c| c.slug == *s)).map(|c| c.id).collect();
+    // The clauses the core would take: the template's base clauses when one is chosen (a
+    // retired one is left to the core, which refuses it with its message).
+    let clause_ids = match input.template_id {
+        Some(id) => {
+            let t = store.lease_template(id)?;
+            if !t.is_active {
+                return Ok(Vec::new());
+            }
+            if t.base_clause_ids.is_empty() {
+                standard()
+            } else {
+                t.base_clause_ids
+            }
+        }
+        None => standard(),
+    };
     let lease = GeneratedLease {
         id: Uuid::nil(),
         template_id: None,
@@ -142,7 +197,7 @@ fn missing_variables(
         tenant_lease_id: None,
         screening_application_id: None,
         lease_terms: input.lease_terms.clone(),
-        clause_ids: STANDARD_CLAUSES.iter().filter_map(|s| lib.iter().find(|c| c.slug == *s)).map(|c| c.id).collect(),
+        clause_ids,
         ai_risk_assessment: json!({}),
         jurisdiction_warnings: json!([]),
         document_url: String::new(),
