@@ -231,6 +231,8 @@ commands! {
     listing_save(listing_id: String, title: String, description: String, photos: Vec<unitcycle_core::listing_syndication::edit::PhotoEdit>) -> listings::ListingPage;
     listing_publish(listing_id: String, platforms: Vec<String>) -> listings::ListingPage;
     listing_delist(listing_id: String) -> listings::ListingPage;
+    listing_units() -> Vec<unitcycle_core::staging::workflow::VacantUnit>;
+    listing_create(unit_id: String) -> listings::ListingPage;
 }
 
 pub mod abstractions;
@@ -280,7 +282,9 @@ pub mod ops {
         builder_renew, builder_send, builder_send_preview, builder_sign_in_person, builder_void,
     };
     pub use super::leases::{lease_page, lease_rows, lifecycle_action, lifecycle_preview};
-    pub use super::listings::{listing_delist, listing_page, listing_publish, listing_save, listings_view};
+    pub use super::listings::{
+        listing_create, listing_delist, listing_page, listing_publish, listing_save, listing_units, listings_view,
+    };
     pub use super::maintenance::{
         equipment_view, maintenance_act, maintenance_units, maintenance_view, risk_view, work_order_dispatch,
     };

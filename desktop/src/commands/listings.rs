@@ -3,7 +3,10 @@
 //! each photo served by sha256 when it is a stored blob) saved through the core's listing
 //! action `edit`; publishing to platforms and delisting everywhere. Every change goes through
 //! `act_on_replica`, so a connected replica applies it at once and queues it for the server,
-//! which replays the same action. Core's refusals are the error's detail, word for word.
+//! which replays the same action. A new listing is a draft of a vacant unit without one,
+//! drafted by the core from the unit's record; a connected replica refuses it as the terminal
+//! does (the server numbers and publishes its listings). Core's refusals are the error's detail,
+//! word for word.
 
 use chrono::Utc;
 use serde::Serialize;
@@ -18,7 +21,8 @@ use unitcycle_core::listing_syndication::port::ListingPort;
 use unitcycle_core::listing_syndication::publisher;
 use unitcycle_core::listing_syndication::workflow::{self as wf, ListingAction, ListingDetail, ListingOutcome};
 use unitcycle_core::staging::model::blob_hash;
-use unitcycle_core::store::Store;
+use unitcycle_core::staging::workflow::{vacant_units, VacantUnit};
+use unitcycle_core::store::{Store, StoreError};
 
 /// The platforms a listing on none yet is offered for (the terminal's board uses the same four).
 pub const DEFAULT_PLATFORMS: &[&str] = &["zillow", "apartments_com", "zumper", "facebook"];
@@ -162,6 +166,31 @@ fn act(s: &AppState, listing_id: Uuid, action: &ListingAction) -> CmdResult<(Lis
     Ok((out, page(&store, listing_id)?))
 }
 
+/// The vacant units a new listing can be made for: the terminal's choice (`vacant_units`) less
+/// the units that already have a listing not delisted.
+pub fn listing_units(s: &AppState) -> CmdResult<Vec<VacantUnit>> {
+    let store = s.store()?;
+    let running: Vec<Uuid> =
+        store.listings()?.into_iter().filter(|l| l.status != "delisted").map(|l| l.unit_id).collect();
+    Ok(vacant_units(&store)?.into_iter().filter(|u| !running.contains(&u.id)).collect())
+}
+
+/// A draft listing of the unit, drafted from its record (title, description, rent) as the
+/// terminal's `n` drafts it. A connected replica's listings are the server's, so it refuses.
+pub fn listing_create(s: &AppState, unit_id: String) -> CmdResult<ListingPage> {
+    let unit_id = id(&unit_id)?;
+    let mut store = s.store()?;
+    if unitcycle_core::sync_actions::connected(&store)? {
+        return Err(StoreError::Rejected(
+            "this replica is connected: create the listing on the server (POST /api/v1/listings/)".into(),
+        )
+        .into());
+    }
+    let new = wf::NewListing { unit_id, ..Default::default() };
+    let listing = wf::create(&mut *store, Uuid::new_v4(), new, Utc::now())?;
+    page(&store, listing.id)
+}
+
 /// Saves the title, the description and the photos (each of the listing's own, in the new order,
 /// with its caption).
 pub fn listing_save(
@@ -286,5 +315,63 @@ mod tests {
             })
             .unwrap();
         assert_eq!((entity.as_str(), entity_id), (wf::ENTITY, lid));
+    }
+
+    #[test]
+    fn a_vacant_unit_gets_a_draft_listing_at_its_rent_and_a_connected_replica_refuses() {
+        let (s, _dir) = demo();
+        let units = ops::listing_units(&s).unwrap();
+        assert!(!units.is_empty(), "the demo has vacant units without a listing");
+        let listed: Vec<Uuid> = ops::listings_view(&s).unwrap().rows.iter().map(|r| r.listing.unit_id).collect();
+        assert!(units.iter().all(|u| !listed.contains(&u.id)));
+
+        let choice = &units[0];
+        let unit = s.store().unwrap().unit(choice.id).unwrap();
+        let rent = if unit.market_rent > rust_decimal::Decimal::ZERO { unit.market_rent } else { unit.current_rent };
+        let page = ops::listing_create(&s, choice.id.to_string()).unwrap();
+        assert_eq!(page.detail.listing.status, "draft");
+        assert_eq!(page.detail.listing.asking_rent, rent);
+        assert_eq!(
+            (page.unit_number.as_str(), page.property_name.as_str()),
+            (choice.unit_number.as_str(), choice.property_name.as_str())
+        );
+        assert!(!page.detail.listing.title.is_empty() && page.detail.platforms.is_empty());
+        assert!(ops::listings_view(&s).unwrap().rows.iter().any(|r| r.listing.id == page.detail.listing.id));
+        assert!(ops::listing_units(&s).unwrap().iter().all(|u| u.id != choice.id), "no longer offered");
+
+        // A unit under an active lease: core drafts it, and refuses to list it, in its words.
+        let lease = {
+            let store = s.store().unwrap();
+            let mut found = None;
+            for p in store.properties().unwrap() {
+                for u in store.units(p.id).unwrap() {
+                    found = found.or(wf::leased(&*store, u.id).unwrap());
+                }
+            }
+            found.expect("the demo has an active lease")
+        };
+        let draft = ops::listing_create(&s, lease.unit_id.to_string()).unwrap();
+        assert_eq!(draft.leased_by.as_deref(), Some(lease.lease_number.as_str()));
+        let e = ops::listing_publish(&s, draft.detail.listing.id.to_string(), vec!["zillow".into()]).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail),
+            ("invalid_input", format!("The unit has an active lease ({}); it cannot be listed.", lease.lease_number))
+        );
+
+        let e = ops::listing_create(&s, Uuid::new_v4().to_string()).unwrap_err();
+        assert_eq!(e.code, "not_found");
+
+        s.store()
+            .unwrap()
+            .conn()
+            .execute("INSERT INTO sync_state (server_url, device_id) VALUES ('https://uc.example.test', 'd1')", [])
+            .unwrap();
+        let before = ops::listings_view(&s).unwrap().rows.len();
+        let e = ops::listing_create(&s, choice.id.to_string()).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_str()),
+            ("invalid_input", "this replica is connected: create the listing on the server (POST /api/v1/listings/)")
+        );
+        assert_eq!(ops::listings_view(&s).unwrap().rows.len(), before, "none made");
     }
 }

@@ -144,6 +144,8 @@ export const commands = {
 	listingSave: (listingId: string, title: string, description: string, photos: PhotoEdit[]) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_save", { listingId, title, description, photos })),
 	listingPublish: (listingId: string, platforms: string[]) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_publish", { listingId, platforms })),
 	listingDelist: (listingId: string) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_delist", { listingId })),
+	listingUnits: () => typedError<VacantUnit[], CommandError>(__TAURI_INVOKE("listing_units")),
+	listingCreate: (unitId: string) => typedError<ListingPage, CommandError>(__TAURI_INVOKE("listing_create", { unitId })),
 };
 
 /* Types */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlatformOption } from "$lib/bindings";
-import { checkForm, domText, hasErrors, moveBy, platformList, reorder, toEdits, type ListingForm } from "./listings";
+import { checkForm, domText, hasErrors, moveBy, platformList, reorder, toEdits, unitLabel, type ListingForm } from "./listings";
 
 const LIMITS = { max_title: 100, max_description: 2500, max_caption: 200 };
 
@@ -85,5 +85,11 @@ describe("the list and the confirms", () => {
   it("shows no days on market for a draft", () => {
     expect(domText("draft", 0)).toBe("—");
     expect(domText("active", 12)).toBe("12 d");
+  });
+});
+
+describe("the new-listing dialog", () => {
+  it("names a vacant unit by its property and number", () => {
+    expect(unitLabel({ property_name: "Maple Court", unit_number: "2B" })).toBe("Maple Court · 2B");
   });
 });

@@ -1,7 +1,7 @@
 // The listing editor's pure parts: the photo order (moved by drag, by Alt+↑/↓ or by the
 // buttons), the form checked as the core checks it (so a mistake shows beside its field before
 // saving), the edit the core receives, and the lines of the publish and delist confirms.
-import type { ListingPage, ListingPhotoView, PhotoEdit, PlatformOption } from "$lib/bindings";
+import type { ListingPage, ListingPhotoView, PhotoEdit, PlatformOption, VacantUnit } from "$lib/bindings";
 
 /** `list` with the item at `from` moved to `to` (both clamped to the list); a new array. */
 export function reorder<T>(list: readonly T[], from: number, to: number): T[] {
@@ -89,4 +89,9 @@ export function platformList(values: string[], options: PlatformOption[]): strin
 /** Days on market as the list shows it: "—" for a draft. */
 export function domText(status: string, days: number): string {
   return status === "draft" ? "—" : `${days} d`;
+}
+
+/** A vacant unit as the new-listing dialog offers it: "Maple Court · 2B". */
+export function unitLabel(u: Pick<VacantUnit, "property_name" | "unit_number">): string {
+  return `${u.property_name} · ${u.unit_number}`;
 }
