@@ -131,6 +131,12 @@ pub struct ApiError {
     pub detail: String,
 }
 
+/// A path's id: text that is not a UUID names no row, so it is `what` not found (404), as an
+/// unknown id is.
+pub(crate) fn id_of(what: &str, text: &str) -> ApiResult<Uuid> {
+    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found(what))
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, detail: impl Into<String>) -> ApiError {
         ApiError { status, detail: detail.into() }

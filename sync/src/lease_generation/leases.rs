@@ -29,7 +29,7 @@ use crate::auth::Principal;
 use crate::inspections::adapter::blobs;
 use crate::maintenance::api::page;
 use crate::query::{Paging, Query};
-use crate::server::{act, read, writer, ApiError, ApiResult, AppState, Body, ClientIp};
+use crate::server::{act, id_of, read, writer, ApiError, ApiResult, AppState, Body, ClientIp};
 use crate::wire::{ErrorBody, Page};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -54,7 +54,7 @@ const ID: &str = "The generated lease's id";
 const TOKEN: &str = "The signer's token (from the emailed link)";
 
 fn lease_id(text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found("Generated lease"))
+    id_of("Generated lease", text)
 }
 
 async fn run(st: &AppState, p: &Principal, id: Uuid, action: LeaseGenerationAction) -> ApiResult<LeaseOutcome> {
@@ -133,7 +133,7 @@ async fn revise_template(
     body: Body,
 ) -> ApiResult<Json<LeaseTemplate>> {
     writer(&p)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::not_found("Lease template"))?;
+    let id = id_of("Lease template", &id)?;
     let input: TemplateInput = body.json()?;
     Ok(Json(template_of(run(&st, &p, id, LeaseGenerationAction::ReviseTemplate(input)).await?)?))
 }
@@ -150,7 +150,7 @@ async fn retire_template(
     Path(id): Path<String>,
 ) -> ApiResult<Json<LeaseTemplate>> {
     writer(&p)?;
-    let id = Uuid::parse_str(id.trim()).map_err(|_| ApiError::not_found("Lease template"))?;
+    let id = id_of("Lease template", &id)?;
     Ok(Json(template_of(run(&st, &p, id, LeaseGenerationAction::RetireTemplate).await?)?))
 }
 

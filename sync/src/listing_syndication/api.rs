@@ -28,7 +28,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::maintenance::api::page;
 use crate::query::{self, Paging, Query, Whole};
-use crate::server::{act, read, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, id_of, read, ApiError, ApiResult, AppState, Body};
 use crate::wire::{ErrorBody, Page};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -48,10 +48,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 const ID: &str = "The listing's id";
-
-fn id_of(what: &'static str, text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found(what))
-}
 
 fn one_of(name: &str, value: &Option<String>, allowed: &[&str]) -> ApiResult<Option<String>> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {

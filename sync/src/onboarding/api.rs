@@ -25,7 +25,7 @@ use crate::auth::Principal;
 use crate::inspections::adapter::blobs;
 use crate::invoice_processing::api::read_upload;
 use crate::query::{self, Query};
-use crate::server::{act, read, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, id_of, read, ApiError, ApiResult, AppState, Body};
 use crate::wire::ErrorBody;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -52,10 +52,6 @@ fn content_type(bytes: &[u8]) -> &'static str {
         None if std::str::from_utf8(bytes).is_ok() => "text/plain",
         None => "application/octet-stream",
     }
-}
-
-fn id_of(what: &'static str, text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found(what))
 }
 
 /// A checklist for a lease.

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::query::{self, Query};
-use crate::server::{act, read, writer, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, id_of, read, writer, ApiError, ApiResult, AppState, Body};
 use crate::wire::ErrorBody;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -42,10 +42,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(themes))
         .routes(routes!(funnel))
         .routes(routes!(schedule_tour))
-}
-
-fn id_of(what: &'static str, text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found(what))
 }
 
 /// A booking's answer: 201 with the showing, 409 for a clash, 422 for a time that cannot be booked.

@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::auth::Principal;
 use crate::inspections::adapter::blobs;
 use crate::query::{self, Query};
-use crate::server::{act, read, ApiError, ApiResult, AppState, Body};
+use crate::server::{act, id_of, read, ApiError, ApiResult, AppState, Body};
 use crate::wire::ErrorBody;
 
 /// Room for one request's photos and the multipart framing around them.
@@ -35,10 +35,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(original))
         .routes(routes!(staged))
-}
-
-fn id_of(what: &'static str, text: &str) -> ApiResult<Uuid> {
-    Uuid::parse_str(text.trim()).map_err(|_| ApiError::not_found(what))
 }
 
 #[utoipa::path(post, path = "/api/v1/staging/projects/", operation_id = "staging_project_create",
