@@ -35,7 +35,7 @@ expect "Needs a value: landlord_paid_utilities"
 expect "Nothing was made yet"
 for _ in $(seq 1 120); do tmux send-keys -t "$SESSION" BSpace; done
 tmux send-keys -t "$SESSION" -l \
-    "landlord_paid_utilities=water and trash; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has"
+    "landlord_paid_utilities=water and trash; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has; smoking_policy=not permitted"
 tmux send-keys -t "$SESSION" Enter
 expect "Alex Rivera: lease draft"
 expect "Ready to send (s)"

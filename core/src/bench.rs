@@ -19,45 +19,53 @@ pub fn day_schedule(day: NaiveDate) -> Vec<(DateTime<Utc>, Job)> {
     runs.into_iter().map(|(at, _, job)| (at, job)).collect()
 }
 
-/// One job's share of a night: how many times it ran, how long it took in all, and what its
-/// last run reported.
+/// One job's share of a night: how many times it ran, how long it took in all, the highest
+/// resident memory while one of its runs went on, and what its last run reported.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct JobTime {
     pub job: &'static str,
     pub runs: u32,
     pub total: Duration,
+    pub peak_mib: Option<f64>,
     pub summary: String,
 }
 
-/// Adds one run of `job` to `times` (grouped by job, in first-run order).
-pub fn add_run(times: &mut Vec<JobTime>, job: Job, took: Duration, summary: String) {
+/// Adds one run of `job` to `times` (grouped by job, in first-run order); `peak_mib` is the
+/// process's peak during that run (see [`memory::run_measured`]).
+pub fn add_run(times: &mut Vec<JobTime>, job: Job, took: Duration, peak_mib: Option<f64>, summary: String) {
     match times.iter_mut().find(|t| t.job == job.name()) {
         Some(t) => {
             t.runs += 1;
             t.total += took;
+            t.peak_mib = [t.peak_mib, peak_mib].into_iter().flatten().reduce(f64::max);
             t.summary = summary;
         }
-        None => times.push(JobTime { job: job.name(), runs: 1, total: took, summary }),
+        None => times.push(JobTime { job: job.name(), runs: 1, total: took, peak_mib, summary }),
     }
 }
 
-/// The night as a markdown table with a total line.
-pub fn nightly_table(title: &str, times: &[JobTime], peak_mib: Option<f64>) -> String {
-    let mut out = format!("### {title}\n\n| job | runs | time | last run |\n|---|---:|---:|---|\n");
+/// The night as a markdown table with a total line; the process's peak is the highest of the
+/// jobs' peaks (each run's peak is measured from the memory held when it started).
+pub fn nightly_table(title: &str, times: &[JobTime]) -> String {
+    let mib = |m: Option<f64>| m.map_or_else(|| "n/a".to_string(), |m| format!("{m:.0} MiB"));
+    let mut out = format!("### {title}\n\n| job | runs | time | peak memory | last run |\n|---|---:|---:|---:|---|\n");
     for t in times {
         out.push_str(&format!(
-            "| {} | {} | {:.2} s | {} |\n",
+            "| {} | {} | {:.2} s | {} | {} |\n",
             t.job,
             t.runs,
             t.total.as_secs_f64(),
+            mib(t.peak_mib),
             t.summary.replace('|', "/")
         ));
     }
+    let peak_mib = times.iter().filter_map(|t| t.peak_mib).reduce(f64::max);
     let total: Duration = times.iter().map(|t| t.total).sum();
     out.push_str(&format!(
-        "| **whole day** | {} | **{:.2} s** | |\n",
+        "| **whole day** | {} | **{:.2} s** | {} | |\n",
         times.iter().map(|t| t.runs).sum::<u32>(),
-        total.as_secs_f64()
+        total.as_secs_f64(),
+        mib(peak_mib)
     ));
     if let Some(mib) = peak_mib {
         out.push_str(&format!("\nPeak memory of the process while the jobs ran: {mib:.0} MiB\n"));
@@ -80,6 +88,14 @@ pub mod memory {
     /// Returns whether it could.
     pub fn reset_peak() -> bool {
         std::fs::write("/proc/self/clear_refs", "5").is_ok()
+    }
+
+    /// Runs `work` and returns its result with the process's peak while it ran (counted from
+    /// the memory held when it started).
+    pub fn run_measured<T>(work: impl FnOnce() -> T) -> (T, Option<f64>) {
+        reset_peak();
+        let out = work();
+        (out, peak_mib())
     }
 }
 
@@ -199,6 +215,8 @@ mod tests {
         assert_eq!(count(Job::ListingAutoDelist), 48, "every 30 minutes");
         assert_eq!(count(Job::ListingAnalytics), 4, "every 6 hours");
         assert_eq!(count(Job::ListingStale), 1);
+        assert_eq!(count(Job::FeedbackSurveys), 48, "every 30 minutes");
+        assert_eq!(count(Job::CompetitorScan), 1, "weekly, measured as if it were its day");
         assert_eq!(count(Job::ClassifyLeaseStatuses), 1);
         assert_eq!(count(Job::InitialReclassification), 0, "one-time, not scheduled");
         assert!(runs.windows(2).all(|w| w[0].0 <= w[1].0));
@@ -214,6 +232,7 @@ mod tests {
                 Job::OnboardingTasks,
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
+                Job::FeedbackSurveys,
                 Job::ListingAutoDelist
             ],
             "registry order"
@@ -223,14 +242,15 @@ mod tests {
     #[test]
     fn the_table_adds_up_runs_by_job() {
         let mut times = Vec::new();
-        add_run(&mut times, Job::PostRent, Duration::from_millis(10), "a".into());
-        add_run(&mut times, Job::PostRent, Duration::from_millis(30), "b".into());
-        add_run(&mut times, Job::CollectionsScan, Duration::from_millis(60), "c | d".into());
-        let table = nightly_table("replica", &times, Some(12.0));
-        assert!(table.contains("| post-rent | 2 | 0.04 s | b |"), "{table}");
-        assert!(table.contains("| **whole day** | 3 | **0.10 s** | |"), "{table}");
-        assert!(table.contains("c / d") && table.contains("12 MiB"));
-        assert!(memory::peak_mib().is_some_and(|m| m > 0.0));
+        add_run(&mut times, Job::PostRent, Duration::from_millis(10), Some(12.0), "a".into());
+        add_run(&mut times, Job::PostRent, Duration::from_millis(30), Some(9.0), "b".into());
+        add_run(&mut times, Job::CollectionsScan, Duration::from_millis(60), Some(20.4), "c | d".into());
+        let table = nightly_table("replica", &times);
+        assert!(table.contains("| post-rent | 2 | 0.04 s | 12 MiB | b |"), "the higher of its runs: {table}");
+        assert!(table.contains("| **whole day** | 3 | **0.10 s** | 20 MiB | |"), "the highest job: {table}");
+        assert!(table.contains("c / d"));
+        let ((), peak) = memory::run_measured(|| ());
+        assert!(peak.is_some_and(|m| m > 0.0));
     }
 
     #[test]

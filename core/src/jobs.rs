@@ -30,15 +30,18 @@ pub enum Job {
     ScreeningPurge,
     LeaseSigningReminders,
     LeaseSigningExpiry,
+    JurisdictionMonitor,
     DailySentiment,
     OnboardingTasks,
     OnboardingStalled,
     ShowingReminders,
     ShowingNoShows,
     ShowingNurture,
+    FeedbackSurveys,
     ListingAnalytics,
     ListingAutoDelist,
     ListingStale,
+    CompetitorScan,
 }
 
 /// One row of the job registry.
@@ -196,6 +199,15 @@ pub const JOBS: &[JobDef] = &[
                    record the lease of any fully signed lease that has none yet",
     },
     JobDef {
+        job: Job::JurisdictionMonitor,
+        name: "jurisdiction-monitor",
+        spec_name: "leases.monitor_jurisdiction_changes",
+        cron: Some("0 6 * * 0"),
+        describe: "Check every unsigned lease again against the rules in force on its property's date and every \
+                   active template for clauses its state now prohibits; name the rules that took effect this week or \
+                   take effect within 30 days; e-mail the manager what became unlawful",
+    },
+    JobDef {
         job: Job::DailySentiment,
         name: "communications-daily-sentiment",
         spec_name: "communications.tasks.calculate_daily_sentiment",
@@ -245,6 +257,14 @@ pub const JOBS: &[JobDef] = &[
                    interest follow-up, then an urgency note when others toured the listing)",
     },
     JobDef {
+        job: Job::FeedbackSurveys,
+        name: "showing-feedback-surveys",
+        spec_name: "showings.send_feedback_surveys",
+        cron: Some("*/30 * * * *"),
+        describe: "Ask each prospect whose tour was completed in the last three days, and who has given no feedback, \
+                   how it went: one survey per showing, by e-mail (or text without an address)",
+    },
+    JobDef {
         job: Job::ListingAnalytics,
         name: "listing-analytics",
         spec_name: "syndication.tasks.sync_platform_analytics",
@@ -267,6 +287,26 @@ pub const JOBS: &[JobDef] = &[
         describe: "Flag the listings on the market more than 14 days with views below the 25th percentile and \
                    attach a price check to each",
     },
+    JobDef {
+        job: Job::CompetitorScan,
+        name: "competitor-scan",
+        spec_name: "syndication.scan_competing_listings",
+        cron: Some("0 3 * * 1"),
+        describe: "Bring each active listing's competitors' price difference and feature advantages up to date with \
+                   its asking rent, and write its competitor analysis (price position, advantages, gaps, recommended \
+                   rent, marketing angle)",
+    },
+];
+
+/// The task names of the spec's beat schedule where its feature sections name the same job
+/// differently; both are accepted (`unitcycle jobs run <either>`).
+pub const BEAT_NAMES: &[(&str, Job)] = &[
+    ("leases.check_signature_reminders", Job::LeaseSigningReminders),
+    ("syndication.sync_all_listing_analytics", Job::ListingAnalytics),
+    ("syndication.auto_delist_leased_units", Job::ListingAutoDelist),
+    ("showings.send_showing_reminders", Job::ShowingReminders),
+    ("showings.nurture_prospects", Job::ShowingNurture),
+    ("communications.calculate_daily_sentiment", Job::DailySentiment),
 ];
 
 impl Job {
@@ -333,6 +373,7 @@ impl Job {
         JOBS.iter()
             .find(|d| d.name == name || d.spec_name == name || d.spec_name.ends_with(&format!(".{name}")))
             .map(|d| d.job)
+            .or_else(|| BEAT_NAMES.iter().find(|(beat, _)| *beat == name).map(|(_, job)| *job))
     }
 }
 
@@ -548,12 +589,19 @@ pub fn run_with(
         Job::ScreeningPurge => crate::screening::workflow::purge_job(store, today, now),
         Job::LeaseSigningReminders => crate::lease_generation::workflow::reminder_job(store, today, now),
         Job::LeaseSigningExpiry => crate::lease_generation::workflow::expiry_job(store, today, now),
+        Job::JurisdictionMonitor => crate::lease_generation::monitor::monitor_job(
+            store,
+            crate::delivery::manager_from_env().as_deref(),
+            today,
+            now,
+        ),
         Job::DailySentiment => crate::communications_hub::sentiment::job(store, today, now),
         Job::OnboardingTasks => crate::onboarding::workflow::process_job(store, gateway, today, now),
         Job::OnboardingStalled => crate::onboarding::workflow::stalled_job(store, today, now),
         Job::ShowingReminders => crate::showings::workflow::reminders_job(store, today, now),
         Job::ShowingNoShows => crate::showings::workflow::no_show_job(store, today, now),
         Job::ShowingNurture => crate::showings::workflow::nurture_job(store, gateway, today, now),
+        Job::FeedbackSurveys => crate::showings::surveys::survey_job(store, today, now),
         Job::ListingAnalytics => crate::listing_syndication::workflow::analytics_job(store, today, now),
         Job::ListingAutoDelist => crate::listing_syndication::workflow::auto_delist_job(
             store,
@@ -562,6 +610,13 @@ pub fn run_with(
             now,
         ),
         Job::ListingStale => crate::listing_syndication::workflow::stale_job(store, today, now),
+        Job::CompetitorScan => crate::listing_syndication::competitor_scan::competitor_scan_job(
+            store,
+            gateway,
+            Job::CompetitorScan.name(),
+            today,
+            now,
+        ),
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {
@@ -637,7 +692,8 @@ mod tests {
     }
 
     /// The jobs that run every 15 or 30 minutes.
-    const FREQUENT: [Job; 3] = [Job::ShowingReminders, Job::ShowingNoShows, Job::ListingAutoDelist];
+    const FREQUENT: [Job; 4] =
+        [Job::ShowingReminders, Job::ShowingNoShows, Job::FeedbackSurveys, Job::ListingAutoDelist];
 
     /// The next time a job other than the every-15/30-minute ones is due, with the jobs due
     /// then other than those.
@@ -662,9 +718,13 @@ mod tests {
         );
         assert_eq!(
             next_due_after(at("2026-03-28T01:15:00Z")),
-            (at("2026-03-28T01:30:00Z"), vec![Job::ShowingReminders, Job::ShowingNoShows, Job::ListingAutoDelist])
+            (
+                at("2026-03-28T01:30:00Z"),
+                vec![Job::ShowingReminders, Job::ShowingNoShows, Job::FeedbackSurveys, Job::ListingAutoDelist]
+            )
         );
         assert_eq!(Job::parse("send_showing_reminders"), Some(Job::ShowingReminders));
+        assert_eq!(Job::FeedbackSurveys.times_of_day().len(), 48);
         assert_eq!(Job::ShowingNurture.schedule().unwrap(), "0 10 * * *  (daily 10:00 UTC)");
     }
 
@@ -760,6 +820,27 @@ mod tests {
             next_timed_after(at("2026-12-06T03:00:00Z")),
             (at("2026-12-06T03:30:00Z"), vec![Job::PriceBenchmarks])
         );
+        // The spec's beat schedule: the jurisdiction monitor on Sundays at 06:00, the competitor
+        // scan on Mondays at 03:00.
+        assert!(due_today_by(at("2026-12-06T06:00:00Z")).contains(&Job::JurisdictionMonitor));
+        assert!(!due_today_by(at("2026-12-07T06:00:00Z")).contains(&Job::JurisdictionMonitor));
+        assert!(due_today_by(at("2026-12-07T03:00:00Z")).contains(&Job::CompetitorScan));
+        assert!(!due_today_by(at("2026-12-06T03:00:00Z")).contains(&Job::CompetitorScan));
+        assert_eq!(Job::JurisdictionMonitor.schedule().unwrap(), "0 6 * * 0  (Sundays 06:00 UTC)");
+        assert_eq!(Job::CompetitorScan.schedule().unwrap(), "0 3 * * 1  (Mondays 03:00 UTC)");
+    }
+
+    #[test]
+    fn the_beat_schedules_task_names_are_accepted_beside_the_feature_sections() {
+        assert_eq!(Job::parse("leases.monitor_jurisdiction_changes"), Some(Job::JurisdictionMonitor));
+        assert_eq!(Job::parse("syndication.scan_competing_listings"), Some(Job::CompetitorScan));
+        assert_eq!(Job::parse("showings.send_feedback_surveys"), Some(Job::FeedbackSurveys));
+        assert_eq!(Job::parse("leases.check_signature_reminders"), Some(Job::LeaseSigningReminders));
+        assert_eq!(Job::parse("showings.nurture_prospects"), Some(Job::ShowingNurture));
+        assert_eq!(Job::parse("syndication.sync_all_listing_analytics"), Some(Job::ListingAnalytics));
+        assert_eq!(Job::parse("communications.calculate_daily_sentiment"), Some(Job::DailySentiment));
+        assert_eq!(Job::parse("showings.send_showing_reminders"), Some(Job::ShowingReminders));
+        assert_eq!(Job::parse("syndication.auto_delist_leased_units"), Some(Job::ListingAutoDelist));
     }
 
     #[test]
@@ -787,6 +868,7 @@ mod tests {
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
                 Job::ShowingNurture,
+                Job::FeedbackSurveys,
                 Job::ListingAnalytics,
                 Job::ListingAutoDelist,
                 Job::ListingStale
@@ -800,6 +882,7 @@ mod tests {
                 Job::OnboardingTasks,
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
+                Job::FeedbackSurveys,
                 Job::ListingAnalytics,
                 Job::ListingAutoDelist
             ]
@@ -816,6 +899,7 @@ mod tests {
                 Job::OnboardingTasks,
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
+                Job::FeedbackSurveys,
                 Job::ListingAnalytics,
                 Job::ListingAutoDelist
             ]
@@ -856,6 +940,7 @@ mod tests {
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
                 Job::ShowingNurture,
+                Job::FeedbackSurveys,
                 Job::ListingAnalytics,
                 Job::ListingAutoDelist,
                 Job::ListingStale
@@ -863,7 +948,7 @@ mod tests {
         );
         let mut told = Vec::new();
         let ran = catch_up(&mut store, today, now, &gateway, |job, done| told.push((job, done.is_some()))).unwrap();
-        assert_eq!(ran.len(), 22);
+        assert_eq!(ran.len(), 23);
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         assert_eq!(told[..2], [(Job::AiActionQueue, false), (Job::AiActionQueue, true)]);
         assert_eq!(owed(&store, now).unwrap(), Vec::<Job>::new());
@@ -876,6 +961,7 @@ mod tests {
                 Job::OnboardingTasks,
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
+                Job::FeedbackSurveys,
                 Job::ListingAutoDelist
             ]
         );
@@ -888,6 +974,7 @@ mod tests {
                 Job::OnboardingTasks,
                 Job::ShowingReminders,
                 Job::ShowingNoShows,
+                Job::FeedbackSurveys,
                 Job::ListingAnalytics,
                 Job::ListingAutoDelist
             ]

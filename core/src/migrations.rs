@@ -56,6 +56,7 @@ pub const SQLITE: &[Migration] = migrations!("sqlite":
     31 => "0031_listings.sql",
     32 => "0032_showings.sql",
     33 => "0033_staging.sql",
+    34 => "0034_surveys_competitor_analysis.sql",
 );
 
 /// Migrations for the central store (PostgreSQL).
@@ -93,6 +94,7 @@ pub const POSTGRES: &[Migration] = migrations!("postgres":
     31 => "0031_listings.sql",
     32 => "0032_showings.sql",
     33 => "0033_staging.sql",
+    34 => "0034_surveys_competitor_analysis.sql",
 );
 
 /// The table that records which migrations a database has had.

@@ -203,7 +203,8 @@ fn the_registry_knows_every_task() {
             "showing_feedback_analysis",
             "showing_nurture_message",
             "listing_optimization",
-            "listing_lead_qualification"
+            "listing_lead_qualification",
+            "listing_competitor_analysis"
         ]
     );
     assert!(matches!(prompts::find("nope"), Err(AiError::UnknownTask(_))));

@@ -262,19 +262,19 @@ async fn nightly(cfg: tokio_postgres::Config, units: u32, progress: &mut dyn FnM
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
     let (pool, summary, _, _) = seeded(cfg, units, today, progress).await?;
     let gateway = Arc::new(unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into()));
-    bench::memory::reset_peak();
     let mut times = Vec::new();
     let started = Instant::now();
     for (at, job) in bench::day_schedule(today) {
         let t = Instant::now();
+        bench::memory::reset_peak();
         let report = scheduler::run_job_report(&pool, &gateway, job, at).await?;
         let summary = report.map_or_else(|| "already handled".to_string(), |r| r.summary);
-        bench::add_run(&mut times, job, t.elapsed(), summary);
+        bench::add_run(&mut times, job, t.elapsed(), bench::memory::peak_mib(), summary);
     }
     progress(format!("ran the day's schedule in {:.1}s", started.elapsed().as_secs_f64()));
     pool.close();
     let title = format!("Nightly schedule on the server (PostgreSQL): {} leases, day {today}", summary.leases);
-    Ok(bench::nightly_table(&title, &times, bench::memory::peak_mib()))
+    Ok(bench::nightly_table(&title, &times))
 }
 
 async fn run(cfg: tokio_postgres::Config, units: u32, progress: &mut dyn FnMut(String)) -> anyhow::Result<BenchReport> {

@@ -331,6 +331,12 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::JurisdictionMonitor => once_a_day(pool, job, today, now, move |port| {
+            let manager = unitcycle_core::delivery::manager_from_env();
+            Ok(((), unitcycle_core::lease_generation::monitor::monitor_job(port, manager.as_deref(), today, now)?))
+        })
+        .await?
+        .map(|(_, r)| r),
         Job::DailySentiment => once_a_day(pool, job, today, now, move |port| {
             Ok(((), unitcycle_core::communications_hub::sentiment::job(port, today, now)?))
         })
@@ -354,13 +360,14 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
-        // Every 15 and 30 minutes: each reminder and no-show is written once (its flag or status).
-        Job::ShowingReminders | Job::ShowingNoShows => exclusively(pool, job, || async move {
+        // Every 15 and 30 minutes: each reminder, no-show and survey is written once (its flag
+        // or status).
+        Job::ShowingReminders | Job::ShowingNoShows | Job::FeedbackSurveys => exclusively(pool, job, || async move {
             let ran = with_port(pool, move |port| {
-                let r = if job == Job::ShowingReminders {
-                    unitcycle_core::showings::workflow::reminders_job(port, today, now)?
-                } else {
-                    unitcycle_core::showings::workflow::no_show_job(port, today, now)?
+                let r = match job {
+                    Job::ShowingReminders => unitcycle_core::showings::workflow::reminders_job(port, today, now)?,
+                    Job::ShowingNoShows => unitcycle_core::showings::workflow::no_show_job(port, today, now)?,
+                    _ => unitcycle_core::showings::surveys::survey_job(port, today, now)?,
                 };
                 Ok(((), r))
             })
@@ -399,6 +406,15 @@ pub async fn run_job_report(
         })
         .await?
         .map(|(_, r)| r),
+        Job::CompetitorScan => {
+            let gateway = gateway.clone();
+            once_a_day(pool, job, today, now, move |port| {
+                use unitcycle_core::listing_syndication::competitor_scan::competitor_scan_job;
+                Ok(((), competitor_scan_job(port, &gateway, job.name(), today, now)?))
+            })
+            .await?
+            .map(|(_, r)| r)
+        }
         Job::InitialReclassification => None,
     })
 }

@@ -106,6 +106,7 @@ pub fn registry() -> Vec<PromptTask> {
         entry::<crate::showings::nurture::NurtureMessageTask>(),
         entry::<crate::listing_syndication::optimize::ListingOptimization>(),
         entry::<crate::listing_syndication::scoring::LeadQualification>(),
+        entry::<crate::listing_syndication::competitor_scan::CompetitorAnalysis>(),
     ]
 }
 

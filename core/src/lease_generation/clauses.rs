@@ -245,11 +245,20 @@ mod tests {
             v.iter().filter(|v| v.rule_type == "required_clause").map(|v| v.message.clone()).collect();
         assert_eq!(required.len(), 2, "bed bugs and Megan's law: {required:?}");
         assert!(check_clauses("TX", None, &with).iter().all(|v| v.rule_type != "prohibited_clause"));
-        for state in ["CA", "NY", "TX", "FL", "WA"] {
+        for state in ["CA", "NY", "TX", "FL", "WA", "OR"] {
             assert!(check_clauses(state, None, &[by("habitability_waiver")])
                 .iter()
                 .any(|v| v.rule_type == "prohibited_clause"));
         }
+        // Oregon: no non-refundable deposit, and a smoking policy and the floodplain notice.
+        let v = check_clauses("OR", None, &with);
+        assert!(
+            v.iter().any(|v| v.rule_type == "prohibited_clause" && v.statute_reference.contains("90.302")),
+            "{v:?}"
+        );
+        let required: Vec<&str> =
+            v.iter().filter(|v| v.rule_type == "required_clause").map(|v| v.message.as_str()).collect();
+        assert_eq!(required.len(), 2, "{required:?}");
     }
 
     #[test]

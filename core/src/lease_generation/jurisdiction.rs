@@ -12,7 +12,7 @@ use serde_json::Value;
 const RULES_JSON: &str = include_str!("../../../assets/lease_generation/jurisdiction_rules.json");
 
 /// The states rules are shipped for.
-pub const STATES: &[&str] = &["CA", "FL", "NY", "TX", "WA"];
+pub const STATES: &[&str] = &["CA", "FL", "NY", "OR", "TX", "WA"];
 
 /// `jurisdiction_rule.rule_type`.
 pub const RULE_TYPES: &[&str] =
@@ -256,6 +256,7 @@ mod tests {
                 "radon",
                 "security_deposit",
                 "mold",
+                "smoking_policy",
             ]
             .map(String::from)
             .to_vec(),
@@ -296,8 +297,8 @@ mod tests {
         // New York: one month.
         let e = errors("NY", &terms(dec!(3000), dec!(3000.01), dec!(0), 5));
         assert!(e.iter().any(|v| v.statute_reference.contains("7-108")), "{e:?}");
-        // Texas, Florida and Washington set no cap here.
-        for s in ["TX", "FL", "WA"] {
+        // Texas, Florida, Washington and Oregon set no cap here.
+        for s in ["TX", "FL", "WA", "OR"] {
             assert!(errors(s, &terms(dec!(1000), dec!(5000), dec!(0), 5)).is_empty(), "{s}");
         }
     }
@@ -319,6 +320,10 @@ mod tests {
         // Washington: five days' grace, no fixed cap.
         assert_eq!(errors("WA", &terms(dec!(1500), dec!(0), dec!(75), 3)).len(), 1);
         assert!(errors("WA", &terms(dec!(1500), dec!(0), dec!(75), 5)).is_empty());
+        // Oregon: only once the rent is unpaid at the end of the fourth day.
+        let e = errors("OR", &terms(dec!(1600), dec!(0), dec!(50), 3));
+        assert!(e.len() == 1 && e[0].statute_reference.contains("90.260"), "{e:?}");
+        assert!(errors("OR", &terms(dec!(1600), dec!(0), dec!(50), 4)).is_empty());
         // California: no fixed cap, but a fee over 10% of the rent is flagged for a person.
         let w = check_compliance("CA", None, &terms(dec!(1000), dec!(0), dec!(150), 0), day());
         assert!(w.iter().any(|v| v.severity == "warning" && v.message.contains("15.0%")), "{w:?}");
@@ -336,13 +341,19 @@ mod tests {
         assert!(e.iter().any(|v| v.statute_reference.contains("4852d")), "{e:?}");
         let with = LeaseMoneyTerms { disclosures: vec!["lead_paint".into(), "flood_disclosure".into()], ..old };
         assert!(errors("TX", &with).is_empty());
+        // Oregon: the smoking policy and the floodplain notice.
+        let e = errors("OR", &none);
+        assert!(e.iter().any(|v| v.statute_reference.contains("90.220")), "smoking: {e:?}");
+        assert!(e.iter().any(|v| v.statute_reference.contains("90.228")), "floodplain: {e:?}");
+        let with = LeaseMoneyTerms { disclosures: vec!["smoking_policy".into(), "flood_disclosure".into()], ..none };
+        assert!(errors("OR", &with).is_empty());
     }
 
     #[test]
     fn a_state_without_rules_is_said_so_never_assumed_compliant() {
-        let v = check_compliance("OR", None, &terms(dec!(1000), dec!(9000), dec!(500), 0), day());
+        let v = check_compliance("NV", None, &terms(dec!(1000), dec!(9000), dec!(500), 0), day());
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!(v[0].severity, "warning");
-        assert!(v[0].message.contains("No rules are recorded for OR"), "{}", v[0].message);
+        assert!(v[0].message.contains("No rules are recorded for NV"), "{}", v[0].message);
     }
 }

@@ -46,6 +46,7 @@ fn terms() -> GenerationTerms {
             ("floodplain_status", "is not"),
             ("flood_damage_status", "is not"),
             ("sprinkler_status", "has"),
+            ("smoking_policy", "not permitted"),
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .into(),

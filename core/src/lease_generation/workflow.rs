@@ -596,7 +596,7 @@ fn generate<P: LeaseGenerationPort>(
 /// The violations an edit may not save: a clause the state prohibits and money over its
 /// limits, each with its statute. (Other errors, such as a clause's missing value, stay on the
 /// draft as they do on a new one and block sending.)
-const UNLAWFUL: &[&str] = &["prohibited_clause", "security_deposit_limit", "late_fee_limit"];
+pub(super) const UNLAWFUL: &[&str] = &["prohibited_clause", "security_deposit_limit", "late_fee_limit"];
 
 /// Lease `id`, a draft never sent, re-made from `input` (see [`DraftEdit`]): its changes are
 /// appended to `renewal_changes` as `{field, old_value, new_value, reason}` naming `actor`.

@@ -41,7 +41,7 @@ pub fn is_stale(days_on_market: i32, view_percentile: i32) -> bool {
 }
 
 /// Money written as a JSON number (the spec's examples: `"current_rent": 1900.00`).
-mod float {
+pub(super) mod float {
     use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};

@@ -6,6 +6,7 @@
 //! the jobs that recompute totals, delist leased units and flag stale listings.
 
 pub mod analysis;
+pub mod competitor_scan;
 pub mod edit;
 pub mod feed;
 pub mod model;

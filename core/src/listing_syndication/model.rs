@@ -75,6 +75,12 @@ pub struct Listing {
     #[schema(value_type = Object)]
     #[specta(type = std::collections::BTreeMap<String, String>)]
     pub last_price_check: Value,
+    /// The last competitor analysis (the weekly scan's `COMPETITOR_ANALYSIS_PROMPT` answer), `{}`
+    /// before one.
+    #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
+    #[specta(type = std::collections::BTreeMap<String, String>)]
+    pub competitor_analysis: Value,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -180,4 +186,8 @@ pub fn platform_id(listing: Uuid, platform: &str) -> Uuid {
 /// The id of the analytics row of `platform_id` on `date` (one per listing, platform and day).
 pub fn analytics_id(platform_id: Uuid, date: NaiveDate) -> Uuid {
     Uuid::new_v5(&platform_id, format!("listing_analytics:{date}").as_bytes())
+}
+
+fn empty_object() -> Value {
+    Value::Object(serde_json::Map::new())
 }

@@ -67,6 +67,7 @@ pub const LISTING_COLUMNS: &[(&str, Kind)] = &[
     ("last_price_check", J),
     ("created_at", T),
     ("updated_at", T),
+    ("competitor_analysis", J),
 ];
 
 /// `listing_platform`'s columns.

@@ -298,6 +298,7 @@ mod tests {
             days_on_market: 0,
             is_stale: false,
             last_price_check: json!({}),
+            competitor_analysis: json!({}),
             created_at: t(),
             updated_at: t(),
         }

@@ -351,6 +351,7 @@ fn listing(id: u128, status: &str) -> Listing {
         days_on_market: 0,
         is_stale: false,
         last_price_check: json!({}),
+        competitor_analysis: json!({}),
         created_at: at("2026-11-01T00:00:00Z"),
         updated_at: at("2026-11-01T00:00:00Z"),
     }

@@ -160,6 +160,7 @@ pub fn create<P: ListingPort>(port: &mut P, id: Uuid, new: NewListing, now: Date
         days_on_market: 0,
         is_stale: false,
         last_price_check: json!({}),
+        competitor_analysis: json!({}),
         created_at: now,
         updated_at: now,
     };

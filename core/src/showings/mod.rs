@@ -13,6 +13,7 @@ pub mod port;
 pub mod reminders;
 pub mod risk;
 pub mod slots;
+pub mod surveys;
 pub mod workflow;
 
 #[cfg(test)]

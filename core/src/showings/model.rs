@@ -99,6 +99,9 @@ pub struct Showing {
     pub confirmed_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// When the post-tour feedback survey was sent (once per showing).
+    #[serde(default)]
+    pub feedback_survey_sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

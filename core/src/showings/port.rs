@@ -96,6 +96,7 @@ pub const SHOWING_COLUMNS: &[(&str, Kind)] = &[
     ("cancelled_at", T),
     ("created_at", T),
     ("updated_at", T),
+    ("feedback_survey_sent_at", T),
 ];
 
 /// `showing_feedback`'s columns.

@@ -44,6 +44,7 @@ fn showing(listing: u128, start: &str, status: &str) -> Showing {
         confirmed_at: None,
         completed_at: None,
         cancelled_at: None,
+        feedback_survey_sent_at: None,
         created_at: at("2026-03-20T12:00:00Z"),
         updated_at: at("2026-03-20T12:00:00Z"),
     }
@@ -497,6 +498,7 @@ mod on_a_replica {
     use crate::showings::model::Prospect;
     use crate::showings::port::ShowingsPort;
     use crate::showings::slots::Refusal;
+    use crate::showings::surveys;
     use crate::showings::workflow::{self as wf, BookError, NewFeedback, NewProspect, NewShowing};
     use crate::store::Store;
 
@@ -611,6 +613,63 @@ mod on_a_replica {
         }
         let s = store.showing(id).unwrap();
         assert!(s.reminder_24h_sent && s.reminder_2h_sent && s.reminder_30m_sent);
+    }
+
+    #[test]
+    fn a_completed_tour_gets_one_feedback_survey_half_an_hour_after_it_ends_and_none_once_feedback_is_in() {
+        let (mut store, listing, _) = replica();
+        let dana = prospect(&mut store, listing, "dana@example.com");
+        let lee = prospect(&mut store, listing, "lee@example.com");
+        // Lee's address bounced and was cleared: only the phone number is left.
+        store.conn().execute("UPDATE prospect SET email = '' WHERE id = ?1", [lee.id.to_string()]).unwrap();
+        let v = book(&mut store, listing, &dana, "guided", "2026-03-24T14:00:00Z", "2026-03-20T10:00:00Z").unwrap();
+        let w = book(&mut store, listing, &lee, "guided", "2026-03-24T16:00:00Z", "2026-03-20T10:00:00Z").unwrap();
+        let sam = prospect(&mut store, listing, "sam@example.com");
+        let x = book(&mut store, listing, &sam, "guided", "2026-03-25T14:00:00Z", "2026-03-20T10:00:00Z").unwrap();
+        wf::complete(&mut store, v.showing.id, None, at("2026-03-24T15:00:00Z")).unwrap();
+        wf::complete(&mut store, w.showing.id, None, at("2026-03-24T17:00:00Z")).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 3, 24).unwrap();
+        let r = surveys::survey_job(&mut store, day, at("2026-03-24T15:20:00Z")).unwrap();
+        assert_eq!(r.counts["sent"], 0, "not yet half an hour after the tour");
+        let mut t = at("2026-03-24T15:30:00Z");
+        while t < at("2026-03-25T12:00:00Z") {
+            surveys::survey_job(&mut store, t.date_naive(), t).unwrap();
+            t += Duration::minutes(30);
+        }
+        let key = |s: &wf::ShowingView| format!("showing:{}:feedback_survey", s.showing.id);
+        assert_eq!(outbox(&store, &key(&v)), 1, "one e-mail to Dana");
+        assert_eq!(
+            store
+                .conn()
+                .query_row(
+                    "SELECT channel || ' ' || recipient FROM outbox_message WHERE idempotency_key = ?1",
+                    [key(&w)],
+                    |r| r.get::<_, String>(0)
+                )
+                .unwrap(),
+            "sms 555-0142",
+            "Lee gave only a phone number"
+        );
+        assert_eq!(outbox(&store, &key(&x)), 0, "a tour not yet taken is not surveyed");
+        assert!(store.showing(v.showing.id).unwrap().feedback_survey_sent_at.is_some());
+        // Feedback recorded before the survey went: none is sent; a tour from last month: none either.
+        let y = book(&mut store, listing, &lee, "guided", "2026-03-26T14:00:00Z", "2026-03-20T10:00:00Z").unwrap();
+        wf::complete(&mut store, y.showing.id, None, at("2026-03-26T15:00:00Z")).unwrap();
+        let gateway = Gateway::offline("test".into());
+        let fb = NewFeedback {
+            overall_rating: 4,
+            liked: vec!["kitchen".into()],
+            disliked: vec![],
+            comments: String::new(),
+            would_apply: Some(true),
+            price_perception: "fair".into(),
+        };
+        wf::submit_feedback(&mut store, &gateway, y.showing.id, fb, at("2026-03-26T15:10:00Z")).unwrap();
+        let r = surveys::survey_job(&mut store, day, at("2026-03-26T16:00:00Z")).unwrap();
+        assert_eq!(r.counts["sent"], 0);
+        let r = surveys::survey_job(&mut store, day, at("2026-04-26T16:00:00Z")).unwrap();
+        assert_eq!(r.counts["sent"], 0);
+        assert_eq!(outbox(&store, &key(&y)), 0);
     }
 
     #[test]

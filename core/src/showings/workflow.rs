@@ -419,6 +419,7 @@ pub fn schedule<P: ShowingsPort + ?Sized>(
         confirmed_at: None,
         completed_at: None,
         cancelled_at: None,
+        feedback_survey_sent_at: None,
         created_at: now,
         updated_at: now,
     };
@@ -476,12 +477,19 @@ pub fn schedule_from_lead<P: ShowingsPort + ?Sized>(
     )
 }
 
-fn local_when<P: ShowingsPort + ?Sized>(port: &P, s: &Showing) -> Result<String> {
+pub(super) fn local_when<P: ShowingsPort + ?Sized>(port: &P, s: &Showing) -> Result<String> {
     let zone = zone_of(port, s.property_id)?;
     Ok(s.scheduled_at.with_timezone(&zone).format("%A %B %-d at %-I:%M %p").to_string())
 }
 
-fn message(p: &Prospect, s: &Showing, key: &str, subject: String, body: String, now: DateTime<Utc>) -> NewMessage {
+pub(super) fn message(
+    p: &Prospect,
+    s: &Showing,
+    key: &str,
+    subject: String,
+    body: String,
+    now: DateTime<Utc>,
+) -> NewMessage {
     NewMessage {
         idempotency_key: format!("{ENTITY}:{}:{key}", s.id),
         channel: DeliveryChannel::Email,

@@ -162,6 +162,8 @@ pub enum Action {
     OptimizeListing,
     /// Price-check the selected listing.
     PriceCheckListing,
+    /// Show the selected listing's latest competitor analysis.
+    CompetitorAnalysis,
     /// Reply to the selected lead (the exact text shown before it is queued).
     RespondLead,
     /// Retire the selected lease template (after a confirm).
@@ -696,6 +698,13 @@ pub const LISTINGS: &[Binding] = &[
     b(&[k('d')], "d", "Delist from every platform (after a confirm)", Action::DelistListing, true),
     b(&[k('o')], "o", "Optimize title and description per platform", Action::OptimizeListing, true),
     b(&[k('c')], "c", "Price check (comps, market rent, views percentile)", Action::PriceCheckListing, true),
+    b(
+        &[k('a')],
+        "a",
+        "Competitor analysis (the weekly scan's: position, advantages, gaps)",
+        Action::CompetitorAnalysis,
+        true,
+    ),
 ];
 
 /// The lead inbox (:leads).

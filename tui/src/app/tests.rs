@@ -1828,6 +1828,7 @@ fn generate_draft(store: &mut Store) {
         ("floodplain_status", "is not"),
         ("flood_damage_status", "is not"),
         ("sprinkler_status", "has"),
+        ("smoking_policy", "not permitted"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -1963,7 +1964,7 @@ fn a_new_lease_takes_the_chosen_templates_base_clauses_and_a_retired_one_is_refu
     let mut h = Harness::new(Store::open(&path).unwrap(), (140, 45));
     h.type_text(":leases-gen\n");
     let vars =
-        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has";
+        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has; smoking_policy=not permitted";
     // The unit, the tenant, the variables, then the Template field: none until ←/→ picks one.
     h.type_text(&format!("n{unit}\tAlex Rivera\talex@example.com{}{vars}\t", "\t".repeat(8)));
     let s = h.screen();
@@ -2143,7 +2144,7 @@ fn a_lease_is_generated_sent_and_signed_in_person_and_the_unit_is_occupied() {
         h.key(KeyCode::Backspace);
     }
     h.type_text(
-        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has\n",
+        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; sprinkler_status=has; smoking_policy=not permitted\n",
     );
     let s = h.screen();
     assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
@@ -2203,10 +2204,18 @@ fn g_on_an_approved_application_opens_the_new_lease_form_filled() {
     h.type_text("g");
     let s = h.screen();
     assert!(s.contains("New lease") && s.contains("alex@example.com") && s.contains("Harbor View"), "{s}");
-    // The utilities clause's value is asked for, its name filled in: typing the value makes it.
+    // The clauses' values are asked for, their names filled in (Oregon's smoking policy and
+    // floodplain notice among them): giving the values makes it.
     h.type_text("\n");
-    assert!(h.screen().contains("landlord_paid_utilities="), "{}", h.screen());
-    h.type_text("water\n");
+    let s = h.screen();
+    assert!(s.contains("landlord_paid_utilities=") && s.contains("smoking_policy="), "{s}");
+    for _ in 0..120 {
+        h.key(KeyCode::Backspace);
+    }
+    h.type_text(
+        "landlord_paid_utilities=water; floodplain_status=is not; flood_damage_status=is not; \
+         smoking_policy=not permitted\n",
+    );
     let s = h.screen();
     assert!(s.contains("Alex Rivera: lease draft") && s.contains("Generated leases (1)"), "{s}");
 }

@@ -75,18 +75,17 @@ fn nightly(units: u32, replica: Option<&std::path::Path>) -> Result<()> {
     // A fresh process view of the replica: the peak counts the jobs, not the generating.
     let mut store = Store::open(&path)?;
     let leases = store.count_leases(&LeaseFilter::default())?;
-    bench::memory::reset_peak();
     let gateway = unitcycle_core::ai::Gateway::offline("benchmark: offline provider".into());
     let mut times = Vec::new();
     let started = Instant::now();
     for (at, job) in bench::day_schedule(today) {
         let t = Instant::now();
-        let report = jobs::run_with(&mut store, job, today, at, &gateway)?;
-        bench::add_run(&mut times, job, t.elapsed(), report.summary);
+        let (report, peak) = bench::memory::run_measured(|| jobs::run_with(&mut store, job, today, at, &gateway));
+        bench::add_run(&mut times, job, t.elapsed(), peak, report?.summary);
     }
     eprintln!("ran the day's schedule in {:.1} s", started.elapsed().as_secs_f64());
     let title = format!("Nightly schedule on a replica: {leases} leases, day {today}");
-    println!("{}", bench::nightly_table(&title, &times, bench::memory::peak_mib()));
+    println!("{}", bench::nightly_table(&title, &times));
     Ok(())
 }
 

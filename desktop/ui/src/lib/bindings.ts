@@ -1815,6 +1815,11 @@ export type Listing = {
 	is_stale: boolean,
 	/**  The last price check (the `price-check` answer), `{}` before one. */
 	last_price_check: { [key in string]: string },
+	/**
+	 *  The last competitor analysis (the weekly scan's `COMPETITOR_ANALYSIS_PROMPT` answer), `{}`
+	 *  before one.
+	 */
+	competitor_analysis?: { [key in string]: string },
 	created_at: string,
 	updated_at: string,
 };

@@ -2,7 +2,8 @@
 //! asking rent, days on market, views, leads and the stale flag. `n` drafts a listing for a
 //! vacant unit (picked from a list) from the unit's record, `p` publishes to its
 //! platforms after a confirm that names them, `d` delists from every platform after a
-//! confirm, `o` re-optimizes the content per platform, `c` runs the price check. `:leads` is
+//! confirm, `o` re-optimizes the content per platform, `c` runs the price check, `a` shows the
+//! weekly competitor analysis. `:leads` is
 //! the unified lead inbox: grade, score with its five factors, status; `r` shows the exact
 //! reply and queues it on `y`.
 
@@ -13,6 +14,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Cell, Paragraph, Row as TableRow, Table, TableState, Wrap};
 use ratatui::Frame;
 use unitcycle_core::format::money;
+use unitcycle_core::listing_syndication::competitor_scan::CompetitorAnalysisAnswer;
 use unitcycle_core::listing_syndication::model::platform_label;
 use uuid::Uuid;
 
@@ -211,6 +213,9 @@ impl Screen for Listings {
                 self.busy = true;
                 cx.request(Request::Listings(ListingsRequest::PriceCheck { id: l.id, now: cx.now }));
             }
+            Action::CompetitorAnalysis => {
+                self.mode = Mode::Show { title: "Competitor analysis", text: competitor_lines(&l.competitor_analysis) };
+            }
             other => {
                 self.cursor.apply(other);
             }
@@ -345,6 +350,30 @@ impl Screen for Listings {
         }
         draw_modal(f, area, &self.mode);
     }
+}
+
+/// The stored competitor analysis as lines, or how one comes to be.
+fn competitor_lines(a: &serde_json::Value) -> Vec<String> {
+    let Ok(a) = serde_json::from_value::<CompetitorAnalysisAnswer>(a.clone()) else {
+        return vec![
+            "No competitor analysis yet.".into(),
+            "The weekly scan (Mondays 03:00 UTC) writes one for each active listing with competitors;".into(),
+            "`unitcycle jobs run competitor-scan` runs it now.".into(),
+        ];
+    };
+    let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ").replace('_', " ") };
+    vec![
+        format!(
+            "{} · {:+.1}% vs the competitors' median",
+            a.price_position.replace('_', " "),
+            a.price_diff_vs_median_pct
+        ),
+        format!("Recommended {} ({:+.1}%)", money(a.recommended_rent), a.recommended_adjustment_pct),
+        format!("Advantages: {}", list(&a.advantages)),
+        format!("Gaps: {}", list(&a.gaps)),
+        format!("Marketing angle: {}", a.marketing_angle),
+        a.reasoning,
+    ]
 }
 
 fn grade_style(grade: &str) -> Style {
