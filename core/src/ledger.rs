@@ -117,6 +117,40 @@ pub fn allocate(entries: &[LedgerEntry]) -> Allocation {
     Allocation { charges, unapplied_credit: credit }
 }
 
+/// A ledger's sums around a day, for reading it without its entries: payments go to charges
+/// oldest-first, and charges sort by due date first, so the charges due before a day are the
+/// first ones paid and what of them is open is what their total exceeds the payments by. Exact
+/// when every charge is zero or more (a store sums them; with a credit note it says `exact:
+/// false` and the ledger is read with [`allocate`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FifoSums {
+    /// Charges due before `today`.
+    pub before_today: Decimal,
+    /// Charges due before the first of `today`'s month.
+    pub before_month: Decimal,
+    /// Charges due from the first of the month to `today`.
+    pub this_month: Decimal,
+    /// Payments of more than zero (the only ones [`allocate`] applies).
+    pub paid: Decimal,
+    /// No charge below zero: the sums give what [`allocate`] does.
+    pub exact: bool,
+}
+
+/// Zero written in cents ("0.00"), as the sum of amounts in cents is.
+const NO_CENTS: Decimal = Decimal::from_parts(0, 0, 0, false, 2);
+
+impl FifoSums {
+    /// What `allocate(entries).overdue(today)` leaves open in all.
+    pub fn past_due(&self) -> Decimal {
+        (self.before_today - self.paid).max(NO_CENTS)
+    }
+
+    /// What of the charges due this month so far is paid.
+    pub fn paid_this_month(&self) -> Decimal {
+        (self.paid - self.before_month).max(NO_CENTS).min(self.this_month)
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -200,5 +234,69 @@ pub(crate) mod tests {
         assert_eq!(a.unapplied_credit, dec!(100));
         assert_eq!(a.balance(), dec!(-100));
         assert_eq!(a.open_charges().count(), 0);
+    }
+
+    /// The sums of a ledger as a store computes them (charges by due date, else date posted).
+    pub fn fifo_sums(entries: &[LedgerEntry], today: NaiveDate) -> FifoSums {
+        use chrono::Datelike;
+        let month = today.with_day(1).unwrap();
+        let mut s = FifoSums { exact: true, ..FifoSums::default() };
+        for e in entries {
+            let due = e.due_date.unwrap_or(e.trans_date);
+            match e.trans_type {
+                TransType::Charge => {
+                    s.exact &= e.amount >= Decimal::ZERO;
+                    if due < today {
+                        s.before_today += e.amount;
+                    }
+                    if due < month {
+                        s.before_month += e.amount;
+                    } else if due <= today {
+                        s.this_month += e.amount;
+                    }
+                }
+                TransType::Payment if e.amount > Decimal::ZERO => s.paid += e.amount,
+                _ => {}
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn the_sums_give_what_allocating_the_entries_gives() {
+        use chrono::Datelike;
+        let today = d("2026-12-10");
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..500 {
+            let mut entries = Vec::new();
+            for _ in 0..next(12) {
+                let day = d("2026-10-01") + chrono::Duration::days(next(80) as i64);
+                let cents = Decimal::new(next(250_000) as i64, 2);
+                if next(3) == 0 {
+                    entries.push(entry(TransType::Payment, cents, &day.to_string(), None));
+                } else {
+                    let due = (next(4) > 0).then(|| (day + chrono::Duration::days(next(10) as i64)).to_string());
+                    entries.push(entry(TransType::Charge, cents, &day.to_string(), due.as_deref()));
+                }
+            }
+            let a = allocate(&entries);
+            let s = fifo_sums(&entries, today);
+            let month = today.with_day(1).unwrap();
+            let paid: Decimal = a
+                .charges
+                .iter()
+                .filter(|c| c.due_date >= month && c.due_date <= today)
+                .map(|c| c.amount - c.open_amount)
+                .sum();
+            assert_eq!(s.past_due(), a.overdue(today).map(|c| c.open_amount).sum::<Decimal>(), "{entries:?}");
+            assert_eq!(s.paid_this_month(), paid, "{entries:?}");
+        }
+        // A credit note (a charge below zero) is not summed: the ledger is read instead.
+        let credit = [entry(TransType::Charge, dec!(-50), "2026-12-01", None)];
+        assert!(!fifo_sums(&credit, today).exact);
     }
 }

@@ -41,6 +41,10 @@ pub trait RentPort: CollectionsPort {
 
     /// The ledgers of these leases (a lease without entries is absent).
     fn ledgers_of(&self, leases: &[Uuid]) -> Result<HashMap<Uuid, Vec<LedgerEntry>>>;
+
+    /// Each lease's ledger summed around `today` (one aggregate, no entries read; a lease
+    /// without entries is absent): see [`crate::ledger::FifoSums`].
+    fn fifo_sums(&self, today: NaiveDate) -> Result<HashMap<Uuid, crate::ledger::FifoSums>>;
 }
 
 /// What the hourly rent job needs to know of a lease's ledger before reading it: most leases,

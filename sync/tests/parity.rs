@@ -296,7 +296,6 @@ async fn the_command_center_day_on_sqlite_and_on_postgres_leaves_the_same_rows()
     db.finish().await;
 }
 
-use unitcycle_core::collections::port::CollectionsPort;
 use unitcycle_core::collections::{
     self, workflow as case_actions, CollectionAction, CollectionCase, PaymentPlan, PlanTerms,
 };
@@ -306,7 +305,7 @@ use unitcycle_sync::adapter::collections::Filter as CaseRows;
 /// The collections day and case actions over one store's port: the 08:00 scan, the escalation
 /// engine, then actions on the first cases in lease-id order (some refused); returns each
 /// action's outcome.
-fn collections_scenario<P: CollectionsPort>(port: &mut P) -> Vec<String> {
+fn collections_scenario<P: unitcycle_core::rent::RentPort>(port: &mut P) -> Vec<String> {
     let gateway = Gateway::offline("parity".into());
     let scanned = collections::scan::collections_scan(port, today(), now()).unwrap();
     let engine = collections::escalation::escalation_engine(port, &gateway, today(), now()).unwrap();
@@ -599,10 +598,19 @@ fn rent_scenario<P: rent::RentPort>(port: &mut P) -> Vec<String> {
         let mut summaries: Vec<_> = port.ledger_summaries().unwrap().into_iter().collect();
         summaries.sort_by_key(|(id, _)| *id);
         let covered = summaries.iter().filter(|(_, s)| s.covered).count();
+        // So do the sums the digest reads the money from, to the cent.
+        let sums = port.fifo_sums(at.date_naive()).unwrap();
+        let total = |f: fn(&unitcycle_core::ledger::FifoSums) -> Decimal| sums.values().map(f).sum::<Decimal>();
         out.push(format!(
-            "{report} Rent due on the 3rd: {due_third}. Summaries {} ({covered} covered, {:?}).",
+            "{report} Rent due on the 3rd: {due_third}. Summaries {} ({covered} covered, {:?}). Sums of {} ledgers \
+             ({} exact): {} past due, {} of {} due this month paid.",
             summaries.len(),
-            summaries.iter().map(|(_, s)| s.last_rent_due).max()
+            summaries.iter().map(|(_, s)| s.last_rent_due).max(),
+            sums.len(),
+            sums.values().filter(|s| s.exact).count(),
+            total(|s| s.past_due()),
+            total(|s| s.paid_this_month()),
+            total(|s| s.this_month),
         ));
     }
     let at = instant("2026-12-11T06:00:00Z");

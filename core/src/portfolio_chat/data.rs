@@ -82,10 +82,11 @@ fn units_and_orders<P: CommandCenterPort + MaintenancePort>(
 /// Leases whose ledgers the digest reads at once.
 const LEDGER_CHUNK: usize = 2_000;
 
-/// The digest of `today` from the same rows the snapshot holds, but each lease's ledger read,
-/// allocated and summed a chunk of leases at a time: the hourly job never holds the whole
-/// portfolio's ledger (at 100,000 units it was most of a gigabyte, rebuilt in each time zone's
-/// morning).
+/// The digest of `today` from the same rows the snapshot holds, but the money from each lease's
+/// ledger sums ([`crate::ledger::FifoSums`], one aggregate in the store); only a ledger the sums
+/// cannot give exactly (a credit note) is read, allocated and summed, a chunk of leases at a
+/// time. The hourly job never holds the whole portfolio's ledger (at 100,000 units it was most
+/// of a gigabyte, rebuilt in each time zone's morning).
 pub fn digest<P: CommandCenterPort + MaintenancePort + RentPort>(
     port: &P,
     days: &Days,
@@ -97,8 +98,17 @@ pub fn digest<P: CommandCenterPort + MaintenancePort + RentPort>(
     let in_scope: HashSet<Uuid> = units.iter().map(|r| r.unit_id).collect();
     let leases: Vec<Uuid> =
         port.collection_leases()?.into_iter().filter(|l| in_scope.contains(&l.unit_id)).map(|l| l.id).collect();
+    let sums = port.fifo_sums(today)?;
     let mut money = Money::default();
-    for chunk in leases.chunks(LEDGER_CHUNK) {
+    let mut read = Vec::new();
+    for id in leases {
+        match sums.get(&id) {
+            Some(s) if s.exact => money.add_sums(s),
+            Some(_) => read.push(id),
+            None => {}
+        }
+    }
+    for chunk in read.chunks(LEDGER_CHUNK) {
         let mut ledgers = port.ledgers_of(chunk)?;
         for id in chunk {
             money.add(&allocate(&ledgers.remove(id).unwrap_or_default()), today);

@@ -9,7 +9,7 @@ use super::data::{PortfolioData, WorkOrderRow};
 use super::record::{digest_id, DailyDigest};
 use crate::command_center::Row;
 use crate::format::money;
-use crate::ledger::Allocation;
+use crate::ledger::{Allocation, FifoSums};
 use crate::model::{LeaseStatus, WorkOrderStatus};
 
 /// The digest's money: each lease's past-due amount (those above zero), and the charges due
@@ -23,6 +23,16 @@ pub struct Money {
 }
 
 impl Money {
+    /// Adds one lease's ledger from its sums (exact ones: see [`FifoSums`]).
+    pub fn add_sums(&mut self, sums: &FifoSums) {
+        let owed = sums.past_due();
+        if owed > Decimal::ZERO {
+            self.past_due.push(owed);
+        }
+        self.due += sums.this_month;
+        self.paid += sums.paid_this_month();
+    }
+
     /// Adds one lease's ledger, allocated oldest-first.
     pub fn add(&mut self, ledger: &Allocation, today: NaiveDate) {
         let owed: Decimal = ledger.overdue(today).map(|c| c.open_amount).sum();

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Row, Transaction};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -393,6 +393,42 @@ impl crate::rent::RentPort for Store {
             Ok((
                 get_uuid(r, 0)?,
                 crate::rent::LedgerSummary { last_rent_due: r.get(1).ok().flatten(), covered: r.get(2)? },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn fifo_sums(&self, today: NaiveDate) -> Result<HashMap<Uuid, crate::ledger::FifoSums>> {
+        // Amounts are decimal text: summed as whole cents, exact for amounts of at most two
+        // decimals; a ledger with a longer amount (or a charge below zero) is not exact and is
+        // read entry by entry instead.
+        let month = today.with_day(1).unwrap_or(today);
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT lease_id,
+                    TOTAL(CASE WHEN charge AND due < ?1 THEN cents END),
+                    TOTAL(CASE WHEN charge AND due < ?2 THEN cents END),
+                    TOTAL(CASE WHEN charge AND due >= ?2 AND due <= ?1 THEN cents END),
+                    TOTAL(CASE WHEN NOT charge AND cents > 0 THEN cents END),
+                    COALESCE(MIN(CASE WHEN charge THEN cents END), 0) >= 0 AND MAX(long) = 0
+             FROM (SELECT lease_id, trans_type = 'Charge' AS charge, COALESCE(due_date, trans_date) AS due,
+                          CAST(ROUND(CAST(amount AS REAL) * 100) AS INTEGER) AS cents,
+                          amount GLOB '*.[0-9][0-9][0-9]*' OR amount GLOB '*[eE]*' AS long
+                   FROM tenant_ledger_entry WHERE lease_id IS NOT NULL AND trans_type IN ('Charge', 'Payment'))
+             GROUP BY lease_id",
+        )?;
+        let cents = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Decimal> {
+            Ok(Decimal::new(r.get::<_, f64>(i)? as i64, 2))
+        };
+        let rows = stmt.query_map(rusqlite::params![today, month], |r| {
+            Ok((
+                get_uuid(r, 0)?,
+                crate::ledger::FifoSums {
+                    before_today: cents(r, 1)?,
+                    before_month: cents(r, 2)?,
+                    this_month: cents(r, 3)?,
+                    paid: cents(r, 4)?,
+                    exact: r.get(5)?,
+                },
             ))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -557,6 +557,43 @@ impl unitcycle_core::rent::RentPort for PgPort {
             .collect())
     }
 
+    fn fifo_sums(&self, today: chrono::NaiveDate) -> StoreResult<HashMap<Uuid, unitcycle_core::ledger::FifoSums>> {
+        use chrono::Datelike;
+        let month = today.with_day(1).unwrap_or(today);
+        let rows = self.block(async {
+            Ok(self
+                .client()
+                .query(
+                    "SELECT lease_id,
+                            COALESCE(SUM(amount) FILTER (WHERE charge AND due < $2), 0.00)::text,
+                            COALESCE(SUM(amount) FILTER (WHERE charge AND due < $3), 0.00)::text,
+                            COALESCE(SUM(amount) FILTER (WHERE charge AND due >= $3 AND due <= $2), 0.00)::text,
+                            COALESCE(SUM(amount) FILTER (WHERE NOT charge AND amount > 0), 0.00)::text,
+                            COALESCE(MIN(amount) FILTER (WHERE charge), 0) >= 0
+                     FROM (SELECT e.lease_id, e.trans_type = 'Charge' AS charge, e.amount,
+                                  COALESCE(e.due_date, e.trans_date) AS due
+                           FROM tenant_ledger_entry e
+                           WHERE e.lease_id IN (SELECT id FROM tenant_lease WHERE property_id = ANY($1))
+                             AND e.trans_type IN ('Charge', 'Payment')) x
+                     GROUP BY lease_id",
+                    &[&self.scope, &today, &month],
+                )
+                .await?)
+        })?;
+        let mut out = HashMap::new();
+        for r in &rows {
+            let sums = unitcycle_core::ledger::FifoSums {
+                before_today: parse(r, 1, "before_today").map_err(store_error)?,
+                before_month: parse(r, 2, "before_month").map_err(store_error)?,
+                this_month: parse(r, 3, "this_month").map_err(store_error)?,
+                paid: parse(r, 4, "paid").map_err(store_error)?,
+                exact: r.get(5),
+            };
+            out.insert(r.get(0), sums);
+        }
+        Ok(out)
+    }
+
     fn ledgers_of(&self, leases: &[Uuid]) -> StoreResult<HashMap<Uuid, Vec<LedgerEntry>>> {
         let entries: Vec<LedgerEntry> = self.sane_rows(
             "tenant_ledger_entry",
