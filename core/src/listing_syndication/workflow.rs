@@ -123,6 +123,13 @@ pub fn create<P: ListingPort>(port: &mut P, id: Uuid, new: NewListing, now: Date
     if unit.archived_at.is_some() {
         return Err(refused(format!("Unit {} is archived.", unit.unit_number)));
     }
+    // Refused here as at publishing: a draft for a leased unit could never go out.
+    if let Some(lease) = leased(port, unit.id)? {
+        return Err(refused(format!(
+            "Unit {} has an active lease ({}); a listing is for a vacant unit or one under notice.",
+            unit.unit_number, lease.lease_number
+        )));
+    }
     let property = port.property(unit.property_id)?;
     let rent = match new.asking_rent {
         Some(r) if r <= Decimal::ZERO => return Err(refused("asking_rent: must be more than 0.")),
