@@ -589,29 +589,13 @@ mod tests {
 
     fn listing(rent: &str, amenities: &[&str]) -> Listing {
         Listing {
-            id: Uuid::from_u128(10),
-            unit_id: Uuid::from_u128(7),
-            property_id: Uuid::from_u128(1),
-            turnover_case_id: None,
-            staging_project_id: None,
-            status: "active".into(),
             asking_rent: money(rent),
             title: "Unit 4B".into(),
             description: String::new(),
             photos: json!([]),
             amenities: amenities.iter().map(|a| a.to_string()).collect(),
             pet_policy: String::new(),
-            parking: String::new(),
-            published_at: Some(at("2026-11-10T12:00:00Z")),
-            delisted_at: None,
-            total_views: 0,
-            total_inquiries: 0,
-            days_on_market: 0,
-            is_stale: false,
-            last_price_check: json!({}),
-            competitor_analysis: json!({}),
-            created_at: at("2026-11-01T00:00:00Z"),
-            updated_at: at("2026-11-01T00:00:00Z"),
+            ..crate::listing_syndication::tests::listing(10, "active")
         }
     }
 

@@ -326,7 +326,7 @@ fn property() -> Property {
     }
 }
 
-fn listing(id: u128, status: &str) -> Listing {
+pub(super) fn listing(id: u128, status: &str) -> Listing {
     Listing {
         id: Uuid::from_u128(id),
         unit_id: Uuid::from_u128(7),
