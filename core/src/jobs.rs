@@ -610,13 +610,9 @@ pub fn run_with(
             now,
         ),
         Job::ListingStale => crate::listing_syndication::workflow::stale_job(store, today, now),
-        Job::CompetitorScan => crate::listing_syndication::competitor_scan::competitor_scan_job(
-            store,
-            gateway,
-            Job::CompetitorScan.name(),
-            today,
-            now,
-        ),
+        Job::CompetitorScan => {
+            crate::listing_syndication::competitor_scan::competitor_scan_job(store, gateway, today, now)
+        }
     };
     let outcome = outcome.map(|report| with_skipped(report, store.take_skipped()));
     match &outcome {

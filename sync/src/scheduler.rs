@@ -410,7 +410,7 @@ pub async fn run_job_report(
             let gateway = gateway.clone();
             once_a_day(pool, job, today, now, move |port| {
                 use unitcycle_core::listing_syndication::competitor_scan::competitor_scan_job;
-                Ok(((), competitor_scan_job(port, &gateway, job.name(), today, now)?))
+                Ok(((), competitor_scan_job(port, &gateway, today, now)?))
             })
             .await?
             .map(|(_, r)| r)

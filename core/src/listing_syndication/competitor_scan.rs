@@ -510,12 +510,11 @@ pub fn analyse_listing<P: ListingPort>(
 }
 
 /// Weekly (Monday 03:00): every active listing with at least one competitor gets its
-/// competitors refreshed and the analysis (see the module), stored on it. `job` is the job's name. A listing
-/// whose analysis cannot be made is reported under `failed` and the others still run.
+/// competitors refreshed and the analysis (see the module), stored on it. A listing whose
+/// analysis cannot be made is reported under `failed` and the others still run.
 pub fn competitor_scan_job<P: ListingPort>(
     port: &mut P,
     gateway: &crate::ai::Gateway,
-    job: &'static str,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<crate::jobs::JobReport> {
@@ -545,6 +544,7 @@ pub fn competitor_scan_job<P: ListingPort>(
     if !failed.is_empty() {
         counts["failed"] = Value::Array(failed.clone());
     }
+    let job = crate::jobs::Job::CompetitorScan.name();
     Ok(crate::jobs::JobReport { job, run_date: today, summary, counts, skipped: n == 0 && failed.is_empty() })
 }
 
@@ -801,8 +801,8 @@ mod tests {
         let c = new_comp("9 Draft Way", rent, u.bedrooms, &[]);
         wf::add_competitor(&mut store, draft.id, Uuid::from_u128(700), &c, now).unwrap();
 
-        let r = competitor_scan_job(&mut store, &gateway, "scan_competing_listings", today, now).unwrap();
-        assert_eq!((r.job, r.run_date, r.skipped), ("scan_competing_listings", today, false));
+        let r = competitor_scan_job(&mut store, &gateway, today, now).unwrap();
+        assert_eq!((r.job, r.run_date, r.skipped), ("competitor-scan", today, false));
         assert_eq!(r.counts["listings"], 1, "{}", r.counts);
         assert_eq!(r.counts["competitors_refreshed"], 0);
         let analyses = r.counts["analyses"].as_array().unwrap();
@@ -820,14 +820,14 @@ mod tests {
         let mut l = store.listing(active.id).unwrap();
         l.asking_rent = rent + Decimal::from(100);
         store.write_listings(&ListingWrite { listings: vec![l.clone()], ..Default::default() }, now).unwrap();
-        let r = competitor_scan_job(&mut store, &gateway, "scan_competing_listings", today, now).unwrap();
+        let r = competitor_scan_job(&mut store, &gateway, today, now).unwrap();
         assert_eq!(r.counts["competitors_refreshed"], 2, "{}", r.counts);
         let stored: Vec<CompetingListing> =
             store.competing_listings().unwrap().into_iter().filter(|c| c.listing_id == active.id).collect();
         for c in &stored {
             assert_eq!(c.price_diff_pct, analysis::price_diff_pct(l.asking_rent, c.competitor_rent));
         }
-        let r = competitor_scan_job(&mut store, &gateway, "scan_competing_listings", today, now).unwrap();
+        let r = competitor_scan_job(&mut store, &gateway, today, now).unwrap();
         assert_eq!(r.counts["competitors_refreshed"], 0);
 
         // One listing on demand (the endpoint's call), and the same answer as the job's.
@@ -843,7 +843,7 @@ mod tests {
         let (mut store, _) = replica();
         let gateway = crate::ai::Gateway::offline("test".into());
         let now = at("2026-12-07T03:00:00Z");
-        let r = competitor_scan_job(&mut store, &gateway, "scan", now.date_naive(), now).unwrap();
+        let r = competitor_scan_job(&mut store, &gateway, now.date_naive(), now).unwrap();
         assert!(r.skipped);
         assert_eq!(r.counts["listings"], 0);
     }
