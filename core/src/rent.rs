@@ -42,6 +42,13 @@ pub trait RentPort: CollectionsPort {
     /// The ledgers of these leases (a lease without entries is absent).
     fn ledgers_of(&self, leases: &[Uuid]) -> Result<HashMap<Uuid, Vec<LedgerEntry>>>;
 
+    /// The leases among `leases` that may owe a late fee on `today`: a rent charge still open
+    /// once payments are applied oldest-first, past its grace period, with no late fee on its
+    /// fee day; or a ledger the store cannot judge so (a charge below zero, an amount of more
+    /// than two decimals). One statement, no entries read. A lease left out surely owes none;
+    /// one named may not (the job reads its ledger to know).
+    fn fees_pending(&self, leases: &[Uuid], today: NaiveDate) -> Result<HashSet<Uuid>>;
+
     /// Each lease's ledger summed around `today` (one aggregate, no entries read; a lease
     /// without entries is absent): see [`crate::ledger::FifoSums`].
     fn fifo_sums(&self, today: NaiveDate) -> Result<HashMap<Uuid, crate::ledger::FifoSums>>;
@@ -61,8 +68,12 @@ impl LedgerSummary {
     /// Whether the rent job has nothing to post for `lease` on `day`: no open charge (so no late
     /// fee), and no rent to charge (not billed, or this month's rent is posted).
     pub fn settled(&self, lease: &Lease, day: NaiveDate) -> bool {
-        self.covered
-            && (!billed(lease.lease_status) || self.last_rent_due.and_then(|d| d.with_day(1)) == day.with_day(1))
+        self.covered && self.rent_posted(lease, day)
+    }
+
+    /// Whether no rent is to be charged on `day`: not billed, or this month's rent is posted.
+    pub fn rent_posted(&self, lease: &Lease, day: NaiveDate) -> bool {
+        !billed(lease.lease_status) || self.last_rent_due.and_then(|d| d.with_day(1)) == day.with_day(1)
     }
 }
 
@@ -262,8 +273,16 @@ pub fn post_rent_charges_on<P: RentPort>(port: &mut P, days: &Days, now: DateTim
     let summaries = port.ledger_summaries()?;
     let mut leases = port.collection_leases()?;
     leases.sort_by_key(|l| l.id);
-    // Only the ledgers that may need a write are read: a lease without a summary has no entries.
+    // Only the ledgers that may need a write are read: a lease without a summary has no
+    // entries; one with a charge open is read only when its rent is due or the store cannot
+    // rule out a late fee (most delinquent leases, most hours, have theirs already).
     leases.retain(|l| summaries.get(&l.id).is_none_or(|s| !s.settled(l, days.of(l.property_id))));
+    let open: Vec<Uuid> =
+        leases.iter().filter(|l| summaries.get(&l.id).is_some_and(|s| !s.covered)).map(|l| l.id).collect();
+    let fees = port.fees_pending(&open, days.latest())?;
+    leases.retain(|l| {
+        summaries.get(&l.id).is_none_or(|s| fees.contains(&l.id) || !s.rent_posted(l, days.of(l.property_id)))
+    });
     let unsettled: Vec<Uuid> = leases.iter().filter(|l| summaries.contains_key(&l.id)).map(|l| l.id).collect();
     let mut ledgers = port.ledgers_of(&unsettled)?;
     let mut writes = Vec::new();

@@ -99,6 +99,11 @@ impl Days {
         Days::at(&port.property_zones()?, today, now)
     }
 
+    /// The latest of the properties' days.
+    pub fn latest(&self) -> NaiveDate {
+        self.by_property.values().copied().fold(self.fallback, NaiveDate::max)
+    }
+
     /// "Today" for rows of `property_id`.
     pub fn of(&self, property_id: Uuid) -> NaiveDate {
         self.by_property.get(&property_id).copied().unwrap_or(self.fallback)

@@ -186,3 +186,35 @@ fn a_lease_ending_on_the_second_is_still_active_on_the_second_in_los_angeles() {
     classify_lease_statuses(&mut store, d("2026-12-03"), at("2026-12-03T08:00:00Z")).unwrap();
     assert_eq!(status(&store, &in_la), "month_to_month");
 }
+
+/// The store's screen for late fees never leaves out a lease that owes one: day by day through
+/// December, every lease whose ledger gives a late fee (the one rule, `rent::late_fee_entries`)
+/// is among those `fees_pending` names, and most leases with a charge open are not re-read.
+#[test]
+fn the_stores_late_fee_screen_names_every_lease_that_owes_a_fee() {
+    use unitcycle_core::collections::port::CollectionsPort;
+    use unitcycle_core::collections::scan::sort_ledger;
+    use unitcycle_core::rent::RentPort;
+    let mut store = demo_store("2026-11-25");
+    let leases = store.collection_leases().unwrap();
+    let ids: Vec<Uuid> = leases.iter().map(|l| l.id).collect();
+    let mut skipped = 0;
+    for day in 1..=12 {
+        let today = NaiveDate::from_ymd_opt(2026, 12, day).unwrap();
+        let now = today.and_hms_opt(0, 30, 0).unwrap().and_utc();
+        // Before the job runs, and after it (when the fees it posted are on the ledgers).
+        for _ in 0..2 {
+            let screened = store.fees_pending(&ids, today).unwrap();
+            let mut ledgers = store.lease_ledgers().unwrap();
+            for l in &leases {
+                let mut entries = ledgers.remove(&l.id).unwrap_or_default();
+                sort_ledger(&mut entries);
+                let owes = !rent::late_fee_entries(l, &entries, today, now).is_empty();
+                assert!(!owes || screened.contains(&l.id), "{} owes a fee on {today}", l.lease_number);
+                skipped += usize::from(!screened.contains(&l.id));
+            }
+            post_rent_charges(&mut store, today, now).unwrap();
+        }
+    }
+    assert!(skipped > 0);
+}

@@ -398,6 +398,38 @@ impl crate::rent::RentPort for Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    fn fees_pending(&self, leases: &[Uuid], today: NaiveDate) -> Result<std::collections::HashSet<Uuid>> {
+        // Amounts in whole cents; a charge is open when the charges up to it (its peers of the
+        // same due and posting date included, so never fewer) come to more than the payments.
+        let mut stmt = self.conn().prepare_cached(
+            "WITH e AS (
+                 SELECT lease_id, trans_type, category, amount, trans_date, COALESCE(due_date, trans_date) AS due,
+                        CAST(ROUND(CAST(amount AS REAL) * 100) AS INTEGER) AS cents
+                 FROM tenant_ledger_entry WHERE lease_id IN (SELECT value FROM json_each(?1))),
+             paid AS (
+                 SELECT lease_id, TOTAL(CASE WHEN trans_type = 'Payment' AND cents > 0 THEN cents END) AS p,
+                        MAX(trans_type = 'Charge' AND cents < 0) OR MAX(amount GLOB '*.[0-9][0-9][0-9]*'
+                            OR amount GLOB '*[eE]*') AS odd
+                 FROM e GROUP BY lease_id),
+             run AS (
+                 SELECT lease_id, category, due,
+                        SUM(cents) OVER (PARTITION BY lease_id ORDER BY due, trans_date
+                                         RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+                 FROM e WHERE trans_type = 'Charge')
+             SELECT lease_id FROM paid WHERE odd
+             UNION
+             SELECT r.lease_id FROM run r JOIN paid p ON p.lease_id = r.lease_id JOIN tenant_lease l ON l.id = r.lease_id
+             WHERE r.category = 'rent' AND r.upto > p.p
+               AND date(r.due, printf('+%d days', MAX(l.grace_period_days, 0) + 1)) <= ?2
+               AND NOT EXISTS (SELECT 1 FROM tenant_ledger_entry f
+                               WHERE f.lease_id = r.lease_id AND f.category = 'late_fee'
+                                 AND f.trans_date = date(r.due, printf('+%d days', MAX(l.grace_period_days, 0) + 1)))",
+        )?;
+        let ids = format!("[{}]", leases.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(","));
+        let rows = stmt.query_map(rusqlite::params![ids, today], |r| get_uuid(r, 0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn fifo_sums(&self, today: NaiveDate) -> Result<HashMap<Uuid, crate::ledger::FifoSums>> {
         // Amounts are decimal text: summed as whole cents, exact for amounts of at most two
         // decimals; a ledger with a longer amount (or a charge below zero) is not exact and is

@@ -557,6 +557,41 @@ impl unitcycle_core::rent::RentPort for PgPort {
             .collect())
     }
 
+    fn fees_pending(&self, leases: &[Uuid], today: chrono::NaiveDate) -> StoreResult<std::collections::HashSet<Uuid>> {
+        // As the replica's: a charge is open when the charges up to it (its peers included)
+        // come to more than the payments.
+        let rows = self.block(async {
+            Ok(self
+                .client()
+                .query(
+                    "WITH e AS (
+                         SELECT lease_id, trans_type, category, amount, trans_date, COALESCE(due_date, trans_date) AS due
+                         FROM tenant_ledger_entry WHERE lease_id = ANY($1)),
+                     paid AS (
+                         SELECT lease_id, COALESCE(SUM(amount) FILTER (WHERE trans_type = 'Payment' AND amount > 0), 0) AS p,
+                                COALESCE(bool_or(trans_type = 'Charge' AND amount < 0), false) AS odd
+                         FROM e GROUP BY lease_id),
+                     run AS (
+                         SELECT lease_id, category, due,
+                                SUM(amount) OVER (PARTITION BY lease_id ORDER BY due, trans_date
+                                                  RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS upto
+                         FROM e WHERE trans_type = 'Charge')
+                     SELECT lease_id FROM paid WHERE odd
+                     UNION
+                     SELECT r.lease_id FROM run r JOIN paid p ON p.lease_id = r.lease_id
+                                                  JOIN tenant_lease l ON l.id = r.lease_id
+                     WHERE r.category = 'rent' AND r.upto > p.p
+                       AND r.due + (GREATEST(l.grace_period_days, 0) + 1) <= $2
+                       AND NOT EXISTS (SELECT 1 FROM tenant_ledger_entry f
+                                       WHERE f.lease_id = r.lease_id AND f.category = 'late_fee'
+                                         AND f.trans_date = r.due + (GREATEST(l.grace_period_days, 0) + 1))",
+                    &[&leases, &today],
+                )
+                .await?)
+        })?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     fn fifo_sums(&self, today: chrono::NaiveDate) -> StoreResult<HashMap<Uuid, unitcycle_core::ledger::FifoSums>> {
         use chrono::Datelike;
         let month = today.with_day(1).unwrap_or(today);
