@@ -54,6 +54,10 @@ pub trait RentPort: CollectionsPort {
     fn fifo_sums(&self, today: NaiveDate) -> Result<HashMap<Uuid, crate::ledger::FifoSums>>;
 }
 
+/// Leases whose ledgers a job reads at once (`RentPort::ledgers_of`), so no job holds the whole
+/// portfolio's ledger.
+pub const LEDGER_CHUNK: usize = 2_000;
+
 /// What the hourly rent job needs to know of a lease's ledger before reading it: most leases,
 /// most hours, have this month's rent posted and nothing open, and need nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

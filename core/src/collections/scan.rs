@@ -87,9 +87,6 @@ pub fn collections_scan<P: RentPort>(port: &mut P, today: NaiveDate, now: DateTi
     collections_scan_on(port, &days, now)
 }
 
-/// Leases whose ledgers the scan reads at once.
-const LEDGER_CHUNK: usize = 2_000;
-
 /// [`collections_scan`] on a given calendar. Only the ledgers that can need a write are read,
 /// a chunk of leases at a time: those with a charge still open (the store's summary says so
 /// without reading them) or an open case to refresh or close.
@@ -102,7 +99,7 @@ pub fn collections_scan_on<P: RentPort>(port: &mut P, days: &Days, now: DateTime
     leases.retain(|l| summaries.get(&l.id).is_some_and(|s| !s.covered || open.contains_key(&l.id)));
     let mut report = ScanReport::default();
     let mut writes = Vec::new();
-    for chunk in leases.chunks(LEDGER_CHUNK) {
+    for chunk in leases.chunks(crate::rent::LEDGER_CHUNK) {
         let ids: Vec<Uuid> = chunk.iter().map(|l| l.id).collect();
         let mut ledgers = port.ledgers_of(&ids)?;
         for lease in chunk {

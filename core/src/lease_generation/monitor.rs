@@ -171,16 +171,10 @@ mod tests {
             .unwrap();
         let unit = store.units(property.id).unwrap().remove(0);
         let lease_terms = GenerationTerms {
-            tenant_name: "Dana Okafor".into(),
-            tenant_email: "dana@example.com".into(),
             start_date: day(2024, 8, 1),
             end_date: day(2025, 7, 31),
-            monthly_rent: dec!(1800),
             security_deposit: dec!(3600),
-            rent_due_day: 1,
-            late_fee: dec!(50),
-            grace_days: 5,
-            variables: [("landlord_paid_utilities".to_string(), "water".to_string())].into(),
+            ..crate::lease_generation::tests::terms()
         };
         let input = GenerateInput {
             unit_id: unit.id,

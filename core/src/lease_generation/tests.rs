@@ -30,7 +30,7 @@ fn standard_and(extra: &[&str]) -> Vec<Uuid> {
     STANDARD_CLAUSES.iter().chain(extra).map(|s| clause(s)).collect()
 }
 
-fn terms() -> GenerationTerms {
+pub(super) fn terms() -> GenerationTerms {
     GenerationTerms {
         tenant_name: "Dana Okafor".into(),
         tenant_email: "dana@example.com".into(),

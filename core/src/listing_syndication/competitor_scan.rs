@@ -557,7 +557,6 @@ mod tests {
     use super::*;
     use crate::ai::prompts::Task;
     use crate::listing_syndication::workflow::{self as wf, NewCompetitor, NewListing};
-    use crate::model::UnitStatus;
     use crate::store::Store;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -569,22 +568,7 @@ mod tests {
     }
 
     fn unit() -> Unit {
-        Unit {
-            id: Uuid::from_u128(7),
-            property_id: Uuid::from_u128(1),
-            building_id: None,
-            unit_number: "4B".into(),
-            floor: 2,
-            bedrooms: 2,
-            bathrooms: Decimal::ONE,
-            square_feet: 850,
-            market_rent: money("1880"),
-            current_rent: Decimal::ZERO,
-            status: UnitStatus::Vacant,
-            created_at: at("2026-01-01T00:00:00Z"),
-            updated_at: at("2026-01-01T00:00:00Z"),
-            archived_at: None,
-        }
+        crate::listing_syndication::tests::unit(2)
     }
 
     fn listing(rent: &str, amenities: &[&str]) -> Listing {

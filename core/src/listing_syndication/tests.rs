@@ -289,7 +289,7 @@ fn stale_means_over_14_days_and_below_the_25th_percentile() {
     assert!(!analysis::is_stale(30, 25));
 }
 
-fn unit(bedrooms: i32) -> Unit {
+pub(super) fn unit(bedrooms: i32) -> Unit {
     Unit {
         id: Uuid::from_u128(7),
         property_id: Uuid::from_u128(1),

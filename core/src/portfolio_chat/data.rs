@@ -79,9 +79,6 @@ fn units_and_orders<P: CommandCenterPort + MaintenancePort>(
     Ok((units, work_orders))
 }
 
-/// Leases whose ledgers the digest reads at once.
-const LEDGER_CHUNK: usize = 2_000;
-
 /// The digest of `today` from the same rows the snapshot holds, but the money from each lease's
 /// ledger sums ([`crate::ledger::FifoSums`], one aggregate in the store); only a ledger the sums
 /// cannot give exactly (a credit note) is read, allocated and summed, a chunk of leases at a
@@ -108,7 +105,7 @@ pub fn digest<P: CommandCenterPort + MaintenancePort + RentPort>(
             None => {}
         }
     }
-    for chunk in read.chunks(LEDGER_CHUNK) {
+    for chunk in read.chunks(crate::rent::LEDGER_CHUNK) {
         let mut ledgers = port.ledgers_of(chunk)?;
         for id in chunk {
             money.add(&allocate(&ledgers.remove(id).unwrap_or_default()), today);

@@ -366,6 +366,19 @@ impl CollectionsPort for Store {
     }
 }
 
+/// The ledger with each amount in whole cents (`cents`), whether the amount has more than two
+/// decimals (`long`: its cents are not exact), `charge` and the `due` date the allocation sorts
+/// by; the sums of `fifo_sums` and the screen of `fees_pending` read it.
+const IN_CENTS: &str = "SELECT lease_id, trans_type, category, amount, trans_date, trans_type = 'Charge' AS charge,
+        COALESCE(due_date, trans_date) AS due, CAST(ROUND(CAST(amount AS REAL) * 100) AS INTEGER) AS cents,
+        amount GLOB '*.[0-9][0-9][0-9]*' OR amount GLOB '*[eE]*' AS long
+    FROM tenant_ledger_entry";
+
+/// Ids as a JSON array, for one statement over many (`IN (SELECT value FROM json_each(?))`).
+fn ids_json(ids: &[Uuid]) -> String {
+    format!("[{}]", ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(","))
+}
+
 impl crate::rent::RentPort for Store {
     fn post_ledger(&mut self, entries: &[LedgerEntry], _now: DateTime<Utc>) -> Result<std::collections::HashSet<Uuid>> {
         self.transaction(|tx| {
@@ -402,14 +415,11 @@ impl crate::rent::RentPort for Store {
         // Amounts in whole cents; a charge is open when the charges up to it (its peers of the
         // same due and posting date included, so never fewer) come to more than the payments.
         let mut stmt = self.conn().prepare_cached(
-            "WITH e AS (
-                 SELECT lease_id, trans_type, category, amount, trans_date, COALESCE(due_date, trans_date) AS due,
-                        CAST(ROUND(CAST(amount AS REAL) * 100) AS INTEGER) AS cents
-                 FROM tenant_ledger_entry WHERE lease_id IN (SELECT value FROM json_each(?1))),
+            &format!(
+                "WITH e AS ({IN_CENTS} WHERE lease_id IN (SELECT value FROM json_each(?1))),
              paid AS (
                  SELECT lease_id, TOTAL(CASE WHEN trans_type = 'Payment' AND cents > 0 THEN cents END) AS p,
-                        MAX(trans_type = 'Charge' AND cents < 0) OR MAX(amount GLOB '*.[0-9][0-9][0-9]*'
-                            OR amount GLOB '*[eE]*') AS odd
+                        MAX(trans_type = 'Charge' AND cents < 0) OR MAX(long) AS odd
                  FROM e GROUP BY lease_id),
              run AS (
                  SELECT lease_id, category, due,
@@ -423,9 +433,10 @@ impl crate::rent::RentPort for Store {
                AND date(r.due, printf('+%d days', MAX(l.grace_period_days, 0) + 1)) <= ?2
                AND NOT EXISTS (SELECT 1 FROM tenant_ledger_entry f
                                WHERE f.lease_id = r.lease_id AND f.category = 'late_fee'
-                                 AND f.trans_date = date(r.due, printf('+%d days', MAX(l.grace_period_days, 0) + 1)))",
+                                 AND f.trans_date = date(r.due, printf('+%d days', MAX(l.grace_period_days, 0) + 1)))"
+            ),
         )?;
-        let ids = format!("[{}]", leases.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(","));
+        let ids = ids_json(leases);
         let rows = stmt.query_map(rusqlite::params![ids, today], |r| get_uuid(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -435,19 +446,16 @@ impl crate::rent::RentPort for Store {
         // decimals; a ledger with a longer amount (or a charge below zero) is not exact and is
         // read entry by entry instead.
         let month = today.with_day(1).unwrap_or(today);
-        let mut stmt = self.conn().prepare_cached(
+        let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT lease_id,
                     TOTAL(CASE WHEN charge AND due < ?1 THEN cents END),
                     TOTAL(CASE WHEN charge AND due < ?2 THEN cents END),
                     TOTAL(CASE WHEN charge AND due >= ?2 AND due <= ?1 THEN cents END),
                     TOTAL(CASE WHEN NOT charge AND cents > 0 THEN cents END),
                     COALESCE(MIN(CASE WHEN charge THEN cents END), 0) >= 0 AND MAX(long) = 0
-             FROM (SELECT lease_id, trans_type = 'Charge' AS charge, COALESCE(due_date, trans_date) AS due,
-                          CAST(ROUND(CAST(amount AS REAL) * 100) AS INTEGER) AS cents,
-                          amount GLOB '*.[0-9][0-9][0-9]*' OR amount GLOB '*[eE]*' AS long
-                   FROM tenant_ledger_entry WHERE lease_id IS NOT NULL AND trans_type IN ('Charge', 'Payment'))
-             GROUP BY lease_id",
-        )?;
+             FROM ({IN_CENTS} WHERE lease_id IS NOT NULL AND trans_type IN ('Charge', 'Payment'))
+             GROUP BY lease_id"
+        ))?;
         let cents = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Decimal> {
             Ok(Decimal::new(r.get::<_, f64>(i)? as i64, 2))
         };
@@ -472,7 +480,7 @@ impl crate::rent::RentPort for Store {
             "SELECT {} FROM tenant_ledger_entry WHERE lease_id IN (SELECT value FROM json_each(?1))",
             super::entities::LEDGER_COLS
         ))?;
-        let ids = format!("[{}]", leases.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(","));
+        let ids = ids_json(leases);
         let mut out: HashMap<Uuid, Vec<LedgerEntry>> = HashMap::new();
         for e in self.read_sane("tenant_ledger_entry", &mut stmt, [ids], super::entities::ledger_from_row)? {
             if let Some(lease) = e.lease_id {

@@ -47,19 +47,7 @@ const NEW: &[&str] = &[
 const VARIABLES: usize = 10;
 const TEMPLATE: usize = 11;
 /// The edit form's fields: the new-lease form's without the template (a draft keeps its own).
-const EDIT: &[&str] = &[
-    "Unit",
-    "Tenant name",
-    "Tenant email",
-    "Start date",
-    "End date",
-    "Monthly rent",
-    "Deposit",
-    "Due day",
-    "Late fee",
-    "Grace days",
-    "Variables",
-];
+const EDIT: &[&str] = NEW.split_at(TEMPLATE).0;
 const NO_TEMPLATE: &str = "None (standard clauses)";
 const SIGN: &[&str] = &["Typed name"];
 const RENEW: &[&str] = &["Rent increase %"];
